@@ -1,0 +1,43 @@
+/** createApp({ config, db, capabilities, logger, clock }): the Express application, no globals. */
+import fs from 'node:fs';
+import path from 'node:path';
+import express from 'express';
+import type { Logger } from 'pino';
+import type { AppConfig } from './config/load-config.js';
+import type { Capabilities, Database } from './db/database.js';
+import { errorMiddleware, notFoundHandler } from './errors/error-middleware.js';
+import { healthRouter } from './health/health.route.js';
+import { requestLogger } from './logging/logger.js';
+import { ogcRouter } from './ogc/ogc.route.js';
+import { unitsRouter } from './units/units.route.js';
+
+export interface Clock {
+  now(): Date;
+}
+export const systemClock: Clock = { now: () => new Date() };
+
+export interface AppDependencies {
+  config: AppConfig;
+  db: Database;
+  capabilities: Capabilities;
+  logger: Logger;
+  clock: Clock;
+}
+
+export function createApp(deps: AppDependencies): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use(requestLogger(deps.logger));
+  app.use(express.json({ limit: '256kb' }));
+  app.use(healthRouter(deps));
+  app.use(unitsRouter(deps));
+  app.use(ogcRouter(deps));
+  const clientDir = path.join(deps.config.rootDir, 'dist');
+  if (fs.existsSync(path.join(clientDir, 'index.html'))) {
+    app.use(express.static(clientDir, { index: 'index.html', maxAge: '1h' }));
+  }
+  app.use(notFoundHandler());
+  app.use(errorMiddleware(deps.logger));
+  return app;
+}

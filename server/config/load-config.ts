@@ -1,0 +1,81 @@
+/**
+ * The one place that reads the environment. Every key has a default here; unknown GRIDOPS_* keys are
+ * warned about; a bad value stops start-up with the key named.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+
+const ConfigSchema = z.object({
+  /** Real PostgreSQL/PostGIS connection string; unset → embedded PGlite. */
+  DATABASE_URL: z.string().url().optional(),
+  /** Directory of the embedded database (git-ignored). */
+  PGLITE_DATA_DIR: z.string().default('data/pglite'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().default('127.0.0.1'),
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Seed scope used when the database is empty at start-up. */
+  SEED_AREA: z.enum(['nanjing', 'xianlin']).default('nanjing'),
+  /** Seed the database at start-up when it is empty. */
+  SEED_ON_START: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  /** Statement timeout for the real PostgreSQL pool, in milliseconds. */
+  STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(15000),
+  PG_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+});
+
+export type AppConfig = {
+  databaseUrl?: string;
+  pgliteDataDir: string;
+  port: number;
+  host: string;
+  env: 'development' | 'production' | 'test';
+  logLevel: string;
+  seedArea: 'nanjing' | 'xianlin';
+  seedOnStart: boolean;
+  statementTimeoutMs: number;
+  pgPoolSize: number;
+  rootDir: string;
+};
+
+const KNOWN = new Set(Object.keys(ConfigSchema.shape));
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env, rootDir = process.cwd()): AppConfig {
+  const picked: Record<string, string> = {};
+  for (const key of KNOWN) {
+    const value = env[key];
+    if (value !== undefined && value !== '') picked[key] = value;
+  }
+  const parsed = ConfigSchema.safeParse(picked);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(`configuration key ${String(issue.path[0])}: ${issue.message}`);
+  }
+  const unknown = Object.keys(env).filter((k) => k.startsWith('GRIDOPS_') && !KNOWN.has(k));
+  for (const key of unknown) console.warn(`[config] unknown configuration key ${key} ignored`);
+  const c = parsed.data;
+  return {
+    databaseUrl: c.DATABASE_URL,
+    pgliteDataDir: path.resolve(rootDir, c.PGLITE_DATA_DIR),
+    port: c.PORT,
+    host: c.HOST,
+    env: c.NODE_ENV,
+    logLevel: c.LOG_LEVEL,
+    seedArea: c.SEED_AREA,
+    seedOnStart: c.SEED_ON_START,
+    statementTimeoutMs: c.STATEMENT_TIMEOUT_MS,
+    pgPoolSize: c.PG_POOL_SIZE,
+    rootDir,
+  };
+}
+
+/** A connection string with its password removed, for logs. */
+export function redactDatabaseUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.username || '(default user)'}@${u.pathname.replace(/^\//, '') || '(default db)'}@${u.hostname}:${u.port || 5432}`;
+  } catch {
+    return '(unparseable DATABASE_URL)';
+  }
+}

@@ -1,0 +1,79 @@
+/** Production driver: a node-postgres Pool against a real PostgreSQL/PostGIS. The only file importing `pg`. */
+import pg from 'pg';
+import { redactDatabaseUrl } from '../config/load-config.js';
+import { Database, DatabaseError, Queryable, QueryTimingListener, SqlStatement } from './database.js';
+
+// Return bigint counts and numerics as JS numbers: every count here fits in 2^53.
+pg.types.setTypeParser(20, (v) => Number(v));
+pg.types.setTypeParser(1700, (v) => Number(v));
+
+function wrap(statement: SqlStatement, error: unknown): DatabaseError {
+  const e = error as { code?: string; message?: string };
+  return new DatabaseError(statement.name, e?.code, e?.message ?? String(error), { cause: error });
+}
+
+function makeQueryable(client: pg.Pool | pg.PoolClient, onTiming?: QueryTimingListener): Queryable {
+  return {
+    async query<T>(statement: SqlStatement, params: readonly unknown[] = []): Promise<T[]> {
+      const started = performance.now();
+      try {
+        const result = await client.query({ text: statement.text, values: params as unknown[] });
+        onTiming?.(statement.name, performance.now() - started, result.rowCount ?? 0);
+        return result.rows as T[];
+      } catch (error) {
+        throw wrap(statement, error);
+      }
+    },
+  };
+}
+
+export async function openPostgresDatabase(options: {
+  url: string;
+  poolSize: number;
+  statementTimeoutMs: number;
+  onTiming?: QueryTimingListener;
+}): Promise<Database> {
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolSize,
+    statement_timeout: options.statementTimeoutMs,
+    application_name: 'gridops',
+  });
+  // An idle client losing its connection must not crash the process.
+  pool.on('error', () => undefined);
+  const base = makeQueryable(pool, options.onTiming);
+  return {
+    mode: 'postgres',
+    description: redactDatabaseUrl(options.url),
+    query: base.query,
+    async withTransaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await fn(makeQueryable(client, options.onTiming));
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    async execScript(name: string, script: string): Promise<void> {
+      const client = await pool.connect();
+      try {
+        await client.query('SET statement_timeout = 0');
+        await client.query(script);
+      } catch (error) {
+        throw wrap({ name, text: '' }, error);
+      } finally {
+        await client.query('RESET statement_timeout').catch(() => undefined);
+        client.release();
+      }
+    },
+    async close(): Promise<void> {
+      await pool.end();
+    },
+  };
+}

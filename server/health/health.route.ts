@@ -1,0 +1,34 @@
+/** GET /api/health: status, database mode, PostGIS version, capabilities, counts per level. */
+import { Router } from 'express';
+import type { AppDependencies } from '../app.js';
+import { countLayers, countUnitsByLevel, readSeedMeta } from './health.sql.js';
+
+const LEVELS = ['district', 'street', 'community', 'grid', 'micro_grid'] as const;
+
+export function healthRouter({ db, capabilities, clock }: AppDependencies): Router {
+  const router = Router();
+  router.get('/api/health', async (_req, res) => {
+    const byLevel = await db.query<{ level: string; n: number }>(countUnitsByLevel);
+    const [layers] = await db.query<Record<string, number>>(countLayers);
+    const [seed] = await db.query<{ value: Record<string, unknown> }>(readSeedMeta);
+    const units = Object.fromEntries(LEVELS.map((l) => [l, byLevel.find((r) => r.level === l)?.n ?? 0]));
+    res.json({
+      status: 'ok',
+      time: clock.now().toISOString(),
+      database: {
+        mode: db.mode,
+        postgres: capabilities.postgresVersion,
+        postgis: capabilities.postgisVersion,
+        geos: capabilities.geosVersion,
+      },
+      capabilities: {
+        asMvt: capabilities.asMvt,
+        coverageFunctions: capabilities.coverageFunctions,
+        pgRouting: capabilities.pgRouting,
+      },
+      seed: seed?.value ?? null,
+      counts: { ...units, ...layers },
+    });
+  });
+  return router;
+}

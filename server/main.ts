@@ -1,0 +1,65 @@
+/** Start GridOps: open the database, migrate, seed when empty, serve. */
+import { createApp, systemClock } from './app.js';
+import { ConfigError, loadConfig } from './config/load-config.js';
+import { detectCapabilities } from './db/capabilities.js';
+import { migrate } from './db/migrate.js';
+import { openDatabase } from './db/open-database.js';
+import { createLogger } from './logging/logger.js';
+import { isSeeded, seedDatabase } from './seed/seed-database.js';
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    console.error(error instanceof ConfigError ? error.message : error);
+    process.exit(2);
+  }
+  const logger = createLogger(config.logLevel);
+  const db = await openDatabase(config);
+  logger.info({ mode: db.mode, database: db.description }, 'database opened');
+  const applied = await migrate(db);
+  if (applied.length) logger.info({ applied }, 'migrations applied');
+  const capabilities = await detectCapabilities(db);
+  logger.info(
+    {
+      postgres: capabilities.postgresVersion,
+      postgis: capabilities.postgisVersion,
+      geos: capabilities.geosVersion,
+      asMvt: capabilities.asMvt,
+      coverageFunctions: capabilities.coverageFunctions,
+      pgRouting: capabilities.pgRouting,
+    },
+    'PostGIS capabilities',
+  );
+  for (const column of capabilities.missingSpatialIndexes) logger.warn({ column }, 'geometry column without a spatial index');
+  if (!(await isSeeded(db))) {
+    if (!config.seedOnStart) {
+      logger.warn('database is empty and SEED_ON_START=false: run npm run seed');
+    } else {
+      logger.info({ area: config.seedArea }, 'empty database: seeding (first start only)');
+      await seedDatabase(db, {
+        area: config.seedArea,
+        rootDir: config.rootDir,
+        onProgress: (step, detail) => logger.info(detail ?? {}, `seed: ${step}`),
+      });
+    }
+  }
+  const app = createApp({ config, db, capabilities, logger, clock: systemClock });
+  const server = app.listen(config.port, config.host, () => {
+    logger.info({ url: `http://${config.host}:${config.port}/`, readyMs: Math.round(performance.now() - started) }, 'GridOps ready');
+  });
+  const shutdown = () => {
+    logger.info('shutting down');
+    server.close();
+    void db.close().finally(() => process.exit(0));
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
+
+main().catch((error) => {
+  console.error('GridOps failed to start:', error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,58 @@
+/**
+ * Seed an empty database with Nanjing (or the Xianlin subset): real districts, landuse, water and
+ * roads; generated streets, communities, grids, micro-grids, workers, cameras and sensors.
+ * Deterministic: the same data and SEED give the same rows.
+ */
+import type { Database } from '../db/database.js';
+import { defineSql } from '../db/database.js';
+import { loadReferenceLayers } from './load-reference-layers.js';
+import { seedCameras } from './seed-cameras.js';
+import { seedHierarchy } from './seed-hierarchy.js';
+import { seedRoads } from './seed-roads.js';
+import { seedSensors } from './seed-sensors.js';
+import { seedWorkers } from './seed-workers.js';
+import { referenceDirOf, SEED, SeedArea, SeedContext } from './seed-context.js';
+
+const readSeed = defineSql('seed.read_meta', `SELECT value FROM app_meta WHERE key = 'seed'`);
+const writeSeed = defineSql(
+  'seed.write_meta',
+  `INSERT INTO app_meta (key, value) VALUES ('seed', $1::jsonb)
+   ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
+);
+const analyze = defineSql('seed.analyze', `ANALYZE`);
+
+export async function isSeeded(db: Database): Promise<boolean> {
+  return (await db.query(readSeed)).length > 0;
+}
+
+export async function seedDatabase(
+  db: Database,
+  options: { area: SeedArea; rootDir: string; onProgress?: (step: string, detail?: Record<string, unknown>) => void },
+): Promise<Record<string, number>> {
+  const ctx: SeedContext = {
+    db,
+    area: options.area,
+    referenceDir: referenceDirOf(options.rootDir),
+    progress: options.onProgress ?? (() => undefined),
+  };
+  const timings: Record<string, number> = {};
+  const step = async (name: string, fn: (c: SeedContext) => Promise<unknown>) => {
+    const started = performance.now();
+    ctx.progress(`${name} …`);
+    await fn(ctx);
+    timings[name] = Math.round(performance.now() - started);
+    ctx.progress(`${name} done`, { ms: timings[name] });
+  };
+  const started = performance.now();
+  await step('reference layers', loadReferenceLayers);
+  await step('unit hierarchy', seedHierarchy);
+  await step('road graph', seedRoads);
+  await step('workers', seedWorkers);
+  await step('cameras', seedCameras);
+  await step('sensors', seedSensors);
+  await step('analyze', (c) => c.db.query(analyze));
+  timings.total = Math.round(performance.now() - started);
+  await db.query(writeSeed, [JSON.stringify({ area: options.area, seed: SEED, seededAt: new Date().toISOString(), timingsMs: timings })]);
+  ctx.progress('complete', { ms: timings.total });
+  return timings;
+}

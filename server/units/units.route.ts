@@ -1,0 +1,113 @@
+/**
+ * The units API: locate a point (GET /api/locate), read a unit, its children and ancestors, search.
+ */
+import { Router } from 'express';
+import { z } from 'zod';
+import type { AppDependencies } from '../app.js';
+import { notFound } from '../errors/app-error.js';
+import { validateRequestPart } from '../http/validate-request.js';
+import { NEAR_BOUNDARY_METRES, toWgs84 } from './locate-point.js';
+import {
+  listAncestors,
+  listChildren,
+  listNearbyMicroGrids,
+  listResponsibleWorkers,
+  locateMicroGrid,
+  readUnit,
+  searchUnits,
+} from './units.sql.js';
+
+const coordinate = (min: number, max: number) =>
+  z.string().trim().regex(/^[-+]?\d+(\.\d+)?$/, 'must be a decimal number').transform(Number).pipe(z.number().min(min).max(max));
+
+const LocateQuery = z
+  .object({
+    lon: coordinate(-180, 180),
+    lat: coordinate(-90, 90),
+    crs: z.enum(['wgs84', 'gcj02', 'bd09']).default('wgs84'),
+  })
+  .strict();
+
+const UnitCode = z.string().regex(/^\d{6,18}$/, 'a unit code is 6 to 18 digits');
+const UnitQuery = z.object({ geometry: z.enum(['true', 'false']).default('false') }).strict();
+const SearchQuery = z
+  .object({
+    q: z.string().trim().min(1, 'required').max(50),
+    level: z.enum(['district', 'street', 'community', 'grid', 'micro_grid']).optional(),
+    limit: z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().min(1).max(100)).default(20),
+  })
+  .strict();
+
+type UnitRow = Record<string, unknown> & { label_lon: number; label_lat: number };
+
+function presentUnit({ label_lon, label_lat, ...unit }: UnitRow) {
+  return { ...unit, labelPoint: [label_lon, label_lat] };
+}
+
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+export function unitsRouter({ db }: AppDependencies): Router {
+  const router = Router();
+
+  router.get('/api/locate', async (req, res) => {
+    const input = validateRequestPart(LocateQuery, req.query, 'invalid_coordinates');
+    const point = toWgs84(input.lon, input.lat, input.crs);
+    const [row] = await db.query<Record<string, any>>(locateMicroGrid, [point.lon, point.lat]);
+    if (!row) {
+      throw notFound('outside_nanjing', 'The point is not inside any micro-grid of Nanjing', { wgs84: point });
+    }
+    const distance = Number(row.boundary_distance_m);
+    const near = distance <= NEAR_BOUNDARY_METRES;
+    const [workers, neighbours] = await Promise.all([
+      db.query(listResponsibleWorkers, [row.code]),
+      near ? db.query<{ code: string; name: string; distance_m: number }>(listNearbyMicroGrids, [point.lon, point.lat, NEAR_BOUNDARY_METRES, row.code]) : [],
+    ]);
+    res.json({
+      input: { lon: input.lon, lat: input.lat, crs: input.crs },
+      wgs84: point,
+      district: { code: row.district_code, name: row.district_name },
+      street: { code: row.street_code, name: row.street_name, kind: row.street_kind },
+      community: { code: row.community_code, name: row.community_name, kind: row.community_kind },
+      grid: { code: row.grid_code, name: row.grid_name, kind: row.grid_kind },
+      microGrid: { code: row.code, name: row.name, households: row.households, population: row.population },
+      generated: row.generated,
+      workers,
+      nearBoundary: near
+        ? { distanceM: Math.round(distance * 10) / 10, neighbours: neighbours.map((n) => ({ code: n.code, name: n.name, distanceM: Math.round(n.distance_m * 10) / 10 })) }
+        : null,
+      boundaryDistanceM: Math.round(distance * 10) / 10,
+    });
+  });
+
+  router.get('/api/units/search', async (req, res) => {
+    const input = validateRequestPart(SearchQuery, req.query, 'invalid_search');
+    const rows = await db.query<UnitRow>(searchUnits, [escapeLike(input.q), input.level ?? null, input.limit]);
+    res.json({ query: input.q, units: rows.map(presentUnit) });
+  });
+
+  router.get('/api/units/:code', async (req, res) => {
+    const code = validateRequestPart(UnitCode, req.params.code, 'invalid_unit_code');
+    const query = validateRequestPart(UnitQuery, req.query, 'invalid_query');
+    const [row] = await db.query<UnitRow>(readUnit, [code, query.geometry === 'true']);
+    if (!row) throw notFound('unit_not_found', `No unit has the code ${code}`);
+    res.json(presentUnit(row));
+  });
+
+  router.get('/api/units/:code/children', async (req, res) => {
+    const code = validateRequestPart(UnitCode, req.params.code, 'invalid_unit_code');
+    const [parent] = await db.query<UnitRow>(readUnit, [code, false]);
+    if (!parent) throw notFound('unit_not_found', `No unit has the code ${code}`);
+    const rows = await db.query<UnitRow>(listChildren, [code]);
+    res.json({ parent: presentUnit(parent), children: rows.map(presentUnit) });
+  });
+
+  router.get('/api/units/:code/ancestors', async (req, res) => {
+    const code = validateRequestPart(UnitCode, req.params.code, 'invalid_unit_code');
+    const [unit] = await db.query<UnitRow>(readUnit, [code, false]);
+    if (!unit) throw notFound('unit_not_found', `No unit has the code ${code}`);
+    const rows = await db.query<UnitRow>(listAncestors, [code]);
+    res.json({ unit: presentUnit(unit), ancestors: rows.map(presentUnit) });
+  });
+
+  return router;
+}
