@@ -60,6 +60,7 @@ CREATE TABLE units (
 CREATE INDEX units_geom_idx ON units USING gist (geom);
 CREATE INDEX units_micro_grid_geom_idx ON units USING gist (geom) WHERE level = 'micro_grid';
 CREATE INDEX units_parent_idx ON units (parent_code);
+CREATE INDEX units_label_point_idx ON units USING gist (label_point);
 CREATE INDEX units_level_idx ON units (level, code);
 
 -- Deterministic pseudo-random number in [0, 1) from a text key: the seed's only source of randomness,

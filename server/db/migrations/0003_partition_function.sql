@@ -77,3 +77,4 @@ CREATE UNLOGGED TABLE seed_cells (
   geom geometry(MultiPolygon, 4326) NOT NULL,
   PRIMARY KEY (parent_code, ord)
 );
+CREATE INDEX seed_cells_geom_idx ON seed_cells USING gist (geom);

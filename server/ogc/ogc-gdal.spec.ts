@@ -1,0 +1,103 @@
+/**
+ * GDAL reads /ogc: `ogrinfo OAPIF:…/ogc` lists the collections, `ogrinfo -so … micro_grids` reports the
+ * feature count (from numberMatched of the first page), and reading a layer follows the next links.
+ * ogrinfo runs as a child process against the live test server; it must be asynchronous, since the server
+ * answers from this same process.
+ *
+ * Without ogrinfo (Debian gdal-bin) these tests fail in CI and are skipped, saying so, elsewhere.
+ */
+import { execFile, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testDatabaseModes } from '../../tests/support/test-database.js';
+import { startTestServer, type TestServer } from '../../tests/support/test-server.js';
+import { defineSql } from '../db/database.js';
+import { OGC_COLLECTIONS } from './ogc-collections.js';
+
+const run = promisify(execFile);
+
+function probeOgrinfo(): { found: true; version: string } | { found: false; reason: string } {
+  const result = spawnSync('ogrinfo', ['--version'], { encoding: 'utf8' });
+  if (result.error || result.status !== 0) {
+    return { found: false, reason: `ogrinfo is not runnable (${result.error?.message ?? result.stderr.trim()}); install Debian gdal-bin` };
+  }
+  return { found: true, version: result.stdout.trim() };
+}
+
+const ogrinfo = probeOgrinfo();
+// The one allowed skip: no GDAL on a developer machine. In CI a missing ogrinfo fails.
+const isCi = process.env.CI === 'true';
+const skip = !ogrinfo.found && !isCi;
+if (!ogrinfo.found && !isCi) console.warn(`[ogc-gdal.spec] SKIPPED: ${ogrinfo.reason}`);
+
+const countMicroGrids = defineSql('ogc_test.count_micro_grids', `SELECT count(*)::int AS n FROM units WHERE level = 'micro_grid'`);
+const countGrids = defineSql('ogc_test.count_grids', `SELECT count(*)::int AS n FROM units WHERE level = 'grid'`);
+const microGridExtent = defineSql(
+  'ogc_test.micro_grid_extent',
+  `SELECT ST_XMin(e) AS minx, ST_YMin(e) AS miny, ST_XMax(e) AS maxx, ST_YMax(e) AS maxy
+     FROM (SELECT ST_Extent(geom) AS e FROM units WHERE level = 'micro_grid') s`,
+);
+// GDAL filters the server's bbox answer again on the exact geometry, so it counts true intersections.
+const countIntersecting = defineSql(
+  'ogc_test.count_intersecting',
+  `SELECT count(*)::int AS n FROM units WHERE level = 'micro_grid' AND ST_Intersects(geom, ST_MakeEnvelope($1, $2, $3, $4, 4326))`,
+);
+
+describe.skipIf(skip).each(testDatabaseModes())('GDAL OAPIF driver on %s', (mode) => {
+  let server: TestServer;
+  const ogr = async (...args: string[]) => {
+    const { stdout } = await run('ogrinfo', ['-ro', ...args], { timeout: 60_000, maxBuffer: 64 * 1024 * 1024 });
+    return stdout;
+  };
+
+  beforeAll(async () => {
+    server = await startTestServer(mode);
+  });
+  afterAll(() => server?.close());
+
+  it('has ogrinfo', () => {
+    expect(ogrinfo.found ? ogrinfo.version : ogrinfo.reason).toMatch(/^GDAL \d+\.\d+/);
+  });
+
+  it('lists every collection', async () => {
+    const out = await ogr(`OAPIF:${server.baseUrl}/ogc`);
+    expect(out).toContain("using driver `OAPIF' successful");
+    const layers = [...out.matchAll(/^\d+: (\w+) /gm)].map((m) => m[1]);
+    expect(layers).toEqual(OGC_COLLECTIONS.map((c) => c.id));
+    expect(out).toMatch(/micro_grids \(title: Micro-grids \(微网格\)\) \(Multi Polygon\)/);
+  });
+
+  it('reports the feature count of micro_grids and its extent', async () => {
+    const [{ n }] = await server.db.query<{ n: number }>(countMicroGrids);
+    expect(n).toBeGreaterThan(0);
+    const out = await ogr('-so', `OAPIF:${server.baseUrl}/ogc`, 'micro_grids');
+    expect(out).toMatch(new RegExp(`^Feature Count: ${n}$`, 'm'));
+    expect(out).toMatch(/^Extent: \(118\.\d+, 32\.\d+\) - \(11[89]\.\d+, 32\.\d+\)$/m);
+    expect(out).toMatch(/^households: Integer/m);
+    expect(out).toMatch(/^generated: Integer\(Boolean\)/m);
+  });
+
+  it('reads a whole layer by following next links', async () => {
+    const [{ n }] = await server.db.query<{ n: number }>(countGrids);
+    // Small pages so that GDAL has to follow several next links.
+    const pageSize = Math.max(1, Math.ceil(n / 3));
+    const out = await ogr('-al', '-oo', `PAGE_SIZE=${pageSize}`, `OAPIF:${server.baseUrl}/ogc`, 'grids');
+    const codes = [...out.matchAll(/^\s+code \(String\) = (\d+)$/gm)].map((m) => m[1]);
+    expect(codes).toHaveLength(n);
+    expect(new Set(codes).size).toBe(n);
+  });
+
+  it('sends a spatial filter to the server as bbox', async () => {
+    const [e] = await server.db.query<{ minx: number; miny: number; maxx: number; maxy: number }>(microGridExtent);
+    const quarter = [e.minx, e.miny, (e.minx + e.maxx) / 2, (e.miny + e.maxy) / 2];
+    const [{ n }] = await server.db.query<{ n: number }>(countIntersecting, quarter);
+    expect(n).toBeGreaterThan(0);
+    const { stdout, stderr } = await run(
+      'ogrinfo',
+      ['-ro', '-so', '--debug', 'on', '-spat', ...quarter.map(String), `OAPIF:${server.baseUrl}/ogc`, 'micro_grids'],
+      { timeout: 60_000 },
+    );
+    expect(stdout).toMatch(new RegExp(`^Feature Count: ${n}$`, 'm'));
+    expect(stderr).toMatch(/HTTP: Fetch\(http:\/\/127\.0\.0\.1:\d+\/ogc\/collections\/micro_grids\/items\?limit=\d+&bbox=[-\d.,e]+\)/);
+  });
+});
