@@ -2,13 +2,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import express from 'express';
+import helmet from 'helmet';
 import type { Logger } from 'pino';
 import type { AppConfig } from './config/load-config.js';
 import type { Capabilities, Database } from './db/database.js';
+import { accountsRouter } from './auth/accounts.route.js';
+import { authRouter } from './auth/auth.route.js';
+import { authenticate } from './auth/authenticate.js';
+import { auditRouter } from './audit/audit.route.js';
 import { errorMiddleware, notFoundHandler } from './errors/error-middleware.js';
 import { healthRouter } from './health/health.route.js';
 import { requestLogger } from './logging/logger.js';
 import { ogcRouter } from './ogc/ogc.route.js';
+import { spatialRouter } from './spatial/spatial.route.js';
 import { unitsRouter } from './units/units.route.js';
 
 export interface Clock {
@@ -28,11 +34,30 @@ export function createApp(deps: AppDependencies): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.set('trust proxy', 'loopback');
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:', 'blob:'],
+          workerSrc: ["'self'", 'blob:'],
+          connectSrc: ["'self'", 'ws:', 'wss:'],
+          mediaSrc: ["'self'", 'blob:'],
+        },
+      },
+      // The console runs on intranets over plain HTTP too.
+      strictTransportSecurity: deps.config.env === 'production',
+    }),
+  );
   app.use(requestLogger(deps.logger));
-  app.use(express.json({ limit: '256kb' }));
-  app.use(healthRouter(deps));
-  app.use(unitsRouter(deps));
-  app.use(ogcRouter(deps));
+  app.use(express.json({ limit: '256kb', strict: true }));
+  app.use(authenticate(deps.db));
+  for (const router of [healthRouter, authRouter, accountsRouter, auditRouter, unitsRouter, spatialRouter, ogcRouter]) {
+    app.use(router(deps));
+  }
   const clientDir = path.join(deps.config.rootDir, 'dist');
   if (fs.existsSync(path.join(clientDir, 'index.html'))) {
     app.use(express.static(clientDir, { index: 'index.html', maxAge: '1h' }));

@@ -5,6 +5,7 @@ import { detectCapabilities } from './db/capabilities.js';
 import { migrate } from './db/migrate.js';
 import { openDatabase } from './db/open-database.js';
 import { createLogger } from './logging/logger.js';
+import { ensureAdministrator } from './auth/bootstrap-accounts.js';
 import { isSeeded, seedDatabase } from './seed/seed-database.js';
 
 async function main(): Promise<void> {
@@ -42,10 +43,16 @@ async function main(): Promise<void> {
       await seedDatabase(db, {
         area: config.seedArea,
         rootDir: config.rootDir,
+        devAccounts: config.devAccounts,
         onProgress: (step, detail) => logger.info(detail ?? {}, `seed: ${step}`),
       });
     }
   }
+  const admin = await ensureAdministrator(db, config.adminPassword);
+  if (admin.generatedPassword) {
+    // Printed once to the terminal, never to the structured log.
+    process.stdout.write(`\n  First start: administrator "admin" created with password ${admin.generatedPassword}\n  Store it now; it is not shown again.\n\n`);
+  } else if (admin.created) logger.info('administrator "admin" created with ADMIN_PASSWORD');
   const app = createApp({ config, db, capabilities, logger, clock: systemClock });
   const server = app.listen(config.port, config.host, () => {
     logger.info({ url: `http://${config.host}:${config.port}/`, readyMs: Math.round(performance.now() - started) }, 'GridOps ready');

@@ -21,6 +21,14 @@ const ConfigSchema = z.object({
   /** Statement timeout for the real PostgreSQL pool, in milliseconds. */
   STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(15000),
   PG_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  /** Password of the administrator created on first start; unset → a random one printed once. */
+  ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
+  /** Lifetime of a login session, in hours. */
+  SESSION_HOURS: z.coerce.number().min(0.1).max(168).default(12),
+  /** Login attempts allowed per client address per 15 minutes. */
+  LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).max(10000).default(20),
+  /** Create the documented development accounts when seeding (never in production). */
+  DEV_ACCOUNTS: z.enum(['true', 'false']).optional(),
 });
 
 export type AppConfig = {
@@ -34,6 +42,11 @@ export type AppConfig = {
   seedOnStart: boolean;
   statementTimeoutMs: number;
   pgPoolSize: number;
+  adminPassword?: string;
+  sessionHours: number;
+  loginRateLimit: number;
+  /** Development accounts exist only outside production. */
+  devAccounts: boolean;
   rootDir: string;
 };
 
@@ -66,6 +79,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     seedOnStart: c.SEED_ON_START,
     statementTimeoutMs: c.STATEMENT_TIMEOUT_MS,
     pgPoolSize: c.PG_POOL_SIZE,
+    adminPassword: c.ADMIN_PASSWORD,
+    sessionHours: c.SESSION_HOURS,
+    loginRateLimit: c.LOGIN_RATE_LIMIT,
+    devAccounts: c.NODE_ENV !== 'production' && (c.DEV_ACCOUNTS ?? 'true') === 'true',
     rootDir,
   };
 }

@@ -55,4 +55,30 @@ export class DatabaseError extends Error {
   }
 }
 
+/**
+ * Who is asking: every request after authentication queries through a scope, so that row-level security
+ * (migration 0004) limits it to its jurisdiction whatever a query forgets to filter.
+ */
+export interface DataScope {
+  /** A unit code (the caller sees that unit's subtree), or 'city'. */
+  jurisdiction: string;
+  accountId: number | null;
+  role: string;
+}
+
+const enterScope = defineSql(
+  'scope.enter',
+  `SELECT set_config('role', 'gridops_app', true), set_config('gridops.jurisdiction', $1, true),
+          set_config('gridops.account_id', $2, true), set_config('gridops.role', $3, true)`,
+);
+
+/** Run fn in a transaction as the application role, with the caller's jurisdiction set for RLS. */
+export function withScope<T>(db: Database, scope: DataScope, fn: (tx: Queryable) => Promise<T>): Promise<T> {
+  if (!/^(city|\d{6,18})$/.test(scope.jurisdiction)) throw new Error(`invalid jurisdiction ${scope.jurisdiction}`);
+  return db.withTransaction(async (tx) => {
+    await tx.query(enterScope, [scope.jurisdiction, scope.accountId === null ? '' : String(scope.accountId), scope.role]);
+    return fn(tx);
+  });
+}
+
 export type QueryTimingListener = (statementName: string, milliseconds: number, rows: number) => void;

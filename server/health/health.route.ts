@@ -1,13 +1,17 @@
-/** GET /api/health: status, database mode, PostGIS version, capabilities, counts per level. */
+/**
+ * GET /api/health: status, database mode, PostGIS version, capabilities, counts per level. Public, for
+ * monitoring: it holds inventory counts of the whole city, no rows.
+ */
 import { Router } from 'express';
 import type { AppDependencies } from '../app.js';
+import { publicRoute } from '../auth/route-access.js';
 import { countLayers, countUnitsByLevel, readSeedMeta } from './health.sql.js';
 
 const LEVELS = ['district', 'street', 'community', 'grid', 'micro_grid'] as const;
 
 export function healthRouter({ db, capabilities, clock }: AppDependencies): Router {
   const router = Router();
-  router.get('/api/health', async (_req, res) => {
+  router.get('/api/health', publicRoute(), async (_req, res) => {
     const byLevel = await db.query<{ level: string; n: number }>(countUnitsByLevel);
     const [layers] = await db.query<Record<string, number>>(countLayers);
     const [seed] = await db.query<{ value: Record<string, unknown> }>(readSeedMeta);

@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabaseModes } from '../../tests/support/test-database.js';
+import { screenTokenHeaders } from '../../tests/support/test-auth.js';
 import { startTestServer, type TestServer } from '../../tests/support/test-server.js';
 
 const ITEMS = '/ogc/collections/micro_grids/items';
@@ -51,14 +52,16 @@ const BAD_REQUESTS: Array<[path: string, status: number, code: string]> = [
 
 describe.each(testDatabaseModes())('OGC API – Features errors on %s', (mode) => {
   let server: TestServer;
+  let auth: Record<string, string> = {};
 
   beforeAll(async () => {
     server = await startTestServer(mode);
+    auth = await screenTokenHeaders(server.db);
   });
   afterAll(() => server?.close());
 
   it.each(BAD_REQUESTS)('%s → %i %s', async (path, status, code) => {
-    const response = await fetch(`${server.baseUrl}${path}`);
+    const response = await fetch(`${server.baseUrl}${path}`, { headers: auth });
     expect(response.status).toBe(status);
     expect(response.headers.get('content-type')).toMatch(/^application\/json/);
     const body = (await response.json()) as { code: string; message: string };
@@ -68,9 +71,9 @@ describe.each(testDatabaseModes())('OGC API – Features errors on %s', (mode) =
   });
 
   it('still answers after a burst of bad requests', async () => {
-    const responses = await Promise.all(BAD_REQUESTS.map(([path]) => fetch(`${server.baseUrl}${path}`)));
+    const responses = await Promise.all(BAD_REQUESTS.map(([path]) => fetch(`${server.baseUrl}${path}`, { headers: auth })));
     expect(responses.every((r) => r.status < 500)).toBe(true);
-    const ok = await fetch(`${server.baseUrl}/ogc/collections/micro_grids/items?limit=1`);
+    const ok = await fetch(`${server.baseUrl}/ogc/collections/micro_grids/items?limit=1`, { headers: auth });
     expect(ok.status).toBe(200);
   });
 });

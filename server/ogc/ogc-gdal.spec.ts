@@ -10,6 +10,7 @@ import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabaseModes } from '../../tests/support/test-database.js';
+import { screenTokenHeaders } from '../../tests/support/test-auth.js';
 import { startTestServer, type TestServer } from '../../tests/support/test-server.js';
 import { defineSql } from '../db/database.js';
 import { OGC_COLLECTIONS } from './ogc-collections.js';
@@ -45,13 +46,17 @@ const countIntersecting = defineSql(
 
 describe.skipIf(skip).each(testDatabaseModes())('GDAL OAPIF driver on %s', (mode) => {
   let server: TestServer;
+  // GDAL authenticates with a city-wide screen token, as a QGIS user would.
+  let gdalAuth: string[] = [];
   const ogr = async (...args: string[]) => {
-    const { stdout } = await run('ogrinfo', ['-ro', ...args], { timeout: 60_000, maxBuffer: 64 * 1024 * 1024 });
+    const { stdout } = await run('ogrinfo', ['-ro', ...gdalAuth, ...args], { timeout: 60_000, maxBuffer: 64 * 1024 * 1024 });
     return stdout;
   };
 
   beforeAll(async () => {
     server = await startTestServer(mode);
+    const { authorization } = await screenTokenHeaders(server.db);
+    gdalAuth = ['--config', 'GDAL_HTTP_HEADERS', `Authorization: ${authorization}`];
   });
   afterAll(() => server?.close());
 
@@ -94,7 +99,7 @@ describe.skipIf(skip).each(testDatabaseModes())('GDAL OAPIF driver on %s', (mode
     expect(n).toBeGreaterThan(0);
     const { stdout, stderr } = await run(
       'ogrinfo',
-      ['-ro', '-so', '--debug', 'on', '-spat', ...quarter.map(String), `OAPIF:${server.baseUrl}/ogc`, 'micro_grids'],
+      ['-ro', ...gdalAuth, '-so', '--debug', 'on', '-spat', ...quarter.map(String), `OAPIF:${server.baseUrl}/ogc`, 'micro_grids'],
       { timeout: 60_000 },
     );
     expect(stdout).toMatch(new RegExp(`^Feature Count: ${n}$`, 'm'));

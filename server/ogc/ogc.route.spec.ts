@@ -5,6 +5,7 @@
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabaseModes } from '../../tests/support/test-database.js';
+import { screenTokenHeaders } from '../../tests/support/test-auth.js';
 import { startTestServer, type TestServer } from '../../tests/support/test-server.js';
 import { defineSql } from '../db/database.js';
 import { OGC_COLLECTIONS } from './ogc-collections.js';
@@ -74,14 +75,16 @@ function boundsOf(coordinates: unknown): [number, number, number, number] {
 
 describe.each(testDatabaseModes())('OGC API – Features on %s', (mode) => {
   let server: TestServer;
+  let auth: Record<string, string> = {};
   const get = async <T>(path: string) => {
-    const response = await fetch(`${server.baseUrl}${path}`);
+    const response = await fetch(`${server.baseUrl}${path}`, { headers: auth });
     return { status: response.status, type: response.headers.get('content-type') ?? '', body: (await response.json()) as T };
   };
   const count = async (table: string, where = '') => (await server.db.query<{ n: number }>(countRows(table, where)))[0].n;
 
   beforeAll(async () => {
     server = await startTestServer(mode);
+    auth = await screenTokenHeaders(server.db);
   });
   afterAll(() => server?.close());
 
@@ -93,10 +96,10 @@ describe.each(testDatabaseModes())('OGC API – Features on %s', (mode) => {
     expect(byRel.self.href).toBe(`${server.baseUrl}/ogc`);
     expect(byRel.data.href).toBe(`${server.baseUrl}/ogc/collections`);
     for (const rel of ['service-desc', 'conformance', 'data']) {
-      const response = await fetch(byRel[rel].href);
+      const response = await fetch(byRel[rel].href, { headers: auth });
       expect(response.status, rel).toBe(200);
     }
-    const api = await fetch(byRel['service-desc'].href);
+    const api = await fetch(byRel['service-desc'].href, { headers: auth });
     expect(api.headers.get('content-type')).toMatch(/^application\/vnd\.oai\.openapi\+json; ?version=3\.0/);
     const conformance = await get<{ conformsTo: string[] }>('/ogc/conformance?f=json');
     expect(conformance.body.conformsTo).toEqual(
@@ -175,7 +178,7 @@ describe.each(testDatabaseModes())('OGC API – Features on %s', (mode) => {
     let url: string | undefined = `${server.baseUrl}/ogc/collections/micro_grids/items?limit=${limit}`;
     let pages = 0;
     while (url) {
-      const page = (await (await fetch(url)).json()) as Page;
+      const page = (await (await fetch(url, { headers: auth })).json()) as Page;
       seen.push(...page.features.map((f) => String(f.id)));
       if (pages > 0) expect(page.links.some((l) => l.rel === 'prev')).toBe(true);
       url = page.links.find((l) => l.rel === 'next')?.href;
@@ -231,10 +234,10 @@ describe.each(testDatabaseModes())('OGC API – Features on %s', (mode) => {
   });
 
   it('never publishes worker names, phone numbers or camera stream URLs', async () => {
-    const workers = await fetch(`${server.baseUrl}/ogc/collections/workers/items?limit=10000`);
+    const workers = await fetch(`${server.baseUrl}/ogc/collections/workers/items?limit=10000`, { headers: auth });
     const text = await workers.text();
     expect(text).not.toMatch(/"name"|"phone"/);
-    const cameras = await fetch(`${server.baseUrl}/ogc/collections/cameras/items?limit=10000`);
+    const cameras = await fetch(`${server.baseUrl}/ogc/collections/cameras/items?limit=10000`, { headers: auth });
     expect(await cameras.text()).not.toMatch(/stream/);
   });
 });

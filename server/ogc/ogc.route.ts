@@ -3,9 +3,15 @@
  * definition, collections and their items, readable by GDAL's OAPIF driver and QGIS. Metadata is
  * application/json, features application/geo+json; every link is absolute, built from the request's
  * Host. Bad parameters are 400s with stable codes (ogc-params.ts); unknown collections and features 404s.
+ * The landing page, conformance and API definition are public; collections and features need a session
+ * or a screen token (GDAL: --config GDAL_HTTP_HEADERS "Authorization: Bearer gst_…") and are scoped to the
+ * caller's jurisdiction by row-level security. Collection extents are the whole city's (cached, unscoped).
  */
 import { Request, Response, Router } from 'express';
 import type { AppDependencies } from '../app.js';
+import { scopedDb } from '../auth/request-context.js';
+import { access, publicRoute } from '../auth/route-access.js';
+import { READERS } from '../auth/roles.js';
 import { notFound } from '../errors/app-error.js';
 import { findCollection, OGC_COLLECTIONS, OgcCollection } from './ogc-collections.js';
 import { collectionDocument, collectionsDocument, conformanceDocument, landingPage } from './ogc-documents.js';
@@ -50,43 +56,43 @@ export function ogcRouter({ db, config, clock }: AppDependencies): Router {
   const fallbackHost = `${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
   const baseOf = (req: Request) => ogcBaseUrl({ protocol: req.protocol, host: req.get('host') }, fallbackHost);
 
-  router.get(OGC_ROOT, (req, res) => {
+  router.get(OGC_ROOT, publicRoute(), (req, res) => {
     parseMetadataParams(req.query);
     send(res, MEDIA_JSON, landingPage(baseOf(req)));
   });
 
-  router.get(`${OGC_ROOT}/conformance`, (req, res) => {
+  router.get(`${OGC_ROOT}/conformance`, publicRoute(), (req, res) => {
     parseMetadataParams(req.query);
     send(res, MEDIA_JSON, conformanceDocument());
   });
 
-  router.get(`${OGC_ROOT}/api`, (req, res) => {
+  router.get(`${OGC_ROOT}/api`, publicRoute(), (req, res) => {
     parseMetadataParams(req.query);
     send(res, MEDIA_OPENAPI, openApiDocument(baseOf(req), OGC_COLLECTIONS));
   });
 
-  router.get(`${OGC_ROOT}/collections`, async (req, res) => {
+  router.get(`${OGC_ROOT}/collections`, access(...READERS), async (req, res) => {
     parseMetadataParams(req.query);
     const extents = await extentCache.extents();
     send(res, MEDIA_JSON, collectionsDocument(baseOf(req), OGC_COLLECTIONS, extents));
   });
 
-  router.get(`${OGC_ROOT}/collections/:collectionId`, async (req, res) => {
-    const collection = requireCollection(req.params.collectionId);
+  router.get(`${OGC_ROOT}/collections/:collectionId`, access(...READERS), async (req, res) => {
+    const collection = requireCollection(String(req.params.collectionId));
     parseMetadataParams(req.query);
     const extents = await extentCache.extents();
     send(res, MEDIA_JSON, collectionDocument(baseOf(req), collection, extents.get(collection.id) ?? null));
   });
 
-  router.get(`${OGC_ROOT}/collections/:collectionId/items`, async (req, res) => {
-    const collection = requireCollection(req.params.collectionId);
+  router.get(`${OGC_ROOT}/collections/:collectionId/items`, access(...READERS), async (req, res) => {
+    const collection = requireCollection(String(req.params.collectionId));
     const params = parseItemsParams(req.query);
     const filter = { bbox: params.bbox, datetime: params.datetime };
     const count = countQuery(collection, filter);
     const page = itemsQuery(collection, filter, params);
     const [[matched], rows] = await Promise.all([
-      db.query<{ n: number }>(count.statement, count.params),
-      db.query<{ feature: string }>(page.statement, page.params),
+      scopedDb(req).query<{ n: number }>(count.statement, count.params),
+      scopedDb(req).query<{ feature: string }>(page.statement, page.params),
     ]);
     const numberMatched = matched?.n ?? 0;
     const head = {
@@ -101,10 +107,10 @@ export function ogcRouter({ db, config, clock }: AppDependencies): Router {
     send(res, MEDIA_GEOJSON, `${headText.slice(0, -1)},"features":[${rows.map((r) => r.feature).join(',')}]}`);
   });
 
-  router.get(`${OGC_ROOT}/collections/:collectionId/items/:featureId`, async (req, res) => {
-    const collection = requireCollection(req.params.collectionId);
+  router.get(`${OGC_ROOT}/collections/:collectionId/items/:featureId`, access(...READERS), async (req, res) => {
+    const collection = requireCollection(String(req.params.collectionId));
     parseFeatureParams(req.query);
-    const rawId = req.params.featureId;
+    const rawId = String(req.params.featureId);
     const missing = () =>
       notFound('feature_not_found', `No feature "${rawId}" in collection "${collection.id}"`, {
         collectionId: collection.id,
@@ -113,7 +119,7 @@ export function ogcRouter({ db, config, clock }: AppDependencies): Router {
     const featureId = featureIdOf(collection, rawId);
     if (featureId === undefined) throw missing();
     const query = itemQuery(collection, featureId);
-    const [row] = await db.query<{ feature: string }>(query.statement, query.params);
+    const [row] = await scopedDb(req).query<{ feature: string }>(query.statement, query.params);
     if (!row) throw missing();
     const base = baseOf(req);
     const links: Link[] = [

@@ -4,6 +4,7 @@
  * Deterministic: the same data and SEED give the same rows.
  */
 import type { Database } from '../db/database.js';
+import { createDevelopmentAccounts } from '../auth/bootstrap-accounts.js';
 import { defineSql } from '../db/database.js';
 import { loadReferenceLayers } from './load-reference-layers.js';
 import { seedCameras } from './seed-cameras.js';
@@ -27,7 +28,13 @@ export async function isSeeded(db: Database): Promise<boolean> {
 
 export async function seedDatabase(
   db: Database,
-  options: { area: SeedArea; rootDir: string; onProgress?: (step: string, detail?: Record<string, unknown>) => void },
+  options: {
+    area: SeedArea;
+    rootDir: string;
+    /** Create the README's development accounts (default true; main.ts passes false in production). */
+    devAccounts?: boolean;
+    onProgress?: (step: string, detail?: Record<string, unknown>) => void;
+  },
 ): Promise<Record<string, number>> {
   const ctx: SeedContext = {
     db,
@@ -50,6 +57,7 @@ export async function seedDatabase(
   await step('workers', seedWorkers);
   await step('cameras', seedCameras);
   await step('sensors', seedSensors);
+  if (options.devAccounts ?? true) await step('development accounts', (c) => createDevelopmentAccounts(c.db));
   await step('analyze', (c) => c.db.query(analyze));
   timings.total = Math.round(performance.now() - started);
   await db.query(writeSeed, [JSON.stringify({ area: options.area, seed: SEED, seededAt: new Date().toISOString(), timingsMs: timings })]);

@@ -3,6 +3,7 @@ import gcoord from 'gcoord';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineSql } from '../db/database.js';
 import { testDatabaseModes } from '../../tests/support/test-database.js';
+import { signIn } from '../../tests/support/test-auth.js';
 import { startTestServer, type TestServer } from '../../tests/support/test-server.js';
 
 /** A micro-grid of 仙林街道 whose label point lies more than 60 m inside, and a point 10 m inside its edge. */
@@ -21,14 +22,16 @@ const pickTestPoints = defineSql(
 describe.each(testDatabaseModes())('units API on %s', (mode) => {
   let server: TestServer;
   let point: { code: string; lon: number; lat: number; near_lon: number; near_lat: number };
+  let headers: Record<string, string> = {};
   const get = async (path: string) => {
-    const res = await fetch(`${server.baseUrl}${path}`);
+    const res = await fetch(`${server.baseUrl}${path}`, { headers });
     return { status: res.status, body: (await res.json()) as any };
   };
 
   beforeAll(async () => {
     server = await startTestServer(mode);
     [point] = await server.db.query(pickTestPoints);
+    headers = await signIn(server.baseUrl, 'dispatcher.city');
   });
   afterAll(() => server.close());
 
@@ -122,6 +125,12 @@ describe.each(testDatabaseModes())('units API on %s', (mode) => {
     expect(bad.body.code).toBe('invalid_unit_code');
     expect((await get('/api/units/search')).body.code).toBe('invalid_search');
     expect((await get('/api/units/search?q=a&limit=1000')).status).toBe(400);
+  });
+
+  it('refuses anonymous callers', async () => {
+    const res = await fetch(`${server.baseUrl}/api/locate?lon=${point.lon}&lat=${point.lat}`);
+    expect(res.status).toBe(401);
+    expect(((await res.json()) as { code: string }).code).toBe('authentication_required');
   });
 
   it('reports health with the mode, PostGIS version and counts per level', async () => {

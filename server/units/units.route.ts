@@ -4,6 +4,9 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { AppDependencies } from '../app.js';
+import { scopedDb } from '../auth/request-context.js';
+import { access } from '../auth/route-access.js';
+import { READERS } from '../auth/roles.js';
 import { notFound } from '../errors/app-error.js';
 import { validateRequestPart } from '../http/validate-request.js';
 import { NEAR_BOUNDARY_METRES, toWgs84 } from './locate-point.js';
@@ -46,10 +49,11 @@ function presentUnit({ label_lon, label_lat, ...unit }: UnitRow) {
 
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-export function unitsRouter({ db }: AppDependencies): Router {
+export function unitsRouter(_deps: AppDependencies): Router {
   const router = Router();
 
-  router.get('/api/locate', async (req, res) => {
+  router.get('/api/locate', access(...READERS), async (req, res) => {
+    const db = scopedDb(req);
     const input = validateRequestPart(LocateQuery, req.query, 'invalid_coordinates');
     const point = toWgs84(input.lon, input.lat, input.crs);
     const [row] = await db.query<Record<string, any>>(locateMicroGrid, [point.lon, point.lat]);
@@ -79,13 +83,15 @@ export function unitsRouter({ db }: AppDependencies): Router {
     });
   });
 
-  router.get('/api/units/search', async (req, res) => {
+  router.get('/api/units/search', access(...READERS), async (req, res) => {
+    const db = scopedDb(req);
     const input = validateRequestPart(SearchQuery, req.query, 'invalid_search');
     const rows = await db.query<UnitRow>(searchUnits, [escapeLike(input.q), input.level ?? null, input.limit]);
     res.json({ query: input.q, units: rows.map(presentUnit) });
   });
 
-  router.get('/api/units/:code', async (req, res) => {
+  router.get('/api/units/:code', access(...READERS), async (req, res) => {
+    const db = scopedDb(req);
     const code = validateRequestPart(UnitCode, req.params.code, 'invalid_unit_code');
     const query = validateRequestPart(UnitQuery, req.query, 'invalid_query');
     const [row] = await db.query<UnitRow>(readUnit, [code, query.geometry === 'true']);
@@ -93,7 +99,8 @@ export function unitsRouter({ db }: AppDependencies): Router {
     res.json(presentUnit(row));
   });
 
-  router.get('/api/units/:code/children', async (req, res) => {
+  router.get('/api/units/:code/children', access(...READERS), async (req, res) => {
+    const db = scopedDb(req);
     const code = validateRequestPart(UnitCode, req.params.code, 'invalid_unit_code');
     const [parent] = await db.query<UnitRow>(readUnit, [code, false]);
     if (!parent) throw notFound('unit_not_found', `No unit has the code ${code}`);
@@ -101,7 +108,8 @@ export function unitsRouter({ db }: AppDependencies): Router {
     res.json({ parent: presentUnit(parent), children: rows.map(presentUnit) });
   });
 
-  router.get('/api/units/:code/ancestors', async (req, res) => {
+  router.get('/api/units/:code/ancestors', access(...READERS), async (req, res) => {
+    const db = scopedDb(req);
     const code = validateRequestPart(UnitCode, req.params.code, 'invalid_unit_code');
     const [unit] = await db.query<UnitRow>(readUnit, [code, false]);
     if (!unit) throw notFound('unit_not_found', `No unit has the code ${code}`);

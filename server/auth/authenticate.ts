@@ -1,0 +1,57 @@
+/**
+ * Authentication middleware: a session cookie (people) or a bearer screen token (video walls).
+ * On success it attaches req.auth and req.scoped; without credentials the request goes on anonymous
+ * and access() decides. Bad or expired credentials are treated as none.
+ */
+import type { RequestHandler } from 'express';
+import { parse as parseCookies } from 'cookie';
+import type { Database } from '../db/database.js';
+import { findScreenToken, findSessionAccount } from './auth.sql.js';
+import { AuthContext, createScopedDb } from './request-context.js';
+import { isRole } from './roles.js';
+import { hashToken } from './secrets.js';
+
+export const SESSION_COOKIE = 'gridops_session';
+const TOKEN_SHAPE = /^[a-z]{2,4}_[A-Za-z0-9_-]{20,100}$/;
+
+export function authenticate(db: Database): RequestHandler {
+  return async (req, _res, next) => {
+    try {
+      const auth = await identify(db, req.headers.cookie, req.headers.authorization);
+      if (auth) {
+        req.auth = auth;
+        req.scoped = createScopedDb(db, auth);
+      }
+      next();
+    } catch (error) {
+      next(error);
+    }
+  };
+}
+
+async function identify(db: Database, cookieHeader?: string, authorization?: string): Promise<AuthContext | null> {
+  const bearer = authorization?.match(/^Bearer (\S+)$/)?.[1];
+  if (bearer && TOKEN_SHAPE.test(bearer) && bearer.startsWith('gst_')) {
+    const [token] = await db.query<{ id: number; label: string; jurisdiction: string }>(findScreenToken, [hashToken(bearer)]);
+    if (!token) return null;
+    return { accountId: null, username: null, displayName: token.label, role: 'screen', jurisdiction: token.jurisdiction, via: 'screen_token', screenTokenId: token.id };
+  }
+  const sessionToken = cookieHeader ? parseCookies(cookieHeader)[SESSION_COOKIE] : undefined;
+  if (!sessionToken || !TOKEN_SHAPE.test(sessionToken)) return null;
+  const tokenHash = hashToken(sessionToken);
+  const [row] = await db.query<{ id: number; username: string; display_name: string; role: string; jurisdiction: string; csrf_token: string }>(
+    findSessionAccount,
+    [tokenHash],
+  );
+  if (!row || !isRole(row.role)) return null;
+  return {
+    accountId: row.id,
+    username: row.username,
+    displayName: row.display_name,
+    role: row.role,
+    jurisdiction: row.jurisdiction,
+    via: 'session',
+    csrfToken: row.csrf_token,
+    sessionTokenHash: tokenHash,
+  };
+}

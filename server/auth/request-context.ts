@@ -1,0 +1,56 @@
+/**
+ * What authentication attaches to a request: who is calling, and a database handle scoped to them.
+ * Route handlers use `scopedDb(req)`; they never receive the unscoped database.
+ */
+import type { Request } from 'express';
+import { DataScope, Database, Queryable, withScope } from '../db/database.js';
+import { AppError } from '../errors/app-error.js';
+import type { Role } from './roles.js';
+
+export interface AuthContext {
+  accountId: number | null;
+  username: string | null;
+  displayName: string;
+  role: Role;
+  /** A unit code or 'city'. */
+  jurisdiction: string;
+  via: 'session' | 'screen_token';
+  csrfToken?: string;
+  sessionTokenHash?: string;
+  screenTokenId?: number;
+}
+
+export interface ScopedDb extends Queryable {
+  /** Several statements in one transaction, in the caller's scope. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+}
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    auth?: AuthContext;
+    scoped?: ScopedDb;
+  }
+}
+
+export function scopeOf(auth: AuthContext): DataScope {
+  return { jurisdiction: auth.jurisdiction, accountId: auth.accountId, role: auth.role };
+}
+
+export function createScopedDb(db: Database, auth: AuthContext): ScopedDb {
+  const scope = scopeOf(auth);
+  return {
+    query: (statement, params) => withScope(db, scope, (tx) => tx.query(statement, params)),
+    transaction: (fn) => withScope(db, scope, fn),
+  };
+}
+
+/** The caller's scoped database; only routes behind access() reach here, so a missing one is a bug. */
+export function scopedDb(req: Request): ScopedDb {
+  if (!req.scoped) throw new AppError(500, 'internal_error', 'request has no database scope');
+  return req.scoped;
+}
+
+export function authOf(req: Request): AuthContext {
+  if (!req.auth) throw new AppError(401, 'authentication_required', 'Sign in first');
+  return req.auth;
+}

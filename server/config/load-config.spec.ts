@@ -1,0 +1,145 @@
+import path from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ConfigError, loadConfig, redactDatabaseUrl } from './load-config.js';
+
+const ROOT = path.resolve('/srv/gridops');
+
+function configErrorOf(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env, ROOT);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error(`loadConfig accepted ${JSON.stringify(env)}`);
+}
+
+describe('loadConfig', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('gives every key its default from an empty environment', () => {
+    expect(loadConfig({}, ROOT)).toEqual({
+      databaseUrl: undefined,
+      pgliteDataDir: path.join(ROOT, 'data', 'pglite'),
+      port: 8080,
+      host: '127.0.0.1',
+      env: 'development',
+      logLevel: 'info',
+      seedArea: 'nanjing',
+      seedOnStart: true,
+      statementTimeoutMs: 15000,
+      pgPoolSize: 10,
+      rootDir: ROOT,
+    });
+  });
+
+  it('treats an empty value as unset', () => {
+    const config = loadConfig({ PORT: '', DATABASE_URL: '', LOG_LEVEL: '' }, ROOT);
+    expect(config.port).toBe(8080);
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.logLevel).toBe('info');
+  });
+
+  it('reads and converts the values it is given', () => {
+    const config = loadConfig(
+      {
+        DATABASE_URL: 'postgres://gridops:secret@127.0.0.1:5433/gridops',
+        PGLITE_DATA_DIR: 'var/db',
+        PORT: '9090',
+        HOST: '0.0.0.0',
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'silent',
+        SEED_AREA: 'xianlin',
+        SEED_ON_START: 'false',
+        STATEMENT_TIMEOUT_MS: '2500',
+        PG_POOL_SIZE: '3',
+      },
+      ROOT,
+    );
+    expect(config).toMatchObject({
+      databaseUrl: 'postgres://gridops:secret@127.0.0.1:5433/gridops',
+      pgliteDataDir: path.join(ROOT, 'var', 'db'),
+      port: 9090,
+      host: '0.0.0.0',
+      env: 'test',
+      logLevel: 'silent',
+      seedArea: 'xianlin',
+      seedOnStart: false,
+      statementTimeoutMs: 2500,
+      pgPoolSize: 3,
+    });
+  });
+
+  it('keeps an absolute PGLITE_DATA_DIR as it is', () => {
+    expect(loadConfig({ PGLITE_DATA_DIR: '/var/lib/gridops' }, ROOT).pgliteDataDir).toBe('/var/lib/gridops');
+  });
+
+  it.each([
+    ['PORT', 'eighty'],
+    ['PORT', '70000'],
+    ['PORT', '-1'],
+    ['PORT', '80.5'],
+    ['NODE_ENV', 'staging'],
+    ['LOG_LEVEL', 'verbose'],
+    ['SEED_AREA', 'shanghai'],
+    ['SEED_ON_START', 'yes'],
+    ['STATEMENT_TIMEOUT_MS', '10'],
+    ['PG_POOL_SIZE', '0'],
+    ['DATABASE_URL', 'not a connection string'],
+    ['DATABASE_URL', 'gridops:secret@db.internal/gridops'],
+    ['DATABASE_URL', 'http://gridops@db.internal/gridops'],
+  ])('rejects %s=%s with the key named', (key, value) => {
+    const error = configErrorOf({ [key]: value });
+    expect(error.message).toContain(key);
+  });
+
+  it('names the bad key, not a good one, when several are set', () => {
+    const error = configErrorOf({ HOST: 'localhost', PORT: 'http', LOG_LEVEL: 'debug' });
+    expect(error.message).toMatch(/\bPORT\b/);
+    expect(error.message).not.toContain('HOST');
+    expect(error.message).not.toContain('LOG_LEVEL');
+  });
+
+  it('warns about each unknown GRIDOPS_ key and ignores it', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const config = loadConfig({ GRIDOPS_PORTT: '1', GRIDOPS_COLOUR: 'red', PORT: '8081' }, ROOT);
+    expect(config.port).toBe(8081);
+    const messages = warn.mock.calls.map((call) => call.join(' '));
+    expect(messages).toHaveLength(2);
+    expect(messages.some((m) => m.includes('GRIDOPS_PORTT'))).toBe(true);
+    expect(messages.some((m) => m.includes('GRIDOPS_COLOUR'))).toBe(true);
+  });
+
+  it('does not warn about the rest of the environment', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    loadConfig({ PATH: '/usr/bin', HOME: '/root', CI: 'true', PORT: '8080' }, ROOT);
+    expect(warn).not.toHaveBeenCalled();
+  });
+});
+
+describe('redactDatabaseUrl', () => {
+  it('shows user, database, host and port', () => {
+    expect(redactDatabaseUrl('postgres://gridops:s3cr3t-pass@db.internal:5433/gridops_prod')).toBe(
+      'gridops@gridops_prod@db.internal:5433',
+    );
+  });
+
+  it('fills in the default port and says when user or database are defaults', () => {
+    expect(redactDatabaseUrl('postgresql://db.internal')).toBe('(default user)@(default db)@db.internal:5432');
+  });
+
+  it.each([
+    ['a plain password', 'postgres://gridops:s3cr3t-pass@db.internal/gridops', 's3cr3t-pass'],
+    ['a percent-encoded password', 'postgres://gridops:p%40ss%3Aw0rd-xyz@db.internal/gridops', 'w0rd-xyz'],
+    ['a password in the query string', 'postgres://gridops@db.internal/gridops?password=q-s3cr3t&sslmode=require', 'q-s3cr3t'],
+    ['a password with an @ in it', 'postgres://gridops:pa@ss-h1dden@db.internal/gridops', 'ss-h1dden'],
+    ['an unparseable string', 'pl41n-s3cr3t@ not a url', 'pl41n-s3cr3t'],
+    ['a URL that forgot its postgres:// scheme', 'gridops:f0rg0t-scheme@db.internal/gridops', 'f0rg0t-scheme'],
+  ])('never contains the password: %s', (_label, url, password) => {
+    const redacted = redactDatabaseUrl(url);
+    expect(redacted).not.toContain(password);
+    expect(redacted.length).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,38 @@
+/** POST /api/spatial/summary: what lies in a drawn area (micro-grids, households, workers, cameras, sensors). */
+import { Router } from 'express';
+import { z } from 'zod';
+import type { AppDependencies } from '../app.js';
+import { scopedDb } from '../auth/request-context.js';
+import { access } from '../auth/route-access.js';
+import { DESK_ROLES } from '../auth/roles.js';
+import { AppError } from '../errors/app-error.js';
+import { validatePolygonGeometry } from '../geometry/validate-geometry.js';
+import { validateRequestPart } from '../http/validate-request.js';
+import { checkAreaValidity, summariseArea } from './spatial.sql.js';
+
+const SummaryBody = z.object({ geometry: z.unknown() }).strict();
+
+export function spatialRouter(_deps: AppDependencies): Router {
+  const router = Router();
+  router.post('/api/spatial/summary', access(...DESK_ROLES), async (req, res) => {
+    const body = validateRequestPart(SummaryBody, req.body, 'invalid_body');
+    const checked = validatePolygonGeometry(body.geometry);
+    if (!checked.valid) throw new AppError(400, 'invalid_geometry', checked.detail, { reason: checked.reason });
+    const text = JSON.stringify(checked.geometry);
+    const db = scopedDb(req);
+    const [validity] = await db.query<{ valid: boolean; reason: string }>(checkAreaValidity, [text]);
+    if (!validity.valid) throw new AppError(400, 'invalid_geometry', `PostGIS: ${validity.reason}`, { reason: 'invalid_topology' });
+    const [summary] = await db.query<Record<string, number>>(summariseArea, [text]);
+    res.json({
+      areaM2: Math.round(summary.area_m2),
+      microGrids: summary.micro_grids,
+      households: summary.households,
+      workers: summary.workers,
+      workersOnDuty: summary.workers_on_duty,
+      cameras: summary.cameras,
+      sensors: summary.sensors,
+      vertices: checked.vertices,
+    });
+  });
+  return router;
+}
