@@ -1,0 +1,42 @@
+/** Every route declares who may call it (STYLE: anything undeclared is refused). */
+import { describe, expect, it } from 'vitest';
+import { createApp, systemClock } from '../../server/app.js';
+import { loadConfig } from '../../server/config/load-config.js';
+import type { Capabilities, Database } from '../../server/db/database.js';
+import { createLogger } from '../../server/logging/logger.js';
+import { listRoutes } from './list-routes.js';
+
+// Building the router touches neither the database nor the capabilities.
+const app = createApp({
+  config: loadConfig({ NODE_ENV: 'test' }),
+  db: {} as Database,
+  capabilities: {} as Capabilities,
+  logger: createLogger('silent'),
+  clock: systemClock,
+});
+
+describe('route declarations', () => {
+  const routes = listRoutes(app);
+
+  it('finds the routes of every module', () => {
+    const paths = routes.map((r) => `${r.method} ${r.path}`);
+    for (const expected of ['GET /api/health', 'POST /api/auth/login', 'GET /api/locate', 'GET /ogc/collections/:collectionId/items', 'POST /api/accounts', 'GET /api/audit/verify', 'POST /api/spatial/summary']) {
+      expect(paths).toContain(expected);
+    }
+  });
+
+  it('has an access declaration first on every route', () => {
+    const undeclared = routes.filter((r) => r.access === undefined).map((r) => `${r.method} ${r.path}`);
+    expect(undeclared).toEqual([]);
+  });
+
+  it('keeps public routes to the few that must be', () => {
+    const publicRoutes = routes.filter((r) => r.access === 'public').map((r) => `${r.method} ${r.path}`).sort();
+    expect(publicRoutes).toEqual(['GET /api/health', 'GET /ogc', 'GET /ogc/api', 'GET /ogc/conformance', 'POST /api/auth/login'].sort());
+  });
+
+  it('never lets a screen token change anything', () => {
+    const writable = routes.filter((r) => !['GET', 'HEAD'].includes(r.method) && Array.isArray(r.access));
+    for (const r of writable) expect(r.access, `${r.method} ${r.path}`).not.toContain('screen');
+  });
+});
