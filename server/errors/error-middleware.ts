@@ -28,11 +28,12 @@ export function errorMiddleware(logger: Logger): ErrorRequestHandler {
       res.status(503).json({ code: 'database_timeout', message: 'The database took too long to answer; try again or narrow the request' });
       return;
     }
-    // The statement name and SQLSTATE go to the log; the database message is not sent.
+    // The statement name and SQLSTATE go to the log; the database message (which can quote values) goes
+    // nowhere, and is never sent.
     logger.error(
       error instanceof DatabaseError
-        ? { statement: error.statementName, sqlState: error.sqlState, path: req.path, msg: error.message }
-        : { err: error, path: req.path },
+        ? { statement: error.statementName, sqlState: error.sqlState, path: req.path }
+        : { err: { type: (error as Error)?.name, message: (error as Error)?.message, stack: (error as Error)?.stack }, path: req.path },
       'unhandled error',
     );
     res.status(500).json({ code: 'internal_error', message: 'Something went wrong on the server; it has been logged' });
