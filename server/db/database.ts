@@ -34,7 +34,11 @@ export interface Database extends Queryable {
   readonly mode: DatabaseMode;
   /** user@db@host for the real database, the data directory for the embedded one. Never a password. */
   readonly description: string;
-  withTransaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * Run fn in one transaction. `preamble` is trusted SQL without parameters run in the same round trip as
+   * BEGIN (the scope settings); never build it from request strings.
+   */
+  withTransaction<T>(fn: (tx: Queryable) => Promise<T>, options?: { preamble?: string }): Promise<T>;
   /** Run a multi-statement script without parameters (migrations, seed steps). */
   execScript(name: string, script: string): Promise<void>;
   close(): Promise<void>;
@@ -66,19 +70,24 @@ export interface DataScope {
   role: string;
 }
 
-const enterScope = defineSql(
-  'scope.enter',
-  `SELECT set_config('role', 'gridops_app', true), set_config('gridops.jurisdiction', $1, true),
-          set_config('gridops.account_id', $2, true), set_config('gridops.role', $3, true)`,
-);
+/**
+ * The settings that enter a scope, as SQL text sent with BEGIN in one round trip. Every value is checked
+ * against a strict pattern first, so nothing from a request reaches the text unvalidated.
+ */
+export function scopePreamble(scope: DataScope): string {
+  if (!/^(city|\d{6,18})$/.test(scope.jurisdiction)) throw new Error(`invalid jurisdiction ${scope.jurisdiction}`);
+  if (scope.accountId !== null && !Number.isSafeInteger(scope.accountId)) throw new Error('invalid account id');
+  if (!/^[a-z_]{1,20}$/.test(scope.role)) throw new Error(`invalid role ${scope.role}`);
+  const account = scope.accountId === null ? '' : String(scope.accountId);
+  return (
+    `SELECT set_config('role', 'gridops_app', true), set_config('gridops.jurisdiction', '${scope.jurisdiction}', true), ` +
+    `set_config('gridops.account_id', '${account}', true), set_config('gridops.role', '${scope.role}', true)`
+  );
+}
 
 /** Run fn in a transaction as the application role, with the caller's jurisdiction set for RLS. */
 export function withScope<T>(db: Database, scope: DataScope, fn: (tx: Queryable) => Promise<T>): Promise<T> {
-  if (!/^(city|\d{6,18})$/.test(scope.jurisdiction)) throw new Error(`invalid jurisdiction ${scope.jurisdiction}`);
-  return db.withTransaction(async (tx) => {
-    await tx.query(enterScope, [scope.jurisdiction, scope.accountId === null ? '' : String(scope.accountId), scope.role]);
-    return fn(tx);
-  });
+  return db.withTransaction(fn, { preamble: scopePreamble(scope) });
 }
 
 export type QueryTimingListener = (statementName: string, milliseconds: number, rows: number) => void;

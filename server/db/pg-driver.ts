@@ -46,10 +46,11 @@ export async function openPostgresDatabase(options: {
     mode: 'postgres',
     description: redactDatabaseUrl(options.url),
     query: base.query,
-    async withTransaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    async withTransaction<T>(fn: (tx: Queryable) => Promise<T>, txOptions?: { preamble?: string }): Promise<T> {
       const client = await pool.connect();
       try {
-        await client.query('BEGIN');
+        // BEGIN and the preamble in one simple-protocol round trip.
+        await client.query(txOptions?.preamble ? `BEGIN; ${txOptions.preamble}` : 'BEGIN');
         const result = await fn(makeQueryable(client, options.onTiming));
         await client.query('COMMIT');
         return result;

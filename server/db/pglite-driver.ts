@@ -75,9 +75,12 @@ export async function openEmbeddedDatabase(options: {
     description: options.dataDir ? `embedded PGlite at ${options.dataDir}` : 'embedded PGlite in memory',
     query: <T>(statement: SqlStatement, params: readonly unknown[] = []) =>
       queue.run(() => run<T>(pglite, statement, params)),
-    withTransaction: <T>(fn: (tx: Queryable) => Promise<T>) =>
+    withTransaction: <T>(fn: (tx: Queryable) => Promise<T>, txOptions?: { preamble?: string }) =>
       queue.run(() =>
-        pglite.transaction(async (tx) => fn({ query: <R>(s: SqlStatement, p: readonly unknown[] = []) => run<R>(tx, s, p) })),
+        pglite.transaction(async (tx) => {
+          if (txOptions?.preamble) await tx.exec(txOptions.preamble);
+          return fn({ query: <R>(s: SqlStatement, p: readonly unknown[] = []) => run<R>(tx, s, p) });
+        }),
       ),
     execScript: (name: string, script: string) =>
       queue.run(async () => {

@@ -14,7 +14,6 @@ import {
   listAncestors,
   listChildren,
   listNearbyMicroGrids,
-  listResponsibleWorkers,
   locateMicroGrid,
   readUnit,
   searchUnits,
@@ -62,10 +61,9 @@ export function unitsRouter(_deps: AppDependencies): Router {
     }
     const distance = Number(row.boundary_distance_m);
     const near = distance <= NEAR_BOUNDARY_METRES;
-    const [workers, neighbours] = await Promise.all([
-      db.query(listResponsibleWorkers, [row.code]),
-      near ? db.query<{ code: string; name: string; distance_m: number }>(listNearbyMicroGrids, [point.lon, point.lat, NEAR_BOUNDARY_METRES, row.code]) : [],
-    ]);
+    const neighbours = near
+      ? await db.query<{ code: string; name: string; distance_m: number }>(listNearbyMicroGrids, [point.lon, point.lat, NEAR_BOUNDARY_METRES, row.code])
+      : [];
     res.json({
       input: { lon: input.lon, lat: input.lat, crs: input.crs },
       wgs84: point,
@@ -75,7 +73,7 @@ export function unitsRouter(_deps: AppDependencies): Router {
       grid: { code: row.grid_code, name: row.grid_name, kind: row.grid_kind },
       microGrid: { code: row.code, name: row.name, households: row.households, population: row.population },
       generated: row.generated,
-      workers,
+      workers: row.workers,
       nearBoundary: near
         ? { distanceM: Math.round(distance * 10) / 10, neighbours: neighbours.map((n) => ({ code: n.code, name: n.name, distanceM: Math.round(n.distance_m * 10) / 10 })) }
         : null,

@@ -2,9 +2,11 @@
 import { defineSql } from '../db/database.js';
 
 /**
- * The micro-grid containing a WGS84 point, with its whole chain and the distance to its boundary.
- * $1 lon, $2 lat. Uses units_micro_grid_geom_idx (partial GiST), then units_pkey for the ancestors.
- * A point exactly on a shared edge belongs to the micro-grid with the smaller code (deterministic).
+ * The micro-grid containing a WGS84 point, with its whole chain, the distance to its boundary (on the
+ * sphere: within 0.3 % of the spheroid, enough for a 30 m border flag, and cheaper) and its responsible
+ * workers (code, name, role, skills, duty status, last position time — no phone numbers), in one round trip.
+ * $1 lon, $2 lat. Uses units_micro_grid_geom_idx (partial GiST), units_pkey for the ancestors,
+ * workers_home_unit_idx. A point exactly on a shared edge belongs to the micro-grid with the smaller code.
  */
 export const locateMicroGrid = defineSql(
   'units.locate_micro_grid',
@@ -14,7 +16,11 @@ export const locateMicroGrid = defineSql(
           c.code AS community_code, c.name AS community_name, c.kind AS community_kind,
           s.code AS street_code, s.name AS street_name, s.kind AS street_kind,
           d.code AS district_code, d.name AS district_name,
-          ST_Distance(ST_Boundary(m.geom)::geography, pt.g::geography) AS boundary_distance_m
+          ST_Distance(ST_Boundary(m.geom)::geography, pt.g::geography, false) AS boundary_distance_m,
+          (SELECT coalesce(json_agg(json_build_object('code', w.code, 'name', w.name, 'role', w.role, 'skills', w.skills,
+                                                      'duty_status', w.duty_status, 'last_position_at', w.last_position_at)
+                                    ORDER BY w.role, w.code), '[]'::json)
+             FROM workers w WHERE w.home_unit_code = m.code) AS workers
      FROM pt
      JOIN units m ON m.level = 'micro_grid' AND ST_Intersects(m.geom, pt.g)
      JOIN units gr ON gr.code = m.grid_code
@@ -33,23 +39,13 @@ export const locateMicroGrid = defineSql(
 export const listNearbyMicroGrids = defineSql(
   'units.list_nearby_micro_grids',
   `WITH pt AS (SELECT ST_SetSRID(ST_MakePoint($1, $2), 4326) AS g)
-   SELECT m.code, m.name, ST_Distance(m.geom::geography, pt.g::geography) AS distance_m
+   SELECT m.code, m.name, ST_Distance(m.geom::geography, pt.g::geography, false) AS distance_m
      FROM pt JOIN units m
        ON m.level = 'micro_grid' AND m.code <> $4
       AND m.geom && ST_Expand(pt.g, $3 / 80000.0)
-      AND ST_DWithin(m.geom::geography, pt.g::geography, $3)
+      AND ST_DWithin(m.geom::geography, pt.g::geography, $3, false)
     ORDER BY distance_m, m.code
     LIMIT 4`,
-);
-
-/**
- * Workers whose home unit is micro-grid $1: code, name, role, skills, duty status, last position time.
- * Uses workers_home_unit_idx. Phone numbers are not returned here.
- */
-export const listResponsibleWorkers = defineSql(
-  'units.list_responsible_workers',
-  `SELECT code, name, role, skills, duty_status, last_position_at
-     FROM workers WHERE home_unit_code = $1 ORDER BY role, code`,
 );
 
 const unitColumns = `u.code, u.name, u.level, u.kind, u.parent_code, u.district_code, u.street_code, u.community_code,
