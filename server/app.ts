@@ -12,9 +12,11 @@ import { authenticate } from './auth/authenticate.js';
 import { auditRouter } from './audit/audit.route.js';
 import { errorMiddleware, notFoundHandler } from './errors/error-middleware.js';
 import { healthRouter } from './health/health.route.js';
+import { incidentsRouter } from './incidents/incidents.route.js';
 import { requestLogger } from './logging/logger.js';
 import { ogcRouter } from './ogc/ogc.route.js';
 import { spatialRouter } from './spatial/spatial.route.js';
+import { tilesRouter } from './tiles/tiles.route.js';
 import { unitsRouter } from './units/units.route.js';
 
 export interface Clock {
@@ -55,7 +57,7 @@ export function createApp(deps: AppDependencies): express.Express {
   app.use(requestLogger(deps.logger));
   app.use(express.json({ limit: '256kb', strict: true }));
   app.use(authenticate(deps.db));
-  for (const router of [healthRouter, authRouter, accountsRouter, auditRouter, unitsRouter, spatialRouter, ogcRouter]) {
+  for (const router of [healthRouter, authRouter, accountsRouter, auditRouter, unitsRouter, spatialRouter, incidentsRouter, ogcRouter, tilesRouter]) {
     app.use(router(deps));
   }
   const clientDir = path.join(deps.config.rootDir, 'dist');

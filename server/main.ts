@@ -6,6 +6,7 @@ import { migrate } from './db/migrate.js';
 import { openDatabase } from './db/open-database.js';
 import { createLogger } from './logging/logger.js';
 import { ensureAdministrator } from './auth/bootstrap-accounts.js';
+import { startEscalationScheduler } from './incidents/escalation-scheduler.js';
 import { isSeeded, seedDatabase } from './seed/seed-database.js';
 
 async function main(): Promise<void> {
@@ -54,11 +55,13 @@ async function main(): Promise<void> {
     process.stdout.write(`\n  First start: administrator "admin" created with password ${admin.generatedPassword}\n  Store it now; it is not shown again.\n\n`);
   } else if (admin.created) logger.info('administrator "admin" created with ADMIN_PASSWORD');
   const app = createApp({ config, db, capabilities, logger, clock: systemClock });
+  const stopEscalation = startEscalationScheduler(db, systemClock, logger);
   const server = app.listen(config.port, config.host, () => {
     logger.info({ url: `http://${config.host}:${config.port}/`, readyMs: Math.round(performance.now() - started) }, 'GridOps ready');
   });
   const shutdown = () => {
     logger.info('shutting down');
+    stopEscalation();
     server.close();
     void db.close().finally(() => process.exit(0));
   };

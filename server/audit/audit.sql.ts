@@ -4,14 +4,14 @@ import { defineSql } from '../db/database.js';
 /**
  * Append one record; the trigger sets at, prev_hash and hash. $1 actor account id, $2 username, $3 role,
  * $4 action, $5 entity type, $6 entity id, $7 jurisdiction code, $8 before (jsonb), $9 after (jsonb),
- * $10 client address, $11 success, $12 reason. Result: id, hash.
+ * $10 client address, $11 success, $12 reason. No RETURNING: a record about a row outside the caller's
+ * jurisdiction (a field worker's case in the next grid) is written but not readable by the caller.
  */
 export const appendAuditRecord = defineSql(
   'audit.append',
   `INSERT INTO audit_log (actor_account_id, actor_username, actor_role, action, entity_type, entity_id, jurisdiction_code,
                           before, after, client_address, success, reason, prev_hash, hash)
-   VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10, $11, $12, '', '')
-   RETURNING id, hash`,
+   VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10, $11, $12, '', '')`,
 );
 
 /**

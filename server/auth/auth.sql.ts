@@ -9,7 +9,7 @@ import { defineSql } from '../db/database.js';
 export const findSessionAccount = defineSql(
   'auth.find_session_account',
   `SELECT a.id, a.username, a.display_name, a.role, coalesce(a.jurisdiction_code, 'city') AS jurisdiction,
-          s.csrf_token, s.expires_at
+          a.worker_code, s.csrf_token, s.expires_at
      FROM sessions s JOIN accounts a ON a.id = s.account_id
     WHERE s.token_hash = $1 AND s.expires_at > now() AND a.active`,
 );

@@ -34,12 +34,12 @@ async function identify(db: Database, cookieHeader?: string, authorization?: str
   if (bearer && TOKEN_SHAPE.test(bearer) && bearer.startsWith('gst_')) {
     const [token] = await db.query<{ id: number; label: string; jurisdiction: string }>(findScreenToken, [hashToken(bearer)]);
     if (!token) return null;
-    return { accountId: null, username: null, displayName: token.label, role: 'screen', jurisdiction: token.jurisdiction, via: 'screen_token', screenTokenId: token.id };
+    return { accountId: null, username: null, displayName: token.label, role: 'screen', jurisdiction: token.jurisdiction, workerCode: null, via: 'screen_token', screenTokenId: token.id };
   }
   const sessionToken = cookieHeader ? parseCookies(cookieHeader)[SESSION_COOKIE] : undefined;
   if (!sessionToken || !TOKEN_SHAPE.test(sessionToken)) return null;
   const tokenHash = hashToken(sessionToken);
-  const [row] = await db.query<{ id: number; username: string; display_name: string; role: string; jurisdiction: string; csrf_token: string }>(
+  const [row] = await db.query<{ id: number; username: string; display_name: string; role: string; jurisdiction: string; worker_code: string | null; csrf_token: string }>(
     findSessionAccount,
     [tokenHash],
   );
@@ -50,6 +50,7 @@ async function identify(db: Database, cookieHeader?: string, authorization?: str
     displayName: row.display_name,
     role: row.role,
     jurisdiction: row.jurisdiction,
+    workerCode: row.worker_code,
     via: 'session',
     csrfToken: row.csrf_token,
     sessionTokenHash: tokenHash,

@@ -14,6 +14,8 @@ export interface AuthContext {
   role: Role;
   /** A unit code or 'city'. */
   jurisdiction: string;
+  /** The worker a field-worker account acts as. */
+  workerCode: string | null;
   via: 'session' | 'screen_token';
   csrfToken?: string;
   sessionTokenHash?: string;
@@ -33,7 +35,7 @@ declare module 'express-serve-static-core' {
 }
 
 export function scopeOf(auth: AuthContext): DataScope {
-  return { jurisdiction: auth.jurisdiction, accountId: auth.accountId, role: auth.role };
+  return { jurisdiction: auth.jurisdiction, accountId: auth.accountId, role: auth.role, workerCode: auth.workerCode };
 }
 
 export function createScopedDb(db: Database, auth: AuthContext): ScopedDb {

@@ -31,6 +31,10 @@ describe('loadConfig', () => {
       seedOnStart: true,
       statementTimeoutMs: 15000,
       pgPoolSize: 10,
+      adminPassword: undefined,
+      sessionHours: 12,
+      loginRateLimit: 20,
+      devAccounts: true,
       rootDir: ROOT,
     });
   });
@@ -55,6 +59,10 @@ describe('loadConfig', () => {
         SEED_ON_START: 'false',
         STATEMENT_TIMEOUT_MS: '2500',
         PG_POOL_SIZE: '3',
+        ADMIN_PASSWORD: 'correct horse battery',
+        SESSION_HOURS: '0.5',
+        LOGIN_RATE_LIMIT: '5',
+        DEV_ACCOUNTS: 'false',
       },
       ROOT,
     );
@@ -69,7 +77,17 @@ describe('loadConfig', () => {
       seedOnStart: false,
       statementTimeoutMs: 2500,
       pgPoolSize: 3,
+      adminPassword: 'correct horse battery',
+      sessionHours: 0.5,
+      loginRateLimit: 5,
+      devAccounts: false,
     });
+  });
+
+  it('never has development accounts in production, even when asked for', () => {
+    expect(loadConfig({ NODE_ENV: 'production' }, ROOT).devAccounts).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', DEV_ACCOUNTS: 'true' }, ROOT).devAccounts).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'test', DEV_ACCOUNTS: 'true' }, ROOT).devAccounts).toBe(true);
   });
 
   it('keeps an absolute PGLITE_DATA_DIR as it is', () => {
@@ -87,6 +105,11 @@ describe('loadConfig', () => {
     ['SEED_ON_START', 'yes'],
     ['STATEMENT_TIMEOUT_MS', '10'],
     ['PG_POOL_SIZE', '0'],
+    ['ADMIN_PASSWORD', 'short'],
+    ['SESSION_HOURS', 'forever'],
+    ['SESSION_HOURS', '1000'],
+    ['LOGIN_RATE_LIMIT', '0'],
+    ['DEV_ACCOUNTS', 'maybe'],
     ['DATABASE_URL', 'not a connection string'],
     ['DATABASE_URL', 'gridops:secret@db.internal/gridops'],
     ['DATABASE_URL', 'http://gridops@db.internal/gridops'],
@@ -100,6 +123,11 @@ describe('loadConfig', () => {
     expect(error.message).toMatch(/\bPORT\b/);
     expect(error.message).not.toContain('HOST');
     expect(error.message).not.toContain('LOG_LEVEL');
+  });
+
+  it('does not repeat a rejected secret in its message', () => {
+    expect(configErrorOf({ ADMIN_PASSWORD: 'tiny-pw' }).message).not.toContain('tiny-pw');
+    expect(configErrorOf({ DATABASE_URL: 'postgres://u:s3cret-x9@db.internal:port/gridops' }).message).not.toContain('s3cret-x9');
   });
 
   it('warns about each unknown GRIDOPS_ key and ignores it', () => {

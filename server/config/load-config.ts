@@ -7,7 +7,11 @@ import { z } from 'zod';
 
 const ConfigSchema = z.object({
   /** Real PostgreSQL/PostGIS connection string; unset → embedded PGlite. */
-  DATABASE_URL: z.string().url().optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .refine((value) => URL.canParse(value), 'is not a valid URL (check the host and port)')
+    .optional(),
   /** Directory of the embedded database (git-ignored). */
   PGLITE_DATA_DIR: z.string().default('data/pglite'),
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -91,6 +95,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 export function redactDatabaseUrl(url: string): string {
   try {
     const u = new URL(url);
+    // Without a postgres scheme "user:password@host" parses as a scheme and a path: say nothing of it.
+    if (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:') return '(unparseable DATABASE_URL)';
     return `${u.username || '(default user)'}@${u.pathname.replace(/^\//, '') || '(default db)'}@${u.hostname}:${u.port || 5432}`;
   } catch {
     return '(unparseable DATABASE_URL)';

@@ -68,6 +68,8 @@ export interface DataScope {
   jurisdiction: string;
   accountId: number | null;
   role: string;
+  /** The worker a field-worker account acts as: it sees the cases assigned to it wherever they are. */
+  workerCode?: string | null;
 }
 
 /**
@@ -78,10 +80,13 @@ export function scopePreamble(scope: DataScope): string {
   if (!/^(city|\d{6,18})$/.test(scope.jurisdiction)) throw new Error(`invalid jurisdiction ${scope.jurisdiction}`);
   if (scope.accountId !== null && !Number.isSafeInteger(scope.accountId)) throw new Error('invalid account id');
   if (!/^[a-z_]{1,20}$/.test(scope.role)) throw new Error(`invalid role ${scope.role}`);
+  const worker = scope.workerCode ?? '';
+  if (!/^(W\d{20})?$/.test(worker)) throw new Error('invalid worker code');
   const account = scope.accountId === null ? '' : String(scope.accountId);
   return (
     `SELECT set_config('role', 'gridops_app', true), set_config('gridops.jurisdiction', '${scope.jurisdiction}', true), ` +
-    `set_config('gridops.account_id', '${account}', true), set_config('gridops.role', '${scope.role}', true)`
+    `set_config('gridops.account_id', '${account}', true), set_config('gridops.role', '${scope.role}', true), ` +
+    `set_config('gridops.worker_code', '${worker}', true)`
   );
 }
 

@@ -24,6 +24,11 @@ const deleteRecord = defineSql('test.delete_audit', `DELETE FROM audit_log WHERE
 const appUpdate = defineSql('test.app_update_audit', `UPDATE audit_log SET success = true`);
 const appDelete = defineSql('test.app_delete_audit', `DELETE FROM audit_log`);
 
+const pickPlace = defineSql(
+  'test.pick_audit_place',
+  `SELECT ST_X(label_point) AS lon, ST_Y(label_point) AS lat FROM units WHERE level = 'micro_grid' ORDER BY code LIMIT 1`,
+);
+
 /** POST-for-query routes that change nothing, so write no audit record. */
 const READ_ONLY_POSTS = ['POST /api/spatial/summary'];
 
@@ -39,7 +44,7 @@ describe.each(testDatabaseModes())('audit log on %s', (mode) => {
   afterAll(() => server.close());
 
   it('writes a record for every state-changing route, success and failure', async () => {
-    const created: { id?: number; tokenId?: number } = {};
+    const created: { id?: number; tokenId?: number; incidentId?: number } = {};
     const cases: Record<string, { run: () => Promise<Response>; action: string; success: boolean }[]> = {
       'POST /api/auth/login': [
         { run: () => fetch(`${server.baseUrl}/api/auth/login`, { method: 'POST', headers: json({}), body: JSON.stringify({ username: 'planner.city', password: 'wrong-password' }) }), action: 'auth.login', success: false },
@@ -73,6 +78,22 @@ describe.each(testDatabaseModes())('audit log on %s', (mode) => {
       'DELETE /api/screen-tokens/:id': [
         { run: () => fetch(`${server.baseUrl}/api/screen-tokens/${created.tokenId}`, { method: 'DELETE', headers: admin }), action: 'screen_token.revoke', success: true },
         { run: () => fetch(`${server.baseUrl}/api/screen-tokens/${created.tokenId}`, { method: 'DELETE', headers: admin }), action: 'screen_token.revoke', success: false },
+      ],
+      'POST /api/incidents': [
+        {
+          run: async () => {
+            const [place] = await server.db.query<{ lon: number; lat: number }>(pickPlace);
+            const r = await fetch(`${server.baseUrl}/api/incidents`, { method: 'POST', headers: json(admin), body: JSON.stringify({ category: 'dispute', description: '审计', lon: place.lon, lat: place.lat }) });
+            created.incidentId = (await r.clone().json()).incident.id;
+            return r;
+          },
+          action: 'incident.create',
+          success: true,
+        },
+      ],
+      'POST /api/incidents/:id/events': [
+        { run: () => fetch(`${server.baseUrl}/api/incidents/${created.incidentId}/events`, { method: 'POST', headers: json(admin), body: JSON.stringify({ type: 'accept' }) }), action: 'incident.accept', success: true },
+        { run: () => fetch(`${server.baseUrl}/api/incidents/${created.incidentId}/events`, { method: 'POST', headers: json(admin), body: JSON.stringify({ type: 'close' }) }), action: 'incident.close', success: false },
       ],
       'POST /api/auth/logout': [
         { run: async () => fetch(`${server.baseUrl}/api/auth/logout`, { method: 'POST', headers: await signIn(server.baseUrl, 'planner.city') }), action: 'auth.logout', success: true },

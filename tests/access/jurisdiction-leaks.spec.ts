@@ -58,6 +58,14 @@ describe.each(testDatabaseModes())('jurisdiction and roles on %s', (mode) => {
     identities.push({ name: 'worker.xianlin', role: 'field_worker', jurisdiction: worker.jurisdiction_code, headers: await signIn(server.baseUrl, 'worker.xianlin') });
     identities.push({ name: 'screen.xianlin', role: 'screen', jurisdiction: '320113007', headers: { authorization: `Bearer ${DEVELOPMENT_SCREEN_TOKEN}` } });
     identities.push({ name: 'screen.xuanwu', role: 'screen', jurisdiction: '320102', headers: await screenTokenHeaders(server.db, '320102') });
+    // An incident in 仙林街道, so that the incident routes have a row to leak.
+    const city = identities.find((i) => i.name === 'dispatcher.city')!;
+    const created = await fetch(`${server.baseUrl}/api/incidents`, {
+      method: 'POST',
+      headers: { ...city.headers, 'content-type': 'application/json' },
+      body: JSON.stringify({ category: 'dispute', description: '泄漏测试', lon: point.lon, lat: point.lat }),
+    });
+    expect(created.status).toBe(201);
   });
   afterAll(() => server.close());
 
@@ -74,6 +82,7 @@ describe.each(testDatabaseModes())('jurisdiction and roles on %s', (mode) => {
     '/api/accounts',
     '/api/screen-tokens',
     '/api/audit?limit=1000',
+    '/api/incidents?state=all&limit=500',
   ];
 
   it('never returns a row outside the caller’s jurisdiction', async () => {

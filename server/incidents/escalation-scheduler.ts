@@ -1,0 +1,75 @@
+/**
+ * Time limits and escalation. Deadlines are stored on the incidents, so a restart loses nothing: each
+ * pass finds the incidents whose deadline passed, raises them one level (community → street → district),
+ * marks them overdue, gives the stage a new limit, and records it in the timeline and the audit log as
+ * the system. The clock is injected, so tests move time instead of waiting.
+ */
+import type { Logger } from 'pino';
+import type { Clock } from '../app.js';
+import { appendAudit } from '../audit/record-audit.js';
+import type { Database } from '../db/database.js';
+import { ESCALATION_TARGET } from './incident-rules.js';
+import { escalateIncident, insertTimelineEntry, selectOverdueIncidents } from './incidents.sql.js';
+
+const BATCH = 200;
+
+interface OverdueRow {
+  id: number;
+  number: string;
+  state: string;
+  escalation_level: number;
+  deadline_stage: string;
+  deadline_at: Date;
+  community_code: string;
+  street_code: string;
+  district_code: string;
+}
+
+/** One pass; returns the incidents escalated. Runs as the system, across every jurisdiction. */
+export async function escalateOverdueIncidents(db: Database, clock: Clock): Promise<{ id: number; level: number }[]> {
+  const now = clock.now();
+  return db.withTransaction(async (tx) => {
+    const overdue = await tx.query<OverdueRow>(selectOverdueIncidents, [now, BATCH]);
+    const escalated: { id: number; level: number }[] = [];
+    for (const incident of overdue) {
+      const [row] = await tx.query<{ escalation_level: number; deadline_at: Date }>(escalateIncident, [incident.id, now]);
+      const target = ESCALATION_TARGET[row.escalation_level];
+      const targetUnit = [incident.community_code, incident.street_code, incident.district_code][row.escalation_level];
+      const detail = { stage: incident.deadline_stage, missedDeadline: incident.deadline_at, level: row.escalation_level, escalatedTo: target, unit: targetUnit, newDeadline: row.deadline_at };
+      await tx.query(insertTimelineEntry, [incident.id, now, 'escalate', incident.state, incident.state, null, 'system', null, JSON.stringify(detail)]);
+      await appendAudit(tx, {
+        actorAccountId: null,
+        actorUsername: 'system',
+        actorRole: 'system',
+        action: 'incident.escalate',
+        entityType: 'incident',
+        entityId: String(incident.id),
+        jurisdictionCode: incident.community_code,
+        before: { escalationLevel: incident.escalation_level },
+        after: detail,
+        clientAddress: null,
+        success: true,
+      });
+      escalated.push({ id: incident.id, level: row.escalation_level });
+    }
+    return escalated;
+  });
+}
+
+export function startEscalationScheduler(db: Database, clock: Clock, logger: Logger, intervalMs = 30_000): () => void {
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    escalateOverdueIncidents(db, clock)
+      .then((escalated) => {
+        if (escalated.length) logger.info({ escalated: escalated.length }, 'overdue incidents escalated');
+      })
+      .catch((error) => logger.error({ err: { message: (error as Error).message } }, 'escalation pass failed'))
+      .finally(() => {
+        running = false;
+      });
+  }, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}

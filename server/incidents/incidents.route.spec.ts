@@ -1,0 +1,181 @@
+/**
+ * The closed loop through the API on the seeded Xianlin subset, on every database mode: intake, grading,
+ * duplicates, every step to closed with its timeline and audit, the double-booking race, time limits and
+ * escalation with an injected clock, and jurisdiction.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Clock } from '../app.js';
+import { defineSql } from '../db/database.js';
+import { signIn } from '../../tests/support/test-auth.js';
+import { testDatabaseModes } from '../../tests/support/test-database.js';
+import { startTestServer, type TestServer } from '../../tests/support/test-server.js';
+import { escalateOverdueIncidents } from './escalation-scheduler.js';
+
+const pickPlaces = defineSql(
+  'test.pick_incident_places',
+  `SELECT m.code, ST_X(m.label_point) AS lon, ST_Y(m.label_point) AS lat,
+          (SELECT code FROM workers w WHERE w.home_unit_code = m.code AND w.duty_status <> 'off_duty' ORDER BY code LIMIT 1) AS worker
+     FROM units m WHERE m.level = 'micro_grid' AND m.street_code = '320113007'
+      AND EXISTS (SELECT 1 FROM workers w WHERE w.home_unit_code = m.code AND w.duty_status <> 'off_duty')
+    ORDER BY (m.grid_code = (SELECT jurisdiction_code FROM accounts WHERE username = 'worker.xianlin')) DESC, m.code LIMIT 3`,
+);
+const fieldWorkerCode = defineSql('test.field_worker_code', `SELECT worker_code FROM accounts WHERE username = 'worker.xianlin'`);
+const makeOnDuty = defineSql('test.make_on_duty', `UPDATE workers SET duty_status = 'on_duty' WHERE code = $1`);
+const auditCount = defineSql('test.incident_audit_count', `SELECT count(*)::int AS n FROM audit_log WHERE entity_type = 'incident' AND entity_id = $1 AND success`);
+const incidentRow = defineSql('test.incident_row', `SELECT escalation_level, overdue, deadline_at, deadline_stage FROM incidents WHERE id = $1`);
+
+class MovableClock implements Clock {
+  constructor(private at: number) {}
+  now() {
+    return new Date(this.at);
+  }
+  advanceMinutes(minutes: number) {
+    this.at += minutes * 60_000;
+  }
+}
+
+describe.each(testDatabaseModes())('incidents on %s', (mode) => {
+  let server: TestServer;
+  const clock = new MovableClock(Date.parse('2026-11-23T08:00:00Z'));
+  let places: { code: string; lon: number; lat: number; worker: string }[];
+  let dispatcher: Record<string, string>;
+  let supervisor: Record<string, string>;
+  let worker: Record<string, string>;
+  let workerCode: string;
+
+  const call = async (method: string, path: string, headers: Record<string, string>, body?: unknown) => {
+    const res = await fetch(`${server.baseUrl}${path}`, {
+      method,
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json().catch(() => null)) as any };
+  };
+  const report = (place: { lon: number; lat: number }, extra: Record<string, unknown> = {}) =>
+    call('POST', '/api/incidents', dispatcher, { category: 'city_management', description: '井盖缺失', lon: place.lon, lat: place.lat, reporter: { name: '张先生', phone: '170-0000-0001' }, ...extra });
+  const send = (id: number, headers: Record<string, string>, event: Record<string, unknown>) => call('POST', `/api/incidents/${id}/events`, headers, event);
+
+  beforeAll(async () => {
+    server = await startTestServer(mode, { clock });
+    places = await server.db.query(pickPlaces);
+    [{ worker_code: workerCode }] = await server.db.query<{ worker_code: string }>(fieldWorkerCode);
+    await server.db.query(makeOnDuty, [workerCode]);
+    dispatcher = await signIn(server.baseUrl, 'dispatcher.xianlin');
+    supervisor = await signIn(server.baseUrl, 'supervisor.xianlin');
+    worker = await signIn(server.baseUrl, 'worker.xianlin');
+  });
+  afterAll(() => server.close());
+
+  it('takes a hotline report: locates, grades, and suggests a duplicate for a second report nearby', async () => {
+    const first = await report(places[0]);
+    expect(first.status).toBe(201);
+    expect(first.body.incident).toMatchObject({ state: 'reported', grade: 'blue', deadline_stage: 'accept' });
+    expect(first.body.incident.number).toMatch(/^NJ20261123-\d{7}$/);
+    expect(first.body.location.microGrid.code).toBe(places[0].code);
+    expect(first.body.location.street).toEqual({ code: '320113007', name: '仙林街道' });
+    expect(first.body.duplicates).toEqual([]);
+    const second = await report({ lon: places[0].lon + 0.0002, lat: places[0].lat });
+    expect(second.body.duplicates.map((d: { id: number }) => d.id)).toContain(first.body.incident.id);
+    // Another category at the same place is no duplicate; an IoT alarm starts at the alarm grade.
+    const alarm = await report(places[0], { category: 'fire_safety', source: 'iot' });
+    expect(alarm.body.duplicates).toEqual([]);
+    expect(alarm.body.incident.grade).toBe('red');
+    const overridden = await report(places[1], { grade: 'orange' });
+    expect(overridden.body.incident.grade).toBe('orange');
+  });
+
+  it('runs the whole loop to closed, each step in the timeline and the audit log', async () => {
+    const { body } = await report(places[1], { category: 'safety_hazard' });
+    const id = body.incident.id;
+    const steps: [Record<string, string>, Record<string, unknown>, string][] = [
+      [dispatcher, { type: 'accept' }, 'accepted'],
+      [dispatcher, { type: 'dispatch', workerCode }, 'dispatched'],
+      [worker, { type: 'acknowledge' }, 'dispatched'],
+      [worker, { type: 'arrive' }, 'on_scene'],
+      [worker, { type: 'resolve', note: '已设置警示标志，次日修复' }, 'resolved'],
+      [supervisor, { type: 'verify' }, 'verified'],
+      [dispatcher, { type: 'evaluate', satisfaction: 5 }, 'evaluated'],
+      [dispatcher, { type: 'close' }, 'closed'],
+    ];
+    for (const [who, event, state] of steps) {
+      clock.advanceMinutes(1);
+      const res = await send(id, who, event);
+      expect(res.status, `${String(event.type)}: ${JSON.stringify(res.body)}`).toBe(200);
+      expect(res.body.state).toBe(state);
+    }
+    const detail = await call('GET', `/api/incidents/${id}`, dispatcher);
+    expect(detail.body.timeline.map((t: { event: string }) => t.event)).toEqual(['reported', ...steps.map(([, e]) => e.type)]);
+    expect(detail.body.reports[0]).toMatchObject({ reporter_name: '张先生' });
+    expect(detail.body.incident).toMatchObject({ state: 'closed', satisfaction: 5, deadline_at: null });
+    const [{ n }] = await server.db.query<{ n: number }>(auditCount, [String(id)]);
+    expect(n).toBe(steps.length + 1);
+    // The field worker sees the case but not who reported it.
+    const asWorker = await call('GET', `/api/incidents/${id}`, worker);
+    expect(asWorker.body.reports).toBeNull();
+  });
+
+  it('refuses events out of order with a reason, and the handler verifying their own work', async () => {
+    // places[0] lies in the field worker's own grid, so the worker sees the case.
+    const { body } = await report(places[0], { category: 'environment' });
+    const early = await send(body.incident.id, dispatcher, { type: 'close' });
+    expect(early.status).toBe(409);
+    expect(early.body).toMatchObject({ code: 'transition_refused', details: { reason: 'event_not_allowed_in_state' } });
+    const wrongRole = await send(body.incident.id, worker, { type: 'accept' });
+    expect(wrongRole.status).toBe(403);
+  });
+
+  it('books a worker once when two dispatchers race for them', async () => {
+    const a = (await report(places[2], { category: 'dispute', description: '邻里纠纷 A' })).body.incident.id;
+    const b = (await report(places[0], { category: 'dispute', description: '邻里纠纷 B' })).body.incident.id;
+    await send(a, dispatcher, { type: 'accept' });
+    await send(b, dispatcher, { type: 'accept' });
+    const other = await signIn(server.baseUrl, 'dispatcher.qixia');
+    const results = await Promise.all([send(a, dispatcher, { type: 'dispatch', workerCode: places[2].worker }), send(b, other, { type: 'dispatch', workerCode: places[2].worker })]);
+    const statuses = results.map((r) => r.status).sort();
+    expect(statuses).toEqual([200, 409]);
+    expect(results.find((r) => r.status === 409)!.body.code).toBe('worker_already_booked');
+  });
+
+  it('escalates an overdue case up the hierarchy, with deadlines that survive a restart', async () => {
+    const { body } = await report(places[1], { category: 'public_order' });
+    const id = body.incident.id;
+    // orange: 10 minutes to accept.
+    clock.advanceMinutes(9);
+    expect((await escalateOverdueIncidents(server.db, clock)).map((e) => e.id)).not.toContain(id);
+    // A restart: a new server on the same database still knows the deadline.
+    const restarted = await startTestServer(mode, { db: server.db, clock });
+    await restarted.close();
+    clock.advanceMinutes(2);
+    const first = await escalateOverdueIncidents(server.db, clock);
+    expect(first).toContainEqual({ id, level: 1 });
+    const [row] = await server.db.query<{ escalation_level: number; overdue: boolean; deadline_stage: string }>(incidentRow, [id]);
+    expect(row).toMatchObject({ escalation_level: 1, overdue: true, deadline_stage: 'accept' });
+    clock.advanceMinutes(11);
+    expect(await escalateOverdueIncidents(server.db, clock)).toContainEqual({ id, level: 2 });
+    clock.advanceMinutes(11);
+    expect(await escalateOverdueIncidents(server.db, clock)).toContainEqual({ id, level: 2 });
+    const detail = await call('GET', `/api/incidents/${id}`, dispatcher);
+    expect(detail.body.timeline.filter((t: { event: string }) => t.event === 'escalate').map((t: any) => t.detail.escalatedTo)).toEqual(['street', 'district', 'district']);
+    // Accepting it stops the clock of that stage.
+    expect((await send(id, dispatcher, { type: 'accept' })).body.deadline_stage).toBe('dispatch');
+  });
+
+  it('keeps incidents inside the jurisdiction', async () => {
+    const xuanwu = await signIn(server.baseUrl, 'dispatcher.xuanwu');
+    const list = await call('GET', '/api/incidents?state=all', xuanwu);
+    expect(list.body.incidents).toEqual([]);
+    const mine = await call('GET', '/api/incidents?state=all', dispatcher);
+    expect(mine.body.incidents.length).toBeGreaterThan(3);
+    const refused = await report(places[0]).then(() => call('POST', '/api/incidents', xuanwu, { category: 'dispute', description: '越界', lon: places[0].lon, lat: places[0].lat }));
+    expect(refused.status).toBe(422);
+    expect(refused.body.code).toBe('outside_jurisdiction');
+  });
+
+  it('validates intake input with stable codes', async () => {
+    for (const bad of [{}, { category: 'dispute', description: 'x', lon: 'a', lat: 32 }, { category: 'nope', description: 'ok ok', lon: 118.9, lat: 32.1 }]) {
+      const res = await call('POST', '/api/incidents', dispatcher, bad);
+      expect(res.status).toBe(400);
+      expect(['invalid_incident', 'unknown_category']).toContain(res.body.code);
+    }
+  });
+});

@@ -1,0 +1,121 @@
+/**
+ * The incidents API: hotline / dispatcher intake, lists, detail with timeline, and events on the closed
+ * loop. Every change is audited; every query is scoped to the caller's jurisdiction.
+ */
+import { Router } from 'express';
+import { z } from 'zod';
+import type { AppDependencies } from '../app.js';
+import { auditedChange } from '../audit/record-audit.js';
+import { authOf, scopedDb } from '../auth/request-context.js';
+import { access } from '../auth/route-access.js';
+import { DESK_ROLES, READERS } from '../auth/roles.js';
+import { notFound } from '../errors/app-error.js';
+import { validateRequestPart } from '../http/validate-request.js';
+import { applyIncidentEvent } from './incident-events.js';
+import { intakeIncident } from './incident-intake.js';
+import { Actor, IncidentEvent } from './incident-lifecycle.js';
+import { GRADES, SOURCES } from './incident-rules.js';
+import { listCategories, listIncidents, listReports, listTimeline, readIncident } from './incidents.sql.js';
+
+const finite = z.number().refine(Number.isFinite, 'must be a finite number');
+const NewIncident = z
+  .object({
+    source: z.enum(SOURCES).default('hotline_12345'),
+    category: z.string().regex(/^[a-z_]{2,40}$/),
+    description: z.string().trim().min(2).max(2000),
+    address: z.string().trim().max(200).nullable().default(null),
+    lon: finite.pipe(z.number().min(-180).max(180)),
+    lat: finite.pipe(z.number().min(-90).max(90)),
+    crs: z.enum(['wgs84', 'gcj02', 'bd09']).default('wgs84'),
+    grade: z.enum(GRADES).optional(),
+    reporter: z.object({ name: z.string().trim().max(40).nullable().default(null), phone: z.string().regex(/^[0-9+\-\s]{3,20}$/).nullable().default(null) }).strict().nullable().default(null),
+  })
+  .strict();
+
+const EventBody = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('accept') }).strict(),
+  z.object({ type: z.literal('reject'), reason: z.string().trim().min(2).max(500) }).strict(),
+  z.object({ type: z.literal('dispatch'), workerCode: z.string().regex(/^W\d{20}$/) }).strict(),
+  z.object({ type: z.literal('acknowledge') }).strict(),
+  z.object({ type: z.literal('decline'), reason: z.string().trim().max(500).optional() }).strict(),
+  z.object({ type: z.literal('arrive') }).strict(),
+  z.object({ type: z.literal('return'), reason: z.string().trim().min(2).max(500) }).strict(),
+  z.object({ type: z.literal('resolve'), note: z.string().trim().min(2).max(2000) }).strict(),
+  z.object({ type: z.literal('verify') }).strict(),
+  z.object({ type: z.literal('verify_fail'), reason: z.string().trim().min(2).max(500) }).strict(),
+  z.object({ type: z.literal('evaluate'), satisfaction: z.number().int().min(1).max(5) }).strict(),
+  z.object({ type: z.literal('close') }).strict(),
+  z.object({ type: z.literal('reopen'), reason: z.string().trim().min(2).max(500) }).strict(),
+]);
+
+const ListQuery = z
+  .object({
+    state: z.enum(['open', 'all']).default('open'),
+    limit: z.string().regex(/^\d+$/).transform(Number).pipe(z.number().min(1).max(500)).default(100),
+    before: z.string().regex(/^\d{1,15}$/).transform(Number).optional(),
+    unit: z.string().regex(/^\d{6,18}$/).optional(),
+  })
+  .strict();
+const Id = z.string().regex(/^\d{1,15}$/, 'an incident id is a whole number').transform(Number);
+
+export function incidentsRouter({ clock }: AppDependencies): Router {
+  const router = Router();
+
+  router.get('/api/incident-categories', access(...READERS), async (req, res) => {
+    res.json({ categories: await scopedDb(req).query(listCategories) });
+  });
+
+  router.post('/api/incidents', access('dispatcher', 'admin'), async (req, res) => {
+    const input = validateRequestPart(NewIncident, req.body, 'invalid_incident');
+    const auth = authOf(req);
+    const result = await auditedChange(req, { action: 'incident.create', entityType: 'incident' }, async (tx) => {
+      const intake = await intakeIncident(tx, input, { accountId: auth.accountId, role: auth.role }, clock.now());
+      return {
+        entityId: String(intake.incident.id),
+        jurisdictionCode: intake.location.microGrid.code,
+        after: { number: intake.incident.number, category: input.category, grade: intake.incident.grade, source: input.source, microGrid: intake.location.microGrid.code },
+        result: intake,
+      };
+    });
+    res.status(201).json(result);
+  });
+
+  router.get('/api/incidents', access(...READERS), async (req, res) => {
+    const q = validateRequestPart(ListQuery, req.query, 'invalid_incident_query');
+    res.json({ incidents: await scopedDb(req).query(listIncidents, [q.state, q.limit, q.before ?? null, q.unit ?? null]) });
+  });
+
+  router.get('/api/incidents/:id', access(...READERS), async (req, res) => {
+    const id = validateRequestPart(Id, req.params.id, 'invalid_incident_id');
+    const detail = await scopedDb(req).transaction(async (tx) => {
+      const [incident] = await tx.query(readIncident, [id]);
+      if (!incident) throw notFound('incident_not_found', `No incident ${id} in your jurisdiction`);
+      const timeline = await tx.query(listTimeline, [id]);
+      // Reporters' names and phone numbers are for the command centre only.
+      const reports = DESK_ROLES.includes(authOf(req).role) ? await tx.query(listReports, [id]) : null;
+      return { incident, timeline, reports };
+    });
+    res.json(detail);
+  });
+
+  router.post('/api/incidents/:id/events', access('dispatcher', 'supervisor', 'admin', 'field_worker'), async (req, res) => {
+    const id = validateRequestPart(Id, req.params.id, 'invalid_incident_id');
+    const body = validateRequestPart(EventBody, req.body, 'invalid_incident_event');
+    const auth = authOf(req);
+    const actor: Actor = { accountId: auth.accountId, role: auth.role as Actor['role'], workerCode: auth.workerCode };
+    const event = { ...body, actor } as IncidentEvent;
+    const after = await auditedChange(req, { action: `incident.${body.type}`, entityType: 'incident', entityId: String(id) }, async (tx) => {
+      const change = await applyIncidentEvent(tx, id, event, clock.now());
+      return {
+        entityId: String(id),
+        jurisdictionCode: change.before.micro_grid_code,
+        before: { state: change.before.state, assignedWorkerCode: change.before.assigned_worker_code },
+        after: { state: change.after.state, assignedWorkerCode: change.after.assigned_worker_code, ...('reason' in body ? { reason: body.reason } : {}) },
+        result: change.after,
+      };
+    });
+    res.json(after);
+  });
+
+  return router;
+}

@@ -1,0 +1,145 @@
+/** SQL of the incidents module (migration 0005). Runs in the caller's scope unless marked system. */
+import { defineSql } from '../db/database.js';
+
+/** $1 category code. Result: code, skill, default_grade, alarm_grade. */
+export const readCategory = defineSql(
+  'incidents.read_category',
+  `SELECT code, skill, default_grade, alarm_grade FROM incident_categories WHERE code = $1`,
+);
+
+/** Result: every category with its names (for forms and Open311 services). */
+export const listCategories = defineSql(
+  'incidents.list_categories',
+  `SELECT code, name_zh, name_en, skill, default_grade, alarm_grade FROM incident_categories ORDER BY code`,
+);
+
+/**
+ * Open incidents of category $1 within 100 m of ($2, $3) reported in the 30 minutes before $4: duplicate
+ * suggestions. Uses incidents_geom_idx (the && prefilter), then the exact distance on the sphere.
+ */
+export const findDuplicateCandidates = defineSql(
+  'incidents.find_duplicate_candidates',
+  `WITH pt AS (SELECT ST_SetSRID(ST_MakePoint($2, $3), 4326) AS g)
+   SELECT i.id, i.number, i.state, round(ST_Distance(i.geom::geography, pt.g::geography, false)::numeric, 1)::float8 AS distance_m
+     FROM incidents i, pt
+    WHERE i.category = $1 AND i.state NOT IN ('closed', 'rejected') AND i.merged_into IS NULL
+      AND i.reported_at >= $4::timestamptz - interval '30 minutes' AND i.reported_at <= $4::timestamptz
+      AND i.geom && ST_Expand(pt.g, 0.0015)
+      AND ST_DWithin(i.geom::geography, pt.g::geography, 100, false)
+    ORDER BY distance_m, i.id
+    LIMIT 3`,
+);
+
+/**
+ * A new incident in state reported, its accept deadline running. $1 source, $2 category, $3 grade,
+ * $4 grade overridden, $5 description, $6 address, $7 lon, $8 lat (WGS84), $9 input crs, $10 input lon,
+ * $11 input lat, $12 micro-grid, $13 grid, $14 community, $15 street, $16 district, $17 near-boundary
+ * metres or NULL, $18 reported at, $19 generated. Result: the incident row.
+ */
+export const insertIncident = defineSql(
+  'incidents.insert',
+  `INSERT INTO incidents (id, number, source, category, grade, grade_overridden, description, address, geom, input_crs, input_lon,
+                          input_lat, micro_grid_code, grid_code, community_code, street_code, district_code, near_boundary_m,
+                          state, deadline_stage, deadline_at, reported_at, updated_at, generated)
+   SELECT n.id, 'NJ' || to_char($18::timestamptz AT TIME ZONE 'Asia/Shanghai', 'YYYYMMDD') || '-' || lpad(n.id::text, 7, '0'),
+          $1, $2, $3, $4, $5, $6, ST_SetSRID(ST_MakePoint($7, $8), 4326), $9, $10, $11, $12, $13, $14, $15, $16, $17,
+          'reported', 'accept', gridops_deadline($2, $3, 'accept', $18), $18, $18, $19
+     FROM (SELECT nextval('incident_id_seq') AS id) n
+   RETURNING id, number, state, grade, deadline_stage, deadline_at`,
+);
+
+/** $1 incident, $2 source, $3 external id, $4 reporter name, $5 phone, $6 description, $7 received at. */
+export const insertReport = defineSql(
+  'incidents.insert_report',
+  `INSERT INTO incident_reports (incident_id, source, external_id, reporter_name, reporter_phone, description, received_at)
+   VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+);
+
+/** $1 incident, $2 at, $3 event, $4 from, $5 to, $6 account, $7 role, $8 worker, $9 detail jsonb. */
+export const insertTimelineEntry = defineSql(
+  'incidents.insert_timeline',
+  `INSERT INTO incident_timeline (incident_id, at, event, from_state, to_state, actor_account_id, actor_role, worker_code, detail)
+   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb)`,
+);
+
+const incidentColumns = `i.id, i.number, i.source, i.category, i.grade, i.grade_overridden, i.description, i.address,
+  ST_X(i.geom) AS lon, ST_Y(i.geom) AS lat, i.input_crs, i.micro_grid_code, i.grid_code, i.community_code, i.street_code,
+  i.district_code, i.near_boundary_m, i.state, i.assigned_worker_code, i.offer_acknowledged, i.resolved_by_worker_code,
+  i.resolved_by_account_id, i.deadline_stage, i.deadline_at, i.escalation_level, i.overdue, i.satisfaction, i.merged_into,
+  i.reported_at, i.updated_at, i.closed_at, i.generated`;
+
+/** $1 id, locked for the transition. Uses incidents_pkey. */
+export const readIncidentForUpdate = defineSql('incidents.read_for_update', `SELECT ${incidentColumns} FROM incidents i WHERE i.id = $1 FOR UPDATE`);
+
+/** $1 id. */
+export const readIncident = defineSql('incidents.read', `SELECT ${incidentColumns} FROM incidents i WHERE i.id = $1`);
+
+/** $1 id: the timeline, oldest first. Uses incident_timeline_incident_idx. */
+export const listTimeline = defineSql(
+  'incidents.list_timeline',
+  `SELECT at, event, from_state, to_state, actor_account_id, actor_role, worker_code, detail
+     FROM incident_timeline WHERE incident_id = $1 ORDER BY at, id`,
+);
+
+/** $1 id: everyone who reported it (personal data: only for desk roles). */
+export const listReports = defineSql(
+  'incidents.list_reports',
+  `SELECT source, external_id, reporter_name, reporter_phone, description, received_at
+     FROM incident_reports WHERE incident_id = $1 ORDER BY received_at, id`,
+);
+
+/**
+ * Incidents, newest first. $1 'open' | 'all', $2 limit, $3 before id (paging) or NULL, $4 micro-grid/unit
+ * code prefix or NULL. Uses incidents_open_idx / incidents_pkey.
+ */
+export const listIncidents = defineSql(
+  'incidents.list',
+  `SELECT ${incidentColumns} FROM incidents i
+    WHERE ($1 = 'all' OR i.state NOT IN ('closed', 'rejected'))
+      AND ($3::bigint IS NULL OR i.id < $3)
+      AND ($4::text IS NULL OR i.micro_grid_code LIKE $4 || '%')
+    ORDER BY i.id DESC
+    LIMIT $2`,
+);
+
+/**
+ * Apply a transition. $1 id, $2 state, $3 assigned worker, $4 offer acknowledged, $5 resolved-by worker,
+ * $6 resolved-by account, $7 satisfaction or NULL (keeps), $8 deadline stage or NULL, $9 now, $10 merged into.
+ * The deadline of the new stage starts now; overdue clears. No RETURNING: after a field worker declines a
+ * case outside their own grid, the row is no longer theirs to read.
+ */
+export const updateIncidentState = defineSql(
+  'incidents.update_state',
+  `UPDATE incidents SET state = $2, assigned_worker_code = $3, offer_acknowledged = $4, resolved_by_worker_code = $5,
+          resolved_by_account_id = $6, satisfaction = coalesce($7, satisfaction), deadline_stage = $8,
+          deadline_at = CASE WHEN $8::text IS NULL THEN NULL ELSE gridops_deadline(category, grade, $8, $9) END,
+          overdue = false, updated_at = $9, merged_into = coalesce($10, merged_into),
+          closed_at = CASE WHEN $2 IN ('closed', 'rejected') THEN $9 ELSE NULL END
+    WHERE id = $1`,
+);
+
+/** $1 worker code: visible to the caller (RLS) and on duty? Result: code, duty_status. */
+export const readWorkerForDispatch = defineSql(
+  'incidents.read_worker_for_dispatch',
+  `SELECT code, duty_status, skills FROM workers WHERE code = $1`,
+);
+
+/** System: incidents whose deadline passed before $1, oldest first, at most $2, locked. Uses incidents_deadline_idx. */
+export const selectOverdueIncidents = defineSql(
+  'incidents.select_overdue',
+  `SELECT id, number, state, escalation_level, deadline_stage, deadline_at, community_code, street_code, district_code
+     FROM incidents
+    WHERE deadline_at < $1 AND state NOT IN ('closed', 'rejected')
+    ORDER BY deadline_at, id
+    LIMIT $2
+    FOR UPDATE SKIP LOCKED`,
+);
+
+/** System: escalate one level and give the same stage a new time limit from $2. $1 id. */
+export const escalateIncident = defineSql(
+  'incidents.escalate',
+  `UPDATE incidents SET escalation_level = least(2, escalation_level + 1), overdue = true, updated_at = $2,
+          deadline_at = gridops_deadline(category, grade, deadline_stage, $2)
+    WHERE id = $1
+   RETURNING escalation_level, deadline_at`,
+);
