@@ -15,6 +15,7 @@ import { healthRouter } from './health/health.route.js';
 import { incidentsRouter } from './incidents/incidents.route.js';
 import { requestLogger } from './logging/logger.js';
 import { ogcRouter } from './ogc/ogc.route.js';
+import { open311Router } from './open311/open311.route.js';
 import { spatialRouter } from './spatial/spatial.route.js';
 import { tilesRouter } from './tiles/tiles.route.js';
 import { unitsRouter } from './units/units.route.js';
@@ -57,7 +58,19 @@ export function createApp(deps: AppDependencies): express.Express {
   app.use(requestLogger(deps.logger));
   app.use(express.json({ limit: '256kb', strict: true }));
   app.use(authenticate(deps.db));
-  for (const router of [healthRouter, authRouter, accountsRouter, auditRouter, unitsRouter, spatialRouter, incidentsRouter, ogcRouter, tilesRouter]) {
+  const routers = [
+    healthRouter,
+    authRouter,
+    accountsRouter,
+    auditRouter,
+    unitsRouter,
+    spatialRouter,
+    incidentsRouter,
+    open311Router,
+    ogcRouter,
+    tilesRouter,
+  ];
+  for (const router of routers) {
     app.use(router(deps));
   }
   const clientDir = path.join(deps.config.rootDir, 'dist');

@@ -32,9 +32,13 @@ async function main(): Promise<void> {
       asMvt: capabilities.asMvt,
       coverageFunctions: capabilities.coverageFunctions,
       pgRouting: capabilities.pgRouting,
+      spatialIndexesUnderRls: capabilities.spatialIndexesUnderRls,
     },
     'PostGIS capabilities',
   );
+  if (!capabilities.spatialIndexesUnderRls) {
+    logger.warn('spatial predicates are not LEAKPROOF: queries under row-level security scan instead of using GiST indexes; run migration 0006 as a superuser');
+  }
   for (const column of capabilities.missingSpatialIndexes) logger.warn({ column }, 'geometry column without a spatial index');
   if (!(await isSeeded(db))) {
     if (!config.seedOnStart) {

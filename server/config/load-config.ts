@@ -31,6 +31,8 @@ const ConfigSchema = z.object({
   SESSION_HOURS: z.coerce.number().min(0.1).max(168).default(12),
   /** Login attempts allowed per client address per 15 minutes. */
   LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).max(10000).default(20),
+  /** Open311 service requests accepted per client address per 10 minutes. */
+  OPEN311_RATE_LIMIT: z.coerce.number().int().min(1).max(100000).default(30),
   /** Create the documented development accounts when seeding (never in production). */
   DEV_ACCOUNTS: z.enum(['true', 'false']).optional(),
 });
@@ -49,6 +51,7 @@ export type AppConfig = {
   adminPassword?: string;
   sessionHours: number;
   loginRateLimit: number;
+  publicIntakeRateLimit: number;
   /** Development accounts exist only outside production. */
   devAccounts: boolean;
   rootDir: string;
@@ -86,6 +89,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     adminPassword: c.ADMIN_PASSWORD,
     sessionHours: c.SESSION_HOURS,
     loginRateLimit: c.LOGIN_RATE_LIMIT,
+    publicIntakeRateLimit: c.OPEN311_RATE_LIMIT,
     devAccounts: c.NODE_ENV !== 'production' && (c.DEV_ACCOUNTS ?? 'true') === 'true',
     rootDir,
   };

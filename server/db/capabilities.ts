@@ -36,6 +36,14 @@ const spatialColumnsWithoutIndex = defineSql(
          WHERE t.relname = c.f_table_name AND a.attname = c.f_geometry_column AND am.amname IN ('gist', 'spgist', 'brin'))`,
 );
 
+/** Whether the spatial predicates may drive indexes under row-level security (migration 0006). */
+const probeLeakproof = defineSql(
+  'capabilities.probe_leakproof',
+  `SELECT bool_and(proleakproof) AS ok FROM pg_proc
+    WHERE oid IN ('st_intersects(geometry,geometry)'::regprocedure, 'geometry_overlaps(geometry,geometry)'::regprocedure,
+                  'geometry_distance_centroid(geometry,geometry)'::regprocedure)`,
+);
+
 async function succeeds(db: Database, statement: ReturnType<typeof defineSql>): Promise<boolean> {
   try {
     // A savepoint-free probe: run it in its own transaction so a failure leaves no aborted state.
@@ -66,6 +74,7 @@ export async function detectCapabilities(db: Database): Promise<Capabilities> {
   }
   const [routing] = await db.query<{ n: number }>(probePgRouting);
   const missing = await db.query<{ col: string }>(spatialColumnsWithoutIndex);
+  const [leakproof] = await db.query<{ ok: boolean | null }>(probeLeakproof);
   return {
     postgisVersion: v.postgis,
     postgresVersion: v.postgres,
@@ -74,5 +83,6 @@ export async function detectCapabilities(db: Database): Promise<Capabilities> {
     coverageFunctions: await succeeds(db, probeCoverage),
     pgRouting: Number(routing.n) > 0,
     missingSpatialIndexes: missing.map((m) => m.col),
+    spatialIndexesUnderRls: leakproof?.ok === true,
   };
 }

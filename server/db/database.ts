@@ -28,6 +28,8 @@ export interface Capabilities {
   coverageFunctions: boolean;
   pgRouting: boolean;
   missingSpatialIndexes: string[];
+  /** Spatial predicates are LEAKPROOF, so they use GiST indexes under row-level security (migration 0006). */
+  spatialIndexesUnderRls: boolean;
 }
 
 export interface Database extends Queryable {

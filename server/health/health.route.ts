@@ -29,6 +29,7 @@ export function healthRouter({ db, capabilities, clock }: AppDependencies): Rout
         asMvt: capabilities.asMvt,
         coverageFunctions: capabilities.coverageFunctions,
         pgRouting: capabilities.pgRouting,
+        spatialIndexesUnderRls: capabilities.spatialIndexesUnderRls,
       },
       seed: seed?.value ?? null,
       counts: { ...units, ...layers },
