@@ -1,0 +1,287 @@
+/**
+ * `npm run bench [-- options]`: measure the figures issue 2 sets targets for and write BENCHMARKS.md.
+ *
+ *   1. full seed of the whole of Nanjing into a temporary embedded data directory (minutes);
+ *   2. second start to ready: the real server started on that directory, several times;
+ *   3. locate p50/p95 at full scale on the embedded database and on a real PostgreSQL + PostGIS
+ *      (a throwaway cluster, seeded the same way), against the raw locate SQL in the same rounds.
+ *
+ * Options:
+ *   --skip-seed         reuse the already-seeded --data-dir and real-PostgreSQL cluster (data/tmp/bench-postgres)
+ *                       instead of seeding them again
+ *   --data-dir DIR      embedded data directory (default data/tmp/bench-pglite, git-ignored)
+ *   --points N          locate sample size (default 1000)
+ *   --rounds N          measured locate rounds per database (default 5)
+ *   --starts N          second-start runs (default 5)
+ *   --skip-postgres     embedded only (the report says the real-PostGIS figures were not measured)
+ *   --area xianlin      bench the small subset instead of the whole city (a quick check of the bench
+ *                       itself; the figures are then not the issue's full-scale ones)
+ *   --out FILE          report file (default BENCHMARKS.md)
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { detectCapabilities } from '../server/db/capabilities.js';
+import { defineSql, type Database } from '../server/db/database.js';
+import { migrate } from '../server/db/migrate.js';
+import { openPostgresDatabase } from '../server/db/pg-driver.js';
+import { openEmbeddedDatabase } from '../server/db/pglite-driver.js';
+import { countLayers, countUnitsByLevel, readSeedMeta } from '../server/health/health.sql.js';
+import type { SeedArea } from '../server/seed/seed-context.js';
+import { isSeeded, seedDatabase } from '../server/seed/seed-database.js';
+import { locateMicroGrid } from '../server/units/units.sql.js';
+import { screenTokenHeaders } from '../tests/support/test-auth.js';
+import { probePostgresInstallation, startThrowawayCluster, withMaintenanceDatabase } from '../tests/support/postgres-cluster.js';
+import { loadAverage, readMachineInfo } from './bench/machine-info.js';
+import { measureLocate, type RunLocateSql } from './bench/measure-locate.js';
+import { measureStart, type StartMeasurement } from './bench/measure-start.js';
+import { sampleCityPoints } from './bench/sample-points.js';
+import { renderReport, type BenchReport, type LocateFigure, type SeedFigure } from './bench/write-report.js';
+
+const ROOT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+interface Options {
+  skipSeed: boolean;
+  dataDir: string;
+  points: number;
+  rounds: number;
+  starts: number;
+  skipPostgres: boolean;
+  out: string;
+  area: SeedArea;
+}
+
+function parseOptions(argv: string[]): Options {
+  const options: Options = {
+    skipSeed: false,
+    dataDir: path.join(ROOT_DIR, 'data', 'tmp', 'bench-pglite'),
+    points: 1000,
+    rounds: 5,
+    starts: 5,
+    skipPostgres: false,
+    out: path.join(ROOT_DIR, 'BENCHMARKS.md'),
+    area: 'nanjing',
+  };
+  const positive = (flag: string, value: string | undefined) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} needs a positive whole number, got ${value}`);
+    return n;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${flag} needs a value`);
+      return v;
+    };
+    if (flag === '--skip-seed') options.skipSeed = true;
+    else if (flag === '--skip-postgres') options.skipPostgres = true;
+    else if (flag === '--data-dir') options.dataDir = path.resolve(value());
+    else if (flag === '--out') options.out = path.resolve(value());
+    else if (flag === '--points') options.points = positive(flag, value());
+    else if (flag === '--rounds') options.rounds = positive(flag, value());
+    else if (flag === '--starts') options.starts = positive(flag, value());
+    else if (flag === '--area') {
+      const area = value();
+      if (area !== 'nanjing' && area !== 'xianlin') throw new Error(`--area must be nanjing or xianlin, got ${area}`);
+      options.area = area;
+    }
+    else throw new Error(`unknown option ${flag} (see the comment at the top of scripts/bench.ts)`);
+  }
+  return options;
+}
+
+function log(line: string): void {
+  console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
+}
+
+const BENCH_DATABASE = 'gridops_bench';
+/** $1 database name. Result: one row when it exists. */
+const findDatabase = defineSql('bench.find_database', `SELECT 1 AS found FROM pg_database WHERE datname = $1`);
+
+const runLocateSql: RunLocateSql = (db, point) => db.query(locateMicroGrid, [point.lon, point.lat]);
+
+async function seedTimed(db: Database, area: SeedArea, label: string): Promise<Omit<SeedFigure, 'totalMs'>> {
+  const started = performance.now();
+  const steps = await seedDatabase(db, {
+    area,
+    rootDir: ROOT_DIR,
+    onProgress: (step, detail) => log(`${label} seed: ${step}${detail ? ` ${JSON.stringify(detail)}` : ''}`),
+  });
+  return { seedMs: performance.now() - started, steps };
+}
+
+async function countRows(db: Database): Promise<Record<string, number>> {
+  const byLevel = await db.query<{ level: string; n: number }>(countUnitsByLevel);
+  const [layers] = await db.query<Record<string, number>>(countLayers);
+  const order = ['district', 'street', 'community', 'grid', 'micro_grid'];
+  const units = Object.fromEntries(order.map((level) => [level, byLevel.find((r) => r.level === level)?.n ?? 0]));
+  return { ...units, ...layers };
+}
+
+/** The seed figures an earlier run recorded in app_meta (--skip-seed). */
+async function recordedSeed(db: Database, options: Options, where: string): Promise<SeedFigure> {
+  const [meta] = await db.query<{ value: { area?: string; seededAt?: string; timingsMs?: Record<string, number> } }>(readSeedMeta);
+  if (meta.value.area !== options.area) throw new Error(`--skip-seed: ${where} holds ${meta.value.area}, not ${options.area}`);
+  const steps = meta.value.timingsMs ?? {};
+  log(`reusing the seed of ${meta.value.seededAt} in ${where}`);
+  return { seedMs: steps.total ?? NaN, steps, reusedFrom: meta.value.seededAt ?? 'an earlier run' };
+}
+
+async function embeddedSeed(options: Options): Promise<SeedFigure> {
+  if (options.skipSeed) {
+    const db = await openEmbeddedDatabase({ dataDir: options.dataDir });
+    try {
+      if (!(await isSeeded(db))) throw new Error(`--skip-seed: ${options.dataDir} is not seeded; run without --skip-seed once`);
+      return await recordedSeed(db, options, options.dataDir);
+    } finally {
+      await db.close();
+    }
+  }
+  fs.rmSync(options.dataDir, { recursive: true, force: true });
+  const started = performance.now();
+  const db = await openEmbeddedDatabase({ dataDir: options.dataDir });
+  try {
+    await migrate(db);
+    const seed = await seedTimed(db, options.area, 'embedded');
+    const totalMs = performance.now() - started;
+    log(`embedded full seed ${(seed.seedMs / 1000).toFixed(1)} s (open + migrate + seed ${(totalMs / 1000).toFixed(1)} s)`);
+    return { ...seed, totalMs };
+  } finally {
+    await db.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  const startedAt = new Date();
+  const machine = readMachineInfo(ROOT_DIR);
+  log(`${machine.cpuModel} × ${machine.cores}, ${machine.memoryGiB} GiB, node ${machine.node}, load ${machine.loadAverage}`);
+  const notes: string[] = [];
+
+  // The real-PostGIS part needs PostgreSQL; find out before spending minutes on the embedded seed.
+  const probe = options.skipPostgres ? undefined : probePostgresInstallation();
+  if (probe && !probe.found) throw new Error(`${probe.reason}: install postgresql-15-postgis-3, or pass --skip-postgres`);
+
+  // 1. Full seed, embedded.
+  const embeddedSeedFigure = await embeddedSeed(options);
+
+  // 2. Second start to ready, through the real server entry point.
+  const starts: StartMeasurement[] = [];
+  for (let i = 0; i < options.starts; i++) {
+    const s = await measureStart({ rootDir: ROOT_DIR, dataDir: options.dataDir });
+    log(`start ${i + 1}/${options.starts}: ${(s.wallMs / 1000).toFixed(2)} s to ready (in-process ${s.serverReadyMs ?? '?'} ms)`);
+    starts.push(s);
+  }
+
+  // 3. Locate at full scale, embedded.
+  const locate: LocateFigure[] = [];
+  const embedded = await openEmbeddedDatabase({ dataDir: options.dataDir });
+  let counts: Record<string, number>;
+  let points;
+  try {
+    // main.ts has migrated the directory already when --starts ran; a no-op then.
+    await migrate(embedded);
+    counts = await countRows(embedded);
+    points = await sampleCityPoints(embedded, options.points);
+    log(`locate on embedded: ${points.length} points × ${options.rounds} rounds`);
+    const capabilities = await detectCapabilities(embedded);
+    const result = await measureLocate({
+      db: embedded,
+      capabilities,
+      points,
+      rounds: options.rounds,
+      runLocateSql,
+      headers: await screenTokenHeaders(embedded, null),
+      onProgress: (line) => log(`embedded ${line}`),
+    });
+    locate.push({
+      mode: 'embedded',
+      database: `PGlite (PostgreSQL ${capabilities.postgresVersion.split(' ')[0]}, PostGIS ${capabilities.postgisVersion})`,
+      result,
+    });
+  } finally {
+    await embedded.close();
+  }
+
+  // 4. The same on a real PostgreSQL + PostGIS, seeded the same way.
+  let postgresSeed: BenchReport['postgresSeed'];
+  if (probe?.found) {
+    const keepInDir = path.join(path.dirname(options.dataDir), 'bench-postgres');
+    if (!options.skipSeed) fs.rmSync(keepInDir, { recursive: true, force: true });
+    const cluster = await startThrowawayCluster({ installation: probe.installation, label: 'bench-pg', keepInDir });
+    try {
+      const exists = await withMaintenanceDatabase(cluster.port, async (admin) => (await admin.query(findDatabase, [BENCH_DATABASE])).length > 0);
+      if (!exists) await cluster.createDatabase(BENCH_DATABASE);
+      const db = await openPostgresDatabase({ url: cluster.url(BENCH_DATABASE), poolSize: 10, statementTimeoutMs: 600_000 });
+      try {
+        const started = performance.now();
+        await migrate(db);
+        const capabilities = await detectCapabilities(db);
+        const version = `PostgreSQL ${capabilities.postgresVersion.split(' ')[0]}, PostGIS ${capabilities.postgisVersion}`;
+        if (await isSeeded(db)) {
+          const figure = await recordedSeed(db, options, keepInDir);
+          postgresSeed = { ...figure, version };
+        } else {
+          const seed = await seedTimed(db, options.area, 'postgres');
+          postgresSeed = { ...seed, totalMs: performance.now() - started, version };
+          log(`postgres full seed ${(seed.seedMs / 1000).toFixed(1)} s`);
+        }
+        const pgCounts = await countRows(db);
+        if (JSON.stringify(pgCounts) !== JSON.stringify(counts)) {
+          notes.push(
+            `The two databases hold different rows after the same seed: embedded ${JSON.stringify(counts)}, postgres ${JSON.stringify(pgCounts)}.`,
+          );
+        }
+        log(`locate on postgres: ${points.length} points × ${options.rounds} rounds`);
+        const result = await measureLocate({
+          db,
+          capabilities,
+          points,
+          rounds: options.rounds,
+          runLocateSql,
+          headers: await screenTokenHeaders(db, null),
+          onProgress: (line) => log(`postgres ${line}`),
+        });
+        locate.push({ mode: 'postgres', database: version, result });
+      } finally {
+        await db.close();
+      }
+    } finally {
+      await cluster.stop();
+    }
+    notes.push(
+      'The real PostgreSQL is a cluster the bench starts itself (tests/support/postgres-cluster.ts, kept in ' +
+        'data/tmp/bench-postgres for --skip-seed) with durability off (fsync, synchronous_commit, full_page_writes) and ' +
+        'JIT off: this speeds its seed, not the read-only locate queries.',
+    );
+  } else {
+    notes.push('The real-PostGIS figures were not measured (--skip-postgres).');
+  }
+  notes.push(
+    'Locate runs one request at a time from a client in the same process as the server (keep-alive HTTP on loopback); ' +
+      'the first pass over the sample is a discarded warm-up that also checks every answer.',
+  );
+
+  const report: BenchReport = {
+    startedAt,
+    finishedAt: new Date(),
+    command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+    machine,
+    loadAverageAtEnd: loadAverage(),
+    area: options.area,
+    counts,
+    embeddedSeed: embeddedSeedFigure,
+    postgresSeed,
+    starts,
+    locate,
+    notes,
+  };
+  fs.writeFileSync(options.out, renderReport(report));
+  log(`wrote ${path.relative(process.cwd(), options.out)}`);
+}
+
+main().catch((error) => {
+  console.error('bench failed:', error instanceof Error ? (error.stack ?? error.message) : error);
+  process.exit(1);
+});

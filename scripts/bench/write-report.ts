@@ -1,0 +1,177 @@
+/** BENCHMARKS.md from one run of scripts/bench.ts. */
+import type { MachineInfo } from './machine-info.js';
+import type { LocateResult } from './measure-locate.js';
+import type { StartMeasurement } from './measure-start.js';
+import { median } from './statistics.js';
+
+export interface SeedFigure {
+  /** seedDatabase alone, milliseconds. */
+  seedMs: number;
+  /** open + migrate + seed, milliseconds (what a first `npm start` spends before serving). */
+  totalMs?: number;
+  steps: Record<string, number>;
+  /** Set when the figure comes from an earlier run (--skip-seed): when it was seeded. */
+  reusedFrom?: string;
+}
+
+export interface LocateFigure {
+  mode: 'embedded' | 'postgres';
+  database: string;
+  result: LocateResult;
+}
+
+export interface BenchReport {
+  startedAt: Date;
+  finishedAt: Date;
+  command: string;
+  area: 'nanjing' | 'xianlin';
+  machine: MachineInfo;
+  loadAverageAtEnd: string;
+  counts: Record<string, number>;
+  embeddedSeed: SeedFigure;
+  postgresSeed?: SeedFigure & { version: string };
+  starts: StartMeasurement[];
+  locate: LocateFigure[];
+  notes: string[];
+}
+
+const TARGETS = {
+  seedMs: 5 * 60_000,
+  startMs: 15_000,
+  locateP95Ms: 2,
+  locateRatio: 1.5,
+};
+
+/** The order of the steps in server/seed/seed-database.ts. */
+const SEED_STEP_ORDER = ['reference layers', 'unit hierarchy', 'road graph', 'workers', 'cameras', 'sensors', 'analyze'];
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+const millis = (ms: number) => `${ms.toFixed(3)} ms`;
+const ratio = (r: number) => `${r.toFixed(2)}×`;
+const verdict = (ok: boolean) => (ok ? 'met' : '**not met**');
+
+export function renderReport(report: BenchReport): string {
+  const lines: string[] = [];
+  const push = (...more: string[]) => lines.push(...more);
+  const { machine } = report;
+  const startWall = report.starts.length ? median(report.starts.map((s) => s.wallMs)) : undefined;
+  const serverReady = report.starts.map((s) => s.serverReadyMs).filter((v): v is number => v !== undefined);
+  const pgLocate = report.locate.find((l) => l.mode === 'postgres');
+
+  push('# Benchmarks', '');
+  if (report.area !== 'nanjing') {
+    push(
+      `> **Not the full-scale figures**: this run used the ${report.area} subset (\`--area ${report.area}\`), ` +
+        'a check of the benchmark itself. The targets below are for the whole of Nanjing.',
+      '',
+    );
+  }
+  push(
+    `Written by \`${report.command}\` (scripts/bench.ts) on ${report.startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC, ` +
+      `in ${seconds(report.finishedAt.getTime() - report.startedAt.getTime())}. Medians over repeated runs. ` +
+      'The CPU is shared with other work on this machine, so absolute times are noisy: ratios measured in the same run ' +
+      '(server time against the raw SQL, against an empty request) are the figures to compare between runs.',
+    '',
+    '## Machine',
+    '',
+    '| | |',
+    '|---|---|',
+    `| CPU | ${machine.cpuModel}, ${machine.cores} cores |`,
+    `| memory | ${machine.memoryGiB} GiB |`,
+    `| Node.js | ${machine.node} |`,
+    `| OS | ${machine.platform} |`,
+    `| commit | ${machine.commit} |`,
+    `| load average (1 / 5 / 15 min) at start | ${machine.loadAverage} |`,
+    `| load average at end | ${report.loadAverageAtEnd} |`,
+    '',
+    '## Against the targets of issue 2',
+    '',
+    '| figure | measured | target | |',
+    '|---|---|---|---|',
+    `| full seed (${report.area === 'nanjing' ? 'whole of Nanjing' : report.area}), embedded database | ${seconds(report.embeddedSeed.seedMs)}${report.embeddedSeed.reusedFrom ? ' (earlier run)' : ''} | ≤ 5 min | ${verdict(report.embeddedSeed.seedMs <= TARGETS.seedMs)} |`,
+  );
+  if (startWall !== undefined) {
+    push(`| second start to ready, embedded (median of ${report.starts.length}) | ${seconds(startWall)} | ≤ 15 s | ${verdict(startWall <= TARGETS.startMs)} |`);
+  } else {
+    push('| second start to ready, embedded | not measured | ≤ 15 s | |');
+  }
+  if (pgLocate) {
+    const r = pgLocate.result;
+    push(
+      `| locate p95, server time, real PostGIS | ${millis(r.serverP95)} | ≤ 2 ms | ${verdict(r.serverP95 <= TARGETS.locateP95Ms)} |`,
+      `| locate p95 against the raw SQL p95, real PostGIS | ${ratio(r.ratioP95)} | ≤ 1.5× | ${verdict(r.ratioP95 <= TARGETS.locateRatio)} |`,
+    );
+  } else {
+    push('| locate p95, server time, real PostGIS | not measured | ≤ 2 ms | |');
+  }
+
+  push('', '## Dataset', '', '| layer | rows |', '|---|---:|');
+  for (const [layer, n] of Object.entries(report.counts)) push(`| ${layer} | ${n.toLocaleString('en-US')} |`);
+
+  push('', '## Full seed', '');
+  const seeds: [string, SeedFigure][] = [['embedded (PGlite)', report.embeddedSeed]];
+  if (report.postgresSeed) seeds.push([`real ${report.postgresSeed.version}`, report.postgresSeed]);
+  // Timings read back from app_meta (jsonb) lose their order: put the known steps in seed order.
+  const known = SEED_STEP_ORDER.filter((step) => seeds.some(([, s]) => s.steps[step] !== undefined));
+  const others = [...new Set(seeds.flatMap(([, s]) => Object.keys(s.steps)))].filter((s) => s !== 'total' && !known.includes(s));
+  const stepNames = [...known, ...others];
+  push(`| step | ${seeds.map(([name]) => name).join(' | ')} |`, `|---|${seeds.map(() => '---:').join('|')}|`);
+  for (const step of stepNames) push(`| ${step} | ${seeds.map(([, s]) => (s.steps[step] !== undefined ? seconds(s.steps[step]) : '')).join(' | ')} |`);
+  push(`| **seed** | ${seeds.map(([, s]) => `**${seconds(s.seedMs)}**`).join(' | ')} |`);
+  if (seeds.some(([, s]) => s.totalMs !== undefined)) {
+    push(`| open + migrate + seed | ${seeds.map(([, s]) => (s.totalMs !== undefined ? seconds(s.totalMs) : '')).join(' | ')} |`);
+  }
+  for (const [name, s] of seeds) if (s.reusedFrom) push('', `The ${name} figures are from the seed of ${s.reusedFrom} (\`--skip-seed\`).`);
+
+  push('', '## Second start to ready', '');
+  if (report.starts.length) {
+    push(
+      'The real server (`server/main.ts`) started on the already-seeded embedded data directory; from spawning the ' +
+        'process to the first 200 from `GET /api/health`. "in-process" is the `readyMs` the server logs (open the ' +
+        'database, migrate, detect capabilities, listen), without Node.js and TypeScript loading. `npm start` also ' +
+        'builds the client first (`vite build`), which is not counted here.',
+      '',
+      '| run | spawn → ready | in-process |',
+      '|---:|---:|---:|',
+      ...report.starts.map((s, i) => `| ${i + 1} | ${seconds(s.wallMs)} | ${s.serverReadyMs !== undefined ? seconds(s.serverReadyMs) : '—'} |`),
+      `| **median** | **${seconds(startWall!)}** | ${serverReady.length ? seconds(median(serverReady)) : '—'} |`,
+    );
+  } else {
+    push('Not measured.');
+  }
+
+  push(
+    '',
+    `## Locate (${report.area === 'nanjing' ? 'full scale' : report.area})`,
+    '',
+    'Server time of `GET /api/locate?lon=&lat=` (request received → response finished, the whole Express stack) over ' +
+      'a deterministic sample of points inside the seeded micro-grids, against the same locate SQL (`locateMicroGrid`) run directly ' +
+      'through the `Database` in the same round. Requests carry a city-wide screen token, so the server time includes ' +
+      'authentication and the row-level-security scope (a transaction per request); "404 baseline" is an ' +
+      'authenticated request to a route that does not exist. ' +
+      'Per round p50/p95; the table gives the medians over the rounds, and the ratios are the medians of each round\'s ratio.',
+    '',
+    '| database | points × rounds | server p50 | server p95 | SQL p50 | SQL p95 | server/SQL p50 | server/SQL p95 | 404 baseline p50 | failed points |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  );
+  for (const { mode, database, result: r } of report.locate) {
+    push(
+      `| ${mode}: ${database} | ${r.points} × ${r.rounds.length} | ${millis(r.serverP50)} | ${millis(r.serverP95)} | ${millis(r.sqlP50)} | ${millis(r.sqlP95)} | ${ratio(r.ratioP50)} | ${ratio(r.ratioP95)} | ${millis(r.baselineP50)} | ${r.failures.length} |`,
+    );
+  }
+  if (report.locate.some((l) => l.result.failures.length)) {
+    push('', 'Points that did not locate (first ones):', '');
+    for (const l of report.locate) for (const f of l.result.failures.slice(0, 5)) push(`- ${l.mode} ${f.point.lon},${f.point.lat}: ${f.status} ${f.body.replace(/\|/g, '\\|')}`);
+  }
+  push('', '<details><summary>every round</summary>', '', '| database | round | server p50 | server p95 | SQL p50 | SQL p95 | 404 p50 |', '|---|---:|---:|---:|---:|---:|---:|');
+  for (const { mode, result } of report.locate) {
+    result.rounds.forEach((r, i) =>
+      push(`| ${mode} | ${i + 1} | ${millis(r.serverP50)} | ${millis(r.serverP95)} | ${millis(r.sqlP50)} | ${millis(r.sqlP95)} | ${millis(r.baselineP50)} |`),
+    );
+  }
+  push('', '</details>');
+
+  if (report.notes.length) push('', '## Notes', '', ...report.notes.map((n) => `- ${n}`));
+  push('');
+  return lines.join('\n');
+}

@@ -1,0 +1,62 @@
+/**
+ * The real application on a seeded test database, listening on 127.0.0.1 on a free port:
+ *
+ *   let server: TestServer;
+ *   beforeAll(async () => { server = await startTestServer(mode); });
+ *   afterAll(() => server.close());
+ *   const res = await fetch(`${server.baseUrl}/api/health`);
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApp, systemClock, type Clock } from '../../server/app.js';
+import { loadConfig } from '../../server/config/load-config.js';
+import { detectCapabilities } from '../../server/db/capabilities.js';
+import type { Database } from '../../server/db/database.js';
+import { createLogger } from '../../server/logging/logger.js';
+import { openSeededTestDatabase, type TestDatabaseMode } from './test-database.js';
+
+export interface TestServer {
+  /** http://127.0.0.1:PORT, no trailing slash. */
+  baseUrl: string;
+  db: Database;
+  close(): Promise<void>;
+}
+
+export async function startTestServer(
+  mode: TestDatabaseMode,
+  options: {
+    /** A database to serve instead of a fresh seeded copy; the caller keeps it (close() leaves it open). */
+    db?: Database;
+    clock?: Clock;
+  } = {},
+): Promise<TestServer> {
+  const db = options.db ?? (await openSeededTestDatabase(mode));
+  const ownsDb = !options.db;
+  try {
+    const app = createApp({
+      config: loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }),
+      db,
+      capabilities: await detectCapabilities(db),
+      logger: createLogger('silent'),
+      clock: options.clock ?? systemClock,
+    });
+    const server = http.createServer(app);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => resolve());
+    });
+    const { port } = server.address() as AddressInfo;
+    return {
+      baseUrl: `http://127.0.0.1:${port}`,
+      db,
+      async close() {
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        if (ownsDb) await db.close();
+      },
+    };
+  } catch (error) {
+    if (ownsDb) await db.close();
+    throw error;
+  }
+}
