@@ -34,6 +34,7 @@ import { screenTokenHeaders } from '../tests/support/test-auth.js';
 import { probePostgresInstallation, startThrowawayCluster, withMaintenanceDatabase } from '../tests/support/postgres-cluster.js';
 import { loadAverage, readMachineInfo } from './bench/machine-info.js';
 import { measureLocate, type RunLocateSql } from './bench/measure-locate.js';
+import { measureScopeOverhead } from './bench/measure-scope-overhead.js';
 import { measureStart, type StartMeasurement } from './bench/measure-start.js';
 import { sampleCityPoints } from './bench/sample-points.js';
 import { renderReport, type BenchReport, type LocateFigure, type SeedFigure } from './bench/write-report.js';
@@ -195,10 +196,13 @@ async function main(): Promise<void> {
       headers: await screenTokenHeaders(embedded, null),
       onProgress: (line) => log(`embedded ${line}`),
     });
+    const overheadPoints = points.slice(0, Math.min(points.length, 300));
+    log(`jurisdiction overhead on embedded: ${overheadPoints.length} points × ${options.rounds} rounds`);
     locate.push({
       mode: 'embedded',
       database: `PGlite (PostgreSQL ${capabilities.postgresVersion.split(' ')[0]}, PostGIS ${capabilities.postgisVersion})`,
       result,
+      overhead: await measureScopeOverhead(embedded, overheadPoints, options.rounds),
     });
   } finally {
     await embedded.close();
@@ -243,7 +247,8 @@ async function main(): Promise<void> {
           headers: await screenTokenHeaders(db, null),
           onProgress: (line) => log(`postgres ${line}`),
         });
-        locate.push({ mode: 'postgres', database: version, result });
+        log(`jurisdiction overhead on postgres: ${points.length} points × ${options.rounds} rounds`);
+        locate.push({ mode: 'postgres', database: version, result, overhead: await measureScopeOverhead(db, points, options.rounds) });
       } finally {
         await db.close();
       }

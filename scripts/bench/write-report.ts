@@ -1,6 +1,7 @@
 /** BENCHMARKS.md from one run of scripts/bench.ts. */
 import type { MachineInfo } from './machine-info.js';
 import type { LocateResult } from './measure-locate.js';
+import type { OverheadFigure } from './measure-scope-overhead.js';
 import type { StartMeasurement } from './measure-start.js';
 import { median } from './statistics.js';
 
@@ -18,6 +19,7 @@ export interface LocateFigure {
   mode: 'embedded' | 'postgres';
   database: string;
   result: LocateResult;
+  overhead: OverheadFigure[];
 }
 
 export interface BenchReport {
@@ -170,6 +172,26 @@ export function renderReport(report: BenchReport): string {
     );
   }
   push('', '</details>');
+
+  push(
+    '',
+    '## Jurisdiction enforcement (issue 3)',
+    '',
+    'The same SQL without a scope (as the owner; row-level security does not apply) and inside a scope ' +
+      '(`withScope`: BEGIN with the scope settings in one round trip, the query as `gridops_app` under the policies, COMMIT), ' +
+      'alternating which runs first. Locate = `locateMicroGrid`; list = an OGC items page of 100 micro-grids in a 0.02° bbox. ' +
+      'Target: ≤ 10 % added to p95.',
+    '',
+    '| database | query | scope | unscoped p50 | scoped p50 | unscoped p95 | scoped p95 | added to p95 | |',
+    '|---|---|---|---:|---:|---:|---:|---:|---|',
+  );
+  for (const { mode, overhead } of report.locate) {
+    for (const o of overhead) {
+      push(
+        `| ${mode} | ${o.query} | ${o.scope} | ${millis(o.unscopedP50)} | ${millis(o.scopedP50)} | ${millis(o.unscopedP95)} | ${millis(o.scopedP95)} | ${(o.addedP95 * 100).toFixed(1)} % | ${verdict(o.addedP95 <= 0.1)} |`,
+      );
+    }
+  }
 
   if (report.notes.length) push('', '## Notes', '', ...report.notes.map((n) => `- ${n}`));
   push('');
