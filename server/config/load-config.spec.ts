@@ -34,6 +34,7 @@ describe('loadConfig', () => {
       adminPassword: undefined,
       sessionHours: 12,
       loginRateLimit: 20,
+      publicIntakeRateLimit: 30,
       devAccounts: true,
       rootDir: ROOT,
     });
@@ -62,6 +63,7 @@ describe('loadConfig', () => {
         ADMIN_PASSWORD: 'correct horse battery',
         SESSION_HOURS: '0.5',
         LOGIN_RATE_LIMIT: '5',
+        OPEN311_RATE_LIMIT: '7',
         DEV_ACCOUNTS: 'false',
       },
       ROOT,
@@ -80,6 +82,7 @@ describe('loadConfig', () => {
       adminPassword: 'correct horse battery',
       sessionHours: 0.5,
       loginRateLimit: 5,
+      publicIntakeRateLimit: 7,
       devAccounts: false,
     });
   });

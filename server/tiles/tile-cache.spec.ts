@@ -1,0 +1,107 @@
+import { createHash } from 'node:crypto';
+import zlib from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { packTile, TileCache, tileCacheOf } from './tile-cache.js';
+import type { Database } from '../db/database.js';
+
+const TILE = { z: 14, x: 13604, y: 6647 };
+const bytes = (text: string) => new Uint8Array(Buffer.from(text));
+
+describe('TileCache keys', () => {
+  it('include the jurisdiction, every layer with its version, and z/x/y', () => {
+    const cache = new TileCache();
+    expect(cache.keyOf('city', ['micro_grids'], TILE)).toBe('city|micro_grids@0|14/13604/6647');
+    expect(cache.keyOf('320113007', ['water', 'micro_grids'], TILE)).toBe('320113007|water@0,micro_grids@0|14/13604/6647');
+    expect(cache.keyOf('city', ['micro_grids'], TILE)).not.toBe(cache.keyOf('320102', ['micro_grids'], TILE));
+  });
+
+  it('share tiles of basemap layers only (no row-level security) between jurisdictions', () => {
+    const cache = new TileCache();
+    expect(cache.keyOf('320113007', ['water', 'roads'], TILE)).toBe('*|water@0,roads@0|14/13604/6647');
+    expect(cache.keyOf('city', ['landuse'], TILE)).toBe(cache.keyOf('320102', ['landuse'], TILE));
+    expect(cache.keyOf('city', ['landuse', 'cameras'], TILE)).not.toBe(cache.keyOf('320102', ['landuse', 'cameras'], TILE));
+  });
+
+  it('change for exactly the bumped layer (and the unit labels when a unit layer is bumped)', () => {
+    const cache = new TileCache();
+    const before = ['micro_grids', 'grids', 'unit_labels', 'roads'].map((l) => cache.keyOf('city', [l as 'roads'], TILE));
+    cache.bumpLayerVersion('micro_grids');
+    const after = ['micro_grids', 'grids', 'unit_labels', 'roads'].map((l) => cache.keyOf('city', [l as 'roads'], TILE));
+    expect(after.map((k, i) => k !== before[i])).toEqual([true, false, true, false]);
+    cache.bumpLayerVersion('roads');
+    expect(cache.layerVersion('roads')).toBe(1);
+    expect(cache.layerVersion('grids')).toBe(0);
+  });
+});
+
+describe('TileCache.fetch', () => {
+  it('renders a missing tile once, then serves it from memory', async () => {
+    const cache = new TileCache();
+    let renders = 0;
+    const render = async () => {
+      renders += 1;
+      await new Promise((r) => setTimeout(r, 10));
+      return bytes('tile');
+    };
+    const [a, b] = await Promise.all([cache.fetch('k', render), cache.fetch('k', render)]);
+    expect(renders).toBe(1);
+    expect([a.status, b.status].sort()).toEqual(['inflight', 'miss']);
+    const c = await cache.fetch('k', render);
+    expect(c.status).toBe('hit');
+    expect(renders).toBe(1);
+    expect(zlib.gunzipSync(c.tile.gzipped!).toString()).toBe('tile');
+    expect(c.tile.etag).toBe(a.tile.etag);
+  });
+
+  it('keeps an empty tile as no content', async () => {
+    const cache = new TileCache();
+    const { tile } = await cache.fetch('empty', async () => new Uint8Array(0));
+    expect(tile).toEqual({ gzipped: null, etag: null });
+    expect((await cache.fetch('empty', async () => bytes('x'))).status).toBe('hit');
+  });
+
+  it('does not keep a failed render', async () => {
+    const cache = new TileCache();
+    await expect(cache.fetch('k', async () => Promise.reject(new Error('database down')))).rejects.toThrow('database down');
+    expect((await cache.fetch('k', async () => bytes('ok'))).status).toBe('miss');
+  });
+
+  it('stays within its byte bound, evicting the least recently used tiles', async () => {
+    const cache = new TileCache({ maxBytes: 4000 });
+    // 928 incompressible, deterministic bytes per tile.
+    const big = (i = 0) => new Uint8Array(Buffer.concat(Array.from({ length: 29 }, (_, j) => createHash('sha256').update(`${i}:${j}`).digest())));
+    for (let i = 0; i < 10; i++) await cache.fetch(`k${i}`, async () => big(i));
+    expect(cache.size.bytes).toBeLessThanOrEqual(4000);
+    expect(cache.size.entries).toBeLessThan(10);
+    expect((await cache.fetch('k9', async () => big())).status).toBe('hit');
+    expect((await cache.fetch('k0', async () => big())).status).toBe('miss');
+  });
+
+  it('expires a tile after its time to live', async () => {
+    const cache = new TileCache();
+    await cache.fetch('points', async () => bytes('a'), 20);
+    expect((await cache.fetch('points', async () => bytes('b'), 20)).status).toBe('hit');
+    await new Promise((r) => setTimeout(r, 40));
+    const again = await cache.fetch('points', async () => bytes('b'), 20);
+    expect(again.status).toBe('miss');
+    expect(zlib.gunzipSync(again.tile.gzipped!).toString()).toBe('b');
+  });
+});
+
+describe('packTile', () => {
+  it('names a tile by its content', async () => {
+    const [a, b, c] = await Promise.all([packTile(bytes('one')), packTile(bytes('one')), packTile(bytes('two'))]);
+    expect(a.etag).toMatch(/^"[A-Za-z0-9_-]{22}"$/);
+    expect(a.etag).toBe(b.etag);
+    expect(a.etag).not.toBe(c.etag);
+  });
+});
+
+describe('tileCacheOf', () => {
+  it('gives one cache per database', () => {
+    const one = {} as Database;
+    const two = {} as Database;
+    expect(tileCacheOf(one)).toBe(tileCacheOf(one));
+    expect(tileCacheOf(one)).not.toBe(tileCacheOf(two));
+  });
+});

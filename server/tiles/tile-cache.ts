@@ -1,0 +1,109 @@
+/**
+ * The in-memory tile cache: an LRU bounded by bytes, keyed by jurisdiction + layers with their versions +
+ * z/x/y. Tiles are scoped by row-level security, so two jurisdictions never share an entry — except tiles
+ * of basemap layers only (water, landuse, roads: tables without row-level security), shared by all. An edited
+ * boundary calls `bumpLayerVersion(layer)`: keys of that layer change, so its old tiles are never served
+ * again and age out of the LRU. Concurrent requests for the same missing tile render it once.
+ *
+ * One cache per database (`tileCacheOf(db)`), so that the tiles route and an editor of the same
+ * application share it without a global.
+ */
+import crypto from 'node:crypto';
+import { promisify } from 'node:util';
+import zlib from 'node:zlib';
+import { LRUCache } from 'lru-cache';
+import type { Database } from '../db/database.js';
+import type { TileCoordinates } from './render-tile.js';
+import { isUnitLayer, TILE_LAYERS, type TileLayerName } from './tile-layers.js';
+
+const gzip = promisify(zlib.gzip);
+
+/** A rendered tile: gzip-compressed MVT and its ETag, or no body when it has no feature. */
+export interface CachedTile {
+  gzipped: Buffer | null;
+  etag: string | null;
+}
+
+export type TileCacheStatus = 'hit' | 'miss' | 'inflight';
+
+interface RenderContext {
+  render: () => Promise<Uint8Array>;
+}
+
+/** Bookkeeping per entry beside its bytes (key, object), so that many empty tiles still count. */
+const ENTRY_OVERHEAD_BYTES = 200;
+export const DEFAULT_TILE_CACHE_BYTES = 128 * 1024 * 1024;
+
+/** Compress an uncompressed MVT and name it by its content. */
+export async function packTile(mvt: Uint8Array): Promise<CachedTile> {
+  if (mvt.length === 0) return { gzipped: null, etag: null };
+  const gzipped = await gzip(mvt, { level: 6 });
+  const digest = crypto.createHash('sha256').update(mvt).digest('base64url').slice(0, 22);
+  return { gzipped, etag: `"${digest}"` };
+}
+
+export class TileCache {
+  private readonly versions = new Map<TileLayerName, number>();
+  private readonly lru: LRUCache<string, CachedTile, RenderContext>;
+
+  constructor(options: { maxBytes?: number } = {}) {
+    this.lru = new LRUCache<string, CachedTile, RenderContext>({
+      maxSize: options.maxBytes ?? DEFAULT_TILE_CACHE_BYTES,
+      sizeCalculation: (tile, key) => (tile.gzipped?.length ?? 0) + key.length + ENTRY_OVERHEAD_BYTES,
+      fetchMethod: async (_key, _stale, { context }) => packTile(await context.render()),
+    });
+  }
+
+  layerVersion(layer: TileLayerName): number {
+    return this.versions.get(layer) ?? 0;
+  }
+
+  /** Invalidate every cached tile of a layer (unit layers also invalidate unit_labels). */
+  bumpLayerVersion(layer: TileLayerName): void {
+    this.versions.set(layer, this.layerVersion(layer) + 1);
+    if (isUnitLayer(layer)) this.versions.set('unit_labels', this.layerVersion('unit_labels') + 1);
+  }
+
+  /** Tiles of basemap layers only (no row-level security) are the same for every jurisdiction: '*'. */
+  keyOf(jurisdiction: string, layers: readonly TileLayerName[], { z, x, y }: TileCoordinates): string {
+    const scope = layers.some((l) => TILE_LAYERS[l].scoped) ? jurisdiction : '*';
+    return `${scope}|${layers.map((l) => `${l}@${this.layerVersion(l)}`).join(',')}|${z}/${x}/${y}`;
+  }
+
+  /** The cached tile under `key`, or render, pack and keep it (for ttlMs when given). */
+  async fetch(
+    key: string,
+    render: () => Promise<Uint8Array>,
+    ttlMs?: number,
+  ): Promise<{ tile: CachedTile; status: TileCacheStatus }> {
+    const status: LRUCache.Status<string, CachedTile, RenderContext> = {};
+    const tile = await this.lru.fetch(key, { context: { render }, status, ...(ttlMs ? { ttl: ttlMs } : {}) });
+    if (!tile) throw new Error(`tile cache returned nothing for ${key}`);
+    return { tile, status: status.fetch === 'hit' ? 'hit' : status.fetch === 'inflight' ? 'inflight' : 'miss' };
+  }
+
+  get size(): { entries: number; bytes: number } {
+    return { entries: this.lru.size, bytes: this.lru.calculatedSize };
+  }
+
+  clear(): void {
+    this.lru.clear();
+  }
+}
+
+const caches = new WeakMap<Database, TileCache>();
+
+/** The tile cache of an application's database (created on first use). */
+export function tileCacheOf(db: Database): TileCache {
+  let cache = caches.get(db);
+  if (!cache) {
+    cache = new TileCache();
+    caches.set(db, cache);
+  }
+  return cache;
+}
+
+/** Invalidate a layer's cached tiles, e.g. after a boundary edit: `bumpLayerVersion(deps.db, 'micro_grids')`. */
+export function bumpLayerVersion(db: Database, layer: TileLayerName): void {
+  tileCacheOf(db).bumpLayerVersion(layer);
+}

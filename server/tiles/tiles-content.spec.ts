@@ -1,0 +1,210 @@
+/**
+ * What the tiles contain, on every database mode: the micro-grids of a z14 tile over 仙林街道 are exactly
+ * those in the tile, neighbours still share their edges after simplification, every layer renders with
+ * its geometry type, clusters count every point once, and every mode gives the same tile.
+ */
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { detectCapabilities } from '../db/capabilities.js';
+import { defineSql, withScope } from '../db/database.js';
+import { signIn } from '../../tests/support/test-auth.js';
+import { testDatabaseModes } from '../../tests/support/test-database.js';
+import { startTestServer, type TestServer } from '../../tests/support/test-server.js';
+import { renderTileLayer, type TileEncoder } from './render-tile.js';
+import { tileContaining } from './tile-address.js';
+import { TILE_BUFFER, TILE_EXTENT, TILE_LAYER_NAMES, type TileLayerName } from './tile-layers.js';
+import { tileQueryFor, tileSessionSettings } from './tiles.sql.js';
+import { decodeTile, getRaw, polygonGeoJson, type DecodedLayer } from './tile-test-support.js';
+
+const XIANLIN = tileContaining(118.93, 32.105, 14);
+const XIANLIN_Z10 = tileContaining(118.93, 32.105, 10);
+
+/** Micro-grids overlapping tile $1/$2/$3 by more than 1 m², or touching it with its buffer ($4 = 0) */
+const microGridsInTile = defineSql(
+  'test.tiles.micro_grids_in_tile',
+  `SELECT code FROM units
+    WHERE level = 'micro_grid'
+      AND CASE WHEN $4::float8 > 0
+               THEN ST_Intersects(ST_Transform(geom, 3857), ST_TileEnvelope($1::integer, $2::integer, $3::integer, margin => $4::float8))
+               ELSE ST_Area(ST_Intersection(ST_Transform(geom, 3857), ST_TileEnvelope($1::integer, $2::integer, $3::integer))) > 1 END
+    ORDER BY code`,
+);
+
+/**
+ * The decoded polygons ($1, GeoJSON in tile units) against the source units of level $5, inside tile $2/$3/$4:
+ * areas of both coverages, of their difference and of the decoded polygons' overlaps, and how many holes
+ * and overlaps are one tile unit wide or more (what survives a −0.5 unit buffer).
+ */
+const compareCoverage = defineSql(
+  'test.tiles.compare_coverage',
+  `WITH tile AS (SELECT ST_XMin(e) AS x0, ST_YMax(e) AS y0, ${TILE_EXTENT} / (ST_XMax(e) - ST_XMin(e)) AS k, e
+                   FROM ST_TileEnvelope($2::integer, $3::integer, $4::integer) AS e),
+        box AS (SELECT ST_MakeEnvelope(0, 0, ${TILE_EXTENT}, ${TILE_EXTENT}, 0) AS b),
+        raw AS (SELECT t.i, ST_SetSRID(ST_GeomFromGeoJSON(t.g), 0) AS g FROM json_array_elements_text($1::json) WITH ORDINALITY AS t(g, i)),
+        decoded AS (SELECT raw.i, ST_Intersection(raw.g, box.b) AS g FROM raw, box),
+        source AS (SELECT ST_Intersection(ST_SetSRID(ST_Affine(ST_Transform(u.geom, 3857),
+                            tile.k, 0, 0, -tile.k, -tile.x0 * tile.k, tile.y0 * tile.k), 0), box.b) AS g
+                     FROM units u, tile, box
+                    WHERE u.level = $5 AND ST_Intersects(ST_Transform(u.geom, 3857), tile.e)),
+        unions AS (SELECT (SELECT ST_Union(g) FROM decoded) AS d, (SELECT ST_Union(g) FROM source) AS s),
+        holes AS (SELECT ST_MakePolygon(ST_InteriorRingN(p.geom, n)) AS g
+                    FROM unions, ST_Dump(unions.d) p, generate_series(1, ST_NumInteriorRings(p.geom)) n),
+        overlapping AS (SELECT ST_CollectionExtract(ST_Intersection(a.g, b.g), 3) AS g
+                       FROM decoded a JOIN decoded b ON a.i < b.i AND ST_Intersects(a.g, b.g))
+   SELECT (SELECT count(*) FROM raw WHERE NOT ST_IsValid(g))::integer AS invalid,
+          ST_Area(d) AS decoded_area, ST_Area(s) AS source_area, ST_Area(ST_SymDifference(d, s)) AS difference,
+          (SELECT sum(ST_Area(g)) FROM decoded) - ST_Area(d) AS overlap_area,
+          (SELECT count(*) FROM holes WHERE NOT ST_IsEmpty(ST_Buffer(g, -0.5)))::integer AS wide_holes,
+          (SELECT count(*) FROM overlapping WHERE NOT ST_IsEmpty(ST_Buffer(g, -0.5)))::integer AS wide_overlaps
+     FROM unions`,
+);
+
+/** Cameras in tile $1/$2/$3 (no buffer), and how many of them are online. */
+const camerasInTile = defineSql(
+  'test.tiles.cameras_in_tile',
+  `SELECT count(*)::integer AS total, count(*) FILTER (WHERE online)::integer AS online FROM cameras
+    WHERE ST_Intersects(ST_Transform(geom, 3857), ST_TileEnvelope($1::integer, $2::integer, $3::integer))`,
+);
+
+const POLYGON_LAYERS = new Set<TileLayerName>(['districts', 'streets', 'communities', 'grids', 'micro_grids', 'water', 'landuse']);
+const expectedType = (layer: TileLayerName) => (POLYGON_LAYERS.has(layer) ? 'Polygon' : layer === 'roads' ? 'LineString' : 'Point');
+
+/** The micro-grid features of the Xianlin tile in each mode: code and rings. */
+const tilesByMode = new Map<string, { codes: string[]; digest: string }>();
+
+describe.each(testDatabaseModes())('tile content on %s', (mode) => {
+  let server: TestServer;
+  let headers: Record<string, string>;
+  let microGrids: DecodedLayer;
+  const tile = async (layers: string, t: { z: number; x: number; y: number }) => {
+    const res = await getRaw(`${server.baseUrl}/tiles/${layers}/${t.z}/${t.x}/${t.y}`, headers);
+    expect([200, 204], `${layers} ${t.z}/${t.x}/${t.y}`).toContain(res.status);
+    return res.status === 200 ? decodeTile(res.body) : {};
+  };
+
+  beforeAll(async () => {
+    server = await startTestServer(mode);
+    headers = await signIn(server.baseUrl, 'dispatcher.city');
+    microGrids = (await tile('micro_grids', XIANLIN)).micro_grids;
+  });
+  afterAll(() => server.close());
+
+  it('holds exactly the micro-grids in the tile, as polygons with their properties', async () => {
+    const codes = microGrids.features.map((f) => String(f.properties.code));
+    const inside = (await server.db.query<{ code: string }>(microGridsInTile, [XIANLIN.z, XIANLIN.x, XIANLIN.y, 0])).map((r) => r.code);
+    const touching = (await server.db.query<{ code: string }>(microGridsInTile, [XIANLIN.z, XIANLIN.x, XIANLIN.y, TILE_BUFFER / TILE_EXTENT])).map((r) => r.code);
+    expect(inside.length).toBeGreaterThan(20);
+    expect(codes).toEqual(expect.arrayContaining(inside));
+    expect(touching).toEqual(expect.arrayContaining(codes));
+    expect(new Set(codes).size).toBe(codes.length);
+    expect(microGrids.extent).toBe(TILE_EXTENT);
+    for (const feature of microGrids.features) {
+      expect(feature.type).toBe('Polygon');
+      expect(feature.properties).toMatchObject({ level: 'micro_grid', kind: 'micro_grid', generated: true });
+      expect(typeof feature.properties.households).toBe('number');
+      expect(String(feature.properties.name)).toContain('微网格');
+    }
+    const digest = createHash('sha256').update(JSON.stringify([...microGrids.features].sort((a, b) => String(a.properties.code).localeCompare(String(b.properties.code))))).digest('hex');
+    tilesByMode.set(mode, { codes: [...codes].sort(), digest });
+  });
+
+  // The generated micro-grids are not a noded coverage: where two parents meet, each side has its own
+  // vertices on the common edge (T-junctions), and the source already has holes and overlaps of ~0.1 m².
+  // Snapping to the tile grid keeps shared vertices shared; at T-junctions it can leave slivers narrower
+  // than one tile unit (1/8 of a screen pixel at 512-pixel tiles): invisible, unlike a simplification that
+  // moves each polygon's edges on its own (Douglas–Peucker by one unit already fails this on the districts).
+  it('keeps neighbours together: no gap or overlap one tile unit wide, the same covered area as the source', async () => {
+    const tileArea = TILE_EXTENT * TILE_EXTENT;
+    // Micro-grids at z14, and the real district boundaries (dense, shared by neighbours) at z10.
+    for (const [layer, level, t] of [['micro_grids', 'micro_grid', XIANLIN], ['districts', 'district', XIANLIN_Z10]] as const) {
+      const features = layer === 'micro_grids' ? microGrids.features : (await tile(layer, t))[layer].features;
+      expect(features.length, layer).toBeGreaterThan(2);
+      const polygons = features.map(polygonGeoJson);
+      const [c] = await server.db.query<Record<string, number>>(compareCoverage, [JSON.stringify(polygons), t.z, t.x, t.y, level]);
+      expect(c.invalid, layer).toBe(0);
+      expect(c.source_area, layer).toBeGreaterThan(tileArea * 0.2);
+      expect(c.wide_holes, layer).toBe(0);
+      expect(c.wide_overlaps, layer).toBe(0);
+      expect(c.overlap_area, layer).toBeLessThan(tileArea * 1e-3);
+      expect(Math.abs(c.decoded_area - c.source_area), layer).toBeLessThan(tileArea * 1e-3);
+      expect(c.difference, layer).toBeLessThan(tileArea * 1e-3);
+    }
+  });
+
+  it('finds the micro-grids of a tile through their spatial index, under row-level security (decision 0002)', async () => {
+    const query = tileQueryFor('micro_grids', XIANLIN.z)!;
+    const explain = defineSql('test.tiles.explain_micro_grids', `EXPLAIN ${query.rows.text}`);
+    for (const jurisdiction of ['city', '320113007']) {
+      const plan = await withScope(server.db, { jurisdiction, accountId: null, role: 'dispatcher' }, async (tx) => {
+        await tx.query(tileSessionSettings);
+        return tx.query<{ 'QUERY PLAN': string }>(explain, [XIANLIN.z, XIANLIN.x, XIANLIN.y]);
+      });
+      expect(plan.map((r) => r['QUERY PLAN']).join('\n'), jurisdiction).toMatch(/Index Scan (using|on) units_micro_grid_geom_idx/);
+    }
+  });
+
+  it('renders every layer at z14 and z10 with its geometry type', async () => {
+    const expectFeatures = new Set<string>(['districts', 'streets', 'communities', 'grids', 'micro_grids', 'unit_labels', 'roads', 'cameras', 'sensors', 'workers']);
+    for (const layer of TILE_LAYER_NAMES) {
+      const z14 = (await tile(layer, XIANLIN))[layer];
+      if (expectFeatures.has(layer)) expect(z14?.features.length, `${layer} z14`).toBeGreaterThan(0);
+      const z10 = (await tile(layer, XIANLIN_Z10))[layer];
+      for (const feature of [...(z14?.features ?? []), ...(z10?.features ?? [])]) expect(feature.type, layer).toBe(expectedType(layer));
+    }
+    const z10 = await tile('districts,streets,communities,roads', XIANLIN_Z10);
+    expect(Object.keys(z10).sort()).toEqual(['districts', 'roads', 'streets']);
+    const roadClasses = new Set(z10.roads.features.map((f) => f.properties.road_class));
+    expect([...roadClasses].every((c) => c === 'motorway' || c === 'primary')).toBe(true);
+  });
+
+  it('counts every camera once in the clusters below z12, and draws each one from z12', async () => {
+    const clusters = (await tile('cameras', XIANLIN_Z10)).cameras.features;
+    const [expected] = await server.db.query<{ total: number; online: number }>(camerasInTile, [XIANLIN_Z10.z, XIANLIN_Z10.x, XIANLIN_Z10.y]);
+    expect(expected.total).toBeGreaterThan(10);
+    const sum = (key: string) => clusters.reduce((n, f) => n + Number(f.properties[key]), 0);
+    expect(sum('point_count')).toBe(expected.total);
+    expect(sum('online_count')).toBe(expected.online);
+    for (const f of clusters) {
+      const [[x, y]] = f.rings[0];
+      expect(x >= 0 && x < TILE_EXTENT && y >= 0 && y < TILE_EXTENT).toBe(true);
+    }
+    const points = (await tile('cameras', XIANLIN)).cameras.features;
+    expect(points.length).toBeGreaterThan(0);
+    expect(points[0].properties).toEqual(expect.objectContaining({ online: expect.any(Boolean), heading_deg: expect.any(Number), code: expect.any(String) }));
+    expect(points[0].properties).not.toHaveProperty('point_count');
+  });
+
+  it('encodes the same tile in the server as ST_AsMVT does, for every layer (where ST_AsMVT works)', async () => {
+    const encoders: TileEncoder[] = (await detectCapabilities(server.db)).asMvt ? ['postgis', 'server'] : ['server'];
+    expect(encoders).toContain(mode === 'postgres' ? 'postgis' : 'server');
+    const scope = { jurisdiction: 'city', accountId: null, role: 'dispatcher' };
+    let compared = 0;
+    for (const layer of TILE_LAYER_NAMES) {
+      for (const t of [XIANLIN_Z10, XIANLIN]) {
+        const tiles = await Promise.all(
+          encoders.map(async (encoder) => decodeTile(await withScope(server.db, scope, (tx) => renderTileLayer(tx, encoder, layer, t)), false)),
+        );
+        for (const other of tiles.slice(1)) expect(other, `${layer} ${t.z}`).toEqual(tiles[0]);
+        compared += tiles[0][layer]?.features.length ?? 0;
+      }
+    }
+    expect(compared).toBeGreaterThan(1000);
+  });
+
+  it('puts the layers of a composite tile side by side, each as in its own tile', async () => {
+    const layers = await tile('water,landuse,roads,districts,micro_grids', XIANLIN);
+    expect(Object.keys(layers)).toEqual(expect.arrayContaining(['roads', 'districts', 'micro_grids']));
+    expect(layers.micro_grids).toEqual(microGrids);
+  });
+});
+
+describe('tiles across database modes', () => {
+  it('are the same in every mode: same micro-grids, same geometry', () => {
+    expect([...tilesByMode.keys()].sort()).toEqual([...testDatabaseModes()].sort());
+    const [first, ...others] = [...tilesByMode.values()];
+    for (const other of others) {
+      expect(other.codes).toEqual(first.codes);
+      expect(other.digest).toBe(first.digest);
+    }
+  });
+});
