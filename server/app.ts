@@ -8,7 +8,7 @@ import type { AppConfig } from './config/load-config.js';
 import type { Capabilities, Database } from './db/database.js';
 import { accountsRouter } from './auth/accounts.route.js';
 import { authRouter } from './auth/auth.route.js';
-import { authenticate } from './auth/authenticate.js';
+import { authenticate, createAuthCache } from './auth/authenticate.js';
 import { auditRouter } from './audit/audit.route.js';
 import { errorMiddleware, notFoundHandler } from './errors/error-middleware.js';
 import { healthRouter } from './health/health.route.js';
@@ -57,7 +57,8 @@ export function createApp(deps: AppDependencies): express.Express {
   );
   app.use(requestLogger(deps.logger));
   app.use(express.json({ limit: '256kb', strict: true }));
-  app.use(authenticate(deps.db));
+  app.locals.authCache = createAuthCache();
+  app.use(authenticate(deps.db, app.locals.authCache));
   const routers = [
     healthRouter,
     authRouter,

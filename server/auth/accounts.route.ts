@@ -16,6 +16,7 @@ import {
   unitVisible,
   updateAccount,
 } from './accounts.sql.js';
+import { forgetCachedCredentials } from './authenticate.js';
 import { authOf, scopedDb } from './request-context.js';
 import { access } from './route-access.js';
 import { hashPassword, hashToken, newToken } from './secrets.js';
@@ -112,6 +113,7 @@ export function accountsRouter(_deps: AppDependencies): Router {
         result: after,
       };
     });
+    forgetCachedCredentials(req);
     res.json(account);
   });
 
@@ -138,6 +140,7 @@ export function accountsRouter(_deps: AppDependencies): Router {
       if (!revoked) throw notFound('screen_token_not_found', `No active screen token ${id} in your jurisdiction`);
       return { entityId: String(id), jurisdictionCode: (revoked.jurisdiction_code as string | null) ?? null, after: revoked, result: revoked };
     });
+    forgetCachedCredentials(req);
     res.json(row);
   });
 

@@ -7,7 +7,7 @@ import { appendAudit } from '../audit/record-audit.js';
 import { AppError } from '../errors/app-error.js';
 import { validateRequestPart } from '../http/validate-request.js';
 import { createSession, deleteExpiredSessions, deleteSession, findAccountForLogin, recordLoginFailure, recordLoginSuccess } from './auth.sql.js';
-import { SESSION_COOKIE } from './authenticate.js';
+import { forgetCachedCredentials, SESSION_COOKIE } from './authenticate.js';
 import { authOf, scopedDb } from './request-context.js';
 import { access, publicRoute } from './route-access.js';
 import { ROLES } from './roles.js';
@@ -114,6 +114,7 @@ export function authRouter({ db, config }: AppDependencies): Router {
         success: true,
       });
     });
+    forgetCachedCredentials(req);
     res.clearCookie(SESSION_COOKIE, { path: '/' });
     res.status(204).end();
   });

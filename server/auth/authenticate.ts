@@ -3,8 +3,9 @@
  * On success it attaches req.auth and req.scoped; without credentials the request goes on anonymous
  * and access() decides. Bad or expired credentials are treated as none.
  */
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { parse as parseCookies } from 'cookie';
+import { LRUCache } from 'lru-cache';
 import type { Database } from '../db/database.js';
 import { findScreenToken, findSessionAccount } from './auth.sql.js';
 import { AuthContext, createScopedDb } from './request-context.js';
@@ -14,10 +15,33 @@ import { hashToken } from './secrets.js';
 export const SESSION_COOKIE = 'gridops_session';
 const TOKEN_SHAPE = /^[a-z]{2,4}_[A-Za-z0-9_-]{20,100}$/;
 
-export function authenticate(db: Database): RequestHandler {
+/**
+ * Credentials checked in the last few seconds, by the hash of the cookie or token header: saves a database
+ * round trip on most requests. Logout, account changes and token revocation clear it at once on this
+ * instance; on other instances of a scaled-out deployment a revoked credential works for at most this long.
+ */
+export const AUTH_CACHE_MS = 5_000;
+export type AuthCache = LRUCache<string, AuthContext | 'none'>;
+
+export function createAuthCache(): AuthCache {
+  return new LRUCache<string, AuthContext | 'none'>({ max: 10_000, ttl: AUTH_CACHE_MS });
+}
+
+/** Forget every cached credential (after a logout, an account change or a revocation). */
+export function forgetCachedCredentials(req: Request): void {
+  (req.app.locals.authCache as AuthCache | undefined)?.clear();
+}
+
+export function authenticate(db: Database, cache: AuthCache): RequestHandler {
   return async (req, _res, next) => {
     try {
-      const auth = await identify(db, req.headers.cookie, req.headers.authorization);
+      const key = hashToken(`${req.headers.authorization ?? ''}\n${req.headers.cookie ?? ''}`);
+      let cached = cache.get(key);
+      if (cached === undefined) {
+        cached = (await identify(db, req.headers.cookie, req.headers.authorization)) ?? 'none';
+        cache.set(key, cached);
+      }
+      const auth = cached === 'none' ? null : cached;
       if (auth) {
         req.auth = auth;
         req.scoped = createScopedDb(db, auth);

@@ -9,8 +9,17 @@ export interface SqlStatement {
   readonly text: string;
 }
 
-/** Declare a named SQL statement. Values are bind parameters ($1, $2 …) only. */
+const definedStatements = new Map<string, string>();
+
+/**
+ * Declare a named SQL statement. Values are bind parameters ($1, $2 …) only. The name is also the name of
+ * the prepared statement on a real PostgreSQL, so one name must always mean one text: a second, different
+ * text under a used name throws here, at load time.
+ */
 export function defineSql(name: string, text: string): SqlStatement {
+  const known = definedStatements.get(name);
+  if (known !== undefined && known !== text) throw new Error(`SQL statement "${name}" is defined twice with different text`);
+  definedStatements.set(name, text);
   return Object.freeze({ name, text });
 }
 

@@ -17,7 +17,8 @@ function makeQueryable(client: pg.Pool | pg.PoolClient, onTiming?: QueryTimingLi
     async query<T>(statement: SqlStatement, params: readonly unknown[] = []): Promise<T[]> {
       const started = performance.now();
       try {
-        const result = await client.query({ text: statement.text, values: params as unknown[] });
+        // Named: prepared once per connection, so hot statements are not planned from scratch every time.
+        const result = await client.query({ name: statement.name, text: statement.text, values: params as unknown[] });
         onTiming?.(statement.name, performance.now() - started, result.rowCount ?? 0);
         return result.rows as T[];
       } catch (error) {

@@ -32,7 +32,7 @@ interface Page {
 }
 
 const countRows = (table: string, where = '') =>
-  defineSql(`ogc_test.count_${table}`, `SELECT count(*)::int AS n FROM ${table} ${where}`);
+  defineSql(`ogc_test.count_${table}_${where.replace(/\W+/g, '_')}`, `SELECT count(*)::int AS n FROM ${table} ${where}`);
 const microGridCodes = defineSql('ogc_test.micro_grid_codes', `SELECT code FROM units WHERE level = 'micro_grid' ORDER BY code`);
 const microGridExtent = defineSql(
   'ogc_test.micro_grid_extent',

@@ -91,6 +91,19 @@ describe.each(testDatabaseModes())('audit log on %s', (mode) => {
           success: true,
         },
       ],
+      'POST /open311/v2/requests.json': [
+        {
+          run: async () => {
+            const [place] = await server.db.query<{ lon: number; lat: number }>(pickPlace);
+            return fetch(`${server.baseUrl}/open311/v2/requests.json`, {
+              method: 'POST',
+              body: new URLSearchParams({ service_code: 'environment', lat: String(place.lat), long: String(place.lon), description: '公众上报' }),
+            });
+          },
+          action: 'incident.create',
+          success: true,
+        },
+      ],
       'POST /api/incidents/:id/events': [
         { run: () => fetch(`${server.baseUrl}/api/incidents/${created.incidentId}/events`, { method: 'POST', headers: json(admin), body: JSON.stringify({ type: 'accept' }) }), action: 'incident.accept', success: true },
         { run: () => fetch(`${server.baseUrl}/api/incidents/${created.incidentId}/events`, { method: 'POST', headers: json(admin), body: JSON.stringify({ type: 'close' }) }), action: 'incident.close', success: false },

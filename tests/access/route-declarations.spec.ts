@@ -32,7 +32,20 @@ describe('route declarations', () => {
 
   it('keeps public routes to the few that must be', () => {
     const publicRoutes = routes.filter((r) => r.access === 'public').map((r) => `${r.method} ${r.path}`).sort();
-    expect(publicRoutes).toEqual(['GET /api/health', 'GET /ogc', 'GET /ogc/api', 'GET /ogc/conformance', 'POST /api/auth/login'].sort());
+    expect(publicRoutes).toEqual(
+      [
+        'GET /api/health',
+        'GET /ogc',
+        'GET /ogc/api',
+        'GET /ogc/conformance',
+        'POST /api/auth/login',
+        // Open311: citizens' apps, public by the standard, rate-limited, no personal data out.
+        'GET /open311/v2/services.json',
+        'POST /open311/v2/requests.json',
+        'GET /open311/v2/requests.json',
+        'GET /open311/v2/requests/:id.json',
+      ].sort(),
+    );
   });
 
   it('never lets a screen token change anything', () => {
