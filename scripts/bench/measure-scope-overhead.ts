@@ -1,10 +1,11 @@
 /**
  * What jurisdiction enforcement costs: the same SQL run without a scope (as the database owner, which row-level
- * security does not restrict) and inside a scope (`withScope`: BEGIN with the scope settings in one round trip,
- * the query as gridops_app under the RLS policies, COMMIT), alternating order per round. Two queries: locate
+ * security does not restrict) and inside a scope as every route runs it (`Database.queryInScope`: the scope set
+ * at session level on the connection and kept while the next query has the same scope; the query as gridops_app
+ * under the RLS policies), alternating order per round. Two queries: locate
  * (one row by point) and a list (an OGC items page of 100 micro-grids in a bbox around the point).
  */
-import { withScope, type Database, type DataScope } from '../../server/db/database.js';
+import type { Database, DataScope } from '../../server/db/database.js';
 import { findCollection } from '../../server/ogc/ogc-collections.js';
 import { itemsQuery, type ItemsFilter } from '../../server/ogc/ogc.sql.js';
 import { locateMicroGrid } from '../../server/units/units.sql.js';
@@ -46,9 +47,10 @@ export async function measureScopeOverhead(db: Database, points: SamplePoint[], 
         const q = make(p);
         return db.query(q.statement, q.params);
       };
+      // What every route does (scopedDb(req).query): the scope set once per connection, kept while it matches.
       const scoped = (p: SamplePoint) => {
         const q = make(p);
-        return withScope(db, scope, (tx) => tx.query(q.statement, q.params));
+        return db.queryInScope(scope, q.statement, q.params);
       };
       await time(unscoped);
       await time(scoped);

@@ -178,7 +178,8 @@ export function renderReport(report: BenchReport): string {
     '## Jurisdiction enforcement (issue 3)',
     '',
     'The same SQL without a scope (as the owner; row-level security does not apply) and inside a scope ' +
-      '(`withScope`: BEGIN with the scope settings in one round trip, the query as `gridops_app` under the policies, COMMIT), ' +
+      'as the routes run it (`Database.queryInScope`: the scope set at session level on the connection and kept while the next ' +
+      'query has the same scope, the query as `gridops_app` under the policies), ' +
       'alternating which runs first. Locate = `locateMicroGrid`; list = an OGC items page of 100 micro-grids in a 0.02° bbox. ' +
       'Target: ≤ 10 % added to p95.',
     '',

@@ -41,7 +41,7 @@ export function scopeOf(auth: AuthContext): DataScope {
 export function createScopedDb(db: Database, auth: AuthContext): ScopedDb {
   const scope = scopeOf(auth);
   return {
-    query: (statement, params) => withScope(db, scope, (tx) => tx.query(statement, params)),
+    query: (statement, params) => db.queryInScope(scope, statement, params),
     transaction: (fn) => withScope(db, scope, fn),
   };
 }

@@ -50,6 +50,12 @@ export interface Database extends Queryable {
    * BEGIN (the scope settings); never build it from request strings.
    */
   withTransaction<T>(fn: (tx: Queryable) => Promise<T>, options?: { preamble?: string }): Promise<T>;
+  /**
+   * One statement in a scope without a transaction: the driver sets the scope at session level on the
+   * connection it uses (`sessionScopePreamble`) and remembers it, so that consecutive requests of one scope
+   * cost no extra round trip; an unscoped query on a scoped connection resets it first.
+   */
+  queryInScope<T = Record<string, unknown>>(scope: DataScope, statement: SqlStatement, params?: readonly unknown[]): Promise<T[]>;
   /** Run a multi-statement script without parameters (migrations, seed steps). */
   execScript(name: string, script: string): Promise<void>;
   close(): Promise<void>;
@@ -87,19 +93,25 @@ export interface DataScope {
  * The settings that enter a scope, as SQL text sent with BEGIN in one round trip. Every value is checked
  * against a strict pattern first, so nothing from a request reaches the text unvalidated.
  */
-export function scopePreamble(scope: DataScope): string {
+export function scopePreamble(scope: DataScope, level: 'transaction' | 'session' = 'transaction'): string {
   if (!/^(city|\d{6,18})$/.test(scope.jurisdiction)) throw new Error(`invalid jurisdiction ${scope.jurisdiction}`);
   if (scope.accountId !== null && !Number.isSafeInteger(scope.accountId)) throw new Error('invalid account id');
   if (!/^[a-z_]{1,20}$/.test(scope.role)) throw new Error(`invalid role ${scope.role}`);
   const worker = scope.workerCode ?? '';
   if (!/^(W\d{20})?$/.test(worker)) throw new Error('invalid worker code');
   const account = scope.accountId === null ? '' : String(scope.accountId);
+  const local = level === 'transaction';
   return (
-    `SELECT set_config('role', 'gridops_app', true), set_config('gridops.jurisdiction', '${scope.jurisdiction}', true), ` +
-    `set_config('gridops.account_id', '${account}', true), set_config('gridops.role', '${scope.role}', true), ` +
-    `set_config('gridops.worker_code', '${worker}', true)`
+    `SELECT set_config('role', 'gridops_app', ${local}), set_config('gridops.jurisdiction', '${scope.jurisdiction}', ${local}), ` +
+    `set_config('gridops.account_id', '${account}', ${local}), set_config('gridops.role', '${scope.role}', ${local}), ` +
+    `set_config('gridops.worker_code', '${worker}', ${local})`
   );
 }
+
+/** Leaves a session scope: back to the connecting role, no jurisdiction (RLS then shows nothing). */
+export const RESET_SESSION_SCOPE =
+  `RESET ROLE; SELECT set_config('gridops.jurisdiction', '', false), set_config('gridops.account_id', '', false), ` +
+  `set_config('gridops.role', '', false), set_config('gridops.worker_code', '', false)`;
 
 /** Run fn in a transaction as the application role, with the caller's jurisdiction set for RLS. */
 export function withScope<T>(db: Database, scope: DataScope, fn: (tx: Queryable) => Promise<T>): Promise<T> {

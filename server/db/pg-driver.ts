@@ -1,7 +1,7 @@
 /** Production driver: a node-postgres Pool against a real PostgreSQL/PostGIS. The only file importing `pg`. */
 import pg from 'pg';
 import { redactDatabaseUrl } from '../config/load-config.js';
-import { Database, DatabaseError, Queryable, QueryTimingListener, SqlStatement } from './database.js';
+import { Database, DatabaseError, DataScope, Queryable, QueryTimingListener, RESET_SESSION_SCOPE, scopePreamble, SqlStatement } from './database.js';
 
 // Return bigint counts and numerics as JS numbers: every count here fits in 2^53.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -12,7 +12,7 @@ function wrap(statement: SqlStatement, error: unknown): DatabaseError {
   return new DatabaseError(statement.name, e?.code, e?.message ?? String(error), { cause: error });
 }
 
-function makeQueryable(client: pg.Pool | pg.PoolClient, onTiming?: QueryTimingListener): Queryable {
+function makeQueryable(client: pg.PoolClient, onTiming?: QueryTimingListener): Queryable {
   return {
     async query<T>(statement: SqlStatement, params: readonly unknown[] = []): Promise<T[]> {
       const started = performance.now();
@@ -42,13 +42,41 @@ export async function openPostgresDatabase(options: {
   });
   // An idle client losing its connection must not crash the process.
   pool.on('error', () => undefined);
-  const base = makeQueryable(pool, options.onTiming);
+  // The session scope each pooled connection is in (the preamble text), absent when unscoped.
+  const sessionScope = new WeakMap<pg.PoolClient, string>();
+  const connectIn = async (wanted: string | null): Promise<pg.PoolClient> => {
+    const client = await pool.connect();
+    const current = sessionScope.get(client) ?? null;
+    if (current === wanted) return client;
+    try {
+      await client.query(wanted ?? RESET_SESSION_SCOPE);
+    } catch (error) {
+      // A connection whose scope is unknown is not reused.
+      sessionScope.delete(client);
+      client.release(error as Error);
+      throw wrap({ name: 'scope.session', text: '' }, error);
+    }
+    if (wanted === null) sessionScope.delete(client);
+    else sessionScope.set(client, wanted);
+    return client;
+  };
+  const runOn = async <T>(wanted: string | null, statement: SqlStatement, params: readonly unknown[]): Promise<T[]> => {
+    const client = await connectIn(wanted);
+    try {
+      return await makeQueryable(client, options.onTiming).query<T>(statement, params);
+    } finally {
+      client.release();
+    }
+  };
   return {
     mode: 'postgres',
     description: redactDatabaseUrl(options.url),
-    query: base.query,
+    query: <T>(statement: SqlStatement, params: readonly unknown[] = []) => runOn<T>(null, statement, params),
+    queryInScope: <T>(scope: DataScope, statement: SqlStatement, params: readonly unknown[] = []) =>
+      runOn<T>(scopePreamble(scope, 'session'), statement, params),
     async withTransaction<T>(fn: (tx: Queryable) => Promise<T>, txOptions?: { preamble?: string }): Promise<T> {
-      const client = await pool.connect();
+      // A scoped transaction overrides every setting locally; an unscoped one needs an unscoped session.
+      const client = txOptions?.preamble ? await pool.connect() : await connectIn(null);
       try {
         // BEGIN and the preamble in one simple-protocol round trip.
         await client.query(txOptions?.preamble ? `BEGIN; ${txOptions.preamble}` : 'BEGIN');
@@ -63,7 +91,7 @@ export async function openPostgresDatabase(options: {
       }
     },
     async execScript(name: string, script: string): Promise<void> {
-      const client = await pool.connect();
+      const client = await connectIn(null);
       try {
         await client.query('SET statement_timeout = 0');
         await client.query(script);

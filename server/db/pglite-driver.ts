@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { postgis } from '@electric-sql/pglite-postgis';
 import lockfile from 'proper-lockfile';
-import { Database, DatabaseError, Queryable, QueryTimingListener, SqlStatement } from './database.js';
+import { Database, DatabaseError, DataScope, Queryable, QueryTimingListener, RESET_SESSION_SCOPE, scopePreamble, SqlStatement } from './database.js';
 
 function wrap(statement: SqlStatement, error: unknown): DatabaseError {
   const e = error as { code?: string; message?: string };
@@ -70,27 +70,55 @@ export async function openEmbeddedDatabase(options: {
       throw wrap(statement, error);
     }
   };
+  // The session scope of the one session (the preamble text), null when unscoped. Only touched inside the queue.
+  let sessionScope: string | null = null;
+  const enter = async (wanted: string | null) => {
+    if (sessionScope === wanted) return;
+    try {
+      await pglite.exec(wanted ?? RESET_SESSION_SCOPE);
+      sessionScope = wanted;
+    } catch (error) {
+      // Unknown state: force a reset before the next unscoped use.
+      sessionScope = 'unknown';
+      throw wrap({ name: 'scope.session', text: '' }, error);
+    }
+  };
   return {
     mode: 'embedded',
     description: options.dataDir ? `embedded PGlite at ${options.dataDir}` : 'embedded PGlite in memory',
     query: <T>(statement: SqlStatement, params: readonly unknown[] = []) =>
-      queue.run(() => run<T>(pglite, statement, params)),
+      queue.run(async () => {
+        await enter(null);
+        return run<T>(pglite, statement, params);
+      }),
+    queryInScope: <T>(scope: DataScope, statement: SqlStatement, params: readonly unknown[] = []) =>
+      queue.run(async () => {
+        await enter(scopePreamble(scope, 'session'));
+        return run<T>(pglite, statement, params);
+      }),
     withTransaction: <T>(fn: (tx: Queryable) => Promise<T>, txOptions?: { preamble?: string }) =>
-      queue.run(() =>
-        pglite.transaction(async (tx) => {
+      queue.run(async () => {
+        // A scoped transaction overrides every setting locally; an unscoped one needs an unscoped session.
+        if (!txOptions?.preamble) await enter(null);
+        return pglite.transaction(async (tx) => {
           if (txOptions?.preamble) await tx.exec(txOptions.preamble);
           return fn({ query: <R>(s: SqlStatement, p: readonly unknown[] = []) => run<R>(tx, s, p) });
-        }),
-      ),
+        });
+      }),
     execScript: (name: string, script: string) =>
       queue.run(async () => {
+        await enter(null);
         try {
           await pglite.exec(script);
         } catch (error) {
           throw wrap({ name, text: '' }, error);
         }
       }),
-    dump: () => queue.run(() => pglite.dumpDataDir('gzip')),
+    dump: () =>
+      queue.run(async () => {
+        await enter(null);
+        return pglite.dumpDataDir('gzip');
+      }),
     async close(): Promise<void> {
       await queue.run(() => pglite.close());
       await release?.();
