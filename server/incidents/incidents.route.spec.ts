@@ -160,6 +160,32 @@ describe.each(testDatabaseModes())('incidents on %s', (mode) => {
     expect((await send(id, dispatcher, { type: 'accept' })).body.deadline_stage).toBe('dispatch');
   });
 
+  it('recommends the nearest suitable workers by road, and dispatches the first', async () => {
+    const { body } = await report(places[1], { category: 'dispute', description: '推荐测试' });
+    const id = body.incident.id;
+    const rec = await call('GET', `/api/incidents/${id}/recommendations?limit=5`, dispatcher);
+    expect(rec.status, JSON.stringify(rec.body)).toBe(200);
+    expect(rec.body.skill).toBe('dispute');
+    const responders = rec.body.responders as { rank: number; workerCode: string; tier: number; etaSeconds: number | null; stale: boolean; route: number[][] | null; reachable: boolean }[];
+    expect(responders.length).toBeGreaterThan(0);
+    expect(responders.length).toBeLessThanOrEqual(5);
+    expect(responders.map((r) => r.rank)).toEqual(responders.map((_, i) => i + 1));
+    for (const r of responders) expect(r.workerCode.slice(1, 10)).toBe('320113007');
+    const first = responders[0];
+    if (first.reachable) {
+      expect(first.etaSeconds).toBeGreaterThanOrEqual(0);
+      expect(first.route!.length).toBeGreaterThan(1);
+    }
+    // Fresh reachable candidates come before stale ones.
+    const firstStale = responders.findIndex((r) => r.stale);
+    if (firstStale >= 0) expect(responders.slice(firstStale).filter((r) => !r.stale && r.reachable)).toEqual([]);
+    await send(id, dispatcher, { type: 'accept' });
+    const dispatched = await send(id, dispatcher, { type: 'dispatch', workerCode: first.workerCode });
+    expect([200, 409]).toContain(dispatched.status);
+    const bad = await call('GET', `/api/incidents/${id}/recommendations?limit=500`, dispatcher);
+    expect(bad.status).toBe(400);
+  });
+
   it('keeps incidents inside the jurisdiction', async () => {
     const xuanwu = await signIn(server.baseUrl, 'dispatcher.xuanwu');
     const list = await call('GET', '/api/incidents?state=all', xuanwu);

@@ -15,7 +15,9 @@ import { applyIncidentEvent } from './incident-events.js';
 import { intakeIncident } from './incident-intake.js';
 import { Actor, IncidentEvent } from './incident-lifecycle.js';
 import { GRADES, SOURCES } from './incident-rules.js';
-import { listCategories, listIncidents, listReports, listTimeline, readIncident } from './incidents.sql.js';
+import { createRoadGraphStore } from '../routing/road-graph-store.js';
+import { recommendResponders } from '../routing/recommend-responders.js';
+import { listAdjoiningMicroGrids, listCategories, listIncidents, listReports, listTimeline, readCategory, readIncident } from './incidents.sql.js';
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 const NewIncident = z
@@ -58,8 +60,13 @@ const ListQuery = z
   .strict();
 const Id = z.string().regex(/^\d{1,15}$/, 'an incident id is a whole number').transform(Number);
 
-export function incidentsRouter({ clock }: AppDependencies): Router {
+const RecommendQuery = z
+  .object({ limit: z.string().regex(/^\d+$/).transform(Number).pipe(z.number().min(1).max(20)).default(5) })
+  .strict();
+
+export function incidentsRouter({ clock, db }: AppDependencies): Router {
   const router = Router();
+  const roads = createRoadGraphStore(db);
 
   router.get('/api/incident-categories', access(...READERS), async (req, res) => {
     res.json({ categories: await scopedDb(req).query(listCategories) });
@@ -96,6 +103,31 @@ export function incidentsRouter({ clock }: AppDependencies): Router {
       return { incident, timeline, reports };
     });
     res.json(detail);
+  });
+
+  // The nearest suitable on-duty workers by road: own micro-grid first, then adjoining ones, the community,
+  // the street; ETA, road and straight-line distance, and the route of each.
+  router.get('/api/incidents/:id/recommendations', access('dispatcher', 'supervisor', 'admin'), async (req, res) => {
+    const id = validateRequestPart(Id, req.params.id, 'invalid_incident_id');
+    const q = validateRequestPart(RecommendQuery, req.query, 'invalid_query');
+    const scoped = scopedDb(req);
+    const [incident] = await scoped.query<{ lon: number; lat: number; category: string; micro_grid_code: string; grid_code: string; community_code: string; street_code: string }>(readIncident, [id]);
+    if (!incident) throw notFound('incident_not_found', `No incident ${id} in your jurisdiction`);
+    const [category] = await scoped.query<{ skill: string }>(readCategory, [incident.category]);
+    const neighbours = await scoped.query<{ code: string }>(listAdjoiningMicroGrids, [incident.micro_grid_code]);
+    const recommendation = await recommendResponders(scoped, await roads.graph(), { lon: incident.lon, lat: incident.lat }, {
+      limit: q.limit,
+      skill: category.skill,
+      now: clock.now(),
+      chain: {
+        microGridCode: incident.micro_grid_code,
+        gridCode: incident.grid_code,
+        neighbourMicroGridCodes: neighbours.map((n) => n.code),
+        communityCode: incident.community_code,
+        streetCode: incident.street_code,
+      },
+    });
+    res.json({ incidentId: id, skill: category.skill, ...recommendation });
   });
 
   router.post('/api/incidents/:id/events', access('dispatcher', 'supervisor', 'admin', 'field_worker'), async (req, res) => {

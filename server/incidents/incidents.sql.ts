@@ -143,3 +143,10 @@ export const escalateIncident = defineSql(
     WHERE id = $1
    RETURNING escalation_level, deadline_at`,
 );
+
+/** Micro-grids adjoining micro-grid $1 (sharing an edge or a corner). Uses units_micro_grid_geom_idx. */
+export const listAdjoiningMicroGrids = defineSql(
+  'incidents.list_adjoining_micro_grids',
+  `SELECT n.code FROM units m JOIN units n ON n.level = 'micro_grid' AND n.code <> m.code AND ST_Intersects(n.geom, m.geom)
+    WHERE m.code = $1 ORDER BY n.code`,
+);
