@@ -35,6 +35,8 @@ import { probePostgresInstallation, startThrowawayCluster, withMaintenanceDataba
 import { loadAverage, readMachineInfo } from './bench/machine-info.js';
 import { measureLocate, type RunLocateSql } from './bench/measure-locate.js';
 import { measureScopeOverhead } from './bench/measure-scope-overhead.js';
+import { execFileSync } from 'node:child_process';
+import { measureTiles } from '../server/tiles/measure-tiles.js';
 import { measureStart, type StartMeasurement } from './bench/measure-start.js';
 import { sampleCityPoints } from './bench/sample-points.js';
 import { renderReport, type BenchReport, type LocateFigure, type SeedFigure } from './bench/write-report.js';
@@ -203,6 +205,7 @@ async function main(): Promise<void> {
       database: `PGlite (PostgreSQL ${capabilities.postgresVersion.split(' ')[0]}, PostGIS ${capabilities.postgisVersion})`,
       result,
       overhead: await measureScopeOverhead(embedded, overheadPoints, options.rounds),
+      tiles: await measureTiles(embedded, capabilities, await screenTokenHeaders(embedded, null)),
     });
   } finally {
     await embedded.close();
@@ -248,7 +251,13 @@ async function main(): Promise<void> {
           onProgress: (line) => log(`postgres ${line}`),
         });
         log(`jurisdiction overhead on postgres: ${points.length} points × ${options.rounds} rounds`);
-        locate.push({ mode: 'postgres', database: version, result, overhead: await measureScopeOverhead(db, points, options.rounds) });
+        locate.push({
+          mode: 'postgres',
+          database: version,
+          result,
+          overhead: await measureScopeOverhead(db, points, options.rounds),
+          tiles: await measureTiles(db, capabilities, await screenTokenHeaders(db, null)),
+        });
       } finally {
         await db.close();
       }
@@ -268,6 +277,21 @@ async function main(): Promise<void> {
       'the first pass over the sample is a discarded warm-up that also checks every answer.',
   );
 
+  // 5. Dispatch routing on the embedded database (scripts/bench-routing.ts, its own process: the data
+  // directory is free again now). Its Markdown table goes into the report as it is.
+  log('routing: scripts/bench-routing.ts');
+  let routing: string | undefined;
+  try {
+    const out = execFileSync(process.execPath, ['--import', 'tsx', 'scripts/bench-routing.ts', '--data-dir', options.dataDir], {
+      encoding: 'utf8',
+      maxBuffer: 16 * 1024 * 1024,
+      timeout: 20 * 60_000,
+    });
+    routing = out.slice(out.indexOf('## Routing'));
+  } catch (error) {
+    notes.push(`The routing benchmark failed: ${(error as Error).message.split('\n')[0]}`);
+  }
+
   const report: BenchReport = {
     startedAt,
     finishedAt: new Date(),
@@ -280,6 +304,7 @@ async function main(): Promise<void> {
     postgresSeed,
     starts,
     locate,
+    routing,
     notes,
   };
   fs.writeFileSync(options.out, renderReport(report));

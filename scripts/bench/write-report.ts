@@ -2,6 +2,7 @@
 import type { MachineInfo } from './machine-info.js';
 import type { LocateResult } from './measure-locate.js';
 import type { OverheadFigure } from './measure-scope-overhead.js';
+import type { TileFigures } from '../../server/tiles/measure-tiles.js';
 import type { StartMeasurement } from './measure-start.js';
 import { median } from './statistics.js';
 
@@ -20,6 +21,7 @@ export interface LocateFigure {
   database: string;
   result: LocateResult;
   overhead: OverheadFigure[];
+  tiles: TileFigures;
 }
 
 export interface BenchReport {
@@ -34,6 +36,8 @@ export interface BenchReport {
   postgresSeed?: SeedFigure & { version: string };
   starts: StartMeasurement[];
   locate: LocateFigure[];
+  /** The Markdown section printed by scripts/bench-routing.ts. */
+  routing?: string;
   notes: string[];
 }
 
@@ -193,6 +197,25 @@ export function renderReport(report: BenchReport): string {
       );
     }
   }
+
+  push(
+    '',
+    '## Vector tiles (issue 5)',
+    '',
+    'Uncached z14 `micro_grids` tiles over 仙林街道 (the layer version is bumped before every round, so each request renders), ' +
+      'client time over loopback HTTP with a city-wide screen token, first round discarded; and the city overview: every z10 tile ' +
+      'over Nanjing as one composite request (districts, streets, roads, water, landuse), gzip bytes as sent. Targets: ' +
+      'z14 p95 ≤ 50 ms on a real PostGIS; overview ≤ 2 MB gzip.',
+    '',
+    '| database | z14 tiles × rounds | p50 | p95 | max | overview tiles | overview gzip | overview time | |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---|',
+  );
+  for (const { mode, tiles: t } of report.locate) {
+    push(
+      `| ${mode} | ${t.microGridTiles} × ${t.rounds} | ${millis(t.microGridP50)} | ${millis(t.microGridP95)} | ${millis(t.microGridMax)} | ${t.overviewTiles} | ${(t.overviewGzipBytes / 1024).toFixed(0)} KiB | ${seconds(t.overviewMilliseconds)} | ${mode === 'postgres' ? verdict(t.microGridP95 <= 50 && t.overviewGzipBytes <= 2 * 1024 * 1024) : ''} |`,
+    );
+  }
+  if (report.routing) push('', report.routing.trim().replace(/^## Routing/, '## Dispatch routing (issue 4)'));
 
   if (report.notes.length) push('', '## Notes', '', ...report.notes.map((n) => `- ${n}`));
   push('');
