@@ -108,3 +108,23 @@ describe.each(testDatabaseModes())('Open311 GeoReport v2 on %s', (mode) => {
     }
   });
 });
+
+describe.each(testDatabaseModes())('Open311 rate limit on %s', (mode) => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer(mode, { env: { OPEN311_RATE_LIMIT: '2' } });
+  });
+  afterAll(() => server.close());
+
+  it('limits service requests per client address, in the standard error format', async () => {
+    const post = () =>
+      fetch(`${server.baseUrl}/open311/v2/requests.json`, { method: 'POST', body: new URLSearchParams({ service_code: 'nope', lat: '32.1', long: '118.9', description: '限流' }) });
+    expect((await post()).status).toBe(400);
+    expect((await post()).status).toBe(400);
+    const limited = await post();
+    expect(limited.status).toBe(429);
+    expect(await limited.json()).toEqual([{ code: 429, description: expect.stringMatching(/^too_many_requests: /) }]);
+    // Reading is not limited.
+    expect((await fetch(`${server.baseUrl}/open311/v2/services.json`)).status).toBe(200);
+  });
+});

@@ -28,13 +28,15 @@ export async function startTestServer(
     /** A database to serve instead of a fresh seeded copy; the caller keeps it (close() leaves it open). */
     db?: Database;
     clock?: Clock;
+    /** Extra configuration keys (as environment values), e.g. a higher rate limit for a fuzz test. */
+    env?: Record<string, string>;
   } = {},
 ): Promise<TestServer> {
   const db = options.db ?? (await openSeededTestDatabase(mode));
   const ownsDb = !options.db;
   try {
     const app = createApp({
-      config: loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }),
+      config: loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...options.env }),
       db,
       capabilities: await detectCapabilities(db),
       logger: createLogger('silent'),
