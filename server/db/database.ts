@@ -104,13 +104,16 @@ export function scopePreamble(scope: DataScope, level: 'transaction' | 'session'
   return (
     `SELECT set_config('role', 'gridops_app', ${local}), set_config('gridops.jurisdiction', '${scope.jurisdiction}', ${local}), ` +
     `set_config('gridops.account_id', '${account}', ${local}), set_config('gridops.role', '${scope.role}', ${local}), ` +
-    `set_config('gridops.worker_code', '${worker}', ${local})`
+    `set_config('gridops.worker_code', '${worker}', ${local}), ` +
+    // Requests run the same few prepared statements over and over: plan them once. Without this, PostgreSQL
+    // keeps re-planning statements under row-level security (custom plans), half the time of a locate.
+    `set_config('plan_cache_mode', 'force_generic_plan', ${local})`
   );
 }
 
 /** Leaves a session scope: back to the connecting role, no jurisdiction (RLS then shows nothing). */
 export const RESET_SESSION_SCOPE =
-  `RESET ROLE; SELECT set_config('gridops.jurisdiction', '', false), set_config('gridops.account_id', '', false), ` +
+  `RESET ROLE; RESET plan_cache_mode; SELECT set_config('gridops.jurisdiction', '', false), set_config('gridops.account_id', '', false), ` +
   `set_config('gridops.role', '', false), set_config('gridops.worker_code', '', false)`;
 
 /** Run fn in a transaction as the application role, with the caller's jurisdiction set for RLS. */
