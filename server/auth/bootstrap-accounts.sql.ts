@@ -1,7 +1,11 @@
 /** SQL of account bootstrapping (start-up and seed, as the database owner). */
 import { defineSql } from '../db/database.js';
 
-export const countAdministrators = defineSql('bootstrap.count_admins', `SELECT count(*)::int AS n FROM accounts WHERE role = 'admin'`);
+/** Administrators that are not development accounts: the first start creates one if there is none. */
+export const countAdministrators = defineSql(
+  'bootstrap.count_admins',
+  `SELECT count(*)::int AS n FROM accounts WHERE role = 'admin' AND NOT development`,
+);
 
 /** $1 username, $2 display name, $3 password hash, $4 role, $5 jurisdiction or NULL, $6 worker code or NULL, $7 development. */
 export const insertBootstrapAccount = defineSql(

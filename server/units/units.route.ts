@@ -4,7 +4,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { AppDependencies } from '../app.js';
-import { scopedDb } from '../auth/request-context.js';
+import { authOf, scopedDb } from '../auth/request-context.js';
 import { access } from '../auth/route-access.js';
 import { READERS } from '../auth/roles.js';
 import { notFound } from '../errors/app-error.js';
@@ -57,6 +57,9 @@ export function unitsRouter(_deps: AppDependencies): Router {
     const point = toWgs84(input.lon, input.lat, input.crs);
     const [row] = await db.query<Record<string, any>>(locateMicroGrid, [point.lon, point.lat]);
     if (!row) {
+      if (authOf(req).jurisdiction !== 'city') {
+        throw notFound('outside_jurisdiction', 'The point is not inside a micro-grid of your jurisdiction', { wgs84: point });
+      }
       throw notFound('outside_nanjing', 'The point is not inside any micro-grid of Nanjing', { wgs84: point });
     }
     const distance = Number(row.boundary_distance_m);

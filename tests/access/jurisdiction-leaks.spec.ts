@@ -108,7 +108,9 @@ describe.each(testDatabaseModes())('jurisdiction and roles on %s', (mode) => {
     const streets = await (await fetch(`${server.baseUrl}/api/units/320113/children`, { headers: xianlin.headers })).json();
     expect(streets.children.map((c: { code: string }) => c.code)).toEqual(['320113007']);
     expect((await fetch(`${server.baseUrl}/api/units/320113007`, { headers: xuanwu.headers })).status).toBe(404);
-    expect((await fetch(`${server.baseUrl}/api/locate?lon=${point.lon}&lat=${point.lat}`, { headers: xuanwu.headers })).status).toBe(404);
+    const located = await fetch(`${server.baseUrl}/api/locate?lon=${point.lon}&lat=${point.lat}`, { headers: xuanwu.headers });
+    expect(located.status).toBe(404);
+    expect((await located.json()).code).toBe('outside_jurisdiction');
     const post = (who: Identity) =>
       fetch(`${server.baseUrl}/api/spatial/summary`, {
         method: 'POST',
