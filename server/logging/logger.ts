@@ -9,7 +9,8 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       base: undefined,
       redact: { paths: ['password', '*.password', 'phone', '*.phone', 'token', '*.token', 'req.headers.cookie', 'req.headers.authorization'], censor: '[redacted]' },
     },
-    destination,
+    // Synchronous to stdout by default, so that the first start's seed progress shows as it happens.
+    destination ?? pino.destination({ dest: 1, sync: true }),
   );
 }
 
