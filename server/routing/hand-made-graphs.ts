@@ -3,6 +3,7 @@
  * projection are realistic: 0.001° of longitude ≈ 94.3 m, 0.001° of latitude ≈ 111.2 m.
  */
 import { buildRoadGraph, vertexIndexOf, type RoadGraph } from './road-graph.js';
+import { seededRandom } from '../../tests/support/seeded-random.js';
 
 export const ORIGIN_LON = 118.9;
 export const ORIGIN_LAT = 32.1;
@@ -56,16 +57,6 @@ export function edgeBetween(graph: RoadGraph, u: number, v: number): number {
   throw new Error(`no edge ${u} → ${v}`);
 }
 
-/** Deterministic pseudo-random numbers in [0, 1) (mulberry32). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), state | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * A random graph: `count` vertices scattered over a 3 × 3 km square, each joined to a few random

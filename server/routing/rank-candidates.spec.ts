@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from './hand-made-graphs.js';
+import { seededRandom } from '../../tests/support/seeded-random.js';
 import {
   compareCandidates,
   rankCandidates,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { edgeBetween, makeGraph, ORIGIN_LAT, ORIGIN_LON, randomGraph, seededRandom, vertexOf } from './hand-made-graphs.js';
+import { edgeBetween, makeGraph, ORIGIN_LAT, ORIGIN_LON, randomGraph, vertexOf } from './hand-made-graphs.js';
+import { seededRandom } from '../../tests/support/seeded-random.js';
 import type { RoadGraph } from './road-graph.js';
 import { OFF_ROAD_METRES_PER_SECOND } from './road-location.js';
 import type { RoadSnap } from './snap-to-road.js';

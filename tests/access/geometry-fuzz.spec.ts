@@ -4,26 +4,17 @@
  * zero 5xx responses, and every 4xx carries a stable code. Deterministic (seeded generator).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seededRandom } from '../support/seeded-random.js';
 import { signIn } from '../support/test-auth.js';
 import { testDatabaseModes } from '../support/test-database.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
-/** mulberry32: a tiny seeded generator, so that a failure can be replayed. */
-function generator(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SQUARE = [[118.92, 32.1], [118.93, 32.1], [118.93, 32.11], [118.92, 32.11], [118.92, 32.1]];
 
 /** Raw request bodies (text), each malformed in its own way. */
 function malformedBodies(count: number, seed: number): string[] {
-  const rnd = generator(seed);
+  const rnd = seededRandom(seed);
   const pick = <T>(items: T[]) => items[Math.floor(rnd() * items.length)];
   const coordinate = () =>
     pick<unknown>([118.9 + rnd() * 0.1, 32.1 + rnd() * 0.05, 'x', null, true, [], {}, -999, 1e308, -1e308, 181, -91, 0.1, '118.9']);

@@ -4,19 +4,11 @@
  * bodies — and not one 5xx; every refusal carries a stable code. Deterministic.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seededRandom } from '../support/seeded-random.js';
 import { signIn } from '../support/test-auth.js';
 import { testDatabaseModes } from '../support/test-database.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
-function generator(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function malformedValues(rnd: () => number): unknown[] {
   return [null, true, '', 'NaN', 'Infinity', '1e309', -1e308, 1e308, 181, -91, 0, [], {}, [118.9, 32.1], { lon: 1 }, 'x'.repeat(3000), 118.93 + rnd(), 32.1 + rnd() * 0.05];
@@ -33,7 +25,7 @@ describe.each(testDatabaseModes())('intake fuzz on %s', (mode) => {
   afterAll(() => server.close());
 
   const hammer = async (count: number, seed: number, make: (rnd: () => number) => { body: string | URLSearchParams; json: boolean }, path: string, extra: Record<string, string>) => {
-    const rnd = generator(seed);
+    const rnd = seededRandom(seed);
     const serverErrors: string[] = [];
     let refused = 0;
     for (let i = 0; i < count; i++) {
