@@ -186,6 +186,33 @@ describe.each(testDatabaseModes())('incidents on %s', (mode) => {
     expect(bad.status).toBe(400);
   });
 
+  it('merges a duplicate into the case it repeats, keeping every reporter', async () => {
+    const original = (await report(places[2], { category: 'environment', description: '垃圾堆放' })).body;
+    const duplicate = (
+      await call('POST', '/api/incidents', dispatcher, {
+        category: 'environment',
+        description: '又有人报垃圾堆放',
+        lon: places[2].lon,
+        lat: places[2].lat,
+        reporter: { name: '李女士', phone: '170-0000-0002' },
+      })
+    ).body;
+    expect(duplicate.duplicates.map((d: { id: number }) => d.id)).toContain(original.incident.id);
+    const merged = await call('POST', `/api/incidents/${duplicate.incident.id}/merge`, dispatcher, { into: original.incident.id });
+    expect(merged.status, JSON.stringify(merged.body)).toBe(200);
+    expect(merged.body).toMatchObject({ state: 'rejected', mergedInto: original.incident.id });
+    const target = await call('GET', `/api/incidents/${original.incident.id}`, dispatcher);
+    expect(target.body.reports.map((r: { reporter_name: string }) => r.reporter_name)).toEqual(['张先生', '李女士']);
+    expect(target.body.timeline.map((t: { event: string }) => t.event)).toContain('merged');
+    const gone = await call('GET', `/api/incidents/${duplicate.incident.id}`, dispatcher);
+    expect(gone.body.incident).toMatchObject({ state: 'rejected', merged_into: original.incident.id });
+    // Refusals, each with its code.
+    expect((await call('POST', `/api/incidents/${original.incident.id}/merge`, dispatcher, { into: original.incident.id })).body.code).toBe('merge_into_itself');
+    const other = (await report(places[2], { category: 'dispute', description: '另一类' })).body.incident.id;
+    expect((await call('POST', `/api/incidents/${other}/merge`, dispatcher, { into: original.incident.id })).body.code).toBe('merge_category_differs');
+    expect((await call('POST', `/api/incidents/${other}/merge`, dispatcher, { into: duplicate.incident.id })).body.code).toBe('merge_target_closed');
+  });
+
   it('keeps incidents inside the jurisdiction', async () => {
     const xuanwu = await signIn(server.baseUrl, 'dispatcher.xuanwu');
     const list = await call('GET', '/api/incidents?state=all', xuanwu);

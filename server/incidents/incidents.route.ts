@@ -13,6 +13,7 @@ import { notFound } from '../errors/app-error.js';
 import { validateRequestPart } from '../http/validate-request.js';
 import { applyIncidentEvent } from './incident-events.js';
 import { intakeIncident } from './incident-intake.js';
+import { mergeIncident } from './merge-incidents.js';
 import { Actor, IncidentEvent } from './incident-lifecycle.js';
 import { GRADES, SOURCES } from './incident-rules.js';
 import { createRoadGraphStore } from '../routing/road-graph-store.js';
@@ -147,6 +148,25 @@ export function incidentsRouter({ clock, db }: AppDependencies): Router {
       };
     });
     res.json(after);
+  });
+
+  // Merge a duplicate (a reported case) into the open case it repeats.
+  router.post('/api/incidents/:id/merge', access('dispatcher', 'admin'), async (req, res) => {
+    const id = validateRequestPart(Id, req.params.id, 'invalid_incident_id');
+    const { into } = validateRequestPart(z.object({ into: z.number().int().positive() }).strict(), req.body, 'invalid_merge');
+    const auth = authOf(req);
+    const actor: Actor = { accountId: auth.accountId, role: auth.role as Actor['role'], workerCode: auth.workerCode };
+    const merged = await auditedChange(req, { action: 'incident.merge', entityType: 'incident', entityId: String(id) }, async (tx) => {
+      const { before, target } = await mergeIncident(tx, id, into, actor, clock.now());
+      return {
+        entityId: String(id),
+        jurisdictionCode: before.micro_grid_code,
+        before: { state: before.state },
+        after: { state: 'rejected', mergedInto: into, targetNumber: target.number },
+        result: { id, state: 'rejected', mergedInto: into },
+      };
+    });
+    res.json(merged);
   });
 
   return router;

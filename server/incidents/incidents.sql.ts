@@ -150,3 +150,13 @@ export const listAdjoiningMicroGrids = defineSql(
   `SELECT n.code FROM units m JOIN units n ON n.level = 'micro_grid' AND n.code <> m.code AND ST_Intersects(n.geom, m.geom)
     WHERE m.code = $1 ORDER BY n.code`,
 );
+
+/** Copy every report of incident $1 to incident $2 (a merge keeps every reporter and source). */
+export const copyReports = defineSql(
+  'incidents.copy_reports',
+  `INSERT INTO incident_reports (incident_id, source, external_id, reporter_name, reporter_phone, description, received_at)
+   SELECT $2, source, external_id, reporter_name, reporter_phone, description, received_at FROM incident_reports WHERE incident_id = $1`,
+);
+
+/** Mark incident $1 as merged into $2. */
+export const markMerged = defineSql('incidents.mark_merged', `UPDATE incidents SET merged_into = $2 WHERE id = $1`);

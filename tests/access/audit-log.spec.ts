@@ -91,6 +91,18 @@ describe.each(testDatabaseModes())('audit log on %s', (mode) => {
           success: true,
         },
       ],
+      'POST /api/incidents/:id/merge': [
+        {
+          run: async () => {
+            const [place] = await server.db.query<{ lon: number; lat: number }>(pickPlace);
+            const dup = await fetch(`${server.baseUrl}/api/incidents`, { method: 'POST', headers: json(admin), body: JSON.stringify({ category: 'dispute', description: '重复', lon: place.lon, lat: place.lat }) });
+            const { incident } = await dup.json();
+            return fetch(`${server.baseUrl}/api/incidents/${incident.id}/merge`, { method: 'POST', headers: json(admin), body: JSON.stringify({ into: created.incidentId }) });
+          },
+          action: 'incident.merge',
+          success: true,
+        },
+      ],
       'POST /open311/v2/requests.json': [
         {
           run: async () => {
