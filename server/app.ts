@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import express from 'express';
+import type { RoadGraphStore } from './routing/road-graph-store.js';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import type { AppConfig } from './config/load-config.js';
@@ -31,6 +32,8 @@ export interface AppDependencies {
   capabilities: Capabilities;
   logger: Logger;
   clock: Clock;
+  /** The road graph shared with the schedulers; the incidents module makes its own when absent. */
+  roads?: RoadGraphStore;
 }
 
 export function createApp(deps: AppDependencies): express.Express {

@@ -7,6 +7,7 @@ import { openDatabase } from './db/open-database.js';
 import { createLogger } from './logging/logger.js';
 import { ensureAdministrator } from './auth/bootstrap-accounts.js';
 import { startEscalationScheduler } from './incidents/escalation-scheduler.js';
+import { createRoadGraphStore } from './routing/road-graph-store.js';
 import { isSeeded, seedDatabase } from './seed/seed-database.js';
 
 async function main(): Promise<void> {
@@ -58,8 +59,9 @@ async function main(): Promise<void> {
     // Printed once to the terminal, never to the structured log.
     process.stdout.write(`\n  First start: administrator "admin" created with password ${admin.generatedPassword}\n  Store it now; it is not shown again.\n\n`);
   } else if (admin.created) logger.info('administrator "admin" created with ADMIN_PASSWORD');
-  const app = createApp({ config, db, capabilities, logger, clock: systemClock });
-  const stopEscalation = startEscalationScheduler(db, systemClock, logger);
+  const roads = createRoadGraphStore(db);
+  const app = createApp({ config, db, capabilities, logger, clock: systemClock, roads });
+  const stopEscalation = startEscalationScheduler(db, roads, systemClock, logger);
   const server = app.listen(config.port, config.host, () => {
     logger.info({ url: `http://${config.host}:${config.port}/`, readyMs: Math.round(performance.now() - started) }, 'GridOps ready');
   });

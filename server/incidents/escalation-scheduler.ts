@@ -2,13 +2,16 @@
  * Time limits and escalation. Deadlines are stored on the incidents, so a restart loses nothing: each
  * pass finds the incidents whose deadline passed, raises them one level (community → street → district),
  * marks them overdue, gives the stage a new limit, and records it in the timeline and the audit log as
- * the system. The clock is injected, so tests move time instead of waiting.
+ * the system. Unanswered offers go to the next candidate instead (offer-timeouts.ts). The clock is
+ * injected, so tests move time instead of waiting.
  */
 import type { Logger } from 'pino';
 import type { Clock } from '../app.js';
 import { appendAudit } from '../audit/record-audit.js';
 import type { Database } from '../db/database.js';
+import type { RoadGraphStore } from '../routing/road-graph-store.js';
 import { ESCALATION_TARGET } from './incident-rules.js';
+import { reofferUnansweredOffers } from './offer-timeouts.js';
 import { escalateIncident, insertTimelineEntry, selectOverdueIncidents } from './incidents.sql.js';
 
 const BATCH = 200;
@@ -56,14 +59,20 @@ export async function escalateOverdueIncidents(db: Database, clock: Clock): Prom
   });
 }
 
-export function startEscalationScheduler(db: Database, clock: Clock, logger: Logger, intervalMs = 30_000): () => void {
+/**
+ * Every `intervalMs`: escalate overdue cases, and offer unanswered offers to the next candidate. The offer
+ * time limit is one minute, so the pass runs every 15 s by default.
+ */
+export function startEscalationScheduler(db: Database, roads: RoadGraphStore, clock: Clock, logger: Logger, intervalMs = 15_000): () => void {
   let running = false;
   const timer = setInterval(() => {
     if (running) return;
     running = true;
     escalateOverdueIncidents(db, clock)
-      .then((escalated) => {
+      .then(async (escalated) => {
         if (escalated.length) logger.info({ escalated: escalated.length }, 'overdue incidents escalated');
+        const reoffered = await reofferUnansweredOffers(db, roads, clock);
+        if (reoffered.length) logger.info({ reoffered: reoffered.length }, 'unanswered offers passed on');
       })
       .catch((error) => logger.error({ err: { message: (error as Error).message } }, 'escalation pass failed'))
       .finally(() => {

@@ -10,6 +10,8 @@ import { signIn } from '../../tests/support/test-auth.js';
 import { testDatabaseModes } from '../../tests/support/test-database.js';
 import { startTestServer, type TestServer } from '../../tests/support/test-server.js';
 import { escalateOverdueIncidents } from './escalation-scheduler.js';
+import { reofferUnansweredOffers } from './offer-timeouts.js';
+import { createRoadGraphStore } from '../routing/road-graph-store.js';
 
 const pickPlaces = defineSql(
   'test.pick_incident_places',
@@ -211,6 +213,32 @@ describe.each(testDatabaseModes())('incidents on %s', (mode) => {
     const other = (await report(places[2], { category: 'dispute', description: '另一类' })).body.incident.id;
     expect((await call('POST', `/api/incidents/${other}/merge`, dispatcher, { into: original.incident.id })).body.code).toBe('merge_category_differs');
     expect((await call('POST', `/api/incidents/${other}/merge`, dispatcher, { into: duplicate.incident.id })).body.code).toBe('merge_target_closed');
+  });
+
+  it('offers an unanswered case to the next worker by road after a minute', async () => {
+    const roads = createRoadGraphStore(server.db);
+    const { body } = await report(places[1], { category: 'city_management', description: '占道经营' });
+    const id = body.incident.id;
+    await send(id, dispatcher, { type: 'accept' });
+    const rec = await call('GET', `/api/incidents/${id}/recommendations?limit=5`, dispatcher);
+    const firstWorker = rec.body.responders[0].workerCode;
+    expect((await send(id, dispatcher, { type: 'dispatch', workerCode: firstWorker })).status).toBe(200);
+    clock.advanceMinutes(0.5);
+    expect((await reofferUnansweredOffers(server.db, roads, clock)).map((r) => r.id)).not.toContain(id);
+    clock.advanceMinutes(0.6);
+    const passed = (await reofferUnansweredOffers(server.db, roads, clock)).find((r) => r.id === id)!;
+    expect(passed.timedOut).toBe(firstWorker);
+    expect(passed.offeredTo).not.toBeNull();
+    expect(passed.offeredTo).not.toBe(firstWorker);
+    const detail = await call('GET', `/api/incidents/${id}`, dispatcher);
+    expect(detail.body.incident).toMatchObject({ state: 'dispatched', assigned_worker_code: passed.offeredTo, deadline_stage: 'acknowledge' });
+    expect(detail.body.timeline.slice(-2).map((t: { event: string; actor_role: string }) => [t.event, t.actor_role])).toEqual([
+      ['offer_timeout', 'system'],
+      ['dispatch', 'system'],
+    ]);
+    // An unanswered offer is never escalated as overdue.
+    clock.advanceMinutes(2);
+    expect((await escalateOverdueIncidents(server.db, clock)).map((e) => e.id)).not.toContain(id);
   });
 
   it('keeps incidents inside the jurisdiction', async () => {

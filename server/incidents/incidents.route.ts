@@ -65,9 +65,9 @@ const RecommendQuery = z
   .object({ limit: z.string().regex(/^\d+$/).transform(Number).pipe(z.number().min(1).max(20)).default(5) })
   .strict();
 
-export function incidentsRouter({ clock, db }: AppDependencies): Router {
+export function incidentsRouter({ clock, db, roads: shared }: AppDependencies): Router {
   const router = Router();
-  const roads = createRoadGraphStore(db);
+  const roads = shared ?? createRoadGraphStore(db);
 
   router.get('/api/incident-categories', access(...READERS), async (req, res) => {
     res.json({ categories: await scopedDb(req).query(listCategories) });

@@ -124,12 +124,16 @@ export const readWorkerForDispatch = defineSql(
   `SELECT code, duty_status, skills FROM workers WHERE code = $1`,
 );
 
-/** System: incidents whose deadline passed before $1, oldest first, at most $2, locked. Uses incidents_deadline_idx. */
+/**
+ * System: incidents whose deadline passed before $1, oldest first, at most $2, locked. Unanswered offers
+ * (stage acknowledge) are not escalated but offered to the next candidate (offer-timeouts.ts).
+ * Uses incidents_deadline_idx.
+ */
 export const selectOverdueIncidents = defineSql(
   'incidents.select_overdue',
   `SELECT id, number, state, escalation_level, deadline_stage, deadline_at, community_code, street_code, district_code
      FROM incidents
-    WHERE deadline_at < $1 AND state NOT IN ('closed', 'rejected')
+    WHERE deadline_at < $1 AND state NOT IN ('closed', 'rejected') AND deadline_stage <> 'acknowledge'
     ORDER BY deadline_at, id
     LIMIT $2
     FOR UPDATE SKIP LOCKED`,
@@ -160,3 +164,18 @@ export const copyReports = defineSql(
 
 /** Mark incident $1 as merged into $2. */
 export const markMerged = defineSql('incidents.mark_merged', `UPDATE incidents SET merged_into = $2 WHERE id = $1`);
+
+/** System: offers unanswered past their deadline $1, at most $2. Uses incidents_deadline_idx. */
+export const selectUnansweredOffers = defineSql(
+  'incidents.select_unanswered_offers',
+  `SELECT id, street_code FROM incidents
+    WHERE deadline_at < $1 AND deadline_stage = 'acknowledge' AND state = 'dispatched' AND NOT offer_acknowledged
+    ORDER BY deadline_at, id
+    LIMIT $2`,
+);
+
+/** Workers already offered incident $1 (from its timeline). */
+export const listOfferedWorkers = defineSql(
+  'incidents.list_offered_workers',
+  `SELECT DISTINCT worker_code FROM incident_timeline WHERE incident_id = $1 AND event = 'dispatch' AND worker_code IS NOT NULL`,
+);

@@ -36,7 +36,7 @@ export const readRoadEdgesPage = defineSql(
 /**
  * The $3 on-duty workers nearest to a point by straight line, with a known position, optionally only
  * those with skill $4: the pre-filter of dispatch, ranked afterwards by road (recommend-responders.ts).
- * $1 lon, $2 lat (WGS84), $3 pool size, $4 skill text or NULL.
+ * $1 lon, $2 lat (WGS84), $3 pool size, $4 skill text or NULL. Workers booked on an active case are left out.
  * Result: code, role, home_unit_code, lon, lat (float8), position_at_ms (float8, epoch milliseconds,
  * NULL when unknown), straight_line_m (float8, on the spheroid), nearest first by planar distance in
  * degrees (the index order; only the pool, not the final order, depends on it).
@@ -58,6 +58,8 @@ export const listNearestOnDutyWorkers = defineSql(
     WHERE w.duty_status = 'on_duty'
       AND w.last_position IS NOT NULL
       AND ($4::text IS NULL OR w.skills @> ARRAY[$4::text])
+      -- Not booked on an active case (incidents_one_active_case_per_worker).
+      AND NOT EXISTS (SELECT 1 FROM incidents i WHERE i.assigned_worker_code = w.code AND i.state IN ('dispatched', 'on_scene'))
     ORDER BY w.last_position <-> pt.g
     LIMIT $3`,
 );

@@ -26,10 +26,11 @@ CREATE TABLE incident_time_limits (
   minutes integer NOT NULL CHECK (minutes > 0),
   UNIQUE (category, grade, stage)
 );
+-- A worker answers an offer within one minute whatever the grade; then the next candidate is offered.
 INSERT INTO incident_time_limits (category, grade, stage, minutes)
-SELECT NULL, g.grade, s.stage, s.minutes * g.factor
+SELECT NULL, g.grade, s.stage, CASE WHEN s.stage = 'acknowledge' THEN 1 ELSE s.minutes * g.factor END
   FROM (VALUES ('red', 1), ('orange', 2), ('yellow', 4), ('blue', 8)) AS g(grade, factor)
- CROSS JOIN (VALUES ('accept', 5), ('dispatch', 5), ('acknowledge', 2), ('arrive', 15), ('resolve', 120), ('verify', 60), ('evaluate', 1440)) AS s(stage, minutes);
+ CROSS JOIN (VALUES ('accept', 5), ('dispatch', 5), ('acknowledge', 1), ('arrive', 15), ('resolve', 120), ('verify', 60), ('evaluate', 1440)) AS s(stage, minutes);
 
 CREATE SEQUENCE incident_id_seq;
 CREATE TABLE incidents (

@@ -1,0 +1,76 @@
+/**
+ * Unanswered offers: when a dispatched worker has not acknowledged within the acknowledge time limit
+ * (one minute), the offer times out (the system's `offer_timeout` event) and the next suitable worker by
+ * road who has not been offered this case yet is offered it (`dispatch` by the system). With nobody left,
+ * the case waits in `accepted` for a dispatcher, its dispatch deadline running. Each case is handled in a
+ * transaction scoped to its street, so candidates come from the street's workers; all of it is in the
+ * timeline and the audit log.
+ */
+import type { Clock } from '../app.js';
+import { appendAudit } from '../audit/record-audit.js';
+import { withScope, type Database, type Queryable } from '../db/database.js';
+import { recommendResponders } from '../routing/recommend-responders.js';
+import type { RoadGraphStore } from '../routing/road-graph-store.js';
+import { applyIncidentEvent } from './incident-events.js';
+import type { Actor } from './incident-lifecycle.js';
+import { listAdjoiningMicroGrids, listOfferedWorkers, readCategory, selectUnansweredOffers } from './incidents.sql.js';
+
+const SYSTEM: Actor = { accountId: null, role: 'system' };
+
+async function audit(tx: Queryable, incident: { id: number; micro_grid_code: string }, action: string, after: Record<string, unknown>) {
+  await appendAudit(tx, {
+    actorAccountId: null,
+    actorUsername: 'system',
+    actorRole: 'system',
+    action,
+    entityType: 'incident',
+    entityId: String(incident.id),
+    jurisdictionCode: incident.micro_grid_code,
+    after,
+    clientAddress: null,
+    success: true,
+  });
+}
+
+export interface Reoffer {
+  id: number;
+  timedOut: string;
+  offeredTo: string | null;
+}
+
+export async function reofferUnansweredOffers(db: Database, roads: RoadGraphStore, clock: Clock): Promise<Reoffer[]> {
+  const now = clock.now();
+  const due = await db.query<{ id: number; street_code: string }>(selectUnansweredOffers, [now, 50]);
+  const done: Reoffer[] = [];
+  for (const { id, street_code } of due) {
+    const graph = await roads.graph();
+    const result = await withScope(db, { jurisdiction: street_code, accountId: null, role: 'system' }, async (tx) => {
+      const timedOut = await applyIncidentEvent(tx, id, { type: 'offer_timeout', actor: SYSTEM }, now);
+      const incident = timedOut.before as typeof timedOut.before & { lon: number; lat: number; category: string; grid_code: string; community_code: string; street_code: string };
+      await audit(tx, incident, 'incident.offer_timeout', { worker: incident.assigned_worker_code });
+      const offered = new Set((await tx.query<{ worker_code: string }>(listOfferedWorkers, [id])).map((r) => r.worker_code));
+      const [category] = await tx.query<{ skill: string }>(readCategory, [incident.category]);
+      const neighbours = await tx.query<{ code: string }>(listAdjoiningMicroGrids, [incident.micro_grid_code]);
+      const recommendation = await recommendResponders(tx, graph, { lon: incident.lon, lat: incident.lat }, {
+        limit: 10,
+        skill: category.skill,
+        now,
+        chain: {
+          microGridCode: incident.micro_grid_code,
+          gridCode: incident.grid_code,
+          neighbourMicroGridCodes: neighbours.map((n) => n.code),
+          communityCode: incident.community_code,
+          streetCode: incident.street_code,
+        },
+      });
+      const next = recommendation.responders.find((r) => r.reachable && !offered.has(r.workerCode));
+      if (next) {
+        await applyIncidentEvent(tx, id, { type: 'dispatch', actor: SYSTEM, workerCode: next.workerCode }, now);
+        await audit(tx, incident, 'incident.dispatch', { worker: next.workerCode, etaSeconds: next.etaSeconds, automatic: true });
+      }
+      return { id, timedOut: incident.assigned_worker_code ?? '', offeredTo: next?.workerCode ?? null };
+    });
+    done.push(result);
+  }
+  return done;
+}
