@@ -9,6 +9,8 @@ import { screenTokenHeaders, signIn } from '../support/test-auth.js';
 import { testDatabaseModes } from '../support/test-database.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { findLeaks } from './leak-check.js';
+import { decodeTile, getRaw } from '../../server/tiles/tile-test-support.js';
+import { tileContaining } from '../../server/tiles/tile-address.js';
 
 interface Identity {
   name: string;
@@ -100,6 +102,25 @@ describe.each(testDatabaseModes())('jurisdiction and roles on %s', (mode) => {
     }
     expect(leaks.slice(0, 20)).toEqual([]);
     expect(checkedRows).toBeGreaterThan(50);
+  });
+
+  it('never puts a feature outside the caller’s jurisdiction into a vector tile', async () => {
+    const leaks: string[] = [];
+    let features = 0;
+    for (const z of [12, 14]) {
+      const { x, y } = tileContaining(point.lon, point.lat, z);
+      for (const who of identities) {
+        const res = await getRaw(`${server.baseUrl}/tiles/districts,streets,communities,grids,micro_grids,unit_labels,workers,cameras,sensors/${z}/${x}/${y}`, who.headers);
+        expect(res.status, `${who.name} z${z}`).toBeLessThan(300);
+        if (res.status === 204) continue;
+        const layers = decodeTile(res.body);
+        const rows = Object.values(layers).flatMap((l) => l.features.map((f) => f.properties));
+        features += rows.length;
+        for (const leak of findLeaks(who.jurisdiction, rows)) leaks.push(`${who.name} z${z}: ${leak}`);
+      }
+    }
+    expect(leaks.slice(0, 20)).toEqual([]);
+    expect(features).toBeGreaterThan(100);
   });
 
   it('shows a Xianlin dispatcher only Xianlin and a Xuanwu dispatcher nothing of it', async () => {
