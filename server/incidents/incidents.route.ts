@@ -2,7 +2,7 @@
  * The incidents API: hotline / dispatcher intake, lists, detail with timeline, and events on the closed
  * loop. Every change is audited; every query is scoped to the caller's jurisdiction.
  */
-import { Router } from 'express';
+import { Request, Router } from 'express';
 import { z } from 'zod';
 import type { AppDependencies } from '../app.js';
 import { auditedChange } from '../audit/record-audit.js';
@@ -17,8 +17,8 @@ import { mergeIncident } from './merge-incidents.js';
 import { Actor, IncidentEvent } from './incident-lifecycle.js';
 import { GRADES, SOURCES } from './incident-rules.js';
 import { createRoadGraphStore } from '../routing/road-graph-store.js';
-import { recommendResponders } from '../routing/recommend-responders.js';
-import { listAdjoiningMicroGrids, listCategories, listIncidents, listReports, listTimeline, readCategory, readIncident } from './incidents.sql.js';
+import { listCategories, listIncidents, listReports, listTimeline, readIncident } from './incidents.sql.js';
+import { recommendForIncident, type IncidentPlace } from './recommend-for-incident.js';
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 const NewIncident = z
@@ -59,6 +59,12 @@ const ListQuery = z
     unit: z.string().regex(/^\d{6,18}$/).optional(),
   })
   .strict();
+/** The signed-in caller as an actor of the lifecycle. */
+function actorOf(req: Request): Actor {
+  const auth = authOf(req);
+  return { accountId: auth.accountId, role: auth.role as Actor['role'], workerCode: auth.workerCode };
+}
+
 const Id = z.string().regex(/^\d{1,15}$/, 'an incident id is a whole number').transform(Number);
 
 const RecommendQuery = z
@@ -112,31 +118,16 @@ export function incidentsRouter({ clock, db, roads: shared }: AppDependencies): 
     const id = validateRequestPart(Id, req.params.id, 'invalid_incident_id');
     const q = validateRequestPart(RecommendQuery, req.query, 'invalid_query');
     const scoped = scopedDb(req);
-    const [incident] = await scoped.query<{ lon: number; lat: number; category: string; micro_grid_code: string; grid_code: string; community_code: string; street_code: string }>(readIncident, [id]);
+    const [incident] = await scoped.query<IncidentPlace>(readIncident, [id]);
     if (!incident) throw notFound('incident_not_found', `No incident ${id} in your jurisdiction`);
-    const [category] = await scoped.query<{ skill: string }>(readCategory, [incident.category]);
-    const neighbours = await scoped.query<{ code: string }>(listAdjoiningMicroGrids, [incident.micro_grid_code]);
-    const recommendation = await recommendResponders(scoped, await roads.graph(), { lon: incident.lon, lat: incident.lat }, {
-      limit: q.limit,
-      skill: category.skill,
-      now: clock.now(),
-      chain: {
-        microGridCode: incident.micro_grid_code,
-        gridCode: incident.grid_code,
-        neighbourMicroGridCodes: neighbours.map((n) => n.code),
-        communityCode: incident.community_code,
-        streetCode: incident.street_code,
-      },
-    });
-    res.json({ incidentId: id, skill: category.skill, ...recommendation });
+    const recommendation = await recommendForIncident(scoped, await roads.graph(), incident, { limit: q.limit, now: clock.now() });
+    res.json({ incidentId: id, ...recommendation });
   });
 
   router.post('/api/incidents/:id/events', access('dispatcher', 'supervisor', 'admin', 'field_worker'), async (req, res) => {
     const id = validateRequestPart(Id, req.params.id, 'invalid_incident_id');
     const body = validateRequestPart(EventBody, req.body, 'invalid_incident_event');
-    const auth = authOf(req);
-    const actor: Actor = { accountId: auth.accountId, role: auth.role as Actor['role'], workerCode: auth.workerCode };
-    const event = { ...body, actor } as IncidentEvent;
+    const event = { ...body, actor: actorOf(req) } as IncidentEvent;
     const after = await auditedChange(req, { action: `incident.${body.type}`, entityType: 'incident', entityId: String(id) }, async (tx) => {
       const change = await applyIncidentEvent(tx, id, event, clock.now());
       return {
@@ -154,8 +145,7 @@ export function incidentsRouter({ clock, db, roads: shared }: AppDependencies): 
   router.post('/api/incidents/:id/merge', access('dispatcher', 'admin'), async (req, res) => {
     const id = validateRequestPart(Id, req.params.id, 'invalid_incident_id');
     const { into } = validateRequestPart(z.object({ into: z.number().int().positive() }).strict(), req.body, 'invalid_merge');
-    const auth = authOf(req);
-    const actor: Actor = { accountId: auth.accountId, role: auth.role as Actor['role'], workerCode: auth.workerCode };
+    const actor = actorOf(req);
     const merged = await auditedChange(req, { action: 'incident.merge', entityType: 'incident', entityId: String(id) }, async (tx) => {
       const { before, target } = await mergeIncident(tx, id, into, actor, clock.now());
       return {

@@ -9,11 +9,11 @@
 import type { Clock } from '../app.js';
 import { appendAudit } from '../audit/record-audit.js';
 import { withScope, type Database, type Queryable } from '../db/database.js';
-import { recommendResponders } from '../routing/recommend-responders.js';
 import type { RoadGraphStore } from '../routing/road-graph-store.js';
 import { applyIncidentEvent } from './incident-events.js';
 import type { Actor } from './incident-lifecycle.js';
-import { listAdjoiningMicroGrids, listOfferedWorkers, readCategory, selectUnansweredOffers } from './incidents.sql.js';
+import { listOfferedWorkers, selectUnansweredOffers } from './incidents.sql.js';
+import { recommendForIncident, type IncidentPlace } from './recommend-for-incident.js';
 
 const SYSTEM: Actor = { accountId: null, role: 'system' };
 
@@ -46,23 +46,10 @@ export async function reofferUnansweredOffers(db: Database, roads: RoadGraphStor
     const graph = await roads.graph();
     const result = await withScope(db, { jurisdiction: street_code, accountId: null, role: 'system' }, async (tx) => {
       const timedOut = await applyIncidentEvent(tx, id, { type: 'offer_timeout', actor: SYSTEM }, now);
-      const incident = timedOut.before as typeof timedOut.before & { lon: number; lat: number; category: string; grid_code: string; community_code: string; street_code: string };
+      const incident = timedOut.before as typeof timedOut.before & IncidentPlace;
       await audit(tx, incident, 'incident.offer_timeout', { worker: incident.assigned_worker_code });
       const offered = new Set((await tx.query<{ worker_code: string }>(listOfferedWorkers, [id])).map((r) => r.worker_code));
-      const [category] = await tx.query<{ skill: string }>(readCategory, [incident.category]);
-      const neighbours = await tx.query<{ code: string }>(listAdjoiningMicroGrids, [incident.micro_grid_code]);
-      const recommendation = await recommendResponders(tx, graph, { lon: incident.lon, lat: incident.lat }, {
-        limit: 10,
-        skill: category.skill,
-        now,
-        chain: {
-          microGridCode: incident.micro_grid_code,
-          gridCode: incident.grid_code,
-          neighbourMicroGridCodes: neighbours.map((n) => n.code),
-          communityCode: incident.community_code,
-          streetCode: incident.street_code,
-        },
-      });
+      const recommendation = await recommendForIncident(tx, graph, incident, { limit: 10, now });
       const next = recommendation.responders.find((r) => r.reachable && !offered.has(r.workerCode));
       if (next) {
         await applyIncidentEvent(tx, id, { type: 'dispatch', actor: SYSTEM, workerCode: next.workerCode }, now);
