@@ -153,7 +153,7 @@ export function renderReport(report: BenchReport): string {
     'Server time of `GET /api/locate?lon=&lat=` (request received → response finished, the whole Express stack) over ' +
       'a deterministic sample of points inside the seeded micro-grids, against the same locate SQL (`locateMicroGrid`) run directly ' +
       'through the `Database` in the same round. Requests carry a city-wide screen token, so the server time includes ' +
-      'authentication and the row-level-security scope (a transaction per request); "404 baseline" is an ' +
+      'authentication and the row-level-security scope (kept per connection, generic plans); "404 baseline" is an ' +
       'authenticated request to a route that does not exist. ' +
       'Per round p50/p95; the table gives the medians over the rounds, and the ratios are the medians of each round\'s ratio.',
     '',
