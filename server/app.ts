@@ -12,6 +12,7 @@ import { authRouter } from './auth/auth.route.js';
 import { authenticate, createAuthCache } from './auth/authenticate.js';
 import { auditRouter } from './audit/audit.route.js';
 import { errorMiddleware, notFoundHandler } from './errors/error-middleware.js';
+import { createDomainEvents, type DomainEvents } from './events/domain-events.js';
 import { healthRouter } from './health/health.route.js';
 import { incidentsRouter } from './incidents/incidents.route.js';
 import { requestLogger } from './logging/logger.js';
@@ -34,10 +35,14 @@ export interface AppDependencies {
   clock: Clock;
   /** The road graph shared with the schedulers; the incidents module makes its own when absent. */
   roads?: RoadGraphStore;
+  /** Changes announced to the live channel; createApp makes a private one when absent (tests). */
+  events?: DomainEvents;
 }
 
-export function createApp(deps: AppDependencies): express.Express {
+export function createApp(input: AppDependencies): express.Express {
+  const deps: AppDependencies & { events: DomainEvents } = { ...input, events: input.events ?? createDomainEvents() };
   const app = express();
+  app.locals.events = deps.events;
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.set('trust proxy', 'loopback');
