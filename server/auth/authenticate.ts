@@ -38,7 +38,7 @@ export function authenticate(db: Database, cache: AuthCache): RequestHandler {
       const key = hashToken(`${req.headers.authorization ?? ''}\n${req.headers.cookie ?? ''}`);
       let cached = cache.get(key);
       if (cached === undefined) {
-        cached = (await identify(db, req.headers.cookie, req.headers.authorization)) ?? 'none';
+        cached = (await identifyCredentials(db, req.headers.cookie, req.headers.authorization)) ?? 'none';
         cache.set(key, cached);
       }
       const auth = cached === 'none' ? null : cached;
@@ -53,7 +53,12 @@ export function authenticate(db: Database, cache: AuthCache): RequestHandler {
   };
 }
 
-async function identify(db: Database, cookieHeader?: string, authorization?: string): Promise<AuthContext | null> {
+/**
+ * Who a cookie header or an Authorization header belongs to, or null (none, bad or expired). Shared by the
+ * request middleware and the live channel's WebSocket upgrade, which re-checks it periodically. A bearer screen
+ * token takes precedence over a cookie. The lookup is the only unscoped read a request makes.
+ */
+export async function identifyCredentials(db: Database, cookieHeader?: string, authorization?: string): Promise<AuthContext | null> {
   const bearer = authorization?.match(/^Bearer (\S+)$/)?.[1];
   if (bearer && TOKEN_SHAPE.test(bearer) && bearer.startsWith('gst_')) {
     const [token] = await db.query<{ id: number; label: string; jurisdiction: string }>(findScreenToken, [hashToken(bearer)]);

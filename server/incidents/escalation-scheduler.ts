@@ -2,14 +2,18 @@
  * Time limits and escalation. Deadlines are stored on the incidents, so a restart loses nothing: each
  * pass finds the incidents whose deadline passed, raises them one level (community → street → district),
  * marks them overdue, gives the stage a new limit, and records it in the timeline and the audit log as
- * the system. Unanswered offers go to the next candidate instead (offer-timeouts.ts). The clock is
- * injected, so tests move time instead of waiting.
+ * the system. Unanswered offers go to the next candidate instead (offer-timeouts.ts); summonses whose
+ * department did not report in time are escalated too (escalate-summonses.ts). Every change is announced
+ * on the domain events after its transaction commits. The clock is injected, so tests move time instead of waiting.
  */
 import type { Logger } from 'pino';
 import type { Clock } from '../app.js';
 import { appendAudit } from '../audit/record-audit.js';
 import type { Database } from '../db/database.js';
+import type { DomainEvents } from '../events/domain-events.js';
 import type { RoadGraphStore } from '../routing/road-graph-store.js';
+import { escalateOverdueSummonses } from './escalate-summonses.js';
+import { incidentChanged, publishAll } from './incident-publishing.js';
 import { ESCALATION_TARGET } from './incident-rules.js';
 import { reofferUnansweredOffers } from './offer-timeouts.js';
 import { escalateIncident, insertTimelineEntry, selectOverdueIncidents } from './incidents.sql.js';
@@ -18,6 +22,7 @@ const BATCH = 200;
 
 interface OverdueRow {
   id: number;
+  micro_grid_code: string;
   number: string;
   state: string;
   escalation_level: number;
@@ -29,11 +34,11 @@ interface OverdueRow {
 }
 
 /** One pass; returns the incidents escalated. Runs as the system, across every jurisdiction. */
-export async function escalateOverdueIncidents(db: Database, clock: Clock): Promise<{ id: number; level: number }[]> {
+export async function escalateOverdueIncidents(db: Database, clock: Clock, events?: DomainEvents): Promise<{ id: number; level: number }[]> {
   const now = clock.now();
-  return db.withTransaction(async (tx) => {
+  const escalated = await db.withTransaction(async (tx) => {
     const overdue = await tx.query<OverdueRow>(selectOverdueIncidents, [now, BATCH]);
-    const escalated: { id: number; level: number }[] = [];
+    const escalated: { id: number; level: number; microGridCode: string }[] = [];
     for (const incident of overdue) {
       const [row] = await tx.query<{ escalation_level: number; deadline_at: Date }>(escalateIncident, [incident.id, now]);
       const target = ESCALATION_TARGET[row.escalation_level];
@@ -53,25 +58,36 @@ export async function escalateOverdueIncidents(db: Database, clock: Clock): Prom
         clientAddress: null,
         success: true,
       });
-      escalated.push({ id: incident.id, level: row.escalation_level });
+      escalated.push({ id: incident.id, level: row.escalation_level, microGridCode: incident.micro_grid_code });
     }
     return escalated;
   });
+  publishAll(events, escalated.map((e) => incidentChanged(e.id, e.microGridCode, 'escalate')));
+  return escalated.map(({ id, level }) => ({ id, level }));
 }
 
 /**
- * Every `intervalMs`: escalate overdue cases, and offer unanswered offers to the next candidate. The offer
- * time limit is one minute, so the pass runs every 15 s by default.
+ * Every `intervalMs`: escalate overdue cases and summonses, and offer unanswered offers to the next candidate.
+ * The offer time limit is one minute, so the pass runs every 15 s by default.
  */
-export function startEscalationScheduler(db: Database, roads: RoadGraphStore, clock: Clock, logger: Logger, intervalMs = 15_000): () => void {
+export function startEscalationScheduler(
+  db: Database,
+  roads: RoadGraphStore,
+  clock: Clock,
+  logger: Logger,
+  options: { events?: DomainEvents; intervalMs?: number } = {},
+): () => void {
+  const { events, intervalMs = 15_000 } = options;
   let running = false;
   const timer = setInterval(() => {
     if (running) return;
     running = true;
-    escalateOverdueIncidents(db, clock)
+    escalateOverdueIncidents(db, clock, events)
       .then(async (escalated) => {
         if (escalated.length) logger.info({ escalated: escalated.length }, 'overdue incidents escalated');
-        const reoffered = await reofferUnansweredOffers(db, roads, clock);
+        const summonses = await escalateOverdueSummonses(db, clock, events);
+        if (summonses.length) logger.info({ escalated: summonses.length }, 'overdue summonses escalated');
+        const reoffered = await reofferUnansweredOffers(db, roads, clock, events);
         if (reoffered.length) logger.info({ reoffered: reoffered.length }, 'unanswered offers passed on');
       })
       .catch((error) => logger.error({ err: { message: (error as Error).message } }, 'escalation pass failed'))

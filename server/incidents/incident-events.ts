@@ -7,6 +7,8 @@ import { DatabaseError } from '../db/database.js';
 import { AppError } from '../errors/app-error.js';
 import { IncidentEvent, IncidentSnapshot, IncidentState, transition } from './incident-lifecycle.js';
 import { deadlineStageOf } from './incident-rules.js';
+import { bookingChanges, incidentChanged, workerStatusEvents } from './incident-publishing.js';
+import type { DomainEvent } from '../events/domain-events.js';
 import { insertTimelineEntry, readIncident, readIncidentForUpdate, readWorkerForDispatch, updateIncidentState } from './incidents.sql.js';
 
 const FORBIDDING = new Set(['role_not_allowed', 'not_the_assigned_worker', 'verifier_is_the_handler']);
@@ -27,7 +29,7 @@ export async function applyIncidentEvent(
   incidentId: number,
   event: IncidentEvent,
   now: Date,
-): Promise<{ before: StoredIncident; after: Record<string, unknown> }> {
+): Promise<{ before: StoredIncident; after: Record<string, unknown>; next: IncidentSnapshot; published: DomainEvent[] }> {
   const [before] = await q.query<StoredIncident>(readIncidentForUpdate, [incidentId]);
   if (!before) throw new AppError(404, 'incident_not_found', `No incident ${incidentId} in your jurisdiction`);
   if (event.type === 'dispatch') {
@@ -88,5 +90,10 @@ export async function applyIncidentEvent(
   ]);
   // Re-read what the caller may see; a case a worker has just declined outside their grid is no longer theirs.
   const [updated] = await q.query<Record<string, unknown>>(readIncident, [incidentId]);
-  return { before, after: updated ?? { id: incidentId, state: next.state, assigned_worker_code: next.assignedWorkerCode } };
+  // Announced by the caller after commit: the case, and the booking of the workers it touched.
+  const published = [
+    incidentChanged(incidentId, before.micro_grid_code, event.type),
+    ...(await workerStatusEvents(q, bookingChanges(event.type, { assignedWorkerCode: before.assigned_worker_code }, next))),
+  ];
+  return { before, after: updated ?? { id: incidentId, state: next.state, assigned_worker_code: next.assignedWorkerCode }, next, published };
 }

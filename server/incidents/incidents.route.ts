@@ -2,7 +2,7 @@
  * The incidents API: hotline / dispatcher intake, lists, detail with timeline, and events on the closed
  * loop. Every change is audited; every query is scoped to the caller's jurisdiction.
  */
-import { Request, Router } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
 import type { AppDependencies } from '../app.js';
 import { auditedChange } from '../audit/record-audit.js';
@@ -14,10 +14,14 @@ import { validateRequestPart } from '../http/validate-request.js';
 import { applyIncidentEvent } from './incident-events.js';
 import { intakeIncident } from './incident-intake.js';
 import { mergeIncident } from './merge-incidents.js';
-import { Actor, IncidentEvent } from './incident-lifecycle.js';
+import { actorOf } from './actor-of-request.js';
+import type { IncidentEvent } from './incident-lifecycle.js';
 import { GRADES, SOURCES } from './incident-rules.js';
 import { createRoadGraphStore } from '../routing/road-graph-store.js';
-import { listCategories, listIncidents, listReports, listTimeline, readIncident } from './incidents.sql.js';
+import { listIncidentPhotos } from '../patrol/incident-photos.sql.js';
+import { incidentChanged, publishAll } from './incident-publishing.js';
+import { findIncidentByNumber, listCategories, listIncidents, listReports, listTimeline, readIncident } from './incidents.sql.js';
+import { listSummonses } from './summonses.sql.js';
 import { recommendForIncident, type IncidentPlace } from './recommend-for-incident.js';
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
@@ -57,13 +61,10 @@ const ListQuery = z
     limit: z.string().regex(/^\d+$/).transform(Number).pipe(z.number().min(1).max(500)).default(100),
     before: z.string().regex(/^\d{1,15}$/).transform(Number).optional(),
     unit: z.string().regex(/^\d{6,18}$/).optional(),
+    /** Exact case number, e.g. NJ20261123-0000042 (other filters then do not apply). */
+    number: z.string().trim().regex(/^NJ\d{8}-\d{7,}$/, 'an incident number looks like NJ20261123-0000042').optional(),
   })
   .strict();
-/** The signed-in caller as an actor of the lifecycle. */
-function actorOf(req: Request): Actor {
-  const auth = authOf(req);
-  return { accountId: auth.accountId, role: auth.role as Actor['role'], workerCode: auth.workerCode };
-}
 
 const Id = z.string().regex(/^\d{1,15}$/, 'an incident id is a whole number').transform(Number);
 
@@ -71,7 +72,7 @@ const RecommendQuery = z
   .object({ limit: z.string().regex(/^\d+$/).transform(Number).pipe(z.number().min(1).max(20)).default(5) })
   .strict();
 
-export function incidentsRouter({ clock, db, roads: shared }: AppDependencies): Router {
+export function incidentsRouter({ clock, db, roads: shared, events }: AppDependencies): Router {
   const router = Router();
   const roads = shared ?? createRoadGraphStore(db);
 
@@ -91,11 +92,16 @@ export function incidentsRouter({ clock, db, roads: shared }: AppDependencies): 
         result: intake,
       };
     });
+    publishAll(events, [incidentChanged(result.incident.id, result.location.microGrid.code, 'reported')]);
     res.status(201).json(result);
   });
 
   router.get('/api/incidents', access(...READERS), async (req, res) => {
     const q = validateRequestPart(ListQuery, req.query, 'invalid_incident_query');
+    if (q.number) {
+      res.json({ incidents: await scopedDb(req).query(findIncidentByNumber, [q.number]) });
+      return;
+    }
     res.json({ incidents: await scopedDb(req).query(listIncidents, [q.state, q.limit, q.before ?? null, q.unit ?? null]) });
   });
 
@@ -107,7 +113,9 @@ export function incidentsRouter({ clock, db, roads: shared }: AppDependencies): 
       const timeline = await tx.query(listTimeline, [id]);
       // Reporters' names and phone numbers are for the command centre only.
       const reports = DESK_ROLES.includes(authOf(req).role) ? await tx.query(listReports, [id]) : null;
-      return { incident, timeline, reports };
+      const summonses = await tx.query(listSummonses, [id]);
+      const photos = await tx.query<Record<string, unknown> & { id: number }>(listIncidentPhotos, [id]);
+      return { incident, timeline, reports, summonses, photos: photos.map((p) => ({ ...p, url: `/api/incidents/${id}/photos/${p.id}` })) };
     });
     res.json(detail);
   });
@@ -128,16 +136,17 @@ export function incidentsRouter({ clock, db, roads: shared }: AppDependencies): 
     const id = validateRequestPart(Id, req.params.id, 'invalid_incident_id');
     const body = validateRequestPart(EventBody, req.body, 'invalid_incident_event');
     const event = { ...body, actor: actorOf(req) } as IncidentEvent;
-    const after = await auditedChange(req, { action: `incident.${body.type}`, entityType: 'incident', entityId: String(id) }, async (tx) => {
+    const { after, published } = await auditedChange(req, { action: `incident.${body.type}`, entityType: 'incident', entityId: String(id) }, async (tx) => {
       const change = await applyIncidentEvent(tx, id, event, clock.now());
       return {
         entityId: String(id),
         jurisdictionCode: change.before.micro_grid_code,
         before: { state: change.before.state, assignedWorkerCode: change.before.assigned_worker_code },
         after: { state: change.after.state, assignedWorkerCode: change.after.assigned_worker_code, ...('reason' in body ? { reason: body.reason } : {}) },
-        result: change.after,
+        result: { after: change.after, published: change.published },
       };
     });
+    publishAll(events, published);
     res.json(after);
   });
 
@@ -147,16 +156,17 @@ export function incidentsRouter({ clock, db, roads: shared }: AppDependencies): 
     const { into } = validateRequestPart(z.object({ into: z.number().int().positive() }).strict(), req.body, 'invalid_merge');
     const actor = actorOf(req);
     const merged = await auditedChange(req, { action: 'incident.merge', entityType: 'incident', entityId: String(id) }, async (tx) => {
-      const { before, target } = await mergeIncident(tx, id, into, actor, clock.now());
+      const { before, target, published } = await mergeIncident(tx, id, into, actor, clock.now());
       return {
         entityId: String(id),
         jurisdictionCode: before.micro_grid_code,
         before: { state: before.state },
         after: { state: 'rejected', mergedInto: into, targetNumber: target.number },
-        result: { id, state: 'rejected', mergedInto: into },
+        result: { body: { id, state: 'rejected', mergedInto: into }, published },
       };
     });
-    res.json(merged);
+    publishAll(events, merged.published);
+    res.json(merged.body);
   });
 
   return router;

@@ -66,7 +66,7 @@ const incidentColumns = `i.id, i.number, i.source, i.category, i.grade, i.grade_
   ST_X(i.geom) AS lon, ST_Y(i.geom) AS lat, i.input_crs, i.micro_grid_code, i.grid_code, i.community_code, i.street_code,
   i.district_code, i.near_boundary_m, i.state, i.assigned_worker_code, i.offer_acknowledged, i.resolved_by_worker_code,
   i.resolved_by_account_id, i.deadline_stage, i.deadline_at, i.escalation_level, i.overdue, i.satisfaction, i.merged_into,
-  i.reported_at, i.updated_at, i.closed_at, i.generated`;
+  i.reported_at, i.updated_at, i.closed_at, i.generated, i.device_code`;
 
 /** $1 id, locked for the transition. Uses incidents_pkey. */
 export const readIncidentForUpdate = defineSql('incidents.read_for_update', `SELECT ${incidentColumns} FROM incidents i WHERE i.id = $1 FOR UPDATE`);
@@ -102,6 +102,9 @@ export const listIncidents = defineSql(
     LIMIT $2`,
 );
 
+/** $1 incident number: the exact-number filter of the list. Uses the unique index on incidents.number. */
+export const findIncidentByNumber = defineSql('incidents.find_by_number', `SELECT ${incidentColumns} FROM incidents i WHERE i.number = $1`);
+
 /**
  * Apply a transition. $1 id, $2 state, $3 assigned worker, $4 offer acknowledged, $5 resolved-by worker,
  * $6 resolved-by account, $7 satisfaction or NULL (keeps), $8 deadline stage or NULL, $9 now, $10 merged into.
@@ -131,7 +134,7 @@ export const readWorkerForDispatch = defineSql(
  */
 export const selectOverdueIncidents = defineSql(
   'incidents.select_overdue',
-  `SELECT id, number, state, escalation_level, deadline_stage, deadline_at, community_code, street_code, district_code
+  `SELECT id, number, state, escalation_level, deadline_stage, deadline_at, micro_grid_code, community_code, street_code, district_code
      FROM incidents
     WHERE deadline_at < $1 AND state NOT IN ('closed', 'rejected') AND deadline_stage <> 'acknowledge'
     ORDER BY deadline_at, id
@@ -178,4 +181,21 @@ export const selectUnansweredOffers = defineSql(
 export const listOfferedWorkers = defineSql(
   'incidents.list_offered_workers',
   `SELECT DISTINCT worker_code FROM incident_timeline WHERE incident_id = $1 AND event = 'dispatch' AND worker_code IS NOT NULL`,
+);
+
+/** $1 worker codes (text[]): home unit and duty status, for worker.status events. Uses workers_code_key. */
+export const readWorkerStatuses = defineSql(
+  'incidents.read_worker_statuses',
+  `SELECT code, home_unit_code, duty_status FROM workers WHERE code = ANY ($1::text[])`,
+);
+
+/**
+ * A dispatcher raises incident $1 one level by hand at $2 (the deadline keeps running; not marked overdue).
+ * Result: the new level.
+ */
+export const escalateIncidentManually = defineSql(
+  'incidents.escalate_manually',
+  `UPDATE incidents SET escalation_level = escalation_level + 1, updated_at = $2
+    WHERE id = $1 AND escalation_level < 2
+   RETURNING escalation_level`,
 );

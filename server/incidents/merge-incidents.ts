@@ -1,11 +1,13 @@
 /**
  * Merging a duplicate into the case it repeats: the duplicate is rejected (reason "duplicate") and points at
- * the case; every report (reporter and source) is copied to the case; both timelines say so.
+ * the case; every report (reporter and source) is copied to the case; both timelines say so. Returns what
+ * to announce after commit (both incidents changed).
  */
 import type { Queryable } from '../db/database.js';
 import { AppError } from '../errors/app-error.js';
 import { applyIncidentEvent, type StoredIncident } from './incident-events.js';
 import type { Actor } from './incident-lifecycle.js';
+import { incidentChanged } from './incident-publishing.js';
 import { copyReports, insertTimelineEntry, markMerged, readIncidentForUpdate } from './incidents.sql.js';
 
 export async function mergeIncident(q: Queryable, duplicateId: number, intoId: number, actor: Actor, now: Date) {
@@ -28,5 +30,6 @@ export async function mergeIncident(q: Queryable, duplicateId: number, intoId: n
   await q.query(markMerged, [duplicateId, intoId]);
   await q.query(copyReports, [duplicateId, intoId]);
   await q.query(insertTimelineEntry, [intoId, now, 'merged', target.state, target.state, actor.accountId, actor.role, null, JSON.stringify({ duplicate: duplicateId, number: duplicate.number })]);
-  return { before: change.before, target };
+  const published = [...change.published, incidentChanged(intoId, target.micro_grid_code, 'merged')];
+  return { before: change.before, target, published };
 }

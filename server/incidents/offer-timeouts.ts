@@ -9,7 +9,9 @@
 import type { Clock } from '../app.js';
 import { appendAudit } from '../audit/record-audit.js';
 import { withScope, type Database, type Queryable } from '../db/database.js';
+import type { DomainEvent, DomainEvents } from '../events/domain-events.js';
 import type { RoadGraphStore } from '../routing/road-graph-store.js';
+import { publishAll } from './incident-publishing.js';
 import { applyIncidentEvent } from './incident-events.js';
 import type { Actor } from './incident-lifecycle.js';
 import { listOfferedWorkers, selectUnansweredOffers } from './incidents.sql.js';
@@ -38,25 +40,30 @@ export interface Reoffer {
   offeredTo: string | null;
 }
 
-export async function reofferUnansweredOffers(db: Database, roads: RoadGraphStore, clock: Clock): Promise<Reoffer[]> {
+/** One pass as the system; each case's changes are announced on `events` after its transaction commits. */
+export async function reofferUnansweredOffers(db: Database, roads: RoadGraphStore, clock: Clock, events?: DomainEvents): Promise<Reoffer[]> {
   const now = clock.now();
   const due = await db.query<{ id: number; street_code: string }>(selectUnansweredOffers, [now, 50]);
   const done: Reoffer[] = [];
   for (const { id, street_code } of due) {
     const graph = await roads.graph();
+    const published: DomainEvent[] = [];
     const result = await withScope(db, { jurisdiction: street_code, accountId: null, role: 'system' }, async (tx) => {
       const timedOut = await applyIncidentEvent(tx, id, { type: 'offer_timeout', actor: SYSTEM }, now);
+      published.push(...timedOut.published);
       const incident = timedOut.before as typeof timedOut.before & IncidentPlace;
       await audit(tx, incident, 'incident.offer_timeout', { worker: incident.assigned_worker_code });
       const offered = new Set((await tx.query<{ worker_code: string }>(listOfferedWorkers, [id])).map((r) => r.worker_code));
       const recommendation = await recommendForIncident(tx, graph, incident, { limit: 10, now });
       const next = recommendation.responders.find((r) => r.reachable && !offered.has(r.workerCode));
       if (next) {
-        await applyIncidentEvent(tx, id, { type: 'dispatch', actor: SYSTEM, workerCode: next.workerCode }, now);
+        const dispatched = await applyIncidentEvent(tx, id, { type: 'dispatch', actor: SYSTEM, workerCode: next.workerCode }, now);
+        published.push(...dispatched.published);
         await audit(tx, incident, 'incident.dispatch', { worker: next.workerCode, etaSeconds: next.etaSeconds, automatic: true });
       }
       return { id, timedOut: incident.assigned_worker_code ?? '', offeredTo: next?.workerCode ?? null };
     });
+    publishAll(events, published);
     done.push(result);
   }
   return done;

@@ -2,6 +2,7 @@
 import gcoord from 'gcoord';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineSql } from '../db/database.js';
+import { createDomainEvents, type DomainEvent } from '../events/domain-events.js';
 import { testDatabaseModes } from '../../tests/support/test-database.js';
 import { startTestServer, type TestServer } from '../../tests/support/test-server.js';
 
@@ -16,9 +17,12 @@ describe.each(testDatabaseModes())('Open311 GeoReport v2 on %s', (mode) => {
   let server: TestServer;
   let point: { code: string; lon: number; lat: number };
   const url = (path: string) => `${server.baseUrl}/open311/v2${path}`;
+  const events = createDomainEvents();
+  const heard: DomainEvent[] = [];
 
   beforeAll(async () => {
-    server = await startTestServer(mode);
+    events.subscribe((e) => heard.push(e));
+    server = await startTestServer(mode, { events });
     [point] = await server.db.query(pickPoint);
   });
   afterAll(() => server.close());
@@ -52,6 +56,8 @@ describe.each(testDatabaseModes())('Open311 GeoReport v2 on %s', (mode) => {
     expect(service_notice).toMatch(/NJ\d{8}-\d{7}/);
     const [incident] = await server.db.query(storedIncident, [Number(service_request_id)]);
     expect(incident).toMatchObject({ micro_grid_code: point.code, source: 'open311' });
+    // Announced for the live screens, without any personal data.
+    expect(heard).toContainEqual({ type: 'incident.changed', incidentId: Number(service_request_id), microGridCode: point.code, change: 'reported' });
     const [report] = await server.db.query(storedReport, [Number(service_request_id)]);
     expect(report).toMatchObject({ reporter_name: '王小明', reporter_phone: '170-1234-5678' });
 
@@ -81,7 +87,10 @@ describe.each(testDatabaseModes())('Open311 GeoReport v2 on %s', (mode) => {
     const open = await (await fetch(url('/requests.json?status=open&service_code=environment'))).json();
     expect(open.every((r: { status: string; service_code: string }) => r.status === 'open' && r.service_code === 'environment')).toBe(true);
     expect(open.length).toBeGreaterThanOrEqual(1);
-    expect(await (await fetch(url('/requests.json?status=closed'))).json()).toEqual([]);
+    // The seeded history holds closed cases: the filter returns only those, and none of the open ones made here.
+    const closed = await (await fetch(url('/requests.json?status=closed'))).json();
+    expect(closed.every((r: { status: string }) => r.status === 'closed')).toBe(true);
+    expect(closed.map((r: { service_request_id: string }) => r.service_request_id)).not.toContain(open[0].service_request_id);
     const future = await (await fetch(url('/requests.json?start_date=2100-01-01T00:00:00Z'))).json();
     expect(future).toEqual([]);
     const byId = await (await fetch(url(`/requests.json?service_request_id=${all[0].service_request_id}`))).json();

@@ -15,6 +15,7 @@ import { publicRoute } from '../auth/route-access.js';
 import { withScope } from '../db/database.js';
 import { AppError } from '../errors/app-error.js';
 import { intakeIncident } from '../incidents/incident-intake.js';
+import { incidentChanged, publishAll } from '../incidents/incident-publishing.js';
 import { listCategories } from '../incidents/incidents.sql.js';
 import { validateRequestPart } from '../http/validate-request.js';
 import { CategoryRow, open311Error, RequestRow, serviceOf, serviceRequestOf } from './open311-format.js';
@@ -64,7 +65,7 @@ function checkJurisdiction(id: string | undefined): void {
   if (id !== undefined && id !== OPEN311_JURISDICTION) throw new AppError(404, 'unknown_jurisdiction', `jurisdiction_id must be ${OPEN311_JURISDICTION}`);
 }
 
-export function open311Router({ db, clock, config }: AppDependencies): Router {
+export function open311Router({ db, clock, config, events }: AppDependencies): Router {
   const router = Router();
   const intakeLimiter = rateLimit({
     windowMs: 10 * 60_000,
@@ -117,6 +118,7 @@ export function open311Router({ db, clock, config }: AppDependencies): Router {
       });
       return intake;
     });
+    publishAll(events, [incidentChanged(result.incident.id, result.location.microGrid.code, 'reported')]);
     res.status(201).json([
       {
         service_request_id: String(result.incident.id),

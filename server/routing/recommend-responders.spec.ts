@@ -120,6 +120,8 @@ describe.each(testDatabaseModes())('recommendResponders on %s', (mode) => {
         limit,
         candidatePool,
       });
+      // Dispatchers choose people, not codes: every recommendation carries the worker's name from the table.
+      expect(result.responders.every((r) => typeof r.name === 'string' && r.name.length >= 2)).toBe(true);
       actual.scenarios.push({ ...scenario, incidentSnapMetres: tenth(result.incident.snap?.distanceMetres ?? null), responders: goldenOf(result) });
     }
     if (process.env.REGEN === '1' && mode === testDatabaseModes()[0]) fs.writeFileSync(GOLDEN, `${JSON.stringify(actual, null, 2)}\n`);

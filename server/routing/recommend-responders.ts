@@ -46,6 +46,8 @@ export interface RecommendOptions {
 export interface RecommendedResponder {
   rank: number;
   workerCode: string;
+  /** The worker's display name (staff, shown to dispatchers; never logged). */
+  name: string;
   role: string;
   homeUnitCode: string;
   tier: ResponderTier;
@@ -75,6 +77,7 @@ export interface ResponderRecommendation {
 
 interface WorkerRow {
   code: string;
+  name: string;
   role: string;
   home_unit_code: string;
   lon: number;
@@ -104,6 +107,7 @@ function describeResponder(
   return {
     rank,
     workerCode: c.workerCode,
+    name: c.row.name,
     role: c.row.role,
     homeUnitCode: c.row.home_unit_code,
     tier: c.tier,

@@ -37,7 +37,7 @@ export const readRoadEdgesPage = defineSql(
  * The $3 on-duty workers nearest to a point by straight line, with a known position, optionally only
  * those with skill $4: the pre-filter of dispatch, ranked afterwards by road (recommend-responders.ts).
  * $1 lon, $2 lat (WGS84), $3 pool size, $4 skill text or NULL. Workers booked on an active case are left out.
- * Result: code, role, home_unit_code, lon, lat (float8), position_at_ms (float8, epoch milliseconds,
+ * Result: code, name, role, home_unit_code, lon, lat (float8), position_at_ms (float8, epoch milliseconds,
  * NULL when unknown), straight_line_m (float8, on the spheroid), nearest first by planar distance in
  * degrees (the index order; only the pool, not the final order, depends on it).
  * Index: workers_position_idx (GiST, KNN ordering by <->); duty and skill are filters on that scan.
@@ -50,7 +50,7 @@ export const readRoadEdgesPage = defineSql(
 export const listNearestOnDutyWorkers = defineSql(
   'routing.list_nearest_on_duty_workers',
   `WITH pt AS (SELECT ST_SetSRID(ST_MakePoint($1::float8, $2::float8), 4326) AS g)
-   SELECT w.code, w.role, w.home_unit_code,
+   SELECT w.code, w.name, w.role, w.home_unit_code,
           ST_X(w.last_position) AS lon, ST_Y(w.last_position) AS lat,
           (extract(epoch FROM w.last_position_at) * 1000)::float8 AS position_at_ms,
           ST_Distance(w.last_position::geography, pt.g::geography) AS straight_line_m

@@ -2,6 +2,9 @@
  * The audit log: every state-changing route writes a record; the chain verifies; tampering with any row
  * is detected; the application role cannot change or delete records.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineSql, withScope } from '../../server/db/database.js';
 import { signIn } from '../support/test-auth.js';
@@ -29,22 +32,38 @@ const pickPlace = defineSql(
   `SELECT ST_X(label_point) AS lon, ST_Y(label_point) AS lat FROM units WHERE level = 'micro_grid' ORDER BY code LIMIT 1`,
 );
 
+const pickCamera = defineSql('test.pick_audit_camera', `SELECT code FROM cameras ORDER BY code LIMIT 1`);
+/** A 1×1 PNG for the photo routes. */
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+const photoForm = (fields: Record<string, string>) => {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(fields)) form.append(k, v);
+  form.append('photo', new Blob([new Uint8Array(PNG)], { type: 'image/png' }), 'audit.png');
+  return form;
+};
+
 /** POST-for-query routes that change nothing, so write no audit record. */
 const READ_ONLY_POSTS = ['POST /api/spatial/summary'];
 
 describe.each(testDatabaseModes())('audit log on %s', (mode) => {
   let server: TestServer;
   let admin: Record<string, string>;
+  let uploadDir: string;
   const json = (headers: Record<string, string>) => ({ ...headers, 'content-type': 'application/json' });
 
   beforeAll(async () => {
-    server = await startTestServer(mode);
+    // The photo routes write files: into a directory of this test, not the project's data/uploads.
+    uploadDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gridops-audit-uploads-'));
+    server = await startTestServer(mode, { env: { UPLOAD_DIR: uploadDir } });
     admin = await signIn(server.baseUrl, 'admin.city');
   });
-  afterAll(() => server.close());
+  afterAll(async () => {
+    await server.close();
+    fs.rmSync(uploadDir, { recursive: true, force: true });
+  });
 
   it('writes a record for every state-changing route, success and failure', async () => {
-    const created: { id?: number; tokenId?: number; incidentId?: number } = {};
+    const created: { id?: number; tokenId?: number; incidentId?: number; summonsId?: number } = {};
     const cases: Record<string, { run: () => Promise<Response>; action: string; success: boolean }[]> = {
       'POST /api/auth/login': [
         { run: () => fetch(`${server.baseUrl}/api/auth/login`, { method: 'POST', headers: json({}), body: JSON.stringify({ username: 'planner.city', password: 'wrong-password' }) }), action: 'auth.login', success: false },
@@ -119,6 +138,44 @@ describe.each(testDatabaseModes())('audit log on %s', (mode) => {
       'POST /api/incidents/:id/events': [
         { run: () => fetch(`${server.baseUrl}/api/incidents/${created.incidentId}/events`, { method: 'POST', headers: json(admin), body: JSON.stringify({ type: 'accept' }) }), action: 'incident.accept', success: true },
         { run: () => fetch(`${server.baseUrl}/api/incidents/${created.incidentId}/events`, { method: 'POST', headers: json(admin), body: JSON.stringify({ type: 'close' }) }), action: 'incident.close', success: false },
+      ],
+      'POST /api/incidents/:id/summons': [
+        {
+          run: async () => {
+            const r = await fetch(`${server.baseUrl}/api/incidents/${created.incidentId}/summons`, { method: 'POST', headers: json(admin), body: JSON.stringify({ departmentCode: 'urban_management', note: '审计吹哨' }) });
+            created.summonsId = (await r.clone().json()).summons.id;
+            return r;
+          },
+          action: 'incident.summon',
+          success: true,
+        },
+        { run: () => fetch(`${server.baseUrl}/api/incidents/${created.incidentId}/summons`, { method: 'POST', headers: json(admin), body: JSON.stringify({ departmentCode: 'no_such_department', note: '审计吹哨' }) }), action: 'incident.summon', success: false },
+      ],
+      'POST /api/incidents/:id/summons/:summonsId/report': [
+        { run: () => fetch(`${server.baseUrl}/api/incidents/${created.incidentId}/summons/${created.summonsId}/report`, { method: 'POST', headers: json(admin), body: JSON.stringify({ note: '已到场处置' }) }), action: 'incident.summons_report', success: true },
+      ],
+      'POST /api/incidents/:id/escalate': [
+        { run: () => fetch(`${server.baseUrl}/api/incidents/${created.incidentId}/escalate`, { method: 'POST', headers: json(admin), body: JSON.stringify({ reason: '审计升级' }) }), action: 'incident.escalate', success: true },
+      ],
+      'POST /api/incidents/:id/photos': [
+        { run: () => fetch(`${server.baseUrl}/api/incidents/${created.incidentId}/photos`, { method: 'POST', headers: admin, body: photoForm({}) }), action: 'incident.photo_attach', success: true },
+      ],
+      'POST /api/patrol-reports': [
+        {
+          run: async () => fetch(`${server.baseUrl}/api/patrol-reports`, { method: 'POST', headers: await signIn(server.baseUrl, 'worker.xianlin'), body: photoForm({ category: 'environment', description: '巡查发现垃圾堆放' }) }),
+          action: 'incident.create',
+          success: true,
+        },
+      ],
+      'POST /api/alarms': [
+        {
+          run: async () => {
+            const [camera] = await server.db.query<{ code: string }>(pickCamera);
+            return fetch(`${server.baseUrl}/api/alarms`, { method: 'POST', headers: json(admin), body: JSON.stringify({ source: 'video_ai', deviceCode: camera.code, category: 'public_order', description: '视频AI识别：人员聚集' }) });
+          },
+          action: 'incident.alarm',
+          success: true,
+        },
       ],
       'POST /api/auth/logout': [
         { run: async () => fetch(`${server.baseUrl}/api/auth/logout`, { method: 'POST', headers: await signIn(server.baseUrl, 'planner.city') }), action: 'auth.logout', success: true },

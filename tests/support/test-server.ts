@@ -12,6 +12,8 @@ import { createApp, systemClock, type Clock } from '../../server/app.js';
 import { loadConfig } from '../../server/config/load-config.js';
 import { detectCapabilities } from '../../server/db/capabilities.js';
 import type { Database } from '../../server/db/database.js';
+import { createDomainEvents, type DomainEvents } from '../../server/events/domain-events.js';
+import { attachLiveChannel, type LiveChannel, type LiveChannelOptions } from '../../server/live/live-channel.js';
 import { createLogger } from '../../server/logging/logger.js';
 import { openSeededTestDatabase, type TestDatabaseMode } from './test-database.js';
 
@@ -19,6 +21,10 @@ export interface TestServer {
   /** http://127.0.0.1:PORT, no trailing slash. */
   baseUrl: string;
   db: Database;
+  /** The domain events the app and the live channel share: a test may emit to drive the live channel. */
+  events: DomainEvents;
+  /** The live channel at ws://127.0.0.1:PORT/live. */
+  live: LiveChannel;
   close(): Promise<void>;
 }
 
@@ -30,19 +36,27 @@ export async function startTestServer(
     clock?: Clock;
     /** Extra configuration keys (as environment values), e.g. a higher rate limit for a fuzz test. */
     env?: Record<string, string>;
+    /** Domain events to give the app (a test subscribes to see what was announced); a private one when absent. */
+    events?: DomainEvents;
+    /** Live-channel settings, e.g. a short credential re-check interval. */
+    live?: Partial<LiveChannelOptions>;
   } = {},
 ): Promise<TestServer> {
   const db = options.db ?? (await openSeededTestDatabase(mode));
   const ownsDb = !options.db;
+  const events = options.events ?? createDomainEvents();
   try {
+    const logger = createLogger('silent');
     const app = createApp({
       config: loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...options.env }),
       db,
       capabilities: await detectCapabilities(db),
-      logger: createLogger('silent'),
+      logger,
       clock: options.clock ?? systemClock,
+      events,
     });
     const server = http.createServer(app);
+    const live = attachLiveChannel(server, { db, events, logger, clock: options.clock ?? systemClock, live: options.live });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(0, '127.0.0.1', () => resolve());
@@ -51,7 +65,10 @@ export async function startTestServer(
     return {
       baseUrl: `http://127.0.0.1:${port}`,
       db,
+      events,
+      live,
       async close() {
+        await live.close();
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         if (ownsDb) await db.close();

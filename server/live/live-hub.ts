@@ -1,0 +1,270 @@
+/**
+ * The live hub: topics with sequence numbers, a ring buffer of recent deltas per topic for resuming, and the fan-out
+ * of each delta to the clients allowed to see it (live-scope.ts) through their outboxes (live-outbox.ts).
+ * No sockets and no database: the channel (live-channel.ts) reads snapshots and feeds events; tests drive it directly.
+ *
+ * Sequence numbers: one counter per topic, starting at 0 for each epoch (a random id per server start). A subscribe
+ * with `since` of this epoch whose sequence number the ring still covers is answered by replaying the missed deltas
+ * (filtered for the client); otherwise the caller reads a snapshot. While a snapshot is read the topic's deltas are
+ * held back for that client; when it arrives it is sent with the sequence number of the moment it was requested,
+ * followed by the deltas published meanwhile (replayed from the ring), so nothing falls between the two.
+ *
+ * Incidents go out one delta per change, never dropped. Worker positions are staged (newest per worker) and
+ * published as one batch per flush (the channel calls flushWorkers every flush interval).
+ */
+import { randomBytes } from 'node:crypto';
+import type { LiveOutbox } from './live-outbox.js';
+import type { LiveBbox, LiveIncident, LiveSince, LiveTopic, LiveWorker } from './live-protocol.js';
+import { CLOSED_INCIDENT_STATES } from './live-protocol.js';
+import { type HubWorker, incidentVisible, insideBbox, type LiveViewer, workerVisible } from './live-scope.js';
+
+export interface LiveHubOptions {
+  /** Defaults to a random id. */
+  epoch?: string;
+  /** Deltas kept per topic for resuming (a worker delta is one flushed batch). */
+  bufferSize?: Partial<Record<LiveTopic, number>>;
+}
+
+export const DEFAULT_BUFFER_SIZE: Record<LiveTopic, number> = { incidents: 2000, workers: 60 };
+
+type SubscriptionState = { phase: 'snapshot'; ticket: number } | { phase: 'live' };
+
+export interface HubClient {
+  readonly viewer: LiveViewer;
+  readonly outbox: LiveOutbox;
+  bbox: LiveBbox | null;
+  readonly subscriptions: Map<LiveTopic, SubscriptionState>;
+  /** Field workers: the open incidents they were sent, so that one leaving their view is announced as removed. */
+  readonly knownIncidents: Set<number> | null;
+  /** With a bbox: the workers sent, so that one moving out of the viewport gets its last position. */
+  knownWorkers: Set<string> | null;
+}
+
+/** What the caller must do after a subscribe or a viewport change. */
+export type SubscribeOutcome = { kind: 'resumed' } | { kind: 'snapshot'; seq: number; ticket: number } | { kind: 'none' };
+
+interface RingEntry<T> {
+  seq: number;
+  items: T[];
+}
+
+class DeltaRing<T> {
+  private readonly entries: (RingEntry<T> | undefined)[];
+  private count = 0;
+  seq = 0;
+  constructor(readonly capacity: number) {
+    this.entries = new Array(capacity);
+  }
+  push(items: T[]): number {
+    this.seq += 1;
+    this.entries[this.seq % this.capacity] = { seq: this.seq, items };
+    this.count = Math.min(this.count + 1, this.capacity);
+    return this.seq;
+  }
+  /** The deltas after `seq`, oldest first, or null when the ring no longer holds them all. */
+  after(seq: number): RingEntry<T>[] | null {
+    if (seq > this.seq || seq < this.seq - this.count) return null;
+    const result: RingEntry<T>[] = [];
+    for (let s = seq + 1; s <= this.seq; s += 1) result.push(this.entries[s % this.capacity]!);
+    return result;
+  }
+}
+
+export interface LiveHub {
+  readonly epoch: string;
+  currentSeq(topic: LiveTopic): number;
+  readonly clientCount: number;
+  addClient(viewer: LiveViewer, outbox: LiveOutbox): HubClient;
+  removeClient(client: HubClient): void;
+  subscribe(client: HubClient, topic: LiveTopic, since: LiveSince | null, bbox?: LiveBbox | null): SubscribeOutcome;
+  unsubscribe(client: HubClient, topic: LiveTopic): boolean;
+  /** A new viewport: with a workers subscription, the caller reads a workers snapshot for it. */
+  setViewport(client: HubClient, bbox: LiveBbox | null): SubscribeOutcome;
+  /** Deliver a snapshot read for `ticket` at `seq`; asks for another when the ring no longer covers `seq`. */
+  completeSnapshot(client: HubClient, topic: 'incidents', ticket: number, seq: number, items: LiveIncident[], truncated: boolean): SubscribeOutcome;
+  completeSnapshot(client: HubClient, topic: 'workers', ticket: number, seq: number, items: HubWorker[], truncated: boolean): SubscribeOutcome;
+  publishIncident(incident: LiveIncident): number;
+  stageWorker(worker: HubWorker): void;
+  /** Publish staged worker positions as one delta (null when none), then let every outbox write what it can. */
+  flushWorkers(): number | null;
+}
+
+export function createLiveHub(options: LiveHubOptions = {}): LiveHub {
+  const epoch = options.epoch ?? randomBytes(9).toString('base64url');
+  const incidents = new DeltaRing<LiveIncident>(options.bufferSize?.incidents ?? DEFAULT_BUFFER_SIZE.incidents);
+  const workers = new DeltaRing<HubWorker>(options.bufferSize?.workers ?? DEFAULT_BUFFER_SIZE.workers);
+  const clients = new Set<HubClient>();
+  const staged = new Map<string, HubWorker>();
+  let nextTicket = 1;
+
+  const ring = (topic: LiveTopic) => (topic === 'incidents' ? incidents : workers);
+
+  /** The item as this client may receive it, or null; keeps the client's known sets. */
+  const projectIncident = (client: HubClient, incident: LiveIncident): LiveIncident | null => {
+    const known = client.knownIncidents;
+    if (incidentVisible(client.viewer, incident)) {
+      if (known) {
+        if (CLOSED_INCIDENT_STATES.includes(incident.state)) known.delete(incident.id);
+        else known.add(incident.id);
+      }
+      return incident;
+    }
+    if (known?.delete(incident.id)) return { ...incident, assignedWorkerCode: null, removed: true };
+    return null;
+  };
+
+  const projectWorker = (client: HubClient, worker: HubWorker): LiveWorker | null =>
+    workerVisible(client.viewer, worker) ? placeWorker(client, worker) : null;
+
+  /** The viewport part of projectWorker, for a worker already known to be in the client's scope. */
+  const placeWorker = (client: HubClient, worker: HubWorker): LiveWorker | null => {
+    const known = client.knownWorkers;
+    if (insideBbox(client.bbox, worker.item.lon, worker.item.lat)) {
+      known?.add(worker.item.code);
+      return worker.item;
+    }
+    // Moved out of the viewport: its last position once, so the client does not keep a marker where it was.
+    if (known?.delete(worker.item.code)) return worker.item;
+    return null;
+  };
+
+  const newest = <T>(entries: RingEntry<T>[], key: (item: T) => string | number): T[] => {
+    const byKey = new Map<string | number, T>();
+    for (const entry of entries) for (const item of entry.items) {
+      const k = key(item);
+      byKey.delete(k);
+      byKey.set(k, item);
+    }
+    return [...byKey.values()];
+  };
+
+  const replay = (client: HubClient, topic: LiveTopic, entries: RingEntry<LiveIncident>[] | RingEntry<HubWorker>[], always: boolean) => {
+    if (topic === 'incidents') {
+      const items = newest(entries as RingEntry<LiveIncident>[], (i) => i.id)
+        .map((i) => projectIncident(client, i))
+        .filter((i): i is LiveIncident => i !== null);
+      if (items.length > 0 || always) client.outbox.enqueue({ type: 'delta', topic: 'incidents', seq: incidents.seq, items });
+    } else {
+      const items = newest(entries as RingEntry<HubWorker>[], (w) => w.item.code)
+        .map((w) => projectWorker(client, w))
+        .filter((w): w is LiveWorker => w !== null);
+      client.outbox.offerWorkers(workers.seq, items);
+      client.outbox.flush();
+    }
+  };
+
+  const askSnapshot = (client: HubClient, topic: LiveTopic): SubscribeOutcome => {
+    const ticket = nextTicket++;
+    client.subscriptions.set(topic, { phase: 'snapshot', ticket });
+    return { kind: 'snapshot', seq: ring(topic).seq, ticket };
+  };
+
+  return {
+    epoch,
+    currentSeq: (topic) => ring(topic).seq,
+    get clientCount() {
+      return clients.size;
+    },
+    addClient(viewer, outbox) {
+      const client: HubClient = {
+        viewer,
+        outbox,
+        bbox: null,
+        subscriptions: new Map(),
+        knownIncidents: viewer.role === 'field_worker' ? new Set() : null,
+        knownWorkers: null,
+      };
+      clients.add(client);
+      return client;
+    },
+    removeClient(client) {
+      clients.delete(client);
+    },
+    subscribe(client, topic, since, bbox) {
+      if (topic === 'workers' && bbox !== undefined) {
+        client.bbox = bbox;
+        client.knownWorkers = bbox ? new Set() : null;
+      }
+      const entries = since && since.epoch === epoch ? ring(topic).after(since.seq) : null;
+      if (!entries) return askSnapshot(client, topic);
+      client.subscriptions.set(topic, { phase: 'live' });
+      replay(client, topic, entries, true);
+      return { kind: 'resumed' };
+    },
+    unsubscribe(client, topic) {
+      if (topic === 'workers') client.outbox.dropWorkers();
+      if (topic === 'incidents') client.knownIncidents?.clear();
+      return client.subscriptions.delete(topic);
+    },
+    setViewport(client, bbox) {
+      client.bbox = bbox;
+      client.knownWorkers = bbox ? new Set() : null;
+      if (!client.subscriptions.has('workers')) return { kind: 'none' };
+      return askSnapshot(client, 'workers');
+    },
+    completeSnapshot(client: HubClient, topic: LiveTopic, ticket: number, seq: number, items: LiveIncident[] | HubWorker[], truncated: boolean): SubscribeOutcome {
+      const state = client.subscriptions.get(topic);
+      if (!clients.has(client) || state?.phase !== 'snapshot' || state.ticket !== ticket) return { kind: 'none' };
+      const entries = ring(topic).after(seq);
+      if (!entries) return askSnapshot(client, topic);
+      if (topic === 'incidents') {
+        client.knownIncidents?.clear();
+        const visible = (items as LiveIncident[]).filter((i) => projectIncident(client, i) !== null && !CLOSED_INCIDENT_STATES.includes(i.state));
+        client.outbox.enqueue({ type: 'snapshot', topic: 'incidents', epoch, seq, items: visible, truncated });
+      } else {
+        if (client.bbox) client.knownWorkers = new Set();
+        const visible = (items as HubWorker[]).filter((w) => workerVisible(client.viewer, w) && insideBbox(client.bbox, w.item.lon, w.item.lat));
+        for (const w of visible) client.knownWorkers?.add(w.item.code);
+        client.outbox.enqueue({ type: 'snapshot', topic: 'workers', epoch, seq, items: visible.map((w) => w.item), truncated });
+      }
+      client.subscriptions.set(topic, { phase: 'live' });
+      replay(client, topic, entries, false);
+      return { kind: 'resumed' };
+    },
+    publishIncident(incident) {
+      const seq = incidents.push([incident]);
+      for (const client of clients) {
+        if (client.subscriptions.get('incidents')?.phase !== 'live') continue;
+        const item = projectIncident(client, incident);
+        if (item) client.outbox.enqueue({ type: 'delta', topic: 'incidents', seq, items: [item] });
+      }
+      return seq;
+    },
+    stageWorker(worker) {
+      staged.delete(worker.item.code);
+      staged.set(worker.item.code, worker);
+    },
+    flushWorkers() {
+      let seq: number | null = null;
+      if (staged.size > 0) {
+        const batch = [...staged.values()];
+        staged.clear();
+        seq = workers.push(batch);
+        // The scope filter once per distinct scope (a handful of jurisdictions), the viewport per client.
+        const inScope = new Map<string, { workers: HubWorker[]; items: LiveWorker[] }>();
+        for (const client of clients) {
+          if (client.subscriptions.get('workers')?.phase !== 'live') continue;
+          const { viewer } = client;
+          const key = viewer.role === 'field_worker' ? `worker:${viewer.workerCode}` : `unit:${viewer.jurisdiction}`;
+          let visible = inScope.get(key);
+          if (!visible) {
+            const scoped = batch.filter((w) => workerVisible(viewer, w));
+            visible = { workers: scoped, items: scoped.map((w) => w.item) };
+            inScope.set(key, visible);
+          }
+          let items = visible.items;
+          if (client.bbox) {
+            items = [];
+            for (const worker of visible.workers) {
+              const item = placeWorker(client, worker);
+              if (item) items.push(item);
+            }
+          }
+          if (items.length > 0) client.outbox.offerWorkers(seq, items);
+        }
+      }
+      for (const client of clients) client.outbox.flush();
+      return seq;
+    },
+  };
+}

@@ -1,0 +1,170 @@
+/**
+ * Patrol reports with a photo (field workers), photos attached to an existing incident, and photos served
+ * back only to callers who can see the incident (row-level security; anyone else gets 404). Uploads are
+ * multipart/form-data, checked for size (413) and real type (415) before anything is written; the file goes
+ * under UPLOAD_DIR first, its row after, and the file is removed again if the transaction fails.
+ */
+import fs from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
+import { Router } from 'express';
+import { z } from 'zod';
+import type { AppDependencies } from '../app.js';
+import { auditedChange } from '../audit/record-audit.js';
+import { authOf, scopedDb } from '../auth/request-context.js';
+import { access } from '../auth/route-access.js';
+import { READERS } from '../auth/roles.js';
+import type { Queryable } from '../db/database.js';
+import { AppError, notFound } from '../errors/app-error.js';
+import { validateRequestPart } from '../http/validate-request.js';
+import { intakeIncident } from '../incidents/incident-intake.js';
+import { incidentChanged, publishAll } from '../incidents/incident-publishing.js';
+import { insertTimelineEntry, readIncident } from '../incidents/incidents.sql.js';
+import { insertIncidentPhoto, readIncidentPhoto, readWorkerPosition } from './incident-photos.sql.js';
+import { checkPhoto, photoFilePath, photoUpload, withStoredPhoto, type StoredPhoto } from './photo-storage.js';
+
+/** Form fields arrive as strings. */
+const coordinate = (min: number, max: number) =>
+  z.string().trim().regex(/^[-+]?\d+(\.\d+)?$/, 'must be a decimal number').transform(Number).pipe(z.number().min(min).max(max));
+const PatrolFields = z
+  .object({
+    category: z.string().regex(/^[a-z_]{2,40}$/),
+    description: z.string().trim().min(2).max(2000),
+    address: z.string().trim().max(200).optional(),
+    lon: coordinate(-180, 180).optional(),
+    lat: coordinate(-90, 90).optional(),
+    crs: z.enum(['wgs84', 'gcj02', 'bd09']).default('wgs84'),
+  })
+  .strict()
+  .refine((f) => (f.lon === undefined) === (f.lat === undefined), { message: 'give both lon and lat, or neither (then your last reported position is used)' });
+const AttachFields = z.object({ note: z.string().trim().max(500).optional() }).strict();
+const Id = (what: string) => z.string().regex(/^\d{1,15}$/, `${what} is a whole number`).transform(Number);
+
+type PhotoRow = { id: number; incident_id: number; mime_type: string; size_bytes: number; sha256: string; uploaded_at: Date; worker_code: string | null; purpose: string };
+
+async function recordPhoto(
+  tx: Queryable,
+  incidentId: number,
+  stored: StoredPhoto,
+  who: { accountId: number | null; role: string; workerCode: string | null },
+  purpose: 'patrol' | 'attachment',
+  now: Date,
+  extra: Record<string, unknown> = {},
+): Promise<PhotoRow> {
+  const [photo] = await tx.query<PhotoRow>(insertIncidentPhoto, [incidentId, stored.storagePath, stored.mime, stored.sizeBytes, stored.sha256, now, who.accountId, who.workerCode, purpose]);
+  const [incident] = await tx.query<{ state: string }>(readIncident, [incidentId]);
+  await tx.query(insertTimelineEntry, [
+    incidentId,
+    now,
+    'photo',
+    incident?.state ?? null,
+    incident?.state ?? null,
+    who.accountId,
+    who.role,
+    who.workerCode,
+    JSON.stringify({ photoId: Number(photo.id), purpose, mimeType: stored.mime, sizeBytes: stored.sizeBytes, sha256: stored.sha256, ...extra }),
+  ]);
+  return photo;
+}
+
+const photoBody = (incidentId: number, p: PhotoRow) => ({ ...p, url: `/api/incidents/${incidentId}/photos/${p.id}` });
+
+export function patrolRouter({ clock, config, events, logger }: AppDependencies): Router {
+  const router = Router();
+  const upload = photoUpload(config.photoMaxBytes);
+
+  router.post('/api/patrol-reports', access('field_worker'), upload, async (req, res) => {
+    const auth = authOf(req);
+    if (!auth.workerCode) throw new AppError(403, 'not_a_worker', 'This account does not act as a field worker');
+    const fields = validateRequestPart(PatrolFields, req.body ?? {}, 'invalid_patrol_report');
+    const photo = await checkPhoto(req.file);
+    const now = clock.now();
+    const result = await withStoredPhoto(config.uploadDir, photo, now, (stored) =>
+      auditedChange(req, { action: 'incident.create', entityType: 'incident' }, async (tx) => {
+        let position: { lon: number; lat: number; crs: 'wgs84' | 'gcj02' | 'bd09'; from: string; at?: Date | null };
+        if (fields.lon !== undefined && fields.lat !== undefined) {
+          position = { lon: fields.lon, lat: fields.lat, crs: fields.crs, from: 'given' };
+        } else {
+          const [last] = await tx.query<{ lon: number | null; lat: number | null; last_position_at: Date | null }>(readWorkerPosition, [auth.workerCode]);
+          if (!last || last.lon === null || last.lat === null) {
+            throw new AppError(422, 'position_unknown', 'Your position is not known: give lon and lat');
+          }
+          position = { lon: last.lon, lat: last.lat, crs: 'wgs84', from: 'worker_last_position', at: last.last_position_at };
+        }
+        const intake = await intakeIncident(
+          tx,
+          { source: 'patrol', category: fields.category, description: fields.description, address: fields.address ?? null, lon: position.lon, lat: position.lat, crs: position.crs, externalId: auth.workerCode },
+          { accountId: auth.accountId, role: auth.role },
+          now,
+        );
+        const saved = await recordPhoto(tx, intake.incident.id, stored, { accountId: auth.accountId, role: auth.role, workerCode: auth.workerCode }, 'patrol', now, {
+          position: position.from,
+          positionAt: position.at ?? null,
+        });
+        return {
+          entityId: String(intake.incident.id),
+          jurisdictionCode: intake.location.microGrid.code,
+          after: { number: intake.incident.number, category: fields.category, grade: intake.incident.grade, source: 'patrol', microGrid: intake.location.microGrid.code, photoId: Number(saved.id), sha256: stored.sha256, position: position.from },
+          result: { ...intake, photo: photoBody(intake.incident.id, saved), position: { from: position.from, at: position.at ?? null } },
+        };
+      }),
+    );
+    publishAll(events, [incidentChanged(result.incident.id, result.location.microGrid.code, 'reported')]);
+    res.status(201).json(result);
+  });
+
+  router.post('/api/incidents/:id/photos', access('dispatcher', 'supervisor', 'admin', 'field_worker'), upload, async (req, res) => {
+    const id = validateRequestPart(Id('an incident id'), req.params.id, 'invalid_incident_id');
+    const fields = validateRequestPart(AttachFields, req.body ?? {}, 'invalid_photo');
+    const photo = await checkPhoto(req.file);
+    const auth = authOf(req);
+    const now = clock.now();
+    const result = await withStoredPhoto(config.uploadDir, photo, now, (stored) =>
+      auditedChange(req, { action: 'incident.photo_attach', entityType: 'incident', entityId: String(id) }, async (tx) => {
+        const [incident] = await tx.query<{ micro_grid_code: string }>(readIncident, [id]);
+        if (!incident) throw notFound('incident_not_found', `No incident ${id} in your jurisdiction`);
+        const saved = await recordPhoto(tx, id, stored, { accountId: auth.accountId, role: auth.role, workerCode: auth.workerCode }, 'attachment', now, fields.note ? { note: fields.note } : {});
+        return {
+          entityId: String(id),
+          jurisdictionCode: incident.micro_grid_code,
+          after: { photoId: Number(saved.id), sha256: stored.sha256, mimeType: stored.mime, sizeBytes: stored.sizeBytes },
+          result: { photo: photoBody(id, saved), microGridCode: incident.micro_grid_code },
+        };
+      }),
+    );
+    publishAll(events, [incidentChanged(id, result.microGridCode, 'photo')]);
+    res.status(201).json({ photo: result.photo });
+  });
+
+  router.get('/api/incidents/:id/photos/:photoId', access(...READERS), async (req, res) => {
+    const id = validateRequestPart(Id('an incident id'), req.params.id, 'invalid_incident_id');
+    const photoId = validateRequestPart(Id('a photo id'), req.params.photoId, 'invalid_photo_id');
+    const [photo] = await scopedDb(req).query<{ storage_path: string; mime_type: string; sha256: string }>(readIncidentPhoto, [id, photoId]);
+    if (!photo) throw notFound('photo_not_found', `No photo ${photoId} of incident ${id} in your jurisdiction`);
+    let handle: fs.FileHandle;
+    try {
+      handle = await fs.open(photoFilePath(config.uploadDir, photo.storage_path), 'r');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+        // A row without its file: someone removed it from UPLOAD_DIR. Say so in the log, not to the caller.
+        logger.error({ incidentId: id, photoId }, 'photo file missing from the upload directory');
+        throw new AppError(404, 'photo_file_missing', `The file of photo ${photoId} is missing`);
+      }
+      throw error;
+    }
+    try {
+      const { size } = await handle.stat();
+      res.setHeader('Content-Type', photo.mime_type);
+      res.setHeader('Content-Length', String(size));
+      res.setHeader('X-Content-Type-Options', 'nosniff');
+      res.setHeader('Content-Disposition', 'inline');
+      res.setHeader('Cache-Control', 'private, max-age=3600');
+      res.setHeader('ETag', `"${photo.sha256}"`);
+      await pipeline(handle.createReadStream(), res);
+    } finally {
+      // The stream closes the file when it ends; this covers a failure before that.
+      await handle.close().catch(() => {});
+    }
+  });
+
+  return router;
+}
