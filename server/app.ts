@@ -15,6 +15,9 @@ import { errorMiddleware, notFoundHandler } from './errors/error-middleware.js';
 import { createDomainEvents, type DomainEvents } from './events/domain-events.js';
 import { healthRouter } from './health/health.route.js';
 import { incidentsRouter } from './incidents/incidents.route.js';
+import { summonsesRouter } from './incidents/summonses.route.js';
+import { alarmsRouter } from './alarms/alarms.route.js';
+import { patrolRouter } from './patrol/patrol.route.js';
 import { requestLogger } from './logging/logger.js';
 import { ogcRouter } from './ogc/ogc.route.js';
 import { open311Router } from './open311/open311.route.js';
@@ -46,6 +49,8 @@ export function createApp(input: AppDependencies): express.Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.set('trust proxy', 'loopback');
+  // An external basemap (BASEMAP_URL) is the one other origin the console may load images and tiles from.
+  const basemapOrigin = deps.config.basemap ? [new URL(deps.config.basemap.url.replace(/\{[a-z]\}/g, '0')).origin] : [];
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -53,9 +58,9 @@ export function createApp(input: AppDependencies): express.Express {
           defaultSrc: ["'self'"],
           scriptSrc: ["'self'"],
           styleSrc: ["'self'", "'unsafe-inline'"],
-          imgSrc: ["'self'", 'data:', 'blob:'],
+          imgSrc: ["'self'", 'data:', 'blob:', ...basemapOrigin],
           workerSrc: ["'self'", 'blob:'],
-          connectSrc: ["'self'", 'ws:', 'wss:'],
+          connectSrc: ["'self'", 'ws:', 'wss:', ...basemapOrigin],
           mediaSrc: ["'self'", 'blob:'],
         },
       },
@@ -75,6 +80,9 @@ export function createApp(input: AppDependencies): express.Express {
     unitsRouter,
     spatialRouter,
     incidentsRouter,
+    summonsesRouter,
+    patrolRouter,
+    alarmsRouter,
     open311Router,
     ogcRouter,
     tilesRouter,

@@ -7,6 +7,9 @@ import { openDatabase } from './db/open-database.js';
 import { createLogger } from './logging/logger.js';
 import { ensureAdministrator } from './auth/bootstrap-accounts.js';
 import { startEscalationScheduler } from './incidents/escalation-scheduler.js';
+import { createDomainEvents } from './events/domain-events.js';
+import { createCitySimulator } from './simulator/city-simulator.js';
+import { attachLiveChannel } from './live/live-channel.js';
 import { createRoadGraphStore } from './routing/road-graph-store.js';
 import { isSeeded, seedDatabase } from './seed/seed-database.js';
 
@@ -60,16 +63,29 @@ async function main(): Promise<void> {
     process.stdout.write(`\n  First start: administrator "admin" created with password ${admin.generatedPassword}\n  Store it now; it is not shown again.\n\n`);
   } else if (admin.created) logger.info('administrator "admin" created with ADMIN_PASSWORD');
   const roads = createRoadGraphStore(db);
-  const app = createApp({ config, db, capabilities, logger, clock: systemClock, roads });
-  const stopEscalation = startEscalationScheduler(db, roads, systemClock, logger);
+  // One set of domain events for the app, the schedulers and the live channel, so every change reaches the screens.
+  const events = createDomainEvents((error, event) => logger.error({ event: event.type, error: (error as Error)?.name }, 'domain event listener failed'));
+  const app = createApp({ config, db, capabilities, logger, clock: systemClock, roads, events });
+  const stopEscalation = startEscalationScheduler(db, roads, systemClock, logger, { events });
+  // DISPATCH_MODE=simulate (never the production default): the living city on generated rows only.
+  const stopSimulator =
+    config.dispatchMode === 'simulate'
+      ? createCitySimulator({ db, roads, events, logger, clock: systemClock, options: { ...config.simulator } }).start(config.simulator.tickMs)
+      : () => undefined;
+  logger.info({ dispatchMode: config.dispatchMode, ...(config.dispatchMode === 'simulate' ? config.simulator : {}) }, 'dispatch mode');
   const server = app.listen(config.port, config.host, () => {
     logger.info({ url: `http://${config.host}:${config.port}/`, readyMs: Math.round(performance.now() - started) }, 'GridOps ready');
   });
+  const live = attachLiveChannel(server, { db, events, logger, clock: systemClock });
   const shutdown = () => {
     logger.info('shutting down');
     stopEscalation();
+    stopSimulator();
     server.close();
-    void db.close().finally(() => process.exit(0));
+    void live
+      .close()
+      .then(() => db.close())
+      .finally(() => process.exit(0));
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);

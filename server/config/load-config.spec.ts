@@ -36,6 +36,11 @@ describe('loadConfig', () => {
       loginRateLimit: 20,
       publicIntakeRateLimit: 30,
       devAccounts: true,
+      uploadDir: path.join(ROOT, 'data', 'uploads'),
+      photoMaxBytes: 10 * 1024 * 1024,
+      basemap: null,
+      dispatchMode: 'simulate',
+      simulator: { incidentsPerMinute: 12, movingWorkers: 3000, handledShare: 0.8, tickMs: 1000, flushEveryMs: 5000 },
       rootDir: ROOT,
     });
   });
@@ -85,6 +90,29 @@ describe('loadConfig', () => {
       publicIntakeRateLimit: 7,
       devAccounts: false,
     });
+  });
+
+  it('simulates outside production, is live in production, and refuses simulate in production unless forced', () => {
+    expect(loadConfig({ NODE_ENV: 'test' }, ROOT).dispatchMode).toBe('simulate');
+    expect(loadConfig({ NODE_ENV: 'production' }, ROOT).dispatchMode).toBe('live');
+    expect(loadConfig({ DISPATCH_MODE: 'live' }, ROOT).dispatchMode).toBe('live');
+    expect(() => loadConfig({ NODE_ENV: 'production', DISPATCH_MODE: 'simulate' }, ROOT)).toThrow(/DISPATCH_MODE: simulate is refused in production/);
+    expect(loadConfig({ NODE_ENV: 'production', DISPATCH_MODE: 'simulate', SIMULATOR_FORCE_IN_PRODUCTION: 'true' }, ROOT).dispatchMode).toBe('simulate');
+    expect(() => loadConfig({ DISPATCH_MODE: 'replay' }, ROOT)).toThrow(/DISPATCH_MODE/);
+    expect(() => loadConfig({ SIMULATOR_HANDLED_SHARE: '1.5' }, ROOT)).toThrow(/SIMULATOR_HANDLED_SHARE/);
+  });
+
+  it('takes an external XYZ basemap with its declared coordinate system, and refuses a bad template', () => {
+    const url = 'https://tiles.example.gov.cn/vec/{z}/{x}/{y}.png';
+    expect(loadConfig({ BASEMAP_URL: url }, ROOT).basemap).toEqual({ url, crs: 'wgs84', attribution: null });
+    expect(loadConfig({ BASEMAP_URL: url, BASEMAP_CRS: 'gcj02', BASEMAP_ATTRIBUTION: '© 测绘局' }, ROOT).basemap).toEqual({
+      url,
+      crs: 'gcj02',
+      attribution: '© 测绘局',
+    });
+    expect(configErrorOf({ BASEMAP_URL: 'https://tiles.example.gov.cn/{z}/{x}.png' }).message).toMatch(/BASEMAP_URL: must contain \{z\}, \{x\} and \{y\}/);
+    expect(configErrorOf({ BASEMAP_URL: 'ftp://tiles/{z}/{x}/{y}' }).message).toMatch(/BASEMAP_URL/);
+    expect(configErrorOf({ BASEMAP_URL: url, BASEMAP_CRS: 'bd09' }).message).toMatch(/BASEMAP_CRS/);
   });
 
   it('never has development accounts in production, even when asked for', () => {

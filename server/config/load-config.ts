@@ -35,6 +35,40 @@ const ConfigSchema = z.object({
   OPEN311_RATE_LIMIT: z.coerce.number().int().min(1).max(100000).default(30),
   /** Create the documented development accounts when seeding (never in production). */
   DEV_ACCOUNTS: z.enum(['true', 'false']).optional(),
+  /** Directory of uploaded photos (patrol reports, attachments); files named by the server, git-ignored. */
+  UPLOAD_DIR: z.string().default('data/uploads'),
+  /** Largest photo accepted, in bytes (JPEG, PNG or WebP). */
+  PHOTO_MAX_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(10 * 1024 * 1024),
+  /**
+   * An external XYZ raster basemap (an intranet tile server, Tianditu with a key) instead of the offline one:
+   * an http(s) URL template with {z}, {x} and {y}. Unset → the offline basemap from the project's own tiles.
+   */
+  BASEMAP_URL: z
+    .string()
+    .regex(/^https?:\/\/[^\s]+$/, 'must be an http:// or https:// URL template')
+    .refine((v) => ['{z}', '{x}', '{y}'].every((p) => v.includes(p)), 'must contain {z}, {x} and {y}')
+    .refine((v) => URL.canParse(v.replace(/\{[a-z]\}/g, '0')), 'is not a valid URL')
+    .optional(),
+  /** The coordinate system of BASEMAP_URL's tiles: wgs84, or gcj02 (refused by the map, never mixed with WGS84 data). */
+  BASEMAP_CRS: z.enum(['wgs84', 'gcj02']).default('wgs84'),
+  /** Attribution text the basemap's licence requires (shown as text on the map). */
+  BASEMAP_ATTRIBUTION: z.string().max(300).optional(),
+  /**
+   * simulate: the living city (server/simulator) moves generated workers and creates and handles generated
+   * incidents; live: only real reports and people. Default simulate outside production, live in production.
+   */
+  DISPATCH_MODE: z.enum(['simulate', 'live']).optional(),
+  /** In production DISPATCH_MODE=simulate is refused unless this is true (a demonstration installation). */
+  SIMULATOR_FORCE_IN_PRODUCTION: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  /** Mean new generated incidents per minute city-wide (the daily rhythm scales it by hour, weekday, season). */
+  SIMULATOR_INCIDENTS_PER_MINUTE: z.coerce.number().min(0).max(600).default(12),
+  /** Generated on-duty workers kept moving along the roads. */
+  SIMULATOR_MOVING_WORKERS: z.coerce.number().int().min(0).max(50000).default(3000),
+  /** Share of generated cases the simulator handles end to end; the rest waits for people. */
+  SIMULATOR_HANDLED_SHARE: z.coerce.number().min(0).max(1).default(0.8),
+  /** Simulator tick, and how often moved positions are written to the database, in milliseconds. */
+  SIMULATOR_TICK_MS: z.coerce.number().int().min(100).max(60000).default(1000),
+  SIMULATOR_FLUSH_MS: z.coerce.number().int().min(1000).max(600000).default(5000),
 });
 
 export type AppConfig = {
@@ -54,6 +88,13 @@ export type AppConfig = {
   publicIntakeRateLimit: number;
   /** Development accounts exist only outside production. */
   devAccounts: boolean;
+  /** Absolute directory of uploaded photos. */
+  uploadDir: string;
+  photoMaxBytes: number;
+  /** The configured external basemap, or null for the offline one. */
+  basemap: { url: string; crs: 'wgs84' | 'gcj02'; attribution: string | null } | null;
+  dispatchMode: 'simulate' | 'live';
+  simulator: { incidentsPerMinute: number; movingWorkers: number; handledShare: number; tickMs: number; flushEveryMs: number };
   rootDir: string;
 };
 
@@ -75,6 +116,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const unknown = Object.keys(env).filter((k) => k.startsWith('GRIDOPS_') && !KNOWN.has(k));
   for (const key of unknown) console.warn(`[config] unknown configuration key ${key} ignored`);
   const c = parsed.data;
+  const dispatchMode = c.DISPATCH_MODE ?? (c.NODE_ENV === 'production' ? 'live' : 'simulate');
+  if (dispatchMode === 'simulate' && c.NODE_ENV === 'production' && !c.SIMULATOR_FORCE_IN_PRODUCTION) {
+    throw new ConfigError(
+      'configuration key DISPATCH_MODE: simulate is refused in production (it creates generated incidents and moves generated workers); set SIMULATOR_FORCE_IN_PRODUCTION=true for a demonstration installation',
+    );
+  }
   return {
     databaseUrl: c.DATABASE_URL,
     pgliteDataDir: path.resolve(rootDir, c.PGLITE_DATA_DIR),
@@ -91,6 +138,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     loginRateLimit: c.LOGIN_RATE_LIMIT,
     publicIntakeRateLimit: c.OPEN311_RATE_LIMIT,
     devAccounts: c.NODE_ENV !== 'production' && (c.DEV_ACCOUNTS ?? 'true') === 'true',
+    uploadDir: path.resolve(rootDir, c.UPLOAD_DIR),
+    photoMaxBytes: c.PHOTO_MAX_BYTES,
+    basemap: c.BASEMAP_URL ? { url: c.BASEMAP_URL, crs: c.BASEMAP_CRS, attribution: c.BASEMAP_ATTRIBUTION ?? null } : null,
+    dispatchMode,
+    simulator: {
+      incidentsPerMinute: c.SIMULATOR_INCIDENTS_PER_MINUTE,
+      movingWorkers: c.SIMULATOR_MOVING_WORKERS,
+      handledShare: c.SIMULATOR_HANDLED_SHARE,
+      tickMs: c.SIMULATOR_TICK_MS,
+      flushEveryMs: c.SIMULATOR_FLUSH_MS,
+    },
     rootDir,
   };
 }

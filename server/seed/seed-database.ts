@@ -9,6 +9,7 @@ import { defineSql } from '../db/database.js';
 import { loadReferenceLayers } from './load-reference-layers.js';
 import { seedCameras } from './seed-cameras.js';
 import { seedHierarchy } from './seed-hierarchy.js';
+import { HISTORY_REFERENCE_END, seedHistory, type HistorySummary } from './seed-history.js';
 import { seedRoads } from './seed-roads.js';
 import { seedSensors } from './seed-sensors.js';
 import { seedWorkers } from './seed-workers.js';
@@ -57,10 +58,22 @@ export async function seedDatabase(
   await step('workers', seedWorkers);
   await step('cameras', seedCameras);
   await step('sensors', seedSensors);
+  let history: HistorySummary | undefined;
+  await step('incident history', async (c) => {
+    history = await seedHistory(c);
+  });
   if (options.devAccounts ?? true) await step('development accounts', (c) => createDevelopmentAccounts(c.db));
   await step('analyze', (c) => c.db.query(analyze));
   timings.total = Math.round(performance.now() - started);
-  await db.query(writeSeed, [JSON.stringify({ area: options.area, seed: SEED, seededAt: new Date().toISOString(), timingsMs: timings })]);
+  const meta = {
+    area: options.area,
+    seed: SEED,
+    seededAt: new Date().toISOString(),
+    timingsMs: timings,
+    // The generated history's calendar: the reference end moved by whole weeks (seed-history.ts).
+    history: history && { referenceEnd: HISTORY_REFERENCE_END.toISOString(), shiftDays: history.shiftDays, incidents: history.incidents },
+  };
+  await db.query(writeSeed, [JSON.stringify(meta)]);
   ctx.progress('complete', { ms: timings.total });
   return timings;
 }
