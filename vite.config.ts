@@ -1,8 +1,21 @@
+import { resolve } from 'node:path';
 import { defineConfig } from 'vite';
 
 // The client lives in client/; `vite build` writes dist/, which the server serves at /.
+// Pages: the console (index.html) and the browser benchmark's pages (bench/: the plain-MapLibre baseline
+// and the console map alone), see scripts/bench/measure-browser.ts.
 export default defineConfig({
   root: 'client',
-  build: { outDir: '../dist', emptyOutDir: true },
-  server: { proxy: { '/api': 'http://127.0.0.1:8080', '/ogc': 'http://127.0.0.1:8080' } },
+  build: {
+    outDir: '../dist',
+    emptyOutDir: true,
+    rolldownOptions: {
+      input: {
+        main: resolve(import.meta.dirname, 'client/index.html'),
+        benchBaseline: resolve(import.meta.dirname, 'client/bench/baseline.html'),
+        benchConsoleMap: resolve(import.meta.dirname, 'client/bench/console-map.html'),
+      },
+    },
+  },
+  server: { proxy: { '/api': 'http://127.0.0.1:8080', '/ogc': 'http://127.0.0.1:8080', '/tiles': 'http://127.0.0.1:8080' } },
 });

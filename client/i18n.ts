@@ -1,66 +1,56 @@
-/** Interface strings: zh-CN by default, English available; the choice is remembered. */
+/**
+ * Interface strings: zh-CN by default, English available; the choice is remembered (localStorage
+ * `gridops.language`). Every visible text goes through a key here. Modules with their own strings (the
+ * map's layer titles and legends in client/map/map-messages.ts, the API error codes) are merged in.
+ */
+import { errorMessages } from './app/error-messages.js';
+import { messagesEn } from './app/messages-en.js';
+import { messagesZhCn } from './app/messages-zh-cn.js';
+import { mapMessages } from './map/map-messages.js';
+
 export type Language = 'zh-CN' | 'en';
+export const LANGUAGES: readonly Language[] = ['zh-CN', 'en'];
+const STORAGE_KEY = 'gridops.language';
 
 export const messages: Record<Language, Record<string, string>> = {
-  'zh-CN': {
-    title: 'GridOps 南京网格化治理',
-    switchLanguage: 'English',
-    loading: '正在读取…',
-    ready: '服务运行中',
-    failed: '无法读取运行状态',
-    generatedNote: '街道及以下各级边界、网格员、摄像头与传感器为生成数据，并非官方边界。',
-    ogcLink: 'OGC API – Features（GDAL / QGIS 可读）',
-    healthLink: '运行状态 JSON',
-    attribution: '行政区边界：高德 / poi86.com · 道路、水系、用地 © OpenStreetMap contributors',
-    district: '区',
-    street: '街道 / 镇',
-    community: '社区 / 村',
-    grid: '网格',
-    micro_grid: '微网格',
-    workers: '网格员',
-    cameras: '摄像头',
-    sensors: '物联感知设备',
-    road_vertices: '路网节点',
-    road_edges: '路网有向边',
-    databaseLine: '数据库：{mode}，PostgreSQL {postgres}，PostGIS {postgis}',
-    embedded: '内嵌 (PGlite)',
-    postgres: 'PostgreSQL 服务器',
-  },
-  en: {
-    title: 'GridOps — Nanjing grid governance',
-    switchLanguage: '中文',
-    loading: 'Loading…',
-    ready: 'Server running',
-    failed: 'Could not read the server status',
-    generatedNote: 'Boundaries below the district level, workers, cameras and sensors are generated data, not official boundaries.',
-    ogcLink: 'OGC API – Features (readable by GDAL / QGIS)',
-    healthLink: 'Health JSON',
-    attribution: 'District boundaries: Amap / poi86.com · roads, water, landuse © OpenStreetMap contributors',
-    district: 'Districts',
-    street: 'Streets / towns',
-    community: 'Communities / villages',
-    grid: 'Grids',
-    micro_grid: 'Micro-grids',
-    workers: 'Grid workers',
-    cameras: 'Cameras',
-    sensors: 'IoT sensors',
-    road_vertices: 'Road vertices',
-    road_edges: 'Directed road edges',
-    databaseLine: 'Database: {mode}, PostgreSQL {postgres}, PostGIS {postgis}',
-    embedded: 'embedded (PGlite)',
-    postgres: 'PostgreSQL server',
-  },
+  'zh-CN': { ...mapMessages['zh-CN'], ...errorMessages['zh-CN'], ...messagesZhCn },
+  en: { ...mapMessages.en, ...errorMessages.en, ...messagesEn },
 };
 
-export function currentLanguage(): Language {
-  return localStorage.getItem('gridops.language') === 'en' ? 'en' : 'zh-CN';
+/** Adds (or overrides) keys, e.g. a module's own messages. */
+export function registerMessages(extra: Partial<Record<Language, Record<string, string>>>): void {
+  for (const language of LANGUAGES) Object.assign(messages[language], extra[language] ?? {});
 }
+
+export function currentLanguage(): Language {
+  return localStorage.getItem(STORAGE_KEY) === 'en' ? 'en' : 'zh-CN';
+}
+
+const listeners = new Set<(language: Language) => void>();
 
 export function setLanguage(language: Language): void {
-  localStorage.setItem('gridops.language', language);
+  localStorage.setItem(STORAGE_KEY, language);
+  document.documentElement.lang = language;
+  for (const listener of listeners) listener(language);
 }
 
-export function translate(language: Language, key: string, values: Record<string, string> = {}): string {
+/** Called after every language switch; returns the function that unsubscribes. */
+export function onLanguageChange(listener: (language: Language) => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+export function translate(language: Language, key: string, values: Record<string, string | number> = {}): string {
   const text = messages[language][key] ?? messages['zh-CN'][key] ?? key;
-  return text.replace(/\{(\w+)\}/g, (_, name: string) => values[name] ?? '');
+  return text.replace(/\{(\w+)\}/g, (_, name: string) => (values[name] === undefined ? '' : String(values[name])));
+}
+
+/** Translate in the current language. */
+export function t(key: string, values: Record<string, string | number> = {}): string {
+  return translate(currentLanguage(), key, values);
+}
+
+/** Whether a key exists (e.g. to fall back from a specific error code to a generic one). */
+export function hasMessage(key: string): boolean {
+  return key in messages['zh-CN'];
 }

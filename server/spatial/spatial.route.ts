@@ -9,11 +9,13 @@ import { AppError } from '../errors/app-error.js';
 import { validatePolygonGeometry } from '../geometry/validate-geometry.js';
 import { validateRequestPart } from '../http/validate-request.js';
 import { checkAreaValidity, summariseArea } from './spatial.sql.js';
+import { whatsHereRouter } from './whats-here.route.js';
 
 const SummaryBody = z.object({ geometry: z.unknown() }).strict();
 
-export function spatialRouter(_deps: AppDependencies): Router {
+export function spatialRouter(deps: AppDependencies): Router {
   const router = Router();
+  router.use(whatsHereRouter(deps));
   router.post('/api/spatial/summary', access(...DESK_ROLES), async (req, res) => {
     const body = validateRequestPart(SummaryBody, req.body, 'invalid_body');
     const checked = validatePolygonGeometry(body.geometry);

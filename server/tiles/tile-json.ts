@@ -25,6 +25,17 @@ export interface TileJson {
   bounds: [number, number, number, number];
   center: [number, number, number];
   vector_layers: { id: string; description: string; minzoom: number; maxzoom: number; fields: Record<string, string> }[];
+  /**
+   * GridOps extension: the external raster basemap configured on the server (BASEMAP_URL, BASEMAP_CRS), or
+   * null when the map draws the offline basemap from these tiles. The client refuses a GCJ-02 one.
+   */
+  'gridops:basemap': ExternalBasemapConfig | null;
+}
+
+export interface ExternalBasemapConfig {
+  url: string;
+  crs: 'wgs84' | 'gcj02';
+  attribution: string | null;
 }
 
 const WORLD: Bounds = { west: -180, south: -85.0511, east: 180, north: 85.0511 };
@@ -36,7 +47,12 @@ export function zoomToFit({ west, south, east, north }: Bounds): number {
   return Math.max(0, Math.min(DETAIL_MAX_ZOOM, Math.floor(Math.log2(360 / span))));
 }
 
-export function buildTileJson(options: { baseUrl: string; layers: readonly TileLayerName[]; bounds: Bounds | null }): TileJson {
+export function buildTileJson(options: {
+  baseUrl: string;
+  layers: readonly TileLayerName[];
+  bounds: Bounds | null;
+  basemap?: ExternalBasemapConfig | null;
+}): TileJson {
   const bounds = options.bounds ?? WORLD;
   const layers = options.layers.map((name) => TILE_LAYERS[name]);
   return {
@@ -58,5 +74,6 @@ export function buildTileJson(options: { baseUrl: string; layers: readonly TileL
       maxzoom: DETAIL_MAX_ZOOM,
       fields: l.fields,
     })),
+    'gridops:basemap': options.basemap ?? null,
   };
 }

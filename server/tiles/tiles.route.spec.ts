@@ -151,6 +151,8 @@ describe.each(testDatabaseModes())('tiles API on %s', (mode) => {
     expect(microGrids).toMatchObject({ minzoom: 14, maxzoom: 16, fields: { code: 'String', households: 'Number', generated: 'Boolean' } });
     const [west, south, east, north] = doc.bounds;
     expect(west < 118.93 && east > 118.93 && south < 32.105 && north > 32.105).toBe(true);
+    // No BASEMAP_URL configured: the map draws the offline basemap.
+    expect(doc['gridops:basemap']).toBeNull();
 
     const xianlin = await (await fetch(`${server.baseUrl}/tiles/tilejson.json?layers=micro_grids,roads`, { headers: { authorization: `Bearer ${DEVELOPMENT_SCREEN_TOKEN}` } })).json();
     expect(xianlin.vector_layers.map((l: { id: string }) => l.id)).toEqual(['micro_grids', 'roads']);

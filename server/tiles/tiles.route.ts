@@ -46,7 +46,7 @@ export function tilesRouter({ db, capabilities, config }: AppDependencies): Rout
     const [row] = await scopedDb(req).query<Partial<Bounds>>(jurisdictionBounds, [authOf(req).jurisdiction]);
     const bounds = row && row.west != null && row.south != null && row.east != null && row.north != null ? (row as Bounds) : null;
     res.set('Cache-Control', 'private, max-age=60').set('Vary', 'Cookie, Authorization');
-    res.json(buildTileJson({ baseUrl: baseUrlOf(req), layers, bounds }));
+    res.json(buildTileJson({ baseUrl: baseUrlOf(req), layers, bounds, basemap: config.basemap }));
   });
 
   router.get('/tiles/:layers/:z/:x/:y', access(...READERS), async (req, res) => {

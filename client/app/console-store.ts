@@ -1,0 +1,123 @@
+/**
+ * The console's live state, fed by the live channel (client/live/live-client.ts): the open incidents of
+ * the jurisdiction and the on-duty workers. It hands them to the map (setIncidents / setWorkers) and tells
+ * the panels what changed. Worker markers glide between fixes in the map itself (client/map/layers/
+ * workers.layer.ts: a deck.gl position transition, items kept in a stable order by code), so the store hands
+ * over the newest fix per worker and never interpolates — one animation, not two fighting.
+ */
+import type { LiveIncident, LiveWorker } from '../api/api-types.js';
+import { isOpenIncident, orderQueue } from './incident-queue-order.js';
+
+export type LiveTopic = 'incidents' | 'workers';
+export type ConnectionStatus = 'connecting' | 'open' | 'reconnecting' | 'closed';
+export type StoreChange = 'incidents' | 'workers' | 'connection';
+
+export interface MapSink {
+  setIncidents(items: LiveIncident[]): void;
+  setWorkers(items: LiveWorker[]): void;
+}
+
+export interface ConsoleStoreOptions {
+  sink: MapSink;
+  now?: () => number;
+  /** How long an incident that arrived live stays highlighted as new (ms). */
+  newForMs?: number;
+}
+
+export interface ConsoleStore {
+  applySnapshot(topic: string, items: unknown[]): void;
+  applyDelta(topic: string, items: unknown[]): void;
+  setConnection(status: ConnectionStatus): void;
+  connection(): ConnectionStatus;
+  /** Open incidents in queue order. */
+  queue(): LiveIncident[];
+  incident(id: number): LiveIncident | undefined;
+  worker(code: string): LiveWorker | undefined;
+  isNew(id: number): boolean;
+  markSeen(id: number): void;
+  subscribe(listener: (change: StoreChange) => void): () => void;
+}
+
+export function createConsoleStore({ sink, now = () => Date.now(), newForMs = 120_000 }: ConsoleStoreOptions): ConsoleStore {
+  const incidents = new Map<number, LiveIncident>();
+  const workers = new Map<string, LiveWorker>();
+  const arrivedAt = new Map<number, number>();
+  const listeners = new Set<(change: StoreChange) => void>();
+  let status: ConnectionStatus = 'connecting';
+
+  const notify = (change: StoreChange) => {
+    for (const listener of listeners) listener(change);
+  };
+  const publishIncidents = () => {
+    sink.setIncidents([...incidents.values()]);
+    notify('incidents');
+  };
+  const publishWorkers = () => {
+    sink.setWorkers([...workers.values()]);
+    notify('workers');
+  };
+
+  const upsertIncidents = (items: LiveIncident[], live: boolean) => {
+    for (const item of items) {
+      if (!isOpenIncident(item) || item.removed === true) {
+        incidents.delete(item.id);
+        arrivedAt.delete(item.id);
+        continue;
+      }
+      if (live && !incidents.has(item.id)) arrivedAt.set(item.id, now());
+      incidents.set(item.id, item);
+    }
+  };
+
+  return {
+    applySnapshot(topic, items) {
+      if (topic === 'incidents') {
+        const known = new Set(incidents.keys());
+        incidents.clear();
+        // After a reconnect, a snapshot may carry cases that arrived while away: still new to the dispatcher.
+        upsertIncidents(items as LiveIncident[], false);
+        if (known.size > 0) for (const id of incidents.keys()) if (!known.has(id)) arrivedAt.set(id, now());
+        publishIncidents();
+      } else if (topic === 'workers') {
+        workers.clear();
+        for (const worker of items as LiveWorker[]) workers.set(worker.code, worker);
+        publishWorkers();
+      }
+    },
+    applyDelta(topic, items) {
+      if (topic === 'incidents') {
+        upsertIncidents(items as LiveIncident[], true);
+        publishIncidents();
+      } else if (topic === 'workers') {
+        for (const worker of items as LiveWorker[]) {
+          // Deltas are batched, newest fix per worker; an older fix arriving late never moves a marker back.
+          const known = workers.get(worker.code);
+          if (known && Date.parse(known.at) > Date.parse(worker.at)) continue;
+          // A worker going off duty stays, drawn as off duty by the map, until the next snapshot.
+          workers.set(worker.code, worker);
+        }
+        publishWorkers();
+      }
+    },
+    setConnection(next) {
+      if (next === status) return;
+      status = next;
+      notify('connection');
+    },
+    connection: () => status,
+    queue: () => orderQueue(incidents.values()),
+    incident: (id) => incidents.get(id),
+    worker: (code) => workers.get(code),
+    isNew(id) {
+      const at = arrivedAt.get(id);
+      return at !== undefined && now() - at < newForMs;
+    },
+    markSeen(id) {
+      if (arrivedAt.delete(id)) notify('incidents');
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}

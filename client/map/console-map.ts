@@ -1,0 +1,294 @@
+/**
+ * The dispatcher console's map: MapLibre GL over the project's own vector tiles (offline basemap, unit
+ * boundaries, cameras, sensors) with deck.gl in it (MapLibreOverlay, interleaved) for the live and dense layers.
+ * The console shell owns the data (live channel, store) and hands it in with setIncidents/setWorkers…;
+ * the layers live in the registry (layer-registry.ts, layers/*.layer.ts) and never fetch.
+ *
+ *   const consoleMap = createConsoleMap({ container, theme: 'light', language: 'zh-CN', onMapClick });
+ *   await consoleMap.ready;
+ *   consoleMap.setIncidents(items);
+ *
+ * The container gets `data-map-ready="true"` once the style and the first tiles are drawn, and keeps the
+ * ConsoleMap as its `consoleMap` property (for the browser tests).
+ */
+import { MapLibreOverlay } from '@deck.gl/maplibre';
+import { AttributionControl, Map as MapLibreMap, NavigationControl, ScaleControl, setWorkerUrl } from 'maplibre-gl';
+import 'maplibre-gl/dist/maplibre-gl.css';
+import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
+import { buildMapStyle, type ExternalBasemap } from './basemap-style.js';
+import { LayerRegistry, type LayerState, type MapLayerId } from './layer-registry.js';
+import { create as createCameras, CAMERA_CONES_DECK_LAYER, CAMERA_POINTS_LAYER } from './layers/cameras.layer.js';
+import { create as createIncidentDensity } from './layers/incident-density.layer.js';
+import { create as createIncidents, INCIDENTS_DECK_LAYER } from './layers/incidents.layer.js';
+import { create as createMicroGridLoad } from './layers/micro-grid-load.layer.js';
+import { create as createRoute } from './layers/route.layer.js';
+import { create as createSensors } from './layers/sensors.layer.js';
+import { create as createUnits } from './layers/units.layer.js';
+import { create as createWorkers, WORKERS_DECK_LAYER } from './layers/workers.layer.js';
+import { chooseBasemap, fetchMapConfig, NANJING_BOUNDS, type BasemapStatus } from './map-config.js';
+import type { BoundingBox, LiveIncident, LiveWorker, MapLanguage, MapLayerData, MapPick, MapTheme } from './map-data.js';
+import { mapText } from './map-messages.js';
+import { PALETTES } from './map-palette.js';
+
+export type { BoundingBox, LiveIncident, LiveWorker, MapLanguage, MapPick, MapTheme } from './map-data.js';
+export type { LayerState, MapLayerId } from './layer-registry.js';
+
+export interface ConsoleMapOptions {
+  container: HTMLElement;
+  theme: MapTheme;
+  language: MapLanguage;
+  /** Where to open; default the caller's jurisdiction (TileJSON bounds), else Nanjing. */
+  bounds?: BoundingBox;
+  onMapClick(point: { lon: number; lat: number }, picked: MapPick): void;
+  onViewportChange?(bbox: BoundingBox, zoom: number): void;
+}
+
+export interface ConsoleMap {
+  map: MapLibreMap;
+  /** Resolves when the style and the first tiles are drawn (the map's first 'idle'). */
+  ready: Promise<void>;
+  setTheme(theme: MapTheme): void;
+  setLanguage(language: MapLanguage): void;
+  layerStates(): LayerState[];
+  setLayerVisible(id: MapLayerId, visible: boolean): void;
+  setIncidents(items: LiveIncident[]): void;
+  setWorkers(items: LiveWorker[]): void;
+  setSelectedIncident(id: number | null): void;
+  showRoute(coords: [number, number][] | null): void;
+  highlightMicroGrid(code: string | null): void;
+  fitBounds(bbox: BoundingBox): void;
+  flyTo(lon: number, lat: number, zoom?: number): void;
+  /** Which basemap is drawn, and why an external one was refused (a GCJ-02 one). */
+  basemapStatus(): BasemapStatus;
+  destroy(): void;
+}
+
+/** Pixels around the pointer in which a click picks a point. */
+const PICK_RADIUS = 6;
+
+let workerConfigured = false;
+
+export function createConsoleMap(options: ConsoleMapOptions): ConsoleMap {
+  if (!workerConfigured) {
+    setWorkerUrl(workerUrl);
+    workerConfigured = true;
+  }
+  const { container } = options;
+  const origin = window.location.origin;
+  let theme = options.theme;
+  let language = options.language;
+  let external: ExternalBasemap | null = null;
+  let basemap: BasemapStatus = { kind: 'offline' };
+  let data: MapLayerData = { incidents: [], workers: [], selectedIncidentId: null, route: null, highlightedMicroGrid: null };
+  let destroyed = false;
+
+  const registry = new LayerRegistry([
+    createMicroGridLoad(),
+    createUnits(),
+    createSensors(),
+    createCameras(),
+    createIncidentDensity(),
+    createRoute(),
+    createWorkers(),
+    createIncidents(),
+  ]);
+  const palette = () => PALETTES[theme];
+  const style = () => buildMapStyle({ origin, palette: palette(), external, overlayLayers: registry.styleLayers(palette()) });
+
+  container.dataset.mapReady = 'false';
+  container.dataset.theme = theme;
+  const map = new MapLibreMap({
+    container,
+    style: style(),
+    bounds: options.bounds ?? NANJING_BOUNDS,
+    fitBoundsOptions: { padding: 24 },
+    minZoom: 6,
+    maxZoom: 19,
+    attributionControl: false,
+    // Chinese is drawn from local fonts (map-fonts.ts); no glyph server.
+    localIdeographFontFamily: "'Noto Sans CJK SC', sans-serif",
+    // Tiles are same-origin and need the session cookie.
+    transformRequest: (url) => ({ url, credentials: 'same-origin' }),
+  });
+  map.addControl(new NavigationControl({ visualizePitch: false }), 'top-right');
+  map.addControl(new ScaleControl({ unit: 'metric' }), 'bottom-left');
+  let attribution = new AttributionControl({ compact: false, customAttribution: attributionLines(language, null) });
+  map.addControl(attribution, 'bottom-right');
+
+  // Interleaved: deck.gl draws in MapLibre's WebGL2 context (after the style's layers) instead of a second
+  // canvas over it, which costs a full-screen composite every frame (≈ 10 % of a frame in software WebGL).
+  const overlay = new MapLibreOverlay({ interleaved: true, layers: [] });
+  let redrawQueued = false;
+  const redraw = () => {
+    if (redrawQueued || destroyed) return;
+    redrawQueued = true;
+    requestAnimationFrame(() => {
+      redrawQueued = false;
+      if (!destroyed) overlay.setProps({ layers: registry.deckLayers(palette()) });
+    });
+  };
+  for (const module of registry.list()) {
+    module.init({ map, palette, theme: () => theme, requestRedraw: redraw, visible: () => registry.isVisible(module.id) });
+  }
+  const pushData = () => {
+    for (const module of registry.list()) module.update(data);
+    redraw();
+  };
+
+  const ready = new Promise<void>((resolve, reject) => {
+    map.once('load', () => {
+      map.addControl(overlay);
+      pushData();
+      map.once('idle', () => {
+        container.dataset.mapReady = 'true';
+        resolve();
+      });
+    });
+    map.once('error', (event) => {
+      if (!map.loaded()) reject(event.error);
+    });
+  });
+  // A rejected ready must not become an unhandled rejection when nobody awaits it.
+  ready.catch(() => undefined);
+
+  fetchMapConfig(origin).then(
+    (config) => {
+      if (destroyed) return;
+      const chosen = chooseBasemap(config.basemap);
+      basemap = chosen.status;
+      if ('refused' in chosen.status) console.warn(`[map] ${mapText('en', chosen.status.messageKey)}`);
+      if (chosen.external) {
+        external = chosen.external;
+        map.setStyle(style(), { diff: true });
+        replaceAttribution();
+      }
+      if (!options.bounds && config.bounds) map.fitBounds(config.bounds, { padding: 24, duration: 0 });
+    },
+    (error: unknown) => console.warn(`[map] no map configuration from the server: ${String(error)}`),
+  );
+
+  function replaceAttribution() {
+    map.removeControl(attribution);
+    attribution = new AttributionControl({ compact: false, customAttribution: attributionLines(language, external) });
+    map.addControl(attribution, 'bottom-right');
+  }
+
+  map.on('click', (event) => {
+    const point = { lon: event.lngLat.lng, lat: event.lngLat.lat };
+    options.onMapClick(point, pickAt(event.point.x, event.point.y));
+  });
+  map.on('moveend', () => {
+    const b = map.getBounds();
+    options.onViewportChange?.([b.getWest(), b.getSouth(), b.getEast(), b.getNorth()], map.getZoom());
+  });
+
+  function pickAt(x: number, y: number): MapPick {
+    const picked = overlay.pickObject({
+      x,
+      y,
+      radius: PICK_RADIUS,
+      layerIds: [INCIDENTS_DECK_LAYER, WORKERS_DECK_LAYER, CAMERA_CONES_DECK_LAYER].filter((id) => deckLayerShown(id)),
+    });
+    if (picked?.object) {
+      if (picked.layer?.id === INCIDENTS_DECK_LAYER) return { kind: 'incident', id: (picked.object as LiveIncident).id };
+      if (picked.layer?.id === WORKERS_DECK_LAYER) return { kind: 'worker', code: (picked.object as LiveWorker).code };
+      if (picked.layer?.id === CAMERA_CONES_DECK_LAYER) return { kind: 'camera', code: (picked.object as { code: string }).code };
+    }
+    if (registry.isVisible('cameras') && map.getLayer(CAMERA_POINTS_LAYER)) {
+      const [camera] = map.queryRenderedFeatures(
+        [
+          [x - PICK_RADIUS, y - PICK_RADIUS],
+          [x + PICK_RADIUS, y + PICK_RADIUS],
+        ],
+        { layers: [CAMERA_POINTS_LAYER] },
+      );
+      if (camera && typeof camera.properties.code === 'string') return { kind: 'camera', code: camera.properties.code };
+    }
+    return null;
+  }
+  function deckLayerShown(id: string): boolean {
+    if (id === INCIDENTS_DECK_LAYER) return registry.isVisible('incidents');
+    if (id === WORKERS_DECK_LAYER) return registry.isVisible('workers');
+    return registry.isVisible('cameras');
+  }
+
+  const api: ConsoleMap = {
+    map,
+    ready,
+    setTheme(next) {
+      if (next === theme) return;
+      theme = next;
+      container.dataset.theme = theme;
+      // Only paint properties change: the diff keeps the sources, their tiles and the feature-state.
+      map.setStyle(style(), { diff: true });
+      redraw();
+    },
+    setLanguage(next) {
+      if (next === language) return;
+      language = next;
+      replaceAttribution();
+    },
+    layerStates: () => registry.states(palette()),
+    setLayerVisible(id, visible) {
+      if (!registry.has(id)) throw new Error(`unknown map layer ${id}`);
+      registry.setVisible(id, visible);
+      for (const layerId of registry.styleLayerIds(id, palette())) {
+        if (map.getLayer(layerId)) map.setLayoutProperty(layerId, 'visibility', visible ? 'visible' : 'none');
+      }
+      pushData();
+    },
+    setIncidents(items) {
+      data = { ...data, incidents: items };
+      pushData();
+    },
+    setWorkers(items) {
+      data = { ...data, workers: items };
+      pushData();
+    },
+    setSelectedIncident(id) {
+      data = { ...data, selectedIncidentId: id };
+      pushData();
+    },
+    showRoute(coords) {
+      data = { ...data, route: coords };
+      pushData();
+    },
+    highlightMicroGrid(code) {
+      data = { ...data, highlightedMicroGrid: code };
+      pushData();
+    },
+    fitBounds(bbox) {
+      map.fitBounds(bbox, { padding: 24 });
+    },
+    flyTo(lon, lat, zoom) {
+      map.flyTo({ center: [lon, lat], zoom: zoom ?? Math.max(map.getZoom(), 16) });
+    },
+    basemapStatus: () => basemap,
+    destroy() {
+      if (destroyed) return;
+      destroyed = true;
+      for (const module of registry.list()) module.dispose();
+      overlay.finalize();
+      map.remove();
+      delete (container as HTMLElement & { consoleMap?: ConsoleMap }).consoleMap;
+      delete container.dataset.mapReady;
+    },
+  };
+  (container as HTMLElement & { consoleMap?: ConsoleMap }).consoleMap = api;
+  return api;
+}
+
+/** The attribution: OSM (ODbL), the district boundary source, and the generated hierarchy; plus an external basemap's own. */
+export function attributionLines(language: MapLanguage, external: ExternalBasemap | null): string[] {
+  return [
+    mapText(language, 'map.attribution.osm'),
+    mapText(language, 'map.attribution.districts'),
+    mapText(language, 'map.attribution.generated'),
+    ...(external?.attribution ? [external.attribution] : []),
+  ].map(escapeHtml);
+}
+
+/** MapLibre puts attribution in as HTML; configured text is shown as text. */
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}

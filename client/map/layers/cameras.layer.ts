@@ -1,0 +1,119 @@
+/**
+ * Video cameras from the `devices` vector tiles (online / offline; clusters below z12), and from
+ * CONE_MIN_ZOOM their field-of-view cones: the cameras of the loaded tiles in view (querySourceFeatures,
+ * fields heading_deg, fov_deg, range_m) drawn as deck.gl polygons, rebuilt when the map stops moving.
+ * Picking (console-map.ts) returns the camera under the pointer: its point or its cone.
+ */
+import type { Layer } from '@deck.gl/core';
+import { PolygonLayer } from '@deck.gl/layers';
+import type { LayerSpecification } from 'maplibre-gl';
+import { DEVICES_SOURCE } from '../basemap-style.js';
+import { fieldOfViewRing } from '../camera-cone.js';
+import type { LayerContext, MapLayerModule } from '../layer-registry.js';
+import { colorToRgba, type MapPalette } from '../map-palette.js';
+
+export const CAMERA_POINTS_LAYER = 'cameras-points';
+export const CAMERA_CONES_DECK_LAYER = 'cameras-cones';
+export const CONE_MIN_ZOOM = 15.5;
+
+export interface CameraCone {
+  code: string;
+  online: boolean;
+  ring: [number, number][];
+}
+
+export function create(): MapLayerModule {
+  let context: LayerContext | null = null;
+  let cones: CameraCone[] = [];
+
+  const collectCones = () => {
+    const map = context?.map;
+    if (!map || !context?.visible()) return;
+    const previous = cones.length;
+    cones = [];
+    if (map.getZoom() >= CONE_MIN_ZOOM && map.getSource(DEVICES_SOURCE)) {
+      const bounds = map.getBounds();
+      const seen = new Set<string>();
+      for (const feature of map.querySourceFeatures(DEVICES_SOURCE, { sourceLayer: 'cameras' })) {
+        const p = feature.properties;
+        const code = typeof p.code === 'string' ? p.code : null;
+        if (!code || seen.has(code) || feature.geometry.type !== 'Point') continue;
+        const [lon, lat] = feature.geometry.coordinates as [number, number];
+        if (!bounds.contains([lon, lat])) continue;
+        seen.add(code);
+        cones.push({
+          code,
+          online: p.online === true,
+          ring: fieldOfViewRing({ lon, lat, headingDeg: Number(p.heading_deg), fovDeg: Number(p.fov_deg), rangeM: Number(p.range_m) }),
+        });
+      }
+    }
+    if (cones.length > 0 || previous > 0) context.requestRedraw();
+  };
+
+  return {
+    id: 'cameras',
+    titleKey: 'map.layer.cameras',
+    styleLayers: (p) =>
+      [
+        {
+          id: 'cameras-clusters',
+          type: 'circle',
+          source: DEVICES_SOURCE,
+          'source-layer': 'cameras',
+          filter: ['has', 'point_count'],
+          paint: {
+            'circle-radius': ['interpolate', ['linear'], ['sqrt', ['get', 'point_count']], 1, 2, 10, 7, 30, 14],
+            'circle-color': ['interpolate', ['linear'], ['/', ['get', 'online_count'], ['max', ['get', 'point_count'], 1]], 0.5, p.camera.offline, 1, p.camera.online],
+            'circle-opacity': 0.5,
+          },
+        },
+        {
+          id: CAMERA_POINTS_LAYER,
+          type: 'circle',
+          source: DEVICES_SOURCE,
+          'source-layer': 'cameras',
+          filter: ['!', ['has', 'point_count']],
+          paint: {
+            'circle-radius': ['interpolate', ['linear'], ['zoom'], 12, 2.5, 16, 5],
+            'circle-color': ['case', ['get', 'online'], p.camera.online, p.camera.offline],
+            'circle-stroke-color': p.label.halo,
+            'circle-stroke-width': 1,
+          },
+        },
+      ] as LayerSpecification[],
+    deckLayers: (p: MapPalette): Layer[] =>
+      cones.length === 0
+        ? []
+        : [
+            new PolygonLayer<CameraCone>({
+              id: CAMERA_CONES_DECK_LAYER,
+              data: cones,
+              pickable: true,
+              getPolygon: (d) => d.ring,
+              getFillColor: (d) => colorToRgba(d.online ? p.camera.cone : p.camera.offline, 56),
+              getLineColor: (d) => colorToRgba(d.online ? p.camera.cone : p.camera.offline, 170),
+              lineWidthUnits: 'pixels',
+              getLineWidth: 1,
+              updateTriggers: { getFillColor: p, getLineColor: p },
+            }),
+          ],
+    legend: (p) => [
+      { labelKey: 'map.legend.cameraOnline', color: p.camera.online },
+      { labelKey: 'map.legend.cameraOffline', color: p.camera.offline },
+      { labelKey: 'map.legend.cameraCone', color: p.camera.cone },
+    ],
+    init(ctx) {
+      context = ctx;
+      ctx.map.on('moveend', collectCones);
+      ctx.map.on('idle', collectCones);
+    },
+    update() {},
+    dispose() {
+      context?.map.off('moveend', collectCones);
+      context?.map.off('idle', collectCones);
+      context = null;
+      cones = [];
+    },
+  };
+}

@@ -1,0 +1,103 @@
+/**
+ * Open incidents as points coloured by grade (blue / yellow / orange / red), the selected one ringed,
+ * and new red and orange ones (NEW_INCIDENT_MINUTES) pulsing. deck.gl; picking returns the incident.
+ * The pulse animates only while such incidents exist and the layer is on, at about 12 frames a second.
+ */
+import type { Layer } from '@deck.gl/core';
+import { ScatterplotLayer } from '@deck.gl/layers';
+import { isPulsing } from '../incident-load.js';
+import type { LayerContext, MapLayerModule } from '../layer-registry.js';
+import { isOpenIncident, type LiveIncident, type MapLayerData } from '../map-data.js';
+import { colorToRgba, type MapPalette } from '../map-palette.js';
+
+export const INCIDENTS_DECK_LAYER = 'incidents-points';
+const PULSE_PERIOD_MS = 1600;
+const PULSE_FRAME_MS = 80;
+
+export function create(): MapLayerModule {
+  let context: LayerContext | null = null;
+  let incidents: LiveIncident[] = [];
+  let selectedId: number | null = null;
+  let pulsing: LiveIncident[] = [];
+  let phase = 0;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+
+  const animate = () => {
+    timer = null;
+    if (!context || pulsing.length === 0 || !context.visible()) return;
+    phase = (performance.now() % PULSE_PERIOD_MS) / PULSE_PERIOD_MS;
+    context.requestRedraw();
+    timer = setTimeout(animate, PULSE_FRAME_MS);
+  };
+  const startPulse = () => {
+    if (timer === null && pulsing.length > 0) timer = setTimeout(animate, PULSE_FRAME_MS);
+  };
+
+  return {
+    id: 'incidents',
+    titleKey: 'map.layer.incidents',
+    styleLayers: () => [],
+    deckLayers(p: MapPalette): Layer[] {
+      startPulse();
+      const layers: Layer[] = [];
+      if (pulsing.length > 0) {
+        layers.push(
+          new ScatterplotLayer<LiveIncident>({
+            id: 'incidents-pulse',
+            data: pulsing,
+            getPosition: (d) => [d.lon, d.lat],
+            radiusUnits: 'pixels',
+            getRadius: 8 + 18 * phase,
+            stroked: true,
+            filled: false,
+            lineWidthUnits: 'pixels',
+            getLineWidth: 3,
+            getLineColor: (d) => colorToRgba(p.grade[d.grade], Math.round(230 * (1 - phase))),
+            updateTriggers: { getRadius: phase, getLineColor: [phase, p] },
+          }),
+        );
+      }
+      layers.push(
+        new ScatterplotLayer<LiveIncident>({
+          id: INCIDENTS_DECK_LAYER,
+          data: incidents,
+          pickable: true,
+          getPosition: (d) => [d.lon, d.lat],
+          radiusUnits: 'pixels',
+          getRadius: (d) => (d.id === selectedId ? 10 : 7),
+          radiusMinPixels: 4,
+          stroked: true,
+          lineWidthUnits: 'pixels',
+          getLineWidth: (d) => (d.id === selectedId ? 3 : 1.5),
+          getFillColor: (d) => colorToRgba(p.grade[d.grade]),
+          getLineColor: (d) => colorToRgba(d.id === selectedId ? p.selected : p.label.halo),
+          updateTriggers: { getRadius: selectedId, getLineWidth: selectedId, getFillColor: p, getLineColor: [selectedId, p] },
+        }),
+      );
+      return layers;
+    },
+    legend: (p) => [
+      { labelKey: 'map.legend.gradeBlue', color: p.grade.blue },
+      { labelKey: 'map.legend.gradeYellow', color: p.grade.yellow },
+      { labelKey: 'map.legend.gradeOrange', color: p.grade.orange },
+      { labelKey: 'map.legend.gradeRed', color: p.grade.red },
+    ],
+    init(ctx) {
+      context = ctx;
+    },
+    update(data: MapLayerData) {
+      const now = Date.now();
+      // The most urgent on top: deck.gl draws in data order.
+      const rank = { blue: 0, yellow: 1, orange: 2, red: 3 } as const;
+      incidents = data.incidents.filter((i) => isOpenIncident(i)).sort((a, b) => rank[a.grade] - rank[b.grade]);
+      pulsing = incidents.filter((i) => isPulsing(i, now));
+      selectedId = data.selectedIncidentId;
+      startPulse();
+    },
+    dispose() {
+      if (timer !== null) clearTimeout(timer);
+      timer = null;
+      context = null;
+    },
+  };
+}

@@ -1,0 +1,144 @@
+/**
+ * The console map in a real browser (headless Chromium, software WebGL), inside the real console after
+ * signing in through the login form: it opens on the user's jurisdiction, draws the offline basemap and the
+ * micro-grids at Xianlin (checked by pixel colours, at 1920×1080), Chinese labels from local fonts only,
+ * both themes as their palettes say, and a layer switched off disappears from the pixels.
+ * No console error and no request leaves the test server.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { XIANLIN_VIEW } from '../../client/bench/bench-view.js';
+import { PALETTES } from '../../client/map/map-palette.js';
+import { testDatabaseModes } from '../support/test-database.js';
+import { startTestServer, type TestServer } from '../support/test-server.js';
+import { closeBrowser, ensureClientBuilt, openConsole, waitForMapReady, type ConsoleSession } from './support/browser-session.js';
+import { jumpTo, MAP_SELECTOR, mapPixels, settleMap } from './support/map-page.js';
+import { countNear, differingShare, type Pixels } from './support/png-pixels.js';
+
+/** The share of the map's pixels near a palette colour. */
+const share = (pixels: Pixels, color: string, tolerance = 24) => countNear(pixels, color, tolerance) / (pixels.width * pixels.height);
+
+describe('console map at Xianlin', () => {
+  const [mode] = testDatabaseModes();
+  let server: TestServer;
+
+  beforeAll(async () => {
+    await ensureClientBuilt();
+    server = await startTestServer(mode);
+  }, 240_000);
+
+  afterAll(async () => {
+    await closeBrowser();
+    await server?.close();
+  });
+
+  async function signedIn(theme: 'light' | 'dark'): Promise<ConsoleSession> {
+    const session = await openConsole(server.baseUrl, { username: 'dispatcher.xianlin', theme, width: 1920, height: 1080 });
+    await waitForMapReady(session.page, 120_000);
+    return session;
+  }
+
+  it('opens on the jurisdiction and draws water, landuse, roads and micro-grid outlines with Chinese labels (light)', async () => {
+    const session = await signedIn('light');
+    const { page } = session;
+    try {
+      // The map opens on 仙林街道, the dispatcher's jurisdiction (118.90–118.98°E, 32.08–32.13°N).
+      const opened = await page.locator(MAP_SELECTOR).evaluate((el: any) => ({ center: el.consoleMap.map.getCenter(), zoom: el.consoleMap.map.getZoom() }));
+      expect(opened.center.lng).toBeGreaterThan(118.88);
+      expect(opened.center.lng).toBeLessThan(119.0);
+      expect(opened.center.lat).toBeGreaterThan(32.06);
+      expect(opened.center.lat).toBeLessThan(32.15);
+      expect(opened.zoom).toBeGreaterThan(11);
+
+      await jumpTo(page, XIANLIN_VIEW);
+      await session.screenshot('map-console-light-1920x1080');
+      const light = await mapPixels(session, 'map-xianlin-light');
+      const p = PALETTES.light;
+      expect(share(light, p.water)).toBeGreaterThan(0.02);
+      expect(share(light, p.landuse.green)).toBeGreaterThan(0.02);
+      expect(share(light, p.road.major)).toBeGreaterThan(0.005);
+      // Micro-grid outlines are thin lines: a few thousand pixels of their colour over the view.
+      expect(countNear(light, p.boundary.microGrid)).toBeGreaterThan(1500);
+      // Labels are drawn from the local Noto Sans CJK SC (no glyph server exists here); map-page.spec.ts
+      // counts their pixels on the map alone.
+      expect(await page.evaluate(() => document.fonts.check('14px "Noto Sans CJK SC"', '仙林街道'))).toBe(true);
+      // The attribution names OSM (ODbL), the district source and the generated boundaries.
+      const attribution = await page.locator(`${MAP_SELECTOR} .maplibregl-ctrl-attrib`).textContent();
+      expect(attribution).toContain('OpenStreetMap');
+      expect(attribution).toContain('生成数据');
+      expect(session.consoleErrors).toEqual([]);
+      expect(session.externalRequests).toEqual([]);
+    } finally {
+      await session.close();
+    }
+  });
+
+  it('switches a layer off and on: its pixels go and come back (units: vector tiles; workers: deck.gl)', async () => {
+    const session = await signedIn('light');
+    const { page } = session;
+    const map = page.locator(MAP_SELECTOR);
+    try {
+      await jumpTo(page, XIANLIN_VIEW);
+      const before = await mapPixels(session, 'map-layers-all');
+      const outline = PALETTES.light.boundary.microGrid;
+      const outlineBefore = countNear(before, outline);
+
+      await map.evaluate((el: any) => el.consoleMap.setLayerVisible('units', false));
+      await settleMap(page);
+      const withoutUnits = await mapPixels(session, 'map-layers-without-units');
+      expect(outlineBefore).toBeGreaterThan(1500);
+      expect(countNear(withoutUnits, outline)).toBeLessThan(outlineBefore * 0.2);
+      expect(differingShare(before, withoutUnits)).toBeGreaterThan(0.005);
+      const states = await map.evaluate((el: any) => el.consoleMap.layerStates());
+      expect(states.find((s: { id: string }) => s.id === 'units')).toMatchObject({ visible: false, titleKey: 'map.layer.units' });
+
+      await map.evaluate((el: any) => el.consoleMap.setLayerVisible('units', true));
+      await map.evaluate((el: any) =>
+        el.consoleMap.setWorkers([
+          { code: 'T1', name: '', role: 'micro_grid_worker', lon: 118.93, lat: 32.105, at: new Date().toISOString(), dutyStatus: 'on_duty', busy: false, stale: false, microGridCode: '' },
+        ]),
+      );
+      await settleMap(page);
+      const withWorker = await mapPixels(session, 'map-layers-with-worker');
+      expect(countNear(withWorker, outline)).toBeGreaterThan(outlineBefore * 0.8);
+      const workerColour = PALETTES.light.worker.onDuty;
+      expect(countNear(withWorker, workerColour, 30)).toBeGreaterThan(20);
+
+      await map.evaluate((el: any) => el.consoleMap.setLayerVisible('workers', false));
+      await settleMap(page);
+      const withoutWorkers = await mapPixels(session, 'map-layers-without-workers');
+      expect(countNear(withoutWorkers, workerColour, 30)).toBeLessThan(countNear(withWorker, workerColour, 30) - 20);
+      expect(session.consoleErrors).toEqual([]);
+    } finally {
+      await session.close();
+    }
+  });
+
+  it('draws the command-centre theme dark, and switches back to light in place', async () => {
+    const session = await signedIn('dark');
+    const { page } = session;
+    try {
+      await jumpTo(page, XIANLIN_VIEW);
+      await session.screenshot('map-console-dark-1920x1080');
+      const dark = await mapPixels(session, 'map-xianlin-dark');
+      const [l, d] = [PALETTES.light, PALETTES.dark];
+      expect(await page.locator(MAP_SELECTOR).getAttribute('data-theme')).toBe('dark');
+      expect(share(dark, d.water)).toBeGreaterThan(0.02);
+      expect(countNear(dark, d.boundary.microGrid)).toBeGreaterThan(1500);
+      // Nothing of the light basemap remains: its background and water are gone.
+      expect(share(dark, l.background, 12)).toBeLessThan(0.002);
+      expect(share(dark, l.water, 12)).toBeLessThan(0.002);
+
+      await page.locator(MAP_SELECTOR).evaluate((el: any) => el.consoleMap.setTheme('light'));
+      await settleMap(page);
+      const light = await mapPixels(session, 'map-xianlin-dark-to-light');
+      expect(await page.locator(MAP_SELECTOR).getAttribute('data-theme')).toBe('light');
+      expect(share(light, l.water)).toBeGreaterThan(0.02);
+      expect(share(light, d.background, 12)).toBeLessThan(0.002);
+      expect(differingShare(light, dark)).toBeGreaterThan(0.8);
+      expect(session.consoleErrors).toEqual([]);
+      expect(session.externalRequests).toEqual([]);
+    } finally {
+      await session.close();
+    }
+  });
+});

@@ -1,0 +1,210 @@
+/**
+ * The console map alone (client/bench/console-map.html: the map with every layer, no console around it),
+ * in headless Chromium on the Xianlin test database: Chinese labels from local fonts, incidents by grade
+ * with the micro-grid load colour, the route, and picking (incident, worker, camera by its point and by its
+ * field-of-view cone, nothing). Pixels and picks, no console error, no request off the test server.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { XIANLIN_VIEW } from '../../client/bench/bench-view.js';
+import { PALETTES } from '../../client/map/map-palette.js';
+import { DEVELOPMENT_PASSWORD } from '../../server/auth/bootstrap-accounts.js';
+import { testDatabaseModes } from '../support/test-database.js';
+import { startTestServer, type TestServer } from '../support/test-server.js';
+import { closeBrowser, ensureClientBuilt, openConsole, waitForMapReady, type ConsoleSession } from './support/browser-session.js';
+import { jumpTo, MAP_SELECTOR, mapPixels, settleMap } from './support/map-page.js';
+import { countNear, differingShare, type Pixels } from './support/png-pixels.js';
+
+const light = PALETTES.light;
+
+/** Pixels clearly red (the load fill of a busy micro-grid, red incidents). */
+function reddish(pixels: Pixels): number {
+  let n = 0;
+  for (let i = 0; i < pixels.rgba.length; i += 4) if (pixels.rgba[i] > pixels.rgba[i + 1] + 60 && pixels.rgba[i] > pixels.rgba[i + 2] + 60) n++;
+  return n;
+}
+
+function incidentAt(id: number, lon: number, lat: number, grade: 'blue' | 'yellow' | 'orange' | 'red', microGridCode: string) {
+  return {
+    id,
+    number: `T-${id}`,
+    state: 'reported',
+    grade,
+    category: 'city_management',
+    source: 'hotline',
+    lon,
+    lat,
+    microGridCode,
+    communityCode: '',
+    streetCode: '',
+    districtCode: '',
+    assignedWorkerCode: null,
+    escalationLevel: 0,
+    overdue: false,
+    deadlineAt: null,
+    reportedAt: new Date().toISOString(),
+    generated: false,
+  };
+}
+
+describe('console map alone', () => {
+  const [mode] = testDatabaseModes();
+  let server: TestServer;
+
+  beforeAll(async () => {
+    await ensureClientBuilt();
+    server = await startTestServer(mode);
+  }, 240_000);
+
+  afterAll(async () => {
+    await closeBrowser();
+    await server?.close();
+  });
+
+  /** Signs in through the API (this page has no login form), then opens the map-only page at the view. */
+  async function mapAlone(view = XIANLIN_VIEW): Promise<ConsoleSession> {
+    const session = await openConsole(server.baseUrl, { path: '/api/health', width: 1600, height: 1000 });
+    const login = await session.page.request.post(`${server.baseUrl}/api/auth/login`, { data: { username: 'dispatcher.xianlin', password: DEVELOPMENT_PASSWORD } });
+    expect(login.status()).toBe(200);
+    await session.page.goto(`${server.baseUrl}/bench/console-map.html?lon=${view.lon}&lat=${view.lat}&zoom=${view.zoom}`);
+    await waitForMapReady(session.page, 120_000);
+    await session.page.locator(`${MAP_SELECTOR}[data-data-loaded]`).waitFor({ state: 'attached' });
+    await jumpTo(session.page, view);
+    return session;
+  }
+
+  /**
+   * Console errors of the map page. The JSON page opened first to sign in makes Chromium ask for
+   * /favicon.ico (404) at some point; the map page declares its icon inline and asks for none.
+   */
+  const errorsOf = (session: ConsoleSession) => session.consoleErrors.filter((e) => !e.includes('/favicon.ico)'));
+
+  /** Clicks the map where a coordinate is drawn and returns what onMapClick received. */
+  async function clickAt(session: ConsoleSession, lon: number, lat: number) {
+    const map = session.page.locator(MAP_SELECTOR);
+    const { x, y } = await map.evaluate((el: any, at: [number, number]) => el.consoleMap.map.project(at), [lon, lat] as [number, number]);
+    await map.evaluate((el: HTMLElement) => delete el.dataset.lastClick);
+    await map.click({ position: { x, y } });
+    await session.page.locator(`${MAP_SELECTOR}[data-last-click]`).waitFor({ state: 'attached' });
+    return JSON.parse((await map.getAttribute('data-last-click'))!) as { point: { lon: number; lat: number }; picked: unknown };
+  }
+
+  it('labels units in Chinese from the local fonts only', async () => {
+    const session = await mapAlone();
+    const map = session.page.locator(MAP_SELECTOR);
+    try {
+      const withLabels = await mapPixels(session, 'map-alone-labels');
+      const rendered = await map.evaluate((el: any) =>
+        el.consoleMap.map.queryRenderedFeatures({ layers: ['units-labels-grid'] }).map((f: any) => f.properties.name as string),
+      );
+      expect(rendered.length).toBeGreaterThan(3);
+      expect(rendered.some((name: string) => /网格$/.test(name))).toBe(true);
+      // The same view with the label layers alone hidden: what differs is the text.
+      await map.evaluate((el: any) => {
+        for (const layer of el.consoleMap.map.getStyle().layers) {
+          if (layer.id.startsWith('units-labels-')) el.consoleMap.map.setLayoutProperty(layer.id, 'visibility', 'none');
+        }
+      });
+      await settleMap(session.page);
+      const withoutLabels = await mapPixels(session, 'map-alone-no-labels');
+      expect(countNear(withLabels, light.label.text, 60) - countNear(withoutLabels, light.label.text, 60)).toBeGreaterThan(800);
+      expect(differingShare(withLabels, withoutLabels)).toBeGreaterThan(0.003);
+      expect(errorsOf(session)).toEqual([]);
+      expect(session.externalRequests).toEqual([]);
+    } finally {
+      await session.close();
+    }
+  });
+
+  it('draws incidents by grade, colours their micro-grid by load, draws the route, and picks an incident and a worker', async () => {
+    const session = await mapAlone({ ...XIANLIN_VIEW, zoom: 16 });
+    const map = session.page.locator(MAP_SELECTOR);
+    try {
+      const { lon, lat } = XIANLIN_VIEW;
+      const size = await map.evaluate((el: HTMLElement) => ({ w: el.clientWidth, h: el.clientHeight }));
+      const microGrid = await map.evaluate(
+        (el: any, at: { x: number; y: number }) => el.consoleMap.map.queryRenderedFeatures([at.x, at.y], { layers: ['micro-grid-load-fill'] })[0]?.properties.code as string | undefined,
+        { x: size.w / 2, y: size.h / 2 },
+      );
+      expect(microGrid).toMatch(/^320113007\d+$/);
+      const before = await mapPixels(session, 'map-alone-no-incidents');
+
+      const grades = ['blue', 'yellow', 'orange', 'red'] as const;
+      const incidents = grades.map((grade, i) => incidentAt(i + 1, lon + (i - 1.5) * 0.0003, lat, grade, microGrid!));
+      await map.evaluate((el: any, items: unknown[]) => el.consoleMap.setIncidents(items), incidents);
+      await map.evaluate((el: any) => el.consoleMap.setWorkers([{ code: 'W-T', name: '', role: 'micro_grid_worker', lon: 118.935, lat: 32.107, at: new Date().toISOString(), dutyStatus: 'on_duty', busy: true, stale: false, microGridCode: '' }]));
+      await settleMap(session.page);
+      const after = await mapPixels(session, 'map-alone-incidents');
+      for (const grade of grades) expect(countNear(after, light.grade[grade], 30)).toBeGreaterThan(20);
+      expect(countNear(after, light.worker.busy, 30)).toBeGreaterThan(20);
+      // Four open cases: the micro-grid is filled in the busiest load colour.
+      const state = await map.evaluate((el: any, code: string) => el.consoleMap.map.getFeatureState({ source: 'units', sourceLayer: 'micro_grids', id: code }), microGrid!);
+      expect(state).toEqual({ load: 4 });
+      expect(reddish(after) - reddish(before)).toBeGreaterThan(2000);
+
+      await map.evaluate((el: any, route: [number, number][]) => el.consoleMap.showRoute(route), [
+        [lon, lat],
+        [lon + 0.002, lat + 0.001],
+        [118.935, 32.107],
+      ] as [number, number][]);
+      await settleMap(session.page);
+      expect(countNear(await mapPixels(session, 'map-alone-route'), light.route, 30)).toBeGreaterThan(300);
+
+      expect((await clickAt(session, incidents[3].lon, incidents[3].lat)).picked).toEqual({ kind: 'incident', id: 4 });
+      expect((await clickAt(session, 118.935, 32.107)).picked).toEqual({ kind: 'worker', code: 'W-T' });
+
+      // Closing the cases clears the load.
+      await map.evaluate((el: any, items: { state: string }[]) => el.consoleMap.setIncidents(items.map((i) => ({ ...i, state: 'closed' }))), incidents);
+      await settleMap(session.page);
+      expect(await map.evaluate((el: any, code: string) => el.consoleMap.map.getFeatureState({ source: 'units', sourceLayer: 'micro_grids', id: code }), microGrid!)).toEqual({});
+      expect(errorsOf(session)).toEqual([]);
+      expect(session.externalRequests).toEqual([]);
+    } finally {
+      await session.close();
+    }
+  });
+
+  it('picks a camera by its point and by its field-of-view cone at high zoom, and nothing elsewhere', async () => {
+    const session = await mapAlone({ ...XIANLIN_VIEW, zoom: 17 });
+    const map = session.page.locator(MAP_SELECTOR);
+    try {
+      // The workers and incidents of the test database are not what this test clicks.
+      await map.evaluate((el: any) => {
+        el.consoleMap.setLayerVisible('workers', false);
+        el.consoleMap.setLayerVisible('incidents', false);
+      });
+      await settleMap(session.page);
+      const cameras = await map.evaluate((el: any) =>
+        el.consoleMap.map
+          .queryRenderedFeatures({ layers: ['cameras-points'] })
+          .map((f: any) => ({ code: f.properties.code, heading: f.properties.heading_deg, range: f.properties.range_m, at: f.geometry.coordinates })),
+      );
+      expect(cameras.length).toBeGreaterThan(0);
+      await mapPixels(session, 'map-alone-camera-cones');
+      // The camera nearest the centre: its cone lies in view.
+      const { lon, lat } = XIANLIN_VIEW;
+      const distance = (c: { at: [number, number] }) => Math.hypot(c.at[0] - lon, c.at[1] - lat);
+      const camera = [...cameras].sort((a, b) => distance(a) - distance(b))[0] as { code: string; heading: number; range: number; at: [number, number] };
+      expect((await clickAt(session, camera.at[0], camera.at[1])).picked).toEqual({ kind: 'camera', code: camera.code });
+
+      // Two thirds of the way along the heading, inside the cone, away from the point.
+      const metres = (camera.range * 2) / 3;
+      const rad = (camera.heading * Math.PI) / 180;
+      const inCone: [number, number] = [
+        camera.at[0] + (metres * Math.sin(rad)) / (111_320 * Math.cos((camera.at[1] * Math.PI) / 180)),
+        camera.at[1] + (metres * Math.cos(rad)) / 111_320,
+      ];
+      const coneClick = await clickAt(session, inCone[0], inCone[1]);
+      expect(coneClick.picked).toMatchObject({ kind: 'camera' });
+
+      await map.evaluate((el: any) => el.consoleMap.setLayerVisible('cameras', false));
+      await settleMap(session.page);
+      const empty = await clickAt(session, camera.at[0], camera.at[1]);
+      expect(empty.picked).toBeNull();
+      expect(empty.point.lon).toBeCloseTo(camera.at[0], 4);
+      expect(empty.point.lat).toBeCloseTo(camera.at[1], 4);
+      expect(errorsOf(session)).toEqual([]);
+    } finally {
+      await session.close();
+    }
+  });
+});

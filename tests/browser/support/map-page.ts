@@ -1,0 +1,52 @@
+/**
+ * Driving the console map in a browser test: move it, wait until it has drawn everything, and take a
+ * screenshot of the map element only (the console's panels excluded) as pixels.
+ * The ConsoleMap is the map element's `consoleMap` property (client/map/console-map.ts).
+ */
+import type { Page } from 'playwright-core';
+import { decodePng, type Pixels } from './png-pixels.js';
+import { SCREENSHOT_DIR, type ConsoleSession } from './browser-session.js';
+
+export const MAP_SELECTOR = '[data-testid="map"]';
+
+export interface MapView {
+  lon: number;
+  lat: number;
+  zoom: number;
+}
+
+/**
+ * Resolves once MapLibre is idle (style, tiles and placement done) and deck.gl has drawn twice since:
+ * the overlay redraws on the next animation frames after its layers change.
+ */
+export async function settleMap(page: Page): Promise<void> {
+  await page.evaluate(async (selector) => {
+    const element = document.querySelector(selector) as HTMLElement & { consoleMap?: { map: { once(e: string, f: () => void): void; triggerRepaint(): void } }; benchMap?: { once(e: string, f: () => void): void; triggerRepaint(): void } };
+    const map = element.consoleMap?.map ?? element.benchMap;
+    if (!map) throw new Error('no map on the map element');
+    await new Promise<void>((resolve) => {
+      map.once('idle', () => resolve());
+      map.triggerRepaint();
+    });
+    for (let i = 0; i < 3; i++) await new Promise((resolve) => requestAnimationFrame(resolve));
+  }, MAP_SELECTOR);
+  // Label fade-in (MapLibre fadeDuration, 300 ms) and the deck.gl redraw that follows a layer change.
+  await page.waitForTimeout(400);
+}
+
+export async function jumpTo(page: Page, view: MapView): Promise<void> {
+  await page.evaluate(
+    ({ selector, view }) => {
+      const element = document.querySelector(selector) as HTMLElement & { consoleMap?: { map: { jumpTo(o: unknown): void } }; benchMap?: { jumpTo(o: unknown): void } };
+      (element.consoleMap?.map ?? element.benchMap)!.jumpTo({ center: [view.lon, view.lat], zoom: view.zoom, bearing: 0, pitch: 0 });
+    },
+    { selector: MAP_SELECTOR, view },
+  );
+  await settleMap(page);
+}
+
+/** A screenshot of the map element alone, saved as an artefact, and its pixels. */
+export async function mapPixels(session: ConsoleSession, name: string): Promise<Pixels> {
+  const png = await session.page.locator(MAP_SELECTOR).screenshot({ path: `${SCREENSHOT_DIR}/${name}.png` });
+  return decodePng(png);
+}
