@@ -37,9 +37,11 @@ import { measureLocate, type RunLocateSql } from './bench/measure-locate.js';
 import { measureScopeOverhead } from './bench/measure-scope-overhead.js';
 import { execFileSync } from 'node:child_process';
 import { measureTiles } from '../server/tiles/measure-tiles.js';
+import { measureIntake } from './bench/measure-intake.js';
 import { measureStart, type StartMeasurement } from './bench/measure-start.js';
 import { sampleCityPoints } from './bench/sample-points.js';
 import { renderReport, type BenchReport, type LocateFigure, type SeedFigure } from './bench/write-report.js';
+import { measureBrowser, type BrowserFigures } from './bench/measure-browser.js';
 
 const ROOT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -99,6 +101,8 @@ function log(line: string): void {
 }
 
 const BENCH_DATABASE = 'gridops_bench';
+/** Intake → recommendation ready: the first points of the locate sample (each creates an incident, deleted after). */
+const INTAKE_POINTS = 500;
 /** $1 database name. Result: one row when it exists. */
 const findDatabase = defineSql('bench.find_database', `SELECT 1 AS found FROM pg_database WHERE datname = $1`);
 
@@ -179,6 +183,7 @@ async function main(): Promise<void> {
 
   // 3. Locate at full scale, embedded.
   const locate: LocateFigure[] = [];
+  let browser: BrowserFigures | undefined;
   const embedded = await openEmbeddedDatabase({ dataDir: options.dataDir });
   let counts: Record<string, number>;
   let points;
@@ -206,7 +211,14 @@ async function main(): Promise<void> {
       result,
       overhead: await measureScopeOverhead(embedded, overheadPoints, options.rounds),
       tiles: await measureTiles(embedded, capabilities, await screenTokenHeaders(embedded, null)),
+      intake: await measureIntake({ db: embedded, capabilities, points: points.slice(0, INTAKE_POINTS), onProgress: (line) => log(`embedded intake ${line}`) }),
     });
+    // The console map in headless Chromium (issue 5): city view, transfer, panning against a baseline page.
+    try {
+      browser = await measureBrowser({ db: embedded, capabilities, rootDir: ROOT_DIR, onProgress: (line) => log(`browser ${line}`) });
+    } catch (error) {
+      notes.push(`The browser benchmark failed: ${(error as Error).message.split('\n')[0]}`);
+    }
   } finally {
     await embedded.close();
   }
@@ -257,6 +269,7 @@ async function main(): Promise<void> {
           result,
           overhead: await measureScopeOverhead(db, points, options.rounds),
           tiles: await measureTiles(db, capabilities, await screenTokenHeaders(db, null)),
+          intake: await measureIntake({ db, capabilities, points: points.slice(0, INTAKE_POINTS), onProgress: (line) => log(`postgres intake ${line}`) }),
         });
       } finally {
         await db.close();
@@ -305,6 +318,7 @@ async function main(): Promise<void> {
     starts,
     locate,
     routing,
+    browser,
     notes,
   };
   fs.writeFileSync(options.out, renderReport(report));

@@ -1,9 +1,11 @@
 /** BENCHMARKS.md from one run of scripts/bench.ts. */
 import type { MachineInfo } from './machine-info.js';
 import type { LocateResult } from './measure-locate.js';
+import type { IntakeMeasurement } from './measure-intake.js';
 import type { OverheadFigure } from './measure-scope-overhead.js';
 import type { TileFigures } from '../../server/tiles/measure-tiles.js';
 import type { StartMeasurement } from './measure-start.js';
+import { renderBrowserSection, type BrowserFigures } from './measure-browser.js';
 import { median } from './statistics.js';
 
 export interface SeedFigure {
@@ -22,6 +24,8 @@ export interface LocateFigure {
   result: LocateResult;
   overhead: OverheadFigure[];
   tiles: TileFigures;
+  /** Intake → micro-grid located + top-5 recommendation ready (issue 4). */
+  intake?: IntakeMeasurement;
 }
 
 export interface BenchReport {
@@ -38,6 +42,8 @@ export interface BenchReport {
   locate: LocateFigure[];
   /** The Markdown section printed by scripts/bench-routing.ts. */
   routing?: string;
+  /** The console map in headless Chromium (scripts/bench/measure-browser.ts). */
+  browser?: BrowserFigures;
   notes: string[];
 }
 
@@ -215,6 +221,28 @@ export function renderReport(report: BenchReport): string {
       `| ${mode} | ${t.microGridTiles} × ${t.rounds} | ${millis(t.microGridP50)} | ${millis(t.microGridP95)} | ${millis(t.microGridMax)} | ${t.overviewTiles} | ${(t.overviewGzipBytes / 1024).toFixed(0)} KiB | ${seconds(t.overviewMilliseconds)} | ${mode === 'postgres' ? verdict(t.microGridP95 <= 50 && t.overviewGzipBytes <= 2 * 1024 * 1024) : ''} |`,
     );
   }
+  const intakes = report.locate.filter((l) => l.intake);
+  if (intakes.length) {
+    push(
+      '',
+      '## Intake → recommendation ready (issue 4)',
+      '',
+      'Per sample point, a dispatcher\'s `POST /api/incidents` (locate the micro-grid chain, grade, duplicate check, store with ' +
+        'timeline and audit) followed by `GET /api/incidents/:id/recommendations?limit=5` (top five workers by road ETA), ' +
+        'timed from sending the POST to having the recommendation (client time over loopback HTTP, keep-alive), after a discarded ' +
+        'warm-up that also loads the road graph; and each request\'s server time alone. The bench\'s incidents are deleted afterwards. ' +
+        'Target: p95 ≤ 200 ms.',
+      '',
+      '| database | points | total p50 | total p95 | intake p50 | intake p95 | recommendation p50 | recommendation p95 | first worker reachable | failed | |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
+    );
+    for (const { mode, intake: r } of intakes) {
+      push(
+        `| ${mode} | ${r!.points} | ${millis(r!.totalP50)} | ${millis(r!.totalP95)} | ${millis(r!.intakeP50)} | ${millis(r!.intakeP95)} | ${millis(r!.recommendP50)} | ${millis(r!.recommendP95)} | ${(r!.reachableShare * 100).toFixed(1)} % | ${r!.failures.length} | ${verdict(r!.totalP95 <= 200)} |`,
+      );
+    }
+  }
+  if (report.browser) push('', renderBrowserSection(report.browser).trim());
   if (report.routing) push('', report.routing.trim().replace(/^## Routing/, '## Dispatch routing (issue 4)'));
 
   if (report.notes.length) push('', '## Notes', '', ...report.notes.map((n) => `- ${n}`));
