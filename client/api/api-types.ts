@@ -15,41 +15,8 @@ export interface Account {
   jurisdiction: string;
 }
 
-export interface LiveIncident {
-  id: number;
-  number: string;
-  state: string;
-  grade: Grade;
-  category: string;
-  source: string;
-  lon: number;
-  lat: number;
-  microGridCode: string;
-  communityCode: string;
-  streetCode: string;
-  districtCode: string;
-  assignedWorkerCode: string | null;
-  escalationLevel: number;
-  overdue: boolean;
-  deadlineAt: string | null;
-  reportedAt: string;
-  generated: boolean;
-  /** On a delta: the case left this view without closing (server/live/live-protocol.ts); drop it. */
-  removed?: true;
-}
-
-export interface LiveWorker {
-  code: string;
-  name: string;
-  role: string;
-  lon: number;
-  lat: number;
-  at: string;
-  dutyStatus: string;
-  busy: boolean;
-  stale: boolean;
-  microGridCode: string;
-}
+/** The live channel's items: one definition, in the server's protocol module (type-only import, erased in the build). */
+export type { LiveIncident, LiveWorker } from '../../server/live/live-protocol.js';
 
 export interface Unit {
   code: string;

@@ -1,42 +1,11 @@
 /**
- * The data the console map draws, as the live channel delivers it (the shared protocol in DESIGN.md /
- * the helpers' brief: LiveIncident, LiveWorker). The map only reads these; the console's store owns them.
+ * The data the console map draws, as the live channel delivers it (the protocol in
+ * server/live/live-protocol.ts: LiveIncident, LiveWorker). The map only reads these; the console's store owns them.
  */
-export type IncidentGrade = 'blue' | 'yellow' | 'orange' | 'red';
+import type { IncidentGrade, LiveIncident, LiveWorker } from '../../server/live/live-protocol.js';
 
-export interface LiveIncident {
-  id: number;
-  number: string;
-  state: string;
-  grade: IncidentGrade;
-  category: string;
-  source: string;
-  lon: number;
-  lat: number;
-  microGridCode: string;
-  communityCode: string;
-  streetCode: string;
-  districtCode: string;
-  assignedWorkerCode: string | null;
-  escalationLevel: number;
-  overdue: boolean;
-  deadlineAt: string | null;
-  reportedAt: string;
-  generated: boolean;
-}
-
-export interface LiveWorker {
-  code: string;
-  name: string;
-  role: string;
-  lon: number;
-  lat: number;
-  at: string;
-  dutyStatus: string;
-  busy: boolean;
-  stale: boolean;
-  microGridCode: string;
-}
+/** The live channel's items, defined once in the server's protocol module (type-only, erased in the build). */
+export type { IncidentGrade, LiveIncident, LiveWorker };
 
 export type MapTheme = 'light' | 'dark';
 export type MapLanguage = 'zh-CN' | 'en';
