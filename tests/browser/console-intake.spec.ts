@@ -65,9 +65,11 @@ describe('console: hotline entry and search', () => {
       await form.locator('textarea[name="description"]').fill('热线：河道漂浮垃圾');
       await form.locator('button[type="submit"]').click();
       const result = page.locator('[data-testid="intake-result"]');
-      await expect.poll(() => result.textContent(), { timeout: 15_000 }).toContain(place.name);
-      const text = (await result.textContent())!;
-      const number = /NJ\d{8}-\d{7,}/.exec(text)![0];
+      // The first answer stays on screen until the second arrives: wait for a result naming a new case.
+      const numberShown = async () => /NJ\d{8}-\d{7,}/.exec((await result.textContent()) ?? '')?.[0] ?? null;
+      await expect.poll(numberShown, { timeout: 15_000 }).not.toBe(round === 0 ? null : firstNumber);
+      expect(await result.textContent()).toContain(place.name);
+      const number = (await numberShown())!;
       if (round === 0) firstNumber = number;
       else {
         expect(number).not.toBe(firstNumber);
