@@ -1,28 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { LiveIncident, LiveWorker } from '../api/api-types.js';
+import { incident as liveIncident } from '../map/map-test-fixtures.js';
 import { createConsoleStore } from './console-store.js';
 
-const incident = (id: number, changes: Partial<LiveIncident> = {}): LiveIncident => ({
-  id,
-  number: `NJ20261123-${String(id).padStart(7, '0')}`,
-  state: 'reported',
-  grade: 'blue',
-  category: 'city_management',
-  source: 'hotline_12345',
-  lon: 118.93,
-  lat: 32.1,
-  microGridCode: '320113007001001001',
-  communityCode: '320113007001',
-  streetCode: '320113007',
-  districtCode: '320113',
-  assignedWorkerCode: null,
-  escalationLevel: 0,
-  overdue: false,
-  deadlineAt: null,
-  reportedAt: '2026-11-23T08:00:00Z',
-  generated: false,
-  ...changes,
-});
+// The map's fixture, numbered like a real case.
+const incident = (id: number, changes: Partial<LiveIncident> = {}): LiveIncident =>
+  liveIncident({ id, number: `NJ20261123-${String(id).padStart(7, '0')}`, source: 'hotline_12345', ...changes });
 const worker = (code: string, at: string, lon = 118.93): LiveWorker => ({ code, name: code, role: 'grid_worker', lon, lat: 32.1, at, dutyStatus: 'on_duty', busy: false, stale: false, microGridCode: 'm' });
 
 function setup() {

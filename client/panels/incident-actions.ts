@@ -33,7 +33,7 @@ export interface ActionState {
   visible: boolean;
 }
 
-/** Placeholder values for the events' payloads: only the state machine's answer is used. */
+/** A representative event of each type (its payload values are not sent): only the state machine's yes/no and reason are used. */
 function eventOf(type: Exclude<ConsoleAction, 'summon' | 'escalate'>, actor: Actor, workerCode: string): IncidentEvent {
   switch (type) {
     case 'dispatch':
