@@ -2,27 +2,15 @@
  * Signing in and the console's chrome in a real browser: a translated error for a wrong password, who am I
  * (role and jurisdiction), the language switch (remembered across a reload), the dark theme, sign-out.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testDatabaseModes } from '../support/test-database.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
-import { closeBrowser, ensureClientBuilt, openConsole, waitForMapReady } from './support/browser-session.js';
+import { describe, expect, it } from 'vitest';
+import { useBrowserTestServer } from './support/browser-test-server.js';
+import { openConsole, waitForMapReady } from './support/browser-session.js';
 
 describe('console: sign-in, language and theme', () => {
-  const [mode] = testDatabaseModes();
-  let server: TestServer;
-
-  beforeAll(async () => {
-    await ensureClientBuilt();
-    server = await startTestServer(mode);
-  }, 240_000);
-
-  afterAll(async () => {
-    await closeBrowser();
-    await server?.close();
-  });
+  const server = useBrowserTestServer();
 
   it('answers a wrong password in Chinese, then in English after switching, without asking /api/auth/me first', async () => {
-    const session = await openConsole(server.baseUrl, {});
+    const session = await openConsole(server().baseUrl, {});
     const { page } = session;
     try {
       const form = page.locator('form[data-testid="login-form"]');
@@ -45,7 +33,7 @@ describe('console: sign-in, language and theme', () => {
 
   it('signs in, shows role and jurisdiction, switches to English and keeps it after a reload, dark theme, signs out', async () => {
     // No `language` option: the harness would set it again on every load, hiding whether the switch is remembered.
-    const session = await openConsole(server.baseUrl, { username: 'dispatcher.xianlin', theme: 'dark' });
+    const session = await openConsole(server().baseUrl, { username: 'dispatcher.xianlin', theme: 'dark' });
     const { page } = session;
     try {
       await waitForMapReady(page, 90_000);

@@ -5,12 +5,11 @@
  * both themes as their palettes say, and a layer switched off disappears from the pixels.
  * No console error and no request leaves the test server.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { XIANLIN_VIEW } from '../../client/bench/bench-view.js';
 import { PALETTES } from '../../client/map/map-palette.js';
-import { testDatabaseModes } from '../support/test-database.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
-import { closeBrowser, ensureClientBuilt, openConsole, waitForMapReady, type ConsoleSession } from './support/browser-session.js';
+import { useBrowserTestServer } from './support/browser-test-server.js';
+import { openConsole, waitForMapReady, type ConsoleSession } from './support/browser-session.js';
 import { jumpTo, MAP_SELECTOR, mapPixels, settleMap } from './support/map-page.js';
 import { countNear, differingShare, type Pixels } from './support/png-pixels.js';
 
@@ -18,21 +17,10 @@ import { countNear, differingShare, type Pixels } from './support/png-pixels.js'
 const share = (pixels: Pixels, color: string, tolerance = 24) => countNear(pixels, color, tolerance) / (pixels.width * pixels.height);
 
 describe('console map at Xianlin', () => {
-  const [mode] = testDatabaseModes();
-  let server: TestServer;
-
-  beforeAll(async () => {
-    await ensureClientBuilt();
-    server = await startTestServer(mode);
-  }, 240_000);
-
-  afterAll(async () => {
-    await closeBrowser();
-    await server?.close();
-  });
+  const server = useBrowserTestServer();
 
   async function signedIn(theme: 'light' | 'dark'): Promise<ConsoleSession> {
-    const session = await openConsole(server.baseUrl, { username: 'dispatcher.xianlin', theme, width: 1920, height: 1080 });
+    const session = await openConsole(server().baseUrl, { username: 'dispatcher.xianlin', theme, width: 1920, height: 1080 });
     await waitForMapReady(session.page, 120_000);
     return session;
   }

@@ -4,13 +4,12 @@
  * with the micro-grid load colour, the route, and picking (incident, worker, camera by its point and by its
  * field-of-view cone, nothing). Pixels and picks, no console error, no request off the test server.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { XIANLIN_VIEW } from '../../client/bench/bench-view.js';
 import { PALETTES } from '../../client/map/map-palette.js';
 import { DEVELOPMENT_PASSWORD } from '../../server/auth/bootstrap-accounts.js';
-import { testDatabaseModes } from '../support/test-database.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
-import { closeBrowser, ensureClientBuilt, openConsole, waitForMapReady, type ConsoleSession } from './support/browser-session.js';
+import { useBrowserTestServer } from './support/browser-test-server.js';
+import { openConsole, waitForMapReady, type ConsoleSession } from './support/browser-session.js';
 import { jumpTo, MAP_SELECTOR, mapPixels, settleMap } from './support/map-page.js';
 import { countNear, differingShare, type Pixels } from './support/png-pixels.js';
 
@@ -47,25 +46,14 @@ function incidentAt(id: number, lon: number, lat: number, grade: 'blue' | 'yello
 }
 
 describe('console map alone', () => {
-  const [mode] = testDatabaseModes();
-  let server: TestServer;
-
-  beforeAll(async () => {
-    await ensureClientBuilt();
-    server = await startTestServer(mode);
-  }, 240_000);
-
-  afterAll(async () => {
-    await closeBrowser();
-    await server?.close();
-  });
+  const server = useBrowserTestServer();
 
   /** Signs in through the API (this page has no login form), then opens the map-only page at the view. */
   async function mapAlone(view = XIANLIN_VIEW): Promise<ConsoleSession> {
-    const session = await openConsole(server.baseUrl, { path: '/api/health', width: 1600, height: 1000 });
-    const login = await session.page.request.post(`${server.baseUrl}/api/auth/login`, { data: { username: 'dispatcher.xianlin', password: DEVELOPMENT_PASSWORD } });
+    const session = await openConsole(server().baseUrl, { path: '/api/health', width: 1600, height: 1000 });
+    const login = await session.page.request.post(`${server().baseUrl}/api/auth/login`, { data: { username: 'dispatcher.xianlin', password: DEVELOPMENT_PASSWORD } });
     expect(login.status()).toBe(200);
-    await session.page.goto(`${server.baseUrl}/bench/console-map.html?lon=${view.lon}&lat=${view.lat}&zoom=${view.zoom}`);
+    await session.page.goto(`${server().baseUrl}/bench/console-map.html?lon=${view.lon}&lat=${view.lat}&zoom=${view.zoom}`);
     await waitForMapReady(session.page, 120_000);
     await session.page.locator(`${MAP_SELECTOR}[data-data-loaded]`).waitFor({ state: 'attached' });
     await jumpTo(session.page, view);
