@@ -12,6 +12,7 @@ import { createCitySimulator } from './simulator/city-simulator.js';
 import { attachLiveChannel } from './live/live-channel.js';
 import { createRoadGraphStore } from './routing/road-graph-store.js';
 import { isSeeded, seedDatabase } from './seed/seed-database.js';
+import { warmTileCache } from './tiles/tile-warmup.js';
 
 async function main(): Promise<void> {
   const started = performance.now();
@@ -73,17 +74,23 @@ async function main(): Promise<void> {
       ? createCitySimulator({ db, roads, events, logger, clock: systemClock, options: { ...config.simulator } }).start(config.simulator.tickMs)
       : () => undefined;
   logger.info({ dispatchMode: config.dispatchMode, ...(config.dispatchMode === 'simulate' ? config.simulator : {}) }, 'dispatch mode');
+  // Tile seeding: once listening, render the first views of the city and its districts into the tile cache,
+  // one tile at a time between requests (server/tiles/tile-warmup.ts); never fails, stops at shutdown.
+  const warmup = new AbortController();
+  let warming: Promise<unknown> = Promise.resolve();
   const server = app.listen(config.port, config.host, () => {
     logger.info({ url: `http://${config.host}:${config.port}/`, readyMs: Math.round(performance.now() - started) }, 'GridOps ready');
+    if (config.tileWarmup) warming = warmTileCache({ db, capabilities, logger, signal: warmup.signal });
   });
   const live = attachLiveChannel(server, { db, events, logger, clock: systemClock });
   const shutdown = () => {
     logger.info('shutting down');
+    warmup.abort();
     stopEscalation();
     stopSimulator();
     server.close();
-    void live
-      .close()
+    // The warm-up finishes the tile it is rendering before the database closes.
+    void Promise.all([live.close(), warming])
       .then(() => db.close())
       .finally(() => process.exit(0));
   };

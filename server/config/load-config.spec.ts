@@ -41,6 +41,7 @@ describe('loadConfig', () => {
       basemap: null,
       dispatchMode: 'simulate',
       simulator: { incidentsPerMinute: 12, movingWorkers: 3000, handledShare: 0.8, tickMs: 1000, flushEveryMs: 5000 },
+      tileWarmup: true,
       rootDir: ROOT,
     });
   });
@@ -113,6 +114,12 @@ describe('loadConfig', () => {
     expect(configErrorOf({ BASEMAP_URL: 'https://tiles.example.gov.cn/{z}/{x}.png' }).message).toMatch(/BASEMAP_URL: must contain \{z\}, \{x\} and \{y\}/);
     expect(configErrorOf({ BASEMAP_URL: 'ftp://tiles/{z}/{x}/{y}' }).message).toMatch(/BASEMAP_URL/);
     expect(configErrorOf({ BASEMAP_URL: url, BASEMAP_CRS: 'bd09' }).message).toMatch(/BASEMAP_CRS/);
+  });
+
+  it('warms the tile cache at start unless TILE_WARMUP=false', () => {
+    expect(loadConfig({ TILE_WARMUP: 'false' }, ROOT).tileWarmup).toBe(false);
+    expect(loadConfig({ TILE_WARMUP: 'true' }, ROOT).tileWarmup).toBe(true);
+    expect(configErrorOf({ TILE_WARMUP: 'off' }).message).toMatch(/TILE_WARMUP/);
   });
 
   it('never has development accounts in production, even when asked for', () => {

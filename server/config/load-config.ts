@@ -69,6 +69,8 @@ const ConfigSchema = z.object({
   /** Simulator tick, and how often moved positions are written to the database, in milliseconds. */
   SIMULATOR_TICK_MS: z.coerce.number().int().min(100).max(60000).default(1000),
   SIMULATOR_FLUSH_MS: z.coerce.number().int().min(1000).max(600000).default(5000),
+  /** Render the tiles of the city's and each district's first map view into the tile cache after start-up (server/tiles/tile-warmup.ts). */
+  TILE_WARMUP: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
 });
 
 export type AppConfig = {
@@ -95,6 +97,8 @@ export type AppConfig = {
   basemap: { url: string; crs: 'wgs84' | 'gcj02'; attribution: string | null } | null;
   dispatchMode: 'simulate' | 'live';
   simulator: { incidentsPerMinute: number; movingWorkers: number; handledShare: number; tickMs: number; flushEveryMs: number };
+  /** Warm the tile cache with the first views of the city and its districts after start-up. */
+  tileWarmup: boolean;
   rootDir: string;
 };
 
@@ -149,6 +153,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       tickMs: c.SIMULATOR_TICK_MS,
       flushEveryMs: c.SIMULATOR_FLUSH_MS,
     },
+    tileWarmup: c.TILE_WARMUP,
     rootDir,
   };
 }

@@ -16,10 +16,10 @@ import { access } from '../auth/route-access.js';
 import { READERS } from '../auth/roles.js';
 import { validateRequestPart } from '../http/validate-request.js';
 import { parseTileCoordinates, parseTileLayers } from './tile-address.js';
+import { fetchScopedTile, tileEncoderOf } from './fetch-scoped-tile.js';
 import { tileCacheOf } from './tile-cache.js';
 import { buildTileJson, type Bounds } from './tile-json.js';
-import { layerShownAt, TILE_LAYER_NAMES, TILE_LAYERS } from './tile-layers.js';
-import { renderTile, type TileEncoder } from './render-tile.js';
+import { TILE_LAYER_NAMES, TILE_LAYERS } from './tile-layers.js';
 import { jurisdictionBounds } from './tiles.sql.js';
 
 export const MEDIA_MVT = 'application/vnd.mapbox-vector-tile';
@@ -33,7 +33,7 @@ const HOST = /^([A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?|\[[0-9A-Fa-f:.]{
 export function tilesRouter({ db, capabilities, config }: AppDependencies): Router {
   const router = Router();
   const cache = tileCacheOf(db);
-  const encoder: TileEncoder = capabilities.asMvt ? 'postgis' : 'server';
+  const encoder = tileEncoderOf(capabilities);
   const fallbackHost = `${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
   const baseUrlOf = (req: Request) => {
     const host = req.get('host');
@@ -52,21 +52,14 @@ export function tilesRouter({ db, capabilities, config }: AppDependencies): Rout
   router.get('/tiles/:layers/:z/:x/:y', access(...READERS), async (req, res) => {
     const layers = parseTileLayers(req.params.layers as string);
     const tile = parseTileCoordinates(req.params.z as string, req.params.x as string, req.params.y as string);
-    const shown = layers.filter((layer) => layerShownAt(layer, tile.z));
     const maxAge = Math.min(...layers.map((l) => TILE_LAYERS[l].maxAgeSeconds));
     res.set('Cache-Control', `private, max-age=${maxAge}`).set('Vary', 'Cookie, Authorization');
-    if (shown.length === 0) {
+    const fetched = await fetchScopedTile(cache, scopedDb(req), encoder, authOf(req).jurisdiction, layers, tile);
+    if (!fetched) {
       res.status(204).end();
       return;
     }
-    const ttls = shown.map((l) => TILE_LAYERS[l].serverTtlMs).filter((t): t is number => t !== undefined);
-    const key = cache.keyOf(authOf(req).jurisdiction, shown, tile);
-    const scoped = scopedDb(req);
-    const { tile: cached, status } = await cache.fetch(
-      key,
-      () => scoped.transaction((tx) => renderTile(tx, encoder, shown, tile)),
-      ttls.length ? Math.min(...ttls) : undefined,
-    );
+    const { tile: cached, status } = fetched;
     res.set('X-Tile-Cache', status);
     if (!cached.gzipped || !cached.etag) {
       res.status(204).end();

@@ -231,6 +231,12 @@ export const tileSessionSettings = defineSql(
 );
 
 /**
+ * The codes of the districts the caller sees (RLS), in code order: the jurisdictions the start-up tile warm-up
+ * (tile-warmup.ts) opens besides the whole city. No parameters. Uses units_level_idx.
+ */
+export const visibleDistricts = defineSql('tiles.visible_districts', `SELECT code FROM units WHERE level = 'district' ORDER BY code`);
+
+/**
  * WGS84 extent of the caller's jurisdiction ($1: a unit code or 'city'; the city = its districts), for
  * TileJSON bounds. Columns west, south, east, north (NULL when nothing is visible). Uses units_pkey.
  */

@@ -1,0 +1,43 @@
+/**
+ * The one path from a tile address to cached bytes, shared by the tiles route and the start-up warm-up
+ * (tile-warmup.ts), so that a warmed tile has exactly the cache key, layer list and scope a request has.
+ */
+import type { Queryable } from '../db/database.js';
+import type { Capabilities } from '../db/database.js';
+import type { CachedTile, TileCache, TileCacheStatus } from './tile-cache.js';
+import { layerShownAt, TILE_LAYERS, type TileLayerName } from './tile-layers.js';
+import { renderTile, type TileCoordinates, type TileEncoder } from './render-tile.js';
+
+/** Something that runs statements in one transaction in a jurisdiction's scope (a request's `scopedDb(req)`). */
+export interface ScopedTransactions {
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+}
+
+/** ST_AsMVT in the database where it works (real PostGIS), else the server's encoder (embedded PostGIS). */
+export function tileEncoderOf(capabilities: Pick<Capabilities, 'asMvt'>): TileEncoder {
+  return capabilities.asMvt ? 'postgis' : 'server';
+}
+
+/**
+ * The tile of `layers` at `tile` as `jurisdiction` sees it: from the cache, or rendered in one transaction of
+ * `scoped` — the jurisdiction's own scope, so row-level security decides what it holds — and kept. Layers not
+ * drawn at this zoom are left out of the tile (and of its key); null when none is drawn (nothing rendered or
+ * cached: the route answers 204).
+ */
+export async function fetchScopedTile(
+  cache: TileCache,
+  scoped: ScopedTransactions,
+  encoder: TileEncoder,
+  jurisdiction: string,
+  layers: readonly TileLayerName[],
+  tile: TileCoordinates,
+): Promise<{ tile: CachedTile; status: TileCacheStatus } | null> {
+  const shown = layers.filter((layer) => layerShownAt(layer, tile.z));
+  if (shown.length === 0) return null;
+  const ttls = shown.map((l) => TILE_LAYERS[l].serverTtlMs).filter((t): t is number => t !== undefined);
+  return cache.fetch(
+    cache.keyOf(jurisdiction, shown, tile),
+    () => scoped.transaction((tx) => renderTile(tx, encoder, shown, tile)),
+    ttls.length ? Math.min(...ttls) : undefined,
+  );
+}
