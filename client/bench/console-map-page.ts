@@ -25,8 +25,9 @@ const consoleMap = createConsoleMap({
 consoleMap.map.jumpTo({ center: [view.lon, view.lat], zoom: view.zoom });
 // When the first full render was done, in ms since navigation start (the benchmark reads it).
 void consoleMap.ready.then(() => (container.dataset.readyMs = String(Math.round(performance.now()))));
+// The workers in view, as the console's live subscription holds them (the workers topic is by viewport).
 const b = consoleMap.map.getBounds();
-Promise.all([loadOpenIncidents(), loadWorkers([b.getWest() - 0.05, b.getSouth() - 0.05, b.getEast() + 0.05, b.getNorth() + 0.05])]).then(
+Promise.all([loadOpenIncidents(), loadWorkers([b.getWest(), b.getSouth(), b.getEast(), b.getNorth()])]).then(
   ([incidents, workers]) => {
     consoleMap.setIncidents(incidents);
     consoleMap.setWorkers(workers);

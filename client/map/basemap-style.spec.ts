@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildMapStyle } from './basemap-style.js';
+import { UNIT_LAYER_LEVELS } from '../../server/tiles/tile-layers.js';
+import { buildMapStyle, LANDUSE_MAX_ZOOM, ROAD_CASING_MIN_ZOOM } from './basemap-style.js';
 import { PALETTES } from './map-palette.js';
 
 describe('buildMapStyle', () => {
@@ -11,7 +12,17 @@ describe('buildMapStyle', () => {
     const urls = Object.values(style.sources).flatMap((s) => ('tiles' in s && s.tiles) || []);
     expect(urls.length).toBe(3);
     for (const url of urls) expect(url.startsWith(`${origin}/tiles/`)).toBe(true);
-    expect(style.layers.map((l) => l.id)).toEqual(['background', 'basemap-landuse', 'basemap-water', 'basemap-roads-casing', 'basemap-roads-minor', 'basemap-roads-major']);
+    expect(style.layers.map((l) => l.id)).toEqual(['background', 'basemap-landuse', 'basemap-water', 'basemap-roads-casing', 'basemap-roads']);
+  });
+  it('hands the area colouring from landuse to the micro-grid load where micro-grids appear, and draws roads in one layer below the casing zoom', () => {
+    const style = buildMapStyle({ origin, palette: PALETTES.light, external: null, overlayLayers: [] });
+    const layer = (id: string) => style.layers.find((l) => l.id === id)!;
+    expect(LANDUSE_MAX_ZOOM).toBe(UNIT_LAYER_LEVELS.micro_grids.minZoom);
+    expect(layer('basemap-landuse').maxzoom).toBe(LANDUSE_MAX_ZOOM);
+    expect(layer('basemap-roads-casing').minzoom).toBe(ROAD_CASING_MIN_ZOOM);
+    const roads = layer('basemap-roads') as { paint: { 'line-color': unknown[] }; layout: { 'line-sort-key': unknown } };
+    expect(roads.paint['line-color']).toEqual(['case', expect.anything(), PALETTES.light.road.major, PALETTES.light.road.minor]);
+    expect(roads.layout['line-sort-key']).toBeDefined();
   });
   it('puts a configured WGS84 raster basemap in place of the offline layers', () => {
     const style = buildMapStyle({

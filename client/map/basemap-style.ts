@@ -67,15 +67,28 @@ export function buildMapStyle({ origin, palette, external, overlayLayers }: Styl
 
 const GREEN = ['park', 'forest', 'grass', 'recreation_ground', 'meadow', 'scrub', 'nature_reserve', 'cemetery', 'orchard', 'allotments'];
 
+/**
+ * Landuse colours the land up to this zoom. From the zoom where micro-grids are drawn (server/tiles/tile-layers.ts
+ * UNIT_LAYER_LEVELS) the micro-grids' load colours are the area colouring: a choropleth over categorical landuse
+ * colours reads as neither (a pink commercial block under a yellow load tint), and the fill it saves is one
+ * draw per tile per frame while panning at the dispatcher's working zoom (BENCHMARKS.md).
+ */
+export const LANDUSE_MAX_ZOOM = 14;
+/** Road casings from this zoom; below it one line layer draws every road (BENCHMARKS.md: draws per tile cost frames). */
+export const ROAD_CASING_MIN_ZOOM = 16;
+
 export function offlineBasemapLayers(p: MapPalette): LayerSpecification[] {
-  const roadWidth = (base: number): unknown => ['interpolate', ['exponential', 1.6], ['zoom'], 8, base * 0.4, 12, base, 16, base * 5, 19, base * 14];
   const major = ['match', ['get', 'road_class'], ['motorway', 'primary'], true, false];
+  // Line width by zoom for minor and major roads (base = the width at z12).
+  const roadWidth = (minor: number, majorBase: number): unknown =>
+    ['interpolate', ['exponential', 1.6], ['zoom'], ...[[8, 0.4], [12, 1], [16, 5], [19, 14]].flatMap(([z, k]) => [z, ['case', major, majorBase * k, minor * k]])];
   return [
     {
       id: 'basemap-landuse',
       type: 'fill',
       source: BASEMAP_SOURCE,
       'source-layer': 'landuse',
+      maxzoom: LANDUSE_MAX_ZOOM,
       paint: {
         'fill-color': [
           'match',
@@ -95,27 +108,21 @@ export function offlineBasemapLayers(p: MapPalette): LayerSpecification[] {
       type: 'line',
       source: BASEMAP_SOURCE,
       'source-layer': 'roads',
-      minzoom: 13,
+      minzoom: ROAD_CASING_MIN_ZOOM,
       layout: { 'line-cap': 'round', 'line-join': 'round' },
-      paint: { 'line-color': p.road.casing, 'line-width': roadWidth(1.6), 'line-gap-width': 0 },
+      paint: { 'line-color': p.road.casing, 'line-width': roadWidth(1.5, 2.1) },
     },
     {
-      id: 'basemap-roads-minor',
+      // Every road in one layer (major ones drawn over minor ones by the sort key): one draw per tile.
+      id: 'basemap-roads',
       type: 'line',
       source: BASEMAP_SOURCE,
       'source-layer': 'roads',
-      filter: ['!', major],
-      layout: { 'line-cap': 'round', 'line-join': 'round' },
-      paint: { 'line-color': p.road.minor, 'line-width': roadWidth(0.9) },
-    },
-    {
-      id: 'basemap-roads-major',
-      type: 'line',
-      source: BASEMAP_SOURCE,
-      'source-layer': 'roads',
-      filter: major,
-      layout: { 'line-cap': 'round', 'line-join': 'round' },
-      paint: { 'line-color': p.road.major, 'line-width': roadWidth(1.5) },
+      layout: { 'line-cap': 'round', 'line-join': 'round', 'line-sort-key': ['case', major, 1, 0] },
+      paint: {
+        'line-color': ['case', major, p.road.major, p.road.minor],
+        'line-width': roadWidth(0.9, 1.5),
+      },
     },
   ] as LayerSpecification[];
 }
