@@ -13,6 +13,14 @@ import { assertGeneratedWorkers, createCitySimulator, SimulatorGuardError } from
 import { seededRandom } from './simulator-random.js';
 import { writeWorkerPositions } from './simulator.sql.js';
 
+/** The next 10:00 in Shanghai (UTC+8, no daylight saving) after `fromMs`. */
+function nextShanghaiMorning(fromMs: number): Date {
+  const at = new Date(fromMs);
+  at.setUTCHours(2, 0, 0, 0);
+  if (at.getTime() <= fromMs) at.setUTCDate(at.getUTCDate() + 1);
+  return at;
+}
+
 const REAL = 'WREALPERSON01';
 const addRealWorker = defineSql(
   'test.simulator_add_real_worker',
@@ -76,7 +84,9 @@ describe.each(testDatabaseModes())('city simulator on %s', (mode) => {
     events.subscribe((e) => seen.push(e));
     const realBefore = await db.query(readWorker, [REAL]);
     const [{ id: firstId }] = await db.query<{ id: number }>(maxIncident);
-    let now = new Date(Date.now() + 60_000);
+    // Arrivals follow Shanghai's daily rhythm (incident-rhythm.ts): run the simulated time from the next 10:00
+    // Shanghai (02:00 UTC) so the rate, and the test, do not depend on the hour CI runs at (it failed at night).
+    let now = nextShanghaiMorning(Date.now());
     const simulator = createCitySimulator({
       db,
       roads: createRoadGraphStore(db),
