@@ -10,6 +10,7 @@
 import { AppError, badRequest, notFound } from '../errors/app-error.js';
 import type { TileCoordinates } from './render-tile.js';
 import { isTileLayerName, MAX_TILE_ZOOM, TILE_LAYER_NAMES, type TileLayerName } from './tile-layers.js';
+import { mercatorX, mercatorY } from './view-tiles.js';
 
 /** Digits only: no sign, no decimals, no exponent, no spaces; at most 8 digits (2^22 has 7). */
 const WHOLE_NUMBER = /^\d{1,8}$/;
@@ -53,9 +54,8 @@ export function parseTileCoordinates(zText: string, xText: string, yText: string
 /** The tile containing a WGS84 point at zoom z (Web Mercator, XYZ scheme). For tests and benchmarks. */
 export function tileContaining(lon: number, lat: number, z: number): TileCoordinates {
   const size = 2 ** z;
-  const radians = (lat * Math.PI) / 180;
-  const x = Math.floor(((lon + 180) / 360) * size);
-  const y = Math.floor(((1 - Math.log(Math.tan(radians) + 1 / Math.cos(radians)) / Math.PI) / 2) * size);
+  const x = Math.floor(mercatorX(lon) * size);
+  const y = Math.floor(mercatorY(lat) * size);
   const clamp = (v: number) => Math.min(size - 1, Math.max(0, v));
   return { z, x: clamp(x), y: clamp(y) };
 }
