@@ -18,7 +18,11 @@ export const EXTERNAL_SOURCE = 'external-basemap';
 export const TILE_MAX_ZOOM = 16;
 
 export const BASEMAP_TILE_LAYERS = ['water', 'landuse', 'roads'] as const;
-export const UNIT_TILE_LAYERS = ['districts', 'streets', 'communities', 'grids', 'micro_grids', 'unit_labels'] as const;
+/**
+ * The unit boundaries above micro-grids come in one tile layer (drawn by one line layer: each style layer costs
+ * a draw per tile per frame, BENCHMARKS.md); the micro-grids in their own, drawn by their fill (load colour and outline).
+ */
+export const UNIT_TILE_LAYERS = ['unit_boundaries', 'micro_grids', 'unit_labels'] as const;
 export const DEVICE_TILE_LAYERS = ['cameras', 'sensors'] as const;
 
 /** An external XYZ raster basemap as the server's configuration declares it. */

@@ -22,15 +22,20 @@ describe('TileCache keys', () => {
     expect(cache.keyOf('city', ['landuse', 'cameras'], TILE)).not.toBe(cache.keyOf('320102', ['landuse', 'cameras'], TILE));
   });
 
-  it('change for exactly the bumped layer (and the unit labels when a unit layer is bumped)', () => {
+  it('change for exactly the bumped layer (and the combined boundaries and unit labels when a unit layer is bumped)', () => {
     const cache = new TileCache();
-    const before = ['micro_grids', 'grids', 'unit_labels', 'roads'].map((l) => cache.keyOf('city', [l as 'roads'], TILE));
+    const layers = ['micro_grids', 'grids', 'unit_boundaries', 'unit_labels', 'roads'] as const;
+    const keys = () => layers.map((l) => cache.keyOf('city', [l], TILE));
+    const before = keys();
     cache.bumpLayerVersion('micro_grids');
-    const after = ['micro_grids', 'grids', 'unit_labels', 'roads'].map((l) => cache.keyOf('city', [l as 'roads'], TILE));
-    expect(after.map((k, i) => k !== before[i])).toEqual([true, false, true, false]);
+    expect(keys().map((k, i) => k !== before[i])).toEqual([true, false, true, true, false]);
+    const beforeGrids = keys();
+    cache.bumpLayerVersion('grids');
+    expect(keys().map((k, i) => k !== beforeGrids[i])).toEqual([false, true, true, true, false]);
     cache.bumpLayerVersion('roads');
     expect(cache.layerVersion('roads')).toBe(1);
-    expect(cache.layerVersion('grids')).toBe(0);
+    expect(cache.layerVersion('grids')).toBe(1);
+    expect(cache.layerVersion('districts')).toBe(0);
   });
 });
 

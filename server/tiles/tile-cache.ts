@@ -58,10 +58,12 @@ export class TileCache {
     return this.versions.get(layer) ?? 0;
   }
 
-  /** Invalidate every cached tile of a layer (unit layers also invalidate unit_labels). */
+  /** Invalidate every cached tile of a layer (unit layers also invalidate unit_boundaries and unit_labels, drawn from the same units). */
   bumpLayerVersion(layer: TileLayerName): void {
     this.versions.set(layer, this.layerVersion(layer) + 1);
-    if (isUnitLayer(layer)) this.versions.set('unit_labels', this.layerVersion('unit_labels') + 1);
+    if (isUnitLayer(layer)) {
+      for (const derived of ['unit_boundaries', 'unit_labels'] as const) this.versions.set(derived, this.layerVersion(derived) + 1);
+    }
   }
 
   /** Tiles of basemap layers only (no row-level security) are the same for every jurisdiction: '*'. */

@@ -21,6 +21,7 @@ export const TILE_ATTRIBUTION = '© OpenStreetMap contributors · 行政区边�
 export const UNIT_LAYERS = ['districts', 'streets', 'communities', 'grids', 'micro_grids'] as const;
 export const TILE_LAYER_NAMES = [
   ...UNIT_LAYERS,
+  'unit_boundaries',
   'unit_labels',
   'water',
   'landuse',
@@ -62,6 +63,13 @@ export const UNIT_LAYER_LEVELS: Record<UnitLayerName, { level: UnitLevel; minZoo
   micro_grids: { level: 'micro_grid', minZoom: 14 },
 };
 
+/**
+ * The levels of the `unit_boundaries` layer, finest first: its features come in this order, so that a map
+ * drawing them with one line layer draws a district's boundary over the street, community and grid
+ * boundaries that coincide with it. Micro-grids are not in it: a map draws them with their fill.
+ */
+export const BOUNDARY_LEVELS = ['grid', 'community', 'street', 'district'] as const satisfies readonly UnitLevel[];
+
 /** Roads by class, each from the zoom where it is drawn. */
 export const ROAD_CLASS_MIN_ZOOM = { motorway: 8, primary: 8, tertiary: 11, residential: 13, service: 15 } as const;
 
@@ -93,6 +101,16 @@ export const TILE_LAYERS: Record<TileLayerName, TileLayer> = {
   communities: unitLayer('communities', 'Community / village (社区 / 村) boundaries'),
   grids: unitLayer('grids', 'Grid (网格) boundaries'),
   micro_grids: unitLayer('micro_grids', 'Micro-grid (微网格) boundaries'),
+  unit_boundaries: {
+    name: 'unit_boundaries',
+    description:
+      'District, street, community and grid boundaries in one layer (level), each level from the zoom of its own layer, ' +
+      'finest first (grid → district); generated = false for real boundaries',
+    minZoom: 0,
+    fields: UNIT_FIELDS,
+    maxAgeSeconds: BOUNDARY_MAX_AGE,
+    scoped: true,
+  },
   unit_labels: {
     name: 'unit_labels',
     description: 'One label point per unit (its label_point), each level from the zoom of its boundary layer',

@@ -39,7 +39,7 @@ describe('planTileWarmup', () => {
     expect(plan).toHaveLength(27);
     expect(plan.slice(0, 3).map(urlOf)).toEqual([
       '/tiles/water,landuse,roads/10/850/415',
-      '/tiles/districts,streets,communities,grids,micro_grids,unit_labels/10/850/415',
+      '/tiles/unit_boundaries,micro_grids,unit_labels/10/850/415',
       '/tiles/cameras,sensors/10/850/415',
     ]);
     expect(new Set(plan.map((p) => p.jurisdiction))).toEqual(new Set([QIXIA_CODE]));
@@ -90,7 +90,8 @@ describe.each(testDatabaseModes())('warmTileCache on %s', (mode) => {
   let qixia: Record<string, string>;
   let xuanwu: Record<string, string>;
   const get = (path: string, headers: Record<string, string>) => getRaw(`${server.baseUrl}${path}`, headers);
-  const codesOf = (body: Buffer, layer: string) => (body.length ? decodeTile(body)[layer]?.features ?? [] : []).map((f) => String(f.properties.code));
+  const codesOf = (body: Buffer, layer: string, level?: string) =>
+    (body.length ? decodeTile(body)[layer]?.features ?? [] : []).filter((f) => level === undefined || f.properties.level === level).map((f) => String(f.properties.code));
 
   beforeAll(async () => {
     server = await startTestServer(mode);
@@ -140,21 +141,21 @@ describe.each(testDatabaseModes())('warmTileCache on %s', (mode) => {
   it('renders a district’s tiles under its own row-level security and keeps them apart from other scopes', async () => {
     const result = await warmTileCache({ db: server.db, capabilities, logger: capturingLogger().logger, jurisdictions: [QIXIA_CODE], mapSizes: CONSOLE_MAP });
     expect(result).toMatchObject({ jurisdictions: 1, tiles: 27, failed: 0 });
-    const units = planTileWarmup([{ jurisdiction: QIXIA_CODE, bounds: QIXIA }], CONSOLE_MAP).filter((p) => p.layers[0] === 'districts');
+    const units = planTileWarmup([{ jurisdiction: QIXIA_CODE, bounds: QIXIA }], CONSOLE_MAP).filter((p) => p.layers[0] === 'unit_boundaries');
     let neighbours = 0;
     for (const entry of units) {
       const own = await get(urlOf(entry), qixia);
       expect(own.headers['x-tile-cache'], urlOf(entry)).toBe('hit');
       // Qixia's warmed tile holds Qixia and nothing else.
-      expect(codesOf(own.body, 'districts').every((code) => code === QIXIA_CODE), urlOf(entry)).toBe(true);
+      expect(codesOf(own.body, 'unit_boundaries', 'district').every((code) => code === QIXIA_CODE), urlOf(entry)).toBe(true);
       // The same tile for Xuanwu is not Qixia's entry, and shows Xuanwu alone.
       const other = await get(urlOf(entry), xuanwu);
       expect(other.headers['x-tile-cache'], urlOf(entry)).toBe('miss');
-      expect(codesOf(other.body, 'districts').every((code) => code === XUANWU_CODE), urlOf(entry)).toBe(true);
+      expect(codesOf(other.body, 'unit_boundaries', 'district').every((code) => code === XUANWU_CODE), urlOf(entry)).toBe(true);
       // The city sees the neighbours that Qixia's tile left out.
       const whole = await get(urlOf(entry), city);
       expect(whole.headers['x-tile-cache'], urlOf(entry)).toBe('miss');
-      if (codesOf(whole.body, 'districts').some((code) => code !== QIXIA_CODE)) neighbours += 1;
+      if (codesOf(whole.body, 'unit_boundaries', 'district').some((code) => code !== QIXIA_CODE)) neighbours += 1;
     }
     expect(neighbours).toBeGreaterThan(0);
     // The basemap source has no row-level security: its warmed tiles serve every jurisdiction.

@@ -32,7 +32,7 @@ import { fitBoundsView, tilesInView, type BoundingBox } from './view-tiles.js';
 /** The console map's vector sources, each one tile URL of these layers (client/map/basemap-style.ts; the spec checks they agree). */
 export const CONSOLE_TILE_SOURCES: readonly (readonly TileLayerName[])[] = [
   ['water', 'landuse', 'roads'],
-  ['districts', 'streets', 'communities', 'grids', 'micro_grids', 'unit_labels'],
+  ['unit_boundaries', 'micro_grids', 'unit_labels'],
   ['cameras', 'sensors'],
 ];
 

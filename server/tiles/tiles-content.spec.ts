@@ -12,7 +12,7 @@ import { testDatabaseModes } from '../../tests/support/test-database.js';
 import { startTestServer, type TestServer } from '../../tests/support/test-server.js';
 import { renderTileLayer, type TileEncoder } from './render-tile.js';
 import { tileContaining } from './tile-address.js';
-import { TILE_BUFFER, TILE_EXTENT, TILE_LAYER_NAMES, type TileLayerName } from './tile-layers.js';
+import { BOUNDARY_LEVELS, TILE_BUFFER, TILE_EXTENT, TILE_LAYER_NAMES, UNIT_LAYER_LEVELS, type TileLayerName } from './tile-layers.js';
 import { tileQueryFor, tileSessionSettings } from './tiles.sql.js';
 import { decodeTile, getRaw, polygonGeoJson, type DecodedLayer } from './tile-test-support.js';
 
@@ -66,7 +66,7 @@ const camerasInTile = defineSql(
     WHERE ST_Intersects(ST_Transform(geom, 3857), ST_TileEnvelope($1::integer, $2::integer, $3::integer))`,
 );
 
-const POLYGON_LAYERS = new Set<TileLayerName>(['districts', 'streets', 'communities', 'grids', 'micro_grids', 'water', 'landuse']);
+const POLYGON_LAYERS = new Set<TileLayerName>(['districts', 'streets', 'communities', 'grids', 'micro_grids', 'unit_boundaries', 'water', 'landuse']);
 const expectedType = (layer: TileLayerName) => (POLYGON_LAYERS.has(layer) ? 'Polygon' : layer === 'roads' ? 'LineString' : 'Point');
 
 /** The micro-grid features of the Xianlin tile in each mode: code and rings. */
@@ -144,7 +144,7 @@ describe.each(testDatabaseModes())('tile content on %s', (mode) => {
   });
 
   it('renders every layer at z14 and z10 with its geometry type', async () => {
-    const expectFeatures = new Set<string>(['districts', 'streets', 'communities', 'grids', 'micro_grids', 'unit_labels', 'roads', 'cameras', 'sensors', 'workers']);
+    const expectFeatures = new Set<string>(['districts', 'streets', 'communities', 'grids', 'micro_grids', 'unit_boundaries', 'unit_labels', 'roads', 'cameras', 'sensors', 'workers']);
     for (const layer of TILE_LAYER_NAMES) {
       const z14 = (await tile(layer, XIANLIN))[layer];
       if (expectFeatures.has(layer)) expect(z14?.features.length, `${layer} z14`).toBeGreaterThan(0);
@@ -155,6 +155,29 @@ describe.each(testDatabaseModes())('tile content on %s', (mode) => {
     expect(Object.keys(z10).sort()).toEqual(['districts', 'roads', 'streets']);
     const roadClasses = new Set(z10.roads.features.map((f) => f.properties.road_class));
     expect([...roadClasses].every((c) => c === 'motorway' || c === 'primary')).toBe(true);
+  });
+
+  it('holds in unit_boundaries the boundary levels shown at each zoom, finest first, each feature as in its own level’s layer', async () => {
+    const levelLayers = [['grids', 'grid'], ['communities', 'community'], ['streets', 'street'], ['districts', 'district']] as const;
+    for (const t of [XIANLIN, XIANLIN_Z10]) {
+      const combined = (await tile('unit_boundaries', t)).unit_boundaries.features;
+      const levels = combined.map((f) => String(f.properties.level));
+      // Finest first, each level's features together, as BOUNDARY_LEVELS orders them.
+      const firstOf = (level: string) => levels.indexOf(level);
+      const present = BOUNDARY_LEVELS.filter((level) => levels.includes(level));
+      expect([...levels].sort((a, b) => BOUNDARY_LEVELS.indexOf(a as never) - BOUNDARY_LEVELS.indexOf(b as never)), `z${t.z}`).toEqual(levels);
+      expect(present.map(firstOf), `z${t.z}`).toEqual([...present.map(firstOf)].sort((a, b) => a - b));
+      const expected = [];
+      for (const [layer, level] of levelLayers) {
+        const own = (await tile(layer, t))[layer]?.features ?? [];
+        expect(own.length > 0, `${layer} z${t.z}`).toBe(t.z >= UNIT_LAYER_LEVELS[layer].minZoom);
+        expected.push(...own.map((f) => ({ level, code: f.properties.code, rings: f.rings })));
+      }
+      const byCode = (a: { code: unknown }, b: { code: unknown }) => String(a.code).localeCompare(String(b.code));
+      expect(combined.map((f) => ({ level: f.properties.level, code: f.properties.code, rings: f.rings })).sort(byCode), `z${t.z}`).toEqual(expected.sort(byCode));
+    }
+    expect((await tile('unit_boundaries', XIANLIN)).unit_boundaries.features.some((f) => f.properties.level === 'grid')).toBe(true);
+    expect((await tile('unit_boundaries', XIANLIN_Z10)).unit_boundaries.features.some((f) => f.properties.level === 'grid')).toBe(false);
   });
 
   it('counts every camera once in the clusters below z12, and draws each one from z12', async () => {

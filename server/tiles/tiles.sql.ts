@@ -27,6 +27,7 @@
  */
 import { defineSql, SqlStatement } from '../db/database.js';
 import {
+  BOUNDARY_LEVELS,
   POINT_MIN_ZOOM,
   ROAD_CLASS_MIN_ZOOM,
   TILE_BUFFER as B,
@@ -35,6 +36,7 @@ import {
   TileLayerName,
   UNIT_LAYER_LEVELS,
   isUnitLayer,
+  type UnitLevel,
 } from './tile-layers.js';
 
 const CLUSTER_CELL = 256;
@@ -73,27 +75,53 @@ interface FeatureQuery {
   order: string;
 }
 
-/** The unit levels drawn at zoom $1, as a text[] (an = ANY condition that units_level_idx serves). */
-const unitLevelsShown = `CASE ${[...Object.values(UNIT_LAYER_LEVELS)]
-  .sort((a, b) => b.minZoom - a.minZoom)
-  .map(({ minZoom }) => {
-    const levels = Object.values(UNIT_LAYER_LEVELS).filter((l) => l.minZoom <= minZoom).map((l) => `'${l.level}'`);
-    return `WHEN $1::integer >= ${minZoom} THEN ARRAY[${levels.join(', ')}]`;
-  })
-  .join(' ')} ELSE ARRAY[]::text[] END`;
+/**
+ * Those of `levels` drawn at zoom $1 (each from the zoom of its own layer, UNIT_LAYER_LEVELS), as a text[]
+ * (an = ANY condition that units_level_idx serves).
+ */
+function unitLevelsShownOf(levels: readonly UnitLevel[]): string {
+  const layers = Object.values(UNIT_LAYER_LEVELS).filter((l) => levels.includes(l.level));
+  return `CASE ${[...layers]
+    .sort((a, b) => b.minZoom - a.minZoom)
+    .map(({ minZoom }) => {
+      const shown = layers.filter((l) => l.minZoom <= minZoom).map((l) => `'${l.level}'`);
+      return `WHEN $1::integer >= ${minZoom} THEN ARRAY[${shown.join(', ')}]`;
+    })
+    .join(' ')} ELSE ARRAY[]::text[] END`;
+}
+const unitLevelsShown = unitLevelsShownOf(Object.values(UNIT_LAYER_LEVELS).map((l) => l.level));
+
+/** Position of a level in BOUNDARY_LEVELS (finest first), for the order of unit_boundaries features. */
+const boundaryLevelRank = (column: string) =>
+  `CASE ${column} ${BOUNDARY_LEVELS.map((level, i) => `WHEN '${level}' THEN ${i}`).join(' ')} END`;
 
 const roadClassMinZoom = `CASE r.road_class ${Object.entries(ROAD_CLASS_MIN_ZOOM)
   .map(([roadClass, minZoom]) => `WHEN '${roadClass}' THEN ${minZoom}`)
   .join(' ')} ELSE 99 END`;
 
+const UNIT_COLUMNS: [string, string][] = [
+  ['code', 'u.code'], ['name', 'u.name'], ['level', 'u.level'], ['kind', 'u.kind'], ['households', 'u.households'], ['generated', 'u.generated'],
+];
+
 function unitQuery(layer: keyof typeof UNIT_LAYER_LEVELS): FeatureQuery {
   return {
-    columns: [['code', 'u.code'], ['name', 'u.name'], ['level', 'u.level'], ['kind', 'u.kind'], ['households', 'u.households'], ['generated', 'u.generated']],
+    columns: UNIT_COLUMNS,
     geometry: polygonTile('u.geom'),
     from: `FROM units u, tile WHERE u.level = '${UNIT_LAYER_LEVELS[layer].level}' AND u.geom && tile.clip`,
     order: 's.code',
   };
 }
+
+/**
+ * The boundary levels shown at zoom $1 in one layer, the same features and geometry as their own layers,
+ * finest level first, so that a single line layer draws coarser boundaries over the finer ones beneath.
+ */
+const unitBoundariesQuery: FeatureQuery = {
+  columns: UNIT_COLUMNS,
+  geometry: polygonTile('u.geom'),
+  from: `FROM units u, tile WHERE u.level = ANY (${unitLevelsShownOf(BOUNDARY_LEVELS)}) AND u.geom && tile.clip`,
+  order: `${boundaryLevelRank('s.level')}, s.code`,
+};
 
 const osmPolygonQuery = (table: 'osm_water' | 'osm_landuse'): FeatureQuery => ({
   columns: [['kind', 'p.fclass'], ['name', 'p.name']],
@@ -176,6 +204,8 @@ function buildVariants(layer: TileLayerName): TileQueryVariant[] {
     variant(layer, '', POINT_MIN_ZOOM, MAX, pointsQuery(table, geom, columns)),
   ];
   switch (layer) {
+    case 'unit_boundaries':
+      return [variant(layer, '', 0, MAX, unitBoundariesQuery)];
     case 'unit_labels':
       return [
         variant(layer, '', 0, MAX, {

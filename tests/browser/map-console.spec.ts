@@ -65,7 +65,7 @@ describe('console map at Xianlin', () => {
     }
   });
 
-  it('switches a layer off and on: its pixels go and come back (units: vector tiles; workers: deck.gl)', async () => {
+  it('switches a layer off and on: its pixels go and come back (micro-grids and units: vector tiles; workers: deck.gl)', async () => {
     const session = await signedIn('light');
     const { page } = session;
     const map = page.locator(MAP_SELECTOR);
@@ -74,12 +74,25 @@ describe('console map at Xianlin', () => {
       const before = await mapPixels(session, 'map-layers-all');
       const outline = PALETTES.light.boundary.microGrid;
       const outlineBefore = countNear(before, outline);
+      // The boundaries above micro-grids (grids and communities here), one line layer of the units module.
+      const boundaries = (pixels: Awaited<ReturnType<typeof mapPixels>>) =>
+        countNear(pixels, PALETTES.light.boundary.grid, 12) + countNear(pixels, PALETTES.light.boundary.community, 12);
+      const boundariesBefore = boundaries(before);
+
+      // The micro-grids' outlines are drawn by their fill (the micro-grid-load module).
+      await map.evaluate((el: any) => el.consoleMap.setLayerVisible('micro-grid-load', false));
+      await settleMap(page);
+      const withoutMicroGrids = await mapPixels(session, 'map-layers-without-micro-grids');
+      expect(outlineBefore).toBeGreaterThan(1500);
+      expect(countNear(withoutMicroGrids, outline)).toBeLessThan(outlineBefore * 0.2);
+      await map.evaluate((el: any) => el.consoleMap.setLayerVisible('micro-grid-load', true));
 
       await map.evaluate((el: any) => el.consoleMap.setLayerVisible('units', false));
       await settleMap(page);
       const withoutUnits = await mapPixels(session, 'map-layers-without-units');
-      expect(outlineBefore).toBeGreaterThan(1500);
-      expect(countNear(withoutUnits, outline)).toBeLessThan(outlineBefore * 0.2);
+      expect(boundariesBefore).toBeGreaterThan(3000);
+      expect(boundaries(withoutUnits)).toBeLessThan(boundariesBefore * 0.4);
+      expect(countNear(withoutUnits, outline)).toBeGreaterThan(outlineBefore * 0.8);
       expect(differingShare(before, withoutUnits)).toBeGreaterThan(0.005);
       const states = await map.evaluate((el: any) => el.consoleMap.layerStates());
       expect(states.find((s: { id: string }) => s.id === 'units')).toMatchObject({ visible: false, titleKey: 'map.layer.units' });

@@ -1,7 +1,13 @@
 /**
- * Unit boundaries (district → street → community → grid → micro-grid, from the zoom where each level is
- * legible: server/tiles/tile-layers.ts) with their names by zoom, and the highlighted micro-grid.
+ * Unit boundaries (district → street → community → grid, from the zoom where each level is legible:
+ * server/tiles/tile-layers.ts) with their names by zoom (micro-grids too), and the highlighted micro-grid.
+ * The micro-grids' own outlines are drawn by their fill (micro-grid-load.layer.ts).
  * Vector tiles only: the style layers draw the `units` source; update() only moves the highlight.
+ *
+ * The four boundary levels are one tile layer (`unit_boundaries`, finest first, so a district's boundary is
+ * drawn over the street, community and grid boundaries along it) drawn by ONE line layer whose colour, width and
+ * dashes depend on the feature's level: in software WebGL every style layer costs a draw call per tile per frame,
+ * and four layers cost a dispatcher's panning about 25 ms a frame more than one (BENCHMARKS.md).
  */
 import type { FilterSpecification, LayerSpecification } from 'maplibre-gl';
 import { UNITS_SOURCE } from '../basemap-style.js';
@@ -22,31 +28,66 @@ export const LABEL_ZOOMS = {
   micro_grid: [15.6, 24],
 } as const;
 
+export const BOUNDARY_LINE_LAYER = 'units-boundaries-line';
+
+type BoundaryLevel = 'grid' | 'community' | 'street' | 'district';
+const BOUNDARY_LEVELS: readonly BoundaryLevel[] = ['grid', 'community', 'street', 'district'];
+
+/** Each level's line: width in pixels by zoom ([zoom, width] stops, linear, constant beyond), dashes. */
+export const BOUNDARY_STYLE: Record<BoundaryLevel, { widths: [number, number][]; dash: [number, number] | null }> = {
+  grid: { widths: [[13, 0.8], [16, 1.6]], dash: [3, 2] },
+  community: { widths: [[11, 0.8], [16, 2.2]], dash: null },
+  street: { widths: [[9, 1], [16, 3]], dash: [4, 2] },
+  district: { widths: [[6, 1.2], [12, 2.5], [16, 4]], dash: null },
+};
+
+/** A level's width at zoom z: linear between its stops, the first / last stop's width outside them. */
+export function boundaryWidthAt(level: BoundaryLevel, z: number): number {
+  const stops = BOUNDARY_STYLE[level].widths;
+  if (z <= stops[0][0]) return stops[0][1];
+  for (let i = 1; i < stops.length; i++) {
+    const [z1, w1] = stops[i];
+    if (z <= z1) {
+      const [z0, w0] = stops[i - 1];
+      return w0 + ((w1 - w0) * (z - z0)) / (z1 - z0);
+    }
+  }
+  return stops[stops.length - 1][1];
+}
+
+/** The zooms at which some level's width changes slope: the stops of the one width expression. */
+const WIDTH_ZOOMS = [...new Set(BOUNDARY_LEVELS.flatMap((level) => BOUNDARY_STYLE[level].widths.map(([z]) => z)))].sort((a, b) => a - b);
+
+const byLevel = (values: Record<BoundaryLevel, unknown>): unknown => [
+  'match',
+  ['get', 'level'],
+  ...BOUNDARY_LEVELS.slice(0, -1).flatMap((level) => [level, values[level]]),
+  values.district,
+];
+
+/** The one line layer of every boundary level above micro-grids. */
+export function boundaryLineLayer(p: MapPalette): LayerSpecification {
+  const perLevel = <T>(f: (level: BoundaryLevel) => T) => Object.fromEntries(BOUNDARY_LEVELS.map((level) => [level, f(level)])) as Record<BoundaryLevel, T>;
+  return {
+    id: BOUNDARY_LINE_LAYER,
+    type: 'line',
+    source: UNITS_SOURCE,
+    'source-layer': 'unit_boundaries',
+    layout: { 'line-join': 'round' },
+    paint: {
+      'line-color': byLevel(perLevel((level) => p.boundary[level])),
+      'line-width': ['interpolate', ['linear'], ['zoom'], ...WIDTH_ZOOMS.flatMap((z) => [z, byLevel(perLevel((level) => boundaryWidthAt(level, z)))])],
+      // A solid level has a dash with no gap.
+      'line-dasharray': byLevel(perLevel((level) => ['literal', BOUNDARY_STYLE[level].dash ?? [1, 0]])),
+    },
+  } as LayerSpecification;
+}
+
 export function create(): MapLayerModule {
   let context: LayerContext | null = null;
   let highlighted: string | null = null;
 
-  const lines = (p: MapPalette): LayerSpecification[] =>
-    (
-      [
-        ['micro_grids', 'units-micro-grids-line', p.boundary.microGrid, [14, 0.5, 16, 1.2, 19, 2], undefined],
-        ['grids', 'units-grids-line', p.boundary.grid, [13, 0.8, 16, 1.6], [3, 2]],
-        ['communities', 'units-communities-line', p.boundary.community, [11, 0.8, 16, 2.2], undefined],
-        ['streets', 'units-streets-line', p.boundary.street, [9, 1, 16, 3], [4, 2]],
-        ['districts', 'units-districts-line', p.boundary.district, [6, 1.2, 12, 2.5, 16, 4], undefined],
-      ] as const
-    ).map(([sourceLayer, id, color, widths, dash]) => ({
-      id,
-      type: 'line',
-      source: UNITS_SOURCE,
-      'source-layer': sourceLayer,
-      layout: { 'line-join': 'round' },
-      paint: {
-        'line-color': color,
-        'line-width': ['interpolate', ['linear'], ['zoom'], ...widths],
-        ...(dash ? { 'line-dasharray': [...dash] } : {}),
-      },
-    }) as LayerSpecification);
+  const lines = (p: MapPalette): LayerSpecification[] => [boundaryLineLayer(p)];
 
   const labels = (p: MapPalette): LayerSpecification[] =>
     Object.entries(LABEL_ZOOMS).map(([level, [minzoom, maxzoom]]) => ({
@@ -88,7 +129,6 @@ export function create(): MapLayerModule {
       { labelKey: 'map.legend.street', color: p.boundary.street },
       { labelKey: 'map.legend.community', color: p.boundary.community },
       { labelKey: 'map.legend.grid', color: p.boundary.grid },
-      { labelKey: 'map.legend.microGrid', color: p.boundary.microGrid },
     ],
     init(ctx) {
       context = ctx;
