@@ -117,7 +117,7 @@ describe.each(testDatabaseModes())('jurisdiction and roles on %s', (mode) => {
     for (const z of [12, 14]) {
       const { x, y } = tileContaining(point.lon, point.lat, z);
       for (const who of identities) {
-        const res = await getRaw(`${server.baseUrl}/tiles/districts,streets,communities,grids,micro_grids,unit_labels,workers,cameras,sensors/${z}/${x}/${y}`, who.headers);
+        const res = await getRaw(`${server.baseUrl}/tiles/districts,streets,communities,grids,micro_grids,unit_boundaries,unit_labels,workers,cameras,sensors/${z}/${x}/${y}`, who.headers);
         expect(res.status, `${who.name} z${z}`).toBeLessThan(300);
         if (res.status === 204) continue;
         const layers = decodeTile(res.body);
