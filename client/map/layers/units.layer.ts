@@ -6,10 +6,11 @@
  *
  * The four boundary levels are one tile layer (`unit_boundaries`, finest first, so a district's boundary is
  * drawn over the street, community and grid boundaries along it) drawn by ONE line layer whose colour, width and
- * dashes depend on the feature's level: in software WebGL every style layer costs a draw call per tile per frame,
- * and four layers cost a dispatcher's panning about 25 ms a frame more than one (BENCHMARKS.md).
+ * dashes depend on the feature's level: in software WebGL every style layer costs a draw call per tile per frame;
+ * together with the micro-grid outlines drawn by their fill, this took about 28 ms off a 200 ms panning frame (BENCHMARKS.md).
  */
 import type { FilterSpecification, LayerSpecification } from 'maplibre-gl';
+import { BOUNDARY_LEVELS } from '../../../server/tiles/tile-layers.js';
 import { UNITS_SOURCE } from '../basemap-style.js';
 import type { LayerContext, MapLayerModule } from '../layer-registry.js';
 import type { MapLayerData } from '../map-data.js';
@@ -30,8 +31,8 @@ export const LABEL_ZOOMS = {
 
 export const BOUNDARY_LINE_LAYER = 'units-boundaries-line';
 
-type BoundaryLevel = 'grid' | 'community' | 'street' | 'district';
-const BOUNDARY_LEVELS: readonly BoundaryLevel[] = ['grid', 'community', 'street', 'district'];
+/** The levels of the `unit_boundaries` tile layer, finest first, as the server sends them. */
+type BoundaryLevel = (typeof BOUNDARY_LEVELS)[number];
 
 /** Each level's line: width in pixels by zoom ([zoom, width] stops, linear, constant beyond), dashes. */
 export const BOUNDARY_STYLE: Record<BoundaryLevel, { widths: [number, number][]; dash: [number, number] | null }> = {
