@@ -5,9 +5,11 @@
  * Vector tiles only: the style layers draw the `units` source; update() only moves the highlight.
  *
  * The four boundary levels are one tile layer (`unit_boundaries`, finest first, so a district's boundary is
- * drawn over the street, community and grid boundaries along it) drawn by ONE line layer whose colour, width and
- * dashes depend on the feature's level: in software WebGL every style layer costs a draw call per tile per frame;
- * together with the micro-grid outlines drawn by their fill, this took about 28 ms off a 200 ms panning frame (BENCHMARKS.md).
+ * drawn over the street, community and grid boundaries along it) drawn by ONE line layer whose colour and width
+ * depend on the feature's level: in software WebGL every style layer costs a draw call per tile per frame;
+ * together with the micro-grid outlines drawn by their fill, this took about 28 ms off a 200 ms panning frame.
+ * Solid lines: a data-driven `line-dasharray` cost 8 ms of a frame alone and 45 ms beside the roads (BENCHMARKS.md),
+ * so the levels differ by colour and width, coarser ones wider.
  */
 import type { FilterSpecification, LayerSpecification } from 'maplibre-gl';
 import { BOUNDARY_LEVELS } from '../../../server/tiles/tile-layers.js';
@@ -34,12 +36,12 @@ export const BOUNDARY_LINE_LAYER = 'units-boundaries-line';
 /** The levels of the `unit_boundaries` tile layer, finest first, as the server sends them. */
 type BoundaryLevel = (typeof BOUNDARY_LEVELS)[number];
 
-/** Each level's line: width in pixels by zoom ([zoom, width] stops, linear, constant beyond), dashes. */
-export const BOUNDARY_STYLE: Record<BoundaryLevel, { widths: [number, number][]; dash: [number, number] | null }> = {
-  grid: { widths: [[13, 0.8], [16, 1.6]], dash: [3, 2] },
-  community: { widths: [[11, 0.8], [16, 2.2]], dash: null },
-  street: { widths: [[9, 1], [16, 3]], dash: [4, 2] },
-  district: { widths: [[6, 1.2], [12, 2.5], [16, 4]], dash: null },
+/** Each level's line width in pixels by zoom: [zoom, width] stops, linear, constant beyond. */
+export const BOUNDARY_STYLE: Record<BoundaryLevel, { widths: [number, number][] }> = {
+  grid: { widths: [[13, 0.8], [16, 1.6]] },
+  community: { widths: [[11, 0.8], [16, 2.2]] },
+  street: { widths: [[9, 1], [16, 3]] },
+  district: { widths: [[6, 1.2], [12, 2.5], [16, 4]] },
 };
 
 /** A level's width at zoom z: linear between its stops, the first / last stop's width outside them. */
@@ -78,8 +80,6 @@ export function boundaryLineLayer(p: MapPalette): LayerSpecification {
     paint: {
       'line-color': byLevel(perLevel((level) => p.boundary[level])),
       'line-width': ['interpolate', ['linear'], ['zoom'], ...WIDTH_ZOOMS.flatMap((z) => [z, byLevel(perLevel((level) => boundaryWidthAt(level, z)))])],
-      // A solid level has a dash with no gap.
-      'line-dasharray': byLevel(perLevel((level) => ['literal', BOUNDARY_STYLE[level].dash ?? [1, 0]])),
     },
   } as LayerSpecification;
 }
