@@ -80,7 +80,9 @@ async function main(): Promise<void> {
   let warming: Promise<unknown> = Promise.resolve();
   const server = app.listen(config.port, config.host, () => {
     logger.info({ url: `http://${config.host}:${config.port}/`, readyMs: Math.round(performance.now() - started) }, 'GridOps ready');
-    if (config.tileWarmup) warming = warmTileCache({ db, capabilities, logger, signal: warmup.signal });
+    // The console draws a configured WGS84 basemap and refuses a GCJ-02 one (client/map/map-config.ts chooseBasemap).
+    const drawsExternalBasemap = config.basemap?.crs === 'wgs84';
+    if (config.tileWarmup) warming = warmTileCache({ db, capabilities, logger, signal: warmup.signal, drawsExternalBasemap });
   });
   const live = attachLiveChannel(server, { db, events, logger, clock: systemClock });
   const shutdown = () => {

@@ -1,6 +1,7 @@
+import { featureFilter, type FilterSpecification } from '@maplibre/maplibre-gl-style-spec';
 import { describe, expect, it } from 'vitest';
-import { UNIT_LAYER_LEVELS } from '../../server/tiles/tile-layers.js';
-import { buildMapStyle, LANDUSE_MAX_ZOOM, ROAD_CASING_MIN_ZOOM } from './basemap-style.js';
+import { ROAD_CLASS_MIN_ZOOM, UNIT_LAYER_LEVELS } from '../../server/tiles/tile-layers.js';
+import { buildMapStyle, LANDUSE_MAX_ZOOM, ROAD_CASING_MIN_ZOOM, roadsFilter, TILE_MAX_ZOOM, vectorSourceLayers } from './basemap-style.js';
 import { PALETTES } from './map-palette.js';
 
 describe('buildMapStyle', () => {
@@ -10,8 +11,13 @@ describe('buildMapStyle', () => {
     expect(style.glyphs).toBeUndefined();
     expect(style.sprite).toBeUndefined();
     const urls = Object.values(style.sources).flatMap((s) => ('tiles' in s && s.tiles) || []);
-    expect(urls.length).toBe(3);
-    for (const url of urls) expect(url.startsWith(`${origin}/tiles/`)).toBe(true);
+    expect(urls).toEqual([
+      `${origin}/tiles/water,landuse,roads,unit_boundaries,micro_grids,unit_labels/{z}/{x}/{y}`,
+      `${origin}/tiles/cameras,sensors/{z}/{x}/{y}`,
+    ]);
+    // One source for the basemap and the units: one stencil mask per frame for both (their layers are all clipped).
+    expect(new Set(style.layers.filter((l) => l.id.startsWith('basemap-')).map((l) => (l as { source: string }).source))).toEqual(new Set(['units']));
+    for (const source of Object.values(style.sources)) expect(source).toMatchObject({ maxzoom: TILE_MAX_ZOOM });
     expect(style.layers.map((l) => l.id)).toEqual(['background', 'basemap-landuse', 'basemap-water', 'basemap-roads-casing', 'basemap-roads']);
   });
   it('hands the area colouring from landuse to the micro-grid load where micro-grids appear, and draws roads in one layer below the casing zoom', () => {
@@ -24,6 +30,15 @@ describe('buildMapStyle', () => {
     expect(roads.paint['line-color']).toEqual(['case', expect.anything(), PALETTES.light.road.major, PALETTES.light.road.minor]);
     expect(roads.layout['line-sort-key']).toBeDefined();
   });
+  it('hides a road class that comes in the maxzoom tiles until its own zoom, and no other', () => {
+    const filter = featureFilter(roadsFilter() as FilterSpecification, 'filter');
+    const shown = (roadClass: string, zoom: number) => filter.filter({ zoom }, { type: 2, properties: { road_class: roadClass } } as never);
+    expect(ROAD_CLASS_MIN_ZOOM.service).toBeGreaterThan(TILE_MAX_ZOOM);
+    expect(shown('service', TILE_MAX_ZOOM)).toBe(false);
+    expect(shown('service', ROAD_CLASS_MIN_ZOOM.service)).toBe(true);
+    expect(shown('residential', TILE_MAX_ZOOM)).toBe(true);
+    expect(shown('primary', 8)).toBe(true);
+  });
   it('puts a configured WGS84 raster basemap in place of the offline layers', () => {
     const style = buildMapStyle({
       origin,
@@ -32,6 +47,9 @@ describe('buildMapStyle', () => {
       overlayLayers: [],
     });
     expect(style.layers.map((l) => l.id)).toEqual(['background', 'external-basemap']);
+    // The units source then asks for no basemap layer.
+    expect(style.sources.units).toMatchObject({ tiles: [`${origin}/tiles/unit_boundaries,micro_grids,unit_labels/{z}/{x}/{y}`] });
+    expect(vectorSourceLayers(true).units).toEqual(['unit_boundaries', 'micro_grids', 'unit_labels']);
     expect(style.sources['external-basemap']).toMatchObject({ type: 'raster', tiles: ['https://tiles.example.gov.cn/{z}/{x}/{y}.png'] });
   });
   it('differs between the themes in every basemap colour', () => {

@@ -7,15 +7,16 @@
  * with no glyph server; see map-fonts.ts.
  */
 import type { LayerSpecification, SourceSpecification, StyleSpecification } from 'maplibre-gl';
+import { DETAIL_MAX_ZOOM, ROAD_CLASS_MIN_ZOOM, type RoadClass } from '../../server/tiles/tile-layers.js';
 import type { MapPalette } from './map-palette.js';
 
-export const BASEMAP_SOURCE = 'basemap';
+/** The unit layers and, with the offline basemap, the basemap's layers too (`vectorSourceLayers`). */
 export const UNITS_SOURCE = 'units';
 export const DEVICES_SOURCE = 'devices';
 export const EXTERNAL_SOURCE = 'external-basemap';
 
-/** The server renders detail up to z16 (server/tiles/tile-layers.ts DETAIL_MAX_ZOOM); MapLibre overzooms beyond. */
-export const TILE_MAX_ZOOM = 16;
+/** The sources' maxzoom: the server renders detail up to DETAIL_MAX_ZOOM (z14); MapLibre overzooms beyond. */
+export const TILE_MAX_ZOOM = DETAIL_MAX_ZOOM;
 
 export const BASEMAP_TILE_LAYERS = ['water', 'landuse', 'roads'] as const;
 /**
@@ -24,6 +25,19 @@ export const BASEMAP_TILE_LAYERS = ['water', 'landuse', 'roads'] as const;
  */
 export const UNIT_TILE_LAYERS = ['unit_boundaries', 'micro_grids', 'unit_labels'] as const;
 export const DEVICE_TILE_LAYERS = ['cameras', 'sensors'] as const;
+
+/**
+ * The tile layers of each vector source (server/tiles/tile-warmup.ts warms these URLs; its spec checks they agree).
+ * The offline basemap's layers come in the units source: fill and line layers are clipped to their tiles with a
+ * stencil mask drawn whenever the source changes from one style layer to the next, about 8 ms of a panning frame
+ * in software WebGL at 1920×1080 (BENCHMARKS.md); one source for the basemap and the units draws it once.
+ */
+export function vectorSourceLayers(external: boolean): Record<typeof UNITS_SOURCE | typeof DEVICES_SOURCE, readonly string[]> {
+  return {
+    [UNITS_SOURCE]: external ? UNIT_TILE_LAYERS : [...BASEMAP_TILE_LAYERS, ...UNIT_TILE_LAYERS],
+    [DEVICES_SOURCE]: DEVICE_TILE_LAYERS,
+  };
+}
 
 /** An external XYZ raster basemap as the server's configuration declares it. */
 export interface ExternalBasemap {
@@ -48,11 +62,11 @@ export function tileUrl(origin: string, layers: readonly string[]): string {
 export function buildMapStyle({ origin, palette, external, overlayLayers }: StyleInputs): StyleSpecification {
   const vector = (layers: readonly string[], extra: Partial<SourceSpecification> = {}): SourceSpecification =>
     ({ type: 'vector', tiles: [tileUrl(origin, layers)], minzoom: 0, maxzoom: TILE_MAX_ZOOM, ...extra }) as SourceSpecification;
+  const layersOf = vectorSourceLayers(external !== null);
   const sources: Record<string, SourceSpecification> = {
-    [BASEMAP_SOURCE]: vector(BASEMAP_TILE_LAYERS),
     // promoteId: micro-grid codes are the feature ids, so the load layer can set feature-state by code.
-    [UNITS_SOURCE]: vector(UNIT_TILE_LAYERS, { promoteId: { micro_grids: 'code', unit_labels: 'code' } }),
-    [DEVICES_SOURCE]: vector(DEVICE_TILE_LAYERS, { promoteId: { cameras: 'code', sensors: 'code' } }),
+    [UNITS_SOURCE]: vector(layersOf[UNITS_SOURCE], { promoteId: { micro_grids: 'code', unit_labels: 'code' } }),
+    [DEVICES_SOURCE]: vector(layersOf[DEVICES_SOURCE], { promoteId: { cameras: 'code', sensors: 'code' } }),
   };
   if (external) {
     sources[EXTERNAL_SOURCE] = { type: 'raster', tiles: [external.url], tileSize: 256, maxzoom: 19 };
@@ -81,6 +95,15 @@ export const LANDUSE_MAX_ZOOM = 14;
 /** Road casings from this zoom; below it one line layer draws every road (BENCHMARKS.md: draws per tile cost frames). */
 export const ROAD_CASING_MIN_ZOOM = 16;
 
+/**
+ * Road classes are in the tiles from the zoom they are drawn at, but those drawn only beyond the tiles' maxzoom
+ * come in the maxzoom tiles (server roadClassTileZoom): the filter hides each until its own zoom.
+ */
+export function roadsFilter(): unknown {
+  const late = (Object.keys(ROAD_CLASS_MIN_ZOOM) as RoadClass[]).filter((c) => ROAD_CLASS_MIN_ZOOM[c] > TILE_MAX_ZOOM);
+  return ['all', ...late.map((c) => ['any', ['!=', ['get', 'road_class'], c], ['>=', ['zoom'], ROAD_CLASS_MIN_ZOOM[c]]])];
+}
+
 export function offlineBasemapLayers(p: MapPalette): LayerSpecification[] {
   const major = ['match', ['get', 'road_class'], ['motorway', 'primary'], true, false];
   // Line width by zoom for minor and major roads (base = the width at z12).
@@ -90,7 +113,7 @@ export function offlineBasemapLayers(p: MapPalette): LayerSpecification[] {
     {
       id: 'basemap-landuse',
       type: 'fill',
-      source: BASEMAP_SOURCE,
+      source: UNITS_SOURCE,
       'source-layer': 'landuse',
       maxzoom: LANDUSE_MAX_ZOOM,
       paint: {
@@ -106,13 +129,14 @@ export function offlineBasemapLayers(p: MapPalette): LayerSpecification[] {
         ],
       },
     },
-    { id: 'basemap-water', type: 'fill', source: BASEMAP_SOURCE, 'source-layer': 'water', paint: { 'fill-color': p.water } },
+    { id: 'basemap-water', type: 'fill', source: UNITS_SOURCE, 'source-layer': 'water', paint: { 'fill-color': p.water } },
     {
       id: 'basemap-roads-casing',
       type: 'line',
-      source: BASEMAP_SOURCE,
+      source: UNITS_SOURCE,
       'source-layer': 'roads',
       minzoom: ROAD_CASING_MIN_ZOOM,
+      filter: roadsFilter(),
       layout: { 'line-cap': 'round', 'line-join': 'round' },
       paint: { 'line-color': p.road.casing, 'line-width': roadWidth(1.5, 2.1) },
     },
@@ -120,8 +144,9 @@ export function offlineBasemapLayers(p: MapPalette): LayerSpecification[] {
       // Every road in one layer (major ones drawn over minor ones by the sort key): one draw per tile.
       id: 'basemap-roads',
       type: 'line',
-      source: BASEMAP_SOURCE,
+      source: UNITS_SOURCE,
       'source-layer': 'roads',
+      filter: roadsFilter(),
       layout: { 'line-cap': 'round', 'line-join': 'round', 'line-sort-key': ['case', major, 1, 0] },
       paint: {
         'line-color': ['case', major, p.road.major, p.road.minor],

@@ -15,7 +15,7 @@ import { MapLibreOverlay } from '@deck.gl/maplibre';
 import { AttributionControl, Map as MapLibreMap, NavigationControl, ScaleControl, setWorkerUrl } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
-import { buildMapStyle, type ExternalBasemap } from './basemap-style.js';
+import { buildMapStyle, TILE_MAX_ZOOM, type ExternalBasemap } from './basemap-style.js';
 import { LayerRegistry, type LayerState, type MapLayerId } from './layer-registry.js';
 import { create as createCameras, CAMERA_CONES_DECK_LAYER, CAMERA_POINTS_LAYER } from './layers/cameras.layer.js';
 import { create as createIncidentDensity } from './layers/incident-density.layer.js';
@@ -65,6 +65,8 @@ export interface ConsoleMap {
 
 /** Pixels around the pointer in which a click picks a point. */
 const PICK_RADIUS = 6;
+/** The deepest zoom (server/tiles/tile-warmup.ts CONSOLE_FIT repeats it). */
+const MAP_MAX_ZOOM = 19;
 
 let workerConfigured = false;
 
@@ -103,7 +105,11 @@ export function createConsoleMap(options: ConsoleMapOptions): ConsoleMap {
     bounds: options.bounds ?? NANJING_BOUNDS,
     fitBoundsOptions: { padding: 24 },
     minZoom: 6,
-    maxZoom: 19,
+    maxZoom: MAP_MAX_ZOOM,
+    // Beyond the sources' maxzoom, draw the maxzoom tiles enlarged (MapLibre 6 by default cuts them into tiles of
+    // the map's zoom up to 4 zooms below maxZoom): a 1920×1080 screen at z15 is 6 tiles instead of 15, and every
+    // style layer costs a draw per tile per frame.
+    zoomLevelsToOverscale: MAP_MAX_ZOOM - TILE_MAX_ZOOM,
     attributionControl: false,
     // Chinese is drawn from local fonts (map-fonts.ts); no glyph server.
     localIdeographFontFamily: "'Noto Sans CJK SC', sans-serif",

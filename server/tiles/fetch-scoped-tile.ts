@@ -1,12 +1,21 @@
 /**
  * The one path from a tile address to cached bytes, shared by the tiles route and the start-up warm-up
  * (tile-warmup.ts), so that a warmed tile has exactly the cache key, layer list and scope a request has.
+ *
+ * A tile of basemap layers (no row-level security) and scoped layers together — the console's one source of
+ * basemap and units (client/map/basemap-style.ts) — is cached per jurisdiction, but its basemap part is
+ * rendered once for everyone: it is the cached basemap-only tile ('*'), joined to the scoped part. MVT tiles
+ * join by concatenation (a tile is a repeated `layers` field; PostGIS documents the same for ST_AsMVT).
  */
+import { promisify } from 'node:util';
+import zlib from 'node:zlib';
 import type { Queryable } from '../db/database.js';
 import type { Capabilities } from '../db/database.js';
 import type { CachedTile, TileCache, TileCacheStatus } from './tile-cache.js';
 import { layerShownAt, TILE_LAYERS, type TileLayerName } from './tile-layers.js';
 import { renderTile, type TileCoordinates, type TileEncoder } from './render-tile.js';
+
+const gunzip = promisify(zlib.gunzip);
 
 /** Something that runs statements in one transaction in a jurisdiction's scope (a request's `scopedDb(req)`). */
 export interface ScopedTransactions {
@@ -35,9 +44,16 @@ export async function fetchScopedTile(
   const shown = layers.filter((layer) => layerShownAt(layer, tile.z));
   if (shown.length === 0) return null;
   const ttls = shown.map((l) => TILE_LAYERS[l].serverTtlMs).filter((t): t is number => t !== undefined);
-  return cache.fetch(
-    cache.keyOf(jurisdiction, shown, tile),
-    () => scoped.transaction((tx) => renderTile(tx, encoder, shown, tile)),
-    ttls.length ? Math.min(...ttls) : undefined,
-  );
+  const shared = shown.filter((l) => !TILE_LAYERS[l].scoped);
+  const own = shown.filter((l) => TILE_LAYERS[l].scoped);
+  const render =
+    shared.length > 0 && own.length > 0
+      ? async () => {
+          const sharedPart = await fetchScopedTile(cache, scoped, encoder, jurisdiction, shared, tile);
+          const ownPart = await scoped.transaction((tx) => renderTile(tx, encoder, own, tile));
+          const sharedBytes = sharedPart?.tile.gzipped ? await gunzip(sharedPart.tile.gzipped) : new Uint8Array(0);
+          return Buffer.concat([sharedBytes, ownPart]);
+        }
+      : () => scoped.transaction((tx) => renderTile(tx, encoder, shown, tile));
+  return cache.fetch(cache.keyOf(jurisdiction, shown, tile), render, ttls.length ? Math.min(...ttls) : undefined);
 }

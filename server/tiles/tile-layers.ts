@@ -11,8 +11,13 @@ export const TILE_EXTENT = 4096;
 export const TILE_BUFFER = 64;
 /** The zooms a tile address may have (400 outside). */
 export const MAX_TILE_ZOOM = 22;
-/** The zoom up to which the server renders detail; clients overzoom beyond (TileJSON maxzoom). */
-export const DETAIL_MAX_ZOOM = 16;
+/**
+ * The zoom up to which the server renders detail; clients overzoom beyond (TileJSON maxzoom). At z14 a tile
+ * unit is about 0.5 m in Nanjing, under one screen pixel up to z16. The console draws the z14 tiles at every
+ * higher zoom (console-map.ts): a 1920×1080 screen at z15 is 6 of them instead of 15 z15 tiles, and each
+ * style layer costs a draw per tile per frame (BENCHMARKS.md).
+ */
+export const DETAIL_MAX_ZOOM = 14;
 /** Dense point layers are points from this zoom, 256-unit clusters below it. */
 export const POINT_MIN_ZOOM = 12;
 
@@ -70,8 +75,17 @@ export const UNIT_LAYER_LEVELS: Record<UnitLayerName, { level: UnitLevel; minZoo
  */
 export const BOUNDARY_LEVELS = ['grid', 'community', 'street', 'district'] as const satisfies readonly UnitLevel[];
 
-/** Roads by class, each from the zoom where it is drawn. */
+/**
+ * Roads by class, each from the zoom where it is drawn. A class drawn only beyond DETAIL_MAX_ZOOM is in the
+ * tiles from DETAIL_MAX_ZOOM (`roadClassTileZoom`), the tiles those zooms overzoom; a map hides it until its zoom.
+ */
 export const ROAD_CLASS_MIN_ZOOM = { motorway: 8, primary: 8, tertiary: 11, residential: 13, service: 15 } as const;
+export type RoadClass = keyof typeof ROAD_CLASS_MIN_ZOOM;
+
+/** The zoom from which a road class is in the tiles. */
+export function roadClassTileZoom(roadClass: RoadClass): number {
+  return Math.min(ROAD_CLASS_MIN_ZOOM[roadClass], DETAIL_MAX_ZOOM);
+}
 
 const UNIT_FIELDS: Record<string, FieldType> = {
   code: 'String',
@@ -137,7 +151,9 @@ export const TILE_LAYERS: Record<TileLayerName, TileLayer> = {
   },
   roads: {
     name: 'roads',
-    description: 'Road network merged per class: motorway and primary from z8, tertiary z11, residential z13, service z15',
+    description:
+      'Road network merged per class: motorway and primary from z8, tertiary z11, residential z13, ' +
+      `service in tiles from z${DETAIL_MAX_ZOOM} (drawn from z15)`,
     minZoom: Math.min(...Object.values(ROAD_CLASS_MIN_ZOOM)),
     fields: { road_class: 'String' },
     maxAgeSeconds: BASEMAP_MAX_AGE,

@@ -5,7 +5,7 @@
  */
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { BASEMAP_TILE_LAYERS, DEVICE_TILE_LAYERS, TILE_MAX_ZOOM, UNIT_TILE_LAYERS } from '../../client/map/basemap-style.js';
+import { BASEMAP_TILE_LAYERS, TILE_MAX_ZOOM, UNIT_TILE_LAYERS, vectorSourceLayers } from '../../client/map/basemap-style.js';
 import { detectCapabilities } from '../db/capabilities.js';
 import { DatabaseError, defineSql, type Capabilities, type Database } from '../db/database.js';
 import { createLogger } from '../logging/logger.js';
@@ -15,7 +15,7 @@ import { startTestServer, type TestServer } from '../../tests/support/test-serve
 import { tileCacheOf } from './tile-cache.js';
 import { DETAIL_MAX_ZOOM } from './tile-layers.js';
 import { decodeTile, getRaw } from './tile-test-support.js';
-import { CONSOLE_TILE_SOURCES, planTileWarmup, warmTileCache, WARMUP_MAP_SIZES, type WarmupTile } from './tile-warmup.js';
+import { consoleTileSources, planTileWarmup, warmTileCache, WARMUP_MAP_SIZES, type WarmupTile } from './tile-warmup.js';
 import type { BoundingBox } from './view-tiles.js';
 
 const CITY: BoundingBox = [118.357927, 31.230207, 119.236384, 32.616407];
@@ -27,8 +27,9 @@ const XUANWU_CODE = '320102';
 const urlOf = ({ layers, tile }: WarmupTile) => `/tiles/${layers.join(',')}/${tile.z}/${tile.x}/${tile.y}`;
 
 describe('planTileWarmup', () => {
-  it('names the console map’s three sources, up to the zoom the client asks the server for', () => {
-    expect(CONSOLE_TILE_SOURCES).toEqual([[...BASEMAP_TILE_LAYERS], [...UNIT_TILE_LAYERS], [...DEVICE_TILE_LAYERS]]);
+  it('names the console map’s sources, with the offline basemap and with an external one, up to the zoom the client asks the server for', () => {
+    for (const external of [false, true]) expect(consoleTileSources(external)).toEqual(Object.values(vectorSourceLayers(external)));
+    expect(consoleTileSources(false)[0]).toEqual([...BASEMAP_TILE_LAYERS, ...UNIT_TILE_LAYERS]);
     expect(TILE_MAX_ZOOM).toBe(DETAIL_MAX_ZOOM);
     expect(WARMUP_MAP_SIZES).toEqual([{ width: 1100, height: 1024 }, { width: 1920, height: 1080 }]);
   });
@@ -36,23 +37,25 @@ describe('planTileWarmup', () => {
   it('plans the tiles of each source that a console opening on a jurisdiction requests, centre first', () => {
     const plan = planTileWarmup([{ jurisdiction: QIXIA_CODE, bounds: QIXIA }], CONSOLE_MAP);
     // What MapLibre requested for dispatcher.qixia's first view (view-tiles.spec.ts): 3×3 tiles at z10, each source.
-    expect(plan).toHaveLength(27);
-    expect(plan.slice(0, 3).map(urlOf)).toEqual([
-      '/tiles/water,landuse,roads/10/850/415',
-      '/tiles/unit_boundaries,micro_grids,unit_labels/10/850/415',
+    expect(plan).toHaveLength(18);
+    expect(plan.slice(0, 2).map(urlOf)).toEqual([
+      '/tiles/water,landuse,roads,unit_boundaries,micro_grids,unit_labels/10/850/415',
       '/tiles/cameras,sensors/10/850/415',
     ]);
     expect(new Set(plan.map((p) => p.jurisdiction))).toEqual(new Set([QIXIA_CODE]));
   });
 
   it('lists a basemap-only tile once for every jurisdiction, and scoped tiles once per jurisdiction', () => {
-    const once = planTileWarmup([{ jurisdiction: 'city', bounds: CITY }], CONSOLE_MAP);
+    // Sources as a client with a basemap source of its own would have them.
+    const sources = [[...BASEMAP_TILE_LAYERS], [...UNIT_TILE_LAYERS]];
+    const once = planTileWarmup([{ jurisdiction: 'city', bounds: CITY }], CONSOLE_MAP, sources);
     const twice = planTileWarmup(
       [
         { jurisdiction: 'city', bounds: CITY },
         { jurisdiction: QIXIA_CODE, bounds: CITY },
       ],
       CONSOLE_MAP,
+      sources,
     );
     // z8: the basemap source is water and roads only (landuse from z10), cached under '*'.
     const basemap = once.filter((p) => p.layers[0] === 'water');
@@ -108,12 +111,12 @@ describe.each(testDatabaseModes())('warmTileCache on %s', (mode) => {
   it('renders the city’s first view so that the route then answers from the cache, with the same bytes', async () => {
     const { logger, lines } = capturingLogger();
     const result = await warmTileCache({ db: server.db, capabilities, logger, jurisdictions: ['city'], mapSizes: CONSOLE_MAP });
-    expect(result).toMatchObject({ jurisdictions: 1, tiles: 18, failed: 0, aborted: false });
-    expect(result.rendered + result.cached).toBe(18);
+    expect(result).toMatchObject({ jurisdictions: 1, tiles: 12, failed: 0, aborted: false });
+    expect(result.rendered + result.cached).toBe(12);
     expect(result.bytes).toBeGreaterThan(0);
     // One line, at the end, with the figures and nothing else.
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatchObject({ level: 30, msg: 'tile cache warmed', tiles: 18, failed: 0, bytes: result.bytes });
+    expect(lines[0]).toMatchObject({ level: 30, msg: 'tile cache warmed', tiles: 12, failed: 0, bytes: result.bytes });
 
     const plan = planTileWarmup([{ jurisdiction: 'city', bounds: CITY }], CONSOLE_MAP);
     const etags = new Map<string, string | undefined>();
@@ -140,8 +143,8 @@ describe.each(testDatabaseModes())('warmTileCache on %s', (mode) => {
 
   it('renders a district’s tiles under its own row-level security and keeps them apart from other scopes', async () => {
     const result = await warmTileCache({ db: server.db, capabilities, logger: capturingLogger().logger, jurisdictions: [QIXIA_CODE], mapSizes: CONSOLE_MAP });
-    expect(result).toMatchObject({ jurisdictions: 1, tiles: 27, failed: 0 });
-    const units = planTileWarmup([{ jurisdiction: QIXIA_CODE, bounds: QIXIA }], CONSOLE_MAP).filter((p) => p.layers[0] === 'unit_boundaries');
+    expect(result).toMatchObject({ jurisdictions: 1, tiles: 18, failed: 0 });
+    const units = planTileWarmup([{ jurisdiction: QIXIA_CODE, bounds: QIXIA }], CONSOLE_MAP).filter((p) => p.layers.includes('unit_boundaries'));
     let neighbours = 0;
     for (const entry of units) {
       const own = await get(urlOf(entry), qixia);
@@ -158,9 +161,10 @@ describe.each(testDatabaseModes())('warmTileCache on %s', (mode) => {
       if (codesOf(whole.body, 'unit_boundaries', 'district').some((code) => code !== QIXIA_CODE)) neighbours += 1;
     }
     expect(neighbours).toBeGreaterThan(0);
-    // The basemap source has no row-level security: its warmed tiles serve every jurisdiction.
-    const [basemap] = planTileWarmup([{ jurisdiction: QIXIA_CODE, bounds: QIXIA }], CONSOLE_MAP);
-    expect((await get(urlOf(basemap), xuanwu)).headers['x-tile-cache']).toBe('hit');
+    // The basemap layers have no row-level security: the basemap part of Qixia's warmed tiles serves every jurisdiction.
+    const [first] = planTileWarmup([{ jurisdiction: QIXIA_CODE, bounds: QIXIA }], CONSOLE_MAP);
+    const basemapOnly = urlOf({ ...first, layers: [...BASEMAP_TILE_LAYERS] });
+    expect((await get(basemapOnly, xuanwu)).headers['x-tile-cache'], basemapOnly).toBe('hit');
   });
 
   it('stops between two tiles when its signal is aborted', async () => {
@@ -182,8 +186,9 @@ describe.each(testDatabaseModes())('warmTileCache on %s', (mode) => {
       mapSizes: CONSOLE_MAP,
       onTile: (done) => done === 2 && during.abort(),
     });
-    expect(result).toMatchObject({ tiles: 18 + 27, rendered: 2, aborted: true });
-    expect(tileCacheOf(server.db).size.entries).toBe(2);
+    expect(result).toMatchObject({ tiles: 12 + 18, rendered: 2, aborted: true });
+    // The two tiles, and the basemap part of the first (cached on its own for every jurisdiction).
+    expect(tileCacheOf(server.db).size.entries).toBe(3);
   });
 
   it('logs a failing tile, skips it and warms the rest', async () => {
@@ -201,7 +206,7 @@ describe.each(testDatabaseModes())('warmTileCache on %s', (mode) => {
     };
     const { logger, lines } = capturingLogger();
     const result = await warmTileCache({ db: flaky, capabilities, logger, jurisdictions: ['city'], mapSizes: CONSOLE_MAP });
-    expect(result).toMatchObject({ tiles: 18, failed: 1, rendered: 17, aborted: false });
+    expect(result).toMatchObject({ tiles: 12, failed: 1, rendered: 11, aborted: false });
     const warning = lines.find((l) => l.level === 40);
     expect(warning).toMatchObject({ msg: 'tile warm-up: skipped a tile that failed', jurisdiction: 'city', sqlState: '57014', statement: 'tiles.roads.rows' });
     expect(JSON.stringify(lines)).not.toContain('canceling statement');

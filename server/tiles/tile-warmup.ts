@@ -4,9 +4,9 @@
  *
  * Which tiles: for the whole city (a city screen token, a city leader's console) and for each district (its
  * dispatchers' console), the view `fitBounds(TileJSON bounds, { padding: 24 })` gives on the maps of a
- * 1920×1080 screen (`WARMUP_MAP_SIZES`), for the console's three vector sources (`CONSOLE_TILE_SOURCES`);
+ * 1920×1080 screen (`WARMUP_MAP_SIZES`), for the console's vector sources (`consoleTileSources`);
  * per view, the tiles MapLibre requests (view-tiles.ts, checked against the requests of a headless
- * Chromium). Tiles of basemap layers only are shared by every jurisdiction and rendered once.
+ * Chromium). Basemap layers are shared by every jurisdiction and rendered once (fetch-scoped-tile.ts).
  *
  * How: each tile goes through `fetchScopedTile`, the tiles route's own path, in the jurisdiction's scope
  * (row-level security decides what it holds, exactly as for a request of that jurisdiction), so the cache
@@ -29,12 +29,17 @@ import { DETAIL_MAX_ZOOM, layerShownAt, TILE_LAYERS, type TileLayerName } from '
 import { jurisdictionBounds, visibleDistricts } from './tiles.sql.js';
 import { fitBoundsView, tilesInView, type BoundingBox } from './view-tiles.js';
 
-/** The console map's vector sources, each one tile URL of these layers (client/map/basemap-style.ts; the spec checks they agree). */
-export const CONSOLE_TILE_SOURCES: readonly (readonly TileLayerName[])[] = [
-  ['water', 'landuse', 'roads'],
-  ['unit_boundaries', 'micro_grids', 'unit_labels'],
-  ['cameras', 'sensors'],
-];
+const BASEMAP_LAYERS: readonly TileLayerName[] = ['water', 'landuse', 'roads'];
+const UNIT_LAYERS: readonly TileLayerName[] = ['unit_boundaries', 'micro_grids', 'unit_labels'];
+
+/**
+ * The console map's vector sources, each one tile URL of these layers (client/map/basemap-style.ts
+ * vectorSourceLayers; the spec checks they agree): the offline basemap comes in the units source, an external
+ * one (a WGS84 one: the console refuses a GCJ-02 one and draws the offline basemap) replaces it.
+ */
+export function consoleTileSources(drawsExternalBasemap: boolean): readonly (readonly TileLayerName[])[] {
+  return [drawsExternalBasemap ? UNIT_LAYERS : [...BASEMAP_LAYERS, ...UNIT_LAYERS], ['cameras', 'sensors']];
+}
 
 /** The console's vector sources use MapLibre's default 512-pixel tiles (a source `tileSize` there must be repeated here). */
 export const CONSOLE_TILE_SIZE = 512;
@@ -71,13 +76,13 @@ export interface WarmupTile {
 
 /**
  * The tiles to warm, in order: jurisdiction by jurisdiction, map size by map size, nearest the view's centre
- * first, the three sources of each tile together. A tile of basemap layers only (at its zoom) is listed once,
+ * first, the sources of each tile together. A tile of basemap layers only (at its zoom) is listed once,
  * for the first jurisdiction that needs it: its cache key is the same for everyone.
  */
 export function planTileWarmup(
   jurisdictions: readonly JurisdictionBounds[],
   mapSizes: readonly MapSize[] = WARMUP_MAP_SIZES,
-  sources: readonly (readonly TileLayerName[])[] = CONSOLE_TILE_SOURCES,
+  sources: readonly (readonly TileLayerName[])[] = consoleTileSources(false),
 ): WarmupTile[] {
   const planned: WarmupTile[] = [];
   const seen = new Set<string>();
@@ -126,6 +131,8 @@ export interface TileWarmupOptions {
   /** Jurisdictions to open (unit codes or 'city'); default the whole city and every district. */
   jurisdictions?: readonly string[];
   mapSizes?: readonly MapSize[];
+  /** Whether the console draws an external basemap (a configured WGS84 one) instead of the offline one. */
+  drawsExternalBasemap?: boolean;
   /** Called after each tile (done of total), e.g. for progress. */
   onTile?: (done: number, total: number) => void;
 }
@@ -182,7 +189,7 @@ export async function warmTileCache(options: TileWarmupOptions): Promise<TileWar
       opened.push({ jurisdiction, bounds: [row.west, row.south, row.east, row.north] });
     }
     result.jurisdictions = opened.length;
-    const plan = planTileWarmup(opened, options.mapSizes);
+    const plan = planTileWarmup(opened, options.mapSizes, consoleTileSources(options.drawsExternalBasemap ?? false));
     result.tiles = plan.length;
     for (const [index, { jurisdiction, layers, tile }] of plan.entries()) {
       if (signal?.aborted) {

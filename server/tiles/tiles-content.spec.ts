@@ -12,7 +12,7 @@ import { testDatabaseModes } from '../../tests/support/test-database.js';
 import { startTestServer, type TestServer } from '../../tests/support/test-server.js';
 import { renderTileLayer, type TileEncoder } from './render-tile.js';
 import { tileContaining } from './tile-address.js';
-import { BOUNDARY_LEVELS, TILE_BUFFER, TILE_EXTENT, TILE_LAYER_NAMES, UNIT_LAYER_LEVELS, type TileLayerName } from './tile-layers.js';
+import { BOUNDARY_LEVELS, DETAIL_MAX_ZOOM, ROAD_CLASS_MIN_ZOOM, TILE_BUFFER, TILE_EXTENT, TILE_LAYER_NAMES, UNIT_LAYER_LEVELS, type TileLayerName } from './tile-layers.js';
 import { tileQueryFor, tileSessionSettings } from './tiles.sql.js';
 import { decodeTile, getRaw, polygonGeoJson, type DecodedLayer } from './tile-test-support.js';
 
@@ -155,6 +155,16 @@ describe.each(testDatabaseModes())('tile content on %s', (mode) => {
     expect(Object.keys(z10).sort()).toEqual(['districts', 'roads', 'streets']);
     const roadClasses = new Set(z10.roads.features.map((f) => f.properties.road_class));
     expect([...roadClasses].every((c) => c === 'motorway' || c === 'primary')).toBe(true);
+  });
+
+  it('puts in the detail zoom’s tiles the road classes drawn only beyond it (maps overzoom those tiles)', async () => {
+    const classesAt = async (t: { z: number; x: number; y: number }) =>
+      new Set((await tile('roads', t)).roads.features.map((f) => String(f.properties.road_class)));
+    const detail = await classesAt(tileContaining(118.93, 32.105, DETAIL_MAX_ZOOM));
+    expect(ROAD_CLASS_MIN_ZOOM.service).toBeGreaterThan(DETAIL_MAX_ZOOM);
+    expect(detail).toContain('service');
+    expect(detail).toContain('residential');
+    expect(await classesAt(tileContaining(118.93, 32.105, DETAIL_MAX_ZOOM - 1))).not.toContain('service');
   });
 
   it('holds in unit_boundaries the boundary levels shown at each zoom, finest first, each feature as in its own level’s layer', async () => {

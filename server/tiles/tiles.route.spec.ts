@@ -143,12 +143,12 @@ describe.each(testDatabaseModes())('tiles API on %s', (mode) => {
     const res = await fetch(`${server.baseUrl}/tiles/tilejson.json`, { headers: city });
     expect(res.status).toBe(200);
     const doc = await res.json();
-    expect(doc).toMatchObject({ tilejson: '3.0.0', attribution: TILE_ATTRIBUTION, scheme: 'xyz', minzoom: 0, maxzoom: 16 });
+    expect(doc).toMatchObject({ tilejson: '3.0.0', attribution: TILE_ATTRIBUTION, scheme: 'xyz', minzoom: 0, maxzoom: 14 });
     expect(TILE_ATTRIBUTION).toBe('© OpenStreetMap contributors · 行政区边界：高德 / poi86.com · 街道以下边界为生成数据');
     expect(doc.tiles).toEqual([`${server.baseUrl}/tiles/${TILE_LAYER_NAMES.join(',')}/{z}/{x}/{y}`]);
     expect(doc.vector_layers.map((l: { id: string }) => l.id)).toEqual([...TILE_LAYER_NAMES]);
     const microGrids = doc.vector_layers.find((l: { id: string }) => l.id === 'micro_grids');
-    expect(microGrids).toMatchObject({ minzoom: 14, maxzoom: 16, fields: { code: 'String', households: 'Number', generated: 'Boolean' } });
+    expect(microGrids).toMatchObject({ minzoom: 14, maxzoom: 14, fields: { code: 'String', households: 'Number', generated: 'Boolean' } });
     const [west, south, east, north] = doc.bounds;
     expect(west < 118.93 && east > 118.93 && south < 32.105 && north > 32.105).toBe(true);
     // No BASEMAP_URL configured: the map draws the offline basemap.

@@ -30,6 +30,8 @@ import {
   BOUNDARY_LEVELS,
   POINT_MIN_ZOOM,
   ROAD_CLASS_MIN_ZOOM,
+  roadClassTileZoom,
+  type RoadClass,
   TILE_BUFFER as B,
   TILE_EXTENT as E,
   TILE_LAYER_NAMES,
@@ -95,8 +97,8 @@ const unitLevelsShown = unitLevelsShownOf(Object.values(UNIT_LAYER_LEVELS).map((
 const boundaryLevelRank = (column: string) =>
   `CASE ${column} ${BOUNDARY_LEVELS.map((level, i) => `WHEN '${level}' THEN ${i}`).join(' ')} END`;
 
-const roadClassMinZoom = `CASE r.road_class ${Object.entries(ROAD_CLASS_MIN_ZOOM)
-  .map(([roadClass, minZoom]) => `WHEN '${roadClass}' THEN ${minZoom}`)
+const roadClassMinZoom = `CASE r.road_class ${(Object.keys(ROAD_CLASS_MIN_ZOOM) as RoadClass[])
+  .map((roadClass) => `WHEN '${roadClass}' THEN ${roadClassTileZoom(roadClass)}`)
   .join(' ')} ELSE 99 END`;
 
 const UNIT_COLUMNS: [string, string][] = [
