@@ -11,7 +11,9 @@
  *               awaited — what `npm start` gives the first visitor once the warm-up is done; its duration and
  *               the X-Tile-Cache answers of the round's tile responses are reported;
  *       warmed, later visitor: once more when the warm-up's camera and sensor tiles have expired (the server
- *               keeps them 30 s), as for a visitor who comes a while after start-up;
+ *               keeps them 30 s, then serves them for up to 30 s more while it renders them again), as for a
+ *               visitor who comes a while after start-up; and once more after 60 s without a visitor, when
+ *               they are past that too and are rendered before they are answered;
  *       later:  the rounds after it (every tile cached by the rounds before).
  *   - city-view transfer: the gzip bytes of every tile response of the cold render (body as sent).
  *   - panning at micro-grid zoom: the median interval between animation frames while the map pans at a
@@ -58,6 +60,10 @@ export interface BrowserFigures {
   warmedExpiredTileCache: TileCacheTally;
   /** How long after the end of the warm-up that round started. */
   warmedExpiredAfterMs: number;
+  /** Once more after the stale window too (the point tiles rendered before answering): ms, answers, start after the warm-up. */
+  warmedLongAfterRenderMs: number;
+  warmedLongAfterTileCache: TileCacheTally;
+  warmedLongAfterMs: number;
   /** The rounds after the warmed one (tiles cached by the rounds before). */
   laterRenderMs: number[];
   /** gzip bytes and count of the tile responses of the cold round's city view. */
@@ -77,13 +83,15 @@ export interface TileCacheTally {
   hit: number;
   miss: number;
   inflight: number;
+  /** Expired less than a time to live ago: served while rendered again (tile-cache.ts). */
+  stale: number;
   notFromCache: string[];
 }
 
 function tallyTileCache(answers: readonly { path: string; status: string }[]): TileCacheTally {
-  const tally: TileCacheTally = { hit: 0, miss: 0, inflight: 0, notFromCache: [] };
+  const tally: TileCacheTally = { hit: 0, miss: 0, inflight: 0, stale: 0, notFromCache: [] };
   for (const { path: tile, status } of answers) {
-    if (status === 'hit' || status === 'miss' || status === 'inflight') tally[status] += 1;
+    if (status === 'hit' || status === 'miss' || status === 'inflight' || status === 'stale') tally[status] += 1;
     if (status !== 'hit') tally.notFromCache.push(`${tile.replace(/^\/tiles\//, '')} (${status})`);
   }
   return tally;
@@ -214,6 +222,12 @@ export async function measureBrowser(options: {
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, warmupEnded + POINT_TILE_TTL_MS + 1_000 - performance.now())));
     const warmedExpiredAfterMs = Math.round(performance.now() - warmupEnded);
     const expired = await cityRound(`after the start-up warm-up, ${(warmedExpiredAfterMs / 1000).toFixed(0)} s later (camera and sensor tiles expired)`);
+    // And once more when no screen has asked for those tiles for longer than their stale window (the expired round
+    // had them rendered again when it started): the point tiles are rendered before they are answered.
+    const expiredStarted = warmupEnded + warmedExpiredAfterMs;
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, expiredStarted + 2 * POINT_TILE_TTL_MS + 1_000 - performance.now())));
+    const warmedLongAfterMs = Math.round(performance.now() - warmupEnded);
+    const longAfter = await cityRound(`after the start-up warm-up, ${(warmedLongAfterMs / 1000).toFixed(0)} s later`);
 
     const laterRenderMs: number[] = [];
     for (let round = 1; round < rounds; round++) laterRenderMs.push((await cityRound(`later round ${round}/${rounds - 1}`)).readyMs);
@@ -241,6 +255,9 @@ export async function measureBrowser(options: {
       warmedExpiredRenderMs: expired.readyMs,
       warmedExpiredTileCache: tallyTileCache(expired.cacheAnswers),
       warmedExpiredAfterMs,
+      warmedLongAfterRenderMs: longAfter.readyMs,
+      warmedLongAfterTileCache: tallyTileCache(longAfter.cacheAnswers),
+      warmedLongAfterMs,
       laterRenderMs,
       cityTransferBytes,
       cityTileRequests,
@@ -258,7 +275,7 @@ export async function measureBrowser(options: {
 
 /** "18 of 18 from the cache" plus the tiles that were not. */
 function describeTally(t: TileCacheTally): string {
-  const answered = t.hit + t.miss + t.inflight;
+  const answered = t.hit + t.miss + t.inflight + t.stale;
   return `${t.hit} of ${answered} tile responses from the cache${t.notFromCache.length ? ` (not: ${t.notFromCache.join(', ')})` : ''}`;
 }
 
@@ -283,16 +300,19 @@ export function renderBrowserSection(f: BrowserFigures): string {
       '(server/tiles/tile-warmup.ts, which `npm start` runs once listening: the first views of the whole city and of each ' +
       'district on the console’s map and on a full-screen map of a 1920×1080 screen) and the round started when it ' +
       `finished; then once more ${(f.warmedExpiredAfterMs / 1000).toFixed(0)} s after it finished, when the server's camera and sensor tiles ` +
-      `(kept ${ttl}) have expired, as for a visitor who comes a while after start-up. **Later**: the rounds after those. ` +
+      `(kept ${ttl}) have expired, as for a visitor who comes a while after start-up (an expired point tile is served for up to ` +
+      `${ttl} more — \`stale\` below — while the server renders it again: server/tiles/tile-cache.ts). **Later**: the rounds after those. ` +
       `The warm-up: ${w.tiles} tiles for ${w.jurisdictions} jurisdictions (${w.rendered} rendered, ${w.cached} already cached, ` +
       `${w.empty} empty, ${w.failed} failed), ${(w.bytes / 1024 / 1024).toFixed(1)} MiB gzip, ${(w.ms / 1000).toFixed(1)} s ` +
       '(run after the cold round, without the simulator that `npm start` runs beside it). ' +
-      `Warmed round: ${describeTally(f.warmedTileCache)}; a while later: ${describeTally(f.warmedExpiredTileCache)}.`,
+      `Warmed round: ${describeTally(f.warmedTileCache)}; a while later: ${describeTally(f.warmedExpiredTileCache)}; ` +
+      `after a quiet spell: ${describeTally(f.warmedLongAfterTileCache)}.`,
     '',
     '| figure | measured | target | |',
     '|---|---|---|---|',
     `| **first full render of the city view after start-up, tile cache warmed by the start-up warm-up, visited when it finished** | ${f.warmedRenderMs} ms | ${target} | ${verdict(f.warmedRenderMs <= BROWSER_TARGETS.firstRenderMs)} |`,
     `| **the same, visited ${(f.warmedExpiredAfterMs / 1000).toFixed(0)} s after the warm-up finished (camera and sensor tiles expired)** | ${f.warmedExpiredRenderMs} ms | ${target} | ${verdict(f.warmedExpiredRenderMs <= BROWSER_TARGETS.firstRenderMs)} |`,
+    `| **the same, visited ${(f.warmedLongAfterMs / 1000).toFixed(0)} s after the warm-up finished, no screen for ${((f.warmedLongAfterMs - f.warmedExpiredAfterMs) / 1000).toFixed(0)} s before (camera and sensor tiles past their stale window)** | ${f.warmedLongAfterRenderMs} ms | ${target} | ${verdict(f.warmedLongAfterRenderMs <= BROWSER_TARGETS.firstRenderMs)} |`,
     `| first full render of the city view, cold: empty tile cache, no warm-up (for comparison) | ${f.coldRenderMs} ms | ${target} | |`,
     laterMedian === undefined
       ? `| first full render of the city view, later rounds | not measured (--rounds 1) | ${target} | |`

@@ -55,5 +55,7 @@ export async function fetchScopedTile(
           return Buffer.concat([sharedBytes, ownPart]);
         }
       : () => scoped.transaction((tx) => renderTile(tx, encoder, shown, tile));
-  return cache.fetch(cache.keyOf(jurisdiction, shown, tile), render, ttls.length ? Math.min(...ttls) : undefined);
+  const ttl = ttls.length ? Math.min(...ttls) : undefined;
+  // A tile with a time to live (points) is served up to one more of it past expiry while it is rendered again.
+  return cache.fetch(cache.keyOf(jurisdiction, shown, tile), render, ttl, ttl);
 }

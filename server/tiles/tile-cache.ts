@@ -24,7 +24,8 @@ export interface CachedTile {
   etag: string | null;
 }
 
-export type TileCacheStatus = 'hit' | 'miss' | 'inflight';
+/** stale: expired less than `staleMs` ago, served while it is rendered again in the background. */
+export type TileCacheStatus = 'hit' | 'miss' | 'inflight' | 'stale';
 
 interface RenderContext {
   render: () => Promise<Uint8Array>;
@@ -72,15 +73,25 @@ export class TileCache {
     return `${scope}|${layers.map((l) => `${l}@${this.layerVersion(l)}`).join(',')}|${z}/${x}/${y}`;
   }
 
-  /** The cached tile under `key`, or render, pack and keep it (for ttlMs when given). */
+  /**
+   * The cached tile under `key`, or render, pack and keep it (for ttlMs when given). A tile that expired less
+   * than `staleMs` ago is answered at once while it is rendered again in the background (stale-while-revalidate:
+   * a screen that comes back never waits for it); one that expired longer ago is rendered before answering. A
+   * failed background render drops the tile: the next request renders it (and fails if the database still does).
+   */
   async fetch(
     key: string,
     render: () => Promise<Uint8Array>,
     ttlMs?: number,
+    staleMs = 0,
   ): Promise<{ tile: CachedTile; status: TileCacheStatus }> {
     const status: LRUCache.Status<string, CachedTile, RenderContext> = {};
-    const tile = await this.lru.fetch(key, { context: { render }, status, ...(ttlMs ? { ttl: ttlMs } : {}) });
+    // Negative once expired (0 for a missing key, Infinity without a time to live).
+    const remaining = this.lru.getRemainingTTL(key);
+    const allowStale = remaining < 0 && -remaining < staleMs;
+    const tile = await this.lru.fetch(key, { context: { render }, status, allowStale, ...(ttlMs ? { ttl: ttlMs } : {}) });
     if (!tile) throw new Error(`tile cache returned nothing for ${key}`);
+    if (status.returnedStale) return { tile, status: 'stale' };
     return { tile, status: status.fetch === 'hit' ? 'hit' : status.fetch === 'inflight' ? 'inflight' : 'miss' };
   }
 

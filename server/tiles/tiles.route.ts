@@ -6,7 +6,7 @@
  *
  * Answers: 200 with the tile; 204 when it has no feature (outside the layers' zoom ranges, nothing there,
  * or nothing the caller may see); 304 for a matching If-None-Match; 400/404 with the codes of
- * tile-address.ts. Header X-Tile-Cache: hit | miss | inflight.
+ * tile-address.ts. Header X-Tile-Cache: hit | miss | inflight | stale (tile-cache.ts).
  */
 import { Request, Router } from 'express';
 import { z } from 'zod';
