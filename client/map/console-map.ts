@@ -110,6 +110,9 @@ export function createConsoleMap(options: ConsoleMapOptions): ConsoleMap {
     // the map's zoom up to 4 zooms below maxZoom): a 1920×1080 screen at z15 is 6 tiles instead of 15, and every
     // style layer costs a draw per tile per frame.
     zoomLevelsToOverscale: MAP_MAX_ZOOM - TILE_MAX_ZOOM,
+    // Labels appear and go at once: a fade re-uploads every label's opacity each frame until it ends, and while
+    // panning labels are placed anew every 300 ms — in software WebGL 17–33 ms of a 200 ms frame (BENCHMARKS.md).
+    fadeDuration: 0,
     attributionControl: false,
     // Chinese is drawn from local fonts (map-fonts.ts); no glyph server.
     localIdeographFontFamily: "'Noto Sans CJK SC', sans-serif",

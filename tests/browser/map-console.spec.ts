@@ -38,6 +38,16 @@ describe('console map at Xianlin', () => {
       expect(opened.zoom).toBeGreaterThan(11);
 
       await jumpTo(page, XIANLIN_VIEW);
+      // At z15 the map draws the z14 tiles enlarged (console-map.ts zoomLevelsToOverscale): a 1920×1080 screen is at
+      // most 3×3 of them per source (15 z15 tiles otherwise), each drawn by every style layer of its source.
+      const drawn = await page.locator(MAP_SELECTOR).evaluate((el: any) =>
+        Object.entries(el.consoleMap.map.style.tileManagers).map(([id, m]: [string, any]) => [id, m.getVisibleCoordinates().map((t: any) => t.canonical.z)]),
+      );
+      expect(drawn.map(([id]) => id).sort()).toEqual(['devices', 'units']);
+      for (const [id, zooms] of drawn) {
+        expect(new Set(zooms), id).toEqual(new Set([14]));
+        expect(zooms.length, id).toBeLessThanOrEqual(9);
+      }
       await session.screenshot('map-console-light-1920x1080');
       const light = await mapPixels(session, 'map-xianlin-light');
       const p = PALETTES.light;
