@@ -20,7 +20,8 @@
  *     steady speed, every layer on, against client/bench/baseline.html (plain MapLibre, the micro-grid
  *     fill only) — same browser, same size, same path, pages alternating; each pan runs once unmeasured
  *     first so both pages pan over loaded tiles. Frame times are only meaningful as this ratio (software
- *     rendering on a shared CPU).
+ *     rendering on a shared CPU). Beside it, the render cost per frame of each page at the pan view
+ *     (RENDER_COST_SCRIPT: synchronous redraws), which is continuous where frame intervals are quantized.
  *
  * For scripts/bench.ts: `await measureBrowser({ db, capabilities, rootDir })`; alone, on a seeded embedded
  * data directory: `tsx scripts/bench/measure-browser.ts --data-dir data/tmp/bench-pglite [--rounds 3]` (rounds: the
@@ -73,6 +74,9 @@ export interface BrowserFigures {
   /** Median frame interval while panning, per round, ms. */
   consolePanMs: number[];
   baselinePanMs: number[];
+  /** Render cost per frame at the pan view, per round (median of 32 synchronous redraws), ms. */
+  consoleRenderMs: number[];
+  baselineRenderMs: number[];
   /** median(console) / median(baseline). */
   panRatio: number;
   frames: number;
@@ -161,6 +165,39 @@ function panFrames(page: Page): Promise<number[]> {
   return page.evaluate(PAN_FRAMES_SCRIPT) as Promise<number[]>;
 }
 
+/**
+ * The cost of drawing one frame, continuous where animation-frame intervals are quantized to 16.7 ms: at 8
+ * positions along the pan (tiles loaded), 4 synchronous redraws each, each followed by a one-pixel readPixels,
+ * which waits for the software renderer to finish the frame. Returns the 32 durations (ms).
+ */
+const RENDER_COST_SCRIPT = `(async () => {
+  const element = document.querySelector('[data-testid="map"]');
+  const map = element.consoleMap ? element.consoleMap.map : element.benchMap;
+  const gl = map.getCanvas().getContext('webgl2');
+  const pixel = new Uint8Array(4);
+  const costs = [];
+  const start = map.getCenter();
+  for (let i = 0; i < 8; i++) {
+    map.jumpTo({ center: start });
+    map.panBy([i * ${Math.round(PAN_PIXELS / 8)}, 0], { duration: 0 });
+    const deadline = performance.now() + 10000;
+    while (!map.areTilesLoaded() && performance.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 200));
+    for (let k = 0; k < 4; k++) {
+      const t0 = performance.now();
+      map.redraw();
+      gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, pixel);
+      costs.push(performance.now() - t0);
+    }
+  }
+  map.jumpTo({ center: start });
+  return costs;
+})()`;
+
+function renderCosts(page: Page): Promise<number[]> {
+  return page.evaluate(RENDER_COST_SCRIPT) as Promise<number[]>;
+}
+
 export async function measureBrowser(options: {
   db: Database;
   capabilities: Capabilities;
@@ -233,15 +270,25 @@ export async function measureBrowser(options: {
     for (let round = 1; round < rounds; round++) laterRenderMs.push((await cityRound(`later round ${round}/${rounds - 1}`)).readyMs);
     const consolePanMs: number[] = [];
     const baselinePanMs: number[] = [];
+    const consoleRenderMs: number[] = [];
+    const baselineRenderMs: number[] = [];
     let frames = 0;
     for (let round = 0; round < rounds; round++) {
-      for (const [page, into] of [['baseline.html', baselinePanMs], ['console-map.html', consolePanMs]] as const) {
+      for (const [page, pans, renders] of [
+        ['baseline.html', baselinePanMs, baselineRenderMs],
+        ['console-map.html', consolePanMs, consoleRenderMs],
+      ] as const) {
         const { tab, context } = await open(page, PAN_VIEW);
         await panFrames(tab);
         const intervals = await panFrames(tab);
         frames += intervals.length;
-        into.push(median(intervals));
-        progress(`pan round ${round + 1}/${rounds} ${page}: median frame ${median(intervals).toFixed(1)} ms over ${intervals.length} frames`);
+        pans.push(median(intervals));
+        const costs = await renderCosts(tab);
+        renders.push(median(costs));
+        progress(
+          `pan round ${round + 1}/${rounds} ${page}: median frame ${median(intervals).toFixed(1)} ms over ${intervals.length} frames, ` +
+            `render cost ${median(costs).toFixed(1)} ms`,
+        );
         await context.close();
       }
     }
@@ -265,6 +312,8 @@ export async function measureBrowser(options: {
       consolePanMs,
       baselinePanMs,
       panRatio: median(consolePanMs) / median(baselinePanMs),
+      consoleRenderMs,
+      baselineRenderMs,
       frames,
     };
   } finally {
@@ -319,6 +368,7 @@ export function renderBrowserSection(f: BrowserFigures): string {
       : `| first full render of the city view, median of the later rounds, tiles cached by the rounds before (${f.laterRenderMs.join(', ')} ms; for comparison) | ${laterMedian} ms | ${target} | |`,
     `| city-view transfer (gzip bytes of the cold round's ${f.cityTileRequests} tile responses) | ${(f.cityTransferBytes / 1024).toFixed(0)} KiB | ≤ 2 MiB | ${verdict(f.cityTransferBytes <= BROWSER_TARGETS.cityTransferBytes)} |`,
     `| median frame while panning: console map / baseline (${f.consolePanMs.map((v) => v.toFixed(1)).join(', ')} / ${f.baselinePanMs.map((v) => v.toFixed(1)).join(', ')} ms, ${f.frames} frames) | ${f.panRatio.toFixed(2)}× | ≤ ${BROWSER_TARGETS.panRatio}× | ${verdict(f.panRatio <= BROWSER_TARGETS.panRatio)} |`,
+    `| render cost per frame at the pan view, console map / baseline (synchronous redraw + readPixels, median of 32 per round: ${f.consoleRenderMs.map((v) => v.toFixed(1)).join(', ')} / ${f.baselineRenderMs.map((v) => v.toFixed(1)).join(', ')} ms; continuous where frame intervals are quantized, for comparing changes) | ${(median(f.consoleRenderMs) / median(f.baselineRenderMs)).toFixed(2)}× | | |`,
     '',
   ].join('\n');
 }
