@@ -21,7 +21,7 @@
  *     fill only) — same browser, same size, same path, pages alternating; each pan runs once unmeasured
  *     first so both pages pan over loaded tiles. Frame times are only meaningful as this ratio (software
  *     rendering on a shared CPU). Beside it, the render cost per frame of each page at the pan view
- *     (RENDER_COST_SCRIPT: synchronous redraws), which is continuous where frame intervals are quantized.
+ *     (map-frame-probes.ts: synchronous redraws), which is continuous where frame intervals are quantized.
  *
  * For scripts/bench.ts: `await measureBrowser({ db, capabilities, rootDir })`; alone, on a seeded embedded
  * data directory: `tsx scripts/bench/measure-browser.ts --data-dir data/tmp/bench-pglite [--rounds 3]` (rounds: the
@@ -31,7 +31,6 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Page } from 'playwright-core';
 import { createApp, systemClock } from '../../server/app.js';
 import { loadConfig } from '../../server/config/load-config.js';
 import { detectCapabilities } from '../../server/db/capabilities.js';
@@ -43,6 +42,7 @@ import { TILE_LAYERS } from '../../server/tiles/tile-layers.js';
 import { warmTileCache, type TileWarmupResult } from '../../server/tiles/tile-warmup.js';
 import { screenTokenHeaders } from '../../tests/support/test-auth.js';
 import { closeBrowser, ensureClientBuilt, launchBrowser } from '../../tests/browser/support/browser-session.js';
+import { panFrames, PAN_MS, PAN_PIXELS, renderCosts } from './map-frame-probes.js';
 import { median } from './statistics.js';
 
 export interface BrowserFigures {
@@ -111,8 +111,6 @@ const CITY_VIEW = { lon: 118.8, lat: 31.93, zoom: 8.9 };
 /** 仙林街道 at micro-grid zoom. */
 const PAN_VIEW = { lon: 118.93, lat: 32.105, zoom: 15 };
 const VIEWPORT = { width: 1920, height: 1080 };
-const PAN_PIXELS = 900;
-const PAN_MS = 4_000;
 
 const query = (v: { lon: number; lat: number; zoom: number }) => `lon=${v.lon}&lat=${v.lat}&zoom=${v.zoom}`;
 
@@ -133,69 +131,6 @@ async function serve(db: Database, capabilities: Capabilities, rootDir: string):
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
-}
-
-/**
- * Pans right then back left at a steady speed; returns the animation-frame intervals (ms). Page code as
- * text: tsx (esbuild keepNames) would wrap a function's inner names in a helper the page does not have.
- */
-const PAN_FRAMES_SCRIPT = `(async () => {
-  const element = document.querySelector('[data-testid="map"]');
-  const map = element.consoleMap ? element.consoleMap.map : element.benchMap;
-  const frames = [];
-  let running = true;
-  let last = 0;
-  const tick = (t) => {
-    if (last > 0) frames.push(t - last);
-    last = t;
-    if (running) requestAnimationFrame(tick);
-  };
-  requestAnimationFrame(tick);
-  for (const dx of [${PAN_PIXELS}, -${PAN_PIXELS}]) {
-    await new Promise((resolve) => {
-      map.once('moveend', () => resolve());
-      map.panBy([dx, 0], { duration: ${PAN_MS}, easing: (t) => t });
-    });
-  }
-  running = false;
-  return frames;
-})()`;
-
-function panFrames(page: Page): Promise<number[]> {
-  return page.evaluate(PAN_FRAMES_SCRIPT) as Promise<number[]>;
-}
-
-/**
- * The cost of drawing one frame, continuous where animation-frame intervals are quantized to 16.7 ms: at 8
- * positions along the pan (tiles loaded), 4 synchronous redraws each, each followed by a one-pixel readPixels,
- * which waits for the software renderer to finish the frame. Returns the 32 durations (ms).
- */
-const RENDER_COST_SCRIPT = `(async () => {
-  const element = document.querySelector('[data-testid="map"]');
-  const map = element.consoleMap ? element.consoleMap.map : element.benchMap;
-  const gl = map.getCanvas().getContext('webgl2');
-  const pixel = new Uint8Array(4);
-  const costs = [];
-  const start = map.getCenter();
-  for (let i = 0; i < 8; i++) {
-    map.jumpTo({ center: start });
-    map.panBy([i * ${Math.round(PAN_PIXELS / 8)}, 0], { duration: 0 });
-    const deadline = performance.now() + 10000;
-    while (!map.areTilesLoaded() && performance.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    await new Promise((r) => setTimeout(r, 200));
-    for (let k = 0; k < 4; k++) {
-      const t0 = performance.now();
-      map.redraw();
-      gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, pixel);
-      costs.push(performance.now() - t0);
-    }
-  }
-  map.jumpTo({ center: start });
-  return costs;
-})()`;
-
-function renderCosts(page: Page): Promise<number[]> {
-  return page.evaluate(RENDER_COST_SCRIPT) as Promise<number[]>;
 }
 
 export async function measureBrowser(options: {
