@@ -97,7 +97,8 @@ const unitLevelsShown = unitLevelsShownOf(Object.values(UNIT_LAYER_LEVELS).map((
 const boundaryLevelRank = (column: string) =>
   `CASE ${column} ${BOUNDARY_LEVELS.map((level, i) => `WHEN '${level}' THEN ${i}`).join(' ')} END`;
 
-const roadClassMinZoom = `CASE r.road_class ${(Object.keys(ROAD_CLASS_MIN_ZOOM) as RoadClass[])
+/** The zoom from which a road class is in the tiles (roadClassTileZoom), by the row's class. */
+const roadClassInTilesFrom = `CASE r.road_class ${(Object.keys(ROAD_CLASS_MIN_ZOOM) as RoadClass[])
   .map((roadClass) => `WHEN '${roadClass}' THEN ${roadClassTileZoom(roadClass)}`)
   .join(' ')} ELSE 99 END`;
 
@@ -229,7 +230,7 @@ function buildVariants(layer: TileLayerName): TileQueryVariant[] {
           geometry: lineTile('m.g'),
           from: `FROM tile, (SELECT r.road_class, ST_LineMerge(ST_Collect(r.geom)) AS g
                                FROM road_edges r, tile
-                              WHERE r.geom && tile.clip AND r.source < r.target AND $1::integer >= ${roadClassMinZoom}
+                              WHERE r.geom && tile.clip AND r.source < r.target AND $1::integer >= ${roadClassInTilesFrom}
                               GROUP BY r.road_class) m`,
           order: 's.road_class',
         }),
