@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import type { Queryable } from '../db/database.js';
 import type { Capabilities } from '../db/database.js';
+import { readLayerRevisions } from './layer-revisions.js';
 import type { CachedTile, TileCache, TileCacheStatus } from './tile-cache.js';
 import { layerShownAt, TILE_LAYERS, type TileLayerName } from './tile-layers.js';
 import { renderTile, type TileCoordinates, type TileEncoder } from './render-tile.js';
@@ -56,6 +57,10 @@ export async function fetchScopedTile(
         }
       : () => scoped.transaction((tx) => renderTile(tx, encoder, shown, tile));
   const ttl = ttls.length ? Math.min(...ttls) : undefined;
-  // A tile with a time to live (points) is served up to one more of it past expiry while it is rendered again.
-  return cache.fetch(cache.keyOf(jurisdiction, shown, tile), render, ttl, ttl);
+  // Layers changed outside this server (cameras, sensors) are keyed by their revision in the database.
+  const revisions = shown.some((l) => TILE_LAYERS[l].revisioned)
+    ? await cache.revisions.current(() => scoped.transaction((tx) => tx.query<{ layer: string; revision: string }>(readLayerRevisions)))
+    : undefined;
+  // A tile with a time to live (workers) is served up to one more of it past expiry while it is rendered again.
+  return cache.fetch(cache.keyOf(jurisdiction, shown, tile, revisions), render, ttl, ttl);
 }

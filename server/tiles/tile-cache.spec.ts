@@ -22,6 +22,14 @@ describe('TileCache keys', () => {
     expect(cache.keyOf('city', ['landuse', 'cameras'], TILE)).not.toBe(cache.keyOf('320102', ['landuse', 'cameras'], TILE));
   });
 
+  it('include the database revision of the layers that have one', () => {
+    const cache = new TileCache();
+    const revisions = new Map([['cameras', '12'], ['sensors', '3']]);
+    expect(cache.keyOf('city', ['cameras', 'sensors'], TILE, revisions)).toBe('city|cameras@0.12,sensors@0.3|14/13604/6647');
+    expect(cache.keyOf('city', ['cameras'], TILE, new Map([['cameras', '13']]))).not.toBe(cache.keyOf('city', ['cameras'], TILE, revisions));
+    expect(cache.keyOf('city', ['micro_grids'], TILE, revisions)).toBe('city|micro_grids@0|14/13604/6647');
+  });
+
   it('change for exactly the bumped layer (and the combined boundaries and unit labels when a unit layer is bumped)', () => {
     const cache = new TileCache();
     const layers = ['micro_grids', 'grids', 'unit_boundaries', 'unit_labels', 'roads'] as const;

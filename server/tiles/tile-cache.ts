@@ -13,6 +13,7 @@ import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import { LRUCache } from 'lru-cache';
 import type { Database } from '../db/database.js';
+import { LayerRevisions, type LayerRevisionMap } from './layer-revisions.js';
 import type { TileCoordinates } from './render-tile.js';
 import { isUnitLayer, TILE_LAYERS, type TileLayerName } from './tile-layers.js';
 
@@ -46,8 +47,11 @@ export async function packTile(mvt: Uint8Array): Promise<CachedTile> {
 export class TileCache {
   private readonly versions = new Map<TileLayerName, number>();
   private readonly lru: LRUCache<string, CachedTile, RenderContext>;
+  /** The database's revisions of layers changed outside this server (cameras, sensors), read at most once a second. */
+  readonly revisions: LayerRevisions;
 
-  constructor(options: { maxBytes?: number } = {}) {
+  constructor(options: { maxBytes?: number; revisionMaxAgeMs?: number } = {}) {
+    this.revisions = new LayerRevisions(options.revisionMaxAgeMs);
     this.lru = new LRUCache<string, CachedTile, RenderContext>({
       maxSize: options.maxBytes ?? DEFAULT_TILE_CACHE_BYTES,
       sizeCalculation: (tile, key) => (tile.gzipped?.length ?? 0) + key.length + ENTRY_OVERHEAD_BYTES,
@@ -67,10 +71,14 @@ export class TileCache {
     }
   }
 
-  /** Tiles of basemap layers only (no row-level security) are the same for every jurisdiction: '*'. */
-  keyOf(jurisdiction: string, layers: readonly TileLayerName[], { z, x, y }: TileCoordinates): string {
+  /**
+   * Tiles of basemap layers only (no row-level security) are the same for every jurisdiction: '*'. A layer
+   * with a database revision (`revisions`, TILE_LAYERS revisioned) is keyed by it too.
+   */
+  keyOf(jurisdiction: string, layers: readonly TileLayerName[], { z, x, y }: TileCoordinates, revisions?: LayerRevisionMap): string {
     const scope = layers.some((l) => TILE_LAYERS[l].scoped) ? jurisdiction : '*';
-    return `${scope}|${layers.map((l) => `${l}@${this.layerVersion(l)}`).join(',')}|${z}/${x}/${y}`;
+    const version = (l: TileLayerName) => `${this.layerVersion(l)}${revisions?.has(l) ? `.${revisions.get(l)}` : ''}`;
+    return `${scope}|${layers.map((l) => `${l}@${version(l)}`).join(',')}|${z}/${x}/${y}`;
   }
 
   /**

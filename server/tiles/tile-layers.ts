@@ -52,6 +52,11 @@ export interface TileLayer {
   /** Server cache lifetime, milliseconds; undefined = until evicted or the layer's version changes. */
   serverTtlMs?: number;
   /**
+   * Whether the layer's table changes outside this server and has a revision in the database (migration
+   * 0009, layer-revisions.ts): its tiles are cached until that revision changes.
+   */
+  revisioned?: boolean;
+  /**
    * Whether row-level security limits the layer's table to the caller's jurisdiction (so its cached tiles
    * are per jurisdiction). The basemap tables have no policies (migration 0004): their tiles are the same
    * for everyone and cached once — tiles.route.spec.ts checks that those tables still have no RLS.
@@ -165,7 +170,7 @@ export const TILE_LAYERS: Record<TileLayerName, TileLayer> = {
     minZoom: 0,
     fields: { code: 'String', online: 'Boolean', heading_deg: 'Number', fov_deg: 'Number', range_m: 'Number', generated: 'Boolean', point_count: 'Number', online_count: 'Number' },
     maxAgeSeconds: POINTS_MAX_AGE,
-    serverTtlMs: POINTS_MAX_AGE * 1000,
+    revisioned: true,
     scoped: true,
   },
   sensors: {
@@ -174,7 +179,7 @@ export const TILE_LAYERS: Record<TileLayerName, TileLayer> = {
     minZoom: 0,
     fields: { code: 'String', kind: 'String', online: 'Boolean', generated: 'Boolean', point_count: 'Number', online_count: 'Number' },
     maxAgeSeconds: POINTS_MAX_AGE,
-    serverTtlMs: POINTS_MAX_AGE * 1000,
+    revisioned: true,
     scoped: true,
   },
   workers: {

@@ -15,8 +15,8 @@
  * stops it between two tiles. A failed tile is logged and skipped; the warm-up never throws. One line is
  * logged at the end: counts, bytes, milliseconds (no personal data: jurisdiction codes and tile numbers).
  *
- * Point layers (cameras, sensors) are kept 30 s (their TILE_LAYERS serverTtlMs): their warmed tiles serve
- * only a screen opened within that time; boundaries and the basemap stay until evicted or edited.
+ * Every warmed tile stays until evicted or its data changes: a boundary edit (layer version), a device's new
+ * state (cameras and sensors: their revision in the database, layer-revisions.ts).
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Logger } from 'pino';

@@ -8,6 +8,7 @@ import { defineSql } from '../db/database.js';
 import { screenTokenHeaders, signIn } from '../../tests/support/test-auth.js';
 import { testDatabaseModes } from '../../tests/support/test-database.js';
 import { startTestServer, type TestServer } from '../../tests/support/test-server.js';
+import { REVISION_MAX_AGE_MS } from './layer-revisions.js';
 import { tileContaining } from './tile-address.js';
 import { tileCacheOf } from './tile-cache.js';
 import { TILE_ATTRIBUTION, TILE_LAYER_NAMES, UNSCOPED_TABLES } from './tile-layers.js';
@@ -20,6 +21,9 @@ const rowSecurity = defineSql(
   'test.tiles.row_security',
   `SELECT relname, relrowsecurity FROM pg_class WHERE relname = ANY ($1::text[]) AND relkind = 'r' ORDER BY relname`,
 );
+
+/** What a device platform does outside this server: a camera goes offline (or online again). */
+const toggleCamera = defineSql('test.tiles.toggle_camera', `UPDATE cameras SET online = NOT online WHERE code = $1`);
 
 describe.each(testDatabaseModes())('tiles API on %s', (mode) => {
   let server: TestServer;
@@ -61,6 +65,28 @@ describe.each(testDatabaseModes())('tiles API on %s', (mode) => {
     await get(`/tiles/roads/${XIANLIN.z}/${XIANLIN.x}/${XIANLIN.y}`);
     tileCacheOf(server.db).bumpLayerVersion('micro_grids');
     expect((await get(`/tiles/roads/${XIANLIN.z}/${XIANLIN.x}/${XIANLIN.y}`)).headers['x-tile-cache']).toBe('hit');
+  });
+
+  it('keeps camera and sensor tiles until their data changes in the database, then renders them anew', async () => {
+    const devices = `/tiles/cameras,sensors/${XIANLIN.z}/${XIANLIN.x}/${XIANLIN.y}`;
+    const sensors = `/tiles/sensors/${XIANLIN.z}/${XIANLIN.x}/${XIANLIN.y}`;
+    const onlineOf = (body: Buffer) =>
+      new Map((decodeTile(body).cameras?.features ?? []).map((f) => [String(f.properties.code), f.properties.online]));
+    const first = await get(devices);
+    await get(sensors);
+    const [code, online] = [...onlineOf(first.body)][0];
+    expect(typeof online).toBe('boolean');
+    expect((await get(devices)).headers['x-tile-cache']).toBe('hit');
+
+    await server.db.query(toggleCamera, [code]);
+    await new Promise((resolve) => setTimeout(resolve, REVISION_MAX_AGE_MS + 100));
+    const changed = await get(devices);
+    expect(changed.headers['x-tile-cache']).toBe('miss');
+    expect(onlineOf(changed.body).get(code)).toBe(!online);
+    expect(changed.headers.etag).not.toBe(first.headers.etag);
+    expect((await get(devices)).headers['x-tile-cache']).toBe('hit');
+    // The sensors did not change: their tile is still the cached one.
+    expect((await get(sensors)).headers['x-tile-cache']).toBe('hit');
   });
 
   it('answers 204 for an empty tile far away and for a layer outside its zoom range', async () => {
