@@ -18,7 +18,8 @@ describe('buildMapStyle', () => {
     // One source for the basemap and the units: one stencil mask per frame for both (their layers are all clipped).
     expect(new Set(style.layers.filter((l) => l.id.startsWith('basemap-')).map((l) => (l as { source: string }).source))).toEqual(new Set(['units']));
     for (const source of Object.values(style.sources)) expect(source).toMatchObject({ maxzoom: TILE_MAX_ZOOM });
-    expect(style.layers.map((l) => l.id)).toEqual(['background', 'basemap-landuse', 'basemap-water', 'basemap-roads-casing', 'basemap-roads']);
+    // No background layer: the land colour is the map element's CSS background (a full-screen pass less per frame).
+    expect(style.layers.map((l) => l.id)).toEqual(['basemap-landuse', 'basemap-water', 'basemap-roads-casing', 'basemap-roads']);
   });
   it('hands the area colouring from landuse to the micro-grid load where micro-grids appear, and draws roads in one layer below the casing zoom', () => {
     const style = buildMapStyle({ origin, palette: PALETTES.light, external: null, overlayLayers: [] });
@@ -46,7 +47,7 @@ describe('buildMapStyle', () => {
       external: { url: 'https://tiles.example.gov.cn/{z}/{x}/{y}.png', crs: 'wgs84', attribution: null },
       overlayLayers: [],
     });
-    expect(style.layers.map((l) => l.id)).toEqual(['background', 'external-basemap']);
+    expect(style.layers.map((l) => l.id)).toEqual(['external-basemap']);
     // The units source then asks for no basemap layer.
     expect(style.sources.units).toMatchObject({ tiles: [`${origin}/tiles/unit_boundaries,micro_grids,unit_labels/{z}/{x}/{y}`] });
     expect(vectorSourceLayers(true).units).toEqual(['unit_boundaries', 'micro_grids', 'unit_labels']);

@@ -5,6 +5,10 @@
  * No glyphs URL: MapLibre GL JS ≥ 5.11 then draws every label locally with TinySDF from the fonts named in
  * `text-font` (a CSS font-family list), so Chinese renders from Debian's fonts-noto-cjk (Noto Sans CJK SC)
  * with no glyph server; see map-fonts.ts.
+ *
+ * No background layer: the land colour (palette.background) is the map element's CSS background, which
+ * console-map.ts sets. MapLibre clears its canvas to transparent every frame; a background layer would be one
+ * more full-screen pass, 12 ms of a 154 ms frame in software WebGL at 1920×1080 (BENCHMARKS.md).
  */
 import type { LayerSpecification, SourceSpecification, StyleSpecification } from 'maplibre-gl';
 import { DETAIL_MAX_ZOOM, ROAD_CLASS_MIN_ZOOM, type RoadClass } from '../../server/tiles/tile-layers.js';
@@ -64,7 +68,7 @@ export function buildMapStyle({ origin, palette, external, overlayLayers }: Styl
     ({ type: 'vector', tiles: [tileUrl(origin, layers)], minzoom: 0, maxzoom: TILE_MAX_ZOOM, ...extra }) as SourceSpecification;
   const layersOf = vectorSourceLayers(external !== null);
   const sources: Record<string, SourceSpecification> = {
-    // promoteId: micro-grid codes are the feature ids, so the load layer can set feature-state by code.
+    // promoteId: unit codes are the feature ids of the units' tile layers, cameras' and sensors' codes of theirs.
     [UNITS_SOURCE]: vector(layersOf[UNITS_SOURCE], { promoteId: { micro_grids: 'code', unit_labels: 'code' } }),
     [DEVICES_SOURCE]: vector(layersOf[DEVICES_SOURCE], { promoteId: { cameras: 'code', sensors: 'code' } }),
   };
@@ -76,7 +80,6 @@ export function buildMapStyle({ origin, palette, external, overlayLayers }: Styl
     name: 'GridOps',
     sources,
     layers: [
-      { id: 'background', type: 'background', paint: { 'background-color': palette.background } },
       ...(external ? [{ id: 'external-basemap', type: 'raster', source: EXTERNAL_SOURCE } as LayerSpecification] : offlineBasemapLayers(palette)),
       ...overlayLayers,
     ],

@@ -99,6 +99,8 @@ export function createConsoleMap(options: ConsoleMapOptions): ConsoleMap {
 
   container.dataset.mapReady = 'false';
   container.dataset.theme = theme;
+  // The land colour: the style has no background layer (basemap-style.ts).
+  container.style.backgroundColor = palette().background;
   const map = new MapLibreMap({
     container,
     style: style(),
@@ -228,6 +230,7 @@ export function createConsoleMap(options: ConsoleMapOptions): ConsoleMap {
       if (next === theme) return;
       theme = next;
       container.dataset.theme = theme;
+      container.style.backgroundColor = palette().background;
       // Only paint properties change: the diff keeps the sources, their tiles and the feature-state.
       map.setStyle(style(), { diff: true });
       redraw();

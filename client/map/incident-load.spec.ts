@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countOpenByMicroGrid, diffCounts, isPulsing, NEW_INCIDENT_MINUTES } from './incident-load.js';
+import { countOpenByMicroGrid, isPulsing, NEW_INCIDENT_MINUTES } from './incident-load.js';
 import { incident } from './map-test-fixtures.js';
 
 describe('countOpenByMicroGrid', () => {
@@ -15,15 +15,6 @@ describe('countOpenByMicroGrid', () => {
       ['320113007001001001', 2],
       ['B', 1],
     ]);
-  });
-});
-
-describe('diffCounts', () => {
-  it('sets what changed or appeared and removes what disappeared', () => {
-    const before = new Map([['a', 1], ['b', 2], ['c', 1]]);
-    const after = new Map([['a', 1], ['b', 3], ['d', 1]]);
-    expect(diffCounts(before, after)).toEqual({ set: [['b', 3], ['d', 1]], remove: ['c'] });
-    expect(diffCounts(after, after)).toEqual({ set: [], remove: [] });
   });
 });
 

@@ -1,6 +1,6 @@
 /**
- * Pure data shaping for the incident layers: open incidents per micro-grid, the changes of feature-state
- * between two counts, and which incidents are new enough to pulse.
+ * Pure data shaping for the incident layers: open incidents per micro-grid, and which incidents are new
+ * enough to pulse.
  */
 import { isOpenIncident, type LiveIncident } from './map-data.js';
 
@@ -12,14 +12,6 @@ export function countOpenByMicroGrid(incidents: readonly LiveIncident[]): Map<st
     counts.set(incident.microGridCode, (counts.get(incident.microGridCode) ?? 0) + 1);
   }
   return counts;
-}
-
-/** What to set and what to remove to go from one count to the next (feature-state is sparse). */
-export function diffCounts(previous: ReadonlyMap<string, number>, next: ReadonlyMap<string, number>): { set: [string, number][]; remove: string[] } {
-  const set: [string, number][] = [];
-  for (const [code, n] of next) if (previous.get(code) !== n) set.push([code, n]);
-  const remove = [...previous.keys()].filter((code) => !next.has(code));
-  return { set, remove };
 }
 
 /** A red or orange case reported within this many minutes pulses on the map. */

@@ -89,7 +89,7 @@ describe('console map at Xianlin', () => {
         countNear(pixels, PALETTES.light.boundary.grid, 12) + countNear(pixels, PALETTES.light.boundary.community, 12);
       const boundariesBefore = boundaries(before);
 
-      // The micro-grids' outlines are drawn by their fill (the micro-grid-load module).
+      // The micro-grids' outlines are drawn by the micro-grid-load module.
       await map.evaluate((el: any) => el.consoleMap.setLayerVisible('micro-grid-load', false));
       await settleMap(page);
       const withoutMicroGrids = await mapPixels(session, 'map-layers-without-micro-grids');

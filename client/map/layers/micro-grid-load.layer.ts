@@ -1,38 +1,76 @@
 /**
- * The micro-grids: one fill over the `units` source's micro_grids that draws their outlines (the fill's own
- * one-pixel outline, `fill-outline-color`) and colours each by its open incidents, from feature-state `load`
- * (the number of open cases) set from the incident list handed to update(). Feature ids are the micro-grid
- * codes (promoteId in basemap-style.ts). One layer for both: in software WebGL a separate line layer for the
- * outlines cost a dispatcher's panning about 30 ms a frame (a draw call per tile, BENCHMARKS.md).
+ * The micro-grids: their outlines (a line layer over the `units` source's micro_grids) and, over the micro-grids
+ * with open incidents only, a translucent tint by their number (deck.gl, drawn just under the outlines: the
+ * route, incidents and workers stay on top; boundaries and labels too).
+ *
+ * Why not one fill over every micro-grid coloured by feature-state, as before: MapLibre draws such a fill over
+ * the whole screen in its translucent pass whatever the colours, 21 ms of a 154 ms frame in software WebGL at
+ * 1920×1080, where the outlines alone cost 11 and the tint of the few loaded micro-grids about 1 (BENCHMARKS.md).
+ * Filtering a fill by load instead makes MapLibre lay the tiles out again on every change (a live arrival took 2.8 s).
+ *
+ * The tint's shapes are the loaded micro-grids' pieces in the tiles MapLibre holds (querySourceFeatures), joined
+ * across tile edges (micro-grid-tint.ts); found again when the incidents change and when tiles arrive.
  */
-import type { LayerSpecification } from 'maplibre-gl';
+import type { Layer } from '@deck.gl/core';
+import { GeoJsonLayer } from '@deck.gl/layers';
+import type { Feature, MultiPolygon, Polygon } from 'geojson';
+import type { LayerSpecification, MapSourceDataEvent } from 'maplibre-gl';
 import { UNITS_SOURCE } from '../basemap-style.js';
-import { countOpenByMicroGrid, diffCounts } from '../incident-load.js';
+import { countOpenByMicroGrid } from '../incident-load.js';
 import type { LayerContext, MapLayerModule } from '../layer-registry.js';
 import type { MapLayerData } from '../map-data.js';
-import { colorToRgba } from '../map-palette.js';
+import { colorToRgba, type MapPalette } from '../map-palette.js';
+import { loadLevel, tintShapes, type MicroGridPiece, type TintShape } from '../micro-grid-tint.js';
 
-export const LOAD_FILL_LAYER = 'micro-grid-load-fill';
+export const OUTLINE_LAYER = 'micro-grid-outline';
+export const LOAD_TINT_DECK_LAYER = 'micro-grid-load-tint';
 /** Opacity of the load colours over the basemap. */
 export const LOAD_ALPHA = 0.45;
+/** Where @deck.gl/maplibre draws a layer in the style (`beforeId`, a prop deck.gl's layer types do not declare). */
+const BEFORE_OUTLINES = { beforeId: OUTLINE_LAYER } as object;
+/** Tiles arrive in bursts while the map moves: their shapes are looked for at most this often. */
+const TILE_REFRESH_MS = 200;
 
-/** A palette colour ('#rrggbb' or 'rgba(…)') as rgba() with its alpha multiplied by `alpha`. */
-export function withAlpha(color: string, alpha: number): string {
-  const [r, g, b, a] = colorToRgba(color);
-  return `rgba(${r},${g},${b},${Number(((a / 255) * alpha).toFixed(3))})`;
+/** A load colour of the palette as deck.gl RGBA, its alpha multiplied by LOAD_ALPHA. */
+export function tintColor(p: MapPalette, openIncidents: number): [number, number, number, number] {
+  const [r, g, b, a] = colorToRgba(p.load[loadLevel(openIncidents)]);
+  return [r, g, b, Math.round(a * LOAD_ALPHA)];
+}
+
+function sameCounts(a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [code, n] of a) if (b.get(code) !== n) return false;
+  return true;
 }
 
 export function create(): MapLayerModule {
   let context: LayerContext | null = null;
   let counts = new Map<string, number>();
+  let shapes: TintShape[] = [];
+  let timer: ReturnType<typeof setTimeout> | null = null;
 
-  const apply = (next: Map<string, number>) => {
+  const findShapes = () => {
     const map = context?.map;
-    if (!map?.getSource(UNITS_SOURCE)) return;
-    const { set, remove } = diffCounts(counts, next);
-    for (const code of remove) map.removeFeatureState({ source: UNITS_SOURCE, sourceLayer: 'micro_grids', id: code }, 'load');
-    for (const [code, n] of set) map.setFeatureState({ source: UNITS_SOURCE, sourceLayer: 'micro_grids', id: code }, { load: n });
-    counts = next;
+    if (!map || !context) return;
+    const previous = shapes.length;
+    shapes = [];
+    if (counts.size > 0 && map.getSource(UNITS_SOURCE)) {
+      const pieces: MicroGridPiece[] = [];
+      const filter = ['in', ['get', 'code'], ['literal', [...counts.keys()]]] as const;
+      for (const f of map.querySourceFeatures(UNITS_SOURCE, { sourceLayer: 'micro_grids', filter: filter as never })) {
+        const code = f.properties.code;
+        if (typeof code === 'string' && (f.geometry.type === 'Polygon' || f.geometry.type === 'MultiPolygon')) pieces.push({ code, geometry: f.geometry });
+      }
+      shapes = tintShapes(pieces, counts);
+    }
+    if (shapes.length > 0 || previous > 0) context.requestRedraw();
+  };
+  const onTile = (event: MapSourceDataEvent) => {
+    if (event.sourceId !== UNITS_SOURCE || !event.tile || counts.size === 0 || timer !== null) return;
+    timer = setTimeout(() => {
+      timer = null;
+      findShapes();
+    }, TILE_REFRESH_MS);
   };
 
   return {
@@ -40,21 +78,30 @@ export function create(): MapLayerModule {
     titleKey: 'map.layer.microGridLoad',
     styleLayers: (p) => [
       {
-        id: LOAD_FILL_LAYER,
-        type: 'fill',
+        id: OUTLINE_LAYER,
+        type: 'line',
         source: UNITS_SOURCE,
         'source-layer': 'micro_grids',
-        paint: {
-          // The load colours are translucent; the outline is not (fill-opacity would fade both).
-          'fill-color': [
-            'step', ['coalesce', ['feature-state', 'load'], 0],
-            withAlpha(p.load[0], LOAD_ALPHA), 1, withAlpha(p.load[1], LOAD_ALPHA), 2, withAlpha(p.load[2], LOAD_ALPHA), 4, withAlpha(p.load[3], LOAD_ALPHA),
-          ],
-          'fill-outline-color': p.boundary.microGrid,
-        },
+        paint: { 'line-color': p.boundary.microGrid, 'line-width': 1 },
       } as LayerSpecification,
     ],
-    deckLayers: () => [],
+    deckLayers: (p): Layer[] =>
+      shapes.length === 0
+        ? []
+        : [
+            new GeoJsonLayer<{ load: number }>({
+              id: LOAD_TINT_DECK_LAYER,
+              data: shapes.map((s): Feature<Polygon | MultiPolygon, { load: number }> => ({ type: 'Feature', geometry: s.geometry, properties: { load: s.load } })),
+              // Drawn in MapLibre's frame just before the outlines (an interleaved deck.gl layer group).
+              ...BEFORE_OUTLINES,
+              filled: true,
+              stroked: false,
+              getFillColor: (f) => tintColor(p, f.properties.load),
+              // Over MapLibre's depth buffer, where the opaque water wrote its depth: drawn whatever is under it.
+              parameters: { depthCompare: 'always', depthWriteEnabled: false },
+              updateTriggers: { getFillColor: p },
+            }),
+          ],
     legend: (p) => [
       { labelKey: 'map.legend.microGrid', color: p.boundary.microGrid },
       { labelKey: 'map.legend.load1', color: p.load[1] },
@@ -63,13 +110,21 @@ export function create(): MapLayerModule {
     ],
     init(ctx) {
       context = ctx;
+      ctx.map.on('sourcedata', onTile);
     },
     update(data: MapLayerData) {
-      apply(countOpenByMicroGrid(data.incidents));
+      const next = countOpenByMicroGrid(data.incidents);
+      if (sameCounts(next, counts)) return;
+      counts = next;
+      findShapes();
     },
     dispose() {
+      context?.map.off('sourcedata', onTile);
+      if (timer !== null) clearTimeout(timer);
+      timer = null;
       context = null;
       counts = new Map();
+      shapes = [];
     },
   };
 }

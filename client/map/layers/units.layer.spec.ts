@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { BOUNDARY_LEVELS } from '../../../server/tiles/tile-layers.js';
 import { buildMapStyle } from '../basemap-style.js';
 import { colorToRgba, PALETTES } from '../map-palette.js';
-import { create as createLoad, LOAD_ALPHA, LOAD_FILL_LAYER, withAlpha } from './micro-grid-load.layer.js';
+import { create as createLoad, LOAD_ALPHA, OUTLINE_LAYER, tintColor } from './micro-grid-load.layer.js';
 import { BOUNDARY_LINE_LAYER, BOUNDARY_STYLE, boundaryLineLayer, boundaryWidthAt, create as createUnits } from './units.layer.js';
 
 /** Evaluates a paint property of a layer as MapLibre does, for a feature of `properties` at zoom z. */
@@ -55,29 +55,24 @@ describe('the boundary line layer', () => {
   });
 });
 
-describe('the micro-grid fill', () => {
-  const fill = (theme: 'light' | 'dark') => createLoad().styleLayers(PALETTES[theme]).find((l) => l.id === LOAD_FILL_LAYER)!;
-
-  it('multiplies a colour’s alpha', () => {
-    expect(withAlpha('#ff8000', 0.45)).toBe('rgba(255,128,0,0.45)');
-    expect(withAlpha('rgba(0,0,0,0)', 0.45)).toBe('rgba(0,0,0,0)');
-    expect(withAlpha('rgba(10,20,30,0.5)', 0.5)).toBe('rgba(10,20,30,0.251)');
+describe('the micro-grids', () => {
+  it('outline every micro-grid opaquely with one line layer, and fill nothing', () => {
+    for (const theme of ['light', 'dark'] as const) {
+      const layers = createLoad().styleLayers(PALETTES[theme]);
+      expect(layers.map((l) => [l.id, l.type])).toEqual([[OUTLINE_LAYER, 'line']]);
+      expect(rgba(paintValue(layers[0], 'line-color', 15, {}))[3]).toBe(1);
+      expect(createLoad().deckLayers(PALETTES[theme])).toEqual([]);
+    }
   });
 
-  it('colours a micro-grid by its open cases, translucent, and outlines every micro-grid opaquely', () => {
+  it('tint a micro-grid by its open cases, translucent, in the palette’s load colours', () => {
     for (const theme of ['light', 'dark'] as const) {
       const p = PALETTES[theme];
-      const layer = fill(theme);
-      const colourAt = (load: number | undefined) => rgba(paintValue(layer, 'fill-color', 15, {}, load === undefined ? {} : { load }));
-      expect(colourAt(undefined)[3]).toBe(0);
-      expect(colourAt(0)[3]).toBe(0);
       for (const [load, index] of [[1, 1], [2, 2], [3, 2], [4, 3], [9, 3]] as const) {
-        const [r, g, b] = colorToRgba(p.load[index]);
-        // Premultiplied, as MapLibre keeps colours.
-        expect(colourAt(load), `${theme} load ${load}`).toEqual([r / 255, g / 255, b / 255, 1].map((v) => Number((v * LOAD_ALPHA).toFixed(3))));
+        const [r, g, b, a] = colorToRgba(p.load[index]);
+        expect(a, `${theme} load colour ${index}`).toBe(255);
+        expect(tintColor(p, load), `${theme} load ${load}`).toEqual([r, g, b, Math.round(255 * LOAD_ALPHA)]);
       }
-      expect(rgba(paintValue(layer, 'fill-outline-color', 15, {}))[3]).toBe(1);
-      expect((layer as { paint: Record<string, unknown> }).paint['fill-opacity']).toBeUndefined();
     }
   });
 
@@ -87,6 +82,7 @@ describe('the micro-grid fill', () => {
     expect(validateStyleMin(style)).toEqual([]);
     const lines = style.layers.filter((l) => l.type === 'line' && !l.id.startsWith('basemap-'));
     expect(lines.map((l) => [l.id, (l as { 'source-layer': string })['source-layer']])).toEqual([
+      [OUTLINE_LAYER, 'micro_grids'],
       [BOUNDARY_LINE_LAYER, 'unit_boundaries'],
       ['units-micro-grid-highlight', 'micro_grids'],
     ]);
