@@ -62,5 +62,6 @@ export async function fetchScopedTile(
     ? await cache.revisions.current(() => scoped.transaction((tx) => tx.query<{ layer: string; revision: string }>(readLayerRevisions)))
     : undefined;
   // A tile with a time to live (workers) is served up to one more of it past expiry while it is rendered again.
-  return cache.fetch(cache.keyOf(jurisdiction, shown, tile, revisions), render, ttl, ttl);
+  if (!revisions) return cache.fetch(cache.keyOf(jurisdiction, shown, tile), render, ttl, ttl);
+  return cache.fetchRevisioned(cache.keyOf(jurisdiction, shown, tile, revisions), cache.keyOf(jurisdiction, shown, tile), render, ttl, ttl);
 }

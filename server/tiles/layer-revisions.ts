@@ -2,8 +2,9 @@
  * The database's revisions of the tile layers whose tables change outside this server: the cameras' and
  * sensors' state comes from the device platforms or an import (migration 0009 bumps a layer's revision by a
  * statement trigger on every change). The tile cache keys those layers' tiles by their revision
- * (tile-cache.ts keyOf), so a cached tile lives exactly as long as the data it was drawn from: an unchanged
- * layer is never rendered again, a changed one is in every tile requested after the change is read.
+ * (tile-cache.ts keyOf), so a cached tile lives as long as the data it was drawn from: an unchanged layer is
+ * never rendered again; after a change its tiles are rendered anew, at most once per tile per 10 s while the
+ * previous one is answered (TileCache.fetchRevisioned).
  *
  * Read at most once per `maxAgeMs`, by one query that concurrent tile requests share: a change reaches new
  * tiles within that time (and a browser within its tiles' max-age on top, tile-layers.ts).

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { packTile, TileCache, tileCacheOf } from './tile-cache.js';
+import { packTile, REVISION_REFRESH_MS, REVISION_STALE_MAX_MS, TileCache, tileCacheOf } from './tile-cache.js';
 import type { Database } from '../db/database.js';
 
 const TILE = { z: 14, x: 13604, y: 6647 };
@@ -130,6 +130,65 @@ describe('TileCache.fetch', () => {
     const again = await cache.fetch('points', async () => bytes('b'), 20, 500);
     expect(again.status).toBe('miss');
     expect(zlib.gunzipSync(again.tile.gzipped!).toString()).toBe('b');
+  });
+});
+
+describe('TileCache.fetchRevisioned', () => {
+  const text = (r: { tile: { gzipped: Buffer | null } }) => zlib.gunzipSync(r.tile.gzipped!).toString();
+  const settle = () => new Promise((r) => setTimeout(r, 5));
+
+  it('answers the previous revision’s tile while it is young, then renders the new one behind it, one at a time', async () => {
+    let now = 0;
+    const cache = new TileCache({ now: () => now });
+    let renders = 0;
+    const render = (body: string) => async () => {
+      renders += 1;
+      return bytes(body);
+    };
+    expect((await cache.fetchRevisioned('t@1', 't', render('one'))).status).toBe('miss');
+    expect((await cache.fetchRevisioned('t@1', 't', render('one'))).status).toBe('hit');
+
+    now += REVISION_REFRESH_MS - 1;
+    const young = await cache.fetchRevisioned('t@2', 't', render('two'));
+    expect([young.status, text(young), renders]).toEqual(['stale', 'one', 1]);
+
+    now += 1;
+    let release = () => {};
+    const slow = () => {
+      renders += 1;
+      return new Promise<Uint8Array>((resolve) => (release = () => resolve(bytes('two'))));
+    };
+    const behind = await cache.fetchRevisioned('t@2', 't', slow);
+    expect([behind.status, text(behind)]).toEqual(['stale', 'one']);
+    // A third revision while the second is rendered: still the first, and no second render.
+    expect(text(await cache.fetchRevisioned('t@3', 't', render('three')))).toBe('one');
+    expect(renders).toBe(2);
+    release();
+    await settle();
+    const fresh = await cache.fetchRevisioned('t@2', 't', render('two'));
+    expect([fresh.status, text(fresh)]).toEqual(['hit', 'two']);
+    // The newest is now the second: the third waits for it to be REVISION_REFRESH_MS old.
+    expect(text(await cache.fetchRevisioned('t@3', 't', render('three')))).toBe('two');
+    expect(renders).toBe(2);
+  });
+
+  it('renders before answering once the previous tile is too old, and keeps serving it when a background render fails', async () => {
+    let now = 0;
+    const cache = new TileCache({ now: () => now });
+    await cache.fetchRevisioned('t@1', 't', async () => bytes('one'));
+    now += REVISION_REFRESH_MS;
+    const failed = await cache.fetchRevisioned('t@2', 't', async () => Promise.reject(new Error('database down')));
+    expect([failed.status, text(failed)]).toEqual(['stale', 'one']);
+    await settle();
+    expect(text(await cache.fetchRevisioned('t@2', 't', async () => bytes('two')))).toBe('one');
+    await settle();
+    expect((await cache.fetchRevisioned('t@2', 't', async () => bytes('two'))).status).toBe('hit');
+
+    now += REVISION_STALE_MAX_MS;
+    const late = await cache.fetchRevisioned('t@3', 't', async () => bytes('three'));
+    expect([late.status, text(late)]).toEqual(['miss', 'three']);
+    // Another family is not affected.
+    expect((await cache.fetchRevisioned('u@3', 'u', async () => bytes('u'))).status).toBe('miss');
   });
 });
 

@@ -3,7 +3,9 @@
  * z/x/y. Tiles are scoped by row-level security, so two jurisdictions never share an entry — except tiles
  * of basemap layers only (water, landuse, roads: tables without row-level security), shared by all. An edited
  * boundary calls `bumpLayerVersion(layer)`: keys of that layer change, so its old tiles are never served
- * again and age out of the LRU. Concurrent requests for the same missing tile render it once.
+ * again and age out of the LRU. Concurrent requests for the same missing tile render it once. Layers whose
+ * tables change outside this server (cameras, sensors) are keyed by their revision in the database too
+ * (layer-revisions.ts, fetchRevisioned); workers, which move all the time, live 30 s (fetch's ttlMs).
  *
  * One cache per database (`tileCacheOf(db)`), so that the tiles route and an editor of the same
  * application share it without a global.
@@ -35,6 +37,18 @@ interface RenderContext {
 /** Bookkeeping per entry beside its bytes (key, object), so that many empty tiles still count. */
 const ENTRY_OVERHEAD_BYTES = 200;
 export const DEFAULT_TILE_CACHE_BYTES = 128 * 1024 * 1024;
+/**
+ * A tile whose database revision changed (fetchRevisioned) is rendered again at most this often while its
+ * previous one is answered, and that previous one only while it is younger than REVISION_STALE_MAX_MS.
+ */
+export const REVISION_REFRESH_MS = 10_000;
+export const REVISION_STALE_MAX_MS = 60_000;
+
+/** The newest tile of a family (the same layers, jurisdiction and address, whatever the revisions). */
+interface NewestTile {
+  key: string;
+  renderedAt: number;
+}
 
 /** Compress an uncompressed MVT and name it by its content. */
 export async function packTile(mvt: Uint8Array): Promise<CachedTile> {
@@ -49,9 +63,13 @@ export class TileCache {
   private readonly lru: LRUCache<string, CachedTile, RenderContext>;
   /** The database's revisions of layers changed outside this server (cameras, sensors), read at most once a second. */
   readonly revisions: LayerRevisions;
+  private readonly newest = new LRUCache<string, NewestTile>({ max: 100_000 });
+  private readonly refreshing = new Set<string>();
+  private readonly now: () => number;
 
-  constructor(options: { maxBytes?: number; revisionMaxAgeMs?: number } = {}) {
-    this.revisions = new LayerRevisions(options.revisionMaxAgeMs);
+  constructor(options: { maxBytes?: number; revisionMaxAgeMs?: number; now?: () => number } = {}) {
+    this.now = options.now ?? Date.now;
+    this.revisions = new LayerRevisions(options.revisionMaxAgeMs, this.now);
     this.lru = new LRUCache<string, CachedTile, RenderContext>({
       maxSize: options.maxBytes ?? DEFAULT_TILE_CACHE_BYTES,
       sizeCalculation: (tile, key) => (tile.gzipped?.length ?? 0) + key.length + ENTRY_OVERHEAD_BYTES,
@@ -103,12 +121,48 @@ export class TileCache {
     return { tile, status: status.fetch === 'hit' ? 'hit' : status.fetch === 'inflight' ? 'inflight' : 'miss' };
   }
 
+  /**
+   * A tile keyed by database revisions (cameras, sensors: layer-revisions.ts), `family` being its key without
+   * them. When a revision has changed, the family's newest tile is answered at once (`stale`) if it was rendered
+   * less than REVISION_STALE_MAX_MS ago, and the tile of the new revision is rendered in the background once that
+   * newest one is REVISION_REFRESH_MS old, one render per family at a time: a device platform that changes a state
+   * every second costs each screen's tile one render per 10 s, not one per request. Otherwise as fetch().
+   */
+  async fetchRevisioned(
+    key: string,
+    family: string,
+    render: () => Promise<Uint8Array>,
+    ttlMs?: number,
+    staleMs?: number,
+  ): Promise<{ tile: CachedTile; status: TileCacheStatus }> {
+    const newest = this.newest.get(family);
+    if (newest && newest.key !== key && !this.lru.has(key)) {
+      const previous = this.lru.get(newest.key);
+      const age = this.now() - newest.renderedAt;
+      if (previous && age < REVISION_STALE_MAX_MS) {
+        if (age >= REVISION_REFRESH_MS && !this.refreshing.has(family)) {
+          this.refreshing.add(family);
+          this.fetch(key, render, ttlMs, staleMs)
+            .then(() => this.newest.set(family, { key, renderedAt: this.now() }))
+            // A failed render keeps nothing (fetch); the previous tile is answered until it is too old.
+            .catch(() => undefined)
+            .finally(() => this.refreshing.delete(family));
+        }
+        return { tile: previous, status: 'stale' };
+      }
+    }
+    const result = await this.fetch(key, render, ttlMs, staleMs);
+    if (newest?.key !== key) this.newest.set(family, { key, renderedAt: this.now() });
+    return result;
+  }
+
   get size(): { entries: number; bytes: number } {
     return { entries: this.lru.size, bytes: this.lru.calculatedSize };
   }
 
   clear(): void {
     this.lru.clear();
+    this.newest.clear();
   }
 }
 

@@ -67,26 +67,30 @@ describe.each(testDatabaseModes())('tiles API on %s', (mode) => {
     expect((await get(`/tiles/roads/${XIANLIN.z}/${XIANLIN.x}/${XIANLIN.y}`)).headers['x-tile-cache']).toBe('hit');
   });
 
-  it('keeps camera and sensor tiles until their data changes in the database, then renders them anew', async () => {
-    const devices = `/tiles/cameras,sensors/${XIANLIN.z}/${XIANLIN.x}/${XIANLIN.y}`;
-    const sensors = `/tiles/sensors/${XIANLIN.z}/${XIANLIN.x}/${XIANLIN.y}`;
+  it('keeps camera and sensor tiles until their data changes in the database, then keys them anew', async () => {
+    const { x, y, z } = XIANLIN;
+    const devices = `/tiles/cameras,sensors/${z}/${x}/${y}`;
     const onlineOf = (body: Buffer) =>
       new Map((decodeTile(body).cameras?.features ?? []).map((f) => [String(f.properties.code), f.properties.online]));
     const first = await get(devices);
-    await get(sensors);
+    await get(`/tiles/sensors/${z}/${x}/${y}`);
     const [code, online] = [...onlineOf(first.body)][0];
     expect(typeof online).toBe('boolean');
     expect((await get(devices)).headers['x-tile-cache']).toBe('hit');
 
+    // What a device platform does, outside this server: the trigger bumps the cameras' revision.
     await server.db.query(toggleCamera, [code]);
     await new Promise((resolve) => setTimeout(resolve, REVISION_MAX_AGE_MS + 100));
+    // A new key: the tile of the previous revision, seconds old, is answered at once while it is young
+    // (tile-cache.spec.ts: when the new one is rendered); a tile not cached yet is drawn with the new state.
     const changed = await get(devices);
-    expect(changed.headers['x-tile-cache']).toBe('miss');
-    expect(onlineOf(changed.body).get(code)).toBe(!online);
-    expect(changed.headers.etag).not.toBe(first.headers.etag);
-    expect((await get(devices)).headers['x-tile-cache']).toBe('hit');
+    expect(changed.headers['x-tile-cache']).toBe('stale');
+    expect(changed.headers.etag).toBe(first.headers.etag);
+    const camerasOnly = await get(`/tiles/cameras/${z}/${x}/${y}`);
+    expect(camerasOnly.headers['x-tile-cache']).toBe('miss');
+    expect(onlineOf(camerasOnly.body).get(code)).toBe(!online);
     // The sensors did not change: their tile is still the cached one.
-    expect((await get(sensors)).headers['x-tile-cache']).toBe('hit');
+    expect((await get(`/tiles/sensors/${z}/${x}/${y}`)).headers['x-tile-cache']).toBe('hit');
   });
 
   it('answers 204 for an empty tile far away and for a layer outside its zoom range', async () => {
