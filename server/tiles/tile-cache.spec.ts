@@ -172,6 +172,20 @@ describe('TileCache.fetchRevisioned', () => {
     expect(renders).toBe(2);
   });
 
+  it('counts the previous tile’s age from when it was last known current: a request that hits it', async () => {
+    let now = 0;
+    const cache = new TileCache({ now: () => now });
+    await cache.fetchRevisioned('t@1', 't', async () => bytes('one'));
+    now = REVISION_STALE_MAX_MS - 10;
+    expect((await cache.fetchRevisioned('t@1', 't', async () => bytes('one'))).status).toBe('hit');
+    now += REVISION_STALE_MAX_MS - 20;
+    // Rendered long ago, but current 50 s before: answered, and rendered again behind it.
+    const stale = await cache.fetchRevisioned('t@2', 't', async () => bytes('two'));
+    expect([stale.status, text(stale)]).toEqual(['stale', 'one']);
+    await settle();
+    expect((await cache.fetchRevisioned('t@2', 't', async () => bytes('two'))).status).toBe('hit');
+  });
+
   it('renders before answering once the previous tile is too old, and keeps serving it when a background render fails', async () => {
     let now = 0;
     const cache = new TileCache({ now: () => now });

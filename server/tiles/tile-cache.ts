@@ -39,7 +39,8 @@ const ENTRY_OVERHEAD_BYTES = 200;
 export const DEFAULT_TILE_CACHE_BYTES = 128 * 1024 * 1024;
 /**
  * A tile whose database revision changed (fetchRevisioned) is rendered again at most this often while its
- * previous one is answered, and that previous one only while it is younger than REVISION_STALE_MAX_MS.
+ * previous one is answered, and that previous one only while it was known current less than
+ * REVISION_STALE_MAX_MS ago: what a screen is answered is never older than that.
  */
 export const REVISION_REFRESH_MS = 10_000;
 export const REVISION_STALE_MAX_MS = 60_000;
@@ -48,6 +49,8 @@ export const REVISION_STALE_MAX_MS = 60_000;
 interface NewestTile {
   key: string;
   renderedAt: number;
+  /** When its revisions were last seen to be the database's (its rendering, or a request that hit it). */
+  currentAt: number;
 }
 
 /** Compress an uncompressed MVT and name it by its content. */
@@ -123,10 +126,11 @@ export class TileCache {
 
   /**
    * A tile keyed by database revisions (cameras, sensors: layer-revisions.ts), `family` being its key without
-   * them. When a revision has changed, the family's newest tile is answered at once (`stale`) if it was rendered
-   * less than REVISION_STALE_MAX_MS ago, and the tile of the new revision is rendered in the background once that
-   * newest one is REVISION_REFRESH_MS old, one render per family at a time: a device platform that changes a state
-   * every second costs each screen's tile one render per 10 s, not one per request. Otherwise as fetch().
+   * them. When a revision has changed, the family's newest tile is answered at once (`stale`) if it was known
+   * current less than REVISION_STALE_MAX_MS ago, and the tile of the new revision is rendered in the background
+   * once that newest one was rendered REVISION_REFRESH_MS ago, one render per family at a time: a device platform
+   * that changes a state every second costs each screen's tile one render per 10 s, not one per request.
+   * Otherwise as fetch().
    */
   async fetchRevisioned(
     key: string,
@@ -136,14 +140,14 @@ export class TileCache {
     staleMs?: number,
   ): Promise<{ tile: CachedTile; status: TileCacheStatus }> {
     const newest = this.newest.get(family);
+    const now = this.now();
     if (newest && newest.key !== key && !this.lru.has(key)) {
       const previous = this.lru.get(newest.key);
-      const age = this.now() - newest.renderedAt;
-      if (previous && age < REVISION_STALE_MAX_MS) {
-        if (age >= REVISION_REFRESH_MS && !this.refreshing.has(family)) {
+      if (previous && now - newest.currentAt < REVISION_STALE_MAX_MS) {
+        if (now - newest.renderedAt >= REVISION_REFRESH_MS && !this.refreshing.has(family)) {
           this.refreshing.add(family);
           this.fetch(key, render, ttlMs, staleMs)
-            .then(() => this.newest.set(family, { key, renderedAt: this.now() }))
+            .then(() => this.newest.set(family, { key, renderedAt: this.now(), currentAt: this.now() }))
             // A failed render keeps nothing (fetch); the previous tile is answered until it is too old.
             .catch(() => undefined)
             .finally(() => this.refreshing.delete(family));
@@ -152,7 +156,8 @@ export class TileCache {
       }
     }
     const result = await this.fetch(key, render, ttlMs, staleMs);
-    if (newest?.key !== key) this.newest.set(family, { key, renderedAt: this.now() });
+    if (newest?.key === key) newest.currentAt = now;
+    else this.newest.set(family, { key, renderedAt: now, currentAt: now });
     return result;
   }
 
