@@ -139,7 +139,7 @@ describe('TileCache.fetchRevisioned', () => {
 
   it('answers the previous revision’s tile while it is young, then renders the new one behind it, one at a time', async () => {
     let now = 0;
-    const cache = new TileCache({ now: () => now });
+    const cache = new TileCache({ now: () => now, refreshDelayMs: 0 });
     let renders = 0;
     const render = (body: string) => async () => {
       renders += 1;
@@ -160,6 +160,7 @@ describe('TileCache.fetchRevisioned', () => {
     };
     const behind = await cache.fetchRevisioned('t@2', 't', slow);
     expect([behind.status, text(behind)]).toEqual(['stale', 'one']);
+    await settle(); // the background render starts after its delay (0 here)
     // A third revision while the second is rendered: still the first, and no second render.
     expect(text(await cache.fetchRevisioned('t@3', 't', render('three')))).toBe('one');
     expect(renders).toBe(2);
@@ -172,9 +173,23 @@ describe('TileCache.fetchRevisioned', () => {
     expect(renders).toBe(2);
   });
 
+  it('starts the background render only after its delay, behind the requests of the screen that set it off', async () => {
+    let now = 0;
+    const cache = new TileCache({ now: () => now, refreshDelayMs: 60 });
+    await cache.fetchRevisioned('t@1', 't', async () => bytes('one'));
+    now += REVISION_REFRESH_MS;
+    let started = false;
+    expect((await cache.fetchRevisioned('t@2', 't', async () => ((started = true), bytes('two')))).status).toBe('stale');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(started).toBe(false);
+    await new Promise((r) => setTimeout(r, 80));
+    expect(started).toBe(true);
+    expect((await cache.fetchRevisioned('t@2', 't', async () => bytes('two'))).status).toBe('hit');
+  });
+
   it('counts the previous tile’s age from when it was last known current: a request that hits it', async () => {
     let now = 0;
-    const cache = new TileCache({ now: () => now });
+    const cache = new TileCache({ now: () => now, refreshDelayMs: 0 });
     await cache.fetchRevisioned('t@1', 't', async () => bytes('one'));
     now = REVISION_STALE_MAX_MS - 10;
     expect((await cache.fetchRevisioned('t@1', 't', async () => bytes('one'))).status).toBe('hit');
@@ -188,7 +203,7 @@ describe('TileCache.fetchRevisioned', () => {
 
   it('renders before answering once the previous tile is too old, and keeps serving it when a background render fails', async () => {
     let now = 0;
-    const cache = new TileCache({ now: () => now });
+    const cache = new TileCache({ now: () => now, refreshDelayMs: 0 });
     await cache.fetchRevisioned('t@1', 't', async () => bytes('one'));
     now += REVISION_REFRESH_MS;
     const failed = await cache.fetchRevisioned('t@2', 't', async () => Promise.reject(new Error('database down')));

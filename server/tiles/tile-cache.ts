@@ -44,6 +44,11 @@ export const DEFAULT_TILE_CACHE_BYTES = 128 * 1024 * 1024;
  */
 export const REVISION_REFRESH_MS = 10_000;
 export const REVISION_STALE_MAX_MS = 60_000;
+/**
+ * That background render waits this long first, so that the burst of tile requests of the screen that set it off
+ * is answered before it: on the embedded database a render runs in this process's one thread.
+ */
+export const REVISION_REFRESH_DELAY_MS = 2_000;
 
 /** The newest tile of a family (the same layers, jurisdiction and address, whatever the revisions). */
 interface NewestTile {
@@ -69,9 +74,11 @@ export class TileCache {
   private readonly newest = new LRUCache<string, NewestTile>({ max: 100_000 });
   private readonly refreshing = new Set<string>();
   private readonly now: () => number;
+  private readonly refreshDelayMs: number;
 
-  constructor(options: { maxBytes?: number; revisionMaxAgeMs?: number; now?: () => number } = {}) {
+  constructor(options: { maxBytes?: number; revisionMaxAgeMs?: number; now?: () => number; refreshDelayMs?: number } = {}) {
     this.now = options.now ?? Date.now;
+    this.refreshDelayMs = options.refreshDelayMs ?? REVISION_REFRESH_DELAY_MS;
     this.revisions = new LayerRevisions(options.revisionMaxAgeMs, this.now);
     this.lru = new LRUCache<string, CachedTile, RenderContext>({
       maxSize: options.maxBytes ?? DEFAULT_TILE_CACHE_BYTES,
@@ -128,8 +135,9 @@ export class TileCache {
    * A tile keyed by database revisions (cameras, sensors: layer-revisions.ts), `family` being its key without
    * them. When a revision has changed, the family's newest tile is answered at once (`stale`) if it was known
    * current less than REVISION_STALE_MAX_MS ago, and the tile of the new revision is rendered in the background
-   * once that newest one was rendered REVISION_REFRESH_MS ago, one render per family at a time: a device platform
-   * that changes a state every second costs each screen's tile one render per 10 s, not one per request.
+   * (after REVISION_REFRESH_DELAY_MS) once that newest one was rendered REVISION_REFRESH_MS ago, one render per
+   * family at a time: a device platform that changes a state every second costs each screen's tile one render
+   * per 10 s, not one per request.
    * Otherwise as fetch().
    */
   async fetchRevisioned(
@@ -146,11 +154,13 @@ export class TileCache {
       if (previous && now - newest.currentAt < REVISION_STALE_MAX_MS) {
         if (now - newest.renderedAt >= REVISION_REFRESH_MS && !this.refreshing.has(family)) {
           this.refreshing.add(family);
-          this.fetch(key, render, ttlMs, staleMs)
-            .then(() => this.newest.set(family, { key, renderedAt: this.now(), currentAt: this.now() }))
-            // A failed render keeps nothing (fetch); the previous tile is answered until it is too old.
-            .catch(() => undefined)
-            .finally(() => this.refreshing.delete(family));
+          const refresh = () =>
+            this.fetch(key, render, ttlMs, staleMs)
+              .then(() => this.newest.set(family, { key, renderedAt: this.now(), currentAt: this.now() }))
+              // A failed render keeps nothing (fetch); the previous tile is answered until it is too old.
+              .catch(() => undefined)
+              .finally(() => this.refreshing.delete(family));
+          setTimeout(refresh, this.refreshDelayMs).unref();
         }
         return { tile: previous, status: 'stale' };
       }
