@@ -10,7 +10,7 @@
  *       warmed: the cache emptied again, then filled by `warmTileCache` (what main.ts runs after start-up),
  *               awaited — what `npm start` gives the first visitor once the warm-up is done; its duration and
  *               the X-Tile-Cache answers of the round's tile responses are reported;
- *       warmed, later visitors: once more 31 s after the warm-up and once more 61 s after it, no visitor in
+ *       warmed, later visitors: once more 31 s after the warm-up and once more 61 s after that, no visitor in
  *               between — the camera and sensor tiles are kept as long as their revision in the database is
  *               unchanged (server/tiles/layer-revisions.ts); and once more just after a camera changed state (as a
  *               device platform would change it; changed back afterwards): the previous tiles are answered while
@@ -104,8 +104,9 @@ function tallyTileCache(answers: readonly { path: string; status: string }[]): T
   return tally;
 }
 
-/** The later visitors come this long after the warm-up, and this long after each other. */
-const LATER_VISIT_MS = 30_000;
+/** The first later visitor comes this long after the warm-up, the next one this long after the first. */
+const LATER_VISIT_MS = 31_000;
+const QUIET_SPELL_MS = 61_000;
 /** What a device platform does: a camera goes offline, or online again. */
 const toggleCamera = defineSql('bench.toggle_camera', `UPDATE cameras SET online = NOT online WHERE code = (SELECT min(code) FROM cameras)`);
 
@@ -201,8 +202,8 @@ export async function measureBrowser(options: {
       const startedAfterMs = Math.round(performance.now() - warmupEnded);
       return { startedAfterMs, ...(await cityRound(`after the start-up warm-up, ${(startedAfterMs / 1000).toFixed(0)} s later${label}`)) };
     };
-    const later = await visitAt(LATER_VISIT_MS + 1_000, '');
-    const longAfter = await visitAt(2 * LATER_VISIT_MS + 1_000, ', no visitor in between');
+    const later = await visitAt(LATER_VISIT_MS, '');
+    const longAfter = await visitAt(later.startedAfterMs + QUIET_SPELL_MS, ', no visitor in between');
     // A camera changes state: the devices' tiles of every jurisdiction are keyed anew.
     await options.db.query(toggleCamera);
     let deviceChange: Awaited<ReturnType<typeof cityRound>>;
