@@ -5,7 +5,7 @@ import { BOUNDARY_LEVELS } from '../../../server/tiles/tile-layers.js';
 import { buildMapStyle } from '../basemap-style.js';
 import { colorToRgba, PALETTES } from '../map-palette.js';
 import { create as createLoad, LOAD_ALPHA, OUTLINE_LAYER, tintColor } from './micro-grid-load.layer.js';
-import { BOUNDARY_LINE_LAYER, BOUNDARY_STYLE, boundaryLineLayer, boundaryWidthAt, create as createUnits } from './units.layer.js';
+import { BOUNDARY_LINE_LAYER, BOUNDARY_STYLE, boundaryLineLayer, boundaryWidthAt, create as createUnits, LABEL_ZOOMS } from './units.layer.js';
 
 /** Evaluates a paint property of a layer as MapLibre does, for a feature of `properties` at zoom z. */
 function paintValue(layer: LayerSpecification, property: string, z: number, properties: Record<string, unknown>, state: Record<string, unknown> = {}): unknown {
@@ -52,6 +52,15 @@ describe('the boundary line layer', () => {
       // No dashes: a data-driven dasharray costs software WebGL a large share of a frame (units.layer.ts).
       expect(Object.keys((layer as { paint: Record<string, unknown> }).paint).sort()).toEqual(['line-color', 'line-width']);
     }
+  });
+});
+
+describe('the unit labels', () => {
+  it('name one level at a time, coarse to fine, haloed except the grids and micro-grids', () => {
+    const labels = createUnits().styleLayers(PALETTES.light).filter((l) => l.type === 'symbol');
+    expect(labels.map((l) => [l.minzoom, l.maxzoom])).toEqual(Object.values(LABEL_ZOOMS).map(([min, max]) => [min, max]));
+    const haloed = labels.map((l) => (l as { paint: Record<string, unknown> }).paint['text-halo-width'] !== undefined);
+    expect(haloed).toEqual([true, true, true, false, false]);
   });
 });
 

@@ -22,6 +22,14 @@ import type { MapPalette } from '../map-palette.js';
 export const HIGHLIGHT_LAYER = 'units-micro-grid-highlight';
 const NOTHING: FilterSpecification = ['==', ['get', 'code'], ''];
 
+/**
+ * The levels whose names are drawn without a halo: the grids and micro-grids, named at the dispatcher's working
+ * zooms over a light (or dark) land with thin lines. MapLibre draws a halo as a second pass over every glyph:
+ * 5 ms of a 1920×1080 frame at z15 in software WebGL, where the console pans right at the edge of its target
+ * (BENCHMARKS.md). The coarser names, over the denser roads of the lower zooms, keep theirs.
+ */
+export const LABEL_LEVELS_WITHOUT_HALO: readonly string[] = ['grid', 'micro_grid'];
+
 /** The zooms at which each level's name is shown: one level at a time, coarse to fine. */
 export const LABEL_ZOOMS = {
   district: [0, 10.5],
@@ -106,7 +114,9 @@ export function create(): MapLayerModule {
         'text-max-width': 8,
         'text-padding': 4,
       },
-      paint: { 'text-color': p.label.text, 'text-halo-color': p.label.halo, 'text-halo-width': 1.6 },
+      paint: LABEL_LEVELS_WITHOUT_HALO.includes(level)
+        ? { 'text-color': p.label.text }
+        : { 'text-color': p.label.text, 'text-halo-color': p.label.halo, 'text-halo-width': 1.6 },
     }) as LayerSpecification);
 
   return {
