@@ -231,7 +231,8 @@ export function createConsoleMap(options: ConsoleMapOptions): ConsoleMap {
       theme = next;
       container.dataset.theme = theme;
       container.style.backgroundColor = palette().background;
-      // Only paint properties change: the diff keeps the sources, their tiles and the feature-state.
+      // Only paint properties change: the diff keeps the sources and their tiles; the deck.gl layer groups it
+      // drops (not in the style) are added again by the redraw.
       map.setStyle(style(), { diff: true });
       redraw();
     },

@@ -133,6 +133,15 @@ describe('console map alone', () => {
       const busiest = mix(light.background, light.load[3], LOAD_ALPHA);
       expect(countNear(before, busiest, 12)).toBeLessThan(200);
       expect(countNear(after, busiest, 12)).toBeGreaterThan(2000);
+      // The command-centre theme redraws the tint and the incidents in its own colours (the style diff drops deck.gl's
+      // layer groups from MapLibre's layers; the redraw adds them again).
+      await map.evaluate((el: any) => el.consoleMap.setTheme('dark'));
+      await settleMap(session.page);
+      const dark = await mapPixels(session, 'map-alone-incidents-dark');
+      expect(countNear(dark, mix(PALETTES.dark.background, PALETTES.dark.load[3], LOAD_ALPHA), 12)).toBeGreaterThan(2000);
+      for (const grade of grades) expect(countNear(dark, PALETTES.dark.grade[grade], 30), `dark ${grade}`).toBeGreaterThan(20);
+      await map.evaluate((el: any) => el.consoleMap.setTheme('light'));
+      await settleMap(session.page);
       expect(reddish(after) - reddish(before)).toBeGreaterThan(2000);
 
       await map.evaluate((el: any, route: [number, number][]) => el.consoleMap.showRoute(route), [

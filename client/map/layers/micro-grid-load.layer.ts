@@ -14,7 +14,7 @@
 import type { Layer } from '@deck.gl/core';
 import { GeoJsonLayer } from '@deck.gl/layers';
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
-import type { LayerSpecification, MapSourceDataEvent } from 'maplibre-gl';
+import type { FilterSpecification, LayerSpecification, MapSourceDataEvent } from 'maplibre-gl';
 import { UNITS_SOURCE } from '../basemap-style.js';
 import { countOpenByMicroGrid } from '../incident-load.js';
 import type { LayerContext, MapLayerModule } from '../layer-registry.js';
@@ -56,8 +56,8 @@ export function create(): MapLayerModule {
     shapes = [];
     if (counts.size > 0 && map.getSource(UNITS_SOURCE)) {
       const pieces: MicroGridPiece[] = [];
-      const filter = ['in', ['get', 'code'], ['literal', [...counts.keys()]]] as const;
-      for (const f of map.querySourceFeatures(UNITS_SOURCE, { sourceLayer: 'micro_grids', filter: filter as never })) {
+      const filter: FilterSpecification = ['in', ['get', 'code'], ['literal', [...counts.keys()]]];
+      for (const f of map.querySourceFeatures(UNITS_SOURCE, { sourceLayer: 'micro_grids', filter })) {
         const code = f.properties.code;
         if (typeof code === 'string' && (f.geometry.type === 'Polygon' || f.geometry.type === 'MultiPolygon')) pieces.push({ code, geometry: f.geometry });
       }
