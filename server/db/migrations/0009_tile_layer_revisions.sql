@@ -1,7 +1,7 @@
 -- A revision per table behind a vector-tile layer that changes outside the application: the device state of
 -- cameras and sensors comes from the device platforms, or an import, not from an API of this server. A
 -- statement trigger bumps the layer's revision on every change; the tile cache keys those layers' tiles by it
--- (server/tiles/layer-revisions.ts), so a cached tile lives exactly as long as the data it was drawn from.
+-- (server/tiles/layer-revisions.ts): tiles of unchanged devices stay cached, a change is drawn anew.
 CREATE TABLE tile_layer_revisions (
   layer text PRIMARY KEY,
   revision bigint NOT NULL DEFAULT 0
