@@ -84,7 +84,9 @@ export function boundaryLineLayer(p: MapPalette): LayerSpecification {
     type: 'line',
     source: UNITS_SOURCE,
     'source-layer': 'unit_boundaries',
-    layout: { 'line-join': 'round' },
+    // Miter joins (MapLibre's default; bevelled past its miter limit): at 1–4 px a round join looks the same and
+    // adds a fan of triangles at every vertex, 2 ms of a software frame at z15 (BENCHMARKS.md).
+    layout: { 'line-join': 'miter' },
     paint: {
       'line-color': byLevel(perLevel((level) => p.boundary[level])),
       'line-width': ['interpolate', ['linear'], ['zoom'], ...WIDTH_ZOOMS.flatMap((z) => [z, byLevel(perLevel((level) => boundaryWidthAt(level, z)))])],
