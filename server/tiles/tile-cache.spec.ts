@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import zlib from 'node:zlib';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { packTile, REVISION_REFRESH_MS, REVISION_STALE_MAX_MS, TileCache, tileCacheOf } from './tile-cache.js';
 import type { Database } from '../db/database.js';
 
@@ -92,10 +92,11 @@ describe('TileCache.fetch', () => {
 
   it('expires a tile after its time to live', async () => {
     const cache = new TileCache();
-    await cache.fetch('points', async () => bytes('a'), 20);
-    expect((await cache.fetch('points', async () => bytes('b'), 20)).status).toBe('hit');
-    await new Promise((r) => setTimeout(r, 40));
-    const again = await cache.fetch('points', async () => bytes('b'), 20);
+    // Times with room for a stalled event loop on a shared machine.
+    await cache.fetch('points', async () => bytes('a'), 300);
+    expect((await cache.fetch('points', async () => bytes('b'), 300)).status).toBe('hit');
+    await new Promise((r) => setTimeout(r, 400));
+    const again = await cache.fetch('points', async () => bytes('b'), 300);
     expect(again.status).toBe('miss');
     expect(zlib.gunzipSync(again.tile.gzipped!).toString()).toBe('b');
   });
@@ -103,31 +104,29 @@ describe('TileCache.fetch', () => {
   it('serves a tile expired less than staleMs ago at once and renders it again behind, but renders an older one first', async () => {
     const cache = new TileCache();
     const text = (r: { tile: { gzipped: Buffer | null } }) => zlib.gunzipSync(r.tile.gzipped!).toString();
-    await cache.fetch('points', async () => bytes('a'), 30, 200);
-    await new Promise((r) => setTimeout(r, 50));
+    await cache.fetch('points', async () => bytes('a'), 100, 2_000);
+    await new Promise((r) => setTimeout(r, 150));
     let release = () => {};
     const slow = () => new Promise<Uint8Array>((resolve) => (release = () => resolve(bytes('b'))));
-    const stale = await cache.fetch('points', slow, 30, 200);
+    const stale = await cache.fetch('points', slow, 100, 2_000);
     expect(stale.status).toBe('stale');
     expect(text(stale)).toBe('a');
     release();
-    await new Promise((r) => setTimeout(r, 5));
-    const fresh = await cache.fetch('points', async () => bytes('c'), 30, 200);
-    expect([fresh.status, text(fresh)]).toEqual(['hit', 'b']);
+    await vi.waitFor(async () => expect(text(await cache.fetch('points', async () => bytes('c'), 100, 2_000))).toBe('b'), { timeout: 1_000, interval: 5 });
     // Expired longer ago than staleMs: rendered before answering.
-    await new Promise((r) => setTimeout(r, 60));
-    const late = await cache.fetch('points', async () => bytes('d'), 30, 20);
+    await new Promise((r) => setTimeout(r, 250));
+    const late = await cache.fetch('points', async () => bytes('d'), 100, 20);
     expect([late.status, text(late)]).toEqual(['miss', 'd']);
   });
 
   it('drops the stale tile when the background render fails: the next request renders it', async () => {
     const cache = new TileCache();
-    await cache.fetch('points', async () => bytes('a'), 20, 500);
-    await new Promise((r) => setTimeout(r, 40));
-    const stale = await cache.fetch('points', async () => Promise.reject(new Error('database down')), 20, 500);
+    await cache.fetch('points', async () => bytes('a'), 100, 2_000);
+    await new Promise((r) => setTimeout(r, 150));
+    const stale = await cache.fetch('points', async () => Promise.reject(new Error('database down')), 100, 2_000);
     expect(stale.status).toBe('stale');
     await new Promise((r) => setTimeout(r, 5));
-    const again = await cache.fetch('points', async () => bytes('b'), 20, 500);
+    const again = await cache.fetch('points', async () => bytes('b'), 100, 2_000);
     expect(again.status).toBe('miss');
     expect(zlib.gunzipSync(again.tile.gzipped!).toString()).toBe('b');
   });
@@ -136,6 +135,9 @@ describe('TileCache.fetch', () => {
 describe('TileCache.fetchRevisioned', () => {
   const text = (r: { tile: { gzipped: Buffer | null } }) => zlib.gunzipSync(r.tile.gzipped!).toString();
   const settle = () => new Promise((r) => setTimeout(r, 5));
+  /** Resolves once the family answers `key` from the cache: its background render has landed (packing is asynchronous). */
+  const landed = (cache: TileCache, key: string, family: string, body: string) =>
+    vi.waitFor(async () => expect((await cache.fetchRevisioned(key, family, async () => bytes(body))).status).toBe('hit'), { timeout: 5_000, interval: 5 });
 
   it('answers the previous revision’s tile while it is young, then renders the new one behind it, one at a time', async () => {
     let now = 0;
@@ -165,7 +167,7 @@ describe('TileCache.fetchRevisioned', () => {
     expect(text(await cache.fetchRevisioned('t@3', 't', render('three')))).toBe('one');
     expect(renders).toBe(2);
     release();
-    await settle();
+    await landed(cache, 't@2', 't', 'not rendered');
     const fresh = await cache.fetchRevisioned('t@2', 't', render('two'));
     expect([fresh.status, text(fresh)]).toEqual(['hit', 'two']);
     // The newest is now the second: the third waits for it to be REVISION_REFRESH_MS old.
@@ -182,9 +184,8 @@ describe('TileCache.fetchRevisioned', () => {
     expect((await cache.fetchRevisioned('t@2', 't', async () => ((started = true), bytes('two')))).status).toBe('stale');
     await new Promise((r) => setTimeout(r, 20));
     expect(started).toBe(false);
-    await new Promise((r) => setTimeout(r, 80));
-    expect(started).toBe(true);
-    expect((await cache.fetchRevisioned('t@2', 't', async () => bytes('two'))).status).toBe('hit');
+    await vi.waitFor(() => expect(started).toBe(true), { timeout: 5_000, interval: 5 });
+    await landed(cache, 't@2', 't', 'two');
   });
 
   it('counts the previous tile’s age from when it was last known current: a request that hits it', async () => {
@@ -197,8 +198,7 @@ describe('TileCache.fetchRevisioned', () => {
     // Rendered long ago, but current 50 s before: answered, and rendered again behind it.
     const stale = await cache.fetchRevisioned('t@2', 't', async () => bytes('two'));
     expect([stale.status, text(stale)]).toEqual(['stale', 'one']);
-    await settle();
-    expect((await cache.fetchRevisioned('t@2', 't', async () => bytes('two'))).status).toBe('hit');
+    await landed(cache, 't@2', 't', 'two');
   });
 
   it('renders before answering once the previous tile is too old, and keeps serving it when a background render fails', async () => {
@@ -210,8 +210,8 @@ describe('TileCache.fetchRevisioned', () => {
     expect([failed.status, text(failed)]).toEqual(['stale', 'one']);
     await settle();
     expect(text(await cache.fetchRevisioned('t@2', 't', async () => bytes('two')))).toBe('one');
-    await settle();
-    expect((await cache.fetchRevisioned('t@2', 't', async () => bytes('two'))).status).toBe('hit');
+    // A new background render (the failed one kept nothing) lands.
+    await landed(cache, 't@2', 't', 'two');
 
     now += REVISION_STALE_MAX_MS;
     const late = await cache.fetchRevisioned('t@3', 't', async () => bytes('three'));
