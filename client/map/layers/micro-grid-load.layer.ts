@@ -9,7 +9,7 @@
  * Filtering a fill by load instead makes MapLibre lay the tiles out again on every change (a live arrival took 2.8 s).
  *
  * The tint's shapes are the loaded micro-grids' pieces in the tiles MapLibre holds (querySourceFeatures), joined
- * across tile edges (micro-grid-tint.ts); found again when the incidents change and when tiles arrive.
+ * across tile edges (micro-grid-tint.ts); found again shortly after the incidents change and when tiles arrive.
  */
 import type { Layer } from '@deck.gl/core';
 import { GeoJsonLayer } from '@deck.gl/layers';
@@ -30,6 +30,11 @@ export const LOAD_ALPHA = 0.45;
 const BEFORE_OUTLINES = { beforeId: OUTLINE_LAYER } as object;
 /** Tiles arrive in bursts while the map moves: their shapes are looked for at most this often. */
 const TILE_REFRESH_MS = 200;
+/**
+ * After the incidents change, the shapes are looked for this much later, so that a new incident's own point is
+ * drawn before they are joined and tessellated (deck.gl): the arrival is what a dispatcher waits for.
+ */
+const AFTER_INCIDENTS_MS = 100;
 
 /** A load colour of the palette as deck.gl RGBA, its alpha multiplied by LOAD_ALPHA. */
 export function tintColor(p: MapPalette, openIncidents: number): [number, number, number, number] {
@@ -46,14 +51,15 @@ function sameCounts(a: ReadonlyMap<string, number>, b: ReadonlyMap<string, numbe
 export function create(): MapLayerModule {
   let context: LayerContext | null = null;
   let counts = new Map<string, number>();
-  let shapes: TintShape[] = [];
+  /** The tint's features, rebuilt only when the shapes change: a new `data` array makes deck.gl tessellate every polygon again. */
+  let tint: Feature<Polygon | MultiPolygon, { load: number }>[] = [];
   let timer: ReturnType<typeof setTimeout> | null = null;
 
   const findShapes = () => {
     const map = context?.map;
     if (!map || !context) return;
-    const previous = shapes.length;
-    shapes = [];
+    const previous = tint.length;
+    let shapes: TintShape[] = [];
     if (counts.size > 0 && map.getSource(UNITS_SOURCE)) {
       const pieces: MicroGridPiece[] = [];
       const filter: FilterSpecification = ['in', ['get', 'code'], ['literal', [...counts.keys()]]];
@@ -63,14 +69,18 @@ export function create(): MapLayerModule {
       }
       shapes = tintShapes(pieces, counts);
     }
-    if (shapes.length > 0 || previous > 0) context.requestRedraw();
+    tint = shapes.map((shape) => ({ type: 'Feature', geometry: shape.geometry, properties: { load: shape.load } }));
+    if (tint.length > 0 || previous > 0) context.requestRedraw();
   };
-  const onTile = (event: MapSourceDataEvent) => {
-    if (event.sourceId !== UNITS_SOURCE || !event.tile || counts.size === 0 || timer !== null) return;
+  const schedule = (delayMs: number) => {
+    if (timer !== null) return;
     timer = setTimeout(() => {
       timer = null;
       findShapes();
-    }, TILE_REFRESH_MS);
+    }, delayMs);
+  };
+  const onTile = (event: MapSourceDataEvent) => {
+    if (event.sourceId === UNITS_SOURCE && event.tile && counts.size > 0) schedule(TILE_REFRESH_MS);
   };
 
   return {
@@ -86,12 +96,12 @@ export function create(): MapLayerModule {
       } as LayerSpecification,
     ],
     deckLayers: (p): Layer[] =>
-      shapes.length === 0
+      tint.length === 0
         ? []
         : [
             new GeoJsonLayer<{ load: number }>({
               id: LOAD_TINT_DECK_LAYER,
-              data: shapes.map((s): Feature<Polygon | MultiPolygon, { load: number }> => ({ type: 'Feature', geometry: s.geometry, properties: { load: s.load } })),
+              data: tint,
               // Drawn in MapLibre's frame just before the outlines (an interleaved deck.gl layer group).
               ...BEFORE_OUTLINES,
               filled: true,
@@ -116,7 +126,7 @@ export function create(): MapLayerModule {
       const next = countOpenByMicroGrid(data.incidents);
       if (sameCounts(next, counts)) return;
       counts = next;
-      findShapes();
+      schedule(AFTER_INCIDENTS_MS);
     },
     dispose() {
       context?.map.off('sourcedata', onTile);
@@ -124,7 +134,7 @@ export function create(): MapLayerModule {
       timer = null;
       context = null;
       counts = new Map();
-      shapes = [];
+      tint = [];
     },
   };
 }
