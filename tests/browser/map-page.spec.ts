@@ -2,7 +2,8 @@
  * The console map alone (client/bench/console-map.html: the map with every layer, no console around it),
  * in headless Chromium on the Xianlin test database: Chinese labels from local fonts, incidents by grade
  * with the micro-grid load colour, the route, and picking (incident, worker, camera by its point and by its
- * field-of-view cone, nothing). Pixels and picks, no console error, no request off the test server.
+ * field-of-view cone, nothing); a still map stops drawing. Pixels and picks, no console error, no request off
+ * the test server.
  */
 import { describe, expect, it } from 'vitest';
 import { XIANLIN_VIEW } from '../../client/bench/bench-view.js';
@@ -182,6 +183,21 @@ describe('console map alone', () => {
           .map((f: any) => ({ code: f.properties.code, heading: f.properties.heading_deg, range: f.properties.range_m, at: f.geometry.coordinates })),
       );
       expect(cameras.length).toBeGreaterThan(0);
+      // A still map with cones in view goes idle and draws nothing more (each idle once collected the cones
+      // again, redrew them, went idle again and never stopped).
+      const framesWhileStill = await map.evaluate(
+        (el: any) =>
+          new Promise<number>((resolve) => {
+            let frames = 0;
+            const count = () => frames++;
+            el.consoleMap.map.on('render', count);
+            setTimeout(() => {
+              el.consoleMap.map.off('render', count);
+              resolve(frames);
+            }, 2_000);
+          }),
+      );
+      expect(framesWhileStill).toBeLessThanOrEqual(1);
       await mapPixels(session, 'map-alone-camera-cones');
       // The camera nearest the centre: its cone lies in view.
       const { lon, lat } = XIANLIN_VIEW;

@@ -26,11 +26,14 @@ export function create(): MapLayerModule {
   let context: LayerContext | null = null;
   let cones: CameraCone[] = [];
 
+  /** What the cones drawn were made of: a new cones array makes deck.gl tessellate every cone again. */
+  let drawnKey = '';
+
   const collectCones = () => {
     const map = context?.map;
     if (!map || !context?.visible()) return;
-    const previous = cones.length;
-    cones = [];
+    const found: CameraCone[] = [];
+    const keys: string[] = [];
     if (map.getZoom() >= CONE_MIN_ZOOM && map.getSource(DEVICES_SOURCE)) {
       const bounds = map.getBounds();
       const seen = new Set<string>();
@@ -41,14 +44,18 @@ export function create(): MapLayerModule {
         const [lon, lat] = feature.geometry.coordinates as [number, number];
         if (!bounds.contains([lon, lat])) continue;
         seen.add(code);
-        cones.push({
-          code,
-          online: p.online === true,
-          ring: fieldOfViewRing({ lon, lat, headingDeg: Number(p.heading_deg), fovDeg: Number(p.fov_deg), rangeM: Number(p.range_m) }),
-        });
+        const cone = { lon, lat, headingDeg: Number(p.heading_deg), fovDeg: Number(p.fov_deg), rangeM: Number(p.range_m) };
+        found.push({ code, online: p.online === true, ring: fieldOfViewRing(cone) });
+        keys.push(`${code}:${p.online === true}:${lon}:${lat}:${cone.headingDeg}:${cone.fovDeg}:${cone.rangeM}`);
       }
     }
-    if (cones.length > 0 || previous > 0) context.requestRedraw();
+    // The map goes idle after every frame it draws: a redraw for unchanged cones would draw another frame, go
+    // idle again and never stop.
+    const key = keys.join('|');
+    if (key === drawnKey) return;
+    drawnKey = key;
+    cones = found;
+    context.requestRedraw();
   };
 
   return {
@@ -114,6 +121,7 @@ export function create(): MapLayerModule {
       context?.map.off('idle', collectCones);
       context = null;
       cones = [];
+      drawnKey = '';
     },
   };
 }
