@@ -13,6 +13,7 @@ import { colorToRgba, type MapPalette } from '../map-palette.js';
 export const INCIDENTS_DECK_LAYER = 'incidents-points';
 const PULSE_PERIOD_MS = 1600;
 const PULSE_FRAME_MS = 80;
+const TRANSPARENT: [number, number, number, number] = [0, 0, 0, 0];
 
 export function create(): MapLayerModule {
   let context: LayerContext | null = null;
@@ -47,11 +48,15 @@ export function create(): MapLayerModule {
             data: pulsing,
             getPosition: (d) => [d.lon, d.lat],
             radiusUnits: 'pixels',
-            getRadius: 8 + 18 * phase,
+            // Every accessor a function, as in the points layer below: a constant one is a constant vertex attribute
+            // instead of a buffer, a different vertex layout, and so another GPU pipeline to build when the first
+            // new red or orange incident arrives (in software WebGL 250–350 ms, BENCHMARKS.md), not at start-up.
+            getRadius: () => 8 + 18 * phase,
             stroked: true,
             filled: false,
+            getFillColor: () => TRANSPARENT,
             lineWidthUnits: 'pixels',
-            getLineWidth: 3,
+            getLineWidth: () => 3,
             getLineColor: (d) => colorToRgba(p.grade[d.grade], Math.round(230 * (1 - phase))),
             updateTriggers: { getRadius: phase, getLineColor: [phase, p] },
           }),
