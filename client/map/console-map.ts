@@ -130,16 +130,31 @@ export function createConsoleMap(options: ConsoleMapOptions): ConsoleMap {
   // canvas over it, which costs a full-screen composite every frame (≈ 10 % of a frame in software WebGL).
   const overlay = new MapLibreOverlay({ interleaved: true, layers: [] });
   let redrawQueued = false;
+  /** Callbacks waiting for the first frame drawn after the next redraw (LayerContext.afterDrawn). */
+  let waitingForFrame: (() => void)[] = [];
   const redraw = () => {
     if (redrawQueued || destroyed) return;
     redrawQueued = true;
     requestAnimationFrame(() => {
       redrawQueued = false;
-      if (!destroyed) overlay.setProps({ layers: registry.deckLayers(palette()) });
+      if (destroyed) return;
+      overlay.setProps({ layers: registry.deckLayers(palette()) });
+      if (waitingForFrame.length === 0) return;
+      const callbacks = waitingForFrame;
+      waitingForFrame = [];
+      // 'render' fires at the end of MapLibre's next frame, which draws deck.gl's layers as just set.
+      map.once('render', () => {
+        for (const callback of callbacks) setTimeout(() => destroyed || callback(), 0);
+      });
+      map.triggerRepaint();
     });
   };
+  const afterDrawn = (callback: () => void) => {
+    waitingForFrame.push(callback);
+    redraw();
+  };
   for (const module of registry.list()) {
-    module.init({ map, palette, theme: () => theme, requestRedraw: redraw, visible: () => registry.isVisible(module.id) });
+    module.init({ map, palette, theme: () => theme, requestRedraw: redraw, afterDrawn, visible: () => registry.isVisible(module.id) });
   }
   const pushData = () => {
     for (const module of registry.list()) module.update(data);

@@ -29,6 +29,11 @@ export interface LayerContext {
   theme(): MapTheme;
   /** Asks the console map to collect the deck.gl layers again (after data, zoom or an animation step). */
   requestRedraw(): void;
+  /**
+   * Runs `callback` (in a task of its own) once the map has drawn a frame with every module's layers as they are
+   * now: for work that should not delay what the dispatcher waits for, such as a new incident's point.
+   */
+  afterDrawn(callback: () => void): void;
   /** Whether the layer is switched on (an animation stops while it is off). */
   visible(): boolean;
 }

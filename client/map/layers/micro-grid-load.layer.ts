@@ -9,7 +9,7 @@
  * Filtering a fill by load instead makes MapLibre lay the tiles out again on every change (a live arrival took 2.8 s).
  *
  * The tint's shapes are the loaded micro-grids' pieces in the tiles MapLibre holds (querySourceFeatures), joined
- * across tile edges (micro-grid-tint.ts); found again shortly after the incidents change and when tiles arrive.
+ * across tile edges (micro-grid-tint.ts); found again once the map has drawn changed incidents, and when tiles arrive.
  */
 import type { Layer } from '@deck.gl/core';
 import { GeoJsonLayer } from '@deck.gl/layers';
@@ -30,11 +30,6 @@ export const LOAD_ALPHA = 0.45;
 const BEFORE_OUTLINES = { beforeId: OUTLINE_LAYER } as object;
 /** Tiles arrive in bursts while the map moves: their shapes are looked for at most this often. */
 const TILE_REFRESH_MS = 200;
-/**
- * After the incidents change, the shapes are looked for this much later, so that a new incident's own point is
- * drawn before they are joined and tessellated (deck.gl): the arrival is what a dispatcher waits for.
- */
-const AFTER_INCIDENTS_MS = 100;
 
 /** A load colour of the palette as deck.gl RGBA, its alpha multiplied by LOAD_ALPHA. */
 export function tintColor(p: MapPalette, openIncidents: number): [number, number, number, number] {
@@ -78,6 +73,20 @@ export function create(): MapLayerModule {
       timer = null;
       findShapes();
     }, delayMs);
+  };
+  /**
+   * After the incidents change, the shapes are looked for once the map has drawn them: a new incident's own point
+   * comes first, before the shapes are joined and tessellated (deck.gl), and before a first tint's GPU pipeline is
+   * built (in software WebGL a few hundred milliseconds). The arrival is what a dispatcher waits for.
+   */
+  let waitingForFrame = false;
+  const scheduleAfterDrawn = () => {
+    if (waitingForFrame || !context) return;
+    waitingForFrame = true;
+    context.afterDrawn(() => {
+      waitingForFrame = false;
+      findShapes();
+    });
   };
   const onTile = (event: MapSourceDataEvent) => {
     if (event.sourceId === UNITS_SOURCE && event.tile && counts.size > 0) schedule(TILE_REFRESH_MS);
@@ -126,7 +135,7 @@ export function create(): MapLayerModule {
       const next = countOpenByMicroGrid(data.incidents);
       if (sameCounts(next, counts)) return;
       counts = next;
-      schedule(AFTER_INCIDENTS_MS);
+      scheduleAfterDrawn();
     },
     dispose() {
       context?.map.off('sourcedata', onTile);

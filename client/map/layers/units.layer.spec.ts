@@ -1,9 +1,11 @@
 import { createPropertyExpression, latest, validateStyleMin, type StylePropertySpecification } from '@maplibre/maplibre-gl-style-spec';
-import type { LayerSpecification } from 'maplibre-gl';
+import type { LayerSpecification, Map as MapLibreMap } from 'maplibre-gl';
 import { describe, expect, it } from 'vitest';
 import { BOUNDARY_LEVELS } from '../../../server/tiles/tile-layers.js';
 import { buildMapStyle } from '../basemap-style.js';
+import { EMPTY_LAYER_DATA } from '../map-data.js';
 import { colorToRgba, PALETTES } from '../map-palette.js';
+import { incident } from '../map-test-fixtures.js';
 import { create as createLoad, LOAD_ALPHA, OUTLINE_LAYER, tintColor } from './micro-grid-load.layer.js';
 import { BOUNDARY_LINE_LAYER, BOUNDARY_STYLE, boundaryLineLayer, boundaryWidthAt, create as createUnits, LABEL_ZOOMS } from './units.layer.js';
 
@@ -83,6 +85,25 @@ describe('the micro-grids', () => {
         expect(tintColor(p, load), `${theme} load ${load}`).toEqual([r, g, b, Math.round(255 * LOAD_ALPHA)]);
       }
     }
+  });
+
+  it('tint a changed micro-grid only once the map has drawn the incidents that changed it', () => {
+    const piece = { properties: { code: 'M1' }, geometry: { type: 'Polygon', coordinates: [[[118.9, 32.1], [118.91, 32.1], [118.91, 32.11], [118.9, 32.1]]] } };
+    const map = { getSource: () => ({}), querySourceFeatures: () => [piece], on: () => undefined, off: () => undefined } as unknown as MapLibreMap;
+    const waiting: (() => void)[] = [];
+    let redraws = 0;
+    const load = createLoad();
+    load.init({ map, palette: () => PALETTES.light, theme: () => 'light', requestRedraw: () => redraws++, afterDrawn: (f) => waiting.push(f), visible: () => true });
+    load.update({ ...EMPTY_LAYER_DATA, incidents: [incident({ microGridCode: 'M1' })] });
+    load.update({ ...EMPTY_LAYER_DATA, incidents: [incident({ microGridCode: 'M1' }), incident({ id: 2, microGridCode: 'M1' })] });
+    // One wait for the frame, however many changes came before it; nothing tinted yet.
+    expect(waiting).toHaveLength(1);
+    expect(load.deckLayers(PALETTES.light)).toEqual([]);
+    waiting.shift()?.();
+    expect(redraws).toBe(1);
+    const [tint] = load.deckLayers(PALETTES.light);
+    expect((tint.props.data as { properties: { load: number } }[]).map((f) => f.properties.load)).toEqual([2]);
+    load.dispose();
   });
 
   it('gives a style MapLibre accepts, with one line layer for every boundary above micro-grids', () => {
