@@ -67,3 +67,29 @@ const RENDER_COST_SCRIPT = `(async () => {
 export function renderCosts(page: Page): Promise<number[]> {
   return page.evaluate(RENDER_COST_SCRIPT) as Promise<number[]>;
 }
+
+/** How long a still map is watched for frames it draws. */
+export const STILL_MS = 5_000;
+
+/**
+ * The frames a map draws while nobody moves it: after it went idle (tiles loaded, labels placed), the 'render'
+ * events in STILL_MS. A map that keeps drawing a still picture keeps the machine busy for nothing.
+ */
+const STILL_FRAMES_SCRIPT = `(async () => {
+  const element = document.querySelector('[data-testid="map"]');
+  const map = element.consoleMap ? element.consoleMap.map : element.benchMap;
+  const deadline = performance.now() + 20000;
+  while (!map.areTilesLoaded() && performance.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  await new Promise((resolve) => { map.once('idle', () => resolve()); map.triggerRepaint(); });
+  await new Promise((r) => setTimeout(r, 1000));
+  let frames = 0;
+  const count = () => frames++;
+  map.on('render', count);
+  await new Promise((r) => setTimeout(r, ${STILL_MS}));
+  map.off('render', count);
+  return frames;
+})()`;
+
+export function stillFrames(page: Page): Promise<number> {
+  return page.evaluate(STILL_FRAMES_SCRIPT) as Promise<number>;
+}

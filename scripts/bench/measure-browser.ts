@@ -43,7 +43,7 @@ import { tileCacheOf } from '../../server/tiles/tile-cache.js';
 import { warmTileCache, type TileWarmupResult } from '../../server/tiles/tile-warmup.js';
 import { screenTokenHeaders } from '../../tests/support/test-auth.js';
 import { closeBrowser, ensureClientBuilt, launchBrowser } from '../../tests/browser/support/browser-session.js';
-import { panFrames, PAN_MS, PAN_PIXELS, renderCosts } from './map-frame-probes.js';
+import { panFrames, PAN_MS, PAN_PIXELS, renderCosts, stillFrames, STILL_MS } from './map-frame-probes.js';
 import { median } from './statistics.js';
 
 export interface BrowserFigures {
@@ -83,6 +83,10 @@ export interface BrowserFigures {
   /** median(console) / median(baseline). */
   panRatio: number;
   frames: number;
+  /** Frames drawn in STILL_MS by each page left still at STILL_VIEW (camera cones in view), after it went idle. */
+  stillView: { lon: number; lat: number; zoom: number };
+  consoleStillFrames: number;
+  baselineStillFrames: number;
 }
 
 /** X-Tile-Cache answers of a round's tile responses, and the tiles not served from the cache (`layers/z/x/y (status)`). */
@@ -116,6 +120,8 @@ export const BROWSER_TARGETS = { firstRenderMs: 5_000, panRatio: 1.25, cityTrans
 const CITY_VIEW = { lon: 118.8, lat: 31.93, zoom: 8.9 };
 /** 仙林街道 at micro-grid zoom. */
 const PAN_VIEW = { lon: 118.93, lat: 32.105, zoom: 15 };
+/** The same place at a zoom that shows the camera cones (CONE_MIN_ZOOM 15.5). */
+const STILL_VIEW = { lon: 118.93, lat: 32.105, zoom: 16.5 };
 const VIEWPORT = { width: 1920, height: 1080 };
 
 const query = (v: { lon: number; lat: number; zoom: number }) => `lon=${v.lon}&lat=${v.lat}&zoom=${v.zoom}`;
@@ -240,6 +246,13 @@ export async function measureBrowser(options: {
         await context.close();
       }
     }
+    const still: Record<string, number> = {};
+    for (const page of ['baseline.html', 'console-map.html']) {
+      const { tab, context } = await open(page, STILL_VIEW);
+      still[page] = await stillFrames(tab);
+      progress(`still map ${page} at z${STILL_VIEW.zoom}: ${still[page]} frames in ${STILL_MS / 1000} s`);
+      await context.close();
+    }
     return {
       viewport: VIEWPORT,
       cityView: CITY_VIEW,
@@ -265,6 +278,9 @@ export async function measureBrowser(options: {
       consoleRenderMs,
       baselineRenderMs,
       frames,
+      stillView: STILL_VIEW,
+      consoleStillFrames: still['console-map.html'],
+      baselineStillFrames: still['baseline.html'],
     };
   } finally {
     await closeBrowser();
@@ -321,6 +337,7 @@ export function renderBrowserSection(f: BrowserFigures): string {
     `| city-view transfer (gzip bytes of the cold round's ${f.cityTileRequests} tile responses) | ${(f.cityTransferBytes / 1024).toFixed(0)} KiB | ≤ 2 MiB | ${verdict(f.cityTransferBytes <= BROWSER_TARGETS.cityTransferBytes)} |`,
     `| median frame while panning: console map / baseline (${f.consolePanMs.map((v) => v.toFixed(1)).join(', ')} / ${f.baselinePanMs.map((v) => v.toFixed(1)).join(', ')} ms, ${f.frames} frames) | ${f.panRatio.toFixed(2)}× | ≤ ${BROWSER_TARGETS.panRatio}× | ${verdict(f.panRatio <= BROWSER_TARGETS.panRatio)} |`,
     `| render cost per frame at the pan view, console map / baseline (synchronous redraw + readPixels, median of 32 per round: ${f.consoleRenderMs.map((v) => v.toFixed(1)).join(', ')} / ${f.baselineRenderMs.map((v) => v.toFixed(1)).join(', ')} ms; continuous where frame intervals are quantized, for comparing changes) | ${(median(f.consoleRenderMs) / median(f.baselineRenderMs)).toFixed(2)}× | | |`,
+    `| frames drawn by the map left still for ${STILL_MS / 1000} s at z${f.stillView.zoom} (camera cones in view), after it went idle: console map / baseline | ${f.consoleStillFrames} / ${f.baselineStillFrames} | | |`,
     '',
   ].join('\n');
 }
