@@ -113,6 +113,8 @@ describe('TileCache.fetch', () => {
     expect(text(stale)).toBe('a');
     release();
     await vi.waitFor(async () => expect(text(await cache.fetch('points', async () => bytes('c'), 100, 2_000))).toBe('b'), { timeout: 1_000, interval: 5 });
+    const fresh = await cache.fetch('points', async () => bytes('c'), 100, 2_000);
+    expect([fresh.status, text(fresh)]).toEqual(['hit', 'b']);
     // Expired longer ago than staleMs: rendered before answering.
     await new Promise((r) => setTimeout(r, 250));
     const late = await cache.fetch('points', async () => bytes('d'), 100, 20);
