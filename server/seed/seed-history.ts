@@ -15,15 +15,12 @@
  *
  * Cases whose course runs past the seed time stay open in the state they had reached, with the
  * deadline of that stage (a few hundred city-wide: the last hours' cases, and evaluations pending).
- * Set-based in SQL (seed-history.sql.ts): a handful of statements, no round trip per case.
+ * Set-based in SQL (seed-history.sql.ts builds the cases, seed-history-store.sql.ts stores them): a handful of
+ * statements, no round trip per case.
  */
 import type { SeedContext } from './seed-context.js';
 import { historyPathSteps } from './seed-history-paths.js';
 import {
-  advanceIncidentSequence,
-  analyzeHistoryCases,
-  analyzeHistoryRows,
-  analyzeHistoryTables,
   createHistoryCases,
   createHistoryCut,
   createHistoryLimits,
@@ -33,12 +30,18 @@ import {
   createHistoryRows,
   createHistoryWorkerPools,
   fillHistoryParams,
+} from './seed-history.sql.js';
+import {
+  advanceIncidentSequence,
+  analyzeHistoryCases,
+  analyzeHistoryRows,
+  analyzeHistoryTables,
   insertHistoryEscalations,
   insertHistoryIncidents,
   insertHistoryReports,
   insertHistoryTimeline,
   summariseHistory,
-} from './seed-history.sql.js';
+} from './seed-history-store.sql.js';
 import { HOLIDAYS, HOUR_WEIGHTS, MONTH_WEIGHTS, WEEKDAY_WEIGHTS } from '../simulator/incident-rhythm.js';
 
 /** The fixed end of the generated calendar: local midnight starting 23 November 2026 (the SEED's date). */
