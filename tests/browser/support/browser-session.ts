@@ -33,6 +33,8 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 export const ROOT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const SCREENSHOT_DIR = path.join(ROOT_DIR, 'test-artifacts', 'screenshots');
 export const CHROMIUM_PATH = '/usr/bin/chromium';
+/** Starts CHROMIUM_PATH with its --disable-features switches merged into one (Chromium keeps only the last). */
+const CHROMIUM_LAUNCHER = path.join(ROOT_DIR, 'tests', 'browser', 'support', 'chromium-merged-features');
 
 /** Software WebGL2 (no GPU in CI or on servers); every host name but the loopback resolves to nothing. */
 export const CHROMIUM_ARGS = [
@@ -47,6 +49,11 @@ export const CHROMIUM_ARGS = [
   '--disable-domain-reliability',
   '--no-first-run',
   '--font-render-hinting=none',
+  // The address bar's drop-down is a web page of its own (chrome://omnibox-popup.top-chrome), which Chromium 156 starts
+  // loading in a renderer process of its own for every new window: each test's or round's context. That renderer kept
+  // one of the two cores busy for up to 5 s, during the page's first render (measured in a trace). A console opened
+  // in an existing window or a kiosk screen does not pay it on every load, so the tests and benchmarks should not.
+  '--disable-features=WebUIOmniboxPopup,WebUIOmniboxAimPopup,WebUIOmniboxFullPopup',
 ];
 
 export interface OpenConsoleOptions {
@@ -81,7 +88,7 @@ let sharedBrowser: Promise<Browser> | null = null;
 
 /** One headless Chromium per process (tests open a context each; contexts share nothing). */
 export function launchBrowser(): Promise<Browser> {
-  sharedBrowser ??= chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+  sharedBrowser ??= chromium.launch({ executablePath: CHROMIUM_LAUNCHER, headless: true, args: CHROMIUM_ARGS });
   return sharedBrowser;
 }
 
