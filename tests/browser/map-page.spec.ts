@@ -13,7 +13,8 @@ import { DEVELOPMENT_PASSWORD } from '../../server/auth/bootstrap-accounts.js';
 import { useBrowserTestServer } from './support/browser-test-server.js';
 import { openConsole, waitForMapReady, type ConsoleSession } from './support/browser-session.js';
 import { jumpTo, MAP_SELECTOR, mapPixels, settleMap } from './support/map-page.js';
-import { countNear, differingShare, type Pixels } from './support/png-pixels.js';
+import { recordMapFrames } from './support/map-frames.js';
+import { countNear, differingShare, hexToRgb, type Pixels } from './support/png-pixels.js';
 
 const light = PALETTES.light;
 
@@ -21,6 +22,20 @@ const light = PALETTES.light;
 function mix(under: string, over: string, alpha: number): string {
   const [a, b] = [colorToRgba(under), colorToRgba(over)];
   return `#${[0, 1, 2].map((i) => Math.round(a[i] * (1 - alpha) + b[i] * alpha).toString(16).padStart(2, '0')).join('')}`;
+}
+
+/** The mean x of the pixels in the busy worker's colour, or null when there are none. */
+function busyCentreX(pixels: Pixels): number | null {
+  const [r, g, b] = hexToRgb(light.worker.busy);
+  let sum = 0;
+  let n = 0;
+  for (let i = 0; i < pixels.rgba.length; i += 4) {
+    if (Math.hypot(pixels.rgba[i] - r, pixels.rgba[i + 1] - g, pixels.rgba[i + 2] - b) <= 30) {
+      sum += (i / 4) % pixels.width;
+      n++;
+    }
+  }
+  return n >= 10 ? sum / n : null;
 }
 
 /** Pixels clearly red (the load tint of a busy micro-grid, red incidents). */
@@ -162,6 +177,70 @@ describe('console map alone', () => {
       expect(countNear(await mapPixels(session, 'map-alone-closed'), busiest, 12)).toBeLessThan(200);
       expect(errorsOf(session)).toEqual([]);
       expect(session.externalRequests).toEqual([]);
+    } finally {
+      await session.close();
+    }
+  });
+
+  it('draws incidents and workers without instanced draw calls, picks each point as itself, and glides a worker', async () => {
+    const session = await mapAlone({ ...XIANLIN_VIEW, zoom: 16 });
+    const map = session.page.locator(MAP_SELECTOR);
+    try {
+      const { lon, lat } = XIANLIN_VIEW;
+      // 120 cases on a grid around the centre; blue ones are drawn before yellow ones (data order ≠ id order).
+      const incidents = Array.from({ length: 120 }, (_, i) =>
+        incidentAt(i + 1, lon + ((i % 12) - 5.5) * 0.0004, lat + (Math.floor(i / 12) - 4.5) * 0.0003, i % 2 ? 'blue' : 'yellow', ''),
+      );
+      const worker = (at: [number, number]) => ({ code: 'W-G', name: '', role: 'micro_grid_worker', lon: at[0], lat: at[1], at: new Date().toISOString(), dutyStatus: 'on_duty', busy: true, stale: false, microGridCode: '' });
+      const from: [number, number] = [lon + 0.004, lat + 0.002];
+      const to: [number, number] = [lon + 0.006, lat + 0.002];
+      await map.evaluate((el: any, items: unknown[]) => el.consoleMap.setIncidents(items), incidents);
+      await map.evaluate((el: any, w: unknown) => el.consoleMap.setWorkers([w]), worker(from));
+      // The cameras' field-of-view cones (from z15.5) still have instanced outlines (deck.gl's PathLayer).
+      await map.evaluate((el: any) => el.consoleMap.setLayerVisible('cameras', false));
+      await settleMap(session.page);
+
+      // One frame's draw calls. In software WebGL an instanced draw is one internal draw per instance (37 µs each).
+      const draws = await map.evaluate(async (el: any) => {
+        const gl = WebGL2RenderingContext.prototype as any;
+        const counts = { instanced: 0, plain: 0 };
+        const wrapped = ['drawArraysInstanced', 'drawElementsInstanced', 'drawArrays', 'drawElements'].map((name) => [name, gl[name]] as const);
+        for (const [name, original] of wrapped) {
+          gl[name] = function (this: WebGL2RenderingContext, ...args: number[]) {
+            const instances = name === 'drawArraysInstanced' ? args[3] : name === 'drawElementsInstanced' ? args[4] : 1;
+            if (instances > 1) counts.instanced++;
+            else counts.plain++;
+            return original.apply(this, args);
+          };
+        }
+        await new Promise<void>((resolve) => {
+          el.consoleMap.map.once('render', () => resolve());
+          el.consoleMap.map.triggerRepaint();
+        });
+        for (const [name, original] of wrapped) gl[name] = original;
+        return counts;
+      });
+      expect(draws.plain).toBeGreaterThan(10);
+      expect(draws.instanced).toBe(0);
+      const drawn = await mapPixels(session, 'map-alone-many-incidents');
+      expect(countNear(drawn, light.grade.blue, 30)).toBeGreaterThan(60 * 20);
+      expect(countNear(drawn, light.grade.yellow, 30)).toBeGreaterThan(60 * 20);
+      for (const i of [0, 57, 119]) expect((await clickAt(session, incidents[i].lon, incidents[i].lat)).picked).toEqual({ kind: 'incident', id: i + 1 });
+      expect((await clickAt(session, from[0], from[1])).picked).toEqual({ kind: 'worker', code: 'W-G' });
+
+      // Moved: the worker's point passes through places between the two fixes (a deck.gl position transition).
+      const [a, b] = await map.evaluate((el: any, points: [number, number][]) => points.map((p) => el.consoleMap.map.project(p)), [from, to]);
+      const box = await map.boundingBox();
+      const rect = { x: box!.x + a.x - 20, y: box!.y + a.y - 12, width: Math.round(b.x - a.x) + 40, height: 24 };
+      const frames = await recordMapFrames(session.page, rect);
+      await map.evaluate((el: any, w: unknown) => el.consoleMap.setWorkers([w]), worker(to));
+      await session.page.waitForTimeout(2_000);
+      const centres = (await frames.take()).map((frame) => busyCentreX(frame)).filter((x): x is number => x !== null);
+      await frames.stop();
+      const [start, end] = [20, 20 + (b.x - a.x)];
+      expect(centres.some((x) => x > start + 10 && x < end - 10), `centres ${centres.map(Math.round).join(' ')}`).toBe(true);
+      expect(centres.at(-1)!).toBeCloseTo(end, -1);
+      expect(errorsOf(session)).toEqual([]);
     } finally {
       await session.close();
     }

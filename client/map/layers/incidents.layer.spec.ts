@@ -5,6 +5,7 @@ import type { MapLayerModule } from '../layer-registry.js';
 import { EMPTY_LAYER_DATA } from '../map-data.js';
 import { PALETTES } from '../map-palette.js';
 import { incident } from '../map-test-fixtures.js';
+import { UninstancedScatterplotLayer } from '../uninstanced-scatterplot-layer.js';
 import { create, INCIDENTS_DECK_LAYER } from './incidents.layer.js';
 
 /** The ScatterplotLayer accessors, each a per-instance attribute when a function and a constant one otherwise. */
@@ -46,6 +47,12 @@ describe('the incidents layer', () => {
     const kinds = (layer: Layer) => ACCESSORS.map((name) => typeof (layer.props as unknown as Record<string, unknown>)[name]);
     expect(kinds(points)).toEqual(ACCESSORS.map(() => 'function'));
     expect(kinds(pulse)).toEqual(kinds(points));
+  });
+
+  it('draws its points without instancing (one draw per instance in software WebGL)', () => {
+    const layers = layersFor([incident({ grade: 'red', reportedAt: new Date().toISOString() })]);
+    expect(layers).toHaveLength(2);
+    for (const layer of layers) expect(layer).toBeInstanceOf(UninstancedScatterplotLayer);
   });
 
   it('draws no pulse when no case is new', () => {

@@ -4,7 +4,7 @@
  * The pulse animates only while such incidents exist and the layer is on, at about 12 frames a second.
  */
 import type { Layer } from '@deck.gl/core';
-import { ScatterplotLayer } from '@deck.gl/layers';
+import { UninstancedScatterplotLayer } from '../uninstanced-scatterplot-layer.js';
 import { isPulsing } from '../incident-load.js';
 import type { LayerContext, MapLayerModule } from '../layer-registry.js';
 import { isOpenIncident, type LiveIncident, type MapLayerData } from '../map-data.js';
@@ -43,7 +43,7 @@ export function create(): MapLayerModule {
       const layers: Layer[] = [];
       if (pulsing.length > 0) {
         layers.push(
-          new ScatterplotLayer<LiveIncident>({
+          new UninstancedScatterplotLayer<LiveIncident>({
             id: 'incidents-pulse',
             data: pulsing,
             getPosition: (d) => [d.lon, d.lat],
@@ -63,7 +63,7 @@ export function create(): MapLayerModule {
         );
       }
       layers.push(
-        new ScatterplotLayer<LiveIncident>({
+        new UninstancedScatterplotLayer<LiveIncident>({
           id: INCIDENTS_DECK_LAYER,
           data: incidents,
           pickable: true,

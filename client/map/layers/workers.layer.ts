@@ -4,7 +4,7 @@
  * (deck.gl attribute transition) instead of jumping. Picking returns the worker.
  */
 import type { Layer } from '@deck.gl/core';
-import { ScatterplotLayer } from '@deck.gl/layers';
+import { UninstancedScatterplotLayer } from '../uninstanced-scatterplot-layer.js';
 import type { MapLayerModule } from '../layer-registry.js';
 import type { LiveWorker, MapLayerData } from '../map-data.js';
 import { colorToRgba, type MapPalette } from '../map-palette.js';
@@ -27,7 +27,7 @@ export function create(): MapLayerModule {
     titleKey: 'map.layer.workers',
     styleLayers: () => [],
     deckLayers: (p: MapPalette): Layer[] => [
-      new ScatterplotLayer<LiveWorker>({
+      new UninstancedScatterplotLayer<LiveWorker>({
         id: WORKERS_DECK_LAYER,
         data: workers,
         pickable: true,
