@@ -38,6 +38,29 @@ function busyCentreX(pixels: Pixels): number | null {
   return n >= 10 ? sum / n : null;
 }
 
+/** The draw calls of the next frame the map draws: instanced ones (more than one instance) and plain ones. */
+async function drawCallsOfNextFrame(session: ConsoleSession): Promise<{ instanced: number; plain: number }> {
+  return session.page.locator(MAP_SELECTOR).evaluate(async (el: any) => {
+    const gl = WebGL2RenderingContext.prototype as any;
+    const counts = { instanced: 0, plain: 0 };
+    const wrapped = ['drawArraysInstanced', 'drawElementsInstanced', 'drawArrays', 'drawElements'].map((name) => [name, gl[name]] as const);
+    for (const [name, original] of wrapped) {
+      gl[name] = function (this: WebGL2RenderingContext, ...args: number[]) {
+        const instances = name === 'drawArraysInstanced' ? args[3] : name === 'drawElementsInstanced' ? args[4] : 1;
+        if (instances > 1) counts.instanced++;
+        else counts.plain++;
+        return original.apply(this, args);
+      };
+    }
+    await new Promise<void>((resolve) => {
+      el.consoleMap.map.once('render', () => resolve());
+      el.consoleMap.map.triggerRepaint();
+    });
+    for (const [name, original] of wrapped) gl[name] = original;
+    return counts;
+  });
+}
+
 /** Pixels clearly red (the load tint of a busy micro-grid, red incidents). */
 function reddish(pixels: Pixels): number {
   let n = 0;
@@ -201,25 +224,7 @@ describe('console map alone', () => {
       await settleMap(session.page);
 
       // One frame's draw calls. In software WebGL an instanced draw is one internal draw per instance (37 µs each).
-      const draws = await map.evaluate(async (el: any) => {
-        const gl = WebGL2RenderingContext.prototype as any;
-        const counts = { instanced: 0, plain: 0 };
-        const wrapped = ['drawArraysInstanced', 'drawElementsInstanced', 'drawArrays', 'drawElements'].map((name) => [name, gl[name]] as const);
-        for (const [name, original] of wrapped) {
-          gl[name] = function (this: WebGL2RenderingContext, ...args: number[]) {
-            const instances = name === 'drawArraysInstanced' ? args[3] : name === 'drawElementsInstanced' ? args[4] : 1;
-            if (instances > 1) counts.instanced++;
-            else counts.plain++;
-            return original.apply(this, args);
-          };
-        }
-        await new Promise<void>((resolve) => {
-          el.consoleMap.map.once('render', () => resolve());
-          el.consoleMap.map.triggerRepaint();
-        });
-        for (const [name, original] of wrapped) gl[name] = original;
-        return counts;
-      });
+      const draws = await drawCallsOfNextFrame(session);
       expect(draws.plain).toBeGreaterThan(10);
       expect(draws.instanced).toBe(0);
       const drawn = await mapPixels(session, 'map-alone-many-incidents');
@@ -240,6 +245,39 @@ describe('console map alone', () => {
       const [start, end] = [20, 20 + (b.x - a.x)];
       expect(centres.some((x) => x > start + 10 && x < end - 10), `centres ${centres.map(Math.round).join(' ')}`).toBe(true);
       expect(centres.at(-1)!).toBeCloseTo(end, -1);
+      expect(errorsOf(session)).toEqual([]);
+    } finally {
+      await session.close();
+    }
+  });
+
+  it('shows the open cases as H3 hexagons below z13 in plain draw calls, and none from z13', async () => {
+    const session = await mapAlone({ ...XIANLIN_VIEW, zoom: 11 });
+    const map = session.page.locator(MAP_SELECTOR);
+    try {
+      const { lon, lat } = XIANLIN_VIEW;
+      // One case each in 25 places about 2 km apart: some twenty hexagons of resolution 7, a few kilometres² each.
+      const spread = Array.from({ length: 25 }, (_, i) => incidentAt(i + 1, lon + ((i % 5) - 2) * 0.02, lat + (Math.floor(i / 5) - 2) * 0.02, 'blue', ''));
+      const show = async (items: unknown[], name: string) => {
+        await map.evaluate((el: any, list: unknown[]) => el.consoleMap.setIncidents(list), items);
+        await settleMap(session.page);
+        return mapPixels(session, name);
+      };
+      // The points of the cases and the workers are not what this test looks at.
+      await map.evaluate((el: any) => {
+        el.consoleMap.setLayerVisible('incidents', false);
+        el.consoleMap.setLayerVisible('workers', false);
+      });
+      const none = await show([], 'map-alone-density-none');
+      const hexagons = await show(spread, 'map-alone-density');
+      // The density colours (amber to dark red) over the light map: reddish pixels where there were none.
+      expect(reddish(hexagons) - reddish(none)).toBeGreaterThan(10_000);
+      expect((await drawCallsOfNextFrame(session)).instanced).toBe(0);
+
+      await jumpTo(session.page, { ...XIANLIN_VIEW, zoom: 13.5 });
+      const noneClose = await show([], 'map-alone-density-none-z13');
+      const spreadClose = await show(spread, 'map-alone-density-z13');
+      expect(differingShare(noneClose, spreadClose)).toBeLessThan(0.0005);
       expect(errorsOf(session)).toEqual([]);
     } finally {
       await session.close();

@@ -1,6 +1,6 @@
 /**
- * Density of open incidents as H3 hexagons (deck.gl H3HexagonLayer) at low zoom, below DENSITY_MAX_ZOOM;
- * colour steps by the count relative to the busiest hexagon in view.
+ * Density of open incidents as H3 hexagons (deck.gl H3HexagonLayer, drawn as polygons) at low zoom, below
+ * DENSITY_MAX_ZOOM; colour steps by the count relative to the busiest hexagon in view.
  */
 import type { Layer } from '@deck.gl/core';
 import { H3HexagonLayer } from '@deck.gl/geo-layers';
@@ -8,6 +8,9 @@ import { binIncidents, DENSITY_MAX_ZOOM, densityResolution, type HexagonCount } 
 import type { LayerContext, MapLayerModule } from '../layer-registry.js';
 import type { LiveIncident, MapLayerData } from '../map-data.js';
 import { colorToRgba, type MapPalette } from '../map-palette.js';
+
+/** The hexagons' opacity (of 255): the map stays readable under them. */
+export const FILL_ALPHA = 140;
 
 export function create(): MapLayerModule {
   let context: LayerContext | null = null;
@@ -42,14 +45,16 @@ export function create(): MapLayerModule {
           id: 'incident-density-hexagons',
           data: hexagons,
           getHexagon: (d) => d.hexagon,
+          // Each hexagon's outline as a polygon in one plain draw call (deck.gl's SolidPolygonLayer) rather than an
+          // instanced column per hexagon: software WebGL runs an instanced draw as one draw per instance, and the
+          // column layer also links two GPU programs (fill and a wireframe it never draws) at the first render.
+          // Not stroked: an outline would be a PathLayer, one instance per edge.
+          highPrecision: true,
           extruded: false,
           filled: true,
-          stroked: true,
-          lineWidthUnits: 'pixels',
-          getLineWidth: 1,
-          getFillColor: (d) => colorToRgba(step(d.count), 120),
-          getLineColor: (d) => colorToRgba(step(d.count), 200),
-          updateTriggers: { getFillColor: [p, busiest], getLineColor: [p, busiest] },
+          stroked: false,
+          getFillColor: (d) => colorToRgba(step(d.count), FILL_ALPHA),
+          updateTriggers: { getFillColor: [p, busiest] },
         }),
       ];
     },
