@@ -2,7 +2,7 @@
  * deck.gl's ScatterplotLayer drawn without instancing: each point is two triangles of its own in one vertex
  * buffer, drawn by one non-instanced draw call. Same shaders, props, picking and transitions as the original.
  *
- * Why: software WebGL (SwiftShader, what the command-centre machines without a GPU and the tests run) draws an
+ * Why: software WebGL (SwiftShader: what Chromium uses on a machine without a GPU, and what the tests run) runs an
  * instanced draw call as one internal draw per instance, each with its own set-up. The ScatterplotLayer draws one
  * instance per point, and at the dispatcher's zoom the incidents and workers in view (about 700) cost 20–25 ms of
  * every frame that way, 37 µs a point (BENCHMARKS.md); drawn as plain triangles they cost a fraction of that.

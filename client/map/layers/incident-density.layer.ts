@@ -45,9 +45,9 @@ export function create(): MapLayerModule {
           id: 'incident-density-hexagons',
           data: hexagons,
           getHexagon: (d) => d.hexagon,
-          // Each hexagon's outline as a polygon in one plain draw call (deck.gl's SolidPolygonLayer) rather than an
-          // instanced column per hexagon: software WebGL runs an instanced draw as one draw per instance, and the
-          // column layer also links two GPU programs (fill and a wireframe it never draws) at the first render.
+          // Every hexagon a polygon (its boundary from h3-js), all in one plain draw call (deck.gl's SolidPolygonLayer),
+          // rather than an instanced column per hexagon: software WebGL runs an instanced draw as one draw per instance,
+          // and the column layer also links two GPU programs (fill and a wireframe it never draws) at the first render.
           // Not stroked: an outline would be a PathLayer, one instance per edge.
           highPrecision: true,
           extruded: false,

@@ -8,7 +8,7 @@ import { incident } from '../map-test-fixtures.js';
 import { UninstancedScatterplotLayer } from '../uninstanced-scatterplot-layer.js';
 import { create, INCIDENTS_DECK_LAYER } from './incidents.layer.js';
 
-/** The ScatterplotLayer accessors, each a per-instance attribute when a function and a constant one otherwise. */
+/** The ScatterplotLayer accessors, each a per-point attribute when a function and a constant one otherwise. */
 const ACCESSORS = ['getPosition', 'getRadius', 'getFillColor', 'getLineColor', 'getLineWidth'] as const;
 
 describe('the incidents layer', () => {

@@ -4,11 +4,11 @@
  * The pulse animates only while such incidents exist and the layer is on, at about 12 frames a second.
  */
 import type { Layer } from '@deck.gl/core';
-import { UninstancedScatterplotLayer } from '../uninstanced-scatterplot-layer.js';
 import { isPulsing } from '../incident-load.js';
 import type { LayerContext, MapLayerModule } from '../layer-registry.js';
 import { isOpenIncident, type LiveIncident, type MapLayerData } from '../map-data.js';
 import { colorToRgba, type MapPalette } from '../map-palette.js';
+import { UninstancedScatterplotLayer } from '../uninstanced-scatterplot-layer.js';
 
 export const INCIDENTS_DECK_LAYER = 'incidents-points';
 const PULSE_PERIOD_MS = 1600;

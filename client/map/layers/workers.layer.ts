@@ -4,10 +4,10 @@
  * (deck.gl attribute transition) instead of jumping. Picking returns the worker.
  */
 import type { Layer } from '@deck.gl/core';
-import { UninstancedScatterplotLayer } from '../uninstanced-scatterplot-layer.js';
 import type { MapLayerModule } from '../layer-registry.js';
 import type { LiveWorker, MapLayerData } from '../map-data.js';
 import { colorToRgba, type MapPalette } from '../map-palette.js';
+import { UninstancedScatterplotLayer } from '../uninstanced-scatterplot-layer.js';
 
 export const WORKERS_DECK_LAYER = 'workers-points';
 const MOVE_MS = 900;

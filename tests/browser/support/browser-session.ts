@@ -88,7 +88,12 @@ let sharedBrowser: Promise<Browser> | null = null;
 
 /** One headless Chromium per process (tests open a context each; contexts share nothing). */
 export function launchBrowser(): Promise<Browser> {
-  sharedBrowser ??= chromium.launch({ executablePath: CHROMIUM_LAUNCHER, headless: true, args: CHROMIUM_ARGS });
+  sharedBrowser ??= chromium.launch({
+    executablePath: CHROMIUM_LAUNCHER,
+    env: { ...process.env, CHROMIUM_BINARY: CHROMIUM_PATH },
+    headless: true,
+    args: CHROMIUM_ARGS,
+  });
   return sharedBrowser;
 }
 
