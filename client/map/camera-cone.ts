@@ -26,3 +26,29 @@ export function fieldOfViewRing(view: CameraView, arcSteps = 12): [number, numbe
   ring.push([lon, lat]);
   return ring;
 }
+
+/**
+ * The sector inside `view` whose straight sides and arc lie `insetM` metres in from its own (the inner edge of a
+ * cone's outline band): the apex moves along the heading by insetM / sin(fov / 2), the range shrinks by that and
+ * insetM. Null when nothing is left inside.
+ */
+export function insetFieldOfView(view: CameraView, insetM: number): CameraView | null {
+  const width = Math.min(Math.max(view.fovDeg, 1), 360);
+  // A full circle has no sides: only its rim moves in.
+  const shift = width >= 360 ? 0 : insetM / Math.sin(((width / 2) * Math.PI) / 180);
+  const rangeM = view.rangeM - insetM - shift;
+  if (rangeM <= 0) return null;
+  const heading = (view.headingDeg * Math.PI) / 180;
+  const metresPerDegreeLon = METRES_PER_DEGREE_LAT * Math.cos((view.lat * Math.PI) / 180);
+  return {
+    ...view,
+    lon: view.lon + (shift * Math.sin(heading)) / metresPerDegreeLon,
+    lat: view.lat + (shift * Math.cos(heading)) / METRES_PER_DEGREE_LAT,
+    rangeM,
+  };
+}
+
+/** Metres on the ground per CSS pixel of a MapLibre map (512-pixel tiles) at this zoom and latitude. */
+export function metresPerPixel(zoom: number, lat: number): number {
+  return (40_075_016.686 * Math.cos((lat * Math.PI) / 180)) / (512 * 2 ** zoom);
+}

@@ -3,7 +3,8 @@ import type { Map as MapLibreMap } from 'maplibre-gl';
 import { describe, expect, it } from 'vitest';
 import type { LayerContext } from '../layer-registry.js';
 import { PALETTES } from '../map-palette.js';
-import { CAMERA_CONES_DECK_LAYER, CONE_MIN_ZOOM, create } from './cameras.layer.js';
+import { metresPerPixel } from '../camera-cone.js';
+import { CAMERA_CONES_DECK_LAYER, CONE_EDGE_PIXELS, CONE_MIN_ZOOM, create, type CameraCone } from './cameras.layer.js';
 
 interface CameraFeature {
   code: string;
@@ -89,5 +90,28 @@ describe('camera field-of-view cones', () => {
     expect(t.listeners()).toBe(2);
     t.module.dispose();
     expect(t.listeners()).toBe(0);
+  });
+});
+
+describe('camera cone outlines', () => {
+  it('are bands CONE_EDGE_PIXELS wide in plain polygons, rebuilt when the zoom changes by a quarter step', () => {
+    const state = { zoom: 16, cameras: [cam('C1')] };
+    const t = setUp(state);
+    t.fire('idle');
+    const layers = t.module.deckLayers(PALETTES.light);
+    expect(layers.map((l) => l.constructor.name)).toEqual(['SolidPolygonLayer', 'SolidPolygonLayer']);
+    const [cone] = t.cones()?.props.data as CameraCone[];
+    expect(cone.edge).toHaveLength(2);
+    expect(cone.edge[0]).toBe(cone.ring);
+    // The hole is the cone 1.2 px in: along the heading (east) its arc ends 1.2 px short of the outer one.
+    const reach = (ring: [number, number][]) => Math.max(...ring.map(([lon]) => lon)) - 118.9;
+    const metresPerDegreeLon = 111_320 * Math.cos((32.1 * Math.PI) / 180);
+    expect((reach(cone.edge[0]) - reach(cone.edge[1])) * metresPerDegreeLon).toBeCloseTo(CONE_EDGE_PIXELS * metresPerPixel(16, 32.1), 3);
+    state.zoom = 16.1;
+    t.fire('idle');
+    expect(t.redraws()).toBe(1);
+    state.zoom = 16.5;
+    t.fire('idle');
+    expect(t.redraws()).toBe(2);
   });
 });

@@ -1,25 +1,31 @@
 /**
  * Video cameras from the `devices` vector tiles (online / offline; clusters below z12), and from
  * CONE_MIN_ZOOM their field-of-view cones: the cameras of the loaded tiles in view (querySourceFeatures,
- * fields heading_deg, fov_deg, range_m) drawn as deck.gl polygons, rebuilt when the map stops moving.
+ * fields heading_deg, fov_deg, range_m) drawn as deck.gl polygons, rebuilt when the map stops moving. A cone's
+ * outline is a band polygon CONE_EDGE_PIXELS wide (the cone minus its inset), not a deck.gl PathLayer: software
+ * WebGL runs the PathLayer's instanced draw as one draw per edge (BENCHMARKS.md).
  * Picking (console-map.ts) returns the camera under the pointer: its point or its cone.
  */
 import type { Layer } from '@deck.gl/core';
-import { PolygonLayer } from '@deck.gl/layers';
+import { SolidPolygonLayer } from '@deck.gl/layers';
 import type { LayerSpecification } from 'maplibre-gl';
 import { DEVICES_SOURCE } from '../basemap-style.js';
-import { fieldOfViewRing } from '../camera-cone.js';
+import { fieldOfViewRing, insetFieldOfView, metresPerPixel } from '../camera-cone.js';
 import type { LayerContext, MapLayerModule } from '../layer-registry.js';
 import { colorToRgba, type MapPalette } from '../map-palette.js';
 
 export const CAMERA_POINTS_LAYER = 'cameras-points';
 export const CAMERA_CONES_DECK_LAYER = 'cameras-cones';
 export const CONE_MIN_ZOOM = 15.5;
+/** How wide a cone's outline is drawn, CSS pixels. */
+export const CONE_EDGE_PIXELS = 1.2;
 
 export interface CameraCone {
   code: string;
   online: boolean;
   ring: [number, number][];
+  /** The outline: the ring with the inset cone as its hole (the whole cone when it is too small for a hole). */
+  edge: [number, number][][];
 }
 
 export function create(): MapLayerModule {
@@ -34,8 +40,12 @@ export function create(): MapLayerModule {
     if (!map || !context?.visible()) return;
     const found: CameraCone[] = [];
     const keys: string[] = [];
-    if (map.getZoom() >= CONE_MIN_ZOOM && map.getSource(DEVICES_SOURCE)) {
+    const zoom = map.getZoom();
+    if (zoom >= CONE_MIN_ZOOM && map.getSource(DEVICES_SOURCE)) {
       const bounds = map.getBounds();
+      // The outline's width on the ground at this zoom (a quarter zoom step apart, the outlines are rebuilt).
+      const edgeZoom = Math.round(zoom * 4) / 4;
+      keys.push(`z${edgeZoom}`);
       const seen = new Set<string>();
       for (const feature of map.querySourceFeatures(DEVICES_SOURCE, { sourceLayer: 'cameras' })) {
         const p = feature.properties;
@@ -45,7 +55,9 @@ export function create(): MapLayerModule {
         if (!bounds.contains([lon, lat])) continue;
         seen.add(code);
         const cone = { lon, lat, headingDeg: Number(p.heading_deg), fovDeg: Number(p.fov_deg), rangeM: Number(p.range_m) };
-        found.push({ code, online: p.online === true, ring: fieldOfViewRing(cone) });
+        const ring = fieldOfViewRing(cone);
+        const inner = insetFieldOfView(cone, CONE_EDGE_PIXELS * metresPerPixel(edgeZoom, lat));
+        found.push({ code, online: p.online === true, ring, edge: inner ? [ring, fieldOfViewRing(inner)] : [ring] });
         keys.push(`${code}:${p.online === true}:${lon}:${lat}:${cone.headingDeg}:${cone.fovDeg}:${cone.rangeM}`);
       }
     }
@@ -93,16 +105,20 @@ export function create(): MapLayerModule {
       cones.length === 0
         ? []
         : [
-            new PolygonLayer<CameraCone>({
+            new SolidPolygonLayer<CameraCone>({
               id: CAMERA_CONES_DECK_LAYER,
               data: cones,
               pickable: true,
               getPolygon: (d) => d.ring,
               getFillColor: (d) => colorToRgba(d.online ? p.camera.cone : p.camera.offline, 56),
-              getLineColor: (d) => colorToRgba(d.online ? p.camera.cone : p.camera.offline, 170),
-              lineWidthUnits: 'pixels',
-              getLineWidth: 1,
-              updateTriggers: { getFillColor: p, getLineColor: p },
+              updateTriggers: { getFillColor: p },
+            }),
+            new SolidPolygonLayer<CameraCone>({
+              id: `${CAMERA_CONES_DECK_LAYER}-edges`,
+              data: cones,
+              getPolygon: (d) => d.edge,
+              getFillColor: (d) => colorToRgba(d.online ? p.camera.cone : p.camera.offline, 150),
+              updateTriggers: { getFillColor: p },
             }),
           ],
     legend: (p) => [
