@@ -58,8 +58,8 @@ describe('insetFieldOfView', () => {
   });
 
   it('converts pixels to metres as MapLibre draws them', () => {
-    // At z16 on the equator a 512-pixel tile spans 40,075 km / 2^16.
-    expect(metresPerPixel(16, 0)).toBeCloseTo(40_075_016.686 / 512 / 65_536, 9);
+    // At z16 on the equator MapLibre's 512-pixel world (an earth of radius 6,371,008.8 m) is 2^16 times wider.
+    expect(metresPerPixel(16, 0)).toBeCloseTo((2 * Math.PI * 6_371_008.8) / 512 / 65_536, 9);
     expect(metresPerPixel(17, 32.1)).toBeCloseTo(metresPerPixel(16, 32.1) / 2, 9);
   });
 });

@@ -3,7 +3,16 @@
  * heading (degrees clockwise from north), `fov` degrees wide, `range` metres long. Local tangent-plane
  * approximation (error far below a pixel at the few hundred metres a camera sees).
  */
+import { MercatorCoordinate } from 'maplibre-gl';
+
 const METRES_PER_DEGREE_LAT = 111_320;
+/** MapLibre's world is 512 pixels wide at zoom 0. */
+const WORLD_PIXELS_AT_ZOOM_0 = 512;
+
+/** The sector's angle, degrees: at least 1, at most a full circle. */
+function sectorWidth(fovDeg: number): number {
+  return Math.min(Math.max(fovDeg, 1), 360);
+}
 
 export interface CameraView {
   lon: number;
@@ -18,7 +27,7 @@ export function fieldOfViewRing(view: CameraView, arcSteps = 12): [number, numbe
   const { lon, lat, headingDeg, fovDeg, rangeM } = view;
   const metresPerDegreeLon = METRES_PER_DEGREE_LAT * Math.cos((lat * Math.PI) / 180);
   const ring: [number, number][] = [[lon, lat]];
-  const width = Math.min(Math.max(fovDeg, 1), 360);
+  const width = sectorWidth(fovDeg);
   for (let i = 0; i <= arcSteps; i++) {
     const bearing = ((headingDeg - width / 2 + (width * i) / arcSteps) * Math.PI) / 180;
     ring.push([lon + (rangeM * Math.sin(bearing)) / metresPerDegreeLon, lat + (rangeM * Math.cos(bearing)) / METRES_PER_DEGREE_LAT]);
@@ -33,7 +42,7 @@ export function fieldOfViewRing(view: CameraView, arcSteps = 12): [number, numbe
  * insetM. Null when nothing is left inside.
  */
 export function insetFieldOfView(view: CameraView, insetM: number): CameraView | null {
-  const width = Math.min(Math.max(view.fovDeg, 1), 360);
+  const width = sectorWidth(view.fovDeg);
   // A full circle has no sides: only its rim moves in.
   const shift = width >= 360 ? 0 : insetM / Math.sin(((width / 2) * Math.PI) / 180);
   const rangeM = view.rangeM - insetM - shift;
@@ -48,7 +57,8 @@ export function insetFieldOfView(view: CameraView, insetM: number): CameraView |
   };
 }
 
-/** Metres on the ground per CSS pixel of a MapLibre map (512-pixel tiles) at this zoom and latitude. */
+/** Metres on the ground per CSS pixel of a MapLibre map at this zoom and latitude, by MapLibre's own earth. */
 export function metresPerPixel(zoom: number, lat: number): number {
-  return (40_075_016.686 * Math.cos((lat * Math.PI) / 180)) / (512 * 2 ** zoom);
+  const metreInWorldUnits = MercatorCoordinate.fromLngLat([0, lat]).meterInMercatorCoordinateUnits();
+  return 1 / (metreInWorldUnits * WORLD_PIXELS_AT_ZOOM_0 * 2 ** zoom);
 }

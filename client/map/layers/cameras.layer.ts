@@ -28,6 +28,11 @@ export interface CameraCone {
   edge: [number, number][][];
 }
 
+/** A cone in its camera's state colour (online / offline) at this opacity (of 255). */
+function coneColor(p: MapPalette, cone: CameraCone, alpha: number): [number, number, number, number] {
+  return colorToRgba(cone.online ? p.camera.cone : p.camera.offline, alpha);
+}
+
 export function create(): MapLayerModule {
   let context: LayerContext | null = null;
   let cones: CameraCone[] = [];
@@ -110,14 +115,14 @@ export function create(): MapLayerModule {
               data: cones,
               pickable: true,
               getPolygon: (d) => d.ring,
-              getFillColor: (d) => colorToRgba(d.online ? p.camera.cone : p.camera.offline, 56),
+              getFillColor: (d) => coneColor(p, d, 56),
               updateTriggers: { getFillColor: p },
             }),
             new SolidPolygonLayer<CameraCone>({
               id: `${CAMERA_CONES_DECK_LAYER}-edges`,
               data: cones,
               getPolygon: (d) => d.edge,
-              getFillColor: (d) => colorToRgba(d.online ? p.camera.cone : p.camera.offline, 150),
+              getFillColor: (d) => coneColor(p, d, 150),
               updateTriggers: { getFillColor: p },
             }),
           ],
