@@ -2,8 +2,9 @@
  * The console map alone (client/bench/console-map.html: the map with every layer, no console around it),
  * in headless Chromium on the Xianlin test database: Chinese labels from local fonts, incidents by grade
  * with the micro-grid load colour, the route, and picking (incident, worker, camera by its point and by its
- * field-of-view cone, nothing); a still map stops drawing. Pixels and picks, no console error, no request off
- * the test server.
+ * field-of-view cone, nothing); a still map stops drawing; points, cones and density hexagons in plain (not
+ * instanced) draw calls, workers gliding between fixes, the hexagons only below z13. Pixels, draw calls and
+ * picks, no console error, no request off the test server.
  */
 import { describe, expect, it } from 'vitest';
 import { XIANLIN_VIEW } from '../../client/bench/bench-view.js';
