@@ -6,7 +6,7 @@
 export const mapMessages = {
   'zh-CN': {
     'map.layer.units': '行政区划与网格边界',
-    'map.layer.microGridLoad': '微网格及事件负荷',
+    'map.layer.microGridLoad': '微网格事件负荷',
     'map.layer.incidents': '事件',
     'map.layer.workers': '网格员',
     'map.layer.cameras': '视频监控',
@@ -44,7 +44,7 @@ export const mapMessages = {
   },
   en: {
     'map.layer.units': 'Administrative units and grids',
-    'map.layer.microGridLoad': 'Micro-grids and incident load',
+    'map.layer.microGridLoad': 'Micro-grid incident load',
     'map.layer.incidents': 'Incidents',
     'map.layer.workers': 'Grid workers',
     'map.layer.cameras': 'Video cameras',

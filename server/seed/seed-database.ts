@@ -6,6 +6,7 @@
 import type { Database } from '../db/database.js';
 import { createDevelopmentAccounts } from '../auth/bootstrap-accounts.js';
 import { defineSql } from '../db/database.js';
+import { rebuildUnitEdges } from '../units/unit-edges.sql.js';
 import { loadReferenceLayers } from './load-reference-layers.js';
 import { seedCameras } from './seed-cameras.js';
 import { seedHierarchy } from './seed-hierarchy.js';
@@ -54,6 +55,7 @@ export async function seedDatabase(
   const started = performance.now();
   await step('reference layers', loadReferenceLayers);
   await step('unit hierarchy', seedHierarchy);
+  await step('unit edges', (c) => c.db.query(rebuildUnitEdges));
   await step('road graph', seedRoads);
   await step('workers', seedWorkers);
   await step('cameras', seedCameras);

@@ -74,11 +74,11 @@ export const UNIT_LAYER_LEVELS: Record<UnitLayerName, { level: UnitLevel; minZoo
 };
 
 /**
- * The levels of the `unit_boundaries` layer, finest first: its features come in this order, so that a map
- * drawing them with one line layer draws a district's boundary over the street, community and grid
- * boundaries that coincide with it. Micro-grids are not in it: a map draws them with their fill.
+ * The levels of the `unit_boundaries` layer, finest first, as its features come. Its features are the unit edges
+ * (server/db/migrations/0010_unit_edges.sql): each boundary line once, at the coarsest level it bounds, so no
+ * two features overlap and a map draws them all with one line layer styled by level.
  */
-export const BOUNDARY_LEVELS = ['grid', 'community', 'street', 'district'] as const satisfies readonly UnitLevel[];
+export const BOUNDARY_LEVELS = ['micro_grid', 'grid', 'community', 'street', 'district'] as const satisfies readonly UnitLevel[];
 
 /**
  * Roads by class, each from the zoom where it is drawn. A class drawn only beyond DETAIL_MAX_ZOOM is in the
@@ -123,10 +123,10 @@ export const TILE_LAYERS: Record<TileLayerName, TileLayer> = {
   unit_boundaries: {
     name: 'unit_boundaries',
     description:
-      'District, street, community and grid boundaries in one layer (level), each level from the zoom of its own layer, ' +
-      'finest first (grid → district); generated = false for real boundaries',
+      'The boundaries of every level as lines (level), each line once at the coarsest level it bounds, each level from ' +
+      'the zoom of its own layer, finest first (micro_grid → district); generated = false for real boundaries',
     minZoom: 0,
-    fields: UNIT_FIELDS,
+    fields: { level: 'String', generated: 'Boolean' },
     maxAgeSeconds: BOUNDARY_MAX_AGE,
     scoped: true,
   },

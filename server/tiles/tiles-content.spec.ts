@@ -1,7 +1,7 @@
 /**
  * What the tiles contain, on every database mode: the micro-grids of a z14 tile over 仙林街道 are exactly
- * those in the tile, neighbours still share their edges after simplification, every layer renders with
- * its geometry type, clusters count every point once, and every mode gives the same tile.
+ * those in the tile, neighbours still share their edges after simplification, the unit boundaries are every
+ * boundary line once and lie on the micro-grids' rings, every layer renders with its geometry type, clusters count every point once, and every mode gives the same tile.
  */
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -66,8 +66,9 @@ const camerasInTile = defineSql(
     WHERE ST_Intersects(ST_Transform(geom, 3857), ST_TileEnvelope($1::integer, $2::integer, $3::integer))`,
 );
 
-const POLYGON_LAYERS = new Set<TileLayerName>(['districts', 'streets', 'communities', 'grids', 'micro_grids', 'unit_boundaries', 'water', 'landuse']);
-const expectedType = (layer: TileLayerName) => (POLYGON_LAYERS.has(layer) ? 'Polygon' : layer === 'roads' ? 'LineString' : 'Point');
+const POLYGON_LAYERS = new Set<TileLayerName>(['districts', 'streets', 'communities', 'grids', 'micro_grids', 'water', 'landuse']);
+const LINE_LAYERS = new Set<TileLayerName>(['roads', 'unit_boundaries']);
+const expectedType = (layer: TileLayerName) => (POLYGON_LAYERS.has(layer) ? 'Polygon' : LINE_LAYERS.has(layer) ? 'LineString' : 'Point');
 
 /** The micro-grid features of the Xianlin tile in each mode: code and rings. */
 const tilesByMode = new Map<string, { codes: string[]; digest: string }>();
@@ -167,24 +168,29 @@ describe.each(testDatabaseModes())('tile content on %s', (mode) => {
     expect(await classesAt(tileContaining(118.93, 32.105, DETAIL_MAX_ZOOM - 1))).not.toContain('service');
   });
 
-  it('holds in unit_boundaries the boundary levels shown at each zoom, finest first, each feature as in its own level’s layer', async () => {
-    const levelLayers = [['grids', 'grid'], ['communities', 'community'], ['streets', 'street'], ['districts', 'district']] as const;
+  it('holds in unit_boundaries every level’s boundary lines shown at each zoom, finest first, each line once', async () => {
     for (const t of [XIANLIN, XIANLIN_Z10]) {
-      const combined = (await tile('unit_boundaries', t)).unit_boundaries.features;
-      const levels = combined.map((f) => String(f.properties.level));
+      const features = (await tile('unit_boundaries', t)).unit_boundaries.features;
+      const levels = features.map((f) => String(f.properties.level));
       // Finest first, each level's features together, as BOUNDARY_LEVELS orders them.
       expect([...levels].sort((a, b) => BOUNDARY_LEVELS.indexOf(a as never) - BOUNDARY_LEVELS.indexOf(b as never)), `z${t.z}`).toEqual(levels);
-      const expected = [];
-      for (const [layer, level] of levelLayers) {
-        const own = (await tile(layer, t))[layer]?.features ?? [];
-        expect(own.length > 0, `${layer} z${t.z}`).toBe(t.z >= UNIT_LAYER_LEVELS[layer].minZoom);
-        expected.push(...own.map((f) => ({ level, code: f.properties.code, rings: f.rings })));
-      }
-      const byCode = (a: { code: unknown }, b: { code: unknown }) => String(a.code).localeCompare(String(b.code));
-      expect(combined.map((f) => ({ level: f.properties.level, code: f.properties.code, rings: f.rings })).sort(byCode), `z${t.z}`).toEqual(expected.sort(byCode));
+      // Each level from the zoom of its own layer; the finest shown is in any tile of units.
+      const shown = Object.values(UNIT_LAYER_LEVELS).filter((l) => t.z >= l.minZoom).map((l) => l.level);
+      expect(levels.filter((level) => !shown.includes(level as never)), `z${t.z}`).toEqual([]);
+      expect(levels, `z${t.z}`).toContain(shown[shown.length - 1]);
+      for (const f of features) expect(f.properties.generated, `z${t.z}`).toBe(f.properties.level !== 'district');
     }
-    expect((await tile('unit_boundaries', XIANLIN)).unit_boundaries.features.some((f) => f.properties.level === 'grid')).toBe(true);
-    expect((await tile('unit_boundaries', XIANLIN_Z10)).unit_boundaries.features.some((f) => f.properties.level === 'grid')).toBe(false);
+    // Each line once: no segment of the z14 tile is in two features, or twice in one.
+    const lines = (await tile('unit_boundaries', XIANLIN)).unit_boundaries.features.flatMap((f) => f.rings);
+    const segments = lines.flatMap((line) => line.slice(1).map((b, i) => [line[i], b].map(String).sort().join(' ')));
+    expect(segments.length).toBeGreaterThan(100);
+    expect(new Set(segments).size).toBe(segments.length);
+    // And on the micro-grids' rings: their vertices inside the tile are the lines' vertices (the same snapping).
+    const vertices = new Set(lines.flat().map(String));
+    const inside = ([x, y]: [number, number]) => x > 0 && x < TILE_EXTENT && y > 0 && y < TILE_EXTENT;
+    const ringVertices = microGrids.features.flatMap((f) => f.rings.flat()).filter(inside);
+    expect(ringVertices.length).toBeGreaterThan(300);
+    expect(ringVertices.filter((v) => !vertices.has(String(v)))).toEqual([]);
   });
 
   it('counts every camera once in the clusters below z12, and draws each one from z12', async () => {

@@ -17,8 +17,8 @@
  * ST_AsMVTGeom is not used: the embedded PostGIS lacks it too, and its per-feature Douglas–Peucker step
  * simplifies neighbours independently.
  *
- * Every statement runs through the caller's scoped database: row-level security limits units, workers,
- * cameras and sensors to the jurisdiction. Indexes: units_geom_idx, units_micro_grid_geom_idx,
+ * Every statement runs through the caller's scoped database: row-level security limits units, unit edges, workers,
+ * cameras and sensors to the jurisdiction. Indexes: units_geom_idx, unit_edges_geom_idx, units_micro_grid_geom_idx,
  * units_label_point_idx, units_level_idx, road_edges_geom_idx, osm_water_geom_idx,
  * osm_landuse_geom_idx, cameras_geom_idx, sensors_geom_idx, workers_position_idx. Under row-level
  * security PostgreSQL uses an index condition only if its operator is LEAKPROOF: on the tables with
@@ -116,14 +116,15 @@ function unitQuery(layer: keyof typeof UNIT_LAYER_LEVELS): FeatureQuery {
 }
 
 /**
- * The boundary levels shown at zoom $1 in one layer, the same features and geometry as their own layers,
- * finest level first, so that a single line layer draws coarser boundaries over the finer ones beneath.
+ * The unit edges (migration 0010) of the levels shown at zoom $1 as lines, finest level first: each boundary line
+ * once, at the coarsest level it bounds, so one line layer draws every level and nothing twice. The edges' vertices
+ * are their units' vertices, snapped by the same transform, so they lie on the micro-grid polygons' rings.
  */
 const unitBoundariesQuery: FeatureQuery = {
-  columns: UNIT_COLUMNS,
-  geometry: polygonTile('u.geom'),
-  from: `FROM units u, tile WHERE u.level = ANY (${unitLevelsShownOf(BOUNDARY_LEVELS)}) AND u.geom && tile.clip`,
-  order: `${boundaryLevelRank('s.level')}, s.code`,
+  columns: [['level', 'e.level'], ['generated', 'e.generated']],
+  geometry: lineTile('e.geom'),
+  from: `FROM unit_edges e, tile WHERE e.level = ANY (${unitLevelsShownOf(BOUNDARY_LEVELS)}) AND e.geom && tile.clip`,
+  order: `${boundaryLevelRank('s.level')}, s.geom`,
 };
 
 const osmPolygonQuery = (table: 'osm_water' | 'osm_landuse'): FeatureQuery => ({

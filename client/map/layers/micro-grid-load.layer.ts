@@ -1,11 +1,11 @@
 /**
- * The micro-grids: their outlines (a line layer over the `units` source's micro_grids) and, over the micro-grids
- * with open incidents only, a translucent tint by their number (deck.gl, drawn just under the outlines: the
- * route, incidents and workers stay on top; boundaries and labels too).
+ * The micro-grids' load: over the micro-grids with open incidents only, a translucent tint by their number
+ * (deck.gl, drawn just under the unit boundaries, which outline the micro-grids too (units.layer.ts): the route,
+ * incidents and workers stay on top; boundaries and labels too).
  *
  * Why not one fill over every micro-grid coloured by feature-state, as before: MapLibre draws such a fill over
  * the whole screen in its translucent pass whatever the colours, 21 ms of a 154 ms frame in software WebGL at
- * 1920×1080, where the outlines alone cost 11 and the tint of the few loaded micro-grids about 1 (BENCHMARKS.md).
+ * 1920×1080, where the tint of the few loaded micro-grids costs about 1 (BENCHMARKS.md).
  * Filtering a fill by load instead makes MapLibre lay the tiles out again on every change (a live arrival took 2.8 s).
  *
  * The tint's shapes are the loaded micro-grids' pieces in the tiles MapLibre holds (querySourceFeatures), joined
@@ -14,20 +14,20 @@
 import type { Layer } from '@deck.gl/core';
 import { GeoJsonLayer } from '@deck.gl/layers';
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
-import type { FilterSpecification, LayerSpecification, MapSourceDataEvent } from 'maplibre-gl';
+import type { FilterSpecification, MapSourceDataEvent } from 'maplibre-gl';
 import { UNITS_SOURCE } from '../basemap-style.js';
 import { countOpenByMicroGrid } from '../incident-load.js';
 import type { LayerContext, MapLayerModule } from '../layer-registry.js';
 import type { MapLayerData } from '../map-data.js';
 import { colorToRgba, type MapPalette } from '../map-palette.js';
 import { loadLevel, tintShapes, type MicroGridPiece, type TintShape } from '../micro-grid-tint.js';
+import { BOUNDARY_LINE_LAYER } from './units.layer.js';
 
-export const OUTLINE_LAYER = 'micro-grid-outline';
 export const LOAD_TINT_DECK_LAYER = 'micro-grid-load-tint';
 /** Opacity of the load colours over the basemap. */
 export const LOAD_ALPHA = 0.45;
 /** Where @deck.gl/maplibre draws a layer in the style (`beforeId`, a prop deck.gl's layer types do not declare). */
-const BEFORE_OUTLINES = { beforeId: OUTLINE_LAYER } as object;
+const BEFORE_BOUNDARIES = { beforeId: BOUNDARY_LINE_LAYER } as object;
 /** Tiles arrive in bursts while the map moves: their shapes are looked for at most this often. */
 const TILE_REFRESH_MS = 200;
 
@@ -95,15 +95,7 @@ export function create(): MapLayerModule {
   return {
     id: 'micro-grid-load',
     titleKey: 'map.layer.microGridLoad',
-    styleLayers: (p) => [
-      {
-        id: OUTLINE_LAYER,
-        type: 'line',
-        source: UNITS_SOURCE,
-        'source-layer': 'micro_grids',
-        paint: { 'line-color': p.boundary.microGrid, 'line-width': 1 },
-      } as LayerSpecification,
-    ],
+    styleLayers: () => [],
     deckLayers: (p): Layer[] =>
       tint.length === 0
         ? []
@@ -111,8 +103,8 @@ export function create(): MapLayerModule {
             new GeoJsonLayer<{ load: number }>({
               id: LOAD_TINT_DECK_LAYER,
               data: tint,
-              // Drawn in MapLibre's frame just before the outlines (an interleaved deck.gl layer group).
-              ...BEFORE_OUTLINES,
+              // Drawn in MapLibre's frame just before the boundaries (an interleaved deck.gl layer group).
+              ...BEFORE_BOUNDARIES,
               filled: true,
               stroked: false,
               getFillColor: (f) => tintColor(p, f.properties.load),
@@ -122,7 +114,6 @@ export function create(): MapLayerModule {
             }),
           ],
     legend: (p) => [
-      { labelKey: 'map.legend.microGrid', color: p.boundary.microGrid },
       { labelKey: 'map.legend.load1', color: p.load[1] },
       { labelKey: 'map.legend.load2', color: p.load[2] },
       { labelKey: 'map.legend.load4', color: p.load[3] },

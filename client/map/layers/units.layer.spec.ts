@@ -6,8 +6,8 @@ import { buildMapStyle } from '../basemap-style.js';
 import { EMPTY_LAYER_DATA } from '../map-data.js';
 import { colorToRgba, PALETTES } from '../map-palette.js';
 import { incident } from '../map-test-fixtures.js';
-import { create as createLoad, LOAD_ALPHA, OUTLINE_LAYER, tintColor } from './micro-grid-load.layer.js';
-import { BOUNDARY_LINE_LAYER, BOUNDARY_STYLE, boundaryLineLayer, boundaryWidthAt, create as createUnits, LABEL_ZOOMS } from './units.layer.js';
+import { create as createLoad, LOAD_ALPHA, tintColor } from './micro-grid-load.layer.js';
+import { BOUNDARY_LINE_LAYER, BOUNDARY_STYLE, boundaryColor, boundaryLineLayer, boundaryWidthAt, create as createUnits, LABEL_ZOOMS } from './units.layer.js';
 
 /** Evaluates a paint property of a layer as MapLibre does, for a feature of `properties` at zoom z. */
 function paintValue(layer: LayerSpecification, property: string, z: number, properties: Record<string, unknown>, state: Record<string, unknown> = {}): unknown {
@@ -26,7 +26,7 @@ const rgba = (c: unknown) => {
 };
 
 describe('the boundary line layer', () => {
-  it('reads one level per feature in the order the server sends them (finest first), and styles the four levels', () => {
+  it('reads one level per feature in the order the server sends them (finest first), and styles the five levels', () => {
     expect(Object.keys(BOUNDARY_STYLE)).toEqual([...BOUNDARY_LEVELS]);
   });
 
@@ -37,6 +37,8 @@ describe('the boundary line layer', () => {
     expect(boundaryWidthAt('district', 14)).toBeCloseTo(3.25, 10);
     expect(boundaryWidthAt('street', 5)).toBe(1);
     expect(boundaryWidthAt('community', 20)).toBe(2.2);
+    expect(boundaryWidthAt('micro_grid', 14)).toBe(1);
+    expect(boundaryWidthAt('micro_grid', 19)).toBe(1);
   });
 
   it('draws each level with its own colour and width from one layer, solid, in both themes', () => {
@@ -45,7 +47,7 @@ describe('the boundary line layer', () => {
       const layer = boundaryLineLayer(p);
       expect(layer).toMatchObject({ id: BOUNDARY_LINE_LAYER, type: 'line', 'source-layer': 'unit_boundaries' });
       for (const level of BOUNDARY_LEVELS) {
-        const [r, g, b] = colorToRgba(p.boundary[level]);
+        const [r, g, b] = colorToRgba(boundaryColor(p, level));
         expect(rgba(paintValue(layer, 'line-color', 14, { level })), `${theme} ${level}`).toEqual([r / 255, g / 255, b / 255, 1].map((v) => Number(v.toFixed(3))));
         for (const z of [6, 9, 11, 12.5, 13, 14.5, 16, 18]) {
           expect(paintValue(layer, 'line-width', z, { level }) as number, `${level} z${z}`).toBeCloseTo(boundaryWidthAt(level, z), 6);
@@ -53,7 +55,10 @@ describe('the boundary line layer', () => {
       }
       // No dashes: a data-driven dasharray costs software WebGL a large share of a frame (units.layer.ts).
       expect(Object.keys((layer as { paint: Record<string, unknown> }).paint).sort()).toEqual(['line-color', 'line-width']);
+      // Edges end where three units meet: square caps close the corner there.
+      expect(layer.layout).toMatchObject({ 'line-cap': 'square' });
     }
+    expect(boundaryColor(PALETTES.light, 'micro_grid')).toBe(PALETTES.light.boundary.microGrid);
   });
 });
 
@@ -67,12 +72,12 @@ describe('the unit labels', () => {
 });
 
 describe('the micro-grids', () => {
-  it('outline every micro-grid opaquely with one line layer, and fill nothing', () => {
+  it('are outlined by the boundary layer, opaquely; their load layer draws nothing of its own without open cases', () => {
     for (const theme of ['light', 'dark'] as const) {
-      const layers = createLoad().styleLayers(PALETTES[theme]);
-      expect(layers.map((l) => [l.id, l.type])).toEqual([[OUTLINE_LAYER, 'line']]);
-      expect(rgba(paintValue(layers[0], 'line-color', 15, {}))[3]).toBe(1);
+      expect(createLoad().styleLayers(PALETTES[theme])).toEqual([]);
       expect(createLoad().deckLayers(PALETTES[theme])).toEqual([]);
+      expect(rgba(paintValue(boundaryLineLayer(PALETTES[theme]), 'line-color', 15, { level: 'micro_grid' }))[3]).toBe(1);
+      expect(createUnits().legend(PALETTES[theme]).map((e) => e.labelKey)).toContain('map.legend.microGrid');
     }
   });
 
@@ -103,16 +108,17 @@ describe('the micro-grids', () => {
     expect(redraws).toBe(1);
     const [tint] = load.deckLayers(PALETTES.light);
     expect((tint.props.data as { properties: { load: number } }[]).map((f) => f.properties.load)).toEqual([2]);
+    // Drawn in MapLibre's frame just under the boundaries.
+    expect((tint.props as { beforeId?: string }).beforeId).toBe(BOUNDARY_LINE_LAYER);
     load.dispose();
   });
 
-  it('gives a style MapLibre accepts, with one line layer for every boundary above micro-grids', () => {
+  it('gives a style MapLibre accepts, with one line layer for every boundary', () => {
     const overlayLayers = [...createLoad().styleLayers(PALETTES.light), ...createUnits().styleLayers(PALETTES.light)];
     const style = buildMapStyle({ origin: 'http://127.0.0.1:8080', palette: PALETTES.light, external: null, overlayLayers });
     expect(validateStyleMin(style)).toEqual([]);
     const lines = style.layers.filter((l) => l.type === 'line' && !l.id.startsWith('basemap-'));
     expect(lines.map((l) => [l.id, (l as { 'source-layer': string })['source-layer']])).toEqual([
-      [OUTLINE_LAYER, 'micro_grids'],
       [BOUNDARY_LINE_LAYER, 'unit_boundaries'],
       ['units-micro-grid-highlight', 'micro_grids'],
     ]);

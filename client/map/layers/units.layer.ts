@@ -1,13 +1,13 @@
 /**
- * Unit boundaries (district → street → community → grid, from the zoom where each level is legible:
- * server/tiles/tile-layers.ts) with their names by zoom (micro-grids too), and the highlighted micro-grid.
- * The micro-grids' own outlines are drawn by their fill (micro-grid-load.layer.ts).
+ * Unit boundaries (micro-grid → district, each level from the zoom where it is legible: server/tiles/tile-layers.ts)
+ * with their names by zoom, and the highlighted micro-grid.
  * Vector tiles only: the style layers draw the `units` source; update() only moves the highlight.
  *
- * The four boundary levels are one tile layer (`unit_boundaries`, finest first, so a district's boundary is
- * drawn over the street, community and grid boundaries along it) drawn by ONE line layer whose colour and width
- * depend on the feature's level: in software WebGL every style layer costs a draw call per tile per frame;
- * together with the micro-grid outlines drawn by their fill, this took about 28 ms off a 200 ms panning frame.
+ * Every level's boundaries are one tile layer (`unit_boundaries`) of edges: each boundary line once, at the
+ * coarsest level it bounds (server/db/migrations/0010_unit_edges.sql), drawn by ONE line layer whose colour and
+ * width depend on the feature's level. Drawn as the units' rings, as before, every interior edge came twice and
+ * every coarser boundary again over the finer rings along it: in software WebGL a frame's cost follows the lines'
+ * vertices and pixels, and every style layer costs a draw call per tile per frame (BENCHMARKS.md).
  * Solid lines: a data-driven `line-dasharray` cost 8 ms of a frame alone and 45 ms beside the roads (BENCHMARKS.md),
  * so the levels differ by colour and width, coarser ones wider.
  */
@@ -41,11 +41,12 @@ export const LABEL_ZOOMS = {
 
 export const BOUNDARY_LINE_LAYER = 'units-boundaries-line';
 
-/** The levels of the `unit_boundaries` tile layer, finest first, as the server sends them. */
+/** The levels of the `unit_boundaries` tile layer, finest first, as the server sends them (coarser drawn over finer). */
 type BoundaryLevel = (typeof BOUNDARY_LEVELS)[number];
 
 /** Each level's line width in pixels by zoom: [zoom, width] stops, linear, constant beyond. */
 export const BOUNDARY_STYLE: Record<BoundaryLevel, { widths: [number, number][] }> = {
+  micro_grid: { widths: [[14, 1]] },
   grid: { widths: [[13, 0.8], [16, 1.6]] },
   community: { widths: [[11, 0.8], [16, 2.2]] },
   street: { widths: [[9, 1], [16, 3]] },
@@ -76,7 +77,10 @@ const byLevel = (values: Record<BoundaryLevel, unknown>): unknown => [
   values.district,
 ];
 
-/** The one line layer of every boundary level above micro-grids. */
+/** A level's colour in the palette. */
+export const boundaryColor = (p: MapPalette, level: BoundaryLevel): string => (level === 'micro_grid' ? p.boundary.microGrid : p.boundary[level]);
+
+/** The one line layer of every boundary level. */
 export function boundaryLineLayer(p: MapPalette): LayerSpecification {
   const perLevel = <T>(f: (level: BoundaryLevel) => T) => Object.fromEntries(BOUNDARY_LEVELS.map((level) => [level, f(level)])) as Record<BoundaryLevel, T>;
   return {
@@ -86,9 +90,11 @@ export function boundaryLineLayer(p: MapPalette): LayerSpecification {
     'source-layer': 'unit_boundaries',
     // Miter joins (MapLibre's default; bevelled past its miter limit): at 1–4 px a round join looks the same and
     // adds a fan of triangles at every vertex, 2 ms of a software frame at z15 (BENCHMARKS.md).
-    layout: { 'line-join': 'miter' },
+    // Square caps: edges end where three units meet, and a butt cap would leave a notch half a line wide there.
+    // A square cap has the same four vertices as a butt one.
+    layout: { 'line-join': 'miter', 'line-cap': 'square' },
     paint: {
-      'line-color': byLevel(perLevel((level) => p.boundary[level])),
+      'line-color': byLevel(perLevel((level) => boundaryColor(p, level))),
       'line-width': ['interpolate', ['linear'], ['zoom'], ...WIDTH_ZOOMS.flatMap((z) => [z, byLevel(perLevel((level) => boundaryWidthAt(level, z)))])],
     },
   } as LayerSpecification;
@@ -142,6 +148,7 @@ export function create(): MapLayerModule {
       { labelKey: 'map.legend.street', color: p.boundary.street },
       { labelKey: 'map.legend.community', color: p.boundary.community },
       { labelKey: 'map.legend.grid', color: p.boundary.grid },
+      { labelKey: 'map.legend.microGrid', color: p.boundary.microGrid },
     ],
     init(ctx) {
       context = ctx;
