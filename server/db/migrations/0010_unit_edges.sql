@@ -27,7 +27,7 @@ CREATE INDEX unit_edges_level_idx ON unit_edges (level);
 
 -- Shared lines are found by overlay on a 1e-9° grid (0.1 mm): a vertex of one unit lying on its neighbour's
 -- edge only to floating-point precision is noded onto it, so no shared stretch is lost, and no vertex moves
--- by more than half a grid step (vector tiles snap to 0.15 m at their finest).
+-- by more than half a grid step (vector tiles snap to about half a metre at their finest, z14).
 CREATE FUNCTION gridops_rebuild_unit_edges() RETURNS integer
   LANGUAGE plpgsql AS $$
 DECLARE
