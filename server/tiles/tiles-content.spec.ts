@@ -13,7 +13,7 @@ import { startTestServer, type TestServer } from '../../tests/support/test-serve
 import { renderTileLayer, type TileEncoder } from './render-tile.js';
 import { tileContaining } from './tile-address.js';
 import { BOUNDARY_LEVELS, DETAIL_MAX_ZOOM, ROAD_CLASS_MIN_ZOOM, TILE_BUFFER, TILE_EXTENT, TILE_LAYER_NAMES, UNIT_LAYER_LEVELS, type TileLayerName } from './tile-layers.js';
-import { tileQueryFor, tileSessionSettings } from './tiles.sql.js';
+import { SIMPLIFY_TOLERANCE, tileQueryFor, tileSessionSettings } from './tiles.sql.js';
 import { decodeTile, getRaw, polygonGeoJson, type DecodedLayer } from './tile-test-support.js';
 
 const XIANLIN = tileContaining(118.93, 32.105, 14);
@@ -57,6 +57,31 @@ const compareCoverage = defineSql(
           (SELECT count(*) FROM holes WHERE NOT ST_IsEmpty(ST_Buffer(g, -0.5)))::integer AS wide_holes,
           (SELECT count(*) FROM overlapping WHERE NOT ST_IsEmpty(ST_Buffer(g, -0.5)))::integer AS wide_overlaps
      FROM unions`,
+);
+
+/**
+ * The decoded lines ($1, GeoJSON in tile units) of layer $5 ('roads' or 'unit_boundaries', of the road classes or
+ * unit levels $6) in tile $2/$3/$4 against their source lines in tile
+ * units, both clipped to the tile: their Hausdorff distance, the decoded vertices, and the vertices the source
+ * keeps when only snapped to the tile grid (what the tiles held before Douglas–Peucker).
+ */
+const lineFidelity = defineSql(
+  'test.tiles.line_fidelity',
+  `WITH tile AS (SELECT ST_XMin(e) AS x0, ST_YMax(e) AS y0, ${TILE_EXTENT} / (ST_XMax(e) - ST_XMin(e)) AS k, e
+                   FROM ST_TileEnvelope($2::integer, $3::integer, $4::integer) AS e),
+        box AS (SELECT ST_MakeEnvelope(0, 0, ${TILE_EXTENT}, ${TILE_EXTENT}, 0) AS b),
+        decoded AS (SELECT ST_Intersection(ST_SetSRID(ST_GeomFromGeoJSON(t.g), 0), box.b) AS g
+                      FROM json_array_elements_text($1::json) AS t(g), box),
+        lines AS (SELECT r.geom FROM road_edges r WHERE $5 = 'roads' AND r.source < r.target AND r.road_class = ANY ($6::text[])
+                  UNION ALL
+                  SELECT e.geom FROM unit_edges e WHERE $5 = 'unit_boundaries' AND e.level = ANY ($6::text[])),
+        source AS (SELECT ST_Intersection(ST_SetSRID(ST_Affine(ST_Transform(l.geom, 3857),
+                            tile.k, 0, 0, -tile.k, -tile.x0 * tile.k, tile.y0 * tile.k), 0), box.b) AS g
+                     FROM lines l, tile, box WHERE ST_Transform(l.geom, 3857) && tile.e)
+   SELECT ST_HausdorffDistance((SELECT ST_Collect(g) FROM decoded), (SELECT ST_Collect(g) FROM source)) AS distance,
+          (SELECT sum(ST_NPoints(g)) FROM decoded)::integer AS decoded_vertices,
+          (SELECT sum(ST_NPoints(ST_RemoveRepeatedPoints(ST_SnapToGrid(g, 1)))) FROM source)::integer AS snapped_vertices
+     FROM tile`,
 );
 
 /** Cameras in tile $1/$2/$3 (no buffer), and how many of them are online. */
@@ -191,6 +216,33 @@ describe.each(testDatabaseModes())('tile content on %s', (mode) => {
     const ringVertices = microGrids.features.flatMap((f) => f.rings.flat()).filter(inside);
     expect(ringVertices.length).toBeGreaterThan(300);
     expect(ringVertices.filter((v) => !vertices.has(String(v)))).toEqual([]);
+  });
+
+  it('simplifies lines below the detail zoom by at most SIMPLIFY_TOLERANCE, to far fewer vertices than snapping keeps, and boundaries not at it', async () => {
+    const fidelity = async (layer: 'roads' | 'unit_boundaries', t: { z: number; x: number; y: number }) => {
+      const features = (await tile(layer, t))[layer].features;
+      const kinds = [...new Set(features.map((f) => String(f.properties[layer === 'roads' ? 'road_class' : 'level'])))];
+      const lines = features.map((f) => JSON.stringify({ type: 'MultiLineString', coordinates: f.rings }));
+      expect(lines.length, `${layer} z${t.z}`).toBeGreaterThan(0);
+      const [f] = await server.db.query<{ distance: number; decoded_vertices: number; snapped_vertices: number }>(lineFidelity, [
+        JSON.stringify(lines), t.z, t.x, t.y, layer, kinds,
+      ]);
+      return f;
+    };
+    for (const layer of ['roads', 'unit_boundaries'] as const) {
+      const z10 = await fidelity(layer, XIANLIN_Z10);
+      // Douglas–Peucker moves no line further than its tolerance; snapping adds at most half a unit's diagonal.
+      expect(z10.distance, layer).toBeLessThanOrEqual(SIMPLIFY_TOLERANCE + Math.SQRT1_2 + 1e-6);
+      expect(z10.decoded_vertices, layer).toBeGreaterThan(10);
+    }
+    // Fewer vertices: on the edges, stored once per line as the tile holds them (the roads are merged per class in
+    // the tile, so their segments' shared ends count twice in the source and the count says nothing).
+    const edges = await fidelity('unit_boundaries', XIANLIN_Z10);
+    expect(edges.decoded_vertices).toBeLessThan(edges.snapped_vertices * 0.6);
+    // The detail zoom's tiles, which maps enlarge up to 32 times, keep every snapped vertex of the boundaries (whose
+    // vertices the micro-grids' rings share, above).
+    const z14 = await fidelity('unit_boundaries', XIANLIN);
+    expect(z14.decoded_vertices).toBeGreaterThanOrEqual(z14.snapped_vertices * 0.95);
   });
 
   it('counts every camera once in the clusters below z12, and draws each one from z12', async () => {
