@@ -1,7 +1,7 @@
 /**
  * What the tiles contain, on every database mode: the micro-grids of a z14 tile over 仙林街道 are exactly
  * those in the tile, neighbours still share their edges after simplification, the unit boundaries are every
- * boundary line once and lie on the micro-grids' rings, every layer renders with its geometry type, clusters count every point once, and every mode gives the same tile.
+ * boundary line once and lie on the micro-grids' rings, lines are simplified below z14 by at most a quarter pixel, every layer renders with its geometry type, clusters count every point once, and every mode gives the same tile.
  */
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -61,9 +61,9 @@ const compareCoverage = defineSql(
 
 /**
  * The decoded lines ($1, GeoJSON in tile units) of layer $5 ('roads' or 'unit_boundaries', of the road classes or
- * unit levels $6) in tile $2/$3/$4 against their source lines in tile
- * units, both clipped to the tile: their Hausdorff distance, the decoded vertices, and the vertices the source
- * keeps when only snapped to the tile grid (what the tiles held before Douglas–Peucker).
+ * unit levels $6) in tile $2/$3/$4 against their source lines in tile units, both clipped to the tile: their
+ * Hausdorff distance, the decoded vertices, and the vertices the source keeps when only snapped to the tile grid
+ * (what the tiles held before Douglas–Peucker).
  */
 const lineFidelity = defineSql(
   'test.tiles.line_fidelity',

@@ -64,8 +64,8 @@ const clipped = (g: string) => `CASE WHEN ${g} @ tile.clip THEN ${g} ELSE ST_Cli
  * Douglas–Peucker tolerance (tile units) of lines and basemap polygons at zoom $1: a quarter of a pixel of a
  * 512-pixel tile below DETAIL_MAX_ZOOM (half a pixel where a map draws the tile enlarged, up to the next zoom);
  * none in the detail zoom's tiles, which maps enlarge up to 32 times, and whose edges the micro-grids' rings share.
- * In the z8 tile over the old city (8/212/103) it takes the roads from 24,766 vertices to 7,838, the water from
- * 14,046 to 3,038, the district edges from 4,209 to 1,021: 124 KB of tile to 36 KB before gzip.
+ * In the z8 tile over the old city (8/212/103) it takes the roads from 31,561 vertices to 7,838, the water from
+ * 18,110 to 2,977, the district edges from 6,017 to 1,021: 124 KB of tile to 36 KB before gzip (BENCHMARKS.md).
  */
 export const SIMPLIFY_TOLERANCE = 2;
 const simplified = (g: string) => `ST_Simplify(${g}, CASE WHEN $1::integer < ${DETAIL_MAX_ZOOM} THEN ${SIMPLIFY_TOLERANCE} ELSE 0 END)`;
