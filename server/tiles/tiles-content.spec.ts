@@ -19,6 +19,18 @@ import { decodeTile, getRaw, polygonGeoJson, type DecodedLayer } from './tile-te
 const XIANLIN = tileContaining(118.93, 32.105, 14);
 const XIANLIN_Z10 = tileContaining(118.93, 32.105, 10);
 
+/**
+ * The test statements' own view of tile $2/$3/$4, written apart from tiles.sql.ts so that they check it: `tile` (its
+ * 3857 envelope e, origin and scale k in tile units per metre) and `box` (the tile in tile units, no buffer).
+ */
+const TEST_TILE_CTES = `tile AS (SELECT ST_XMin(e) AS x0, ST_YMax(e) AS y0, ${TILE_EXTENT} / (ST_XMax(e) - ST_XMin(e)) AS k, e
+                   FROM ST_TileEnvelope($2::integer, $3::integer, $4::integer) AS e),
+        box AS (SELECT ST_MakeEnvelope(0, 0, ${TILE_EXTENT}, ${TILE_EXTENT}, 0) AS b)`;
+
+/** A 4326 source geometry in the tile units of `tile` (x right, y down), unsnapped. */
+const sourceInTileUnits = (g: string) =>
+  `ST_SetSRID(ST_Affine(ST_Transform(${g}, 3857), tile.k, 0, 0, -tile.k, -tile.x0 * tile.k, tile.y0 * tile.k), 0)`;
+
 /** Micro-grids overlapping tile $1/$2/$3 by more than 1 m², or touching it with its buffer ($4 = 0) */
 const microGridsInTile = defineSql(
   'test.tiles.micro_grids_in_tile',
@@ -37,13 +49,10 @@ const microGridsInTile = defineSql(
  */
 const compareCoverage = defineSql(
   'test.tiles.compare_coverage',
-  `WITH tile AS (SELECT ST_XMin(e) AS x0, ST_YMax(e) AS y0, ${TILE_EXTENT} / (ST_XMax(e) - ST_XMin(e)) AS k, e
-                   FROM ST_TileEnvelope($2::integer, $3::integer, $4::integer) AS e),
-        box AS (SELECT ST_MakeEnvelope(0, 0, ${TILE_EXTENT}, ${TILE_EXTENT}, 0) AS b),
+  `WITH ${TEST_TILE_CTES},
         raw AS (SELECT t.i, ST_SetSRID(ST_GeomFromGeoJSON(t.g), 0) AS g FROM json_array_elements_text($1::json) WITH ORDINALITY AS t(g, i)),
         decoded AS (SELECT raw.i, ST_Intersection(raw.g, box.b) AS g FROM raw, box),
-        source AS (SELECT ST_Intersection(ST_SetSRID(ST_Affine(ST_Transform(u.geom, 3857),
-                            tile.k, 0, 0, -tile.k, -tile.x0 * tile.k, tile.y0 * tile.k), 0), box.b) AS g
+        source AS (SELECT ST_Intersection(${sourceInTileUnits('u.geom')}, box.b) AS g
                      FROM units u, tile, box
                     WHERE u.level = $5 AND ST_Intersects(ST_Transform(u.geom, 3857), tile.e)),
         unions AS (SELECT (SELECT ST_Union(g) FROM decoded) AS d, (SELECT ST_Union(g) FROM source) AS s),
@@ -67,16 +76,13 @@ const compareCoverage = defineSql(
  */
 const lineFidelity = defineSql(
   'test.tiles.line_fidelity',
-  `WITH tile AS (SELECT ST_XMin(e) AS x0, ST_YMax(e) AS y0, ${TILE_EXTENT} / (ST_XMax(e) - ST_XMin(e)) AS k, e
-                   FROM ST_TileEnvelope($2::integer, $3::integer, $4::integer) AS e),
-        box AS (SELECT ST_MakeEnvelope(0, 0, ${TILE_EXTENT}, ${TILE_EXTENT}, 0) AS b),
+  `WITH ${TEST_TILE_CTES},
         decoded AS (SELECT ST_Intersection(ST_SetSRID(ST_GeomFromGeoJSON(t.g), 0), box.b) AS g
                       FROM json_array_elements_text($1::json) AS t(g), box),
         lines AS (SELECT r.geom FROM road_edges r WHERE $5 = 'roads' AND r.source < r.target AND r.road_class = ANY ($6::text[])
                   UNION ALL
                   SELECT e.geom FROM unit_edges e WHERE $5 = 'unit_boundaries' AND e.level = ANY ($6::text[])),
-        source AS (SELECT ST_Intersection(ST_SetSRID(ST_Affine(ST_Transform(l.geom, 3857),
-                            tile.k, 0, 0, -tile.k, -tile.x0 * tile.k, tile.y0 * tile.k), 0), box.b) AS g
+        source AS (SELECT ST_Intersection(${sourceInTileUnits('l.geom')}, box.b) AS g
                      FROM lines l, tile, box WHERE ST_Transform(l.geom, 3857) && tile.e)
    SELECT ST_HausdorffDistance((SELECT ST_Collect(g) FROM decoded), (SELECT ST_Collect(g) FROM source)) AS distance,
           (SELECT sum(ST_NPoints(g)) FROM decoded)::integer AS decoded_vertices,
