@@ -90,6 +90,27 @@ const lineFidelity = defineSql(
      FROM tile`,
 );
 
+/**
+ * The decoded water polygons ($1, GeoJSON in tile units) of tile $2/$3/$4 against the source water of at least one
+ * pixel at that zoom (as the tiles select it), both clipped to the tile: the areas of their unions, of their
+ * difference, the source's perimeter, the decoded vertices, and the vertices the source keeps when only snapped to the tile grid.
+ */
+const waterFidelity = defineSql(
+  'test.tiles.water_fidelity',
+  `WITH ${TEST_TILE_CTES},
+        decoded AS (SELECT ST_Intersection(ST_MakeValid(ST_SetSRID(ST_GeomFromGeoJSON(t.g), 0)), box.b) AS g
+                      FROM json_array_elements_text($1::json) AS t(g), box),
+        source AS (SELECT ST_Intersection(${sourceInTileUnits('w.geom')}, box.b) AS g
+                     FROM osm_water w, tile, box
+                    WHERE ST_Transform(w.geom, 3857) && tile.e AND ST_Area(w.geom) >= power(360.0 / 512 / power(2, $2::integer), 2)),
+        unions AS (SELECT (SELECT ST_Union(g) FROM decoded) AS d, (SELECT ST_Union(g) FROM source) AS s)
+   SELECT ST_Area(d) AS decoded_area, ST_Area(s) AS source_area, ST_Area(ST_SymDifference(d, s)) AS difference,
+          ST_Perimeter(s) AS source_perimeter,
+          (SELECT sum(ST_NPoints(g)) FROM decoded)::integer AS decoded_vertices,
+          (SELECT sum(ST_NPoints(ST_RemoveRepeatedPoints(ST_SnapToGrid(g, 1)))) FROM source)::integer AS snapped_vertices
+     FROM unions`,
+);
+
 /** Cameras in tile $1/$2/$3 (no buffer), and how many of them are online. */
 const camerasInTile = defineSql(
   'test.tiles.cameras_in_tile',
@@ -249,6 +270,22 @@ describe.each(testDatabaseModes())('tile content on %s', (mode) => {
     // vertices the micro-grids' rings share, above).
     const z14 = await fidelity('unit_boundaries', XIANLIN);
     expect(z14.decoded_vertices).toBeGreaterThanOrEqual(z14.snapped_vertices * 0.95);
+  });
+
+  it('simplifies the water below the detail zoom polygon by polygon, keeping its area', async () => {
+    const water = (await tile('water', XIANLIN_Z10)).water.features;
+    expect(water.length).toBeGreaterThan(0);
+    const [w] = await server.db.query<{
+      decoded_area: number; source_area: number; difference: number; source_perimeter: number; decoded_vertices: number; snapped_vertices: number;
+    }>(
+      waterFidelity,
+      [JSON.stringify(water.map(polygonGeoJson)), XIANLIN_Z10.z, XIANLIN_Z10.x, XIANLIN_Z10.y],
+    );
+    expect(w.source_area).toBeGreaterThan(1000);
+    // Each shore moves by at most the tolerance plus the snapping: the shapes differ by no more than that strip.
+    expect(w.difference).toBeLessThan(w.source_perimeter * (SIMPLIFY_TOLERANCE + Math.SQRT1_2));
+    expect(Math.abs(w.decoded_area - w.source_area)).toBeLessThan(w.source_area * 0.01);
+    expect(w.decoded_vertices).toBeLessThan(w.snapped_vertices * 0.6);
   });
 
   it('counts every camera once in the clusters below z12, and draws each one from z12', async () => {
