@@ -74,7 +74,7 @@ async function preparePostgres(cluster: PostgresCluster): Promise<NonNullable<Te
     openPostgresDatabase({ url: cluster.url(database), poolSize: 4, statementTimeoutMs: 600_000 });
   await cluster.createDatabase(EMPTY_TEMPLATE);
   const empty = await open(EMPTY_TEMPLATE);
-  let version = '';
+  let version: string;
   try {
     await migrate(empty);
     version = (await empty.query<{ v: string }>(versions))[0].v;

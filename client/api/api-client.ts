@@ -39,7 +39,7 @@ export async function apiRequest<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
     throw new ApiError(0, 'network_error', 'The server could not be reached');
   }
   if (response.status === 204) return undefined as T;
-  const payload = (await response.json().catch(() => null)) as any;
+  const payload = (await response.json().catch(() => null)) as { code?: unknown; message?: unknown; details?: Record<string, unknown> } | null;
   if (!response.ok) {
     const code = typeof payload?.code === 'string' ? payload.code : response.status >= 500 ? 'internal_error' : 'unknown';
     if (response.status === 401 && path !== '/api/auth/login') for (const listener of unauthorisedListeners) listener();

@@ -133,11 +133,14 @@ export async function mountConsole(root: HTMLElement, account: Account, onSigned
       showRight('about');
       void about.load();
     },
-    onSignOut: async () => {
-      await apiPost('/api/auth/logout').catch(() => undefined);
-      setCsrfToken(null);
-      teardown();
-      onSignedOut();
+    onSignOut: () => {
+      void apiPost('/api/auth/logout')
+        .catch(() => undefined)
+        .then(() => {
+          setCsrfToken(null);
+          teardown();
+          onSignedOut();
+        });
     },
     search: search.element,
   });

@@ -31,29 +31,29 @@ export function showLoginScreen(root: HTMLElement, onSignedIn: (account: Account
     document.title = t('consoleTitle');
   };
 
+  const signIn = async (event: Event) => {
+    event.preventDefault();
+    submit.disabled = true;
+    failure = null;
+    render();
+    try {
+      const answer = await apiPost<{ account: Account; csrfToken: string }>('/api/auth/login', { username: username.value, password: password.value });
+      setCsrfToken(answer.csrfToken);
+      stop();
+      onSignedIn(answer.account);
+      return;
+    } catch (error) {
+      failure = error;
+      password.value = '';
+    }
+    submit.disabled = false;
+    render();
+  };
+
   const form = el('form', {
     className: 'login-form',
     testId: 'login-form',
-    on: {
-      submit: async (event) => {
-        event.preventDefault();
-        submit.disabled = true;
-        failure = null;
-        render();
-        try {
-          const answer = await apiPost<{ account: Account; csrfToken: string }>('/api/auth/login', { username: username.value, password: password.value });
-          setCsrfToken(answer.csrfToken);
-          stop();
-          onSignedIn(answer.account);
-          return;
-        } catch (error) {
-          failure = error;
-          password.value = '';
-        }
-        submit.disabled = false;
-        render();
-      },
-    },
+    on: { submit: (event) => void signIn(event) },
   }, [
     title,
     el('label', {}, [userLabel, username]),

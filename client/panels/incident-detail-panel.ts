@@ -8,7 +8,7 @@ import { describeError } from '../app/api-error-text.js';
 import { el, replaceChildren } from '../app/dom.js';
 import { categoryName, formatDeadline, formatTime } from '../app/format.js';
 import { currentLanguage, hasMessage, t } from '../i18n.js';
-import { createActionForm, departmentName, type ActionFields, type FieldKind } from './action-form.js';
+import { createActionForm, type ActionFields, type FieldKind } from './action-form.js';
 import { actionStates, type ConsoleAction } from './incident-actions.js';
 import { createRecommendationsList } from './recommendations-list.js';
 

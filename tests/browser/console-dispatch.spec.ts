@@ -12,6 +12,7 @@ import { startTestServer, type TestServer } from '../support/test-server.js';
 import { closeBrowser, ensureClientBuilt, openConsole, waitForMapReady, type ConsoleSession } from './support/browser-session.js';
 import { recordMapFrames } from './support/map-frames.js';
 import { countNear, decodePng } from './support/png-pixels.js';
+import type { ConsoleMapElement } from './support/map-page.js';
 
 /**
  * A 仙林街道 micro-grid whose label point lies well inside it (> 40 m from its edge), with an on-duty worker of
@@ -34,7 +35,7 @@ async function pixelOf(page: Page, lon: number, lat: number, zoom: number): Prom
   return page.evaluate(
     ({ lon, lat, zoom }) =>
       new Promise<{ x: number; y: number }>((resolve) => {
-        const element = document.querySelector('[data-testid="map"]') as HTMLElement & { consoleMap: { map: any } };
+        const element = document.querySelector('[data-testid="map"]') as ConsoleMapElement;
         const map = element.consoleMap.map;
         const done = () => {
           const p = map.project([lon, lat]);

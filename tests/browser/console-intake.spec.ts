@@ -8,6 +8,7 @@ import { defineSql } from '../../server/db/database.js';
 import { testDatabaseModes } from '../support/test-database.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { closeBrowser, ensureClientBuilt, openConsole, waitForMapReady, type ConsoleSession } from './support/browser-session.js';
+import type { ConsoleMapElement } from './support/map-page.js';
 
 const pickMicroGrid = defineSql(
   'test.console_intake_micro_grid',
@@ -44,7 +45,7 @@ describe('console: hotline entry and search', () => {
     const pixel = await page.evaluate(
       ({ lon, lat }) =>
         new Promise<{ x: number; y: number }>((resolve) => {
-          const element = document.querySelector('[data-testid="map"]') as HTMLElement & { consoleMap: { map: any } };
+          const element = document.querySelector('[data-testid="map"]') as ConsoleMapElement;
           const map = element.consoleMap.map;
           map.once('moveend', () => {
             const p = map.project([lon, lat]);

@@ -12,6 +12,7 @@ import { useBrowserTestServer } from './support/browser-test-server.js';
 import { openConsole, waitForMapReady, type ConsoleSession } from './support/browser-session.js';
 import { jumpTo, MAP_SELECTOR, mapPixels, settleMap } from './support/map-page.js';
 import { countNear, differingShare, type Pixels } from './support/png-pixels.js';
+import type { ConsoleMapElement } from './support/map-page.js';
 
 /** The share of the map's pixels near a palette colour. */
 const share = (pixels: Pixels, color: string, tolerance = 24) => countNear(pixels, color, tolerance) / (pixels.width * pixels.height);
@@ -30,7 +31,7 @@ describe('console map at Xianlin', () => {
     const { page } = session;
     try {
       // The map opens on 仙林街道, the dispatcher's jurisdiction (118.90–118.98°E, 32.08–32.13°N).
-      const opened = await page.locator(MAP_SELECTOR).evaluate((el: any) => ({ center: el.consoleMap.map.getCenter(), zoom: el.consoleMap.map.getZoom() }));
+      const opened = await page.locator(MAP_SELECTOR).evaluate((el: ConsoleMapElement) => ({ center: el.consoleMap.map.getCenter(), zoom: el.consoleMap.map.getZoom() }));
       expect(opened.center.lng).toBeGreaterThan(118.88);
       expect(opened.center.lng).toBeLessThan(119.0);
       expect(opened.center.lat).toBeGreaterThan(32.06);
@@ -40,8 +41,8 @@ describe('console map at Xianlin', () => {
       await jumpTo(page, XIANLIN_VIEW);
       // At z15 the map draws the z14 tiles enlarged (console-map.ts zoomLevelsToOverscale): a 1920×1080 screen is at
       // most 3×3 of them per source (15 z15 tiles otherwise), each drawn by every style layer of its source.
-      const drawn = await page.locator(MAP_SELECTOR).evaluate((el: any) =>
-        Object.entries(el.consoleMap.map.style.tileManagers).map(([id, m]: [string, any]) => [id, m.getVisibleCoordinates().map((t: any) => t.canonical.z)]),
+      const drawn = await page.locator(MAP_SELECTOR).evaluate((el: ConsoleMapElement) =>
+        Object.entries(el.consoleMap.map.style.tileManagers).map(([id, m]) => [id, m.getVisibleCoordinates().map((t) => t.canonical.z)] as [string, number[]]),
       );
       expect(drawn.map(([id]) => id).sort()).toEqual(['devices', 'units']);
       for (const [id, zooms] of drawn) {
@@ -92,24 +93,24 @@ describe('console map at Xianlin', () => {
 
       // The micro-grids' outlines are unit boundaries too, in the units module's one line layer (each edge once,
       // server/db/migrations/0010_unit_edges.sql); the micro-grid-load module draws only the load tint.
-      await map.evaluate((el: any) => el.consoleMap.setLayerVisible('micro-grid-load', false));
+      await map.evaluate((el: ConsoleMapElement) => el.consoleMap.setLayerVisible('micro-grid-load', false));
       await settleMap(page);
       expect(outlineBefore).toBeGreaterThan(800);
       expect(countNear(await mapPixels(session, 'map-layers-without-load'), outline)).toBeGreaterThan(outlineBefore * 0.8);
-      await map.evaluate((el: any) => el.consoleMap.setLayerVisible('micro-grid-load', true));
+      await map.evaluate((el: ConsoleMapElement) => el.consoleMap.setLayerVisible('micro-grid-load', true));
 
-      await map.evaluate((el: any) => el.consoleMap.setLayerVisible('units', false));
+      await map.evaluate((el: ConsoleMapElement) => el.consoleMap.setLayerVisible('units', false));
       await settleMap(page);
       const withoutUnits = await mapPixels(session, 'map-layers-without-units');
       expect(boundariesBefore).toBeGreaterThan(3000);
       expect(boundaries(withoutUnits)).toBeLessThan(boundariesBefore * 0.4);
       expect(countNear(withoutUnits, outline)).toBeLessThan(outlineBefore * 0.2);
       expect(differingShare(before, withoutUnits)).toBeGreaterThan(0.005);
-      const states = await map.evaluate((el: any) => el.consoleMap.layerStates());
+      const states = await map.evaluate((el: ConsoleMapElement) => el.consoleMap.layerStates());
       expect(states.find((s: { id: string }) => s.id === 'units')).toMatchObject({ visible: false, titleKey: 'map.layer.units' });
 
-      await map.evaluate((el: any) => el.consoleMap.setLayerVisible('units', true));
-      await map.evaluate((el: any) =>
+      await map.evaluate((el: ConsoleMapElement) => el.consoleMap.setLayerVisible('units', true));
+      await map.evaluate((el: ConsoleMapElement) =>
         el.consoleMap.setWorkers([
           { code: 'T1', name: '', role: 'micro_grid_worker', lon: 118.93, lat: 32.105, at: new Date().toISOString(), dutyStatus: 'on_duty', busy: false, stale: false, microGridCode: '' },
         ]),
@@ -120,7 +121,7 @@ describe('console map at Xianlin', () => {
       const workerColour = PALETTES.light.worker.onDuty;
       expect(countNear(withWorker, workerColour, 30)).toBeGreaterThan(20);
 
-      await map.evaluate((el: any) => el.consoleMap.setLayerVisible('workers', false));
+      await map.evaluate((el: ConsoleMapElement) => el.consoleMap.setLayerVisible('workers', false));
       await settleMap(page);
       const withoutWorkers = await mapPixels(session, 'map-layers-without-workers');
       expect(countNear(withoutWorkers, workerColour, 30)).toBeLessThan(countNear(withWorker, workerColour, 30) - 20);
@@ -145,7 +146,7 @@ describe('console map at Xianlin', () => {
       expect(share(dark, l.background, 12)).toBeLessThan(0.002);
       expect(share(dark, l.water, 12)).toBeLessThan(0.002);
 
-      await page.locator(MAP_SELECTOR).evaluate((el: any) => el.consoleMap.setTheme('light'));
+      await page.locator(MAP_SELECTOR).evaluate((el: ConsoleMapElement) => el.consoleMap.setTheme('light'));
       await settleMap(page);
       const light = await mapPixels(session, 'map-xianlin-dark-to-light');
       expect(await page.locator(MAP_SELECTOR).getAttribute('data-theme')).toBe('light');

@@ -16,6 +16,8 @@ import { openConsole, waitForMapReady, type ConsoleSession } from './support/bro
 import { jumpTo, MAP_SELECTOR, mapPixels, settleMap } from './support/map-page.js';
 import { recordMapFrames } from './support/map-frames.js';
 import { countNear, differingShare, hexToRgb, type Pixels } from './support/png-pixels.js';
+import type { ConsoleMapElement } from './support/map-page.js';
+import type { LiveIncident, LiveWorker } from '../../server/live/live-protocol.js';
 
 const light = PALETTES.light;
 
@@ -41,8 +43,8 @@ function busyCentreX(pixels: Pixels): number | null {
 
 /** The draw calls of the next frame the map draws: instanced ones (more than one instance) and plain ones. */
 async function drawCallsOfNextFrame(session: ConsoleSession): Promise<{ instanced: number; plain: number }> {
-  return session.page.locator(MAP_SELECTOR).evaluate(async (el: any) => {
-    const gl = WebGL2RenderingContext.prototype as any;
+  return session.page.locator(MAP_SELECTOR).evaluate(async (el: ConsoleMapElement) => {
+    const gl = WebGL2RenderingContext.prototype as unknown as Record<string, (...args: number[]) => unknown>;
     const counts = { instanced: 0, plain: 0 };
     const wrapped = ['drawArraysInstanced', 'drawElementsInstanced', 'drawArrays', 'drawElements'].map((name) => [name, gl[name]] as const);
     for (const [name, original] of wrapped) {
@@ -116,7 +118,7 @@ describe('console map alone', () => {
   /** Clicks the map where a coordinate is drawn and returns what onMapClick received. */
   async function clickAt(session: ConsoleSession, lon: number, lat: number) {
     const map = session.page.locator(MAP_SELECTOR);
-    const { x, y } = await map.evaluate((el: any, at: [number, number]) => el.consoleMap.map.project(at), [lon, lat] as [number, number]);
+    const { x, y } = await map.evaluate((el: ConsoleMapElement, at: [number, number]) => el.consoleMap.map.project(at), [lon, lat] as [number, number]);
     await map.evaluate((el: HTMLElement) => delete el.dataset.lastClick);
     await map.click({ position: { x, y } });
     await session.page.locator(`${MAP_SELECTOR}[data-last-click]`).waitFor({ state: 'attached' });
@@ -128,13 +130,13 @@ describe('console map alone', () => {
     const map = session.page.locator(MAP_SELECTOR);
     try {
       const withLabels = await mapPixels(session, 'map-alone-labels');
-      const rendered = await map.evaluate((el: any) =>
-        el.consoleMap.map.queryRenderedFeatures({ layers: ['units-labels-grid'] }).map((f: any) => f.properties.name as string),
+      const rendered = await map.evaluate((el: ConsoleMapElement) =>
+        el.consoleMap.map.queryRenderedFeatures({ layers: ['units-labels-grid'] }).map((f) => f.properties.name as string),
       );
       expect(rendered.length).toBeGreaterThan(3);
       expect(rendered.some((name: string) => /网格$/.test(name))).toBe(true);
       // The same view with the label layers alone hidden: what differs is the text.
-      await map.evaluate((el: any) => {
+      await map.evaluate((el: ConsoleMapElement) => {
         for (const layer of el.consoleMap.map.getStyle().layers) {
           if (layer.id.startsWith('units-labels-')) el.consoleMap.map.setLayoutProperty(layer.id, 'visibility', 'none');
         }
@@ -163,8 +165,8 @@ describe('console map alone', () => {
 
       const grades = ['blue', 'yellow', 'orange', 'red'] as const;
       const incidents = grades.map((grade, i) => incidentAt(i + 1, lon + (i - 1.5) * 0.0003, lat, grade, microGrid!));
-      await map.evaluate((el: any, items: unknown[]) => el.consoleMap.setIncidents(items), incidents);
-      await map.evaluate((el: any) => el.consoleMap.setWorkers([{ code: 'W-T', name: '', role: 'micro_grid_worker', lon: 118.935, lat: 32.107, at: new Date().toISOString(), dutyStatus: 'on_duty', busy: true, stale: false, microGridCode: '' }]));
+      await map.evaluate((el: ConsoleMapElement, items: LiveIncident[]) => el.consoleMap.setIncidents(items), incidents);
+      await map.evaluate((el: ConsoleMapElement) => el.consoleMap.setWorkers([{ code: 'W-T', name: '', role: 'micro_grid_worker', lon: 118.935, lat: 32.107, at: new Date().toISOString(), dutyStatus: 'on_duty', busy: true, stale: false, microGridCode: '' }]));
       await settleMap(session.page);
       const after = await mapPixels(session, 'map-alone-incidents');
       for (const grade of grades) expect(countNear(after, light.grade[grade], 30)).toBeGreaterThan(20);
@@ -175,16 +177,16 @@ describe('console map alone', () => {
       expect(countNear(after, busiest, 12)).toBeGreaterThan(2000);
       // The command-centre theme redraws the tint and the incidents in its own colours (the style diff drops deck.gl's
       // layer groups from MapLibre's layers; the redraw adds them again).
-      await map.evaluate((el: any) => el.consoleMap.setTheme('dark'));
+      await map.evaluate((el: ConsoleMapElement) => el.consoleMap.setTheme('dark'));
       await settleMap(session.page);
       const dark = await mapPixels(session, 'map-alone-incidents-dark');
       expect(countNear(dark, mix(PALETTES.dark.background, PALETTES.dark.load[3], LOAD_ALPHA), 12)).toBeGreaterThan(2000);
       for (const grade of grades) expect(countNear(dark, PALETTES.dark.grade[grade], 30), `dark ${grade}`).toBeGreaterThan(20);
-      await map.evaluate((el: any) => el.consoleMap.setTheme('light'));
+      await map.evaluate((el: ConsoleMapElement) => el.consoleMap.setTheme('light'));
       await settleMap(session.page);
       expect(reddish(after) - reddish(before)).toBeGreaterThan(2000);
 
-      await map.evaluate((el: any, route: [number, number][]) => el.consoleMap.showRoute(route), [
+      await map.evaluate((el: ConsoleMapElement, route: [number, number][]) => el.consoleMap.showRoute(route), [
         [lon, lat],
         [lon + 0.002, lat + 0.001],
         [118.935, 32.107],
@@ -196,7 +198,7 @@ describe('console map alone', () => {
       expect((await clickAt(session, 118.935, 32.107)).picked).toEqual({ kind: 'worker', code: 'W-T' });
 
       // Closing the cases clears the load.
-      await map.evaluate((el: any, items: { state: string }[]) => el.consoleMap.setIncidents(items.map((i) => ({ ...i, state: 'closed' }))), incidents);
+      await map.evaluate((el: ConsoleMapElement, items: LiveIncident[]) => el.consoleMap.setIncidents(items.map((i) => ({ ...i, state: 'closed' }))), incidents);
       await settleMap(session.page);
       expect(countNear(await mapPixels(session, 'map-alone-closed'), busiest, 12)).toBeLessThan(200);
       expect(errorsOf(session)).toEqual([]);
@@ -218,12 +220,12 @@ describe('console map alone', () => {
       const worker = (at: [number, number]) => ({ code: 'W-G', name: '', role: 'micro_grid_worker', lon: at[0], lat: at[1], at: new Date().toISOString(), dutyStatus: 'on_duty', busy: true, stale: false, microGridCode: '' });
       const from: [number, number] = [lon + 0.004, lat + 0.002];
       const to: [number, number] = [lon + 0.006, lat + 0.002];
-      await map.evaluate((el: any, items: unknown[]) => el.consoleMap.setIncidents(items), incidents);
-      await map.evaluate((el: any, w: unknown) => el.consoleMap.setWorkers([w]), worker(from));
+      await map.evaluate((el: ConsoleMapElement, items: LiveIncident[]) => el.consoleMap.setIncidents(items), incidents);
+      await map.evaluate((el: ConsoleMapElement, w: LiveWorker) => el.consoleMap.setWorkers([w]), worker(from));
       await settleMap(session.page);
 
       // Cameras in view, so their cones are drawn (from z15.5).
-      expect(await map.evaluate((el: any) => el.consoleMap.map.queryRenderedFeatures({ layers: ['cameras-points'] }).length)).toBeGreaterThan(0);
+      expect(await map.evaluate((el: ConsoleMapElement) => el.consoleMap.map.queryRenderedFeatures({ layers: ['cameras-points'] }).length)).toBeGreaterThan(0);
       // One frame's draw calls. In software WebGL an instanced draw is one internal draw per instance (37 µs each).
       const draws = await drawCallsOfNextFrame(session);
       expect(draws.plain).toBeGreaterThan(10);
@@ -235,11 +237,11 @@ describe('console map alone', () => {
       expect((await clickAt(session, from[0], from[1])).picked).toEqual({ kind: 'worker', code: 'W-G' });
 
       // Moved: the worker's point passes through places between the two fixes (a deck.gl position transition).
-      const [a, b] = await map.evaluate((el: any, points: [number, number][]) => points.map((p) => el.consoleMap.map.project(p)), [from, to]);
+      const [a, b] = await map.evaluate((el: ConsoleMapElement, points: [number, number][]) => points.map((p) => el.consoleMap.map.project(p)), [from, to]);
       const box = await map.boundingBox();
       const rect = { x: box!.x + a.x - 20, y: box!.y + a.y - 12, width: Math.round(b.x - a.x) + 40, height: 24 };
       const frames = await recordMapFrames(session.page, rect);
-      await map.evaluate((el: any, w: unknown) => el.consoleMap.setWorkers([w]), worker(to));
+      await map.evaluate((el: ConsoleMapElement, w: LiveWorker) => el.consoleMap.setWorkers([w]), worker(to));
       await session.page.waitForTimeout(2_000);
       const centres = (await frames.take()).map((frame) => busyCentreX(frame)).filter((x): x is number => x !== null);
       await frames.stop();
@@ -259,13 +261,13 @@ describe('console map alone', () => {
       const { lon, lat } = XIANLIN_VIEW;
       // One case each in 25 places about 2 km apart: some twenty hexagons of resolution 7, a few kilometres² each.
       const spread = Array.from({ length: 25 }, (_, i) => incidentAt(i + 1, lon + ((i % 5) - 2) * 0.02, lat + (Math.floor(i / 5) - 2) * 0.02, 'blue', ''));
-      const show = async (items: unknown[], name: string) => {
-        await map.evaluate((el: any, list: unknown[]) => el.consoleMap.setIncidents(list), items);
+      const show = async (items: LiveIncident[], name: string) => {
+        await map.evaluate((el: ConsoleMapElement, list: LiveIncident[]) => el.consoleMap.setIncidents(list), items);
         await settleMap(session.page);
         return mapPixels(session, name);
       };
       // The points of the cases and the workers are not what this test looks at.
-      await map.evaluate((el: any) => {
+      await map.evaluate((el: ConsoleMapElement) => {
         el.consoleMap.setLayerVisible('incidents', false);
         el.consoleMap.setLayerVisible('workers', false);
       });
@@ -290,21 +292,21 @@ describe('console map alone', () => {
     const map = session.page.locator(MAP_SELECTOR);
     try {
       // The workers and incidents of the test database are not what this test clicks.
-      await map.evaluate((el: any) => {
+      await map.evaluate((el: ConsoleMapElement) => {
         el.consoleMap.setLayerVisible('workers', false);
         el.consoleMap.setLayerVisible('incidents', false);
       });
       await settleMap(session.page);
-      const cameras = await map.evaluate((el: any) =>
+      const cameras = await map.evaluate((el: ConsoleMapElement) =>
         el.consoleMap.map
           .queryRenderedFeatures({ layers: ['cameras-points'] })
-          .map((f: any) => ({ code: f.properties.code, heading: f.properties.heading_deg, range: f.properties.range_m, at: f.geometry.coordinates })),
+          .map((f) => ({ code: f.properties.code, heading: f.properties.heading_deg, range: f.properties.range_m, at: (f.geometry as GeoJSON.Point).coordinates as [number, number] })),
       );
       expect(cameras.length).toBeGreaterThan(0);
       // A still map with cones in view goes idle and draws nothing more (each idle once collected the cones
       // again, redrew them, went idle again and never stopped).
       const framesWhileStill = await map.evaluate(
-        (el: any) =>
+        (el: ConsoleMapElement) =>
           new Promise<number>((resolve) => {
             let frames = 0;
             const count = () => frames++;
@@ -333,7 +335,7 @@ describe('console map alone', () => {
       const coneClick = await clickAt(session, inCone[0], inCone[1]);
       expect(coneClick.picked).toMatchObject({ kind: 'camera' });
 
-      await map.evaluate((el: any) => el.consoleMap.setLayerVisible('cameras', false));
+      await map.evaluate((el: ConsoleMapElement) => el.consoleMap.setLayerVisible('cameras', false));
       await settleMap(session.page);
       const empty = await clickAt(session, camera.at[0], camera.at[1]);
       expect(empty.picked).toBeNull();

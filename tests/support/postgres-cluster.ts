@@ -138,7 +138,7 @@ async function runAsOwner(command: string, args: string[], timeoutMs = 120_000):
     return stdout;
   } catch (error) {
     const e = error as { stderr?: string; stdout?: string; message: string };
-    throw new Error(`${path.basename(command)} failed: ${(e.stderr || e.stdout || e.message).trim()}`);
+    throw new Error(`${path.basename(command)} failed: ${(e.stderr || e.stdout || e.message).trim()}`, { cause: error });
   }
 }
 
@@ -213,7 +213,7 @@ export async function startThrowawayCluster(options: {
         break;
       } catch (error) {
         // Another process may have taken the port between findFreePort and start: try another.
-        if (attempt >= 3) throw new Error(`${(error as Error).message}\n${readLog()}`);
+        if (attempt >= 3) throw new Error(`${(error as Error).message}\n${readLog()}`, { cause: error });
       }
     }
 

@@ -14,6 +14,7 @@
  */
 import type { Page } from 'playwright-core';
 import type { Pixels } from './png-pixels.js';
+import type { ConsoleMapElement } from './map-page.js';
 
 export interface PageRect {
   x: number;
@@ -47,7 +48,7 @@ const MAX_FRAMES = 240;
 export async function recordMapFrames(page: Page, rect: PageRect): Promise<MapFrameRecording> {
   const size = await page.evaluate(
     ({ rect, maxFrames }) => {
-      const element = document.querySelector('[data-testid="map"]') as HTMLElement & { consoleMap: { map: any } };
+      const element = document.querySelector('[data-testid="map"]') as ConsoleMapElement;
       const map = element.consoleMap.map;
       const canvas = map.getCanvas() as HTMLCanvasElement;
       // The context MapLibre made: getContext of the same type returns it.

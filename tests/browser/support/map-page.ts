@@ -6,6 +6,7 @@
 import type { Page } from 'playwright-core';
 import { decodePng, type Pixels } from './png-pixels.js';
 import { SCREENSHOT_DIR, type ConsoleSession } from './browser-session.js';
+import type { ConsoleMap } from '../../../client/map/console-map.js';
 
 export const MAP_SELECTOR = '[data-testid="map"]';
 
@@ -50,3 +51,6 @@ export async function mapPixels(session: ConsoleSession, name: string): Promise<
   const png = await session.page.locator(MAP_SELECTOR).screenshot({ path: `${SCREENSHOT_DIR}/${name}.png` });
   return decodePng(png);
 }
+
+/** The map's element as the page sees it: the console map hangs on it for the tests (console-map.ts). */
+export type ConsoleMapElement = HTMLElement & { consoleMap: ConsoleMap };
