@@ -2,8 +2,9 @@
  * Shapes of the server's answers as the console reads them (server/…/*.route.ts are the source; the live
  * types are the shared contract of the live channel, structurally the same as client/live's).
  */
-export type Grade = 'blue' | 'yellow' | 'orange' | 'red';
-export type Role = 'admin' | 'planner' | 'dispatcher' | 'supervisor' | 'screen' | 'field_worker';
+import type { Grade, Role } from '../../server/contract/incident-vocabulary.js';
+
+export type { Grade, Role };
 export type Bbox = [number, number, number, number];
 
 export interface Account {

@@ -31,11 +31,10 @@ describe('console messages', () => {
   });
 
   it('translates every state, grade, role and refusal reason the server can send', async () => {
-    const { INCIDENT_STATES } = await import('../../server/incidents/incident-lifecycle.js');
-    const { ROLES } = await import('../../server/auth/roles.js');
+    const { INCIDENT_STATES, GRADES, ROLES } = await import('../../server/contract/incident-vocabulary.js');
     const keys = [
       ...INCIDENT_STATES.map((s) => `state.${s}`),
-      ...['red', 'orange', 'yellow', 'blue'].map((g) => `grade.${g}`),
+      ...GRADES.map((g) => `grade.${g}`),
       ...ROLES.map((r) => `role.${r}`),
       ...['event_not_allowed_in_state', 'role_not_allowed', 'not_the_assigned_worker', 'verifier_is_the_handler', 'offer_not_acknowledged'].map((r) => `disabled.${r}`),
     ];

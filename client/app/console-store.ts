@@ -6,7 +6,8 @@
  * over the newest fix per worker and never interpolates — one animation, not two fighting.
  */
 import type { LiveIncident, LiveWorker } from '../api/api-types.js';
-import { isOpenIncident, orderQueue } from './incident-queue-order.js';
+import { isRemovedFromOpenView } from '../../server/live/live-protocol.js';
+import { orderQueue } from './incident-queue-order.js';
 
 export type LiveTopic = 'incidents' | 'workers';
 export type ConnectionStatus = 'connecting' | 'open' | 'reconnecting' | 'closed';
@@ -59,7 +60,7 @@ export function createConsoleStore({ sink, now = () => Date.now(), newForMs = 12
 
   const upsertIncidents = (items: LiveIncident[], live: boolean) => {
     for (const item of items) {
-      if (!isOpenIncident(item) || item.removed === true) {
+      if (isRemovedFromOpenView(item)) {
         incidents.delete(item.id);
         arrivedAt.delete(item.id);
         continue;

@@ -1,12 +1,6 @@
 /** The order of the dispatcher's queue: highest grade first, then the nearest deadline, then the oldest. */
-import type { Grade, LiveIncident } from '../api/api-types.js';
-
-export const GRADE_RANK: Record<Grade, number> = { red: 0, orange: 1, yellow: 2, blue: 3 };
-const FINISHED = new Set(['closed', 'rejected']);
-
-export function isOpenIncident(incident: Pick<LiveIncident, 'state'>): boolean {
-  return !FINISHED.has(incident.state);
-}
+import type { LiveIncident } from '../api/api-types.js';
+import { GRADE_RANK, isOpenIncident } from '../../server/contract/incident-vocabulary.js';
 
 /** Overdue: flagged by the server, or its deadline has passed by `now`. */
 export function isOverdue(incident: Pick<LiveIncident, 'overdue' | 'deadlineAt'>, now: number): boolean {

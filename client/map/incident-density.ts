@@ -3,7 +3,8 @@
  * so that a hexagon stays a few dozen pixels wide.
  */
 import { latLngToCell } from 'h3-js';
-import { isOpenIncident, type LiveIncident } from './map-data.js';
+import { isOpenIncident } from '../../server/contract/incident-vocabulary.js';
+import type { LiveIncident } from './map-data.js';
 
 export interface HexagonCount {
   hexagon: string;

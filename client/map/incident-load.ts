@@ -2,7 +2,8 @@
  * Pure data shaping for the incident layers: open incidents per micro-grid, and which incidents are new
  * enough to pulse.
  */
-import { isOpenIncident, type LiveIncident } from './map-data.js';
+import { isOpenIncident } from '../../server/contract/incident-vocabulary.js';
+import type { LiveIncident } from './map-data.js';
 
 /** Open incidents per micro-grid code. */
 export function countOpenByMicroGrid(incidents: readonly LiveIncident[]): Map<string, number> {

@@ -2,10 +2,10 @@
  * The data the console map draws, as the live channel delivers it (the protocol in
  * server/live/live-protocol.ts: LiveIncident, LiveWorker). The map only reads these; the console's store owns them.
  */
-import type { IncidentGrade, LiveIncident, LiveWorker } from '../../server/live/live-protocol.js';
+import type { LiveIncident, LiveWorker } from '../../server/live/live-protocol.js';
 
 /** The live channel's items, defined once in the server's protocol module (type-only, erased in the build). */
-export type { IncidentGrade, LiveIncident, LiveWorker };
+export type { LiveIncident, LiveWorker };
 
 export type MapTheme = 'light' | 'dark';
 export type MapLanguage = 'zh-CN' | 'en';
@@ -14,16 +14,6 @@ export type BoundingBox = [number, number, number, number];
 
 /** What a click on the map found under the pointer (the topmost pickable object), or null. */
 export type MapPick = { kind: 'incident'; id: number } | { kind: 'worker'; code: string } | { kind: 'camera'; code: string } | null;
-
-/**
- * States of a finished case (server/incidents/incident-lifecycle.ts FINISHED_STATES): the live channel sends
- * such an item to say "remove from the open view"; the map draws every other item it is given.
- */
-export const FINISHED_INCIDENT_STATES: ReadonlySet<string> = new Set(['closed', 'rejected']);
-
-export function isOpenIncident(incident: { state: string }): boolean {
-  return !FINISHED_INCIDENT_STATES.has(incident.state);
-}
 
 /** Everything a layer may draw, handed to every layer's update(); layers never fetch. */
 export interface MapLayerData {

@@ -2,7 +2,8 @@
  * Colours of the two map themes: light for a desk, dark for a command centre's wall. Every colour the
  * map draws comes from here, so the legend and the drawing cannot disagree.
  */
-import type { IncidentGrade, MapTheme } from './map-data.js';
+import type { Grade } from '../../server/contract/incident-vocabulary.js';
+import type { MapTheme } from './map-data.js';
 
 export interface MapPalette {
   background: string;
@@ -14,7 +15,7 @@ export interface MapPalette {
   /** Micro-grid fill by open incidents: none, 1, 2–3, 4 and more. */
   load: [string, string, string, string];
   label: { text: string; halo: string };
-  grade: Record<IncidentGrade, string>;
+  grade: Record<Grade, string>;
   selected: string;
   worker: { onDuty: string; busy: string; stale: string; offDuty: string; outline: string };
   camera: { online: string; offline: string; cone: string };
@@ -23,7 +24,7 @@ export interface MapPalette {
   route: string;
 }
 
-const GRADES: Record<IncidentGrade, string> = { blue: '#2563eb', yellow: '#eab308', orange: '#f97316', red: '#dc2626' };
+const GRADE_COLOURS: Record<Grade, string> = { blue: '#2563eb', yellow: '#eab308', orange: '#f97316', red: '#dc2626' };
 
 export const PALETTES: Record<MapTheme, MapPalette> = {
   light: {
@@ -35,7 +36,7 @@ export const PALETTES: Record<MapTheme, MapPalette> = {
     microGridHighlight: '#e11d48',
     load: ['rgba(0,0,0,0)', '#fde68a', '#fb923c', '#ef4444'],
     label: { text: '#2b2440', halo: '#ffffff' },
-    grade: GRADES,
+    grade: GRADE_COLOURS,
     selected: '#111827',
     worker: { onDuty: '#16a34a', busy: '#9333ea', stale: '#9ca3af', offDuty: '#6b7280', outline: '#ffffff' },
     camera: { online: '#0284c7', offline: '#6b7280', cone: '#0ea5e9' },

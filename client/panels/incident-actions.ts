@@ -4,8 +4,8 @@
  * `transition` (server/incidents/incident-lifecycle.ts), so the buttons and the API agree; the server
  * still decides.
  */
-import { transition, type Actor, type IncidentEvent, type IncidentSnapshot, type IncidentState } from '../../server/incidents/incident-lifecycle.js';
-import type { Role } from '../api/api-types.js';
+import { transition, type Actor, type IncidentEvent, type IncidentSnapshot } from '../../server/incidents/incident-lifecycle.js';
+import { isFinishedState, type IncidentState, type Role } from '../../server/contract/incident-vocabulary.js';
 
 export type ConsoleAction = 'accept' | 'dispatch' | 'summon' | 'escalate' | 'reject' | 'return' | 'verify' | 'verify_fail' | 'evaluate' | 'close' | 'reopen';
 /** Always shown (disabled with a reason when not possible); the others only when the state allows them. */
@@ -13,7 +13,6 @@ export const PRIMARY_ACTIONS: readonly ConsoleAction[] = ['accept', 'dispatch', 
 const SECONDARY_ACTIONS: readonly ConsoleAction[] = ['reject', 'return', 'verify', 'verify_fail', 'evaluate', 'close', 'reopen'];
 /** Whistle and escalate: routes POST /api/incidents/:id/summons and /escalate. */
 const SUMMON_ROLES: readonly Role[] = ['dispatcher', 'admin'];
-const FINISHED = new Set(['closed', 'rejected']);
 
 export interface ActionIncident {
   state: string;
@@ -59,7 +58,7 @@ export function actionStates(incident: ActionIncident, account: { id: number | n
     resolvedByWorkerCode: incident.resolved_by_worker_code,
     resolvedByAccountId: incident.resolved_by_account_id,
   };
-  const finished = FINISHED.has(incident.state);
+  const finished = isFinishedState(incident.state);
   const state = (action: ConsoleAction, reason: string | null, primary: boolean): ActionState => ({
     action,
     enabled: reason === null,

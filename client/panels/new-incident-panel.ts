@@ -3,6 +3,7 @@
  * category from /api/incident-categories, optional grade override → POST /api/incidents; shows where it was
  * located and the duplicate suggestions intake returns.
  */
+import { GRADES } from '../../server/contract/incident-vocabulary.js';
 import { apiPost } from '../api/api-client.js';
 import type { Category, IntakeAnswer } from '../api/api-types.js';
 import { describeError } from '../app/api-error-text.js';
@@ -99,7 +100,7 @@ export function createNewIncidentPanel(options: {
       el('p', { className: 'muted' }, [t('newIncidentHint')]),
       el('form', { className: 'stacked-form', on: { submit: (e) => void submit(e as SubmitEvent) } }, [
         row('category', select('category', options.categories.map((c) => [c.code, en ? c.name_en : c.name_zh]))),
-        row('grade', select('grade', [['', t('gradeDefault')], ...(['blue', 'yellow', 'orange', 'red'] as const).map((g): [string, string] => [g, t(`grade.${g}`)])])),
+        row('grade', select('grade', [['', t('gradeDefault')], ...GRADES.map((g): [string, string] => [g, t(`grade.${g}`)])])),
         row('description', (() => {
           const area = el('textarea', { attrs: { name: 'description', rows: 3, required: true, minlength: 2, maxlength: 2000 }, on: { input: (e) => (values.description = (e.target as HTMLTextAreaElement).value) } });
           area.value = values.description;

@@ -22,7 +22,7 @@ export const findOpenAlarmIncident = defineSql(
   'alarms.find_open_incident',
   `SELECT i.id, i.number, i.state, i.grade, i.micro_grid_code
      FROM incidents i
-    WHERE i.device_code = $1 AND i.category = $2 AND i.state NOT IN ('closed', 'rejected') AND i.merged_into IS NULL
+    WHERE i.device_code = $1 AND i.category = $2 AND incident_is_open(i.state) AND i.merged_into IS NULL
       AND EXISTS (SELECT 1 FROM incident_reports r
                    WHERE r.incident_id = i.id AND r.external_id = $1
                      AND r.received_at > $3::timestamptz - interval '30 minutes' AND r.received_at <= $3::timestamptz)

@@ -10,8 +10,8 @@ import { createSession, deleteExpiredSessions, deleteSession, findAccountForLogi
 import { forgetCachedCredentials, SESSION_COOKIE } from './authenticate.js';
 import { authOf, scopedDb } from './request-context.js';
 import { access, publicRoute } from './route-access.js';
-import { ROLES } from './roles.js';
 import { hashPassword, hashToken, newToken, verifyPassword } from './secrets.js';
+import { ROLES } from '../contract/incident-vocabulary.js';
 
 const LoginBody = z
   .object({

@@ -9,8 +9,8 @@ import { LRUCache } from 'lru-cache';
 import type { Database } from '../db/database.js';
 import { findScreenToken, findSessionAccount } from './auth.sql.js';
 import { AuthContext, createScopedDb } from './request-context.js';
-import { isRole } from './roles.js';
 import { hashToken } from './secrets.js';
+import { isRole } from '../contract/incident-vocabulary.js';
 
 export const SESSION_COOKIE = 'gridops_session';
 const TOKEN_SHAPE = /^[a-z]{2,4}_[A-Za-z0-9_-]{20,100}$/;

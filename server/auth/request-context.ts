@@ -5,7 +5,7 @@
 import type { Request } from 'express';
 import { DataScope, Database, Queryable, withScope } from '../db/database.js';
 import { AppError } from '../errors/app-error.js';
-import type { Role } from './roles.js';
+import type { Role } from '../contract/incident-vocabulary.js';
 
 export interface AuthContext {
   accountId: number | null;

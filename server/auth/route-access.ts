@@ -7,8 +7,8 @@
  */
 import type { RequestHandler } from 'express';
 import { AppError } from '../errors/app-error.js';
-import type { Role } from './roles.js';
 import { equalSecrets } from './secrets.js';
+import type { Role } from '../contract/incident-vocabulary.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export const ACCESS_MARK = Symbol('gridops.access');

@@ -5,11 +5,12 @@
 import type { Queryable } from '../db/database.js';
 import { DatabaseError } from '../db/database.js';
 import { AppError } from '../errors/app-error.js';
-import { IncidentEvent, IncidentSnapshot, IncidentState, transition } from './incident-lifecycle.js';
+import { IncidentEvent, IncidentSnapshot, transition } from './incident-lifecycle.js';
 import { deadlineStageOf } from './incident-rules.js';
 import { bookingChanges, incidentChanged, workerStatusEvents } from './incident-publishing.js';
 import type { DomainEvent } from '../events/domain-events.js';
 import { insertTimelineEntry, readIncident, readIncidentForUpdate, readWorkerForDispatch, updateIncidentState } from './incidents.sql.js';
+import { IncidentState } from '../contract/incident-vocabulary.js';
 
 const FORBIDDING = new Set(['role_not_allowed', 'not_the_assigned_worker', 'verifier_is_the_handler']);
 

@@ -7,8 +7,9 @@ import type { Queryable } from '../db/database.js';
 import { AppError } from '../errors/app-error.js';
 import { NEAR_BOUNDARY_METRES, toWgs84, type InputCrs } from '../units/locate-point.js';
 import { locateMicroGrid } from '../units/units.sql.js';
-import { Grade, gradeOf, IncidentSource } from './incident-rules.js';
+import { gradeOf } from './incident-rules.js';
 import { findDuplicateCandidates, insertIncident, insertReport, insertTimelineEntry, readCategory } from './incidents.sql.js';
+import { Grade, IncidentSource } from '../contract/incident-vocabulary.js';
 
 export interface IntakeInput {
   source: IncidentSource;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Actor, eventsFrom, INCIDENT_STATES, IncidentEvent, IncidentSnapshot, IncidentState, transition } from './incident-lifecycle.js';
+import { Actor, eventsFrom, IncidentEvent, IncidentSnapshot, transition } from './incident-lifecycle.js';
+import { INCIDENT_STATES, IncidentState } from '../contract/incident-vocabulary.js';
 
 const dispatcher: Actor = { accountId: 1, role: 'dispatcher' };
 const supervisor: Actor = { accountId: 2, role: 'supervisor' };

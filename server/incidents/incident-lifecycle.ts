@@ -10,13 +10,9 @@
  * (the next candidate is offered); a failed verification sends the case back to its handler; a closed
  * case can be reopened. A reported case can be rejected (not a case, or a duplicate merged elsewhere).
  */
-export const INCIDENT_STATES = ['reported', 'accepted', 'dispatched', 'on_scene', 'resolved', 'verified', 'evaluated', 'closed', 'rejected'] as const;
-export type IncidentState = (typeof INCIDENT_STATES)[number];
+import type { ActorRole, IncidentState } from '../contract/incident-vocabulary.js';
 
-export const OPEN_STATES: readonly IncidentState[] = ['reported', 'accepted', 'dispatched', 'on_scene', 'resolved'];
-export const FINISHED_STATES: readonly IncidentState[] = ['closed', 'rejected'];
-
-export type Actor = { accountId: number | null; role: 'admin' | 'dispatcher' | 'supervisor' | 'field_worker' | 'system' | 'reporter'; workerCode?: string | null };
+export type Actor = { accountId: number | null; role: ActorRole; workerCode?: string | null };
 
 export type IncidentEvent =
   | { type: 'accept'; actor: Actor }

@@ -6,8 +6,9 @@
  */
 import type { DomainEvent, DomainEvents } from '../events/domain-events.js';
 import type { Queryable } from '../db/database.js';
-import type { IncidentEvent, IncidentState } from './incident-lifecycle.js';
+import type { IncidentEvent } from './incident-lifecycle.js';
 import { readWorkerStatuses } from './incidents.sql.js';
+import type { IncidentState } from '../contract/incident-vocabulary.js';
 
 /** States in which the assigned worker is booked on the case. */
 const BOOKED_STATES: readonly IncidentState[] = ['dispatched', 'on_scene'];

@@ -2,16 +2,7 @@
  * Pure rules of intake and time limits: the grade of a new incident, and which stage's deadline runs in
  * each state. The minutes come from the incident_time_limits table.
  */
-import type { IncidentState } from './incident-lifecycle.js';
-
-export const GRADES = ['blue', 'yellow', 'orange', 'red'] as const;
-export type Grade = (typeof GRADES)[number];
-
-export const SOURCES = ['hotline_12345', 'citizen_app', 'open311', 'patrol', 'video_ai', 'iot', 'transfer_110'] as const;
-export type IncidentSource = (typeof SOURCES)[number];
-
-/** Alarms from machines (video AI, IoT) start at the category's alarm grade when it has one. */
-const ALARM_SOURCES: readonly IncidentSource[] = ['video_ai', 'iot'];
+import { ALARM_SOURCES, type Grade, type IncidentSource, type IncidentState } from '../contract/incident-vocabulary.js';
 
 export function gradeOf(
   category: { default_grade: Grade; alarm_grade: Grade | null },
@@ -19,7 +10,7 @@ export function gradeOf(
   override?: Grade,
 ): { grade: Grade; overridden: boolean } {
   if (override) return { grade: override, overridden: true };
-  if (ALARM_SOURCES.includes(source) && category.alarm_grade) return { grade: category.alarm_grade, overridden: false };
+  if ((ALARM_SOURCES as readonly IncidentSource[]).includes(source) && category.alarm_grade) return { grade: category.alarm_grade, overridden: false };
   return { grade: category.default_grade, overridden: false };
 }
 

@@ -8,6 +8,7 @@ import { DatabaseError, type Queryable } from '../db/database.js';
 import { AppError } from '../errors/app-error.js';
 import type { DomainEvent } from '../events/domain-events.js';
 import type { StoredIncident } from './incident-events.js';
+import { isFinishedState } from '../contract/incident-vocabulary.js';
 import type { Actor } from './incident-lifecycle.js';
 import { incidentChanged } from './incident-publishing.js';
 import { ESCALATION_TARGET } from './incident-rules.js';
@@ -27,7 +28,7 @@ export interface SummonsRow extends Record<string, unknown> {
 async function lockOpenIncident(q: Queryable, incidentId: number, doing: string): Promise<LockedIncident> {
   const [incident] = await q.query<LockedIncident>(readIncidentForUpdate, [incidentId]);
   if (!incident) throw new AppError(404, 'incident_not_found', `No incident ${incidentId} in your jurisdiction`);
-  if (incident.state === 'closed' || incident.state === 'rejected') {
+  if (isFinishedState(incident.state)) {
     throw new AppError(409, 'incident_finished', `Cannot ${doing} an incident that is ${incident.state}`, { state: incident.state });
   }
   return incident;

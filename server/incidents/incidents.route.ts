@@ -8,7 +8,6 @@ import type { AppDependencies } from '../app.js';
 import { auditedChange } from '../audit/record-audit.js';
 import { authOf, scopedDb } from '../auth/request-context.js';
 import { access } from '../auth/route-access.js';
-import { DESK_ROLES, READERS } from '../auth/roles.js';
 import { notFound } from '../errors/app-error.js';
 import { validateRequestPart } from '../http/validate-request.js';
 import { applyIncidentEvent } from './incident-events.js';
@@ -16,13 +15,13 @@ import { intakeIncident } from './incident-intake.js';
 import { mergeIncident } from './merge-incidents.js';
 import { actorOf } from './actor-of-request.js';
 import type { IncidentEvent } from './incident-lifecycle.js';
-import { GRADES, SOURCES } from './incident-rules.js';
 import { createRoadGraphStore } from '../routing/road-graph-store.js';
 import { listIncidentPhotos } from '../patrol/incident-photos.sql.js';
 import { incidentChanged, publishAll } from './incident-publishing.js';
 import { findIncidentByNumber, listCategories, listIncidents, listReports, listTimeline, readIncident } from './incidents.sql.js';
 import { listSummonses } from './summonses.sql.js';
 import { recommendForIncident, type IncidentPlace } from './recommend-for-incident.js';
+import { DESK_ROLES, GRADES, READERS, SOURCES } from '../contract/incident-vocabulary.js';
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 const NewIncident = z

@@ -22,7 +22,7 @@ export const findDuplicateCandidates = defineSql(
   `WITH pt AS (SELECT ST_SetSRID(ST_MakePoint($2, $3), 4326) AS g)
    SELECT i.id, i.number, i.state, round(ST_Distance(i.geom::geography, pt.g::geography, false)::numeric, 1)::float8 AS distance_m
      FROM incidents i, pt
-    WHERE i.category = $1 AND i.state NOT IN ('closed', 'rejected') AND i.merged_into IS NULL
+    WHERE i.category = $1 AND incident_is_open(i.state) AND i.merged_into IS NULL
       AND i.reported_at >= $4::timestamptz - interval '30 minutes' AND i.reported_at <= $4::timestamptz
       AND i.geom && ST_Expand(pt.g, 0.0015)
       AND ST_DWithin(i.geom::geography, pt.g::geography, 100, false)
@@ -95,7 +95,7 @@ export const listReports = defineSql(
 export const listIncidents = defineSql(
   'incidents.list',
   `SELECT ${incidentColumns} FROM incidents i
-    WHERE ($1 = 'all' OR i.state NOT IN ('closed', 'rejected'))
+    WHERE ($1 = 'all' OR incident_is_open(i.state))
       AND ($3::bigint IS NULL OR i.id < $3)
       AND ($4::text IS NULL OR i.micro_grid_code LIKE $4 || '%')
     ORDER BY i.id DESC
@@ -117,7 +117,7 @@ export const updateIncidentState = defineSql(
           resolved_by_account_id = $6, satisfaction = coalesce($7, satisfaction), deadline_stage = $8,
           deadline_at = CASE WHEN $8::text IS NULL THEN NULL ELSE gridops_deadline(category, grade, $8, $9) END,
           overdue = false, updated_at = $9, merged_into = coalesce($10, merged_into),
-          closed_at = CASE WHEN $2 IN ('closed', 'rejected') THEN $9 ELSE NULL END
+          closed_at = CASE WHEN incident_is_open($2) THEN NULL ELSE $9 END
     WHERE id = $1`,
 );
 
@@ -136,7 +136,7 @@ export const selectOverdueIncidents = defineSql(
   'incidents.select_overdue',
   `SELECT id, number, state, escalation_level, deadline_stage, deadline_at, micro_grid_code, community_code, street_code, district_code
      FROM incidents
-    WHERE deadline_at < $1 AND state NOT IN ('closed', 'rejected') AND deadline_stage <> 'acknowledge'
+    WHERE deadline_at < $1 AND incident_is_open(state) AND deadline_stage <> 'acknowledge'
     ORDER BY deadline_at, id
     LIMIT $2
     FOR UPDATE SKIP LOCKED`,

@@ -6,6 +6,7 @@
 import type { Queryable } from '../db/database.js';
 import { AppError } from '../errors/app-error.js';
 import { applyIncidentEvent, type StoredIncident } from './incident-events.js';
+import { isFinishedState } from '../contract/incident-vocabulary.js';
 import type { Actor } from './incident-lifecycle.js';
 import { incidentChanged } from './incident-publishing.js';
 import { copyReports, insertTimelineEntry, markMerged, readIncidentForUpdate } from './incidents.sql.js';
@@ -22,7 +23,7 @@ export async function mergeIncident(q: Queryable, duplicateId: number, intoId: n
   }
   const target = locked.get(intoId)! as StoredIncident & { category: string; merged_into: number | null };
   const duplicate = locked.get(duplicateId)! as StoredIncident & { category: string };
-  if (['closed', 'rejected'].includes(target.state) || target.merged_into) {
+  if (isFinishedState(target.state) || target.merged_into) {
     throw new AppError(409, 'merge_target_closed', `Incident ${intoId} is ${target.state}: merge into an open case`);
   }
   if (target.category !== duplicate.category) throw new AppError(409, 'merge_category_differs', 'Only incidents of the same category can be merged');

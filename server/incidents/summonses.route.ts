@@ -10,12 +10,12 @@ import type { AppDependencies } from '../app.js';
 import { auditedChange } from '../audit/record-audit.js';
 import { scopedDb } from '../auth/request-context.js';
 import { access } from '../auth/route-access.js';
-import { READERS } from '../auth/roles.js';
 import { validateRequestPart } from '../http/validate-request.js';
 import { actorOf } from './actor-of-request.js';
 import { publishAll } from './incident-publishing.js';
 import { escalateByHand, reportOnSummons, summonDepartment } from './incident-summonses.js';
 import { listDepartments } from './summonses.sql.js';
+import { READERS } from '../contract/incident-vocabulary.js';
 
 const Id = (what: string) => z.string().regex(/^\d{1,15}$/, `${what} is a whole number`).transform(Number);
 const SummonsBody = z

@@ -15,7 +15,7 @@
 import { randomBytes } from 'node:crypto';
 import type { LiveOutbox } from './live-outbox.js';
 import type { LiveBbox, LiveIncident, LiveSince, LiveTopic, LiveWorker } from './live-protocol.js';
-import { CLOSED_INCIDENT_STATES } from './live-protocol.js';
+import { isFinishedState } from '../contract/incident-vocabulary.js';
 import { type HubWorker, incidentVisible, insideBbox, type LiveViewer, workerVisible } from './live-scope.js';
 
 export interface LiveHubOptions {
@@ -104,7 +104,7 @@ export function createLiveHub(options: LiveHubOptions = {}): LiveHub {
     const known = client.knownIncidents;
     if (incidentVisible(client.viewer, incident)) {
       if (known) {
-        if (CLOSED_INCIDENT_STATES.includes(incident.state)) known.delete(incident.id);
+        if (isFinishedState(incident.state)) known.delete(incident.id);
         else known.add(incident.id);
       }
       return incident;
@@ -209,7 +209,7 @@ export function createLiveHub(options: LiveHubOptions = {}): LiveHub {
       if (!entries) return askSnapshot(client, topic);
       if (topic === 'incidents') {
         client.knownIncidents?.clear();
-        const visible = (items as LiveIncident[]).filter((i) => projectIncident(client, i) !== null && !CLOSED_INCIDENT_STATES.includes(i.state));
+        const visible = (items as LiveIncident[]).filter((i) => projectIncident(client, i) !== null && !isFinishedState(i.state));
         client.outbox.enqueue({ type: 'snapshot', topic: 'incidents', epoch, seq, items: visible, truncated });
       } else {
         if (client.bbox) client.knownWorkers = new Set();

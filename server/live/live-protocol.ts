@@ -7,6 +7,7 @@
  * of one server instance (its epoch); a client that sees only part of a topic sees gaps, which is normal.
  */
 import { z } from 'zod';
+import { isFinishedState, type Grade } from '../contract/incident-vocabulary.js';
 
 export const LIVE_TOPICS = ['incidents', 'workers'] as const;
 export type LiveTopic = (typeof LIVE_TOPICS)[number];
@@ -19,13 +20,11 @@ export interface LiveSince {
   seq: number;
 }
 
-export type IncidentGrade = 'blue' | 'yellow' | 'orange' | 'red';
-
 export interface LiveIncident {
   id: number;
   number: string;
   state: string;
-  grade: IncidentGrade;
+  grade: Grade;
   category: string;
   source: string;
   lon: number;
@@ -62,12 +61,9 @@ export interface LiveWorker {
   microGridCode: string;
 }
 
-/** Terminal states: an incident delta in one of them means "remove from the open view". */
-export const CLOSED_INCIDENT_STATES: readonly string[] = ['closed', 'rejected'];
-
-/** True when a delta item means the incident no longer belongs in the open view. */
-export function isRemovedFromOpenView(item: LiveIncident): boolean {
-  return item.removed === true || CLOSED_INCIDENT_STATES.includes(item.state);
+/** True when a delta item means the incident no longer belongs in the open view (finished, or left the view). */
+export function isRemovedFromOpenView(item: Pick<LiveIncident, 'state' | 'removed'>): boolean {
+  return item.removed === true || isFinishedState(item.state);
 }
 
 export const LIVE_STALE_POSITION_MS = 10 * 60_000;

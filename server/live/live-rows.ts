@@ -1,5 +1,6 @@
 /** Database rows of live.sql.ts → the wire items of live-protocol.ts. */
-import { type IncidentGrade, LIVE_STALE_POSITION_MS, type LiveIncident } from './live-protocol.js';
+import type { Grade } from '../contract/incident-vocabulary.js';
+import { LIVE_STALE_POSITION_MS, type LiveIncident } from './live-protocol.js';
 import type { HubWorker } from './live-scope.js';
 
 export interface IncidentRow {
@@ -42,7 +43,7 @@ export function toLiveIncident(row: IncidentRow): LiveIncident {
     id: Number(row.id),
     number: row.number,
     state: row.state,
-    grade: row.grade as IncidentGrade,
+    grade: row.grade as Grade,
     category: row.category,
     source: row.source,
     lon: row.lon,

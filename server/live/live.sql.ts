@@ -23,7 +23,7 @@ export const snapshotIncidents = defineSql(
   'live.snapshot_incidents',
   `SELECT ${INCIDENT_COLUMNS}, count(*) OVER () AS total
      FROM incidents i
-    WHERE i.state NOT IN ('closed', 'rejected')
+    WHERE incident_is_open(i.state)
       AND ($1::text IS NULL OR i.assigned_worker_code = $1::text)
     ORDER BY i.overdue DESC, CASE i.grade WHEN 'red' THEN 0 WHEN 'orange' THEN 1 WHEN 'yellow' THEN 2 ELSE 3 END,
              i.reported_at DESC, i.id DESC

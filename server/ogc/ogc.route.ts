@@ -11,7 +11,6 @@ import { Request, Response, Router } from 'express';
 import type { AppDependencies } from '../app.js';
 import { scopedDb } from '../auth/request-context.js';
 import { access, publicRoute } from '../auth/route-access.js';
-import { READERS } from '../auth/roles.js';
 import { notFound } from '../errors/app-error.js';
 import { findCollection, OGC_COLLECTIONS, OgcCollection } from './ogc-collections.js';
 import { collectionDocument, collectionsDocument, conformanceDocument, landingPage } from './ogc-documents.js';
@@ -20,6 +19,7 @@ import { collectionUrl, itemsPageLinks, itemUrl, Link, MEDIA_GEOJSON, MEDIA_JSON
 import { openApiDocument } from './ogc-openapi.js';
 import { parseFeatureParams, parseItemsParams, parseMetadataParams } from './ogc-params.js';
 import { countQuery, itemQuery, itemsQuery } from './ogc.sql.js';
+import { READERS } from '../contract/incident-vocabulary.js';
 
 /** Codes are short; integer ids fit a PostgreSQL integer. Anything else cannot name a feature. */
 const MAX_TEXT_ID_LENGTH = 64;

@@ -2,7 +2,7 @@
  * Open311 GeoReport v2 shapes: services from the category table, service requests from incidents, and the
  * standard's error format (an array of { code, description }).
  */
-import { OPEN_STATES, type IncidentState } from '../incidents/incident-lifecycle.js';
+import { isOpenState, type IncidentState } from '../contract/incident-vocabulary.js';
 
 export interface CategoryRow {
   code: string;
@@ -54,7 +54,7 @@ const STATUS_NOTES: Partial<Record<IncidentState, string>> = {
 export function serviceRequestOf(r: RequestRow, language: 'zh' | 'en') {
   return {
     service_request_id: String(r.id),
-    status: OPEN_STATES.includes(r.state) ? 'open' : 'closed',
+    status: isOpenState(r.state) ? 'open' : 'closed',
     status_notes: STATUS_NOTES[r.state] ?? null,
     service_name: language === 'en' ? r.name_en : r.name_zh,
     service_code: r.category,

@@ -12,7 +12,6 @@ import type { AppDependencies } from '../app.js';
 import { auditedChange } from '../audit/record-audit.js';
 import { authOf, scopedDb } from '../auth/request-context.js';
 import { access } from '../auth/route-access.js';
-import { READERS } from '../auth/roles.js';
 import type { Queryable } from '../db/database.js';
 import { AppError, notFound } from '../errors/app-error.js';
 import { validateRequestPart } from '../http/validate-request.js';
@@ -21,6 +20,7 @@ import { incidentChanged, publishAll } from '../incidents/incident-publishing.js
 import { insertTimelineEntry, readIncident } from '../incidents/incidents.sql.js';
 import { insertIncidentPhoto, readIncidentPhoto, readWorkerPosition } from './incident-photos.sql.js';
 import { checkPhoto, photoFilePath, photoUpload, withStoredPhoto, type StoredPhoto } from './photo-storage.js';
+import { READERS } from '../contract/incident-vocabulary.js';
 
 /** Form fields arrive as strings. */
 const coordinate = (min: number, max: number) =>

@@ -25,7 +25,7 @@ export const insertHistoryIncidents = defineSql(
           CASE WHEN a.deadline_stage IS NOT NULL THEN gridops_deadline(a.category, a.grade, a.deadline_stage, a.changed_at) END,
           least(2, a.esc_done + a.running_esc), a.running_esc > 0,
           CASE WHEN a.evaluate_step <= a.cut THEN a.satisfaction END, a.reported_at, a.changed_at,
-          CASE WHEN a.to_state IN ('closed', 'rejected') THEN a.cut_at END, true
+          CASE WHEN NOT incident_is_open(a.to_state) THEN a.cut_at END, true
      FROM (
        SELECT b.*, b.cut_at + make_interval(secs => 60 * b.running_esc * coalesce(b.lim_next, 0)) AS changed_at
          FROM (
@@ -110,7 +110,7 @@ export const advanceIncidentSequence = defineSql(
 export const summariseHistory = defineSql(
   'seed.history_summary',
   `SELECT (SELECT count(*) FROM incidents WHERE generated)::int AS incidents,
-          (SELECT count(*) FROM incidents WHERE generated AND state NOT IN ('closed', 'rejected'))::int AS open,
+          (SELECT count(*) FROM incidents WHERE generated AND incident_is_open(state))::int AS open,
           (SELECT count(*) FROM incidents WHERE generated AND state IN ('dispatched', 'on_scene'))::int AS active,
           (SELECT count(*) FROM incident_timeline WHERE generated)::int AS timeline,
           (SELECT sum(households) FROM units WHERE level = 'micro_grid')::int AS households`,

@@ -12,12 +12,12 @@ const summary = defineSql(
   'test.history_summary',
   `SELECT count(*)::int AS incidents,
           count(*) FILTER (WHERE NOT generated)::int AS not_generated,
-          count(*) FILTER (WHERE state NOT IN ('closed', 'rejected'))::int AS open,
+          count(*) FILTER (WHERE incident_is_open(state))::int AS open,
           count(*) FILTER (WHERE state = 'rejected')::int AS rejected,
           count(*) FILTER (WHERE escalation_level > 0)::int AS escalated,
           min(reported_at) AS first, max(reported_at) AS last,
           count(*) FILTER (WHERE state = 'closed' AND closed_at IS NULL)::int AS closed_without_time,
-          count(*) FILTER (WHERE state NOT IN ('closed', 'rejected') AND (deadline_at IS NULL) <> (state = 'evaluated'))::int AS open_deadline_mismatch
+          count(*) FILTER (WHERE incident_is_open(state) AND (deadline_at IS NULL) <> (state = 'evaluated'))::int AS open_deadline_mismatch
      FROM incidents`,
 );
 const outside = defineSql(
@@ -28,7 +28,7 @@ const outside = defineSql(
 const timelines = defineSql(
   'test.history_timelines',
   `SELECT count(*) FILTER (WHERE t.first_event <> 'reported' OR t.first_at <> i.reported_at)::int AS bad_start,
-          count(*) FILTER (WHERE i.state IN ('closed', 'rejected') AND (t.last_to <> i.state OR t.last_at <> i.closed_at))::int AS bad_end,
+          count(*) FILTER (WHERE NOT incident_is_open(i.state) AND (t.last_to <> i.state OR t.last_at <> i.closed_at))::int AS bad_end,
           count(*) FILTER (WHERE NOT t.all_generated)::int AS not_generated,
           -- One entry is complete only for a case reported just before the seed time and still waiting (state reported).
           count(*) FILTER (WHERE t.steps < 2 AND i.state <> 'reported')::int AS too_short

@@ -19,7 +19,7 @@ import { AppError } from '../errors/app-error.js';
 import type { DomainEvent, DomainEvents } from '../events/domain-events.js';
 import { applyIncidentEvent } from '../incidents/incident-events.js';
 import { intakeIncident } from '../incidents/incident-intake.js';
-import type { Actor, IncidentEvent, IncidentState } from '../incidents/incident-lifecycle.js';
+import type { Actor, IncidentEvent } from '../incidents/incident-lifecycle.js';
 import { bookingChanges, incidentChanged, publishAll, workerStatusEvents } from '../incidents/incident-publishing.js';
 import { recommendForIncident, type IncidentPlace } from '../incidents/recommend-for-incident.js';
 import type { RoadGraph } from '../routing/road-graph.js';
@@ -38,6 +38,7 @@ import {
   readWorkersForSimulation,
   writeWorkerPositions,
 } from './simulator.sql.js';
+import { REPORTER_SOURCES, type IncidentState } from '../contract/incident-vocabulary.js';
 
 export interface SimulatorOptions {
   /** Mean new incidents per minute city-wide (scaled by the hour, weekday and season). */
@@ -99,7 +100,6 @@ export interface CitySimulator {
 
 const SIMULATOR_ACTOR = { actorAccountId: null, actorUsername: 'simulator', actorRole: 'system', clientAddress: null, success: true } as const;
 const DESK: Actor = { accountId: null, role: 'system' };
-const REPORTER_SOURCES = new Set(['hotline_12345', 'citizen_app', 'open311', 'transfer_110']);
 
 interface OpenRow {
   id: number;
@@ -293,7 +293,7 @@ export function createCitySimulator(deps: {
           offerAcknowledged: row.offer_acknowledged,
           assignedWorkerCode: row.assigned_worker_code,
           secondsInState: row.seconds_in_state,
-          hasReporter: REPORTER_SOURCES.has(row.source),
+          hasReporter: (REPORTER_SOURCES as readonly string[]).includes(row.source),
           arrived: driving?.mode === 'drive' && driving.incidentId === Number(row.id) ? arrived.has(Number(row.id)) : null,
         },
         handledBySimulator(Number(row.id), options.handledShare),

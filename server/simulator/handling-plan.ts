@@ -8,8 +8,8 @@
  * supervisors; once a dispatcher sends one to a generated worker, that worker still plays its part
  * (acknowledge, drive, arrive, resolve).
  */
-import type { IncidentState } from '../incidents/incident-lifecycle.js';
 import { unitRandom } from '../seed/unit-random.js';
+import type { IncidentState } from '../contract/incident-vocabulary.js';
 
 export type SimulatedAction = 'accept' | 'dispatch' | 'acknowledge' | 'arrive' | 'resolve' | 'verify' | 'evaluate' | 'close';
 

@@ -8,7 +8,7 @@
  * over the Spring Festival and a smaller one in the National Day week. The figures are generated
  * assumptions, not official statistics.
  */
-import type { IncidentSource } from '../incidents/incident-rules.js';
+import type { IncidentSource } from '../contract/incident-vocabulary.js';
 
 /** Relative arrivals per local hour (Asia/Shanghai), 0–23. */
 export const HOUR_WEIGHTS: readonly number[] = [

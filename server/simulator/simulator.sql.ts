@@ -62,7 +62,7 @@ export const listOpenGeneratedIncidents = defineSql(
   `SELECT id, state, offer_acknowledged, assigned_worker_code, source, micro_grid_code, street_code,
           extract(epoch FROM $2::timestamptz - updated_at)::float8 AS seconds_in_state
      FROM incidents
-    WHERE generated AND merged_into IS NULL AND state NOT IN ('closed', 'rejected')
+    WHERE generated AND merged_into IS NULL AND incident_is_open(state)
     ORDER BY updated_at, id
     LIMIT $1`,
 );

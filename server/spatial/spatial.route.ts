@@ -4,12 +4,12 @@ import { z } from 'zod';
 import type { AppDependencies } from '../app.js';
 import { scopedDb } from '../auth/request-context.js';
 import { access } from '../auth/route-access.js';
-import { DESK_ROLES } from '../auth/roles.js';
 import { AppError } from '../errors/app-error.js';
 import { validatePolygonGeometry } from '../geometry/validate-geometry.js';
 import { validateRequestPart } from '../http/validate-request.js';
 import { checkAreaValidity, summariseArea } from './spatial.sql.js';
 import { whatsHereRouter } from './whats-here.route.js';
+import { DESK_ROLES } from '../contract/incident-vocabulary.js';
 
 const SummaryBody = z.object({ geometry: z.unknown() }).strict();
 

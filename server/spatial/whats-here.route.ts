@@ -8,13 +8,13 @@ import { z } from 'zod';
 import type { AppDependencies } from '../app.js';
 import { authOf, scopedDb } from '../auth/request-context.js';
 import { access } from '../auth/route-access.js';
-import { READERS } from '../auth/roles.js';
 import { notFound } from '../errors/app-error.js';
 import { validateRequestPart } from '../http/validate-request.js';
 import { isPositionStale } from '../routing/responder-tier.js';
 import { toWgs84 } from '../units/locate-point.js';
 import { locateMicroGrid } from '../units/units.sql.js';
 import { listNearestCameras, listRecentIncidentsNear } from './whats-here.sql.js';
+import { READERS } from '../contract/incident-vocabulary.js';
 
 /** How many cameras, how far and how far back incidents are looked for. */
 export const WHATS_HERE_CAMERAS = 5;

@@ -13,7 +13,6 @@ import { z } from 'zod';
 import type { AppDependencies } from '../app.js';
 import { authOf, scopedDb } from '../auth/request-context.js';
 import { access } from '../auth/route-access.js';
-import { READERS } from '../auth/roles.js';
 import { validateRequestPart } from '../http/validate-request.js';
 import { parseTileCoordinates, parseTileLayers } from './tile-address.js';
 import { fetchScopedTile, tileEncoderOf } from './fetch-scoped-tile.js';
@@ -21,6 +20,7 @@ import { tileCacheOf } from './tile-cache.js';
 import { buildTileJson, type Bounds } from './tile-json.js';
 import { TILE_LAYER_NAMES, TILE_LAYERS } from './tile-layers.js';
 import { jurisdictionBounds } from './tiles.sql.js';
+import { READERS } from '../contract/incident-vocabulary.js';
 
 export const MEDIA_MVT = 'application/vnd.mapbox-vector-tile';
 

@@ -6,7 +6,6 @@ import { z } from 'zod';
 import type { AppDependencies } from '../app.js';
 import { authOf, scopedDb } from '../auth/request-context.js';
 import { access } from '../auth/route-access.js';
-import { READERS } from '../auth/roles.js';
 import { notFound } from '../errors/app-error.js';
 import { validateRequestPart } from '../http/validate-request.js';
 import { NEAR_BOUNDARY_METRES, toWgs84 } from './locate-point.js';
@@ -18,6 +17,7 @@ import {
   readUnit,
   searchUnits,
 } from './units.sql.js';
+import { READERS } from '../contract/incident-vocabulary.js';
 
 const coordinate = (min: number, max: number) =>
   z.string().trim().regex(/^[-+]?\d+(\.\d+)?$/, 'must be a decimal number').transform(Number).pipe(z.number().min(min).max(max));

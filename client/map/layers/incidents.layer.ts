@@ -6,7 +6,8 @@
 import type { Layer } from '@deck.gl/core';
 import { isPulsing } from '../incident-load.js';
 import type { LayerContext, MapLayerModule } from '../layer-registry.js';
-import { isOpenIncident, type LiveIncident, type MapLayerData } from '../map-data.js';
+import { GRADE_RANK, isOpenIncident } from '../../../server/contract/incident-vocabulary.js';
+import type { LiveIncident, MapLayerData } from '../map-data.js';
 import { colorToRgba, type MapPalette } from '../map-palette.js';
 import { UninstancedScatterplotLayer } from '../uninstanced-scatterplot-layer.js';
 
@@ -93,8 +94,8 @@ export function create(): MapLayerModule {
     update(data: MapLayerData) {
       const now = Date.now();
       // The most urgent on top: deck.gl draws in data order.
-      const rank = { blue: 0, yellow: 1, orange: 2, red: 3 } as const;
-      incidents = data.incidents.filter((i) => isOpenIncident(i)).sort((a, b) => rank[a.grade] - rank[b.grade]);
+      // The most severe drawn last, on top.
+      incidents = data.incidents.filter((i) => isOpenIncident(i)).sort((a, b) => GRADE_RANK[b.grade] - GRADE_RANK[a.grade]);
       pulsing = incidents.filter((i) => isPulsing(i, now));
       selectedId = data.selectedIncidentId;
       startPulse();
