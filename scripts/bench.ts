@@ -36,7 +36,7 @@ import { loadAverage, readMachineInfo } from './bench/machine-info.js';
 import { measureLocate, type RunLocateSql } from './bench/measure-locate.js';
 import { measureScopeOverhead } from './bench/measure-scope-overhead.js';
 import { execFileSync } from 'node:child_process';
-import { measureTiles } from '../server/tiles/measure-tiles.js';
+import { measureTiles } from './bench/measure-tiles.js';
 import { measureIntake } from './bench/measure-intake.js';
 import { measureStart, type StartMeasurement } from './bench/measure-start.js';
 import { sampleCityPoints } from './bench/sample-points.js';

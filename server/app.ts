@@ -7,6 +7,7 @@ import helmet from 'helmet';
 import type { Logger } from 'pino';
 import type { AppConfig } from './config/load-config.js';
 import type { Capabilities, Database } from './db/database.js';
+import type { Clock } from './clock/clock.js';
 import { accountsRouter } from './auth/accounts.route.js';
 import { authRouter } from './auth/auth.route.js';
 import { authenticate, createAuthCache } from './auth/authenticate.js';
@@ -25,10 +26,6 @@ import { spatialRouter } from './spatial/spatial.route.js';
 import { tilesRouter } from './tiles/tiles.route.js';
 import { unitsRouter } from './units/units.route.js';
 
-export interface Clock {
-  now(): Date;
-}
-export const systemClock: Clock = { now: () => new Date() };
 
 export interface AppDependencies {
   config: AppConfig;

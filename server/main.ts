@@ -1,5 +1,6 @@
 /** Start GridOps: open the database, migrate, seed when empty, serve. */
-import { createApp, systemClock } from './app.js';
+import { createApp } from './app.js';
+import { systemClock } from './clock/clock.js';
 import { ConfigError, loadConfig } from './config/load-config.js';
 import { detectCapabilities } from './db/capabilities.js';
 import { migrate } from './db/migrate.js';

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { LiveIncident, LiveWorker } from '../api/api-types.js';
 import { incident as liveIncident } from '../map/map-test-fixtures.js';
 import { createConsoleStore } from './console-store.js';
+import { MovableClock } from '../../tests/support/movable-clock.js';
 
 // The map's fixture, numbered like a real case.
 const incident = (id: number, changes: Partial<LiveIncident> = {}): LiveIncident =>
@@ -9,12 +10,12 @@ const incident = (id: number, changes: Partial<LiveIncident> = {}): LiveIncident
 const worker = (code: string, at: string, lon = 118.93): LiveWorker => ({ code, name: code, role: 'grid_worker', lon, lat: 32.1, at, dutyStatus: 'on_duty', busy: false, stale: false, microGridCode: 'm' });
 
 function setup() {
-  let clock = 1_000_000;
+  const clock = new MovableClock(1_000_000);
   const drawn = { incidents: [] as LiveIncident[], workers: [] as LiveWorker[] };
   const changes: string[] = [];
-  const store = createConsoleStore({ sink: { setIncidents: (i) => (drawn.incidents = i), setWorkers: (w) => (drawn.workers = w) }, now: () => clock, newForMs: 60_000 });
+  const store = createConsoleStore({ sink: { setIncidents: (i) => (drawn.incidents = i), setWorkers: (w) => (drawn.workers = w) }, clock, newForMs: 60_000 });
   store.subscribe((c) => changes.push(c));
-  return { store, drawn, changes, advance: (ms: number) => (clock += ms) };
+  return { store, drawn, changes, advance: (ms: number) => clock.advanceMs(ms) };
 }
 
 describe('console store', () => {

@@ -8,6 +8,7 @@
 import type { LiveIncident, LiveWorker } from '../api/api-types.js';
 import { isRemovedFromOpenView } from '../../server/live/live-protocol.js';
 import { orderQueue } from './incident-queue-order.js';
+import { nowMs, systemClock, type Clock } from '../../server/clock/clock.js';
 
 export type LiveTopic = 'incidents' | 'workers';
 export type ConnectionStatus = 'connecting' | 'open' | 'reconnecting' | 'closed';
@@ -20,7 +21,7 @@ export interface MapSink {
 
 export interface ConsoleStoreOptions {
   sink: MapSink;
-  now?: () => number;
+  clock?: Clock;
   /** How long an incident that arrived live stays highlighted as new (ms). */
   newForMs?: number;
 }
@@ -39,7 +40,8 @@ export interface ConsoleStore {
   subscribe(listener: (change: StoreChange) => void): () => void;
 }
 
-export function createConsoleStore({ sink, now = () => Date.now(), newForMs = 120_000 }: ConsoleStoreOptions): ConsoleStore {
+export function createConsoleStore({ sink, clock = systemClock, newForMs = 120_000 }: ConsoleStoreOptions): ConsoleStore {
+  const now = () => nowMs(clock);
   const incidents = new Map<number, LiveIncident>();
   const workers = new Map<string, LiveWorker>();
   const arrivedAt = new Map<number, number>();

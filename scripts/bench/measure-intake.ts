@@ -12,7 +12,8 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createApp, systemClock } from '../../server/app.js';
+import { createApp } from '../../server/app.js';
+import { systemClock } from '../../server/clock/clock.js';
 import { appendAudit } from '../../server/audit/record-audit.js';
 import { hashPassword } from '../../server/auth/secrets.js';
 import { loadConfig } from '../../server/config/load-config.js';

@@ -3,7 +3,7 @@ import type { MachineInfo } from './machine-info.js';
 import type { LocateResult } from './measure-locate.js';
 import type { IntakeMeasurement } from './measure-intake.js';
 import type { OverheadFigure } from './measure-scope-overhead.js';
-import type { TileFigures } from '../../server/tiles/measure-tiles.js';
+import type { TileFigures } from './measure-tiles.js';
 import type { StartMeasurement } from './measure-start.js';
 import { renderBrowserSection, type BrowserFigures } from './measure-browser.js';
 import { median } from './statistics.js';

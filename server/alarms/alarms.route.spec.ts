@@ -4,7 +4,7 @@
  * intake the video and IoT modules call, and what is announced.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Clock } from '../app.js';
+import { MovableClock } from '../../tests/support/movable-clock.js';
 import { defineSql } from '../db/database.js';
 import { createDomainEvents, type DomainEvent } from '../events/domain-events.js';
 import { signIn } from '../../tests/support/test-auth.js';
@@ -27,15 +27,6 @@ const systemAudit = defineSql(
   `SELECT action, actor_username, actor_role FROM audit_log WHERE entity_type = 'incident' AND entity_id = $1 AND success ORDER BY id`,
 );
 
-class MovableClock implements Clock {
-  constructor(private at: number) {}
-  now() {
-    return new Date(this.at);
-  }
-  advanceMinutes(minutes: number) {
-    this.at += minutes * 60_000;
-  }
-}
 
 describe.each(testDatabaseModes())('system alarms on %s', (mode) => {
   let server: TestServer;

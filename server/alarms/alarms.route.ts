@@ -6,7 +6,8 @@
  */
 import { Router } from 'express';
 import { z } from 'zod';
-import type { AppDependencies } from '../app.js';
+import type { Clock } from '../clock/clock.js';
+import type { DomainEvents } from '../events/domain-events.js';
 import { auditedChange } from '../audit/record-audit.js';
 import { authOf } from '../auth/request-context.js';
 import { access } from '../auth/route-access.js';
@@ -25,7 +26,10 @@ const AlarmBody = z
   })
   .strict();
 
-export function alarmsRouter({ clock, events }: AppDependencies): Router {
+/** What the router uses of the application's dependencies. */
+export interface AlarmsRouterDeps { clock: Clock; events: DomainEvents }
+
+export function alarmsRouter({ clock, events }: AlarmsRouterDeps): Router {
   const router = Router();
 
   router.post('/api/alarms', access('admin'), async (req, res) => {

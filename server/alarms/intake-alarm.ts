@@ -7,7 +7,7 @@
  * `intakeAlarm` is the in-process entry for the video and IoT modules (runs as the system, city-wide, audited,
  * announced after commit); `recordAlarm` is the transactional part, shared with POST /api/alarms.
  */
-import type { Clock } from '../app.js';
+import type { Clock } from '../clock/clock.js';
 import { appendAudit } from '../audit/record-audit.js';
 import { withScope, type Database, type Queryable } from '../db/database.js';
 import { AppError } from '../errors/app-error.js';

@@ -1,7 +1,7 @@
 /** Reading and verifying the audit log. */
 import { Router } from 'express';
 import { z } from 'zod';
-import type { AppDependencies } from '../app.js';
+import type { Database } from '../db/database.js';
 import { scopedDb } from '../auth/request-context.js';
 import { access } from '../auth/route-access.js';
 import { validateRequestPart } from '../http/validate-request.js';
@@ -20,7 +20,10 @@ const AuditQuery = z
   })
   .strict();
 
-export function auditRouter({ db }: AppDependencies): Router {
+/** What the router uses of the application's dependencies. */
+export interface AuditRouterDeps { db: Database }
+
+export function auditRouter({ db }: AuditRouterDeps): Router {
   const router = Router();
 
   router.get('/api/audit', access('admin', 'supervisor'), async (req, res) => {

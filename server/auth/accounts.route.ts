@@ -1,7 +1,6 @@
 /** Administration of accounts and screen tokens, inside the administrator's own jurisdiction. */
 import { Router } from 'express';
 import { z } from 'zod';
-import type { AppDependencies } from '../app.js';
 import { auditedChange } from '../audit/record-audit.js';
 import type { Queryable } from '../db/database.js';
 import { AppError, notFound } from '../errors/app-error.js';
@@ -61,7 +60,7 @@ async function checkJurisdiction(tx: Queryable, own: string, code: string | null
   if (!unit) throw new AppError(400, 'unknown_unit', `No unit has the code ${code}`);
 }
 
-export function accountsRouter(_deps: AppDependencies): Router {
+export function accountsRouter(): Router {
   const router = Router();
 
   router.get('/api/accounts', access('admin'), async (req, res) => {

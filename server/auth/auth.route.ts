@@ -2,7 +2,8 @@
 import { Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { z } from 'zod';
-import type { AppDependencies } from '../app.js';
+import type { Database } from '../db/database.js';
+import type { AppConfig } from '../config/load-config.js';
 import { appendAudit } from '../audit/record-audit.js';
 import { AppError } from '../errors/app-error.js';
 import { validateRequestPart } from '../http/validate-request.js';
@@ -35,7 +36,10 @@ interface LoginAccount {
 /** Compared against when the username is unknown, so that timing does not reveal which names exist. */
 const dummyHash = hashPassword('gridops-timing-equaliser');
 
-export function authRouter({ db, config }: AppDependencies): Router {
+/** What the router uses of the application's dependencies. */
+export interface AuthRouterDeps { db: Database; config: Pick<AppConfig, 'loginRateLimit' | 'sessionHours' | 'env'> }
+
+export function authRouter({ db, config }: AuthRouterDeps): Router {
   const router = Router();
   const loginLimiter = rateLimit({
     windowMs: 15 * 60_000,

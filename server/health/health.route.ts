@@ -3,13 +3,18 @@
  * monitoring: it holds inventory counts of the whole city, no rows.
  */
 import { Router } from 'express';
-import type { AppDependencies } from '../app.js';
+import type { Database } from '../db/database.js';
+import type { Capabilities } from '../db/database.js';
+import type { Clock } from '../clock/clock.js';
 import { publicRoute } from '../auth/route-access.js';
 import { countLayers, countUnitsByLevel, readSeedMeta } from './health.sql.js';
 
 const LEVELS = ['district', 'street', 'community', 'grid', 'micro_grid'] as const;
 
-export function healthRouter({ db, capabilities, clock }: AppDependencies): Router {
+/** What the router uses of the application's dependencies. */
+export interface HealthRouterDeps { db: Database; capabilities: Capabilities; clock: Clock }
+
+export function healthRouter({ db, capabilities, clock }: HealthRouterDeps): Router {
   const router = Router();
   router.get('/api/health', publicRoute(), async (_req, res) => {
     const byLevel = await db.query<{ level: string; n: number }>(countUnitsByLevel);

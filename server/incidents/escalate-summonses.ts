@@ -4,7 +4,7 @@
  * a new report limit, and records it in the incident's timeline and the audit log as the system. The clock is
  * injected, so tests move time instead of waiting.
  */
-import type { Clock } from '../app.js';
+import type { Clock } from '../clock/clock.js';
 import { appendAudit } from '../audit/record-audit.js';
 import type { Database } from '../db/database.js';
 import type { DomainEvents } from '../events/domain-events.js';

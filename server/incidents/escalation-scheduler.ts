@@ -7,7 +7,7 @@
  * on the domain events after its transaction commits. The clock is injected, so tests move time instead of waiting.
  */
 import type { Logger } from 'pino';
-import type { Clock } from '../app.js';
+import type { Clock } from '../clock/clock.js';
 import { appendAudit } from '../audit/record-audit.js';
 import type { Database } from '../db/database.js';
 import type { DomainEvents } from '../events/domain-events.js';

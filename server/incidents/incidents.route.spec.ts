@@ -4,7 +4,7 @@
  * escalation with an injected clock, and jurisdiction.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Clock } from '../app.js';
+import { MovableClock } from '../../tests/support/movable-clock.js';
 import { defineSql } from '../db/database.js';
 import { signIn } from '../../tests/support/test-auth.js';
 import { testDatabaseModes } from '../../tests/support/test-database.js';
@@ -26,15 +26,6 @@ const makeOnDuty = defineSql('test.make_on_duty', `UPDATE workers SET duty_statu
 const auditCount = defineSql('test.incident_audit_count', `SELECT count(*)::int AS n FROM audit_log WHERE entity_type = 'incident' AND entity_id = $1 AND success`);
 const incidentRow = defineSql('test.incident_row', `SELECT escalation_level, overdue, deadline_at, deadline_stage FROM incidents WHERE id = $1`);
 
-class MovableClock implements Clock {
-  constructor(private at: number) {}
-  now() {
-    return new Date(this.at);
-  }
-  advanceMinutes(minutes: number) {
-    this.at += minutes * 60_000;
-  }
-}
 
 describe.each(testDatabaseModes())('incidents on %s', (mode) => {
   let server: TestServer;

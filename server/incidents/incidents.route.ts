@@ -4,7 +4,9 @@
  */
 import { Router } from 'express';
 import { z } from 'zod';
-import type { AppDependencies } from '../app.js';
+import type { Database } from '../db/database.js';
+import type { Clock } from '../clock/clock.js';
+import type { DomainEvents } from '../events/domain-events.js';
 import { auditedChange } from '../audit/record-audit.js';
 import { authOf, scopedDb } from '../auth/request-context.js';
 import { access } from '../auth/route-access.js';
@@ -15,7 +17,7 @@ import { intakeIncident } from './incident-intake.js';
 import { mergeIncident } from './merge-incidents.js';
 import { actorOf } from './actor-of-request.js';
 import type { IncidentEvent } from './incident-lifecycle.js';
-import { createRoadGraphStore } from '../routing/road-graph-store.js';
+import { createRoadGraphStore, type RoadGraphStore } from '../routing/road-graph-store.js';
 import { listIncidentPhotos } from '../patrol/incident-photos.sql.js';
 import { incidentChanged, publishAll } from './incident-publishing.js';
 import { findIncidentByNumber, listCategories, listIncidents, listReports, listTimeline, readIncident } from './incidents.sql.js';
@@ -71,7 +73,16 @@ const RecommendQuery = z
   .object({ limit: z.string().regex(/^\d+$/).transform(Number).pipe(z.number().min(1).max(20)).default(5) })
   .strict();
 
-export function incidentsRouter({ clock, db, roads: shared, events }: AppDependencies): Router {
+/** What the router uses of the application's dependencies. */
+export interface IncidentsRouterDeps {
+  clock: Clock;
+  db: Database;
+  events: DomainEvents;
+  /** The road graph shared with the schedulers; the router loads its own when absent. */
+  roads?: RoadGraphStore;
+}
+
+export function incidentsRouter({ clock, db, roads: shared, events }: IncidentsRouterDeps): Router {
   const router = Router();
   const roads = shared ?? createRoadGraphStore(db);
 

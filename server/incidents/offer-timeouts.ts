@@ -6,7 +6,7 @@
  * transaction scoped to its street, so candidates come from the street's workers; all of it is in the
  * timeline and the audit log.
  */
-import type { Clock } from '../app.js';
+import type { Clock } from '../clock/clock.js';
 import { appendAudit } from '../audit/record-audit.js';
 import { withScope, type Database, type Queryable } from '../db/database.js';
 import type { DomainEvent, DomainEvents } from '../events/domain-events.js';

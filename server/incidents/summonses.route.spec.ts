@@ -4,7 +4,7 @@
  * injected clock for the departments' time limits.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Clock } from '../app.js';
+import { MovableClock } from '../../tests/support/movable-clock.js';
 import { defineSql } from '../db/database.js';
 import { createDomainEvents, type DomainEvent } from '../events/domain-events.js';
 import { signIn } from '../../tests/support/test-auth.js';
@@ -28,15 +28,6 @@ const summonsAudit = defineSql(
   `SELECT action, actor_role, success FROM audit_log WHERE entity_type = 'incident' AND entity_id = $1 ORDER BY id`,
 );
 
-class MovableClock implements Clock {
-  constructor(private at: number) {}
-  now() {
-    return new Date(this.at);
-  }
-  advanceMinutes(minutes: number) {
-    this.at += minutes * 60_000;
-  }
-}
 
 describe.each(testDatabaseModes())('summonses and manual escalation on %s', (mode) => {
   let server: TestServer;

@@ -6,7 +6,8 @@
  */
 import { Router } from 'express';
 import { z } from 'zod';
-import type { AppDependencies } from '../app.js';
+import type { Clock } from '../clock/clock.js';
+import type { DomainEvents } from '../events/domain-events.js';
 import { auditedChange } from '../audit/record-audit.js';
 import { scopedDb } from '../auth/request-context.js';
 import { access } from '../auth/route-access.js';
@@ -27,7 +28,10 @@ const SummonsBody = z
 const ReportBody = z.object({ note: z.string().trim().min(2).max(2000) }).strict();
 const EscalateBody = z.object({ reason: z.string().trim().min(2).max(500) }).strict();
 
-export function summonsesRouter({ clock, events }: AppDependencies): Router {
+/** What the router uses of the application's dependencies. */
+export interface SummonsesRouterDeps { clock: Clock; events: DomainEvents }
+
+export function summonsesRouter({ clock, events }: SummonsesRouterDeps): Router {
   const router = Router();
 
   router.get('/api/departments', access(...READERS), async (req, res) => {

@@ -13,7 +13,7 @@ import { testDatabaseModes } from '../../tests/support/test-database.js';
 import { startTestServer, type TestServer } from '../../tests/support/test-server.js';
 import { connectLive, type LiveSocketConstructor } from '../../client/live/live-client.js';
 import { LIVE_CLOSE, type LiveIncident, type LiveWorker, type ServerMessage } from './live-protocol.js';
-import { openLive, upgradeStatus, type LiveTestSocket } from './live-test-support.js';
+import { openLive, upgradeStatus, type LiveTestSocket } from '../../tests/support/live-test-support.js';
 
 const pickPlace = defineSql(
   'test.live_pick_place',

@@ -19,7 +19,8 @@ import type { Duplex } from 'node:stream';
 import { STATUS_CODES } from 'node:http';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket, type RawData } from 'ws';
-import type { Clock } from '../app.js';
+import { nowMs, systemClock, type Clock } from '../clock/clock.js';
+import { fullBucket, takeToken, type TokenBucket, type TokenBucketRate } from './token-bucket.js';
 import { identifyCredentials } from '../auth/authenticate.js';
 import { type AuthContext, createScopedDb } from '../auth/request-context.js';
 import type { Database } from '../db/database.js';
@@ -48,7 +49,7 @@ export interface LiveChannelOptions {
   bufferSize: Record<LiveTopic, number>;
   snapshotLimits: SnapshotLimits;
   outbox: OutboxLimits;
-  rate: { burst: number; perSecond: number };
+  rate: TokenBucketRate;
   /** Fixed epoch (tests); random per start otherwise. */
   epoch?: string;
 }
@@ -91,8 +92,7 @@ interface Connection {
   auth: AuthContext;
   credentials: UpgradeCredentials;
   alive: boolean;
-  tokens: number;
-  refilledAt: number;
+  bucket: TokenBucket;
   violations: number;
 }
 
@@ -109,7 +109,7 @@ function refuseUpgrade(socket: Duplex, status: number, code: string, message: st
 export function attachLiveChannel(httpServer: HttpServer, deps: LiveChannelDependencies): LiveChannel {
   const options: LiveChannelOptions = { ...DEFAULT_LIVE_OPTIONS, ...deps.live };
   const { db, logger } = deps;
-  const clock: Clock = deps.clock ?? { now: () => new Date() };
+  const clock: Clock = deps.clock ?? systemClock;
   const hub = createLiveHub({ epoch: options.epoch, bufferSize: options.bufferSize });
   const source = connectLiveSource({ db, events: deps.events, hub, clock, logger });
   const connections = new Set<Connection>();
@@ -150,17 +150,10 @@ export function attachLiveChannel(httpServer: HttpServer, deps: LiveChannelDepen
     }
   };
 
-  const takeToken = (conn: Connection): boolean => {
-    const now = Date.now();
-    conn.tokens = Math.min(options.rate.burst, conn.tokens + ((now - conn.refilledAt) / 1000) * options.rate.perSecond);
-    conn.refilledAt = now;
-    if (conn.tokens < 1) return false;
-    conn.tokens -= 1;
-    return true;
-  };
-
   const onMessage = (conn: Connection, data: RawData, isBinary: boolean) => {
-    if (!takeToken(conn)) {
+    const { bucket, taken } = takeToken(conn.bucket, options.rate, nowMs(clock));
+    conn.bucket = bucket;
+    if (!taken) {
       conn.violations += 1;
       if (conn.violations > options.rate.burst) conn.client.outbox.end(LIVE_CLOSE.policyViolation, 'rate_limited');
       else sendError(conn, 'rate_limited', 'Too many messages; slow down');
@@ -204,7 +197,7 @@ export function attachLiveChannel(httpServer: HttpServer, deps: LiveChannelDepen
   const onConnection = (ws: WebSocket, auth: AuthContext, credentials: UpgradeCredentials) => {
     const outbox = new LiveOutbox(ws, options.outbox);
     const client = hub.addClient({ role: auth.role, jurisdiction: auth.jurisdiction, workerCode: auth.workerCode }, outbox);
-    const conn: Connection = { ws, client, auth, credentials, alive: true, tokens: options.rate.burst, refilledAt: Date.now(), violations: 0 };
+    const conn: Connection = { ws, client, auth, credentials, alive: true, bucket: fullBucket(options.rate, nowMs(clock)), violations: 0 };
     connections.add(conn);
     ws.on('message', (data, isBinary) => onMessage(conn, data, isBinary));
     ws.on('pong', () => {

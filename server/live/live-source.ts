@@ -10,7 +10,7 @@
  */
 import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
-import type { Clock } from '../app.js';
+import type { Clock } from '../clock/clock.js';
 import { type Database, DatabaseError } from '../db/database.js';
 import type { DomainEvent, DomainEvents } from '../events/domain-events.js';
 import type { LiveHub } from './live-hub.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Queryable, SqlStatement } from '../db/database.js';
+import { MovableClock } from '../../tests/support/movable-clock.js';
 import { createExtentCache } from './ogc-extent-cache.js';
 
 /** A Queryable that answers the extents query from a list of results (an Error is thrown), counting calls. */
@@ -17,38 +18,33 @@ function fakeDb(results: Array<Record<string, unknown>[] | Error>) {
   return { db, calls };
 }
 
-function fakeClock(start = 0) {
-  let now = start;
-  return { clock: { now: () => new Date(now) }, advance: (ms: number) => (now += ms) };
-}
-
 const row = (id: string, minx: number | null) => ({ id, minx, miny: minx === null ? null : 32, maxx: minx === null ? null : 119, maxy: minx === null ? null : 33 });
 
 describe('createExtentCache', () => {
   it('maps rows to extents, null for an empty collection', async () => {
     const { db } = fakeDb([[row('districts', 118), row('workers', null)]]);
-    const extents = await createExtentCache(db, fakeClock().clock).extents();
+    const extents = await createExtentCache(db, new MovableClock(0)).extents();
     expect(extents.get('districts')).toEqual([118, 32, 119, 33]);
     expect(extents.get('workers')).toBeNull();
   });
 
   it('queries once within the time to live, shares one query between concurrent callers, and again after it', async () => {
     const { db, calls } = fakeDb([[row('districts', 118)], [row('districts', 117)]]);
-    const { clock, advance } = fakeClock();
+    const clock = new MovableClock(0);
     const cache = createExtentCache(db, clock, 1000);
     const [a, b] = await Promise.all([cache.extents(), cache.extents()]);
     expect(a).toBe(b);
-    advance(999);
+    clock.advanceMs(999);
     expect((await cache.extents()).get('districts')?.[0]).toBe(118);
     expect(calls).toEqual(['ogc.extents']);
-    advance(1);
+    clock.advanceMs(1);
     expect((await cache.extents()).get('districts')?.[0]).toBe(117);
     expect(calls).toEqual(['ogc.extents', 'ogc.extents']);
   });
 
   it('does not keep a failure', async () => {
     const { db, calls } = fakeDb([new Error('boom'), [row('districts', 118)]]);
-    const cache = createExtentCache(db, fakeClock().clock, 1000);
+    const cache = createExtentCache(db, new MovableClock(0), 1000);
     await expect(cache.extents()).rejects.toThrow('boom');
     expect((await cache.extents()).get('districts')).toEqual([118, 32, 119, 33]);
     expect(calls).toHaveLength(2);

@@ -4,7 +4,7 @@
  * time would stall the embedded database, which runs one query at a time. Concurrent callers share one
  * computation; a failure is not cached.
  */
-import type { Clock } from '../app.js';
+import type { Clock } from '../clock/clock.js';
 import type { Queryable } from '../db/database.js';
 import type { Extent } from './ogc-documents.js';
 import { selectExtents } from './ogc.sql.js';

@@ -8,7 +8,9 @@
  * caller's jurisdiction by row-level security. Collection extents are the whole city's (cached, unscoped).
  */
 import { Request, Response, Router } from 'express';
-import type { AppDependencies } from '../app.js';
+import type { Database } from '../db/database.js';
+import type { AppConfig } from '../config/load-config.js';
+import type { Clock } from '../clock/clock.js';
 import { scopedDb } from '../auth/request-context.js';
 import { access, publicRoute } from '../auth/route-access.js';
 import { notFound } from '../errors/app-error.js';
@@ -50,7 +52,10 @@ function send(res: Response, type: string, body: unknown): void {
   res.type(type).send(typeof body === 'string' ? body : JSON.stringify(body));
 }
 
-export function ogcRouter({ db, config, clock }: AppDependencies): Router {
+/** What the router uses of the application's dependencies. */
+export interface OgcRouterDeps { db: Database; config: Pick<AppConfig, 'host' | 'port'>; clock: Clock }
+
+export function ogcRouter({ db, config, clock }: OgcRouterDeps): Router {
   const router = Router();
   const extentCache = createExtentCache(db, clock);
   const fallbackHost = `${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;

@@ -9,10 +9,12 @@
 import express, { Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { z } from 'zod';
-import type { AppDependencies } from '../app.js';
+import type { AppConfig } from '../config/load-config.js';
+import type { Clock } from '../clock/clock.js';
+import type { DomainEvents } from '../events/domain-events.js';
 import { appendAudit } from '../audit/record-audit.js';
 import { publicRoute } from '../auth/route-access.js';
-import { withScope } from '../db/database.js';
+import { withScope, type Database } from '../db/database.js';
 import { AppError } from '../errors/app-error.js';
 import { intakeIncident } from '../incidents/incident-intake.js';
 import { incidentChanged, publishAll } from '../incidents/incident-publishing.js';
@@ -65,7 +67,10 @@ function checkJurisdiction(id: string | undefined): void {
   if (id !== undefined && id !== OPEN311_JURISDICTION) throw new AppError(404, 'unknown_jurisdiction', `jurisdiction_id must be ${OPEN311_JURISDICTION}`);
 }
 
-export function open311Router({ db, clock, config, events }: AppDependencies): Router {
+/** What the router uses of the application's dependencies. */
+export interface Open311RouterDeps { db: Database; clock: Clock; config: Pick<AppConfig, 'publicIntakeRateLimit'>; events: DomainEvents }
+
+export function open311Router({ db, clock, config, events }: Open311RouterDeps): Router {
   const router = Router();
   const intakeLimiter = rateLimit({
     windowMs: 10 * 60_000,

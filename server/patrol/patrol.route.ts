@@ -8,7 +8,10 @@ import fs from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { Router } from 'express';
 import { z } from 'zod';
-import type { AppDependencies } from '../app.js';
+import type { AppConfig } from '../config/load-config.js';
+import type { Clock } from '../clock/clock.js';
+import type { DomainEvents } from '../events/domain-events.js';
+import type { Logger } from 'pino';
 import { auditedChange } from '../audit/record-audit.js';
 import { authOf, scopedDb } from '../auth/request-context.js';
 import { access } from '../auth/route-access.js';
@@ -68,7 +71,10 @@ async function recordPhoto(
 
 const photoBody = (incidentId: number, p: PhotoRow) => ({ ...p, url: `/api/incidents/${incidentId}/photos/${p.id}` });
 
-export function patrolRouter({ clock, config, events, logger }: AppDependencies): Router {
+/** What the router uses of the application's dependencies. */
+export interface PatrolRouterDeps { clock: Clock; config: Pick<AppConfig, 'photoMaxBytes' | 'uploadDir'>; events: DomainEvents; logger: Logger }
+
+export function patrolRouter({ clock, config, events, logger }: PatrolRouterDeps): Router {
   const router = Router();
   const upload = photoUpload(config.photoMaxBytes);
 

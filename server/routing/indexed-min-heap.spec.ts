@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seededRandom as random } from '../../tests/support/seeded-random.js';
+import { seededRandom as random } from '../simulator/simulator-random.js';
 import { IndexedMinHeap } from './indexed-min-heap.js';
 
 

@@ -4,6 +4,7 @@ import { defineSql, type Database } from '../db/database.js';
 import { loadRoadGraph } from './load-road-graph.js';
 import { vertexIndexOf, type RoadGraph } from './road-graph.js';
 import { travelTimesFrom } from './travel-times.js';
+import { bellmanFordTimes } from '../../tests/support/bellman-ford.js';
 
 /** $1 lon, $2 lat. Result: id of the nearest road vertex. Index: road_vertices_geom_idx (KNN). */
 const nearestVertex = defineSql(
@@ -34,23 +35,6 @@ interface EdgeRow {
   y0: number;
   x1: number;
   y1: number;
-}
-
-/** Reference shortest times from one vertex: Bellman–Ford relaxation to a fixed point. */
-function bellmanFord(g: RoadGraph, source: number): Float64Array {
-  const dist = new Float64Array(g.vertexCount).fill(Infinity);
-  dist[source] = 0;
-  for (let changed = true; changed; ) {
-    changed = false;
-    for (let e = 0; e < g.edgeCount; e++) {
-      const candidate = dist[g.edgeSource[e]] + g.edgeSeconds[e];
-      if (candidate < dist[g.edgeTarget[e]]) {
-        dist[g.edgeTarget[e]] = candidate;
-        changed = true;
-      }
-    }
-  }
-  return dist;
 }
 
 describe.each(testDatabaseModes())('loadRoadGraph on %s', (mode) => {
@@ -116,7 +100,7 @@ describe.each(testDatabaseModes())('loadRoadGraph on %s', (mode) => {
   it('finds the same shortest times as Bellman–Ford from a vertex, to 200 vertices spread over the graph', async () => {
     const [{ id }] = await db.query<{ id: number }>(nearestVertex, [118.93, 32.105]);
     const source = vertexIndexOf(graph, id);
-    const reference = bellmanFord(graph, source);
+    const reference = bellmanFordTimes(graph, source);
     const targets = Array.from({ length: 200 }, (_, i) => Math.floor((i * graph.vertexCount) / 200));
     const times = travelTimesFrom(graph, source, targets);
     targets.forEach((t, i) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../../tests/support/seeded-random.js';
+import { seededRandom } from '../simulator/simulator-random.js';
 import {
   compareCandidates,
   rankCandidates,

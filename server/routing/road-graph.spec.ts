@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeGraph } from './hand-made-graphs.js';
+import { makeGraph } from '../../tests/support/hand-made-graphs.js';
 import { buildRoadGraph, roadGraphBytes, vertexIndexOf, type RoadGraphInput } from './road-graph.js';
 
 function input(overrides: Partial<RoadGraphInput> = {}): RoadGraphInput {

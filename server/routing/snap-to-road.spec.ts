@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { makeGraph, ORIGIN_LAT, ORIGIN_LON, randomGraph, vertexOf } from './hand-made-graphs.js';
-import { seededRandom } from '../../tests/support/seeded-random.js';
+import { makeGraph, ORIGIN_LAT, ORIGIN_LON, randomGraph, vertexOf } from '../../tests/support/hand-made-graphs.js';
+import { seededRandom } from '../simulator/simulator-random.js';
 import type { RoadGraph } from './road-graph.js';
 import { haversineMetres } from './road-location.js';
 import { METRES_PER_DEGREE, snapToRoad } from './snap-to-road.js';

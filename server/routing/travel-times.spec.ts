@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { edgeBetween, makeGraph, ORIGIN_LAT, ORIGIN_LON, randomGraph, vertexOf } from './hand-made-graphs.js';
-import { seededRandom } from '../../tests/support/seeded-random.js';
+import { edgeBetween, makeGraph, ORIGIN_LAT, ORIGIN_LON, randomGraph, vertexOf } from '../../tests/support/hand-made-graphs.js';
+import { bellmanFordTimes } from '../../tests/support/bellman-ford.js';
+import { seededRandom } from '../simulator/simulator-random.js';
 import type { RoadGraph } from './road-graph.js';
 import { OFF_ROAD_METRES_PER_SECOND } from './road-location.js';
 import type { RoadSnap } from './snap-to-road.js';
@@ -233,23 +234,6 @@ describe('one-way edges and searching backwards', () => {
   });
 });
 
-/** Reference: Bellman–Ford relaxation to a fixed point, from one vertex. */
-function referenceTimes(g: RoadGraph, source: number): Float64Array {
-  const dist = new Float64Array(g.vertexCount).fill(Infinity);
-  dist[source] = 0;
-  for (let changed = true; changed; ) {
-    changed = false;
-    for (let e = 0; e < g.edgeCount; e++) {
-      const candidate = dist[g.edgeSource[e]] + g.edgeSeconds[e];
-      if (candidate < dist[g.edgeTarget[e]]) {
-        dist[g.edgeTarget[e]] = candidate;
-        changed = true;
-      }
-    }
-  }
-  return dist;
-}
-
 describe('against a reference on random graphs', () => {
   it('agrees with Bellman–Ford in both directions, and every route is continuous and adds up', () => {
     for (const seed of [1, 2, 3]) {
@@ -258,13 +242,13 @@ describe('against a reference on random graphs', () => {
       for (let trial = 0; trial < 5; trial++) {
         const source = Math.floor(next() * g.vertexCount);
         const targets = Array.from({ length: 20 }, () => Math.floor(next() * g.vertexCount));
-        const expected = referenceTimes(g, source);
+        const expected = bellmanFordTimes(g, source);
         const from = travelTimesFrom(g, source, targets);
         const to = travelTimesTo(g, source, targets);
         targets.forEach((t, i) => {
           const result = from.results[i];
           expect(result.reachable ? result.seconds : Infinity).toBeCloseTo(expected[t], 9);
-          const back = referenceTimes(g, t)[source];
+          const back = bellmanFordTimes(g, t)[source];
           const toResult = to.results[i];
           expect(toResult.reachable ? toResult.seconds : Infinity).toBeCloseTo(back, 9);
           const route = from.route(i);

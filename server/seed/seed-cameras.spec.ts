@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Database, defineSql } from '../db/database.js';
 import { openSeededTestDatabase, testDatabaseModes } from '../../tests/support/test-database.js';
 import { seedCameras } from './seed-cameras.js';
-import { xianlinContext } from './seed-test-support.js';
+import { xianlinContext } from '../../tests/support/seed-test-support.js';
 
 const cameraChecks = defineSql(
   'test.cameras.checks',

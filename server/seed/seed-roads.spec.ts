@@ -10,7 +10,7 @@ import { readRoadGraph, RoadGraph } from './read-road-graph.js';
 import { readGeoJsonFeatures } from './reference-data.js';
 import { seedRoads, selectEdges, XIANLIN_ROADS_FILE } from './seed-roads.js';
 import { countRoadGraph } from './seed-roads.sql.js';
-import { REFERENCE_DIR as referenceDir, xianlinContext } from './seed-test-support.js';
+import { REFERENCE_DIR as referenceDir, xianlinContext } from '../../tests/support/seed-test-support.js';
 
 const edgesByClass = defineSql(
   'test.roads.edges_by_class',

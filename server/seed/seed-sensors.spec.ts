@@ -8,7 +8,7 @@ import { Database, defineSql } from '../db/database.js';
 import { openSeededTestDatabase, testDatabaseModes } from '../../tests/support/test-database.js';
 import { SENSOR_KINDS } from './sensor-kinds.js';
 import { NEAR_WATER_DEGREES, seedSensors } from './seed-sensors.js';
-import { xianlinContext } from './seed-test-support.js';
+import { xianlinContext } from '../../tests/support/seed-test-support.js';
 import { CITY_TOTALS } from './seed-thresholds.js';
 
 const sensorsByKind = defineSql(

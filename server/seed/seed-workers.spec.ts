@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Database, defineSql } from '../db/database.js';
 import { openSeededTestDatabase, testDatabaseModes } from '../../tests/support/test-database.js';
 import { TOTAL_MICRO_GRIDS } from './seed-hierarchy.js';
-import { xianlinContext } from './seed-test-support.js';
+import { xianlinContext } from '../../tests/support/seed-test-support.js';
 import { CITY_THRESHOLDS } from './seed-thresholds.js';
 import { INCIDENT_CATEGORIES, MicroGridForWorkers, planWorkers, seedWorkers } from './seed-workers.js';
 import { unitRandom } from './unit-random.js';

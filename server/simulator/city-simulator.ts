@@ -12,7 +12,7 @@
  * `start(intervalMs)` runs it on a timer with the process clock.
  */
 import type { Logger } from 'pino';
-import type { Clock } from '../app.js';
+import type { Clock } from '../clock/clock.js';
 import { appendAudit } from '../audit/record-audit.js';
 import { withScope, type Database, type Queryable } from '../db/database.js';
 import { AppError } from '../errors/app-error.js';

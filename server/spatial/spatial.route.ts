@@ -1,19 +1,18 @@
 /** POST /api/spatial/summary: what lies in a drawn area (micro-grids, households, workers, cameras, sensors). */
 import { Router } from 'express';
 import { z } from 'zod';
-import type { AppDependencies } from '../app.js';
 import { scopedDb } from '../auth/request-context.js';
 import { access } from '../auth/route-access.js';
 import { AppError } from '../errors/app-error.js';
 import { validatePolygonGeometry } from '../geometry/validate-geometry.js';
 import { validateRequestPart } from '../http/validate-request.js';
 import { checkAreaValidity, summariseArea } from './spatial.sql.js';
-import { whatsHereRouter } from './whats-here.route.js';
+import { whatsHereRouter, type WhatsHereRouterDeps } from './whats-here.route.js';
 import { DESK_ROLES } from '../contract/incident-vocabulary.js';
 
 const SummaryBody = z.object({ geometry: z.unknown() }).strict();
 
-export function spatialRouter(deps: AppDependencies): Router {
+export function spatialRouter(deps: WhatsHereRouterDeps): Router {
   const router = Router();
   router.use(whatsHereRouter(deps));
   router.post('/api/spatial/summary', access(...DESK_ROLES), async (req, res) => {

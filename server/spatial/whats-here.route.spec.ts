@@ -1,6 +1,6 @@
 /** GET /api/whats-here on the seeded Xianlin subset, on every database mode. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Clock } from '../app.js';
+import { MovableClock } from '../../tests/support/movable-clock.js';
 import { defineSql } from '../db/database.js';
 import { screenTokenHeaders, signIn } from '../../tests/support/test-auth.js';
 import { testDatabaseModes } from '../../tests/support/test-database.js';
@@ -24,15 +24,6 @@ const bruteForceCameras = defineSql(
 );
 const responsibleWorkers = defineSql('test.whats_here_workers', `SELECT code FROM workers WHERE home_unit_code = $1 ORDER BY code`);
 
-class MovableClock implements Clock {
-  constructor(private at: number) {}
-  now() {
-    return new Date(this.at);
-  }
-  advanceDays(days: number) {
-    this.at += days * 86_400_000;
-  }
-}
 
 describe.each(testDatabaseModes())('GET /api/whats-here on %s', (mode) => {
   let server: TestServer;

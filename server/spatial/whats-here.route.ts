@@ -5,7 +5,7 @@
  */
 import { Router } from 'express';
 import { z } from 'zod';
-import type { AppDependencies } from '../app.js';
+import type { Clock } from '../clock/clock.js';
 import { authOf, scopedDb } from '../auth/request-context.js';
 import { access } from '../auth/route-access.js';
 import { notFound } from '../errors/app-error.js';
@@ -53,7 +53,10 @@ interface LocatedRow {
 
 const metres = (value: number) => Math.round(Number(value) * 10) / 10;
 
-export function whatsHereRouter({ clock }: AppDependencies): Router {
+/** What the router uses of the application's dependencies. */
+export interface WhatsHereRouterDeps { clock: Clock }
+
+export function whatsHereRouter({ clock }: WhatsHereRouterDeps): Router {
   const router = Router();
   router.get('/api/whats-here', access(...READERS), async (req, res) => {
     const input = validateRequestPart(WhatsHereQuery, req.query, 'invalid_coordinates');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { encodeTileLayer, type TileRow } from './encode-tile.js';
-import { decodeTile } from './tile-test-support.js';
+import { decodeTile } from '../../tests/support/tile-test-support.js';
 
 const row = (geometry: unknown, properties: Record<string, unknown> = {}): TileRow => ({ ...properties, geom: JSON.stringify(geometry) });
 

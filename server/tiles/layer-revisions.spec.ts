@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MovableClock } from '../../tests/support/movable-clock.js';
 import { LayerRevisions } from './layer-revisions.js';
 
 describe('LayerRevisions', () => {
@@ -8,10 +9,10 @@ describe('LayerRevisions', () => {
   ];
 
   it('reads once per max age, and concurrent callers share the reading', async () => {
-    let now = 1_000;
+    const clock = new MovableClock(1_000);
     let reads = 0;
     let cameras = '1';
-    const revisions = new LayerRevisions(1_000, () => now);
+    const revisions = new LayerRevisions(1_000, clock);
     const read = async () => {
       reads += 1;
       return rows(cameras);
@@ -23,23 +24,23 @@ describe('LayerRevisions', () => {
     expect(a.get('sensors')).toBe('7');
 
     cameras = '2';
-    now += 999;
+    clock.advanceMs(999);
     expect((await revisions.current(read)).get('cameras')).toBe('1');
-    now += 1;
+    clock.advanceMs(1);
     expect((await revisions.current(read)).get('cameras')).toBe('2');
     expect(reads).toBe(2);
   });
 
   it('counts the max age from the start of a reading, and keeps nothing of a failed one', async () => {
-    let now = 0;
-    const revisions = new LayerRevisions(1_000, () => now);
+    const clock = new MovableClock(0);
+    const revisions = new LayerRevisions(1_000, clock);
     await expect(revisions.current(() => Promise.reject(new Error('database down')))).rejects.toThrow('database down');
     const slow = revisions.current(async () => {
-      now += 800; // the query takes 800 ms
+      clock.advanceMs(800); // the query takes 800 ms
       return rows('3');
     });
     expect((await slow).get('cameras')).toBe('3');
-    now += 200;
+    clock.advanceMs(200);
     // 1 000 ms after the reading started, though only 200 ms after it ended: read again.
     expect((await revisions.current(async () => rows('4'))).get('cameras')).toBe('4');
   });

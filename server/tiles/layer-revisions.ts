@@ -9,6 +9,7 @@
  * Read at most once per `maxAgeMs`, by one query that concurrent tile requests share: a change reaches new
  * tiles within that time (and a browser within its tiles' max-age on top, tile-layers.ts).
  */
+import { nowMs, systemClock, type Clock } from '../clock/clock.js';
 import { defineSql } from '../db/database.js';
 
 export const REVISION_MAX_AGE_MS = 1_000;
@@ -24,15 +25,15 @@ export class LayerRevisions {
 
   constructor(
     private readonly maxAgeMs = REVISION_MAX_AGE_MS,
-    private readonly now: () => number = Date.now,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   /** The revisions: the last reading if it started less than maxAgeMs ago, else a new one through `read`. */
   current(read: () => Promise<{ layer: string; revision: string }[]>): Promise<LayerRevisionMap> {
-    if (this.last && this.now() - this.last.readAt < this.maxAgeMs) return Promise.resolve(this.last.revisions);
+    if (this.last && nowMs(this.clock) - this.last.readAt < this.maxAgeMs) return Promise.resolve(this.last.revisions);
     if (!this.reading) {
       // The time the reading starts: a change committed while it runs is read by the next one.
-      const readAt = this.now();
+      const readAt = nowMs(this.clock);
       this.reading = read()
         .then((rows) => {
           const revisions = new Map(rows.map((row) => [row.layer, row.revision]));

@@ -3,8 +3,11 @@ import zlib from 'node:zlib';
 import { describe, expect, it, vi } from 'vitest';
 import { packTile, REVISION_REFRESH_MS, REVISION_STALE_MAX_MS, TileCache, tileCacheOf } from './tile-cache.js';
 import type { Database } from '../db/database.js';
+import { MovableClock } from '../../tests/support/movable-clock.js';
 
 const TILE = { z: 14, x: 13604, y: 6647 };
+// Not 0: the LRU takes a start time of 0 for "no time to live".
+const START = Date.parse('2026-11-23T08:00:00Z');
 const bytes = (text: string) => new Uint8Array(Buffer.from(text));
 
 describe('TileCache keys', () => {
@@ -91,21 +94,23 @@ describe('TileCache.fetch', () => {
   });
 
   it('expires a tile after its time to live', async () => {
-    const cache = new TileCache();
-    // Times with room for a stalled event loop on a shared machine.
+    const clock = new MovableClock(START);
+    const cache = new TileCache({ clock });
     await cache.fetch('points', async () => bytes('a'), 300);
+    clock.advanceMs(300);
     expect((await cache.fetch('points', async () => bytes('b'), 300)).status).toBe('hit');
-    await new Promise((r) => setTimeout(r, 400));
+    clock.advanceMs(1);
     const again = await cache.fetch('points', async () => bytes('b'), 300);
     expect(again.status).toBe('miss');
     expect(zlib.gunzipSync(again.tile.gzipped!).toString()).toBe('b');
   });
 
   it('serves a tile expired less than staleMs ago at once and renders it again behind, but renders an older one first', async () => {
-    const cache = new TileCache();
+    const clock = new MovableClock(START);
+    const cache = new TileCache({ clock });
     const text = (r: { tile: { gzipped: Buffer | null } }) => zlib.gunzipSync(r.tile.gzipped!).toString();
     await cache.fetch('points', async () => bytes('a'), 100, 2_000);
-    await new Promise((r) => setTimeout(r, 150));
+    clock.advanceMs(150);
     let release = () => {};
     const slow = () => new Promise<Uint8Array>((resolve) => (release = () => resolve(bytes('b'))));
     const stale = await cache.fetch('points', slow, 100, 2_000);
@@ -116,15 +121,16 @@ describe('TileCache.fetch', () => {
     const fresh = await cache.fetch('points', async () => bytes('c'), 100, 2_000);
     expect([fresh.status, text(fresh)]).toEqual(['hit', 'b']);
     // Expired longer ago than staleMs: rendered before answering.
-    await new Promise((r) => setTimeout(r, 250));
+    clock.advanceMs(250);
     const late = await cache.fetch('points', async () => bytes('d'), 100, 20);
     expect([late.status, text(late)]).toEqual(['miss', 'd']);
   });
 
   it('drops the stale tile when the background render fails: the next request renders it', async () => {
-    const cache = new TileCache();
+    const clock = new MovableClock(START);
+    const cache = new TileCache({ clock });
     await cache.fetch('points', async () => bytes('a'), 100, 2_000);
-    await new Promise((r) => setTimeout(r, 150));
+    clock.advanceMs(150);
     const stale = await cache.fetch('points', async () => Promise.reject(new Error('database down')), 100, 2_000);
     expect(stale.status).toBe('stale');
     await new Promise((r) => setTimeout(r, 5));
@@ -142,8 +148,8 @@ describe('TileCache.fetchRevisioned', () => {
     vi.waitFor(async () => expect((await cache.fetchRevisioned(key, family, async () => bytes(body))).status).toBe('hit'), { timeout: 5_000, interval: 5 });
 
   it('answers the previous revision’s tile while it is young, then renders the new one behind it, one at a time', async () => {
-    let now = 0;
-    const cache = new TileCache({ now: () => now, refreshDelayMs: 0 });
+    const clock = new MovableClock(START);
+    const cache = new TileCache({ clock, refreshDelayMs: 0 });
     let renders = 0;
     const render = (body: string) => async () => {
       renders += 1;
@@ -152,11 +158,11 @@ describe('TileCache.fetchRevisioned', () => {
     expect((await cache.fetchRevisioned('t@1', 't', render('one'))).status).toBe('miss');
     expect((await cache.fetchRevisioned('t@1', 't', render('one'))).status).toBe('hit');
 
-    now += REVISION_REFRESH_MS - 1;
+    clock.advanceMs(REVISION_REFRESH_MS - 1);
     const young = await cache.fetchRevisioned('t@2', 't', render('two'));
     expect([young.status, text(young), renders]).toEqual(['stale', 'one', 1]);
 
-    now += 1;
+    clock.advanceMs(1);
     let release = () => {};
     const slow = () => {
       renders += 1;
@@ -178,25 +184,30 @@ describe('TileCache.fetchRevisioned', () => {
   });
 
   it('starts the background render only after its delay, behind the requests of the screen that set it off', async () => {
-    let now = 0;
-    const cache = new TileCache({ now: () => now, refreshDelayMs: 60 });
-    await cache.fetchRevisioned('t@1', 't', async () => bytes('one'));
-    now += REVISION_REFRESH_MS;
-    let started = false;
-    expect((await cache.fetchRevisioned('t@2', 't', async () => ((started = true), bytes('two')))).status).toBe('stale');
-    await new Promise((r) => setTimeout(r, 20));
-    expect(started).toBe(false);
-    await vi.waitFor(() => expect(started).toBe(true), { timeout: 5_000, interval: 5 });
-    await landed(cache, 't@2', 't', 'two');
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const clock = new MovableClock(START);
+      const cache = new TileCache({ clock, refreshDelayMs: 60 });
+      await cache.fetchRevisioned('t@1', 't', async () => bytes('one'));
+      clock.advanceMs(REVISION_REFRESH_MS);
+      let started = false;
+      expect((await cache.fetchRevisioned('t@2', 't', async () => ((started = true), bytes('two')))).status).toBe('stale');
+      await vi.advanceTimersByTimeAsync(59);
+      expect(started).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(started).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('counts the previous tile’s age from when it was last known current: a request that hits it', async () => {
-    let now = 0;
-    const cache = new TileCache({ now: () => now, refreshDelayMs: 0 });
+    const clock = new MovableClock(START);
+    const cache = new TileCache({ clock, refreshDelayMs: 0 });
     await cache.fetchRevisioned('t@1', 't', async () => bytes('one'));
-    now = REVISION_STALE_MAX_MS - 10;
+    clock.advanceMs(REVISION_STALE_MAX_MS - 10);
     expect((await cache.fetchRevisioned('t@1', 't', async () => bytes('one'))).status).toBe('hit');
-    now += REVISION_STALE_MAX_MS - 20;
+    clock.advanceMs(REVISION_STALE_MAX_MS - 20);
     // Rendered long ago, but current 50 s before: answered, and rendered again behind it.
     const stale = await cache.fetchRevisioned('t@2', 't', async () => bytes('two'));
     expect([stale.status, text(stale)]).toEqual(['stale', 'one']);
@@ -204,10 +215,10 @@ describe('TileCache.fetchRevisioned', () => {
   });
 
   it('renders before answering once the previous tile is too old, and keeps serving it when a background render fails', async () => {
-    let now = 0;
-    const cache = new TileCache({ now: () => now, refreshDelayMs: 0 });
+    const clock = new MovableClock(START);
+    const cache = new TileCache({ clock, refreshDelayMs: 0 });
     await cache.fetchRevisioned('t@1', 't', async () => bytes('one'));
-    now += REVISION_REFRESH_MS;
+    clock.advanceMs(REVISION_REFRESH_MS);
     const failed = await cache.fetchRevisioned('t@2', 't', async () => Promise.reject(new Error('database down')));
     expect([failed.status, text(failed)]).toEqual(['stale', 'one']);
     await settle();
@@ -215,7 +226,7 @@ describe('TileCache.fetchRevisioned', () => {
     // A new background render (the failed one kept nothing) lands.
     await landed(cache, 't@2', 't', 'two');
 
-    now += REVISION_STALE_MAX_MS;
+    clock.advanceMs(REVISION_STALE_MAX_MS);
     const late = await cache.fetchRevisioned('t@3', 't', async () => bytes('three'));
     expect([late.status, text(late)]).toEqual(['miss', 'three']);
     // Another family is not affected.

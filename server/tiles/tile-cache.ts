@@ -14,6 +14,7 @@ import crypto from 'node:crypto';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import { LRUCache } from 'lru-cache';
+import { nowMs, systemClock, type Clock } from '../clock/clock.js';
 import type { Database } from '../db/database.js';
 import { LayerRevisions, type LayerRevisionMap } from './layer-revisions.js';
 import type { TileCoordinates } from './render-tile.js';
@@ -76,14 +77,18 @@ export class TileCache {
   private readonly now: () => number;
   private readonly refreshDelayMs: number;
 
-  constructor(options: { maxBytes?: number; revisionMaxAgeMs?: number; now?: () => number; refreshDelayMs?: number } = {}) {
-    this.now = options.now ?? Date.now;
+  constructor(options: { maxBytes?: number; revisionMaxAgeMs?: number; clock?: Clock; refreshDelayMs?: number } = {}) {
+    const clock = options.clock ?? systemClock;
+    this.now = () => nowMs(clock);
     this.refreshDelayMs = options.refreshDelayMs ?? REVISION_REFRESH_DELAY_MS;
-    this.revisions = new LayerRevisions(options.revisionMaxAgeMs, this.now);
+    this.revisions = new LayerRevisions(options.revisionMaxAgeMs, clock);
     this.lru = new LRUCache<string, CachedTile, RenderContext>({
       maxSize: options.maxBytes ?? DEFAULT_TILE_CACHE_BYTES,
       sizeCalculation: (tile, key) => (tile.gzipped?.length ?? 0) + key.length + ENTRY_OVERHEAD_BYTES,
       fetchMethod: async (_key, _stale, { context }) => packTile(await context.render()),
+      // Times to live by the same clock (no cached reading of it), so that a test can move it.
+      perf: { now: this.now },
+      ttlResolution: 0,
     });
   }
 

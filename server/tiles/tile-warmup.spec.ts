@@ -14,7 +14,7 @@ import { testDatabaseModes } from '../../tests/support/test-database.js';
 import { startTestServer, type TestServer } from '../../tests/support/test-server.js';
 import { tileCacheOf } from './tile-cache.js';
 import { DETAIL_MAX_ZOOM } from './tile-layers.js';
-import { decodeTile, getRaw } from './tile-test-support.js';
+import { decodeTile, getRaw } from '../../tests/support/tile-test-support.js';
 import { consoleTileSources, planTileWarmup, warmTileCache, WARMUP_MAP_SIZES, type WarmupTile } from './tile-warmup.js';
 import type { BoundingBox } from './view-tiles.js';
 

@@ -14,7 +14,7 @@ import { renderTileLayer, type TileEncoder } from './render-tile.js';
 import { tileContaining } from './tile-address.js';
 import { BOUNDARY_LEVELS, DETAIL_MAX_ZOOM, ROAD_CLASS_MIN_ZOOM, TILE_BUFFER, TILE_EXTENT, TILE_LAYER_NAMES, UNIT_LAYER_LEVELS, type TileLayerName } from './tile-layers.js';
 import { SIMPLIFY_TOLERANCE, tileQueryFor, tileSessionSettings } from './tiles.sql.js';
-import { decodeTile, getRaw, polygonGeoJson, type DecodedLayer } from './tile-test-support.js';
+import { decodeTile, getRaw, polygonGeoJson, type DecodedLayer } from '../../tests/support/tile-test-support.js';
 
 const XIANLIN = tileContaining(118.93, 32.105, 14);
 const XIANLIN_Z10 = tileContaining(118.93, 32.105, 10);

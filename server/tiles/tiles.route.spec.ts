@@ -12,7 +12,7 @@ import { REVISION_MAX_AGE_MS } from './layer-revisions.js';
 import { tileContaining } from './tile-address.js';
 import { tileCacheOf } from './tile-cache.js';
 import { TILE_ATTRIBUTION, TILE_LAYER_NAMES, UNSCOPED_TABLES } from './tile-layers.js';
-import { decodeTile, getRaw } from './tile-test-support.js';
+import { decodeTile, getRaw } from '../../tests/support/tile-test-support.js';
 
 const XIANLIN = tileContaining(118.93, 32.105, 14);
 const MICRO_GRIDS = `/tiles/micro_grids/${XIANLIN.z}/${XIANLIN.x}/${XIANLIN.y}`;

@@ -10,7 +10,9 @@
  */
 import { Request, Router } from 'express';
 import { z } from 'zod';
-import type { AppDependencies } from '../app.js';
+import type { Database } from '../db/database.js';
+import type { Capabilities } from '../db/database.js';
+import type { AppConfig } from '../config/load-config.js';
 import { authOf, scopedDb } from '../auth/request-context.js';
 import { access } from '../auth/route-access.js';
 import { validateRequestPart } from '../http/validate-request.js';
@@ -30,7 +32,10 @@ const TileJsonQuery = z.object({ layers: z.string().max(400).optional() }).stric
 // not echoed into the TileJSON's URL (the configured address is used instead).
 const HOST = /^([A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?|\[[0-9A-Fa-f:.]{2,45}\])(:\d{1,5})?$/;
 
-export function tilesRouter({ db, capabilities, config }: AppDependencies): Router {
+/** What the router uses of the application's dependencies. */
+export interface TilesRouterDeps { db: Database; capabilities: Capabilities; config: Pick<AppConfig, 'host' | 'port' | 'basemap'> }
+
+export function tilesRouter({ db, capabilities, config }: TilesRouterDeps): Router {
   const router = Router();
   const cache = tileCacheOf(db);
   const encoder = tileEncoderOf(capabilities);

@@ -3,7 +3,6 @@
  */
 import { Router } from 'express';
 import { z } from 'zod';
-import type { AppDependencies } from '../app.js';
 import { authOf, scopedDb } from '../auth/request-context.js';
 import { access } from '../auth/route-access.js';
 import { notFound } from '../errors/app-error.js';
@@ -48,7 +47,7 @@ function presentUnit({ label_lon, label_lat, ...unit }: UnitRow) {
 
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-export function unitsRouter(_deps: AppDependencies): Router {
+export function unitsRouter(): Router {
   const router = Router();
 
   router.get('/api/locate', access(...READERS), async (req, res) => {

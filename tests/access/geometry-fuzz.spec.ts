@@ -4,7 +4,7 @@
  * zero 5xx responses, and every 4xx carries a stable code. Deterministic (seeded generator).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seededRandom } from '../support/seeded-random.js';
+import { seededRandom } from '../../server/simulator/simulator-random.js';
 import { signIn } from '../support/test-auth.js';
 import { testDatabaseModes } from '../support/test-database.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';

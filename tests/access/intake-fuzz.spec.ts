@@ -4,7 +4,7 @@
  * bodies — and not one 5xx; every refusal carries a stable code. Deterministic.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seededRandom } from '../support/seeded-random.js';
+import { seededRandom } from '../../server/simulator/simulator-random.js';
 import { signIn } from '../support/test-auth.js';
 import { testDatabaseModes } from '../support/test-database.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';

@@ -9,7 +9,7 @@ import { screenTokenHeaders, signIn } from '../support/test-auth.js';
 import { testDatabaseModes } from '../support/test-database.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { findLeaks } from './leak-check.js';
-import { decodeTile, getRaw } from '../../server/tiles/tile-test-support.js';
+import { decodeTile, getRaw } from '../support/tile-test-support.js';
 import { tileContaining } from '../../server/tiles/tile-address.js';
 
 interface Identity {

@@ -1,6 +1,7 @@
 /** Every route declares who may call it (STYLE: anything undeclared is refused). */
 import { describe, expect, it } from 'vitest';
-import { createApp, systemClock } from '../../server/app.js';
+import { createApp } from '../../server/app.js';
+import { systemClock } from '../../server/clock/clock.js';
 import { loadConfig } from '../../server/config/load-config.js';
 import type { Capabilities, Database } from '../../server/db/database.js';
 import { createLogger } from '../../server/logging/logger.js';

@@ -9,13 +9,14 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createApp, systemClock } from '../app.js';
-import { loadConfig } from '../config/load-config.js';
-import { defineSql, type Capabilities, type Database } from '../db/database.js';
-import { createLogger } from '../logging/logger.js';
-import { tileContaining } from './tile-address.js';
-import { tileCacheOf } from './tile-cache.js';
-import type { TileCoordinates } from './render-tile.js';
+import { createApp } from '../../server/app.js';
+import { systemClock } from '../../server/clock/clock.js';
+import { loadConfig } from '../../server/config/load-config.js';
+import { defineSql, type Capabilities, type Database } from '../../server/db/database.js';
+import { createLogger } from '../../server/logging/logger.js';
+import { tileContaining } from '../../server/tiles/tile-address.js';
+import { tileCacheOf } from '../../server/tiles/tile-cache.js';
+import type { TileCoordinates } from '../../server/tiles/render-tile.js';
 
 export const OVERVIEW_LAYERS = 'districts,streets,roads,water,landuse';
 

@@ -1,11 +1,11 @@
 /**
- * Measures the hub's fan-out on this machine (no sockets, no database): `npx tsx server/live/measure-live-hub.ts`.
+ * Measures the hub's fan-out on this machine (no sockets, no database): `npx tsx scripts/bench/measure-live-hub.ts`.
  * 1,000 clients over 11 district jurisdictions and 20 Xianlin ones; incidents one by one; worker batches of 5,000
  * positions with a third of the clients following a viewport. Prints medians in milliseconds.
  */
-import { createLiveHub } from './live-hub.js';
-import { LiveOutbox, type OutboxSocket } from './live-outbox.js';
-import type { LiveIncident } from './live-protocol.js';
+import { createLiveHub } from '../../server/live/live-hub.js';
+import { LiveOutbox, type OutboxSocket } from '../../server/live/live-outbox.js';
+import type { LiveIncident } from '../../server/live/live-protocol.js';
 
 const DISTRICTS = ['320102', '320104', '320105', '320106', '320111', '320113', '320114', '320115', '320116', '320117', '320118'];
 class CountingSocket implements OutboxSocket {

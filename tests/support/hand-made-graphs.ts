@@ -2,8 +2,8 @@
  * Small hand-made road graphs for the routing unit tests, placed in Xianlin so that distances and the
  * projection are realistic: 0.001° of longitude ≈ 94.3 m, 0.001° of latitude ≈ 111.2 m.
  */
-import { buildRoadGraph, vertexIndexOf, type RoadGraph } from './road-graph.js';
-import { seededRandom } from '../../tests/support/seeded-random.js';
+import { buildRoadGraph, vertexIndexOf, type RoadGraph } from '../../server/routing/road-graph.js';
+import { seededRandom } from '../../server/simulator/simulator-random.js';
 
 export const ORIGIN_LON = 118.9;
 export const ORIGIN_LAT = 32.1;

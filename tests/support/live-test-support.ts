@@ -7,7 +7,7 @@
  *   const snapshot = await sock.waitFor((m) => m.type === 'snapshot');
  */
 import { WebSocket } from 'ws';
-import type { ServerMessage } from './live-protocol.js';
+import type { ServerMessage } from '../../server/live/live-protocol.js';
 
 export interface LiveTestSocket {
   ws: WebSocket;
