@@ -8,12 +8,12 @@
  * announced after commit); `recordAlarm` is the transactional part, shared with POST /api/alarms.
  */
 import type { Clock } from '../clock/clock.js';
-import { appendAudit } from '../audit/record-audit.js';
-import { withScope, type Database, type Queryable } from '../db/database.js';
+import { auditedSystemChange } from '../audit/audited-system-change.js';
+import type { Database, Queryable } from '../db/database.js';
 import { AppError } from '../errors/app-error.js';
 import type { DomainEvent, DomainEvents } from '../events/domain-events.js';
 import { intakeIncident, type IntakeResult } from '../incidents/incident-intake.js';
-import { incidentChanged, publishAll } from '../incidents/incident-publishing.js';
+import { incidentChanged } from '../incidents/incident-publishing.js';
 import { insertReport, insertTimelineEntry } from '../incidents/incidents.sql.js';
 import { findOpenAlarmIncident, lockDevice, readCameraForAlarm, readSensorForAlarm, setIncidentDevice } from './alarms.sql.js';
 
@@ -107,22 +107,21 @@ export async function recordAlarm(
 export async function intakeAlarm(deps: { db: Database; clock: Clock; events?: DomainEvents }, input: AlarmInput): Promise<AlarmResult> {
   const now = deps.clock.now();
   const actor: AlarmActor = { accountId: null, role: 'system' };
-  const done = await withScope(deps.db, { jurisdiction: 'city', accountId: null, role: 'system' }, async (tx) => {
-    const recorded = await recordAlarm(tx, input, actor, now);
-    await appendAudit(tx, {
-      actorAccountId: null,
-      actorUsername: input.source,
-      actorRole: 'system',
-      action: recorded.result.outcome === 'created' ? 'incident.create' : 'incident.alarm_repeat',
-      entityType: 'incident',
-      entityId: String(recorded.result.incident.id),
-      jurisdictionCode: recorded.microGridCode,
-      after: { number: recorded.result.incident.number, source: input.source, deviceCode: input.deviceCode, grade: recorded.result.incident.grade },
-      clientAddress: null,
-      success: true,
-    });
-    return recorded;
-  });
-  publishAll(deps.events, done.published);
-  return done.result;
+  return auditedSystemChange(
+    deps.db,
+    { username: input.source },
+    async ({ tx, audit, publish }) => {
+      const recorded = await recordAlarm(tx, input, actor, now);
+      await audit({
+        action: recorded.result.outcome === 'created' ? 'incident.create' : 'incident.alarm_repeat',
+        entityType: 'incident',
+        entityId: String(recorded.result.incident.id),
+        jurisdictionCode: recorded.microGridCode,
+        after: { number: recorded.result.incident.number, source: input.source, deviceCode: input.deviceCode, grade: recorded.result.incident.grade },
+      });
+      publish(...recorded.published);
+      return recorded.result;
+    },
+    { events: deps.events, scope: { jurisdiction: 'city', accountId: null, role: 'system' } },
+  );
 }

@@ -5,10 +5,10 @@
  * injected, so tests move time instead of waiting.
  */
 import type { Clock } from '../clock/clock.js';
-import { appendAudit } from '../audit/record-audit.js';
+import { auditedSystemChange, SYSTEM_ACTOR } from '../audit/audited-system-change.js';
 import type { Database } from '../db/database.js';
 import type { DomainEvents } from '../events/domain-events.js';
-import { incidentChanged, publishAll } from './incident-publishing.js';
+import { incidentChanged } from './incident-publishing.js';
 import { ESCALATION_TARGET } from './incident-rules.js';
 import { insertTimelineEntry } from './incidents.sql.js';
 import { escalateSummons, selectOverdueSummonses } from './summonses.sql.js';
@@ -29,41 +29,54 @@ interface OverdueSummons {
 }
 
 /** One pass as the system, across every jurisdiction; returns the summonses escalated. */
-export async function escalateOverdueSummonses(db: Database, clock: Clock, events?: DomainEvents): Promise<{ id: number; incidentId: number; level: number }[]> {
+export async function escalateOverdueSummonses(
+  db: Database,
+  clock: Clock,
+  events?: DomainEvents,
+): Promise<{ id: number; incidentId: number; level: number }[]> {
   const now = clock.now();
-  const done = await db.withTransaction(async (tx) => {
-    const overdue = await tx.query<OverdueSummons>(selectOverdueSummonses, [now, BATCH]);
-    const escalated: { id: number; incidentId: number; level: number; microGridCode: string }[] = [];
-    for (const s of overdue) {
-      const [row] = await tx.query<{ escalation_level: number; deadline_at: Date }>(escalateSummons, [s.id, now]);
-      const level = row.escalation_level;
-      const detail = {
-        summonsId: Number(s.id),
-        departmentCode: s.department_code,
-        missedDeadline: s.deadline_at,
-        level,
-        escalatedTo: ESCALATION_TARGET[level],
-        unit: [s.community_code, s.street_code, s.district_code][level],
-        newDeadline: row.deadline_at,
-      };
-      await tx.query(insertTimelineEntry, [s.incident_id, now, 'summons_escalate', s.incident_state, s.incident_state, null, 'system', null, JSON.stringify(detail)]);
-      await appendAudit(tx, {
-        actorAccountId: null,
-        actorUsername: 'system',
-        actorRole: 'system',
-        action: 'incident.summons_escalate',
-        entityType: 'incident',
-        entityId: String(s.incident_id),
-        jurisdictionCode: s.micro_grid_code,
-        before: { summonsId: Number(s.id), escalationLevel: s.escalation_level },
-        after: detail,
-        clientAddress: null,
-        success: true,
-      });
-      escalated.push({ id: Number(s.id), incidentId: Number(s.incident_id), level, microGridCode: s.micro_grid_code });
-    }
-    return escalated;
-  });
-  publishAll(events, done.map((s) => incidentChanged(s.incidentId, s.microGridCode, 'summons_escalate')));
-  return done.map(({ id, incidentId, level }) => ({ id, incidentId, level }));
+  return auditedSystemChange(
+    db,
+    SYSTEM_ACTOR,
+    async ({ tx, audit, publish }) => {
+      const overdue = await tx.query<OverdueSummons>(selectOverdueSummonses, [now, BATCH]);
+      const escalated: { id: number; incidentId: number; level: number }[] = [];
+      for (const s of overdue) {
+        const [row] = await tx.query<{ escalation_level: number; deadline_at: Date }>(escalateSummons, [s.id, now]);
+        const level = row.escalation_level;
+        const detail = {
+          summonsId: Number(s.id),
+          departmentCode: s.department_code,
+          missedDeadline: s.deadline_at,
+          level,
+          escalatedTo: ESCALATION_TARGET[level],
+          unit: [s.community_code, s.street_code, s.district_code][level],
+          newDeadline: row.deadline_at,
+        };
+        await tx.query(insertTimelineEntry, [
+          s.incident_id,
+          now,
+          'summons_escalate',
+          s.incident_state,
+          s.incident_state,
+          null,
+          'system',
+          null,
+          JSON.stringify(detail),
+        ]);
+        await audit({
+          action: 'incident.summons_escalate',
+          entityType: 'incident',
+          entityId: String(s.incident_id),
+          jurisdictionCode: s.micro_grid_code,
+          before: { summonsId: Number(s.id), escalationLevel: s.escalation_level },
+          after: detail,
+        });
+        publish(incidentChanged(s.incident_id, s.micro_grid_code, 'summons_escalate'));
+        escalated.push({ id: Number(s.id), incidentId: Number(s.incident_id), level });
+      }
+      return escalated;
+    },
+    { events },
+  );
 }

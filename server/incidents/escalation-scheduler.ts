@@ -8,12 +8,12 @@
  */
 import type { Logger } from 'pino';
 import type { Clock } from '../clock/clock.js';
-import { appendAudit } from '../audit/record-audit.js';
+import { auditedSystemChange, SYSTEM_ACTOR } from '../audit/audited-system-change.js';
 import type { Database } from '../db/database.js';
 import type { DomainEvents } from '../events/domain-events.js';
 import type { RoadGraphStore } from '../routing/road-graph-store.js';
 import { escalateOverdueSummonses } from './escalate-summonses.js';
-import { incidentChanged, publishAll } from './incident-publishing.js';
+import { incidentChanged } from './incident-publishing.js';
 import { ESCALATION_TARGET } from './incident-rules.js';
 import { reofferUnansweredOffers } from './offer-timeouts.js';
 import { escalateIncident, insertTimelineEntry, selectOverdueIncidents } from './incidents.sql.js';
@@ -36,34 +36,50 @@ interface OverdueRow {
 /** One pass; returns the incidents escalated. Runs as the system, across every jurisdiction. */
 export async function escalateOverdueIncidents(db: Database, clock: Clock, events?: DomainEvents): Promise<{ id: number; level: number }[]> {
   const now = clock.now();
-  const escalated = await db.withTransaction(async (tx) => {
-    const overdue = await tx.query<OverdueRow>(selectOverdueIncidents, [now, BATCH]);
-    const escalated: { id: number; level: number; microGridCode: string }[] = [];
-    for (const incident of overdue) {
-      const [row] = await tx.query<{ escalation_level: number; deadline_at: Date }>(escalateIncident, [incident.id, now]);
-      const target = ESCALATION_TARGET[row.escalation_level];
-      const targetUnit = [incident.community_code, incident.street_code, incident.district_code][row.escalation_level];
-      const detail = { stage: incident.deadline_stage, missedDeadline: incident.deadline_at, level: row.escalation_level, escalatedTo: target, unit: targetUnit, newDeadline: row.deadline_at };
-      await tx.query(insertTimelineEntry, [incident.id, now, 'escalate', incident.state, incident.state, null, 'system', null, JSON.stringify(detail)]);
-      await appendAudit(tx, {
-        actorAccountId: null,
-        actorUsername: 'system',
-        actorRole: 'system',
-        action: 'incident.escalate',
-        entityType: 'incident',
-        entityId: String(incident.id),
-        jurisdictionCode: incident.community_code,
-        before: { escalationLevel: incident.escalation_level },
-        after: detail,
-        clientAddress: null,
-        success: true,
-      });
-      escalated.push({ id: incident.id, level: row.escalation_level, microGridCode: incident.micro_grid_code });
-    }
-    return escalated;
-  });
-  publishAll(events, escalated.map((e) => incidentChanged(e.id, e.microGridCode, 'escalate')));
-  return escalated.map(({ id, level }) => ({ id, level }));
+  return auditedSystemChange(
+    db,
+    SYSTEM_ACTOR,
+    async ({ tx, audit, publish }) => {
+      const overdue = await tx.query<OverdueRow>(selectOverdueIncidents, [now, BATCH]);
+      const escalated: { id: number; level: number }[] = [];
+      for (const incident of overdue) {
+        const [row] = await tx.query<{ escalation_level: number; deadline_at: Date }>(escalateIncident, [incident.id, now]);
+        const target = ESCALATION_TARGET[row.escalation_level];
+        const targetUnit = [incident.community_code, incident.street_code, incident.district_code][row.escalation_level];
+        const detail = {
+          stage: incident.deadline_stage,
+          missedDeadline: incident.deadline_at,
+          level: row.escalation_level,
+          escalatedTo: target,
+          unit: targetUnit,
+          newDeadline: row.deadline_at,
+        };
+        await tx.query(insertTimelineEntry, [
+          incident.id,
+          now,
+          'escalate',
+          incident.state,
+          incident.state,
+          null,
+          'system',
+          null,
+          JSON.stringify(detail),
+        ]);
+        await audit({
+          action: 'incident.escalate',
+          entityType: 'incident',
+          entityId: String(incident.id),
+          jurisdictionCode: incident.community_code,
+          before: { escalationLevel: incident.escalation_level },
+          after: detail,
+        });
+        publish(incidentChanged(incident.id, incident.micro_grid_code, 'escalate'));
+        escalated.push({ id: incident.id, level: row.escalation_level });
+      }
+      return escalated;
+    },
+    { events },
+  );
 }
 
 /**

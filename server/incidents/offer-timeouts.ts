@@ -7,11 +7,10 @@
  * timeline and the audit log.
  */
 import type { Clock } from '../clock/clock.js';
-import { appendAudit } from '../audit/record-audit.js';
-import { withScope, type Database, type Queryable } from '../db/database.js';
-import type { DomainEvent, DomainEvents } from '../events/domain-events.js';
+import { auditedSystemChange, SYSTEM_ACTOR, type SystemChange } from '../audit/audited-system-change.js';
+import type { Database } from '../db/database.js';
+import type { DomainEvents } from '../events/domain-events.js';
 import type { RoadGraphStore } from '../routing/road-graph-store.js';
-import { publishAll } from './incident-publishing.js';
 import { applyIncidentEvent } from './incident-events.js';
 import type { Actor } from './incident-lifecycle.js';
 import { listOfferedWorkers, selectUnansweredOffers } from './incidents.sql.js';
@@ -19,20 +18,8 @@ import { recommendForIncident, type IncidentPlace } from './recommend-for-incide
 
 const SYSTEM: Actor = { accountId: null, role: 'system' };
 
-async function audit(tx: Queryable, incident: { id: number; micro_grid_code: string }, action: string, after: Record<string, unknown>) {
-  await appendAudit(tx, {
-    actorAccountId: null,
-    actorUsername: 'system',
-    actorRole: 'system',
-    action,
-    entityType: 'incident',
-    entityId: String(incident.id),
-    jurisdictionCode: incident.micro_grid_code,
-    after,
-    clientAddress: null,
-    success: true,
-  });
-}
+const auditIncident = (change: SystemChange, incident: { id: number; micro_grid_code: string }, action: string, after: Record<string, unknown>) =>
+  change.audit({ action, entityType: 'incident', entityId: String(incident.id), jurisdictionCode: incident.micro_grid_code, after });
 
 export interface Reoffer {
   id: number;
@@ -47,23 +34,28 @@ export async function reofferUnansweredOffers(db: Database, roads: RoadGraphStor
   const done: Reoffer[] = [];
   for (const { id, street_code } of due) {
     const graph = await roads.graph();
-    const published: DomainEvent[] = [];
-    const result = await withScope(db, { jurisdiction: street_code, accountId: null, role: 'system' }, async (tx) => {
-      const timedOut = await applyIncidentEvent(tx, id, { type: 'offer_timeout', actor: SYSTEM }, now);
-      published.push(...timedOut.published);
-      const incident = timedOut.before as typeof timedOut.before & IncidentPlace;
-      await audit(tx, incident, 'incident.offer_timeout', { worker: incident.assigned_worker_code });
-      const offered = new Set((await tx.query<{ worker_code: string }>(listOfferedWorkers, [id])).map((r) => r.worker_code));
-      const recommendation = await recommendForIncident(tx, graph, incident, { limit: 10, now });
-      const next = recommendation.responders.find((r) => r.reachable && !offered.has(r.workerCode));
-      if (next) {
-        const dispatched = await applyIncidentEvent(tx, id, { type: 'dispatch', actor: SYSTEM, workerCode: next.workerCode }, now);
-        published.push(...dispatched.published);
-        await audit(tx, incident, 'incident.dispatch', { worker: next.workerCode, etaSeconds: next.etaSeconds, automatic: true });
-      }
-      return { id, timedOut: incident.assigned_worker_code ?? '', offeredTo: next?.workerCode ?? null };
-    });
-    publishAll(events, published);
+    const scope = { jurisdiction: street_code, accountId: null, role: 'system' };
+    const result = await auditedSystemChange(
+      db,
+      SYSTEM_ACTOR,
+      async (change) => {
+        const { tx } = change;
+        const timedOut = await applyIncidentEvent(tx, id, { type: 'offer_timeout', actor: SYSTEM }, now);
+        change.publish(...timedOut.published);
+        const incident = timedOut.before as typeof timedOut.before & IncidentPlace;
+        await auditIncident(change, incident, 'incident.offer_timeout', { worker: incident.assigned_worker_code });
+        const offered = new Set((await tx.query<{ worker_code: string }>(listOfferedWorkers, [id])).map((r) => r.worker_code));
+        const recommendation = await recommendForIncident(tx, graph, incident, { limit: 10, now });
+        const next = recommendation.responders.find((r) => r.reachable && !offered.has(r.workerCode));
+        if (next) {
+          const dispatched = await applyIncidentEvent(tx, id, { type: 'dispatch', actor: SYSTEM, workerCode: next.workerCode }, now);
+          change.publish(...dispatched.published);
+          await auditIncident(change, incident, 'incident.dispatch', { worker: next.workerCode, etaSeconds: next.etaSeconds, automatic: true });
+        }
+        return { id, timedOut: incident.assigned_worker_code ?? '', offeredTo: next?.workerCode ?? null };
+      },
+      { events, scope },
+    );
     done.push(result);
   }
   return done;

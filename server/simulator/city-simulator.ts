@@ -13,7 +13,7 @@
  */
 import type { Logger } from 'pino';
 import type { Clock } from '../clock/clock.js';
-import { appendAudit } from '../audit/record-audit.js';
+import { auditedSystemChange, type SystemActor } from '../audit/audited-system-change.js';
 import { withScope, type Database, type Queryable } from '../db/database.js';
 import { AppError } from '../errors/app-error.js';
 import type { DomainEvent, DomainEvents } from '../events/domain-events.js';
@@ -98,7 +98,7 @@ export interface CitySimulator {
   positions(): Map<string, { lon: number; lat: number; mode: 'patrol' | 'drive' }>;
 }
 
-const SIMULATOR_ACTOR = { actorAccountId: null, actorUsername: 'simulator', actorRole: 'system', clientAddress: null, success: true } as const;
+const SIMULATOR: SystemActor = { username: 'simulator' };
 const DESK: Actor = { accountId: null, role: 'system' };
 
 interface OpenRow {
@@ -185,19 +185,23 @@ export function createCitySimulator(deps: {
     const candidates = candidatePoints(random, grid);
     const [point] = await db.query<{ lon: number; lat: number }>(pointInMicroGrid, [grid.code, candidates.lon, candidates.lat]);
     try {
-      const result = await db.withTransaction(async (tx) => {
-        const intake = await intakeIncident(tx, { ...kind, lon: point.lon, lat: point.lat, crs: 'wgs84', generated: true }, { accountId: null, role: 'system' }, now);
-        await appendAudit(tx, {
-          ...SIMULATOR_ACTOR,
-          action: 'incident.report',
-          entityType: 'incident',
-          entityId: String(intake.incident.id),
-          jurisdictionCode: intake.location.microGrid.code,
-          after: { source: kind.source, category: kind.category, grade: intake.incident.grade, generated: true },
-        });
-        return intake;
-      });
-      publishAll(deps.events, [incidentChanged(result.incident.id, result.location.microGrid.code, 'reported')]);
+      const result = await auditedSystemChange(
+        db,
+        SIMULATOR,
+        async ({ tx, audit, publish }) => {
+          const intake = await intakeIncident(tx, { ...kind, lon: point.lon, lat: point.lat, crs: 'wgs84', generated: true }, { accountId: null, role: 'system' }, now);
+          await audit({
+            action: 'incident.report',
+            entityType: 'incident',
+            entityId: String(intake.incident.id),
+            jurisdictionCode: intake.location.microGrid.code,
+            after: { source: kind.source, category: kind.category, grade: intake.incident.grade, generated: true },
+          });
+          publish(incidentChanged(intake.incident.id, intake.location.microGrid.code, 'reported'));
+          return intake;
+        },
+        { events: deps.events },
+      );
       return result.incident.id;
     } catch (error) {
       if (error instanceof AppError) return null; // e.g. a point the locate statement places outside every micro-grid
@@ -218,42 +222,46 @@ export function createCitySimulator(deps: {
 
   async function act(row: OpenRow, action: SimulatedAction, now: Date): Promise<boolean> {
     const scope = { jurisdiction: row.street_code, accountId: null, role: 'system' };
-    const done = await withScope(db, scope, async (tx) => {
-      let event: IncidentEvent;
-      let route: LonLat[] | null = null;
-      if (action === 'dispatch') {
-        const choice = await chooseWorker(tx, row, now);
-        if (!choice) return null;
-        await assertGeneratedWorkers(tx, [choice.workerCode]);
-        event = { type: 'dispatch', actor: DESK, workerCode: choice.workerCode };
-        route = choice.route;
-      } else if (action === 'acknowledge' || action === 'arrive' || action === 'resolve') {
-        const worker = row.assigned_worker_code!;
-        await assertGeneratedWorkers(tx, [worker]);
-        const actor: Actor = { accountId: null, role: 'field_worker', workerCode: worker };
-        event = action === 'resolve' ? { type: 'resolve', actor, note: '已处置（模拟）' } : { type: action, actor };
-      } else if (action === 'evaluate') {
-        event = { type: 'evaluate', actor: DESK, satisfaction: random() < 0.7 ? 5 : random() < 0.8 ? 4 : 3 };
-      } else event = { type: action, actor: DESK };
-      const { before, after } = await applyIncidentEvent(tx, row.id, event, now);
-      await appendAudit(tx, {
-        ...SIMULATOR_ACTOR,
-        action: `incident.${event.type}`,
-        entityType: 'incident',
-        entityId: String(row.id),
-        jurisdictionCode: row.micro_grid_code,
-        before: { state: before.state, worker: before.assigned_worker_code },
-        after: { state: after.state, worker: after.assigned_worker_code ?? null },
-      });
-      const changes = bookingChanges(event.type, { assignedWorkerCode: before.assigned_worker_code }, { state: after.state as IncidentState, assignedWorkerCode: (after.assigned_worker_code as string | null) ?? null });
-      return { event, route, statuses: await workerStatusEvents(tx, changes) };
-    }).catch((error) => {
+    const done = await auditedSystemChange(
+      db,
+      SIMULATOR,
+      async ({ tx, audit, publish }) => {
+        let event: IncidentEvent;
+        let route: LonLat[] | null = null;
+        if (action === 'dispatch') {
+          const choice = await chooseWorker(tx, row, now);
+          if (!choice) return null;
+          await assertGeneratedWorkers(tx, [choice.workerCode]);
+          event = { type: 'dispatch', actor: DESK, workerCode: choice.workerCode };
+          route = choice.route;
+        } else if (action === 'acknowledge' || action === 'arrive' || action === 'resolve') {
+          const worker = row.assigned_worker_code!;
+          await assertGeneratedWorkers(tx, [worker]);
+          const actor: Actor = { accountId: null, role: 'field_worker', workerCode: worker };
+          event = action === 'resolve' ? { type: 'resolve', actor, note: '已处置（模拟）' } : { type: action, actor };
+        } else if (action === 'evaluate') {
+          event = { type: 'evaluate', actor: DESK, satisfaction: random() < 0.7 ? 5 : random() < 0.8 ? 4 : 3 };
+        } else event = { type: action, actor: DESK };
+        const { before, after } = await applyIncidentEvent(tx, row.id, event, now);
+        await audit({
+          action: `incident.${event.type}`,
+          entityType: 'incident',
+          entityId: String(row.id),
+          jurisdictionCode: row.micro_grid_code,
+          before: { state: before.state, worker: before.assigned_worker_code },
+          after: { state: after.state, worker: after.assigned_worker_code ?? null },
+        });
+        const changes = bookingChanges(event.type, { assignedWorkerCode: before.assigned_worker_code }, { state: after.state as IncidentState, assignedWorkerCode: (after.assigned_worker_code as string | null) ?? null });
+        publish(incidentChanged(row.id, row.micro_grid_code, event.type), ...(await workerStatusEvents(tx, changes)));
+        return { event, route };
+      },
+      { events: deps.events, scope },
+    ).catch((error) => {
       // Another actor (a dispatcher, the escalation pass) changed the case or booked the worker first.
       if (error instanceof AppError && error.status === 409) return null;
       throw error;
     });
     if (!done) return false;
-    publishAll(deps.events, [incidentChanged(row.id, row.micro_grid_code, done.event.type), ...done.statuses]);
     afterAction(row, done.event, done.route);
     return true;
   }
