@@ -1,10 +1,12 @@
 /**
  * The open-incident queue (left): highest grade first, then the nearest deadline; overdue cases marked,
  * cases that arrived live highlighted as new. J / K move the selection; a click opens the case.
+ * Updated row by row (keyed-children.ts): a live event redraws only the rows it changed.
  */
 import type { LiveIncident } from '../api/api-types.js';
 import type { ConsoleStore } from '../app/console-store.js';
 import { el, replaceChildren } from '../app/dom.js';
+import { createKeyedNodes, updateKeyedChildren, type KeyedRow } from '../app/keyed-children.js';
 import { categoryName, formatDeadline } from '../app/format.js';
 import { isOverdue } from '../app/incident-queue-order.js';
 import { t } from '../i18n.js';
@@ -28,29 +30,51 @@ export function createIncidentQueuePanel(options: {
   const element = el('section', { className: 'panel queue-panel' }, [heading, count, list]);
   let selected: number | null = null;
   let order: LiveIncident[] = [];
+  const rows = createKeyedNodes<HTMLLIElement>();
 
-  const item = (incident: LiveIncident, now: number) => {
+  /** What a row shows, computed once per render: its text parts are also its signature. */
+  const rowOf = (incident: LiveIncident, now: number) => {
     const overdue = isOverdue(incident, now);
     const fresh = options.store.isNew(incident.id);
-    const classes = ['queue-item', `grade-${incident.grade}`, overdue ? 'is-overdue' : '', fresh ? 'is-new' : '', incident.id === selected ? 'is-selected' : ''];
-    return el(
-      'li',
-      {
-        className: classes.filter(Boolean).join(' '),
-        dataset: { incidentId: String(incident.id), testid: 'queue-item' },
-        attrs: { role: 'option', 'aria-selected': incident.id === selected ? 'true' : 'false', tabindex: 0 },
-        on: { click: () => options.onOpen(incident.id), keydown: (e) => e.key === 'Enter' && options.onOpen(incident.id) },
-      },
-      [
-        el('span', { className: `grade-dot grade-${incident.grade}`, attrs: { title: t(`grade.${incident.grade}`) } }),
-        el('span', { className: 'queue-number' }, [incident.number]),
-        fresh ? el('span', { className: 'badge badge-new' }, [t('newBadge')]) : null,
-        overdue ? el('span', { className: 'badge badge-overdue' }, [t('overdue')]) : null,
-        el('span', { className: 'queue-category' }, [categoryName(options.categories, incident.category)]),
-        el('span', { className: 'queue-state' }, [t(`state.${incident.state}`)]),
-        el('span', { className: 'queue-deadline' }, [formatDeadline(incident.deadlineAt, now)]),
-      ],
-    );
+    const isSelected = incident.id === selected;
+    const view = {
+      id: incident.id,
+      grade: incident.grade,
+      number: incident.number,
+      fresh,
+      overdue,
+      isSelected,
+      gradeName: t(`grade.${incident.grade}`),
+      category: categoryName(options.categories, incident.category),
+      state: t(`state.${incident.state}`),
+      deadline: formatDeadline(incident.deadlineAt, now),
+    };
+    return { key: incident.id, signature: JSON.stringify(view), value: view } satisfies KeyedRow<typeof view>;
+  };
+  type RowView = ReturnType<typeof rowOf>['value'];
+
+  /** Builds a row, or fills an existing one in place (its click handler, bound to the id, stays). */
+  const renderRow = (view: RowView, existing: HTMLLIElement | null): HTMLLIElement => {
+    const li =
+      existing ??
+      el('li', {
+        dataset: { incidentId: String(view.id), testid: 'queue-item' },
+        attrs: { role: 'option', tabindex: 0 },
+        on: { click: () => options.onOpen(view.id), keydown: (e) => e.key === 'Enter' && options.onOpen(view.id) },
+      });
+    const classes = ['queue-item', `grade-${view.grade}`, view.overdue ? 'is-overdue' : '', view.fresh ? 'is-new' : '', view.isSelected ? 'is-selected' : ''];
+    li.className = classes.filter(Boolean).join(' ');
+    li.setAttribute('aria-selected', view.isSelected ? 'true' : 'false');
+    replaceChildren(li, [
+      el('span', { className: `grade-dot grade-${view.grade}`, attrs: { title: view.gradeName } }),
+      el('span', { className: 'queue-number' }, [view.number]),
+      view.fresh ? el('span', { className: 'badge badge-new' }, [t('newBadge')]) : null,
+      view.overdue ? el('span', { className: 'badge badge-overdue' }, [t('overdue')]) : null,
+      el('span', { className: 'queue-category' }, [view.category]),
+      el('span', { className: 'queue-state' }, [view.state]),
+      el('span', { className: 'queue-deadline' }, [view.deadline]),
+    ]);
+    return li;
   };
 
   const render = () => {
@@ -58,8 +82,8 @@ export function createIncidentQueuePanel(options: {
     order = options.store.queue();
     heading.textContent = t('queueTitle');
     count.textContent = t('queueCount', { count: order.length, overdue: order.filter((i) => isOverdue(i, now)).length });
-    if (order.length === 0) replaceChildren(list, [el('li', { className: 'queue-empty' }, [t('queueEmpty')])]);
-    else replaceChildren(list, order.map((incident) => item(incident, now)));
+    updateKeyedChildren<RowView, Element, HTMLLIElement>(list, rows, order.map((incident) => rowOf(incident, now)), renderRow);
+    if (order.length === 0) list.append(el('li', { className: 'queue-empty' }, [t('queueEmpty')]));
   };
 
   // Deadlines count down and "new" highlights fade even without live changes.
