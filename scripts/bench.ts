@@ -17,6 +17,12 @@
  *   --area xianlin      bench the small subset instead of the whole city (a quick check of the bench
  *                       itself; the figures are then not the issue's full-scale ones)
  *   --out FILE          report file (default BENCHMARKS.md)
+ *   --only-seed         only the two seeds (issue 26's check): the embedded seed and the first start of the real
+ *                       server on a new real database; replaces the "Full seed" section of the report file
+ *
+ * The real database is seeded the way a new installation is (issue 26): `server/main.ts` started with
+ * DATABASE_URL and no other setting — the requests' default statement timeout included — on a new, empty
+ * database; a seed step that fails or times out stops the bench with the step's name.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -40,7 +46,9 @@ import { measureTiles } from './bench/measure-tiles.js';
 import { measureIntake } from './bench/measure-intake.js';
 import { measureStart, type StartMeasurement } from './bench/measure-start.js';
 import { sampleCityPoints } from './bench/sample-points.js';
-import { renderReport, type BenchReport, type LocateFigure, type SeedFigure } from './bench/write-report.js';
+import { renderReport, renderSeedSection, replaceSection, type BenchReport, type LocateFigure, type SeedFigure } from './bench/write-report.js';
+import { measureFirstStartOnPostgres } from './bench/measure-first-start.js';
+import { loadConfig } from '../server/config/load-config.js';
 import { measureBrowser, type BrowserFigures } from './bench/measure-browser.js';
 
 const ROOT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -54,6 +62,7 @@ interface Options {
   skipPostgres: boolean;
   out: string;
   area: SeedArea;
+  onlySeed: boolean;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -66,6 +75,7 @@ function parseOptions(argv: string[]): Options {
     skipPostgres: false,
     out: path.join(ROOT_DIR, 'BENCHMARKS.md'),
     area: 'nanjing',
+    onlySeed: false,
   };
   const positive = (flag: string, value: string | undefined) => {
     const n = Number(value);
@@ -81,6 +91,7 @@ function parseOptions(argv: string[]): Options {
     };
     if (flag === '--skip-seed') options.skipSeed = true;
     else if (flag === '--skip-postgres') options.skipPostgres = true;
+    else if (flag === '--only-seed') options.onlySeed = true;
     else if (flag === '--data-dir') options.dataDir = path.resolve(value());
     else if (flag === '--out') options.out = path.resolve(value());
     else if (flag === '--points') options.points = positive(flag, value());
@@ -159,8 +170,50 @@ async function embeddedSeed(options: Options): Promise<SeedFigure> {
   }
 }
 
+/** STATEMENT_TIMEOUT_MS when nothing sets it: what requests, and so the bench's measurements, run under. */
+const DEFAULT_STATEMENT_TIMEOUT_MS = loadConfig({}).statementTimeoutMs;
+
+/** The real database seeded by the first start of the real server, as a new installation (issue 26). */
+async function postgresFirstStart(url: string, options: Options): Promise<SeedFigure & { version: string }> {
+  log(`postgres: first start of server/main.ts with DATABASE_URL only (default STATEMENT_TIMEOUT_MS ${DEFAULT_STATEMENT_TIMEOUT_MS} ms)`);
+  const figure = await measureFirstStartOnPostgres({
+    rootDir: ROOT_DIR,
+    url,
+    area: options.area,
+    onProgress: (line) => log(`postgres first start: ${line}`),
+  });
+  log(`postgres first start: seed ${(figure.seedMs / 1000).toFixed(1)} s, spawn → serving ${((figure.totalMs ?? NaN) / 1000).toFixed(1)} s`);
+  return figure;
+}
+
+/** --only-seed: both seeds, the report's "Full seed" section replaced in the report file. */
+async function onlySeed(options: Options): Promise<void> {
+  const probe = options.skipPostgres ? undefined : probePostgresInstallation();
+  if (probe && !probe.found) throw new Error(`${probe.reason}: install postgresql-15-postgis-3, or pass --skip-postgres`);
+  if (options.skipSeed) throw new Error('--only-seed seeds: it cannot be combined with --skip-seed');
+  const startedAt = new Date();
+  const machine = readMachineInfo(ROOT_DIR);
+  const embeddedSeedFigure = await embeddedSeed(options);
+  let postgresSeed: BenchReport['postgresSeed'];
+  if (probe?.found) {
+    const cluster = await startThrowawayCluster({ installation: probe.installation, label: 'bench-pg-seed' });
+    try {
+      await cluster.createDatabase(BENCH_DATABASE);
+      const figure = await postgresFirstStart(cluster.url(BENCH_DATABASE), options);
+      postgresSeed = figure;
+    } finally {
+      await cluster.stop();
+    }
+  }
+  const section = renderSeedSection({ embeddedSeed: embeddedSeedFigure, postgresSeed, startedAt, finishedAt: new Date(), machine });
+  const previous = fs.existsSync(options.out) ? fs.readFileSync(options.out, 'utf8') : '# Benchmarks\n';
+  fs.writeFileSync(options.out, replaceSection(previous, '## Full seed', section));
+  log(`wrote the "Full seed" section of ${path.relative(process.cwd(), options.out)}`);
+}
+
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
+  if (options.onlySeed) return onlySeed(options);
   const startedAt = new Date();
   const machine = readMachineInfo(ROOT_DIR);
   log(`${machine.cpuModel} × ${machine.cores}, ${machine.memoryGiB} GiB, node ${machine.node}, load ${machine.loadAverage}`);
@@ -231,21 +284,18 @@ async function main(): Promise<void> {
     const cluster = await startThrowawayCluster({ installation: probe.installation, label: 'bench-pg', keepInDir });
     try {
       const exists = await withMaintenanceDatabase(cluster.port, async (admin) => (await admin.query(findDatabase, [BENCH_DATABASE])).length > 0);
-      if (!exists) await cluster.createDatabase(BENCH_DATABASE);
-      const db = await openPostgresDatabase({ url: cluster.url(BENCH_DATABASE), poolSize: 10, statementTimeoutMs: 600_000 });
+      let firstStart: SeedFigure | undefined;
+      if (!exists) {
+        await cluster.createDatabase(BENCH_DATABASE);
+        firstStart = await postgresFirstStart(cluster.url(BENCH_DATABASE), options);
+      }
+      // The measurements below query the seeded database directly, with the application's default timeout.
+      const db = await openPostgresDatabase({ url: cluster.url(BENCH_DATABASE), poolSize: 10, statementTimeoutMs: DEFAULT_STATEMENT_TIMEOUT_MS });
       try {
-        const started = performance.now();
         await migrate(db);
         const capabilities = await detectCapabilities(db);
         const version = `PostgreSQL ${capabilities.postgresVersion.split(' ')[0]}, PostGIS ${capabilities.postgisVersion}`;
-        if (await isSeeded(db)) {
-          const figure = await recordedSeed(db, options, keepInDir);
-          postgresSeed = { ...figure, version };
-        } else {
-          const seed = await seedTimed(db, options.area, 'postgres');
-          postgresSeed = { ...seed, totalMs: performance.now() - started, version };
-          log(`postgres full seed ${(seed.seedMs / 1000).toFixed(1)} s`);
-        }
+        postgresSeed = { ...(firstStart ?? (await recordedSeed(db, options, keepInDir))), version };
         const pgCounts = await countRows(db);
         if (JSON.stringify(pgCounts) !== JSON.stringify(counts)) {
           notes.push(

@@ -14,6 +14,7 @@ import { authenticate, createAuthCache } from './auth/authenticate.js';
 import { auditRouter } from './audit/audit.route.js';
 import { errorMiddleware, notFoundHandler } from './errors/error-middleware.js';
 import { createDomainEvents, type DomainEvents } from './events/domain-events.js';
+import { textSanitation } from './http/text-sanitation.js';
 import { healthRouter } from './health/health.route.js';
 import { incidentsRouter } from './incidents/incidents.route.js';
 import { summonsesRouter } from './incidents/summonses.route.js';
@@ -69,6 +70,8 @@ export function createApp(input: AppDependencies): express.Express {
   app.use(express.json({ limit: '256kb', strict: true }));
   app.locals.authCache = createAuthCache();
   app.use(authenticate(deps.db, app.locals.authCache));
+  // After authentication (a refusal is audited with who sent it), before every router.
+  app.use(textSanitation());
   const routers = [
     healthRouter,
     authRouter,

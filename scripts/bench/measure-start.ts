@@ -23,18 +23,34 @@ function sleep(ms: number): Promise<void> {
 }
 
 export async function measureStart(options: { rootDir: string; dataDir: string }): Promise<StartMeasurement> {
-  const port = await findFreePort();
   // The bench's own environment minus DATABASE_URL: this measures the embedded mode.
   const env: NodeJS.ProcessEnv = { ...process.env };
   delete env.DATABASE_URL;
   Object.assign(env, {
     PGLITE_DATA_DIR: options.dataDir,
-    PORT: String(port),
     HOST: '127.0.0.1',
     NODE_ENV: 'production',
     LOG_LEVEL: 'info',
     SEED_ON_START: 'false',
   });
+  return startServerUntilReady({ rootDir: options.rootDir, env, readyTimeoutMs: READY_TIMEOUT_MS });
+}
+
+/**
+ * Spawn server/main.ts with exactly `env` (plus PORT, a free port, and HOST 127.0.0.1 unless given), wait for
+ * the first 200 from /api/health, stop it. Throws with the end of its output when it exits before, or is not
+ * ready within readyTimeoutMs.
+ */
+export async function startServerUntilReady(options: {
+  rootDir: string;
+  env: NodeJS.ProcessEnv;
+  readyTimeoutMs: number;
+  /** Each complete line the server writes (its JSON log), e.g. to follow a first start's seed. */
+  onLine?: (line: string) => void;
+}): Promise<StartMeasurement> {
+  const port = await findFreePort();
+  const env: NodeJS.ProcessEnv = { HOST: '127.0.0.1', ...options.env, PORT: String(port) };
+  const READY_TIMEOUT_MS = options.readyTimeoutMs;
   const started = performance.now();
   const child = spawn(process.execPath, ['--import', 'tsx', path.join('server', 'main.ts')], {
     cwd: options.rootDir,
@@ -50,9 +66,15 @@ export async function measureStart(options: { rootDir: string; dataDir: string }
       resolve();
     });
   });
-  const onData = (chunk: Buffer) => {
-    output += chunk.toString('utf8');
-    for (const line of output.split('\n')) {
+  const partials = { stdout: '', stderr: '' };
+  const onData = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {
+    const text = chunk.toString('utf8');
+    // The last 64 KiB are enough for an error message; a first start's seed logs much more.
+    output = (output + text).slice(-65_536);
+    const lines = (partials[stream] + text).split('\n');
+    partials[stream] = lines.pop() ?? '';
+    for (const line of lines) {
+      options.onLine?.(line);
       if (!line.includes('GridOps ready')) continue;
       try {
         const ready = JSON.parse(line) as { readyMs?: number };
@@ -62,8 +84,8 @@ export async function measureStart(options: { rootDir: string; dataDir: string }
       }
     }
   };
-  child.stdout.on('data', onData);
-  child.stderr.on('data', onData);
+  child.stdout.on('data', onData('stdout'));
+  child.stderr.on('data', onData('stderr'));
 
   try {
     for (;;) {

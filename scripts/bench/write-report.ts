@@ -7,6 +7,7 @@ import type { TileFigures } from './measure-tiles.js';
 import type { StartMeasurement } from './measure-start.js';
 import { renderBrowserSection, type BrowserFigures } from './measure-browser.js';
 import { median } from './statistics.js';
+import { loadAverage } from './machine-info.js';
 
 export interface SeedFigure {
   /** seedDatabase alone, milliseconds. */
@@ -55,12 +56,67 @@ const TARGETS = {
 };
 
 /** The order of the steps in server/seed/seed-database.ts. */
-const SEED_STEP_ORDER = ['reference layers', 'unit hierarchy', 'road graph', 'workers', 'cameras', 'sensors', 'analyze'];
+const SEED_STEP_ORDER = ['reference layers', 'unit hierarchy', 'unit edges', 'road graph', 'workers', 'cameras', 'sensors', 'incident history', 'development accounts', 'analyze'];
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const millis = (ms: number) => `${ms.toFixed(3)} ms`;
 const ratio = (r: number) => `${r.toFixed(2)}×`;
 const verdict = (ok: boolean) => (ok ? 'met' : '**not met**');
+
+/**
+ * The "Full seed" section: the step timings of both modes from the same run. With `machine` and the run's
+ * times (--only-seed, which replaces only this section) it says when and where it was measured.
+ */
+export function renderSeedSection(report: Pick<BenchReport, 'embeddedSeed' | 'postgresSeed'> & {
+  startedAt?: Date;
+  finishedAt?: Date;
+  machine?: MachineInfo;
+}): string {
+  const lines: string[] = [];
+  const push = (...more: string[]) => lines.push(...more);
+  push('## Full seed', '');
+  if (report.startedAt && report.finishedAt && report.machine) {
+    const m = report.machine;
+    push(
+      `Written by \`npm run bench -- --only-seed\` on ${report.startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC ` +
+        `(${((report.finishedAt.getTime() - report.startedAt.getTime()) / 1000).toFixed(0)} s; ${m.cpuModel} × ${m.cores}, ` +
+        `load ${m.loadAverage} at start, ${loadAverage()} at end, commit ${m.commit}): the machine is shared, so the times are noisy.`,
+      '',
+    );
+  }
+  push(
+    'Embedded: `seedDatabase` on a new data directory in the bench process. Real PostgreSQL: the first start of the real ' +
+      'server (`server/main.ts`) with `DATABASE_URL` and no other setting on a new database — the default ' +
+      '`STATEMENT_TIMEOUT_MS` in force for requests, the seed and migrations on their own connections without it ' +
+      '(`Database.maintenance`, issue 26); "open + migrate + seed" is then spawn → first 200 from `/api/health`. ' +
+      'The bench fails, naming the step, when a step fails or times out. The real PostgreSQL is a throwaway cluster ' +
+      '(tests/support/postgres-cluster.ts) with durability off (fsync, synchronous_commit, full_page_writes), which speeds the seed.',
+    '',
+  );
+  const seeds: [string, SeedFigure][] = [['embedded (PGlite)', report.embeddedSeed]];
+  if (report.postgresSeed) seeds.push([`real ${report.postgresSeed.version}`, report.postgresSeed]);
+  // Timings read back from app_meta (jsonb) lose their order: put the known steps in seed order.
+  const known = SEED_STEP_ORDER.filter((step) => seeds.some(([, s]) => s.steps[step] !== undefined));
+  const others = [...new Set(seeds.flatMap(([, s]) => Object.keys(s.steps)))].filter((s) => s !== 'total' && !known.includes(s));
+  const stepNames = [...known, ...others];
+  push(`| step | ${seeds.map(([name]) => name).join(' | ')} |`, `|---|${seeds.map(() => '---:').join('|')}|`);
+  for (const step of stepNames) push(`| ${step} | ${seeds.map(([, s]) => (s.steps[step] !== undefined ? seconds(s.steps[step]) : '')).join(' | ')} |`);
+  push(`| **seed** | ${seeds.map(([, s]) => `**${seconds(s.seedMs)}**`).join(' | ')} |`);
+  if (seeds.some(([, s]) => s.totalMs !== undefined)) {
+    push(`| open + migrate + seed | ${seeds.map(([, s]) => (s.totalMs !== undefined ? seconds(s.totalMs) : '')).join(' | ')} |`);
+  }
+  for (const [name, s] of seeds) if (s.reusedFrom) push('', `The ${name} figures are from the seed of ${s.reusedFrom} (\`--skip-seed\`).`);
+
+  return lines.join('\n') + '\n';
+}
+
+/** Replace the section under `heading` (up to the next "## ") in a Markdown document, or append it. */
+export function replaceSection(document: string, heading: string, section: string): string {
+  const start = document.indexOf(`\n${heading}\n`);
+  if (start < 0) return `${document.trimEnd()}\n\n${section}`;
+  const next = document.indexOf('\n## ', start + heading.length + 1);
+  return document.slice(0, start + 1) + section.trimEnd() + '\n' + (next < 0 ? '' : document.slice(next));
+}
 
 export function renderReport(report: BenchReport): string {
   const lines: string[] = [];
@@ -120,20 +176,7 @@ export function renderReport(report: BenchReport): string {
   push('', '## Dataset', '', '| layer | rows |', '|---|---:|');
   for (const [layer, n] of Object.entries(report.counts)) push(`| ${layer} | ${n.toLocaleString('en-US')} |`);
 
-  push('', '## Full seed', '');
-  const seeds: [string, SeedFigure][] = [['embedded (PGlite)', report.embeddedSeed]];
-  if (report.postgresSeed) seeds.push([`real ${report.postgresSeed.version}`, report.postgresSeed]);
-  // Timings read back from app_meta (jsonb) lose their order: put the known steps in seed order.
-  const known = SEED_STEP_ORDER.filter((step) => seeds.some(([, s]) => s.steps[step] !== undefined));
-  const others = [...new Set(seeds.flatMap(([, s]) => Object.keys(s.steps)))].filter((s) => s !== 'total' && !known.includes(s));
-  const stepNames = [...known, ...others];
-  push(`| step | ${seeds.map(([name]) => name).join(' | ')} |`, `|---|${seeds.map(() => '---:').join('|')}|`);
-  for (const step of stepNames) push(`| ${step} | ${seeds.map(([, s]) => (s.steps[step] !== undefined ? seconds(s.steps[step]) : '')).join(' | ')} |`);
-  push(`| **seed** | ${seeds.map(([, s]) => `**${seconds(s.seedMs)}**`).join(' | ')} |`);
-  if (seeds.some(([, s]) => s.totalMs !== undefined)) {
-    push(`| open + migrate + seed | ${seeds.map(([, s]) => (s.totalMs !== undefined ? seconds(s.totalMs) : '')).join(' | ')} |`);
-  }
-  for (const [name, s] of seeds) if (s.reusedFrom) push('', `The ${name} figures are from the seed of ${s.reusedFrom} (\`--skip-seed\`).`);
+  push('', ...renderSeedSection(report).trimEnd().split('\n'));
 
   push('', '## Second start to ready', '');
   if (report.starts.length) {

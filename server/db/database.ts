@@ -56,8 +56,16 @@ export interface Database extends Queryable {
    * cost no extra round trip; an unscoped query on a scoped connection resets it first.
    */
   queryInScope<T = Record<string, unknown>>(scope: DataScope, statement: SqlStatement, params?: readonly unknown[]): Promise<T[]>;
-  /** Run a multi-statement script without parameters (migrations, seed steps). */
+  /** Run a multi-statement script without parameters (migrations, seed steps), without the statement timeout. */
   execScript(name: string, script: string): Promise<void>;
+  /**
+   * Run bulk maintenance (the seed, migrations, rebuilds) on a view of this database whose statements have no
+   * statement timeout: STATEMENT_TIMEOUT_MS is for requests, and the whole city's seed has statements of
+   * minutes. The real-database driver opens a short-lived pool of its own for fn (`statement_timeout = 0` on
+   * each of its connections) and closes it after; requests keep the timed pool. The embedded driver has no
+   * statement timeout and hands itself over. Never pass the maintenance view to request handlers.
+   */
+  maintenance<T>(fn: (db: Database) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 

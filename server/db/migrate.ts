@@ -29,7 +29,12 @@ export function readMigrations(dir = MIGRATIONS_DIR): Migration[] {
 }
 
 /** Apply pending migrations; returns the names applied. Each migration runs in one transaction. */
-export async function migrate(db: Database, migrations = readMigrations()): Promise<string[]> {
+export function migrate(db: Database, migrations = readMigrations()): Promise<string[]> {
+  // Without the requests' statement timeout: a migration may rewrite the city's tables.
+  return db.maintenance((untimed) => applyMigrations(untimed, migrations));
+}
+
+async function applyMigrations(db: Database, migrations: Migration[]): Promise<string[]> {
   await db.execScript('migrate.create_table', createTable);
   const applied = new Set((await db.query<{ version: number }>(listApplied)).map((r) => r.version));
   const done: string[] = [];

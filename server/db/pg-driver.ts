@@ -28,16 +28,22 @@ function makeQueryable(client: pg.PoolClient, onTiming?: QueryTimingListener): Q
   };
 }
 
+/** Connections of maintenance work (the seed, migrations) at most: it runs one statement at a time. */
+const MAINTENANCE_POOL_SIZE = 2;
+
 export async function openPostgresDatabase(options: {
   url: string;
   poolSize: number;
+  /** Requests' statement timeout; 0 = none (set on each connection: a role's or database's setting is overridden). */
   statementTimeoutMs: number;
   onTiming?: QueryTimingListener;
 }): Promise<Database> {
   const pool = new pg.Pool({
     connectionString: options.url,
     max: options.poolSize,
-    statement_timeout: options.statementTimeoutMs,
+    // As a start-up option of each connection (-c), so that 0 also means none: pg leaves a falsy
+    // `statement_timeout` out, and the role's or the database's own setting would then apply.
+    options: `-c statement_timeout=${Math.max(0, Math.round(options.statementTimeoutMs))}`,
     application_name: 'gridops',
   });
   // An idle client losing its connection must not crash the process.
@@ -68,7 +74,7 @@ export async function openPostgresDatabase(options: {
       client.release();
     }
   };
-  return {
+  const database: Database = {
     mode: 'postgres',
     description: redactDatabaseUrl(options.url),
     query: <T>(statement: SqlStatement, params: readonly unknown[] = []) => runOn<T>(null, statement, params),
@@ -102,8 +108,18 @@ export async function openPostgresDatabase(options: {
         client.release();
       }
     },
+    async maintenance<T>(fn: (db: Database) => Promise<T>): Promise<T> {
+      if (options.statementTimeoutMs === 0) return fn(database);
+      const untimed = await openPostgresDatabase({ ...options, poolSize: Math.min(options.poolSize, MAINTENANCE_POOL_SIZE), statementTimeoutMs: 0 });
+      try {
+        return await fn(untimed);
+      } finally {
+        await untimed.close();
+      }
+    },
     async close(): Promise<void> {
       await pool.end();
     },
   };
+  return database;
 }

@@ -83,7 +83,7 @@ export async function openEmbeddedDatabase(options: {
       throw wrap({ name: 'scope.session', text: '' }, error);
     }
   };
-  return {
+  const database: Database & { dump(): Promise<Blob> } = {
     mode: 'embedded',
     description: options.dataDir ? `embedded PGlite at ${options.dataDir}` : 'embedded PGlite in memory',
     query: <T>(statement: SqlStatement, params: readonly unknown[] = []) =>
@@ -119,9 +119,12 @@ export async function openEmbeddedDatabase(options: {
         await enter(null);
         return pglite.dumpDataDir('gzip');
       }),
+    // No statement timeout here to lift: maintenance runs on the one session like everything else.
+    maintenance: (fn) => fn(database),
     async close(): Promise<void> {
       await queue.run(() => pglite.close());
       await release?.();
     },
   };
+  return database;
 }

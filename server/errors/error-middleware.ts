@@ -8,6 +8,17 @@ import type { Logger } from 'pino';
 import { DatabaseError } from '../db/database.js';
 import { AppError } from './app-error.js';
 
+/** body-parser's error types: a stable code and a readable message each. */
+const BODY_ERRORS: Record<string, [string, string]> = {
+  'entity.too.large': ['body_too_large', 'Request body is too large'],
+  'entity.parse.failed': ['malformed_json', 'Request body is not valid JSON'],
+  'encoding.unsupported': ['unsupported_content_encoding', 'Request body has an unsupported Content-Encoding'],
+  'charset.unsupported': ['unsupported_charset', 'Request body has an unsupported charset'],
+  'request.aborted': ['request_aborted', 'The request body was not sent completely'],
+  'request.size.invalid': ['bad_request', 'Request body is shorter or longer than its Content-Length'],
+  'parameters.too.many': ['too_many_parameters', 'Request body has too many parameters'],
+};
+
 export function notFoundHandler(): RequestHandler {
   return (req, _res, next) => next(new AppError(404, 'route_not_found', `No route for ${req.method} ${req.path}`));
 }
@@ -31,13 +42,26 @@ export function errorMiddleware(logger: Logger): ErrorRequestHandler {
     const status = (error as { status?: number }).status;
     const type = (error as { type?: string }).type;
     if (typeof status === 'number' && status >= 400 && status < 500) {
-      const code = type === 'entity.too.large' ? 'body_too_large' : type === 'entity.parse.failed' ? 'malformed_json' : 'bad_request';
-      send(req, res, status, code, code === 'body_too_large' ? 'Request body is too large' : 'Request body could not be read');
+      // The router's own refusal of a path parameter that is not valid percent-encoding (the text-sanitation
+      // seam refuses such paths first; this stays as a second line).
+      if (status === 400 && type === undefined && /^Failed to decode param/.test((error as Error).message ?? '')) {
+        send(req, res, 400, 'bad_path_encoding', 'The request path is not valid percent-encoding');
+        return;
+      }
+      const [code, message] = BODY_ERRORS[type ?? ''] ?? ['bad_request', 'Request body could not be read'];
+      send(req, res, status, code, message);
       return;
     }
     if (error instanceof DatabaseError && error.isTimeout) {
       logger.warn({ statement: error.statementName, path: req.path }, 'database timeout');
       send(req, res, 503, 'database_timeout', 'The database took too long to answer; try again or narrow the request');
+      return;
+    }
+    // Class 22 (data exception: a value PostgreSQL cannot take, out of range, not a valid geometry) comes from
+    // what the request sent, not from the server: 400, with the statement named in the log only.
+    if (error instanceof DatabaseError && error.sqlState?.startsWith('22')) {
+      logger.warn({ statement: error.statementName, sqlState: error.sqlState, path: req.path }, 'database refused a value');
+      send(req, res, 400, 'invalid_value', 'A value in the request cannot be used (out of range or malformed)');
       return;
     }
     // The statement name and SQLSTATE go to the log; the database message (which can quote values) goes

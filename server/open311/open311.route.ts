@@ -19,6 +19,7 @@ import { AppError } from '../errors/app-error.js';
 import { intakeIncident } from '../incidents/incident-intake.js';
 import { incidentChanged, publishAll } from '../incidents/incident-publishing.js';
 import { listCategories } from '../incidents/incidents.sql.js';
+import { sanitizedBody } from '../http/text-sanitation.js';
 import { validateRequestPart } from '../http/validate-request.js';
 import { CategoryRow, open311Error, RequestRow, serviceOf, serviceRequestOf } from './open311-format.js';
 import { listServiceRequests, readServiceRequest } from './open311.sql.js';
@@ -88,7 +89,7 @@ export function open311Router({ db, clock, config, events }: Open311RouterDeps):
     res.json(categories.map((c) => serviceOf(c, q.lang)));
   });
 
-  router.post(`${ROOT}/requests.json`, publicRoute(), intakeLimiter, express.urlencoded({ extended: false, limit: '32kb' }), async (req, res) => {
+  router.post(`${ROOT}/requests.json`, publicRoute(), intakeLimiter, express.urlencoded({ extended: false, limit: '32kb' }), sanitizedBody(), async (req, res) => {
     const input = validateRequestPart(NewRequest, req.body, 'invalid_service_request');
     checkJurisdiction(input.jurisdiction_id);
     const name = [input.last_name, input.first_name].filter(Boolean).join('') || null;

@@ -11,6 +11,7 @@ import type { RequestHandler } from 'express';
 import { fileTypeFromBuffer } from 'file-type';
 import multer from 'multer';
 import { AppError } from '../errors/app-error.js';
+import { findTextProblem, textRefusal } from '../http/text-sanitation.js';
 
 export const PHOTO_TYPES = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp' } as const;
 export type PhotoMime = keyof typeof PHOTO_TYPES;
@@ -23,7 +24,11 @@ export function photoUpload(maxBytes: number): RequestHandler {
   }).single('photo');
   return (req, res, next) => {
     upload(req, res, (error: unknown) => {
-      if (!error) return next();
+      if (!error) {
+        // The multipart text fields pass the same seam as JSON bodies (server/http/text-sanitation.ts).
+        const problem = findTextProblem(req.body, 'body');
+        return next(problem ? textRefusal(problem) : undefined);
+      }
       if (error instanceof multer.MulterError) {
         if (error.code === 'LIMIT_FILE_SIZE') {
           return next(new AppError(413, 'photo_too_large', `The photo is larger than ${maxBytes} bytes`, { maxBytes }));

@@ -5,7 +5,7 @@
  */
 import type { Database } from '../db/database.js';
 import { createDevelopmentAccounts } from '../auth/bootstrap-accounts.js';
-import { defineSql } from '../db/database.js';
+import { DatabaseError, defineSql } from '../db/database.js';
 import { rebuildUnitEdges } from '../units/unit-edges.sql.js';
 import { loadReferenceLayers } from './load-reference-layers.js';
 import { seedCameras } from './seed-cameras.js';
@@ -28,7 +28,21 @@ export async function isSeeded(db: Database): Promise<boolean> {
   return (await db.query(readSeed)).length > 0;
 }
 
-export async function seedDatabase(
+/** A seed step failed; the message names the step (and says so when it was the statement timeout). */
+export class SeedStepError extends Error {}
+
+/**
+ * Seed on the database's maintenance view (no statement timeout: the whole city has statements of minutes,
+ * STATEMENT_TIMEOUT_MS is for requests). A failing step throws SeedStepError naming the step.
+ */
+export function seedDatabase(
+  db: Database,
+  options: Parameters<typeof seedOnMaintenance>[1],
+): Promise<Record<string, number>> {
+  return db.maintenance((untimed) => seedOnMaintenance(untimed, options));
+}
+
+async function seedOnMaintenance(
   db: Database,
   options: {
     area: SeedArea;
@@ -48,7 +62,17 @@ export async function seedDatabase(
   const step = async (name: string, fn: (c: SeedContext) => Promise<unknown>) => {
     const started = performance.now();
     ctx.progress(`${name} …`);
-    await fn(ctx);
+    try {
+      await fn(ctx);
+    } catch (error) {
+      const timedOut = error instanceof DatabaseError && error.isTimeout;
+      throw new SeedStepError(
+        `seed step "${name}" failed after ${Math.round(performance.now() - started)} ms` +
+          (timedOut ? ' on the statement timeout (the seed must run without it: Database.maintenance)' : '') +
+          `: ${(error as Error).message}`,
+        { cause: error },
+      );
+    }
     timings[name] = Math.round(performance.now() - started);
     ctx.progress(`${name} done`, { ms: timings[name] });
   };
