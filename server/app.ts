@@ -9,6 +9,7 @@ import type { AppConfig } from './config/load-config.js';
 import type { Capabilities, Database } from './db/database.js';
 import { accountsRouter } from './auth/accounts.route.js';
 import { authRouter } from './auth/auth.route.js';
+import { screenSessionRouter } from './auth/screen-session.route.js';
 import { authenticate, createAuthCache } from './auth/authenticate.js';
 import { auditRouter } from './audit/audit.route.js';
 import { errorMiddleware, notFoundHandler } from './errors/error-middleware.js';
@@ -75,6 +76,7 @@ export function createApp(input: AppDependencies): express.Express {
   const routers = [
     healthRouter,
     authRouter,
+    screenSessionRouter,
     accountsRouter,
     auditRouter,
     unitsRouter,
