@@ -42,6 +42,7 @@ import { measureStart, type StartMeasurement } from './bench/measure-start.js';
 import { sampleCityPoints } from './bench/sample-points.js';
 import { renderReport, type BenchReport, type LocateFigure, type SeedFigure } from './bench/write-report.js';
 import { measureBrowser, type BrowserFigures } from './bench/measure-browser.js';
+import { measureScreens, type ScreenFigures } from './bench/measure-screens.js';
 
 const ROOT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -184,6 +185,7 @@ async function main(): Promise<void> {
   // 3. Locate at full scale, embedded.
   const locate: LocateFigure[] = [];
   let browser: BrowserFigures | undefined;
+  let screens: ScreenFigures | undefined;
   const embedded = await openEmbeddedDatabase({ dataDir: options.dataDir });
   let counts: Record<string, number>;
   let points;
@@ -218,6 +220,12 @@ async function main(): Promise<void> {
       browser = await measureBrowser({ db: embedded, capabilities, rootDir: ROOT_DIR, onProgress: (line) => log(`browser ${line}`) });
     } catch (error) {
       notes.push(`The browser benchmark failed: ${(error as Error).message.split('\n')[0]}`);
+    }
+    // The big screen (issue 19): first render at two wall sizes, live latency over 50 incidents.
+    try {
+      screens = await measureScreens({ db: embedded, capabilities, onProgress: (line) => log(`screens ${line}`) });
+    } catch (error) {
+      notes.push(`The big-screen benchmark failed: ${(error as Error).message.split('\n')[0]}`);
     }
   } finally {
     await embedded.close();
@@ -319,6 +327,7 @@ async function main(): Promise<void> {
     locate,
     routing,
     browser,
+    screens,
     notes,
   };
   fs.writeFileSync(options.out, renderReport(report));

@@ -6,6 +6,7 @@ import type { OverheadFigure } from './measure-scope-overhead.js';
 import type { TileFigures } from '../../server/tiles/measure-tiles.js';
 import type { StartMeasurement } from './measure-start.js';
 import { renderBrowserSection, type BrowserFigures } from './measure-browser.js';
+import { renderScreensSection, type ScreenFigures } from './measure-screens.js';
 import { median } from './statistics.js';
 
 export interface SeedFigure {
@@ -44,6 +45,8 @@ export interface BenchReport {
   routing?: string;
   /** The console map in headless Chromium (scripts/bench/measure-browser.ts). */
   browser?: BrowserFigures;
+  /** The big screen in headless Chromium (scripts/bench/measure-screens.ts). */
+  screens?: ScreenFigures;
   notes: string[];
 }
 
@@ -243,6 +246,7 @@ export function renderReport(report: BenchReport): string {
     }
   }
   if (report.browser) push('', renderBrowserSection(report.browser).trim());
+  if (report.screens) push('', renderScreensSection(report.screens).trim());
   if (report.routing) push('', report.routing.trim().replace(/^## Routing/, '## Dispatch routing (issue 4)'));
 
   if (report.notes.length) push('', '## Notes', '', ...report.notes.map((n) => `- ${n}`));

@@ -67,6 +67,9 @@ describe.each(testDatabaseModes())('screen session on %s', (mode) => {
     expect(setCookie).not.toContain(token.slice(4));
     const cookie = setCookie.split(';')[0];
 
+    const check = await fetch(`${server.baseUrl}/api/auth/screen-session`, { headers: { cookie } });
+    expect(((await check.json()) as any).account).toMatchObject({ role: 'screen', jurisdiction: '320113007' });
+    expect(((await (await fetch(`${server.baseUrl}/api/auth/screen-session`)).json()) as any).account).toBeNull();
     const me = await fetch(`${server.baseUrl}/api/auth/me`, { headers: { cookie } });
     expect(me.status).toBe(200);
     expect(((await me.json()) as any).account).toMatchObject({ role: 'screen', jurisdiction: '320113007', via: 'screen_token' });

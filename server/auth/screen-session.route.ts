@@ -3,6 +3,7 @@
  *   POST /api/auth/screen-session {token}  → 200 {screen: {label, jurisdiction}} and the httpOnly session cookie;
  *                                             401 invalid_token; 400 invalid_screen_token (not a gst_ token);
  *                                             429 too_many_login_attempts (shares the sign-in rate limit's size)
+ *   GET /api/auth/screen-session           → 200 {account: {role, jurisdiction, displayName, via} | null} (the page's check)
  *   POST /api/auth/screen-session/end      → 204, the cookie cleared (the wall's "sign out"; nothing stored changes)
  * Both public: they are how a wall gets credentials. Every exchange, good or bad, is audited (no token in it).
  */
@@ -60,6 +61,13 @@ export function screenSessionRouter({ db, config, clock }: ScreenSessionDeps): R
     const expiresAt = new Date(clock.now().getTime() + SCREEN_SESSION_HOURS * 3_600_000);
     res.cookie(SESSION_COOKIE, encodeScreenSession(token.id, token.token_hash, expiresAt), { ...cookieOptions, expires: expiresAt });
     res.json({ screen: { label: token.label, jurisdiction: token.jurisdiction, expiresAt: expiresAt.toISOString() } });
+  });
+
+  // Who the page is signed in as, or null — 200 either way, so a wall that has not signed in yet shows its form
+  // without a failed request in the browser's console.
+  router.get('/api/auth/screen-session', publicRoute(), (req, res) => {
+    const auth = req.auth;
+    res.json({ account: auth ? { role: auth.role, jurisdiction: auth.jurisdiction, displayName: auth.displayName, via: auth.via } : null });
   });
 
   router.post('/api/auth/screen-session/end', publicRoute(), (_req, res) => {
