@@ -23,6 +23,7 @@ import { requestLogger } from './logging/logger.js';
 import { ogcRouter } from './ogc/ogc.route.js';
 import { open311Router } from './open311/open311.route.js';
 import { spatialRouter } from './spatial/spatial.route.js';
+import { statsRouter } from './stats/stats.route.js';
 import { tilesRouter } from './tiles/tiles.route.js';
 import { unitsRouter } from './units/units.route.js';
 
@@ -88,6 +89,7 @@ export function createApp(input: AppDependencies): express.Express {
     open311Router,
     ogcRouter,
     tilesRouter,
+    statsRouter,
   ];
   for (const router of routers) {
     app.use(router(deps));

@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 
-export const LIVE_TOPICS = ['incidents', 'workers'] as const;
+export const LIVE_TOPICS = ['incidents', 'workers', 'stats'] as const;
 export type LiveTopic = (typeof LIVE_TOPICS)[number];
 
 /** [west, south, east, north] in WGS84 degrees. */
@@ -60,6 +60,20 @@ export interface LiveWorker {
   /** The position is older than LIVE_STALE_POSITION_MS. */
   stale: boolean;
   microGridCode: string;
+}
+
+/**
+ * A statistics change (topic `stats`, issue 19): an incident of this micro-grid, reported on this Asia/Shanghai day,
+ * changed (intake, a lifecycle step, an escalation …). Screens refetch their /api/stats figures when the code lies in
+ * their unit (coalesced); the snapshot is empty (nothing to replay but the ring). Same shape as
+ * server/stats/stats-contract.ts `statsLiveItemSchema`.
+ */
+export interface LiveStatsChange {
+  incidentId: number;
+  microGridCode: string;
+  day: string;
+  kind: string;
+  at: string;
 }
 
 /** Terminal states: an incident delta in one of them means "remove from the open view". */
@@ -114,7 +128,7 @@ export const ClientMessageSchema = z.discriminatedUnion('op', [
 ]);
 export type ClientMessage = z.infer<typeof ClientMessageSchema>;
 
-export type LiveItemOf<T extends LiveTopic> = T extends 'incidents' ? LiveIncident : LiveWorker;
+export type LiveItemOf<T extends LiveTopic> = T extends 'incidents' ? LiveIncident : T extends 'stats' ? LiveStatsChange : LiveWorker;
 
 export type ServerMessage =
   | { type: 'hello'; epoch: string; account: { role: string; jurisdiction: string } }
@@ -122,5 +136,7 @@ export type ServerMessage =
   | { type: 'snapshot'; topic: 'workers'; epoch: string; seq: number; items: LiveWorker[]; truncated: boolean }
   | { type: 'delta'; topic: 'incidents'; seq: number; items: LiveIncident[] }
   | { type: 'delta'; topic: 'workers'; seq: number; items: LiveWorker[] }
+  | { type: 'snapshot'; topic: 'stats'; epoch: string; seq: number; items: LiveStatsChange[]; truncated: boolean }
+  | { type: 'delta'; topic: 'stats'; seq: number; items: LiveStatsChange[] }
   | { type: 'pong' }
   | { type: 'error'; code: LiveErrorCode; message: string };

@@ -296,3 +296,22 @@ export const statsLiveItemSchema = z.object({
   at: z.string(),
 });
 export type StatsLiveItem = z.infer<typeof statsLiveItemSchema>;
+
+/** GET /api/stats/now?unit=: the wall's "right now" counts (not period figures), scoped like everything. */
+export const nowQuerySchema = z.object({ unit: unitCodeSchema.default('city') });
+export const nowResponseSchema = z.object({
+  unit: unitRefSchema,
+  /** Workers whose home unit lies in the unit: on duty or busy, and all. */
+  workersOnDuty: z.number().int(),
+  workersTotal: z.number().int(),
+  camerasOnline: z.number().int(),
+  camerasTotal: z.number().int(),
+  sensorsOnline: z.number().int(),
+  sensorsTotal: z.number().int(),
+  /** Open incidents raised by video AI or IoT alarms. */
+  openAlarms: z.number().int(),
+  /** Departments summoned (吹哨报到) that have not reported yet. */
+  openSummonses: z.number().int(),
+  asOf: z.string(),
+});
+export type StatsNow = z.infer<typeof nowResponseSchema>;
