@@ -43,6 +43,7 @@ import { sampleCityPoints } from './bench/sample-points.js';
 import { renderReport, type BenchReport, type LocateFigure, type SeedFigure } from './bench/write-report.js';
 import { measureBrowser, type BrowserFigures } from './bench/measure-browser.js';
 import { measureScreens, type ScreenFigures } from './bench/measure-screens.js';
+import { measureStats } from './bench/measure-stats.js';
 
 const ROOT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -214,6 +215,8 @@ async function main(): Promise<void> {
       overhead: await measureScopeOverhead(embedded, overheadPoints, options.rounds),
       tiles: await measureTiles(embedded, capabilities, await screenTokenHeaders(embedded, null)),
       intake: await measureIntake({ db: embedded, capabilities, points: points.slice(0, INTAKE_POINTS), onProgress: (line) => log(`embedded intake ${line}`) }),
+      // The statistics API (issue 19): every read at city, district, street and community scope, day and month.
+      stats: await measureStats(embedded, options.rounds * 4),
     });
     // The console map in headless Chromium (issue 5): city view, transfer, panning against a baseline page.
     try {
@@ -278,6 +281,7 @@ async function main(): Promise<void> {
           overhead: await measureScopeOverhead(db, points, options.rounds),
           tiles: await measureTiles(db, capabilities, await screenTokenHeaders(db, null)),
           intake: await measureIntake({ db, capabilities, points: points.slice(0, INTAKE_POINTS), onProgress: (line) => log(`postgres intake ${line}`) }),
+          stats: await measureStats(db, options.rounds * 4),
         });
       } finally {
         await db.close();

@@ -7,6 +7,7 @@ import type { TileFigures } from '../../server/tiles/measure-tiles.js';
 import type { StartMeasurement } from './measure-start.js';
 import { renderBrowserSection, type BrowserFigures } from './measure-browser.js';
 import { renderScreensSection, type ScreenFigures } from './measure-screens.js';
+import { renderStatsTable, type StatsCallFigure } from './measure-stats.js';
 import { median } from './statistics.js';
 
 export interface SeedFigure {
@@ -27,6 +28,8 @@ export interface LocateFigure {
   tiles: TileFigures;
   /** Intake → micro-grid located + top-5 recommendation ready (issue 4). */
   intake?: IntakeMeasurement;
+  /** Statistics API reads (issue 19, scripts/bench/measure-stats.ts). */
+  stats?: StatsCallFigure[];
 }
 
 export interface BenchReport {
@@ -246,6 +249,9 @@ export function renderReport(report: BenchReport): string {
     }
   }
   if (report.browser) push('', renderBrowserSection(report.browser).trim());
+  for (const { mode, stats } of report.locate) {
+    if (stats?.length) push('', `### Statistics API (${mode}; target p95 ≤ 50 ms)`, '', renderStatsTable('call', stats));
+  }
   if (report.screens) push('', renderScreensSection(report.screens).trim());
   if (report.routing) push('', report.routing.trim().replace(/^## Routing/, '## Dispatch routing (issue 4)'));
 
