@@ -14,6 +14,9 @@ export default defineConfig({
         main: resolve(import.meta.dirname, 'client/index.html'),
         benchBaseline: resolve(import.meta.dirname, 'client/bench/baseline.html'),
         benchConsoleMap: resolve(import.meta.dirname, 'client/bench/console-map.html'),
+        // The screens (client/screens): served as /screen/big/ and /screen/mid/ (dist/screen/*/index.html).
+        screenBig: resolve(import.meta.dirname, 'client/screen/big/index.html'),
+        screenMid: resolve(import.meta.dirname, 'client/screen/mid/index.html'),
       },
     },
   },

@@ -50,6 +50,8 @@ import { renderReport, renderSeedSection, replaceSection, type BenchReport, type
 import { measureFirstStartOnPostgres } from './bench/measure-first-start.js';
 import { loadConfig } from '../server/config/load-config.js';
 import { measureBrowser, type BrowserFigures } from './bench/measure-browser.js';
+import { measureScreens, type ScreenFigures } from './bench/measure-screens.js';
+import { measureStats } from './bench/measure-stats.js';
 
 const ROOT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -237,6 +239,7 @@ async function main(): Promise<void> {
   // 3. Locate at full scale, embedded.
   const locate: LocateFigure[] = [];
   let browser: BrowserFigures | undefined;
+  let screens: ScreenFigures | undefined;
   const embedded = await openEmbeddedDatabase({ dataDir: options.dataDir });
   let counts: Record<string, number>;
   let points;
@@ -265,12 +268,20 @@ async function main(): Promise<void> {
       overhead: await measureScopeOverhead(embedded, overheadPoints, options.rounds),
       tiles: await measureTiles(embedded, capabilities, await screenTokenHeaders(embedded, null)),
       intake: await measureIntake({ db: embedded, capabilities, points: points.slice(0, INTAKE_POINTS), onProgress: (line) => log(`embedded intake ${line}`) }),
+      // The statistics API (issue 19): every read at city, district, street and community scope, day and month.
+      stats: await measureStats(embedded, options.rounds * 4),
     });
     // The console map in headless Chromium (issue 5): city view, transfer, panning against a baseline page.
     try {
       browser = await measureBrowser({ db: embedded, capabilities, rootDir: ROOT_DIR, onProgress: (line) => log(`browser ${line}`) });
     } catch (error) {
       notes.push(`The browser benchmark failed: ${(error as Error).message.split('\n')[0]}`);
+    }
+    // The big screen (issue 19): first render at two wall sizes, live latency over 50 incidents.
+    try {
+      screens = await measureScreens({ db: embedded, capabilities, onProgress: (line) => log(`screens ${line}`) });
+    } catch (error) {
+      notes.push(`The big-screen benchmark failed: ${(error as Error).message.split('\n')[0]}`);
     }
   } finally {
     await embedded.close();
@@ -320,6 +331,7 @@ async function main(): Promise<void> {
           overhead: await measureScopeOverhead(db, points, options.rounds),
           tiles: await measureTiles(db, capabilities, await screenTokenHeaders(db, null)),
           intake: await measureIntake({ db, capabilities, points: points.slice(0, INTAKE_POINTS), onProgress: (line) => log(`postgres intake ${line}`) }),
+          stats: await measureStats(db, options.rounds * 4),
         });
       } finally {
         await db.close();
@@ -369,6 +381,7 @@ async function main(): Promise<void> {
     locate,
     routing,
     browser,
+    screens,
     notes,
   };
   fs.writeFileSync(options.out, renderReport(report));

@@ -10,6 +10,7 @@ import type { Capabilities, Database } from './db/database.js';
 import type { Clock } from './clock/clock.js';
 import { accountsRouter } from './auth/accounts.route.js';
 import { authRouter } from './auth/auth.route.js';
+import { screenSessionRouter } from './auth/screen-session.route.js';
 import { authenticate, createAuthCache } from './auth/authenticate.js';
 import { auditRouter } from './audit/audit.route.js';
 import { errorMiddleware, notFoundHandler } from './errors/error-middleware.js';
@@ -24,6 +25,7 @@ import { requestLogger } from './logging/logger.js';
 import { ogcRouter } from './ogc/ogc.route.js';
 import { open311Router } from './open311/open311.route.js';
 import { spatialRouter } from './spatial/spatial.route.js';
+import { statsRouter } from './stats/stats.route.js';
 import { tilesRouter } from './tiles/tiles.route.js';
 import { unitsRouter } from './units/units.route.js';
 
@@ -75,6 +77,7 @@ export function createApp(input: AppDependencies): express.Express {
   const routers = [
     healthRouter,
     authRouter,
+    screenSessionRouter,
     accountsRouter,
     auditRouter,
     unitsRouter,
@@ -86,6 +89,7 @@ export function createApp(input: AppDependencies): express.Express {
     open311Router,
     ogcRouter,
     tilesRouter,
+    statsRouter,
   ];
   for (const router of routers) {
     app.use(router(deps));

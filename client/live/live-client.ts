@@ -16,7 +16,7 @@
  * 60 s counts as a lost connection. A session that ended (close code 4401) is final: status 'closed', detail
  * 'session_ended'. Node has no global WebSocket: pass `WebSocket` (e.g. npm `ws`).
  */
-import type { LiveBbox, LiveIncident, LiveSince, LiveTopic, LiveWorker, ServerMessage } from '../../server/live/live-protocol.js';
+import type { LiveBbox, LiveIncident, LiveSince, LiveStatsChange, LiveTopic, LiveWorker, ServerMessage } from '../../server/live/live-protocol.js';
 
 export type { LiveBbox, LiveIncident, LiveSince, LiveTopic, LiveWorker } from '../../server/live/live-protocol.js';
 
@@ -46,6 +46,8 @@ export interface LiveOptions {
   token?: string;
   onSnapshot(...args: TopicItems): void;
   onDelta(...args: TopicItems): void;
+  /** Topic `stats` (subscribe with topics: [..., 'stats']): incidents whose figures changed; refetch /api/stats (coalesced). */
+  onStatsChange?(items: LiveStatsChange[]): void;
   onStatus?(status: LiveStatus, detail?: string): void;
   onHello?(account: { role: string; jurisdiction: string }, epoch: string): void;
   /** An `error` message from the server (stable code). */
@@ -127,13 +129,14 @@ export function connectLive(options: LiveOptions): LiveConnection {
       case 'snapshot':
         positions.set(message.topic, { epoch: message.epoch, seq: message.seq });
         if (message.topic === 'incidents') options.onSnapshot('incidents', message.items);
-        else options.onSnapshot('workers', message.items);
+        else if (message.topic === 'workers') options.onSnapshot('workers', message.items);
         return;
       case 'delta': {
         const known = positions.get(message.topic);
         if (epoch && (!known || known.epoch !== epoch || message.seq > known.seq)) positions.set(message.topic, { epoch, seq: message.seq });
         if (message.topic === 'incidents') options.onDelta('incidents', message.items);
-        else options.onDelta('workers', message.items);
+        else if (message.topic === 'workers') options.onDelta('workers', message.items);
+        else options.onStatsChange?.(message.items);
         return;
       }
       case 'error':

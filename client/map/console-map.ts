@@ -16,7 +16,7 @@ import { AttributionControl, Map as MapLibreMap, NavigationControl, ScaleControl
 import 'maplibre-gl/dist/maplibre-gl.css';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { buildMapStyle, TILE_MAX_ZOOM, type ExternalBasemap } from './basemap-style.js';
-import { LayerRegistry, type LayerState, type MapLayerId } from './layer-registry.js';
+import { LayerRegistry, type LayerState, type MapLayerId, type MapLayerModule } from './layer-registry.js';
 import { create as createCameras, CAMERA_CONES_DECK_LAYER, CAMERA_POINTS_LAYER } from './layers/cameras.layer.js';
 import { create as createIncidentDensity } from './layers/incident-density.layer.js';
 import { create as createIncidents, INCIDENTS_DECK_LAYER } from './layers/incidents.layer.js';
@@ -41,6 +41,12 @@ export interface ConsoleMapOptions {
   bounds?: BoundingBox;
   onMapClick(point: { lon: number; lat: number }, picked: MapPick): void;
   onViewportChange?(bbox: BoundingBox, zoom: number): void;
+  /** The layers to draw instead of the console's (the big and mid screens choose theirs: client/screens). */
+  layers?: () => MapLayerModule[];
+  /** Tilt in degrees (the wall's extruded density); default 0. */
+  pitch?: number;
+  /** Without the zoom buttons and scale (a wall nobody touches). */
+  bareControls?: boolean;
 }
 
 export interface ConsoleMap {
@@ -53,6 +59,8 @@ export interface ConsoleMap {
   setLayerVisible(id: MapLayerId, visible: boolean): void;
   setIncidents(items: LiveIncident[]): void;
   setWorkers(items: LiveWorker[]): void;
+  /** Any other part of the layers' data (the screens' recent incidents, dispatch arcs, choropleth). */
+  setLayerData(patch: Partial<MapLayerData>): void;
   setSelectedIncident(id: number | null): void;
   showRoute(coords: [number, number][] | null): void;
   highlightMicroGrid(code: string | null): void;
@@ -84,7 +92,7 @@ export function createConsoleMap(options: ConsoleMapOptions): ConsoleMap {
   let data: MapLayerData = { incidents: [], workers: [], selectedIncidentId: null, route: null, highlightedMicroGrid: null };
   let destroyed = false;
 
-  const registry = new LayerRegistry([
+  const registry = new LayerRegistry(options.layers?.() ?? [
     createMicroGridLoad(),
     createUnits(),
     createSensors(),
@@ -107,6 +115,7 @@ export function createConsoleMap(options: ConsoleMapOptions): ConsoleMap {
     bounds: options.bounds ?? NANJING_BOUNDS,
     fitBoundsOptions: { padding: 24 },
     minZoom: 6,
+    pitch: options.pitch ?? 0,
     maxZoom: MAP_MAX_ZOOM,
     // Beyond the sources' maxzoom, draw the maxzoom tiles enlarged (MapLibre 6 by default cuts them into tiles of
     // the map's zoom up to 4 zooms below maxZoom): a 1920×1080 screen at z15 is 6 tiles instead of 15, and every
@@ -121,8 +130,10 @@ export function createConsoleMap(options: ConsoleMapOptions): ConsoleMap {
     // Tiles are same-origin and need the session cookie.
     transformRequest: (url) => ({ url, credentials: 'same-origin' }),
   });
-  map.addControl(new NavigationControl({ visualizePitch: false }), 'top-right');
-  map.addControl(new ScaleControl({ unit: 'metric' }), 'bottom-left');
+  if (!options.bareControls) {
+    map.addControl(new NavigationControl({ visualizePitch: false }), 'top-right');
+    map.addControl(new ScaleControl({ unit: 'metric' }), 'bottom-left');
+  }
   let attribution = new AttributionControl({ compact: false, customAttribution: attributionLines(language, null) });
   map.addControl(attribution, 'bottom-right');
 
@@ -188,7 +199,7 @@ export function createConsoleMap(options: ConsoleMapOptions): ConsoleMap {
         map.setStyle(style(), { diff: true });
         replaceAttribution();
       }
-      if (!options.bounds && config.bounds) map.fitBounds(config.bounds, { padding: 24, duration: 0 });
+      if (!options.bounds && config.bounds) map.fitBounds(config.bounds, { padding: 24, duration: 0, pitch: options.pitch ?? 0 });
     },
     (error: unknown) => console.warn(`[map] no map configuration from the server: ${String(error)}`),
   );
@@ -273,6 +284,10 @@ export function createConsoleMap(options: ConsoleMapOptions): ConsoleMap {
       data = { ...data, workers: items };
       pushData();
     },
+    setLayerData(patch) {
+      data = { ...data, ...patch };
+      pushData();
+    },
     setSelectedIncident(id) {
       data = { ...data, selectedIncidentId: id };
       pushData();
@@ -286,7 +301,7 @@ export function createConsoleMap(options: ConsoleMapOptions): ConsoleMap {
       pushData();
     },
     fitBounds(bbox) {
-      map.fitBounds(bbox, { padding: 24 });
+      map.fitBounds(bbox, { padding: 24, pitch: map.getPitch() });
     },
     flyTo(lon, lat, zoom) {
       map.flyTo({ center: [lon, lat], zoom: zoom ?? Math.max(map.getZoom(), 16) });

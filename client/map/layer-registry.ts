@@ -54,11 +54,14 @@ export interface MapLayerModule {
 /** The stable layer ids, in drawing order (bottom to top). */
 export const MAP_LAYER_IDS = [
   'micro-grid-load',
+  'unit-choropleth',
   'units',
   'sensors',
   'cameras',
   'incident-density',
+  'recent-density',
   'route',
+  'dispatch-arcs',
   'workers',
   'incidents',
 ] as const;

@@ -2,10 +2,12 @@
  * The data the console map draws, as the live channel delivers it (the protocol in
  * server/live/live-protocol.ts: LiveIncident, LiveWorker). The map only reads these; the console's store owns them.
  */
+import type { MultiPolygon, Polygon } from 'geojson';
+import type { Grade as IncidentGrade } from '../../server/contract/incident-vocabulary.js';
 import type { LiveIncident, LiveWorker } from '../../server/live/live-protocol.js';
 
 /** The live channel's items, defined once in the server's protocol module (type-only, erased in the build). */
-export type { LiveIncident, LiveWorker };
+export type { IncidentGrade, LiveIncident, LiveWorker };
 
 export type MapTheme = 'light' | 'dark';
 export type MapLanguage = 'zh-CN' | 'en';
@@ -22,6 +24,32 @@ export interface MapLayerData {
   selectedIncidentId: number | null;
   route: readonly [number, number][] | null;
   highlightedMicroGrid: string | null;
+  /** The screens' layers (client/screens): incidents of the last 24 h (any state) for the extruded density. */
+  recentIncidents?: readonly RecentIncidentPoint[];
+  /** Dispatch arcs, worker → case, while they are fresh (the big screen). */
+  dispatchArcs?: readonly DispatchArc[];
+  /** A value per child unit for the choropleth (the mid screen's safety index). */
+  choropleth?: UnitChoropleth | null;
+}
+
+export interface RecentIncidentPoint {
+  lon: number;
+  lat: number;
+  grade: IncidentGrade;
+}
+
+export interface DispatchArc {
+  incidentId: number;
+  from: [number, number];
+  to: [number, number];
+  grade: IncidentGrade;
+  /** Date.now() when it was dispatched: the arc fades out after a while. */
+  startedAt: number;
+}
+
+/** Child units filled by a value (their polygons from GET /api/units/:code?geometry=true). */
+export interface UnitChoropleth {
+  units: readonly { code: string; geometry: Polygon | MultiPolygon; color: string }[];
 }
 
 export const EMPTY_LAYER_DATA: MapLayerData = { incidents: [], workers: [], selectedIncidentId: null, route: null, highlightedMicroGrid: null };

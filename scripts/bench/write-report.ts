@@ -6,6 +6,8 @@ import type { OverheadFigure } from './measure-scope-overhead.js';
 import type { TileFigures } from './measure-tiles.js';
 import type { StartMeasurement } from './measure-start.js';
 import { renderBrowserSection, type BrowserFigures } from './measure-browser.js';
+import { renderScreensSection, type ScreenFigures } from './measure-screens.js';
+import { renderStatsTable, type StatsCallFigure } from './measure-stats.js';
 import { median } from './statistics.js';
 import { loadAverage } from './machine-info.js';
 
@@ -27,6 +29,8 @@ export interface LocateFigure {
   tiles: TileFigures;
   /** Intake → micro-grid located + top-5 recommendation ready (issue 4). */
   intake?: IntakeMeasurement;
+  /** Statistics API reads (issue 19, scripts/bench/measure-stats.ts). */
+  stats?: StatsCallFigure[];
 }
 
 export interface BenchReport {
@@ -45,6 +49,8 @@ export interface BenchReport {
   routing?: string;
   /** The console map in headless Chromium (scripts/bench/measure-browser.ts). */
   browser?: BrowserFigures;
+  /** The big screen in headless Chromium (scripts/bench/measure-screens.ts). */
+  screens?: ScreenFigures;
   notes: string[];
 }
 
@@ -286,6 +292,10 @@ export function renderReport(report: BenchReport): string {
     }
   }
   if (report.browser) push('', renderBrowserSection(report.browser).trim());
+  for (const { mode, stats } of report.locate) {
+    if (stats?.length) push('', `### Statistics API (${mode}; target p95 ≤ 50 ms)`, '', renderStatsTable('call', stats));
+  }
+  if (report.screens) push('', renderScreensSection(report.screens).trim());
   if (report.routing) push('', report.routing.trim().replace(/^## Routing/, '## Dispatch routing (issue 4)'));
 
   if (report.notes.length) push('', '## Notes', '', ...report.notes.map((n) => `- ${n}`));

@@ -11,6 +11,7 @@ import { findScreenToken, findSessionAccount } from './auth.sql.js';
 import { AuthContext, createScopedDb } from './request-context.js';
 import { hashToken } from './secrets.js';
 import { isRole } from '../contract/incident-vocabulary.js';
+import { identifyScreenSession, isScreenSessionValue } from './screen-session.js';
 
 export const SESSION_COOKIE = 'gridops_session';
 const TOKEN_SHAPE = /^[a-z]{2,4}_[A-Za-z0-9_-]{20,100}$/;
@@ -67,6 +68,8 @@ export async function identifyCredentials(db: Database, cookieHeader?: string, a
   }
   const sessionToken = cookieHeader ? parseCookies(cookieHeader)[SESSION_COOKIE] : undefined;
   if (!sessionToken || !TOKEN_SHAPE.test(sessionToken)) return null;
+  // A video wall's screen session (a signed cookie from POST /api/auth/screen-session, screen-session.ts).
+  if (isScreenSessionValue(sessionToken)) return identifyScreenSession(db, sessionToken);
   const tokenHash = hashToken(sessionToken);
   const [row] = await db.query<{ id: number; username: string; display_name: string; role: string; jurisdiction: string; worker_code: string | null; csrf_token: string }>(
     findSessionAccount,

@@ -30,6 +30,7 @@ describe('loadConfig', () => {
       seedArea: 'nanjing',
       seedOnStart: true,
       statementTimeoutMs: 15000,
+      statsStatementTimeoutMs: 3000,
       pgPoolSize: 10,
       adminPassword: undefined,
       sessionHours: 12,

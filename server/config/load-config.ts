@@ -25,6 +25,8 @@ const ConfigSchema = z.object({
   /** Statement timeout for the real PostgreSQL pool, in milliseconds. */
   STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(15000),
   PG_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  /** Statement timeout of the statistics API's queries, in milliseconds (real PostgreSQL; /api/stats/*). */
+  STATS_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(3000),
   /** Password of the administrator created on first start; unset → a random one printed once. */
   ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
   /** Lifetime of a login session, in hours. */
@@ -83,6 +85,7 @@ export type AppConfig = {
   seedArea: 'nanjing' | 'xianlin';
   seedOnStart: boolean;
   statementTimeoutMs: number;
+  statsStatementTimeoutMs: number;
   pgPoolSize: number;
   adminPassword?: string;
   sessionHours: number;
@@ -136,6 +139,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     seedArea: c.SEED_AREA,
     seedOnStart: c.SEED_ON_START,
     statementTimeoutMs: c.STATEMENT_TIMEOUT_MS,
+    statsStatementTimeoutMs: c.STATS_STATEMENT_TIMEOUT_MS,
     pgPoolSize: c.PG_POOL_SIZE,
     adminPassword: c.ADMIN_PASSWORD,
     sessionHours: c.SESSION_HOURS,

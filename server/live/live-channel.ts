@@ -46,7 +46,7 @@ export interface LiveChannelOptions {
   heartbeatMs: number;
   maxFrameBytes: number;
   maxClients: number;
-  bufferSize: Record<LiveTopic, number>;
+  bufferSize: Partial<Record<LiveTopic, number>>;
   snapshotLimits: SnapshotLimits;
   outbox: OutboxLimits;
   rate: TokenBucketRate;
@@ -129,7 +129,9 @@ export function attachLiveChannel(httpServer: HttpServer, deps: LiveChannelDepen
     for (let attempt = 0; outcome.kind === 'snapshot' && attempt < 3; attempt += 1) {
       const { seq, ticket } = outcome;
       try {
-        if (topic === 'incidents') {
+        if (topic === 'stats') {
+          outcome = hub.completeSnapshot(conn.client, 'stats', ticket, seq, [], false);
+        } else if (topic === 'incidents') {
           const snap = await readIncidentSnapshot(scoped, conn.auth, options.snapshotLimits.incidents);
           outcome = hub.completeSnapshot(conn.client, 'incidents', ticket, seq, snap.items, snap.truncated);
         } else {

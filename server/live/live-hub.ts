@@ -14,9 +14,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { LiveOutbox } from './live-outbox.js';
-import type { LiveBbox, LiveIncident, LiveSince, LiveTopic, LiveWorker } from './live-protocol.js';
+import type { LiveBbox, LiveIncident, LiveSince, LiveStatsChange, LiveTopic, LiveWorker } from './live-protocol.js';
 import { isFinishedState } from '../contract/incident-vocabulary.js';
-import { type HubWorker, incidentVisible, insideBbox, type LiveViewer, workerVisible } from './live-scope.js';
+import { type HubWorker, incidentVisible, insideBbox, type LiveViewer, statsChangeVisible, workerVisible } from './live-scope.js';
 
 export interface LiveHubOptions {
   /** Defaults to a random id. */
@@ -25,7 +25,7 @@ export interface LiveHubOptions {
   bufferSize?: Partial<Record<LiveTopic, number>>;
 }
 
-export const DEFAULT_BUFFER_SIZE: Record<LiveTopic, number> = { incidents: 2000, workers: 60 };
+export const DEFAULT_BUFFER_SIZE: Record<LiveTopic, number> = { incidents: 2000, workers: 60, stats: 2000 };
 
 type SubscriptionState = { phase: 'snapshot'; ticket: number } | { phase: 'live' };
 
@@ -83,7 +83,10 @@ export interface LiveHub {
   /** Deliver a snapshot read for `ticket` at `seq`; asks for another when the ring no longer covers `seq`. */
   completeSnapshot(client: HubClient, topic: 'incidents', ticket: number, seq: number, items: LiveIncident[], truncated: boolean): SubscribeOutcome;
   completeSnapshot(client: HubClient, topic: 'workers', ticket: number, seq: number, items: HubWorker[], truncated: boolean): SubscribeOutcome;
+  /** The stats topic has nothing to read: its snapshot is empty and carries the sequence number to resume from. */
+  completeSnapshot(client: HubClient, topic: 'stats', ticket: number, seq: number, items: LiveStatsChange[], truncated: boolean): SubscribeOutcome;
   publishIncident(incident: LiveIncident): number;
+  publishStatsChange(change: LiveStatsChange): number;
   stageWorker(worker: HubWorker): void;
   /** Publish staged worker positions as one delta (null when none), then let every outbox write what it can. */
   flushWorkers(): number | null;
@@ -93,11 +96,12 @@ export function createLiveHub(options: LiveHubOptions = {}): LiveHub {
   const epoch = options.epoch ?? randomBytes(9).toString('base64url');
   const incidents = new DeltaRing<LiveIncident>(options.bufferSize?.incidents ?? DEFAULT_BUFFER_SIZE.incidents);
   const workers = new DeltaRing<HubWorker>(options.bufferSize?.workers ?? DEFAULT_BUFFER_SIZE.workers);
+  const stats = new DeltaRing<LiveStatsChange>(options.bufferSize?.stats ?? DEFAULT_BUFFER_SIZE.stats);
   const clients = new Set<HubClient>();
   const staged = new Map<string, HubWorker>();
   let nextTicket = 1;
 
-  const ring = (topic: LiveTopic) => (topic === 'incidents' ? incidents : workers);
+  const ring = (topic: LiveTopic): DeltaRing<unknown> => (topic === 'incidents' ? incidents : topic === 'stats' ? stats : workers);
 
   /** The item as this client may receive it, or null; keeps the client's known sets. */
   const projectIncident = (client: HubClient, incident: LiveIncident): LiveIncident | null => {
@@ -138,8 +142,11 @@ export function createLiveHub(options: LiveHubOptions = {}): LiveHub {
     return [...byKey.values()];
   };
 
-  const replay = (client: HubClient, topic: LiveTopic, entries: RingEntry<LiveIncident>[] | RingEntry<HubWorker>[], always: boolean) => {
-    if (topic === 'incidents') {
+  const replay = (client: HubClient, topic: LiveTopic, entries: RingEntry<unknown>[], always: boolean) => {
+    if (topic === 'stats') {
+      const items = (entries as RingEntry<LiveStatsChange>[]).flatMap((e) => e.items).filter((c) => statsChangeVisible(client.viewer, c));
+      if (items.length > 0 || always) client.outbox.enqueue({ type: 'delta', topic: 'stats', seq: stats.seq, items });
+    } else if (topic === 'incidents') {
       const items = newest(entries as RingEntry<LiveIncident>[], (i) => i.id)
         .map((i) => projectIncident(client, i))
         .filter((i): i is LiveIncident => i !== null);
@@ -202,12 +209,14 @@ export function createLiveHub(options: LiveHubOptions = {}): LiveHub {
       if (!client.subscriptions.has('workers')) return { kind: 'none' };
       return askSnapshot(client, 'workers');
     },
-    completeSnapshot(client: HubClient, topic: LiveTopic, ticket: number, seq: number, items: LiveIncident[] | HubWorker[], truncated: boolean): SubscribeOutcome {
+    completeSnapshot(client: HubClient, topic: LiveTopic, ticket: number, seq: number, items: LiveIncident[] | HubWorker[] | LiveStatsChange[], truncated: boolean): SubscribeOutcome {
       const state = client.subscriptions.get(topic);
       if (!clients.has(client) || state?.phase !== 'snapshot' || state.ticket !== ticket) return { kind: 'none' };
       const entries = ring(topic).after(seq);
       if (!entries) return askSnapshot(client, topic);
-      if (topic === 'incidents') {
+      if (topic === 'stats') {
+        client.outbox.enqueue({ type: 'snapshot', topic: 'stats', epoch, seq, items: [], truncated: false });
+      } else if (topic === 'incidents') {
         client.knownIncidents?.clear();
         const visible = (items as LiveIncident[]).filter((i) => projectIncident(client, i) !== null && !isFinishedState(i.state));
         client.outbox.enqueue({ type: 'snapshot', topic: 'incidents', epoch, seq, items: visible, truncated });
@@ -227,6 +236,14 @@ export function createLiveHub(options: LiveHubOptions = {}): LiveHub {
         if (client.subscriptions.get('incidents')?.phase !== 'live') continue;
         const item = projectIncident(client, incident);
         if (item) client.outbox.enqueue({ type: 'delta', topic: 'incidents', seq, items: [item] });
+      }
+      return seq;
+    },
+    publishStatsChange(change) {
+      const seq = stats.push([change]);
+      for (const client of clients) {
+        if (client.subscriptions.get('stats')?.phase !== 'live' || !statsChangeVisible(client.viewer, change)) continue;
+        client.outbox.enqueue({ type: 'delta', topic: 'stats', seq, items: [change] });
       }
       return seq;
     },

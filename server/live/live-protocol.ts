@@ -9,7 +9,7 @@
 import { z } from 'zod';
 import { isFinishedState, type Grade } from '../contract/incident-vocabulary.js';
 
-export const LIVE_TOPICS = ['incidents', 'workers'] as const;
+export const LIVE_TOPICS = ['incidents', 'workers', 'stats'] as const;
 export type LiveTopic = (typeof LIVE_TOPICS)[number];
 
 /** [west, south, east, north] in WGS84 degrees. */
@@ -61,6 +61,20 @@ export interface LiveWorker {
   microGridCode: string;
 }
 
+/**
+ * A statistics change (topic `stats`, issue 19): an incident of this micro-grid, reported on this Asia/Shanghai day,
+ * changed (intake, a lifecycle step, an escalation …). Screens refetch their /api/stats figures when the code lies in
+ * their unit (coalesced); the snapshot is empty (nothing to replay but the ring). Same shape as
+ * server/stats/stats-contract.ts `statsLiveItemSchema`.
+ */
+export interface LiveStatsChange {
+  incidentId: number;
+  microGridCode: string;
+  day: string;
+  kind: string;
+  at: string;
+}
+
 /** True when a delta item means the incident no longer belongs in the open view (finished, or left the view). */
 export function isRemovedFromOpenView(item: Pick<LiveIncident, 'state' | 'removed'>): boolean {
   return item.removed === true || isFinishedState(item.state);
@@ -110,7 +124,7 @@ export const ClientMessageSchema = z.discriminatedUnion('op', [
 ]);
 export type ClientMessage = z.infer<typeof ClientMessageSchema>;
 
-export type LiveItemOf<T extends LiveTopic> = T extends 'incidents' ? LiveIncident : LiveWorker;
+export type LiveItemOf<T extends LiveTopic> = T extends 'incidents' ? LiveIncident : T extends 'stats' ? LiveStatsChange : LiveWorker;
 
 export type ServerMessage =
   | { type: 'hello'; epoch: string; account: { role: string; jurisdiction: string } }
@@ -118,5 +132,7 @@ export type ServerMessage =
   | { type: 'snapshot'; topic: 'workers'; epoch: string; seq: number; items: LiveWorker[]; truncated: boolean }
   | { type: 'delta'; topic: 'incidents'; seq: number; items: LiveIncident[] }
   | { type: 'delta'; topic: 'workers'; seq: number; items: LiveWorker[] }
+  | { type: 'snapshot'; topic: 'stats'; epoch: string; seq: number; items: LiveStatsChange[]; truncated: boolean }
+  | { type: 'delta'; topic: 'stats'; seq: number; items: LiveStatsChange[] }
   | { type: 'pong' }
   | { type: 'error'; code: LiveErrorCode; message: string };

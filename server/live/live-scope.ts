@@ -10,7 +10,7 @@
  *   worker sees only their own position.
  * - the viewport: workers outside the client's bbox are not sent (incidents are few and are sent for the whole scope).
  */
-import type { LiveBbox, LiveIncident, LiveWorker } from './live-protocol.js';
+import type { LiveBbox, LiveIncident, LiveStatsChange, LiveWorker } from './live-protocol.js';
 
 export interface LiveViewer {
   role: string;
@@ -32,6 +32,11 @@ export function withinJurisdiction(viewer: LiveViewer, unitCode: string): boolea
 export function incidentVisible(viewer: LiveViewer, incident: LiveIncident): boolean {
   if (viewer.role === 'field_worker') return viewer.workerCode !== null && incident.assignedWorkerCode === viewer.workerCode;
   return withinJurisdiction(viewer, incident.microGridCode);
+}
+
+/** Statistics changes: by the incident's micro-grid, like the stats tables' policies (migration 0013); none for a field worker. */
+export function statsChangeVisible(viewer: LiveViewer, change: LiveStatsChange): boolean {
+  return viewer.role !== 'field_worker' && withinJurisdiction(viewer, change.microGridCode);
 }
 
 export function workerVisible(viewer: LiveViewer, worker: HubWorker): boolean {

@@ -17,6 +17,11 @@ import type { LiveHub } from './live-hub.js';
 import { type IncidentRow, toHubWorker, toLiveIncident, toWorkerState, type WorkerRow, type WorkerState } from './live-rows.js';
 import { readIncidentSummary, readWorkerProfile } from './live.sql.js';
 
+/** The Asia/Shanghai calendar day (UTC+8, no daylight saving) of an ISO time: the day the statistics count it in. */
+function shanghaiDay(iso: string): string {
+  return new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 10);
+}
+
 export interface LiveSource {
   /** Resolves when every event received so far has reached the hub (tests). */
   idle(): Promise<void>;
@@ -38,6 +43,8 @@ export function connectLiveSource({ db, events, hub, clock, logger }: LiveSource
   const loading = new Map<string, Promise<WorkerState | null>>();
   const pending = new Set<Promise<unknown>>();
   const dirtyIncidents = new Set<number>();
+  /** The latest change of each dirty incident (for the stats topic's `kind`). */
+  const changes = new Map<number, string>();
   let draining: Promise<void> | null = null;
   let stopped = false;
 
@@ -55,8 +62,15 @@ export function connectLiveSource({ db, events, hub, clock, logger }: LiveSource
       const id: number = dirtyIncidents.values().next().value!;
       dirtyIncidents.delete(id);
       try {
+        const change = changes.get(id) ?? 'changed';
+        changes.delete(id);
         const [row] = await db.query<IncidentRow>(readIncidentSummary, [id]);
-        if (row && !stopped) hub.publishIncident(toLiveIncident(row));
+        if (row && !stopped) {
+          const incident = toLiveIncident(row);
+          hub.publishIncident(incident);
+          // Topic `stats`: its figures moved (the rollups were updated in the same commit, migration 0013).
+          hub.publishStatsChange({ incidentId: id, microGridCode: incident.microGridCode, day: shanghaiDay(incident.reportedAt), kind: change, at: clock.now().toISOString() });
+        }
       } catch (error) {
         logFailure('incident read', error);
       }
@@ -115,6 +129,7 @@ export function connectLiveSource({ db, events, hub, clock, logger }: LiveSource
     if (event.type === 'incident.changed') {
       if (!Number.isSafeInteger(event.incidentId)) return;
       dirtyIncidents.add(event.incidentId);
+      changes.set(event.incidentId, event.change);
       if (!draining) {
         draining = drainIncidents();
         track(draining);

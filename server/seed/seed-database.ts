@@ -10,6 +10,7 @@ import { rebuildUnitEdges } from '../units/unit-edges.sql.js';
 import { loadReferenceLayers } from './load-reference-layers.js';
 import { seedCameras } from './seed-cameras.js';
 import { seedHierarchy } from './seed-hierarchy.js';
+import { rebuildStats, withStatsPaused } from '../stats/stats-rebuild.js';
 import { HISTORY_REFERENCE_END, seedHistory, type HistorySummary } from './seed-history.js';
 import { seedRoads } from './seed-roads.js';
 import { seedSensors } from './seed-sensors.js';
@@ -86,8 +87,9 @@ async function seedOnMaintenance(
   await step('sensors', seedSensors);
   let history: HistorySummary | undefined;
   await step('incident history', async (c) => {
-    history = await seedHistory(c);
+    history = await withStatsPaused(c.db, () => seedHistory(c));
   });
+  await step('statistics', (c) => rebuildStats(c.db));
   if (options.devAccounts ?? true) await step('development accounts', (c) => createDevelopmentAccounts(c.db));
   await step('analyze', (c) => c.db.query(analyze));
   timings.total = Math.round(performance.now() - started);
