@@ -12,6 +12,7 @@ export default defineConfig({
     rolldownOptions: {
       input: {
         main: resolve(import.meta.dirname, 'client/index.html'),
+        plan: resolve(import.meta.dirname, 'client/plan.html'),
         benchBaseline: resolve(import.meta.dirname, 'client/bench/baseline.html'),
         benchConsoleMap: resolve(import.meta.dirname, 'client/bench/console-map.html'),
         // The screens (client/screens): served as /screen/big/ and /screen/mid/ (dist/screen/*/index.html).

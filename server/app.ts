@@ -21,6 +21,7 @@ import { incidentsRouter } from './incidents/incidents.route.js';
 import { summonsesRouter } from './incidents/summonses.route.js';
 import { alarmsRouter } from './alarms/alarms.route.js';
 import { patrolRouter } from './patrol/patrol.route.js';
+import { plansRouter } from './plans/plans.route.js';
 import { requestLogger } from './logging/logger.js';
 import { ogcRouter } from './ogc/ogc.route.js';
 import { open311Router } from './open311/open311.route.js';
@@ -90,6 +91,7 @@ export function createApp(input: AppDependencies): express.Express {
     ogcRouter,
     tilesRouter,
     statsRouter,
+    plansRouter,
   ];
   for (const router of routers) {
     app.use(router(deps));

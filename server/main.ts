@@ -8,6 +8,7 @@ import { openDatabase } from './db/open-database.js';
 import { createLogger } from './logging/logger.js';
 import { ensureAdministrator } from './auth/bootstrap-accounts.js';
 import { startEscalationScheduler } from './incidents/escalation-scheduler.js';
+import { startPlanPublicationScheduler } from './plans/plan-publication-scheduler.js';
 import { createDomainEvents } from './events/domain-events.js';
 import { createCitySimulator } from './simulator/city-simulator.js';
 import { attachLiveChannel } from './live/live-channel.js';
@@ -69,6 +70,8 @@ async function main(): Promise<void> {
   const events = createDomainEvents((error, event) => logger.error({ event: event.type, error: (error as Error)?.name }, 'domain event listener failed'));
   const app = createApp({ config, db, capabilities, logger, clock: systemClock, roads, events });
   const stopEscalation = startEscalationScheduler(db, roads, systemClock, logger, { events });
+  // Boundary plans approved for a later time are published when it comes (server/plans/).
+  const stopPlanPublication = startPlanPublicationScheduler({ db, clock: systemClock, logger, events });
   // DISPATCH_MODE=simulate (never the production default): the living city on generated rows only.
   const stopSimulator =
     config.dispatchMode === 'simulate'
@@ -90,6 +93,7 @@ async function main(): Promise<void> {
     logger.info('shutting down');
     warmup.abort();
     stopEscalation();
+    stopPlanPublication();
     stopSimulator();
     server.close();
     // The warm-up finishes the tile it is rendering before the database closes.

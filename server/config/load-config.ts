@@ -73,6 +73,12 @@ const ConfigSchema = z.object({
   SIMULATOR_FLUSH_MS: z.coerce.number().int().min(1000).max(600000).default(5000),
   /** Render the tiles of the city's and each district's first map view into the tile cache after start-up (server/tiles/tile-warmup.ts). */
   TILE_WARMUP: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  /** Boundary plans (server/plans/): households per micro-grid outside this range is a warning. */
+  PLAN_MICRO_GRID_HOUSEHOLDS_MIN: z.coerce.number().int().min(0).default(30),
+  PLAN_MICRO_GRID_HOUSEHOLDS_MAX: z.coerce.number().int().min(1).default(300),
+  /** Boundary plans: a changed unit smaller than this (m²) or narrower than this (m) is an error. */
+  PLAN_MIN_AREA_M2: z.coerce.number().min(0).default(2000),
+  PLAN_MIN_WIDTH_M: z.coerce.number().min(0).default(20),
 });
 
 export type AppConfig = {
@@ -102,6 +108,8 @@ export type AppConfig = {
   simulator: { incidentsPerMinute: number; movingWorkers: number; handledShare: number; tickMs: number; flushEveryMs: number };
   /** Warm the tile cache with the first views of the city and its districts after start-up. */
   tileWarmup: boolean;
+  /** Limits of the boundary plans' validation (server/plans/plan-validation.ts). */
+  planLimits: { microGridHouseholdsMin: number; microGridHouseholdsMax: number; minAreaM2: number; minWidthM: number };
   rootDir: string;
 };
 
@@ -158,6 +166,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       flushEveryMs: c.SIMULATOR_FLUSH_MS,
     },
     tileWarmup: c.TILE_WARMUP,
+    planLimits: {
+      microGridHouseholdsMin: c.PLAN_MICRO_GRID_HOUSEHOLDS_MIN,
+      microGridHouseholdsMax: c.PLAN_MICRO_GRID_HOUSEHOLDS_MAX,
+      minAreaM2: c.PLAN_MIN_AREA_M2,
+      minWidthM: c.PLAN_MIN_WIDTH_M,
+    },
     rootDir,
   };
 }

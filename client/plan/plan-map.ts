@@ -1,0 +1,127 @@
+/**
+ * The planner's map: the micro-grids of one community filled by the grid they are assigned to (the plan's
+ * paint over the live map), outlined thin, the brush's grid outlined thick. Painting: press and drag (or
+ * click) over micro-grids; each stroke is handed over whole when the button is released. The container gets
+ * `data-map-ready="true"` once drawn, and keeps the map on `planMap` for tests.
+ */
+import { Map as MapLibreMap, NavigationControl, setWorkerUrl, type GeoJSONSource, type MapMouseEvent } from 'maplibre-gl';
+import 'maplibre-gl/dist/maplibre-gl.css';
+import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
+import type { Assignment } from './paint-history.js';
+
+export interface PaintableFeature {
+  type: 'Feature';
+  id: string;
+  geometry: GeoJSON.Geometry;
+  properties: { code: string; name: string; grid: string; households: number };
+}
+
+export interface PlanMap {
+  show(features: PaintableFeature[], gridColours: Map<string, string>): void;
+  setAssignment(assignment: Assignment): void;
+  setBrush(grid: string | null): void;
+  destroy(): void;
+}
+
+const SOURCE = 'micro-grids';
+
+export function createPlanMap(container: HTMLElement, onStroke: (units: string[]) => void): PlanMap {
+  setWorkerUrl(workerUrl);
+  container.dataset.mapReady = 'false';
+  const map = new MapLibreMap({
+    container,
+    style: { version: 8, sources: {}, layers: [] },
+    center: [118.93, 32.1],
+    zoom: 13,
+    attributionControl: false,
+    dragPan: true,
+  });
+  map.addControl(new NavigationControl({ showCompass: false }), 'top-right');
+  (container as HTMLElement & { planMap?: unknown }).planMap = map;
+  let features: PaintableFeature[] = [];
+  let colours = new Map<string, string>();
+  let assignment: Assignment = {};
+  let brush: string | null = null;
+  let stroke: Set<string> | null = null;
+
+  const data = () => ({
+    type: 'FeatureCollection' as const,
+    features: features.map((f) => {
+      const grid = assignment[f.properties.code] ?? f.properties.grid;
+      return { ...f, properties: { ...f.properties, assigned: grid, colour: colours.get(grid) ?? '#999999', painted: grid !== f.properties.grid } };
+    }),
+  });
+  const loaded = new Promise<void>((resolve) => map.on('load', () => resolve()));
+  void loaded.then(() => {
+    map.addSource(SOURCE, { type: 'geojson', data: data(), promoteId: 'code' });
+    map.addLayer({ id: 'fill', type: 'fill', source: SOURCE, paint: { 'fill-color': ['get', 'colour'], 'fill-opacity': 0.75 } });
+    map.addLayer({ id: 'outline', type: 'line', source: SOURCE, paint: { 'line-color': '#3a4555', 'line-width': 0.6 } });
+    map.addLayer({
+      id: 'brush',
+      type: 'line',
+      source: SOURCE,
+      filter: ['==', ['get', 'assigned'], ''],
+      paint: { 'line-color': '#111111', 'line-width': 2.5 },
+    });
+    map.addLayer({
+      id: 'painted',
+      type: 'line',
+      source: SOURCE,
+      filter: ['==', ['get', 'painted'], true],
+      paint: { 'line-color': '#ffffff', 'line-width': 1.5, 'line-dasharray': [2, 1] },
+    });
+    map.once('idle', () => (container.dataset.mapReady = 'true'));
+  });
+
+  const unitAt = (event: MapMouseEvent) => map.queryRenderedFeatures(event.point, { layers: ['fill'] })[0]?.properties?.code as string | undefined;
+  map.on('mousedown', (event) => {
+    if (!brush) return;
+    event.preventDefault();
+    map.dragPan.disable();
+    stroke = new Set();
+    const unit = unitAt(event);
+    if (unit) stroke.add(unit);
+  });
+  map.on('mousemove', (event) => {
+    if (!stroke) return;
+    const unit = unitAt(event);
+    if (unit) stroke.add(unit);
+  });
+  const finish = () => {
+    if (!stroke) return;
+    const units = [...stroke];
+    stroke = null;
+    map.dragPan.enable();
+    if (units.length > 0) onStroke(units);
+  };
+  map.on('mouseup', finish);
+  container.addEventListener('mouseleave', finish);
+
+  const refresh = () => {
+    void loaded.then(() => (map.getSource(SOURCE) as GeoJSONSource).setData(data()));
+  };
+  return {
+    show(next, nextColours) {
+      features = next;
+      colours = nextColours;
+      refresh();
+      const coordinates = next.flatMap((f) => (f.geometry.type === 'MultiPolygon' ? f.geometry.coordinates.flat(2) : []));
+      if (coordinates.length > 0) {
+        const lons = coordinates.map((c) => c[0]);
+        const lats = coordinates.map((c) => c[1]);
+        map.fitBounds([Math.min(...lons), Math.min(...lats), Math.max(...lons), Math.max(...lats)], { padding: 24, animate: false });
+      }
+    },
+    setAssignment(next) {
+      assignment = next;
+      refresh();
+    },
+    setBrush(grid) {
+      brush = grid;
+      void loaded.then(() => map.setFilter('brush', ['==', ['get', 'assigned'], grid ?? '']));
+    },
+    destroy() {
+      map.remove();
+    },
+  };
+}

@@ -1,0 +1,289 @@
+/**
+ * The planner's workspace (/plan.html): a community's micro-grids coloured by grid, a brush that paints them into a
+ * grid (click or drag), the balance recomputed in the page after each stroke from the figures the server sent
+ * (plan-balance.ts, shared with the server) and then confirmed by the server's own validation and balance, the
+ * validation messages by reason code, undo/redo over immutable snapshots, submit / approve / publish as the
+ * plan's state and the account allow (plan-lifecycle.ts, shared). URL: ?community=CODE or ?plan=ID.
+ */
+import { ApiError, apiGet, apiPost, apiRequest } from '../api/api-client.js';
+import type { Account } from '../api/api-types.js';
+import { describeError } from '../app/api-error-text.js';
+import { el, replaceChildren } from '../app/dom.js';
+import { currentLanguage, onLanguageChange, registerMessages, setLanguage, t } from '../i18n.js';
+import { computeBalance, type BalanceReport, type FigureRow } from '../../server/plans/plan-balance.js';
+import { refusePlanAction, type PlanAction, type PlanState } from '../../server/plans/plan-lifecycle.js';
+import type { PlanIssue, PlanValidation } from '../../server/plans/plan-reason-codes.js';
+import { editsOf, paintStroke, redo, startHistory, undo, type PaintHistory } from './paint-history.js';
+import { createPlanMap, type PaintableFeature } from './plan-map.js';
+import { planMessages } from './plan-messages.js';
+
+registerMessages(planMessages);
+
+interface PlanView {
+  id: number;
+  name: string;
+  state: PlanState;
+  scope_code: string;
+  based_on_version: number;
+  author_account_id: number;
+  edits: { unit: string; from: string; to: string }[];
+}
+
+const GRID_COLOURS = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#76b7b2', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
+
+export function mountPlanWorkspace(root: HTMLElement, account: Account): void {
+  const params = new URLSearchParams(window.location.search);
+  let community = params.get('community') ?? '';
+  let plan: PlanView | null = null;
+  let features: PaintableFeature[] = [];
+  let figures: FigureRow[] = [];
+  let history: PaintHistory = startHistory();
+  let brush: string | null = null;
+  let validation: PlanValidation | null = null;
+  let message = '';
+  let syncing: Promise<void> = Promise.resolve();
+
+  const title = el('h1');
+  const languageButton = el('button', { testId: 'language-switch', className: 'link-button', on: { click: () => setLanguage(currentLanguage() === 'en' ? 'zh-CN' : 'en') } });
+  const communityInput = el('input', { attrs: { name: 'community', value: community, size: 14 }, testId: 'community-input' });
+  const openButton = el('button', { on: { click: () => void openCommunity(communityInput.value.trim()) } });
+  const planInfo = el('div', { className: 'plan-info', testId: 'plan-info' });
+  const grids = el('div', { className: 'plan-grids', testId: 'plan-grids' });
+  const undoButton = el('button', { testId: 'undo', on: { click: () => step(undo(history)) } });
+  const redoButton = el('button', { testId: 'redo', on: { click: () => step(redo(history)) } });
+  const balanceBox = el('div', { className: 'plan-balance', testId: 'plan-balance' });
+  const issuesBox = el('ul', { className: 'plan-issues', testId: 'plan-issues' });
+  const diffLine = el('p', { testId: 'plan-diff' });
+  const warningReason = el('input', { attrs: { name: 'warningReason', size: 30 }, testId: 'warning-reason' });
+  const submitButton = el('button', { testId: 'plan-submit', on: { click: () => void act('submit') } });
+  const approveButton = el('button', { testId: 'plan-approve', on: { click: () => void act('approve') } });
+  const publishButton = el('button', { testId: 'plan-publish', on: { click: () => void act('publish') } });
+  const messageLine = el('p', { className: 'plan-message', testId: 'plan-message', attrs: { role: 'status' } });
+  const mapElement = el('div', { className: 'plan-map', testId: 'map' });
+
+  replaceChildren(root, [
+    el('div', { className: 'plan-layout' }, [
+      el('header', { className: 'plan-header' }, [title, el('span', { testId: 'who-am-i' }, [account.displayName]), languageButton]),
+      el('aside', { className: 'plan-side' }, [
+        el('div', { className: 'plan-open' }, [communityInput, openButton]),
+        planInfo,
+        grids,
+        el('div', { className: 'plan-undo' }, [undoButton, redoButton]),
+        balanceBox,
+      ]),
+      mapElement,
+      el('footer', { className: 'plan-bottom' }, [
+        issuesBox,
+        diffLine,
+        el('div', { className: 'plan-actions' }, [warningReason, submitButton, approveButton, publishButton]),
+        messageLine,
+      ]),
+    ]),
+  ]);
+  const map = createPlanMap(mapElement, (units) => {
+    if (!brush) return;
+    step(paintStroke(history, units, brush, homeOf));
+  });
+
+  const homeOf = (unit: string) => features.find((f) => f.properties.code === unit)?.properties.grid;
+  const gridNames = () => new Map(figures.filter((f) => f.kind === 'parent').map((f) => [f.code, f.name]));
+
+  function step(next: PaintHistory): void {
+    if (next === history) return;
+    history = next;
+    const started = performance.now();
+    map.setAssignment(history.present);
+    render();
+    balanceBox.dataset.balanceMs = (performance.now() - started).toFixed(1);
+    syncing = syncing.then(syncEdits);
+  }
+
+  async function syncEdits(): Promise<void> {
+    if (!plan || plan.state !== 'draft') {
+      if (editsOf(history.present).length === 0) return;
+      try {
+        plan = (await apiPost<{ plan: PlanView }>('/api/plans', { name: `${t('plan.defaultName')} ${community}`, scopeCode: community })).plan;
+      } catch (error) {
+        return fail(error);
+      }
+    }
+    const sent = history.present;
+    try {
+      const answer = await apiRequest<{ plan: PlanView; validation: PlanValidation; balance: { balance: BalanceReport }[] }>(
+        'PUT',
+        `/api/plans/${plan.id}/edits`,
+        { edits: editsOf(sent) },
+      );
+      if (history.present !== sent) return;
+      plan = answer.plan;
+      validation = answer.validation;
+      const local = computeBalance(figures, new Map(Object.entries(sent)));
+      const server = answer.balance[0]?.balance;
+      balanceBox.dataset.serverConfirmed = String(
+        !!server && server.units.every((u) => local.units.find((l) => l.code === u.code)?.after.households === u.after.households),
+      );
+      message = '';
+      render();
+    } catch (error) {
+      fail(error);
+    }
+  }
+
+  function fail(error: unknown): void {
+    message = describeError(error);
+    render();
+  }
+
+  async function openCommunity(code: string, withPlan: PlanView | null = null): Promise<void> {
+    if (!/^\d{12}$/.test(code)) return;
+    community = code;
+    try {
+      const [collection, figureAnswer] = await Promise.all([
+        apiGet<{ features: PaintableFeature[] }>(`/api/plans/map?parent=${code}`),
+        apiGet<{ figures: FigureRow[] }>(`/api/plans/figures?parent=${code}&level=micro_grid`),
+      ]);
+      features = collection.features;
+      figures = figureAnswer.figures;
+      plan = withPlan;
+      history = startHistory(Object.fromEntries((withPlan?.state === 'draft' ? withPlan.edits : []).map((e) => [e.unit, e.to])));
+      validation = null;
+      const colours = new Map(
+        figures.filter((f) => f.kind === 'parent').map((f, i) => [f.code, GRID_COLOURS[i % GRID_COLOURS.length]] as const),
+      );
+      map.show(features, colours);
+      map.setAssignment(history.present);
+      brush = null;
+      map.setBrush(null);
+      render();
+    } catch (error) {
+      fail(error);
+    }
+  }
+
+  async function act(action: 'submit' | 'approve' | 'publish'): Promise<void> {
+    if (!plan) return;
+    await syncing;
+    try {
+      const body = action === 'submit' && warningReason.value.trim() ? { warningReason: warningReason.value.trim() } : {};
+      const answer = await apiPost<{ plan: PlanView; publication?: { version: number; moved: unknown[]; relocatedIncidents: number } | null }>(
+        `/api/plans/${plan.id}/${action}`,
+        body,
+      );
+      plan = answer.plan;
+      if (answer.publication) {
+        message = t('plan.published', { version: answer.publication.version, moved: answer.publication.moved.length, incidents: answer.publication.relocatedIncidents });
+        const done = message;
+        await openCommunity(community, null);
+        message = done;
+      }
+      render();
+    } catch (error) {
+      fail(error);
+    }
+  }
+
+  function refusal(action: PlanAction): string | null {
+    if (!plan) return 'plan_not_found';
+    return refusePlanAction({ state: plan.state, authorAccountId: plan.author_account_id }, action, { accountId: account.id, role: account.role });
+  }
+
+  function setAction(button: HTMLButtonElement, action: PlanAction, label: string, extra: string | null = null): void {
+    const reason = extra ?? refusal(action);
+    button.textContent = label;
+    button.disabled = reason !== null;
+    button.title = reason ? t(`error.${reason}`) : '';
+  }
+
+  function render(): void {
+    title.textContent = t('plan.title');
+    document.title = t('plan.title');
+    languageButton.textContent = t('plan.language');
+    openButton.textContent = t('plan.open');
+    undoButton.textContent = t('plan.undo');
+    redoButton.textContent = t('plan.redo');
+    undoButton.disabled = history.past.length === 0;
+    redoButton.disabled = history.future.length === 0;
+    warningReason.placeholder = t('plan.warningReason');
+    planInfo.dataset.planId = plan ? String(plan.id) : '';
+    replaceChildren(planInfo, plan ? [
+      el('strong', {}, [plan.name]),
+      ' · ',
+      el('span', { testId: 'plan-state' }, [t(`plan.state.${plan.state}`)]),
+      el('div', {}, [t('plan.basedOn', { version: plan.based_on_version })]),
+    ] : [t('plan.brushHint')]);
+    const names = gridNames();
+    replaceChildren(grids, [
+      el('div', { className: 'plan-grids-title' }, [t('plan.brush')]),
+      ...[...names].map(([code, name], i) =>
+        el('button', {
+          className: brush === code ? 'grid-swatch selected' : 'grid-swatch',
+          dataset: { grid: code },
+          attrs: { style: `border-left: 14px solid ${GRID_COLOURS[i % GRID_COLOURS.length]}` },
+          on: { click: () => { brush = code; map.setBrush(code); render(); } },
+        }, [name]),
+      ),
+    ]);
+    renderBalance(names);
+    replaceChildren(issuesBox, validation
+      ? validation.issues.length === 0
+        ? [el('li', { className: 'valid' }, [t('plan.valid')])]
+        : validation.issues.map((issue: PlanIssue) =>
+            el('li', { className: issue.severity, dataset: { reason: issue.reason } }, [
+              `${t(`plan.severity.${issue.severity}`)} ${issue.reason}: ${t(`plan.reason.${issue.reason}`)}${issue.unit ? ` (${names.get(issue.unit) ?? issue.unit})` : ''}`,
+            ]),
+          )
+      : []);
+    const moved = Object.keys(history.present);
+    const rows = figures.filter((f) => f.kind === 'child' && moved.includes(f.code));
+    diffLine.textContent = moved.length
+      ? t('plan.diff', {
+          units: moved.length,
+          households: rows.reduce((a, r) => a + r.households, 0),
+          workers: rows.reduce((a, r) => a + r.workers, 0),
+          openIncidents: rows.reduce((a, r) => a + r.openIncidents, 0),
+        })
+      : '';
+    const dirty = plan?.state === 'draft' && editsOf(history.present).length === 0 ? 'plan_empty' : null;
+    setAction(submitButton, 'submit', t('plan.submit'), dirty ?? (validation && !validation.valid ? 'plan_invalid' : null));
+    setAction(approveButton, 'approve', t('plan.approve'));
+    setAction(publishButton, 'publish', t('plan.publish'));
+    messageLine.textContent = message;
+  }
+
+  function renderBalance(names: Map<string, string>): void {
+    const report = computeBalance(figures, new Map(Object.entries(history.present)));
+    const cell = (before: number, after: number) => el('td', { className: before === after ? '' : 'changed' }, [before === after ? String(before) : `${before} → ${after}`]);
+    const spread = report.spread.households;
+    replaceChildren(balanceBox, [
+      el('h2', {}, [t('plan.balance')]),
+      el('table', {}, [
+        el('thead', {}, [el('tr', {}, [t('plan.unit'), t('plan.households'), t('plan.workers'), t('plan.openIncidents'), t('plan.incidents12m')].map((h) => el('th', {}, [h])))]),
+        el('tbody', {}, report.units.map((u) =>
+          el('tr', { className: u.affected ? 'affected' : '', dataset: { grid: u.code } }, [
+            el('td', {}, [names.get(u.code) ?? u.code]),
+            cell(u.before.households, u.after.households),
+            cell(u.before.workers, u.after.workers),
+            cell(u.before.openIncidents, u.after.openIncidents),
+            cell(u.before.incidents12m, u.after.incidents12m),
+          ]),
+        )),
+      ]),
+      el('p', { testId: 'balance-cv' }, [t('plan.cv', { before: spread.before.cv.toFixed(3), after: spread.after.cv.toFixed(3) })]),
+    ]);
+  }
+
+  onLanguageChange(() => render());
+  window.addEventListener('keydown', (event) => {
+    if (!(event.ctrlKey || event.metaKey)) return;
+    if (event.key === 'z') step(event.shiftKey ? redo(history) : undo(history));
+    else if (event.key === 'y') step(redo(history));
+  });
+  render();
+  const planId = params.get('plan');
+  if (planId && /^\d+$/.test(planId)) {
+    apiGet<{ plan: PlanView }>(`/api/plans/${planId}`).then(
+      (answer) => void openCommunity(answer.plan.scope_code, answer.plan),
+      (error: unknown) => fail(error instanceof ApiError ? error : new ApiError(0, 'unknown', '')),
+    );
+  } else if (community) void openCommunity(community);
+}
