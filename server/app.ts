@@ -24,6 +24,7 @@ import { open311Router } from './open311/open311.route.js';
 import { spatialRouter } from './spatial/spatial.route.js';
 import { tilesRouter } from './tiles/tiles.route.js';
 import { unitsRouter } from './units/units.route.js';
+import { camerasRouter } from './video/cameras.route.js';
 
 export interface Clock {
   now(): Date;
@@ -86,6 +87,7 @@ export function createApp(input: AppDependencies): express.Express {
     open311Router,
     ogcRouter,
     tilesRouter,
+    camerasRouter,
   ];
   for (const router of routers) {
     app.use(router(deps));
