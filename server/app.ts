@@ -29,6 +29,7 @@ import { spatialRouter } from './spatial/spatial.route.js';
 import { statsRouter } from './stats/stats.route.js';
 import { tilesRouter } from './tiles/tiles.route.js';
 import { unitsRouter } from './units/units.route.js';
+import { camerasRouter } from './video/cameras.route.js';
 
 
 export interface AppDependencies {
@@ -92,6 +93,7 @@ export function createApp(input: AppDependencies): express.Express {
     tilesRouter,
     statsRouter,
     plansRouter,
+    camerasRouter,
   ];
   for (const router of routers) {
     app.use(router(deps));

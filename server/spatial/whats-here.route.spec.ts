@@ -72,6 +72,10 @@ describe.each(testDatabaseModes())('GET /api/whats-here on %s', (mode) => {
       if (i > 0) expect(c.distanceM).toBeGreaterThanOrEqual(body.cameras[i - 1].distanceM);
       expect(c).not.toHaveProperty('streamUrl');
     });
+    // The covering cameras come from the same ranking as GET /api/cameras/covering.
+    const covering = await fetch(`${server.baseUrl}/api/cameras/covering?lon=${point.lon}&lat=${point.lat}`, { headers: dispatcher });
+    expect(body.coveringCameras).toEqual(((await covering.json()) as any).cameras);
+    for (const c of body.coveringCameras) expect(c.covers || c.distanceM <= 300).toBe(true);
   });
 
   it('lists incidents within 300 m from the last 30 days, nearest first, and not farther or older ones', async () => {

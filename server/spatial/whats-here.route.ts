@@ -1,7 +1,8 @@
 /**
  * GET /api/whats-here?lon=&lat=[&crs=]: what lies at a clicked point — the micro-grid and its chain up to
- * the district, its responsible workers (no phone numbers), the nearest cameras with their distance, and
- * the incidents reported nearby in the last 30 days. Everything in the caller's jurisdiction (RLS).
+ * the district, its responsible workers (no phone numbers), the nearest cameras with their distance, the
+ * cameras whose field of view covers the point (server/video/camera-coverage.ts), and the incidents
+ * reported nearby in the last 30 days. Everything in the caller's jurisdiction (RLS).
  */
 import { Router } from 'express';
 import { z } from 'zod';
@@ -12,6 +13,7 @@ import { notFound } from '../errors/app-error.js';
 import { validateRequestPart } from '../http/validate-request.js';
 import { isPositionStale } from '../routing/responder-tier.js';
 import { toWgs84 } from '../units/locate-point.js';
+import { findCoveringCameras, INCIDENT_CAMERAS } from '../video/camera-coverage.js';
 import { locateMicroGrid } from '../units/units.sql.js';
 import { listNearestCameras, listRecentIncidentsNear } from './whats-here.sql.js';
 import { READERS } from '../contract/incident-vocabulary.js';
@@ -71,6 +73,7 @@ export function whatsHereRouter({ clock }: WhatsHereRouterDeps): Router {
       throw notFound('outside_nanjing', 'The point is not inside any micro-grid of Nanjing', { wgs84: point });
     }
     const cameras = await db.query<Record<string, any>>(listNearestCameras, [point.lon, point.lat, WHATS_HERE_CAMERAS]);
+    const coveringCameras = await findCoveringCameras(db, point.lon, point.lat, INCIDENT_CAMERAS);
     const incidents = await db.query<Record<string, any>>(listRecentIncidentsNear, [
       point.lon,
       point.lat,
@@ -114,6 +117,7 @@ export function whatsHereRouter({ clock }: WhatsHereRouterDeps): Router {
         distanceM: metres(c.distance_m),
         generated: c.generated,
       })),
+      coveringCameras,
       incidents: incidents.map((i) => ({
         id: Number(i.id),
         number: i.number,

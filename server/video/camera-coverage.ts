@@ -1,0 +1,81 @@
+/**
+ * Covering cameras of a point: the cameras whose field of view contains it (online first, then nearest),
+ * then, when fewer than asked, the nearest other cameras within FALLBACK_RADIUS_M marked `mayNotSee`
+ * (they are close but their view, as recorded, does not include the point). For a PTZ camera the preset
+ * that looks closest to the point is suggested. Used by GET /api/cameras/covering, GET
+ * /api/incidents/:id/cameras and what's-here.
+ */
+import type { Queryable } from '../db/database.js';
+import { distanceAndBearing, nearestPreset } from './camera-sector.js';
+import { listCoveringCameras } from './camera-coverage.sql.js';
+
+export const FALLBACK_RADIUS_M = 300;
+export const INCIDENT_CAMERAS = 4;
+
+export interface CoveringCamera {
+  code: string;
+  name: string;
+  online: boolean;
+  ptz: boolean;
+  presetHeadings: number[];
+  headingDeg: number;
+  fovDeg: number;
+  rangeM: number;
+  lon: number;
+  lat: number;
+  /** Metres from the camera to the point, on the sphere. */
+  distanceM: number;
+  /** Bearing from the camera to the point (degrees clockwise from north). */
+  bearingDeg: number;
+  /** The point lies in the camera's field of view. */
+  covers: boolean;
+  /** Near, but its field of view does not include the point. */
+  mayNotSee: boolean;
+  /** A PTZ camera's preset closest to the point's bearing. */
+  suggestedPresetDeg: number | null;
+  generated: boolean;
+}
+
+interface CoveringRow {
+  code: string;
+  name: string;
+  online: boolean;
+  ptz: boolean;
+  preset_headings: number[];
+  heading_deg: number;
+  fov_deg: number;
+  range_m: number;
+  lon: number;
+  lat: number;
+  distance_m: number;
+  covers: boolean;
+  generated: boolean;
+}
+
+const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+export async function findCoveringCameras(db: Queryable, lon: number, lat: number, limit: number): Promise<CoveringCamera[]> {
+  const rows = await db.query<CoveringRow>(listCoveringCameras, [lon, lat, limit, FALLBACK_RADIUS_M]);
+  return rows.map((r) => {
+    const { bearingDeg } = distanceAndBearing({ lon: r.lon, lat: r.lat }, lon, lat);
+    const presets = (r.preset_headings ?? []).map(Number);
+    return {
+      code: r.code,
+      name: r.name,
+      online: r.online,
+      ptz: r.ptz,
+      presetHeadings: presets,
+      headingDeg: Number(r.heading_deg),
+      fovDeg: Number(r.fov_deg),
+      rangeM: Number(r.range_m),
+      lon: Number(r.lon),
+      lat: Number(r.lat),
+      distanceM: round(Number(r.distance_m), 1),
+      bearingDeg: round(bearingDeg, 1),
+      covers: r.covers,
+      mayNotSee: !r.covers,
+      suggestedPresetDeg: r.ptz ? nearestPreset(presets, bearingDeg) : null,
+      generated: r.generated,
+    };
+  });
+}
