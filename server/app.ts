@@ -15,6 +15,7 @@ import { errorMiddleware, notFoundHandler } from './errors/error-middleware.js';
 import { createDomainEvents, type DomainEvents } from './events/domain-events.js';
 import { healthRouter } from './health/health.route.js';
 import { incidentsRouter } from './incidents/incidents.route.js';
+import { iotRouter, type IotControl } from './iot/iot.route.js';
 import { summonsesRouter } from './incidents/summonses.route.js';
 import { alarmsRouter } from './alarms/alarms.route.js';
 import { patrolRouter } from './patrol/patrol.route.js';
@@ -40,6 +41,8 @@ export interface AppDependencies {
   roads?: RoadGraphStore;
   /** Changes announced to the live channel; createApp makes a private one when absent (tests). */
   events?: DomainEvents;
+  /** The running IoT service's counters and credential hook (main.ts); absent in tests that do not start it. */
+  iot?: IotControl;
 }
 
 export function createApp(input: AppDependencies): express.Express {
@@ -83,6 +86,7 @@ export function createApp(input: AppDependencies): express.Express {
     summonsesRouter,
     patrolRouter,
     alarmsRouter,
+    iotRouter,
     open311Router,
     ogcRouter,
     tilesRouter,

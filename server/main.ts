@@ -13,6 +13,8 @@ import { attachLiveChannel } from './live/live-channel.js';
 import { createRoadGraphStore } from './routing/road-graph-store.js';
 import { isSeeded, seedDatabase } from './seed/seed-database.js';
 import { warmTileCache } from './tiles/tile-warmup.js';
+import { createIngestStats } from './iot/ingest-stats.js';
+import { startIot, type IotService } from './iot/start-iot.js';
 
 async function main(): Promise<void> {
   const started = performance.now();
@@ -66,7 +68,11 @@ async function main(): Promise<void> {
   const roads = createRoadGraphStore(db);
   // One set of domain events for the app, the schedulers and the live channel, so every change reaches the screens.
   const events = createDomainEvents((error, event) => logger.error({ event: event.type, error: (error as Error)?.name }, 'domain event listener failed'));
-  const app = createApp({ config, db, capabilities, logger, clock: systemClock, roads, events });
+  // The IoT service starts after the app exists; the routes see its counters and revocations through this.
+  const iotStats = createIngestStats();
+  let iot: IotService | null = null;
+  const iotControl = { stats: iotStats, credentialRevoked: (username: string) => iot?.credentialRevoked(username) };
+  const app = createApp({ config, db, capabilities, logger, clock: systemClock, roads, events, iot: iotControl });
   const stopEscalation = startEscalationScheduler(db, roads, systemClock, logger, { events });
   // DISPATCH_MODE=simulate (never the production default): the living city on generated rows only.
   const stopSimulator =
@@ -85,6 +91,8 @@ async function main(): Promise<void> {
     if (config.tileWarmup) warming = warmTileCache({ db, capabilities, logger, signal: warmup.signal, drawsExternalBasemap });
   });
   const live = attachLiveChannel(server, { db, events, logger, clock: systemClock });
+  // IoT (server/iot/): the embedded MQTT broker on MQTT_HOST:MQTT_PORT, or a subscription to MQTT_URL.
+  if (config.iot.enabled) iot = await startIot({ db, clock: systemClock, logger, events, config: config.iot, stats: iotStats });
   const shutdown = () => {
     logger.info('shutting down');
     warmup.abort();
@@ -92,7 +100,7 @@ async function main(): Promise<void> {
     stopSimulator();
     server.close();
     // The warm-up finishes the tile it is rendering before the database closes.
-    void Promise.all([live.close(), warming])
+    void Promise.all([live.close(), warming, iot?.close()])
       .then(() => db.close())
       .finally(() => process.exit(0));
   };
