@@ -24,6 +24,8 @@ export interface IotControl {
   stats: IngestStats;
   /** Close the broker connections of a revoked credential. */
   credentialRevoked(username: string): void;
+  /** Re-read the per-sensor rule overrides (after a change through the routes). */
+  rulesChanged(): Promise<void>;
 }
 
 export interface IotRouteDeps {

@@ -1,5 +1,5 @@
 /**
- * The IoT service: sensor directory → ingest (reading-ingest.ts) → broker (the embedded aedes broker, or a
+ * The IoT service: sensor directory → ingest (reading-ingest.ts) → rules (sensor-rule-engine.ts) → broker (the embedded aedes broker, or a
  * subscription to MQTT_URL) → partition maintenance (hourly). main.ts starts it after the database is ready;
  * `close()` stops taking messages, writes what is pending and closes the broker.
  */
@@ -16,6 +16,7 @@ import type { IotControl } from './iot.route.js';
 import { createReadingIngest, type ReadingIngest } from './reading-ingest.js';
 import { maintainReadingPartitions } from './reading-partitions.js';
 import { loadSensorDirectory, type SensorEntry } from './sensor-directory.js';
+import { createSensorRuleEngine, type SensorRuleEngine } from './sensor-rule-engine.js';
 
 export interface IotDeps {
   db: Database;
@@ -30,6 +31,7 @@ export interface IotDeps {
 export interface IotService extends IotControl {
   readonly directory: ReadonlyMap<string, SensorEntry>;
   readonly ingest: ReadingIngest;
+  readonly rules: SensorRuleEngine;
   /** The embedded broker, or null with MQTT_URL. */
   readonly broker: EmbeddedBroker | null;
   readonly subscriber: (ExternalBrokerSubscriber & { ready: Promise<void> }) | null;
@@ -69,6 +71,8 @@ export async function startIot(deps: IotDeps): Promise<IotService> {
     batchMaxRows: config.batchMax,
     logger,
   });
+  const rules = await createSensorRuleEngine({ db, clock, logger, events: deps.events, stats, directory, offlineAfterMs: config.offlineAfterMs });
+  ingest.setListener(rules);
   const internal = createInternalCredentials();
   let broker: EmbeddedBroker | null = null;
   let subscriber: IotService['subscriber'] = null;
@@ -93,6 +97,7 @@ export async function startIot(deps: IotDeps): Promise<IotService> {
     stats,
     directory,
     ingest,
+    rules,
     broker,
     subscriber,
     brokerUrl,
@@ -100,11 +105,14 @@ export async function startIot(deps: IotDeps): Promise<IotService> {
     credentialRevoked(username) {
       broker?.disconnect(username);
     },
+    rulesChanged: () => rules.reloadOverrides(),
     async close() {
       clearInterval(maintenance);
       await subscriber?.close();
       await broker?.close();
       await ingest.flush();
+      rules.stop();
+      await rules.idle();
     },
   };
 }

@@ -36,7 +36,7 @@ import {
   type LiveErrorCode,
   type LiveTopic,
 } from './live-protocol.js';
-import { DEFAULT_SNAPSHOT_LIMITS, readIncidentSnapshot, readWorkerSnapshot, type SnapshotLimits } from './live-snapshots.js';
+import { DEFAULT_SNAPSHOT_LIMITS, readIncidentSnapshot, readSensorSnapshot, readWorkerSnapshot, type SnapshotLimits } from './live-snapshots.js';
 import { connectLiveSource, type LiveSource } from './live-source.js';
 
 export interface LiveChannelOptions {
@@ -45,7 +45,7 @@ export interface LiveChannelOptions {
   heartbeatMs: number;
   maxFrameBytes: number;
   maxClients: number;
-  bufferSize: Record<LiveTopic, number>;
+  bufferSize: Partial<Record<LiveTopic, number>>;
   snapshotLimits: SnapshotLimits;
   outbox: OutboxLimits;
   rate: { burst: number; perSecond: number };
@@ -129,7 +129,10 @@ export function attachLiveChannel(httpServer: HttpServer, deps: LiveChannelDepen
     for (let attempt = 0; outcome.kind === 'snapshot' && attempt < 3; attempt += 1) {
       const { seq, ticket } = outcome;
       try {
-        if (topic === 'incidents') {
+        if (topic === 'sensors') {
+          const snap = await readSensorSnapshot(scoped, conn.auth, options.snapshotLimits.sensors ?? 5000);
+          outcome = hub.completeSnapshot(conn.client, 'sensors', ticket, seq, snap.items, snap.truncated);
+        } else if (topic === 'incidents') {
           const snap = await readIncidentSnapshot(scoped, conn.auth, options.snapshotLimits.incidents);
           outcome = hub.completeSnapshot(conn.client, 'incidents', ticket, seq, snap.items, snap.truncated);
         } else {

@@ -14,9 +14,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { LiveOutbox } from './live-outbox.js';
-import type { LiveBbox, LiveIncident, LiveSince, LiveTopic, LiveWorker } from './live-protocol.js';
+import type { LiveBbox, LiveIncident, LiveSensor, LiveSince, LiveTopic, LiveWorker } from './live-protocol.js';
 import { CLOSED_INCIDENT_STATES } from './live-protocol.js';
-import { type HubWorker, incidentVisible, insideBbox, type LiveViewer, workerVisible } from './live-scope.js';
+import { type HubWorker, incidentVisible, insideBbox, type LiveViewer, sensorVisible, workerVisible } from './live-scope.js';
 
 export interface LiveHubOptions {
   /** Defaults to a random id. */
@@ -25,7 +25,7 @@ export interface LiveHubOptions {
   bufferSize?: Partial<Record<LiveTopic, number>>;
 }
 
-export const DEFAULT_BUFFER_SIZE: Record<LiveTopic, number> = { incidents: 2000, workers: 60 };
+export const DEFAULT_BUFFER_SIZE: Record<LiveTopic, number> = { incidents: 2000, workers: 60, sensors: 2000 };
 
 type SubscriptionState = { phase: 'snapshot'; ticket: number } | { phase: 'live' };
 
@@ -83,7 +83,10 @@ export interface LiveHub {
   /** Deliver a snapshot read for `ticket` at `seq`; asks for another when the ring no longer covers `seq`. */
   completeSnapshot(client: HubClient, topic: 'incidents', ticket: number, seq: number, items: LiveIncident[], truncated: boolean): SubscribeOutcome;
   completeSnapshot(client: HubClient, topic: 'workers', ticket: number, seq: number, items: HubWorker[], truncated: boolean): SubscribeOutcome;
+  completeSnapshot(client: HubClient, topic: 'sensors', ticket: number, seq: number, items: LiveSensor[], truncated: boolean): SubscribeOutcome;
   publishIncident(incident: LiveIncident): number;
+  /** A sensor's state changed: one delta, like an incident. */
+  publishSensor(sensor: LiveSensor): number;
   stageWorker(worker: HubWorker): void;
   /** Publish staged worker positions as one delta (null when none), then let every outbox write what it can. */
   flushWorkers(): number | null;
@@ -93,11 +96,12 @@ export function createLiveHub(options: LiveHubOptions = {}): LiveHub {
   const epoch = options.epoch ?? randomBytes(9).toString('base64url');
   const incidents = new DeltaRing<LiveIncident>(options.bufferSize?.incidents ?? DEFAULT_BUFFER_SIZE.incidents);
   const workers = new DeltaRing<HubWorker>(options.bufferSize?.workers ?? DEFAULT_BUFFER_SIZE.workers);
+  const sensors = new DeltaRing<LiveSensor>(options.bufferSize?.sensors ?? DEFAULT_BUFFER_SIZE.sensors);
   const clients = new Set<HubClient>();
   const staged = new Map<string, HubWorker>();
   let nextTicket = 1;
 
-  const ring = (topic: LiveTopic) => (topic === 'incidents' ? incidents : workers);
+  const ring = (topic: LiveTopic): DeltaRing<unknown> => (topic === 'incidents' ? incidents : topic === 'sensors' ? sensors : workers);
 
   /** The item as this client may receive it, or null; keeps the client's known sets. */
   const projectIncident = (client: HubClient, incident: LiveIncident): LiveIncident | null => {
@@ -138,8 +142,11 @@ export function createLiveHub(options: LiveHubOptions = {}): LiveHub {
     return [...byKey.values()];
   };
 
-  const replay = (client: HubClient, topic: LiveTopic, entries: RingEntry<LiveIncident>[] | RingEntry<HubWorker>[], always: boolean) => {
-    if (topic === 'incidents') {
+  const replay = (client: HubClient, topic: LiveTopic, entries: RingEntry<unknown>[], always: boolean) => {
+    if (topic === 'sensors') {
+      const items = newest(entries as RingEntry<LiveSensor>[], (s) => s.code).filter((s) => sensorVisible(client.viewer, s));
+      if (items.length > 0 || always) client.outbox.enqueue({ type: 'delta', topic: 'sensors', seq: sensors.seq, items });
+    } else if (topic === 'incidents') {
       const items = newest(entries as RingEntry<LiveIncident>[], (i) => i.id)
         .map((i) => projectIncident(client, i))
         .filter((i): i is LiveIncident => i !== null);
@@ -202,12 +209,15 @@ export function createLiveHub(options: LiveHubOptions = {}): LiveHub {
       if (!client.subscriptions.has('workers')) return { kind: 'none' };
       return askSnapshot(client, 'workers');
     },
-    completeSnapshot(client: HubClient, topic: LiveTopic, ticket: number, seq: number, items: LiveIncident[] | HubWorker[], truncated: boolean): SubscribeOutcome {
+    completeSnapshot(client: HubClient, topic: LiveTopic, ticket: number, seq: number, items: LiveIncident[] | HubWorker[] | LiveSensor[], truncated: boolean): SubscribeOutcome {
       const state = client.subscriptions.get(topic);
       if (!clients.has(client) || state?.phase !== 'snapshot' || state.ticket !== ticket) return { kind: 'none' };
       const entries = ring(topic).after(seq);
       if (!entries) return askSnapshot(client, topic);
-      if (topic === 'incidents') {
+      if (topic === 'sensors') {
+        const visible = (items as LiveSensor[]).filter((s) => sensorVisible(client.viewer, s));
+        client.outbox.enqueue({ type: 'snapshot', topic: 'sensors', epoch, seq, items: visible, truncated });
+      } else if (topic === 'incidents') {
         client.knownIncidents?.clear();
         const visible = (items as LiveIncident[]).filter((i) => projectIncident(client, i) !== null && !CLOSED_INCIDENT_STATES.includes(i.state));
         client.outbox.enqueue({ type: 'snapshot', topic: 'incidents', epoch, seq, items: visible, truncated });
@@ -227,6 +237,14 @@ export function createLiveHub(options: LiveHubOptions = {}): LiveHub {
         if (client.subscriptions.get('incidents')?.phase !== 'live') continue;
         const item = projectIncident(client, incident);
         if (item) client.outbox.enqueue({ type: 'delta', topic: 'incidents', seq, items: [item] });
+      }
+      return seq;
+    },
+    publishSensor(sensor) {
+      const seq = sensors.push([sensor]);
+      for (const client of clients) {
+        if (client.subscriptions.get('sensors')?.phase !== 'live' || !sensorVisible(client.viewer, sensor)) continue;
+        client.outbox.enqueue({ type: 'delta', topic: 'sensors', seq, items: [sensor] });
       }
       return seq;
     },

@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 
-export const LIVE_TOPICS = ['incidents', 'workers'] as const;
+export const LIVE_TOPICS = ['incidents', 'workers', 'sensors'] as const;
 export type LiveTopic = (typeof LIVE_TOPICS)[number];
 
 /** [west, south, east, north] in WGS84 degrees. */
@@ -60,6 +60,22 @@ export interface LiveWorker {
   /** The position is older than LIVE_STALE_POSITION_MS. */
   stale: boolean;
   microGridCode: string;
+}
+
+/** An IoT sensor as the map shows it live (server/iot/sensor-rule-engine.ts): only its state and latest alarm. */
+export interface LiveSensor {
+  code: string;
+  kind: string;
+  state: 'normal' | 'alarm' | 'offline';
+  /** ISO time the state began. */
+  since: string;
+  lon: number;
+  lat: number;
+  microGridCode: string;
+  /** The rule that raised the standing alarm, and the reading that did. */
+  alarmRule: string | null;
+  value: number | null;
+  incidentId: number | null;
 }
 
 /** Terminal states: an incident delta in one of them means "remove from the open view". */
@@ -114,7 +130,7 @@ export const ClientMessageSchema = z.discriminatedUnion('op', [
 ]);
 export type ClientMessage = z.infer<typeof ClientMessageSchema>;
 
-export type LiveItemOf<T extends LiveTopic> = T extends 'incidents' ? LiveIncident : LiveWorker;
+export type LiveItemOf<T extends LiveTopic> = T extends 'incidents' ? LiveIncident : T extends 'sensors' ? LiveSensor : LiveWorker;
 
 export type ServerMessage =
   | { type: 'hello'; epoch: string; account: { role: string; jurisdiction: string } }
@@ -122,5 +138,8 @@ export type ServerMessage =
   | { type: 'snapshot'; topic: 'workers'; epoch: string; seq: number; items: LiveWorker[]; truncated: boolean }
   | { type: 'delta'; topic: 'incidents'; seq: number; items: LiveIncident[] }
   | { type: 'delta'; topic: 'workers'; seq: number; items: LiveWorker[] }
+  /** Sensors: the snapshot holds those not normal (alarm, offline); a delta each state change, normal included. */
+  | { type: 'snapshot'; topic: 'sensors'; epoch: string; seq: number; items: LiveSensor[]; truncated: boolean }
+  | { type: 'delta'; topic: 'sensors'; seq: number; items: LiveSensor[] }
   | { type: 'pong' }
   | { type: 'error'; code: LiveErrorCode; message: string };
