@@ -16,6 +16,7 @@ import { createDomainEvents, type DomainEvents } from './events/domain-events.js
 import { healthRouter } from './health/health.route.js';
 import { incidentsRouter } from './incidents/incidents.route.js';
 import { iotRouter, type IotControl } from './iot/iot.route.js';
+import { sensorsRouter } from './iot/sensors.route.js';
 import { summonsesRouter } from './incidents/summonses.route.js';
 import { alarmsRouter } from './alarms/alarms.route.js';
 import { patrolRouter } from './patrol/patrol.route.js';
@@ -87,6 +88,7 @@ export function createApp(input: AppDependencies): express.Express {
     patrolRouter,
     alarmsRouter,
     iotRouter,
+    sensorsRouter,
     open311Router,
     ogcRouter,
     tilesRouter,

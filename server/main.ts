@@ -15,6 +15,7 @@ import { isSeeded, seedDatabase } from './seed/seed-database.js';
 import { warmTileCache } from './tiles/tile-warmup.js';
 import { createIngestStats } from './iot/ingest-stats.js';
 import { startIot, type IotService } from './iot/start-iot.js';
+import { startSensorSimulator, type SensorSimulator } from './iot/sensor-simulator.js';
 
 async function main(): Promise<void> {
   const started = performance.now();
@@ -71,7 +72,11 @@ async function main(): Promise<void> {
   // The IoT service starts after the app exists; the routes see its counters and revocations through this.
   const iotStats = createIngestStats();
   let iot: IotService | null = null;
-  const iotControl = { stats: iotStats, credentialRevoked: (username: string) => iot?.credentialRevoked(username) };
+  const iotControl = {
+    stats: iotStats,
+    credentialRevoked: (username: string) => iot?.credentialRevoked(username),
+    rulesChanged: async () => iot?.rulesChanged(),
+  };
   const app = createApp({ config, db, capabilities, logger, clock: systemClock, roads, events, iot: iotControl });
   const stopEscalation = startEscalationScheduler(db, roads, systemClock, logger, { events });
   // DISPATCH_MODE=simulate (never the production default): the living city on generated rows only.
@@ -92,7 +97,21 @@ async function main(): Promise<void> {
   });
   const live = attachLiveChannel(server, { db, events, logger, clock: systemClock });
   // IoT (server/iot/): the embedded MQTT broker on MQTT_HOST:MQTT_PORT, or a subscription to MQTT_URL.
-  if (config.iot.enabled) iot = await startIot({ db, clock: systemClock, logger, events, config: config.iot, stats: iotStats });
+  let sensorSimulator: SensorSimulator | null = null;
+  if (config.iot.enabled) {
+    iot = await startIot({ db, clock: systemClock, logger, events, config: config.iot, stats: iotStats });
+    // Simulate mode: the generated sensors publish over MQTT (server/iot/sensor-simulator.ts) to the configured broker.
+    if (config.dispatchMode === 'simulate' && config.iot.simulator.sensors > 0) {
+      const sensors = [...iot.directory.values()].slice(0, config.iot.simulator.sensors);
+      const login = config.iot.mqtt.url
+        ? { username: config.iot.mqtt.username, password: config.iot.mqtt.password }
+        : (({ username, secret }) => ({ username, password: secret }))(
+            iot.internal.add({ kind: 'gateway', username: 'gridops-simulator', sensorCode: null, scopeCode: 'city', credentialId: null }),
+          );
+      const { readingSeconds, faultsPerHour, connections } = config.iot.simulator;
+      sensorSimulator = startSensorSimulator({ brokerUrl: iot.brokerUrl, ...login, sensors, readingSeconds, faultsPerHour, connections, clock: systemClock, logger });
+    }
+  }
   const shutdown = () => {
     logger.info('shutting down');
     warmup.abort();
@@ -100,7 +119,7 @@ async function main(): Promise<void> {
     stopSimulator();
     server.close();
     // The warm-up finishes the tile it is rendering before the database closes.
-    void Promise.all([live.close(), warming, iot?.close()])
+    void Promise.all([live.close(), warming, sensorSimulator?.stop().then(() => iot?.close())])
       .then(() => db.close())
       .finally(() => process.exit(0));
   };

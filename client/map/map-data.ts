@@ -2,10 +2,10 @@
  * The data the console map draws, as the live channel delivers it (the protocol in
  * server/live/live-protocol.ts: LiveIncident, LiveWorker). The map only reads these; the console's store owns them.
  */
-import type { IncidentGrade, LiveIncident, LiveWorker } from '../../server/live/live-protocol.js';
+import type { IncidentGrade, LiveIncident, LiveSensor, LiveWorker } from '../../server/live/live-protocol.js';
 
 /** The live channel's items, defined once in the server's protocol module (type-only, erased in the build). */
-export type { IncidentGrade, LiveIncident, LiveWorker };
+export type { IncidentGrade, LiveIncident, LiveSensor, LiveWorker };
 
 export type MapTheme = 'light' | 'dark';
 export type MapLanguage = 'zh-CN' | 'en';
@@ -13,7 +13,7 @@ export type MapLanguage = 'zh-CN' | 'en';
 export type BoundingBox = [number, number, number, number];
 
 /** What a click on the map found under the pointer (the topmost pickable object), or null. */
-export type MapPick = { kind: 'incident'; id: number } | { kind: 'worker'; code: string } | { kind: 'camera'; code: string } | null;
+export type MapPick = { kind: 'incident'; id: number } | { kind: 'worker'; code: string } | { kind: 'camera'; code: string } | { kind: 'sensor'; code: string } | null;
 
 /**
  * States of a finished case (server/incidents/incident-lifecycle.ts FINISHED_STATES): the live channel sends
@@ -29,9 +29,11 @@ export function isOpenIncident(incident: { state: string }): boolean {
 export interface MapLayerData {
   incidents: readonly LiveIncident[];
   workers: readonly LiveWorker[];
+  /** Sensors whose state the live channel reported (alarm and offline drawn over the tiles' points). */
+  sensors: readonly LiveSensor[];
   selectedIncidentId: number | null;
   route: readonly [number, number][] | null;
   highlightedMicroGrid: string | null;
 }
 
-export const EMPTY_LAYER_DATA: MapLayerData = { incidents: [], workers: [], selectedIncidentId: null, route: null, highlightedMicroGrid: null };
+export const EMPTY_LAYER_DATA: MapLayerData = { incidents: [], workers: [], sensors: [], selectedIncidentId: null, route: null, highlightedMicroGrid: null };
