@@ -367,6 +367,21 @@ async function main(): Promise<void> {
     notes.push(`The routing benchmark failed: ${(error as Error).message.split('\n')[0]}`);
   }
 
+  // 6. IoT ingest over MQTT (scripts/bench/measure-iot.ts, its own process, on the same embedded directory: it adds
+  // readings to it): sustained ingest with the rules on, alarm → live latency, Debian mosquitto as the peer broker.
+  log('iot: scripts/bench/measure-iot.ts');
+  let iot: string | undefined;
+  try {
+    const out = execFileSync(process.execPath, ['--import', 'tsx', 'scripts/bench/measure-iot.ts', '--data-dir', options.dataDir], {
+      encoding: 'utf8',
+      maxBuffer: 16 * 1024 * 1024,
+      timeout: 20 * 60_000,
+    });
+    iot = out.slice(out.indexOf('<!-- iot:start -->'));
+  } catch (error) {
+    notes.push(`The IoT benchmark failed: ${(error as Error).message.split('\n')[0]}`);
+  }
+
   const report: BenchReport = {
     startedAt,
     finishedAt: new Date(),
@@ -380,6 +395,7 @@ async function main(): Promise<void> {
     starts,
     locate,
     routing,
+    iot,
     browser,
     screens,
     notes,

@@ -18,6 +18,8 @@ import { createDomainEvents, type DomainEvents } from './events/domain-events.js
 import { textSanitation } from './http/text-sanitation.js';
 import { healthRouter } from './health/health.route.js';
 import { incidentsRouter } from './incidents/incidents.route.js';
+import { iotRouter, type IotControl } from './iot/iot.route.js';
+import { sensorsRouter } from './iot/sensors.route.js';
 import { summonsesRouter } from './incidents/summonses.route.js';
 import { alarmsRouter } from './alarms/alarms.route.js';
 import { patrolRouter } from './patrol/patrol.route.js';
@@ -42,6 +44,8 @@ export interface AppDependencies {
   roads?: RoadGraphStore;
   /** Changes announced to the live channel; createApp makes a private one when absent (tests). */
   events?: DomainEvents;
+  /** The running IoT service's counters and credential hook (main.ts); absent in tests that do not start it. */
+  iot?: IotControl;
 }
 
 export function createApp(input: AppDependencies): express.Express {
@@ -88,6 +92,8 @@ export function createApp(input: AppDependencies): express.Express {
     summonsesRouter,
     patrolRouter,
     alarmsRouter,
+    iotRouter,
+    sensorsRouter,
     open311Router,
     ogcRouter,
     tilesRouter,

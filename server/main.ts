@@ -15,6 +15,9 @@ import { attachLiveChannel } from './live/live-channel.js';
 import { createRoadGraphStore } from './routing/road-graph-store.js';
 import { isSeeded, seedDatabase } from './seed/seed-database.js';
 import { warmTileCache } from './tiles/tile-warmup.js';
+import { createIngestStats } from './iot/ingest-stats.js';
+import { startIot, type IotService } from './iot/start-iot.js';
+import { startSensorSimulator, type SensorSimulator } from './iot/sensor-simulator.js';
 
 async function main(): Promise<void> {
   const started = performance.now();
@@ -68,7 +71,15 @@ async function main(): Promise<void> {
   const roads = createRoadGraphStore(db);
   // One set of domain events for the app, the schedulers and the live channel, so every change reaches the screens.
   const events = createDomainEvents((error, event) => logger.error({ event: event.type, error: (error as Error)?.name }, 'domain event listener failed'));
-  const app = createApp({ config, db, capabilities, logger, clock: systemClock, roads, events });
+  // The IoT service starts after the app exists; the routes see its counters and revocations through this.
+  const iotStats = createIngestStats();
+  let iot: IotService | null = null;
+  const iotControl = {
+    stats: iotStats,
+    credentialRevoked: (username: string) => iot?.credentialRevoked(username),
+    rulesChanged: async () => iot?.rulesChanged(),
+  };
+  const app = createApp({ config, db, capabilities, logger, clock: systemClock, roads, events, iot: iotControl });
   const stopEscalation = startEscalationScheduler(db, roads, systemClock, logger, { events });
   // Boundary plans approved for a later time are published when it comes (server/plans/).
   const stopPlanPublication = startPlanPublicationScheduler({ db, clock: systemClock, logger, events });
@@ -89,6 +100,22 @@ async function main(): Promise<void> {
     if (config.tileWarmup) warming = warmTileCache({ db, capabilities, logger, signal: warmup.signal, drawsExternalBasemap });
   });
   const live = attachLiveChannel(server, { db, events, logger, clock: systemClock });
+  // IoT (server/iot/): the embedded MQTT broker on MQTT_HOST:MQTT_PORT, or a subscription to MQTT_URL.
+  let sensorSimulator: SensorSimulator | null = null;
+  if (config.iot.enabled) {
+    iot = await startIot({ db, clock: systemClock, logger, events, config: config.iot, stats: iotStats });
+    // Simulate mode: the generated sensors publish over MQTT (server/iot/sensor-simulator.ts) to the configured broker.
+    if (config.dispatchMode === 'simulate' && config.iot.simulator.sensors > 0) {
+      const sensors = [...iot.directory.values()].slice(0, config.iot.simulator.sensors);
+      const login = config.iot.mqtt.url
+        ? { username: config.iot.mqtt.username, password: config.iot.mqtt.password }
+        : (({ username, secret }) => ({ username, password: secret }))(
+            iot.internal.add({ kind: 'gateway', username: 'gridops-simulator', sensorCode: null, scopeCode: 'city', credentialId: null }),
+          );
+      const { readingSeconds, faultsPerHour, connections } = config.iot.simulator;
+      sensorSimulator = startSensorSimulator({ brokerUrl: iot.brokerUrl, ...login, sensors, readingSeconds, faultsPerHour, connections, clock: systemClock, logger });
+    }
+  }
   const shutdown = () => {
     logger.info('shutting down');
     warmup.abort();
@@ -97,7 +124,7 @@ async function main(): Promise<void> {
     stopSimulator();
     server.close();
     // The warm-up finishes the tile it is rendering before the database closes.
-    void Promise.all([live.close(), warming])
+    void Promise.all([live.close(), warming, sensorSimulator?.stop().then(() => iot?.close())])
       .then(() => db.close())
       .finally(() => process.exit(0));
   };

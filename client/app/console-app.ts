@@ -17,12 +17,13 @@ import { createNewIncidentPanel } from '../panels/new-incident-panel.js';
 import { createSearchBox } from '../panels/search-box.js';
 import { createWhatsHerePanel } from '../panels/whats-here-panel.js';
 import { createConsoleStore } from './console-store.js';
+import { createSensorDetailPanel } from '../panels/sensor-detail-panel.js';
 import { el, replaceChildren } from './dom.js';
 import { createHeaderBar, type Theme } from './header-bar.js';
 import { bindShortcuts } from './keyboard-shortcuts.js';
 
 const THEME_KEY = 'gridops.theme';
-type RightPanel = 'whatsHere' | 'detail' | 'newIncident' | 'about' | null;
+type RightPanel = 'whatsHere' | 'detail' | 'newIncident' | 'about' | 'sensor' | null;
 
 export function currentTheme(): Theme {
   return localStorage.getItem(THEME_KEY) === 'dark' ? 'dark' : 'light';
@@ -54,12 +55,14 @@ export async function mountConsole(root: HTMLElement, account: Account, onSigned
   };
 
   let consoleMap: ConsoleMap;
-  const store = createConsoleStore({ sink: { setIncidents: (items) => consoleMap?.setIncidents(items), setWorkers: (items) => consoleMap?.setWorkers(items) } });
+  const store = createConsoleStore({
+    sink: { setIncidents: (items) => consoleMap?.setIncidents(items), setWorkers: (items) => consoleMap?.setWorkers(items), setSensors: (items) => consoleMap?.setSensors(items) },
+  });
   let shown: RightPanel = null;
 
   const showRight = (panel: RightPanel) => {
     shown = panel;
-    const node = { whatsHere: whatsHere.element, detail: detail.element, newIncident: newIncident.element, about: about.element }[panel ?? 'whatsHere'];
+    const node = { whatsHere: whatsHere.element, detail: detail.element, newIncident: newIncident.element, about: about.element, sensor: sensorDetail.element }[panel ?? 'whatsHere'];
     replaceChildren(right, [node]);
     if (panel !== 'detail') {
       queue.setSelected(null);
@@ -107,6 +110,12 @@ export async function mountConsole(root: HTMLElement, account: Account, onSigned
     onClose: () => showRight('whatsHere'),
   });
   const about = createAboutPanel({ onClose: () => showRight('whatsHere') });
+  const sensorDetail = createSensorDetailPanel({
+    liveState: (code) => store.sensor(code),
+    theme: () => theme,
+    onOpenIncident: (id) => openIncident(id),
+    onClose: () => showRight('whatsHere'),
+  });
   const help = createHelpOverlay();
   const search = createSearchBox({
     onUnit: (found) => consoleMap.fitBounds(found.bbox as Bbox),
@@ -158,6 +167,10 @@ export async function mountConsole(root: HTMLElement, account: Account, onSigned
     bounds: unit?.bbox,
     onMapClick: (point, picked) => {
       if (picked?.kind === 'incident') return openIncident(picked.id);
+      if (picked?.kind === 'sensor' && shown !== 'newIncident') {
+        showRight('sensor');
+        return void sensorDetail.open(picked.code);
+      }
       if (shown === 'newIncident') return newIncident.place(point);
       showRight('whatsHere');
       void whatsHere.show(point);
@@ -169,7 +182,7 @@ export async function mountConsole(root: HTMLElement, account: Account, onSigned
   void consoleMap.ready.then(() => layers.render());
 
   const live = connectLive({
-    topics: ['incidents', 'workers'],
+    topics: ['incidents', 'workers', 'sensors'],
     onSnapshot: (topic, items) => store.applySnapshot(topic, items),
     onDelta: (topic, items) => store.applyDelta(topic, items),
     onStatus: (status) => store.setConnection(status),
@@ -191,12 +204,13 @@ export async function mountConsole(root: HTMLElement, account: Account, onSigned
       if (shown === 'detail' && live !== undefined && live !== lastSeenOpen) detail.refresh();
       lastSeenOpen = live;
     }
+    if (change === 'sensors' && shown === 'sensor') sensorDetail.refreshLive();
     if (change === 'connection') renderBanner();
   });
 
   const stopLanguage = onLanguageChange((language) => {
     consoleMap.setLanguage(language);
-    for (const part of [header, queue, whatsHere, detail, newIncident, about, help, search, layers]) part.render();
+    for (const part of [header, queue, whatsHere, detail, newIncident, about, help, search, layers, sensorDetail]) part.render();
     renderBanner();
   });
 

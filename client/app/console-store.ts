@@ -9,14 +9,17 @@ import type { LiveIncident, LiveWorker } from '../api/api-types.js';
 import { isRemovedFromOpenView } from '../../server/live/live-protocol.js';
 import { orderQueue } from './incident-queue-order.js';
 import { nowMs, systemClock, type Clock } from '../../server/clock/clock.js';
+import type { LiveSensor } from '../live/live-client.js';
 
-export type LiveTopic = 'incidents' | 'workers';
+export type LiveTopic = 'incidents' | 'workers' | 'sensors';
 export type ConnectionStatus = 'connecting' | 'open' | 'reconnecting' | 'closed';
-export type StoreChange = 'incidents' | 'workers' | 'connection';
+export type StoreChange = 'incidents' | 'workers' | 'sensors' | 'connection';
 
 export interface MapSink {
   setIncidents(items: LiveIncident[]): void;
   setWorkers(items: LiveWorker[]): void;
+  /** Optional: sinks without a sensors layer ignore them. */
+  setSensors?(items: LiveSensor[]): void;
 }
 
 export interface ConsoleStoreOptions {
@@ -35,6 +38,8 @@ export interface ConsoleStore {
   queue(): LiveIncident[];
   incident(id: number): LiveIncident | undefined;
   worker(code: string): LiveWorker | undefined;
+  /** A sensor's live state when it is not normal. */
+  sensor(code: string): LiveSensor | undefined;
   isNew(id: number): boolean;
   markSeen(id: number): void;
   subscribe(listener: (change: StoreChange) => void): () => void;
@@ -44,6 +49,7 @@ export function createConsoleStore({ sink, clock = systemClock, newForMs = 120_0
   const now = () => nowMs(clock);
   const incidents = new Map<number, LiveIncident>();
   const workers = new Map<string, LiveWorker>();
+  const sensors = new Map<string, LiveSensor>();
   const arrivedAt = new Map<number, number>();
   const listeners = new Set<(change: StoreChange) => void>();
   let status: ConnectionStatus = 'connecting';
@@ -58,6 +64,18 @@ export function createConsoleStore({ sink, clock = systemClock, newForMs = 120_0
   const publishWorkers = () => {
     sink.setWorkers([...workers.values()]);
     notify('workers');
+  };
+
+  const publishSensors = () => {
+    sink.setSensors?.([...sensors.values()]);
+    notify('sensors');
+  };
+  /** Only sensors not normal are kept: a normal one is drawn by the tiles. */
+  const upsertSensors = (items: LiveSensor[]) => {
+    for (const item of items) {
+      if (item.state === 'normal') sensors.delete(item.code);
+      else sensors.set(item.code, item);
+    }
   };
 
   const upsertIncidents = (items: LiveIncident[], live: boolean) => {
@@ -81,6 +99,10 @@ export function createConsoleStore({ sink, clock = systemClock, newForMs = 120_0
         upsertIncidents(items as LiveIncident[], false);
         if (known.size > 0) for (const id of incidents.keys()) if (!known.has(id)) arrivedAt.set(id, now());
         publishIncidents();
+      } else if (topic === 'sensors') {
+        sensors.clear();
+        upsertSensors(items as LiveSensor[]);
+        publishSensors();
       } else if (topic === 'workers') {
         workers.clear();
         for (const worker of items as LiveWorker[]) workers.set(worker.code, worker);
@@ -88,7 +110,10 @@ export function createConsoleStore({ sink, clock = systemClock, newForMs = 120_0
       }
     },
     applyDelta(topic, items) {
-      if (topic === 'incidents') {
+      if (topic === 'sensors') {
+        upsertSensors(items as LiveSensor[]);
+        publishSensors();
+      } else if (topic === 'incidents') {
         upsertIncidents(items as LiveIncident[], true);
         publishIncidents();
       } else if (topic === 'workers') {
@@ -111,6 +136,7 @@ export function createConsoleStore({ sink, clock = systemClock, newForMs = 120_0
     queue: () => orderQueue(incidents.values()),
     incident: (id) => incidents.get(id),
     worker: (code) => workers.get(code),
+    sensor: (code) => sensors.get(code),
     isNew(id) {
       const at = arrivedAt.get(id);
       return at !== undefined && now() - at < newForMs;

@@ -16,9 +16,9 @@
  * 60 s counts as a lost connection. A session that ended (close code 4401) is final: status 'closed', detail
  * 'session_ended'. Node has no global WebSocket: pass `WebSocket` (e.g. npm `ws`).
  */
-import type { LiveBbox, LiveIncident, LiveSince, LiveStatsChange, LiveTopic, LiveWorker, ServerMessage } from '../../server/live/live-protocol.js';
+import type { LiveBbox, LiveIncident, LiveSensor, LiveSince, LiveStatsChange, LiveTopic, LiveWorker, ServerMessage } from '../../server/live/live-protocol.js';
 
-export type { LiveBbox, LiveIncident, LiveSince, LiveTopic, LiveWorker } from '../../server/live/live-protocol.js';
+export type { LiveBbox, LiveIncident, LiveSensor, LiveSince, LiveTopic, LiveWorker } from '../../server/live/live-protocol.js';
 
 export type LiveStatus = 'connecting' | 'open' | 'reconnecting' | 'closed';
 
@@ -34,7 +34,7 @@ export interface LiveSocket {
 }
 export type LiveSocketConstructor = new (url: string, protocols?: string | string[]) => LiveSocket;
 
-type TopicItems = ['incidents', LiveIncident[]] | ['workers', LiveWorker[]];
+type TopicItems = ['incidents', LiveIncident[]] | ['workers', LiveWorker[]] | ['sensors', LiveSensor[]];
 
 export interface LiveOptions {
   /** Default: ws(s)://<this page's host>/live. */
@@ -130,12 +130,14 @@ export function connectLive(options: LiveOptions): LiveConnection {
         positions.set(message.topic, { epoch: message.epoch, seq: message.seq });
         if (message.topic === 'incidents') options.onSnapshot('incidents', message.items);
         else if (message.topic === 'workers') options.onSnapshot('workers', message.items);
+        else if (message.topic === 'sensors') options.onSnapshot('sensors', message.items);
         return;
       case 'delta': {
         const known = positions.get(message.topic);
         if (epoch && (!known || known.epoch !== epoch || message.seq > known.seq)) positions.set(message.topic, { epoch, seq: message.seq });
         if (message.topic === 'incidents') options.onDelta('incidents', message.items);
         else if (message.topic === 'workers') options.onDelta('workers', message.items);
+        else if (message.topic === 'sensors') options.onDelta('sensors', message.items);
         else options.onStatsChange?.(message.items);
         return;
       }

@@ -22,11 +22,11 @@ import { create as createIncidentDensity } from './layers/incident-density.layer
 import { create as createIncidents, INCIDENTS_DECK_LAYER } from './layers/incidents.layer.js';
 import { create as createMicroGridLoad } from './layers/micro-grid-load.layer.js';
 import { create as createRoute } from './layers/route.layer.js';
-import { create as createSensors } from './layers/sensors.layer.js';
+import { create as createSensors, SENSOR_POINTS_LAYER, SENSORS_LIVE_DECK_LAYER } from './layers/sensors.layer.js';
 import { create as createUnits } from './layers/units.layer.js';
 import { create as createWorkers, WORKERS_DECK_LAYER } from './layers/workers.layer.js';
 import { chooseBasemap, fetchMapConfig, NANJING_BOUNDS, type BasemapStatus } from './map-config.js';
-import type { BoundingBox, LiveIncident, LiveWorker, MapLanguage, MapLayerData, MapPick, MapTheme } from './map-data.js';
+import type { BoundingBox, LiveIncident, LiveSensor, LiveWorker, MapLanguage, MapLayerData, MapPick, MapTheme } from './map-data.js';
 import { mapText } from './map-messages.js';
 import { PALETTES } from './map-palette.js';
 
@@ -61,6 +61,8 @@ export interface ConsoleMap {
   setWorkers(items: LiveWorker[]): void;
   /** Any other part of the layers' data (the screens' recent incidents, dispatch arcs, choropleth). */
   setLayerData(patch: Partial<MapLayerData>): void;
+  /** Sensor states from the live channel (topic `sensors`). */
+  setSensors(items: LiveSensor[]): void;
   setSelectedIncident(id: number | null): void;
   showRoute(coords: [number, number][] | null): void;
   highlightMicroGrid(code: string | null): void;
@@ -89,7 +91,7 @@ export function createConsoleMap(options: ConsoleMapOptions): ConsoleMap {
   let language = options.language;
   let external: ExternalBasemap | null = null;
   let basemap: BasemapStatus = { kind: 'offline' };
-  let data: MapLayerData = { incidents: [], workers: [], selectedIncidentId: null, route: null, highlightedMicroGrid: null };
+  let data: MapLayerData = { incidents: [], workers: [], sensors: [], selectedIncidentId: null, route: null, highlightedMicroGrid: null };
   let destroyed = false;
 
   const registry = new LayerRegistry(options.layers?.() ?? [
@@ -224,12 +226,23 @@ export function createConsoleMap(options: ConsoleMapOptions): ConsoleMap {
       x,
       y,
       radius: PICK_RADIUS,
-      layerIds: [INCIDENTS_DECK_LAYER, WORKERS_DECK_LAYER, CAMERA_CONES_DECK_LAYER].filter((id) => deckLayerShown(id)),
+      layerIds: [INCIDENTS_DECK_LAYER, WORKERS_DECK_LAYER, CAMERA_CONES_DECK_LAYER, SENSORS_LIVE_DECK_LAYER].filter((id) => deckLayerShown(id)),
     });
     if (picked?.object) {
       if (picked.layer?.id === INCIDENTS_DECK_LAYER) return { kind: 'incident', id: (picked.object as LiveIncident).id };
       if (picked.layer?.id === WORKERS_DECK_LAYER) return { kind: 'worker', code: (picked.object as LiveWorker).code };
       if (picked.layer?.id === CAMERA_CONES_DECK_LAYER) return { kind: 'camera', code: (picked.object as { code: string }).code };
+      if (picked.layer?.id === SENSORS_LIVE_DECK_LAYER) return { kind: 'sensor', code: (picked.object as LiveSensor).code };
+    }
+    if (registry.isVisible('sensors') && map.getLayer(SENSOR_POINTS_LAYER)) {
+      const [sensor] = map.queryRenderedFeatures(
+        [
+          [x - PICK_RADIUS, y - PICK_RADIUS],
+          [x + PICK_RADIUS, y + PICK_RADIUS],
+        ],
+        { layers: [SENSOR_POINTS_LAYER] },
+      );
+      if (sensor && typeof sensor.properties.code === 'string') return { kind: 'sensor', code: sensor.properties.code };
     }
     if (registry.isVisible('cameras') && map.getLayer(CAMERA_POINTS_LAYER)) {
       const [camera] = map.queryRenderedFeatures(
@@ -246,6 +259,7 @@ export function createConsoleMap(options: ConsoleMapOptions): ConsoleMap {
   function deckLayerShown(id: string): boolean {
     if (id === INCIDENTS_DECK_LAYER) return registry.isVisible('incidents');
     if (id === WORKERS_DECK_LAYER) return registry.isVisible('workers');
+    if (id === SENSORS_LIVE_DECK_LAYER) return registry.isVisible('sensors');
     return registry.isVisible('cameras');
   }
 
@@ -286,6 +300,8 @@ export function createConsoleMap(options: ConsoleMapOptions): ConsoleMap {
     },
     setLayerData(patch) {
       data = { ...data, ...patch };
+    setSensors(items) {
+      data = { ...data, sensors: items };
       pushData();
     },
     setSelectedIncident(id) {

@@ -4,10 +4,10 @@
  */
 import type { MultiPolygon, Polygon } from 'geojson';
 import type { Grade as IncidentGrade } from '../../server/contract/incident-vocabulary.js';
-import type { LiveIncident, LiveWorker } from '../../server/live/live-protocol.js';
+import type { LiveIncident, LiveSensor, LiveWorker } from '../../server/live/live-protocol.js';
 
 /** The live channel's items, defined once in the server's protocol module (type-only, erased in the build). */
-export type { IncidentGrade, LiveIncident, LiveWorker };
+export type { IncidentGrade, LiveIncident, LiveSensor, LiveWorker };
 
 export type MapTheme = 'light' | 'dark';
 export type MapLanguage = 'zh-CN' | 'en';
@@ -15,12 +15,14 @@ export type MapLanguage = 'zh-CN' | 'en';
 export type BoundingBox = [number, number, number, number];
 
 /** What a click on the map found under the pointer (the topmost pickable object), or null. */
-export type MapPick = { kind: 'incident'; id: number } | { kind: 'worker'; code: string } | { kind: 'camera'; code: string } | null;
+export type MapPick = { kind: 'incident'; id: number } | { kind: 'worker'; code: string } | { kind: 'camera'; code: string } | { kind: 'sensor'; code: string } | null;
 
 /** Everything a layer may draw, handed to every layer's update(); layers never fetch. */
 export interface MapLayerData {
   incidents: readonly LiveIncident[];
   workers: readonly LiveWorker[];
+  /** Sensors whose state the live channel reported (alarm and offline drawn over the tiles' points). */
+  sensors: readonly LiveSensor[];
   selectedIncidentId: number | null;
   route: readonly [number, number][] | null;
   highlightedMicroGrid: string | null;
@@ -52,4 +54,4 @@ export interface UnitChoropleth {
   units: readonly { code: string; geometry: Polygon | MultiPolygon; color: string }[];
 }
 
-export const EMPTY_LAYER_DATA: MapLayerData = { incidents: [], workers: [], selectedIncidentId: null, route: null, highlightedMicroGrid: null };
+export const EMPTY_LAYER_DATA: MapLayerData = { incidents: [], workers: [], sensors: [], selectedIncidentId: null, route: null, highlightedMicroGrid: null };

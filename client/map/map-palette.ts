@@ -19,7 +19,7 @@ export interface MapPalette {
   selected: string;
   worker: { onDuty: string; busy: string; stale: string; offDuty: string; outline: string };
   camera: { online: string; offline: string; cone: string };
-  sensor: { online: string; offline: string };
+  sensor: { online: string; offline: string; alarm: string };
   density: [string, string, string, string, string];
   route: string;
 }
@@ -40,7 +40,7 @@ export const PALETTES: Record<MapTheme, MapPalette> = {
     selected: '#111827',
     worker: { onDuty: '#16a34a', busy: '#9333ea', stale: '#9ca3af', offDuty: '#6b7280', outline: '#ffffff' },
     camera: { online: '#0284c7', offline: '#6b7280', cone: '#0ea5e9' },
-    sensor: { online: '#0d9488', offline: '#78716c' },
+    sensor: { online: '#0d9488', offline: '#78716c', alarm: '#c026d3' },
     density: ['#fef3c7', '#fcd34d', '#f59e0b', '#ea580c', '#b91c1c'],
     route: '#1d4ed8',
   },
@@ -57,7 +57,7 @@ export const PALETTES: Record<MapTheme, MapPalette> = {
     selected: '#f8fafc',
     worker: { onDuty: '#4ade80', busy: '#c084fc', stale: '#64748b', offDuty: '#475569', outline: '#0a1020' },
     camera: { online: '#38bdf8', offline: '#64748b', cone: '#38bdf8' },
-    sensor: { online: '#2dd4bf', offline: '#78716c' },
+    sensor: { online: '#2dd4bf', offline: '#78716c', alarm: '#e879f9' },
     density: ['#1e3a5f', '#1d4ed8', '#7c3aed', '#db2777', '#f43f5e'],
     route: '#fbbf24',
   },

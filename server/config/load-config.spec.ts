@@ -43,6 +43,18 @@ describe('loadConfig', () => {
       dispatchMode: 'simulate',
       simulator: { incidentsPerMinute: 12, movingWorkers: 3000, handledShare: 0.8, tickMs: 1000, flushEveryMs: 5000 },
       tileWarmup: true,
+      iot: {
+        enabled: true,
+        mqtt: { port: 1883, host: '127.0.0.1', url: null, username: null, password: null, clientId: 'gridops-ingest', shared: true },
+        maxPayloadBytes: 2048,
+        clockSkewMs: 120_000,
+        maxReadingAgeMs: 24 * 3_600_000,
+        batchMs: 50,
+        batchMax: 5000,
+        rawRetentionDays: 90,
+        offlineAfterMs: 900_000,
+        simulator: { sensors: 20000, readingSeconds: 60, faultsPerHour: 12, connections: 4 },
+      },
       rootDir: ROOT,
     });
   });
@@ -208,5 +220,28 @@ describe('redactDatabaseUrl', () => {
     const redacted = redactDatabaseUrl(url);
     expect(redacted).not.toContain(password);
     expect(redacted.length).toBeGreaterThan(0);
+  });
+});
+
+describe('IoT and MQTT configuration', () => {
+  it('defaults to the embedded broker on 127.0.0.1:1883 with a 50 ms batch and 90 days of raw readings', () => {
+    const { iot } = loadConfig({});
+    expect(iot).toMatchObject({
+      enabled: true,
+      mqtt: { port: 1883, host: '127.0.0.1', url: null, clientId: 'gridops-ingest', shared: true },
+      batchMs: 50,
+      batchMax: 5000,
+      rawRetentionDays: 90,
+      offlineAfterMs: 900_000,
+      clockSkewMs: 120_000,
+      simulator: { sensors: 20000, readingSeconds: 60, faultsPerHour: 12, connections: 4 },
+    });
+  });
+
+  it('takes an external broker and refuses a bad URL or port with the key named', () => {
+    expect(loadConfig({ MQTT_URL: 'mqtt://broker:1883', MQTT_SHARED_SUBSCRIPTION: 'false' }).iot.mqtt).toMatchObject({ url: 'mqtt://broker:1883', shared: false });
+    expect(configErrorOf({ MQTT_URL: 'http://broker' }).message).toMatch(/^configuration key MQTT_URL:/);
+    expect(configErrorOf({ MQTT_PORT: '70000' }).message).toMatch(/^configuration key MQTT_PORT:/);
+    expect(configErrorOf({ IOT_BATCH_MS: '0' }).message).toMatch(/^configuration key IOT_BATCH_MS:/);
   });
 });

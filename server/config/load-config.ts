@@ -79,6 +79,41 @@ const ConfigSchema = z.object({
   /** Boundary plans: a changed unit smaller than this (m²) or narrower than this (m) is an error. */
   PLAN_MIN_AREA_M2: z.coerce.number().min(0).default(2000),
   PLAN_MIN_WIDTH_M: z.coerce.number().min(0).default(20),
+  /** The IoT ingest (server/iot/): the MQTT broker or subscriber, the rules and, in simulate mode, the sensor simulator. */
+  IOT_ENABLED: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  /** The embedded MQTT broker (aedes): port (0 = any free port) and address, when MQTT_URL is unset. */
+  MQTT_PORT: z.coerce.number().int().min(0).max(65535).default(1883),
+  MQTT_HOST: z.string().default('127.0.0.1'),
+  /** An external broker (Mosquitto, EMQX) instead of the embedded one: GridOps subscribes to it as a client. */
+  MQTT_URL: z
+    .string()
+    .regex(/^(mqtt|mqtts|ws|wss):\/\//, 'must be an mqtt://, mqtts://, ws:// or wss:// URL')
+    .refine((value) => URL.canParse(value), 'is not a valid URL')
+    .optional(),
+  MQTT_USERNAME: z.string().max(200).optional(),
+  MQTT_PASSWORD: z.string().max(500).optional(),
+  /** The client id GridOps subscribes with (a persistent session on the external broker). */
+  MQTT_CLIENT_ID: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - (at most 64)').default('gridops-ingest'),
+  /** Subscribe as the shared subscription $share/gridops/… (several servers share the load); false for a broker without it. */
+  MQTT_SHARED_SUBSCRIPTION: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  /** Largest sensor message accepted, in bytes. */
+  IOT_MAX_PAYLOAD_BYTES: z.coerce.number().int().min(64).max(65536).default(2048),
+  /** How far in the future a reading's observed time may lie (device clock skew), in seconds. */
+  IOT_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(86400).default(120),
+  /** How old a reading may be when it arrives (a device that buffered while offline), in hours. */
+  IOT_MAX_READING_AGE_HOURS: z.coerce.number().min(0.01).max(720).default(24),
+  /** Batch window of the reading writes, in milliseconds, and the most rows per batch. */
+  IOT_BATCH_MS: z.coerce.number().int().min(1).max(5000).default(50),
+  IOT_BATCH_MAX: z.coerce.number().int().min(1).max(50000).default(5000),
+  /** Days of raw readings kept (daily partitions dropped after); hourly rollups are kept. */
+  IOT_RAW_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  /** A sensor silent this long (no reading, heartbeat or status) is offline, unless its kind or itself says otherwise. */
+  IOT_OFFLINE_AFTER_SECONDS: z.coerce.number().int().min(10).max(86400 * 7).default(900),
+  /** Simulate mode: sensors that publish (the city's 20,000 by default), seconds between a sensor's readings, faults per hour city-wide, MQTT connections. */
+  IOT_SIMULATOR_SENSORS: z.coerce.number().int().min(0).max(100000).default(20000),
+  IOT_SIMULATOR_READING_SECONDS: z.coerce.number().min(0.01).max(86400).default(60),
+  IOT_SIMULATOR_FAULTS_PER_HOUR: z.coerce.number().min(0).max(100000).default(12),
+  IOT_SIMULATOR_CONNECTIONS: z.coerce.number().int().min(1).max(64).default(4),
 });
 
 export type AppConfig = {
@@ -110,8 +145,23 @@ export type AppConfig = {
   tileWarmup: boolean;
   /** Limits of the boundary plans' validation (server/plans/plan-validation.ts). */
   planLimits: { microGridHouseholdsMin: number; microGridHouseholdsMax: number; minAreaM2: number; minWidthM: number };
+    },
+  iot: IotConfig;
   rootDir: string;
 };
+
+export interface IotConfig {
+  enabled: boolean;
+  mqtt: { port: number; host: string; url: string | null; username: string | null; password: string | null; clientId: string; shared: boolean };
+  maxPayloadBytes: number;
+  clockSkewMs: number;
+  maxReadingAgeMs: number;
+  batchMs: number;
+  batchMax: number;
+  rawRetentionDays: number;
+  offlineAfterMs: number;
+  simulator: { sensors: number; readingSeconds: number; faultsPerHour: number; connections: number };
+}
 
 const KNOWN = new Set(Object.keys(ConfigSchema.shape));
 
@@ -171,6 +221,31 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       microGridHouseholdsMax: c.PLAN_MICRO_GRID_HOUSEHOLDS_MAX,
       minAreaM2: c.PLAN_MIN_AREA_M2,
       minWidthM: c.PLAN_MIN_WIDTH_M,
+    },
+    iot: {
+      enabled: c.IOT_ENABLED,
+      mqtt: {
+        port: c.MQTT_PORT,
+        host: c.MQTT_HOST,
+        url: c.MQTT_URL ?? null,
+        username: c.MQTT_USERNAME ?? null,
+        password: c.MQTT_PASSWORD ?? null,
+        clientId: c.MQTT_CLIENT_ID,
+        shared: c.MQTT_SHARED_SUBSCRIPTION,
+      },
+      maxPayloadBytes: c.IOT_MAX_PAYLOAD_BYTES,
+      clockSkewMs: c.IOT_CLOCK_SKEW_SECONDS * 1000,
+      maxReadingAgeMs: c.IOT_MAX_READING_AGE_HOURS * 3_600_000,
+      batchMs: c.IOT_BATCH_MS,
+      batchMax: c.IOT_BATCH_MAX,
+      rawRetentionDays: c.IOT_RAW_RETENTION_DAYS,
+      offlineAfterMs: c.IOT_OFFLINE_AFTER_SECONDS * 1000,
+      simulator: {
+        sensors: c.IOT_SIMULATOR_SENSORS,
+        readingSeconds: c.IOT_SIMULATOR_READING_SECONDS,
+        faultsPerHour: c.IOT_SIMULATOR_FAULTS_PER_HOUR,
+        connections: c.IOT_SIMULATOR_CONNECTIONS,
+      },
     },
     rootDir,
   };

@@ -5,6 +5,7 @@
  * Events carry identifiers and unit codes, never personal data; a listener that throws is isolated
  * so a broken subscriber never breaks the change that was already committed.
  */
+import type { LiveSensor } from '../live/live-protocol.js';
 
 export type DomainEvent =
   /** An incident was created or changed state, grade, assignment, escalation or deadline. */
@@ -20,7 +21,9 @@ export type DomainEvent =
       at: string;
     }
   /** A worker's duty or booking changed (on duty, busy, off duty). */
-  | { type: 'worker.status'; workerCode: string; microGridCode: string; dutyStatus: string; busy: boolean };
+  | { type: 'worker.status'; workerCode: string; microGridCode: string; dutyStatus: string; busy: boolean }
+  /** A sensor's state changed (normal / alarm / offline: server/iot/sensor-rule-engine.ts); carries the live item. */
+  | { type: 'sensor.changed'; sensor: LiveSensor };
 
 export type DomainEventListener = (event: DomainEvent) => void;
 

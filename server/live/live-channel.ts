@@ -37,7 +37,7 @@ import {
   type LiveErrorCode,
   type LiveTopic,
 } from './live-protocol.js';
-import { DEFAULT_SNAPSHOT_LIMITS, readIncidentSnapshot, readWorkerSnapshot, type SnapshotLimits } from './live-snapshots.js';
+import { DEFAULT_SNAPSHOT_LIMITS, readIncidentSnapshot, readSensorSnapshot, readWorkerSnapshot, type SnapshotLimits } from './live-snapshots.js';
 import { connectLiveSource, type LiveSource } from './live-source.js';
 
 export interface LiveChannelOptions {
@@ -131,6 +131,9 @@ export function attachLiveChannel(httpServer: HttpServer, deps: LiveChannelDepen
       try {
         if (topic === 'stats') {
           outcome = hub.completeSnapshot(conn.client, 'stats', ticket, seq, [], false);
+        } else if (topic === 'sensors') {
+          const snap = await readSensorSnapshot(scoped, conn.auth, options.snapshotLimits.sensors ?? 5000);
+          outcome = hub.completeSnapshot(conn.client, 'sensors', ticket, seq, snap.items, snap.truncated);
         } else if (topic === 'incidents') {
           const snap = await readIncidentSnapshot(scoped, conn.auth, options.snapshotLimits.incidents);
           outcome = hub.completeSnapshot(conn.client, 'incidents', ticket, seq, snap.items, snap.truncated);

@@ -14,9 +14,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { LiveOutbox } from './live-outbox.js';
-import type { LiveBbox, LiveIncident, LiveSince, LiveStatsChange, LiveTopic, LiveWorker } from './live-protocol.js';
+import type { LiveBbox, LiveIncident, LiveSensor, LiveSince, LiveStatsChange, LiveTopic, LiveWorker } from './live-protocol.js';
 import { isFinishedState } from '../contract/incident-vocabulary.js';
-import { type HubWorker, incidentVisible, insideBbox, type LiveViewer, statsChangeVisible, workerVisible } from './live-scope.js';
+import { type HubWorker, incidentVisible, insideBbox, type LiveViewer, sensorVisible, statsChangeVisible, workerVisible } from './live-scope.js';
 
 export interface LiveHubOptions {
   /** Defaults to a random id. */
@@ -25,7 +25,7 @@ export interface LiveHubOptions {
   bufferSize?: Partial<Record<LiveTopic, number>>;
 }
 
-export const DEFAULT_BUFFER_SIZE: Record<LiveTopic, number> = { incidents: 2000, workers: 60, stats: 2000 };
+export const DEFAULT_BUFFER_SIZE: Record<LiveTopic, number> = { incidents: 2000, workers: 60, stats: 2000, sensors: 2000 };
 
 type SubscriptionState = { phase: 'snapshot'; ticket: number } | { phase: 'live' };
 
@@ -87,6 +87,9 @@ export interface LiveHub {
   completeSnapshot(client: HubClient, topic: 'stats', ticket: number, seq: number, items: LiveStatsChange[], truncated: boolean): SubscribeOutcome;
   publishIncident(incident: LiveIncident): number;
   publishStatsChange(change: LiveStatsChange): number;
+  completeSnapshot(client: HubClient, topic: 'sensors', ticket: number, seq: number, items: LiveSensor[], truncated: boolean): SubscribeOutcome;
+  /** A sensor's state changed: one delta, like an incident. */
+  publishSensor(sensor: LiveSensor): number;
   stageWorker(worker: HubWorker): void;
   /** Publish staged worker positions as one delta (null when none), then let every outbox write what it can. */
   flushWorkers(): number | null;
@@ -96,12 +99,12 @@ export function createLiveHub(options: LiveHubOptions = {}): LiveHub {
   const epoch = options.epoch ?? randomBytes(9).toString('base64url');
   const incidents = new DeltaRing<LiveIncident>(options.bufferSize?.incidents ?? DEFAULT_BUFFER_SIZE.incidents);
   const workers = new DeltaRing<HubWorker>(options.bufferSize?.workers ?? DEFAULT_BUFFER_SIZE.workers);
-  const stats = new DeltaRing<LiveStatsChange>(options.bufferSize?.stats ?? DEFAULT_BUFFER_SIZE.stats);
+export const DEFAULT_BUFFER_SIZE: Record<LiveTopic, number> = { incidents: 2000, workers: 60, stats: 2000, sensors: 2000 };
   const clients = new Set<HubClient>();
   const staged = new Map<string, HubWorker>();
   let nextTicket = 1;
 
-  const ring = (topic: LiveTopic): DeltaRing<unknown> => (topic === 'incidents' ? incidents : topic === 'stats' ? stats : workers);
+  const ring = (topic: LiveTopic): DeltaRing<unknown> => (topic === 'incidents' ? incidents : topic === 'stats' ? stats : topic === 'sensors' ? sensors : workers);
 
   /** The item as this client may receive it, or null; keeps the client's known sets. */
   const projectIncident = (client: HubClient, incident: LiveIncident): LiveIncident | null => {
@@ -146,6 +149,9 @@ export function createLiveHub(options: LiveHubOptions = {}): LiveHub {
     if (topic === 'stats') {
       const items = (entries as RingEntry<LiveStatsChange>[]).flatMap((e) => e.items).filter((c) => statsChangeVisible(client.viewer, c));
       if (items.length > 0 || always) client.outbox.enqueue({ type: 'delta', topic: 'stats', seq: stats.seq, items });
+    } else if (topic === 'sensors') {
+      const items = newest(entries as RingEntry<LiveSensor>[], (s) => s.code).filter((s) => sensorVisible(client.viewer, s));
+      if (items.length > 0 || always) client.outbox.enqueue({ type: 'delta', topic: 'sensors', seq: sensors.seq, items });
     } else if (topic === 'incidents') {
       const items = newest(entries as RingEntry<LiveIncident>[], (i) => i.id)
         .map((i) => projectIncident(client, i))
@@ -209,13 +215,16 @@ export function createLiveHub(options: LiveHubOptions = {}): LiveHub {
       if (!client.subscriptions.has('workers')) return { kind: 'none' };
       return askSnapshot(client, 'workers');
     },
-    completeSnapshot(client: HubClient, topic: LiveTopic, ticket: number, seq: number, items: LiveIncident[] | HubWorker[] | LiveStatsChange[], truncated: boolean): SubscribeOutcome {
+    completeSnapshot(client: HubClient, topic: LiveTopic, ticket: number, seq: number, items: LiveIncident[] | HubWorker[] | LiveStatsChange[] | LiveSensor[], truncated: boolean): SubscribeOutcome {
       const state = client.subscriptions.get(topic);
       if (!clients.has(client) || state?.phase !== 'snapshot' || state.ticket !== ticket) return { kind: 'none' };
       const entries = ring(topic).after(seq);
       if (!entries) return askSnapshot(client, topic);
       if (topic === 'stats') {
         client.outbox.enqueue({ type: 'snapshot', topic: 'stats', epoch, seq, items: [], truncated: false });
+      } else if (topic === 'sensors') {
+        const visible = (items as LiveSensor[]).filter((s) => sensorVisible(client.viewer, s));
+        client.outbox.enqueue({ type: 'snapshot', topic: 'sensors', epoch, seq, items: visible, truncated });
       } else if (topic === 'incidents') {
         client.knownIncidents?.clear();
         const visible = (items as LiveIncident[]).filter((i) => projectIncident(client, i) !== null && !isFinishedState(i.state));
@@ -244,6 +253,14 @@ export function createLiveHub(options: LiveHubOptions = {}): LiveHub {
       for (const client of clients) {
         if (client.subscriptions.get('stats')?.phase !== 'live' || !statsChangeVisible(client.viewer, change)) continue;
         client.outbox.enqueue({ type: 'delta', topic: 'stats', seq, items: [change] });
+      }
+      return seq;
+    },
+    publishSensor(sensor) {
+      const seq = sensors.push([sensor]);
+      for (const client of clients) {
+        if (client.subscriptions.get('sensors')?.phase !== 'live' || !sensorVisible(client.viewer, sensor)) continue;
+        client.outbox.enqueue({ type: 'delta', topic: 'sensors', seq, items: [sensor] });
       }
       return seq;
     },

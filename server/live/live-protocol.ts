@@ -9,7 +9,7 @@
 import { z } from 'zod';
 import { isFinishedState, type Grade } from '../contract/incident-vocabulary.js';
 
-export const LIVE_TOPICS = ['incidents', 'workers', 'stats'] as const;
+export const LIVE_TOPICS = ['incidents', 'workers', 'stats', 'sensors'] as const;
 export type LiveTopic = (typeof LIVE_TOPICS)[number];
 
 /** [west, south, east, north] in WGS84 degrees. */
@@ -75,6 +75,23 @@ export interface LiveStatsChange {
   at: string;
 }
 
+/** An IoT sensor as the map shows it live (server/iot/sensor-rule-engine.ts): only its state and latest alarm. */
+export interface LiveSensor {
+  code: string;
+  kind: string;
+  state: 'normal' | 'alarm' | 'offline';
+  /** ISO time the state began. */
+  since: string;
+  lon: number;
+  lat: number;
+  microGridCode: string;
+  /** The rule that raised the standing alarm, and the reading that did. */
+  alarmRule: string | null;
+  value: number | null;
+  incidentId: number | null;
+}
+
+
 /** True when a delta item means the incident no longer belongs in the open view (finished, or left the view). */
 export function isRemovedFromOpenView(item: Pick<LiveIncident, 'state' | 'removed'>): boolean {
   return item.removed === true || isFinishedState(item.state);
@@ -124,7 +141,7 @@ export const ClientMessageSchema = z.discriminatedUnion('op', [
 ]);
 export type ClientMessage = z.infer<typeof ClientMessageSchema>;
 
-export type LiveItemOf<T extends LiveTopic> = T extends 'incidents' ? LiveIncident : T extends 'stats' ? LiveStatsChange : LiveWorker;
+export type LiveItemOf<T extends LiveTopic> = T extends 'incidents' ? LiveIncident : T extends 'stats' ? LiveStatsChange : T extends 'sensors' ? LiveSensor : LiveWorker;
 
 export type ServerMessage =
   | { type: 'hello'; epoch: string; account: { role: string; jurisdiction: string } }
@@ -134,5 +151,8 @@ export type ServerMessage =
   | { type: 'delta'; topic: 'workers'; seq: number; items: LiveWorker[] }
   | { type: 'snapshot'; topic: 'stats'; epoch: string; seq: number; items: LiveStatsChange[]; truncated: boolean }
   | { type: 'delta'; topic: 'stats'; seq: number; items: LiveStatsChange[] }
+  /** Sensors: the snapshot holds those not normal (alarm, offline); a delta each state change, normal included. */
+  | { type: 'snapshot'; topic: 'sensors'; epoch: string; seq: number; items: LiveSensor[]; truncated: boolean }
+  | { type: 'delta'; topic: 'sensors'; seq: number; items: LiveSensor[] }
   | { type: 'pong' }
   | { type: 'error'; code: LiveErrorCode; message: string };

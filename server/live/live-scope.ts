@@ -10,7 +10,7 @@
  *   worker sees only their own position.
  * - the viewport: workers outside the client's bbox are not sent (incidents are few and are sent for the whole scope).
  */
-import type { LiveBbox, LiveIncident, LiveStatsChange, LiveWorker } from './live-protocol.js';
+import type { LiveBbox, LiveIncident, LiveSensor, LiveStatsChange, LiveWorker } from './live-protocol.js';
 
 export interface LiveViewer {
   role: string;
@@ -48,4 +48,9 @@ export function insideBbox(bbox: LiveBbox | null, lon: number, lat: number): boo
   if (!bbox) return true;
   const [west, south, east, north] = bbox;
   return lon >= west && lon <= east && lat >= south && lat <= north;
+}
+
+/** sensors (migration 0004, sensors_scoped): the micro-grid code starts with the jurisdiction's code; field workers none. */
+export function sensorVisible(viewer: LiveViewer, sensor: LiveSensor): boolean {
+  return viewer.role !== 'field_worker' && withinJurisdiction(viewer, sensor.microGridCode);
 }

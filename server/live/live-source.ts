@@ -134,6 +134,8 @@ export function connectLiveSource({ db, events, hub, clock, logger }: LiveSource
         draining = drainIncidents();
         track(draining);
       }
+    } else if (event.type === 'sensor.changed') {
+      hub.publishSensor(event.sensor);
     } else if (event.type === 'worker.moved' || event.type === 'worker.status') {
       track(onWorkerEvent(event));
     }

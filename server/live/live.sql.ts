@@ -57,3 +57,17 @@ export const snapshotWorkers = defineSql(
     ORDER BY w.last_position_at DESC NULLS LAST, w.code
     LIMIT $6`,
 );
+
+/**
+ * In the caller's scope. $1 cap. Result: the sensors not in the normal state (alarm, offline) with their latest
+ * value, plus `total`. RLS of sensors and sensor_latest decides. Uses sensor_latest_state_idx, then sensors_code_key.
+ */
+export const snapshotSensors = defineSql(
+  'live.snapshot_sensors',
+  `SELECT s.code, s.kind, l.state, l.state_since, ST_X(s.geom) AS lon, ST_Y(s.geom) AS lat, s.micro_grid_code,
+          l.alarm_rule, l.value, l.incident_id, count(*) OVER () AS total
+     FROM sensor_latest l JOIN sensors s ON s.code = l.sensor_code
+    WHERE l.state <> 'normal'
+    ORDER BY l.state_since DESC
+    LIMIT $1`,
+);

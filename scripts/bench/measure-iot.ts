@@ -1,0 +1,212 @@
+/**
+ * The IoT benchmark (issue 22), on a seeded embedded database (the whole city: 20,000 sensors):
+ *
+ *   1. sustained ingest through the embedded aedes broker with the rules on: a worker thread (the other core)
+ *      publishes QoS 1 readings at --rate a second for --seconds over every sensor; every PUBACK follows the commit,
+ *      so acknowledged = stored is checked by counting the rows received during the run;
+ *   2. meanwhile, alarm latency: every 250 ms a gas sensor gets a second reading over its threshold; the time from
+ *      publishing it to the `sensors` delta at a console subscribed to the live channel (a real WebSocket), p50/p95;
+ *   3. the same load through Debian Mosquitto (the peer broker), GridOps subscribed to it (external-broker path).
+ *
+ *   npx tsx scripts/bench/measure-iot.ts --data-dir /tmp/city-copy [--seconds 20] [--rate 20000] [--connections 4]
+ *                                        [--skip-mosquitto] [--write BENCHMARKS.md]
+ *
+ * Prints a Markdown section; with --write, replaces the section between <!-- iot:start --> and <!-- iot:end -->.
+ */
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import mqtt from 'mqtt';
+import { createApp, systemClock } from '../../server/app.js';
+import { loadConfig } from '../../server/config/load-config.js';
+import { detectCapabilities } from '../../server/db/capabilities.js';
+import { defineSql, type Database } from '../../server/db/database.js';
+import { migrate } from '../../server/db/migrate.js';
+import { openEmbeddedDatabase } from '../../server/db/pglite-driver.js';
+import { createDomainEvents } from '../../server/events/domain-events.js';
+import { normalValue } from '../../server/iot/sensor-patterns.js';
+import { startIot, type IotService } from '../../server/iot/start-iot.js';
+import { attachLiveChannel } from '../../server/live/live-channel.js';
+import type { ServerMessage } from '../../server/live/live-protocol.js';
+import { openLive } from '../../server/live/live-test-support.js';
+import { createLogger } from '../../server/logging/logger.js';
+import { screenTokenHeaders } from '../../tests/support/test-auth.js';
+import { findMosquitto, startMosquitto } from '../../tests/support/mosquitto-broker.js';
+import { loadAverage, readMachineInfo } from './machine-info.js';
+import { median, percentile } from './statistics.js';
+
+const ROOT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const countReceivedSince = defineSql('bench.iot_count_received', `SELECT count(*)::int AS n FROM sensor_readings WHERE received_at >= $1`);
+
+interface LoadResult {
+  sent: number;
+  acked: number;
+  failed: number;
+  ackMs: number[];
+  publishSeconds: number;
+  drainedSeconds: number;
+  error?: string;
+}
+
+function parse(argv: string[]) {
+  const o = { dataDir: '', seconds: 20, rate: 20_000, connections: 4, skipMosquitto: false, write: null as string | null };
+  for (let i = 0; i < argv.length; i += 1) {
+    const flag = argv[i];
+    const value = () => argv[++i] ?? '';
+    if (flag === '--data-dir') o.dataDir = path.resolve(value());
+    else if (flag === '--seconds') o.seconds = Number(value());
+    else if (flag === '--rate') o.rate = Number(value());
+    else if (flag === '--connections') o.connections = Number(value());
+    else if (flag === '--skip-mosquitto') o.skipMosquitto = true;
+    else if (flag === '--write') o.write = path.resolve(value());
+    else throw new Error(`unknown option ${flag}`);
+  }
+  if (!o.dataDir) throw new Error('--data-dir is required: a copy of a seeded embedded database (never the original)');
+  return o;
+}
+
+const log = (line: string) => console.log(`[bench iot ${new Date().toISOString().slice(11, 19)}] ${line}`);
+
+function runLoad(data: Record<string, unknown>): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(path.join(ROOT_DIR, 'scripts', 'bench', 'iot-load-publisher.cjs'), { workerData: data });
+    worker.once('message', (m: LoadResult) => (m.error ? reject(new Error(m.error)) : resolve(m)));
+    worker.once('error', reject);
+  });
+}
+
+async function measureLoad(db: Database, iot: IotService, login: { username?: string; password?: string }, options: ReturnType<typeof parse>, baseTime: number) {
+  const sensors = [...iot.directory.values()];
+  const started = new Date();
+  const result = await runLoad({
+    url: iot.brokerUrl,
+    ...login,
+    sensors: sensors.map((s) => s.code),
+    units: sensors.map((s) => s.measurementUnit),
+    values: sensors.map((s) => normalValue(s.kind, s.code, baseTime)),
+    rate: options.rate,
+    seconds: options.seconds,
+    connections: options.connections,
+    baseTime,
+  });
+  await iot.ingest.flush();
+  // The external path acknowledges the publisher at the broker: wait until GridOps has stored what was acknowledged.
+  let stored = 0;
+  for (let i = 0; i < 300; i += 1) {
+    [{ n: stored }] = await db.query<{ n: number }>(countReceivedSince, [started]);
+    if (stored >= result.acked) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { ...result, stored, perSecond: result.acked / result.drainedSeconds };
+}
+
+async function main() {
+  const options = parse(process.argv.slice(2));
+  const machine = readMachineInfo(ROOT_DIR);
+  log(`opening ${options.dataDir}`);
+  const db = await openEmbeddedDatabase({ dataDir: options.dataDir });
+  await migrate(db);
+  const logger = createLogger('warn');
+  const events = createDomainEvents();
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'warn', MQTT_PORT: '0' });
+  const iot = await startIot({ db, clock: systemClock, logger, events, config: config.iot });
+  log(`sensors: ${iot.directory.size}, broker ${iot.brokerUrl}`);
+
+  // A console on the live channel (a city screen token), subscribed to sensors.
+  const app = createApp({ config, db, capabilities: await detectCapabilities(db), logger, clock: systemClock, events });
+  const server = http.createServer(app);
+  const live = attachLiveChannel(server, { db, events, logger, clock: systemClock });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const token = await screenTokenHeaders(db, null);
+  const sock = await openLive(baseUrl, { authorization: token.authorization, origin: baseUrl });
+  sock.send({ op: 'subscribe', topic: 'sensors', since: null });
+  await sock.waitFor((m) => m.type === 'snapshot' && m.topic === 'sensors', 60_000);
+
+  const gateway = iot.internal.add({ kind: 'gateway', username: 'gridops-bench', sensorCode: null, scopeCode: 'city', credentialId: null });
+  const login = { username: gateway.username, password: gateway.secret };
+  const probe = await mqtt.connectAsync(iot.brokerUrl, { ...login, reconnectPeriod: 0 });
+  const gas = [...iot.directory.values()].filter((s) => s.kind === 'gas' && iot.rules.stateOf(s.code)?.alarm === null);
+  const latencies: number[] = [];
+  const probeAt = Date.now() - 60 * 60_000;
+  let probing = true;
+  const probes = (async () => {
+    await new Promise((r) => setTimeout(r, 2000));
+    for (let i = 0; probing && i < gas.length; i += 1) {
+      const code = gas[i].code;
+      const topic = `gridops/sensors/${code}/reading`;
+      await probe.publishAsync(topic, JSON.stringify({ value: 22, observedAt: new Date(probeAt).toISOString() }), { qos: 1 });
+      const t0 = performance.now();
+      await probe.publishAsync(topic, JSON.stringify({ value: 26, observedAt: new Date(probeAt + 60_000).toISOString() }), { qos: 1 });
+      const seen = (await sock.waitFor((m: ServerMessage) => m.type === 'delta' && m.topic === 'sensors' && m.items.some((s) => s.code === code && s.state === 'alarm'), 30_000).catch(() => null));
+      if (seen) latencies.push(performance.now() - t0);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  })();
+
+  log(`embedded broker: ${options.rate}/s for ${options.seconds} s over ${options.connections} connections, rules on, alarm probes meanwhile`);
+  const embedded = await measureLoad(db, iot, login, options, Date.now() - 30 * 60_000);
+  probing = false;
+  await probes;
+  const batch = iot.stats.snapshot();
+  log(`embedded: acked ${embedded.acked} of ${embedded.sent}, stored ${embedded.stored}, ${Math.round(embedded.perSecond)}/s; alarms ${latencies.length}`);
+  await probe.endAsync();
+  sock.close();
+  await live.close();
+  server.close();
+  await iot.close();
+
+  let peer: Awaited<ReturnType<typeof measureLoad>> | null = null;
+  let peerNote = '';
+  if (!options.skipMosquitto && findMosquitto()) {
+    const broker = await startMosquitto();
+    const external = await startIot({ db, clock: systemClock, logger, events: createDomainEvents(), config: loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'warn', MQTT_URL: broker.url, MQTT_CLIENT_ID: 'gridops-bench' }).iot });
+    await external.subscriber!.ready;
+    log('Debian mosquitto as the broker, GridOps subscribed (shared subscription)');
+    peer = await measureLoad(db, external, {}, options, Date.now() - 20 * 60_000);
+    log(`mosquitto: acked ${peer.acked} of ${peer.sent}, stored ${peer.stored}, ${Math.round(peer.perSecond)}/s`);
+    await external.close();
+    await broker.stop();
+  } else peerNote = 'Debian mosquitto not measured (--skip-mosquitto or not installed).';
+  await db.close();
+
+  const ms = (v: number) => `${Math.round(v)} ms`;
+  const lines = [
+    '<!-- iot:start -->',
+    '## IoT ingest over MQTT (issue 22)',
+    '',
+    `Measured ${new Date().toISOString().slice(0, 16)}Z on ${machine.cpuModel}, load average at the end ${loadAverage()} — the machine was shared with other work, so these are lower bounds.`,
+    `Command: \`npx tsx scripts/bench/measure-iot.ts --data-dir <copy of the seeded city> --seconds ${options.seconds} --rate ${options.rate} --connections ${options.connections}\`.`,
+    `Embedded database (PGlite, the whole city: ${iot.directory.size.toLocaleString('en')} sensors), rules on, batches of up to ${config.iot.batchMax} rows every ${config.iot.batchMs} ms, QoS 1 acknowledged after the commit.`,
+    '',
+    '| broker | offered | acknowledged | stored | acknowledged = stored | sustained (acknowledged / s, until the last ack) | PUBACK p50 / p95 |',
+    '|---|---|---|---|---|---|---|',
+    `| embedded aedes | ${options.rate.toLocaleString('en')}/s × ${options.seconds} s = ${embedded.sent.toLocaleString('en')} | ${embedded.acked.toLocaleString('en')} | ${embedded.stored.toLocaleString('en')} | ${embedded.acked === embedded.stored ? 'yes' : 'NO'} | ${Math.round(embedded.perSecond).toLocaleString('en')} | ${embedded.ackMs.length ? `${ms(median(embedded.ackMs))} / ${ms(percentile(embedded.ackMs, 95))}` : '—'} |`,
+    peer
+      ? `| Debian mosquitto (peer; GridOps subscribed) | ${peer.sent.toLocaleString('en')} | ${peer.acked.toLocaleString('en')} (by mosquitto) | ${peer.stored.toLocaleString('en')} | ${peer.acked === peer.stored ? 'yes' : 'NO'} | ${Math.round(peer.stored / Math.max(peer.drainedSeconds, 1)).toLocaleString('en')} stored / s | ${peer.ackMs.length ? `${ms(median(peer.ackMs))} / ${ms(percentile(peer.ackMs, 95))}` : '—'} (mosquitto's ack, before GridOps stored) |`
+      : `| Debian mosquitto | — | — | — | — | ${peerNote} | — |`,
+    '',
+    latencies.length
+      ? `Threshold → alarm → incident → live message at a subscribed console, during the load: ${latencies.length} alarms, p50 ${ms(median(latencies))}, p95 ${ms(percentile(latencies, 95))} (target p95 ≤ 500 ms).`
+      : 'No alarm latency measured.',
+    `Ingest counters at the end: ${batch.batches.toLocaleString('en')} batches, last ${batch.lastBatch?.rows ?? 0} rows in ${batch.lastBatch?.milliseconds ?? 0} ms; rejected: ${Object.entries(batch.rejected).filter(([, n]) => n > 0).map(([r, n]) => `${r} ${n}`).join(', ') || 'none'}.`,
+    '<!-- iot:end -->',
+  ];
+  const section = lines.join('\n');
+  console.log(section);
+  if (options.write) {
+    const current = fs.existsSync(options.write) ? fs.readFileSync(options.write, 'utf8') : '';
+    const pattern = /<!-- iot:start -->[\s\S]*<!-- iot:end -->/;
+    fs.writeFileSync(options.write, pattern.test(current) ? current.replace(pattern, section) : `${current.trimEnd()}\n\n${section}\n`);
+    log(`wrote ${options.write}`);
+  }
+  process.exit(0);
+}
+
+main().catch((error) => {
+  console.error('iot bench failed:', error instanceof Error ? (error.stack ?? error.message) : error);
+  process.exit(1);
+});

@@ -1,0 +1,207 @@
+/**
+ * The one ingest path of sensor messages, whichever broker they came through (embedded-broker.ts calls it from
+ * aedes' authorizePublish, external-broker.ts from the mqtt client's message handler): topic → sensor → payload
+ * (iot-payload.ts) → a batch → one statement per batch (iot.sql.ts insertReadingBatch) → the rules.
+ *
+ * `handleMessage` resolves when the message is durably stored (a reading or heartbeat: its batch committed) or
+ * dropped (counted per reason); it rejects only when the batch could not be written, and then the broker does
+ * not acknowledge it (the device sends it again). So a QoS 1 PUBACK always follows the commit.
+ *
+ * Batching: a batch is written IOT_BATCH_MS after its first message or as soon as it holds IOT_BATCH_MAX rows;
+ * the next batch fills while one is written (batches are written one at a time, in order). A reading already
+ * stored (same sensor and observed time: a re-delivered message) is skipped by the database and never reaches the
+ * rules again, so a broker restart cannot raise an alarm twice.
+ */
+import type { Logger } from 'pino';
+import type { Database } from '../db/database.js';
+import { DatabaseError } from '../db/database.js';
+import type { IngestStats } from './ingest-stats.js';
+import { parseSensorMessage, type PayloadLimits, type RejectReason } from './iot-payload.js';
+import { ensurePartitions, insertReadingBatch } from './iot.sql.js';
+import { parseSensorTopic } from './iot-topics.js';
+import type { SensorDirectory, SensorEntry } from './sensor-directory.js';
+
+export interface StoredReading {
+  sensor: SensorEntry;
+  value: number;
+  observedAt: Date;
+}
+
+/** What happens after the write: the rule engine (sensor-rule-engine.ts) listens. */
+export interface IngestListener {
+  onReadings(readings: StoredReading[]): void;
+  onSeen(sensor: SensorEntry, at: Date): void;
+  onStatus(sensor: SensorEntry, status: 'online' | 'offline', at: Date): void;
+}
+
+export interface ReadingIngestOptions {
+  db: Database;
+  directory: SensorDirectory;
+  stats: IngestStats;
+  now: () => Date;
+  limits: PayloadLimits;
+  batchWindowMs: number;
+  batchMaxRows: number;
+  logger: Logger;
+  listener?: IngestListener;
+}
+
+export interface ReadingIngest {
+  /** Never throws synchronously; see the header for when it resolves and rejects. */
+  handleMessage(topic: string, payload: Uint8Array): Promise<void>;
+  setListener(listener: IngestListener): void;
+  /** Write what is pending now and wait for every batch in flight. */
+  flush(): Promise<void>;
+}
+
+class Batch {
+  codes: string[] = [];
+  times: Date[] = [];
+  values: number[] = [];
+  battery: (number | null)[] = [];
+  signal: (number | null)[] = [];
+  seenCodes: string[] = [];
+  seenTimes: Date[] = [];
+  keys = new Set<string>();
+  entries: SensorEntry[] = [];
+  seenEntries: SensorEntry[] = [];
+  resolve!: () => void;
+  reject!: (error: unknown) => void;
+  readonly done: Promise<void>;
+  constructor() {
+    this.done = new Promise<void>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+    // A batch nobody awaits (only duplicates) must not become an unhandled rejection.
+    this.done.catch(() => undefined);
+  }
+  get size() {
+    return this.codes.length + this.seenCodes.length;
+  }
+}
+
+const utcDay = (d: Date) => d.toISOString().slice(0, 10);
+
+export function createReadingIngest(options: ReadingIngestOptions): ReadingIngest {
+  const { db, directory, stats, limits, logger } = options;
+  let listener = options.listener;
+  let open: Batch | null = null;
+  let timer: NodeJS.Timeout | null = null;
+  let writing: Promise<void> = Promise.resolve();
+
+  const drop = (reason: RejectReason) => {
+    stats.countRejected(reason);
+    return Promise.resolve();
+  };
+
+  const write = async (batch: Batch) => {
+    const started = performance.now();
+    const receivedAt = options.now();
+    const params = [batch.codes, batch.times, batch.values, batch.battery, batch.signal, receivedAt, batch.seenCodes, batch.seenTimes];
+    let rows: { sensor_code: string; observed_at: Date | string }[];
+    try {
+      rows = await db.query(insertReadingBatch, params);
+    } catch (error) {
+      // 23514: no partition for a day (the maintenance runs hourly; a device may be first past midnight).
+      if (!(error instanceof DatabaseError && error.sqlState === '23514')) throw error;
+      const days = [...new Set(batch.times.map(utcDay))].sort();
+      for (const day of days) await db.query(ensurePartitions, [day, 1]);
+      rows = await db.query(insertReadingBatch, params);
+    }
+    stats.countBatch(batch.size, performance.now() - started);
+    stats.countStored(rows.length, batch.codes.length - rows.length);
+    if (!listener) return;
+    const byKey = new Map<string, number>();
+    for (let i = 0; i < batch.codes.length; i += 1) byKey.set(`${batch.codes[i]}|${batch.times[i].getTime()}`, i);
+    const stored: StoredReading[] = [];
+    for (const row of rows) {
+      const i = byKey.get(`${row.sensor_code}|${new Date(row.observed_at).getTime()}`);
+      if (i !== undefined) stored.push({ sensor: batch.entries[i], value: batch.values[i], observedAt: batch.times[i] });
+    }
+    stored.sort((a, b) => a.observedAt.getTime() - b.observedAt.getTime());
+    for (let i = 0; i < batch.seenCodes.length; i += 1) listener.onSeen(batch.seenEntries[i], batch.seenTimes[i]);
+    if (stored.length > 0) listener.onReadings(stored);
+  };
+
+  const closeBatch = () => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    const batch = open;
+    open = null;
+    if (!batch || batch.size === 0) {
+      batch?.resolve();
+      return;
+    }
+    writing = writing.then(
+      () =>
+        write(batch).then(batch.resolve, (error) => {
+          const detail = error instanceof DatabaseError ? { statement: error.statementName, sqlState: error.sqlState } : { error: (error as Error)?.name };
+          logger.error({ ...detail, rows: batch.size }, 'iot: batch write failed; its messages stay unacknowledged');
+          for (let i = 0; i < batch.codes.length; i += 1) stats.countRejected('storage_failed');
+          batch.reject(error);
+        }),
+    );
+  };
+
+  const current = () => {
+    if (!open) {
+      open = new Batch();
+      timer = setTimeout(closeBatch, options.batchWindowMs);
+    }
+    return open;
+  };
+
+  const afterAdd = (batch: Batch) => {
+    if (batch.size >= options.batchMaxRows) closeBatch();
+    return batch.done;
+  };
+
+  return {
+    handleMessage(topic, payload) {
+      stats.countReceived();
+      const parsedTopic = parseSensorTopic(topic);
+      if (!parsedTopic) return drop('unknown_topic');
+      const sensor = directory.get(parsedTopic.sensorCode);
+      if (!sensor) return drop('unknown_sensor');
+      const parsed = parseSensorMessage(parsedTopic.kind, payload, options.now(), limits);
+      if (!parsed.ok) return drop(parsed.reason);
+      const message = parsed.message;
+      if (message.kind === 'reading') {
+        if (message.unit !== null && message.unit !== sensor.measurementUnit) return drop('wrong_unit');
+        const batch = current();
+        const key = `${sensor.code}|${message.observedAt.getTime()}`;
+        if (batch.keys.has(key)) {
+          stats.countStored(0, 1);
+          return batch.done;
+        }
+        batch.keys.add(key);
+        batch.codes.push(sensor.code);
+        batch.times.push(message.observedAt);
+        batch.values.push(message.value);
+        batch.battery.push(message.battery);
+        batch.signal.push(message.signal);
+        batch.entries.push(sensor);
+        return afterAdd(batch);
+      }
+      if (message.kind === 'heartbeat') stats.countHeartbeat();
+      else stats.countStatus();
+      if (message.kind === 'status' && message.status === 'offline') {
+        listener?.onStatus(sensor, 'offline', message.observedAt);
+        return Promise.resolve();
+      }
+      const batch = current();
+      batch.seenCodes.push(sensor.code);
+      batch.seenTimes.push(message.observedAt);
+      batch.seenEntries.push(sensor);
+      return afterAdd(batch);
+    },
+    setListener(next) {
+      listener = next;
+    },
+    async flush() {
+      closeBatch();
+      await writing.catch(() => undefined);
+    },
+  };
+}
