@@ -18,6 +18,10 @@ import { incidentsRouter } from './incidents/incidents.route.js';
 import { summonsesRouter } from './incidents/summonses.route.js';
 import { alarmsRouter } from './alarms/alarms.route.js';
 import { patrolRouter } from './patrol/patrol.route.js';
+import { fieldRouter } from './field/field.route.js';
+import { idempotentRequests } from './http/idempotency.js';
+import { createRoadGraphStore } from './routing/road-graph-store.js';
+import { publicRoute } from './auth/route-access.js';
 import { requestLogger } from './logging/logger.js';
 import { ogcRouter } from './ogc/ogc.route.js';
 import { open311Router } from './open311/open311.route.js';
@@ -43,7 +47,11 @@ export interface AppDependencies {
 }
 
 export function createApp(input: AppDependencies): express.Express {
-  const deps: AppDependencies & { events: DomainEvents } = { ...input, events: input.events ?? createDomainEvents() };
+  const deps: AppDependencies & { events: DomainEvents; roads: RoadGraphStore } = {
+    ...input,
+    events: input.events ?? createDomainEvents(),
+    roads: input.roads ?? createRoadGraphStore(input.db),
+  };
   const app = express();
   app.locals.events = deps.events;
   app.disable('x-powered-by');
@@ -72,6 +80,7 @@ export function createApp(input: AppDependencies): express.Express {
   app.use(express.json({ limit: '256kb', strict: true }));
   app.locals.authCache = createAuthCache();
   app.use(authenticate(deps.db, app.locals.authCache));
+  app.use(idempotentRequests({ db: deps.db, clock: deps.clock, logger: deps.logger, keepHours: deps.config.idempotencyKeepHours }));
   const routers = [
     healthRouter,
     authRouter,
@@ -82,6 +91,7 @@ export function createApp(input: AppDependencies): express.Express {
     incidentsRouter,
     summonsesRouter,
     patrolRouter,
+    fieldRouter,
     alarmsRouter,
     open311Router,
     ogcRouter,
@@ -93,6 +103,16 @@ export function createApp(input: AppDependencies): express.Express {
   const clientDir = path.join(deps.config.rootDir, 'dist');
   if (fs.existsSync(path.join(clientDir, 'index.html'))) {
     app.use(express.static(clientDir, { index: 'index.html', maxAge: '1h' }));
+    // The field app (/m, its service worker at /m/sw.js served above) and the citizens' page (/report/{number}):
+    // single pages whose deep paths are the page itself.
+    for (const [prefix, page] of [['/m', 'mobile'], ['/report', 'report']] as const) {
+      const html = path.join(clientDir, page, 'index.html');
+      if (!fs.existsSync(html)) continue;
+      app.get([prefix, `${prefix}/{*rest}`], publicRoute(), (_req, res) => {
+        res.setHeader('Cache-Control', 'no-cache');
+        res.sendFile(html);
+      });
+    }
   }
   app.use(notFoundHandler());
   app.use(errorMiddleware(deps.logger));

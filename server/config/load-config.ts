@@ -71,6 +71,10 @@ const ConfigSchema = z.object({
   SIMULATOR_FLUSH_MS: z.coerce.number().int().min(1000).max(600000).default(5000),
   /** Render the tiles of the city's and each district's first map view into the tile cache after start-up (server/tiles/tile-warmup.ts). */
   TILE_WARMUP: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  /** The field app: how near (metres, on the ground) a worker must be to a case to report "on scene". */
+  ARRIVE_RADIUS_M: z.coerce.number().min(10).max(5000).default(200),
+  /** How long the first answer to a request with an Idempotency-Key is kept for replays, in hours. */
+  IDEMPOTENCY_KEEP_HOURS: z.coerce.number().min(1).max(24 * 30).default(72),
 });
 
 export type AppConfig = {
@@ -99,6 +103,10 @@ export type AppConfig = {
   simulator: { incidentsPerMinute: number; movingWorkers: number; handledShare: number; tickMs: number; flushEveryMs: number };
   /** Warm the tile cache with the first views of the city and its districts after start-up. */
   tileWarmup: boolean;
+  /** The field app's "on scene" radius in metres (server/field). */
+  arriveRadiusMetres: number;
+  /** Hours an idempotency key's first answer is kept (server/http/idempotency.ts). */
+  idempotencyKeepHours: number;
   rootDir: string;
 };
 
@@ -154,6 +162,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       flushEveryMs: c.SIMULATOR_FLUSH_MS,
     },
     tileWarmup: c.TILE_WARMUP,
+    arriveRadiusMetres: c.ARRIVE_RADIUS_M,
+    idempotencyKeepHours: c.IDEMPOTENCY_KEEP_HOURS,
     rootDir,
   };
 }

@@ -23,6 +23,7 @@ import { incidentChanged, publishAll } from './incident-publishing.js';
 import { findIncidentByNumber, listCategories, listIncidents, listReports, listTimeline, readIncident } from './incidents.sql.js';
 import { listSummonses } from './summonses.sql.js';
 import { recommendForIncident, type IncidentPlace } from './recommend-for-incident.js';
+import { checkArrivalFromLastPosition } from '../field/field.route.js';
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 const NewIncident = z
@@ -72,7 +73,7 @@ const RecommendQuery = z
   .object({ limit: z.string().regex(/^\d+$/).transform(Number).pipe(z.number().min(1).max(20)).default(5) })
   .strict();
 
-export function incidentsRouter({ clock, db, roads: shared, events }: AppDependencies): Router {
+export function incidentsRouter({ clock, config, db, roads: shared, events }: AppDependencies): Router {
   const router = Router();
   const roads = shared ?? createRoadGraphStore(db);
 
@@ -137,6 +138,10 @@ export function incidentsRouter({ clock, db, roads: shared, events }: AppDepende
     const body = validateRequestPart(EventBody, req.body, 'invalid_incident_event');
     const event = { ...body, actor: actorOf(req) } as IncidentEvent;
     const { after, published } = await auditedChange(req, { action: `incident.${body.type}`, entityType: 'incident', entityId: String(id) }, async (tx) => {
+      // A field worker is "on scene" only near the case (server/field: ARRIVE_RADIUS_M).
+      if (body.type === 'arrive' && event.actor.role === 'field_worker' && event.actor.workerCode) {
+        await checkArrivalFromLastPosition(tx, id, event.actor.workerCode, config.arriveRadiusMetres);
+      }
       const change = await applyIncidentEvent(tx, id, event, clock.now());
       return {
         entityId: String(id),
