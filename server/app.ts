@@ -21,7 +21,6 @@ import { patrolRouter } from './patrol/patrol.route.js';
 import { fieldRouter } from './field/field.route.js';
 import { idempotentRequests } from './http/idempotency.js';
 import { createRoadGraphStore } from './routing/road-graph-store.js';
-import { publicRoute } from './auth/route-access.js';
 import { requestLogger } from './logging/logger.js';
 import { ogcRouter } from './ogc/ogc.route.js';
 import { open311Router } from './open311/open311.route.js';
@@ -103,16 +102,19 @@ export function createApp(input: AppDependencies): express.Express {
   const clientDir = path.join(deps.config.rootDir, 'dist');
   if (fs.existsSync(path.join(clientDir, 'index.html'))) {
     app.use(express.static(clientDir, { index: 'index.html', maxAge: '1h' }));
-    // The field app (/m, its service worker at /m/sw.js served above) and the citizens' page (/report/{number}):
-    // single pages whose deep paths are the page itself.
-    for (const [prefix, page] of [['/m', 'mobile'], ['/report', 'report']] as const) {
-      const html = path.join(clientDir, page, 'index.html');
-      if (!fs.existsSync(html)) continue;
-      app.get([prefix, `${prefix}/{*rest}`], publicRoute(), (_req, res) => {
-        res.setHeader('Cache-Control', 'no-cache');
-        res.sendFile(html);
-      });
-    }
+    // The field app (/m; its service worker /m/sw.js is served above) and the citizens' page (/report/{id}): single
+    // pages whose deep paths are the page itself. Static files like the console's, not API routes.
+    const pages: Array<[RegExp, string]> = [
+      [/^\/m(\/.*)?$/, path.join(clientDir, 'mobile', 'index.html')],
+      [/^\/report(\/.*)?$/, path.join(clientDir, 'report', 'index.html')],
+    ];
+    app.use((req, res, next) => {
+      if (req.method !== 'GET' && req.method !== 'HEAD') return next();
+      const page = pages.find(([pattern]) => pattern.test(req.path))?.[1];
+      if (!page || !fs.existsSync(page)) return next();
+      res.setHeader('Cache-Control', 'no-cache');
+      res.sendFile(page);
+    });
   }
   app.use(notFoundHandler());
   app.use(errorMiddleware(deps.logger));

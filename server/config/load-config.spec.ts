@@ -42,6 +42,8 @@ describe('loadConfig', () => {
       dispatchMode: 'simulate',
       simulator: { incidentsPerMinute: 12, movingWorkers: 3000, handledShare: 0.8, tickMs: 1000, flushEveryMs: 5000 },
       tileWarmup: true,
+      arriveRadiusMetres: 200,
+      idempotencyKeepHours: 72,
       rootDir: ROOT,
     });
   });
