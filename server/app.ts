@@ -24,6 +24,9 @@ import { summonsesRouter } from './incidents/summonses.route.js';
 import { alarmsRouter } from './alarms/alarms.route.js';
 import { patrolRouter } from './patrol/patrol.route.js';
 import { plansRouter } from './plans/plans.route.js';
+import { fieldRouter } from './field/field.route.js';
+import { idempotentRequests } from './http/idempotency.js';
+import { createRoadGraphStore } from './routing/road-graph-store.js';
 import { requestLogger } from './logging/logger.js';
 import { ogcRouter } from './ogc/ogc.route.js';
 import { open311Router } from './open311/open311.route.js';
@@ -49,7 +52,11 @@ export interface AppDependencies {
 }
 
 export function createApp(input: AppDependencies): express.Express {
-  const deps: AppDependencies & { events: DomainEvents } = { ...input, events: input.events ?? createDomainEvents() };
+  const deps: AppDependencies & { events: DomainEvents; roads: RoadGraphStore } = {
+    ...input,
+    events: input.events ?? createDomainEvents(),
+    roads: input.roads ?? createRoadGraphStore(input.db),
+  };
   const app = express();
   app.locals.events = deps.events;
   app.disable('x-powered-by');
@@ -80,6 +87,7 @@ export function createApp(input: AppDependencies): express.Express {
   app.use(authenticate(deps.db, app.locals.authCache));
   // After authentication (a refusal is audited with who sent it), before every router.
   app.use(textSanitation());
+  app.use(idempotentRequests({ db: deps.db, clock: deps.clock, logger: deps.logger, keepHours: deps.config.idempotencyKeepHours }));
   const routers = [
     healthRouter,
     authRouter,
@@ -91,6 +99,7 @@ export function createApp(input: AppDependencies): express.Express {
     incidentsRouter,
     summonsesRouter,
     patrolRouter,
+    fieldRouter,
     alarmsRouter,
     iotRouter,
     sensorsRouter,
@@ -107,6 +116,19 @@ export function createApp(input: AppDependencies): express.Express {
   const clientDir = path.join(deps.config.rootDir, 'dist');
   if (fs.existsSync(path.join(clientDir, 'index.html'))) {
     app.use(express.static(clientDir, { index: 'index.html', maxAge: '1h' }));
+    // The field app (/m; its service worker /m/sw.js is served above) and the citizens' page (/report/{id}): single
+    // pages whose deep paths are the page itself. Static files like the console's, not API routes.
+    const pages: Array<[RegExp, string]> = [
+      [/^\/m(\/.*)?$/, path.join(clientDir, 'mobile', 'index.html')],
+      [/^\/report(\/.*)?$/, path.join(clientDir, 'report', 'index.html')],
+    ];
+    app.use((req, res, next) => {
+      if (req.method !== 'GET' && req.method !== 'HEAD') return next();
+      const page = pages.find(([pattern]) => pattern.test(req.path))?.[1];
+      if (!page || !fs.existsSync(page)) return next();
+      res.setHeader('Cache-Control', 'no-cache');
+      res.sendFile(page);
+    });
   }
   app.use(notFoundHandler());
   app.use(errorMiddleware(deps.logger));

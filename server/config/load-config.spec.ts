@@ -55,6 +55,8 @@ describe('loadConfig', () => {
         offlineAfterMs: 900_000,
         simulator: { sensors: 20000, readingSeconds: 60, faultsPerHour: 12, connections: 4 },
       },
+      arriveRadiusMetres: 200,
+      idempotencyKeepHours: 72,
       rootDir: ROOT,
     });
   });

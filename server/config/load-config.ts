@@ -114,6 +114,10 @@ const ConfigSchema = z.object({
   IOT_SIMULATOR_READING_SECONDS: z.coerce.number().min(0.01).max(86400).default(60),
   IOT_SIMULATOR_FAULTS_PER_HOUR: z.coerce.number().min(0).max(100000).default(12),
   IOT_SIMULATOR_CONNECTIONS: z.coerce.number().int().min(1).max(64).default(4),
+  /** The field app: how near (metres, on the ground) a worker must be to a case to report "on scene". */
+  ARRIVE_RADIUS_M: z.coerce.number().min(10).max(5000).default(200),
+  /** How long the first answer to a request with an Idempotency-Key is kept for replays, in hours. */
+  IDEMPOTENCY_KEEP_HOURS: z.coerce.number().min(1).max(24 * 30).default(72),
 });
 
 export type AppConfig = {
@@ -145,8 +149,11 @@ export type AppConfig = {
   tileWarmup: boolean;
   /** Limits of the boundary plans' validation (server/plans/plan-validation.ts). */
   planLimits: { microGridHouseholdsMin: number; microGridHouseholdsMax: number; minAreaM2: number; minWidthM: number };
-    },
   iot: IotConfig;
+  /** The field app's "on scene" radius in metres (server/field). */
+  arriveRadiusMetres: number;
+  /** Hours an idempotency key's first answer is kept (server/http/idempotency.ts). */
+  idempotencyKeepHours: number;
   rootDir: string;
 };
 
@@ -247,6 +254,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         connections: c.IOT_SIMULATOR_CONNECTIONS,
       },
     },
+    arriveRadiusMetres: c.ARRIVE_RADIUS_M,
+    idempotencyKeepHours: c.IDEMPOTENCY_KEEP_HOURS,
     rootDir,
   };
 }

@@ -6,6 +6,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { Database } from '../db/database.js';
 import type { Clock } from '../clock/clock.js';
+import type { AppConfig } from '../config/load-config.js';
 import type { DomainEvents } from '../events/domain-events.js';
 import { auditedChange } from '../audit/record-audit.js';
 import { authOf, scopedDb } from '../auth/request-context.js';
@@ -24,6 +25,7 @@ import { findIncidentByNumber, listCategories, listIncidents, listReports, listT
 import { listSummonses } from './summonses.sql.js';
 import { recommendForIncident, type IncidentPlace } from './recommend-for-incident.js';
 import { DESK_ROLES, GRADES, READERS, SOURCES } from '../contract/incident-vocabulary.js';
+import { checkArrivalFromLastPosition } from '../field/field.route.js';
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 const NewIncident = z
@@ -76,13 +78,15 @@ const RecommendQuery = z
 /** What the router uses of the application's dependencies. */
 export interface IncidentsRouterDeps {
   clock: Clock;
+  /** The field app's "on scene" radius (ARRIVE_RADIUS_M). */
+  config: Pick<AppConfig, 'arriveRadiusMetres'>;
   db: Database;
   events: DomainEvents;
   /** The road graph shared with the schedulers; the router loads its own when absent. */
   roads?: RoadGraphStore;
 }
 
-export function incidentsRouter({ clock, db, roads: shared, events }: IncidentsRouterDeps): Router {
+export function incidentsRouter({ clock, config, db, roads: shared, events }: IncidentsRouterDeps): Router {
   const router = Router();
   const roads = shared ?? createRoadGraphStore(db);
 
@@ -147,6 +151,10 @@ export function incidentsRouter({ clock, db, roads: shared, events }: IncidentsR
     const body = validateRequestPart(EventBody, req.body, 'invalid_incident_event');
     const event = { ...body, actor: actorOf(req) } as IncidentEvent;
     const { after, published } = await auditedChange(req, { action: `incident.${body.type}`, entityType: 'incident', entityId: String(id) }, async (tx) => {
+      // A field worker is "on scene" only near the case (server/field: ARRIVE_RADIUS_M).
+      if (body.type === 'arrive' && event.actor.role === 'field_worker' && event.actor.workerCode) {
+        await checkArrivalFromLastPosition(tx, id, event.actor.workerCode, config.arriveRadiusMetres);
+      }
       const change = await applyIncidentEvent(tx, id, event, clock.now());
       return {
         entityId: String(id),

@@ -5,6 +5,9 @@
  * without any personal data. Errors use the standard's format, [{ "code": 400, "description": "…" }]
  * (written by the one error middleware).
  * Extension: `coordinate_system` (wgs84 | gcj02 | bd09, default wgs84) for clients using Chinese maps.
+ * Extension: a request may come as multipart/form-data with one photo in the field `photo` (the citizens' page
+ * /report), checked like a patrol photo (size → 413, real type JPEG/PNG/WebP by its bytes → 415) and stored
+ * with the case in the same transaction.
  */
 import express, { Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
@@ -23,6 +26,9 @@ import { sanitizedBody } from '../http/text-sanitation.js';
 import { validateRequestPart } from '../http/validate-request.js';
 import { CategoryRow, open311Error, RequestRow, serviceOf, serviceRequestOf } from './open311-format.js';
 import { listServiceRequests, readServiceRequest } from './open311.sql.js';
+import { insertIncidentPhoto } from '../patrol/incident-photos.sql.js';
+import { insertTimelineEntry } from '../incidents/incidents.sql.js';
+import { checkPhoto, photoUpload, withStoredPhoto, type CheckedPhoto, type StoredPhoto } from '../patrol/photo-storage.js';
 
 const ROOT = '/open311/v2';
 export const OPEN311_JURISDICTION = 'nanjing';
@@ -89,11 +95,15 @@ export function open311Router({ db, clock, config, events }: Open311RouterDeps):
     res.json(categories.map((c) => serviceOf(c, q.lang)));
   });
 
-  router.post(`${ROOT}/requests.json`, publicRoute(), intakeLimiter, express.urlencoded({ extended: false, limit: '32kb' }), sanitizedBody(), async (req, res) => {
+  const upload = photoUpload(config.photoMaxBytes);
+  router.post(`${ROOT}/requests.json`, publicRoute(), intakeLimiter, express.urlencoded({ extended: false, limit: '32kb' }), upload, sanitizedBody(), async (req, res) => {
     const input = validateRequestPart(NewRequest, req.body, 'invalid_service_request');
     checkJurisdiction(input.jurisdiction_id);
     const name = [input.last_name, input.first_name].filter(Boolean).join('') || null;
-    const result = await withScope(db, PUBLIC_SCOPE, async (tx) => {
+    const photo: CheckedPhoto | null = req.file ? await checkPhoto(req.file) : null;
+    const now = clock.now();
+    const withPhoto = <T>(record: (stored: StoredPhoto | null) => Promise<T>) => (photo ? withStoredPhoto(config.uploadDir, photo, now, record) : record(null));
+    const result = await withPhoto((stored) => withScope(db, PUBLIC_SCOPE, async (tx) => {
       const intake = await intakeIncident(
         tx,
         {
@@ -108,8 +118,17 @@ export function open311Router({ db, clock, config, events }: Open311RouterDeps):
           externalId: input.device_id ?? null,
         },
         { accountId: null, role: 'public_intake' },
-        clock.now(),
+        now,
       );
+      let photoId: number | null = null;
+      if (stored) {
+        const [row] = await tx.query<{ id: number }>(insertIncidentPhoto, [intake.incident.id, stored.storagePath, stored.mime, stored.sizeBytes, stored.sha256, now, null, null, 'attachment']);
+        photoId = Number(row.id);
+        await tx.query(insertTimelineEntry, [
+          intake.incident.id, now, 'photo', 'reported', 'reported', null, 'public_intake', null,
+          JSON.stringify({ photoId, purpose: 'attachment', mimeType: stored.mime, sizeBytes: stored.sizeBytes, sha256: stored.sha256 }),
+        ]);
+      }
       await appendAudit(tx, {
         actorAccountId: null,
         actorUsername: 'open311',
@@ -118,12 +137,12 @@ export function open311Router({ db, clock, config, events }: Open311RouterDeps):
         entityType: 'incident',
         entityId: String(intake.incident.id),
         jurisdictionCode: intake.location.microGrid.code,
-        after: { number: intake.incident.number, category: input.service_code, source: 'open311' },
+        after: { number: intake.incident.number, category: input.service_code, source: 'open311', ...(photoId === null ? {} : { photoId }) },
         clientAddress: req.ip ?? null,
         success: true,
       });
       return intake;
-    });
+    }));
     publishAll(events, [incidentChanged(result.incident.id, result.location.microGrid.code, 'reported')]);
     res.status(201).json([
       {
