@@ -300,6 +300,8 @@ export function createConsoleMap(options: ConsoleMapOptions): ConsoleMap {
     },
     setLayerData(patch) {
       data = { ...data, ...patch };
+      pushData();
+    },
     setSensors(items) {
       data = { ...data, sensors: items };
       pushData();

@@ -15,7 +15,8 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createApp, systemClock } from '../../server/app.js';
+import { createApp } from '../../server/app.js';
+import { systemClock } from '../../server/clock/clock.js';
 import { loadConfig } from '../../server/config/load-config.js';
 import { detectCapabilities } from '../../server/db/capabilities.js';
 import { defineSql, type Capabilities, type Database } from '../../server/db/database.js';

@@ -18,7 +18,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Logger } from 'pino';
-import type { Clock } from '../app.js';
+import type { Clock } from '../clock/clock.js';
 import type { AppConfig } from '../config/load-config.js';
 import { auditedChange } from '../audit/record-audit.js';
 import { authOf, scopedDb } from '../auth/request-context.js';

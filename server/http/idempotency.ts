@@ -21,7 +21,7 @@
  */
 import type { RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
-import type { Clock } from '../app.js';
+import type { Clock } from '../clock/clock.js';
 import { equalSecrets } from '../auth/secrets.js';
 import type { Database } from '../db/database.js';
 import { AppError } from '../errors/app-error.js';

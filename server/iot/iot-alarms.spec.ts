@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/load-config.js';
 import { defineSql } from '../db/database.js';
 import type { LiveSensor, ServerMessage } from '../live/live-protocol.js';
-import { openLive } from '../live/live-test-support.js';
+import { openLive } from '../../tests/support/live-test-support.js';
 import { createLogger } from '../logging/logger.js';
 import { signIn } from '../../tests/support/test-auth.js';
 import { testDatabaseModes } from '../../tests/support/test-database.js';

@@ -11,7 +11,7 @@
  * Readings already stored never come back here (reading-ingest.ts), so a re-delivered message cannot raise twice.
  */
 import type { Logger } from 'pino';
-import type { Clock } from '../app.js';
+import type { Clock } from '../clock/clock.js';
 import { intakeAlarm } from '../alarms/intake-alarm.js';
 import { appendAudit } from '../audit/record-audit.js';
 import { withScope, type Database, DatabaseError } from '../db/database.js';

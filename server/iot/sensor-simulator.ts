@@ -10,7 +10,7 @@
  */
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
-import type { Clock } from '../app.js';
+import type { Clock } from '../clock/clock.js';
 import { sensorTopic } from './iot-topics.js';
 import { KIND_RULES } from './sensor-rule-config.js';
 import { breachValue, normalValue, unitHash, type SensorFault } from './sensor-patterns.js';

@@ -4,7 +4,7 @@
  * `close()` stops taking messages, writes what is pending and closes the broker.
  */
 import type { Logger } from 'pino';
-import type { Clock } from '../app.js';
+import type { Clock } from '../clock/clock.js';
 import type { IotConfig } from '../config/load-config.js';
 import type { Database } from '../db/database.js';
 import type { DomainEvents } from '../events/domain-events.js';

@@ -75,7 +75,7 @@ function checkJurisdiction(id: string | undefined): void {
 }
 
 /** What the router uses of the application's dependencies. */
-export interface Open311RouterDeps { db: Database; clock: Clock; config: Pick<AppConfig, 'publicIntakeRateLimit'>; events: DomainEvents }
+export interface Open311RouterDeps { db: Database; clock: Clock; config: Pick<AppConfig, 'publicIntakeRateLimit' | 'photoMaxBytes' | 'uploadDir'>; events: DomainEvents }
 
 export function open311Router({ db, clock, config, events }: Open311RouterDeps): Router {
   const router = Router();

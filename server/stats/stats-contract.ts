@@ -8,7 +8,7 @@
  * state of this moment. Days are calendar days in Asia/Shanghai. The formulas are in docs/stats-formulas.md.
  */
 import { z } from 'zod';
-import { GRADES, SOURCES } from '../incidents/incident-rules.js';
+import { GRADES, SOURCES } from '../contract/incident-vocabulary.js';
 
 export const STATS_CATEGORIES = ['safety_hazard', 'dispute', 'city_management', 'fire_safety', 'public_order', 'environment'] as const;
 export type StatsCategory = (typeof STATS_CATEGORIES)[number];

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineSql } from '../db/database.js';
 import { screenTokenHeaders, signIn } from '../../tests/support/test-auth.js';
-import { seededRandom } from '../../tests/support/seeded-random.js';
+import { seededRandom } from '../simulator/simulator-random.js';
 import { testDatabaseModes } from '../../tests/support/test-database.js';
 import { startTestServer, type TestServer } from '../../tests/support/test-server.js';
 import { casesResponseSchema, rankingResponseSchema, seriesResponseSchema, summaryResponseSchema } from './stats-contract.js';

@@ -11,7 +11,7 @@ import type { Queryable } from '../db/database.js';
 import { auditedChange } from '../audit/record-audit.js';
 import { authOf, scopedDb } from '../auth/request-context.js';
 import { access } from '../auth/route-access.js';
-import type { Role } from '../auth/roles.js';
+import type { Role } from '../contract/incident-vocabulary.js';
 import { AppError } from '../errors/app-error.js';
 import { validateRequestPart } from '../http/validate-request.js';
 import {

@@ -7,7 +7,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { scopedDb } from '../auth/request-context.js';
 import { access } from '../auth/route-access.js';
-import { READERS } from '../auth/roles.js';
+import { READERS } from '../contract/incident-vocabulary.js';
 import { notFound } from '../errors/app-error.js';
 import { validateRequestPart } from '../http/validate-request.js';
 import { toWgs84 } from '../units/locate-point.js';

@@ -7,7 +7,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
-import { createApp, systemClock } from '../../../server/app.js';
+import { createApp } from '../../../server/app.js';
+import { systemClock } from '../../../server/clock/clock.js';
 import { loadConfig } from '../../../server/config/load-config.js';
 import { detectCapabilities } from '../../../server/db/capabilities.js';
 import type { Database } from '../../../server/db/database.js';
