@@ -115,7 +115,7 @@ async function main() {
 
   // ---- figures -------------------------------------------------------------------------------------------------
   let summary: StatsSummary | null = null;
-  let now: StatsNow | null = null;
+  let nowCounts: StatsNow | null = null;
   let hourly: StatsSeries | null = null;
   let daily: StatsSeries | null = null;
   let ranking: StatsRanking | null = null;
@@ -128,7 +128,7 @@ async function main() {
     wall.dataset.focus = focus.code;
   };
   const drawFigures = () => {
-    if (summary) kpis.update({ summary, hourly, now, liveAlarms: store.openAlarms() });
+    if (summary) kpis.update({ summary, hourly, now: nowCounts, liveAlarms: store.openAlarms() });
     showFocus();
     if (ranking) side.setRanking(ranking.rows[0]?.level ?? '', ranking.rows, focus.code);
   };
@@ -140,11 +140,11 @@ async function main() {
     const [, h, , d, r] = await Promise.all([
       fetchSummary(focus.code, { kind: 'day', date: today }).then((s) => {
         summary = s;
-        if (summary) kpis.update({ summary, hourly, now, liveAlarms: store.openAlarms() });
+        if (summary) kpis.update({ summary, hourly, now: nowCounts, liveAlarms: store.openAlarms() });
       }),
       fetchHourlySeries(focus.code, today, 'week'),
       fetchNow(focus.code).then(
-        (answer) => void (now = answer),
+        (answer) => void (nowCounts = answer),
         () => undefined,
       ),
       fetchDailySeries(focus.code, daysBefore(today, 29), today),
@@ -271,7 +271,7 @@ async function main() {
           // that follows replaces these figures with the API's.
           if (summary) {
             summary = countArrivals(summary, arrived, focus.code, shanghaiDay(new Date()));
-            kpis.update({ summary, hourly, now, liveAlarms: store.openAlarms() });
+            kpis.update({ summary, hourly, now: nowCounts, liveAlarms: store.openAlarms() });
           }
         }
         refreshFigures();
