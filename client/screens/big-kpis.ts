@@ -8,25 +8,16 @@
 import { el } from '../app/dom.js';
 import { currentLanguage, t } from '../i18n.js';
 import { formatChange, formatCount, formatMinutes, formatRate } from './screen-format.js';
-import type { StatsSeries, StatsSummary } from './stats-client.js';
+import type { StatsNow, StatsSeries, StatsSummary } from './stats-client.js';
 
 const GRADES = ['red', 'orange', 'yellow', 'blue'] as const;
 const SOURCES = ['hotline_12345', 'citizen_app', 'patrol', 'video_ai', 'iot', 'transfer_110', 'open311'] as const;
 
-/** Optional "now" counts (requested from the stats API; shown as "—" while absent). */
-interface NowCounts {
-  workersOnDuty?: number;
-  workersTotal?: number;
-  camerasOnline?: number;
-  camerasTotal?: number;
-  sensorsOnline?: number;
-  sensorsTotal?: number;
-  openSummonses?: number;
-}
 
 export interface KpiTiles {
   element: HTMLElement;
-  update(input: { summary: StatsSummary; hourly: StatsSeries | null; openAlarms: number }): void;
+  /** `now`: GET /api/stats/now (null until it answers: "—"); `liveAlarms`: open alarms among the live open cases, until then. */
+  update(input: { summary: StatsSummary; hourly: StatsSeries | null; now: StatsNow | null; liveAlarms: number }): void;
   relabel(): void;
 }
 
@@ -82,7 +73,7 @@ export function createKpiTiles(): KpiTiles {
 
   return {
     element,
-    update({ summary, hourly, openAlarms }) {
+    update({ summary, hourly, now, liveAlarms }) {
       const lang = currentLanguage();
       const totals = summary.totals;
       set(today, totals.incidents, formatCount(lang, totals.incidents));
@@ -104,13 +95,15 @@ export function createKpiTiles(): KpiTiles {
       set(dispatch, stage('dispatch'), formatMinutes(lang, stage('dispatch')));
       set(open, totals.openNow, formatCount(lang, totals.openNow));
       set(overdue, totals.overdueNow, formatCount(lang, totals.overdueNow));
+      const openAlarms = now?.openAlarms ?? liveAlarms;
       set(alarms, openAlarms, formatCount(lang, openAlarms));
-      set(summonses, totals.summonses, formatCount(lang, totals.summonses));
+      // Open summonses now (not yet reported); today's late ones beside them.
+      const openSummonses = now?.openSummonses ?? null;
+      set(summonses, openSummonses, formatCount(lang, openSummonses));
       summonsesLate.textContent = totals.summonsesLate > 0 ? t('screen.kpi.summonsesLate', { n: formatCount(lang, totals.summonsesLate) }) : '';
-      const now = ((summary as unknown as { now?: NowCounts }).now ?? {}) as NowCounts;
-      set(workers, now.workersOnDuty ?? null, formatCount(lang, now.workersOnDuty));
-      set(cameras, ratio(now.camerasOnline, now.camerasTotal), formatRate(lang, ratio(now.camerasOnline, now.camerasTotal)));
-      set(sensors, ratio(now.sensorsOnline, now.sensorsTotal), formatRate(lang, ratio(now.sensorsOnline, now.sensorsTotal)));
+      set(workers, now?.workersOnDuty ?? null, formatCount(lang, now?.workersOnDuty));
+      set(cameras, ratio(now?.camerasOnline, now?.camerasTotal), formatRate(lang, ratio(now?.camerasOnline, now?.camerasTotal)));
+      set(sensors, ratio(now?.sensorsOnline, now?.sensorsTotal), formatRate(lang, ratio(now?.sensorsOnline, now?.sensorsTotal)));
     },
     relabel() {
       for (const [node, key] of labels) node.textContent = t(key);

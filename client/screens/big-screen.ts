@@ -27,13 +27,16 @@ import {
   fetchCases,
   fetchDailySeries,
   fetchHourlySeries,
+  fetchNow,
   fetchRanking,
   fetchSummary,
   fetchUnit,
+  type StatsNow,
   type StatsRanking,
   type StatsSeries,
   type StatsSummary,
 } from './stats-client.js';
+import { countArrivals } from './wall-figures.js';
 import { createWallStore } from './wall-store.js';
 import './big-screen.css';
 
@@ -112,6 +115,7 @@ async function main() {
 
   // ---- figures -------------------------------------------------------------------------------------------------
   let summary: StatsSummary | null = null;
+  let nowCounts: StatsNow | null = null;
   let hourly: StatsSeries | null = null;
   let daily: StatsSeries | null = null;
   let ranking: StatsRanking | null = null;
@@ -119,9 +123,13 @@ async function main() {
   let recentTimes: number[] = [];
   let lastFigures = 0;
 
-  const drawFigures = () => {
-    if (summary) kpis.update({ summary, hourly, openAlarms: store.openAlarms() });
+  const showFocus = () => {
     focusName.textContent = focus.code === rootFocus.code ? focus.name : `${rootFocus.name} › ${focus.name}`;
+    wall.dataset.focus = focus.code;
+  };
+  const drawFigures = () => {
+    if (summary) kpis.update({ summary, hourly, now: nowCounts, liveAlarms: store.openAlarms() });
+    showFocus();
     if (ranking) side.setRanking(ranking.rows[0]?.level ?? '', ranking.rows, focus.code);
   };
 
@@ -129,12 +137,16 @@ async function main() {
     const today = shanghaiDay(new Date());
     const rankingUnit = rootFocus.code;
     // The tiles first: a new case is counted as soon as the summary answers, not after the series.
-    const [, h, d, r] = await Promise.all([
+    const [, h, , d, r] = await Promise.all([
       fetchSummary(focus.code, { kind: 'day', date: today }).then((s) => {
         summary = s;
-        if (summary) kpis.update({ summary, hourly, openAlarms: store.openAlarms() });
+        if (summary) kpis.update({ summary, hourly, now: nowCounts, liveAlarms: store.openAlarms() });
       }),
       fetchHourlySeries(focus.code, today, 'week'),
+      fetchNow(focus.code).then(
+        (answer) => void (nowCounts = answer),
+        () => undefined,
+      ),
       fetchDailySeries(focus.code, daysBefore(today, 29), today),
       fetchRanking(rankingUnit, { kind: 'day', date: today }, 'closureRate', 'desc'),
     ]);
@@ -252,7 +264,16 @@ async function main() {
         consoleMap.setIncidents(store.openIncidents());
         consoleMap.setLayerData({ dispatchArcs: store.arcs(now) });
         side.setFeed(store.feed(), now);
-        if (fresh.length > 0) addRecent(items.filter((i) => fresh.includes(i.id)));
+        if (fresh.length > 0) {
+          const arrived = items.filter((i) => fresh.includes(i.id));
+          addRecent(arrived);
+          // Counted at once from the delta (the wall does not wait for the summary's round trip); the summary read
+          // that follows replaces these figures with the API's.
+          if (summary) {
+            summary = countArrivals(summary, arrived, focus.code, shanghaiDay(new Date()));
+            kpis.update({ summary, hourly, now: nowCounts, liveAlarms: store.openAlarms() });
+          }
+        }
         refreshFigures();
       } else if (topic === 'workers') {
         store.deltaWorkers(items);
@@ -285,7 +306,7 @@ async function main() {
       focus = cycle[index];
       if (focus.bbox) consoleMap.fitBounds(focus.bbox);
       else consoleMap.map.fitBounds(rootFocus.bbox ?? [118.35, 31.22, 119.25, 32.62], { padding: 24, pitch: 40 });
-      wall.dataset.focus = focus.code;
+      showFocus();
       refreshFigures();
     }, cycleSeconds * 1_000);
   }

@@ -9,10 +9,12 @@ import type {
   StatsCases,
   StatsRanking,
   StatsScores,
+  StatsNow,
   StatsSeries,
   StatsSummary,
 } from '../../server/stats/stats-contract.js';
 
+export type { StatsNow } from '../../server/stats/stats-contract.js';
 export type { RankingMetric, RankingRow, StageFigures, StatsCaseRow, StatsCases, StatsRanking, StatsScores, StatsSeries, StatsSummary, UnitScore } from '../../server/stats/stats-contract.js';
 
 export type PeriodKind = 'day' | 'week' | 'month' | 'range';
@@ -30,6 +32,9 @@ function periodParams(period: PeriodChoice): Record<string, string | undefined> 
 
 export const fetchSummary = (unit: string, period: PeriodChoice) =>
   apiGet<StatsSummary>(`/api/stats/summary?${query({ unit, ...periodParams(period) })}`);
+
+/** The wall's "right now" counts: workers on duty, cameras and sensors online, open alarms and summonses. */
+export const fetchNow = (unit: string) => apiGet<StatsNow>(`/api/stats/now?${query({ unit })}`);
 
 export const fetchRanking = (unit: string, period: PeriodChoice, metric: RankingMetric, order: 'asc' | 'desc') =>
   apiGet<StatsRanking>(`/api/stats/ranking?${query({ unit, ...periodParams(period), metric, order })}`);

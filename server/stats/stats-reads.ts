@@ -114,8 +114,11 @@ export interface ChildFigures {
   overdueNow: number;
 }
 
-/** Every child of the unit with its summed counters (zeros when it had no incident), its resolve histogram and its open cases. */
-export async function readChildren(q: Queryable, unit: StatsUnit, period: ResolvedPeriod, now: Date): Promise<ChildFigures[]> {
+/**
+ * Every child of the unit with its summed counters (zeros when it had no incident), its resolve histogram and its open
+ * cases; `countersOnly` (the scores) skips the last two reads.
+ */
+export async function readChildren(q: Queryable, unit: StatsUnit, period: ResolvedPeriod, now: Date, countersOnly = false): Promise<ChildFigures[]> {
   const childLevel = CHILD_LEVEL[unit.level];
   if (!childLevel) return [];
   const children = await q.query<{ code: string; name: string; level: UnitLevel; households: number }>(sql.readChildren, [unit.code]);
@@ -125,14 +128,16 @@ export async function readChildren(q: Queryable, unit: StatsUnit, period: Resolv
   if (childLevel === 'district' || childLevel === 'street') {
     const params = [period.from, period.to, children.map((c) => c.code)];
     totals = await q.query(sql.rollupTotalsByUnit, params);
-    resolve = await q.query(sql.rollupResolveByUnit, params);
+    resolve = countersOnly ? [] : await q.query(sql.rollupResolveByUnit, params);
   } else {
     const level = childLevel as FactChildLevel;
     const params = factParams(sql.parentFilterOf(level), unit, period);
     totals = await q.query(sql.factTotalsByChild[level], params);
-    resolve = await q.query(sql.factResolveByChild[level], params);
+    resolve = countersOnly ? [] : await q.query(sql.factResolveByChild[level], params);
   }
-  const open = await q.query<{ code: string; open_now: string; overdue_now: string }>(sql.openNowByChild, [unit.code, now, CODE_LENGTH[childLevel]]);
+  const open = countersOnly
+    ? []
+    : await q.query<{ code: string; open_now: string; overdue_now: string }>(sql.openNowByChild, [unit.code, now, CODE_LENGTH[childLevel]]);
   const totalsByCode = new Map(totals.map((r) => [String(r.code), r]));
   const histograms = histogramsBy(resolve.map((r) => ({ key: r.code, bucket: Number(r.bucket), n: Number(r.n) })));
   const openByCode = new Map(open.map((r) => [r.code, r]));

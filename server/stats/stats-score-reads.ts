@@ -36,7 +36,7 @@ export async function readScores(q: Queryable, kind: ScoreKind, unit: StatsUnit,
   checkKindForUnit(kind, unit);
   const formula = formulaOf(kind);
   const monthLabel = month.from.slice(0, 7);
-  const children = kind === 'scorecard' && unit.level === 'community' ? [] : await readChildren(q, unit, month, now);
+  const children = kind === 'scorecard' && unit.level === 'community' ? [] : await readChildren(q, unit, month, now, true);
   const computedUnit: UnitScore = { ...refOf(unit), ...formula(await readCounters(q, unit, month), unit.households) };
   const computedChildren: UnitScore[] = children.map((c) => ({ ...c.ref, ...formula(c.counters, c.ref.households) }));
 

@@ -40,6 +40,11 @@ describe('route declarations', () => {
         'GET /ogc/api',
         'GET /ogc/conformance',
         'POST /api/auth/login',
+        // Video walls: the screen token's one-time exchange for the wall's cookie (rate-limited, audited), the page's
+        // "who am I" (200 with null when signed out) and clearing the cookie (server/auth/screen-session.route.ts).
+        'POST /api/auth/screen-session',
+        'GET /api/auth/screen-session',
+        'POST /api/auth/screen-session/end',
         // Open311: citizens' apps, public by the standard, rate-limited, no personal data out.
         'GET /open311/v2/services.json',
         'POST /open311/v2/requests.json',

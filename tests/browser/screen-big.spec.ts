@@ -81,6 +81,10 @@ describe('big screen', () => {
       expect(Number(await shown('kpi-overdue'))).toBe(api.totals.overdueNow);
       for (const grade of ['red', 'orange', 'yellow', 'blue']) expect(Number(await shown(`kpi-grade-${grade}`)), grade).toBe(api.byGrade[grade] ?? 0);
       expect(await page.locator('[data-testid="kpi-today"]').textContent()).toBe(new Intl.NumberFormat('zh-CN').format(api.totals.incidents));
+      const now = await page.evaluate(async () => (await fetch('/api/stats/now?unit=320113007')).json());
+      expect(Number(await shown('kpi-workers'))).toBe(now.workersOnDuty);
+      expect(Number(await shown('kpi-alarms'))).toBe(now.openAlarms);
+      expect(Number(await shown('kpi-summonses'))).toBe(now.openSummonses);
       const rows = await page.locator('[data-testid="wall-ranking"] .ranking-row').count();
       expect(rows).toBeGreaterThan(0);
       await expect.poll(() => page.locator('[data-testid="live-badge"]').getAttribute('data-status')).toBe('open');

@@ -230,6 +230,8 @@ BEGIN
   SELECT c.*, ARRAY(SELECT coalesce(s.n1[array_position(s.i1, g::smallint)], 0) FROM generate_series(1, 40) AS g ORDER BY g), ARRAY(SELECT coalesce(s.n2[array_position(s.i2, g::smallint)], 0) FROM generate_series(1, 40) AS g ORDER BY g), ARRAY(SELECT coalesce(s.n3[array_position(s.i3, g::smallint)], 0) FROM generate_series(1, 40) AS g ORDER BY g),
          ARRAY(SELECT coalesce(s.n4[array_position(s.i4, g::smallint)], 0) FROM generate_series(1, 40) AS g ORDER BY g), ARRAY(SELECT coalesce(s.n5[array_position(s.i5, g::smallint)], 0) FROM generate_series(1, 40) AS g ORDER BY g)
     FROM counters c LEFT JOIN sparse s ON s.unit_code = c.unit_code AND s.day = c.day
+   -- Always the same lock order (district, street, then 'city'), so two commits never deadlock on these rows.
+   ORDER BY c.unit_code, c.day
   ON CONFLICT (unit_code, day) DO UPDATE SET
     incidents = d.incidents + EXCLUDED.incidents, accepted = d.accepted + EXCLUDED.accepted,
     dispatched = d.dispatched + EXCLUDED.dispatched, on_scene = d.on_scene + EXCLUDED.on_scene,
