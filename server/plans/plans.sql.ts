@@ -123,12 +123,13 @@ export const checkChangedParents = defineSql(
           CASE WHEN s.children = 0 OR ST_Covers(g.geom, s.geom) THEN 0
                ELSE ST_Area(ST_Difference(s.geom, g.geom, 1e-9)::geography) END AS outside_m2,
           CASE WHEN s.children = 0 THEN 0
-               ELSE coalesce((SELECT max(ST_Area(ST_Intersection(s.geom, o.geom, 1e-9)::geography))
+               ELSE coalesce((SELECT max(ST_Area(ST_Intersection(s.geom, o.geom, 1e-10)::geography))
                                 FROM (SELECT x.geom FROM shapes x WHERE x.code <> s.code AND x.children > 0
                                       UNION ALL
                                       SELECT u.geom FROM units u WHERE u.parent_code = s.grandparent
                                          AND NOT EXISTS (SELECT 1 FROM affected a WHERE a.code = u.code)) o
-                               -- Neighbours only touch: the overlay runs only where the interiors meet.
+                               -- Neighbours only touch: the overlay runs only where the interiors meet. Measured on the
+                               -- 1e-10° grid like the tiling check: at 1e-9° long thin slivers collapse to nothing.
                                WHERE o.geom && s.geom AND ST_Relate(s.geom, o.geom, 'T********')), 0) END AS overlap_m2,
           c.before_m2 AS grandparent_before_m2, c.after_m2 AS grandparent_after_m2
      FROM shapes s JOIN units g ON g.code = s.grandparent JOIN coverage c ON c.grandparent = s.grandparent
