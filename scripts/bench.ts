@@ -382,6 +382,20 @@ async function main(): Promise<void> {
     notes.push(`The IoT benchmark failed: ${(error as Error).message.split('\n')[0]}`);
   }
 
+  // 7. Boundary plans (issue 20): validation and publication on the same embedded city, every change rolled back.
+  log('boundary plans: scripts/bench/measure-plans.ts');
+  let plans: string | undefined;
+  try {
+    const out = execFileSync(process.execPath, ['--import', 'tsx', 'scripts/bench/measure-plans.ts', '--data-dir', options.dataDir], {
+      encoding: 'utf8',
+      maxBuffer: 16 * 1024 * 1024,
+      timeout: 30 * 60_000,
+    });
+    plans = out.slice(out.indexOf('### Boundary plans')).replace(/^### /, '## ');
+  } catch (error) {
+    notes.push(`The boundary-plans benchmark failed: ${(error as Error).message.split('\n')[0]}`);
+  }
+
   const report: BenchReport = {
     startedAt,
     finishedAt: new Date(),
@@ -396,6 +410,7 @@ async function main(): Promise<void> {
     locate,
     routing,
     iot,
+    plans,
     browser,
     screens,
     notes,

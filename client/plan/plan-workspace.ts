@@ -137,6 +137,7 @@ export function mountPlanWorkspace(root: HTMLElement, account: Account): void {
   async function openCommunity(code: string, withPlan: PlanView | null = null): Promise<void> {
     if (!/^\d{12}$/.test(code)) return;
     community = code;
+    communityInput.value = code;
     try {
       const [collection, figureAnswer] = await Promise.all([
         apiGet<{ features: PaintableFeature[] }>(`/api/plans/map?parent=${code}`),

@@ -49,6 +49,8 @@ export interface BenchReport {
   routing?: string;
   /** The Markdown section printed by scripts/bench/measure-iot.ts (issue 22). */
   iot?: string;
+  /** The boundary plans' section (scripts/bench/measure-plans.ts), as printed. */
+  plans?: string;
   /** The console map in headless Chromium (scripts/bench/measure-browser.ts). */
   browser?: BrowserFigures;
   /** The big screen in headless Chromium (scripts/bench/measure-screens.ts). */
@@ -300,6 +302,7 @@ export function renderReport(report: BenchReport): string {
   if (report.screens) push('', renderScreensSection(report.screens).trim());
   if (report.routing) push('', report.routing.trim().replace(/^## Routing/, '## Dispatch routing (issue 4)'));
   if (report.iot) push('', report.iot.trim());
+  if (report.plans) push('', report.plans.trim());
 
   if (report.notes.length) push('', '## Notes', '', ...report.notes.map((n) => `- ${n}`));
   push('');

@@ -36,6 +36,7 @@ import {
   type PlanActorFull,
 } from './plan-service.js';
 import { listPlans } from './plans.sql.js';
+import { editsFromImport, exportPlanGeoJson } from './plan-exchange.js';
 import { listPaintableUnits } from './plan-reads.sql.js';
 
 export interface PlansDependencies {
@@ -63,6 +64,7 @@ const ListQuery = z
   .strict();
 const FiguresQuery = z.object({ parent: Code, level: z.enum(['micro_grid', 'grid']) }).strict();
 const MapQuery = z.object({ parent: Code }).strict();
+const ImportBody = z.object({ crs: z.enum(['wgs84', 'cgcs2000', 'gcj02']).default('wgs84'), collection: z.unknown() }).strict();
 
 const YEAR_MS = 365 * 24 * 3600 * 1000;
 
@@ -135,6 +137,36 @@ export function plansRouter(deps: PlansDependencies): Router {
         jurisdictionCode: plan.scope_code,
         before: { edits: plan.edits },
         after: { edits: updated.edits },
+        result: { plan: updated, validation: outcome.validation, balance },
+      };
+    });
+    res.json(done);
+  });
+
+  // The community's grids as the plan would make them, as GeoJSON (GDAL/QGIS read it; ogr2ogr makes a GeoPackage).
+  router.get('/api/plans/:id/export', access(...PLANNERS), async (req, res) => {
+    const db = scopedDb(req);
+    const plan = await loadPlan(db, idOf(req));
+    if (plan.scope_code.length !== 12) throw new AppError(400, 'export_needs_community', 'Only a community’s plan is exported as grids');
+    res.type('application/geo+json').json(await exportPlanGeoJson(db, plan.scope_code, plan.edits));
+  });
+
+  // Grid polygons (GeoJSON, WGS84 / CGCS2000 / GCJ-02) imported as the plan's edits, validated like painted ones.
+  router.put('/api/plans/:id/import', access(...PLANNERS), async (req, res) => {
+    const id = idOf(req);
+    const body = validateRequestPart(ImportBody, req.body, 'invalid_import');
+    const done = await auditedChange(req, { action: 'plan.import', entityType: 'boundary_plan', entityId: String(id) }, async (tx) => {
+      const plan = await loadPlan(tx, id, true);
+      assertAllowed(plan, 'edit', actorOf(req));
+      if (plan.scope_code.length !== 12) throw new AppError(400, 'import_needs_community', 'Grids are imported into a community’s plan');
+      const edits = await editsFromImport(tx, plan.scope_code, body.collection, body.crs);
+      const { plan: updated, outcome } = await replaceEdits(tx, plan, edits, limits, clock.now());
+      const balance = await balanceOf(tx, outcome, clock.now());
+      return {
+        entityId: String(id),
+        jurisdictionCode: plan.scope_code,
+        before: { edits: plan.edits },
+        after: { edits: updated.edits, crs: body.crs },
         result: { plan: updated, validation: outcome.validation, balance },
       };
     });

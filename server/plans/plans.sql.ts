@@ -91,7 +91,8 @@ export const resolveEdits = defineSql(
  * The changed parents as the plan would make them: $1 codes, $2 targets → per changed parent its children,
  * area (sum of the children's), parts and holes of the union of its children (1e-9° grid, decision 0001), the
  * width of its largest inscribed circle (m, on a local equirectangular scale), the area outside its own parent
- * (m²), the largest overlap with a sibling (m², proposed or unchanged), and per grandparent the union's area
+ * (m²; 0 without an overlay when its parent covers it), the largest overlap with a sibling (m², proposed or
+ * unchanged; overlays only where the interiors meet), and per grandparent the union's area
  * before and after (m²). Indexes: units primary key, units_parent_idx, units_geom_idx (&&).
  */
 export const checkChangedParents = defineSql(
@@ -119,15 +120,17 @@ export const checkChangedParents = defineSql(
           CASE WHEN s.children = 0 THEN 0
                ELSE 2 * 111320 * (ST_MaximumInscribedCircle(
                         ST_Scale(s.geom, cos(radians(ST_Y(ST_Centroid(s.geom)))), 1))).radius END AS width_m,
-          CASE WHEN s.children = 0 THEN 0
+          CASE WHEN s.children = 0 OR ST_Covers(g.geom, s.geom) THEN 0
                ELSE ST_Area(ST_Difference(s.geom, g.geom, 1e-9)::geography) END AS outside_m2,
           CASE WHEN s.children = 0 THEN 0
-               ELSE coalesce((SELECT max(ST_Area(ST_Intersection(s.geom, o.geom, 1e-9)::geography))
+               ELSE coalesce((SELECT max(ST_Area(ST_Intersection(s.geom, o.geom, 1e-10)::geography))
                                 FROM (SELECT x.geom FROM shapes x WHERE x.code <> s.code AND x.children > 0
                                       UNION ALL
                                       SELECT u.geom FROM units u WHERE u.parent_code = s.grandparent
                                          AND NOT EXISTS (SELECT 1 FROM affected a WHERE a.code = u.code)) o
-                               WHERE o.geom && s.geom), 0) END AS overlap_m2,
+                               -- Neighbours only touch: the overlay runs only where the interiors meet. Measured on the
+                               -- 1e-10° grid like the tiling check: at 1e-9° long thin slivers collapse to nothing.
+                               WHERE o.geom && s.geom AND ST_Relate(s.geom, o.geom, 'T********')), 0) END AS overlap_m2,
           c.before_m2 AS grandparent_before_m2, c.after_m2 AS grandparent_after_m2
      FROM shapes s JOIN units g ON g.code = s.grandparent JOIN coverage c ON c.grandparent = s.grandparent
     ORDER BY s.code`,

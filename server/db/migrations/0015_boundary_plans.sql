@@ -40,6 +40,11 @@ CREATE TRIGGER units_register_codes AFTER INSERT ON units REFERENCING NEW TABLE 
 ALTER TABLE incidents DROP CONSTRAINT incidents_micro_grid_code_fkey;
 ALTER TABLE incidents ADD CONSTRAINT incidents_micro_grid_code_fkey FOREIGN KEY (micro_grid_code) REFERENCES unit_codes (code);
 
+-- Publication deletes the retired units: the foreign keys' checks and the edges' cascade look these up per unit.
+CREATE INDEX unit_edges_left_code_idx ON unit_edges (left_code);
+CREATE INDEX unit_edges_right_code_idx ON unit_edges (right_code);
+CREATE INDEX IF NOT EXISTS cameras_micro_grid_code_idx ON cameras (micro_grid_code);
+
 -- The boundary versions: 0 is the seed; each publication adds one. units.boundary_version is the version that
 -- last changed the row (a new code, or a parent's new outline); a plan based on an older version is stale for it.
 CREATE TABLE boundary_versions (

@@ -1,0 +1,161 @@
+/**
+ * Boundary plans at full scale (issue 20): `npx tsx scripts/bench/measure-plans.ts --data-dir DIR [--database-url URL]`
+ * on a seeded whole-city database (embedded: a COPY of the seeded data directory; or a real PostgreSQL).
+ *
+ *  1. validation of a one-micro-grid paint within a community (the authoritative SQL checks, as PUT
+ *     /api/plans/:id/edits runs them, in a planner's scope): p50 / p95 over edits across the communities of
+ *     仙林街道, after a warm-up;
+ *  2. publication of a plan moving 50 micro-grids into 3 grids of one community (new codes, history, successors,
+ *     workers, devices, accounts, open incidents with timeline entries, parents' outlines, local edge rebuild):
+ *     each round in a transaction that is rolled back, so every round starts from the same city;
+ *  3. baseline in the same run: the whole-city gridops_rebuild_unit_edges() that a publication would need without
+ *     the local rebuild (once, rolled back).
+ * Prints a Markdown section for BENCHMARKS.md.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defineSql, withScope, type Database } from '../../server/db/database.js';
+import { migrate } from '../../server/db/migrate.js';
+import { openPostgresDatabase } from '../../server/db/pg-driver.js';
+import { openEmbeddedDatabase } from '../../server/db/pglite-driver.js';
+import { createPlan, publishOrSchedule, replaceEdits, setPlanState } from '../../server/plans/plan-service.js';
+import { validatePlanEdits } from '../../server/plans/plan-validation.js';
+import { rebuildUnitEdges } from '../../server/units/unit-edges.sql.js';
+import { readMachineInfo } from './machine-info.js';
+import { median, percentile } from './statistics.js';
+
+const ROOT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const LIMITS = { microGridHouseholdsMin: 30, microGridHouseholdsMax: 300, minAreaM2: 2000, minWidthM: 20 };
+
+/** Paintable one-micro-grid edits in 仙林街道: a micro-grid touching a grid of its community along a line. */
+const pickEdits = defineSql(
+  'bench.plans.edits',
+  `SELECT DISTINCT ON (m.code) m.code AS unit, g.code AS target, m.community_code AS community
+     FROM units m JOIN units g ON g.parent_code = m.community_code AND g.level = 'grid' AND g.code <> m.parent_code
+                              AND g.geom && m.geom AND ST_Relate(m.geom, g.geom, 'F***1****')
+    WHERE m.level = 'micro_grid' AND m.street_code = '320113007'
+    ORDER BY m.code, g.code`,
+);
+
+/** 50 micro-grids into 3 grids of the Xianlin community with most grids: nearest first, never a source grid's last child. */
+const pickPublication = defineSql(
+  'bench.plans.publication',
+  `WITH community AS (SELECT parent_code AS code FROM units WHERE level = 'grid' AND street_code = '320113007'
+                       GROUP BY parent_code ORDER BY count(*) DESC, parent_code LIMIT 1),
+        targets AS (SELECT g.code, g.geom FROM units g, community c WHERE g.parent_code = c.code ORDER BY g.area_m2 DESC LIMIT 3),
+        candidates AS (
+          SELECT m.code, m.parent_code, t.code AS target, t.distance,
+                 row_number() OVER (PARTITION BY m.parent_code ORDER BY t.distance, m.code) AS rank,
+                 (SELECT count(*) FROM units s WHERE s.parent_code = m.parent_code) AS siblings
+            FROM units m, community c,
+                 LATERAL (SELECT t.code, ST_Distance(t.geom, m.geom) AS distance FROM targets t ORDER BY 2 LIMIT 1) t
+           WHERE m.community_code = c.code AND m.level = 'micro_grid' AND m.parent_code NOT IN (SELECT code FROM targets))
+   SELECT code AS unit, target, (SELECT code FROM community) AS community FROM candidates
+    WHERE rank < siblings ORDER BY distance, code LIMIT 50`,
+);
+const accountId = defineSql('bench.plans.account', `SELECT id FROM accounts WHERE username = $1`);
+
+class Rollback extends Error {}
+
+async function measure(db: Database, label: string, rounds: number) {
+  const plannerScope = async () => {
+    const [row] = await db.query<{ id: number }>(accountId, ['planner.city']);
+    return { jurisdiction: 'city', accountId: row?.id ?? null, role: 'planner' };
+  };
+  const scope = await plannerScope();
+  const edits = await db.query<{ unit: string; target: string; community: string }>(pickEdits);
+  const validation: number[] = [];
+  let invalid = 0;
+  await withScope(db, scope, async (tx) => {
+    for (const [i, e] of [...edits.slice(0, 10), ...edits].entries()) {
+      const started = performance.now();
+      const outcome = await validatePlanEdits(tx, [{ unit: e.unit, to: e.target }], e.community, LIMITS);
+      if (i >= 10) {
+        validation.push(performance.now() - started);
+        if (!outcome.validation.valid) invalid += 1;
+      }
+    }
+  });
+
+  const moves = await db.query<{ unit: string; target: string; community: string }>(pickPublication);
+  const actor = { accountId: scope.accountId, role: 'planner', username: 'planner.city' };
+  const publication: number[] = [];
+  let summary = '';
+  for (let round = 0; round < rounds; round++) {
+    await withScope(db, scope, async (tx) => {
+      const now = new Date();
+      const plan = await createPlan(tx, { name: 'bench', scopeCode: moves[0].community }, actor, now);
+      const { plan: withEdits, outcome } = await replaceEdits(tx, plan, moves.map((m) => ({ unit: m.unit, to: m.target })), LIMITS, now);
+      const approved = await setPlanState(tx, withEdits, 'approved', now, {
+        approver: { accountId: -1, role: 'admin', username: 'bench' },
+        effectiveAt: now,
+      });
+      const started = performance.now();
+      const done = await publishOrSchedule(tx, approved, actor, now);
+      publication.push(performance.now() - started);
+      const p = done.publication!;
+      summary =
+        `${p.moved.length} units re-coded (${new Set(moves.map((m) => m.target)).size} target grids, ${p.changedParents.length} changed grids), ` +
+        `${p.workers} workers, ${p.cameras} cameras, ${p.sensors} sensors, ${p.relocatedIncidents} open incidents relocated, ` +
+        `${p.edgesRebuilt} edges rebuilt; the plan's validation: ${outcome.validation.errors} errors, ${outcome.validation.warnings} warnings`;
+      throw new Rollback();
+    }).catch((e) => {
+      if (!(e instanceof Rollback)) throw e;
+    });
+  }
+  let fullRebuild = NaN;
+  await db
+    .withTransaction(async (tx) => {
+      const started = performance.now();
+      await tx.query(rebuildUnitEdges);
+      fullRebuild = performance.now() - started;
+      throw new Rollback();
+    })
+    .catch((e) => {
+      if (!(e instanceof Rollback)) throw e;
+    });
+  return {
+    label,
+    validation: { n: validation.length, p50: median(validation), p95: percentile(validation, 95), invalid },
+    publication: { rounds: publication.map((ms) => Math.round(ms)), median: median(publication), summary },
+    fullRebuild,
+  };
+}
+
+async function main() {
+  const args = process.argv.slice(2);
+  const value = (flag: string) => {
+    const i = args.indexOf(flag);
+    return i >= 0 ? args[i + 1] : undefined;
+  };
+  const dataDir = value('--data-dir');
+  const url = value('--database-url');
+  const rounds = Number(value('--rounds') ?? 3);
+  if (!dataDir && !url) throw new Error('--data-dir (a copy of a seeded embedded directory) or --database-url is needed');
+  const db = url
+    ? await openPostgresDatabase({ url, poolSize: 2, statementTimeoutMs: 600_000 })
+    : await openEmbeddedDatabase({ dataDir: dataDir! });
+  try {
+    await migrate(db);
+    const r = await measure(db, url ? 'real PostgreSQL 15 + PostGIS 3.3' : 'embedded PGlite + PostGIS', rounds);
+    const m = readMachineInfo(ROOT_DIR);
+    const ms = (n: number) => `${n.toFixed(0)} ms`;
+    console.log(
+      [
+        `### Boundary plans, ${r.label} (${new Date().toISOString().slice(0, 10)}, ${m.cpuModel}, ${m.cores} cores, load ${m.loadAverage}, commit ${m.commit})`,
+        '',
+        '| measure | figure | target |',
+        '|---|---|---|',
+        `| validation of a one-micro-grid paint within a community (${r.validation.n} edits in 仙林街道, ${r.validation.invalid} invalid) | p50 ${ms(r.validation.p50)}, p95 ${ms(r.validation.p95)} | p95 ≤ 200 ms |`,
+        `| publication of a plan moving 50 micro-grids into 3 grids (median of ${r.publication.rounds.length}: ${r.publication.rounds.join(', ')} ms) | ${ms(r.publication.median)} | ≤ 10 s |`,
+        `| baseline: the whole-city unit-edge rebuild a publication would need without the local one | ${ms(r.fullRebuild)} | |`,
+        '',
+        `Publication: ${r.publication.summary}.`,
+      ].join('\n'),
+    );
+  } finally {
+    await db.close();
+  }
+}
+
+await main();
