@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineSql } from '../db/database.js';
-import { openLive } from '../live/live-test-support.js';
+import { openLive } from '../../tests/support/live-test-support.js';
 import type { ServerMessage } from '../live/live-protocol.js';
 import { screenTokenHeaders, signIn } from '../../tests/support/test-auth.js';
 import { testDatabaseModes } from '../../tests/support/test-database.js';
