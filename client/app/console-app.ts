@@ -54,11 +54,33 @@ export async function mountConsole(root: HTMLElement, account: Account, onSigned
     toastTimer = setTimeout(() => (toast.hidden = true), 5_000);
   };
 
-  let consoleMap: ConsoleMap;
-  const store = createConsoleStore({
-    sink: { setIncidents: (items) => consoleMap?.setIncidents(items), setWorkers: (items) => consoleMap?.setWorkers(items), setSensors: (items) => consoleMap?.setSensors(items) },
-  });
+  // The page's frame first (the map measures its container), the header put in its place once built.
+  const headerSlot = el('div');
+  const frame = el('div', { className: 'console' }, [headerSlot, banner, el('main', { className: 'console-body' }, [left, el('div', { className: 'map-area' }, [mapElement]), right]), toast]);
+  replaceChildren(root, [frame]);
+
   let shown: RightPanel = null;
+  const consoleMap: ConsoleMap = createConsoleMap({
+    container: mapElement,
+    theme,
+    language: currentLanguage(),
+    bounds: unit?.bbox,
+    // Called on user input only, when every part below exists.
+    onMapClick: (point, picked) => {
+      if (picked?.kind === 'incident') return openIncident(picked.id);
+      if (picked?.kind === 'sensor' && shown !== 'newIncident') {
+        showRight('sensor');
+        return void sensorDetail.open(picked.code);
+      }
+      if (shown === 'newIncident') return newIncident.place(point);
+      showRight('whatsHere');
+      void whatsHere.show(point);
+    },
+    onViewportChange: (bbox) => live.setViewport(bbox),
+  });
+  const store = createConsoleStore({
+    sink: { setIncidents: (items) => consoleMap.setIncidents(items), setWorkers: (items) => consoleMap.setWorkers(items), setSensors: (items) => consoleMap.setSensors(items) },
+  });
 
   const showRight = (panel: RightPanel) => {
     shown = panel;
@@ -66,10 +88,10 @@ export async function mountConsole(root: HTMLElement, account: Account, onSigned
     replaceChildren(right, [node]);
     if (panel !== 'detail') {
       queue.setSelected(null);
-      consoleMap?.setSelectedIncident(null);
-      consoleMap?.showRoute(null);
+      consoleMap.setSelectedIncident(null);
+      consoleMap.showRoute(null);
     }
-    if (panel !== 'whatsHere') consoleMap?.highlightMicroGrid(null);
+    if (panel !== 'whatsHere') consoleMap.highlightMicroGrid(null);
   };
 
   const openIncident = (id: number) => {
@@ -155,28 +177,10 @@ export async function mountConsole(root: HTMLElement, account: Account, onSigned
   });
 
   left.append(queue.element);
-  replaceChildren(root, [
-    el('div', { className: 'console' }, [header.element, banner, el('main', { className: 'console-body' }, [left, el('div', { className: 'map-area' }, [mapElement]), right]), toast, help.element]),
-  ]);
+  headerSlot.replaceWith(header.element);
+  frame.append(help.element);
   showRight('whatsHere');
 
-  consoleMap = createConsoleMap({
-    container: mapElement,
-    theme,
-    language: currentLanguage(),
-    bounds: unit?.bbox,
-    onMapClick: (point, picked) => {
-      if (picked?.kind === 'incident') return openIncident(picked.id);
-      if (picked?.kind === 'sensor' && shown !== 'newIncident') {
-        showRight('sensor');
-        return void sensorDetail.open(picked.code);
-      }
-      if (shown === 'newIncident') return newIncident.place(point);
-      showRight('whatsHere');
-      void whatsHere.show(point);
-    },
-    onViewportChange: (bbox) => live.setViewport(bbox),
-  });
   const layers = createLayerPanel({ layerStates: () => consoleMap.layerStates(), setLayerVisible: (id, visible) => consoleMap.setLayerVisible(id as never, visible) });
   mapElement.parentElement!.append(layers.element);
   void consoleMap.ready.then(() => layers.render());

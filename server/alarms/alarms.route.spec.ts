@@ -11,6 +11,7 @@ import { signIn } from '../../tests/support/test-auth.js';
 import { testDatabaseModes } from '../../tests/support/test-database.js';
 import { startTestServer, type TestServer } from '../../tests/support/test-server.js';
 import { intakeAlarm } from './intake-alarm.js';
+import type { ApiAnswer } from '../../tests/support/api-answer.js';
 
 const pickDevices = defineSql(
   'test.alarm_devices',
@@ -38,7 +39,7 @@ describe.each(testDatabaseModes())('system alarms on %s', (mode) => {
 
   const alarm = async (body: Record<string, unknown>, headers = admin) => {
     const res = await fetch(`${server.baseUrl}/api/alarms`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    return { status: res.status, body: (await res.json()) as any };
+    return { status: res.status, body: (await res.json()) as ApiAnswer };
   };
 
   beforeAll(async () => {

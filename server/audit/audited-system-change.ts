@@ -7,7 +7,7 @@
  */
 import { withScope, type DataScope, type Database, type Queryable } from '../db/database.js';
 import type { DomainEvent, DomainEvents } from '../events/domain-events.js';
-import { appendAudit } from './record-audit.js';
+import { appendAudit, type AuditEntry } from './record-audit.js';
 
 /** Who acts: the audit log's username for the system part that made the change ('system', 'simulator', a device source). */
 export interface SystemActor {
@@ -16,14 +16,8 @@ export interface SystemActor {
 
 export const SYSTEM_ACTOR: SystemActor = { username: 'system' };
 
-export interface SystemAuditRecord {
-  action: string;
-  entityType: string;
-  entityId: string | null;
-  jurisdictionCode: string | null;
-  before?: unknown;
-  after?: unknown;
-}
+/** What the change says of itself; the actor, address and outcome are the seam's. */
+export type SystemAuditRecord = Pick<AuditEntry, 'action' | 'entityType' | 'entityId' | 'jurisdictionCode' | 'before' | 'after'>;
 
 export interface SystemChange {
   tx: Queryable;

@@ -12,6 +12,7 @@ import { startTestServer, type TestServer } from '../../tests/support/test-serve
 import { escalateOverdueIncidents } from './escalation-scheduler.js';
 import { reofferUnansweredOffers } from './offer-timeouts.js';
 import { createRoadGraphStore } from '../routing/road-graph-store.js';
+import type { ApiAnswer } from '../../tests/support/api-answer.js';
 
 const pickPlaces = defineSql(
   'test.pick_incident_places',
@@ -42,7 +43,7 @@ describe.each(testDatabaseModes())('incidents on %s', (mode) => {
       headers: { ...headers, 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    return { status: res.status, body: (await res.json().catch(() => null)) as any };
+    return { status: res.status, body: (await res.json().catch(() => null)) as ApiAnswer };
   };
   const report = (place: { lon: number; lat: number }, extra: Record<string, unknown> = {}) =>
     call('POST', '/api/incidents', dispatcher, { category: 'city_management', description: '井盖缺失', lon: place.lon, lat: place.lat, reporter: { name: '张先生', phone: '170-0000-0001' }, ...extra });
@@ -148,7 +149,7 @@ describe.each(testDatabaseModes())('incidents on %s', (mode) => {
     clock.advanceMinutes(11);
     expect(await escalateOverdueIncidents(server.db, clock)).toContainEqual({ id, level: 2 });
     const detail = await call('GET', `/api/incidents/${id}`, dispatcher);
-    expect(detail.body.timeline.filter((t: { event: string }) => t.event === 'escalate').map((t: any) => t.detail.escalatedTo)).toEqual(['street', 'district', 'district']);
+    expect(detail.body.timeline.filter((t: { event: string }) => t.event === 'escalate').map((t: ApiAnswer) => t.detail.escalatedTo)).toEqual(['street', 'district', 'district']);
     // Accepting it stops the clock of that stage.
     expect((await send(id, dispatcher, { type: 'accept' })).body.deadline_stage).toBe('dispatch');
   });

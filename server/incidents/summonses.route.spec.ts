@@ -14,6 +14,7 @@ import { escalateOverdueSummonses } from './escalate-summonses.js';
 import { escalateOverdueIncidents } from './escalation-scheduler.js';
 import { reofferUnansweredOffers } from './offer-timeouts.js';
 import { createRoadGraphStore } from '../routing/road-graph-store.js';
+import type { ApiAnswer } from '../../tests/support/api-answer.js';
 
 const pickPlace = defineSql(
   'test.summons_place',
@@ -41,7 +42,7 @@ describe.each(testDatabaseModes())('summonses and manual escalation on %s', (mod
 
   const call = async (method: string, path: string, headers: Record<string, string>, body?: unknown) => {
     const res = await fetch(`${server.baseUrl}${path}`, { method, headers: { ...headers, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-    return { status: res.status, body: (await res.json().catch(() => null)) as any };
+    return { status: res.status, body: (await res.json().catch(() => null)) as ApiAnswer };
   };
   const report = async (category = 'city_management') => {
     const res = await call('POST', '/api/incidents', dispatcher, { category, description: '道路塌陷，需多部门处置', lon: place.lon, lat: place.lat });
@@ -99,7 +100,7 @@ describe.each(testDatabaseModes())('summonses and manual escalation on %s', (mod
     expect(detail.body.summonses).toHaveLength(1);
     expect(detail.body.summonses[0]).toMatchObject({ id: summons.id, state: 'summoned', escalation_level: 2, overdue: true });
     const escalations = detail.body.timeline.filter((t: { event: string }) => t.event === 'summons_escalate');
-    expect(escalations.map((t: any) => [t.detail.escalatedTo, t.actor_role])).toEqual([['street', 'system'], ['district', 'system']]);
+    expect(escalations.map((t: ApiAnswer) => [t.detail.escalatedTo, t.actor_role])).toEqual([['street', 'system'], ['district', 'system']]);
     expect(escalations[0].detail.unit).toBe('320113007');
 
     const reported = await call('POST', `/api/incidents/${incident.id}/summons/${summons.id}/report`, dispatcher, { note: '消防已到场，险情排除' });
@@ -112,7 +113,7 @@ describe.each(testDatabaseModes())('summonses and manual escalation on %s', (mod
     expect((await escalateOverdueSummonses(server.db, clock)).map((s) => s.id)).not.toContain(summons.id);
 
     detail = await call('GET', `/api/incidents/${incident.id}`, dispatcher);
-    const last = detail.body.timeline.filter((t: { event: string }) => t.event.startsWith('summon')).map((t: any) => t.event);
+    const last = detail.body.timeline.filter((t: { event: string }) => t.event.startsWith('summon')).map((t: ApiAnswer) => t.event);
     expect(last).toEqual(['summon', 'summons_escalate', 'summons_escalate', 'summons_report']);
     expect(detail.body.timeline.find((t: { event: string }) => t.event === 'summons_report').detail.late).toBe(true);
     const audit = await server.db.query<{ action: string; actor_role: string; success: boolean }>(summonsAudit, [String(incident.id)]);
@@ -138,7 +139,7 @@ describe.each(testDatabaseModes())('summonses and manual escalation on %s', (mod
     const detail = await call('GET', `/api/incidents/${incident.id}`, dispatcher);
     expect(detail.body.incident).toMatchObject({ escalation_level: 2, overdue: false });
     const manual = detail.body.timeline.filter((t: { event: string }) => t.event === 'escalate');
-    expect(manual.map((t: any) => [t.detail.manual, t.detail.escalatedTo, t.actor_role])).toEqual([
+    expect(manual.map((t: ApiAnswer) => [t.detail.manual, t.detail.escalatedTo, t.actor_role])).toEqual([
       [true, 'street', 'dispatcher'],
       [true, 'district', 'dispatcher'],
     ]);

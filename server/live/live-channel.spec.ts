@@ -12,7 +12,7 @@ import { screenTokenHeaders, signIn } from '../../tests/support/test-auth.js';
 import { testDatabaseModes } from '../../tests/support/test-database.js';
 import { startTestServer, type TestServer } from '../../tests/support/test-server.js';
 import { connectLive, type LiveSocketConstructor } from '../../client/live/live-client.js';
-import { LIVE_CLOSE, type LiveIncident, type LiveWorker, type ServerMessage } from './live-protocol.js';
+import { LIVE_CLOSE, type LiveIncident, type LiveTopic, type LiveWorker, type ServerMessage } from './live-protocol.js';
 import { openLive, upgradeStatus, type LiveTestSocket } from '../../tests/support/live-test-support.js';
 
 const pickPlace = defineSql(
@@ -33,7 +33,12 @@ const assignIncident = defineSql('test.live_assign_incident', `UPDATE incidents 
 const revokeToken = defineSql('test.live_revoke_tokens', `UPDATE screen_tokens SET revoked_at = now() WHERE label = $1`);
 
 const isSnapshot = (topic: string) => (m: ServerMessage) => m.type === 'snapshot' && m.topic === topic;
-const deltaWith = (topic: string, key: (item: any) => boolean) => (m: ServerMessage) => m.type === 'delta' && m.topic === topic && (m.items as any[]).some(key);
+type IncidentSnapshotMessage = Extract<ServerMessage, { type: 'snapshot'; topic: 'incidents' }>;
+function deltaWith(topic: 'incidents', key: (item: LiveIncident) => boolean): (m: ServerMessage) => boolean;
+function deltaWith(topic: 'workers', key: (item: LiveWorker) => boolean): (m: ServerMessage) => boolean;
+function deltaWith(topic: LiveTopic, key: (item: never) => boolean) {
+  return (m: ServerMessage) => m.type === 'delta' && m.topic === topic && (m.items as never[]).some(key);
+}
 const settle = () => new Promise((resolve) => setTimeout(resolve, 150));
 
 describe.each(testDatabaseModes())('live channel on %s', (mode) => {
@@ -108,10 +113,10 @@ describe.each(testDatabaseModes())('live channel on %s', (mode) => {
     // A new subscriber's snapshot holds it (read through RLS); the Xuanwu one's does not.
     const later = await open(asXianlin());
     later.send({ op: 'subscribe', topic: 'incidents', since: null });
-    expect(((await later.waitFor(isSnapshot('incidents'))) as any).items.map((i: LiveIncident) => i.id)).toContain(id);
+    expect(((await later.waitFor(isSnapshot('incidents'))) as IncidentSnapshotMessage).items.map((i) => i.id)).toContain(id);
     const otherLater = await open({ cookie: xuanwu.cookie, origin: server.baseUrl });
     otherLater.send({ op: 'subscribe', topic: 'incidents', since: null });
-    expect(((await otherLater.waitFor(isSnapshot('incidents'))) as any).items.map((i: LiveIncident) => i.id)).not.toContain(id);
+    expect(((await otherLater.waitFor(isSnapshot('incidents'))) as IncidentSnapshotMessage).items.map((i) => i.id)).not.toContain(id);
   });
 
   it('accepts a screen token as a subprotocol or a header, scoped to its jurisdiction, and drops it once revoked', async () => {

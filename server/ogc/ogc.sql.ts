@@ -60,7 +60,7 @@ function whereSql(c: OgcCollection, v: Variant, first: number): string {
   // condition (GiST); `&&` alone would also return features whose float4 index box merely touches it.
   if (v.bbox) conditions.push(`ST_Intersects(t.${c.geometryColumn}, ST_MakeEnvelope($${n++}, $${n++}, $${n++}, $${n++}, 4326))`);
   if (v.datetime && c.temporalColumn) {
-    conditions.push(`t.${c.temporalColumn} BETWEEN $${n++}::timestamptz AND $${n++}::timestamptz`);
+    conditions.push(`t.${c.temporalColumn} BETWEEN $${n}::timestamptz AND $${n + 1}::timestamptz`);
   }
   return conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
 }

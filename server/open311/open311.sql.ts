@@ -17,7 +17,7 @@ export const readServiceRequest = defineSql(
 export const listServiceRequests = defineSql(
   'open311.list_requests',
   `SELECT ${requestColumns} FROM incidents i JOIN incident_categories c ON c.code = i.category
-    WHERE ($1::text IS NULL OR ($1 = 'open') = (i.state IN ('reported', 'accepted', 'dispatched', 'on_scene', 'resolved')))
+    WHERE ($1::text IS NULL OR ($1 = 'open') = incident_is_open(i.state))
       AND ($2::text IS NULL OR i.category = $2)
       AND ($3::timestamptz IS NULL OR i.reported_at >= $3)
       AND ($4::timestamptz IS NULL OR i.reported_at < $4)

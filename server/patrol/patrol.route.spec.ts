@@ -13,6 +13,7 @@ import { createDomainEvents, type DomainEvent } from '../events/domain-events.js
 import { signIn } from '../../tests/support/test-auth.js';
 import { testDatabaseModes } from '../../tests/support/test-database.js';
 import { startTestServer, type TestServer } from '../../tests/support/test-server.js';
+import type { ApiAnswer } from '../../tests/support/api-answer.js';
 
 /** A 1×1 baseline JPEG, a 1×1 PNG and a 1×1 GIF. */
 const JPEG = Buffer.from(
@@ -58,7 +59,7 @@ describe.each(testDatabaseModes())('patrol reports and photos on %s', (mode) => 
     for (const [k, v] of Object.entries(fields)) form.append(k, v);
     if (photo) form.append('photo', new Blob([new Uint8Array(photo.bytes)], { type: photo.type }), photo.name);
     const res = await fetch(`${server.baseUrl}${url}`, { method: 'POST', headers, body: form });
-    return { status: res.status, body: (await res.json().catch(() => null)) as any };
+    return { status: res.status, body: (await res.json().catch(() => null)) as ApiAnswer };
   };
   const patrol = (fields: Record<string, string>, photo = { bytes: JPEG, type: 'image/jpeg', name: 'scene.jpg' }, who = worker) =>
     upload('/api/patrol-reports', who, { category: 'city_management', description: '巡查发现：井盖破损', ...fields }, photo);

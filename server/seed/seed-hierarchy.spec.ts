@@ -31,7 +31,7 @@ describe.each(testDatabaseModes())('hierarchy seed (Xianlin) on %s', (mode) => {
   afterAll(() => db.close());
 
   it('keeps real districts, generates every level below, labels inside', async () => {
-    const rows = await db.query<Record<string, any>>(summary);
+    const rows = await db.query<Record<string, unknown>>(summary);
     const by = Object.fromEntries(rows.map((r) => [r.level, r]));
     expect(by.district).toMatchObject({ n: 11, any_generated: false });
     for (const level of ['street', 'community', 'grid', 'micro_grid']) {

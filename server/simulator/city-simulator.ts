@@ -14,7 +14,7 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../clock/clock.js';
 import { auditedSystemChange, type SystemActor } from '../audit/audited-system-change.js';
-import { withScope, type Database, type Queryable } from '../db/database.js';
+import type { Database, Queryable } from '../db/database.js';
 import { AppError } from '../errors/app-error.js';
 import type { DomainEvent, DomainEvents } from '../events/domain-events.js';
 import { applyIncidentEvent } from '../incidents/incident-events.js';

@@ -5,6 +5,7 @@ import { defineSql } from '../db/database.js';
 import { screenTokenHeaders, signIn } from '../../tests/support/test-auth.js';
 import { testDatabaseModes } from '../../tests/support/test-database.js';
 import { startTestServer, type TestServer } from '../../tests/support/test-server.js';
+import type { ApiAnswer } from '../../tests/support/api-answer.js';
 
 /** A 仙林街道 micro-grid with responsible workers, its label point, and a point 500 m east of it. */
 const pickPoint = defineSql(
@@ -32,11 +33,11 @@ describe.each(testDatabaseModes())('GET /api/whats-here on %s', (mode) => {
   let dispatcher: Record<string, string>;
   const get = async (query: string, headers = dispatcher) => {
     const res = await fetch(`${server.baseUrl}/api/whats-here?${query}`, { headers });
-    return { status: res.status, body: (await res.json()) as any };
+    return { status: res.status, body: (await res.json()) as ApiAnswer };
   };
   const post = async (path: string, body: unknown) => {
     const res = await fetch(`${server.baseUrl}${path}`, { method: 'POST', headers: { ...dispatcher, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    return { status: res.status, body: (await res.json()) as any };
+    return { status: res.status, body: (await res.json()) as ApiAnswer };
   };
 
   beforeAll(async () => {
@@ -50,14 +51,14 @@ describe.each(testDatabaseModes())('GET /api/whats-here on %s', (mode) => {
     const { status, body } = await get(`lon=${point.lon}&lat=${point.lat}`);
     expect(status).toBe(200);
     expect(body.microGrid).toMatchObject({ code: point.code, name: point.name });
-    expect(body.chain.map((u: any) => u.level)).toEqual(['district', 'street', 'community', 'grid', 'micro_grid']);
+    expect(body.chain.map((u: ApiAnswer) => u.level)).toEqual(['district', 'street', 'community', 'grid', 'micro_grid']);
     expect(body.chain[0]).toEqual({ level: 'district', code: '320113', name: '栖霞区' });
     expect(body.chain[1]).toMatchObject({ code: '320113007', name: '仙林街道' });
     expect(body.chain[3].code).toBe(point.grid_code);
     expect(body.generated).toBe(true);
 
-    const expectedWorkers = (await server.db.query<{ code: string }>(responsibleWorkers, [point.code])).map((w) => w.code);
-    expect(body.workers.map((w: any) => w.code).sort()).toEqual(expectedWorkers);
+    const expectedWorkers = (await server.db.query<{ code: string }>(responsibleWorkers, [point.code])).map((w: ApiAnswer) => w.code);
+    expect(body.workers.map((w: ApiAnswer) => w.code).sort()).toEqual(expectedWorkers);
     for (const w of body.workers) {
       expect(w).not.toHaveProperty('phone');
       expect(typeof w.stale).toBe('boolean');
@@ -66,8 +67,8 @@ describe.each(testDatabaseModes())('GET /api/whats-here on %s', (mode) => {
 
     const expectedCameras = await server.db.query<{ code: string; d: number }>(bruteForceCameras, [point.lon, point.lat]);
     expect(body.cameras).toHaveLength(5);
-    expect(body.cameras.map((c: any) => c.code)).toEqual(expectedCameras.map((c) => c.code));
-    body.cameras.forEach((c: any, i: number) => {
+    expect(body.cameras.map((c: ApiAnswer) => c.code)).toEqual(expectedCameras.map((c: ApiAnswer) => c.code));
+    body.cameras.forEach((c: ApiAnswer, i: number) => {
       expect(Math.abs(c.distanceM - expectedCameras[i].d)).toBeLessThan(0.1);
       if (i > 0) expect(c.distanceM).toBeGreaterThanOrEqual(body.cameras[i - 1].distanceM);
       expect(c).not.toHaveProperty('streamUrl');
@@ -86,10 +87,10 @@ describe.each(testDatabaseModes())('GET /api/whats-here on %s', (mode) => {
     expect([201, 422]).toContain(far.status);
 
     const { body } = await get(`lon=${point.lon}&lat=${point.lat}`);
-    const listed = body.incidents.map((i: any) => i.id);
+    const listed = body.incidents.map((i: ApiAnswer) => i.id);
     expect(listed).toContain(near.body.incident.id);
     if (far.status === 201) expect(listed).not.toContain(far.body.incident.id);
-    const mine = body.incidents.find((i: any) => i.id === near.body.incident.id);
+    const mine = body.incidents.find((i: ApiAnswer) => i.id === near.body.incident.id);
     expect(mine).toMatchObject({ number: near.body.incident.number, category: 'city_management', state: 'reported' });
     expect(mine.distanceM).toBeLessThan(1);
     for (const i of body.incidents) expect(i.distanceM).toBeLessThanOrEqual(300);
@@ -97,7 +98,7 @@ describe.each(testDatabaseModes())('GET /api/whats-here on %s', (mode) => {
 
     clock.advanceDays(31);
     const later = await get(`lon=${point.lon}&lat=${point.lat}`);
-    expect(later.body.incidents.map((i: any) => i.id)).not.toContain(near.body.incident.id);
+    expect(later.body.incidents.map((i: ApiAnswer) => i.id)).not.toContain(near.body.incident.id);
     clock.advanceDays(-31);
   });
 

@@ -72,9 +72,9 @@ export function whatsHereRouter({ clock }: WhatsHereRouterDeps): Router {
       }
       throw notFound('outside_nanjing', 'The point is not inside any micro-grid of Nanjing', { wgs84: point });
     }
-    const cameras = await db.query<Record<string, any>>(listNearestCameras, [point.lon, point.lat, WHATS_HERE_CAMERAS]);
+    const cameras = await db.query<Record<string, unknown>>(listNearestCameras, [point.lon, point.lat, WHATS_HERE_CAMERAS]);
     const coveringCameras = await findCoveringCameras(db, point.lon, point.lat, INCIDENT_CAMERAS);
-    const incidents = await db.query<Record<string, any>>(listRecentIncidentsNear, [
+    const incidents = await db.query<Record<string, unknown>>(listRecentIncidentsNear, [
       point.lon,
       point.lat,
       WHATS_HERE_INCIDENT_METRES,
@@ -114,7 +114,7 @@ export function whatsHereRouter({ clock }: WhatsHereRouterDeps): Router {
         sourceCrs: c.source_crs,
         lon: c.lon,
         lat: c.lat,
-        distanceM: metres(c.distance_m),
+        distanceM: metres(c.distance_m as number),
         generated: c.generated,
       })),
       coveringCameras,
@@ -126,7 +126,7 @@ export function whatsHereRouter({ clock }: WhatsHereRouterDeps): Router {
         state: i.state,
         reportedAt: i.reported_at,
         closedAt: i.closed_at,
-        distanceM: metres(i.distance_m),
+        distanceM: metres(i.distance_m as number),
         generated: i.generated,
       })),
       radiusM: WHATS_HERE_INCIDENT_METRES,

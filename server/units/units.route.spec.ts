@@ -5,6 +5,7 @@ import { defineSql } from '../db/database.js';
 import { testDatabaseModes } from '../../tests/support/test-database.js';
 import { signIn } from '../../tests/support/test-auth.js';
 import { startTestServer, type TestServer } from '../../tests/support/test-server.js';
+import type { ApiAnswer } from '../../tests/support/api-answer.js';
 
 /** A micro-grid of 仙林街道 whose label point lies more than 60 m inside, and a point 10 m inside its edge. */
 const pickTestPoints = defineSql(
@@ -25,7 +26,7 @@ describe.each(testDatabaseModes())('units API on %s', (mode) => {
   let headers: Record<string, string> = {};
   const get = async (path: string) => {
     const res = await fetch(`${server.baseUrl}${path}`, { headers });
-    return { status: res.status, body: (await res.json()) as any };
+    return { status: res.status, body: (await res.json()) as ApiAnswer };
   };
 
   beforeAll(async () => {
@@ -97,11 +98,11 @@ describe.each(testDatabaseModes())('units API on %s', (mode) => {
     expect(maxLat).toBeLessThan(32.14);
 
     const children = await get('/api/units/320113007/children');
-    expect(children.body.children.map((c: any) => c.name)).toContain('仙林新村社区居委会');
+    expect(children.body.children.map((c: ApiAnswer) => c.name)).toContain('仙林新村社区居委会');
     expect(children.body.children).toHaveLength(10);
 
     const ancestors = await get(`/api/units/${point.code}/ancestors`);
-    expect(ancestors.body.ancestors.map((a: any) => a.level)).toEqual(['district', 'street', 'community', 'grid']);
+    expect(ancestors.body.ancestors.map((a: ApiAnswer) => a.level)).toEqual(['district', 'street', 'community', 'grid']);
     expect(ancestors.body.ancestors[0]).toMatchObject({ code: '320113', generated: false });
 
     const withGeometry = await get(`/api/units/${point.code}?geometry=true`);

@@ -54,7 +54,7 @@ export function unitsRouter(): Router {
     const db = scopedDb(req);
     const input = validateRequestPart(LocateQuery, req.query, 'invalid_coordinates');
     const point = toWgs84(input.lon, input.lat, input.crs);
-    const [row] = await db.query<Record<string, any>>(locateMicroGrid, [point.lon, point.lat]);
+    const [row] = await db.query<Record<string, unknown>>(locateMicroGrid, [point.lon, point.lat]);
     if (!row) {
       if (authOf(req).jurisdiction !== 'city') {
         throw notFound('outside_jurisdiction', 'The point is not inside a micro-grid of your jurisdiction', { wgs84: point });
