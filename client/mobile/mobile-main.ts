@@ -238,6 +238,8 @@ async function ensureSession(): Promise<void> {
 }
 
 function showSignIn() {
+  // A /api/field/me asked before we knew the session was gone answers 401: never use it after signing in.
+  prefetchedMe = null;
   const username = el('input', { attrs: { name: 'username', autocomplete: 'username', required: true, 'aria-label': t('username') } });
   const password = el('input', { attrs: { name: 'password', type: 'password', autocomplete: 'current-password', required: true, 'aria-label': t('password') } });
   const message = el('p', { className: 'login-error', testId: 'login-error', attrs: { role: 'alert' } });
