@@ -65,6 +65,13 @@ export function createFieldMap(container: HTMLElement, options: { center: [numbe
     apply(pending);
     container.dataset.mapReady = 'true';
   });
+  // A tile that cannot load (a dead zone, or a request cut when the network changes) is expected: the map shows
+  // what the service worker holds and asks again later. Other errors are still reported (MapLibre logs them itself
+  // only without a listener).
+  map.on('error', (event: { error: unknown; tile?: unknown; sourceId?: string }) => {
+    if (event.tile !== undefined || event.sourceId !== undefined) return;
+    console.error(event.error);
+  });
   map.on('click', (e) => tapListeners.forEach((l) => l({ lon: e.lngLat.lng, lat: e.lngLat.lat })));
 
   function apply(view: FieldMapView) {

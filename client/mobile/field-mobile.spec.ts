@@ -60,3 +60,18 @@ describe('outbox rules', () => {
     expect(outcomeOfAnswer(409, { code: 'idempotency_in_progress' })).toEqual({ state: 'queued', stop: 'server_error' });
   });
 });
+
+describe('grid tiles for offline use', () => {
+  it('covers a box with the tiles of each zoom, and builds the style URLs for both sources', async () => {
+    const { tilesCoveringBbox, gridTileUrls } = await import('./grid-tiles.js');
+    // Xianlin at z14: x 13604, y 6648 around 118.93 E, 32.10 N.
+    expect(tilesCoveringBbox([118.93, 32.1, 118.93, 32.1], 14, 14)).toEqual([[14, 13604, 6648]]);
+    const tiles = tilesCoveringBbox([118.92, 32.09, 118.94, 32.11], 12, 14);
+    expect(tiles.filter(([z]) => z === 12).length).toBeGreaterThanOrEqual(1);
+    expect(tiles.every(([z, x, y]) => x >= 0 && y >= 0 && x < 2 ** z && y < 2 ** z)).toBe(true);
+    const urls = gridTileUrls('http://h', [118.92, 32.09, 118.94, 32.11]);
+    expect(urls.length).toBeLessThan(400);
+    expect(urls[0]).toMatch(/^http:\/\/h\/tiles\/water,landuse,roads,unit_boundaries,micro_grids,unit_labels\/11\/\d+\/\d+$/);
+    expect(urls[1]).toMatch(/^http:\/\/h\/tiles\/cameras,sensors\/11\//);
+  });
+});

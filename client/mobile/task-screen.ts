@@ -31,8 +31,12 @@ export function renderTaskScreen(root: HTMLElement, ctx: FieldContext, waiting: 
   const disposers: (() => void)[] = [];
   const task = me?.task ?? null;
   const stage = task ? effectiveStage(task, waiting) : 'done';
-  if (!me || !task || stage === 'done') {
-    const on = me?.worker.dutyStatus !== 'off_duty';
+  if (!me) {
+    replaceChildren(root, [el('section', { className: 'm-screen m-idle' }, [el('p', { className: 'muted' }, [t('loading')])])]);
+    return () => {};
+  }
+  if (!task || stage === 'done') {
+    const on = me.worker.dutyStatus !== 'off_duty';
     replaceChildren(root, [
       el('section', { className: 'm-screen m-idle', testId: 'task-idle' }, [
         el('h2', { className: 'm-idle-title' }, [t('m.noTask')]),
