@@ -4,6 +4,7 @@ import { rateLimit } from 'express-rate-limit';
 import { z } from 'zod';
 import type { AppDependencies } from '../app.js';
 import { appendAudit } from '../audit/record-audit.js';
+import { markRefusalAudited } from '../audit/refusal-audit.js';
 import { AppError } from '../errors/app-error.js';
 import { validateRequestPart } from '../http/validate-request.js';
 import { createSession, deleteExpiredSessions, deleteSession, findAccountForLogin, recordLoginFailure, recordLoginSuccess } from './auth.sql.js';
@@ -48,8 +49,10 @@ export function authRouter({ db, config }: AppDependencies): Router {
   router.post('/api/auth/login', publicRoute(), loginLimiter, async (req, res) => {
     const input = validateRequestPart(LoginBody, req.body, 'invalid_login');
     const [account] = await db.query<LoginAccount>(findAccountForLogin, [input.username]);
-    const audit = (success: boolean, reason: string | null, accountId: number | null) =>
-      appendAudit(db, {
+    const audit = (success: boolean, reason: string | null, accountId: number | null) => {
+      // This refusal has its record (with the username tried): the refusal audit does not write a second.
+      if (!success) markRefusalAudited(req);
+      return appendAudit(db, {
         actorAccountId: accountId,
         actorUsername: input.username,
         actorRole: account?.role ?? null,
@@ -61,6 +64,7 @@ export function authRouter({ db, config }: AppDependencies): Router {
         success,
         reason,
       });
+    };
     if (!account || !account.active) {
       await verifyPassword(await dummyHash, input.password);
       await audit(false, 'invalid_credentials', account?.id ?? null);
