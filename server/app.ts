@@ -13,6 +13,7 @@ import { authRouter } from './auth/auth.route.js';
 import { screenSessionRouter } from './auth/screen-session.route.js';
 import { authenticate, createAuthCache } from './auth/authenticate.js';
 import { auditRouter } from './audit/audit.route.js';
+import { createRefusalAuditor } from './audit/refusal-audit.js';
 import { errorMiddleware, notFoundHandler } from './errors/error-middleware.js';
 import { createDomainEvents, type DomainEvents } from './events/domain-events.js';
 import { textSanitation } from './http/text-sanitation.js';
@@ -73,8 +74,11 @@ export function createApp(input: AppDependencies): express.Express {
           styleSrc: ["'self'", "'unsafe-inline'"],
           imgSrc: ["'self'", 'data:', 'blob:', ...basemapOrigin],
           workerSrc: ["'self'", 'blob:'],
-          connectSrc: ["'self'", 'ws:', 'wss:', ...basemapOrigin],
+          // 'self' covers the same-origin live channel (ws:// and wss:// of this host) in CSP Level 3 browsers.
+          connectSrc: ["'self'", ...basemapOrigin],
           mediaSrc: ["'self'", 'blob:'],
+          // The intranet setup is plain HTTP: upgrading would break it. HTTPS deployments get HSTS below.
+          upgradeInsecureRequests: null,
         },
       },
       // The console runs on intranets over plain HTTP too.
@@ -131,6 +135,9 @@ export function createApp(input: AppDependencies): express.Express {
     });
   }
   app.use(notFoundHandler());
-  app.use(errorMiddleware(deps.logger));
+  // Every refused attempt (400/401/403/413/415/429) is audited, rate-guarded (server/audit/refusal-audit.ts).
+  const refusals = createRefusalAuditor({ db: deps.db, logger: deps.logger });
+  app.locals.refusalAudit = refusals;
+  app.use(errorMiddleware(deps.logger, { onAnswer: refusals.record }));
   return app;
 }

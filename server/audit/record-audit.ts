@@ -8,6 +8,7 @@ import type { Queryable } from '../db/database.js';
 import { AppError } from '../errors/app-error.js';
 import { authOf, scopedDb } from '../auth/request-context.js';
 import { appendAuditRecord } from './audit.sql.js';
+import { markRefusalAudited } from './refusal-audit.js';
 
 export interface AuditEntry {
   actorAccountId: number | null;
@@ -78,6 +79,8 @@ export async function auditedChange<T>(
     });
   } catch (error) {
     const reason = error instanceof AppError ? error.code : 'internal_error';
+    // The failure has its own record below: the refusal audit (server/audit/refusal-audit.ts) writes no second.
+    markRefusalAudited(req);
     await scopedDb(req).transaction((tx) =>
       appendAudit(tx, {
         ...actor,

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Database } from '../db/database.js';
 import type { AppConfig } from '../config/load-config.js';
 import { appendAudit } from '../audit/record-audit.js';
+import { markRefusalAudited } from '../audit/refusal-audit.js';
 import { AppError } from '../errors/app-error.js';
 import { validateRequestPart } from '../http/validate-request.js';
 import { createSession, deleteExpiredSessions, deleteSession, findAccountForLogin, recordLoginFailure, recordLoginSuccess } from './auth.sql.js';
@@ -52,8 +53,10 @@ export function authRouter({ db, config }: AuthRouterDeps): Router {
   router.post('/api/auth/login', publicRoute(), loginLimiter, async (req, res) => {
     const input = validateRequestPart(LoginBody, req.body, 'invalid_login');
     const [account] = await db.query<LoginAccount>(findAccountForLogin, [input.username]);
-    const audit = (success: boolean, reason: string | null, accountId: number | null) =>
-      appendAudit(db, {
+    const audit = (success: boolean, reason: string | null, accountId: number | null) => {
+      // This refusal has its record (with the username tried): the refusal audit does not write a second.
+      if (!success) markRefusalAudited(req);
+      return appendAudit(db, {
         actorAccountId: accountId,
         actorUsername: input.username,
         actorRole: account?.role ?? null,
@@ -65,6 +68,7 @@ export function authRouter({ db, config }: AuthRouterDeps): Router {
         success,
         reason,
       });
+    };
     if (!account || !account.active) {
       await verifyPassword(await dummyHash, input.password);
       await audit(false, 'invalid_credentials', account?.id ?? null);

@@ -23,7 +23,7 @@ export function notFoundHandler(): RequestHandler {
   return (req, _res, next) => next(new AppError(404, 'route_not_found', `No route for ${req.method} ${req.path}`));
 }
 
-function send(req: Request, res: Response, status: number, code: string, message: string, details?: Record<string, unknown>): void {
+function sendAnswer(req: Request, res: Response, status: number, code: string, message: string, details?: Record<string, unknown>): void {
   if (req.path.startsWith('/open311/')) {
     res.status(status).json([{ code: status, description: `${code}: ${message}` }]);
     return;
@@ -31,7 +31,18 @@ function send(req: Request, res: Response, status: number, code: string, message
   res.status(status).json({ code, message, ...(details ? { details } : {}) });
 }
 
-export function errorMiddleware(logger: Logger): ErrorRequestHandler {
+/** Told of every answer the middleware gives (status, code, safe details): the refusal audit listens. */
+export type AnswerListener = (req: Request, status: number, code: string, details?: Record<string, unknown>) => void;
+
+export function errorMiddleware(logger: Logger, options: { onAnswer?: AnswerListener } = {}): ErrorRequestHandler {
+  const send = (req: Request, res: Response, status: number, code: string, message: string, details?: Record<string, unknown>) => {
+    try {
+      options.onAnswer?.(req, status, code, details);
+    } catch {
+      // a listener never changes the answer
+    }
+    sendAnswer(req, res, status, code, message, details);
+  };
   return (error, req, res, _next) => {
     if (error instanceof AppError) {
       if (error.status >= 500) logger.error({ err: { message: error.message }, path: req.path }, error.code);

@@ -71,6 +71,11 @@ const ROLES: Record<IncidentEvent['type'], readonly Actor['role'][]> = {
   reopen: ['dispatcher', 'supervisor', 'admin'],
 };
 
+/** Whether a role may ever send this event (checked before the case is read: 403 before any 409). */
+export function roleMaySend(type: IncidentEvent['type'], role: Actor['role']): boolean {
+  return ROLES[type].includes(role);
+}
+
 /** The states in which each event may happen. */
 const FROM: Record<IncidentEvent['type'], readonly IncidentState[]> = {
   accept: ['reported'],

@@ -17,7 +17,8 @@ import { applyIncidentEvent } from './incident-events.js';
 import { intakeIncident } from './incident-intake.js';
 import { mergeIncident } from './merge-incidents.js';
 import { actorOf } from './actor-of-request.js';
-import type { IncidentEvent } from './incident-lifecycle.js';
+import { roleMaySend, type IncidentEvent } from './incident-lifecycle.js';
+import { AppError } from '../errors/app-error.js';
 import { createRoadGraphStore, type RoadGraphStore } from '../routing/road-graph-store.js';
 import { listIncidentPhotos } from '../patrol/incident-photos.sql.js';
 import { incidentChanged, publishAll } from './incident-publishing.js';
@@ -150,6 +151,10 @@ export function incidentsRouter({ clock, config, db, roads: shared, events }: In
     const id = validateRequestPart(Id, req.params.id, 'invalid_incident_id');
     const body = validateRequestPart(EventBody, req.body, 'invalid_incident_event');
     const event = { ...body, actor: actorOf(req) } as IncidentEvent;
+    // The role first: a field worker's desk-only event is 403 whatever state the case is in (issue 18).
+    if (!roleMaySend(event.type, event.actor.role)) {
+      throw new AppError(403, 'transition_forbidden', `You may not ${event.type} an incident`, { reason: 'role_not_allowed' });
+    }
     const { after, published } = await auditedChange(req, { action: `incident.${body.type}`, entityType: 'incident', entityId: String(id) }, async (tx) => {
       // A field worker is "on scene" only near the case (server/field: ARRIVE_RADIUS_M).
       if (body.type === 'arrive' && event.actor.role === 'field_worker' && event.actor.workerCode) {

@@ -27,7 +27,8 @@ export interface RequestRow {
   number: string;
   category: string;
   state: IncidentState;
-  description: string;
+  /** As the citizen submitted it; null for a case a dispatcher made public. */
+  description: string | null;
   address: string | null;
   lon: number;
   lat: number;

@@ -5,6 +5,7 @@ import { defineSql } from '../db/database.js';
 import { createDomainEvents, type DomainEvent } from '../events/domain-events.js';
 import { testDatabaseModes } from '../../tests/support/test-database.js';
 import { startTestServer, type TestServer } from '../../tests/support/test-server.js';
+import { signIn } from '../../tests/support/test-auth.js';
 
 const pickPoint = defineSql(
   'test.open311_point',
@@ -116,7 +117,49 @@ describe.each(testDatabaseModes())('Open311 GeoReport v2 on %s', (mode) => {
       expect(body[0]).toEqual({ code: status, description: expect.stringMatching(/^[a-z_]+: .+/) });
     }
   });
+  it('shows the anonymous public only public cases: citizens\' own and those a dispatcher marks public (decision 0003)', async () => {
+    const dispatcher = { ...(await signIn(server.baseUrl, 'dispatcher.city')), 'content-type': 'application/json' };
+    // A hotline case entered by a dispatcher: internal.
+    const made = await fetch(`${server.baseUrl}/api/incidents`, {
+      method: 'POST',
+      headers: dispatcher,
+      body: JSON.stringify({ category: 'environment', description: '热线：张三家门口垃圾', address: '仙林大道1号', lon: point.lon, lat: point.lat }),
+    });
+    expect(made.status).toBe(201);
+    const internalId = String(((await made.json()) as { incident: { id: number } }).incident.id);
+    expect((await fetch(url(`/requests/${internalId}.json`))).status).toBe(404);
+    const listed = (await (await fetch(url(`/requests.json?service_request_id=${internalId}`))).json()) as unknown[];
+    expect(listed).toEqual([]);
+    // No internal case at all in the public list.
+    const publicList = (await (await fetch(url('/requests.json'))).json()) as { service_request_id: string }[];
+    const ids = publicList.map((r) => Number(r.service_request_id));
+    const sources = await server.db.query<{ source: string; public_since: Date | null }>(
+      defineSql('test.open311_sources', `SELECT source, public_since FROM incidents WHERE id = ANY ($1::bigint[])`),
+      [ids],
+    );
+    for (const row of sources) expect(['open311', 'citizen_app'].includes(row.source) || row.public_since !== null).toBe(true);
+
+    // Marked public by a dispatcher: readable, without the hotline caller's words.
+    const mark = (value: boolean) => fetch(`${server.baseUrl}/api/incidents/${internalId}/publicity`, { method: 'POST', headers: dispatcher, body: JSON.stringify({ public: value }) });
+    expect((await mark(true)).status).toBe(200);
+    const shown = (await (await fetch(url(`/requests/${internalId}.json`))).json()) as { description: string | null }[];
+    expect(shown[0].description).toBeNull();
+    expect((await mark(false)).status).toBe(200);
+    expect((await fetch(url(`/requests/${internalId}.json`))).status).toBe(404);
+    // Anonymous and read-only callers cannot mark.
+    expect((await fetch(`${server.baseUrl}/api/incidents/${internalId}/publicity`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"public":true}' })).status).toBe(401);
+
+    // A citizen's dispute (a sensitive category): their words, no address, a position to 0.01°.
+    const form = new URLSearchParams({ service_code: 'dispute', lat: String(point.lat), long: String(point.lon), description: '楼上噪音纠纷', address_string: '某小区3栋' });
+    const created = (await (await fetch(url('/requests.json'), { method: 'POST', body: form })).json()) as { service_request_id: string }[];
+    const [dispute] = (await (await fetch(url(`/requests/${created[0].service_request_id}.json`))).json()) as { description: string; address: string | null; lat: number; long: number }[];
+    expect(dispute.description).toBe('楼上噪音纠纷');
+    expect(dispute.address).toBeNull();
+    expect(dispute.lat).toBe(Math.round(point.lat * 100) / 100);
+    expect(dispute.long).toBe(Math.round(point.lon * 100) / 100);
+  });
 });
+
 
 describe.each(testDatabaseModes())('Open311 rate limit on %s', (mode) => {
   let server: TestServer;

@@ -22,6 +22,7 @@ import { AppError } from '../errors/app-error.js';
 import { intakeIncident } from '../incidents/incident-intake.js';
 import { incidentChanged, publishAll } from '../incidents/incident-publishing.js';
 import { listCategories } from '../incidents/incidents.sql.js';
+import { open311PublicityRouter } from './open311-publicity.route.js';
 import { sanitizedBody } from '../http/text-sanitation.js';
 import { validateRequestPart } from '../http/validate-request.js';
 import { CategoryRow, open311Error, RequestRow, serviceOf, serviceRequestOf } from './open311-format.js';
@@ -79,12 +80,14 @@ export interface Open311RouterDeps { db: Database; clock: Clock; config: Pick<Ap
 
 export function open311Router({ db, clock, config, events }: Open311RouterDeps): Router {
   const router = Router();
+  router.use(open311PublicityRouter());
   const intakeLimiter = rateLimit({
     windowMs: 10 * 60_000,
     limit: config.publicIntakeRateLimit,
     standardHeaders: 'draft-7',
     legacyHeaders: false,
-    handler: (_req, res) => res.status(429).json(open311Error(429, 'too_many_requests: slow down and try again later')),
+    // Through the error middleware (the GeoReport error shape under /open311), so that the refusal is audited.
+    handler: (_req, _res, next) => next(new AppError(429, 'too_many_requests', 'slow down and try again later')),
   });
   const read = <T>(fn: Parameters<typeof withScope<T>>[2]) => withScope(db, PUBLIC_SCOPE, fn);
 

@@ -15,9 +15,9 @@ import { testDatabaseModes } from '../../tests/support/test-database.js';
 import { startTestServer, type TestServer } from '../../tests/support/test-server.js';
 import type { ApiAnswer } from '../../tests/support/api-answer.js';
 
-/** A 1×1 baseline JPEG, a 1×1 PNG and a 1×1 GIF. */
+/** A 1×1 baseline JPEG (made by sharp: decodable, as every stored photo must be), a 1×1 PNG and a 1×1 GIF. */
 const JPEG = Buffer.from(
-  '/9j/4AAQSkZJRgABAQEASABIAAD/2wBDAP//////////////////////////////////////////////////////////////////////////////////////wgALCAABAAEBAREA/8QAFBABAAAAAAAAAAAAAAAAAAAAAP/aAAgBAQABPxA=',
+  '/9j/2wBDAAYEBQYFBAYGBQYHBwYIChAKCgkJChQODwwQFxQYGBcUFhYaHSUfGhsjHBYWICwgIyYnKSopGR8tMC0oMCUoKSj/2wBDAQcHBwoIChMKChMoGhYaKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCj/wAARCAABAAEDASIAAhEBAxEB/8QAFQABAQAAAAAAAAAAAAAAAAAAAAT/xAAUEAEAAAAAAAAAAAAAAAAAAAAA/8QAFAEBAAAAAAAAAAAAAAAAAAAAAP/EABQRAQAAAAAAAAAAAAAAAAAAAAD/2gAMAwEAAhEDEQA/AKwAf//Z',
   'base64',
 );
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
@@ -86,20 +86,23 @@ describe.each(testDatabaseModes())('patrol reports and photos on %s', (mode) => 
     expect(res.body.location.microGrid.code).toBe(place.home_unit_code);
     expect(res.body.position.from).toBe('worker_last_position');
     const photo = res.body.photo;
-    expect(photo).toMatchObject({ mime_type: 'image/jpeg', size_bytes: JPEG.length, sha256: crypto.createHash('sha256').update(JPEG).digest('hex'), worker_code: place.worker_code, purpose: 'patrol' });
+    expect(photo).toMatchObject({ mime_type: 'image/jpeg', worker_code: place.worker_code, purpose: 'patrol' });
     expect(photo.url).toBe(`/api/incidents/${res.body.incident.id}/photos/${photo.id}`);
     expect(heard).toEqual([{ type: 'incident.changed', incidentId: res.body.incident.id, microGridCode: place.home_unit_code, change: 'reported' }]);
 
     // The file: under the upload directory, random name, the very bytes; the row says where.
     const [row] = await server.db.query<{ storage_path: string; sha256: string }>(photoRow, [photo.id]);
     expect(row.storage_path).toMatch(/^\d{4}\/\d{2}\/[0-9a-f]{32}\.jpg$/);
-    expect(fs.readFileSync(path.join(uploadDir, row.storage_path)).equals(JPEG)).toBe(true);
+    // The stored file is the photo decoded and encoded again (server/patrol/photo-storage.ts): its size and hash are the row's.
+    const stored = fs.readFileSync(path.join(uploadDir, row.storage_path));
+    expect(stored.subarray(0, 3).equals(Buffer.from([0xff, 0xd8, 0xff]))).toBe(true);
+    expect(photo).toMatchObject({ size_bytes: stored.length, sha256: crypto.createHash('sha256').update(stored).digest('hex') });
 
     const served = await fetch(`${server.baseUrl}${photo.url}`, { headers: worker });
     expect(served.status).toBe(200);
     expect(served.headers.get('content-type')).toBe('image/jpeg');
     expect(served.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(Buffer.from(await served.arrayBuffer()).equals(JPEG)).toBe(true);
+    expect(Buffer.from(await served.arrayBuffer()).equals(stored)).toBe(true);
 
     const detail = await (await fetch(`${server.baseUrl}/api/incidents/${res.body.incident.id}`, { headers: dispatcher })).json();
     expect(detail.incident.source).toBe('patrol');

@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { RequestHandler } from 'express';
 import { fileTypeFromBuffer } from 'file-type';
 import multer from 'multer';
+import sharp from 'sharp';
 import { AppError } from '../errors/app-error.js';
 import { findTextProblem, textRefusal } from '../http/text-sanitation.js';
 
@@ -46,7 +47,15 @@ export interface CheckedPhoto {
   extension: string;
 }
 
-/** The uploaded file's real type from its first bytes: JPEG, PNG or WebP, else 415. */
+/** Largest image accepted in pixels (a decompression bomb is refused before it is decoded). */
+export const PHOTO_MAX_PIXELS = 50_000_000;
+
+/**
+ * The uploaded file's real type from its first bytes (JPEG, PNG or WebP, else 415), then the image itself:
+ * decoded by sharp (libvips, off the event loop), turned upright by its EXIF orientation and encoded again
+ * in the same format. What is stored is the re-encoded image, without any metadata (EXIF, GPS, XMP, ICC
+ * comments): sharp keeps none unless asked. A file that only starts like an image is 415 photo_not_decodable.
+ */
 export async function checkPhoto(file: Express.Multer.File | undefined): Promise<CheckedPhoto> {
   if (!file || file.size === 0) throw new AppError(400, 'photo_required', 'Attach one photo in the form field "photo"');
   const type = await fileTypeFromBuffer(file.buffer);
@@ -54,7 +63,15 @@ export async function checkPhoto(file: Express.Multer.File | undefined): Promise
   if (!mime || !(mime in PHOTO_TYPES)) {
     throw new AppError(415, 'photo_type_unsupported', 'Only JPEG, PNG and WebP photos are accepted', { detected: type?.mime ?? null });
   }
-  return { buffer: file.buffer, mime, extension: PHOTO_TYPES[mime] };
+  let buffer: Buffer;
+  try {
+    const image = sharp(file.buffer, { failOn: 'error', limitInputPixels: PHOTO_MAX_PIXELS }).rotate();
+    const encoded = mime === 'image/jpeg' ? image.jpeg({ quality: 85, mozjpeg: false }) : mime === 'image/png' ? image.png() : image.webp({ quality: 85 });
+    buffer = await encoded.toBuffer();
+  } catch {
+    throw new AppError(415, 'photo_not_decodable', 'The photo could not be decoded as a JPEG, PNG or WebP image', { detected: mime });
+  }
+  return { buffer, mime, extension: PHOTO_TYPES[mime] };
 }
 
 export interface StoredPhoto {

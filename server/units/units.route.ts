@@ -1,7 +1,7 @@
 /**
  * The units API: locate a point (GET /api/locate), read a unit, its children and ancestors, search.
  */
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { authOf, scopedDb } from '../auth/request-context.js';
 import { access } from '../auth/route-access.js';
@@ -43,6 +43,19 @@ type UnitRow = Record<string, unknown> & { label_lon: number; label_lat: number 
 
 function presentUnit({ label_lon, label_lat, ...unit }: UnitRow) {
   return { ...unit, labelPoint: [label_lon, label_lat] };
+}
+
+/**
+ * Row-level security lets a caller read the units above its jurisdiction (a street's district), for the
+ * breadcrumb: of those the caller gets the name only (code, level, name), never the record or the geometry.
+ */
+function presentFor(req: Request) {
+  const jurisdiction = authOf(req).jurisdiction;
+  return (row: UnitRow) => {
+    const code = String(row.code);
+    if (jurisdiction === 'city' || code.startsWith(jurisdiction)) return presentUnit(row);
+    return { code, level: row.level, name: row.name, nameOnly: true };
+  };
 }
 
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -87,7 +100,7 @@ export function unitsRouter(): Router {
     const db = scopedDb(req);
     const input = validateRequestPart(SearchQuery, req.query, 'invalid_search');
     const rows = await db.query<UnitRow>(searchUnits, [escapeLike(input.q), input.level ?? null, input.limit]);
-    res.json({ query: input.q, units: rows.map(presentUnit) });
+    res.json({ query: input.q, units: rows.map(presentFor(req)) });
   });
 
   router.get('/api/units/:code', access(...READERS), async (req, res) => {
@@ -96,7 +109,7 @@ export function unitsRouter(): Router {
     const query = validateRequestPart(UnitQuery, req.query, 'invalid_query');
     const [row] = await db.query<UnitRow>(readUnit, [code, query.geometry === 'true']);
     if (!row) throw notFound('unit_not_found', `No unit has the code ${code}`);
-    res.json(presentUnit(row));
+    res.json(presentFor(req)(row));
   });
 
   router.get('/api/units/:code/children', access(...READERS), async (req, res) => {
@@ -105,7 +118,7 @@ export function unitsRouter(): Router {
     const [parent] = await db.query<UnitRow>(readUnit, [code, false]);
     if (!parent) throw notFound('unit_not_found', `No unit has the code ${code}`);
     const rows = await db.query<UnitRow>(listChildren, [code]);
-    res.json({ parent: presentUnit(parent), children: rows.map(presentUnit) });
+    res.json({ parent: presentFor(req)(parent), children: rows.map(presentFor(req)) });
   });
 
   router.get('/api/units/:code/ancestors', access(...READERS), async (req, res) => {
@@ -114,7 +127,7 @@ export function unitsRouter(): Router {
     const [unit] = await db.query<UnitRow>(readUnit, [code, false]);
     if (!unit) throw notFound('unit_not_found', `No unit has the code ${code}`);
     const rows = await db.query<UnitRow>(listAncestors, [code]);
-    res.json({ unit: presentUnit(unit), ancestors: rows.map(presentUnit) });
+    res.json({ unit: presentFor(req)(unit), ancestors: rows.map(presentFor(req)) });
   });
 
   return router;

@@ -160,6 +160,10 @@ describe.each(testDatabaseModes())('audit log on %s', (mode) => {
       'POST /api/incidents/:id/escalate': [
         { run: () => fetch(`${server.baseUrl}/api/incidents/${created.incidentId}/escalate`, { method: 'POST', headers: json(admin), body: JSON.stringify({ reason: '审计升级' }) }), action: 'incident.escalate', success: true },
       ],
+      'POST /api/incidents/:id/publicity': [
+        { run: () => fetch(`${server.baseUrl}/api/incidents/${created.incidentId}/publicity`, { method: 'POST', headers: json(admin), body: JSON.stringify({ public: true }) }), action: 'incident.publicity', success: true },
+        { run: () => fetch(`${server.baseUrl}/api/incidents/999999999/publicity`, { method: 'POST', headers: json(admin), body: JSON.stringify({ public: true }) }), action: 'incident.publicity', success: false },
+      ],
       'POST /api/incidents/:id/photos': [
         { run: () => fetch(`${server.baseUrl}/api/incidents/${created.incidentId}/photos`, { method: 'POST', headers: admin, body: photoForm({}) }), action: 'incident.photo_attach', success: true },
       ],

@@ -72,7 +72,7 @@ describe.each(testDatabaseModes())('geometry fuzz on %s', (mode) => {
 
   const post = (body: string) => fetch(`${server.baseUrl}/api/spatial/summary`, { method: 'POST', headers, body });
 
-  it('answers 1,200 malformed inputs to POST /api/spatial/summary with 4xx and a code, never 5xx', async () => {
+  it('answers 1,200 malformed inputs to POST /api/spatial/summary with 4xx and a code, never 5xx', { timeout: 180_000 }, async () => {
     const bodies = malformedBodies(1200, mode === 'embedded' ? 7 : 11);
     const statuses = new Map<number, number>();
     const serverErrors: string[] = [];
@@ -93,5 +93,32 @@ describe.each(testDatabaseModes())('geometry fuzz on %s', (mode) => {
     const answers = await Promise.all(VALID.map(async (body) => (await post(body)).json()));
     for (const a of answers) expect(a.microGrids).toBeGreaterThan(0);
     expect(answers[0]).toEqual(answers[1]);
+  });
+
+  it('answers the whole globe, the poles, the antimeridian, spikes and a 10,000-vertex circle without a 5xx (issue 18)', async () => {
+    const circle = (n: number, lon: number, lat: number, r: number) => {
+      const ring = Array.from({ length: n - 1 }, (_, i) => [+(lon + r * Math.cos((2 * Math.PI * i) / (n - 1))).toFixed(6), +(lat + r * Math.sin((2 * Math.PI * i) / (n - 1))).toFixed(6)]);
+      return [...ring, ring[0]];
+    };
+    const cases: [string, number[][][], number[]][] = [
+      ['whole globe', [[[-180, -90], [180, -90], [180, 90], [-180, 90], [-180, -90]]], [200]],
+      ['whole globe, clockwise', [[[-180, -90], [-180, 90], [180, 90], [180, -90], [-180, -90]]], [200]],
+      ['north polar cap', [[[-180, 80], [180, 80], [180, 90], [-180, 90], [-180, 80]]], [200]],
+      ['across the antimeridian', [[[179, 10], [-179, 10], [-179, 20], [179, 20], [179, 10]]], [200]],
+      ['a spike', [[[118.92, 32.1], [118.93, 32.1], [118.95, 32.105], [118.93, 32.1], [118.93, 32.11], [118.92, 32.1]]], [400]],
+      ['zero-area ring', [[[118.92, 32.1], [118.93, 32.1], [118.92, 32.1], [118.92, 32.1]]], [400]],
+      ['10,000 vertices over Xianlin', [circle(10_000, 118.93, 32.11, 0.02)], [200]],
+    ];
+    for (const [name, coordinates, expected] of cases) {
+      const response = await post(JSON.stringify({ geometry: { type: 'Polygon', coordinates } }));
+      const answer = (await response.json()) as { code?: string; microGrids?: number; areaM2?: number; vertices?: number };
+      expect(expected, `${name}: ${response.status} ${JSON.stringify(answer).slice(0, 200)}`).toContain(response.status);
+      if (name === 'whole globe') {
+        // The seeded micro-grids are all inside; the area is the earth's (5.10e14 m²).
+        expect(answer.microGrids).toBeGreaterThan(500);
+        expect(answer.areaM2! / 5.1e14).toBeCloseTo(1, 2);
+      }
+      if (name.startsWith('10,000')) expect(answer.vertices).toBe(10_000);
+    }
   });
 });
