@@ -75,7 +75,7 @@ export function createFieldMap(container: HTMLElement, options: { center: [numbe
   map.on('click', (e) => tapListeners.forEach((l) => l({ lon: e.lngLat.lng, lat: e.lngLat.lat })));
 
   function apply(view: FieldMapView) {
-    const set = (id: string, data: unknown) => (map.getSource(id) as GeoJSONSource | undefined)?.setData(data as never);
+    const set = (id: string, data: unknown) => void (map.getSource(id) as GeoJSONSource | undefined)?.setData(data as never);
     if ('me' in view) set('me', point(view.me));
     if ('target' in view) set('target', point(view.target));
     if ('picked' in view) set('picked', point(view.picked));

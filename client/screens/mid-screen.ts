@@ -323,7 +323,7 @@ async function main() {
   }
   await drawSafety();
 
-  function cardHead(titleKey: string, table: SortableTable<any>, fileName: string, values: Record<string, string> = {}) {
+  function cardHead(titleKey: string, table: Pick<SortableTable<unknown>, 'shown'>, fileName: string, values: Record<string, string> = {}) {
     const name = `${fileName}-${unitCode}-${period.kind}-${period.kind === 'range' ? `${period.from}_${period.to}` : period.date}`;
     return el('div', { className: 'mid-card-head' }, [
       el('h2', {}, [t(titleKey, values)]),

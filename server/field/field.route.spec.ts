@@ -9,6 +9,7 @@ import { createDomainEvents, type DomainEvent } from '../events/domain-events.js
 import { signIn } from '../../tests/support/test-auth.js';
 import { testDatabaseModes } from '../../tests/support/test-database.js';
 import { startTestServer, type TestServer } from '../../tests/support/test-server.js';
+import type { ApiAnswer } from '../../tests/support/api-answer.js';
 
 const JPEG = Buffer.from(
   '/9j/4AAQSkZJRgABAQEASABIAAD/2wBDAP//////////////////////////////////////////////////////////////////////////////////////wgALCAABAAEBAREA/8QAFBABAAAAAAAAAAAAAAAAAAAAAP/aAAgBAQABPxA=',
@@ -39,7 +40,7 @@ describe.each(testDatabaseModes())('field app API on %s', (mode) => {
       headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    return { status: res.status, body: (await res.json().catch(() => null)) as any, headers: res.headers };
+    return { status: res.status, body: (await res.json().catch(() => null)) as ApiAnswer, headers: res.headers };
   };
   const newCase = async (lon: number, lat: number, description: string) => {
     const created = await call('POST', '/api/incidents', dispatcher, { category: 'city_management', description, lon, lat });

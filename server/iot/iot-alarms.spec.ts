@@ -15,6 +15,7 @@ import { signIn } from '../../tests/support/test-auth.js';
 import { testDatabaseModes } from '../../tests/support/test-database.js';
 import { startTestServer, type TestServer } from '../../tests/support/test-server.js';
 import { startIot, type IotService } from './start-iot.js';
+import type { ApiAnswer } from '../../tests/support/api-answer.js';
 
 const pickSensors = defineSql(
   'test.iot_alarm_sensors',
@@ -133,12 +134,12 @@ describe.each(testDatabaseModes())('IoT rules and alarms on %s', (mode) => {
     const dispatcher = await signIn(server.baseUrl, 'dispatcher.xianlin');
     const res = await fetch(`${server.baseUrl}/api/iot/sensors/${sensors.gas}`, { headers: dispatcher });
     expect(res.status).toBe(200);
-    const body = (await res.json()) as any;
+    const body = (await res.json()) as ApiAnswer;
     expect(body.sensor).toMatchObject({ code: sensors.gas, kind: 'gas', measurementUnit: '%LEL', threshold: 20 });
     expect(body.latest).toMatchObject({ state: 'alarm', alarmRule: 'threshold' });
     expect(body.rules).toMatchObject({ threshold: 20, hysteresis: 5, consecutive: 2 });
     expect(body.series.length).toBeGreaterThan(0);
-    expect(body.series.reduce((n: number, p: any) => Math.max(n, p.max), 0)).toBe(28);
+    expect(body.series.reduce((n: number, p: ApiAnswer) => Math.max(n, p.max), 0)).toBe(28);
     expect(body.alarms).toHaveLength(1);
     expect(body.alarms[0].id).toBe(body.latest.incidentId);
 
@@ -153,11 +154,11 @@ describe.each(testDatabaseModes())('IoT rules and alarms on %s', (mode) => {
     expect((await put({ consecutive: 0 })).status).toBe(400);
     const changed = await put({ threshold: 30, consecutive: 3 });
     expect(changed.status).toBe(200);
-    expect(((await changed.json()) as any).rules).toMatchObject({ threshold: 30, consecutive: 3, hysteresis: 5 });
+    expect(((await changed.json()) as ApiAnswer).rules).toMatchObject({ threshold: 30, consecutive: 3, hysteresis: 5 });
     // main.ts hands the app the service's rulesChanged(); this test server's app has no IoT service, so do what it does.
     await iot.rulesChanged();
     expect(iot.rules.configOf(iot.directory.get(sensors.gas)!)).toMatchObject({ threshold: 30, consecutive: 3 });
     const removed = await fetch(`${server.baseUrl}/api/iot/sensors/${sensors.gas}/rules`, { method: 'DELETE', headers: admin });
-    expect(((await removed.json()) as any).rules).toMatchObject({ threshold: 20, consecutive: 2 });
+    expect(((await removed.json()) as ApiAnswer).rules).toMatchObject({ threshold: 20, consecutive: 2 });
   });
 });

@@ -17,6 +17,7 @@ import { startTestServer, type TestServer } from '../../tests/support/test-serve
 import { maintainReadingPartitions } from './reading-partitions.js';
 import { listPartitions } from './iot.sql.js';
 import { startIot, type IotService } from './start-iot.js';
+import type { ApiAnswer } from '../../tests/support/api-answer.js';
 
 const run = promisify(execFile);
 const pickSensors = defineSql(
@@ -46,7 +47,7 @@ describe.each(testDatabaseModes())('MQTT ingest on the embedded broker on %s', (
 
   const issue = async (body: Record<string, unknown>) => {
     const res = await fetch(`${server.baseUrl}/api/iot/credentials`, { method: 'POST', headers: { ...admin, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    return { status: res.status, body: (await res.json()) as any };
+    return { status: res.status, body: (await res.json()) as ApiAnswer };
   };
   const connect = (username: string, secret: string, extra: mqtt.IClientOptions = {}) =>
     mqtt.connectAsync(url, { username, password: secret, reconnectPeriod: 0, protocolVersion: 4, ...extra });
@@ -72,7 +73,7 @@ describe.each(testDatabaseModes())('MQTT ingest on the embedded broker on %s', (
 
   it('issues credentials as an administrator (audited, secret shown once) and refuses bad requests', async () => {
     expect(secrets[sensors.gas]).toMatch(/^gsd_[A-Za-z0-9_-]{43}$/);
-    const audit = await server.db.query<{ action: string; after: any }>(credentialAudit);
+    const audit = await server.db.query<{ action: string; after: ApiAnswer }>(credentialAudit);
     expect(audit.map((a) => a.action)).toContain('iot.credential_issue');
     expect(JSON.stringify(audit)).not.toContain(secrets[sensors.gas]);
     expect((await issue({ kind: 'sensor', sensorCode: 'SM0000000000' })).body.code).toBe('unknown_sensor');

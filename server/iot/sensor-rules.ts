@@ -117,7 +117,7 @@ export function evaluateReading(previous: RuleState, config: RuleConfig, value: 
   if (state.alarm) {
     // Recovery, by the rule that raised the alarm.
     const rule = state.alarm.rule;
-    let cleared = false;
+    let cleared: boolean;
     if (rule === 'stuck_value') cleared = state.same === 1;
     else {
       state.under = clear && (config.maxRatePerMinute === null || rate <= config.maxRatePerMinute) ? state.under + 1 : 0;

@@ -25,7 +25,7 @@ import { listCategories } from '../incidents/incidents.sql.js';
 import { open311PublicityRouter } from './open311-publicity.route.js';
 import { sanitizedBody } from '../http/text-sanitation.js';
 import { validateRequestPart } from '../http/validate-request.js';
-import { CategoryRow, open311Error, RequestRow, serviceOf, serviceRequestOf } from './open311-format.js';
+import { CategoryRow, RequestRow, serviceOf, serviceRequestOf } from './open311-format.js';
 import { listServiceRequests, readServiceRequest } from './open311.sql.js';
 import { insertIncidentPhoto } from '../patrol/incident-photos.sql.js';
 import { insertTimelineEntry } from '../incidents/incidents.sql.js';

@@ -15,6 +15,7 @@ import { defineSql } from '../db/database.js';
 import { signIn } from '../../tests/support/test-auth.js';
 import { testDatabaseModes } from '../../tests/support/test-database.js';
 import { startTestServer, type TestServer } from '../../tests/support/test-server.js';
+import type { ApiAnswer } from '../../tests/support/api-answer.js';
 
 const run = promisify(execFile);
 const pickCandidate = defineSql(
@@ -42,7 +43,7 @@ describe.each(testDatabaseModes())('plan GeoJSON export and import on %s', (mode
       });
     // A keep-alive socket idle past the server's timeout can be closed just as it is reused: a read is sent again once.
     const response = await send().catch((error: unknown) => (method === 'GET' ? send() : Promise.reject(error)));
-    return { status: response.status, type: response.headers.get('content-type'), body: (await response.json()) as any };
+    return { status: response.status, type: response.headers.get('content-type'), body: (await response.json()) as ApiAnswer };
   };
   const newPlan = async () => (await call('POST', '/api/plans', { name: 'exchange', scopeCode: c.community })).body.plan.id as number;
 
@@ -63,8 +64,8 @@ describe.each(testDatabaseModes())('plan GeoJSON export and import on %s', (mode
     expect(painted.status).toBe(200);
     const exported = await call('GET', `/api/plans/${first}/export`);
     expect(exported.type).toContain('application/geo+json');
-    const target = exported.body.features.find((f: any) => f.properties.code === c.target);
-    const source = exported.body.features.find((f: any) => f.properties.code === c.source);
+    const target = exported.body.features.find((f: ApiAnswer) => f.properties.code === c.target);
+    const source = exported.body.features.find((f: ApiAnswer) => f.properties.code === c.source);
     expect(target.properties.micro_grids - source.properties.micro_grids).toBeGreaterThan(-1000);
     fs.writeFileSync(path.join(dir, 'plan.geojson'), JSON.stringify(exported.body));
     await run('ogr2ogr', ['-f', 'GPKG', path.join(dir, 'plan.gpkg'), path.join(dir, 'plan.geojson'), '-nln', 'grids']);

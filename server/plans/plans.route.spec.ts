@@ -15,6 +15,7 @@ import { testDatabaseModes } from '../../tests/support/test-database.js';
 import { startTestServer, type TestServer } from '../../tests/support/test-server.js';
 import { checkTiling } from '../units/check-tiling.js';
 import { publishDuePlans } from './plan-publication-scheduler.js';
+import type { ApiAnswer } from '../../tests/support/api-answer.js';
 
 /** A micro-grid of 仙林街道 on its grid's edge with a neighbouring grid of the same community, whose grid stays whole without it. */
 const pickCandidate = defineSql(
@@ -97,7 +98,7 @@ describe.each(testDatabaseModes())('boundary plans on %s', (mode) => {
     // A keep-alive socket idle past the server's timeout (a slow step on a busy machine) can be closed just as it
     // is reused: a read is sent again once; a change never is.
     const response = await send().catch((error: unknown) => (method === 'GET' ? send() : Promise.reject(error)));
-    return { status: response.status, body: (await response.json()) as any };
+    return { status: response.status, body: (await response.json()) as ApiAnswer };
   };
   const newPlan = async (edits: { unit: string; to: string }[] = [], scopeCode = c.community) =>
     call('POST', '/api/plans', planner, { name: 'test plan', scopeCode, edits });
@@ -132,7 +133,7 @@ describe.each(testDatabaseModes())('boundary plans on %s', (mode) => {
       const r = await put(edits);
       expect(r.status).toBe(200);
       expect(r.body.validation.valid).toBe(false);
-      return r.body.validation.issues.map((i: any) => i.reason);
+      return r.body.validation.issues.map((i: ApiAnswer) => i.reason);
     };
     expect(await reasons([{ unit: sibling.code, to: `${c.community}999` }])).toContain('target_not_found');
     expect(await reasons([{ unit: c.source, to: c.target }])).toContain('target_level_mismatch');
@@ -141,19 +142,19 @@ describe.each(testDatabaseModes())('boundary plans on %s', (mode) => {
     expect((await call('POST', `/api/plans/${draft}/withdraw`, planner)).body.plan.state).toBe('withdrawn');
     const community = (await call('POST', '/api/plans', planner, { name: 'street plan', scopeCode: '320113007' })).body.plan.id;
     const putStreet = (edits: { unit: string; to: string }[]) => call('PUT', `/api/plans/${community}/edits`, planner, { edits });
-    expect((await putStreet([{ unit: sibling.code, to: others.foreign_grid }])).body.validation.issues.map((i: any) => i.reason)).toContain(
+    expect((await putStreet([{ unit: sibling.code, to: others.foreign_grid }])).body.validation.issues.map((i: ApiAnswer) => i.reason)).toContain(
       'target_outside_parent',
     );
-    expect((await putStreet([{ unit: c.community, to: '320113007' }])).body.validation.issues.map((i: any) => i.reason)).toContain('level_not_paintable');
+    expect((await putStreet([{ unit: c.community, to: '320113007' }])).body.validation.issues.map((i: ApiAnswer) => i.reason)).toContain('level_not_paintable');
     expect(
       (await putStreet([{ unit: sibling.code, to: c.target }, { unit: others.far_grid, to: others.foreign_grid }])).body.validation.issues.map(
-        (i: any) => i.reason,
+        (i: ApiAnswer) => i.reason,
       ),
     ).toContain('mixed_levels');
     expect((await call('POST', `/api/plans/${community}/withdraw`, planner)).body.plan.state).toBe('withdrawn');
     const second = (await newPlan()).body.plan.id;
     const reasonsOfSecond = async (edits: { unit: string; to: string }[]) =>
-      (await call('PUT', `/api/plans/${second}/edits`, planner, { edits })).body.validation.issues.map((i: any) => i.reason);
+      (await call('PUT', `/api/plans/${second}/edits`, planner, { edits })).body.validation.issues.map((i: ApiAnswer) => i.reason);
     if (others.far_grid) expect(await reasonsOfSecond([{ unit: sibling.code, to: others.far_grid }])).toContain('not_contiguous');
     const all = [c.code, ...(await server.db.query<{ code: string }>(siblingsOf, [c.source, c.code])).map((s) => s.code)];
     expect(await reasonsOfSecond(all.map((unit) => ({ unit, to: c.target })))).toContain('parent_emptied');
@@ -173,8 +174,8 @@ describe.each(testDatabaseModes())('boundary plans on %s', (mode) => {
     expect(put.body.validation).toMatchObject({ valid: true, errors: 0 });
     const [balance] = put.body.balance;
     expect(balance.parent).toBe(c.community);
-    const source = balance.balance.units.find((u: any) => u.code === c.source);
-    const target = balance.balance.units.find((u: any) => u.code === c.target);
+    const source = balance.balance.units.find((u: ApiAnswer) => u.code === c.source);
+    const target = balance.balance.units.find((u: ApiAnswer) => u.code === c.target);
     expect(source.before.households - source.after.households).toBe(c.households);
     expect(target.after.households - target.before.households).toBe(c.households);
     expect(source.affected && target.affected).toBe(true);
@@ -184,7 +185,7 @@ describe.each(testDatabaseModes())('boundary plans on %s', (mode) => {
     expect(diff.body.moved[0]).toMatchObject({ code: c.code, from: c.source, to: c.target, households: c.households, openIncidents: c.open });
     expect(diff.body.moved[0].workers.length).toBeGreaterThan(0);
     const figures = await call('GET', `/api/plans/figures?parent=${c.community}&level=micro_grid`, planner);
-    expect(figures.body.figures.some((f: any) => f.code === c.code && f.kind === 'child')).toBe(true);
+    expect(figures.body.figures.some((f: ApiAnswer) => f.code === c.code && f.kind === 'child')).toBe(true);
     // Nothing changed on the live map.
     const [unit] = await server.db.query<{ parent_code: string }>(unitRow, [c.code]);
     expect(unit.parent_code).toBe(c.source);
@@ -306,7 +307,7 @@ describe.each(testDatabaseModes())('boundary plans on %s', (mode) => {
     if (!validation.valid) {
       // The communities' outlines recomputed from their grids would overlap a neighbour (the seed's grids stick out of
       // their community by a few m²): validation says so, measured like the tiling check, and submission is refused.
-      expect(validation.issues.map((i: any) => i.reason)).toContain('coverage_broken');
+      expect(validation.issues.map((i: ApiAnswer) => i.reason)).toContain('coverage_broken');
       expect((await call('POST', `/api/plans/${id}/submit`, planner, {})).body.code).toBe('plan_invalid');
       expect((await call('POST', `/api/plans/${id}/withdraw`, planner)).body.plan.state).toBe('withdrawn');
       return;

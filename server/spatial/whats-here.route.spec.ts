@@ -75,7 +75,7 @@ describe.each(testDatabaseModes())('GET /api/whats-here on %s', (mode) => {
     });
     // The covering cameras come from the same ranking as GET /api/cameras/covering.
     const covering = await fetch(`${server.baseUrl}/api/cameras/covering?lon=${point.lon}&lat=${point.lat}`, { headers: dispatcher });
-    expect(body.coveringCameras).toEqual(((await covering.json()) as any).cameras);
+    expect(body.coveringCameras).toEqual(((await covering.json()) as ApiAnswer).cameras);
     for (const c of body.coveringCameras) expect(c.covers || c.distanceM <= 300).toBe(true);
   });
 

@@ -11,6 +11,7 @@ import { testDatabaseModes } from '../../tests/support/test-database.js';
 import { startTestServer, type TestServer } from '../../tests/support/test-server.js';
 import { nowResponseSchema, scoreResponseSchema } from './stats-contract.js';
 import { SAFETY_RATE_SCALE } from './stats-scores.js';
+import type { ApiAnswer } from '../../tests/support/api-answer.js';
 
 const historyMonths = defineSql(
   'test.stats_history_months',
@@ -28,7 +29,7 @@ const changeOneCase = defineSql(
      WHERE street_code = '320113007' AND to_char(reported_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM') = $1 AND satisfaction = 5)`,
 );
 
-type Json = any;
+type Json = ApiAnswer;
 
 describe.each(testDatabaseModes())('safety index and scorecards on %s', (mode) => {
   let server: TestServer;

@@ -6,6 +6,7 @@
 import { defineSql, type Queryable } from '../db/database.js';
 import { STATS_STAGES, type StatsStage } from './stats-contract.js';
 import { bucketMinutes, bucketOf } from './stats-figures.js';
+import type { ApiAnswer } from '../../tests/support/api-answer.js';
 
 const limit = (stage: string) =>
   `(SELECT l.minutes FROM incident_time_limits l WHERE l.grade = i.grade AND l.stage = '${stage}'
@@ -39,7 +40,7 @@ export const directOpenNow = defineSql(
      FROM incidents WHERE state NOT IN ('closed', 'rejected') AND micro_grid_code LIKE $1 || '%'`,
 );
 
-type Row = Record<string, any>;
+type Row = Record<string, ApiAnswer>;
 
 function quantile(values: number[], p: number): number | null {
   if (values.length === 0) return null;

@@ -13,6 +13,7 @@ import { startTestServer, type TestServer } from '../../tests/support/test-serve
 import { casesResponseSchema, rankingResponseSchema, seriesResponseSchema, summaryResponseSchema } from './stats-contract.js';
 import { dateOfDay, dayNumber, shanghaiDate } from './stats-period.js';
 import { directSummary } from './stats-test-support.js';
+import type { ApiAnswer } from '../../tests/support/api-answer.js';
 
 const unitsWithIncidents = defineSql(
   'test.stats_units_with_incidents',
@@ -39,7 +40,7 @@ const pickPlaces = defineSql(
     ORDER BY md5(m.code) LIMIT 3`,
 );
 
-type Json = any;
+type Json = ApiAnswer;
 
 describe.each(testDatabaseModes())('statistics on %s', (mode) => {
   let server: TestServer;

@@ -29,7 +29,7 @@ import {
 } from './stats-contract.js';
 import { monthPeriod, resolvePeriod, shiftPeriod } from './stats-period.js';
 import { rankChildren, readCases, readChildren, readSeries, readSummary, refOf, resolveUnit } from './stats-reads.js';
-import { publishScores, readScores, type ScoreKind } from './stats-score-reads.js';
+import { publishScores, readScores } from './stats-score-reads.js';
 import { readNowCounts, setStatsTimeout } from './stats.sql.js';
 
 export interface StatsDependencies {

@@ -9,6 +9,7 @@ import { signIn } from '../../tests/support/test-auth.js';
 import { testDatabaseModes } from '../../tests/support/test-database.js';
 import { startTestServer, type TestServer } from '../../tests/support/test-server.js';
 import { CameraView, fieldOfViewRing, projectFrom, seesPoint } from './camera-sector.js';
+import type { ApiAnswer } from '../../tests/support/api-answer.js';
 
 /** A 仙林街道 micro-grid's label point with no seeded camera within 400 m, so hand-made cameras decide. */
 const pickQuietPoint = defineSql(
@@ -53,7 +54,7 @@ describe.each(testDatabaseModes())('covering cameras on %s', (mode) => {
   let nextId = 900_000;
   const get = async (path: string, headers = dispatcher) => {
     const res = await fetch(`${server.baseUrl}${path}`, { headers });
-    return { status: res.status, body: (await res.json()) as any };
+    return { status: res.status, body: (await res.json()) as ApiAnswer };
   };
   /** A camera `distanceM` from p on `bearingFromP`, looking `headingDeg`. */
   const place = async (code: string, bearingFromP: number, distanceM: number, view: Partial<CameraView> & { online?: boolean; presets?: number[] }) => {
@@ -101,10 +102,10 @@ describe.each(testDatabaseModes())('covering cameras on %s', (mode) => {
 
     const { status, body } = await get(`/api/cameras/covering?lon=${p.lon}&lat=${p.lat}&limit=6`);
     expect(status).toBe(200);
-    expect(body.cameras.map((c: any) => c.code)).toEqual(['T-A', 'T-D', 'T-C', 'T-B', 'T-E']);
-    expect(body.cameras.map((c: any) => c.covers)).toEqual([true, true, true, false, false]);
-    expect(body.cameras.map((c: any) => c.mayNotSee)).toEqual([false, false, false, true, true]);
-    const d = body.cameras.find((c: any) => c.code === 'T-D');
+    expect(body.cameras.map((c: ApiAnswer) => c.code)).toEqual(['T-A', 'T-D', 'T-C', 'T-B', 'T-E']);
+    expect(body.cameras.map((c: ApiAnswer) => c.covers)).toEqual([true, true, true, false, false]);
+    expect(body.cameras.map((c: ApiAnswer) => c.mayNotSee)).toEqual([false, false, false, true, true]);
+    const d = body.cameras.find((c: ApiAnswer) => c.code === 'T-D');
     expect(d).toMatchObject({ ptz: true, presetHeadings: [180, 270, 0, 90], suggestedPresetDeg: 0 });
     expect(d.bearingDeg).toBeCloseTo(0, 0);
     expect(body.cameras[0].distanceM).toBeCloseTo(60, 0);
@@ -115,11 +116,11 @@ describe.each(testDatabaseModes())('covering cameras on %s', (mode) => {
       headers: { ...dispatcher, 'content-type': 'application/json' },
       body: JSON.stringify({ category: 'city_management', description: '井盖缺失', lon: p.lon, lat: p.lat }),
     });
-    const created = (await post.json()) as any;
+    const created = (await post.json()) as ApiAnswer;
     expect(post.status).toBe(201);
     const forIncident = await get(`/api/incidents/${created.incident.id}/cameras`);
     expect(forIncident.status).toBe(200);
-    expect(forIncident.body.cameras.map((c: any) => c.code)).toEqual(['T-A', 'T-D', 'T-C', 'T-B']);
+    expect(forIncident.body.cameras.map((c: ApiAnswer) => c.code)).toEqual(['T-A', 'T-D', 'T-C', 'T-B']);
 
     // Another district's dispatcher sees neither the incident nor the cameras.
     const xuanwu = await signIn(server.baseUrl, 'dispatcher.xuanwu');
@@ -132,17 +133,17 @@ describe.each(testDatabaseModes())('covering cameras on %s', (mode) => {
     expect(points.length).toBeGreaterThan(5);
     for (const q of points) {
       const { body } = await get(`/api/cameras/covering?lon=${q.lon}&lat=${q.lat}&limit=16`);
-      const near = await server.db.query<any>(camerasNear, [q.lon, q.lat]);
+      const near = await server.db.query<ApiAnswer>(camerasNear, [q.lon, q.lat]);
       // Everything that sees the point by the ideal sector, except within 0.2 m of the arc's chords.
       const seeing = near.filter((c) => seesPoint({ lon: c.lon, lat: c.lat, headingDeg: c.heading_deg, fovDeg: c.fov_deg, rangeM: c.range_m - 0.2, ptz: c.ptz }, q.lon, q.lat));
-      const covering = body.cameras.filter((c: any) => c.covers).map((c: any) => c.code);
+      const covering = body.cameras.filter((c: ApiAnswer) => c.covers).map((c: ApiAnswer) => c.code);
       for (const c of seeing) if (covering.length < 16) expect(covering).toContain(c.code);
-      for (const c of body.cameras.filter((x: any) => x.covers)) {
+      for (const c of body.cameras.filter((x: ApiAnswer) => x.covers)) {
         const row = near.find((n) => n.code === c.code);
         expect(seesPoint({ lon: row.lon, lat: row.lat, headingDeg: row.heading_deg, fovDeg: row.fov_deg, rangeM: row.range_m + 0.2, ptz: row.ptz }, q.lon, q.lat)).toBe(true);
       }
       // Order: covering before not; online before offline within each; then distance.
-      const rank = (c: any) => [c.covers ? 0 : 1, c.online ? 0 : 1, c.distanceM];
+      const rank = (c: ApiAnswer) => [c.covers ? 0 : 1, c.online ? 0 : 1, c.distanceM];
       for (let i = 1; i < body.cameras.length; i++) {
         const [a, b] = [rank(body.cameras[i - 1]), rank(body.cameras[i])];
         expect(a[0] < b[0] || (a[0] === b[0] && (a[1] < b[1] || (a[1] === b[1] && a[2] <= b[2])))).toBe(true);

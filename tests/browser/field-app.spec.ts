@@ -119,7 +119,7 @@ describe('field app /m on a phone', () => {
       expect(ignorable(phone.consoleErrors)).toEqual([]);
     } catch (error) {
       await phone.screenshot(`field-failure-${Date.now()}`);
-      throw new Error(`${(error as Error).message}\nbody: ${await page.textContent('body')}\nerrors: ${phone.consoleErrors.join('\n')}`);
+      throw new Error(`${(error as Error).message}\nbody: ${await page.textContent('body')}\nerrors: ${phone.consoleErrors.join('\n')}`, { cause: error });
     } finally {
       await phone.close();
     }
@@ -201,7 +201,7 @@ describe('field app /m on a phone', () => {
       expect(ignorable(phone.consoleErrors)).toEqual([]);
     } catch (error) {
       await phone.screenshot(`field-failure-patrol`);
-      throw new Error(`${(error as Error).message}\nsteps: ${steps.join(' | ')}\nbody: ${await page.textContent('body')}\nerrors: ${phone.consoleErrors.join('\n')}`);
+      throw new Error(`${(error as Error).message}\nsteps: ${steps.join(' | ')}\nbody: ${await page.textContent('body')}\nerrors: ${phone.consoleErrors.join('\n')}`, { cause: error });
     } finally {
       clearTimeout(watchdog);
       await phone.close();

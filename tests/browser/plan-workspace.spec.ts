@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { defineSql } from '../../server/db/database.js';
 import { useBrowserTestServer } from './support/browser-test-server.js';
 import { openConsole, waitForMapReady, type ConsoleSession } from './support/browser-session.js';
+import type { ApiAnswer } from '../support/api-answer.js';
 
 const pickCandidate = defineSql(
   'test.plan_browser.candidate',
@@ -26,7 +27,7 @@ const pickCandidate = defineSql(
 /** The micro-grid the map draws at a point, as the map's own rendered features say. */
 async function drawnAt(session: ConsoleSession, lon: number, lat: number): Promise<{ code: string; grid: string; assigned: string } | null> {
   return session.page.evaluate(([x, y]) => {
-    const element = document.querySelector('[data-testid="map"]') as HTMLElement & { planMap: any };
+    const element = document.querySelector('[data-testid="map"]') as HTMLElement & { planMap: ApiAnswer };
     const map = element.planMap;
     const point = map.project([x, y]);
     const feature = map.queryRenderedFeatures(point, { layers: ['fill'] })[0];
@@ -52,7 +53,7 @@ describe('planner workspace', () => {
       expect(before).not.toContain('→');
 
       const point = await page.evaluate(([x, y]) => {
-        const element = document.querySelector('[data-testid="map"]') as HTMLElement & { planMap: any };
+        const element = document.querySelector('[data-testid="map"]') as HTMLElement & { planMap: ApiAnswer };
         const p = element.planMap.project([x, y]);
         const rect = element.getBoundingClientRect();
         return { x: rect.left + p.x, y: rect.top + p.y };
