@@ -25,6 +25,7 @@ import { spatialRouter } from './spatial/spatial.route.js';
 import { tilesRouter } from './tiles/tiles.route.js';
 import { unitsRouter } from './units/units.route.js';
 import { camerasRouter } from './video/cameras.route.js';
+import { streamsRouter } from './video/streams.route.js';
 
 export interface Clock {
   now(): Date;
@@ -88,6 +89,7 @@ export function createApp(input: AppDependencies): express.Express {
     ogcRouter,
     tilesRouter,
     camerasRouter,
+    streamsRouter,
   ];
   for (const router of routers) {
     app.use(router(deps));

@@ -42,6 +42,8 @@ export interface BenchReport {
   locate: LocateFigure[];
   /** The Markdown section printed by scripts/bench-routing.ts. */
   routing?: string;
+  /** The Markdown section printed by scripts/bench-video.ts (covering cameras, issue 21). */
+  video?: string;
   /** The console map in headless Chromium (scripts/bench/measure-browser.ts). */
   browser?: BrowserFigures;
   notes: string[];
@@ -244,6 +246,7 @@ export function renderReport(report: BenchReport): string {
   }
   if (report.browser) push('', renderBrowserSection(report.browser).trim());
   if (report.routing) push('', report.routing.trim().replace(/^## Routing/, '## Dispatch routing (issue 4)'));
+  if (report.video) push('', report.video.trim());
 
   if (report.notes.length) push('', '## Notes', '', ...report.notes.map((n) => `- ${n}`));
   push('');

@@ -71,6 +71,21 @@ const ConfigSchema = z.object({
   SIMULATOR_FLUSH_MS: z.coerce.number().int().min(1000).max(600000).default(5000),
   /** Render the tiles of the city's and each district's first map view into the tile cache after start-up (server/tiles/tile-warmup.ts). */
   TILE_WARMUP: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  /**
+   * The production video gateway's HLS address template (a GB/T 28181 gateway: ZLMediaKit, WVP), with {code}
+   * for the camera code, e.g. https://gateway/live/{code}.m3u8. Streams are proxied through the server under
+   * the caller's access check; addresses outside it are refused. Unset → the generated demo streams.
+   */
+  VIDEO_GATEWAY_URL: z
+    .string()
+    .regex(/^https?:\/\/[^\s]+$/, 'must be an http:// or https:// URL template')
+    .refine((v) => v.includes('{code}'), 'must contain {code}')
+    .refine((v) => URL.canParse(v.replaceAll('{code}', 'C1')), 'is not a valid URL')
+    .optional(),
+  /** Simulated video-AI detections per hour city-wide (DISPATCH_MODE=simulate; server/simulator/video-ai-simulation.ts). */
+  SIMULATOR_VIDEO_AI_PER_HOUR: z.coerce.number().min(0).max(3600).default(30),
+  /** Directory of the generated demo streams (scripts/make-demo-streams.sh), looped as live without a gateway. */
+  VIDEO_DEMO_DIR: z.string().default('data/video-demo'),
 });
 
 export type AppConfig = {
@@ -99,6 +114,11 @@ export type AppConfig = {
   simulator: { incidentsPerMinute: number; movingWorkers: number; handledShare: number; tickMs: number; flushEveryMs: number };
   /** Warm the tile cache with the first views of the city and its districts after start-up. */
   tileWarmup: boolean;
+  /** VIDEO_GATEWAY_URL, or null: the demo streams from videoDemoDir. */
+  videoGatewayUrl: string | null;
+  videoDemoDir: string;
+  /** Simulated video-AI detections per hour (simulate mode). */
+  videoAiPerHour: number;
   rootDir: string;
 };
 
@@ -154,6 +174,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       flushEveryMs: c.SIMULATOR_FLUSH_MS,
     },
     tileWarmup: c.TILE_WARMUP,
+    videoGatewayUrl: c.VIDEO_GATEWAY_URL ?? null,
+    videoDemoDir: path.resolve(rootDir, c.VIDEO_DEMO_DIR),
+    videoAiPerHour: c.SIMULATOR_VIDEO_AI_PER_HOUR,
     rootDir,
   };
 }
