@@ -19,8 +19,9 @@ describe('liveSequenceAt', () => {
 });
 
 describe('renderLivePlaylist', () => {
-  it('slides a window of four segments ending at the one playing, without ENDLIST', () => {
-    const text = renderLivePlaylist(clip, 9_000, (k) => `seg/${k}.ts`);
+  it('slides a window of segments ending at the one playing, without ENDLIST', () => {
+    expect(liveEntries(clip, 60_000)).toHaveLength(10);
+    const text = renderLivePlaylist(clip, 9_000, (k) => `seg/${k}.ts`, 4);
     expect(text).toContain('#EXT-X-MEDIA-SEQUENCE:1\n');
     expect(text).toContain('#EXT-X-TARGETDURATION:2\n');
     expect(text).not.toContain('ENDLIST');
@@ -29,20 +30,20 @@ describe('renderLivePlaylist', () => {
 
   it('marks each return to the first segment as a discontinuity, and counts those that scrolled out', () => {
     // At 14 s: sequences 4..7 → segments 4, 5, 0, 1; a discontinuity before sequence 6.
-    const entries = liveEntries(clip, 14_000);
+    const entries = liveEntries(clip, 14_000, 4);
     expect(entries.map((e) => [e.sequence, e.segment, e.discontinuity])).toEqual([
       [4, 4, false],
       [5, 5, false],
       [6, 0, true],
       [7, 1, false],
     ]);
-    const text = renderLivePlaylist(clip, 14_000, (k) => `seg/${k}.ts`);
+    const text = renderLivePlaylist(clip, 14_000, (k) => `seg/${k}.ts`, 4);
     expect(text).toMatch(/seg\/5\.ts\n#EXT-X-DISCONTINUITY\n#EXTINF:2\.000,\nseg\/6\.ts/);
     expect(text).toContain('#EXT-X-DISCONTINUITY-SEQUENCE:0\n');
     // At 26 s: sequences 10..13; the discontinuity at 6 has scrolled out (one), the one at 12 is in the window.
-    expect(renderLivePlaylist(clip, 26_000, (k) => `seg/${k}.ts`)).toContain('#EXT-X-DISCONTINUITY-SEQUENCE:1\n');
+    expect(renderLivePlaylist(clip, 26_000, (k) => `seg/${k}.ts`, 4)).toContain('#EXT-X-DISCONTINUITY-SEQUENCE:1\n');
     // Sequence numbers only grow: the next playlist continues where this one was.
-    const later = liveEntries(clip, 16_000);
+    const later = liveEntries(clip, 16_000, 4);
     expect(later[0].sequence).toBe(entries[1].sequence);
   });
 

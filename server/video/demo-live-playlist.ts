@@ -7,7 +7,11 @@
  * an EXT-X-DISCONTINUITY (timestamps restart), counted by EXT-X-DISCONTINUITY-SEQUENCE as it scrolls out.
  */
 
-export const LIVE_WINDOW = 4;
+/**
+ * Entries in the live playlist (2 s each: 20 s). Long enough that a player whose refreshes come late (a busy
+ * machine, a throttled tab) still finds the segment after its last one instead of jumping to the live edge.
+ */
+export const LIVE_WINDOW = 10;
 
 export interface DemoClip {
   id: string;
