@@ -15,6 +15,8 @@ import { createIncidentQueuePanel } from '../panels/incident-queue-panel.js';
 import { createLayerPanel } from '../panels/layer-panel.js';
 import { createNewIncidentPanel } from '../panels/new-incident-panel.js';
 import { createSearchBox } from '../panels/search-box.js';
+import { createVideoIncidentSection } from '../panels/video-incident-section.js';
+import { createVideoWallPanel } from '../panels/video-wall-panel.js';
 import { createWhatsHerePanel } from '../panels/whats-here-panel.js';
 import { createConsoleStore } from './console-store.js';
 import { el, replaceChildren } from './dom.js';
@@ -60,8 +62,9 @@ export async function mountConsole(root: HTMLElement, account: Account, onSigned
   const showRight = (panel: RightPanel) => {
     shown = panel;
     const node = { whatsHere: whatsHere.element, detail: detail.element, newIncident: newIncident.element, about: about.element }[panel ?? 'whatsHere'];
-    replaceChildren(right, [node]);
+    replaceChildren(right, panel === 'detail' ? [videoSection.element, node] : [node]);
     if (panel !== 'detail') {
+      videoSection.close();
       queue.setSelected(null);
       consoleMap?.setSelectedIncident(null);
       consoleMap?.showRoute(null);
@@ -75,6 +78,7 @@ export async function mountConsole(root: HTMLElement, account: Account, onSigned
     consoleMap.setSelectedIncident(id);
     showRight('detail');
     void detail.open(id);
+    void videoSection.open(id);
   };
 
   const queue = createIncidentQueuePanel({ store, categories, onOpen: openIncident });
@@ -100,6 +104,8 @@ export async function mountConsole(root: HTMLElement, account: Account, onSigned
     onClose: () => showRight('whatsHere'),
     notify,
   });
+  const videoWall = createVideoWallPanel();
+  const videoSection = createVideoIncidentSection({ wall: videoWall });
   const newIncident = createNewIncidentPanel({
     categories: categoryList,
     onCreated: (answer) => notify(t('created', { number: answer.incident.number, place: answer.location.microGrid.name })),
@@ -144,7 +150,7 @@ export async function mountConsole(root: HTMLElement, account: Account, onSigned
 
   left.append(queue.element);
   replaceChildren(root, [
-    el('div', { className: 'console' }, [header.element, banner, el('main', { className: 'console-body' }, [left, el('div', { className: 'map-area' }, [mapElement]), right]), toast, help.element]),
+    el('div', { className: 'console' }, [header.element, banner, el('main', { className: 'console-body' }, [left, el('div', { className: 'map-area' }, [mapElement, videoWall.element]), right]), toast, help.element]),
   ]);
   showRight('whatsHere');
 
@@ -218,6 +224,7 @@ export async function mountConsole(root: HTMLElement, account: Account, onSigned
     layers: () => layers.toggle(),
     escape: () => {
       if (help.isOpen()) return help.toggle(false);
+      if (videoWall.isOpen()) return videoWall.close();
       (document.activeElement as HTMLElement | null)?.blur();
       if (shown !== 'whatsHere') showRight('whatsHere');
     },
@@ -230,6 +237,8 @@ export async function mountConsole(root: HTMLElement, account: Account, onSigned
     stopLanguage();
     stopShortcuts();
     live.close();
+    videoWall.close();
+    videoSection.close();
     header.destroy();
     consoleMap.destroy();
   }
