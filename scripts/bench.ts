@@ -396,6 +396,23 @@ async function main(): Promise<void> {
     notes.push(`The boundary-plans benchmark failed: ${(error as Error).message.split('\n')[0]}`);
   }
 
+  // 8. Covering cameras (scripts/bench-video.ts, its own process) on a copy: it adds cameras, then removes them.
+  log('video: scripts/bench-video.ts');
+  let video: string | undefined;
+  try {
+    const copy = `${options.dataDir}-video-copy`;
+    fs.rmSync(copy, { recursive: true, force: true });
+    fs.cpSync(options.dataDir, copy, { recursive: true });
+    try {
+      const out = execFileSync(process.execPath, ['--import', 'tsx', 'scripts/bench-video.ts', '--data-dir', copy], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024, timeout: 40 * 60_000 });
+      video = out.slice(out.indexOf('## Covering cameras'));
+    } finally {
+      fs.rmSync(copy, { recursive: true, force: true });
+    }
+  } catch (error) {
+    notes.push(`The video benchmark failed: ${(error as Error).message.split('\n')[0]}`);
+  }
+
   const report: BenchReport = {
     startedAt,
     finishedAt: new Date(),
@@ -411,6 +428,7 @@ async function main(): Promise<void> {
     routing,
     iot,
     plans,
+    video,
     browser,
     screens,
     notes,

@@ -36,6 +36,7 @@ import { statsRouter } from './stats/stats.route.js';
 import { tilesRouter } from './tiles/tiles.route.js';
 import { unitsRouter } from './units/units.route.js';
 import { camerasRouter } from './video/cameras.route.js';
+import { streamsRouter } from './video/streams.route.js';
 
 
 export interface AppDependencies {
@@ -113,6 +114,7 @@ export function createApp(input: AppDependencies): express.Express {
     statsRouter,
     plansRouter,
     camerasRouter,
+    streamsRouter,
   ];
   for (const router of routers) {
     app.use(router(deps));

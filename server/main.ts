@@ -11,6 +11,9 @@ import { startEscalationScheduler } from './incidents/escalation-scheduler.js';
 import { startPlanPublicationScheduler } from './plans/plan-publication-scheduler.js';
 import { createDomainEvents } from './events/domain-events.js';
 import { createCitySimulator } from './simulator/city-simulator.js';
+import { seededRandom } from './simulator/simulator-random.js';
+import { createVideoAiSimulation } from './simulator/video-ai-simulation.js';
+import { readDemoCatalogue } from './video/demo-clips.js';
 import { attachLiveChannel } from './live/live-channel.js';
 import { createRoadGraphStore } from './routing/road-graph-store.js';
 import { isSeeded, seedDatabase } from './seed/seed-database.js';
@@ -86,7 +89,13 @@ async function main(): Promise<void> {
   // DISPATCH_MODE=simulate (never the production default): the living city on generated rows only.
   const stopSimulator =
     config.dispatchMode === 'simulate'
-      ? createCitySimulator({ db, roads, events, logger, clock: systemClock, options: { ...config.simulator } }).start(config.simulator.tickMs)
+      ? createCitySimulator({
+          db, roads, events, logger, clock: systemClock, options: { ...config.simulator },
+          videoAi: createVideoAiSimulation({
+            db, events, clock: systemClock, uploadDir: config.uploadDir, perHour: config.videoAiPerHour, random: seededRandom(Date.now() & 0x7fffffff),
+            demo: config.videoGatewayUrl ? null : readDemoCatalogue(config.videoDemoDir),
+          }),
+        }).start(config.simulator.tickMs)
       : () => undefined;
   logger.info({ dispatchMode: config.dispatchMode, ...(config.dispatchMode === 'simulate' ? config.simulator : {}) }, 'dispatch mode');
   // Tile seeding: once listening, render the first views of the city and its districts into the tile cache,

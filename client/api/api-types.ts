@@ -35,6 +35,8 @@ export interface WhatsHere {
   generated: boolean;
   workers: { code: string; name: string; role: string; skills: string[]; dutyStatus: string; lastPositionAt: string | null; stale: boolean }[];
   cameras: { code: string; name: string; online: boolean; hasStream: boolean; distanceM: number; lon: number; lat: number; generated: boolean }[];
+  /** Cameras whose field of view covers the point, then the nearest within 300 m that may not see it (server/video). */
+  coveringCameras: { code: string; name: string; online: boolean; covers: boolean; mayNotSee: boolean; distanceM: number; generated: boolean }[];
   incidents: { id: number; number: string; category: string; grade: Grade; state: string; reportedAt: string; distanceM: number; generated: boolean }[];
   radiusM: number;
   days: number;

@@ -15,6 +15,8 @@ import { createIncidentQueuePanel } from '../panels/incident-queue-panel.js';
 import { createLayerPanel } from '../panels/layer-panel.js';
 import { createNewIncidentPanel } from '../panels/new-incident-panel.js';
 import { createSearchBox } from '../panels/search-box.js';
+import { createVideoIncidentSection } from '../panels/video-incident-section.js';
+import { createVideoWallPanel } from '../panels/video-wall-panel.js';
 import { createWhatsHerePanel } from '../panels/whats-here-panel.js';
 import { createConsoleStore } from './console-store.js';
 import { createSensorDetailPanel } from '../panels/sensor-detail-panel.js';
@@ -85,8 +87,9 @@ export async function mountConsole(root: HTMLElement, account: Account, onSigned
   const showRight = (panel: RightPanel) => {
     shown = panel;
     const node = { whatsHere: whatsHere.element, detail: detail.element, newIncident: newIncident.element, about: about.element, sensor: sensorDetail.element }[panel ?? 'whatsHere'];
-    replaceChildren(right, [node]);
+    replaceChildren(right, panel === 'detail' ? [videoSection.element, node] : [node]);
     if (panel !== 'detail') {
+      videoSection.close();
       queue.setSelected(null);
       consoleMap.setSelectedIncident(null);
       consoleMap.showRoute(null);
@@ -100,6 +103,7 @@ export async function mountConsole(root: HTMLElement, account: Account, onSigned
     consoleMap.setSelectedIncident(id);
     showRight('detail');
     void detail.open(id);
+    void videoSection.open(id);
   };
 
   const queue = createIncidentQueuePanel({ store, categories, onOpen: openIncident });
@@ -125,6 +129,8 @@ export async function mountConsole(root: HTMLElement, account: Account, onSigned
     onClose: () => showRight('whatsHere'),
     notify,
   });
+  const videoWall = createVideoWallPanel();
+  const videoSection = createVideoIncidentSection({ wall: videoWall });
   const newIncident = createNewIncidentPanel({
     categories: categoryList,
     onCreated: (answer) => notify(t('created', { number: answer.incident.number, place: answer.location.microGrid.name })),
@@ -179,6 +185,7 @@ export async function mountConsole(root: HTMLElement, account: Account, onSigned
   left.append(queue.element);
   headerSlot.replaceWith(header.element);
   frame.append(help.element);
+  mapElement.parentElement!.append(videoWall.element);
   showRight('whatsHere');
 
   const layers = createLayerPanel({ layerStates: () => consoleMap.layerStates(), setLayerVisible: (id, visible) => consoleMap.setLayerVisible(id as never, visible) });
@@ -239,6 +246,7 @@ export async function mountConsole(root: HTMLElement, account: Account, onSigned
     layers: () => layers.toggle(),
     escape: () => {
       if (help.isOpen()) return help.toggle(false);
+      if (videoWall.isOpen()) return videoWall.close();
       (document.activeElement as HTMLElement | null)?.blur();
       if (shown !== 'whatsHere') showRight('whatsHere');
     },
@@ -251,6 +259,8 @@ export async function mountConsole(root: HTMLElement, account: Account, onSigned
     stopLanguage();
     stopShortcuts();
     live.close();
+    videoWall.close();
+    videoSection.close();
     header.destroy();
     consoleMap.destroy();
   }

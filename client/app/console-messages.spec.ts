@@ -6,18 +6,20 @@ import { errorMessages } from './error-messages.js';
 import { messagesEn } from './messages-en.js';
 import { messagesZhCn } from './messages-zh-cn.js';
 import { mapMessages } from '../map/map-messages.js';
+import { videoMessages } from '../video/video-messages.js';
 import { SHORTCUT_HELP } from '../panels/help-overlay.js';
 
 const clientDir = path.resolve(import.meta.dirname, '..');
-const sources = ['app', 'panels']
+const sources = ['app', 'panels', 'video']
   .flatMap((dir) => fs.readdirSync(path.join(clientDir, dir)).map((f) => path.join(clientDir, dir, f)))
   .filter((f) => f.endsWith('.ts') && !f.endsWith('.spec.ts'));
-const all = { ...mapMessages['zh-CN'], ...errorMessages['zh-CN'], ...messagesZhCn };
+const all = { ...mapMessages['zh-CN'], ...videoMessages['zh-CN'], ...errorMessages['zh-CN'], ...messagesZhCn };
 
 describe('console messages', () => {
   it('has the same keys in zh-CN and English', () => {
     expect(Object.keys(messagesEn).sort()).toEqual(Object.keys(messagesZhCn).sort());
     expect(Object.keys(errorMessages.en).sort()).toEqual(Object.keys(errorMessages['zh-CN']).sort());
+    expect(Object.keys(videoMessages.en).sort()).toEqual(Object.keys(videoMessages['zh-CN']).sort());
   });
 
   it('defines every literal key passed to t() and the shortcut labels', () => {

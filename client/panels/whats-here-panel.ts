@@ -56,6 +56,14 @@ export function createWhatsHerePanel(options: {
         'noWorkers',
       ),
       section(
+        'video.coveringTitle',
+        {},
+        a.coveringCameras.map((c) =>
+          el('li', { className: c.online ? '' : 'is-offline', dataset: { camera: c.code } }, [c.name, ' · ', t(c.covers ? 'video.covers' : 'video.mayNotSee'), ' · ', formatDistance(c.distanceM), c.online ? '' : ` · ${t('offline')}`]),
+        ),
+        'video.coveringNone',
+      ),
+      section(
         'nearestCameras',
         {},
         a.cameras.map((c) =>

@@ -51,6 +51,8 @@ export interface BenchReport {
   iot?: string;
   /** The boundary plans' section (scripts/bench/measure-plans.ts), as printed. */
   plans?: string;
+  /** The Markdown section printed by scripts/bench-video.ts (covering cameras, issue 21). */
+  video?: string;
   /** The console map in headless Chromium (scripts/bench/measure-browser.ts). */
   browser?: BrowserFigures;
   /** The big screen in headless Chromium (scripts/bench/measure-screens.ts). */
@@ -303,6 +305,7 @@ export function renderReport(report: BenchReport): string {
   if (report.routing) push('', report.routing.trim().replace(/^## Routing/, '## Dispatch routing (issue 4)'));
   if (report.iot) push('', report.iot.trim());
   if (report.plans) push('', report.plans.trim());
+  if (report.video) push('', report.video.trim());
 
   if (report.notes.length) push('', '## Notes', '', ...report.notes.map((n) => `- ${n}`));
   push('');

@@ -42,6 +42,8 @@ export interface AlarmInput {
   observedAt?: Date | null;
   /** The reading that crossed the threshold (IoT). */
   reading?: { value: number; unit?: string | null } | null;
+  /** A simulated alarm (the simulator's video-AI detections): the incident is generated data, labelled so. */
+  generated?: boolean;
 }
 
 export interface AlarmActor {
@@ -90,7 +92,7 @@ export async function recordAlarm(
   }
   const intake = await intakeIncident(
     q,
-    { source: input.source, category, description: input.description, lon: device.lon, lat: device.lat, crs: 'wgs84', externalId: device.code },
+    { source: input.source, category, description: input.description, lon: device.lon, lat: device.lat, crs: 'wgs84', externalId: device.code, generated: input.generated ?? false },
     actor,
     now,
   );

@@ -57,6 +57,9 @@ describe('loadConfig', () => {
       },
       arriveRadiusMetres: 200,
       idempotencyKeepHours: 72,
+      videoGatewayUrl: null,
+      videoDemoDir: path.join(ROOT, 'data/video-demo'),
+      videoAiPerHour: 30,
       rootDir: ROOT,
     });
   });
@@ -129,6 +132,14 @@ describe('loadConfig', () => {
     expect(configErrorOf({ BASEMAP_URL: 'https://tiles.example.gov.cn/{z}/{x}.png' }).message).toMatch(/BASEMAP_URL: must contain \{z\}, \{x\} and \{y\}/);
     expect(configErrorOf({ BASEMAP_URL: 'ftp://tiles/{z}/{x}/{y}' }).message).toMatch(/BASEMAP_URL/);
     expect(configErrorOf({ BASEMAP_URL: url, BASEMAP_CRS: 'bd09' }).message).toMatch(/BASEMAP_CRS/);
+  });
+
+  it('takes a video gateway template with {code}, and refuses one without it or not over http(s)', () => {
+    const url = 'https://gateway.example/live/{code}.m3u8';
+    expect(loadConfig({ VIDEO_GATEWAY_URL: url }, ROOT).videoGatewayUrl).toBe(url);
+    expect(configErrorOf({ VIDEO_GATEWAY_URL: 'https://gateway.example/live/index.m3u8' }).message).toMatch(/VIDEO_GATEWAY_URL: must contain \{code\}/);
+    expect(configErrorOf({ VIDEO_GATEWAY_URL: 'rtsp://gateway/{code}' }).message).toMatch(/VIDEO_GATEWAY_URL/);
+    expect(configErrorOf({ SIMULATOR_VIDEO_AI_PER_HOUR: '-1' }).message).toMatch(/SIMULATOR_VIDEO_AI_PER_HOUR/);
   });
 
   it('warms the tile cache at start unless TILE_WARMUP=false', () => {

@@ -118,6 +118,21 @@ const ConfigSchema = z.object({
   ARRIVE_RADIUS_M: z.coerce.number().min(10).max(5000).default(200),
   /** How long the first answer to a request with an Idempotency-Key is kept for replays, in hours. */
   IDEMPOTENCY_KEEP_HOURS: z.coerce.number().min(1).max(24 * 30).default(72),
+  /**
+   * The production video gateway's HLS address template (a GB/T 28181 gateway: ZLMediaKit, WVP), with {code}
+   * for the camera code, e.g. https://gateway/live/{code}.m3u8. Streams are proxied through the server under
+   * the caller's access check; addresses outside it are refused. Unset → the generated demo streams.
+   */
+  VIDEO_GATEWAY_URL: z
+    .string()
+    .regex(/^https?:\/\/[^\s]+$/, 'must be an http:// or https:// URL template')
+    .refine((v) => v.includes('{code}'), 'must contain {code}')
+    .refine((v) => URL.canParse(v.replaceAll('{code}', 'C1')), 'is not a valid URL')
+    .optional(),
+  /** Simulated video-AI detections per hour city-wide (DISPATCH_MODE=simulate; server/simulator/video-ai-simulation.ts). */
+  SIMULATOR_VIDEO_AI_PER_HOUR: z.coerce.number().min(0).max(3600).default(30),
+  /** Directory of the generated demo streams (scripts/make-demo-streams.sh), looped as live without a gateway. */
+  VIDEO_DEMO_DIR: z.string().default('data/video-demo'),
 });
 
 export type AppConfig = {
@@ -154,6 +169,11 @@ export type AppConfig = {
   arriveRadiusMetres: number;
   /** Hours an idempotency key's first answer is kept (server/http/idempotency.ts). */
   idempotencyKeepHours: number;
+  /** VIDEO_GATEWAY_URL, or null: the demo streams from videoDemoDir. */
+  videoGatewayUrl: string | null;
+  videoDemoDir: string;
+  /** Simulated video-AI detections per hour (simulate mode). */
+  videoAiPerHour: number;
   rootDir: string;
 };
 
@@ -256,6 +276,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     arriveRadiusMetres: c.ARRIVE_RADIUS_M,
     idempotencyKeepHours: c.IDEMPOTENCY_KEEP_HOURS,
+    videoGatewayUrl: c.VIDEO_GATEWAY_URL ?? null,
+    videoDemoDir: path.resolve(rootDir, c.VIDEO_DEMO_DIR),
+    videoAiPerHour: c.SIMULATOR_VIDEO_AI_PER_HOUR,
     rootDir,
   };
 }

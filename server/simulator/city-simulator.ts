@@ -29,6 +29,7 @@ import { handledBySimulator, nextSimulatedAction, type SimulatedAction } from '.
 import { arrivalCount, candidatePoints, cumulativeHouseholds, drawArrivalKind, drawMicroGrid, type MicroGridBox } from './incident-arrivals.js';
 import { advanceWalk, cumulativeMetres, positionAlong, walkPosition, type EdgeWalk, type LonLat } from './road-walk.js';
 import { seededRandom, type Random } from './simulator-random.js';
+import type { VideoAiSimulation } from './video-ai-simulation.js';
 import {
   listMicroGridBoxes,
   listMovingWorkers,
@@ -120,6 +121,8 @@ export function createCitySimulator(deps: {
   logger?: Logger;
   random?: Random;
   options?: Partial<SimulatorOptions>;
+  /** Simulated video-AI detections of some cameras (video-ai-simulation.ts), raised each tick. */
+  videoAi?: VideoAiSimulation;
 }): CitySimulator {
   const options = { ...DEFAULT_SIMULATOR_OPTIONS, ...deps.options };
   const random = deps.random ?? seededRandom(Date.now() & 0x7fffffff);
@@ -328,6 +331,13 @@ export function createCitySimulator(deps: {
     for (let i = 0; i < count; i += 1) {
       const id = await createIncident(now);
       if (id !== null) created.push(Number(id));
+    }
+    if (deps.videoAi) {
+      const detected = await deps.videoAi.tick(now, seconds).catch((error: unknown) => {
+        deps.logger?.error({ err: { message: (error as Error).message } }, 'video-AI detection failed');
+        return [];
+      });
+      created.push(...detected);
     }
     const actions = await handle(now);
     return { created, actions, moved: moved.length, flushed, ms: performance.now() - started };

@@ -10,35 +10,27 @@ import { defineSql } from '../db/database.js';
  * Covering ones first, each group online first, then by distance on the sphere, then code.
  * Result: code, name, online, ptz, preset_headings, heading_deg, fov_deg, range_m, has_stream, lon, lat,
  * distance_m, covers, generated.
- * Indexes: cameras_fov_idx (the && prefilter of the containment test, GiST; ST_Intersects and && are
- * LEAKPROOF, migration 0006, so they keep the index under RLS); cameras_geom_idx for the nearest ones by
- * the KNN operator (4 × $3 candidates re-sorted by the true distance, as whats_here.list_nearest_cameras).
+ * The work is the SQL function gridops_covering_cameras (migration 0017), whose plan is cached per session:
+ * cameras_fov_idx for the containment (&& then ST_Intersects, LEAKPROOF so the index holds under RLS) and
+ * cameras_geom_idx for the nearest by the KNN operator (4 × $3 candidates re-sorted by the true distance).
  */
 export const listCoveringCameras = defineSql(
   'video.list_covering_cameras',
-  `WITH pt AS (SELECT ST_SetSRID(ST_MakePoint($1, $2), 4326) AS g),
-        covering AS (SELECT c.id FROM cameras c, pt WHERE c.fov && pt.g AND ST_Intersects(c.fov, pt.g)),
-        nearest AS (SELECT c.id FROM cameras c, pt ORDER BY c.geom <-> pt.g LIMIT $3 * 4),
-        candidates AS (
-          SELECT c.*, (c.id IN (SELECT id FROM covering)) AS covers,
-                 ST_Distance(c.geom::geography, pt.g::geography, false) AS distance_m
-            FROM cameras c, pt
-           WHERE c.id IN (SELECT id FROM covering UNION SELECT id FROM nearest))
-   SELECT code, name, online, ptz, preset_headings, heading_deg, fov_deg, range_m, (stream_url IS NOT NULL) AS has_stream,
-          ST_X(geom) AS lon, ST_Y(geom) AS lat, distance_m, covers, generated
-     FROM candidates
-    WHERE covers OR distance_m <= $4
-    ORDER BY covers DESC, online DESC, distance_m, code
-    LIMIT $3`,
+  `SELECT code, name, online, ptz, preset_headings, heading_deg, fov_deg, range_m, has_stream, lon, lat, distance_m, covers, generated
+     FROM gridops_covering_cameras($1, $2, $3, $4)`,
 );
 
 /**
- * The location of an incident the caller may see ($1 id). Result: lon, lat. Index: incidents_pkey
- * (row-level security on incidents decides visibility).
+ * The location of an incident the caller may see ($1 id), the camera that raised it (a video-AI alarm) and
+ * the newest video-AI snapshot among its photos. Result: lon, lat, source, device_code, snapshot_id.
+ * Index: incidents_pkey, incident_photos_incident_idx (row-level security on both decides visibility).
  */
 export const readIncidentPoint = defineSql(
   'video.read_incident_point',
-  `SELECT ST_X(geom) AS lon, ST_Y(geom) AS lat FROM incidents WHERE id = $1`,
+  `SELECT ST_X(i.geom) AS lon, ST_Y(i.geom) AS lat, i.source, i.device_code,
+          (SELECT p.id FROM incident_photos p WHERE p.incident_id = i.id AND p.purpose = 'video_ai_snapshot'
+            ORDER BY p.id DESC LIMIT 1) AS snapshot_id
+     FROM incidents i WHERE i.id = $1`,
 );
 
 /**

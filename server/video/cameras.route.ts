@@ -1,6 +1,7 @@
 /**
  * Covering cameras: GET /api/cameras/covering?lon=&lat=[&crs=&limit=] for any point, and
- * GET /api/incidents/:id/cameras[?limit=] for an incident (top four by default). Both in the caller's
+ * GET /api/incidents/:id/cameras[?limit=] for an incident (top four by default; for a video-AI alarm also
+ * `alarm: {cameraCode, snapshotUrl}`, the camera that raised it and its snapshot). Both in the caller's
  * jurisdiction (RLS on cameras and incidents). See camera-coverage.ts for the order.
  */
 import { Router } from 'express';
@@ -48,10 +49,15 @@ export function camerasRouter(_deps: CamerasRouterDeps): Router {
     const id = validateRequestPart(IncidentId, req.params.id, 'invalid_incident_id');
     const q = validateRequestPart(IncidentCamerasQuery, req.query, 'invalid_query');
     const db = scopedDb(req);
-    const [at] = await db.query<{ lon: number; lat: number }>(readIncidentPoint, [id]);
+    const [at] = await db.query<{ lon: number; lat: number; source: string; device_code: string | null; snapshot_id: number | null }>(readIncidentPoint, [id]);
     if (!at) throw notFound('incident_not_found', `No incident ${id} in your jurisdiction`);
     const cameras = await findCoveringCameras(db, Number(at.lon), Number(at.lat), q.limit);
-    res.json({ incidentId: id, wgs84: { lon: Number(at.lon), lat: Number(at.lat) }, fallbackRadiusM: FALLBACK_RADIUS_M, cameras });
+    // A video-AI alarm: the camera that raised it and the frame it saw.
+    const alarm =
+      at.source === 'video_ai' && at.device_code
+        ? { cameraCode: at.device_code, snapshotUrl: at.snapshot_id === null ? null : `/api/incidents/${id}/photos/${Number(at.snapshot_id)}` }
+        : null;
+    res.json({ incidentId: id, wgs84: { lon: Number(at.lon), lat: Number(at.lat) }, fallbackRadiusM: FALLBACK_RADIUS_M, alarm, cameras });
   });
 
   return router;

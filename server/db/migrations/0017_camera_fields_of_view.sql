@@ -59,3 +59,42 @@ UPDATE cameras SET ptz = gridops_seed_camera_is_ptz(code), preset_headings = gri
 ALTER TABLE cameras
   ADD COLUMN fov geometry(Polygon, 4326) GENERATED ALWAYS AS (gridops_camera_fov(geom, heading_deg, fov_deg, range_m, ptz)) STORED;
 CREATE INDEX cameras_fov_idx ON cameras USING gist (fov);
+
+-- The covering cameras of a point (server/video/camera-coverage.sql.ts): those whose field of view contains
+-- it, then the nearest others within fallback_m, covering first, each group online first, then by distance on
+-- the sphere, then code; at most max_count. SECURITY INVOKER: row-level security applies to the caller.
+-- A PL/pgSQL function so that its plan is made once per session and reused (as a statement it was planned on
+-- every call: the embedded database has no prepared-statement cache, and the plan costs more than the run).
+-- Indexes: cameras_fov_idx (&& then ST_Intersects; both LEAKPROOF, migration 0006), cameras_geom_idx (KNN).
+CREATE FUNCTION gridops_covering_cameras(p_lon double precision, p_lat double precision, max_count integer, fallback_m double precision)
+  RETURNS TABLE (code text, name text, online boolean, ptz boolean, preset_headings double precision[],
+                 heading_deg double precision, fov_deg double precision, range_m double precision, has_stream boolean,
+                 lon double precision, lat double precision, distance_m double precision, covers boolean, generated boolean)
+  LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
+#variable_conflict use_column
+DECLARE
+  p geometry := ST_SetSRID(ST_MakePoint(p_lon, p_lat), 4326);
+BEGIN
+  RETURN QUERY
+  WITH candidates AS (
+    SELECT c.id FROM cameras c WHERE c.fov && p AND ST_Intersects(c.fov, p)
+    UNION
+    (SELECT c.id FROM cameras c ORDER BY c.geom <-> p LIMIT max_count * 4))
+  SELECT x.code, x.name, x.online, x.ptz, x.preset_headings, x.heading_deg, x.fov_deg, x.range_m, x.has_stream,
+         x.lon, x.lat, x.distance_m, x.covers, x.generated
+    FROM (SELECT c.code, c.name, c.online, c.ptz, c.preset_headings, c.heading_deg, c.fov_deg, c.range_m,
+                 (c.stream_url IS NOT NULL) AS has_stream, ST_X(c.geom) AS lon, ST_Y(c.geom) AS lat,
+                 ST_Distance(c.geom::geography, p::geography, false) AS distance_m,
+                 ST_Intersects(c.fov, p) AS covers, c.generated
+            FROM cameras c JOIN candidates USING (id)) x
+   WHERE x.covers OR x.distance_m <= fallback_m
+   ORDER BY x.covers DESC, x.online DESC, x.distance_m, x.code
+   LIMIT max_count;
+END
+$$;
+GRANT EXECUTE ON FUNCTION gridops_covering_cameras(double precision, double precision, integer, double precision) TO gridops_app;
+
+-- Video-AI detections carry a frame of the camera's picture as the incident's photo.
+ALTER TABLE incident_photos DROP CONSTRAINT incident_photos_purpose_check;
+ALTER TABLE incident_photos ADD CONSTRAINT incident_photos_purpose_check
+  CHECK (purpose IN ('patrol', 'attachment', 'video_ai_snapshot'));
