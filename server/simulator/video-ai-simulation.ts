@@ -6,7 +6,7 @@
  * Generated cameras only, and the incidents are generated: the simulator handles them like its other cases.
  */
 import fs from 'node:fs';
-import type { Clock } from '../app.js';
+import type { Clock } from '../clock/clock.js';
 import { defineSql, type Database } from '../db/database.js';
 import type { DomainEvents } from '../events/domain-events.js';
 import type { DemoCatalogue } from '../video/demo-clips.js';

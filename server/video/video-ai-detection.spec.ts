@@ -15,6 +15,7 @@ import { seededRandom } from '../simulator/simulator-random.js';
 import { createVideoAiSimulation } from '../simulator/video-ai-simulation.js';
 import { readDemoCatalogue } from './demo-clips.js';
 import { raiseVideoDetection } from './video-ai-detection.js';
+import type { ApiAnswer } from '../../tests/support/api-answer.js';
 
 const DEMO_DIR = path.resolve(import.meta.dirname, '../../data/video-demo');
 const pickCamera = defineSql(
@@ -52,14 +53,14 @@ describe.each(testDatabaseModes())('video-AI detections on %s', (mode) => {
     const first = await raiseVideoDetection(deps, { cameraCode: camera, kind: 'smoke', snapshot, confidence: 0.91, generated: true });
     expect(first.result.outcome).toBe('created');
     const id = Number(first.result.incident.id);
-    const [row] = await server.db.query<any>(readIncident, [id]);
+    const [row] = await server.db.query<ApiAnswer>(readIncident, [id]);
     expect(row).toMatchObject({ source: 'video_ai', category: 'fire_safety', grade: 'red', generated: true, device_code: camera, snapshots: 1 });
     expect(row.audits).toBeGreaterThanOrEqual(1);
 
     const dispatcher = await signIn(server.baseUrl, 'dispatcher.xianlin');
-    const answer = (await (await fetch(`${server.baseUrl}/api/incidents/${id}/cameras`, { headers: dispatcher })).json()) as any;
+    const answer = (await (await fetch(`${server.baseUrl}/api/incidents/${id}/cameras`, { headers: dispatcher })).json()) as ApiAnswer;
     expect(answer.alarm).toEqual({ cameraCode: camera, snapshotUrl: `/api/incidents/${id}/photos/${first.photoId}` });
-    expect(answer.cameras.map((c: any) => c.code)).toContain(camera);
+    expect(answer.cameras.map((c: ApiAnswer) => c.code)).toContain(camera);
     const image = await fetch(`${server.baseUrl}${answer.alarm.snapshotUrl}`, { headers: dispatcher });
     expect(image.status).toBe(200);
     expect(image.headers.get('content-type')).toBe('image/jpeg');
@@ -71,7 +72,7 @@ describe.each(testDatabaseModes())('video-AI detections on %s', (mode) => {
     const repeat = await raiseVideoDetection(deps, { cameraCode: camera, kind: 'smoke', snapshot, confidence: 0.88, generated: true });
     expect(repeat.result).toMatchObject({ outcome: 'attached' });
     expect(Number(repeat.result.incident.id)).toBe(id);
-    expect((await server.db.query<any>(readIncident, [id]))[0].snapshots).toBe(2);
+    expect((await server.db.query<ApiAnswer>(readIncident, [id]))[0].snapshots).toBe(2);
     await expect(raiseVideoDetection(deps, { cameraCode: camera, kind: 'smoke', snapshot: Buffer.from('GIF89a'), confidence: 1, generated: true })).rejects.toThrow(/JPEG/);
   });
 
@@ -87,7 +88,7 @@ describe.each(testDatabaseModes())('video-AI detections on %s', (mode) => {
     const created = await simulation.tick(new Date(), 5);
     expect(created.length).toBeGreaterThan(0);
     for (const id of created) {
-      const [row] = await server.db.query<any>(readIncident, [id]);
+      const [row] = await server.db.query<ApiAnswer>(readIncident, [id]);
       expect(row).toMatchObject({ source: 'video_ai', generated: true, snapshots: 1 });
       expect(['public_order', 'city_management', 'fire_safety']).toContain(row.category);
     }

@@ -6,7 +6,7 @@
  * with a frame of the camera's demo clip (server/simulator/video-ai-simulation.ts); a real analytics box
  * would call this with its own frame.
  */
-import type { Clock } from '../app.js';
+import type { Clock } from '../clock/clock.js';
 import { recordAlarm, type AlarmResult } from '../alarms/intake-alarm.js';
 import { appendAudit } from '../audit/record-audit.js';
 import { withScope, type Database } from '../db/database.js';
