@@ -10,11 +10,8 @@ import { signIn } from '../../tests/support/test-auth.js';
 import { testDatabaseModes } from '../../tests/support/test-database.js';
 import { startTestServer, type TestServer } from '../../tests/support/test-server.js';
 import type { ApiAnswer } from '../../tests/support/api-answer.js';
+import { JPEG } from '../../tests/support/test-images.js';
 
-const JPEG = Buffer.from(
-  '/9j/4AAQSkZJRgABAQEASABIAAD/2wBDAP//////////////////////////////////////////////////////////////////////////////////////wgALCAABAAEBAREA/8QAFBABAAAAAAAAAAAAAAAAAAAAAP/aAAgBAQABPxA=',
-  'base64',
-);
 
 /** The worker behind worker.xianlin, a point of their grid (a micro-grid's label point) and one 1.5 km east of it. */
 const workerPlace = defineSql(

@@ -93,6 +93,8 @@ describe.each(testDatabaseModes())('incidents on %s', (mode) => {
     ];
     for (const [who, event, state] of steps) {
       clock.advanceMinutes(1);
+      // "On scene" needs the worker's last reported position near the case (ARRIVE_RADIUS_M): report it first.
+      if (event.type === 'arrive') expect((await call('POST', '/api/field/position', worker, { lon: places[1].lon, lat: places[1].lat })).status).toBe(200);
       const res = await send(id, who, event);
       expect(res.status, `${String(event.type)}: ${JSON.stringify(res.body)}`).toBe(200);
       expect(res.body.state).toBe(state);

@@ -16,6 +16,7 @@ import { loadConfig } from '../../server/config/load-config.js';
 import type { Capabilities, Database } from '../../server/db/database.js';
 import { createLogger } from '../../server/logging/logger.js';
 import { listRoutes } from './list-routes.js';
+import { PNG } from '../support/test-images.js';
 
 const lastRecord = defineSql(
   'test.last_audit_record',
@@ -34,8 +35,8 @@ const pickPlace = defineSql(
 );
 
 const pickCamera = defineSql('test.pick_audit_camera', `SELECT code FROM cameras ORDER BY code LIMIT 1`);
-/** A 1×1 PNG for the photo routes. */
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+const pickCommunity = defineSql('test.pick_audit_community', `SELECT code FROM units WHERE level = 'community' AND code LIKE '320113007%' ORDER BY code LIMIT 1`);
+const pickSensor = defineSql('test.pick_audit_sensor', `SELECT code FROM sensors ORDER BY code LIMIT 1`);
 const photoForm = (fields: Record<string, string>) => {
   const form = new FormData();
   for (const [k, v] of Object.entries(fields)) form.append(k, v);
@@ -47,6 +48,8 @@ const photoForm = (fields: Record<string, string>) => {
 const READ_ONLY_POSTS = ['POST /api/spatial/summary'];
 /** Telemetry: a phone's position every 30 s, like the simulator's moves, is not an audit record (server/field). */
 const TELEMETRY_POSTS = ['POST /api/field/position'];
+/** Ending a wall's session clears its cookie in the browser; nothing in the database changes (the exchange is audited). */
+const COOKIE_ONLY_POSTS = ['POST /api/auth/screen-session/end'];
 
 describe.each(testDatabaseModes())('audit log on %s', (mode) => {
   let server: TestServer;
@@ -66,7 +69,14 @@ describe.each(testDatabaseModes())('audit log on %s', (mode) => {
   });
 
   it('writes a record for every state-changing route, success and failure', async () => {
-    const created: { id?: number; tokenId?: number; incidentId?: number; summonsId?: number } = {};
+    const created: { id?: number; tokenId?: number; incidentId?: number; summonsId?: number; planId?: number; sensorCode?: string } = {};
+    const planner = await signIn(server.baseUrl, 'planner.city');
+    const NO_PLAN = 999_999_999;
+    const planStep = (path: string, action: string, body: unknown = {}) => ({
+      run: () => fetch(`${server.baseUrl}/api/plans/${NO_PLAN}/${path}`, { method: 'POST', headers: json(planner), body: JSON.stringify(body) }),
+      action,
+      success: false,
+    });
     const cases: Record<string, { run: () => Promise<Response>; action: string; success: boolean }[]> = {
       'POST /api/auth/login': [
         { run: () => fetch(`${server.baseUrl}/api/auth/login`, { method: 'POST', headers: json({}), body: JSON.stringify({ username: 'planner.city', password: 'wrong-password' }) }), action: 'auth.login', success: false },
@@ -200,6 +210,72 @@ describe.each(testDatabaseModes())('audit log on %s', (mode) => {
           success: false,
         },
       ],
+      'POST /api/auth/screen-session': [
+        { run: () => fetch(`${server.baseUrl}/api/auth/screen-session`, { method: 'POST', headers: json({}), body: JSON.stringify({ token: 'gst_development-screen-token-xianlin' }) }), action: 'auth.screen_session', success: true },
+        { run: () => fetch(`${server.baseUrl}/api/auth/screen-session`, { method: 'POST', headers: json({}), body: JSON.stringify({ token: 'gst_not-a-token-of-this-city-000000' }) }), action: 'auth.screen_session', success: false },
+      ],
+      'POST /api/plans': [
+        {
+          run: async () => {
+            const [community] = await server.db.query<{ code: string }>(pickCommunity);
+            const r = await fetch(`${server.baseUrl}/api/plans`, { method: 'POST', headers: json(planner), body: JSON.stringify({ name: `审计方案 ${mode}`, scopeCode: community.code }) });
+            created.planId = (await r.clone().json()).plan?.id;
+            return r;
+          },
+          action: 'plan.create',
+          success: true,
+        },
+      ],
+      'PUT /api/plans/:id/edits': [
+        { run: () => fetch(`${server.baseUrl}/api/plans/${NO_PLAN}/edits`, { method: 'PUT', headers: json(planner), body: JSON.stringify({ edits: [] }) }), action: 'plan.edit', success: false },
+      ],
+      'PUT /api/plans/:id/import': [
+        {
+          run: () =>
+            fetch(`${server.baseUrl}/api/plans/${NO_PLAN}/import`, { method: 'PUT', headers: json(planner), body: JSON.stringify({ crs: 'wgs84', collection: { type: 'FeatureCollection', features: [] } }) }),
+          action: 'plan.import',
+          success: false,
+        },
+      ],
+      'POST /api/plans/:id/submit': [planStep('submit', 'plan.submit')],
+      'POST /api/plans/:id/withdraw': [planStep('withdraw', 'plan.withdraw')],
+      'POST /api/plans/:id/approve': [planStep('approve', 'plan.approve')],
+      'POST /api/plans/:id/reject': [planStep('reject', 'plan.reject', { reason: '审计驳回' })],
+      'POST /api/plans/:id/publish': [planStep('publish', 'plan.publish')],
+      'POST /api/plans/:id/rollback': [planStep('rollback', 'plan.rollback')],
+      'POST /api/iot/credentials': [
+        {
+          run: async () => {
+            const [sensor] = await server.db.query<{ code: string }>(pickSensor);
+            created.sensorCode = sensor.code;
+            return fetch(`${server.baseUrl}/api/iot/credentials`, { method: 'POST', headers: json(admin), body: JSON.stringify({ kind: 'sensor', sensorCode: sensor.code }) });
+          },
+          action: 'iot.credential_issue',
+          success: true,
+        },
+      ],
+      'POST /api/iot/credentials/:id/revoke': [
+        { run: () => fetch(`${server.baseUrl}/api/iot/credentials/999999999/revoke`, { method: 'POST', headers: json(admin), body: '{}' }), action: 'iot.credential_revoke', success: false },
+      ],
+      'PUT /api/iot/sensors/:code/rules': [
+        {
+          run: () =>
+            fetch(`${server.baseUrl}/api/iot/sensors/${created.sensorCode}/rules`, {
+              method: 'PUT',
+              headers: json(admin),
+              body: JSON.stringify({ threshold: 80, hysteresis: 2, consecutive: 2, clearConsecutive: 2 }),
+            }),
+          action: 'iot.rules_override',
+          success: true,
+        },
+      ],
+      'DELETE /api/iot/sensors/:code/rules': [
+        { run: () => fetch(`${server.baseUrl}/api/iot/sensors/${created.sensorCode}/rules`, { method: 'DELETE', headers: admin }), action: 'iot.rules_override_remove', success: true },
+      ],
+      'POST /api/stats/publish': [
+        { run: () => fetch(`${server.baseUrl}/api/stats/publish`, { method: 'POST', headers: json(admin), body: JSON.stringify({ kind: 'scorecard', month: '2026-11' }) }), action: 'stats.publish', success: true },
+        { run: () => fetch(`${server.baseUrl}/api/stats/publish`, { method: 'POST', headers: json(admin), body: JSON.stringify({ kind: 'scorecard', month: '2026-11' }) }), action: 'stats.publish', success: false },
+      ],
       'POST /api/auth/logout': [
         { run: async () => fetch(`${server.baseUrl}/api/auth/logout`, { method: 'POST', headers: await signIn(server.baseUrl, 'planner.city') }), action: 'auth.logout', success: true },
       ],
@@ -209,7 +285,7 @@ describe.each(testDatabaseModes())('audit log on %s', (mode) => {
     const changing = listRoutes(app)
       .filter((r) => r.method !== 'GET' && r.method !== 'HEAD')
       .map((r) => `${r.method} ${r.path}`)
-      .filter((r) => !READ_ONLY_POSTS.includes(r) && !TELEMETRY_POSTS.includes(r));
+      .filter((r) => !READ_ONLY_POSTS.includes(r) && !TELEMETRY_POSTS.includes(r) && !COOKIE_ONLY_POSTS.includes(r));
     expect(Object.keys(cases).sort()).toEqual([...new Set(changing)].sort());
 
     for (const [route, steps] of Object.entries(cases)) {
