@@ -19,6 +19,7 @@ import { publicRoute } from './route-access.js';
 import { hashToken } from './secrets.js';
 import { encodeScreenSession, SCREEN_SESSION_HOURS } from './screen-session.js';
 import { findScreenTokenForExchange } from './screen-session.sql.js';
+import { markRefusalAudited } from '../audit/refusal-audit.js';
 
 /** What this router needs (narrow, not AppDependencies). */
 export interface ScreenSessionDeps {
@@ -57,7 +58,11 @@ export function screenSessionRouter({ db, config, clock }: ScreenSessionDeps): R
       success: Boolean(token),
       reason: token ? null : 'invalid_token',
     });
-    if (!token) throw new AppError(401, 'invalid_token', 'The screen token is not valid');
+    if (!token) {
+      // Recorded above as a failed exchange: no second record from the error middleware.
+      markRefusalAudited(req);
+      throw new AppError(401, 'invalid_token', 'The screen token is not valid');
+    }
     const expiresAt = new Date(clock.now().getTime() + SCREEN_SESSION_HOURS * 3_600_000);
     res.cookie(SESSION_COOKIE, encodeScreenSession(token.id, token.token_hash, expiresAt), { ...cookieOptions, expires: expiresAt });
     res.json({ screen: { label: token.label, jurisdiction: token.jurisdiction, expiresAt: expiresAt.toISOString() } });

@@ -43,6 +43,7 @@ describe('loadConfig', () => {
       dispatchMode: 'simulate',
       simulator: { incidentsPerMinute: 12, movingWorkers: 3000, handledShare: 0.8, tickMs: 1000, flushEveryMs: 5000 },
       tileWarmup: true,
+      planLimits: { microGridHouseholdsMin: 30, microGridHouseholdsMax: 300, minAreaM2: 2000, minWidthM: 20 },
       iot: {
         enabled: true,
         mqtt: { port: 1883, host: '127.0.0.1', url: null, username: null, password: null, clientId: 'gridops-ingest', shared: true },

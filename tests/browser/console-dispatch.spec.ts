@@ -172,7 +172,8 @@ describe('console: what is here, live arrival and dispatch', () => {
     // Accepting again is refused, and the button says why.
     const accept = page.locator('[data-testid="incident-actions"] [data-action="accept"]');
     expect(await accept.getAttribute('title')).toBe('事件处于“已派遣”状态，不能进行此操作。');
-  });
+    // The incident view now also plays its top covering camera (software video decoding beside a software-rendered map).
+  }, 150_000);
 
   it('logged no console errors and made no request outside the server', () => {
     expect(failedResponses).toEqual([]);
