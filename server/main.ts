@@ -133,7 +133,8 @@ async function main(): Promise<void> {
     stopSimulator();
     server.close();
     // The warm-up finishes the tile it is rendering before the database closes.
-    void Promise.all([live.close(), warming, sensorSimulator?.stop().then(() => iot?.close())])
+    // The simulated sensors disconnect before the broker and its ingest close.
+    void Promise.all([live.close(), warming, (sensorSimulator?.stop() ?? Promise.resolve()).then(() => iot?.close())])
       .then(() => db.close())
       .finally(() => process.exit(0));
   };
