@@ -3,6 +3,7 @@
  * types are the shared contract of the live channel, structurally the same as client/live's).
  */
 import type { Grade, Role } from '../../server/contract/incident-vocabulary.js';
+import type { RecommendedResponder } from '../../server/routing/recommend-responders.js';
 
 export type { Grade, Role };
 export type Bbox = [number, number, number, number];
@@ -107,21 +108,8 @@ export interface Summons {
   report_note: string | null;
 }
 
-export interface RecommendedResponder {
-  rank: number;
-  workerCode: string;
-  name: string;
-  role: string;
-  homeUnitCode: string;
-  tier: number;
-  stale: boolean;
-  positionAgeSeconds: number | null;
-  reachable: boolean;
-  etaSeconds: number | null;
-  roadMetres: number | null;
-  straightLineMetres: number;
-  route: [number, number][] | null;
-}
+/** A recommended worker as the server ranks it (server/routing/recommend-responders.ts; type-only, erased in the build). */
+export type { RecommendedResponder } from '../../server/routing/recommend-responders.js';
 
 export interface Recommendations {
   incidentId: number;

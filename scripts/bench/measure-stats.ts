@@ -20,6 +20,7 @@ import { resolvePeriod, monthPeriod, shanghaiDate } from '../../server/stats/sta
 import { rankChildren, readCases, readChildren, readSeries, readSummary, resolveUnit } from '../../server/stats/stats-reads.js';
 import { readScores } from '../../server/stats/stats-score-reads.js';
 import { setStatsTimeout } from '../../server/stats/stats.sql.js';
+import { loadConfig } from '../../server/config/load-config.js';
 
 export interface StatsCallFigure {
   call: string;
@@ -120,7 +121,7 @@ async function main() {
     return i >= 0 ? argv[i + 1] : undefined;
   };
   const rounds = Number(arg('--rounds') ?? 20);
-  const url = process.env.DATABASE_URL;
+  const url = loadConfig().databaseUrl;
   const dataDir = arg('--data-dir');
   const dump = arg('--dump');
   if (!url && !dataDir && !dump) throw new Error('give --data-dir (a COPY of an embedded city), --dump (a PGlite dump) or DATABASE_URL');
