@@ -41,7 +41,6 @@ import { probePostgresInstallation, startThrowawayCluster, withMaintenanceDataba
 import { loadAverage, readMachineInfo } from './bench/machine-info.js';
 import { measureLocate, type RunLocateSql } from './bench/measure-locate.js';
 import { measureScopeOverhead } from './bench/measure-scope-overhead.js';
-import { execFileSync } from 'node:child_process';
 import { measureTiles } from './bench/measure-tiles.js';
 import { measureIntake } from './bench/measure-intake.js';
 import { measureStart, type StartMeasurement } from './bench/measure-start.js';
@@ -52,6 +51,7 @@ import { loadConfig } from '../server/config/load-config.js';
 import { measureBrowser, type BrowserFigures } from './bench/measure-browser.js';
 import { measureScreens, type ScreenFigures } from './bench/measure-screens.js';
 import { measureStats } from './bench/measure-stats.js';
+import { runSectionScript } from './bench/run-section-script.js';
 
 const ROOT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -355,62 +355,31 @@ async function main(): Promise<void> {
   // 5. Dispatch routing on the embedded database (scripts/bench-routing.ts, its own process: the data
   // directory is free again now). Its Markdown table goes into the report as it is.
   log('routing: scripts/bench-routing.ts');
-  let routing: string | undefined;
-  try {
-    const out = execFileSync(process.execPath, ['--import', 'tsx', 'scripts/bench-routing.ts', '--data-dir', options.dataDir], {
-      encoding: 'utf8',
-      maxBuffer: 16 * 1024 * 1024,
-      timeout: 20 * 60_000,
-    });
-    routing = out.slice(out.indexOf('## Routing'));
-  } catch (error) {
-    notes.push(`The routing benchmark failed: ${(error as Error).message.split('\n')[0]}`);
-  }
+  const section = (label: string, script: string, marker: string, timeoutMinutes: number, dataDir = options.dataDir) =>
+    runSectionScript({ label, script, dataDir, marker, timeoutMinutes, notes });
+  const routing = section('routing', 'scripts/bench-routing.ts', '## Routing', 20);
 
-  // 6. IoT ingest over MQTT (scripts/bench/measure-iot.ts, its own process, on the same embedded directory: it adds
-  // readings to it): sustained ingest with the rules on, alarm → live latency, Debian mosquitto as the peer broker.
+  // 6. IoT ingest over MQTT (on the same embedded directory: it adds readings to it): sustained ingest with the rules
+  // on, alarm → live latency, Debian mosquitto as the peer broker.
   log('iot: scripts/bench/measure-iot.ts');
-  let iot: string | undefined;
-  try {
-    const out = execFileSync(process.execPath, ['--import', 'tsx', 'scripts/bench/measure-iot.ts', '--data-dir', options.dataDir], {
-      encoding: 'utf8',
-      maxBuffer: 16 * 1024 * 1024,
-      timeout: 20 * 60_000,
-    });
-    iot = out.slice(out.indexOf('<!-- iot:start -->'));
-  } catch (error) {
-    notes.push(`The IoT benchmark failed: ${(error as Error).message.split('\n')[0]}`);
-  }
+  const iot = section('IoT', 'scripts/bench/measure-iot.ts', '<!-- iot:start -->', 20);
 
   // 7. Boundary plans (issue 20): validation and publication on the same embedded city, every change rolled back.
   log('boundary plans: scripts/bench/measure-plans.ts');
-  let plans: string | undefined;
-  try {
-    const out = execFileSync(process.execPath, ['--import', 'tsx', 'scripts/bench/measure-plans.ts', '--data-dir', options.dataDir], {
-      encoding: 'utf8',
-      maxBuffer: 16 * 1024 * 1024,
-      timeout: 30 * 60_000,
-    });
-    plans = out.slice(out.indexOf('### Boundary plans')).replace(/^### /, '## ');
-  } catch (error) {
-    notes.push(`The boundary-plans benchmark failed: ${(error as Error).message.split('\n')[0]}`);
-  }
+  const plans = section('boundary-plans', 'scripts/bench/measure-plans.ts', '### Boundary plans', 30)?.replace(/^### /, '## ');
 
-  // 8. Covering cameras (scripts/bench-video.ts, its own process) on a copy: it adds cameras, then removes them.
+  // 8. Covering cameras on a copy: it adds cameras, then removes them.
   log('video: scripts/bench-video.ts');
+  const copy = `${options.dataDir}-video-copy`;
   let video: string | undefined;
   try {
-    const copy = `${options.dataDir}-video-copy`;
     fs.rmSync(copy, { recursive: true, force: true });
     fs.cpSync(options.dataDir, copy, { recursive: true });
-    try {
-      const out = execFileSync(process.execPath, ['--import', 'tsx', 'scripts/bench-video.ts', '--data-dir', copy], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024, timeout: 40 * 60_000 });
-      video = out.slice(out.indexOf('## Covering cameras'));
-    } finally {
-      fs.rmSync(copy, { recursive: true, force: true });
-    }
+    video = section('video', 'scripts/bench-video.ts', '## Covering cameras', 40, copy);
   } catch (error) {
-    notes.push(`The video benchmark failed: ${(error as Error).message.split('\n')[0]}`);
+    notes.push(`The video benchmark could not copy the city: ${(error as Error).message.split('\n')[0]}`);
+  } finally {
+    fs.rmSync(copy, { recursive: true, force: true });
   }
 
   const report: BenchReport = {
