@@ -8,20 +8,9 @@ import { defineSql, withScope, type Database, type Queryable } from '../db/datab
 import { openSeededTestDatabase, testDatabaseModes } from '../../tests/support/test-database.js';
 import { createPlan, replaceEdits, submitPlan } from './plan-service.js';
 import { validatePlanEdits, type PlanLimits } from './plan-validation.js';
+import { pickPaintCandidate } from '../../tests/support/plan-candidates.js';
 
 const DEFAULTS: PlanLimits = { microGridHouseholdsMin: 0, microGridHouseholdsMax: 1_000_000, minAreaM2: 0, minWidthM: 0 };
-const pickCandidate = defineSql(
-  'test.plan_validation.candidate',
-  `SELECT m.code, m.parent_code AS source, g.code AS target, m.community_code AS community
-     FROM units m
-     JOIN units g ON g.parent_code = m.community_code AND g.level = 'grid' AND g.code <> m.parent_code
-                 AND g.geom && m.geom AND ST_Relate(m.geom, g.geom, 'F***1****')
-    WHERE m.level = 'micro_grid' AND m.street_code = '320113007'
-      AND (SELECT count(*) FROM units s WHERE s.parent_code = m.parent_code) > 2
-      AND (SELECT ST_NumGeometries(ST_UnaryUnion(ST_Collect(s.geom), 1e-9)) FROM units s
-            WHERE s.parent_code = m.parent_code AND s.code <> m.code) = 1
-    ORDER BY m.code LIMIT 1`,
-);
 const plannerId = defineSql('test.plan_validation.planner', `SELECT id FROM accounts WHERE username = 'planner.city'`);
 const swell = defineSql('test.plan_validation.swell', `UPDATE units SET geom = ST_Multi(ST_Buffer(geom, 0.0005)) WHERE code = $1`);
 const punch = defineSql(
@@ -55,7 +44,7 @@ describe.each(testDatabaseModes())('plan validation rules on %s', (mode) => {
 
   beforeAll(async () => {
     db = await openSeededTestDatabase(mode);
-    [c] = await db.query<typeof c>(pickCandidate);
+    [c] = await db.query<typeof c>(pickPaintCandidate);
   });
   afterAll(() => db.close());
 

@@ -5,24 +5,11 @@
  * draws the micro-grid in its new grid, under its new code.
  */
 import { describe, expect, it } from 'vitest';
-import { defineSql } from '../../server/db/database.js';
 import { useBrowserTestServer } from './support/browser-test-server.js';
 import { openConsole, waitForMapReady, type ConsoleSession } from './support/browser-session.js';
 import type { ApiAnswer } from '../support/api-answer.js';
+import { pickPaintCandidate, type PaintCandidate } from '../support/plan-candidates.js';
 
-const pickCandidate = defineSql(
-  'test.plan_browser.candidate',
-  `SELECT m.code, m.parent_code AS source, g.code AS target, m.community_code AS community,
-          ST_X(ST_PointOnSurface(m.geom)) AS lon, ST_Y(ST_PointOnSurface(m.geom)) AS lat
-     FROM units m
-     JOIN units g ON g.parent_code = m.community_code AND g.level = 'grid' AND g.code <> m.parent_code
-                 AND g.geom && m.geom AND ST_Relate(m.geom, g.geom, 'F***1****')
-    WHERE m.level = 'micro_grid' AND m.street_code = '320113007'
-      AND (SELECT count(*) FROM units s WHERE s.parent_code = m.parent_code) > 2
-      AND (SELECT ST_NumGeometries(ST_UnaryUnion(ST_Collect(s.geom), 1e-9)) FROM units s
-            WHERE s.parent_code = m.parent_code AND s.code <> m.code) = 1
-    ORDER BY m.code LIMIT 1`,
-);
 
 /** The micro-grid the map draws at a point, as the map's own rendered features say. */
 async function drawnAt(session: ConsoleSession, lon: number, lat: number): Promise<{ code: string; grid: string; assigned: string } | null> {
@@ -39,7 +26,7 @@ describe('planner workspace', () => {
   const server = useBrowserTestServer();
 
   it('paints a micro-grid into another grid, shows the balance, is approved by a second account, and the map shows the new boundary', async () => {
-    const [c] = await server().db.query<{ code: string; source: string; target: string; community: string; lon: number; lat: number }>(pickCandidate);
+    const [c] = await server().db.query<PaintCandidate>(pickPaintCandidate);
     const planner = await openConsole(server().baseUrl, { username: 'planner.city', path: `/plan.html?community=${c.community}` });
     let admin: ConsoleSession | null = null;
     try {
