@@ -93,51 +93,75 @@ async function preparePostgres(cluster: PostgresCluster): Promise<NonNullable<Te
   return { port: cluster.port, version: cluster.version, emptyTemplate: EMPTY_TEMPLATE, seededTemplate: SEEDED_TEMPLATE };
 }
 
-export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+/** What one run prepared, shared by every project of the run (each project runs this globalSetup). */
+interface SharedPreparation {
+  prepared: Promise<TestDatabasesInfo>;
+  users: number;
+  teardown: () => Promise<void>;
+}
+const SHARED = Symbol.for('gridops.test-databases');
+type GlobalWithShared = typeof globalThis & { [SHARED]?: SharedPreparation };
+
+async function prepare(workDir: string, onCluster: (c: PostgresCluster) => void): Promise<TestDatabasesInfo> {
   const started = performance.now();
-  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gridops-test-'));
-  let cluster: PostgresCluster | undefined;
-
-  const teardown = async () => {
-    await cluster?.stop();
-    cluster = undefined;
-    fs.rmSync(workDir, { recursive: true, force: true });
-  };
-
   const info: TestDatabasesInfo = { modes: [] };
-  try {
-    // Test harness code: the CI flag and TEST_DATABASE_MODES are read here, not through loadConfig.
-    const selection = selectTestModes(process.env, () => probePostgresInstallation());
-    for (const notice of selection.notices) log(notice);
-    const installation = selection.postgres;
-    const postgresTask = installation
-      ? startThrowawayCluster({ installation, label: 'test-pg' }).then((c) => {
-          cluster = c;
-          return preparePostgres(c);
-        })
-      : Promise.resolve(undefined);
-    const embeddedTask = selection.embedded ? prepareEmbedded(workDir) : Promise.resolve(undefined);
+  // Test harness code: the CI flag and TEST_DATABASE_MODES are read here, not through loadConfig.
+  const selection = selectTestModes(process.env, () => probePostgresInstallation());
+  for (const notice of selection.notices) log(notice);
+  const installation = selection.postgres;
+  const postgresTask = installation
+    ? startThrowawayCluster({ installation, label: 'test-pg' }).then((c) => {
+        onCluster(c);
+        return preparePostgres(c);
+      })
+    : Promise.resolve(undefined);
+  const embeddedTask = selection.embedded ? prepareEmbedded(workDir) : Promise.resolve(undefined);
 
-    // Both are prepared at the same time: the embedded seed runs in this process, the real one in postgres.
-    const [embedded, postgres] = await Promise.allSettled([embeddedTask, postgresTask]);
-    const failures = [embedded, postgres].filter((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failures.length > 0) {
-      const reasons = failures.map((f) => (f.reason instanceof Error ? (f.reason.stack ?? f.reason.message) : String(f.reason)));
-      throw new Error(`preparing the test databases failed:\n${reasons.join('\n')}`);
-    }
-    if (embedded.status === 'fulfilled' && embedded.value) {
-      info.embedded = embedded.value;
-      info.modes.push('embedded');
-    }
-    if (postgres.status === 'fulfilled' && postgres.value) {
-      info.postgres = postgres.value;
-      info.modes.push('postgres');
-    }
-  } catch (error) {
-    await teardown();
-    throw error;
+  // Both are prepared at the same time: the embedded seed runs in this process, the real one in postgres.
+  const [embedded, postgres] = await Promise.allSettled([embeddedTask, postgresTask]);
+  const failures = [embedded, postgres].filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failures.length > 0) {
+    const reasons = failures.map((f) => (f.reason instanceof Error ? (f.reason.stack ?? f.reason.message) : String(f.reason)));
+    throw new Error(`preparing the test databases failed:\n${reasons.join('\n')}`);
+  }
+  if (embedded.status === 'fulfilled' && embedded.value) {
+    info.embedded = embedded.value;
+    info.modes.push('embedded');
+  }
+  if (postgres.status === 'fulfilled' && postgres.value) {
+    info.postgres = postgres.value;
+    info.modes.push('postgres');
   }
   log(`modes for this run: ${info.modes.join(', ')} (prepared in ${seconds(started)})`);
+  return info;
+}
+
+/**
+ * Vitest runs a globalSetup once per project, in the one main process: the first project prepares the
+ * databases, the others wait for the same preparation, and the last project to finish tears it down.
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const global = globalThis as GlobalWithShared;
+  if (!global[SHARED]) {
+    const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gridops-test-'));
+    let cluster: PostgresCluster | undefined;
+    const teardown = async () => {
+      await cluster?.stop();
+      cluster = undefined;
+      fs.rmSync(workDir, { recursive: true, force: true });
+    };
+    const prepared = prepare(workDir, (c) => (cluster = c));
+    global[SHARED] = { prepared, users: 0, teardown };
+    prepared.catch(() => teardown());
+  }
+  const shared = global[SHARED];
+  shared.users += 1;
+  const info = await shared.prepared;
   project.provide('testDatabases', info);
-  return teardown;
+  return async () => {
+    shared.users -= 1;
+    if (shared.users > 0) return;
+    delete global[SHARED];
+    await shared.teardown();
+  };
 }
