@@ -1,7 +1,8 @@
 /**
  * Open incidents as points coloured by grade (blue / yellow / orange / red), the selected one ringed,
  * and new red and orange ones (NEW_INCIDENT_MINUTES) pulsing. deck.gl; picking returns the incident.
- * The pulse animates only while such incidents exist and the layer is on, at about 12 frames a second.
+ * The pulse animates only while such incidents exist and the layer is on, at about 12 frames a second where frames
+ * are cheap and slower where they are not (pulse-pacing.ts: at most a fifth of the page's time).
  */
 import type { Layer } from '@deck.gl/core';
 import { isPulsing } from '../incident-load.js';
@@ -10,10 +11,10 @@ import { GRADE_RANK, isOpenIncident } from '../../../server/contract/incident-vo
 import type { LiveIncident, MapLayerData } from '../map-data.js';
 import { colorToRgba, type MapPalette } from '../map-palette.js';
 import { UninstancedScatterplotLayer } from '../uninstanced-scatterplot-layer.js';
+import { PULSE_FRAME_MS, pulseDelayAfterFrame } from '../pulse-pacing.js';
 
 export const INCIDENTS_DECK_LAYER = 'incidents-points';
 const PULSE_PERIOD_MS = 1600;
-const PULSE_FRAME_MS = 80;
 const TRANSPARENT: [number, number, number, number] = [0, 0, 0, 0];
 
 export function create(): MapLayerModule {
@@ -23,16 +24,31 @@ export function create(): MapLayerModule {
   let pulsing: LiveIncident[] = [];
   let phase = 0;
   let timer: ReturnType<typeof setTimeout> | null = null;
+  /** A pulse frame is scheduled or being drawn: one chain of frames at a time. */
+  let scheduled = false;
 
   const animate = () => {
     timer = null;
-    if (!context || pulsing.length === 0 || !context.visible()) return;
+    const ctx = context;
+    if (!ctx || pulsing.length === 0 || !ctx.visible()) {
+      scheduled = false;
+      return;
+    }
     phase = (performance.now() % PULSE_PERIOD_MS) / PULSE_PERIOD_MS;
-    context.requestRedraw();
-    timer = setTimeout(animate, PULSE_FRAME_MS);
+    const requested = performance.now();
+    // The next frame waits in proportion to what this one cost, from the request to the frame drawn.
+    ctx.afterDrawn(() => {
+      if (context !== ctx) {
+        scheduled = false;
+        return;
+      }
+      timer = setTimeout(animate, pulseDelayAfterFrame(performance.now() - requested));
+    });
   };
   const startPulse = () => {
-    if (timer === null && pulsing.length > 0) timer = setTimeout(animate, PULSE_FRAME_MS);
+    if (scheduled || pulsing.length === 0) return;
+    scheduled = true;
+    timer = setTimeout(animate, PULSE_FRAME_MS);
   };
 
   return {
@@ -103,6 +119,7 @@ export function create(): MapLayerModule {
     dispose() {
       if (timer !== null) clearTimeout(timer);
       timer = null;
+      scheduled = false;
       context = null;
     },
   };
