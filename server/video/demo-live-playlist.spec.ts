@@ -1,6 +1,6 @@
 /** The demo clips looped as a live HLS playlist (pure). */
 import { describe, expect, it } from 'vitest';
-import { clipIndexForCamera, liveEntries, liveSequenceAt, parseVodPlaylist, renderLivePlaylist, type DemoClip } from './demo-live-playlist.js';
+import { clipIndexForCamera, isLiveOrigin, liveEntries, liveOriginAt, liveSequenceAt, parseVodPlaylist, renderLivePlaylist, type DemoClip } from './demo-live-playlist.js';
 
 const clip: DemoClip = { id: 'clip-1', segmentSeconds: [2, 2, 2, 2, 2, 2] };
 
@@ -49,6 +49,62 @@ describe('renderLivePlaylist', () => {
 
   it('starts at sequence 0 near the epoch with a shorter window', () => {
     expect(liveEntries(clip, 500).map((e) => e.sequence)).toEqual([0]);
+  });
+});
+
+describe('a viewing session from its origin', () => {
+  // Today, not near the epoch: the numbers a player would get without an origin.
+  const now = Date.UTC(2026, 11, 7, 14, 0, 5);
+
+  it('numbers the playlist from a loop start just before the window, small for as long as the session lasts', () => {
+    const origin = liveOriginAt(clip, now, 4);
+    expect(origin % 6).toBe(0);
+    expect(liveEntries(clip, now, 4)[0].sequence - origin).toBeLessThan(6);
+    expect(isLiveOrigin(clip, now, origin, 4)).toBe(true);
+    const text = renderLivePlaylist(clip, now, (k) => `seg/${k}.ts`, 4, origin);
+    const mediaSequence = Number(/#EXT-X-MEDIA-SEQUENCE:(\d+)/.exec(text)![1]);
+    expect(mediaSequence).toBe(liveEntries(clip, now, 4)[0].sequence - origin);
+    expect(text).toContain('#EXT-X-DISCONTINUITY-SEQUENCE:0\n');
+    // Segments keep their global names.
+    expect(text).toContain(`seg/${liveSequenceAt(clip, now)}.ts`);
+    // An hour later: 300 loops of 12 s went by, 300 discontinuities (minus the ones still in the window).
+    const later = renderLivePlaylist(clip, now + 3_600_000, (k) => `seg/${k}.ts`, 4, origin);
+    const laterSequence = Number(/#EXT-X-MEDIA-SEQUENCE:(\d+)/.exec(later)![1]);
+    const laterDiscontinuities = Number(/#EXT-X-DISCONTINUITY-SEQUENCE:(\d+)/.exec(later)![1]);
+    expect(laterSequence - mediaSequence).toBe(1_800);
+    expect(laterDiscontinuities).toBeGreaterThanOrEqual(299);
+    expect(laterDiscontinuities).toBeLessThanOrEqual(300);
+  });
+
+  it('counts the same discontinuities from any origin as from the epoch, shifted by the loops before it', () => {
+    // Origin 12: the epoch's discontinuities at 6 and 12 come before the session.
+    for (const t of [38_000, 61_000, 3_601_000]) {
+      expect(isLiveOrigin(clip, t, 12, 4)).toBe(true);
+      const fromEpoch = Number(/#EXT-X-DISCONTINUITY-SEQUENCE:(\d+)/.exec(renderLivePlaylist(clip, t, String, 4))![1]);
+      const fromOrigin = Number(/#EXT-X-DISCONTINUITY-SEQUENCE:(\d+)/.exec(renderLivePlaylist(clip, t, String, 4, 12))![1]);
+      expect(fromEpoch - fromOrigin).toBe(2);
+    }
+    // The origin's own loop start opens no discontinuity; the next loop's does.
+    expect(liveEntries(clip, 30_000, 4, 12).map((e) => [e.sequence, e.discontinuity])).toEqual([
+      [12, false],
+      [13, false],
+      [14, false],
+      [15, false],
+    ]);
+    expect(liveEntries(clip, 38_000, 4, 12).map((e) => [e.sequence, e.discontinuity])).toEqual([
+      [16, false],
+      [17, false],
+      [18, true],
+      [19, false],
+    ]);
+  });
+
+  it('refuses an origin that is not a loop start, or lies after the window', () => {
+    const origin = liveOriginAt(clip, now, 4);
+    expect(isLiveOrigin(clip, now, origin + 1, 4)).toBe(false);
+    expect(isLiveOrigin(clip, now, origin + 6, 4)).toBe(false);
+    expect(isLiveOrigin(clip, now, -6, 4)).toBe(false);
+    expect(isLiveOrigin(clip, now, 0, 4)).toBe(true);
   });
 });
 

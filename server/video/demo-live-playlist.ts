@@ -5,6 +5,12 @@
  * being played at `nowMs`, with the WINDOW − 1 before it. Entries are numbered globally (k = loop × n + i)
  * and name their segment by k, so a URI never means two things; each return to the clip's first segment is
  * an EXT-X-DISCONTINUITY (timestamps restart), counted by EXT-X-DISCONTINUITY-SEQUENCE as it scrolls out.
+ *
+ * What the player sees is numbered from the viewing session's origin (a loop start just before the window when
+ * the stream was asked for, carried in the playlist's address, so any server instance renders the same
+ * playlist): MEDIA-SEQUENCE and DISCONTINUITY-SEQUENCE stay small. Counted from the epoch they were ~9 × 10⁸
+ * and ~1.5 × 10⁸, and hls.js 1.7 walks its per-discontinuity array up to that index on every playlist refresh
+ * (`initPTS.some(…)` in onLevelLoaded): ~20 s of a headless page's main thread in every 20 s of playback.
  */
 
 /**
@@ -43,30 +49,49 @@ export function liveSequenceAt(clip: DemoClip, nowMs: number): number {
   return loop * n + i;
 }
 
-export function liveEntries(clip: DemoClip, nowMs: number, window = LIVE_WINDOW): LiveEntry[] {
+/**
+ * The origin of a viewing session that starts at nowMs: the start of the loop holding the window's first entry.
+ * A multiple of the clip's segment count, at or before every entry the session will be shown.
+ */
+export function liveOriginAt(clip: DemoClip, nowMs: number, window = LIVE_WINDOW): number {
+  const n = clip.segmentSeconds.length;
+  const first = Math.max(0, liveSequenceAt(clip, nowMs) - window + 1);
+  return first - (first % n);
+}
+
+/** Whether `origin` can be a session origin for this clip now: a loop start not after the window's first entry. */
+export function isLiveOrigin(clip: DemoClip, nowMs: number, origin: number, window = LIVE_WINDOW): boolean {
+  return Number.isSafeInteger(origin) && origin >= 0 && origin % clip.segmentSeconds.length === 0 && origin <= liveOriginAt(clip, nowMs, window);
+}
+
+/** The window's entries; the session's origin is its first entry ever, so it opens no discontinuity. */
+export function liveEntries(clip: DemoClip, nowMs: number, window = LIVE_WINDOW, origin = 0): LiveEntry[] {
   const n = clip.segmentSeconds.length;
   const last = liveSequenceAt(clip, nowMs);
   const first = Math.max(0, last - window + 1);
   const entries: LiveEntry[] = [];
   for (let k = first; k <= last; k++) {
     const segment = k % n;
-    entries.push({ sequence: k, segment, seconds: clip.segmentSeconds[segment], discontinuity: segment === 0 && k > 0 });
+    entries.push({ sequence: k, segment, seconds: clip.segmentSeconds[segment], discontinuity: segment === 0 && k > origin });
   }
   return entries;
 }
 
-/** The live media playlist; `segmentUri(sequence)` names an entry's segment. */
-export function renderLivePlaylist(clip: DemoClip, nowMs: number, segmentUri: (sequence: number) => string, window = LIVE_WINDOW): string {
-  const entries = liveEntries(clip, nowMs, window);
+/**
+ * The live media playlist of a session from `origin` (isLiveOrigin; 0: numbered from the epoch); segments are
+ * named by their global sequence, `segmentUri(sequence)`, so a URI never means two things.
+ */
+export function renderLivePlaylist(clip: DemoClip, nowMs: number, segmentUri: (sequence: number) => string, window = LIVE_WINDOW, origin = 0): string {
+  const entries = liveEntries(clip, nowMs, window, origin);
   const n = clip.segmentSeconds.length;
   const first = entries[0].sequence;
-  // Discontinuities at k = n, 2n, … that have scrolled out before the first entry.
-  const discontinuitySequence = first === 0 ? 0 : Math.floor((first - 1) / n);
+  // Discontinuities at k = origin + n, origin + 2n, … that have scrolled out before the first entry.
+  const discontinuitySequence = first <= origin ? 0 : Math.floor((first - origin - 1) / n);
   const lines = [
     '#EXTM3U',
     '#EXT-X-VERSION:3',
     `#EXT-X-TARGETDURATION:${Math.ceil(Math.max(...clip.segmentSeconds))}`,
-    `#EXT-X-MEDIA-SEQUENCE:${first}`,
+    `#EXT-X-MEDIA-SEQUENCE:${first - origin}`,
     `#EXT-X-DISCONTINUITY-SEQUENCE:${discontinuitySequence}`,
   ];
   for (const e of entries) {

@@ -44,7 +44,8 @@ describe.each(testDatabaseModes())('camera streams on %s', (mode) => {
     const stream = await get(`/api/cameras/${cams.online_code}/stream`, xianlin);
     expect(stream.status).toBe(200);
     const info = (await stream.json()) as ApiAnswer;
-    expect(info).toMatchObject({ code: cams.online_code, online: true, source: 'demo', generated: true, playlistUrl: `/api/cameras/${cams.online_code}/live/index.m3u8` });
+    expect(info).toMatchObject({ code: cams.online_code, online: true, source: 'demo', generated: true });
+    expect(info.playlistUrl).toMatch(new RegExp(`^/api/cameras/${cams.online_code}/live/index\\.m3u8\\?origin=\\d+$`));
     const playlist = await get(info.playlistUrl, xianlin);
     expect(playlist.status).toBe(200);
     expect(playlist.headers.get('content-type')).toContain('application/vnd.apple.mpegurl');
@@ -52,6 +53,16 @@ describe.each(testDatabaseModes())('camera streams on %s', (mode) => {
     const text = await playlist.text();
     expect(text).toMatch(/^#EXTM3U\n/);
     expect(text).not.toContain('ENDLIST');
+    // Numbered from the session's origin: small numbers for the player, whatever the date.
+    expect(Number(/#EXT-X-MEDIA-SEQUENCE:(\d+)/.exec(text)![1])).toBeLessThan(20);
+    expect(text).toContain('#EXT-X-DISCONTINUITY-SEQUENCE:0\n');
+    // An origin that is not a loop start before the window is refused.
+    const origin = Number(new URL(info.playlistUrl, server.baseUrl).searchParams.get('origin'));
+    for (const bad of [`${origin + 1}`, `${origin + 600}`, 'x', '-6']) {
+      const refused = await get(`/api/cameras/${cams.online_code}/live/index.m3u8?origin=${bad}`, xianlin);
+      expect(refused.status, bad).toBe(400);
+      expect(((await refused.json()) as ApiAnswer).code).toBe('invalid_origin');
+    }
     const uris = text.split('\n').filter((l) => l && !l.startsWith('#'));
     expect(uris.length).toBeGreaterThanOrEqual(1);
     const last = uris[uris.length - 1];

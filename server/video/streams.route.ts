@@ -24,7 +24,7 @@ import { AppError, notFound } from '../errors/app-error.js';
 import { validateRequestPart } from '../http/validate-request.js';
 import { readVisibleCamera } from './camera-coverage.sql.js';
 import { readDemoCatalogue, type DemoCatalogue } from './demo-clips.js';
-import { renderLivePlaylist, liveSequenceAt } from './demo-live-playlist.js';
+import { isLiveOrigin, liveOriginAt, liveSequenceAt, renderLivePlaylist } from './demo-live-playlist.js';
 import { cameraStreamAddress, resolveGatewayPath, rewritePlaylist, streamOutsideGateway } from './gateway-stream.js';
 
 export interface StreamsRouterDeps {
@@ -36,6 +36,8 @@ export interface StreamsRouterDeps {
 const CameraCode = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'a camera code is letters, digits, - and _');
 const Sequence = z.string().regex(/^\d{1,12}$/, 'a segment number').transform(Number);
 const GatewayQuery = z.object({ p: z.string().min(1).max(1000) }).strict();
+/** A demo session's origin (demo-live-playlist.ts); without one the playlist is numbered from the epoch. */
+const PlaylistQuery = z.object({ origin: z.string().regex(/^\d{1,15}$/, 'a sequence number').transform(Number).optional() }).strict();
 const PLAYLIST_MAX_BYTES = 1024 * 1024;
 const SEGMENT_MAX_BYTES = 32 * 1024 * 1024;
 const GATEWAY_TIMEOUT_MS = 8_000;
@@ -94,7 +96,8 @@ export function streamsRouter({ config, clock, logger }: StreamsRouterDeps): Rou
       name: camera.name,
       online: camera.online,
       source: gateway ? 'gateway' : 'demo',
-      playlistUrl: `${base(camera.code)}/index.m3u8`,
+      // A demo stream's session starts now (its origin keeps the player's sequence numbers small).
+      playlistUrl: demo ? `${base(camera.code)}/index.m3u8?origin=${liveOriginAt(demo.clipFor(camera.code), clock.now().getTime())}` : `${base(camera.code)}/index.m3u8`,
       generated: !gateway,
     });
   });
@@ -112,7 +115,10 @@ export function streamsRouter({ config, clock, logger }: StreamsRouterDeps): Rou
     if (!demo) throw videoUnavailable();
     if (camera.stream_url !== null) throw streamOutsideGateway();
     const clip = demo.clipFor(camera.code);
-    res.type('application/vnd.apple.mpegurl').send(renderLivePlaylist(clip, clock.now().getTime(), (k) => `seg/${k}.ts`));
+    const now = clock.now().getTime();
+    const { origin = 0 } = validateRequestPart(PlaylistQuery, req.query, 'invalid_origin');
+    if (!isLiveOrigin(clip, now, origin)) throw new AppError(400, 'invalid_origin', 'origin must be the start of a loop of this camera\'s stream, not after its live window');
+    res.type('application/vnd.apple.mpegurl').send(renderLivePlaylist(clip, now, (k) => `seg/${k}.ts`, undefined, origin));
   });
 
   router.get('/api/cameras/:code/live/seg/:sequence.ts', access(...READERS), async (req, res) => {
