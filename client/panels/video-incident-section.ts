@@ -4,6 +4,8 @@
  * once, one click to play another, and the video wall of up to nine of them. For a video-AI alarm: the frame
  * the detector saw and its camera, which plays first. Kept outside the detail panel's
  * own re-rendering so that a live refresh of the case does not restart the video.
+ * Auto-play is a setting of this browser (VIDEO_AUTOPLAY_KEY, on unless switched off): a street centre on a
+ * thin link, or a PC that decodes and composites video without a GPU, keeps the list and plays on a click.
  */
 import { apiGet } from '../api/api-client.js';
 import { describeError } from '../app/api-error-text.js';
@@ -34,6 +36,12 @@ export interface VideoIncidentSection {
 
 const WALL_CAMERAS = 9;
 const LISTED = 4;
+/** localStorage key: 'off' keeps an opened case's video still until a camera is clicked. */
+export const VIDEO_AUTOPLAY_KEY = 'gridops.videoAutoplay';
+
+function autoplayOn(): boolean {
+  return localStorage.getItem(VIDEO_AUTOPLAY_KEY) !== 'off';
+}
 
 export function createVideoIncidentSection(options: { wall: VideoWallPanel }): VideoIncidentSection {
   const element = el('section', { className: 'panel video-section', testId: 'incident-video' });
@@ -46,12 +54,37 @@ export function createVideoIncidentSection(options: { wall: VideoWallPanel }): V
   let failure: unknown = null;
   let loading = false;
 
+  let playingCamera: { code: string; name: string; online: boolean } | null = null;
+
   const play = (camera: { code: string; name: string; online: boolean }) => {
     player?.destroy();
     player = createVideoPlayer(camera);
     playing = camera.code;
+    playingCamera = camera;
     replaceChildren(stage, [player.element]);
     render();
+  };
+
+  /** The wall covers the incident view: its stream stops while the wall is open and plays again after. */
+  const openWall = () => {
+    const resume = player ? playingCamera : null;
+    const opened = request;
+    player?.destroy();
+    player = null;
+    playing = null;
+    replaceChildren(stage, []);
+    render();
+    options.wall.open(cameras, { onClose: () => resume && opened === request && play(resume) });
+  };
+
+  const autoplayToggle = () => {
+    const box = el('input', { attrs: { type: 'checkbox' }, testId: 'video-autoplay' });
+    box.checked = autoplayOn();
+    box.addEventListener('change', () => {
+      localStorage.setItem(VIDEO_AUTOPLAY_KEY, box.checked ? 'on' : 'off');
+      render();
+    });
+    return el('label', { className: 'video-autoplay' }, [box, ' ', t('video.autoplay')]);
   };
 
   const render = () => {
@@ -69,7 +102,8 @@ export function createVideoIncidentSection(options: { wall: VideoWallPanel }): V
           ])
         : null,
       title,
-      stage,
+      autoplayToggle(),
+      playing === null && !autoplayOn() && cameras.some((c) => c.online) ? el('p', { className: 'muted', testId: 'video-autoplay-off' }, [t('video.autoplayOffHint')]) : stage,
       el(
         'ol',
         { className: 'plain-list video-camera-list', testId: 'covering-cameras' },
@@ -85,7 +119,7 @@ export function createVideoIncidentSection(options: { wall: VideoWallPanel }): V
           ]),
         ),
       ),
-      el('button', { attrs: { type: 'button' }, testId: 'open-video-wall', on: { click: () => options.wall.open(cameras) } }, [t('video.openWall')]),
+      el('button', { attrs: { type: 'button' }, testId: 'open-video-wall', on: { click: () => openWall() } }, [t('video.openWall')]),
     ]);
   };
 
@@ -116,7 +150,7 @@ export function createVideoIncidentSection(options: { wall: VideoWallPanel }): V
       }
       loading = false;
       const first = (alarm && cameras.find((c) => c.code === alarm!.cameraCode && c.online)) || cameras.find((c) => c.online);
-      if (first) play(first);
+      if (first && autoplayOn()) play(first);
       else render();
     },
     close() {

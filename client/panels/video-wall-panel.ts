@@ -1,7 +1,8 @@
 /**
  * The video wall: a 2×2 or 3×3 grid of live players over the map, the covering cameras of an incident (or a
  * place) in their order. Each tile is one player with its own states (client/video/video-player.ts); an
- * offline camera's tile makes no request. Esc or the close button ends every stream.
+ * offline camera's tile makes no request. Esc or the close button ends every stream and calls the opener's
+ * onClose (the incident view resumes the one stream it stopped while the wall covered it).
  */
 import { el, replaceChildren } from '../app/dom.js';
 import { t } from '../i18n.js';
@@ -11,7 +12,7 @@ export type WallLayout = 2 | 3;
 
 export interface VideoWallPanel {
   element: HTMLElement;
-  open(cameras: PlayerCamera[], layout?: WallLayout): void;
+  open(cameras: PlayerCamera[], options?: { layout?: WallLayout; onClose?: () => void }): void;
   close(): void;
   isOpen(): boolean;
 }
@@ -21,6 +22,7 @@ export function createVideoWallPanel(): VideoWallPanel {
   let players: VideoPlayer[] = [];
   let cameras: PlayerCamera[] = [];
   let layout: WallLayout = 2;
+  let onClose: (() => void) | undefined;
 
   const stopAll = () => {
     for (const p of players) p.destroy();
@@ -46,8 +48,11 @@ export function createVideoWallPanel(): VideoWallPanel {
     ]);
   };
 
+  // Esc closes the wall and nothing else: the console's own Esc (on window, after this) would close the case too.
   const onKey = (event: KeyboardEvent) => {
-    if (event.key === 'Escape') close();
+    if (event.key !== 'Escape') return;
+    event.stopPropagation();
+    close();
   };
 
   function close(): void {
@@ -55,14 +60,19 @@ export function createVideoWallPanel(): VideoWallPanel {
     element.hidden = true;
     replaceChildren(element, []);
     document.removeEventListener('keydown', onKey);
+    const closed = onClose;
+    onClose = undefined;
+    closed?.();
   }
 
   return {
     element,
-    open(next, nextLayout) {
+    open(next, options = {}) {
+      if (!element.hidden) close();
       cameras = next;
       // The top four first (2×2); 3×3 is one click away.
-      layout = nextLayout ?? 2;
+      layout = options.layout ?? 2;
+      onClose = options.onClose;
       element.hidden = false;
       document.addEventListener('keydown', onKey);
       render();

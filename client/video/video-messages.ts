@@ -25,6 +25,8 @@ export const videoMessages: Record<'zh-CN' | 'en', Record<string, string>> = {
     'video.snapshotTitle': '视频 AI 抓拍',
     'video.openCamera': '打开摄像头',
     'video.wallEmpty': '没有可显示的摄像头。',
+    'video.autoplay': '打开事件时自动播放',
+    'video.autoplayOffHint': '自动播放已关闭：点击摄像头名称播放。',
   },
   en: {
     'video.coveringTitle': 'Cameras covering this place',
@@ -51,5 +53,7 @@ export const videoMessages: Record<'zh-CN' | 'en', Record<string, string>> = {
     'video.snapshotTitle': 'Video-AI snapshot',
     'video.openCamera': 'Open camera',
     'video.wallEmpty': 'No camera to show.',
+    'video.autoplay': 'Play when a case opens',
+    'video.autoplayOffHint': 'Auto-play is off: click a camera to play it.',
   },
 };

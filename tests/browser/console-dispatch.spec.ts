@@ -64,7 +64,9 @@ describe('console: what is here, live arrival and dispatch', () => {
     server = await startTestServer(mode);
     [place] = await server.db.query(pickMicroGrid);
     expect(place, 'a Xianlin micro-grid with a city-management worker nearby').toBeDefined();
-    session = await openConsole(server.baseUrl, { username: 'dispatcher.xianlin', language: 'zh-CN', theme: 'light' });
+    // This dispatcher has switched the incident view's video auto-play off (console-video.spec.ts plays it): the
+    // software-decoded video beside a software-rendered map is what made this file take minutes.
+    session = await openConsole(server.baseUrl, { username: 'dispatcher.xianlin', language: 'zh-CN', theme: 'light', storage: { 'gridops.videoAutoplay': 'off' } });
     session.page.on('response', (response) => {
       if (response.status() >= 400) failedResponses.push(`${response.status()} ${response.request().method()} ${new URL(response.url()).pathname}`);
     });
@@ -172,7 +174,11 @@ describe('console: what is here, live arrival and dispatch', () => {
     // Accepting again is refused, and the button says why.
     const accept = page.locator('[data-testid="incident-actions"] [data-action="accept"]');
     expect(await accept.getAttribute('title')).toBe('事件处于“已派遣”状态，不能进行此操作。');
-    // The incident view now also plays its top covering camera (software video decoding beside a software-rendered map).
+    // With auto-play off the covering cameras are listed and nothing plays until one is clicked.
+    await page.locator('[data-testid="covering-cameras"] li').first().waitFor({ timeout: 15_000 });
+    expect(await page.locator('[data-testid="video-autoplay-off"]').isVisible()).toBe(true);
+    expect(await page.locator('[data-testid="incident-video"] video').count()).toBe(0);
+    expect(await page.locator('[data-testid="video-autoplay"]').isChecked()).toBe(false);
   }, 150_000);
 
   it('logged no console errors and made no request outside the server', () => {

@@ -105,6 +105,8 @@ describe('console: covering cameras, live video and the video wall', () => {
     await wall.waitFor({ state: 'visible' });
     const tiles = wall.locator('[data-testid="video-tile"]');
     expect(await tiles.count()).toBe(4);
+    // The wall covers the incident view, whose stream stops meanwhile (five decoders would be one too many).
+    expect(await page.locator('[data-testid="incident-video"] video').count()).toBe(0);
     await page.waitForFunction(
       () => {
         const videos = [...document.querySelectorAll('[data-testid="video-wall"] [data-testid="video-tile"]')];
@@ -119,12 +121,15 @@ describe('console: covering cameras, live video and the video wall', () => {
     const states = await tiles.evaluateAll((els) => els.map((e) => `${(e as HTMLElement).dataset.state}:${(e.querySelector('video') as HTMLVideoElement).currentTime.toFixed(1)}`));
     console.info(`[video] wall tiles (state:currentTime): ${states.join(', ')}`);
     // Every tile's stream is attached at its live position (hls.js moved currentTime there) and none was refused.
-    // Measured here: with the detail's video and the software-rendered map, the four tiles stayed 'loading' at
-    // that position on a machine with load ≈ 25 on 2 cores; the single player above does play (time advances).
+    // Measured here: beside the software-rendered map, the four tiles stayed 'loading' at that position on a
+    // machine with load ≈ 25 on 2 cores; the single player above does play (time advances).
     for (const state of states) expect(state).toMatch(/^(playing|loading|error):/);
     await session.screenshot('video-wall-2x2');
     await page.keyboard.press('Escape');
     await wall.waitFor({ state: 'hidden' });
+    // Esc closed the wall only: the case is still open, and its stream plays again.
+    expect(await page.textContent('[data-testid="incident-number"]')).toContain(incident.number);
+    await page.locator('[data-testid="incident-video"] [data-testid="video-tile"]').waitFor({ timeout: 10_000 });
     expect(failedResponses).toEqual([]);
     expect(session.consoleErrors).toEqual([]);
   }, 240_000);

@@ -67,6 +67,8 @@ export interface OpenConsoleOptions {
   height?: number;
   /** Path (and query) to open, default '/'. */
   path?: string;
+  /** Other settings of this browser put in localStorage before the page loads (e.g. gridops.videoAutoplay). */
+  storage?: Record<string, string>;
   /** How long to wait for the page, the sign-in and the map element, ms (default 60 s: software WebGL is slow). */
   timeoutMs?: number;
 }
@@ -109,7 +111,7 @@ export async function openConsole(baseUrl: string, options: OpenConsoleOptions =
   const origin = new URL(baseUrl).origin;
   const browser = await launchBrowser();
   const context = await browser.newContext({ viewport: { width, height }, deviceScaleFactor: 1, locale: options.language ?? 'zh-CN' });
-  const settings: Record<string, string> = {};
+  const settings: Record<string, string> = { ...options.storage };
   if (options.theme) settings['gridops.theme'] = options.theme;
   if (options.language) settings['gridops.language'] = options.language;
   if (Object.keys(settings).length > 0) {
