@@ -9,9 +9,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSeededTestDatabase, testDatabaseModes } from '../../tests/support/test-database.js';
 import { signIn } from '../../tests/support/test-auth.js';
 import { startTestServer, type TestServer } from '../../tests/support/test-server.js';
+import { detectCapabilities } from './capabilities.js';
 import { DatabaseError, defineSql, withScope, type Database } from './database.js';
 
-const DEADLINE_MS = 1000;
+/** Long enough for a freshly loaded copy's first queries on a busy machine, short enough for a quick spec. */
+const DEADLINE_MS = 2500;
+/** A statement that runs past the deadline by a second. */
+const PAST_DEADLINE_S = (DEADLINE_MS + 1000) / 1000;
 const sleepFor = defineSql('test.deadline_sleep', `SELECT true AS slept FROM pg_sleep($1::float8)`);
 const createProbe = `CREATE TABLE deadline_probe (id int PRIMARY KEY); GRANT SELECT ON deadline_probe TO gridops_app`;
 const insertProbe = defineSql('test.deadline_insert_probe', `INSERT INTO deadline_probe (id) VALUES ($1)`);
@@ -36,7 +40,11 @@ describe.each(testDatabaseModes())('request deadline and a busy database on %s',
   let headers: Record<string, string>;
   beforeAll(async () => {
     db = await openSeededTestDatabase(mode, { statementTimeoutMs: DEADLINE_MS });
-    await db.maintenance((untimed) => untimed.execScript('test.deadline_probe', createProbe));
+    // Warm the fresh copy's catalogue without the deadline before the server's start-up queries run with it.
+    await db.maintenance(async (untimed) => {
+      await untimed.execScript('test.deadline_probe', createProbe);
+      await detectCapabilities(untimed);
+    });
     server = await startTestServer(mode, { db });
     headers = await signIn(server.baseUrl, 'dispatcher.xianlin');
     // Health's first answer reads the counts; later ones answer from them (health.route.ts).
@@ -60,7 +68,11 @@ describe.each(testDatabaseModes())('request deadline and a busy database on %s',
         times.push(ms);
       }
     }
-    expect(Math.max(...times)).toBeLessThan(100);
+    // Blocked, every one would wait for the rest of the 5 s statement. The median answers within 100 ms; the
+    // slowest is held to a second only, because other processes share this machine's two cores.
+    times.sort((a, b) => a - b);
+    expect(times[Math.floor(times.length / 2)]).toBeLessThan(100);
+    expect(times[times.length - 1]).toBeLessThan(1000);
 
     // A request that needs the database: behind the embedded session's 5 s statement it gets its answer at
     // the deadline; the real PostgreSQL serves it from another pooled connection.
@@ -81,11 +93,11 @@ describe.each(testDatabaseModes())('request deadline and a busy database on %s',
   });
 
   it('refuses a statement that runs past the deadline with 57014, and serves the next one after it', async () => {
-    const { value: error, ms } = await timed(() => settled(db.query(sleepFor, [1.6])));
+    const { value: error, ms } = await timed(() => settled(db.query(sleepFor, [PAST_DEADLINE_S])));
     expect(error).toBeInstanceOf(DatabaseError);
     expect((error as DatabaseError).isTimeout).toBe(true);
-    expect(ms).toBeLessThan(DEADLINE_MS + 500);
-    // Embedded: queued behind the rest of the 1.6 s statement (≈0.6 s), well inside its own deadline.
+    expect(ms).toBeLessThan(DEADLINE_MS + 1500);
+    // Embedded: queued behind the rest of the statement (≈1 s), inside its own deadline.
     expect((await db.query<{ n: number }>(countMicroGrids))[0].n).toBeGreaterThan(500);
   });
 
@@ -94,25 +106,28 @@ describe.each(testDatabaseModes())('request deadline and a busy database on %s',
       settled(
         db.withTransaction(async (tx) => {
           await tx.query(insertProbe, [1]);
-          await tx.query(sleepFor, [1.6]);
+          await tx.query(sleepFor, [PAST_DEADLINE_S]);
           await tx.query(insertProbe, [2]);
         }),
       ),
     );
     expect((error as DatabaseError).isTimeout).toBe(true);
-    expect(ms).toBeLessThan(DEADLINE_MS + 500);
+    expect(ms).toBeLessThan(DEADLINE_MS + 1500);
     await expect(db.withTransaction((tx) => tx.query(insertProbe, [3]).then(() => Promise.reject(new Error('changed my mind'))))).rejects.toThrow(
       'changed my mind',
     );
     for (const id of [1, 2, 3]) expect((await db.query<{ n: number }>(countProbe, [id]))[0].n).toBe(0);
-    // A committed one is there, and a read queued while it ran saw it only after the commit.
+    // A read made while a transaction runs never sees its uncommitted row: the embedded session serves it after
+    // the commit (so it sees the row), a real PostgreSQL at once on another connection (so it does not).
     const writing = db.withTransaction(async (tx) => {
       await tx.query(insertProbe, [4]);
-      await tx.query(sleepFor, [0.2]);
+      await tx.query(sleepFor, [0.3]);
     });
+    await new Promise((resolve) => setTimeout(resolve, 100));
     const reading = db.query<{ n: number }>(countProbe, [4]);
     await writing;
-    expect((await reading)[0].n).toBe(1);
+    expect((await reading)[0].n).toBe(mode === 'embedded' ? 1 : 0);
+    expect((await db.query<{ n: number }>(countProbe, [4]))[0].n).toBe(1);
   });
 
   it('keeps row-level security through the driver: scopes, scoped transactions, concurrency', async () => {
