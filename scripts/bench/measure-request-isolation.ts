@@ -312,7 +312,7 @@ async function main(): Promise<void> {
         const db = await openPostgresDatabase({ url: cluster.url('gridops_bench'), poolSize: 10, statementTimeoutMs: loadConfig({}).statementTimeoutMs });
         try {
           if (!(await isSeeded(db))) notes.push('The real-PostgreSQL figures were not measured: gridops_bench is not seeded.');
-          else summary.push(await measureSummary(db, `PostgreSQL ${cluster.version} + PostGIS`, rounds, log));
+          else summary.push(await measureSummary(db, `PostgreSQL ${cluster.version.match(/\d+(\.\d+)*/)?.[0] ?? cluster.version} + PostGIS`, rounds, log));
         } finally {
           await db.close();
         }
