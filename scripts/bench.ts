@@ -20,6 +20,9 @@
  *   --only-seed         only the two seeds (issue 26's check): the embedded seed and the first start of the real
  *                       server on a new real database; replaces the "Full seed" section of the report file
  *
+ * Then sections measured by scripts of their own process: routing, IoT, boundary plans, covering cameras, request
+ * isolation (issue 18: scripts/bench/measure-request-isolation.ts, also runnable alone with --write BENCHMARKS.md).
+ *
  * The real database is seeded the way a new installation is (issue 26): `server/main.ts` started with
  * DATABASE_URL and no other setting — the requests' default statement timeout included — on a new, empty
  * database; a seed step that fails or times out stops the bench with the step's name.
@@ -114,6 +117,8 @@ function log(line: string): void {
 }
 
 const BENCH_DATABASE = 'gridops_bench';
+/** The heading scripts/bench/measure-request-isolation.ts prints its section under. */
+const ISOLATION_HEADING = '## Request isolation (issue 18)';
 /** Intake → recommendation ready: the first points of the locate sample (each creates an incident, deleted after). */
 const INTAKE_POINTS = 500;
 /** $1 database name. Result: one row when it exists. */
@@ -382,6 +387,11 @@ async function main(): Promise<void> {
     fs.rmSync(copy, { recursive: true, force: true });
   }
 
+  // 9. Request isolation (issue 18): the 10,000-vertex summary on both modes, the embedded driver before and after
+  // its worker thread. Its own process on the data directory; its section goes into the report as it is.
+  log('request isolation: scripts/bench/measure-request-isolation.ts');
+  const isolation = section('request-isolation', 'scripts/bench/measure-request-isolation.ts', ISOLATION_HEADING, 30);
+
   const report: BenchReport = {
     startedAt,
     finishedAt: new Date(),
@@ -403,6 +413,7 @@ async function main(): Promise<void> {
     notes,
   };
   fs.writeFileSync(options.out, renderReport(report));
+  if (isolation) fs.writeFileSync(options.out, replaceSection(fs.readFileSync(options.out, 'utf8'), ISOLATION_HEADING, isolation));
   log(`wrote ${path.relative(process.cwd(), options.out)}`);
 }
 

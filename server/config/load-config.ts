@@ -22,7 +22,7 @@ const ConfigSchema = z.object({
   SEED_AREA: z.enum(['nanjing', 'xianlin']).default('nanjing'),
   /** Seed the database at start-up when it is empty. */
   SEED_ON_START: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
-  /** Statement timeout for the real PostgreSQL pool, in milliseconds. */
+  /** Requests' deadline in milliseconds: the real PostgreSQL pool's statement timeout; the embedded driver's wait + statement. */
   STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(15000),
   PG_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   /** Statement timeout of the statistics API's queries, in milliseconds (real PostgreSQL; /api/stats/*). */

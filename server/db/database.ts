@@ -62,8 +62,8 @@ export interface Database extends Queryable {
    * Run bulk maintenance (the seed, migrations, rebuilds) on a view of this database whose statements have no
    * statement timeout: STATEMENT_TIMEOUT_MS is for requests, and the whole city's seed has statements of
    * minutes. The real-database driver opens a short-lived pool of its own for fn (`statement_timeout = 0` on
-   * each of its connections) and closes it after; requests keep the timed pool. The embedded driver has no
-   * statement timeout and hands itself over. Never pass the maintenance view to request handlers.
+   * each of its connections) and closes it after; requests keep the timed pool. The embedded driver lifts its
+   * deadline and hands over a view of the same session without it. Never pass the maintenance view to request handlers.
    */
   maintenance<T>(fn: (db: Database) => Promise<T>): Promise<T>;
   close(): Promise<void>;

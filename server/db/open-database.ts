@@ -13,5 +13,5 @@ export async function openDatabase(config: AppConfig, onTiming?: QueryTimingList
       onTiming,
     });
   }
-  return openEmbeddedDatabase({ dataDir: config.pgliteDataDir, onTiming });
+  return openEmbeddedDatabase({ dataDir: config.pgliteDataDir, onTiming, statementTimeoutMs: config.statementTimeoutMs });
 }

@@ -6,7 +6,7 @@ import { access } from '../auth/route-access.js';
 import { AppError } from '../errors/app-error.js';
 import { validatePolygonGeometry } from '../geometry/validate-geometry.js';
 import { validateRequestPart } from '../http/validate-request.js';
-import { checkAreaValidity, summariseArea } from './spatial.sql.js';
+import { summariseArea } from './spatial.sql.js';
 import { whatsHereRouter, type WhatsHereRouterDeps } from './whats-here.route.js';
 import { DESK_ROLES } from '../contract/incident-vocabulary.js';
 
@@ -21,9 +21,8 @@ export function spatialRouter(deps: WhatsHereRouterDeps): Router {
     if (!checked.valid) throw new AppError(400, 'invalid_geometry', checked.detail, { reason: checked.reason });
     const text = JSON.stringify(checked.geometry);
     const db = scopedDb(req);
-    const [validity] = await db.query<{ valid: boolean; reason: string }>(checkAreaValidity, [text]);
-    if (!validity.valid) throw new AppError(400, 'invalid_geometry', `PostGIS: ${validity.reason}`, { reason: 'invalid_topology' });
-    const [summary] = await db.query<Record<string, number>>(summariseArea, [text]);
+    const [summary] = await db.query<Record<string, number> & { valid: boolean; reason: string | null }>(summariseArea, [text]);
+    if (!summary.valid) throw new AppError(400, 'invalid_geometry', `PostGIS: ${summary.reason}`, { reason: 'invalid_topology' });
     res.json({
       areaM2: Math.round(summary.area_m2),
       microGrids: summary.micro_grids,

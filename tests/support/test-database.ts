@@ -53,12 +53,17 @@ function uniqueDatabaseName(): string {
   return `gridops_test_${process.pid}_${counter}_${random}`;
 }
 
-async function openCopy(mode: TestDatabaseMode, kind: 'empty' | 'seeded'): Promise<Database> {
+/** statementTimeoutMs: the requests' deadline (the server's STATEMENT_TIMEOUT_MS); a minute when absent. */
+export interface TestDatabaseOptions {
+  statementTimeoutMs?: number;
+}
+
+async function openCopy(mode: TestDatabaseMode, kind: 'empty' | 'seeded', options: TestDatabaseOptions = {}): Promise<Database> {
   const prepared = info();
   if (mode === 'embedded') {
     if (!prepared.embedded) throw new Error('the embedded test database was not prepared for this run');
     const file = kind === 'seeded' ? prepared.embedded.seededDumpPath : prepared.embedded.emptyDumpPath;
-    return openEmbeddedDatabase({ loadDump: await readDump(file) });
+    return openEmbeddedDatabase({ loadDump: await readDump(file), statementTimeoutMs: options.statementTimeoutMs });
   }
   if (!prepared.postgres) throw new Error('the postgres test database was not prepared for this run');
   const { port } = prepared.postgres;
@@ -67,7 +72,7 @@ async function openCopy(mode: TestDatabaseMode, kind: 'empty' | 'seeded'): Promi
   await withMaintenanceDatabase(port, (admin) =>
     admin.execScript('test_database.create', `CREATE DATABASE "${name}" TEMPLATE "${template}"`),
   );
-  const db = await openPostgresDatabase({ url: postgresUrl(port, name), poolSize: 4, statementTimeoutMs: 60_000 });
+  const db = await openPostgresDatabase({ url: postgresUrl(port, name), poolSize: 4, statementTimeoutMs: options.statementTimeoutMs ?? 60_000 });
   let closed = false;
   return {
     ...db,
@@ -83,8 +88,8 @@ async function openCopy(mode: TestDatabaseMode, kind: 'empty' | 'seeded'): Promi
 }
 
 /** A fresh copy of the migrated database seeded with the Xianlin subset. */
-export function openSeededTestDatabase(mode: TestDatabaseMode): Promise<Database> {
-  return openCopy(mode, 'seeded');
+export function openSeededTestDatabase(mode: TestDatabaseMode, options?: TestDatabaseOptions): Promise<Database> {
+  return openCopy(mode, 'seeded', options);
 }
 
 /** A fresh copy of the migrated, empty database, for tests that seed themselves. */
