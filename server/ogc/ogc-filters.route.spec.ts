@@ -47,6 +47,11 @@ const firstStreet = defineSql(
   `SELECT code, ST_XMin(geom) AS minx, ST_YMin(geom) AS miny, ST_XMax(geom) AS maxx, ST_YMax(geom) AS maxy FROM units WHERE level = 'street' ORDER BY code LIMIT 1`,
 );
 const cameraFov = defineSql('ogc_test.camera_fov', `SELECT code, ST_NPoints(fov) AS n FROM cameras ORDER BY id LIMIT 1`);
+const hideHouseholds = defineSql('ogc_test.hide_households', `UPDATE units SET households = -1 WHERE code = $1`);
+const countWithHouseholds = defineSql(
+  'ogc_test.count_with_households',
+  `SELECT count(*)::int AS n FROM units WHERE level = 'micro_grid' AND parent_code = $1 AND households >= 0`,
+);
 const srid4490 = defineSql('ogc_test.srid_4490', `SELECT count(*)::int AS n FROM spatial_ref_sys WHERE srid IN (4490, 3857)`);
 
 describe.each(testDatabaseModes())('OGC filters, CRS, caching and incidents on %s', (mode) => {
@@ -221,5 +226,16 @@ describe.each(testDatabaseModes())('OGC filters, CRS, caching and incidents on %
     expect(byCursor.features.map((f) => f.id)).toEqual(byOffset.body.features.map((f) => f.id));
     const forged = await items('roads', { cursor: Buffer.from('abc').toString('base64url') });
     expect(forged.body.code).toBe('invalid_cursor');
+  });
+
+  it('keeps numberMatched exact after the units change (the cached count follows the table revision)', async () => {
+    const [mg] = await server.db.query<{ code: string; parent_code: string }>(microGridSample);
+    const filter = { filter: `parent_code = '${mg.parent_code}' AND households >= 0`, limit: '1' };
+    const before = (await items('micro_grids', filter)).body.numberMatched!;
+    expect((await items('micro_grids', filter)).body.numberMatched).toBe(before);
+    await server.db.query(hideHouseholds, [mg.code]);
+    const [{ n }] = await server.db.query<{ n: number }>(countWithHouseholds, [mg.parent_code]);
+    expect(n).toBe(before - 1);
+    expect((await items('micro_grids', filter)).body.numberMatched).toBe(n);
   });
 });

@@ -22,7 +22,9 @@ import { createExtentCache } from './ogc-extent-cache.js';
 import { collectionUrl, itemsPageLinks, itemUrl, Link, MEDIA_GEOJSON, MEDIA_HTML, MEDIA_JSON, MEDIA_OPENAPI, OGC_ROOT, ogcBaseUrl } from './ogc-links.js';
 import { openApiDocument } from './ogc-openapi.js';
 import { ItemsParams, parseFeatureParams, parseItemsParams, parseMetadataParams } from './ogc-params.js';
-import { ConditionBuilder, COUNT_CAP, countQuery, itemQuery, itemsQuery } from './ogc.sql.js';
+import { ConditionBuilder, countQuery, itemQuery, itemsQuery } from './ogc.sql.js';
+import { createCountCache } from './ogc-count-cache.js';
+import { scopeOf } from '../auth/request-context.js';
 import { READERS } from '../contract/incident-vocabulary.js';
 import { contentCrsHeader } from './ogc-crs.js';
 import { PRIVATE_REVALIDATE, PUBLIC_CACHE, sendCached } from './ogc-http-cache.js';
@@ -83,6 +85,7 @@ export interface OgcRouterDeps { db: Database; config: Pick<AppConfig, 'host' | 
 export function ogcRouter({ db, config, clock }: OgcRouterDeps): Router {
   const router = Router();
   const extentCache = createExtentCache(db, clock);
+  const countCache = createCountCache();
   const fallbackHost = `${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
   const baseOf = (req: Request) => ogcBaseUrl({ protocol: req.protocol, host: req.get('host') }, fallbackHost);
   const sendDocument = (req: Request, res: Response, html: boolean, doc: unknown, render: () => string, cacheControl: string, type = MEDIA_JSON) =>
@@ -134,13 +137,14 @@ export function ogcRouter({ db, config, clock }: OgcRouterDeps): Router {
     const after = cursorKey(collection, params.cursor);
     const filter = { bbox: params.bbox, datetime: params.datetime, condition: filterCondition(collection, params.filter) };
     const page = itemsQuery(collection, filter, { limit: params.limit, offset: params.offset, after, crs: params.crs });
-    const count = after === undefined ? countQuery(collection, filter) : undefined;
-    const [matched, rows] = await Promise.all([
-      count ? scopedDb(req).query<{ n: number }>(count.statement, count.params) : Promise.resolve(undefined),
+    // numberMatched on the first page of a walk only (GDAL and QGIS read it there); a cursor page skips it.
+    const scopeKey = JSON.stringify(req.auth ? scopeOf(req.auth) : null);
+    const [numberMatched, rows] = await Promise.all([
+      after === undefined
+        ? countCache.numberMatched(scopedDb(req), scopeKey, collection, (cap) => countQuery(collection, filter, cap))
+        : Promise.resolve(undefined),
       scopedDb(req).query<{ feature: string; k: string }>(page.statement, page.params),
     ]);
-    const n = matched?.[0]?.n;
-    const numberMatched = n !== undefined && n <= COUNT_CAP ? n : undefined;
     const features = rows.slice(0, params.limit);
     const nextAfter = rows.length > params.limit ? features[features.length - 1].k : undefined;
     const base = baseOf(req);

@@ -58,8 +58,13 @@ export interface Query {
   params: unknown[];
 }
 
-/** Counting stops here: numberMatched is exact below it and omitted above (its cost must stay bounded). */
-export const COUNT_CAP = 50_000;
+/**
+ * Counting stops here: numberMatched is exact below the cap and omitted above (its cost must stay bounded).
+ * Counts of revisioned reference tables are cached (ogc-count-cache.ts), so they may count further than the
+ * live tables (incidents, workers), which are counted on every first page.
+ */
+export const COUNT_CAP = 500_000;
+export const LIVE_COUNT_CAP = 10_000;
 
 const statementCache = new Map<string, SqlStatement>();
 
@@ -144,13 +149,13 @@ export function itemsQuery(c: OgcCollection, filter: ItemsFilter, page: PageRequ
 }
 
 /**
- * numberMatched: the same filter as itemsQuery, counted up to COUNT_CAP + 1 rows. Params: the filter's,
+ * numberMatched: the same filter as itemsQuery, counted up to countCap + 1 rows. Params: the filter's,
  * then the cap. Result: n. Index: as itemsQuery (an index-only count for the unit levels).
  */
-export function countQuery(c: OgcCollection, filter: ItemsFilter): Query {
+export function countQuery(c: OgcCollection, filter: ItemsFilter, countCap = COUNT_CAP): Query {
   const params: unknown[] = [];
   const conditions = conditionsOf(c, filter, params);
-  const cap = binder(params)(COUNT_CAP + 1);
+  const cap = binder(params)(countCap + 1);
   const text = `SELECT count(*)::int AS n FROM (SELECT 1 FROM ${c.table} t ${whereOf(conditions)} LIMIT ${cap}::int) s`;
   return { statement: statementFor(`ogc.count.${c.id}`, text), params };
 }
