@@ -173,4 +173,35 @@ describe.skipIf(skip).each(testDatabaseModes())('GDAL OAPIF driver on %s', (mode
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('is read by OWSLib (python3-owslib): collections, queryables and a CQL2-filtered page', async (ctx) => {
+    const python = '/usr/bin/python3';
+    const probe = spawnSync(python, ['-c', 'import owslib.ogcapi.features'], { encoding: 'utf8' });
+    if (probe.status !== 0) {
+      if (isCi) throw new Error(`python3-owslib is not installed: ${probe.stderr.trim()}`);
+      console.warn('[ogc-gdal.spec] OWSLib test SKIPPED: install Debian python3-owslib');
+      ctx.skip();
+    }
+    const script = [
+      'import json, os',
+      'from owslib.ogcapi.features import Features',
+      "w = Features(os.environ['BASE'], headers={'Authorization': os.environ['AUTH']})",
+      "ids = [c['id'] for c in w.collections()['collections']]",
+      "page = w.collection_items('incidents', limit=5, filter=\"grade IN ('red','orange')\")",
+      "q = w.collection_queryables('incidents')",
+      "print(json.dumps({'ids': ids, 'conformsTo': w.conformance()['conformsTo'], 'matched': page.get('numberMatched'), 'grades': [f['properties']['grade'] for f in page['features']], 'queryables': sorted(q['properties'].keys())}))",
+    ].join('\n');
+    const { stdout } = await run(python, ['-c', script], {
+      timeout: 60_000,
+      env: { ...process.env, BASE: `${server.baseUrl}/ogc`, AUTH: gdalAuth[2].replace('Authorization: ', '') },
+    });
+    const out = JSON.parse(stdout) as { ids: string[]; conformsTo: string[]; matched: number; grades: string[]; queryables: string[] };
+    expect(out.ids).toEqual(OGC_COLLECTIONS.map((c) => c.id));
+    expect(out.conformsTo).toContain('http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter');
+    const [{ n }] = await server.db.query<{ n: number }>(countRedOrange, ['-infinity']);
+    expect(out.matched).toBe(n);
+    expect(out.grades.length).toBe(Math.min(5, n));
+    expect(out.grades.every((g) => g === 'red' || g === 'orange')).toBe(true);
+    expect(out.queryables).toEqual(expect.arrayContaining(['grade', 'reported_at', 'geometry']));
+  });
 });

@@ -83,7 +83,7 @@ describe('the OGC statements', () => {
   });
 
   it('orders every collection by its primary key and never by a request value', () => {
-    expect(itemsQuery(collection('roads'), {}, PAGE).statement.text).toMatch(/ORDER BY t\.id\s+LIMIT \$1::int OFFSET \$2::bigint\) page\s+JOIN road_edges t ON t\.id = page\.k\s+ORDER BY t\.id$/);
+    expect(itemsQuery(collection('roads'), {}, PAGE).statement.text).toMatch(/t\.id > \$1::bigint\s+ORDER BY t\.id\s+LIMIT \$2::int OFFSET \$3::bigint\) page\s+JOIN road_edges t ON t\.id = page\.k\s+ORDER BY t\.id$/);
     expect(itemsQuery(collection('roads'), {}, { ...PAGE, after: 5 }).statement.text).toContain('t.id > $1::bigint');
     expect(itemsQuery(collection('workers'), {}, PAGE).statement.text).toContain('ST_AsGeoJSON(t.last_position, 7, 0)');
     expect(itemsQuery(collection('camera_views'), {}, PAGE).statement.text).toContain('ST_AsGeoJSON(t.fov, 7, 0)');
@@ -102,7 +102,9 @@ describe('the OGC statements', () => {
   it('adds a translated CQL2 condition with its own parameters after the others', () => {
     const q = itemsQuery(collection('incidents'), { bbox: BBOX, condition: (bind) => `t.grade = ${bind('red')}::text` }, PAGE);
     expect(q.statement.text).toContain('t.grade = $5::text');
-    expect(q.params).toEqual([118.9, 32.08, 118.98, 32.13, 'red', 11, 20]);
+    // The first page starts after the lowest possible key: the same statement as every later page.
+    expect(q.params).toEqual([118.9, 32.08, 118.98, 32.13, 'red', '-9223372036854775808', 11, 20]);
+    expect(itemsQuery(collection('grids'), {}, PAGE).params).toEqual(['', 11, 20]);
   });
 
   it('looks a feature up by id within its level only', () => {
