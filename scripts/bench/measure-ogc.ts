@@ -51,18 +51,9 @@ const counts = defineSql(
           (SELECT count(*)::int FROM units WHERE level = 'micro_grid' AND street_code = '${XIANLIN}') AS xianlin,
           (SELECT count(*)::int FROM incidents) AS incidents`,
 );
-const deepKey = defineSql(
-  'bench.ogc.deep_key',
-  `SELECT code FROM units WHERE level = 'micro_grid' ORDER BY code OFFSET $1 LIMIT 1`,
-);
-const gridSample = defineSql(
-  'bench.ogc.grid_sample',
-  `SELECT code FROM units WHERE level = 'grid' ORDER BY md5(code) LIMIT $1`,
-);
-const streetSample = defineSql(
-  'bench.ogc.street_sample',
-  `SELECT code FROM units WHERE level = 'street' ORDER BY md5(code) LIMIT $1`,
-);
+const deepKey = defineSql('bench.ogc.deep_key', `SELECT code FROM units WHERE level = 'micro_grid' ORDER BY code OFFSET $1 LIMIT 1`);
+const gridSample = defineSql('bench.ogc.grid_sample', `SELECT code FROM units WHERE level = 'grid' ORDER BY md5(code) LIMIT $1`);
+const streetSample = defineSql('bench.ogc.street_sample', `SELECT code FROM units WHERE level = 'street' ORDER BY md5(code) LIMIT $1`);
 const lastReport = defineSql('bench.ogc.last_report', `SELECT max(reported_at) AS t FROM incidents`);
 
 async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
@@ -101,7 +92,9 @@ async function main() {
 
     const ogr2ogr = async (name: string, extra: string[]) => {
       const out = path.join(dir, `${name}.gpkg`);
-      const t = await timed(() => run('ogr2ogr', [...gdalAuth, ...extra, '-f', 'GPKG', out, `OAPIF:${base}/ogc`, 'micro_grids'], { timeout: 30 * 60_000 }));
+      const t = await timed(() =>
+        run('ogr2ogr', [...gdalAuth, ...extra, '-f', 'GPKG', out, `OAPIF:${base}/ogc`, 'micro_grids'], { timeout: 30 * 60_000 }),
+      );
       const info = (await run('ogrinfo', ['-ro', '-so', out, 'micro_grids'])).stdout;
       const features = Number(/^Feature Count: (\d+)$/m.exec(info)?.[1]);
       return { ms: t.ms, features };
@@ -146,7 +139,9 @@ async function main() {
       let matched = 0;
       for (const [i, filter] of [...filters.slice(0, 5), ...filters].entries()) {
         const t = await timed(async () => {
-          const response = await fetch(`${base}/ogc/collections/${collection}/items?limit=100&filter=${encodeURIComponent(filter)}`, { headers: auth });
+          const response = await fetch(`${base}/ogc/collections/${collection}/items?limit=100&filter=${encodeURIComponent(filter)}`, {
+            headers: auth,
+          });
           if (response.status !== 200) throw new Error(`${collection} ${filter}: ${response.status} ${await response.text()}`);
           return (await response.json()) as { numberMatched?: number };
         });
@@ -157,7 +152,10 @@ async function main() {
       }
       return { p50: median(ms), p95: percentile(ms, 95), meanMatched: matched / filters.length };
     };
-    const byGrid = await filtered('micro_grids', grids.map((g) => `parent_code = '${g}'`));
+    const byGrid = await filtered(
+      'micro_grids',
+      grids.map((g) => `parent_code = '${g}'`),
+    );
     const byStreet = await filtered(
       'incidents',
       streets.map((s) => `street_code = '${s}' AND grade IN ('red','orange') AND reported_at >= TIMESTAMP('${since}')`),

@@ -15,17 +15,50 @@ export type TemporalOp = 't_before' | 't_after' | 't_during' | 't_intersects' | 
 export const SPATIAL_OPS: readonly SpatialOp[] = ['s_intersects', 's_within', 's_contains', 's_disjoint'];
 export const TEMPORAL_OPS: readonly TemporalOp[] = ['t_before', 't_after', 't_during', 't_intersects', 't_equals'];
 
-export interface PropertyRef { kind: 'property'; name: string; at: Position }
-export interface StringLit { kind: 'string'; value: string; at: Position }
-export interface NumberLit { kind: 'number'; value: number; at: Position }
-export interface BooleanLit { kind: 'boolean'; value: boolean; at: Position }
+export interface PropertyRef {
+  kind: 'property';
+  name: string;
+  at: Position;
+}
+export interface StringLit {
+  kind: 'string';
+  value: string;
+  at: Position;
+}
+export interface NumberLit {
+  kind: 'number';
+  value: number;
+  at: Position;
+}
+export interface BooleanLit {
+  kind: 'boolean';
+  value: boolean;
+  at: Position;
+}
 /** TIMESTAMP('…') or DATE('…'); `value` is the text as written (validated during translation). */
-export interface InstantLit { kind: 'timestamp' | 'date'; value: string; at: Position }
+export interface InstantLit {
+  kind: 'timestamp' | 'date';
+  value: string;
+  at: Position;
+}
 /** INTERVAL(start, end); an open end is '..'. */
-export interface IntervalLit { kind: 'interval'; start: string; end: string; at: Position }
+export interface IntervalLit {
+  kind: 'interval';
+  start: string;
+  end: string;
+  at: Position;
+}
 /** A geometry literal, as GeoJSON (WKT is converted while parsing); BBOX(...) as a Polygon-free envelope. */
-export interface GeometryLit { kind: 'geometry'; geojson: { type: string; coordinates: unknown }; at: Position }
-export interface BboxLit { kind: 'bbox'; values: number[]; at: Position }
+export interface GeometryLit {
+  kind: 'geometry';
+  geojson: { type: string; coordinates: unknown };
+  at: Position;
+}
+export interface BboxLit {
+  kind: 'bbox';
+  values: number[];
+  at: Position;
+}
 
 export type Scalar = PropertyRef | StringLit | NumberLit | BooleanLit | InstantLit;
 export type SpatialArg = PropertyRef | GeometryLit | BboxLit;

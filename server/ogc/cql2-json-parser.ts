@@ -74,10 +74,18 @@ function spatialArg(v: Json, path: string): SpatialArg {
 function temporalArg(v: Json, path: string): TemporalArg {
   if (isObject(v) && Array.isArray(v.interval)) {
     const [start, end] = v.interval;
-    const text = (e: Json) => (typeof e === 'string' ? e : isObject(e) && typeof e.timestamp === 'string' ? e.timestamp : isObject(e) && typeof e.date === 'string' ? e.date : undefined);
+    const text = (e: Json) =>
+      typeof e === 'string'
+        ? e
+        : isObject(e) && typeof e.timestamp === 'string'
+          ? e.timestamp
+          : isObject(e) && typeof e.date === 'string'
+            ? e.date
+            : undefined;
     const s = text(start);
     const e = text(end);
-    if (v.interval.length !== 2 || s === undefined || e === undefined) throw filterError(path, '"interval" must be two dates or times (".." for an open end)');
+    if (v.interval.length !== 2 || s === undefined || e === undefined)
+      throw filterError(path, '"interval" must be two dates or times (".." for an open end)');
     return { kind: 'interval', start: s, end: e, at: path };
   }
   const s = scalar(v, path);
@@ -113,7 +121,8 @@ function expression(v: Json, path: string): Cql2Expr {
   if (op === 'in') {
     const [x, list] = argsOf(v, at, 2);
     if (!Array.isArray(list) || list.length === 0) throw filterError(sub(1), '"in" takes a non-empty array of values');
-    if (list.length > CQL2_LIMITS.maxInList) throw filterError(sub(1), `an IN list of more than ${CQL2_LIMITS.maxInList} values`, 'filter_too_complex');
+    if (list.length > CQL2_LIMITS.maxInList)
+      throw filterError(sub(1), `an IN list of more than ${CQL2_LIMITS.maxInList} values`, 'filter_too_complex');
     return { kind: 'in', negated: false, value: scalar(x, sub(0)), list: list.map((e, i) => scalar(e, `${sub(1)}[${i}]`)), at };
   }
   if (op === 'isnull') return { kind: 'is_null', negated: false, value: scalar(argsOf(v, at, 1)[0], sub(0)), at };

@@ -69,13 +69,40 @@ describe('parseCql2Text', () => {
       right: { kind: 'bbox', values: [118.8, 32, 118.9, 32.1] },
     });
     expect(parseCql2Text('S_WITHIN(geometry, POLYGON((0 0, 1 0, 1 1, 0 0)))')).toMatchObject({
-      right: { geojson: { type: 'Polygon', coordinates: [[[0, 0], [1, 0], [1, 1], [0, 0]]] } },
+      right: {
+        geojson: {
+          type: 'Polygon',
+          coordinates: [
+            [
+              [0, 0],
+              [1, 0],
+              [1, 1],
+              [0, 0],
+            ],
+          ],
+        },
+      },
     });
     expect(parseCql2Text('S_INTERSECTS(geometry, MULTIPOINT((1 2), (3 4)))')).toMatchObject({
-      right: { geojson: { type: 'MultiPoint', coordinates: [[1, 2], [3, 4]] } },
+      right: {
+        geojson: {
+          type: 'MultiPoint',
+          coordinates: [
+            [1, 2],
+            [3, 4],
+          ],
+        },
+      },
     });
     expect(parseCql2Text('S_INTERSECTS(geometry, MULTIPOINT(1 2, 3 4))')).toMatchObject({
-      right: { geojson: { coordinates: [[1, 2], [3, 4]] } },
+      right: {
+        geojson: {
+          coordinates: [
+            [1, 2],
+            [3, 4],
+          ],
+        },
+      },
     });
   });
 

@@ -26,7 +26,11 @@ import {
 } from './cql2-ast.js';
 
 type TokenType = 'ident' | 'quoted' | 'string' | 'number' | 'op' | '(' | ')' | ',' | 'eof';
-interface Token { type: TokenType; text: string; at: number }
+interface Token {
+  type: TokenType;
+  text: string;
+  at: number;
+}
 
 const OPERATORS = ['<=', '>=', '<>', '=', '<', '>'];
 
@@ -36,17 +40,32 @@ function tokenize(input: string): Token[] {
   while (i < input.length) {
     const c = input[i];
     const at = i + 1;
-    if (/\s/.test(c)) { i += 1; continue; }
-    if (c === '(' || c === ')' || c === ',') { tokens.push({ type: c, text: c, at }); i += 1; continue; }
+    if (/\s/.test(c)) {
+      i += 1;
+      continue;
+    }
+    if (c === '(' || c === ')' || c === ',') {
+      tokens.push({ type: c, text: c, at });
+      i += 1;
+      continue;
+    }
     const op = OPERATORS.find((o) => input.startsWith(o, i));
-    if (op) { tokens.push({ type: 'op', text: op, at }); i += op.length; continue; }
+    if (op) {
+      tokens.push({ type: 'op', text: op, at });
+      i += op.length;
+      continue;
+    }
     if (c === "'") {
       let value = '';
       i += 1;
       for (;;) {
-        if (i >= input.length) throw filterError(at, 'a string that is never closed (missing \')');
+        if (i >= input.length) throw filterError(at, "a string that is never closed (missing ')");
         if (input[i] === "'") {
-          if (input[i + 1] === "'") { value += "'"; i += 2; continue; }
+          if (input[i + 1] === "'") {
+            value += "'";
+            i += 2;
+            continue;
+          }
           i += 1;
           break;
         }
@@ -70,7 +89,11 @@ function tokenize(input: string): Token[] {
       continue;
     }
     const ident = /^[A-Za-z_][A-Za-z0-9_.:]*/.exec(input.slice(i));
-    if (ident) { tokens.push({ type: 'ident', text: ident[0], at }); i += ident[0].length; continue; }
+    if (ident) {
+      tokens.push({ type: 'ident', text: ident[0], at });
+      i += ident[0].length;
+      continue;
+    }
     throw filterError(at, `unexpected character "${c}"`);
   }
   tokens.push({ type: 'eof', text: '', at: input.length + 1 });
@@ -85,8 +108,12 @@ class Parser {
   private i = 0;
   constructor(private readonly tokens: Token[]) {}
 
-  private get peek(): Token { return this.tokens[this.i]; }
-  private next(): Token { return this.tokens[this.i++]; }
+  private get peek(): Token {
+    return this.tokens[this.i];
+  }
+  private next(): Token {
+    return this.tokens[this.i++];
+  }
   private isWord(word: string, offset = 0): boolean {
     const t = this.tokens[this.i + offset];
     return t?.type === 'ident' && t.text.toUpperCase() === word;
@@ -132,14 +159,20 @@ class Parser {
   private orExpr(): Cql2Expr {
     const at = this.peek.at;
     const args = [this.andExpr()];
-    while (this.isWord('OR')) { this.next(); args.push(this.andExpr()); }
+    while (this.isWord('OR')) {
+      this.next();
+      args.push(this.andExpr());
+    }
     return args.length === 1 ? args[0] : { kind: 'or', args, at };
   }
 
   private andExpr(): Cql2Expr {
     const at = this.peek.at;
     const args = [this.notExpr()];
-    while (this.isWord('AND')) { this.next(); args.push(this.notExpr()); }
+    while (this.isWord('AND')) {
+      this.next();
+      args.push(this.notExpr());
+    }
     return args.length === 1 ? args[0] : { kind: 'and', args, at };
   }
 
@@ -194,12 +227,18 @@ class Parser {
     if (this.isWord('IS')) {
       this.next();
       let negated = false;
-      if (this.isWord('NOT')) { this.next(); negated = true; }
+      if (this.isWord('NOT')) {
+        this.next();
+        negated = true;
+      }
       this.expectWord('NULL');
       return { kind: 'is_null', negated, value, at };
     }
     let negated = false;
-    if (this.isWord('NOT')) { this.next(); negated = true; }
+    if (this.isWord('NOT')) {
+      this.next();
+      negated = true;
+    }
     if (this.isWord('LIKE') || this.isWord('ILIKE')) {
       const caseInsensitive = this.next().text.toUpperCase() === 'ILIKE';
       return { kind: 'like', negated, caseInsensitive, value, pattern: this.scalar(), at };
@@ -285,7 +324,10 @@ class Parser {
     const at = this.next().at;
     this.expect('(', '"("');
     const values = [this.signedNumber()];
-    while (this.peek.type === ',') { this.next(); values.push(this.signedNumber()); }
+    while (this.peek.type === ',') {
+      this.next();
+      values.push(this.signedNumber());
+    }
     this.expect(')', '")"');
     if (values.length !== 4 && values.length !== 6) throw filterError(at, `BBOX takes 4 or 6 numbers, not ${values.length}`);
     return { kind: 'bbox', values, at };
@@ -301,7 +343,14 @@ class Parser {
   private geometry(): GeometryLit {
     const keyword = this.next();
     const word = keyword.text.toUpperCase();
-    const type = { POINT: 'Point', LINESTRING: 'LineString', POLYGON: 'Polygon', MULTIPOINT: 'MultiPoint', MULTILINESTRING: 'MultiLineString', MULTIPOLYGON: 'MultiPolygon' }[word]!;
+    const type = {
+      POINT: 'Point',
+      LINESTRING: 'LineString',
+      POLYGON: 'Polygon',
+      MULTIPOINT: 'MultiPoint',
+      MULTILINESTRING: 'MultiLineString',
+      MULTIPOLYGON: 'MultiPolygon',
+    }[word]!;
     // Nesting depth of the coordinate lists after the keyword's own parentheses.
     const depth = { Point: 0, LineString: 1, Polygon: 2, MultiPoint: 1, MultiLineString: 2, MultiPolygon: 3 }[type]!;
     const coordinates = this.coordinateList(depth, word === 'MULTIPOINT');

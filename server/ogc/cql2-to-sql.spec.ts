@@ -85,9 +85,9 @@ describe('cql2ToSql', () => {
 
   it.each([
     ["reporter_name = 'x'", 'unknown_queryable', 1, /unknown property "reporter_name"/],
-    ["grade = 5", 'invalid_filter', 9, /number value cannot be compared with a string/],
+    ['grade = 5', 'invalid_filter', 9, /number value cannot be compared with a string/],
     ["escalation_level = '1'", 'invalid_filter', 20, /string value cannot be compared with a integer/],
-    ["overdue > true", 'invalid_filter', 1, /">" cannot be used on a boolean/],
+    ['overdue > true', 'invalid_filter', 1, /">" cannot be used on a boolean/],
     ["escalation_level LIKE '1%'", 'invalid_filter', 1, /LIKE cannot be used on the integer/],
     ["reported_at > '2026-13-01'", 'invalid_filter', 15, /not an RFC 3339/],
     ["'red' = 'red'", 'invalid_filter', 1, /at least one property/],

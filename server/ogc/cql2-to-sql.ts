@@ -160,13 +160,19 @@ const isPolygon = (p: Positions) => Array.isArray(p) && p.length >= 1 && p.every
 /** Why GeoJSON coordinates do not make a geometry of this type (undefined when they do), so PostGIS never refuses them. */
 export function geometryFault(type: string, c: Positions): string | undefined {
   const ok =
-    type === 'Point' ? isPosition(c)
-    : type === 'MultiPoint' ? Array.isArray(c) && c.length >= 1 && c.every(isPosition)
-    : type === 'LineString' ? isLine(c, 2)
-    : type === 'MultiLineString' ? Array.isArray(c) && c.length >= 1 && c.every((l) => isLine(l, 2))
-    : type === 'Polygon' ? isPolygon(c)
-    : type === 'MultiPolygon' ? Array.isArray(c) && c.length >= 1 && c.every(isPolygon)
-    : false;
+    type === 'Point'
+      ? isPosition(c)
+      : type === 'MultiPoint'
+        ? Array.isArray(c) && c.length >= 1 && c.every(isPosition)
+        : type === 'LineString'
+          ? isLine(c, 2)
+          : type === 'MultiLineString'
+            ? Array.isArray(c) && c.length >= 1 && c.every((l) => isLine(l, 2))
+            : type === 'Polygon'
+              ? isPolygon(c)
+              : type === 'MultiPolygon'
+                ? Array.isArray(c) && c.length >= 1 && c.every(isPolygon)
+                : false;
   if (ok) return undefined;
   return type === 'Polygon' || type === 'MultiPolygon'
     ? `a ${type} needs closed rings of at least 4 positions (the first repeated last)`

@@ -8,7 +8,12 @@ import { screenTokenHeaders } from '../../tests/support/test-auth.js';
 import { startTestServer, type TestServer } from '../../tests/support/test-server.js';
 
 type Get = (path: string, headers?: Record<string, string>) => Promise<Response>;
-interface Page { type: string; numberReturned: number; features: Array<{ id: unknown; properties: Record<string, unknown>; geometry: { coordinates: unknown } | null }>; links: Array<{ rel: string; href: string }> }
+interface Page {
+  type: string;
+  numberReturned: number;
+  features: Array<{ id: unknown; properties: Record<string, unknown>; geometry: { coordinates: unknown } | null }>;
+  links: Array<{ rel: string; href: string }>;
+}
 
 const CORE = 'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/';
 const CQL2 = 'http://www.opengis.net/spec/cql2/1.0/conf/';
@@ -75,7 +80,11 @@ const CHECKS: Record<string, (get: Get) => Promise<void>> = {
     expect(page.features.every((f) => f.properties.grade !== 'red' || f.properties.closed_at === null)).toBe(true);
   },
   [`${CQL2}advanced-comparison-operators`]: async (get) => {
-    const page = await filtered(get, 'grids', "households BETWEEN 1 AND 100000 AND code LIKE '3201%' AND kind IN ('comprehensive_grid', 'dedicated_grid')");
+    const page = await filtered(
+      get,
+      'grids',
+      "households BETWEEN 1 AND 100000 AND code LIKE '3201%' AND kind IN ('comprehensive_grid', 'dedicated_grid')",
+    );
     expect(page.numberReturned).toBeGreaterThan(0);
     expect(page.features.every((f) => String(f.properties.code).startsWith('3201'))).toBe(true);
   },

@@ -9,6 +9,7 @@ import { testDatabaseModes } from '../../tests/support/test-database.js';
 import { screenTokenHeaders } from '../../tests/support/test-auth.js';
 import { startTestServer, type TestServer } from '../../tests/support/test-server.js';
 import { defineSql } from '../db/database.js';
+import { validateStyleMin } from '@maplibre/maplibre-gl-style-spec';
 
 interface Page {
   numberMatched?: number;
@@ -60,7 +61,16 @@ describe.each(testDatabaseModes())('OGC filters, CRS, caching and incidents on %
   const items = async (collection: string, query: Record<string, string>, headers = auth) => {
     const response = await fetch(`${server.baseUrl}/ogc/collections/${collection}/items?${new URLSearchParams(query)}`, { headers });
     const text = await response.text();
-    return { status: response.status, headers: response.headers, text, body: (response.headers.get('content-type')?.includes('json') ? JSON.parse(text) : undefined) as Page & { code?: string; message?: string; details?: { position?: unknown } } };
+    return {
+      status: response.status,
+      headers: response.headers,
+      text,
+      body: (response.headers.get('content-type')?.includes('json') ? JSON.parse(text) : undefined) as Page & {
+        code?: string;
+        message?: string;
+        details?: { position?: unknown };
+      },
+    };
   };
 
   beforeAll(async () => {
@@ -83,7 +93,13 @@ describe.each(testDatabaseModes())('OGC filters, CRS, caching and incidents on %
     expect(text.body.numberMatched).toBe(expectedSince.red_orange_since);
     const json = await items('incidents', {
       'filter-lang': 'cql2-json',
-      filter: JSON.stringify({ op: 'and', args: [{ op: 'in', args: [{ property: 'grade' }, ['red', 'orange']] }, { op: 't_after', args: [{ property: 'reported_at' }, { timestamp: since }] }] }),
+      filter: JSON.stringify({
+        op: 'and',
+        args: [
+          { op: 'in', args: [{ property: 'grade' }, ['red', 'orange']] },
+          { op: 't_after', args: [{ property: 'reported_at' }, { timestamp: since }] },
+        ],
+      }),
       limit: '1',
     });
     // t_after is strict; >= includes the median itself.
@@ -129,7 +145,11 @@ describe.each(testDatabaseModes())('OGC filters, CRS, caching and incidents on %
     expect(doc.properties.grade).toMatchObject({ type: 'string' });
     expect(doc.properties.reported_at).toMatchObject({ type: 'string', format: 'date-time' });
     expect(Object.keys(doc.properties)).not.toContain('description');
-    const collection = (await (await fetch(`${server.baseUrl}/ogc/collections/incidents`, { headers: auth })).json()) as { links: Array<{ rel: string; href: string }>; crs: string[]; storageCrs: string };
+    const collection = (await (await fetch(`${server.baseUrl}/ogc/collections/incidents`, { headers: auth })).json()) as {
+      links: Array<{ rel: string; href: string }>;
+      crs: string[];
+      storageCrs: string;
+    };
     expect(collection.links.find((l) => l.rel === 'queryables')?.href).toBe(`${server.baseUrl}/ogc/collections/incidents/queryables`);
     expect(collection.crs).toContain('http://www.opengis.net/def/crs/EPSG/0/4490');
     expect(collection.storageCrs).toBe('http://www.opengis.net/def/crs/OGC/1.3/CRS84');
@@ -138,7 +158,9 @@ describe.each(testDatabaseModes())('OGC filters, CRS, caching and incidents on %
   it('answers in CGCS2000 (latitude first) and Web Mercator, and reads bbox in them', async () => {
     const [mg] = await server.db.query<{ code: string; lon: number; lat: number; mx: number; my: number }>(microGridSample);
     const [street] = await server.db.query<{ code: string; minx: number; miny: number; maxx: number; maxy: number }>(firstStreet);
-    const cgcs = await fetch(`${server.baseUrl}/ogc/collections/streets/items/${street.code}?crs=http://www.opengis.net/def/crs/EPSG/0/4490`, { headers: auth });
+    const cgcs = await fetch(`${server.baseUrl}/ogc/collections/streets/items/${street.code}?crs=http://www.opengis.net/def/crs/EPSG/0/4490`, {
+      headers: auth,
+    });
     expect(cgcs.headers.get('content-crs')).toBe('<http://www.opengis.net/def/crs/EPSG/0/4490>');
     const feature = (await cgcs.json()) as { geometry: { coordinates: number[][][][] } };
     const [lat, lon] = feature.geometry.coordinates[0][0][0];
@@ -149,7 +171,10 @@ describe.each(testDatabaseModes())('OGC filters, CRS, caching and incidents on %
     expect(plain.headers.get('content-crs')).toBe('<http://www.opengis.net/def/crs/OGC/1.3/CRS84>');
     // A bbox around the sample point, given latitude first in EPSG:4490 and in metres in EPSG:3857, finds it.
     const d = 1e-5;
-    const inCgcs = await items('micro_grids', { bbox: [mg.lat - d, mg.lon - d, mg.lat + d, mg.lon + d].join(','), 'bbox-crs': 'http://www.opengis.net/def/crs/EPSG/0/4490' });
+    const inCgcs = await items('micro_grids', {
+      bbox: [mg.lat - d, mg.lon - d, mg.lat + d, mg.lon + d].join(','),
+      'bbox-crs': 'http://www.opengis.net/def/crs/EPSG/0/4490',
+    });
     expect(inCgcs.body.features.map((f) => f.id)).toContain(mg.code);
     const m = 1;
     const inMercator = await items('micro_grids', {
@@ -179,7 +204,12 @@ describe.each(testDatabaseModes())('OGC filters, CRS, caching and incidents on %
   });
 
   it('renders landing, collections and items as escaped HTML', async () => {
-    for (const path of ['/ogc?f=html', '/ogc/collections?f=html', '/ogc/collections/incidents?f=html', '/ogc/collections/incidents/items?f=html&limit=3']) {
+    for (const path of [
+      '/ogc?f=html',
+      '/ogc/collections?f=html',
+      '/ogc/collections/incidents?f=html',
+      '/ogc/collections/incidents/items?f=html&limit=3',
+    ]) {
       const response = await fetch(`${server.baseUrl}${path}`, { headers: auth });
       expect(response.status, path).toBe(200);
       expect(response.headers.get('content-type'), path).toMatch(/^text\/html/);
@@ -191,7 +221,9 @@ describe.each(testDatabaseModes())('OGC filters, CRS, caching and incidents on %
     expect(page).toContain('<table>');
     expect(page).toMatch(/rel="next"/);
     // The filter text (with quotes and angle brackets) comes back only escaped.
-    const hostile = await (await fetch(`${server.baseUrl}/ogc/collections/incidents/items?f=html&filter=${encodeURIComponent("category = '<b>x</b>'")}`, { headers: auth })).text();
+    const hostile = await (
+      await fetch(`${server.baseUrl}/ogc/collections/incidents/items?f=html&filter=${encodeURIComponent("category = '<b>x</b>'")}`, { headers: auth })
+    ).text();
     expect(hostile).not.toContain('<b>x</b>');
   });
 
@@ -237,5 +269,21 @@ describe.each(testDatabaseModes())('OGC filters, CRS, caching and incidents on %
     const [{ n }] = await server.db.query<{ n: number }>(countWithHouseholds, [mg.parent_code]);
     expect(n).toBe(before - 1);
     expect((await items('micro_grids', filter)).body.numberMatched).toBe(n);
+  });
+
+  it('serves the console style as a valid MapLibre style whose tiles the same token reads', async () => {
+    for (const theme of ['light', 'dark']) {
+      const response = await fetch(`${server.baseUrl}/ogc/styles/console?theme=${theme}`, { headers: auth });
+      expect(response.status).toBe(200);
+      const style = (await response.json()) as { version: number; sources: Record<string, { tiles: string[] }>; layers: Array<{ id: string }> };
+      expect(validateStyleMin(style as never)).toEqual([]);
+      expect(style.layers.map((l) => l.id)).toEqual(expect.arrayContaining(['background', 'basemap-water', 'units-boundaries-line']));
+      const template = style.sources.units.tiles[0];
+      expect(template.startsWith(`${server.baseUrl}/tiles/`)).toBe(true);
+      const tile = await fetch(template.replace('{z}', '12').replace('{x}', '3400').replace('{y}', '1662'), { headers: auth });
+      expect(tile.status).toBe(200);
+    }
+    expect((await fetch(`${server.baseUrl}/ogc/styles/console?theme=pink`, { headers: auth })).status).toBe(400);
+    expect((await fetch(`${server.baseUrl}/ogc/styles/console`)).status).toBe(401);
   });
 });

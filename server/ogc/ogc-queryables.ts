@@ -33,8 +33,7 @@ export function queryablesOf(c: OgcCollection): ReadonlyMap<string, Queryable> {
   return map;
 }
 
-const schemaOf = (type: QueryableType) =>
-  type === 'date-time' ? { type: 'string', format: 'date-time' } : { type };
+const schemaOf = (type: QueryableType) => (type === 'date-time' ? { type: 'string', format: 'date-time' } : { type });
 
 /**
  * The JSON Schema (draft 2020-12) of the queryables. `queryables` repeats the names in the pre-standard form

@@ -33,6 +33,8 @@ import { parseCql2Text } from './cql2-text-parser.js';
 import { parseCql2Json } from './cql2-json-parser.js';
 import { cql2ToSql } from './cql2-to-sql.js';
 import { GEOMETRY_QUERYABLE, queryablesDocument, queryablesOf } from './ogc-queryables.js';
+import { consoleStyle, STYLE_THEMES } from './ogc-style.js';
+import { rejectUnknownParameters } from './ogc-params.js';
 
 /** Codes are short; integer ids fit a PostgreSQL integer. Anything else cannot name a feature. */
 const MAX_TEXT_ID_LENGTH = 64;
@@ -107,6 +109,17 @@ export function ogcRouter({ db, config, clock }: OgcRouterDeps): Router {
   router.get(`${OGC_ROOT}/api`, publicRoute(), (req, res) => {
     parseMetadataParams(req.query, ['json']);
     sendDocument(req, res, false, openApiDocument(baseOf(req), OGC_COLLECTIONS), () => '', PUBLIC_CACHE, MEDIA_OPENAPI);
+  });
+
+  // The console's map style for QGIS and other MapLibre / Mapbox GL clients (?theme=light|dark).
+  router.get(`${OGC_ROOT}/styles/console`, access(...READERS), (req, res) => {
+    rejectUnknownParameters(req.query, ['theme']);
+    const theme = req.query.theme === undefined ? 'light' : String(req.query.theme);
+    if (!(STYLE_THEMES as readonly string[]).includes(theme)) {
+      throw badRequest('invalid_theme', `Unknown theme "${theme}"; use light or dark`, { parameter: 'theme' });
+    }
+    const origin = baseOf(req).slice(0, -OGC_ROOT.length);
+    sendDocument(req, res, false, consoleStyle(origin, theme as 'light' | 'dark'), () => '', PRIVATE_REVALIDATE);
   });
 
   router.get(`${OGC_ROOT}/collections`, access(...READERS), async (req, res) => {
