@@ -104,7 +104,8 @@ async function main() {
       let url: string | undefined = `${base}/ogc/collections/micro_grids/items?limit=10000`;
       let bytes = 0;
       while (url) {
-        const text = await (await fetch(url, { headers: auth })).text();
+        const response: Response = await fetch(url, { headers: auth });
+        const text: string = await response.text();
         bytes += text.length;
         url = (JSON.parse(text) as { links: Array<{ rel: string; href: string }> }).links.find((l) => l.rel === 'next')?.href;
       }
