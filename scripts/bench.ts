@@ -373,6 +373,10 @@ async function main(): Promise<void> {
   log('boundary plans: scripts/bench/measure-plans.ts');
   const plans = section('boundary-plans', 'scripts/bench/measure-plans.ts', '### Boundary plans', 30)?.replace(/^### /, '## ');
 
+  // 7b. OGC API – Features (issue 25): ogr2ogr of the city, item pages and CQL2 filters (read-only).
+  log('ogc: scripts/bench/measure-ogc.ts');
+  const ogc = section('OGC', 'scripts/bench/measure-ogc.ts', '## OGC API', 45);
+
   // 8. Covering cameras on a copy: it adds cameras, then removes them.
   log('video: scripts/bench-video.ts');
   const copy = `${options.dataDir}-video-copy`;
@@ -407,6 +411,7 @@ async function main(): Promise<void> {
     routing,
     iot,
     plans,
+    ogc,
     video,
     browser,
     screens,

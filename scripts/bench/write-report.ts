@@ -51,6 +51,8 @@ export interface BenchReport {
   iot?: string;
   /** The boundary plans' section (scripts/bench/measure-plans.ts), as printed. */
   plans?: string;
+  /** The OGC API section (scripts/bench/measure-ogc.ts, issue 25), as printed. */
+  ogc?: string;
   /** The Markdown section printed by scripts/bench-video.ts (covering cameras, issue 21). */
   video?: string;
   /** The console map in headless Chromium (scripts/bench/measure-browser.ts). */
@@ -305,6 +307,7 @@ export function renderReport(report: BenchReport): string {
   if (report.routing) push('', report.routing.trim().replace(/^## Routing/, '## Dispatch routing (issue 4)'));
   if (report.iot) push('', report.iot.trim());
   if (report.plans) push('', report.plans.trim());
+  if (report.ogc) push('', report.ogc.trim());
   if (report.video) push('', report.video.trim());
 
   if (report.notes.length) push('', '## Notes', '', ...report.notes.map((n) => `- ${n}`));

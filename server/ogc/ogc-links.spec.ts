@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { itemsPageLinks, itemsUrl, itemUrl, ogcBaseUrl } from './ogc-links.js';
-import type { ItemsParams } from './ogc-params.js';
+import { encodeCursor, type ItemsParams } from './ogc-params.js';
+import { CRS84, SUPPORTED_CRS } from './ogc-crs.js';
 
 const BASE = 'http://127.0.0.1:8080/ogc';
 
@@ -45,38 +46,42 @@ describe('itemsUrl and itemUrl', () => {
 });
 
 describe('itemsPageLinks', () => {
-  const params = (limit: number, offset: number): ItemsParams => ({ limit, offset });
+  const params = (limit: number, offset: number, extra: Partial<ItemsParams> = {}): ItemsParams => ({ limit, offset, crs: CRS84, format: 'json', ...extra });
   const rels = (links: { rel: string }[]) => links.map((l) => l.rel);
   const href = (links: { rel: string; href: string }[], rel: string) => links.find((l) => l.rel === rel)?.href;
 
-  it('has self and collection, and next only while features remain', () => {
-    const first = itemsPageLinks(BASE, 'grids', params(10, 0), { numberMatched: 25, numberReturned: 10 });
-    expect(rels(first)).toEqual(['self', 'collection', 'next']);
+  it('has self, alternate and collection, and a next link with the last key as cursor while features remain', () => {
+    const first = itemsPageLinks(BASE, 'grids', params(10, 0), { nextAfter: '320113007001010' });
+    expect(rels(first)).toEqual(['self', 'alternate', 'collection', 'next']);
     expect(href(first, 'self')).toBe(`${BASE}/collections/grids/items?limit=10`);
-    expect(href(first, 'next')).toBe(`${BASE}/collections/grids/items?limit=10&offset=10`);
+    expect(href(first, 'alternate')).toBe(`${BASE}/collections/grids/items?f=html&limit=10`);
+    expect(href(first, 'next')).toBe(`${BASE}/collections/grids/items?limit=10&cursor=${encodeCursor('320113007001010')}`);
+    const last = itemsPageLinks(BASE, 'grids', params(10, 0, { cursor: '320113007001010' }), {});
+    expect(rels(last)).toEqual(['self', 'alternate', 'collection']);
+  });
 
-    const middle = itemsPageLinks(BASE, 'grids', params(10, 10), { numberMatched: 25, numberReturned: 10 });
-    expect(rels(middle)).toEqual(['self', 'collection', 'prev', 'next']);
+  it('has prev only for offset paging, never below 0', () => {
+    const middle = itemsPageLinks(BASE, 'grids', params(10, 10), { nextAfter: 'x' });
     expect(href(middle, 'prev')).toBe(`${BASE}/collections/grids/items?limit=10`);
-    expect(href(middle, 'next')).toBe(`${BASE}/collections/grids/items?limit=10&offset=20`);
-
-    const last = itemsPageLinks(BASE, 'grids', params(10, 20), { numberMatched: 25, numberReturned: 5 });
-    expect(rels(last)).toEqual(['self', 'collection', 'prev']);
-    expect(href(last, 'prev')).toBe(`${BASE}/collections/grids/items?limit=10&offset=10`);
-  });
-
-  it('has no next link when a page ends exactly at the last feature, and prev never goes below 0', () => {
-    expect(rels(itemsPageLinks(BASE, 'grids', params(10, 0), { numberMatched: 10, numberReturned: 10 }))).toEqual(['self', 'collection']);
-    const odd = itemsPageLinks(BASE, 'grids', params(10, 3), { numberMatched: 10, numberReturned: 7 });
+    expect(href(middle, 'next')).toBe(`${BASE}/collections/grids/items?limit=10&cursor=eA`);
+    const odd = itemsPageLinks(BASE, 'grids', params(10, 3), {});
     expect(href(odd, 'prev')).toBe(`${BASE}/collections/grids/items?limit=10`);
-    expect(rels(itemsPageLinks(BASE, 'grids', params(10, 0), { numberMatched: 0, numberReturned: 0 }))).toEqual(['self', 'collection']);
   });
 
-  it('keeps the filter in every link and types pages as GeoJSON', () => {
+  it('keeps the filter, CRS and format in every link', () => {
     const bbox = { minLon: 1, minLat: 2, maxLon: 3, maxLat: 4 };
-    const links = itemsPageLinks(BASE, 'cameras', { bbox, limit: 5, offset: 5 }, { numberMatched: 20, numberReturned: 5 });
-    for (const rel of ['self', 'prev', 'next']) expect(href(links, rel)).toContain('bbox=1,2,3,4');
-    expect(links.filter((l) => l.rel !== 'collection').every((l) => l.type === 'application/geo+json')).toBe(true);
+    const filter = { text: "grade IN ('red','orange')", lang: 'cql2-text' as const };
+    const cgcs = SUPPORTED_CRS.find((c) => c.srid === 4490)!;
+    const links = itemsPageLinks(BASE, 'cameras', params(5, 5, { bbox, crs: cgcs, filter }), { nextAfter: '9' });
+    for (const rel of ['self', 'prev', 'next']) {
+      expect(href(links, rel)).toContain('bbox=1,2,3,4');
+      expect(href(links, rel)).toContain('crs=http:%2F%2Fwww.opengis.net%2Fdef%2Fcrs%2FEPSG%2F0%2F4490'.replace(/%2F/g, '/'));
+      expect(href(links, rel)).toContain(`filter=${encodeURIComponent(filter.text).replace(/%2C/g, ',')}&filter-lang=cql2-text`);
+    }
+    expect(links.filter((l) => !['collection', 'alternate'].includes(l.rel)).every((l) => l.type === 'application/geo+json')).toBe(true);
     expect(links.find((l) => l.rel === 'collection')?.type).toBe('application/json');
+    const html = itemsPageLinks(BASE, 'cameras', params(5, 0, { format: 'html' }), { nextAfter: '9' });
+    expect(href(html, 'next')).toMatch(/^[^?]+\?f=html&/);
+    expect(html.find((l) => l.rel === 'next')?.type).toBe('text/html');
   });
 });

@@ -3,6 +3,8 @@
  * (GDAL, QGIS) follows them back to the address it used. Pure functions.
  */
 import type { ItemsParams } from './ogc-params.js';
+import { encodeCursor } from './ogc-params.js';
+import { CRS84_URI } from './ogc-crs.js';
 
 export const OGC_ROOT = '/ogc';
 
@@ -38,41 +40,56 @@ function encodeValue(value: string): string {
   return encodeURIComponent(value).replace(/%2C/g, ',').replace(/%3A/g, ':').replace(/%2F/g, '/');
 }
 
+export const MEDIA_HTML = 'text/html';
+
 /** The items URL for these parameters, in a canonical order. */
 export function itemsUrl(base: string, collectionId: string, params?: Partial<ItemsParams>): string {
   const query: string[] = [];
+  const add = (name: string, value: string) => query.push(`${name}=${encodeValue(value)}`);
+  if (params?.format === 'html') add('f', 'html');
   if (params?.bbox) {
     const b = params.bbox;
-    query.push(`bbox=${encodeValue([b.minLon, b.minLat, b.maxLon, b.maxLat].join(','))}`);
+    add('bbox', params.bboxText ?? [b.minLon, b.minLat, b.maxLon, b.maxLat].join(','));
   }
+  if (params?.bboxCrs) add('bbox-crs', params.bboxCrs.uri);
   if (params?.datetime) {
     const { start, end } = params.datetime;
-    const value = start !== undefined && start === end ? start : `${start ?? '..'}/${end ?? '..'}`;
-    query.push(`datetime=${encodeValue(value)}`);
+    add('datetime', start !== undefined && start === end ? start : `${start ?? '..'}/${end ?? '..'}`);
+  }
+  if (params?.crs && params.crs.uri !== CRS84_URI) add('crs', params.crs.uri);
+  if (params?.filter) {
+    add('filter', params.filter.text);
+    add('filter-lang', params.filter.lang);
   }
   if (params?.limit !== undefined) query.push(`limit=${params.limit}`);
   if (params?.offset) query.push(`offset=${params.offset}`);
+  if (params?.cursor) add('cursor', encodeCursor(params.cursor));
   return `${collectionUrl(base, collectionId)}/items${query.length ? `?${query.join('&')}` : ''}`;
 }
 
-/** self, collection, and prev/next links of an items page; next only when more features remain. */
-export function itemsPageLinks(
-  base: string,
-  collectionId: string,
-  params: ItemsParams,
-  page: { numberMatched: number; numberReturned: number },
-): Link[] {
+/**
+ * self, alternate (the other format), collection, prev (offset paging only) and next (keyset: the last
+ * key of this page as the cursor) links of an items page; next only when more features remain.
+ */
+export function itemsPageLinks(base: string, collectionId: string, params: ItemsParams, page: { nextAfter?: string }): Link[] {
+  const html = params.format === 'html';
+  const type = html ? MEDIA_HTML : MEDIA_GEOJSON;
   const links: Link[] = [
-    { href: itemsUrl(base, collectionId, params), rel: 'self', type: MEDIA_GEOJSON, title: 'This page' },
+    { href: itemsUrl(base, collectionId, params), rel: 'self', type, title: 'This page' },
+    {
+      href: itemsUrl(base, collectionId, { ...params, format: html ? 'json' : 'html' }),
+      rel: 'alternate',
+      type: html ? MEDIA_GEOJSON : MEDIA_HTML,
+      title: html ? 'This page as GeoJSON' : 'This page as HTML',
+    },
     { href: collectionUrl(base, collectionId), rel: 'collection', type: MEDIA_JSON, title: 'The collection' },
   ];
-  if (params.offset > 0) {
+  if (params.offset > 0 && params.cursor === undefined) {
     const offset = Math.max(0, params.offset - params.limit);
-    links.push({ href: itemsUrl(base, collectionId, { ...params, offset }), rel: 'prev', type: MEDIA_GEOJSON, title: 'Previous page' });
+    links.push({ href: itemsUrl(base, collectionId, { ...params, offset }), rel: 'prev', type, title: 'Previous page' });
   }
-  if (params.offset + page.numberReturned < page.numberMatched) {
-    const offset = params.offset + params.limit;
-    links.push({ href: itemsUrl(base, collectionId, { ...params, offset }), rel: 'next', type: MEDIA_GEOJSON, title: 'Next page' });
+  if (page.nextAfter !== undefined) {
+    links.push({ href: itemsUrl(base, collectionId, { ...params, offset: 0, cursor: page.nextAfter }), rel: 'next', type, title: 'Next page' });
   }
   return links;
 }

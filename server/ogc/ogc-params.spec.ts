@@ -7,6 +7,7 @@ import {
   parseDatetime,
   parseItemsParams,
   parseLimit,
+  encodeCursor,
   parseFeatureParams,
   parseMetadataParams,
   parseOffset,
@@ -112,7 +113,8 @@ describe('parseDatetime', () => {
 
 describe('parseItemsParams', () => {
   it('returns defaults for an empty query', () => {
-    expect(parseItemsParams({})).toEqual({ bbox: undefined, datetime: undefined, limit: DEFAULT_LIMIT, offset: 0 });
+    expect(parseItemsParams({})).toMatchObject({ bbox: undefined, datetime: undefined, limit: DEFAULT_LIMIT, offset: 0, format: 'json', filter: undefined });
+    expect(parseItemsParams({}).crs.uri).toBe('http://www.opengis.net/def/crs/OGC/1.3/CRS84');
   });
 
   it('reads every parameter together', () => {
@@ -133,7 +135,33 @@ describe('parseItemsParams', () => {
 
   it('refuses parameters the API does not declare and formats it does not serve', () => {
     expect(errorOf(() => parseItemsParams({ bbbox: '1,2,3,4' }))).toMatchObject({ status: 400, code: 'unknown_parameter' });
-    expect(errorOf(() => parseItemsParams({ f: 'html' }))).toMatchObject({ status: 400, code: 'unsupported_format' });
+    expect(errorOf(() => parseItemsParams({ f: 'xml' }))).toMatchObject({ status: 400, code: 'unsupported_format' });
+    expect(parseItemsParams({ f: 'html' }).format).toBe('html');
+  });
+
+  it('reads crs, bbox-crs (latitude first for EPSG:4490), filter and filter-lang', () => {
+    const p = parseItemsParams({
+      crs: 'http://www.opengis.net/def/crs/EPSG/0/4490',
+      bbox: '32.0,118.8,32.1,118.9',
+      'bbox-crs': 'http://www.opengis.net/def/crs/EPSG/0/4490',
+      filter: "grade = 'red'",
+      'filter-lang': 'cql-text',
+    });
+    expect(p.crs.srid).toBe(4490);
+    expect(p.bbox).toEqual({ minLon: 118.8, minLat: 32.0, maxLon: 118.9, maxLat: 32.1, srid: 4490 });
+    expect(p.filter).toEqual({ text: "grade = 'red'", lang: 'cql2-text' });
+    expect(parseItemsParams({ filter: '{}', 'filter-lang': 'cql2-json' }).filter?.lang).toBe('cql2-json');
+    expect(errorOf(() => parseItemsParams({ crs: 'EPSG:2000' }))).toMatchObject({ code: 'unsupported_crs' });
+    expect(errorOf(() => parseItemsParams({ 'bbox-crs': 'EPSG:4326' }))).toMatchObject({ code: 'invalid_bbox' });
+    expect(errorOf(() => parseItemsParams({ filter: 'x', 'filter-lang': 'sql' }))).toMatchObject({ code: 'unsupported_filter_lang' });
+    expect(errorOf(() => parseItemsParams({ filter: 'x', 'filter-crs': 'EPSG:3857' }))).toMatchObject({ code: 'unsupported_crs' });
+  });
+
+  it('reads a cursor written by encodeCursor and refuses a forged or combined one', () => {
+    expect(parseItemsParams({ cursor: encodeCursor('3201130070010010001') }).cursor).toBe('3201130070010010001');
+    expect(errorOf(() => parseItemsParams({ cursor: 'not base64!' }))).toMatchObject({ code: 'invalid_cursor' });
+    expect(errorOf(() => parseItemsParams({ cursor: 'eA=' }))).toMatchObject({ code: 'invalid_cursor' });
+    expect(errorOf(() => parseItemsParams({ cursor: encodeCursor('x'), offset: '5' }))).toMatchObject({ code: 'invalid_cursor' });
   });
 });
 
@@ -149,7 +177,8 @@ describe('parseMetadataParams', () => {
 describe('parseFeatureParams', () => {
   it('accepts f=json or f=geojson and nothing else', () => {
     expect(() => parseFeatureParams({ f: 'geojson' })).not.toThrow();
-    expect(errorOf(() => parseFeatureParams({ f: 'html' }))).toMatchObject({ code: 'unsupported_format' });
+    expect(parseFeatureParams({ f: 'html' }).format).toBe('html');
+    expect(errorOf(() => parseFeatureParams({ f: 'xml' }))).toMatchObject({ code: 'unsupported_format' });
     expect(errorOf(() => parseFeatureParams({ bbox: '1,2,3,4' }))).toMatchObject({ code: 'unknown_parameter' });
   });
 });

@@ -5,6 +5,7 @@
  */
 import { badRequest } from '../errors/app-error.js';
 import type { Bbox, TimeInterval } from './ogc.sql.js';
+import { CRS84, OgcCrs, parseBboxInCrs, parseCrs } from './ogc-crs.js';
 
 export const DEFAULT_LIMIT = 100;
 export const MAX_LIMIT = 10_000;
@@ -13,15 +14,30 @@ export const MAX_OFFSET = 1_000_000_000;
 
 export type QueryValues = Record<string, unknown>;
 
+export type OutputFormat = 'json' | 'html';
+
+export type FilterLang = 'cql2-text' | 'cql2-json';
+
 export interface ItemsParams {
   bbox?: Bbox;
+  /** The bbox as given (in bboxCrs), for links. */
+  bboxText?: string;
+  bboxCrs?: OgcCrs;
   datetime?: TimeInterval;
   limit: number;
   offset: number;
+  /** Opaque keyset cursor from a `next` link. */
+  cursor?: string;
+  crs: OgcCrs;
+  filter?: { text: string; lang: FilterLang };
+  format: OutputFormat;
 }
 
 const COMMON_PARAMETERS = ['f'] as const;
-export const ITEMS_PARAMETERS = ['f', 'bbox', 'limit', 'offset', 'datetime'] as const;
+export const ITEMS_PARAMETERS = ['f', 'bbox', 'bbox-crs', 'limit', 'offset', 'cursor', 'datetime', 'crs', 'filter', 'filter-lang', 'filter-crs'] as const;
+export const FEATURE_PARAMETERS = ['f', 'crs'] as const;
+/** Accepted values of filter-lang; `cql-text` is the pre-standard name that GDAL 3.6 sends. */
+export const FILTER_LANGS = ['cql2-text', 'cql2-json', 'cql-text'] as const;
 
 /** A single string value, or undefined when absent; a repeated parameter is an error with `code`. */
 function single(query: QueryValues, name: string, code: string): string | undefined {
@@ -42,13 +58,28 @@ export function rejectUnknownParameters(query: QueryValues, allowed: readonly st
   }
 }
 
-/** f=json (and f=geojson where features are returned); anything else is unsupported. */
-export function parseFormat(query: QueryValues, formats: readonly string[] = ['json']): void {
+/** f=json or f=html (and f=geojson where features are returned); anything else is unsupported. */
+export function parseFormat(query: QueryValues, formats: readonly string[] = ['json', 'html']): OutputFormat {
   const f = single(query, 'f', 'unsupported_format');
   if (f !== undefined && !formats.includes(f)) {
     throw badRequest('unsupported_format', `Unsupported format f=${f}; supported: ${formats.join(', ')}`, { parameter: 'f' });
   }
+  return f === 'html' ? 'html' : 'json';
 }
+
+const CURSOR = /^[A-Za-z0-9_-]{1,120}$/;
+
+/** A cursor from a next link: base64url text of the last key; checked again against the key type by the route. */
+export function parseCursor(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const fail = () => badRequest('invalid_cursor', 'Invalid cursor: use the next link of the previous page unchanged', { parameter: 'cursor' });
+  if (!CURSOR.test(value)) throw fail();
+  const key = Buffer.from(value, 'base64url').toString('utf8');
+  if (key.length === 0 || key.length > 64 || Buffer.from(key, 'utf8').toString('base64url') !== value) throw fail();
+  return key;
+}
+
+export const encodeCursor = (key: string) => Buffer.from(key, 'utf8').toString('base64url');
 
 const NUMBER = /^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/;
 const INTEGER = /^\d+$/;
@@ -132,28 +163,60 @@ export function parseDatetime(value: string): TimeInterval {
   return { start, end };
 }
 
+/** filter and filter-lang (cql2-text when absent); filter-crs may only name CRS84, the filter's CRS. */
+function parseFilter(query: QueryValues): ItemsParams['filter'] {
+  const text = single(query, 'filter', 'invalid_filter');
+  const lang = single(query, 'filter-lang', 'unsupported_filter_lang');
+  const filterCrs = single(query, 'filter-crs', 'unsupported_crs');
+  if (lang !== undefined && !(FILTER_LANGS as readonly string[]).includes(lang)) {
+    throw badRequest('unsupported_filter_lang', `Unsupported filter-lang "${lang}"; supported: cql2-text, cql2-json`, { parameter: 'filter-lang' });
+  }
+  if (filterCrs !== undefined && parseCrs(filterCrs, 'crs') !== CRS84) {
+    throw badRequest('unsupported_crs', 'Unsupported filter-crs: geometries in filters are CRS84 (longitude, latitude)', { parameter: 'filter-crs' });
+  }
+  if (text === undefined) return undefined;
+  return { text, lang: lang === 'cql2-json' ? 'cql2-json' : 'cql2-text' };
+}
+
 /** All parameters of /collections/{id}/items. */
 export function parseItemsParams(query: QueryValues): ItemsParams {
   rejectUnknownParameters(query, ITEMS_PARAMETERS);
-  parseFormat(query, ['json', 'geojson']);
+  const format = parseFormat(query, ['json', 'geojson', 'html']);
   const bbox = single(query, 'bbox', 'invalid_bbox');
+  const bboxCrsText = single(query, 'bbox-crs', 'unsupported_crs');
+  const bboxCrs = bboxCrsText === undefined ? undefined : parseCrs(bboxCrsText, 'bbox-crs');
+  if (bboxCrs && bbox === undefined) {
+    throw badRequest('invalid_bbox', 'bbox-crs was given without a bbox', { parameter: 'bbox-crs' });
+  }
   const datetime = single(query, 'datetime', 'invalid_datetime');
+  const offsetText = single(query, 'offset', 'invalid_offset');
+  const cursor = parseCursor(single(query, 'cursor', 'invalid_cursor'));
+  if (cursor !== undefined && offsetText !== undefined) {
+    throw badRequest('invalid_cursor', 'cursor and offset cannot be combined: a cursor already says where the page starts', { parameter: 'cursor' });
+  }
   return {
-    bbox: bbox === undefined ? undefined : parseBbox(bbox),
+    bbox: bbox === undefined ? undefined : bboxCrs ? parseBboxInCrs(bbox, bboxCrs) : parseBbox(bbox),
+    bboxText: bbox,
+    bboxCrs,
     datetime: datetime === undefined ? undefined : parseDatetime(datetime),
     limit: parseLimit(single(query, 'limit', 'invalid_limit')),
-    offset: parseOffset(single(query, 'offset', 'invalid_offset')),
+    offset: parseOffset(offsetText),
+    cursor,
+    crs: parseCrs(single(query, 'crs', 'unsupported_crs')),
+    filter: parseFilter(query),
+    format,
   };
 }
 
-/** The parameters of /collections/{id}/items/{featureId}: only f=json or f=geojson. */
-export function parseFeatureParams(query: QueryValues): void {
-  rejectUnknownParameters(query, COMMON_PARAMETERS);
-  parseFormat(query, ['json', 'geojson']);
+/** The parameters of /collections/{id}/items/{featureId}: f (json, geojson, html) and crs. */
+export function parseFeatureParams(query: QueryValues): { format: OutputFormat; crs: OgcCrs } {
+  rejectUnknownParameters(query, FEATURE_PARAMETERS);
+  const format = parseFormat(query, ['json', 'geojson', 'html']);
+  return { format, crs: parseCrs(single(query, 'crs', 'unsupported_crs')) };
 }
 
-/** The parameters of every other endpoint: only f=json. */
-export function parseMetadataParams(query: QueryValues): void {
+/** The parameters of every other endpoint: only f (json or html). */
+export function parseMetadataParams(query: QueryValues, formats: readonly string[] = ['json', 'html']): OutputFormat {
   rejectUnknownParameters(query, COMMON_PARAMETERS);
-  parseFormat(query);
+  return parseFormat(query, formats);
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { findCollection, OGC_COLLECTIONS, OgcCollection } from './ogc-collections.js';
-import { countQuery, itemQuery, itemsQuery, selectExtents } from './ogc.sql.js';
+import { COUNT_CAP, countQuery, itemQuery, itemsQuery, selectExtents } from './ogc.sql.js';
+import { SUPPORTED_CRS } from './ogc-crs.js';
 
 const collection = (id: string): OgcCollection => {
   const c = findCollection(id);
@@ -15,6 +16,7 @@ describe('the collection allow-list', () => {
   it('has one collection per unit level and the operational layers', () => {
     expect(OGC_COLLECTIONS.map((c) => c.id)).toEqual([
       'districts', 'streets', 'communities', 'grids', 'micro_grids', 'roads', 'cameras', 'sensors', 'workers',
+      'camera_views', 'incidents',
     ]);
     expect(findCollection('nope')).toBeUndefined();
     expect(findCollection('__proto__')).toBeUndefined();
@@ -33,6 +35,9 @@ describe('the collection allow-list', () => {
     const published = (id: string) => collection(id).properties.map((p) => `${p.name} ${p.sql}`).join(' ');
     expect(published('workers')).not.toMatch(/\bname\b|phone/);
     expect(published('cameras')).not.toMatch(/stream/);
+    expect(published('camera_views')).not.toMatch(/stream/);
+    // Incidents: no reporter, description or address (free text that may hold personal data).
+    expect(published('incidents')).not.toMatch(/reporter|phone|description|address|\bname\b|input_lon|assigned_worker/);
   });
 
   it('says in every description whether the layer is generated, and attributes roads and districts', () => {
@@ -47,36 +52,59 @@ describe('the collection allow-list', () => {
 });
 
 describe('the OGC statements', () => {
-  it('filters a page by intersection with the envelope (GiST-indexed), bound as $3..$6 after limit and offset', () => {
-    const q = itemsQuery(collection('micro_grids'), { bbox: BBOX }, PAGE);
-    expect(q.statement.text).toContain(`ST_Intersects(t.geom, ST_MakeEnvelope($3, $4, $5, $6, 4326))`);
+  it('filters a page by intersection with the envelope (GiST-indexed) and pages by keyset with limit + 1', () => {
+    const q = itemsQuery(collection('micro_grids'), { bbox: BBOX }, { limit: 10, offset: 0, after: '3201130070010010001' });
+    expect(q.statement.text).toContain(`ST_Intersects(t.geom, ST_MakeEnvelope($1::float8, $2::float8, $3::float8, $4::float8, 4326))`);
     expect(q.statement.text).toContain(`t.level = 'micro_grid'`);
-    expect(q.statement.text).toMatch(/ORDER BY t\.code\s+LIMIT \$1 OFFSET \$2\) page/);
-    expect(q.statement.text).toContain('ST_AsGeoJSON(t.geom, 7)::json');
-    expect(q.params).toEqual([10, 20, 118.9, 32.08, 118.98, 32.13]);
+    expect(q.statement.text).toContain('t.code > $5::text');
+    expect(q.statement.text).toMatch(/ORDER BY t\.code\s+LIMIT \$6::int OFFSET \$7::bigint\) page/);
+    expect(q.statement.text).toContain('ST_AsGeoJSON(t.geom, 7, 0)::json');
+    expect(q.params).toEqual([118.9, 32.08, 118.98, 32.13, '3201130070010010001', 11, 0]);
   });
 
-  it('counts with the same filter, bound from $1', () => {
+  it('transforms a bbox given in another CRS once, never the stored geometries', () => {
+    const q = countQuery(collection('micro_grids'), { bbox: { ...BBOX, srid: 3857 } });
+    expect(q.statement.text).toContain('ST_Intersects(t.geom, ST_Transform(ST_MakeEnvelope($1::float8, $2::float8, $3::float8, $4::float8, 3857), 4326))');
+  });
+
+  it('writes geometries in the requested CRS, latitude first for EPSG:4490', () => {
+    const cgcs = SUPPORTED_CRS.find((c) => c.srid === 4490)!;
+    expect(itemsQuery(collection('streets'), {}, { ...PAGE, crs: cgcs }).statement.text).toContain('ST_AsGeoJSON(ST_FlipCoordinates(ST_Transform(t.geom, 4490)), 7, 0)');
+    const mercator = SUPPORTED_CRS.find((c) => c.srid === 3857)!;
+    expect(itemQuery(collection('roads'), 1, mercator).statement.text).toContain('ST_AsGeoJSON(ST_Transform(t.geom, 3857), 2, 0)');
+  });
+
+  it('counts with the same filter, capped', () => {
     const q = countQuery(collection('micro_grids'), { bbox: BBOX });
-    expect(q.statement.text).toContain(`ST_Intersects(t.geom, ST_MakeEnvelope($1, $2, $3, $4, 4326))`);
-    expect(q.params).toEqual([118.9, 32.08, 118.98, 32.13]);
-    expect(countQuery(collection('micro_grids'), {}).params).toEqual([]);
-    expect(countQuery(collection('micro_grids'), {}).statement.text).not.toContain('ST_MakeEnvelope');
+    expect(q.statement.text).toContain(`ST_Intersects(t.geom, ST_MakeEnvelope($1::float8, $2::float8, $3::float8, $4::float8, 4326))`);
+    expect(q.statement.text).toContain('LIMIT $5::int');
+    expect(q.params).toEqual([118.9, 32.08, 118.98, 32.13, COUNT_CAP + 1]);
+    expect(countQuery(collection('micro_grids'), {}).params).toEqual([COUNT_CAP + 1]);
   });
 
   it('orders every collection by its primary key and never by a request value', () => {
-    expect(itemsQuery(collection('roads'), {}, PAGE).statement.text).toMatch(/ORDER BY t\.id\s+LIMIT \$1 OFFSET \$2\) page\s+JOIN road_edges t ON t\.id = page\.k\s+ORDER BY t\.id$/);
-    expect(itemsQuery(collection('workers'), {}, PAGE).statement.text).toContain('ST_AsGeoJSON(t.last_position, 7)');
+    expect(itemsQuery(collection('roads'), {}, PAGE).statement.text).toMatch(/t\.id > \$1::bigint\s+ORDER BY t\.id\s+LIMIT \$2::int OFFSET \$3::bigint\) page\s+JOIN road_edges t ON t\.id = page\.k\s+ORDER BY t\.id$/);
+    expect(itemsQuery(collection('roads'), {}, { ...PAGE, after: 5 }).statement.text).toContain('t.id > $1::bigint');
+    expect(itemsQuery(collection('workers'), {}, PAGE).statement.text).toContain('ST_AsGeoJSON(t.last_position, 7, 0)');
+    expect(itemsQuery(collection('camera_views'), {}, PAGE).statement.text).toContain('ST_AsGeoJSON(t.fov, 7, 0)');
     expect(itemsQuery(collection('roads'), {}, PAGE).statement.text).not.toContain('level');
   });
 
-  it('filters workers by time with open ends as ±infinity, and ignores datetime elsewhere', () => {
+  it('filters workers and incidents by time with open ends as ±infinity, and ignores datetime elsewhere', () => {
     const workers = countQuery(collection('workers'), { bbox: BBOX, datetime: { start: '2026-01-01T00:00:00.000Z' } });
     expect(workers.statement.text).toContain('t.last_position_at BETWEEN $5::timestamptz AND $6::timestamptz');
-    expect(workers.params).toEqual([118.9, 32.08, 118.98, 32.13, '2026-01-01T00:00:00.000Z', 'infinity']);
+    expect(workers.params).toEqual([118.9, 32.08, 118.98, 32.13, '2026-01-01T00:00:00.000Z', 'infinity', COUNT_CAP + 1]);
+    expect(countQuery(collection('incidents'), { datetime: { end: '2026-01-01T00:00:00.000Z' } }).statement.text).toContain('t.reported_at BETWEEN');
     const cameras = countQuery(collection('cameras'), { datetime: { start: '2026-01-01T00:00:00.000Z' } });
     expect(cameras.statement.text).not.toContain('timestamptz');
-    expect(cameras.params).toEqual([]);
+  });
+
+  it('adds a translated CQL2 condition with its own parameters after the others', () => {
+    const q = itemsQuery(collection('incidents'), { bbox: BBOX, condition: (bind) => `t.grade = ${bind('red')}::text` }, PAGE);
+    expect(q.statement.text).toContain('t.grade = $5::text');
+    // The first page starts after the lowest possible key: the same statement as every later page.
+    expect(q.params).toEqual([118.9, 32.08, 118.98, 32.13, 'red', '-9223372036854775808', 11, 20]);
+    expect(itemsQuery(collection('grids'), {}, PAGE).params).toEqual(['', 11, 20]);
   });
 
   it('looks a feature up by id within its level only', () => {
@@ -85,7 +113,7 @@ describe('the OGC statements', () => {
     expect(q.params).toEqual(['320113007001001']);
   });
 
-  it('has distinct names for timing logs', () => {
+  it('names each distinct text once, and the same text the same way', () => {
     const names = new Set<string>();
     for (const c of OGC_COLLECTIONS) {
       for (const filter of [{}, { bbox: BBOX }]) {
@@ -94,7 +122,9 @@ describe('the OGC statements', () => {
       }
       names.add(itemQuery(c, 1).statement.name);
     }
-    expect(names.size).toBe(OGC_COLLECTIONS.length * 5);
+    // cameras and camera_views share a table: their unfiltered counts are one statement.
+    expect(names.size).toBe(OGC_COLLECTIONS.length * 5 - 1);
+    expect(itemsQuery(collection('roads'), {}, PAGE).statement).toBe(itemsQuery(collection('roads'), {}, { limit: 99, offset: 0 }).statement);
     expect(selectExtents.text.match(/UNION ALL/g)).toHaveLength(OGC_COLLECTIONS.length - 1);
   });
 });

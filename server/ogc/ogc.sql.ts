@@ -1,20 +1,30 @@
 /**
- * All SQL of the OGC module, built once at start-up from the allow-list in ogc-collections.ts: a fixed
- * set of statements per collection and filter combination. Identifiers (table, level literal, geometry
- * and property columns) come only from the allow-list; request values only as bind parameters.
+ * All SQL of the OGC module. Identifiers (table, level literal, geometry and property columns, SRID of the
+ * output CRS) come only from the allow-list in ogc-collections.ts and ogc-crs.ts; request values only as bind
+ * parameters. The statement text of a request depends on its collection, CRS, which filters it has and the
+ * shape of its CQL2 tree, never on values: each distinct text is one named statement (the name carries a
+ * hash of the text), prepared once per connection on a real PostgreSQL.
  *
  * Features are built as GeoJSON text in SQL (`json_build_object(...)::text`), so a page of 10,000
  * polygons is concatenated by the server without being parsed and re-serialised.
+ *
+ * Paging is by keyset: a page is `order key > cursor ORDER BY key LIMIT n + 1` on the primary key (or the
+ * (level, code) index of units), so the cost of the thousandth page is the cost of the first. The extra
+ * row only says whether a next page exists. `offset` is still accepted (then PostgreSQL skips rows in the
+ * key index first, building no JSON for them).
  */
+import { createHash } from 'node:crypto';
 import { defineSql, SqlStatement } from '../db/database.js';
 import { OGC_COLLECTIONS, OgcCollection } from './ogc-collections.js';
+import { CRS84, type OgcCrs } from './ogc-crs.js';
 
-/** CRS84 bounding box, already validated (ogc-params.ts). */
+/** A bounding box, x/y (east/north) in the CRS `srid` (4326 when absent), already validated. */
 export interface Bbox {
   minLon: number;
   minLat: number;
   maxLon: number;
   maxLat: number;
+  srid?: number;
 }
 
 /** A closed or half-open time interval; an open end is undefined. Instants have start === end. */
@@ -23,130 +33,141 @@ export interface TimeInterval {
   end?: string;
 }
 
+/** A condition over the alias `t` built by the CQL2 translation, with a binder for its parameters. */
+export type ConditionBuilder = (bind: (value: unknown) => string) => string;
+
 export interface ItemsFilter {
   bbox?: Bbox;
   /** Applied only to collections with a temporal column; the others carry no time. */
   datetime?: TimeInterval;
+  /** The CQL2 filter, translated. */
+  condition?: ConditionBuilder;
 }
 
-interface Variant {
-  bbox: boolean;
-  datetime: boolean;
+export interface PageRequest {
+  limit: number;
+  offset: number;
+  /** The last key of the previous page (keyset paging), validated for the collection's key type. */
+  after?: string | number;
+  /** The output CRS; CRS84 when absent. */
+  crs?: OgcCrs;
 }
 
-const VARIANTS: readonly Variant[] = [
-  { bbox: false, datetime: false },
-  { bbox: true, datetime: false },
-  { bbox: false, datetime: true },
-  { bbox: true, datetime: true },
-];
-
-const variantKey = (v: Variant) => `${v.bbox ? 'bbox' : 'all'}${v.datetime ? '_datetime' : ''}`;
-
-/** Result column `feature`: one GeoJSON Feature as text. */
-function featureSql(c: OgcCollection): string {
-  const properties = c.properties.map((prop) => `'${prop.name}', ${prop.sql}`).join(', ');
-  return `json_build_object('type', 'Feature', 'id', t.${c.idColumn},
-    'geometry', ST_AsGeoJSON(t.${c.geometryColumn}, 7)::json,
-    'properties', json_build_object(${properties}))::text AS feature`;
+export interface Query {
+  statement: SqlStatement;
+  params: unknown[];
 }
 
-/** The WHERE clause of a variant; bind parameters are numbered from `first`. */
-function whereSql(c: OgcCollection, v: Variant, first: number): string {
-  const conditions: string[] = [];
-  if (c.level) conditions.push(`t.level = '${c.level}'`);
-  let n = first;
-  // OGC: features whose geometry intersects the bbox. ST_Intersects adds `geom && envelope` as an index
-  // condition (GiST); `&&` alone would also return features whose float4 index box merely touches it.
-  if (v.bbox) conditions.push(`ST_Intersects(t.${c.geometryColumn}, ST_MakeEnvelope($${n++}, $${n++}, $${n++}, $${n++}, 4326))`);
-  if (v.datetime && c.temporalColumn) {
-    conditions.push(`t.${c.temporalColumn} BETWEEN $${n}::timestamptz AND $${n + 1}::timestamptz`);
-  }
-  return conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
-}
+/**
+ * Counting stops here: numberMatched is exact below the cap and omitted above (its cost must stay bounded).
+ * Counts of revisioned reference tables are cached (ogc-count-cache.ts), so they may count further than the
+ * live tables (incidents, workers), which are counted on every first page.
+ */
+export const COUNT_CAP = 500_000;
+export const LIVE_COUNT_CAP = 10_000;
 
-interface CollectionStatements {
-  items: Map<string, SqlStatement>;
-  count: Map<string, SqlStatement>;
-  item: SqlStatement;
-}
+const statementCache = new Map<string, SqlStatement>();
 
-function buildStatements(c: OgcCollection): CollectionStatements {
-  const items = new Map<string, SqlStatement>();
-  const count = new Map<string, SqlStatement>();
-  for (const v of VARIANTS) {
-    if (v.datetime && !c.temporalColumn) continue;
-    const key = variantKey(v);
-    // Params: $1 limit, $2 offset, then bbox ($3..$6), then datetime start/end. Result: feature.
-    // The page's keys are found first (an index scan on (level, code) or the pkey, in primary-key order so
-    // that offset paging is stable), then only those rows are turned into GeoJSON: PostgreSQL would
-    // otherwise build the JSON of every row skipped by OFFSET.
-    items.set(
-      key,
-      defineSql(
-        `ogc.items.${c.id}.${key}`,
-        `SELECT ${featureSql(c)}
-           FROM (SELECT t.${c.orderColumn} AS k FROM ${c.table} t
-                  ${whereSql(c, v, 3)}
-                  ORDER BY t.${c.orderColumn}
-                  LIMIT $1 OFFSET $2) page
-           JOIN ${c.table} t ON t.${c.orderColumn} = page.k
-          ORDER BY t.${c.orderColumn}`,
-      ),
-    );
-    // Params: bbox ($1..$4), then datetime start/end. Result: n, the number of matching features.
-    count.set(key, defineSql(`ogc.count.${c.id}.${key}`, `SELECT count(*)::int AS n FROM ${c.table} t ${whereSql(c, v, 1)}`));
-  }
-  const levelCondition = c.level ? `t.level = '${c.level}' AND ` : '';
-  // Params: $1 feature id. Result: feature (zero or one row). Uses the primary key / unique code index.
-  const item = defineSql(
-    `ogc.item.${c.id}`,
-    `SELECT ${featureSql(c)} FROM ${c.table} t WHERE ${levelCondition}t.${c.idColumn} = $1`,
-  );
-  return { items, count, item };
-}
-
-const STATEMENTS = new Map(OGC_COLLECTIONS.map((c) => [c.id, buildStatements(c)]));
-
-function statementsOf(c: OgcCollection): CollectionStatements {
-  const s = STATEMENTS.get(c.id);
-  if (!s) throw new Error(`no OGC statements for collection ${c.id}`);
-  return s;
-}
-
-function filterParams(c: OgcCollection, filter: ItemsFilter): { key: string; params: unknown[] } {
-  const datetime = filter.datetime && c.temporalColumn ? filter.datetime : undefined;
-  const params: unknown[] = [];
-  if (filter.bbox) params.push(filter.bbox.minLon, filter.bbox.minLat, filter.bbox.maxLon, filter.bbox.maxLat);
-  if (datetime) params.push(datetime.start ?? '-infinity', datetime.end ?? 'infinity');
-  return { key: variantKey({ bbox: Boolean(filter.bbox), datetime: Boolean(datetime) }), params };
-}
-
-function pick(map: Map<string, SqlStatement>, key: string): SqlStatement {
-  const statement = map.get(key);
-  if (!statement) throw new Error(`no OGC statement variant ${key}`);
+/** The named statement for this text (one name per distinct text: the hash of the text). */
+function statementFor(prefix: string, text: string): SqlStatement {
+  const known = statementCache.get(text);
+  if (known) return known;
+  const name = `${prefix}.${createHash('sha1').update(text).digest('hex').slice(0, 12)}`;
+  const statement = defineSql(name, text);
+  statementCache.set(text, statement);
   return statement;
 }
 
-/** The page query of a collection: statement and its parameters. */
-export function itemsQuery(
-  c: OgcCollection,
-  filter: ItemsFilter,
-  page: { limit: number; offset: number },
-): { statement: SqlStatement; params: unknown[] } {
-  const { key, params } = filterParams(c, filter);
-  return { statement: pick(statementsOf(c).items, key), params: [page.limit, page.offset, ...params] };
+/** The geometry as GeoJSON in the output CRS (no `crs` member: the Content-Crs header says it). */
+function geometrySql(c: OgcCollection, crs: OgcCrs): string {
+  let g = `t.${c.geometryColumn}`;
+  if (crs.srid !== 4326) g = `ST_Transform(${g}, ${crs.srid})`;
+  if (crs.latFirst) g = `ST_FlipCoordinates(${g})`;
+  return `ST_AsGeoJSON(${g}, ${crs.decimals}, 0)::json`;
 }
 
-/** numberMatched: the same filter as itemsQuery, counted. */
-export function countQuery(c: OgcCollection, filter: ItemsFilter): { statement: SqlStatement; params: unknown[] } {
-  const { key, params } = filterParams(c, filter);
-  return { statement: pick(statementsOf(c).count, key), params };
+/** Result column `feature`: one GeoJSON Feature as text. */
+function featureSql(c: OgcCollection, crs: OgcCrs): string {
+  const properties = c.properties.map((prop) => `'${prop.name}', ${prop.sql}`).join(', ');
+  return `json_build_object('type', 'Feature', 'id', t.${c.idColumn},
+    'geometry', ${geometrySql(c, crs)},
+    'properties', json_build_object(${properties}))::text AS feature`;
 }
 
-/** One feature by its id (already checked to have the collection's id type). */
-export function itemQuery(c: OgcCollection, featureId: string | number): { statement: SqlStatement; params: unknown[] } {
-  return { statement: statementsOf(c).item, params: [featureId] };
+function binder(params: unknown[]) {
+  return (value: unknown) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+}
+
+/** The conditions of a filter (level, bbox, datetime, CQL2); parameters appended to `params`. */
+function conditionsOf(c: OgcCollection, filter: ItemsFilter, params: unknown[]): string[] {
+  const bind = binder(params);
+  const conditions: string[] = [];
+  if (c.level) conditions.push(`t.level = '${c.level}'`);
+  if (filter.bbox) {
+    const b = filter.bbox;
+    const envelope = `ST_MakeEnvelope(${bind(b.minLon)}::float8, ${bind(b.minLat)}::float8, ${bind(b.maxLon)}::float8, ${bind(b.maxLat)}::float8, ${b.srid ?? 4326})`;
+    // OGC: features whose geometry intersects the bbox. ST_Intersects adds `geom && envelope` as an index
+    // condition (GiST); `&&` alone would also return features whose float4 index box merely touches it.
+    // A bbox in another CRS is transformed once (a constant), never the stored geometries.
+    const box = b.srid && b.srid !== 4326 ? `ST_Transform(${envelope}, 4326)` : envelope;
+    conditions.push(`ST_Intersects(t.${c.geometryColumn}, ${box})`);
+  }
+  if (filter.datetime && c.temporalColumn) {
+    const { start, end } = filter.datetime;
+    conditions.push(`t.${c.temporalColumn} BETWEEN ${bind(start ?? '-infinity')}::timestamptz AND ${bind(end ?? 'infinity')}::timestamptz`);
+  }
+  if (filter.condition) conditions.push(filter.condition(bind));
+  return conditions;
+}
+
+const whereOf = (conditions: string[]) => (conditions.length ? `WHERE ${conditions.join(' AND ')}` : '');
+
+/**
+ * The page query. Params: the filter's, then limit + 1, offset, and the cursor when there is one.
+ * Result: feature (GeoJSON text), k (the order key as text, for the next cursor); at most limit + 1 rows.
+ * Index: units_level_idx (level, code) for the unit collections, the primary key of the others (or the
+ * filter's index, then a sort of the matching keys). JSON is built only for the page's rows.
+ */
+export function itemsQuery(c: OgcCollection, filter: ItemsFilter, page: PageRequest): Query {
+  const params: unknown[] = [];
+  const conditions = conditionsOf(c, filter, params);
+  const bind = binder(params);
+  // The first page starts after the lowest key ('' sorts before every code): one statement for every page of
+  // a walk, and on the embedded database the first page measured 3–5× slower without the key condition.
+  const after = page.after ?? (c.orderType === 'integer' ? '-9223372036854775808' : '');
+  conditions.push(`t.${c.orderColumn} > ${bind(after)}::${c.orderType === 'integer' ? 'bigint' : 'text'}`);
+  const limit = bind(page.limit + 1);
+  const offset = bind(page.offset);
+  const text = `SELECT ${featureSql(c, page.crs ?? CRS84)}, page.k::text AS k
+     FROM (SELECT t.${c.orderColumn} AS k FROM ${c.table} t
+            ${whereOf(conditions)}
+            ORDER BY t.${c.orderColumn}
+            LIMIT ${limit}::int OFFSET ${offset}::bigint) page
+     JOIN ${c.table} t ON t.${c.orderColumn} = page.k
+    ORDER BY t.${c.orderColumn}`;
+  return { statement: statementFor(`ogc.items.${c.id}`, text), params };
+}
+
+/**
+ * numberMatched: the same filter as itemsQuery, counted up to countCap + 1 rows. Params: the filter's,
+ * then the cap. Result: n. Index: as itemsQuery (an index-only count for the unit levels).
+ */
+export function countQuery(c: OgcCollection, filter: ItemsFilter, countCap = COUNT_CAP): Query {
+  const params: unknown[] = [];
+  const conditions = conditionsOf(c, filter, params);
+  const cap = binder(params)(countCap + 1);
+  const text = `SELECT count(*)::int AS n FROM (SELECT 1 FROM ${c.table} t ${whereOf(conditions)} LIMIT ${cap}::int) s`;
+  return { statement: statementFor(`ogc.count.${c.id}`, text), params };
+}
+
+/** One feature by its id. Params: $1 feature id. Result: feature (zero or one row). Index: pkey / unique code. */
+export function itemQuery(c: OgcCollection, featureId: string | number, crs: OgcCrs = CRS84): Query {
+  const levelCondition = c.level ? `t.level = '${c.level}' AND ` : '';
+  const text = `SELECT ${featureSql(c, crs)} FROM ${c.table} t WHERE ${levelCondition}t.${c.idColumn} = $1`;
+  return { statement: statementFor(`ogc.item.${c.id}`, text), params: [featureId] };
 }
 
 /**
