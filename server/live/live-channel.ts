@@ -39,6 +39,7 @@ import {
 } from './live-protocol.js';
 import { DEFAULT_SNAPSHOT_LIMITS, readIncidentSnapshot, readSensorSnapshot, readWorkerSnapshot, type SnapshotLimits } from './live-snapshots.js';
 import { connectLiveSource, type LiveSource } from './live-source.js';
+import { type LiveLogReader, type LiveLogStart, startLiveLogReader } from './live-log-reader.js';
 
 export interface LiveChannelOptions {
   flushMs: number;
@@ -72,12 +73,19 @@ export interface LiveChannelDependencies {
   logger: Logger;
   clock?: Clock;
   live?: Partial<LiveChannelOptions>;
+  /**
+   * Several instances on one PostgreSQL (issue 24): incidents and stats come from the live event log
+   * (live-log-reader.ts) under its numbers and epoch, so clients resume on any instance. Absent: one process.
+   */
+  log?: LiveLogStart;
 }
 
 export interface LiveChannel {
   readonly epoch: string;
   readonly hub: LiveHub;
   readonly source: LiveSource;
+  /** The cluster's log reader, null in one-process mode. */
+  readonly log: LiveLogReader | null;
   readonly options: LiveChannelOptions;
   clientCount(): number;
   /** Re-check every open connection's credentials now (the timer does it every recheckMs). */
@@ -110,8 +118,14 @@ export function attachLiveChannel(httpServer: HttpServer, deps: LiveChannelDepen
   const options: LiveChannelOptions = { ...DEFAULT_LIVE_OPTIONS, ...deps.live };
   const { db, logger } = deps;
   const clock: Clock = deps.clock ?? systemClock;
-  const hub = createLiveHub({ epoch: options.epoch, bufferSize: options.bufferSize });
-  const source = connectLiveSource({ db, events: deps.events, hub, clock, logger });
+  const start = deps.log;
+  const hub = createLiveHub(
+    start
+      ? { epoch: start.epoch, bufferSize: options.bufferSize, startSeq: { incidents: start.position, stats: start.position }, resumableTopics: ['incidents', 'stats'] }
+      : { epoch: options.epoch, bufferSize: options.bufferSize },
+  );
+  const source = connectLiveSource({ db, events: deps.events, hub, clock, logger, incidentsFromLog: !!start });
+  const log = start ? startLiveLogReader({ db, hub, logger, start }) : null;
   const connections = new Set<Connection>();
   const wss = new WebSocketServer({
     noServer: true,
@@ -289,6 +303,7 @@ export function attachLiveChannel(httpServer: HttpServer, deps: LiveChannelDepen
     epoch: hub.epoch,
     hub,
     source,
+    log,
     options,
     clientCount: () => connections.size,
     recheckNow,
@@ -297,6 +312,7 @@ export function attachLiveChannel(httpServer: HttpServer, deps: LiveChannelDepen
       closing = true;
       for (const timer of timers) clearInterval(timer);
       source.stop();
+      await log?.stop();
       httpServer.off('upgrade', onUpgrade);
       const closed = [...connections].map(
         (conn) =>
