@@ -38,30 +38,50 @@ CREATE INDEX live_events_at_idx ON live_events (at);
 INSERT INTO app_meta (key, value) VALUES ('live_epoch', to_jsonb('db' || substr(md5(random()::text || clock_timestamp()::text), 1, 12)))
   ON CONFLICT (key) DO NOTHING;
 
+-- A change of an incident: its row (intake, lifecycle, escalation, relocation) or a new timeline entry (summonses,
+-- photos, repeated alarms … which leave the row as it was).
 CREATE FUNCTION live_log_incident() RETURNS trigger
   LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
   next_seq bigint;
+  incident bigint;
+  grid text;
   what text;
 BEGIN
-  -- One row per incident and transaction, however many times the transaction updated it.
-  IF EXISTS (SELECT 1 FROM live_events e WHERE e.ref_id = NEW.id AND e.topic = 'incidents' AND e.tx = pg_current_xact_id()) THEN
+  IF TG_TABLE_NAME = 'incidents' THEN
+    incident := NEW.id;
+    grid := NEW.micro_grid_code;
+  ELSE
+    incident := NEW.incident_id;
+  END IF;
+  -- One row per incident and transaction, however many times the transaction touched it.
+  IF EXISTS (SELECT 1 FROM live_events e WHERE e.ref_id = incident AND e.topic = 'incidents' AND e.tx = pg_current_xact_id()) THEN
     RETURN NULL;
   END IF;
+  IF grid IS NULL THEN
+    SELECT i.micro_grid_code INTO grid FROM incidents i WHERE i.id = incident;
+  END IF;
   SELECT t.event INTO what FROM incident_timeline t
-   WHERE t.incident_id = NEW.id AND t.xmin = pg_current_xact_id()::xid
+   WHERE t.incident_id = incident AND t.xmin = pg_current_xact_id()::xid
    ORDER BY t.id DESC LIMIT 1;
   IF what IS NULL THEN
-    what := CASE WHEN TG_OP = 'INSERT' THEN 'reported' ELSE 'changed' END;
+    what := CASE WHEN TG_OP = 'INSERT' AND TG_TABLE_NAME = 'incidents' THEN 'reported' ELSE 'changed' END;
   END IF;
   UPDATE live_event_counter SET seq = seq + 1 WHERE id RETURNING seq INTO next_seq;
-  INSERT INTO live_events (seq, topic, ref_id, kind, micro_grid_code) VALUES (next_seq, 'incidents', NEW.id, what, NEW.micro_grid_code);
+  INSERT INTO live_events (seq, topic, ref_id, kind, micro_grid_code) VALUES (next_seq, 'incidents', incident, what, grid);
   PERFORM pg_notify('gridops_live', '');
   RETURN NULL;
 END $$;
 
 CREATE CONSTRAINT TRIGGER incidents_live_log
   AFTER INSERT OR UPDATE ON incidents
+  DEFERRABLE INITIALLY DEFERRED
+  FOR EACH ROW
+  WHEN (current_setting('gridops.live_log', true) = 'on')
+  EXECUTE FUNCTION live_log_incident();
+
+CREATE CONSTRAINT TRIGGER incident_timeline_live_log
+  AFTER INSERT ON incident_timeline
   DEFERRABLE INITIALLY DEFERRED
   FOR EACH ROW
   WHEN (current_setting('gridops.live_log', true) = 'on')
