@@ -78,6 +78,8 @@ export interface Database extends Queryable {
    * exactly as long as this connection). Statements fail once the connection is lost; `lost` is then true.
    */
   dedicatedSession?(purpose: string): Promise<DedicatedSession>;
+  /** Real PostgreSQL only: the request pool's connections (metrics). */
+  poolStats?(): { total: number; idle: number; waiting: number };
 }
 
 export interface DatabaseListener {

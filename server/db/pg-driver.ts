@@ -142,6 +142,7 @@ export async function openPostgresDatabase(options: {
         await untimed.close();
       }
     },
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     async listen(channel, handlers): Promise<DatabaseListener> {
       if (!/^[a-z_]{1,63}$/.test(channel)) throw new Error(`invalid channel ${channel}`);
       let client: pg.Client | null = null;

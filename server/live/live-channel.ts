@@ -88,6 +88,8 @@ export interface LiveChannel {
   readonly log: LiveLogReader | null;
   readonly options: LiveChannelOptions;
   clientCount(): number;
+  /** Clients, outbox queue depths and the live log position (GET /metrics). */
+  metricsSnapshot(): { clients: number; queuedMessages: number; pendingWorkers: number; logPosition: number | null; logListening: boolean | null };
   /** Re-check every open connection's credentials now (the timer does it every recheckMs). */
   recheckNow(): Promise<void>;
   /** Close every connection (1001), stop the timers and the event subscription, detach from the server. */
@@ -306,6 +308,15 @@ export function attachLiveChannel(httpServer: HttpServer, deps: LiveChannelDepen
     log,
     options,
     clientCount: () => connections.size,
+    metricsSnapshot() {
+      let queuedMessages = 0;
+      let pendingWorkers = 0;
+      for (const conn of connections) {
+        queuedMessages += conn.client.outbox.queuedMessages;
+        pendingWorkers += conn.client.outbox.pendingWorkers;
+      }
+      return { clients: connections.size, queuedMessages, pendingWorkers, logPosition: log?.position ?? null, logListening: log ? log.listening : null };
+    },
     recheckNow,
     async close() {
       if (closing) return;
