@@ -382,6 +382,10 @@ async function main(): Promise<void> {
     fs.rmSync(copy, { recursive: true, force: true });
   }
 
+  // 9. Several instances on one PostgreSQL (issue 24): its own throwaway cluster and two server processes.
+  log('cluster: scripts/bench/measure-cluster.ts');
+  const cluster = options.skipPostgres ? undefined : section('cluster', 'scripts/bench/measure-cluster.ts', '<!-- cluster:start -->', 20);
+
   const report: BenchReport = {
     startedAt,
     finishedAt: new Date(),
@@ -398,6 +402,7 @@ async function main(): Promise<void> {
     iot,
     plans,
     video,
+    cluster,
     browser,
     screens,
     notes,
