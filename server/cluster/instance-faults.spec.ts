@@ -29,7 +29,8 @@ const dropConnections = defineSql(
 type Delta = Extract<ServerMessage, { type: 'delta'; topic: 'incidents' }>;
 type Snapshot = Extract<ServerMessage, { type: 'snapshot'; topic: 'incidents' }>;
 const isSnapshot = (m: ServerMessage) => m.type === 'snapshot' && m.topic === 'incidents';
-const deltaOf = (id: number) => (m: ServerMessage) => m.type === 'delta' && m.topic === 'incidents' && (m.items as LiveIncident[]).some((i) => i.id === id);
+const deltaOf = (id: number) => (m: ServerMessage) =>
+  m.type === 'delta' && m.topic === 'incidents' && (m.items as LiveIncident[]).some((i) => i.id === id);
 const until = async <T>(probe: () => Promise<T | null | undefined | false>, timeoutMs: number, what: string): Promise<T> => {
   const started = Date.now();
   for (;;) {

@@ -62,74 +62,82 @@ describe.runIf(testDatabaseModes().includes('postgres'))('kill -9 during lifecyc
     await shared?.close();
   });
 
-  it(`keeps every acknowledged transition whole through ${ROUNDS} kills`, async () => {
-    const created = new Set<number>();
-    const accepted = new Set<number>();
-    let fired = 0;
-    for (let round = 0; round < ROUNDS; round += 1) {
-      server = await startServerProcess({ DATABASE_URL: shared.url, LEADER_RETRY_MS: '1000' });
-      const headers = { ...(await signIn(server.baseUrl, 'dispatcher.xianlin')), 'content-type': 'application/json' };
-      const open = (await db.query<{ id: number }>(reported, [floor])).map((r) => Number(r.id));
-      const base = server.baseUrl;
-      const requests: Promise<void>[] = [];
-      let firstAck!: () => void;
-      const acknowledged = new Promise<void>((resolve) => (firstAck = resolve));
-      let killed = false;
-      // A steady stream, 8 at a time: an intake or the next reported case's acceptance, until the kill.
-      const lane = async (lane: number) => {
-        for (let i = 0; !killed; i += 1) {
-          fired += 1;
-          const id = lane % 2 === 1 ? open.shift() : undefined;
-          try {
-            if (id !== undefined) {
-              const res = await fetch(`${base}/api/incidents/${id}/events`, { method: 'POST', headers, body: JSON.stringify({ type: 'accept' }) });
-              if (res.status === 200) {
-                accepted.add(id);
-                firstAck();
+  it(
+    `keeps every acknowledged transition whole through ${ROUNDS} kills`,
+    async () => {
+      const created = new Set<number>();
+      const accepted = new Set<number>();
+      let fired = 0;
+      for (let round = 0; round < ROUNDS; round += 1) {
+        server = await startServerProcess({ DATABASE_URL: shared.url, LEADER_RETRY_MS: '1000' });
+        const headers = { ...(await signIn(server.baseUrl, 'dispatcher.xianlin')), 'content-type': 'application/json' };
+        const open = (await db.query<{ id: number }>(reported, [floor])).map((r) => Number(r.id));
+        const base = server.baseUrl;
+        const requests: Promise<void>[] = [];
+        let firstAck!: () => void;
+        const acknowledged = new Promise<void>((resolve) => (firstAck = resolve));
+        let killed = false;
+        // A steady stream, 8 at a time: an intake or the next reported case's acceptance, until the kill.
+        const lane = async (lane: number) => {
+          for (let i = 0; !killed; i += 1) {
+            fired += 1;
+            const id = lane % 2 === 1 ? open.shift() : undefined;
+            try {
+              if (id !== undefined) {
+                const res = await fetch(`${base}/api/incidents/${id}/events`, { method: 'POST', headers, body: JSON.stringify({ type: 'accept' }) });
+                if (res.status === 200) {
+                  accepted.add(id);
+                  firstAck();
+                }
+              } else {
+                const spot = spots[(round * 7 + lane * 3 + i) % spots.length]!;
+                const res = await fetch(`${base}/api/incidents`, {
+                  method: 'POST',
+                  headers,
+                  body: JSON.stringify({ category: 'city_management', description: `第${round}轮`, lon: spot.lon, lat: spot.lat }),
+                });
+                if (res.status === 201) {
+                  created.add(Number(((await res.json()) as { incident: { id: number } }).incident.id));
+                  firstAck();
+                }
               }
-            } else {
-              const spot = spots[(round * 7 + lane * 3 + i) % spots.length]!;
-              const res = await fetch(`${base}/api/incidents`, { method: 'POST', headers, body: JSON.stringify({ category: 'city_management', description: `第${round}轮`, lon: spot.lon, lat: spot.lat }) });
-              if (res.status === 201) {
-                created.add(Number(((await res.json()) as { incident: { id: number } }).incident.id));
-                firstAck();
-              }
+            } catch {
+              return; // the connection died with the process
             }
-          } catch {
-            return; // the connection died with the process
           }
-        }
-      };
-      for (let l = 0; l < 8; l += 1) requests.push(lane(l));
-      // Somewhere in the middle of them: transactions open, committing, answered.
-      await acknowledged;
-      await new Promise((resolve) => setTimeout(resolve, 20 + ((round * 53) % 250)));
-      killed = true;
-      server.kill('SIGKILL');
-      await Promise.all(requests);
-      await server.exited;
-      server = null;
-    }
+        };
+        for (let l = 0; l < 8; l += 1) requests.push(lane(l));
+        // Somewhere in the middle of them: transactions open, committing, answered.
+        await acknowledged;
+        await new Promise((resolve) => setTimeout(resolve, 20 + ((round * 53) % 250)));
+        killed = true;
+        server.kill('SIGKILL');
+        await Promise.all(requests);
+        await server.exited;
+        server = null;
+      }
 
-    const rows = (await db.query<Evidence>(evidence, [floor])).map((r) => ({ ...r, id: Number(r.id) }));
-    const byId = new Map(rows.map((r) => [r.id, r]));
-    // Every acknowledged transition is there, whole.
-    for (const id of created) expect(byId.get(id), `created ${id}`).toMatchObject({ t_report: 1, a_create: 1 });
-    for (const id of accepted) expect(byId.get(id), `accepted ${id}`).toMatchObject({ state: 'accepted', t_accept: 1, a_accept: 1 });
-    // Nothing half-applied, acknowledged or not: each state comes with its timeline entry and audit record.
-    for (const r of rows) {
-      expect([r.t_report, r.a_create], `creation of ${r.id}`).toEqual([1, 1]);
-      const isAccepted = r.state === 'accepted';
-      expect([r.t_accept, r.a_accept], `acceptance of ${r.id}`).toEqual(isAccepted ? [1, 1] : [0, 0]);
-      expect(r.logged, `live log of ${r.id}`).toBe(isAccepted ? 2 : 1);
-    }
-    const [chain] = await db.query<{ checked: number; first_broken_id: number | null }>(verifyAuditChain);
-    expect(chain!.first_broken_id).toBeNull();
-    console.info(
-      `[faults] ${ROUNDS} kills during ${fired} requests: ${created.size} intakes and ${accepted.size} accepts acknowledged; ` +
-        `${rows.length} incidents and ${rows.filter((r) => r.state === 'accepted').length} acceptances committed; audit chain of ${chain!.checked} rows intact`,
-    );
-    // The kills landed mid-flight: some requests were answered, some were not.
-    expect(created.size + accepted.size).toBeGreaterThan(0);
-  }, 60_000 + ROUNDS * 20_000);
+      const rows = (await db.query<Evidence>(evidence, [floor])).map((r) => ({ ...r, id: Number(r.id) }));
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      // Every acknowledged transition is there, whole.
+      for (const id of created) expect(byId.get(id), `created ${id}`).toMatchObject({ t_report: 1, a_create: 1 });
+      for (const id of accepted) expect(byId.get(id), `accepted ${id}`).toMatchObject({ state: 'accepted', t_accept: 1, a_accept: 1 });
+      // Nothing half-applied, acknowledged or not: each state comes with its timeline entry and audit record.
+      for (const r of rows) {
+        expect([r.t_report, r.a_create], `creation of ${r.id}`).toEqual([1, 1]);
+        const isAccepted = r.state === 'accepted';
+        expect([r.t_accept, r.a_accept], `acceptance of ${r.id}`).toEqual(isAccepted ? [1, 1] : [0, 0]);
+        expect(r.logged, `live log of ${r.id}`).toBe(isAccepted ? 2 : 1);
+      }
+      const [chain] = await db.query<{ checked: number; first_broken_id: number | null }>(verifyAuditChain);
+      expect(chain!.first_broken_id).toBeNull();
+      console.info(
+        `[faults] ${ROUNDS} kills during ${fired} requests: ${created.size} intakes and ${accepted.size} accepts acknowledged; ` +
+          `${rows.length} incidents and ${rows.filter((r) => r.state === 'accepted').length} acceptances committed; audit chain of ${chain!.checked} rows intact`,
+      );
+      // The kills landed mid-flight: some requests were answered, some were not.
+      expect(created.size + accepted.size).toBeGreaterThan(0);
+    },
+    60_000 + ROUNDS * 20_000,
+  );
 });

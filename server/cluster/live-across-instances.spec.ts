@@ -21,7 +21,8 @@ const pickPlace = defineSql(
 type Delta = Extract<ServerMessage, { type: 'delta'; topic: 'incidents' }>;
 type Snapshot = Extract<ServerMessage, { type: 'snapshot'; topic: 'incidents' }>;
 const incidentDeltas = (socket: LiveTestSocket) => socket.messages.filter((m): m is Delta => m.type === 'delta' && m.topic === 'incidents');
-const deltaOf = (id: number) => (m: ServerMessage) => m.type === 'delta' && m.topic === 'incidents' && (m.items as LiveIncident[]).some((i) => i.id === id);
+const deltaOf = (id: number) => (m: ServerMessage) =>
+  m.type === 'delta' && m.topic === 'incidents' && (m.items as LiveIncident[]).some((i) => i.id === id);
 const isSnapshot = (m: ServerMessage) => m.type === 'snapshot' && m.topic === 'incidents';
 
 describe.runIf(testDatabaseModes().includes('postgres'))('live updates across two instances on postgres', () => {
@@ -85,7 +86,11 @@ describe.runIf(testDatabaseModes().includes('postgres'))('live updates across tw
     const received = deltas.flatMap((d) => d.items.map((item) => item.id)).filter((id) => ids.includes(id));
     // Each posted incident exactly once, in the order posted (the order of their commits).
     expect(received).toEqual(ids);
-    expect(incidentDeltas(other).flatMap((d) => d.items).filter((item) => ids.includes(item.id))).toEqual([]);
+    expect(
+      incidentDeltas(other)
+        .flatMap((d) => d.items)
+        .filter((item) => ids.includes(item.id)),
+    ).toEqual([]);
   });
 
   it('resumes a client of an instance that went away on the other, from its last number, without a snapshot', async () => {

@@ -13,7 +13,13 @@ export async function pruneLiveLogOnce(db: Database, clock: Clock, retentionMinu
   return row?.removed ?? 0;
 }
 
-export function startLiveLogRetention(deps: { db: Database; clock: Clock; logger: Logger; retentionMinutes: number; intervalMs?: number }): () => void {
+export function startLiveLogRetention(deps: {
+  db: Database;
+  clock: Clock;
+  logger: Logger;
+  retentionMinutes: number;
+  intervalMs?: number;
+}): () => void {
   let running = false;
   const timer = setInterval(() => {
     if (running) return;

@@ -23,7 +23,8 @@ const pickPlace = defineSql(
 type Delta = Extract<ServerMessage, { type: 'delta'; topic: 'incidents' }>;
 type Snapshot = Extract<ServerMessage, { type: 'snapshot'; topic: 'incidents' }>;
 const isSnapshot = (m: ServerMessage) => m.type === 'snapshot' && m.topic === 'incidents';
-const deltaOf = (id: number) => (m: ServerMessage) => m.type === 'delta' && m.topic === 'incidents' && (m.items as LiveIncident[]).some((i) => i.id === id);
+const deltaOf = (id: number) => (m: ServerMessage) =>
+  m.type === 'delta' && m.topic === 'incidents' && (m.items as LiveIncident[]).some((i) => i.id === id);
 const countOf = (socket: LiveTestSocket, id: number) => socket.messages.filter(deltaOf(id)).length;
 
 describe.runIf(testDatabaseModes().includes('postgres') && NGINX !== null)('two instances behind the sample nginx proxy', () => {
@@ -74,8 +75,9 @@ describe.runIf(testDatabaseModes().includes('postgres') && NGINX !== null)('two 
 
     const first = await post();
     for (const socket of clients) await socket.waitFor(deltaOf(first), 10_000);
-    const epoch = ((clients[0]!.messages.find(isSnapshot) as Snapshot).epoch);
-    const lastSeq = (socket: LiveTestSocket) => Math.max(...socket.messages.filter((m): m is Delta => m.type === 'delta' && m.topic === 'incidents').map((m) => m.seq));
+    const epoch = (clients[0]!.messages.find(isSnapshot) as Snapshot).epoch;
+    const lastSeq = (socket: LiveTestSocket) =>
+      Math.max(...socket.messages.filter((m): m is Delta => m.type === 'delta' && m.topic === 'incidents').map((m) => m.seq));
 
     // Instance A dies: its clients see the connection drop, reconnect through the proxy (to B) and resume.
     const seqs = clients.map(lastSeq);

@@ -25,7 +25,10 @@ export function readinessRouter({ db, lifecycle }: ReadinessRouterDeps): Router 
   const router = Router();
   const expected = readMigrations().map((m) => m.version);
   const notReady = (res: import('express').Response, code: string, message: string, extra: Record<string, unknown> = {}) =>
-    res.status(503).setHeader('Cache-Control', 'no-store').json({ status: 'not_ready', code, message, ...extra });
+    res
+      .status(503)
+      .setHeader('Cache-Control', 'no-store')
+      .json({ status: 'not_ready', code, message, ...extra });
 
   router.get('/api/health/live', publicRoute(), (_req, res) => {
     res.setHeader('Cache-Control', 'no-store').json({ status: 'ok' });

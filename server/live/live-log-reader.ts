@@ -59,7 +59,14 @@ function shanghaiDay(iso: string): string {
   return new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 10);
 }
 
-export function startLiveLogReader(deps: { db: Database; hub: LiveHub; logger: Logger; start: LiveLogStart; pollMs?: number; batch?: number }): LiveLogReader {
+export function startLiveLogReader(deps: {
+  db: Database;
+  hub: LiveHub;
+  logger: Logger;
+  start: LiveLogStart;
+  pollMs?: number;
+  batch?: number;
+}): LiveLogReader {
   const { db, hub, logger } = deps;
   const batch = deps.batch ?? 500;
   let position = deps.start.position;
@@ -89,7 +96,10 @@ export function startLiveLogReader(deps: { db: Database; hub: LiveHub; logger: L
       const incident = toLiveIncident(row);
       hub.publishIncident(incident, seq);
       const at = new Date(entry.at).toISOString();
-      hub.publishStatsChange({ incidentId: id, microGridCode: incident.microGridCode, day: shanghaiDay(incident.reportedAt), kind: entry.kind, at }, seq);
+      hub.publishStatsChange(
+        { incidentId: id, microGridCode: incident.microGridCode, day: shanghaiDay(incident.reportedAt), kind: entry.kind, at },
+        seq,
+      );
     }
     position = Number(rows[rows.length - 1]!.seq);
     return rows.length;
@@ -101,7 +111,8 @@ export function startLiveLogReader(deps: { db: Database; hub: LiveHub; logger: L
       try {
         while ((await readOnce()) === batch && !stopped);
       } catch (error) {
-        const detail = error instanceof DatabaseError ? { statement: error.statementName, sqlState: error.sqlState } : { error: (error as Error)?.name };
+        const detail =
+          error instanceof DatabaseError ? { statement: error.statementName, sqlState: error.sqlState } : { error: (error as Error)?.name };
         logger.warn(detail, 'live log: read failed (retried at the next wake-up)');
         return;
       }

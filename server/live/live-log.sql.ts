@@ -24,7 +24,13 @@ const INCIDENT_COLUMNS = `i.id, i.number, i.state, i.grade, i.category, i.source
           i.escalation_level, i.overdue, i.deadline_at, i.reported_at, i.generated`;
 
 /** $1 bigint[] incident ids. Result: their live summaries (any state). Uses incidents_pkey. */
-export const readIncidentSummaries = defineSql('live_log.incident_summaries', `SELECT ${INCIDENT_COLUMNS} FROM incidents i WHERE i.id = ANY($1::bigint[])`);
+export const readIncidentSummaries = defineSql(
+  'live_log.incident_summaries',
+  `SELECT ${INCIDENT_COLUMNS} FROM incidents i WHERE i.id = ANY($1::bigint[])`,
+);
 
 /** $1 retention start. Result: the rows removed (count). Uses live_events_at_idx. Run by the scheduler leader. */
-export const pruneLiveLog = defineSql('live_log.prune', `WITH gone AS (DELETE FROM live_events WHERE at < $1 RETURNING 1) SELECT count(*)::int AS removed FROM gone`);
+export const pruneLiveLog = defineSql(
+  'live_log.prune',
+  `WITH gone AS (DELETE FROM live_events WHERE at < $1 RETURNING 1) SELECT count(*)::int AS removed FROM gone`,
+);

@@ -88,7 +88,9 @@ export function createServerMetrics(options: { defaultMetrics?: boolean } = {}):
   liveGauge('gridops_live_queued_messages', 'Messages waiting in the live clients\u2019 outboxes', (s) => s.queuedMessages);
   liveGauge('gridops_live_pending_worker_positions', 'Coalesced worker positions waiting in outboxes', (s) => s.pendingWorkers);
   liveGauge('gridops_live_log_position', 'Last live event log number published by this instance', (s) => s.logPosition);
-  liveGauge('gridops_live_log_listening', '1 while the LISTEN connection of the live log is up', (s) => (s.logListening === null ? null : Number(s.logListening)));
+  liveGauge('gridops_live_log_listening', '1 while the LISTEN connection of the live log is up', (s) =>
+    s.logListening === null ? null : Number(s.logListening),
+  );
   new Gauge({
     name: 'gridops_scheduler_leader',
     help: '1 while this instance holds the scheduler leadership',
