@@ -6,12 +6,16 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineSql } from '../db/database.js';
-import type { LiveIncident, ServerMessage } from '../live/live-protocol.js';
+import type { LiveIncident, LiveWorker, ServerMessage } from '../live/live-protocol.js';
 import { openLive, type LiveTestSocket } from '../../tests/support/live-test-support.js';
 import { signIn } from '../../tests/support/test-auth.js';
 import { openSharedPostgresCopies, testDatabaseModes } from '../../tests/support/test-database.js';
 import { startTestServer, type TestServer } from '../../tests/support/test-server.js';
 
+const pickWorker = defineSql(
+  'test.cluster_pick_worker',
+  `SELECT w.code, w.home_unit_code FROM workers w WHERE w.home_unit_code LIKE '320113007%' ORDER BY w.code LIMIT 1`,
+);
 const pickPlace = defineSql(
   'test.cluster_pick_place',
   `SELECT ST_X(m.label_point) AS lon, ST_Y(m.label_point) AS lat FROM units m
@@ -91,6 +95,23 @@ describe.runIf(testDatabaseModes().includes('postgres'))('live updates across tw
         .flatMap((d) => d.items)
         .filter((item) => ids.includes(item.id)),
     ).toEqual([]);
+  });
+
+  it('relays worker positions reported on one instance to the clients of the other', async () => {
+    const onB = await signIn(b.baseUrl, 'dispatcher.xianlin');
+    const client = await open(b, onB.cookie);
+    client.send({ op: 'subscribe', topic: 'workers', since: null });
+    await client.waitFor((m) => m.type === 'snapshot' && m.topic === 'workers');
+    const [worker] = await shared.dbs[0]!.query<{ code: string; home_unit_code: string }>(pickWorker);
+    const at = new Date().toISOString();
+    // What the field app's route or the simulator announces on the instance that received the fix.
+    a.events.emit({ type: 'worker.moved', workerCode: worker!.code, microGridCode: worker!.home_unit_code, lon: 118.9301, lat: 32.1051, at });
+    await a.live.relay!.flush();
+    const delta = (await client.waitFor(
+      (m) => m.type === 'delta' && m.topic === 'workers' && (m.items as LiveWorker[]).some((w) => w.code === worker!.code && w.at === at),
+      5000,
+    )) as Extract<ServerMessage, { type: 'delta'; topic: 'workers' }>;
+    expect(delta.items.find((w) => w.code === worker!.code)).toMatchObject({ lon: 118.9301, lat: 32.1051 });
   });
 
   it('resumes a client of an instance that went away on the other, from its last number, without a snapshot', async () => {

@@ -40,6 +40,7 @@ import {
 import { DEFAULT_SNAPSHOT_LIMITS, readIncidentSnapshot, readSensorSnapshot, readWorkerSnapshot, type SnapshotLimits } from './live-snapshots.js';
 import { connectLiveSource, type LiveSource } from './live-source.js';
 import { type LiveLogReader, type LiveLogStart, startLiveLogReader } from './live-log-reader.js';
+import { startTelemetryRelay, type TelemetryRelay } from './live-telemetry-relay.js';
 
 export interface LiveChannelOptions {
   flushMs: number;
@@ -86,6 +87,8 @@ export interface LiveChannel {
   readonly source: LiveSource;
   /** The cluster's log reader, null in one-process mode. */
   readonly log: LiveLogReader | null;
+  /** The cluster's telemetry relay (worker positions, sensor states), null in one-process mode. */
+  readonly relay: TelemetryRelay | null;
   readonly options: LiveChannelOptions;
   clientCount(): number;
   /** Clients, outbox queue depths and the live log position (GET /metrics). */
@@ -128,6 +131,8 @@ export function attachLiveChannel(httpServer: HttpServer, deps: LiveChannelDepen
   );
   const source = connectLiveSource({ db, events: deps.events, hub, clock, logger, incidentsFromLog: !!start });
   const log = start ? startLiveLogReader({ db, hub, logger, start }) : null;
+  // Worker positions and sensor states of the other instances (best effort, live-telemetry-relay.ts).
+  const relay: TelemetryRelay | null = start ? startTelemetryRelay({ db, events: deps.events, logger }) : null;
   const connections = new Set<Connection>();
   const wss = new WebSocketServer({
     noServer: true,
@@ -306,6 +311,7 @@ export function attachLiveChannel(httpServer: HttpServer, deps: LiveChannelDepen
     hub,
     source,
     log,
+    relay,
     options,
     clientCount: () => connections.size,
     metricsSnapshot() {
@@ -324,6 +330,7 @@ export function attachLiveChannel(httpServer: HttpServer, deps: LiveChannelDepen
       for (const timer of timers) clearInterval(timer);
       source.stop();
       await log?.stop();
+      await relay?.stop();
       httpServer.off('upgrade', onUpgrade);
       const closed = [...connections].map(
         (conn) =>
