@@ -20,8 +20,9 @@
  *   --only-seed         only the two seeds (issue 26's check): the embedded seed and the first start of the real
  *                       server on a new real database; replaces the "Full seed" section of the report file
  *
- * Then sections measured by scripts of their own process: routing, IoT, boundary plans, covering cameras, request
- * isolation (issue 18: scripts/bench/measure-request-isolation.ts, also runnable alone with --write BENCHMARKS.md).
+ * Then sections measured by scripts of their own process: routing, IoT, boundary plans, OGC, covering cameras, request
+ * isolation (issue 18: scripts/bench/measure-request-isolation.ts, also runnable alone with --write BENCHMARKS.md),
+ * several instances on one PostgreSQL (issue 24: scripts/bench/measure-cluster.ts).
  *
  * The real database is seeded the way a new installation is (issue 26): `server/main.ts` started with
  * DATABASE_URL and no other setting — the requests' default statement timeout included — on a new, empty
@@ -396,6 +397,10 @@ async function main(): Promise<void> {
   log('request isolation: scripts/bench/measure-request-isolation.ts');
   const isolation = section('request-isolation', 'scripts/bench/measure-request-isolation.ts', ISOLATION_HEADING, 30);
 
+  // 10. Several instances on one PostgreSQL (issue 24): its own throwaway cluster and two server processes.
+  log('cluster: scripts/bench/measure-cluster.ts');
+  const cluster = options.skipPostgres ? undefined : section('cluster', 'scripts/bench/measure-cluster.ts', '<!-- cluster:start -->', 20);
+
   const report: BenchReport = {
     startedAt,
     finishedAt: new Date(),
@@ -413,6 +418,7 @@ async function main(): Promise<void> {
     plans,
     ogc,
     video,
+    cluster,
     browser,
     screens,
     notes,

@@ -18,6 +18,10 @@ import { errorMiddleware, notFoundHandler } from './errors/error-middleware.js';
 import { createDomainEvents, type DomainEvents } from './events/domain-events.js';
 import { textSanitation } from './http/text-sanitation.js';
 import { healthRouter } from './health/health.route.js';
+import { readinessRouter } from './health/readiness.route.js';
+import { createServerLifecycle, type ServerLifecycle } from './health/server-lifecycle.js';
+import { metricsRouter } from './metrics/metrics.route.js';
+import { createServerMetrics, type ServerMetrics } from './metrics/server-metrics.js';
 import { incidentsRouter } from './incidents/incidents.route.js';
 import { iotRouter, type IotControl } from './iot/iot.route.js';
 import { sensorsRouter } from './iot/sensors.route.js';
@@ -51,16 +55,27 @@ export interface AppDependencies {
   events?: DomainEvents;
   /** The running IoT service's counters and credential hook (main.ts); absent in tests that do not start it. */
   iot?: IotControl;
+  /** Prometheus metrics of this instance (GET /metrics); createApp makes one when absent. */
+  metrics?: ServerMetrics;
+  /** Draining flag and requests in flight, for readiness and graceful shutdown; createApp makes one when absent. */
+  lifecycle?: ServerLifecycle;
 }
 
 export function createApp(input: AppDependencies): express.Express {
-  const deps: AppDependencies & { events: DomainEvents; roads: RoadGraphStore } = {
+  const deps: AppDependencies & { events: DomainEvents; roads: RoadGraphStore; metrics: ServerMetrics; lifecycle: ServerLifecycle } = {
     ...input,
     events: input.events ?? createDomainEvents(),
     roads: input.roads ?? createRoadGraphStore(input.db),
+    metrics: input.metrics ?? createServerMetrics(),
+    lifecycle: input.lifecycle ?? createServerLifecycle(),
   };
   const app = express();
   app.locals.events = deps.events;
+  app.locals.metrics = deps.metrics;
+  app.locals.lifecycle = deps.lifecycle;
+  // First: every request is counted for the drain at shutdown and measured per route (server/metrics/).
+  app.use(deps.lifecycle.track);
+  app.use(deps.metrics.middleware);
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.set('trust proxy', 'loopback');
@@ -95,6 +110,8 @@ export function createApp(input: AppDependencies): express.Express {
   app.use(idempotentRequests({ db: deps.db, clock: deps.clock, logger: deps.logger, keepHours: deps.config.idempotencyKeepHours }));
   const routers = [
     healthRouter,
+    readinessRouter,
+    metricsRouter,
     authRouter,
     screenSessionRouter,
     accountsRouter,

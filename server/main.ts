@@ -21,6 +21,11 @@ import { warmTileCache } from './tiles/tile-warmup.js';
 import { createIngestStats } from './iot/ingest-stats.js';
 import { startIot, type IotService } from './iot/start-iot.js';
 import { startSensorSimulator, type SensorSimulator } from './iot/sensor-simulator.js';
+import { startSchedulerLeadership } from './cluster/scheduler-leadership.js';
+import { startLiveLogRetention } from './cluster/live-log-retention.js';
+import { readLiveLogStart } from './live/live-log-reader.js';
+import { createServerMetrics } from './metrics/server-metrics.js';
+import { createServerLifecycle } from './health/server-lifecycle.js';
 
 async function main(): Promise<void> {
   const started = performance.now();
@@ -82,21 +87,35 @@ async function main(): Promise<void> {
     credentialRevoked: (username: string) => iot?.credentialRevoked(username),
     rulesChanged: async () => iot?.rulesChanged(),
   };
-  const app = createApp({ config, db, capabilities, logger, clock: systemClock, roads, events, iot: iotControl });
-  const stopEscalation = startEscalationScheduler(db, roads, systemClock, logger, { events });
+  // Several instances on one real PostgreSQL (issue 24, server/cluster/): live updates through the live event log.
+  const cluster = db.mode === 'postgres' && config.liveFanout === 'database';
+  const metrics = createServerMetrics({ defaultMetrics: true });
+  const lifecycle = createServerLifecycle();
+  const app = createApp({ config, db, capabilities, logger, clock: systemClock, roads, events, iot: iotControl, metrics, lifecycle });
+  // The schedulers run on one instance of the deployment: the holder of the advisory-lock leadership (always this
+  // one on the embedded database). Each starts when leadership is gained and stops when it is lost.
+  const leadership = startSchedulerLeadership({ db, logger, retryMs: config.leaderRetryMs });
+  leadership.whileLeader('escalation', () => startEscalationScheduler(db, roads, systemClock, logger, { events }));
   // Boundary plans approved for a later time are published when it comes (server/plans/).
-  const stopPlanPublication = startPlanPublicationScheduler({ db, clock: systemClock, logger, events });
+  leadership.whileLeader('plan-publication', () => startPlanPublicationScheduler({ db, clock: systemClock, logger, events }));
   // DISPATCH_MODE=simulate (never the production default): the living city on generated rows only.
-  const stopSimulator =
-    config.dispatchMode === 'simulate'
-      ? createCitySimulator({
-          db, roads, events, logger, clock: systemClock, options: { ...config.simulator },
-          videoAi: createVideoAiSimulation({
-            db, events, clock: systemClock, uploadDir: config.uploadDir, perHour: config.videoAiPerHour, random: seededRandom(Date.now() & 0x7fffffff),
-            demo: config.videoGatewayUrl ? null : readDemoCatalogue(config.videoDemoDir),
-          }),
-        }).start(config.simulator.tickMs)
-      : () => undefined;
+  if (config.dispatchMode === 'simulate') {
+    leadership.whileLeader('simulator', () =>
+      createCitySimulator({
+        db, roads, events, logger, clock: systemClock, options: { ...config.simulator },
+        videoAi: createVideoAiSimulation({
+          db, events, clock: systemClock, uploadDir: config.uploadDir, perHour: config.videoAiPerHour, random: seededRandom(Date.now() & 0x7fffffff),
+          demo: config.videoGatewayUrl ? null : readDemoCatalogue(config.videoDemoDir),
+        }),
+      }).start(config.simulator.tickMs),
+    );
+  }
+  if (cluster) {
+    leadership.whileLeader('live-log-retention', () =>
+      startLiveLogRetention({ db, clock: systemClock, logger, retentionMinutes: config.liveLogRetentionMinutes }),
+    );
+  }
+  const liveLog = cluster ? await readLiveLogStart(db) : undefined;
   logger.info({ dispatchMode: config.dispatchMode, ...(config.dispatchMode === 'simulate' ? config.simulator : {}) }, 'dispatch mode');
   // Tile seeding: once listening, render the first views of the city and its districts into the tile cache,
   // one tile at a time between requests (server/tiles/tile-warmup.ts); never fails, stops at shutdown.
@@ -108,7 +127,13 @@ async function main(): Promise<void> {
     const drawsExternalBasemap = config.basemap?.crs === 'wgs84';
     if (config.tileWarmup) warming = warmTileCache({ db, capabilities, logger, signal: warmup.signal, drawsExternalBasemap });
   });
-  const live = attachLiveChannel(server, { db, events, logger, clock: systemClock });
+  const live = attachLiveChannel(server, { db, events, logger, clock: systemClock, log: liveLog });
+  metrics.setSources({
+    pool: () => db.poolStats?.() ?? null,
+    live: () => live.metricsSnapshot(),
+    leadership: () => leadership.isLeader,
+    ingest: () => (config.iot.enabled ? iotStats.snapshot() : null),
+  });
   // IoT (server/iot/): the embedded MQTT broker on MQTT_HOST:MQTT_PORT, or a subscription to MQTT_URL.
   let sensorSimulator: SensorSimulator | null = null;
   if (config.iot.enabled) {
@@ -125,17 +150,28 @@ async function main(): Promise<void> {
       sensorSimulator = startSensorSimulator({ brokerUrl: iot.brokerUrl, ...login, sensors, readingSeconds, faultsPerHour, connections, clock: systemClock, logger });
     }
   }
+  // Graceful shutdown: readiness fails at once (the balancer stops sending), no new connections, requests in flight
+  // finish (at most SHUTDOWN_DRAIN_MS), live clients are closed with 1001 (they reconnect to another instance and
+  // resume), the schedulers stop and the leadership is released (another instance takes over at its next attempt).
+  let shuttingDown = false;
   const shutdown = () => {
+    if (shuttingDown) return;
+    shuttingDown = true;
     logger.info('shutting down');
+    lifecycle.draining = true;
     warmup.abort();
-    stopEscalation();
-    stopPlanPublication();
-    stopSimulator();
     server.close();
-    // The warm-up finishes the tile it is rendering before the database closes.
-    // The simulated sensors disconnect before the broker and its ingest close.
-    void Promise.all([live.close(), warming, (sensorSimulator?.stop() ?? Promise.resolve()).then(() => iot?.close())])
-      .then(() => db.close())
+    server.closeIdleConnections();
+    void (async () => {
+      const [left] = await Promise.all([lifecycle.drained(config.shutdownDrainMs), live.close(), leadership.stop()]);
+      if (left > 0) logger.warn({ requests: left }, 'shutdown: requests still running after the drain time');
+      server.closeAllConnections();
+      // The warm-up finishes the tile it is rendering before the database closes.
+      // The simulated sensors disconnect before the broker and its ingest close.
+      await Promise.all([warming, (sensorSimulator?.stop() ?? Promise.resolve()).then(() => iot?.close())]);
+      await db.close();
+    })()
+      .catch((error: unknown) => logger.error({ error: (error as Error)?.name }, 'shutdown failed'))
       .finally(() => process.exit(0));
   };
   process.on('SIGINT', shutdown);

@@ -1,6 +1,7 @@
 /** Sign in, sign out, who am I. */
 import { Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
+import { rateLimitStore } from '../http/postgres-rate-limit-store.js';
 import { z } from 'zod';
 import type { Database } from '../db/database.js';
 import type { AppConfig } from '../config/load-config.js';
@@ -45,6 +46,8 @@ export function authRouter({ db, config }: AuthRouterDeps): Router {
   const loginLimiter = rateLimit({
     windowMs: 15 * 60_000,
     limit: config.loginRateLimit,
+    // Shared by every instance on a real PostgreSQL (migration 0022), in memory on the embedded database.
+    store: rateLimitStore(db, 'login'),
     standardHeaders: 'draft-7',
     legacyHeaders: false,
     handler: (_req, _res, next) => next(new AppError(429, 'too_many_login_attempts', 'Too many sign-in attempts; wait a few minutes')),

@@ -9,6 +9,7 @@
  */
 import { Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
+import { rateLimitStore } from '../http/postgres-rate-limit-store.js';
 import { z } from 'zod';
 import { appendAudit } from '../audit/record-audit.js';
 import type { Database } from '../db/database.js';
@@ -35,6 +36,8 @@ export function screenSessionRouter({ db, config, clock }: ScreenSessionDeps): R
   const limiter = rateLimit({
     windowMs: 15 * 60_000,
     limit: config.loginRateLimit,
+    // Shared by every instance on a real PostgreSQL (migration 0022), in memory on the embedded database.
+    store: rateLimitStore(db, 'screen_session'),
     standardHeaders: 'draft-7',
     legacyHeaders: false,
     handler: (_req, _res, next) => next(new AppError(429, 'too_many_login_attempts', 'Too many sign-in attempts; wait a few minutes')),

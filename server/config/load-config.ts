@@ -133,6 +133,24 @@ const ConfigSchema = z.object({
   SIMULATOR_VIDEO_AI_PER_HOUR: z.coerce.number().min(0).max(3600).default(30),
   /** Directory of the generated demo streams (scripts/make-demo-streams.sh), looped as live without a gateway. */
   VIDEO_DEMO_DIR: z.string().default('data/video-demo'),
+  /**
+   * Several instances on one real PostgreSQL (issue 24, server/cluster/): `database` (default) fans live updates out
+   * through the live event log (migration 0021) and LISTEN/NOTIFY, so every instance's screens see every instance's
+   * changes; `process` keeps them inside one process (one instance only). The embedded database is always `process`.
+   */
+  LIVE_FANOUT: z.enum(['database', 'process']).default('database'),
+  /** Minutes the live event log keeps rows (clients resume within it); pruned by the scheduler leader. */
+  LIVE_LOG_RETENTION_MINUTES: z.coerce.number().int().min(1).max(10080).default(60),
+  /**
+   * GET /metrics (Prometheus text): with a token, only `Authorization: Bearer <token>` gets it (from anywhere);
+   * without one, only loopback clients (127.0.0.1, ::1) do — a scraper on the same host or through the proxy's
+   * internal location. Never public.
+   */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Milliseconds between a follower's attempts to take the scheduler leadership (takeover within 30 s). */
+  LEADER_RETRY_MS: z.coerce.number().int().min(100).max(30000).default(5000),
+  /** Milliseconds a graceful shutdown waits for requests in flight before closing the database. */
+  SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(120000).default(10000),
 });
 
 export type AppConfig = {
@@ -147,6 +165,12 @@ export type AppConfig = {
   statementTimeoutMs: number;
   statsStatementTimeoutMs: number;
   pgPoolSize: number;
+  /** Several instances: live fan-out through the database (issue 24). */
+  liveFanout: 'database' | 'process';
+  liveLogRetentionMinutes: number;
+  metricsToken?: string;
+  leaderRetryMs: number;
+  shutdownDrainMs: number;
   adminPassword?: string;
   sessionHours: number;
   loginRateLimit: number;
@@ -226,6 +250,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     statementTimeoutMs: c.STATEMENT_TIMEOUT_MS,
     statsStatementTimeoutMs: c.STATS_STATEMENT_TIMEOUT_MS,
     pgPoolSize: c.PG_POOL_SIZE,
+    liveFanout: c.LIVE_FANOUT,
+    liveLogRetentionMinutes: c.LIVE_LOG_RETENTION_MINUTES,
+    metricsToken: c.METRICS_TOKEN,
+    leaderRetryMs: c.LEADER_RETRY_MS,
+    shutdownDrainMs: c.SHUTDOWN_DRAIN_MS,
     adminPassword: c.ADMIN_PASSWORD,
     sessionHours: c.SESSION_HOURS,
     loginRateLimit: c.LOGIN_RATE_LIMIT,

@@ -67,6 +67,31 @@ export interface Database extends Queryable {
    */
   maintenance<T>(fn: (db: Database) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+  /**
+   * Real PostgreSQL only (absent on the embedded database, which is one process by definition): LISTEN on
+   * `channel` over a dedicated connection outside the pool. The connection reconnects after a database restart
+   * (back-off up to 5 s) and LISTENs again; `onReconnect` then runs, since notifications sent meanwhile are lost.
+   */
+  listen?(channel: string, handlers: { onNotify(payload: string): void; onReconnect?(): void }): Promise<DatabaseListener>;
+  /**
+   * Real PostgreSQL only: one dedicated session outside the pool (for session-level advisory locks: the lock lives
+   * exactly as long as this connection). Statements fail once the connection is lost; `lost` is then true.
+   */
+  dedicatedSession?(purpose: string): Promise<DedicatedSession>;
+  /** Real PostgreSQL only: the request pool's connections (metrics). */
+  poolStats?(): { total: number; idle: number; waiting: number };
+}
+
+export interface DatabaseListener {
+  /** True while the LISTEN connection is up. */
+  readonly connected: boolean;
+  close(): Promise<void>;
+}
+
+export interface DedicatedSession extends Queryable {
+  /** The connection ended or failed: everything held on it (advisory locks) is gone. */
+  readonly lost: boolean;
+  close(): Promise<void>;
 }
 
 /** Error raised by a driver: carries the PostgreSQL SQLSTATE; the message is for logs only. */

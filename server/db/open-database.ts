@@ -9,6 +9,7 @@ export async function openDatabase(config: AppConfig, onTiming?: QueryTimingList
     return openPostgresDatabase({
       url: config.databaseUrl,
       poolSize: config.pgPoolSize,
+      liveLog: config.liveFanout === 'database',
       statementTimeoutMs: config.statementTimeoutMs,
       onTiming,
     });

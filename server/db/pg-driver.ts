@@ -1,7 +1,18 @@
 /** Production driver: a node-postgres Pool against a real PostgreSQL/PostGIS. The only file importing `pg`. */
 import pg from 'pg';
 import { redactDatabaseUrl } from '../config/load-config.js';
-import { Database, DatabaseError, DataScope, Queryable, QueryTimingListener, RESET_SESSION_SCOPE, scopePreamble, SqlStatement } from './database.js';
+import {
+  Database,
+  DatabaseError,
+  type DatabaseListener,
+  DataScope,
+  type DedicatedSession,
+  Queryable,
+  QueryTimingListener,
+  RESET_SESSION_SCOPE,
+  scopePreamble,
+  SqlStatement,
+} from './database.js';
 
 // Return bigint counts and numerics as JS numbers: every count here fits in 2^53.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -37,15 +48,29 @@ export async function openPostgresDatabase(options: {
   /** Requests' statement timeout; 0 = none (set on each connection: a role's or database's setting is overridden). */
   statementTimeoutMs: number;
   onTiming?: QueryTimingListener;
+  /**
+   * Append every committed incident change to the live event log (migration 0021: `-c gridops.live_log=on` on each
+   * pooled connection). Set for a deployment's request pool; never for maintenance (seed, migrations).
+   */
+  liveLog?: boolean;
 }): Promise<Database> {
   const pool = new pg.Pool({
     connectionString: options.url,
     max: options.poolSize,
     // As a start-up option of each connection (-c), so that 0 also means none: pg leaves a falsy
     // `statement_timeout` out, and the role's or the database's own setting would then apply.
-    options: `-c statement_timeout=${Math.max(0, Math.round(options.statementTimeoutMs))}`,
+    options: `-c statement_timeout=${Math.max(0, Math.round(options.statementTimeoutMs))}${options.liveLog ? ' -c gridops.live_log=on' : ''}`,
     application_name: 'gridops',
   });
+  /** Dedicated connections (LISTEN, advisory-lock sessions), closed with the database. */
+  const dedicated = new Set<{ close(): Promise<void> }>();
+  const openClient = async (purpose: string): Promise<pg.Client> => {
+    const client = new pg.Client({ connectionString: options.url, application_name: `gridops-${purpose}`, keepAlive: true });
+    // A failed connection must not crash the process: the owner notices through 'end'.
+    client.on('error', () => undefined);
+    await client.connect();
+    return client;
+  };
   // An idle client losing its connection must not crash the process.
   pool.on('error', () => undefined);
   // The session scope each pooled connection is in (the preamble text), absent when unscoped.
@@ -110,14 +135,94 @@ export async function openPostgresDatabase(options: {
     },
     async maintenance<T>(fn: (db: Database) => Promise<T>): Promise<T> {
       if (options.statementTimeoutMs === 0) return fn(database);
-      const untimed = await openPostgresDatabase({ ...options, poolSize: Math.min(options.poolSize, MAINTENANCE_POOL_SIZE), statementTimeoutMs: 0 });
+      const untimed = await openPostgresDatabase({ ...options, poolSize: Math.min(options.poolSize, MAINTENANCE_POOL_SIZE), statementTimeoutMs: 0, liveLog: false });
       try {
         return await fn(untimed);
       } finally {
         await untimed.close();
       }
     },
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+    async listen(channel, handlers): Promise<DatabaseListener> {
+      if (!/^[a-z_]{1,63}$/.test(channel)) throw new Error(`invalid channel ${channel}`);
+      let client: pg.Client | null = null;
+      let closed = false;
+      let delayMs = 250;
+      let timer: NodeJS.Timeout | null = null;
+      const connect = async (): Promise<void> => {
+        const next = await openClient('listen');
+        next.on('notification', (message) => {
+          if (message.channel === channel) handlers.onNotify(message.payload ?? '');
+        });
+        next.on('end', () => {
+          if (client !== next) return;
+          client = null;
+          if (!closed) schedule();
+        });
+        await next.query(`LISTEN ${channel}`);
+        if (closed) {
+          await next.end().catch(() => undefined);
+          return;
+        }
+        client = next;
+        delayMs = 250;
+      };
+      const schedule = () => {
+        timer = setTimeout(() => {
+          timer = null;
+          connect().then(
+            () => handlers.onReconnect?.(),
+            () => {
+              delayMs = Math.min(delayMs * 2, 5000);
+              if (!closed) schedule();
+            },
+          );
+        }, delayMs);
+        timer.unref();
+      };
+      await connect();
+      const listener = {
+        get connected() {
+          return client !== null;
+        },
+        async close() {
+          closed = true;
+          dedicated.delete(listener);
+          if (timer) clearTimeout(timer);
+          const current = client;
+          client = null;
+          await current?.end().catch(() => undefined);
+        },
+      };
+      dedicated.add(listener);
+      return listener;
+    },
+    async dedicatedSession(purpose): Promise<DedicatedSession> {
+      const client = await openClient(purpose);
+      let lost = false;
+      client.on('end', () => {
+        lost = true;
+      });
+      const queryable = makeQueryable(client as unknown as pg.PoolClient, options.onTiming);
+      const session: DedicatedSession = {
+        get lost() {
+          return lost;
+        },
+        async query<T>(statement: SqlStatement, params: readonly unknown[] = []): Promise<T[]> {
+          if (lost) throw new DatabaseError(statement.name, '08003', 'the dedicated session was lost');
+          return queryable.query<T>(statement, params);
+        },
+        async close() {
+          dedicated.delete(session);
+          lost = true;
+          await client.end().catch(() => undefined);
+        },
+      };
+      dedicated.add(session);
+      return session;
+    },
     async close(): Promise<void> {
+      await Promise.all([...dedicated].map((d) => d.close()));
       await pool.end();
     },
   };

@@ -177,6 +177,18 @@ export const selectUnansweredOffers = defineSql(
     LIMIT $2`,
 );
 
+/**
+ * System, in the time-out's transaction: incident $1 locked if its offer is still unanswered past $2, else no row.
+ * Two passes at once (an old and a new scheduler leader, issue 24) then time an offer out once: the second finds
+ * the case re-offered with a new deadline and leaves it. Uses incidents_pkey.
+ */
+export const lockUnansweredOffer = defineSql(
+  'incidents.lock_unanswered_offer',
+  `SELECT id FROM incidents
+    WHERE id = $1 AND deadline_at < $2 AND deadline_stage = 'acknowledge' AND state = 'dispatched' AND NOT offer_acknowledged
+    FOR UPDATE`,
+);
+
 /** Workers already offered incident $1 (from its timeline). */
 export const listOfferedWorkers = defineSql(
   'incidents.list_offered_workers',

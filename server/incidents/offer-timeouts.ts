@@ -13,7 +13,7 @@ import type { DomainEvents } from '../events/domain-events.js';
 import type { RoadGraphStore } from '../routing/road-graph-store.js';
 import { applyIncidentEvent } from './incident-events.js';
 import type { Actor } from './incident-lifecycle.js';
-import { listOfferedWorkers, selectUnansweredOffers } from './incidents.sql.js';
+import { listOfferedWorkers, lockUnansweredOffer, selectUnansweredOffers } from './incidents.sql.js';
 import { recommendForIncident, type IncidentPlace } from './recommend-for-incident.js';
 
 const SYSTEM: Actor = { accountId: null, role: 'system' };
@@ -40,6 +40,8 @@ export async function reofferUnansweredOffers(db: Database, roads: RoadGraphStor
       SYSTEM_ACTOR,
       async (change) => {
         const { tx } = change;
+        // Still unanswered under its row lock: another pass may have handled it since the list was read.
+        if ((await tx.query(lockUnansweredOffer, [id, now])).length === 0) return null;
         const timedOut = await applyIncidentEvent(tx, id, { type: 'offer_timeout', actor: SYSTEM }, now);
         change.publish(...timedOut.published);
         const incident = timedOut.before as typeof timedOut.before & IncidentPlace;
@@ -56,7 +58,7 @@ export async function reofferUnansweredOffers(db: Database, roads: RoadGraphStor
       },
       { events, scope },
     );
-    done.push(result);
+    if (result) done.push(result);
   }
   return done;
 }

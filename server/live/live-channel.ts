@@ -39,6 +39,8 @@ import {
 } from './live-protocol.js';
 import { DEFAULT_SNAPSHOT_LIMITS, readIncidentSnapshot, readSensorSnapshot, readWorkerSnapshot, type SnapshotLimits } from './live-snapshots.js';
 import { connectLiveSource, type LiveSource } from './live-source.js';
+import { type LiveLogReader, type LiveLogStart, startLiveLogReader } from './live-log-reader.js';
+import { startTelemetryRelay, type TelemetryRelay } from './live-telemetry-relay.js';
 
 export interface LiveChannelOptions {
   flushMs: number;
@@ -72,14 +74,25 @@ export interface LiveChannelDependencies {
   logger: Logger;
   clock?: Clock;
   live?: Partial<LiveChannelOptions>;
+  /**
+   * Several instances on one PostgreSQL (issue 24): incidents and stats come from the live event log
+   * (live-log-reader.ts) under its numbers and epoch, so clients resume on any instance. Absent: one process.
+   */
+  log?: LiveLogStart;
 }
 
 export interface LiveChannel {
   readonly epoch: string;
   readonly hub: LiveHub;
   readonly source: LiveSource;
+  /** The cluster's log reader, null in one-process mode. */
+  readonly log: LiveLogReader | null;
+  /** The cluster's telemetry relay (worker positions, sensor states), null in one-process mode. */
+  readonly relay: TelemetryRelay | null;
   readonly options: LiveChannelOptions;
   clientCount(): number;
+  /** Clients, outbox queue depths and the live log position (GET /metrics). */
+  metricsSnapshot(): { clients: number; queuedMessages: number; pendingWorkers: number; logPosition: number | null; logListening: boolean | null };
   /** Re-check every open connection's credentials now (the timer does it every recheckMs). */
   recheckNow(): Promise<void>;
   /** Close every connection (1001), stop the timers and the event subscription, detach from the server. */
@@ -110,8 +123,16 @@ export function attachLiveChannel(httpServer: HttpServer, deps: LiveChannelDepen
   const options: LiveChannelOptions = { ...DEFAULT_LIVE_OPTIONS, ...deps.live };
   const { db, logger } = deps;
   const clock: Clock = deps.clock ?? systemClock;
-  const hub = createLiveHub({ epoch: options.epoch, bufferSize: options.bufferSize });
-  const source = connectLiveSource({ db, events: deps.events, hub, clock, logger });
+  const start = deps.log;
+  const hub = createLiveHub(
+    start
+      ? { epoch: start.epoch, bufferSize: options.bufferSize, startSeq: { incidents: start.position, stats: start.position }, resumableTopics: ['incidents', 'stats'] }
+      : { epoch: options.epoch, bufferSize: options.bufferSize },
+  );
+  const source = connectLiveSource({ db, events: deps.events, hub, clock, logger, incidentsFromLog: !!start });
+  const log = start ? startLiveLogReader({ db, hub, logger, start }) : null;
+  // Worker positions and sensor states of the other instances (best effort, live-telemetry-relay.ts).
+  const relay: TelemetryRelay | null = start ? startTelemetryRelay({ db, events: deps.events, logger }) : null;
   const connections = new Set<Connection>();
   const wss = new WebSocketServer({
     noServer: true,
@@ -289,14 +310,27 @@ export function attachLiveChannel(httpServer: HttpServer, deps: LiveChannelDepen
     epoch: hub.epoch,
     hub,
     source,
+    log,
+    relay,
     options,
     clientCount: () => connections.size,
+    metricsSnapshot() {
+      let queuedMessages = 0;
+      let pendingWorkers = 0;
+      for (const conn of connections) {
+        queuedMessages += conn.client.outbox.queuedMessages;
+        pendingWorkers += conn.client.outbox.pendingWorkers;
+      }
+      return { clients: connections.size, queuedMessages, pendingWorkers, logPosition: log?.position ?? null, logListening: log ? log.listening : null };
+    },
     recheckNow,
     async close() {
       if (closing) return;
       closing = true;
       for (const timer of timers) clearInterval(timer);
       source.stop();
+      await log?.stop();
+      await relay?.stop();
       httpServer.off('upgrade', onUpgrade);
       const closed = [...connections].map(
         (conn) =>

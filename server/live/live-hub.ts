@@ -23,6 +23,13 @@ export interface LiveHubOptions {
   epoch?: string;
   /** Deltas kept per topic for resuming (a worker delta is one flushed batch). */
   bufferSize?: Partial<Record<LiveTopic, number>>;
+  /** Where each topic's numbers start (the cluster's live event log position at start); 0 by default. */
+  startSeq?: Partial<Record<LiveTopic, number>>;
+  /**
+   * Topics whose `since` is resumed from the ring (all by default). With the cluster's log only the logged topics are:
+   * the others are numbered per process, so a `since` of the shared epoch is answered with a snapshot.
+   */
+  resumableTopics?: readonly LiveTopic[];
 }
 
 export const DEFAULT_BUFFER_SIZE: Record<LiveTopic, number> = { incidents: 2000, workers: 60, stats: 2000, sensors: 2000 };
@@ -48,25 +55,44 @@ interface RingEntry<T> {
   items: T[];
 }
 
+/**
+ * The recent deltas of one topic. Sequence numbers increase; they are consecutive in one process, and may have gaps
+ * with the cluster's live event log (one sequence for every topic, server/live/live-log-reader.ts). `floor` is the
+ * highest number the ring can no longer replay after (the newest dropped delta, or where the ring started).
+ */
 class DeltaRing<T> {
-  private readonly entries: (RingEntry<T> | undefined)[];
-  private count = 0;
-  seq = 0;
-  constructor(readonly capacity: number) {
-    this.entries = new Array(capacity);
+  private readonly entries: RingEntry<T>[] = [];
+  private head = 0;
+  floor: number;
+  seq: number;
+  constructor(
+    readonly capacity: number,
+    start = 0,
+  ) {
+    this.floor = start;
+    this.seq = start;
   }
-  push(items: T[]): number {
-    this.seq += 1;
-    this.entries[this.seq % this.capacity] = { seq: this.seq, items };
-    this.count = Math.min(this.count + 1, this.capacity);
+  push(items: T[], seq = this.seq + 1): number {
+    if (seq <= this.seq) throw new Error(`delta ${seq} is not after ${this.seq}`);
+    this.seq = seq;
+    this.entries.push({ seq, items });
+    if (this.entries.length - this.head > this.capacity) {
+      this.floor = this.entries[this.head]!.seq;
+      this.head += 1;
+      // Compact now and then rather than shifting on every push.
+      if (this.head >= this.capacity) {
+        this.entries.splice(0, this.head);
+        this.head = 0;
+      }
+    }
     return this.seq;
   }
   /** The deltas after `seq`, oldest first, or null when the ring no longer holds them all. */
   after(seq: number): RingEntry<T>[] | null {
-    if (seq > this.seq || seq < this.seq - this.count) return null;
+    if (seq > this.seq || seq < this.floor) return null;
     const result: RingEntry<T>[] = [];
-    for (let s = seq + 1; s <= this.seq; s += 1) result.push(this.entries[s % this.capacity]!);
-    return result;
+    for (let i = this.entries.length - 1; i >= this.head && this.entries[i]!.seq > seq; i -= 1) result.push(this.entries[i]!);
+    return result.reverse();
   }
 }
 
@@ -85,8 +111,9 @@ export interface LiveHub {
   completeSnapshot(client: HubClient, topic: 'workers', ticket: number, seq: number, items: HubWorker[], truncated: boolean): SubscribeOutcome;
   /** The stats topic has nothing to read: its snapshot is empty and carries the sequence number to resume from. */
   completeSnapshot(client: HubClient, topic: 'stats', ticket: number, seq: number, items: LiveStatsChange[], truncated: boolean): SubscribeOutcome;
-  publishIncident(incident: LiveIncident): number;
-  publishStatsChange(change: LiveStatsChange): number;
+  /** `seq`: the number of the change in the cluster's live event log; the next one of this hub when absent. */
+  publishIncident(incident: LiveIncident, seq?: number): number;
+  publishStatsChange(change: LiveStatsChange, seq?: number): number;
   completeSnapshot(client: HubClient, topic: 'sensors', ticket: number, seq: number, items: LiveSensor[], truncated: boolean): SubscribeOutcome;
   /** A sensor's state changed: one delta, like an incident. */
   publishSensor(sensor: LiveSensor): number;
@@ -97,10 +124,12 @@ export interface LiveHub {
 
 export function createLiveHub(options: LiveHubOptions = {}): LiveHub {
   const epoch = options.epoch ?? randomBytes(9).toString('base64url');
-  const incidents = new DeltaRing<LiveIncident>(options.bufferSize?.incidents ?? DEFAULT_BUFFER_SIZE.incidents);
-  const workers = new DeltaRing<HubWorker>(options.bufferSize?.workers ?? DEFAULT_BUFFER_SIZE.workers);
-  const stats = new DeltaRing<LiveStatsChange>(options.bufferSize?.stats ?? DEFAULT_BUFFER_SIZE.stats);
-  const sensors = new DeltaRing<LiveSensor>(options.bufferSize?.sensors ?? DEFAULT_BUFFER_SIZE.sensors);
+  const start = options.startSeq ?? {};
+  const incidents = new DeltaRing<LiveIncident>(options.bufferSize?.incidents ?? DEFAULT_BUFFER_SIZE.incidents, start.incidents);
+  const workers = new DeltaRing<HubWorker>(options.bufferSize?.workers ?? DEFAULT_BUFFER_SIZE.workers, start.workers);
+  const stats = new DeltaRing<LiveStatsChange>(options.bufferSize?.stats ?? DEFAULT_BUFFER_SIZE.stats, start.stats);
+  const sensors = new DeltaRing<LiveSensor>(options.bufferSize?.sensors ?? DEFAULT_BUFFER_SIZE.sensors, start.sensors);
+  const resumable = new Set<LiveTopic>(options.resumableTopics ?? ['incidents', 'workers', 'stats', 'sensors']);
   const clients = new Set<HubClient>();
   const staged = new Map<string, HubWorker>();
   let nextTicket = 1;
@@ -199,7 +228,7 @@ export function createLiveHub(options: LiveHubOptions = {}): LiveHub {
         client.bbox = bbox;
         client.knownWorkers = bbox ? new Set() : null;
       }
-      const entries = since && since.epoch === epoch ? ring(topic).after(since.seq) : null;
+      const entries = since && since.epoch === epoch && resumable.has(topic) ? ring(topic).after(since.seq) : null;
       if (!entries) return askSnapshot(client, topic);
       client.subscriptions.set(topic, { phase: 'live' });
       replay(client, topic, entries, true);
@@ -240,8 +269,8 @@ export function createLiveHub(options: LiveHubOptions = {}): LiveHub {
       replay(client, topic, entries, false);
       return { kind: 'resumed' };
     },
-    publishIncident(incident) {
-      const seq = incidents.push([incident]);
+    publishIncident(incident, at) {
+      const seq = incidents.push([incident], at);
       for (const client of clients) {
         if (client.subscriptions.get('incidents')?.phase !== 'live') continue;
         const item = projectIncident(client, incident);
@@ -249,8 +278,8 @@ export function createLiveHub(options: LiveHubOptions = {}): LiveHub {
       }
       return seq;
     },
-    publishStatsChange(change) {
-      const seq = stats.push([change]);
+    publishStatsChange(change, at) {
+      const seq = stats.push([change], at);
       for (const client of clients) {
         if (client.subscriptions.get('stats')?.phase !== 'live' || !statsChangeVisible(client.viewer, change)) continue;
         client.outbox.enqueue({ type: 'delta', topic: 'stats', seq, items: [change] });

@@ -36,9 +36,11 @@ export interface LiveSourceDeps {
   hub: LiveHub;
   clock: Clock;
   logger: Logger;
+  /** The cluster's live event log publishes incidents (live-log-reader.ts): incident.changed events are left to it. */
+  incidentsFromLog?: boolean;
 }
 
-export function connectLiveSource({ db, events, hub, clock, logger }: LiveSourceDeps): LiveSource {
+export function connectLiveSource({ db, events, hub, clock, logger, incidentsFromLog = false }: LiveSourceDeps): LiveSource {
   const workers = new LRUCache<string, WorkerState>({ max: 60_000 });
   const loading = new Map<string, Promise<WorkerState | null>>();
   const pending = new Set<Promise<unknown>>();
@@ -127,6 +129,7 @@ export function connectLiveSource({ db, events, hub, clock, logger }: LiveSource
   const unsubscribe = events.subscribe((event) => {
     if (stopped) return;
     if (event.type === 'incident.changed') {
+      if (incidentsFromLog) return;
       if (!Number.isSafeInteger(event.incidentId)) return;
       dirtyIncidents.add(event.incidentId);
       changes.set(event.incidentId, event.change);

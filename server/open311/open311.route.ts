@@ -11,6 +11,7 @@
  */
 import express, { Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
+import { rateLimitStore } from '../http/postgres-rate-limit-store.js';
 import { z } from 'zod';
 import type { AppConfig } from '../config/load-config.js';
 import type { Clock } from '../clock/clock.js';
@@ -84,6 +85,8 @@ export function open311Router({ db, clock, config, events }: Open311RouterDeps):
   const intakeLimiter = rateLimit({
     windowMs: 10 * 60_000,
     limit: config.publicIntakeRateLimit,
+    // Shared by every instance on a real PostgreSQL (migration 0022), in memory on the embedded database.
+    store: rateLimitStore(db, 'open311_intake'),
     standardHeaders: 'draft-7',
     legacyHeaders: false,
     // Through the error middleware (the GeoReport error shape under /open311), so that the refusal is audited.

@@ -57,8 +57,9 @@ export async function fetchScopedTile(
         }
       : () => scoped.transaction((tx) => renderTile(tx, encoder, shown, tile));
   const ttl = ttls.length ? Math.min(...ttls) : undefined;
-  // Layers changed outside this server (cameras, sensors) are keyed by their revision in the database.
-  const revisions = shown.some((l) => TILE_LAYERS[l].revisioned)
+  // Layers changed outside this server (cameras, sensors; the unit layers on a shared PostgreSQL) are keyed by their
+  // revision in the database.
+  const revisions = shown.some((l) => cache.revisioned(l))
     ? await cache.revisions.current(() => scoped.transaction((tx) => tx.query<{ layer: string; revision: string }>(readLayerRevisions)))
     : undefined;
   // A tile with a time to live (workers) is served up to one more of it past expiry while it is rendered again.

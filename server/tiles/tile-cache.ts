@@ -18,7 +18,7 @@ import { nowMs, systemClock, type Clock } from '../clock/clock.js';
 import type { Database } from '../db/database.js';
 import { LayerRevisions, type LayerRevisionMap } from './layer-revisions.js';
 import type { TileCoordinates } from './render-tile.js';
-import { isUnitLayer, TILE_LAYERS, type TileLayerName } from './tile-layers.js';
+import { isUnitLayer, TILE_LAYERS, UNIT_LAYERS, type TileLayerName } from './tile-layers.js';
 
 const gzip = promisify(zlib.gzip);
 
@@ -77,8 +77,12 @@ export class TileCache {
   private readonly now: () => number;
   private readonly refreshDelayMs: number;
 
-  constructor(options: { maxBytes?: number; revisionMaxAgeMs?: number; clock?: Clock; refreshDelayMs?: number } = {}) {
+  /** Layers keyed by their database revision besides the TILE_LAYERS `revisioned` ones (the unit layers on PostgreSQL). */
+  private readonly sharedRevisions: ReadonlySet<TileLayerName>;
+
+  constructor(options: { maxBytes?: number; revisionMaxAgeMs?: number; clock?: Clock; refreshDelayMs?: number; revisionedLayers?: readonly TileLayerName[] } = {}) {
     const clock = options.clock ?? systemClock;
+    this.sharedRevisions = new Set(options.revisionedLayers ?? []);
     this.now = () => nowMs(clock);
     this.refreshDelayMs = options.refreshDelayMs ?? REVISION_REFRESH_DELAY_MS;
     this.revisions = new LayerRevisions(options.revisionMaxAgeMs, clock);
@@ -90,6 +94,11 @@ export class TileCache {
       perf: { now: this.now },
       ttlResolution: 0,
     });
+  }
+
+  /** The layer's tiles are keyed by its revision in the database (tile_layer_revisions). */
+  revisioned(layer: TileLayerName): boolean {
+    return TILE_LAYERS[layer].revisioned === true || this.sharedRevisions.has(layer);
   }
 
   layerVersion(layer: TileLayerName): number {
@@ -192,7 +201,9 @@ const caches = new WeakMap<Database, TileCache>();
 export function tileCacheOf(db: Database): TileCache {
   let cache = caches.get(db);
   if (!cache) {
-    cache = new TileCache();
+    // Several instances may share a real PostgreSQL: a boundary published through another one reaches this cache
+    // through the unit layers' revisions (migration 0023). One process on the embedded database: its own bumps suffice.
+    cache = new TileCache({ revisionedLayers: db.mode === 'postgres' ? [...UNIT_LAYERS, 'unit_boundaries', 'unit_labels'] : [] });
     caches.set(db, cache);
   }
   return cache;

@@ -36,6 +36,11 @@ describe('route declarations', () => {
     expect(publicRoutes).toEqual(
       [
         'GET /api/health',
+        // Probes of a load balancer (no data), and Prometheus metrics guarded in the route itself (loopback without a
+        // proxy header, or METRICS_TOKEN): server/health/readiness.route.ts, server/metrics/metrics.route.ts.
+        'GET /api/health/live',
+        'GET /api/health/ready',
+        'GET /metrics',
         'GET /ogc',
         'GET /ogc/api',
         'GET /ogc/conformance',

@@ -96,3 +96,28 @@ export function openSeededTestDatabase(mode: TestDatabaseMode, options?: TestDat
 export function openEmptyTestDatabase(mode: TestDatabaseMode): Promise<Database> {
   return openCopy(mode, 'empty');
 }
+
+/**
+ * Several server instances on one database (issue 24): a fresh seeded copy on the real PostgreSQL opened `count`
+ * times, each a pool of its own with the live event log on (as a deployment's instances are). `url` lets a test start
+ * server processes on it; close() closes every pool and drops the copy.
+ */
+export async function openSharedPostgresCopies(count: number): Promise<{ dbs: Database[]; url: string; close(): Promise<void> }> {
+  const prepared = info().postgres;
+  if (!prepared) throw new Error('the postgres test database was not prepared for this run');
+  const name = uniqueDatabaseName();
+  await withMaintenanceDatabase(prepared.port, (admin) =>
+    admin.execScript('test_database.create', `CREATE DATABASE "${name}" TEMPLATE "${prepared.seededTemplate}"`),
+  );
+  const url = postgresUrl(prepared.port, name);
+  const dbs: Database[] = [];
+  for (let i = 0; i < count; i += 1) dbs.push(await openPostgresDatabase({ url, poolSize: 4, statementTimeoutMs: 60_000, liveLog: true }));
+  return {
+    dbs,
+    url,
+    async close() {
+      await Promise.all(dbs.map((db) => db.close()));
+      await withMaintenanceDatabase(prepared.port, (admin) => admin.execScript('test_database.drop', `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+    },
+  };
+}

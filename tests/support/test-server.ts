@@ -16,6 +16,7 @@ import type { Database } from '../../server/db/database.js';
 import { createDomainEvents, type DomainEvents } from '../../server/events/domain-events.js';
 import { attachLiveChannel, type LiveChannel, type LiveChannelOptions } from '../../server/live/live-channel.js';
 import { createLogger } from '../../server/logging/logger.js';
+import { readLiveLogStart } from '../../server/live/live-log-reader.js';
 import { openSeededTestDatabase, type TestDatabaseMode } from './test-database.js';
 
 export interface TestServer {
@@ -41,6 +42,8 @@ export async function startTestServer(
     events?: DomainEvents;
     /** Live-channel settings, e.g. a short credential re-check interval. */
     live?: Partial<LiveChannelOptions>;
+    /** One of several instances on one real PostgreSQL: live updates through the live event log (issue 24). */
+    cluster?: boolean;
   } = {},
 ): Promise<TestServer> {
   const db = options.db ?? (await openSeededTestDatabase(mode));
@@ -57,7 +60,8 @@ export async function startTestServer(
       events,
     });
     const server = http.createServer(app);
-    const live = attachLiveChannel(server, { db, events, logger, clock: options.clock ?? systemClock, live: options.live });
+    const log = options.cluster ? await readLiveLogStart(db) : undefined;
+    const live = attachLiveChannel(server, { db, events, logger, clock: options.clock ?? systemClock, live: options.live, log });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(0, '127.0.0.1', () => resolve());
