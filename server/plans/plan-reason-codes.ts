@@ -38,6 +38,16 @@ export const PLAN_REASONS = {
   encloses_unit: 'warning',
   /** A micro-grid's households lie outside the configured range. */
   households_out_of_range: 'warning',
+  /** Only micro-grids are split or merged. */
+  level_not_restructurable: 'error',
+  /** The drawn split line has too few points, repeated points, or crosses itself. */
+  split_line_invalid: 'error',
+  /** The split line does not cut the micro-grid in exactly two pieces (it must cross it from edge to edge). */
+  split_not_two_parts: 'error',
+  /** The micro-grids to merge belong to different grids. */
+  merge_not_siblings: 'error',
+  /** The micro-grids to merge share no edge. */
+  merge_not_adjacent: 'error',
 } as const;
 
 export type PlanReason = keyof typeof PLAN_REASONS;

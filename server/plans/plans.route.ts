@@ -20,6 +20,8 @@ import { incidentChanged } from '../incidents/incident-publishing.js';
 import { bumpLayerVersion } from '../tiles/tile-cache.js';
 import { UNIT_LAYERS } from '../tiles/tile-layers.js';
 import { PLAN_STATES } from './plan-lifecycle.js';
+import { MAX_SPLIT_LINE_POINTS } from './plan-structure-rules.js';
+import { movesOf } from './plan-structure.js';
 import {
   assertAllowed,
   balanceOf,
@@ -31,6 +33,7 @@ import {
   replaceEdits,
   rollbackEdits,
   setPlanState,
+  structureBalance,
   submitPlan,
   validateStoredPlan,
   type PlanActorFull,
@@ -50,7 +53,18 @@ export interface PlansDependencies {
 const PLANNERS = ['planner', 'admin'] as const;
 const Code = z.string().regex(/^\d{6,18}$/, 'a unit code is 6 to 18 digits');
 const Id = z.object({ id: z.string().regex(/^\d{1,12}$/, 'a plan id is a whole number').transform(Number) }).strict();
-const Edits = z.array(z.object({ unit: Code, to: Code }).strict()).max(2000);
+const Lon = z.number().finite().min(-180).max(180);
+const Lat = z.number().finite().min(-90).max(90);
+const SplitLine = z.object({ type: z.literal('LineString'), coordinates: z.array(z.tuple([Lon, Lat])).min(2).max(MAX_SPLIT_LINE_POINTS) }).strict();
+const Edits = z
+  .array(
+    z.union([
+      z.object({ unit: Code, to: Code }).strict(),
+      z.object({ op: z.literal('split'), unit: Code, line: SplitLine }).strict(),
+      z.object({ op: z.literal('merge'), units: z.tuple([Code, Code]) }).strict(),
+    ]),
+  )
+  .max(2000);
 const CreateBody = z.object({ name: z.string().trim().min(1).max(120), scopeCode: Code, edits: Edits.optional() }).strict();
 const EditsBody = z.object({ edits: Edits }).strict();
 const SubmitBody = z.object({ warningReason: z.string().trim().min(1).max(1000).optional() }).strict();
@@ -137,7 +151,13 @@ export function plansRouter(deps: PlansDependencies): Router {
         jurisdictionCode: plan.scope_code,
         before: { edits: plan.edits },
         after: { edits: updated.edits },
-        result: { plan: updated, validation: outcome.validation, balance },
+        result: {
+          plan: updated,
+          validation: outcome.validation,
+          balance,
+          structure: outcome.structure,
+          structureBalance: await structureBalance(tx, outcome, clock.now()),
+        },
       };
     });
     res.json(done);
@@ -148,7 +168,7 @@ export function plansRouter(deps: PlansDependencies): Router {
     const db = scopedDb(req);
     const plan = await loadPlan(db, idOf(req));
     if (plan.scope_code.length !== 12) throw new AppError(400, 'export_needs_community', 'Only a community’s plan is exported as grids');
-    res.type('application/geo+json').json(await exportPlanGeoJson(db, plan.scope_code, plan.edits));
+    res.type('application/geo+json').json(await exportPlanGeoJson(db, plan.scope_code, movesOf(plan.edits)));
   });
 
   // Grid polygons (GeoJSON, WGS84 / CGCS2000 / GCJ-02) imported as the plan's edits, validated like painted ones.
@@ -176,13 +196,21 @@ export function plansRouter(deps: PlansDependencies): Router {
   router.get('/api/plans/:id/validation', access(...PLANNERS), async (req, res) => {
     const db = scopedDb(req);
     const plan = await loadPlan(db, idOf(req));
-    res.json((await validateStoredPlan(db, plan, limits)).validation);
+    res.json((await validateStoredPlan(db, plan, limits, clock.now())).validation);
+  });
+
+  // The plan's splits and merges as they would be published: the pieces (outline, figures) and each grid's balance.
+  router.get('/api/plans/:id/structure', access(...PLANNERS), async (req, res) => {
+    const db = scopedDb(req);
+    const plan = await loadPlan(db, idOf(req));
+    const outcome = await validateStoredPlan(db, plan, limits, clock.now());
+    res.json({ validation: outcome.validation, structure: outcome.structure, structureBalance: await structureBalance(db, outcome, clock.now()) });
   });
 
   router.get('/api/plans/:id/balance', access(...PLANNERS), async (req, res) => {
     const db = scopedDb(req);
     const plan = await loadPlan(db, idOf(req));
-    res.json({ balance: await balanceOf(db, await validateStoredPlan(db, plan, limits), clock.now()) });
+    res.json({ balance: await balanceOf(db, await validateStoredPlan(db, plan, limits, clock.now()), clock.now()) });
   });
 
   router.get('/api/plans/:id/diff', access(...PLANNERS), async (req, res) => {
@@ -225,7 +253,7 @@ export function plansRouter(deps: PlansDependencies): Router {
       const current = await loadPlan(tx, id, true);
       assertAllowed(current, 'approve', actorOf(req));
       // Approval looks at the plan as it stands today: errors that appeared since submission block it.
-      const { validation } = await validateStoredPlan(tx, current, limits);
+      const { validation } = await validateStoredPlan(tx, current, limits, clock.now());
       if (!validation.valid) throw new AppError(422, 'plan_invalid', 'The plan has errors', { issues: validation.issues });
       const effectiveAt = body.effectiveAt ? new Date(body.effectiveAt) : clock.now();
       const updated = await setPlanState(tx, current, 'approved', clock.now(), { approver: actorOf(req), effectiveAt });
