@@ -27,8 +27,12 @@ export interface PlanMap {
   setPieces(pieces: GeoJSON.Feature[]): void;
   /** Micro-grids outlined as picked (merge). */
   setPicked(codes: string[]): void;
-  /** 'split': draw a line; 'merge': clicks pick micro-grids; null: paint (or nothing). */
-  setTool(tool: 'split' | 'merge' | null): void;
+  /** 'split': draw a line; 'merge' and 'reshape': clicks pick micro-grids; null: paint (or nothing). */
+  setTool(tool: 'split' | 'merge' | 'reshape' | null): void;
+  /** The reshape tool's edge: loaded for dragging, read back, dropped. */
+  editEdge(coordinates: [number, number][]): void;
+  editedEdge(): [number, number][] | null;
+  stopEdit(): void;
   destroy(): void;
 }
 
@@ -60,7 +64,7 @@ export function createPlanMap(container: HTMLElement, handlers: PlanMapHandlers)
   let assignment: Assignment = {};
   let brush: string | null = null;
   let stroke: Set<string> | null = null;
-  let tool: 'split' | 'merge' | null = null;
+  let tool: 'split' | 'merge' | 'reshape' | null = null;
   let pieces: GeoJSON.Feature[] = [];
   const split = createSplitDraw(map, () => features, handlers.onLine);
 
@@ -99,7 +103,7 @@ export function createPlanMap(container: HTMLElement, handlers: PlanMapHandlers)
 
   const unitAt = (event: MapMouseEvent) => map.queryRenderedFeatures(event.point, { layers: ['fill'] })[0]?.properties?.code as string | undefined;
   map.on('click', (event) => {
-    if (tool !== 'merge') return;
+    if (tool !== 'merge' && tool !== 'reshape') return;
     const unit = unitAt(event);
     if (unit) handlers.onPick(unit);
   });
@@ -160,6 +164,9 @@ export function createPlanMap(container: HTMLElement, handlers: PlanMapHandlers)
       tool = next;
       split.setActive(next === 'split');
     },
+    editEdge: (coordinates) => split.editEdge(coordinates),
+    editedEdge: () => split.editedEdge(),
+    stopEdit: () => split.stopEdit(),
     destroy() {
       map.remove();
     },

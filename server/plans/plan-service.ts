@@ -319,6 +319,7 @@ export async function rollbackEdits(q: Queryable, plan: PlanRow): Promise<AnyReq
   for (const e of plan.edits) {
     if (isStructural(e)) {
       if (e.op === 'merge') throw new AppError(409, 'rollback_not_possible', 'A plan with a merge cannot be rolled back: split the merged micro-grid in a new plan');
+      if (e.op === 'reshape') throw new AppError(409, 'rollback_not_possible', 'A reshape is undone by reshaping the edge again in a new plan');
       const pieces = (await q.query<{ new_code: string }>(listSuccessors, [e.unit, plan.id])).map((r) => r.new_code);
       if (pieces.length !== 2) throw new AppError(409, 'rollback_not_possible', 'The pieces of this split are not both current any more');
       edits.push({ op: 'merge', units: [pieces[0], pieces[1]] });

@@ -19,6 +19,17 @@ export interface SplitEdit {
   from?: string;
 }
 
+/**
+ * Redraw the edge two sibling micro-grids share: `line` runs from one end of the edge to the other (the ends stay
+ * where they are); both units change together. `from`: their grid when the edit was made.
+ */
+export interface ReshapeEdit {
+  op: 'reshape';
+  units: [string, string];
+  line: LineStringGeometry;
+  from?: string;
+}
+
 /** Make two adjacent sibling micro-grids one. `from`: their grid when the edit was made. */
 export interface MergeEdit {
   op: 'merge';
@@ -26,13 +37,13 @@ export interface MergeEdit {
   from?: string;
 }
 
-export type StructuralEdit = SplitEdit | MergeEdit;
+export type StructuralEdit = SplitEdit | MergeEdit | ReshapeEdit;
 
 export const MAX_SPLIT_LINE_POINTS = 200;
 
 export function isStructural(edit: object): edit is StructuralEdit {
   const op = (edit as { op?: unknown }).op;
-  return op === 'split' || op === 'merge';
+  return op === 'split' || op === 'merge' || op === 'reshape';
 }
 
 /** The units a structural edit retires. */
@@ -52,7 +63,7 @@ function segmentsCross(a: number[], b: number[], c: number[], d: number[]): bool
   return (o1 === 0 && onSegment(a, c, b)) || (o2 === 0 && onSegment(a, d, b)) || (o3 === 0 && onSegment(c, a, d)) || (o4 === 0 && onSegment(c, b, d));
 }
 
-/** Why a drawn split line cannot be used (null when it can): too few points, repeated points, or crossing itself. */
+/** Why a drawn split or edge line cannot be used (null when it can): too few points, repeated points, or crossing itself. */
 export function refuseSplitLine(line: LineStringGeometry): 'too_few_points' | 'too_many_points' | 'repeated_point' | 'self_intersection' | null {
   const points = line.coordinates;
   if (points.length < 2) return 'too_few_points';
@@ -72,9 +83,11 @@ export function refuseSplitLine(line: LineStringGeometry): 'too_few_points' | 't
 export interface PieceFigures extends Figures {
   /** The structural edit's 1-based position in the plan's edits. */
   ord: number;
-  op: 'split' | 'merge';
+  op: 'split' | 'merge' | 'reshape';
   parentCode: string;
   oldCodes: string[];
+  /** The code a reshaped piece keeps (null for splits and merges). */
+  keepCode: string | null;
   piece: number;
   areaM2: number;
 }
@@ -97,6 +110,7 @@ export interface StructureBalance {
 /** Per grid with a split or merge: its micro-grids before → after (retired ones lose `after`, pieces have no `before`). */
 export function computeStructureBalance(siblings: readonly FigureRow[], pieces: readonly PieceFigures[]): StructureBalance[] {
   const retired = new Set(pieces.flatMap((p) => p.oldCodes));
+  // A reshaped unit is not retired: its `after` is its piece's.
   const parents = [...new Set(pieces.map((p) => p.parentCode))].sort();
   return parents.map((parent) => {
     const pick = (f: Figures): Figures => Object.fromEntries(BALANCE_MEASURES.map((m) => [m, f[m]])) as Figures;
@@ -104,7 +118,9 @@ export function computeStructureBalance(siblings: readonly FigureRow[], pieces: 
       .filter((s) => s.kind === 'child' && s.parentCode === parent)
       .map((s) => ({ key: s.code, code: s.code, before: pick(s), after: retired.has(s.code) ? null : pick(s), affected: retired.has(s.code) }));
     for (const p of pieces.filter((x) => x.parentCode === parent)) {
-      units.push({ key: `${p.ord}.${p.piece}`, code: null, before: null, after: pick(p), affected: true });
+      const kept = p.keepCode ? units.find((u) => u.code === p.keepCode) : undefined;
+      if (kept) kept.after = pick(p);
+      else units.push({ key: `${p.ord}.${p.piece}`, code: null, before: null, after: pick(p), affected: true });
     }
     const spread = {} as StructureBalance['spread'];
     for (const m of BALANCE_MEASURES) {

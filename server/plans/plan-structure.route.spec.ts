@@ -10,7 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineSql } from '../db/database.js';
 import type { ApiAnswer } from '../../tests/support/api-answer.js';
-import { pickMergeCandidate, pickSplitCandidate, type SplitCandidate } from '../../tests/support/plan-candidates.js';
+import { pickMergeCandidate, pickReshapeCandidate, pickSplitCandidate, type SplitCandidate } from '../../tests/support/plan-candidates.js';
 import { signIn } from '../../tests/support/test-auth.js';
 import { testDatabaseModes } from '../../tests/support/test-database.js';
 import { startTestServer, type TestServer } from '../../tests/support/test-server.js';
@@ -48,6 +48,11 @@ const farSibling = defineSql(
   `SELECT s.code FROM units s, units m WHERE m.code = $1 AND s.parent_code = m.parent_code AND s.code <> m.code
       AND NOT EXISTS (SELECT 1 FROM unit_edges e WHERE e.left_code = least(s.code, m.code) AND e.right_code = greatest(s.code, m.code))
     ORDER BY s.code LIMIT 1`,
+);
+const outlineHistory = defineSql('test.structure.outline_history', `SELECT count(*)::integer AS n FROM unit_outline_history WHERE code = ANY ($1::text[])`);
+const edgeNear = defineSql(
+  'test.structure.edge_near',
+  `SELECT count(*)::integer AS n FROM unit_edges WHERE left_code = $1 AND right_code = $2 AND ST_DWithin(geom::geography, ST_SetSRID(ST_MakePoint($3, $4), 4326)::geography, 0.05)`,
 );
 const planAudit = defineSql(
   'test.structure.audit',
@@ -110,7 +115,7 @@ describe.each(testDatabaseModes())('split and merge plans on %s', (mode) => {
     expect(reasonsOf(await put([{ op: 'split', unit: s.code, line: inside }]))).toEqual(['split_not_two_parts']);
     const [x2] = s.line.coordinates[1];
     const crossing = { type: 'LineString', coordinates: [[x1, y], [x2, y], [x2, y + 0.001], [(x1 + x2) / 2, y - 0.001]] };
-    expect(reasonsOf(await put([{ op: 'split', unit: s.code, line: crossing }]))).toContain('split_line_invalid');
+    expect(reasonsOf(await put([{ op: 'split', unit: s.code, line: crossing }]))).toContain('line_invalid');
     expect(reasonsOf(await put([{ op: 'split', unit: s.grid, line: s.line }]))).toContain('level_not_restructurable');
     const [other] = await server.db.query<{ code: string }>(otherGridUnit, [s.community, s.grid]);
     expect(reasonsOf(await put([{ op: 'merge', units: [s.code, other.code] }]))).toContain('merge_not_siblings');
@@ -226,5 +231,52 @@ describe.each(testDatabaseModes())('split and merge plans on %s', (mode) => {
     expect(rollback.status, JSON.stringify(rollback.body)).toBe(201);
     expect(rollback.body.plan.edits).toEqual([{ op: 'merge', units: [...pieces].sort(), from: s.grid }]);
     expect((await call('GET', `/api/plans/${rollback.body.plan.id}/validation`, planner)).body.errors).toBe(0);
+  });
+
+  it('reshapes the edge two micro-grids share: both change together, codes kept, the tiling stays exact', async () => {
+    type Reshape = { a: string; b: string; community: string; grid: string; lon: number; lat: number; line: ApiAnswer; old_line: ApiAnswer };
+    const [r] = await server.db.query<Reshape>(pickReshapeCandidate, [[...(pieces ?? []), s.code], [s.grid]]);
+    expect(r, 'two micro-grids with a long shared edge').toBeDefined();
+    const edge = await call('GET', `/api/plans/edge?a=${r.a}&b=${r.b}`, planner);
+    expect(edge.body.geometry.coordinates).toEqual(r.old_line.coordinates);
+    const id = (await call('POST', '/api/plans', planner, { name: '调整边界', scopeCode: r.community })).body.plan.id;
+    const put = (edits: unknown[]) => call('PUT', `/api/plans/${id}/edits`, planner, { edits });
+    // The ends must stay; the new line must stay inside the two; the two must share an edge.
+    const shifted = { type: 'LineString', coordinates: r.line.coordinates.map(([x, y]: number[], i: number) => (i === 0 ? [x + 0.0002, y] : [x, y])) };
+    expect(reasonsOf(await put([{ op: 'reshape', units: [r.a, r.b], line: shifted }]))).toEqual(['reshape_endpoints_moved']);
+    const coords = r.line.coordinates as number[][];
+    // The new middle point taken 1 km away: the line leaves the two micro-grids.
+    const moved = coords.reduce((best, [x, y], i) => (Math.hypot(x - r.lon, y - r.lat) < Math.hypot(coords[best][0] - r.lon, coords[best][1] - r.lat) ? i : best), 0);
+    expect(moved > 0 && moved < coords.length - 1).toBe(true);
+    const far = { type: 'LineString', coordinates: coords.map(([x, y], i) => (i === moved ? [x + 0.01, y + 0.01] : [x, y])) };
+    const farAnswer = await put([{ op: 'reshape', units: [r.a, r.b], line: far }]);
+    expect(reasonsOf(farAnswer), JSON.stringify({ status: farAnswer.status, code: farAnswer.body.code, structure: farAnswer.body.structure?.map((p: ApiAnswer) => [p.piece, p.keepCode, p.parts, p.areaM2]) })).toEqual(['reshape_outside_units']);
+    const [farOne] = await server.db.query<{ code: string }>(farSibling, [r.a]);
+    if (farOne) expect(reasonsOf(await put([{ op: 'reshape', units: [r.a, farOne.code], line: r.line }]))).toEqual(['reshape_no_shared_edge']);
+
+    const good = await put([{ op: 'reshape', units: [r.a, r.b], line: r.line }]);
+    expect(good.body.validation.errors, JSON.stringify(good.body.validation)).toBe(0);
+    const [before] = await Promise.all([r.a, r.b].map(async (c) => (await server.db.query<{ area_m2: number; households: number }>(unitRow, [c]))[0]));
+    const [beforeB] = await server.db.query<{ area_m2: number; households: number }>(unitRow, [r.b]);
+    const [pa, pb] = good.body.structure;
+    expect([pa.keepCode, pb.keepCode]).toEqual([r.a, r.b]);
+    expect(pa.households + pb.households).toBe(before.households + beforeB.households);
+    expect(pa.areaM2 + pb.areaM2).toBeCloseTo(before.area_m2 + beforeB.area_m2, 3);
+    // The middle point moved 8 m towards b: a gains what b loses (an edge of ≥ 80 m → at least ~300 m²).
+    expect(pa.areaM2 - before.area_m2).toBeGreaterThan(100);
+    const grid = good.body.structureBalance[0];
+    expect(grid.units.filter((u: ApiAnswer) => u.code === null)).toEqual([]);
+    expect(grid.units.find((u: ApiAnswer) => u.code === r.a).after.households).toBe(pa.households);
+
+    const publication = await pass(id);
+    expect(publication.restructured).toEqual([{ op: 'reshape', from: [r.a, r.b], to: [r.a, r.b] }]);
+    const after = await Promise.all([r.a, r.b].map(async (c) => (await server.db.query<{ area_m2: number; boundary_version: number }>(unitRow, [c]))[0]));
+    expect(after[0].area_m2).toBeCloseTo(pa.areaM2, 3);
+    expect(after[0].area_m2 + after[1].area_m2).toBeCloseTo(before.area_m2 + beforeB.area_m2, 3);
+    expect(after.every((u) => u.boundary_version === publication.version)).toBe(true);
+    expect((await server.db.query<{ n: number }>(outlineHistory, [[r.a, r.b]]))[0].n).toBe(2);
+    expect((await server.db.query<{ n: number }>(edgeNear, [r.a, r.b, r.lon, r.lat]))[0].n).toBe(1);
+    expect((await server.db.query<{ n: number }>(misplaced, [[r.a, r.b]]))[0].n).toBe(0);
+    expect((await checkTiling(server.db)).problems).toEqual([]);
   });
 });

@@ -49,7 +49,7 @@ export const previewStructure = defineSql(
         w AS (SELECT m.ord, jsonb_agg(jsonb_build_object('code', x.code, 'name', x.name, 'role', x.role, 'homeUnit', x.home_unit_code)
                                       ORDER BY x.code) AS list
                 FROM m JOIN workers x ON x.home_unit_code = m.old_code WHERE m.piece = 1 GROUP BY m.ord)
-   SELECT p.ord, p.op, p.parent_code, p.old_codes, p.piece, p.pieces, p.area_m2, p.households, p.population,
+   SELECT p.ord, p.op, p.parent_code, p.old_codes, p.keep_code, p.piece, p.pieces, p.area_m2, p.households, p.population,
           ST_NumGeometries(p.geom) AS parts,
           2 * 111320 * (ST_MaximumInscribedCircle(ST_Scale(p.geom, cos(radians(ST_Y(ST_Centroid(p.geom)))), 1))).radius AS width_m,
           ST_AsGeoJSON(p.geom, 7)::json AS geometry,
@@ -64,4 +64,35 @@ export const previewStructure = defineSql(
 export const listSuccessors = defineSql(
   'plans.structure_successors',
   `SELECT s.new_code FROM unit_successors s JOIN units u ON u.code = s.new_code WHERE s.old_code = $1 AND s.plan_id = $2 ORDER BY s.new_code`,
+);
+
+/**
+ * The edge two micro-grids share ($1 first codes, $2 second codes): per pair the number of lines it merges into,
+ * its first and last point (lon, lat), and the line as GeoJSON (9 decimals); NULLs when they share none.
+ * unit_edges_left_code_idx.
+ */
+export const readSharedEdges = defineSql(
+  'plans.structure_shared_edge_lines',
+  `SELECT x.a, x.b, ST_NumGeometries(m.line) AS parts,
+          CASE WHEN ST_NumGeometries(m.line) = 1 THEN ARRAY[ST_X(ST_StartPoint(ST_GeometryN(m.line, 1))), ST_Y(ST_StartPoint(ST_GeometryN(m.line, 1)))] END AS first,
+          CASE WHEN ST_NumGeometries(m.line) = 1 THEN ARRAY[ST_X(ST_EndPoint(ST_GeometryN(m.line, 1))), ST_Y(ST_EndPoint(ST_GeometryN(m.line, 1)))] END AS last,
+          ST_AsGeoJSON(ST_GeometryN(m.line, 1), 9)::json AS line
+     FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS x(a, b, ord)
+     LEFT JOIN LATERAL (SELECT ST_Multi(ST_LineMerge(ST_Collect(e.geom))) AS line FROM unit_edges e
+                         WHERE e.left_code = least(x.a, x.b) AND e.right_code = greatest(x.a, x.b)
+                        HAVING count(*) > 0) m ON true
+    ORDER BY x.ord`,
+);
+
+/**
+ * Whether each reshape's new line ($3 GeoJSON) runs inside the union of its two micro-grids ($1, $2), within 1e-7°
+ * (about a centimetre, the drawing's rounding). Units primary key.
+ */
+export const checkLinesInside = defineSql(
+  'plans.structure_lines_inside',
+  `SELECT x.ord::integer AS ord,
+          ST_CoveredBy(ST_SetSRID(ST_GeomFromGeoJSON(x.line), 4326), ST_Buffer(ST_Union(a.geom, b.geom), 1e-7)) AS inside
+     FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS x(a, b, line, ord)
+     JOIN units a ON a.code = x.a JOIN units b ON b.code = x.b
+    ORDER BY x.ord`,
 );

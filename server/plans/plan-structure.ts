@@ -1,7 +1,9 @@
 /**
- * Validation and preview of a plan's splits and merges (issue 20), next to the moves of plan-validation.ts:
- * a split names a micro-grid and a drawn line that must cut it in exactly two pieces, a merge two adjacent
- * sibling micro-grids (they share a unit edge) that become one polygon; every piece keeps the minimum area and
+ * Validation and preview of a plan's splits, merges and reshapes (issue 20), next to the moves of
+ * plan-validation.ts: a split names a micro-grid and a drawn line that must cut it in exactly two pieces, a merge
+ * two adjacent sibling micro-grids (they share a unit edge) that become one polygon, a reshape two such
+ * micro-grids and a new line for their shared edge with the same two end points, which must cut their union in two
+ * (one piece on each side, so the coverage stays exact by construction); every piece keeps the minimum area and
  * width (errors) and the households range (warning). The pieces and what would follow them (workers, devices,
  * open incidents, the last 12 months' incidents) come from plan-structure.sql.ts — the function publication
  * applies. `validatePlan` is the whole plan's validation: moves and structural edits, one unit in one edit.
@@ -16,15 +18,16 @@ import {
   unitsOf,
   type MergeEdit,
   type PieceFigures,
+  type ReshapeEdit,
   type SplitEdit,
   type StructuralEdit,
   type StructureBalance,
 } from './plan-structure-rules.js';
-import { findSharedEdges, previewStructure, resolveStructureUnits } from './plan-structure.sql.js';
+import { checkLinesInside, findSharedEdges, previewStructure, readSharedEdges, resolveStructureUnits } from './plan-structure.sql.js';
 import { validatePlanEdits, type PlanEdit, type PlanLimits, type RequestedEdit, type ValidationOutcome } from './plan-validation.js';
 
-export type AnyRequestedEdit = RequestedEdit | SplitEdit | MergeEdit;
-export type StoredStructuralEdit = (SplitEdit | MergeEdit) & { from: string };
+export type AnyRequestedEdit = RequestedEdit | SplitEdit | MergeEdit | ReshapeEdit;
+export type StoredStructuralEdit = (SplitEdit | MergeEdit | ReshapeEdit) & { from: string };
 export type StoredEdit = PlanEdit | StoredStructuralEdit;
 
 export interface StructurePiece extends PieceFigures {
@@ -48,7 +51,8 @@ export const structuralOf = (edits: readonly StoredEdit[]): StoredStructuralEdit
 export function requestedFormOf(edits: readonly StoredEdit[]): AnyRequestedEdit[] {
   return edits.map((e) => {
     if (!isStructural(e)) return { unit: e.unit, to: e.to };
-    return e.op === 'split' ? { op: 'split', unit: e.unit, line: e.line } : { op: 'merge', units: e.units };
+    if (e.op === 'split') return { op: 'split', unit: e.unit, line: e.line };
+    return e.op === 'merge' ? { op: 'merge', units: e.units } : { op: 'reshape', units: e.units, line: e.line };
   });
 }
 
@@ -80,6 +84,7 @@ export async function validatePlan(
   const stored: StoredStructuralEdit[] = [];
   const failed = new Set<number>();
   const merges: { index: number; a: string; b: string }[] = [];
+  const reshapes: { index: number; edit: ReshapeEdit }[] = [];
   for (const edit of structural) {
     const named = unitsOf(edit);
     const before = issues.length;
@@ -90,12 +95,16 @@ export async function validatePlan(
       else if (!units.has(code)) issues.push(planIssue('unit_not_found', code));
       else if (units.get(code)!.level !== 'micro_grid') issues.push(planIssue('level_not_restructurable', code, { level: units.get(code)!.level }));
     }
-    if (edit.op === 'split') {
+    if (edit.op !== 'merge') {
       const problem = refuseSplitLine(edit.line);
-      if (problem) issues.push(planIssue('split_line_invalid', edit.unit, { problem }));
-    } else if (issues.length === before) {
+      if (problem) issues.push(planIssue('line_invalid', named[0], { problem }));
+    }
+    if (edit.op !== 'split' && issues.length === before) {
       const [a, b] = edit.units;
-      if (units.get(a)!.parent_code !== units.get(b)!.parent_code) issues.push(planIssue('merge_not_siblings', a, { units: edit.units }));
+      if (a === b) issues.push(planIssue('duplicate_edit', a));
+      else if (units.get(a)!.parent_code !== units.get(b)!.parent_code) {
+        issues.push(planIssue(edit.op === 'merge' ? 'merge_not_siblings' : 'reshape_no_shared_edge', a, { units: edit.units }));
+      }
     }
     const parent = units.get(named[0])?.parent_code;
     if (!parent || named.some((c) => !units.has(c))) continue;
@@ -103,6 +112,38 @@ export async function validatePlan(
     stored.push({ ...edit, from: parent });
     if (issues.length > before) failed.add(index);
     else if (edit.op === 'merge') merges.push({ index, a: edit.units[0], b: edit.units[1] });
+    else if (edit.op === 'reshape') reshapes.push({ index, edit });
+  }
+  if (reshapes.length > 0) {
+    const edges = await q.query<{ a: string; b: string; parts: number | null; first: number[] | null; last: number[] | null }>(readSharedEdges, [
+      reshapes.map((r) => r.edit.units[0]),
+      reshapes.map((r) => r.edit.units[1]),
+    ]);
+    edges.forEach((edge, i) => {
+      const { index, edit } = reshapes[i];
+      const refuse = (reason: 'reshape_no_shared_edge' | 'reshape_endpoints_moved', detail: Record<string, unknown>) => {
+        issues.push(planIssue(reason, edit.units[0], detail));
+        failed.add(index);
+      };
+      if (!edge.first || !edge.last || edge.parts !== 1) return refuse('reshape_no_shared_edge', { units: edit.units, parts: edge.parts ?? 0 });
+      const points = edit.line.coordinates;
+      const near = (p: number[], q: number[]) => Math.abs(p[0] - q[0]) <= ENDPOINT_TOLERANCE_DEG && Math.abs(p[1] - q[1]) <= ENDPOINT_TOLERANCE_DEG;
+      const [start, end] = [points[0], points[points.length - 1]];
+      if (!((near(start, edge.first) && near(end, edge.last)) || (near(start, edge.last) && near(end, edge.first)))) {
+        refuse('reshape_endpoints_moved', { edgeEnds: [edge.first, edge.last] });
+      }
+    });
+    const inside = await q.query<{ ord: number; inside: boolean }>(checkLinesInside, [
+      reshapes.map((r) => r.edit.units[0]),
+      reshapes.map((r) => r.edit.units[1]),
+      reshapes.map((r) => JSON.stringify(r.edit.line)),
+    ]);
+    for (const row of inside) {
+      const { index, edit } = reshapes[row.ord - 1];
+      if (row.inside || failed.has(index)) continue;
+      issues.push(planIssue('reshape_outside_units', edit.units[0], { units: edit.units }));
+      failed.add(index);
+    }
   }
   if (merges.length > 0) {
     const shared = await q.query<{ a: string; b: string; adjacent: boolean }>(findSharedEdges, [merges.map((m) => m.a), merges.map((m) => m.b)]);
@@ -120,6 +161,10 @@ export async function validatePlan(
     const unit = unitsOf(edit)[0];
     if (edit.op === 'split' && pieces.length !== 2) {
       issues.push(planIssue('split_not_two_parts', unit, { parts: pieces.length }));
+      continue;
+    }
+    if (edit.op === 'reshape' && (pieces.length !== 2 || new Set(pieces.map((p) => p.keepCode)).size !== 2)) {
+      issues.push(planIssue('reshape_not_two_parts', unit, { parts: pieces.length }));
       continue;
     }
     for (const p of pieces) {
@@ -148,7 +193,8 @@ export async function previewPieces(q: Queryable, edits: readonly object[], sinc
     const workerList = r.workers as StructurePiece['workerList'];
     return {
       ord: Number(r.ord),
-      op: r.op as 'split' | 'merge',
+      op: r.op as 'split' | 'merge' | 'reshape',
+      keepCode: (r.keep_code as string | null) ?? null,
       parentCode: String(r.parent_code),
       oldCodes: r.old_codes as string[],
       piece: Number(r.piece),
@@ -182,8 +228,12 @@ export function structureDiffOf(structure: readonly StructurePiece[]) {
     op: pieces[0].op,
     parent: pieces[0].parentCode,
     from: pieces[0].oldCodes,
+    kept: pieces.map((p) => p.keepCode),
     pieces: pieces.map(({ geometry: _geometry, parts: _parts, pieces: _n, ...rest }) => rest),
   }));
 }
+
+/** A reshaped edge's ends may move by this much (1e-7°, about a centimetre): the drawing's rounding. */
+export const ENDPOINT_TOLERANCE_DEG = 1e-7;
 
 const round = (n: number) => Math.round(Number(n) * 10) / 10;

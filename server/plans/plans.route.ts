@@ -22,6 +22,7 @@ import { UNIT_LAYERS } from '../tiles/tile-layers.js';
 import { PLAN_STATES } from './plan-lifecycle.js';
 import { MAX_SPLIT_LINE_POINTS } from './plan-structure-rules.js';
 import { movesOf } from './plan-structure.js';
+import { readSharedEdges } from './plan-structure.sql.js';
 import {
   assertAllowed,
   balanceOf,
@@ -62,6 +63,7 @@ const Edits = z
       z.object({ unit: Code, to: Code }).strict(),
       z.object({ op: z.literal('split'), unit: Code, line: SplitLine }).strict(),
       z.object({ op: z.literal('merge'), units: z.tuple([Code, Code]) }).strict(),
+      z.object({ op: z.literal('reshape'), units: z.tuple([Code, Code]), line: SplitLine }).strict(),
     ]),
   )
   .max(2000);
@@ -78,6 +80,7 @@ const ListQuery = z
   .strict();
 const FiguresQuery = z.object({ parent: Code, level: z.enum(['micro_grid', 'grid']) }).strict();
 const MapQuery = z.object({ parent: Code }).strict();
+const EdgeQuery = z.object({ a: Code, b: Code }).strict();
 const ImportBody = z.object({ crs: z.enum(['wgs84', 'cgcs2000', 'gcj02']).default('wgs84'), collection: z.unknown() }).strict();
 
 const YEAR_MS = 365 * 24 * 3600 * 1000;
@@ -122,6 +125,14 @@ export function plansRouter(deps: PlansDependencies): Router {
         properties: { code: r.code, name: r.name, grid: r.parent_code, households: r.households },
       })),
     });
+  });
+
+  // The edge two micro-grids share, as one GeoJSON line (the reshape tool edits it): 404 when they share none.
+  router.get('/api/plans/edge', access(...PLANNERS), async (req, res) => {
+    const query = validateRequestPart(EdgeQuery, req.query, 'invalid_query');
+    const [edge] = await scopedDb(req).query<{ parts: number | null; line: unknown }>(readSharedEdges, [[query.a], [query.b]]);
+    if (!edge?.line || edge.parts !== 1) throw new AppError(404, 'reshape_no_shared_edge', 'These micro-grids share no single edge');
+    res.json({ type: 'Feature', geometry: edge.line, properties: { units: [query.a, query.b] } });
   });
 
   router.post('/api/plans', access(...PLANNERS), async (req, res) => {

@@ -69,3 +69,30 @@ export const pickMergeCandidate = defineSql(
       AND ST_Length(e.geom::geography) > 50
     ORDER BY e.left_code, e.right_code LIMIT 1`,
 );
+
+/**
+ * Two 仙林街道 micro-grids of one grid whose shared edge is one line over 80 m long, not $1 nor $2 (units other
+ * specs of the same database change), with the edge's middle point moved 8 m across it (towards the second unit)
+ * as the reshape's new line: the edge's own points with that point inserted in the middle of its longest segment.
+ */
+export const pickReshapeCandidate = defineSql(
+  'test.plans.reshape_candidate',
+  `WITH e AS (SELECT e.left_code AS a, e.right_code AS b, ST_GeometryN(ST_Multi(ST_LineMerge(e.geom)), 1) AS line, l.community_code AS community, l.parent_code AS grid
+                FROM unit_edges e JOIN units l ON l.code = e.left_code
+               WHERE e.level = 'micro_grid' AND l.street_code = '320113007' AND ST_NumGeometries(ST_LineMerge(e.geom)) = 1
+                 AND ST_Length(e.geom::geography) > 80 AND NOT (e.left_code = ANY ($1::text[]) OR e.right_code = ANY ($1::text[]))
+                 AND NOT (l.parent_code = ANY ($2::text[]))
+               ORDER BY e.left_code DESC, e.right_code LIMIT 1),
+        seg AS (SELECT e.*, s.path[1] AS i, ST_StartPoint(s.geom) AS p, ST_EndPoint(s.geom) AS q
+                  FROM e CROSS JOIN LATERAL ST_DumpSegments(e.line) s ORDER BY ST_Length(s.geom) DESC LIMIT 1),
+        mid AS (SELECT seg.*, (ST_X(p) + ST_X(q)) / 2 AS mx, (ST_Y(p) + ST_Y(q)) / 2 AS my,
+                       ST_Y(q) - ST_Y(p) AS nx, ST_X(p) - ST_X(q) AS ny FROM seg),
+        moved AS (SELECT mid.*, sqrt(nx * nx + ny * ny) AS n,
+                         (SELECT ST_PointOnSurface(u.geom) FROM units u WHERE u.code = mid.b) AS inside_b FROM mid),
+        point AS (SELECT moved.*,
+                         ST_SetSRID(ST_MakePoint(mx + sgn * nx / n * 0.00008, my + sgn * ny / n * 0.00008), 4326) AS np
+                    FROM moved CROSS JOIN LATERAL (SELECT CASE WHEN (ST_X(inside_b) - mx) * nx + (ST_Y(inside_b) - my) * ny > 0 THEN 1 ELSE -1 END AS sgn) g)
+   SELECT a, b, community, grid, ST_X(np) AS lon, ST_Y(np) AS lat,
+          ST_AsGeoJSON(ST_AddPoint(line, np, i), 9)::json AS line, ST_AsGeoJSON(line, 9)::json AS old_line
+     FROM point`,
+);
