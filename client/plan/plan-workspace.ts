@@ -19,6 +19,7 @@ import { createPlanMap, type PaintableFeature } from './plan-map.js';
 import { planMessages } from './plan-messages.js';
 import { isStructural, type StructuralEdit } from '../../server/plans/plan-structure-rules.js';
 import { createStructurePanel, type StructureAnswer } from './structure-panel.js';
+import { createVersionHistory } from './plan-history-view.js';
 
 registerMessages(planMessages);
 
@@ -83,6 +84,7 @@ export function mountPlanWorkspace(root: HTMLElement, account: Account): void {
       render();
     },
   });
+  const versions = createVersionHistory();
   replaceChildren(root, [
     el('div', { className: 'plan-layout' }, [
       el('header', { className: 'plan-header' }, [title, el('span', { testId: 'who-am-i' }, [account.displayName]), languageButton]),
@@ -95,6 +97,7 @@ export function mountPlanWorkspace(root: HTMLElement, account: Account): void {
         structure.list,
         balanceBox,
         structure.balance,
+        versions.element,
       ]),
       mapElement,
       el('footer', { className: 'plan-bottom' }, [
@@ -217,6 +220,7 @@ export function mountPlanWorkspace(root: HTMLElement, account: Account): void {
         });
         const done = message;
         await openCommunity(community, null);
+        void versions.refresh();
         message = done;
       }
       render();
@@ -316,7 +320,11 @@ export function mountPlanWorkspace(root: HTMLElement, account: Account): void {
     ]);
   }
 
-  onLanguageChange(() => render());
+  onLanguageChange(() => {
+    render();
+    versions.render();
+  });
+  void versions.refresh();
   window.addEventListener('keydown', (event) => {
     if (!(event.ctrlKey || event.metaKey)) return;
     if (event.key === 'z') step(event.shiftKey ? redo(history) : undo(history));

@@ -279,4 +279,15 @@ describe.each(testDatabaseModes())('split and merge plans on %s', (mode) => {
     expect((await server.db.query<{ n: number }>(misplaced, [[r.a, r.b]]))[0].n).toBe(0);
     expect((await checkTiling(server.db)).problems).toEqual([]);
   });
+
+  it('lists the published versions, newest first, with what each changed', async () => {
+    const answer = await call('GET', '/api/plans/versions', planner);
+    expect(answer.status).toBe(200);
+    const versions = answer.body.versions as ApiAnswer[];
+    expect(versions.map((v) => v.version)).toEqual([...versions.map((v) => v.version)].sort((a, b) => b - a));
+    const split = versions.find((v) => v.plan_id === splitPlan);
+    expect(split).toMatchObject({ name: '拆分', author_username: 'planner.city', approved_by_username: 'admin.city', moved: 0, restructured: 1 });
+    expect(versions.length).toBeGreaterThanOrEqual(3);
+    expect((await call('GET', '/api/plans/versions?limit=0', planner)).body.code).toBe('invalid_query');
+  });
 });

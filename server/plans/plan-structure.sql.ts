@@ -68,7 +68,8 @@ export const listSuccessors = defineSql(
 
 /**
  * The edge two micro-grids share ($1 first codes, $2 second codes): per pair the number of lines it merges into,
- * its first and last point (lon, lat), and the line as GeoJSON (9 decimals); NULLs when they share none.
+ * its first and last point (lon, lat), and the line as GeoJSON (9 decimals); NULLs when they share none (one
+ * unit_edges row per pair: the edges are built per pair of siblings).
  * unit_edges_left_code_idx.
  */
 export const readSharedEdges = defineSql(
@@ -78,9 +79,8 @@ export const readSharedEdges = defineSql(
           CASE WHEN ST_NumGeometries(m.line) = 1 THEN ARRAY[ST_X(ST_EndPoint(ST_GeometryN(m.line, 1))), ST_Y(ST_EndPoint(ST_GeometryN(m.line, 1)))] END AS last,
           ST_AsGeoJSON(ST_GeometryN(m.line, 1), 9)::json AS line
      FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS x(a, b, ord)
-     LEFT JOIN LATERAL (SELECT ST_Multi(ST_LineMerge(ST_Collect(e.geom))) AS line FROM unit_edges e
-                         WHERE e.left_code = least(x.a, x.b) AND e.right_code = greatest(x.a, x.b)
-                        HAVING count(*) > 0) m ON true
+     LEFT JOIN LATERAL (SELECT ST_Multi(ST_LineMerge(e.geom)) AS line FROM unit_edges e
+                         WHERE e.left_code = least(x.a, x.b) AND e.right_code = greatest(x.a, x.b) LIMIT 1) m ON true
     ORDER BY x.ord`,
 );
 

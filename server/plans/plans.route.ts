@@ -4,7 +4,7 @@
  * publication in one transaction, rollback as a new plan. Planners and administrators, in their jurisdiction
  * (row-level security on boundary_plans by the plan's scope). Every change through auditedChange.
  */
-import { Router, type Request } from 'express';
+import express, { Router, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { auditedChange } from '../audit/record-audit.js';
@@ -39,8 +39,9 @@ import {
   validateStoredPlan,
   type PlanActorFull,
 } from './plan-service.js';
-import { listPlans } from './plans.sql.js';
-import { editsFromImport, exportPlanGeoJson } from './plan-exchange.js';
+import { listPlans, listVersions } from './plans.sql.js';
+import { editsFromImport, exportPlanGeoJson, type ImportCrs } from './plan-exchange.js';
+import { GEOPACKAGE_TYPE, MAX_GEOPACKAGE_BYTES, geoJsonToGeoPackage, geoPackageToGeoJson } from './plan-geopackage.js';
 import { listPaintableUnits } from './plan-reads.sql.js';
 
 export interface PlansDependencies {
@@ -80,7 +81,9 @@ const ListQuery = z
   .strict();
 const FiguresQuery = z.object({ parent: Code, level: z.enum(['micro_grid', 'grid']) }).strict();
 const MapQuery = z.object({ parent: Code }).strict();
+const VersionsQuery = z.object({ limit: z.string().regex(/^\d+$/).transform(Number).pipe(z.number().min(1).max(200)).default(50) }).strict();
 const EdgeQuery = z.object({ a: Code, b: Code }).strict();
+const GeoPackageQuery = z.object({ crs: z.enum(['wgs84', 'cgcs2000', 'gcj02']).default('wgs84') }).strict();
 const ImportBody = z.object({ crs: z.enum(['wgs84', 'cgcs2000', 'gcj02']).default('wgs84'), collection: z.unknown() }).strict();
 
 const YEAR_MS = 365 * 24 * 3600 * 1000;
@@ -107,6 +110,12 @@ export function plansRouter(deps: PlansDependencies): Router {
     const query = validateRequestPart(FiguresQuery, req.query, 'invalid_query');
     const since = new Date(clock.now().getTime() - YEAR_MS);
     res.json({ parent: query.parent, level: query.level, figures: await readBalanceFigures(scopedDb(req), query.parent, query.level, since) });
+  });
+
+  // The version history: every publication the caller's jurisdiction may see, newest first (version 0 is the seed).
+  router.get('/api/plans/versions', access(...PLANNERS), async (req, res) => {
+    const query = validateRequestPart(VersionsQuery, req.query, 'invalid_query');
+    res.json({ versions: await scopedDb(req).query(listVersions, [query.limit]) });
   });
 
   // The planner's map: the micro-grids of one community as GeoJSON, each with its grid.
@@ -183,26 +192,52 @@ export function plansRouter(deps: PlansDependencies): Router {
   });
 
   // Grid polygons (GeoJSON, WGS84 / CGCS2000 / GCJ-02) imported as the plan's edits, validated like painted ones.
-  router.put('/api/plans/:id/import', access(...PLANNERS), async (req, res) => {
+  const importInto = async (req: Request, res: Response, read: () => Promise<{ collection: unknown; crs: ImportCrs; format: string }>) => {
     const id = idOf(req);
-    const body = validateRequestPart(ImportBody, req.body, 'invalid_import');
     const done = await auditedChange(req, { action: 'plan.import', entityType: 'boundary_plan', entityId: String(id) }, async (tx) => {
       const plan = await loadPlan(tx, id, true);
       assertAllowed(plan, 'edit', actorOf(req));
       if (plan.scope_code.length !== 12) throw new AppError(400, 'import_needs_community', 'Grids are imported into a community’s plan');
-      const edits = await editsFromImport(tx, plan.scope_code, body.collection, body.crs);
+      const { collection, crs, format } = await read();
+      const edits = await editsFromImport(tx, plan.scope_code, collection, crs);
       const { plan: updated, outcome } = await replaceEdits(tx, plan, edits, limits, clock.now());
       const balance = await balanceOf(tx, outcome, clock.now());
       return {
         entityId: String(id),
         jurisdictionCode: plan.scope_code,
         before: { edits: plan.edits },
-        after: { edits: updated.edits, crs: body.crs },
+        after: { edits: updated.edits, crs, format },
         result: { plan: updated, validation: outcome.validation, balance },
       };
     });
     res.json(done);
+  };
+
+  router.put('/api/plans/:id/import', access(...PLANNERS), async (req, res) => {
+    const body = validateRequestPart(ImportBody, req.body, 'invalid_import');
+    await importInto(req, res, async () => ({ collection: body.collection, crs: body.crs, format: 'geojson' }));
   });
+
+  // The same as a GeoPackage file, converted by ogr2ogr on the server (plan-geopackage.ts).
+  router.get('/api/plans/:id/geopackage', access(...PLANNERS), async (req, res) => {
+    const db = scopedDb(req);
+    const plan = await loadPlan(db, idOf(req));
+    if (plan.scope_code.length !== 12) throw new AppError(400, 'export_needs_community', 'Only a community’s plan is exported as grids');
+    const gpkg = await geoJsonToGeoPackage(await exportPlanGeoJson(db, plan.scope_code, movesOf(plan.edits)));
+    res.attachment(`plan-${plan.id}.gpkg`).type(GEOPACKAGE_TYPE).send(gpkg);
+  });
+
+  router.put(
+    '/api/plans/:id/geopackage',
+    access(...PLANNERS),
+    express.raw({ type: GEOPACKAGE_TYPE, limit: MAX_GEOPACKAGE_BYTES }),
+    async (req, res) => {
+      const query = validateRequestPart(GeoPackageQuery, req.query, 'invalid_query');
+      if (!Buffer.isBuffer(req.body)) throw new AppError(415, 'import_not_geopackage', `Send the file as ${GEOPACKAGE_TYPE}`);
+      const file = req.body;
+      await importInto(req, res, async () => ({ collection: await geoPackageToGeoJson(file, query.crs), crs: query.crs, format: 'geopackage' }));
+    },
+  );
 
   router.get('/api/plans/:id/validation', access(...PLANNERS), async (req, res) => {
     const db = scopedDb(req);

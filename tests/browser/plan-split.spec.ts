@@ -30,6 +30,9 @@ describe('planner split tool', () => {
     try {
       const { page } = planner;
       await waitForMapReady(page, 90_000);
+      // The version history is there, and empty on a fresh database (version 0 is the seed).
+      await page.locator('[data-testid="version-history"] li').first().waitFor();
+      expect(await page.textContent('[data-testid="version-history"] li')).toContain('尚无发布的版本');
       // Close in on the micro-grid so that the line's ends lie well away from its edges (snapping reaches 10 px).
       await page.evaluate(([west, east, lat]) => {
         const element = document.querySelector('[data-testid="map"]') as HTMLElement & { planMap: ApiAnswer };
