@@ -50,7 +50,9 @@ export function createSplitDraw(map: MapLibreMap, shapes: () => readonly CodedSh
       ],
     });
     draw.start();
-    draw.on('finish', (id) => {
+    draw.on('finish', (id, context) => {
+      // Only a drawn line: the select mode reports its drags of the edited edge as finishes too.
+      if (context.mode !== 'linestring') return;
       const feature = draw?.getSnapshotFeature(id);
       draw?.removeFeatures([id]);
       if (feature?.geometry.type === 'LineString') onLine(feature.geometry.coordinates.map(([lon, lat]) => [lon, lat]));

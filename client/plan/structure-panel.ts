@@ -178,7 +178,8 @@ export function createStructurePanel(options: {
       add({ op: 'split', unit, line: { type: 'LineString', coordinates } });
     },
     onPick(unit) {
-      if (picked.includes(unit)) return;
+      // While an edge is being edited, clicks belong to its handles.
+      if (editing || picked.includes(unit)) return;
       picked = [...picked, unit];
       options.map().setPicked(picked);
       if (picked.length < 2) return;

@@ -9,7 +9,10 @@ import { useBrowserTestServer } from './support/browser-test-server.js';
 import { openConsole, waitForMapReady } from './support/browser-session.js';
 import { decodePng } from './support/png-pixels.js';
 import type { ApiAnswer } from '../support/api-answer.js';
-import { pickSplitCandidate, type SplitCandidate } from '../support/plan-candidates.js';
+import { defineSql } from '../../server/db/database.js';
+import { pickReshapeCandidate, pickSplitCandidate, type SplitCandidate } from '../support/plan-candidates.js';
+
+const planEdits = defineSql('test.browser.plan_edits', `SELECT edits FROM boundary_plans WHERE id = $1`);
 
 /** Pixels of the new-boundary red (#d62728) in a screenshot. */
 function redPixels(png: Buffer): number {
@@ -31,7 +34,7 @@ describe('planner split tool', () => {
       const { page } = planner;
       await waitForMapReady(page, 90_000);
       // The version history is there, and empty on a fresh database (version 0 is the seed).
-      await page.locator('[data-testid="version-history"] li').first().waitFor();
+      await page.locator('[data-testid="version-history"] li').first().waitFor({ state: 'attached' });
       expect(await page.textContent('[data-testid="version-history"] li')).toContain('尚无发布的版本');
       // Close in on the micro-grid so that the line's ends lie well away from its edges (snapping reaches 10 px).
       await page.evaluate(([west, east, lat]) => {
@@ -77,6 +80,81 @@ describe('planner split tool', () => {
       await page.waitForTimeout(300);
       const after = redPixels((await planner.screenshot('plan-split-after')).png);
       expect(after).toBeGreaterThan(before + 200);
+      expect(planner.consoleErrors).toEqual([]);
+    } finally {
+      await planner.close();
+    }
+  }, 120_000);
+
+  it('reshapes a shared edge by dragging a new point on it: the plan holds the new line, both micro-grids change', async () => {
+    const [r] = await server().db.query<{
+      a: string;
+      b: string;
+      community: string;
+      lon: number;
+      lat: number;
+      mid_lon: number;
+      mid_lat: number;
+      inside_a: number[];
+      inside_b_point: number[];
+    }>(pickReshapeCandidate, [[], []]);
+    const planner = await openConsole(server().baseUrl, { username: 'planner.city', path: `/plan.html?community=${r.community}` });
+    try {
+      const { page } = planner;
+      await waitForMapReady(page, 90_000);
+      const xs = [r.inside_a[0], r.inside_b_point[0], r.mid_lon];
+      const ys = [r.inside_a[1], r.inside_b_point[1], r.mid_lat];
+      await page.evaluate(([w, s, e, n]) => {
+        const element = document.querySelector('[data-testid="map"]') as HTMLElement & { planMap: ApiAnswer };
+        element.planMap.fitBounds([[w, s], [e, n]], { padding: 60, animate: false });
+      }, [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)] as const);
+      await page.waitForFunction(() => {
+        const element = document.querySelector('[data-testid="map"]') as HTMLElement & { planMap: ApiAnswer };
+        return element.planMap.loaded() && !element.planMap.isMoving();
+      });
+      const pixel = (lon: number, lat: number) =>
+        page.evaluate(([x, y]) => {
+          const element = document.querySelector('[data-testid="map"]') as HTMLElement & { planMap: ApiAnswer };
+          const rect = element.getBoundingClientRect();
+          const p = element.planMap.project([x, y]);
+          return { x: rect.left + p.x, y: rect.top + p.y };
+        }, [lon, lat] as const);
+      await page.locator('[data-testid="tool-reshape"]').click();
+      for (const [x, y] of [r.inside_a, r.inside_b_point]) {
+        const p = await pixel(x, y);
+        await page.mouse.click(p.x, p.y);
+      }
+      await page.locator('[data-testid="reshape-apply"]:not([hidden])').waitFor();
+      await page.waitForTimeout(300);
+      // Click the edge's midpoint handle (it becomes a point of the line), then drag it 8 m across the edge.
+      const from = await pixel(r.mid_lon, r.mid_lat);
+      const to = await pixel(r.lon, r.lat);
+      await page.mouse.click(from.x, from.y);
+      await page.waitForTimeout(200);
+      await page.mouse.move(from.x, from.y);
+      await page.mouse.down();
+      await page.mouse.move(to.x, to.y, { steps: 8 });
+      await page.mouse.up();
+      await page.waitForTimeout(200);
+      await page.locator('[data-testid="reshape-apply"]').click();
+      const state = async () =>
+        JSON.stringify({
+          message: await page.textContent('[data-testid="plan-message"]'),
+          hint: await page.textContent('[data-testid="tool-hint"]'),
+          edits: await page.locator('[data-testid="structure-edits"] li').count(),
+          errors: planner.consoleErrors,
+        });
+      await expect.poll(async () => page.locator('[data-testid="structure-edits"] li[data-op="reshape"]').count(), { timeout: 20_000, message: await state() }).toBe(1);
+      const table = page.locator('[data-testid="structure-balance"] table');
+      await table.first().waitFor();
+      expect(await table.locator(`tr[data-unit="${r.a}"].affected`).count()).toBe(1);
+      expect(await page.locator('[data-testid="plan-issues"] li.error').count()).toBe(0);
+      const planId = Number(await page.getAttribute('[data-testid="plan-info"]', 'data-plan-id'));
+      const [{ edits }] = await server().db.query<{ edits: ApiAnswer[] }>(planEdits, [planId]);
+      expect(edits[0]).toMatchObject({ op: 'reshape', units: [r.a, r.b] });
+      const moved = (edits[0].line.coordinates as number[][]).some(([x, y]) => Math.hypot(x - r.lon, y - r.lat) < 0.00003);
+      expect(moved, JSON.stringify(edits[0].line.coordinates)).toBe(true);
+      await planner.screenshot('plan-reshape');
       expect(planner.consoleErrors).toEqual([]);
     } finally {
       await planner.close();

@@ -92,7 +92,11 @@ export const pickReshapeCandidate = defineSql(
         point AS (SELECT moved.*,
                          ST_SetSRID(ST_MakePoint(mx + sgn * nx / n * 0.00008, my + sgn * ny / n * 0.00008), 4326) AS np
                     FROM moved CROSS JOIN LATERAL (SELECT CASE WHEN (ST_X(inside_b) - mx) * nx + (ST_Y(inside_b) - my) * ny > 0 THEN 1 ELSE -1 END AS sgn) g)
-   SELECT a, b, community, grid, ST_X(np) AS lon, ST_Y(np) AS lat,
+   SELECT a, b, community, grid, ST_X(np) AS lon, ST_Y(np) AS lat, mx AS mid_lon, my AS mid_lat,
+          (SELECT ARRAY[ST_X(ST_PointOnSurface(u.geom)), ST_Y(ST_PointOnSurface(u.geom))] FROM units u WHERE u.code = point.a) AS inside_a,
+          ARRAY[ST_X(inside_b), ST_Y(inside_b)] AS inside_b_point, mx AS mid_lon, my AS mid_lat,
+          (SELECT ARRAY[ST_X(ST_PointOnSurface(u.geom)), ST_Y(ST_PointOnSurface(u.geom))] FROM units u WHERE u.code = point.a) AS inside_a,
+          ARRAY[ST_X(inside_b), ST_Y(inside_b)] AS inside_b_point,
           ST_AsGeoJSON(ST_AddPoint(line, np, i), 9)::json AS line, ST_AsGeoJSON(line, 9)::json AS old_line
      FROM point`,
 );
