@@ -48,7 +48,10 @@ export function createStructurePanel(options: {
   const reshapeButton = el('button', { testId: 'tool-reshape', on: { click: () => choose(tool === 'reshape' ? null : 'reshape') } });
   const applyButton = el('button', { testId: 'reshape-apply', on: { click: () => applyReshape() } });
   const hint = el('p', { className: 'plan-hint', testId: 'tool-hint' });
-  const tools = el('div', { className: 'plan-tools' }, [el('div', { className: 'plan-tool-buttons' }, [splitButton, mergeButton, reshapeButton, applyButton]), hint]);
+  const tools = el('div', { className: 'plan-tools' }, [
+    el('div', { className: 'plan-tool-buttons' }, [splitButton, mergeButton, reshapeButton, applyButton]),
+    hint,
+  ]);
   const list = el('ul', { className: 'plan-structure', testId: 'structure-edits' });
   const balance = el('div', { className: 'plan-balance', testId: 'structure-balance' });
   const nameOf = (code: string) => options.features().find((f) => f.properties.code === code)?.properties.name ?? code;
@@ -88,7 +91,20 @@ export function createStructurePanel(options: {
             ? t('plan.structure.split', { unit: nameOf(edit.unit) })
             : t(`plan.structure.${edit.op}`, { a: nameOf(edit.units[0]), b: nameOf(edit.units[1]) }),
           ' ',
-          el('button', { className: 'link-button', on: { click: () => { edits = edits.filter((_, j) => j !== i); options.onChange(); render(); } } }, [t('plan.structure.remove')]),
+          el(
+            'button',
+            {
+              className: 'link-button',
+              on: {
+                click: () => {
+                  edits = edits.filter((_, j) => j !== i);
+                  options.onChange();
+                  render();
+                },
+              },
+            },
+            [t('plan.structure.remove')],
+          ),
         ]),
       ),
     );
@@ -101,7 +117,13 @@ export function createStructurePanel(options: {
             el('h2', {}, [t('plan.structure.balance')]),
             ...grids.map((g) =>
               el('table', { dataset: { grid: g.parent } }, [
-                el('thead', {}, [el('tr', {}, [t('plan.microGrid'), t('plan.households'), t('plan.workers'), t('plan.openIncidents')].map((h) => el('th', {}, [h])))]),
+                el('thead', {}, [
+                  el(
+                    'tr',
+                    {},
+                    [t('plan.microGrid'), t('plan.households'), t('plan.workers'), t('plan.openIncidents')].map((h) => el('th', {}, [h])),
+                  ),
+                ]),
                 el(
                   'tbody',
                   {},
@@ -165,9 +187,15 @@ export function createStructurePanel(options: {
     },
     show(next) {
       answer = next;
-      options.map().setPieces(
-        (next?.structure ?? []).map((p) => ({ type: 'Feature', geometry: p.geometry, properties: { ord: p.ord, piece: p.piece, households: p.households } })),
-      );
+      options
+        .map()
+        .setPieces(
+          (next?.structure ?? []).map((p) => ({
+            type: 'Feature',
+            geometry: p.geometry,
+            properties: { ord: p.ord, piece: p.piece, households: p.households },
+          })),
+        );
       render();
     },
     onLine(coordinates) {

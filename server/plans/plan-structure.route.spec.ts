@@ -16,7 +16,10 @@ import { testDatabaseModes } from '../../tests/support/test-database.js';
 import { startTestServer, type TestServer } from '../../tests/support/test-server.js';
 import { checkTiling } from '../units/check-tiling.js';
 
-const unitRow = defineSql('test.structure.unit', `SELECT code, parent_code, area_m2, households, population, boundary_version FROM units WHERE code = $1`);
+const unitRow = defineSql(
+  'test.structure.unit',
+  `SELECT code, parent_code, area_m2, households, population, boundary_version FROM units WHERE code = $1`,
+);
 const openOf = defineSql(
   'test.structure.open',
   `SELECT count(*) FILTER (WHERE state NOT IN ('closed', 'rejected'))::integer AS open, count(*)::integer AS total FROM incidents WHERE micro_grid_code = $1`,
@@ -49,7 +52,10 @@ const farSibling = defineSql(
       AND NOT EXISTS (SELECT 1 FROM unit_edges e WHERE e.left_code = least(s.code, m.code) AND e.right_code = greatest(s.code, m.code))
     ORDER BY s.code LIMIT 1`,
 );
-const outlineHistory = defineSql('test.structure.outline_history', `SELECT count(*)::integer AS n FROM unit_outline_history WHERE code = ANY ($1::text[])`);
+const outlineHistory = defineSql(
+  'test.structure.outline_history',
+  `SELECT count(*)::integer AS n FROM unit_outline_history WHERE code = ANY ($1::text[])`,
+);
 const edgeNear = defineSql(
   'test.structure.edge_near',
   `SELECT count(*)::integer AS n FROM unit_edges WHERE left_code = $1 AND right_code = $2 AND ST_DWithin(geom::geography, ST_SetSRID(ST_MakePoint($3, $4), 4326)::geography, 0.05)`,
@@ -79,7 +85,8 @@ describe.each(testDatabaseModes())('split and merge plans on %s', (mode) => {
     const response = await send().catch((error: unknown) => (method === 'GET' || method === 'PUT' ? send() : Promise.reject(error)));
     return { status: response.status, body: (await response.json()) as ApiAnswer };
   };
-  const reasonsOf = (answer: { body: ApiAnswer }) => (answer.body.validation?.issues ?? answer.body.details?.issues ?? []).map((i: ApiAnswer) => i.reason);
+  const reasonsOf = (answer: { body: ApiAnswer }) =>
+    (answer.body.validation?.issues ?? answer.body.details?.issues ?? []).map((i: ApiAnswer) => i.reason);
   /** Submit (with a reason when there are warnings), approve as the administrator, publish now. */
   const pass = async (id: number) => {
     const submitted = await call('POST', `/api/plans/${id}/submit`, planner, { warningReason: '拆分后户数略低，已与社区确认' });
@@ -109,12 +116,33 @@ describe.each(testDatabaseModes())('split and merge plans on %s', (mode) => {
     // Units that cannot be edited: refused whole (nothing stored).
     expect((await put([{ op: 'split', unit: `${s.grid}999`, line: s.line }])).body.code).toBe('unit_not_found');
     expect((await put([{ op: 'split', unit: '320102001001001001', line: s.line }])).body.code).toBe('outside_plan_scope');
-    expect((await put([{ unit: s.code, to: s.grid }, { op: 'split', unit: s.code, line: s.line }])).body.code).toBe('duplicate_edit');
+    expect(
+      (
+        await put([
+          { unit: s.code, to: s.grid },
+          { op: 'split', unit: s.code, line: s.line },
+        ])
+      ).body.code,
+    ).toBe('duplicate_edit');
     // Errors stored with the draft, shown with their reason codes.
-    const inside = { type: 'LineString', coordinates: [[s.lon - 0.00001, s.lat], [s.lon + 0.00001, s.lat]] };
+    const inside = {
+      type: 'LineString',
+      coordinates: [
+        [s.lon - 0.00001, s.lat],
+        [s.lon + 0.00001, s.lat],
+      ],
+    };
     expect(reasonsOf(await put([{ op: 'split', unit: s.code, line: inside }]))).toEqual(['split_not_two_parts']);
     const [x2] = s.line.coordinates[1];
-    const crossing = { type: 'LineString', coordinates: [[x1, y], [x2, y], [x2, y + 0.001], [(x1 + x2) / 2, y - 0.001]] };
+    const crossing = {
+      type: 'LineString',
+      coordinates: [
+        [x1, y],
+        [x2, y],
+        [x2, y + 0.001],
+        [(x1 + x2) / 2, y - 0.001],
+      ],
+    };
     expect(reasonsOf(await put([{ op: 'split', unit: s.code, line: crossing }]))).toContain('line_invalid');
     expect(reasonsOf(await put([{ op: 'split', unit: s.grid, line: s.line }]))).toContain('level_not_restructurable');
     const [other] = await server.db.query<{ code: string }>(otherGridUnit, [s.community, s.grid]);
@@ -159,7 +187,11 @@ describe.each(testDatabaseModes())('split and merge plans on %s', (mode) => {
     expect(stored.body.structure.map((p: ApiAnswer) => p.households)).toEqual([one.households, two.households]);
     // The live map is untouched; a second plan on the same unit is refused.
     expect((await server.db.query(unitRow, [s.code])).length).toBe(1);
-    const second = await call('POST', '/api/plans', planner, { name: 'again', scopeCode: s.community, edits: [{ op: 'split', unit: s.code, line: s.line }] });
+    const second = await call('POST', '/api/plans', planner, {
+      name: 'again',
+      scopeCode: s.community,
+      edits: [{ op: 'split', unit: s.code, line: s.line }],
+    });
     expect([second.status, second.body.code]).toEqual([409, 'plan_conflict']);
     expect(second.body.details.units).toEqual(expect.arrayContaining([s.code, s.grid]));
   });
@@ -180,7 +212,11 @@ describe.each(testDatabaseModes())('split and merge plans on %s', (mode) => {
     }
     expect(publication.relocatedIncidents).toBe(open);
     expect(await server.db.query(unitRow, [s.code])).toEqual([]);
-    const rows = (await Promise.all(pieces.map((p) => server.db.query<{ parent_code: string; households: number; area_m2: number; boundary_version: number }>(unitRow, [p])))).map((r) => r[0]);
+    const rows = (
+      await Promise.all(
+        pieces.map((p) => server.db.query<{ parent_code: string; households: number; area_m2: number; boundary_version: number }>(unitRow, [p])),
+      )
+    ).map((r) => r[0]);
     expect(rows.every((r) => r.parent_code === s.grid && r.boundary_version === 1)).toBe(true);
     expect(rows[0].households + rows[1].households).toBe(old.households);
     expect(rows[0].area_m2 + rows[1].area_m2).toBeCloseTo(old.area_m2, 3);
@@ -196,13 +232,9 @@ describe.each(testDatabaseModes())('split and merge plans on %s', (mode) => {
     for (const p of pieces) expect((await server.db.query<{ n: number }>(edgesOf, [p]))[0].n).toBeGreaterThan(0);
     expect((await server.db.query<{ n: number }>(edgesOf, [s.code]))[0].n).toBe(0);
     expect((await checkTiling(server.db)).problems).toEqual([]);
-    expect((await server.db.query<{ action: string; success: boolean }>(planAudit, [String(splitPlan)])).filter((a) => a.success).map((a) => a.action)).toEqual([
-      'plan.create',
-      'plan.edit',
-      'plan.submit',
-      'plan.approve',
-      'plan.publish',
-    ]);
+    expect(
+      (await server.db.query<{ action: string; success: boolean }>(planAudit, [String(splitPlan)])).filter((a) => a.success).map((a) => a.action),
+    ).toEqual(['plan.create', 'plan.edit', 'plan.submit', 'plan.approve', 'plan.publish']);
   });
 
   it('merges two adjacent sibling micro-grids into one new code', async () => {
@@ -242,21 +274,36 @@ describe.each(testDatabaseModes())('split and merge plans on %s', (mode) => {
     const id = (await call('POST', '/api/plans', planner, { name: '调整边界', scopeCode: r.community })).body.plan.id;
     const put = (edits: unknown[]) => call('PUT', `/api/plans/${id}/edits`, planner, { edits });
     // The ends must stay; the new line must stay inside the two; the two must share an edge.
-    const shifted = { type: 'LineString', coordinates: r.line.coordinates.map(([x, y]: number[], i: number) => (i === 0 ? [x + 0.0002, y] : [x, y])) };
+    const shifted = {
+      type: 'LineString',
+      coordinates: r.line.coordinates.map(([x, y]: number[], i: number) => (i === 0 ? [x + 0.0002, y] : [x, y])),
+    };
     expect(reasonsOf(await put([{ op: 'reshape', units: [r.a, r.b], line: shifted }]))).toEqual(['reshape_endpoints_moved']);
     const coords = r.line.coordinates as number[][];
     // The new middle point taken 1 km away: the line leaves the two micro-grids.
-    const moved = coords.reduce((best, [x, y], i) => (Math.hypot(x - r.lon, y - r.lat) < Math.hypot(coords[best][0] - r.lon, coords[best][1] - r.lat) ? i : best), 0);
+    const moved = coords.reduce(
+      (best, [x, y], i) => (Math.hypot(x - r.lon, y - r.lat) < Math.hypot(coords[best][0] - r.lon, coords[best][1] - r.lat) ? i : best),
+      0,
+    );
     expect(moved > 0 && moved < coords.length - 1).toBe(true);
     const far = { type: 'LineString', coordinates: coords.map(([x, y], i) => (i === moved ? [x + 0.01, y + 0.01] : [x, y])) };
     const farAnswer = await put([{ op: 'reshape', units: [r.a, r.b], line: far }]);
-    expect(reasonsOf(farAnswer), JSON.stringify({ status: farAnswer.status, code: farAnswer.body.code, structure: farAnswer.body.structure?.map((p: ApiAnswer) => [p.piece, p.keepCode, p.parts, p.areaM2]) })).toEqual(['reshape_outside_units']);
+    expect(
+      reasonsOf(farAnswer),
+      JSON.stringify({
+        status: farAnswer.status,
+        code: farAnswer.body.code,
+        structure: farAnswer.body.structure?.map((p: ApiAnswer) => [p.piece, p.keepCode, p.parts, p.areaM2]),
+      }),
+    ).toEqual(['reshape_outside_units']);
     const [farOne] = await server.db.query<{ code: string }>(farSibling, [r.a]);
     if (farOne) expect(reasonsOf(await put([{ op: 'reshape', units: [r.a, farOne.code], line: r.line }]))).toEqual(['reshape_no_shared_edge']);
 
     const good = await put([{ op: 'reshape', units: [r.a, r.b], line: r.line }]);
     expect(good.body.validation.errors, JSON.stringify(good.body.validation)).toBe(0);
-    const [before] = await Promise.all([r.a, r.b].map(async (c) => (await server.db.query<{ area_m2: number; households: number }>(unitRow, [c]))[0]));
+    const [before] = await Promise.all(
+      [r.a, r.b].map(async (c) => (await server.db.query<{ area_m2: number; households: number }>(unitRow, [c]))[0]),
+    );
     const [beforeB] = await server.db.query<{ area_m2: number; households: number }>(unitRow, [r.b]);
     const [pa, pb] = good.body.structure;
     expect([pa.keepCode, pb.keepCode]).toEqual([r.a, r.b]);
@@ -270,7 +317,9 @@ describe.each(testDatabaseModes())('split and merge plans on %s', (mode) => {
 
     const publication = await pass(id);
     expect(publication.restructured).toEqual([{ op: 'reshape', from: [r.a, r.b], to: [r.a, r.b] }]);
-    const after = await Promise.all([r.a, r.b].map(async (c) => (await server.db.query<{ area_m2: number; boundary_version: number }>(unitRow, [c]))[0]));
+    const after = await Promise.all(
+      [r.a, r.b].map(async (c) => (await server.db.query<{ area_m2: number; boundary_version: number }>(unitRow, [c]))[0]),
+    );
     expect(after[0].area_m2).toBeCloseTo(pa.areaM2, 3);
     expect(after[0].area_m2 + after[1].area_m2).toBeCloseTo(before.area_m2 + beforeB.area_m2, 3);
     expect(after.every((u) => u.boundary_version === publication.version)).toBe(true);

@@ -154,7 +154,11 @@ export async function validatePlan(
     });
   }
   const all: StoredEdit[] = [...base.edits, ...stored];
-  const structure = await previewPieces(q, all.map((e, i) => (failed.has(i) ? {} : e)), since);
+  const structure = await previewPieces(
+    q,
+    all.map((e, i) => (failed.has(i) ? {} : e)),
+    since,
+  );
   for (const [i, edit] of all.entries()) {
     if (!isStructural(edit) || failed.has(i)) continue;
     const pieces = structure.filter((p) => p.ord === i + 1);
@@ -169,8 +173,10 @@ export async function validatePlan(
     }
     for (const p of pieces) {
       if (p.parts > 1) issues.push(planIssue('not_contiguous', unit, { parts: p.parts, piece: p.piece }));
-      if (p.areaM2 < limits.minAreaM2) issues.push(planIssue('area_too_small', unit, { piece: p.piece, areaM2: round(p.areaM2), minAreaM2: limits.minAreaM2 }));
-      if (p.widthM < limits.minWidthM) issues.push(planIssue('too_narrow', unit, { piece: p.piece, widthM: round(p.widthM), minWidthM: limits.minWidthM }));
+      if (p.areaM2 < limits.minAreaM2)
+        issues.push(planIssue('area_too_small', unit, { piece: p.piece, areaM2: round(p.areaM2), minAreaM2: limits.minAreaM2 }));
+      if (p.widthM < limits.minWidthM)
+        issues.push(planIssue('too_narrow', unit, { piece: p.piece, widthM: round(p.widthM), minWidthM: limits.minWidthM }));
       if (p.households < limits.microGridHouseholdsMin || p.households > limits.microGridHouseholdsMax) {
         issues.push(
           planIssue('households_out_of_range', unit, {

@@ -37,10 +37,19 @@ describe('planner split tool', () => {
       await page.locator('[data-testid="version-history"] li').first().waitFor({ state: 'attached' });
       expect(await page.textContent('[data-testid="version-history"] li')).toContain('尚无发布的版本');
       // Close in on the micro-grid so that the line's ends lie well away from its edges (snapping reaches 10 px).
-      await page.evaluate(([west, east, lat]) => {
-        const element = document.querySelector('[data-testid="map"]') as HTMLElement & { planMap: ApiAnswer };
-        element.planMap.fitBounds([[west, lat - 0.002], [east, lat + 0.002]], { padding: 10, animate: false });
-      }, [s.line.coordinates[0][0] - 0.0003, s.line.coordinates[1][0] + 0.0003, s.lat] as const);
+      await page.evaluate(
+        ([west, east, lat]) => {
+          const element = document.querySelector('[data-testid="map"]') as HTMLElement & { planMap: ApiAnswer };
+          element.planMap.fitBounds(
+            [
+              [west, lat - 0.002],
+              [east, lat + 0.002],
+            ],
+            { padding: 10, animate: false },
+          );
+        },
+        [s.line.coordinates[0][0] - 0.0003, s.line.coordinates[1][0] + 0.0003, s.lat] as const,
+      );
       await page.waitForFunction(() => {
         const element = document.querySelector('[data-testid="map"]') as HTMLElement & { planMap: ApiAnswer };
         return element.planMap.loaded() && !element.planMap.isMoving();
@@ -67,7 +76,9 @@ describe('planner split tool', () => {
       expect(await table.locator('tr[data-unit="1.1"]').count()).toBe(1);
       expect(await table.locator('tr[data-unit="1.2"]').count()).toBe(1);
       expect(await table.locator(`tr[data-unit="${s.code}"] td:nth-child(2)`).textContent()).toBe(`${s.households} → —`);
-      const pieces = await Promise.all(['1.1', '1.2'].map(async (k) => Number((await table.locator(`tr[data-unit="${k}"] td:nth-child(2)`).textContent())!.split('→')[1])));
+      const pieces = await Promise.all(
+        ['1.1', '1.2'].map(async (k) => Number((await table.locator(`tr[data-unit="${k}"] td:nth-child(2)`).textContent())!.split('→')[1])),
+      );
       expect(pieces[0] + pieces[1]).toBe(s.households);
       await page.locator('[data-testid="plan-issues"] li').first().waitFor();
       expect(await page.locator('[data-testid="plan-issues"] li.error').count()).toBe(0);
@@ -104,21 +115,33 @@ describe('planner split tool', () => {
       await waitForMapReady(page, 90_000);
       const xs = [r.inside_a[0], r.inside_b_point[0], r.mid_lon];
       const ys = [r.inside_a[1], r.inside_b_point[1], r.mid_lat];
-      await page.evaluate(([w, s, e, n]) => {
-        const element = document.querySelector('[data-testid="map"]') as HTMLElement & { planMap: ApiAnswer };
-        element.planMap.fitBounds([[w, s], [e, n]], { padding: 60, animate: false });
-      }, [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)] as const);
+      await page.evaluate(
+        ([w, s, e, n]) => {
+          const element = document.querySelector('[data-testid="map"]') as HTMLElement & { planMap: ApiAnswer };
+          element.planMap.fitBounds(
+            [
+              [w, s],
+              [e, n],
+            ],
+            { padding: 60, animate: false },
+          );
+        },
+        [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)] as const,
+      );
       await page.waitForFunction(() => {
         const element = document.querySelector('[data-testid="map"]') as HTMLElement & { planMap: ApiAnswer };
         return element.planMap.loaded() && !element.planMap.isMoving();
       });
       const pixel = (lon: number, lat: number) =>
-        page.evaluate(([x, y]) => {
-          const element = document.querySelector('[data-testid="map"]') as HTMLElement & { planMap: ApiAnswer };
-          const rect = element.getBoundingClientRect();
-          const p = element.planMap.project([x, y]);
-          return { x: rect.left + p.x, y: rect.top + p.y };
-        }, [lon, lat] as const);
+        page.evaluate(
+          ([x, y]) => {
+            const element = document.querySelector('[data-testid="map"]') as HTMLElement & { planMap: ApiAnswer };
+            const rect = element.getBoundingClientRect();
+            const p = element.planMap.project([x, y]);
+            return { x: rect.left + p.x, y: rect.top + p.y };
+          },
+          [lon, lat] as const,
+        );
       await page.locator('[data-testid="tool-reshape"]').click();
       for (const [x, y] of [r.inside_a, r.inside_b_point]) {
         const p = await pixel(x, y);
@@ -144,7 +167,9 @@ describe('planner split tool', () => {
           edits: await page.locator('[data-testid="structure-edits"] li').count(),
           errors: planner.consoleErrors,
         });
-      await expect.poll(async () => page.locator('[data-testid="structure-edits"] li[data-op="reshape"]').count(), { timeout: 20_000, message: await state() }).toBe(1);
+      await expect
+        .poll(async () => page.locator('[data-testid="structure-edits"] li[data-op="reshape"]').count(), { timeout: 20_000, message: await state() })
+        .toBe(1);
       const table = page.locator('[data-testid="structure-balance"] table');
       await table.first().waitFor();
       expect(await table.locator(`tr[data-unit="${r.a}"].affected`).count()).toBe(1);
