@@ -1,13 +1,16 @@
 /**
  * The planner's map: the micro-grids of one community filled by the grid they are assigned to (the plan's
  * paint over the live map), outlined thin, the brush's grid outlined thick. Painting: press and drag (or
- * click) over micro-grids; each stroke is handed over whole when the button is released. The container gets
- * `data-map-ready="true"` once drawn, and keeps the map on `planMap` for tests.
+ * click) over micro-grids; each stroke is handed over whole when the button is released. Splitting draws a line
+ * (split-draw.ts, terra-draw); merging picks micro-grids by click. The pieces of the plan's splits and merges are
+ * drawn over the micro-grids, their new boundaries in red. The container gets `data-map-ready="true"` once drawn,
+ * and keeps the map on `planMap` for tests.
  */
 import { Map as MapLibreMap, NavigationControl, setWorkerUrl, type GeoJSONSource, type MapMouseEvent } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import type { Assignment } from './paint-history.js';
+import { createSplitDraw } from './split-draw.js';
 
 export interface PaintableFeature {
   type: 'Feature';
@@ -20,12 +23,30 @@ export interface PlanMap {
   show(features: PaintableFeature[], gridColours: Map<string, string>): void;
   setAssignment(assignment: Assignment): void;
   setBrush(grid: string | null): void;
+  /** The pieces of the plan's splits and merges (outlines from the server). */
+  setPieces(pieces: GeoJSON.Feature[]): void;
+  /** Micro-grids outlined as picked (merge). */
+  setPicked(codes: string[]): void;
+  /** 'split': draw a line; 'merge' and 'reshape': clicks pick micro-grids; null: paint (or nothing). */
+  setTool(tool: 'split' | 'merge' | 'reshape' | null): void;
+  /** The reshape tool's edge: loaded for dragging, read back, dropped. */
+  editEdge(coordinates: [number, number][]): void;
+  editedEdge(): [number, number][] | null;
+  stopEdit(): void;
   destroy(): void;
 }
 
-const SOURCE = 'micro-grids';
+export interface PlanMapHandlers {
+  onStroke(units: string[]): void;
+  onLine(coordinates: [number, number][]): void;
+  onPick(unit: string): void;
+}
 
-export function createPlanMap(container: HTMLElement, onStroke: (units: string[]) => void): PlanMap {
+const SOURCE = 'micro-grids';
+const PIECES = 'plan-pieces';
+
+export function createPlanMap(container: HTMLElement, handlers: PlanMapHandlers): PlanMap {
+  const onStroke = handlers.onStroke;
   setWorkerUrl(workerUrl);
   container.dataset.mapReady = 'false';
   const map = new MapLibreMap({
@@ -43,6 +64,9 @@ export function createPlanMap(container: HTMLElement, onStroke: (units: string[]
   let assignment: Assignment = {};
   let brush: string | null = null;
   let stroke: Set<string> | null = null;
+  let tool: 'split' | 'merge' | 'reshape' | null = null;
+  let pieces: GeoJSON.Feature[] = [];
+  const split = createSplitDraw(map, () => features, handlers.onLine);
 
   const data = () => ({
     type: 'FeatureCollection' as const,
@@ -70,12 +94,21 @@ export function createPlanMap(container: HTMLElement, onStroke: (units: string[]
       filter: ['==', ['get', 'painted'], true],
       paint: { 'line-color': '#ffffff', 'line-width': 1.5, 'line-dasharray': [2, 1] },
     });
+    map.addLayer({ id: 'picked', type: 'line', source: SOURCE, filter: ['in', ['get', 'code'], ['literal', []]], paint: { 'line-color': '#111111', 'line-width': 3 } });
+    map.addSource(PIECES, { type: 'geojson', data: { type: 'FeatureCollection', features: pieces } });
+    map.addLayer({ id: 'pieces-fill', type: 'fill', source: PIECES, paint: { 'fill-color': '#ffffff', 'fill-opacity': 0.35 } });
+    map.addLayer({ id: 'pieces-line', type: 'line', source: PIECES, paint: { 'line-color': '#d62728', 'line-width': 3 } });
     map.once('idle', () => (container.dataset.mapReady = 'true'));
   });
 
   const unitAt = (event: MapMouseEvent) => map.queryRenderedFeatures(event.point, { layers: ['fill'] })[0]?.properties?.code as string | undefined;
+  map.on('click', (event) => {
+    if (tool !== 'merge' && tool !== 'reshape') return;
+    const unit = unitAt(event);
+    if (unit) handlers.onPick(unit);
+  });
   map.on('mousedown', (event) => {
-    if (!brush) return;
+    if (!brush || tool) return;
     event.preventDefault();
     map.dragPan.disable();
     stroke = new Set();
@@ -120,6 +153,20 @@ export function createPlanMap(container: HTMLElement, onStroke: (units: string[]
       brush = grid;
       void loaded.then(() => map.setFilter('brush', ['==', ['get', 'assigned'], grid ?? '']));
     },
+    setPieces(next) {
+      pieces = next;
+      void loaded.then(() => (map.getSource(PIECES) as GeoJSONSource).setData({ type: 'FeatureCollection', features: pieces }));
+    },
+    setPicked(codes) {
+      void loaded.then(() => map.setFilter('picked', ['in', ['get', 'code'], ['literal', codes]]));
+    },
+    setTool(next) {
+      tool = next;
+      split.setActive(next === 'split');
+    },
+    editEdge: (coordinates) => split.editEdge(coordinates),
+    editedEdge: () => split.editedEdge(),
+    stopEdit: () => split.stopEdit(),
     destroy() {
       map.remove();
     },

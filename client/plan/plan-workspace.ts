@@ -3,7 +3,8 @@
  * grid (click or drag), the balance recomputed in the page after each stroke from the figures the server sent
  * (plan-balance.ts, shared with the server) and then confirmed by the server's own validation and balance, the
  * validation messages by reason code, undo/redo over immutable snapshots, submit / approve / publish as the
- * plan's state and the account allow (plan-lifecycle.ts, shared). URL: ?community=CODE or ?plan=ID.
+ * plan's state and the account allow (plan-lifecycle.ts, shared). Splits and merges: structure-panel.ts; the
+ * plan's version history: plan-history-view.ts. URL: ?community=CODE or ?plan=ID.
  */
 import { ApiError, apiGet, apiPost, apiRequest } from '../api/api-client.js';
 import type { Account } from '../api/api-types.js';
@@ -16,6 +17,9 @@ import type { PlanIssue, PlanValidation } from '../../server/plans/plan-reason-c
 import { editsOf, paintStroke, redo, startHistory, undo, type PaintHistory } from './paint-history.js';
 import { createPlanMap, type PaintableFeature } from './plan-map.js';
 import { planMessages } from './plan-messages.js';
+import { isStructural, type StructuralEdit } from '../../server/plans/plan-structure-rules.js';
+import { createStructurePanel, type StructureAnswer } from './structure-panel.js';
+import { createVersionHistory } from './plan-history-view.js';
 
 registerMessages(planMessages);
 
@@ -26,7 +30,7 @@ interface PlanView {
   scope_code: string;
   based_on_version: number;
   author_account_id: number;
-  edits: { unit: string; from: string; to: string }[];
+  edits: ({ unit: string; from: string; to: string } | (StructuralEdit & { from: string }))[];
 }
 
 const GRID_COLOURS = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#76b7b2', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
@@ -61,6 +65,26 @@ export function mountPlanWorkspace(root: HTMLElement, account: Account): void {
   const messageLine = el('p', { className: 'plan-message', testId: 'plan-message', attrs: { role: 'status' } });
   const mapElement = el('div', { className: 'plan-map', testId: 'map' });
 
+  const structure = createStructurePanel({
+    map: () => map,
+    features: () => features,
+    onChange: () => {
+      render();
+      syncing = syncing.then(syncEdits);
+    },
+    onTool: (tool) => {
+      if (tool) {
+        brush = null;
+        map.setBrush(null);
+      }
+      render();
+    },
+    say: (text) => {
+      message = text;
+      render();
+    },
+  });
+  const versions = createVersionHistory();
   replaceChildren(root, [
     el('div', { className: 'plan-layout' }, [
       el('header', { className: 'plan-header' }, [title, el('span', { testId: 'who-am-i' }, [account.displayName]), languageButton]),
@@ -69,7 +93,11 @@ export function mountPlanWorkspace(root: HTMLElement, account: Account): void {
         planInfo,
         grids,
         el('div', { className: 'plan-undo' }, [undoButton, redoButton]),
+        structure.tools,
+        structure.list,
         balanceBox,
+        structure.balance,
+        versions.element,
       ]),
       mapElement,
       el('footer', { className: 'plan-bottom' }, [
@@ -80,10 +108,15 @@ export function mountPlanWorkspace(root: HTMLElement, account: Account): void {
       ]),
     ]),
   ]);
-  const map = createPlanMap(mapElement, (units) => {
-    if (!brush) return;
-    step(paintStroke(history, units, brush, homeOf));
+  const map = createPlanMap(mapElement, {
+    onStroke: (units) => {
+      if (!brush) return;
+      step(paintStroke(history, units, brush, homeOf));
+    },
+    onLine: (coordinates) => structure.onLine(coordinates),
+    onPick: (unit) => structure.onPick(unit),
   });
+  const allEdits = () => [...editsOf(history.present), ...structure.edits()];
 
   const homeOf = (unit: string) => features.find((f) => f.properties.code === unit)?.properties.grid;
   const gridNames = () => new Map(figures.filter((f) => f.kind === 'parent').map((f) => [f.code, f.name]));
@@ -100,7 +133,7 @@ export function mountPlanWorkspace(root: HTMLElement, account: Account): void {
 
   async function syncEdits(): Promise<void> {
     if (!plan || plan.state !== 'draft') {
-      if (editsOf(history.present).length === 0) return;
+      if (allEdits().length === 0) return;
       try {
         plan = (await apiPost<{ plan: PlanView }>('/api/plans', { name: `${t('plan.defaultName')} ${community}`, scopeCode: community })).plan;
       } catch (error) {
@@ -108,13 +141,15 @@ export function mountPlanWorkspace(root: HTMLElement, account: Account): void {
       }
     }
     const sent = history.present;
+    const sentStructure = structure.edits();
     try {
-      const answer = await apiRequest<{ plan: PlanView; validation: PlanValidation; balance: { balance: BalanceReport }[] }>(
+      const answer = await apiRequest<{ plan: PlanView; validation: PlanValidation; balance: { balance: BalanceReport }[] } & StructureAnswer>(
         'PUT',
         `/api/plans/${plan.id}/edits`,
-        { edits: editsOf(sent) },
+        { edits: [...editsOf(sent), ...sentStructure] },
       );
-      if (history.present !== sent) return;
+      if (history.present !== sent || structure.edits() !== sentStructure) return;
+      structure.show(answer);
       plan = answer.plan;
       validation = answer.validation;
       const local = computeBalance(figures, new Map(Object.entries(sent)));
@@ -146,7 +181,9 @@ export function mountPlanWorkspace(root: HTMLElement, account: Account): void {
       features = collection.features;
       figures = figureAnswer.figures;
       plan = withPlan;
-      history = startHistory(Object.fromEntries((withPlan?.state === 'draft' ? withPlan.edits : []).map((e) => [e.unit, e.to])));
+      const draftEdits = withPlan?.state === 'draft' ? withPlan.edits : [];
+      history = startHistory(Object.fromEntries(draftEdits.flatMap((e) => (isStructural(e) ? [] : [[e.unit, e.to]]))));
+      structure.reset(draftEdits.filter(isStructural).map(({ from: _from, ...e }) => e as StructuralEdit));
       validation = null;
       const colours = new Map(
         figures.filter((f) => f.kind === 'parent').map((f, i) => [f.code, GRID_COLOURS[i % GRID_COLOURS.length]] as const),
@@ -156,6 +193,7 @@ export function mountPlanWorkspace(root: HTMLElement, account: Account): void {
       brush = null;
       map.setBrush(null);
       render();
+      if (withPlan && structure.edits().length > 0) structure.show(await apiGet<StructureAnswer>(`/api/plans/${withPlan.id}/structure`));
     } catch (error) {
       fail(error);
     }
@@ -166,15 +204,23 @@ export function mountPlanWorkspace(root: HTMLElement, account: Account): void {
     await syncing;
     try {
       const body = action === 'submit' && warningReason.value.trim() ? { warningReason: warningReason.value.trim() } : {};
-      const answer = await apiPost<{ plan: PlanView; publication?: { version: number; moved: unknown[]; relocatedIncidents: number } | null }>(
+      const answer = await apiPost<{
+        plan: PlanView;
+        publication?: { version: number; moved: unknown[]; restructured: unknown[] | null; relocatedIncidents: number } | null;
+      }>(
         `/api/plans/${plan.id}/${action}`,
         body,
       );
       plan = answer.plan;
       if (answer.publication) {
-        message = t('plan.published', { version: answer.publication.version, moved: answer.publication.moved.length, incidents: answer.publication.relocatedIncidents });
+        message = t('plan.published', {
+          version: answer.publication.version,
+          moved: answer.publication.moved.length + (answer.publication.restructured?.length ?? 0),
+          incidents: answer.publication.relocatedIncidents,
+        });
         const done = message;
         await openCommunity(community, null);
+        void versions.refresh();
         message = done;
       }
       render();
@@ -220,7 +266,7 @@ export function mountPlanWorkspace(root: HTMLElement, account: Account): void {
           className: brush === code ? 'grid-swatch selected' : 'grid-swatch',
           dataset: { grid: code },
           attrs: { style: `border-left: 14px solid ${GRID_COLOURS[i % GRID_COLOURS.length]}` },
-          on: { click: () => { brush = code; map.setBrush(code); render(); } },
+          on: { click: () => { brush = code; map.setBrush(code); structure.cancelTool(); render(); } },
         }, [name]),
       ),
     ]);
@@ -244,7 +290,8 @@ export function mountPlanWorkspace(root: HTMLElement, account: Account): void {
           openIncidents: rows.reduce((a, r) => a + r.openIncidents, 0),
         })
       : '';
-    const dirty = plan?.state === 'draft' && editsOf(history.present).length === 0 ? 'plan_empty' : null;
+    structure.render();
+    const dirty = plan?.state === 'draft' && allEdits().length === 0 ? 'plan_empty' : null;
     setAction(submitButton, 'submit', t('plan.submit'), dirty ?? (validation && !validation.valid ? 'plan_invalid' : null));
     setAction(approveButton, 'approve', t('plan.approve'));
     setAction(publishButton, 'publish', t('plan.publish'));
@@ -273,7 +320,11 @@ export function mountPlanWorkspace(root: HTMLElement, account: Account): void {
     ]);
   }
 
-  onLanguageChange(() => render());
+  onLanguageChange(() => {
+    render();
+    versions.render();
+  });
+  void versions.refresh();
   window.addEventListener('keydown', (event) => {
     if (!(event.ctrlKey || event.metaKey)) return;
     if (event.key === 'z') step(event.shiftKey ? redo(history) : undo(history));

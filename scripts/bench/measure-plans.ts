@@ -9,7 +9,10 @@
  *     workers, devices, accounts, open incidents with timeline entries, parents' outlines, local edge rebuild):
  *     each round in a transaction that is rolled back, so every round starts from the same city;
  *  3. baseline in the same run: the whole-city gridops_rebuild_unit_edges() that a publication would need without
- *     the local rebuild (once, rolled back).
+ *     the local rebuild (once, rolled back);
+ *  4. splits and merges (migration 0030): validation of a one-split edit (a west–east line through a micro-grid)
+ *     and of a one-merge edit (two micro-grids sharing an edge) in 仙林街道, p50 / p95; publication of a plan with
+ *     10 splits and 10 merges (rolled back like 2).
  * Prints a Markdown section for BENCHMARKS.md.
  */
 import path from 'node:path';
@@ -18,8 +21,9 @@ import { defineSql, withScope, type Database } from '../../server/db/database.js
 import { migrate } from '../../server/db/migrate.js';
 import { openPostgresDatabase } from '../../server/db/pg-driver.js';
 import { openEmbeddedDatabase } from '../../server/db/pglite-driver.js';
-import { createPlan, publishOrSchedule, replaceEdits, setPlanState } from '../../server/plans/plan-service.js';
+import { createPlan, loadPlan as loadPlanRow, publishOrSchedule, replaceEdits, setPlanState } from '../../server/plans/plan-service.js';
 import { validatePlanEdits } from '../../server/plans/plan-validation.js';
+import { validatePlan, type AnyRequestedEdit } from '../../server/plans/plan-structure.js';
 import { rebuildUnitEdges } from '../../server/units/unit-edges.sql.js';
 import { readMachineInfo } from './machine-info.js';
 import { median, percentile } from './statistics.js';
@@ -52,6 +56,23 @@ const pickPublication = defineSql(
            WHERE m.community_code = c.code AND m.level = 'micro_grid' AND m.parent_code NOT IN (SELECT code FROM targets))
    SELECT code AS unit, target, (SELECT code FROM community) AS community FROM candidates
     WHERE rank < siblings ORDER BY distance, code LIMIT 50`,
+);
+/**
+ * Split lines (west–east through the point on surface, 50 m past the box) and merge pairs of micro-grids of the
+ * 仙林街道 community with the most micro-grids (so that one plan can hold both).
+ */
+const pickStructure = defineSql(
+  'bench.plans.structure',
+  `WITH c AS (SELECT community_code AS code FROM units WHERE level = 'micro_grid' AND street_code = '320113007'
+               GROUP BY community_code ORDER BY count(*) DESC, community_code LIMIT 1)
+   (SELECT 'split' AS op, m.code AS a, NULL AS b, m.community_code AS community,
+           ST_AsGeoJSON(ST_SetSRID(ST_MakeLine(ST_MakePoint(ST_XMin(m.geom) - 0.0005, ST_Y(ST_PointOnSurface(m.geom))),
+                                               ST_MakePoint(ST_XMax(m.geom) + 0.0005, ST_Y(ST_PointOnSurface(m.geom)))), 4326), 7)::json AS line
+      FROM units m, c WHERE m.level = 'micro_grid' AND m.community_code = c.code AND m.area_m2 > 12000 ORDER BY m.code LIMIT 60)
+   UNION ALL
+   (SELECT 'merge', e.left_code, e.right_code, l.community_code, NULL
+      FROM unit_edges e JOIN units l ON l.code = e.left_code
+     CROSS JOIN c WHERE e.level = 'micro_grid' AND l.community_code = c.code ORDER BY e.left_code DESC, e.right_code LIMIT 60)`,
 );
 const accountId = defineSql('bench.plans.account', `SELECT id FROM accounts WHERE username = $1`);
 
@@ -103,6 +124,64 @@ async function measure(db: Database, label: string, rounds: number) {
       if (!(e instanceof Rollback)) throw e;
     });
   }
+  // Splits and merges: validation of one edit each, then one publication of 10 + 10 disjoint ones in a community.
+  const structure = await db.query<{ op: 'split' | 'merge'; a: string; b: string | null; community: string; line: unknown }>(pickStructure);
+  const editOf = (s: (typeof structure)[number]): AnyRequestedEdit =>
+    s.op === 'split' ? { op: 'split', unit: s.a, line: s.line as never } : { op: 'merge', units: [s.a, s.b!] };
+  const structureTimes: Record<'split' | 'merge', number[]> = { split: [], merge: [] };
+  let structureInvalid = 0;
+  await withScope(db, scope, async (tx) => {
+    for (const [i, s] of [...structure.slice(0, 5), ...structure].entries()) {
+      const started = performance.now();
+      const outcome = await validatePlan(tx, [editOf(s)], s.community, LIMITS, new Date(Date.now() - 365 * 24 * 3600 * 1000));
+      if (i >= 5) {
+        structureTimes[s.op].push(performance.now() - started);
+        if (!outcome.validation.valid) structureInvalid += 1;
+      }
+    }
+  });
+  const community = structure[0].community;
+  const used = new Set<string>();
+  const batch: AnyRequestedEdit[] = [];
+  for (const op of ['split', 'merge'] as const) {
+    let n = 0;
+    for (const s of structure.filter((x) => x.op === op && x.community === community)) {
+      if (n === 10 || used.has(s.a) || (s.b && used.has(s.b))) continue;
+      used.add(s.a);
+      if (s.b) used.add(s.b);
+      batch.push(editOf(s));
+      n += 1;
+    }
+  }
+  const structurePublication: number[] = [];
+  let structureSummary = '';
+  for (let round = 0; round < rounds; round++) {
+    await withScope(db, scope, async (tx) => {
+      const now = new Date();
+      const plan = await createPlan(tx, { name: 'bench structure', scopeCode: community }, actor, now);
+      const { plan: withEdits, outcome } = await replaceEdits(tx, plan, batch, LIMITS, now);
+      if (!outcome.validation.valid) {
+        // Only the valid edits are published (a line that does not cut in two, pieces below the minimum size).
+        const bad = new Set(outcome.validation.issues.filter((i) => i.severity === 'error').map((i) => i.unit));
+        const kept = batch.filter((e) => !('op' in e) || !(e.op === 'split' ? bad.has(e.unit) : e.units.some((u) => bad.has(u))));
+        await replaceEdits(tx, withEdits, kept, LIMITS, now);
+      }
+      const approved = await setPlanState(tx, await loadPlanRow(tx, plan.id), 'approved', now, {
+        approver: { accountId: -1, role: 'admin', username: 'bench' },
+        effectiveAt: now,
+      });
+      const started = performance.now();
+      const done = await publishOrSchedule(tx, approved, actor, now);
+      structurePublication.push(performance.now() - started);
+      const p = done.publication!;
+      structureSummary =
+        `${p.restructured?.filter((r) => r.op === 'split').length ?? 0} splits and ${p.restructured?.filter((r) => r.op === 'merge').length ?? 0} merges in one community, ` +
+        `${p.workers} workers, ${p.cameras} cameras, ${p.sensors} sensors, ${p.relocatedIncidents} open incidents re-attributed, ${p.edgesRebuilt} edges rebuilt`;
+      throw new Rollback();
+    }).catch((e) => {
+      if (!(e instanceof Rollback)) throw e;
+    });
+  }
   let fullRebuild = NaN;
   await db
     .withTransaction(async (tx) => {
@@ -119,6 +198,12 @@ async function measure(db: Database, label: string, rounds: number) {
     validation: { n: validation.length, p50: median(validation), p95: percentile(validation, 95), invalid },
     publication: { rounds: publication.map((ms) => Math.round(ms)), median: median(publication), summary },
     fullRebuild,
+    structure: {
+      split: { n: structureTimes.split.length, p50: median(structureTimes.split), p95: percentile(structureTimes.split, 95) },
+      merge: { n: structureTimes.merge.length, p50: median(structureTimes.merge), p95: percentile(structureTimes.merge, 95) },
+      invalid: structureInvalid,
+      publication: { rounds: structurePublication.map((ms) => Math.round(ms)), median: median(structurePublication), summary: structureSummary },
+    },
   };
 }
 
@@ -149,8 +234,12 @@ async function main() {
         `| validation of a one-micro-grid paint within a community (${r.validation.n} edits in 仙林街道, ${r.validation.invalid} invalid) | p50 ${ms(r.validation.p50)}, p95 ${ms(r.validation.p95)} | p95 ≤ 200 ms |`,
         `| publication of a plan moving 50 micro-grids into 3 grids (median of ${r.publication.rounds.length}: ${r.publication.rounds.join(', ')} ms) | ${ms(r.publication.median)} | ≤ 10 s |`,
         `| baseline: the whole-city unit-edge rebuild a publication would need without the local one | ${ms(r.fullRebuild)} | |`,
+        `| validation of a one-split edit (${r.structure.split.n} micro-grids of one 仙林街道 community; ${r.structure.invalid} of the splits and merges invalid) | p50 ${ms(r.structure.split.p50)}, p95 ${ms(r.structure.split.p95)} | p95 ≤ 200 ms |`,
+        `| validation of a one-merge edit (${r.structure.merge.n} pairs) | p50 ${ms(r.structure.merge.p50)}, p95 ${ms(r.structure.merge.p95)} | p95 ≤ 200 ms |`,
+        `| publication of a plan of splits and merges (median of ${r.structure.publication.rounds.length}: ${r.structure.publication.rounds.join(', ')} ms) | ${ms(r.structure.publication.median)} | ≤ 10 s |`,
         '',
         `Publication: ${r.publication.summary}.`,
+        `Splits and merges: ${r.structure.publication.summary}.`,
       ].join('\n'),
     );
   } finally {

@@ -1,7 +1,8 @@
 /**
  * A plan as GeoJSON through GDAL, on every database mode: the export (the community's grids as the plan makes
  * them) converted to a GeoPackage and back by ogr2ogr, then imported into a new plan, gives the same edits; a
- * GCJ-02 copy gives them too; a self-intersecting polygon and grids that leave a micro-grid out are refused.
+ * GCJ-02 copy gives them too; a self-intersecting polygon and grids that leave a micro-grid out are refused. The
+ * server's own GeoPackage export and import (ogr2ogr on the server) round-trip too, from a CGCS2000 copy as well.
  * ogr2ogr (Debian gdal-bin) is required, like the OGC GDAL test: .ci/run installs it.
  */
 import { execFile } from 'node:child_process';
@@ -110,5 +111,43 @@ describe.each(testDatabaseModes())('plan GeoJSON export and import on %s', (mode
     delete nameless.features[0].properties.code;
     expect((await call('PUT', `/api/plans/${id}/import`, { collection: nameless })).body.code).toBe('import_grid_code_missing');
     expect((await call('POST', `/api/plans/${id}/withdraw`)).body.plan.state).toBe('withdrawn');
+  });
+
+  it('exports and imports a GeoPackage on the server (ogr2ogr), from WGS84 and from a CGCS2000 copy', async () => {
+    const first = await newPlan();
+    await call('PUT', `/api/plans/${first}/edits`, { edits: [{ unit: c.code, to: c.target }] });
+    const response = await fetch(`${server.baseUrl}/api/plans/${first}/geopackage`, { headers: planner });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('application/geopackage+sqlite3');
+    const gpkg = Buffer.from(await response.arrayBuffer());
+    const file = path.join(dir, 'server.gpkg');
+    fs.writeFileSync(file, gpkg);
+    const info = await run('ogrinfo', ['-so', file, 'grids']);
+    expect(info.stdout).toMatch(/EPSG",?\s*4326|WGS 84/);
+    expect(info.stdout).toMatch(/code: String/);
+    expect((await call('POST', `/api/plans/${first}/withdraw`)).body.plan.state).toBe('withdrawn');
+
+    const upload = async (id: number, bytes: Buffer, crs = 'wgs84') => {
+      const r = await fetch(`${server.baseUrl}/api/plans/${id}/geopackage?crs=${crs}`, {
+        method: 'PUT',
+        headers: { ...planner, 'content-type': 'application/geopackage+sqlite3' },
+        body: new Uint8Array(bytes),
+      });
+      return { status: r.status, body: (await r.json()) as ApiAnswer };
+    };
+    const second = await newPlan();
+    const imported = await upload(second, gpkg);
+    expect(imported.status, JSON.stringify(imported.body)).toBe(200);
+    expect(imported.body.plan.edits).toEqual([{ unit: c.code, from: c.source, to: c.target }]);
+    // The same grids declared in CGCS2000 (EPSG:4490): GDAL reprojects them to WGS84 (centimetres), the same edits.
+    await run('ogr2ogr', ['-f', 'GPKG', '-t_srs', 'EPSG:4490', path.join(dir, 'cgcs2000.gpkg'), file, 'grids']);
+    expect((await run('ogrinfo', ['-so', path.join(dir, 'cgcs2000.gpkg'), 'grids'])).stdout).toMatch(/4490|CGCS/);
+    const fromCgcs = await upload(second, fs.readFileSync(path.join(dir, 'cgcs2000.gpkg')), 'cgcs2000');
+    expect(fromCgcs.body.plan.edits).toEqual([{ unit: c.code, from: c.source, to: c.target }]);
+    expect((await upload(second, Buffer.from('not a geopackage at all, just some text of more than a hundred bytes '.repeat(3)))).body.code).toBe(
+      'import_not_geopackage',
+    );
+    expect((await upload(second, Buffer.concat([Buffer.from('SQLite format 3\u0000'), Buffer.alloc(200)]))).body.code).toBe('import_unreadable');
+    expect((await call('POST', `/api/plans/${second}/withdraw`)).body.plan.state).toBe('withdrawn');
   });
 });

@@ -38,6 +38,24 @@ export const PLAN_REASONS = {
   encloses_unit: 'warning',
   /** A micro-grid's households lie outside the configured range. */
   households_out_of_range: 'warning',
+  /** Only micro-grids are split, merged or reshaped. */
+  level_not_restructurable: 'error',
+  /** The drawn line (a split, or a reshaped edge) has too few points, repeated points, or crosses itself. */
+  line_invalid: 'error',
+  /** The split line does not cut the micro-grid in exactly two pieces (it must cross it from edge to edge). */
+  split_not_two_parts: 'error',
+  /** The micro-grids to merge belong to different grids. */
+  merge_not_siblings: 'error',
+  /** The micro-grids to merge share no edge. */
+  merge_not_adjacent: 'error',
+  /** The two micro-grids of a reshape share no edge (or not one unbroken edge). */
+  reshape_no_shared_edge: 'error',
+  /** The reshaped edge must keep its two end points (where it meets the other units). */
+  reshape_endpoints_moved: 'error',
+  /** The new edge leaves the two micro-grids (it may only move the line between them). */
+  reshape_outside_units: 'error',
+  /** The new edge must cut the two micro-grids' union in two, one piece for each, each one polygon. */
+  reshape_not_two_parts: 'error',
 } as const;
 
 export type PlanReason = keyof typeof PLAN_REASONS;

@@ -8,7 +8,20 @@ import { DatabaseError } from '../db/database.js';
 import { AppError } from '../errors/app-error.js';
 import { computeBalance, type BalanceReport, type FigureRow } from './plan-balance.js';
 import { publicationStateAt, refusePlanAction, type PlanAction, type PlanActor, type PlanState } from './plan-lifecycle.js';
-import { validatePlanEdits, type PlanEdit, type PlanLimits, type RequestedEdit, type ValidationOutcome } from './plan-validation.js';
+import type { PlanLimits } from './plan-validation.js';
+import { isStructural, unitsOf, type StructureBalance } from './plan-structure-rules.js';
+import {
+  movesOf,
+  previewPieces,
+  requestedFormOf,
+  structureBalanceOf,
+  structureDiffOf,
+  validatePlan,
+  type AnyRequestedEdit,
+  type PlanOutcome,
+  type StoredEdit,
+} from './plan-structure.js';
+import { listSuccessors } from './plan-structure.sql.js';
 import {
   diffMovedUnits,
   findOtherClaims,
@@ -31,7 +44,7 @@ export interface PlanRow {
   scope_code: string;
   state: PlanState;
   based_on_version: number;
-  edits: PlanEdit[];
+  edits: StoredEdit[];
   author_account_id: number;
   author_username: string;
   warning_reason: string | null;
@@ -63,7 +76,7 @@ export function assertAllowed(plan: PlanRow, action: PlanAction, actor: PlanActo
 
 export async function createPlan(
   q: Queryable,
-  input: { name: string; scopeCode: string; rollbackOf?: number | null; edits?: PlanEdit[] },
+  input: { name: string; scopeCode: string; rollbackOf?: number | null; edits?: StoredEdit[] },
   actor: PlanActorFull,
   now: Date,
 ): Promise<PlanRow> {
@@ -85,12 +98,12 @@ export async function createPlan(
   return plan;
 }
 
-/** The units a plan changes: each moved unit and both its parents. */
-export function claimedUnits(edits: readonly PlanEdit[]): string[] {
-  return [...new Set(edits.flatMap((e) => [e.unit, e.from, e.to]))].sort();
+/** The units a plan changes: each moved unit and both its parents; each split or merged unit and its parent. */
+export function claimedUnits(edits: readonly StoredEdit[]): string[] {
+  return [...new Set(edits.flatMap((e) => (isStructural(e) ? [...unitsOf(e), e.from] : [e.unit, e.from, e.to])))].sort();
 }
 
-async function claimUnits(q: Queryable, planId: number, edits: readonly PlanEdit[]): Promise<void> {
+async function claimUnits(q: Queryable, planId: number, edits: readonly StoredEdit[]): Promise<void> {
   const units = claimedUnits(edits);
   await q.query(releaseClaims, [planId]);
   const others = await q.query<{ unit_code: string; plan_id: number }>(findOtherClaims, [units, planId]);
@@ -114,11 +127,11 @@ async function claimUnits(q: Queryable, planId: number, edits: readonly PlanEdit
 export async function replaceEdits(
   q: Queryable,
   plan: PlanRow,
-  requested: RequestedEdit[],
+  requested: readonly AnyRequestedEdit[],
   limits: PlanLimits,
   now: Date,
-): Promise<{ plan: PlanRow; outcome: ValidationOutcome }> {
-  const outcome = await validatePlanEdits(q, requested, plan.scope_code, limits);
+): Promise<{ plan: PlanRow; outcome: PlanOutcome }> {
+  const outcome = await validatePlan(q, requested, plan.scope_code, limits, new Date(now.getTime() - YEAR_MS));
   // Units that cannot be resolved are not stored: an edit the caller cannot see names nothing.
   const blocking = outcome.validation.issues.filter((i) =>
     ['unit_not_found', 'outside_plan_scope', 'too_many_edits', 'duplicate_edit'].includes(i.reason),
@@ -126,18 +139,18 @@ export async function replaceEdits(
   if (blocking.length > 0) {
     throw new AppError(422, blocking[0].reason, 'The edits name units that cannot be edited in this plan', { issues: blocking });
   }
-  await claimUnits(q, plan.id, outcome.edits);
-  const [updated] = await q.query<PlanRow>(updatePlanEdits, [plan.id, JSON.stringify(outcome.edits), now]);
+  await claimUnits(q, plan.id, outcome.stored);
+  const [updated] = await q.query<PlanRow>(updatePlanEdits, [plan.id, JSON.stringify(outcome.stored), now]);
   return { plan: updated, outcome };
 }
 
-export function validateStoredPlan(q: Queryable, plan: PlanRow, limits: PlanLimits): Promise<ValidationOutcome> {
-  return validatePlanEdits(q, plan.edits.map(({ unit, to }) => ({ unit, to })), plan.scope_code, limits);
+export function validateStoredPlan(q: Queryable, plan: PlanRow, limits: PlanLimits, now: Date): Promise<PlanOutcome> {
+  return validatePlan(q, requestedFormOf(plan.edits), plan.scope_code, limits, new Date(now.getTime() - YEAR_MS));
 }
 
 export async function submitPlan(q: Queryable, plan: PlanRow, warningReason: string | null, limits: PlanLimits, now: Date): Promise<PlanRow> {
   if (plan.edits.length === 0) throw new AppError(409, 'plan_empty', 'A plan without edits cannot be submitted');
-  const { validation } = await validateStoredPlan(q, plan, limits);
+  const { validation } = await validateStoredPlan(q, plan, limits, now);
   if (!validation.valid) throw new AppError(422, 'plan_invalid', 'The plan has errors', { issues: validation.issues });
   if (validation.warnings > 0 && !warningReason) {
     throw new AppError(422, 'warning_reason_required', 'The plan has warnings: say why it should go ahead', { issues: validation.issues });
@@ -171,6 +184,7 @@ export interface PublicationOutcome {
   ok: true;
   version: number;
   moved: { from: string; to: string }[];
+  restructured: { op: 'split' | 'merge'; from: string[]; to: string[] }[] | null;
   relocatedIncidents: number;
   workers: number;
   cameras: number;
@@ -213,7 +227,7 @@ export async function publishOrSchedule(
 /** The balance of each parent whose children the plan moves (community or street), before → after. */
 export async function balanceOf(
   q: Queryable,
-  outcome: ValidationOutcome,
+  outcome: PlanOutcome,
   now: Date,
 ): Promise<{ parent: string; level: string; figures: FigureRow[]; balance: BalanceReport }[]> {
   if (!outcome.level) return [];
@@ -225,6 +239,16 @@ export async function balanceOf(
     result.push({ parent, level: outcome.level, figures, balance: computeBalance(figures, moves) });
   }
   return result;
+}
+
+/** The balance of each grid whose micro-grids a split or merge changes, before → after. */
+export async function structureBalance(q: Queryable, outcome: PlanOutcome, now: Date): Promise<StructureBalance[]> {
+  if (outcome.structure.length === 0) return [];
+  const since = new Date(now.getTime() - YEAR_MS);
+  const communities = [...new Set(outcome.structure.map((p) => p.parentCode.slice(0, 12)))];
+  const figures: FigureRow[] = [];
+  for (const community of communities) figures.push(...(await readBalanceFigures(q, community, 'micro_grid', since)));
+  return structureBalanceOf(figures, outcome.structure);
 }
 
 export async function readBalanceFigures(q: Queryable, parent: string, level: string, since: Date): Promise<FigureRow[]> {
@@ -245,8 +269,11 @@ export async function readBalanceFigures(q: Queryable, parent: string, level: st
   }));
 }
 
-export async function diffOf(q: Queryable, edits: readonly PlanEdit[], now: Date) {
-  const rows = await q.query<Record<string, unknown>>(diffMovedUnits, [edits.map((e) => e.unit), edits.map((e) => e.to), new Date(now.getTime() - YEAR_MS)]);
+export async function diffOf(q: Queryable, edits: readonly StoredEdit[], now: Date) {
+  const since = new Date(now.getTime() - YEAR_MS);
+  const moves = movesOf(edits);
+  const rows = await q.query<Record<string, unknown>>(diffMovedUnits, [moves.map((e) => e.unit), moves.map((e) => e.to), since]);
+  const restructured = structureDiffOf(await previewPieces(q, edits, since));
   const moved = rows.map((r) => ({
     code: String(r.code),
     name: String(r.name),
@@ -278,14 +305,26 @@ export async function diffOf(q: Queryable, edits: readonly PlanEdit[], now: Date
       incidentsTotal: sum((m) => m.incidentsTotal),
       incidents12m: sum((m) => m.incidents12m),
     },
+    restructured,
   };
 }
 
-/** The edits that undo a published plan on today's boundaries: each moved unit (by its code today) back to its old parent. */
-export async function rollbackEdits(q: Queryable, plan: PlanRow): Promise<RequestedEdit[]> {
+/**
+ * The edits that undo a published plan on today's boundaries: each moved unit (by its code today) back to its old
+ * parent, each split's two pieces merged again. A merge cannot be undone by a plan (it would need the old line).
+ */
+export async function rollbackEdits(q: Queryable, plan: PlanRow): Promise<AnyRequestedEdit[]> {
   if (plan.state !== 'published') throw new AppError(409, 'plan_not_published', 'Only a published plan can be rolled back');
-  const edits: RequestedEdit[] = [];
+  const edits: AnyRequestedEdit[] = [];
   for (const e of plan.edits) {
+    if (isStructural(e)) {
+      if (e.op === 'merge') throw new AppError(409, 'rollback_not_possible', 'A plan with a merge cannot be rolled back: split the merged micro-grid in a new plan');
+      if (e.op === 'reshape') throw new AppError(409, 'rollback_not_possible', 'A reshape is undone by reshaping the edge again in a new plan');
+      const pieces = (await q.query<{ new_code: string }>(listSuccessors, [e.unit, plan.id])).map((r) => r.new_code);
+      if (pieces.length !== 2) throw new AppError(409, 'rollback_not_possible', 'The pieces of this split are not both current any more');
+      edits.push({ op: 'merge', units: [pieces[0], pieces[1]] });
+      continue;
+    }
     const [{ code }] = await q.query<{ code: string }>(readCurrentCode, [e.unit]);
     edits.push({ unit: code, to: e.from });
   }

@@ -4,7 +4,7 @@
  * publication in one transaction, rollback as a new plan. Planners and administrators, in their jurisdiction
  * (row-level security on boundary_plans by the plan's scope). Every change through auditedChange.
  */
-import { Router, type Request } from 'express';
+import express, { Router, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { auditedChange } from '../audit/record-audit.js';
@@ -20,6 +20,9 @@ import { incidentChanged } from '../incidents/incident-publishing.js';
 import { bumpLayerVersion } from '../tiles/tile-cache.js';
 import { UNIT_LAYERS } from '../tiles/tile-layers.js';
 import { PLAN_STATES } from './plan-lifecycle.js';
+import { MAX_SPLIT_LINE_POINTS } from './plan-structure-rules.js';
+import { movesOf } from './plan-structure.js';
+import { readSharedEdges } from './plan-structure.sql.js';
 import {
   assertAllowed,
   balanceOf,
@@ -31,12 +34,14 @@ import {
   replaceEdits,
   rollbackEdits,
   setPlanState,
+  structureBalance,
   submitPlan,
   validateStoredPlan,
   type PlanActorFull,
 } from './plan-service.js';
-import { listPlans } from './plans.sql.js';
-import { editsFromImport, exportPlanGeoJson } from './plan-exchange.js';
+import { listPlans, listVersions } from './plans.sql.js';
+import { editsFromImport, exportPlanGeoJson, type ImportCrs } from './plan-exchange.js';
+import { GEOPACKAGE_TYPE, MAX_GEOPACKAGE_BYTES, geoJsonToGeoPackage, geoPackageToGeoJson } from './plan-geopackage.js';
 import { listPaintableUnits } from './plan-reads.sql.js';
 
 export interface PlansDependencies {
@@ -50,7 +55,19 @@ export interface PlansDependencies {
 const PLANNERS = ['planner', 'admin'] as const;
 const Code = z.string().regex(/^\d{6,18}$/, 'a unit code is 6 to 18 digits');
 const Id = z.object({ id: z.string().regex(/^\d{1,12}$/, 'a plan id is a whole number').transform(Number) }).strict();
-const Edits = z.array(z.object({ unit: Code, to: Code }).strict()).max(2000);
+const Lon = z.number().finite().min(-180).max(180);
+const Lat = z.number().finite().min(-90).max(90);
+const SplitLine = z.object({ type: z.literal('LineString'), coordinates: z.array(z.tuple([Lon, Lat])).min(2).max(MAX_SPLIT_LINE_POINTS) }).strict();
+const Edits = z
+  .array(
+    z.union([
+      z.object({ unit: Code, to: Code }).strict(),
+      z.object({ op: z.literal('split'), unit: Code, line: SplitLine }).strict(),
+      z.object({ op: z.literal('merge'), units: z.tuple([Code, Code]) }).strict(),
+      z.object({ op: z.literal('reshape'), units: z.tuple([Code, Code]), line: SplitLine }).strict(),
+    ]),
+  )
+  .max(2000);
 const CreateBody = z.object({ name: z.string().trim().min(1).max(120), scopeCode: Code, edits: Edits.optional() }).strict();
 const EditsBody = z.object({ edits: Edits }).strict();
 const SubmitBody = z.object({ warningReason: z.string().trim().min(1).max(1000).optional() }).strict();
@@ -64,6 +81,9 @@ const ListQuery = z
   .strict();
 const FiguresQuery = z.object({ parent: Code, level: z.enum(['micro_grid', 'grid']) }).strict();
 const MapQuery = z.object({ parent: Code }).strict();
+const VersionsQuery = z.object({ limit: z.string().regex(/^\d+$/).transform(Number).pipe(z.number().min(1).max(200)).default(50) }).strict();
+const EdgeQuery = z.object({ a: Code, b: Code }).strict();
+const GeoPackageQuery = z.object({ crs: z.enum(['wgs84', 'cgcs2000', 'gcj02']).default('wgs84') }).strict();
 const ImportBody = z.object({ crs: z.enum(['wgs84', 'cgcs2000', 'gcj02']).default('wgs84'), collection: z.unknown() }).strict();
 
 const YEAR_MS = 365 * 24 * 3600 * 1000;
@@ -92,6 +112,12 @@ export function plansRouter(deps: PlansDependencies): Router {
     res.json({ parent: query.parent, level: query.level, figures: await readBalanceFigures(scopedDb(req), query.parent, query.level, since) });
   });
 
+  // The version history: every publication the caller's jurisdiction may see, newest first (version 0 is the seed).
+  router.get('/api/plans/versions', access(...PLANNERS), async (req, res) => {
+    const query = validateRequestPart(VersionsQuery, req.query, 'invalid_query');
+    res.json({ versions: await scopedDb(req).query(listVersions, [query.limit]) });
+  });
+
   // The planner's map: the micro-grids of one community as GeoJSON, each with its grid.
   router.get('/api/plans/map', access(...PLANNERS), async (req, res) => {
     const query = validateRequestPart(MapQuery, req.query, 'invalid_query');
@@ -108,6 +134,14 @@ export function plansRouter(deps: PlansDependencies): Router {
         properties: { code: r.code, name: r.name, grid: r.parent_code, households: r.households },
       })),
     });
+  });
+
+  // The edge two micro-grids share, as one GeoJSON line (the reshape tool edits it): 404 when they share none.
+  router.get('/api/plans/edge', access(...PLANNERS), async (req, res) => {
+    const query = validateRequestPart(EdgeQuery, req.query, 'invalid_query');
+    const [edge] = await scopedDb(req).query<{ parts: number | null; line: unknown }>(readSharedEdges, [[query.a], [query.b]]);
+    if (!edge?.line || edge.parts !== 1) throw new AppError(404, 'reshape_no_shared_edge', 'These micro-grids share no single edge');
+    res.json({ type: 'Feature', geometry: edge.line, properties: { units: [query.a, query.b] } });
   });
 
   router.post('/api/plans', access(...PLANNERS), async (req, res) => {
@@ -137,7 +171,13 @@ export function plansRouter(deps: PlansDependencies): Router {
         jurisdictionCode: plan.scope_code,
         before: { edits: plan.edits },
         after: { edits: updated.edits },
-        result: { plan: updated, validation: outcome.validation, balance },
+        result: {
+          plan: updated,
+          validation: outcome.validation,
+          balance,
+          structure: outcome.structure,
+          structureBalance: await structureBalance(tx, outcome, clock.now()),
+        },
       };
     });
     res.json(done);
@@ -148,41 +188,75 @@ export function plansRouter(deps: PlansDependencies): Router {
     const db = scopedDb(req);
     const plan = await loadPlan(db, idOf(req));
     if (plan.scope_code.length !== 12) throw new AppError(400, 'export_needs_community', 'Only a community’s plan is exported as grids');
-    res.type('application/geo+json').json(await exportPlanGeoJson(db, plan.scope_code, plan.edits));
+    res.type('application/geo+json').json(await exportPlanGeoJson(db, plan.scope_code, movesOf(plan.edits)));
   });
 
   // Grid polygons (GeoJSON, WGS84 / CGCS2000 / GCJ-02) imported as the plan's edits, validated like painted ones.
-  router.put('/api/plans/:id/import', access(...PLANNERS), async (req, res) => {
+  const importInto = async (req: Request, res: Response, read: () => Promise<{ collection: unknown; crs: ImportCrs; format: string }>) => {
     const id = idOf(req);
-    const body = validateRequestPart(ImportBody, req.body, 'invalid_import');
     const done = await auditedChange(req, { action: 'plan.import', entityType: 'boundary_plan', entityId: String(id) }, async (tx) => {
       const plan = await loadPlan(tx, id, true);
       assertAllowed(plan, 'edit', actorOf(req));
       if (plan.scope_code.length !== 12) throw new AppError(400, 'import_needs_community', 'Grids are imported into a community’s plan');
-      const edits = await editsFromImport(tx, plan.scope_code, body.collection, body.crs);
+      const { collection, crs, format } = await read();
+      const edits = await editsFromImport(tx, plan.scope_code, collection, crs);
       const { plan: updated, outcome } = await replaceEdits(tx, plan, edits, limits, clock.now());
       const balance = await balanceOf(tx, outcome, clock.now());
       return {
         entityId: String(id),
         jurisdictionCode: plan.scope_code,
         before: { edits: plan.edits },
-        after: { edits: updated.edits, crs: body.crs },
+        after: { edits: updated.edits, crs, format },
         result: { plan: updated, validation: outcome.validation, balance },
       };
     });
     res.json(done);
+  };
+
+  router.put('/api/plans/:id/import', access(...PLANNERS), async (req, res) => {
+    const body = validateRequestPart(ImportBody, req.body, 'invalid_import');
+    await importInto(req, res, async () => ({ collection: body.collection, crs: body.crs, format: 'geojson' }));
   });
+
+  // The same as a GeoPackage file, converted by ogr2ogr on the server (plan-geopackage.ts).
+  router.get('/api/plans/:id/geopackage', access(...PLANNERS), async (req, res) => {
+    const db = scopedDb(req);
+    const plan = await loadPlan(db, idOf(req));
+    if (plan.scope_code.length !== 12) throw new AppError(400, 'export_needs_community', 'Only a community’s plan is exported as grids');
+    const gpkg = await geoJsonToGeoPackage(await exportPlanGeoJson(db, plan.scope_code, movesOf(plan.edits)));
+    res.attachment(`plan-${plan.id}.gpkg`).type(GEOPACKAGE_TYPE).send(gpkg);
+  });
+
+  router.put(
+    '/api/plans/:id/geopackage',
+    access(...PLANNERS),
+    express.raw({ type: GEOPACKAGE_TYPE, limit: MAX_GEOPACKAGE_BYTES }),
+    async (req, res) => {
+      const query = validateRequestPart(GeoPackageQuery, req.query, 'invalid_query');
+      if (!Buffer.isBuffer(req.body)) throw new AppError(415, 'import_not_geopackage', `Send the file as ${GEOPACKAGE_TYPE}`);
+      const file = req.body;
+      await importInto(req, res, async () => ({ collection: await geoPackageToGeoJson(file, query.crs), crs: query.crs, format: 'geopackage' }));
+    },
+  );
 
   router.get('/api/plans/:id/validation', access(...PLANNERS), async (req, res) => {
     const db = scopedDb(req);
     const plan = await loadPlan(db, idOf(req));
-    res.json((await validateStoredPlan(db, plan, limits)).validation);
+    res.json((await validateStoredPlan(db, plan, limits, clock.now())).validation);
+  });
+
+  // The plan's splits and merges as they would be published: the pieces (outline, figures) and each grid's balance.
+  router.get('/api/plans/:id/structure', access(...PLANNERS), async (req, res) => {
+    const db = scopedDb(req);
+    const plan = await loadPlan(db, idOf(req));
+    const outcome = await validateStoredPlan(db, plan, limits, clock.now());
+    res.json({ validation: outcome.validation, structure: outcome.structure, structureBalance: await structureBalance(db, outcome, clock.now()) });
   });
 
   router.get('/api/plans/:id/balance', access(...PLANNERS), async (req, res) => {
     const db = scopedDb(req);
     const plan = await loadPlan(db, idOf(req));
-    res.json({ balance: await balanceOf(db, await validateStoredPlan(db, plan, limits), clock.now()) });
+    res.json({ balance: await balanceOf(db, await validateStoredPlan(db, plan, limits, clock.now()), clock.now()) });
   });
 
   router.get('/api/plans/:id/diff', access(...PLANNERS), async (req, res) => {
@@ -225,7 +299,7 @@ export function plansRouter(deps: PlansDependencies): Router {
       const current = await loadPlan(tx, id, true);
       assertAllowed(current, 'approve', actorOf(req));
       // Approval looks at the plan as it stands today: errors that appeared since submission block it.
-      const { validation } = await validateStoredPlan(tx, current, limits);
+      const { validation } = await validateStoredPlan(tx, current, limits, clock.now());
       if (!validation.valid) throw new AppError(422, 'plan_invalid', 'The plan has errors', { issues: validation.issues });
       const effectiveAt = body.effectiveAt ? new Date(body.effectiveAt) : clock.now();
       const updated = await setPlanState(tx, current, 'approved', clock.now(), { approver: actorOf(req), effectiveAt });

@@ -237,3 +237,18 @@ export const readBoundaryVersion = defineSql('plans.boundary_version', `SELECT m
 
 /** $1 code → the unit's code today: itself when current, else the end of its successor chain (migration 0015). */
 export const readCurrentCode = defineSql('plans.current_code', `SELECT gridops_current_unit_code($1) AS code`);
+
+/**
+ * The boundary versions whose plan the caller may see (row-level security on boundary_plans), newest first, with
+ * the plan's name, scope, author, approver, times and what the publication changed; $1 limit. Primary keys.
+ */
+export const listVersions = defineSql(
+  'plans.versions',
+  `SELECT v.version, v.published_at, v.effective_at, p.id::integer AS plan_id, p.name, p.scope_code, p.author_username,
+          p.approved_by_username, p.rollback_of_plan_id::integer AS rollback_of_plan_id,
+          jsonb_array_length(coalesce(p.publication->'moved', '[]'::jsonb)) AS moved,
+          jsonb_array_length(coalesce(p.publication->'restructured', '[]'::jsonb)) AS restructured,
+          coalesce((p.publication->>'relocatedIncidents')::integer, 0) AS relocated_incidents
+     FROM boundary_versions v JOIN boundary_plans p ON p.id = v.plan_id
+    ORDER BY v.version DESC LIMIT $1`,
+);

@@ -237,6 +237,18 @@ describe.each(testDatabaseModes())('audit log on %s', (mode) => {
           success: false,
         },
       ],
+      'PUT /api/plans/:id/geopackage': [
+        {
+          run: () =>
+            fetch(`${server.baseUrl}/api/plans/${NO_PLAN}/geopackage`, {
+              method: 'PUT',
+              headers: { ...planner, 'content-type': 'application/geopackage+sqlite3' },
+              body: new Uint8Array(Buffer.from('SQLite format 3\u0000 not really a GeoPackage')),
+            }),
+          action: 'plan.import',
+          success: false,
+        },
+      ],
       'POST /api/plans/:id/submit': [planStep('submit', 'plan.submit')],
       'POST /api/plans/:id/withdraw': [planStep('withdraw', 'plan.withdraw')],
       'POST /api/plans/:id/approve': [planStep('approve', 'plan.approve')],
