@@ -50,7 +50,8 @@ const makeUnanswered = defineSql(
 const onDuty = defineSql('test.cluster_on_duty', `UPDATE workers SET duty_status = 'on_duty' WHERE home_unit_code LIKE '320113007%'`);
 const countEvents = defineSql(
   'test.cluster_count_events',
-  `SELECT incident_id, count(*)::int AS n FROM incident_timeline WHERE event = $1 AND incident_id = ANY($2::bigint[]) GROUP BY incident_id`,
+  `SELECT i.id AS incident_id, (SELECT count(*)::int FROM incident_timeline t WHERE t.incident_id = i.id AND t.event = $1 AND t.at >= $3) AS n
+     FROM unnest($2::bigint[]) AS i(id) ORDER BY i.id`,
 );
 
 describe.runIf(testDatabaseModes().includes('embedded'))('scheduler leadership on embedded', () => {
@@ -132,6 +133,8 @@ describe.runIf(testDatabaseModes().includes('postgres'))('scheduler leadership o
     const roadsA = createRoadGraphStore(dbA);
     const roadsB = createRoadGraphStore(dbB);
     await Promise.all([roadsA.graph(), roadsB.graph()]);
+    // Only this test's passes: the seeded history has escalations and time-outs of its own.
+    const since = new Date(Date.now() - 1_000);
     for (let round = 0; round < 3; round += 1) {
       await Promise.all([
         escalateOverdueIncidents(dbA, systemClock),
@@ -140,9 +143,9 @@ describe.runIf(testDatabaseModes().includes('postgres'))('scheduler leadership o
         reofferUnansweredOffers(dbB, roadsB, systemClock),
       ]);
     }
-    const escalations = await dbA.query<{ incident_id: number; n: number }>(countEvents, ['escalate', overdue]);
+    const escalations = await dbA.query<{ incident_id: number; n: number }>(countEvents, ['escalate', overdue, since]);
     expect(escalations.map((r) => r.n)).toEqual(overdue.map(() => 1));
-    const timeouts = await dbA.query<{ incident_id: number; n: number }>(countEvents, ['offer_timeout', unanswered]);
+    const timeouts = await dbA.query<{ incident_id: number; n: number }>(countEvents, ['offer_timeout', unanswered, since]);
     expect(timeouts.map((r) => r.n)).toEqual(unanswered.map(() => 1));
   });
 });

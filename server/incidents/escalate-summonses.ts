@@ -43,6 +43,8 @@ export async function escalateOverdueSummonses(
       const escalated: { id: number; incidentId: number; level: number }[] = [];
       for (const s of overdue) {
         const [row] = await tx.query<{ escalation_level: number; deadline_at: Date }>(escalateSummons, [s.id, now]);
+        // Another instance's pass escalated it first.
+        if (!row) continue;
         const level = row.escalation_level;
         const detail = {
           summonsId: Number(s.id),

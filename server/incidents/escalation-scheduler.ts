@@ -44,6 +44,8 @@ export async function escalateOverdueIncidents(db: Database, clock: Clock, event
       const escalated: { id: number; level: number }[] = [];
       for (const incident of overdue) {
         const [row] = await tx.query<{ escalation_level: number; deadline_at: Date }>(escalateIncident, [incident.id, now]);
+        // Another instance's pass escalated it first.
+        if (!row) continue;
         const target = ESCALATION_TARGET[row.escalation_level];
         const targetUnit = [incident.community_code, incident.street_code, incident.district_code][row.escalation_level];
         const detail = {

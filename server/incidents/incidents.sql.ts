@@ -142,12 +142,16 @@ export const selectOverdueIncidents = defineSql(
     FOR UPDATE SKIP LOCKED`,
 );
 
-/** System: escalate one level and give the same stage a new time limit from $2. $1 id. */
+/**
+ * System: escalate one level and give the same stage a new time limit from $2. $1 id. Only while the case is
+ * still overdue at $2, checked on the row's newest version under its lock: when two instances' passes race, the
+ * second finds the deadline already moved and escalates nothing (no row).
+ */
 export const escalateIncident = defineSql(
   'incidents.escalate',
   `UPDATE incidents SET escalation_level = least(2, escalation_level + 1), overdue = true, updated_at = $2,
           deadline_at = gridops_deadline(category, grade, deadline_stage, $2)
-    WHERE id = $1
+    WHERE id = $1 AND deadline_at < $2 AND incident_is_open(state) AND deadline_stage <> 'acknowledge'
    RETURNING escalation_level, deadline_at`,
 );
 

@@ -71,13 +71,14 @@ export const selectOverdueSummonses = defineSql(
 
 /**
  * System: summons $1 missed its deadline at $2: one level up (at most the district), marked overdue, and a
- * new report limit of the department from $2. Result: the new level and deadline.
+ * new report limit of the department from $2. Result: the new level and deadline; no row when the summons is
+ * no longer overdue under its lock (another instance's pass escalated it first).
  */
 export const escalateSummons = defineSql(
   'summonses.escalate',
   `UPDATE incident_summonses s SET escalation_level = least(2, s.escalation_level + 1), overdue = true,
           deadline_at = $2::timestamptz + d.report_minutes * interval '1 minute'
      FROM departments d
-    WHERE s.id = $1 AND d.code = s.department_code
+    WHERE s.id = $1 AND d.code = s.department_code AND s.state = 'summoned' AND s.deadline_at < $2
    RETURNING s.escalation_level, s.deadline_at`,
 );
