@@ -11,10 +11,26 @@ import type { FieldContext, FieldTask } from './field-context.js';
 import { categoryName, formatMetres } from './mobile-format.js';
 import { countdownUrgency, formatCountdown, remainingMs } from './offer-countdown.js';
 import type { OutboxItem } from './outbox-rules.js';
-import { photoPicker } from './photo-picker.js';
+import { photoPicker, type PhotoPicker } from './photo-picker.js';
 import { describeOutboxError } from './outbox-view.js';
 
 const DECLINE_REASONS = ['busy_elsewhere', 'too_far', 'lacks_skill', 'off_shift'] as const;
+
+/**
+ * What the worker typed and photographed on scene, kept across re-draws of the screen (the arrival being sent,
+ * the refresh after it, a live update) until the case is resolved: a re-draw must never wipe a note or a photo.
+ */
+const sceneDrafts = new Map<number, { note: string; photos: PhotoPicker }>();
+
+function sceneDraft(ctx: FieldContext, incidentId: number): { note: string; photos: PhotoPicker } {
+  for (const id of sceneDrafts.keys()) if (id !== incidentId) sceneDrafts.delete(id);
+  let draft = sceneDrafts.get(incidentId);
+  if (!draft) {
+    draft = { note: '', photos: photoPicker(ctx) };
+    sceneDrafts.set(incidentId, draft);
+  }
+  return draft;
+}
 
 /** Where the case stands for this phone: the server's state moved on by steps still waiting in the outbox. */
 export function effectiveStage(task: FieldTask, waiting: readonly OutboxItem[]): 'offer' | 'en_route' | 'on_scene' | 'done' {
@@ -148,8 +164,11 @@ export function renderTaskScreen(root: HTMLElement, ctx: FieldContext, waiting: 
   }
 
   // On scene: what was done, photos, resolve.
+  const draft = sceneDraft(ctx, task.id);
   const note = el('textarea', { attrs: { name: 'note', rows: 4, maxlength: 2000, required: true, 'aria-label': t('m.resolveNote') } });
-  const photos = photoPicker(ctx);
+  note.value = draft.note;
+  note.addEventListener('input', () => (draft.note = note.value));
+  const photos = draft.photos;
   const resolve = async () => {
     if (note.value.trim().length < 2) {
       note.focus();
@@ -159,6 +178,7 @@ export function renderTaskScreen(root: HTMLElement, ctx: FieldContext, waiting: 
     for (const [i, blob] of photos.blobs().entries()) {
       await ctx.outbox.add({ kind: 'photo', label: `${t('m.addPhoto')} ${i + 1} · ${task.number}`, method: 'POST', url: `/api/incidents/${task.id}/photos`, form: { fields: { note: note.value.trim().slice(0, 500) }, photo: blob, photoName: `scene-${i + 1}.jpg` }, incidentId: task.id });
     }
+    sceneDrafts.delete(task.id);
     await step({ type: 'resolve', note: note.value.trim() }, t('m.resolve'));
   };
   replaceChildren(root, [

@@ -101,6 +101,12 @@ describe('field app /m on a phone', () => {
       const original = await cameraPhoto();
       await page.locator('[data-testid="photo-input"]').setInputFiles({ name: 'IMG_0001.jpg', mimeType: 'image/jpeg', buffer: original });
       await page.locator('[data-testid="photo-thumbs"] img').waitFor({ timeout: 30_000 });
+      // A look at another tab and back (or any re-draw: the arrival sent, a refresh) keeps the note and the photo.
+      await page.locator('[data-testid="tab-history"]').tap();
+      await page.locator('[data-testid="tab-task"]').tap();
+      await page.locator('[data-testid="task-on-scene"]').waitFor();
+      expect(await page.inputValue('textarea[name="note"]')).toBe('已设置警示标志并更换井盖');
+      expect(await page.locator('[data-testid="photo-thumbs"] img').count()).toBe(1);
       await phone.screenshot('field-on-scene');
       await page.locator('[data-testid="resolve"]').tap();
       // The screen moves on at once; the photo and the step go out in order (the bar says how many wait).
