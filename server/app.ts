@@ -36,6 +36,7 @@ import { statsRouter } from './stats/stats.route.js';
 import { tilesRouter } from './tiles/tiles.route.js';
 import { unitsRouter } from './units/units.route.js';
 import { camerasRouter } from './video/cameras.route.js';
+import { cameraImportsRouter } from './video/import/camera-imports.route.js';
 import { streamsRouter } from './video/streams.route.js';
 
 
@@ -114,6 +115,7 @@ export function createApp(input: AppDependencies): express.Express {
     statsRouter,
     plansRouter,
     camerasRouter,
+    cameraImportsRouter,
     streamsRouter,
   ];
   for (const router of routers) {
