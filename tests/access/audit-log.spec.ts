@@ -276,6 +276,23 @@ describe.each(testDatabaseModes())('audit log on %s', (mode) => {
         { run: () => fetch(`${server.baseUrl}/api/stats/publish`, { method: 'POST', headers: json(admin), body: JSON.stringify({ kind: 'scorecard', month: '2026-11' }) }), action: 'stats.publish', success: true },
         { run: () => fetch(`${server.baseUrl}/api/stats/publish`, { method: 'POST', headers: json(admin), body: JSON.stringify({ kind: 'scorecard', month: '2026-11' }) }), action: 'stats.publish', success: false },
       ],
+      'POST /api/cameras/imports': [
+        {
+          run: () =>
+            fetch(`${server.baseUrl}/api/cameras/imports?crs=wgs84&name=audit.csv`, {
+              method: 'POST',
+              headers: { ...admin, 'content-type': 'text/csv' },
+              body: 'code,name,lon,lat,heading_deg\nAUD1,审计摄像机,118.93,32.1,90\n',
+            }),
+          action: 'camera_import.create',
+          success: true,
+        },
+        {
+          run: () => fetch(`${server.baseUrl}/api/cameras/imports?crs=wgs84`, { method: 'POST', headers: { ...admin, 'content-type': 'text/csv' }, body: 'code,name\nAUD2,x\n' }),
+          action: 'camera_import.create',
+          success: false,
+        },
+      ],
       'POST /api/auth/logout': [
         { run: async () => fetch(`${server.baseUrl}/api/auth/logout`, { method: 'POST', headers: await signIn(server.baseUrl, 'planner.city') }), action: 'auth.logout', success: true },
       ],

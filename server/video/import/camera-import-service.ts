@@ -44,7 +44,7 @@ export function checkStreamAddresses(rows: ImportedCameraRow[], gatewayTemplate:
       kept.push(row);
       continue;
     }
-    let address: URL | null = null;
+    let address: URL | null;
     try {
       address = new URL(row.streamUrl);
     } catch {
