@@ -37,6 +37,7 @@ import { tilesRouter } from './tiles/tiles.route.js';
 import { unitsRouter } from './units/units.route.js';
 import { camerasRouter } from './video/cameras.route.js';
 import { cameraImportsRouter } from './video/import/camera-imports.route.js';
+import { cameraReviewRouter } from './video/import/camera-review.route.js';
 import { streamsRouter } from './video/streams.route.js';
 
 
@@ -116,6 +117,7 @@ export function createApp(input: AppDependencies): express.Express {
     plansRouter,
     camerasRouter,
     cameraImportsRouter,
+    cameraReviewRouter,
     streamsRouter,
   ];
   for (const router of routers) {

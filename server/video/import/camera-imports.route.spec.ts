@@ -10,7 +10,7 @@ import { testDatabaseModes } from '../../../tests/support/test-database.js';
 import { startTestServer, type TestServer } from '../../../tests/support/test-server.js';
 import { readCandidatePools } from '../../../scripts/camera-import/camera-candidates.js';
 import { camerasCsv, plantCameraRows, PLANTED_FLAGS, type PlantedRow } from '../../../scripts/camera-import/plant-camera-errors.js';
-import { wgs84ToImport } from './camera-import-crs.js';
+import { importToWgs84, wgs84ToImport } from './camera-import-crs.js';
 import { importCameraBatch, readBatch } from './camera-import-service.js';
 
 const lastAudit = defineSql(
@@ -23,6 +23,13 @@ const communityOf = defineSql(
   'test.camera_import_community_of',
   `SELECT (SELECT community_code FROM units m WHERE m.level = 'micro_grid' AND m.valid_to IS NULL AND ST_Intersects(m.geom, ST_SetSRID(ST_MakePoint(p.lon, p.lat), 4326)) LIMIT 1) AS community
      FROM unnest($1::float8[], $2::float8[]) WITH ORDINALITY AS p(lon, lat, i) ORDER BY p.i`,
+);
+
+/** $1 code: the live camera. */
+const liveCamera = defineSql(
+  'test.camera_import_live',
+  `SELECT ST_X(geom) AS lon, ST_Y(geom) AS lat, heading_deg, fov IS NOT NULL AND ST_Contains(fov, ST_Project(geom::geography, 10, radians(heading_deg))::geometry) AS sees_ahead, micro_grid_code, online
+     FROM cameras WHERE code = $1`,
 );
 
 interface Flagged {
@@ -151,5 +158,61 @@ describe.each(testDatabaseModes())('camera import QA on %s', (mode) => {
     const dispatcher = await signIn(server.baseUrl, 'dispatcher.xianlin');
     expect((await post('/api/cameras/imports?crs=wgs84', text, 'text/csv', dispatcher)).status).toBe(403);
     expect((await get('/api/cameras/imports/999999')).status).toBe(404);
+  });
+
+  it('reviews: accept, move, reject and bulk actions; accepted cameras join the live layer with a field of view', async () => {
+    const text = camerasCsv(rows.map((r) => ({ ...r, code: `RV${r.code}` })));
+    const batch = await post('/api/cameras/imports?crs=wgs84&name=review.csv', text);
+    const id = batch.body.id as number;
+    const json = { ...admin, 'content-type': 'application/json' };
+    const act = async (path: string, body: unknown) => {
+      const res = await fetch(`${server.baseUrl}/api/cameras/imports/${id}${path}`, { method: 'POST', headers: json, body: JSON.stringify(body) });
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    };
+    const lineOf = (flag: string) => rows.findIndex((r) => r.flags.length === 1 && r.flags[0] === flag) + 2;
+    const cleanLine = rows.findIndex((r) => r.flags.length === 0) + 2;
+
+    expect((await act(`/rows/${cleanLine}/accept`, {})).status).toBe(200);
+    const [live] = await server.db.query<{ lon: number; sees_ahead: boolean; online: boolean; micro_grid_code: string }>(liveCamera, [`RV${rows[cleanLine - 2]?.code}`]);
+    expect(live).toMatchObject({ sees_ahead: true, online: false });
+    expect(live?.lon).toBeCloseTo(rows[cleanLine - 2]?.lon ?? 0, 6);
+    expect((await act(`/rows/${cleanLine}/accept`, {})).body.code).toBe('already_reviewed');
+
+    const headingLine = lineOf('heading_missing');
+    expect((await act(`/rows/${headingLine}/accept`, {})).body.code).toBe('not_acceptable');
+    expect((await act(`/rows/${headingLine}/accept`, { headingDeg: 90 })).status).toBe(200);
+
+    // A camera far from any road moved onto a clean camera's road position, 3 m beside it.
+    const farLine = lineOf('far_from_road');
+    const target = rows[cleanLine - 2] as PlantedRow;
+    const moved = await act(`/rows/${farLine}/move`, { lon: target.lon + 0.00003, lat: target.lat });
+    expect(moved.status).toBe(200);
+    const [movedLive] = await server.db.query<{ lon: number }>(liveCamera, [`RV${rows[farLine - 2]?.code}`]);
+    expect(movedLive?.lon).toBeCloseTo(target.lon + 0.00003, 7);
+    expect((await act(`/rows/${lineOf('in_water')}/move`, { lon: 116.9, lat: 30.5 })).body.code).toBe('not_acceptable');
+
+    expect((await act(`/rows/${lineOf('in_water')}/reject`, {})).status).toBe(200);
+    const outside = await act('/bulk', { action: 'accept', flag: 'outside_nanjing' });
+    expect(outside.body.rows).toBe(0);
+    const rejected = await act('/bulk', { action: 'reject', flag: 'outside_nanjing' });
+    expect(rejected.body.rows).toBe(rows.filter((r) => r.flags.includes('outside_nanjing')).length);
+
+    // Accepting the likely GCJ-02 cameras puts them at the GCJ-02 reading: back on their road (≤ 2 m jitter).
+    const gcj = await act('/bulk', { action: 'accept', flag: 'likely_gcj02' });
+    expect(gcj.body.rows).toBeGreaterThan(0);
+    const gcjPage = await get(`/api/cameras/imports/${id}/flagged?flag=likely_gcj02`);
+    const gcjAccepted = (gcjPage.body.cameras as { line: number; reviewState: string }[]).filter((c) => c.reviewState === 'accepted');
+    expect(gcjAccepted).toHaveLength(gcj.body.rows as number);
+    const gcjRow = rows[(gcjAccepted[0]?.line ?? 0) - 2] as PlantedRow;
+    const [gcjLive] = await server.db.query<{ lon: number; lat: number }>(liveCamera, [`RV${gcjRow.code}`]);
+    const back = importToWgs84(gcjRow.lon, gcjRow.lat, 'gcj02');
+    expect(Math.abs((gcjLive?.lon ?? 0) - back.lon) * 94_000).toBeLessThan(0.1);
+    expect(Math.abs((gcjLive?.lat ?? 0) - back.lat) * 110_900).toBeLessThan(0.1);
+    expect(Math.abs((gcjLive?.lon ?? 0) - gcjRow.lon) * 94_000).toBeGreaterThan(300);
+    const page = await get(`/api/cameras/imports/${id}/flagged?flag=outside_nanjing`);
+    expect((page.body.cameras as { reviewState: string }[]).every((c) => c.reviewState === 'rejected')).toBe(true);
+    const street = { ...(await signIn(server.baseUrl, 'dispatcher.xianlin')), 'content-type': 'application/json' };
+    const refused = await fetch(`${server.baseUrl}/api/cameras/imports/${id}/bulk`, { method: 'POST', headers: street, body: JSON.stringify({ action: 'reject', flag: 'in_water' }) });
+    expect(refused.status).toBe(403);
   });
 });
