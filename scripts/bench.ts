@@ -20,7 +20,7 @@
  *   --only-seed         only the two seeds (issue 26's check): the embedded seed and the first start of the real
  *                       server on a new real database; replaces the "Full seed" section of the report file
  *
- * Then sections measured by scripts of their own process: routing, IoT, boundary plans, covering cameras, request
+ * Then sections measured by scripts of their own process: routing, IoT, boundary plans, covering cameras, camera QA, request
  * isolation (issue 18: scripts/bench/measure-request-isolation.ts, also runnable alone with --write BENCHMARKS.md).
  *
  * The real database is seeded the way a new installation is (issue 26): `server/main.ts` started with
@@ -381,10 +381,14 @@ async function main(): Promise<void> {
   log('video: scripts/bench-video.ts');
   const copy = `${options.dataDir}-video-copy`;
   let video: string | undefined;
+  let cameraQa: string | undefined;
   try {
     fs.rmSync(copy, { recursive: true, force: true });
     fs.cpSync(options.dataDir, copy, { recursive: true });
     video = section('video', 'scripts/bench-video.ts', '## Covering cameras', 40, copy);
+    // Camera-position QA (issue 21, item 4) on the same copy: it adds an import batch, the copy is removed after.
+    log('camera QA: scripts/bench/measure-camera-qa.ts');
+    cameraQa = section('camera QA', 'scripts/bench/measure-camera-qa.ts', '## Camera-position QA', 40, copy);
   } catch (error) {
     notes.push(`The video benchmark could not copy the city: ${(error as Error).message.split('\n')[0]}`);
   } finally {
@@ -413,6 +417,7 @@ async function main(): Promise<void> {
     plans,
     ogc,
     video,
+    cameraQa,
     browser,
     screens,
     notes,

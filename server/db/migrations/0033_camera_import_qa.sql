@@ -100,7 +100,7 @@ $$;
 --   duplicate_nearby     another row of the batch with the same name lies within 5 m
 --   heading_missing      no heading given; heading_impossible: outside [0, 360)
 --   likely_gcj02         declared WGS84/CGCS2000, but read as GCJ-02 it lies on land within 10 m of a road
---                        in the city while as given it lies in water or ≥ 15 m farther from any road (≥ 5 m
+--                        in the city while as given it lies in water or ≥ 10 m farther from any road (≥ 5 m
 --                        in a batch whose verdict is likely_gcj02); the other position flags are then judged
 --                        at the GCJ-02 reading (the suggested correction).
 -- The batch's verdict (decided first): within 10 m of a road, the share as given vs. as GCJ-02; likely_gcj02
@@ -138,7 +138,7 @@ BEGIN
 
   UPDATE camera_import_qa_work w SET gcj_ok = w.gcj_on_road AND NOT w.given_on_road
            AND (gridops_in_water(r.geom)
-                OR NOT gridops_road_within(r.geom, w.gcj_road_m + CASE WHEN batch_gcj THEN 5 ELSE 15 END))
+                OR NOT gridops_road_within(r.geom, w.gcj_road_m + CASE WHEN batch_gcj THEN 5 ELSE 10 END))
     FROM camera_import_rows r WHERE r.batch_id = p_batch AND r.line = w.line AND w.gcj_on_road;
 
   UPDATE camera_import_qa_work w SET at = CASE WHEN w.gcj_ok THEN r.gcj_geom ELSE r.geom END
