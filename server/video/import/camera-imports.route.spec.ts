@@ -144,6 +144,9 @@ describe.each(testDatabaseModes())('camera import QA on %s', (mode) => {
     expect((await post('/api/cameras/imports?crs=wgs84', 'a,b\n1,2')).body.code).toBe('invalid_file');
     expect((await post('/api/cameras/imports?crs=wgs84', '{"type":"Feature"}', 'application/geo+json')).body.code).toBe('invalid_file');
     expect((await post('/api/cameras/imports?crs=wgs84', text, 'text/plain')).status).toBe(415);
+    // Over the 64 MB limit: refused from its length, nothing staged.
+    const huge = await post('/api/cameras/imports?crs=wgs84', `${text}\n${'x'.repeat(65 * 1024 * 1024)}`);
+    expect(huge).toMatchObject({ status: 413, body: { code: 'body_too_large' } });
     const geo = {
       type: 'FeatureCollection',
       features: [
