@@ -20,9 +20,9 @@
  *   --only-seed         only the two seeds (issue 26's check): the embedded seed and the first start of the real
  *                       server on a new real database; replaces the "Full seed" section of the report file
  *
- * Then sections measured by scripts of their own process: routing, IoT, boundary plans, OGC, covering cameras, request
- * isolation (issue 18: scripts/bench/measure-request-isolation.ts, also runnable alone with --write BENCHMARKS.md),
- * several instances on one PostgreSQL (issue 24: scripts/bench/measure-cluster.ts).
+ * Then sections measured by scripts of their own process: routing, IoT, boundary plans, OGC, covering cameras, camera
+ * QA, request isolation (issue 18: scripts/bench/measure-request-isolation.ts, also runnable alone with --write
+ * BENCHMARKS.md), several instances on one PostgreSQL (issue 24: scripts/bench/measure-cluster.ts).
  *
  * The real database is seeded the way a new installation is (issue 26): `server/main.ts` started with
  * DATABASE_URL and no other setting — the requests' default statement timeout included — on a new, empty
@@ -382,10 +382,14 @@ async function main(): Promise<void> {
   log('video: scripts/bench-video.ts');
   const copy = `${options.dataDir}-video-copy`;
   let video: string | undefined;
+  let cameraQa: string | undefined;
   try {
     fs.rmSync(copy, { recursive: true, force: true });
     fs.cpSync(options.dataDir, copy, { recursive: true });
     video = section('video', 'scripts/bench-video.ts', '## Covering cameras', 40, copy);
+    // Camera-position QA (issue 21, item 4) on the same copy: it adds an import batch, the copy is removed after.
+    log('camera QA: scripts/bench/measure-camera-qa.ts');
+    cameraQa = section('camera QA', 'scripts/bench/measure-camera-qa.ts', '## Camera-position QA', 40, copy);
   } catch (error) {
     notes.push(`The video benchmark could not copy the city: ${(error as Error).message.split('\n')[0]}`);
   } finally {
@@ -418,6 +422,7 @@ async function main(): Promise<void> {
     plans,
     ogc,
     video,
+    cameraQa,
     cluster,
     browser,
     screens,

@@ -40,6 +40,8 @@ import { statsRouter } from './stats/stats.route.js';
 import { tilesRouter } from './tiles/tiles.route.js';
 import { unitsRouter } from './units/units.route.js';
 import { camerasRouter } from './video/cameras.route.js';
+import { cameraImportsRouter } from './video/import/camera-imports.route.js';
+import { cameraReviewRouter } from './video/import/camera-review.route.js';
 import { streamsRouter } from './video/streams.route.js';
 
 
@@ -131,6 +133,8 @@ export function createApp(input: AppDependencies): express.Express {
     statsRouter,
     plansRouter,
     camerasRouter,
+    cameraImportsRouter,
+    cameraReviewRouter,
     streamsRouter,
   ];
   for (const router of routers) {

@@ -55,6 +55,8 @@ export interface BenchReport {
   ogc?: string;
   /** The Markdown section printed by scripts/bench-video.ts (covering cameras, issue 21). */
   video?: string;
+  /** The Markdown section printed by scripts/bench/measure-camera-qa.ts (camera-position QA, issue 21). */
+  cameraQa?: string;
   /** The Markdown section printed by scripts/bench/measure-cluster.ts (several instances, issue 24). */
   cluster?: string;
   /** The console map in headless Chromium (scripts/bench/measure-browser.ts). */
@@ -311,6 +313,7 @@ export function renderReport(report: BenchReport): string {
   if (report.plans) push('', report.plans.trim());
   if (report.ogc) push('', report.ogc.trim());
   if (report.video) push('', report.video.trim());
+  if (report.cameraQa) push('', report.cameraQa.trim());
   if (report.cluster) push('', report.cluster.trim());
 
   if (report.notes.length) push('', '## Notes', '', ...report.notes.map((n) => `- ${n}`));

@@ -69,7 +69,7 @@ describe.each(testDatabaseModes())('audit log on %s', (mode) => {
   });
 
   it('writes a record for every state-changing route, success and failure', async () => {
-    const created: { id?: number; tokenId?: number; incidentId?: number; summonsId?: number; planId?: number; sensorCode?: string } = {};
+    const created: { id?: number; tokenId?: number; incidentId?: number; summonsId?: number; planId?: number; sensorCode?: string; importBatchId?: number } = {};
     const planner = await signIn(server.baseUrl, 'planner.city');
     const NO_PLAN = 999_999_999;
     const planStep = (path: string, action: string, body: unknown = {}) => ({
@@ -287,6 +287,38 @@ describe.each(testDatabaseModes())('audit log on %s', (mode) => {
       'POST /api/stats/publish': [
         { run: () => fetch(`${server.baseUrl}/api/stats/publish`, { method: 'POST', headers: json(admin), body: JSON.stringify({ kind: 'scorecard', month: '2026-11' }) }), action: 'stats.publish', success: true },
         { run: () => fetch(`${server.baseUrl}/api/stats/publish`, { method: 'POST', headers: json(admin), body: JSON.stringify({ kind: 'scorecard', month: '2026-11' }) }), action: 'stats.publish', success: false },
+      ],
+      'POST /api/cameras/imports': [
+        {
+          run: async () => {
+            const r = await fetch(`${server.baseUrl}/api/cameras/imports?crs=wgs84&name=audit.csv`, {
+              method: 'POST',
+              headers: { ...admin, 'content-type': 'text/csv' },
+              body: 'code,name,lon,lat,heading_deg\nAUD1,审计摄像机,118.93,32.1,90\n',
+            });
+            created.importBatchId = ((await r.clone().json()) as { id: number }).id;
+            return r;
+          },
+          action: 'camera_import.create',
+          success: true,
+        },
+        {
+          run: () => fetch(`${server.baseUrl}/api/cameras/imports?crs=wgs84`, { method: 'POST', headers: { ...admin, 'content-type': 'text/csv' }, body: 'code,name\nAUD2,x\n' }),
+          action: 'camera_import.create',
+          success: false,
+        },
+      ],
+      'POST /api/cameras/imports/:id/rows/:line/accept': [
+        { run: () => fetch(`${server.baseUrl}/api/cameras/imports/999999999/rows/2/accept`, { method: 'POST', headers: json(admin), body: '{}' }), action: 'camera_import.accept', success: false },
+      ],
+      'POST /api/cameras/imports/:id/rows/:line/move': [
+        { run: () => fetch(`${server.baseUrl}/api/cameras/imports/999999999/rows/2/move`, { method: 'POST', headers: json(admin), body: JSON.stringify({ lon: 118.93, lat: 32.1 }) }), action: 'camera_import.move', success: false },
+      ],
+      'POST /api/cameras/imports/:id/rows/:line/reject': [
+        { run: () => fetch(`${server.baseUrl}/api/cameras/imports/${created.importBatchId}/rows/2/reject`, { method: 'POST', headers: json(admin), body: '{}' }), action: 'camera_import.reject', success: true },
+      ],
+      'POST /api/cameras/imports/:id/bulk': [
+        { run: () => fetch(`${server.baseUrl}/api/cameras/imports/${created.importBatchId}/bulk`, { method: 'POST', headers: json(admin), body: JSON.stringify({ action: 'reject', flag: 'in_water' }) }), action: 'camera_import.bulk_reject', success: true },
       ],
       'POST /api/auth/logout': [
         { run: async () => fetch(`${server.baseUrl}/api/auth/logout`, { method: 'POST', headers: await signIn(server.baseUrl, 'planner.city') }), action: 'auth.logout', success: true },

@@ -1,0 +1,131 @@
+/**
+ * Camera-position quality control routes (issue 21, item 4), for administrators, in their jurisdiction:
+ *   POST /api/cameras/imports?crs=wgs84|gcj02|bd09|cgcs2000[&name=] — body text/csv or application/geo+json
+ *        (≤ 64 MB): parse (malformed rows reported by line, the rest staged), QA in SQL; 201 the batch summary.
+ *   GET  /api/cameras/imports/:id — the summary (flag counts, row errors, the batch's GCJ-02 verdict).
+ *   GET  /api/cameras/imports/:id/flagged[?flag=&after=&limit=] — flagged cameras, keyset-paged by line.
+ * See camera-import-service.ts for the flags.
+ */
+import express, { Router } from 'express';
+import { z } from 'zod';
+import { auditedChange } from '../../audit/record-audit.js';
+import { authOf, scopedDb } from '../../auth/request-context.js';
+import { access } from '../../auth/route-access.js';
+import type { Clock } from '../../clock/clock.js';
+import { AppError, badRequest, notFound } from '../../errors/app-error.js';
+import { validateRequestPart } from '../../http/validate-request.js';
+import { CsvHeaderError } from './camera-import-csv.js';
+import { IMPORT_CRS } from './camera-import-crs.js';
+import { GeoJsonFileError } from './camera-import-geojson.js';
+import { importCameraBatch, readBatch, type ImportFormat } from './camera-import-service.js';
+import { listFlaggedRows } from './camera-import.sql.js';
+
+export const IMPORT_BODY_LIMIT = '64mb';
+export const QA_FLAGS = [
+  'outside_nanjing',
+  'outside_jurisdiction',
+  'in_water',
+  'far_from_road',
+  'duplicate_code',
+  'duplicate_nearby',
+  'heading_missing',
+  'heading_impossible',
+  'likely_gcj02',
+] as const;
+
+const ImportQuery = z
+  .object({
+    crs: z.string().optional(),
+    name: z.string().trim().min(1).max(200).default('upload'),
+  })
+  .strict();
+const BatchId = z.string().regex(/^\d{1,15}$/, 'a batch id is a whole number').transform(Number);
+const FlaggedQuery = z
+  .object({
+    flag: z.enum(QA_FLAGS).optional(),
+    after: z.string().regex(/^\d{1,9}$/).transform(Number).default(0),
+    limit: z.string().regex(/^\d{1,4}$/).transform(Number).pipe(z.number().int().min(1).max(1000)).default(200),
+  })
+  .strict();
+
+export interface CameraImportsRouterDeps {
+  clock: Clock;
+  config: { videoGatewayUrl: string | null };
+}
+
+const CONTENT_TYPES: Record<string, ImportFormat> = { 'text/csv': 'csv', 'application/geo+json': 'geojson' };
+
+export function cameraImportsRouter(deps: CameraImportsRouterDeps): Router {
+  const router = Router();
+  const body = express.text({ type: Object.keys(CONTENT_TYPES), limit: IMPORT_BODY_LIMIT });
+
+  router.post('/api/cameras/imports', access('admin'), body, async (req, res) => {
+    const q = validateRequestPart(ImportQuery, req.query, 'invalid_query');
+    const crs = IMPORT_CRS.find((c) => c === (q.crs ?? '').toLowerCase());
+    if (!crs) throw badRequest('unknown_crs', `Declare the file's coordinate system: crs=${IMPORT_CRS.join('|')}`);
+    const format = CONTENT_TYPES[(req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? ''];
+    if (!format || typeof req.body !== 'string') {
+      throw new AppError(415, 'unsupported_file_type', 'Send the file as text/csv or application/geo+json');
+    }
+    const text = req.body;
+    const auth = authOf(req);
+    const summary = await auditedChange(req, { action: 'camera_import.create', entityType: 'camera_import_batch' }, async (tx) => {
+      let id: number;
+      try {
+        id = await importCameraBatch(tx, {
+          fileName: q.name,
+          format,
+          crs,
+          text,
+          jurisdiction: auth.jurisdiction,
+          accountId: auth.accountId,
+          now: deps.clock.now(),
+          gatewayTemplate: deps.config.videoGatewayUrl,
+        });
+      } catch (error) {
+        if (error instanceof CsvHeaderError || error instanceof GeoJsonFileError) throw new AppError(422, 'invalid_file', error.message);
+        throw error;
+      }
+      const batch = await readBatch(tx, id);
+      if (!batch) throw new Error('the new batch is not visible to its importer');
+      return {
+        entityId: String(id),
+        jurisdictionCode: auth.jurisdiction === 'city' ? null : auth.jurisdiction,
+        after: { fileName: batch.fileName, crs, rowsStaged: batch.rowsStaged, rowsRefused: batch.rowsRefused, flagCounts: batch.flagCounts },
+        result: batch,
+      };
+    });
+    res.status(201).json(summary);
+  });
+
+  router.get('/api/cameras/imports/:id', access('admin'), async (req, res) => {
+    const id = validateRequestPart(BatchId, req.params.id, 'invalid_batch_id');
+    const batch = await readBatch(scopedDb(req), id);
+    if (!batch) throw notFound('batch_not_found', `No camera import batch ${id} in your jurisdiction`);
+    res.json(batch);
+  });
+
+  router.get('/api/cameras/imports/:id/flagged', access('admin'), async (req, res) => {
+    const id = validateRequestPart(BatchId, req.params.id, 'invalid_batch_id');
+    const q = validateRequestPart(FlaggedQuery, req.query, 'invalid_query');
+    const db = scopedDb(req);
+    const batch = await readBatch(db, id);
+    if (!batch) throw notFound('batch_not_found', `No camera import batch ${id} in your jurisdiction`);
+    const rows = await db.query<Record<string, unknown>>(listFlaggedRows, [id, q.flag ?? null, q.after, q.limit]);
+    const cameras = rows.map((r) => ({
+      line: Number(r.line),
+      code: r.code,
+      name: r.name,
+      lon: Number(r.lon),
+      lat: Number(r.lat),
+      suggested: r.gcj_lon === null ? null : { lon: Number(r.gcj_lon), lat: Number(r.gcj_lat) },
+      headingDeg: r.heading_deg === null ? null : Number(r.heading_deg),
+      flags: r.flags,
+      reviewState: r.review_state,
+    }));
+    const last = cameras.at(-1);
+    res.json({ batchId: id, flag: q.flag ?? null, cameras, nextAfter: cameras.length === q.limit && last ? last.line : null });
+  });
+
+  return router;
+}

@@ -1,0 +1,108 @@
+/**
+ * Review of a camera import batch (issue 21, item 4), administrators in their jurisdiction, every action audited:
+ *   POST /api/cameras/imports/:id/rows/:line/accept {headingDeg?}      — the camera joins the live layer
+ *   POST /api/cameras/imports/:id/rows/:line/move {lon, lat, crs?, headingDeg?} — moved there, then accepted
+ *   POST /api/cameras/imports/:id/rows/:line/reject {}
+ *   POST /api/cameras/imports/:id/bulk {action: accept|reject, flag}   — every pending row with the flag
+ * Accepting upserts into cameras by code (camera-review.sql.ts): position = moved, else the GCJ-02 reading of a
+ * likely_gcj02 camera, else as given; its field of view is generated there (migration 0017). A row that cannot
+ * join (no valid heading, outside the city or the jurisdiction) is refused (one) or left pending (bulk).
+ */
+import { Router } from 'express';
+import { z } from 'zod';
+import { auditedChange } from '../../audit/record-audit.js';
+import { authOf } from '../../auth/request-context.js';
+import { access } from '../../auth/route-access.js';
+import type { Clock } from '../../clock/clock.js';
+import type { Queryable } from '../../db/database.js';
+import { AppError, notFound } from '../../errors/app-error.js';
+import { validateRequestPart } from '../../http/validate-request.js';
+import { importToWgs84, IMPORT_CRS } from './camera-import-crs.js';
+import { QA_FLAGS } from './camera-imports.route.js';
+import { acceptRows, moveRow, readRow, rejectRows } from './camera-review.sql.js';
+
+const Params = z.object({
+  id: z.string().regex(/^\d{1,15}$/, 'a batch id is a whole number').transform(Number),
+  line: z.string().regex(/^\d{1,9}$/, 'a line is a whole number').transform(Number),
+});
+const BatchParams = z.object({ id: z.string().regex(/^\d{1,15}$/).transform(Number) });
+const Heading = z.number().min(0).lt(360);
+const AcceptBody = z.object({ headingDeg: Heading.optional() }).strict();
+const MoveBody = z
+  .object({ lon: z.number().min(-180).max(180), lat: z.number().min(-90).max(90), crs: z.enum(IMPORT_CRS).default('wgs84'), headingDeg: Heading.optional() })
+  .strict();
+const BulkBody = z.object({ action: z.enum(['accept', 'reject']), flag: z.enum(QA_FLAGS) }).strict();
+
+export interface CameraReviewRouterDeps {
+  clock: Clock;
+}
+
+async function pendingRow(tx: Queryable, id: number, line: number) {
+  const [row] = await tx.query<{ review_state: string; flags: string[] }>(readRow, [id, line]);
+  if (!row) throw notFound('import_row_not_found', `No camera on line ${line} of batch ${id} in your jurisdiction`);
+  if (row.review_state !== 'pending') throw new AppError(409, 'already_reviewed', `Line ${line} is already ${row.review_state}`);
+  return row;
+}
+
+function notAcceptable(): AppError {
+  return new AppError(422, 'not_acceptable', 'The camera needs a heading in [0, 360) and a position inside your jurisdiction');
+}
+
+export function cameraReviewRouter(deps: CameraReviewRouterDeps): Router {
+  const router = Router();
+  const jurisdictionOf = (req: Parameters<typeof authOf>[0]) => {
+    const j = authOf(req).jurisdiction;
+    return j === 'city' ? null : j;
+  };
+
+  router.post('/api/cameras/imports/:id/rows/:line/accept', access('admin'), async (req, res) => {
+    const p = validateRequestPart(Params, req.params, 'invalid_import_row');
+    const body = validateRequestPart(AcceptBody, req.body ?? {}, 'invalid_review');
+    const result = await auditedChange(req, { action: 'camera_import.accept', entityType: 'camera_import_row', entityId: `${p.id}:${p.line}` }, async (tx) => {
+      const before = await pendingRow(tx, p.id, p.line);
+      const accepted = await tx.query<{ line: number; code: string }>(acceptRows, [p.id, p.line, null, body.headingDeg ?? null, deps.clock.now()]);
+      if (accepted.length === 0) throw notAcceptable();
+      return { entityId: `${p.id}:${p.line}`, jurisdictionCode: jurisdictionOf(req), before: { flags: before.flags }, after: { cameraCode: accepted[0]?.code }, result: accepted[0] };
+    });
+    res.json({ accepted: result });
+  });
+
+  router.post('/api/cameras/imports/:id/rows/:line/move', access('admin'), async (req, res) => {
+    const p = validateRequestPart(Params, req.params, 'invalid_import_row');
+    const body = validateRequestPart(MoveBody, req.body ?? {}, 'invalid_review');
+    const at = importToWgs84(body.lon, body.lat, body.crs);
+    const result = await auditedChange(req, { action: 'camera_import.move', entityType: 'camera_import_row', entityId: `${p.id}:${p.line}` }, async (tx) => {
+      const before = await pendingRow(tx, p.id, p.line);
+      await tx.query(moveRow, [p.id, p.line, at.lon, at.lat]);
+      const accepted = await tx.query<{ line: number; code: string }>(acceptRows, [p.id, p.line, null, body.headingDeg ?? null, deps.clock.now()]);
+      if (accepted.length === 0) throw notAcceptable();
+      return { entityId: `${p.id}:${p.line}`, jurisdictionCode: jurisdictionOf(req), before: { flags: before.flags }, after: { cameraCode: accepted[0]?.code, wgs84: at }, result: accepted[0] };
+    });
+    res.json({ accepted: result, wgs84: at });
+  });
+
+  router.post('/api/cameras/imports/:id/rows/:line/reject', access('admin'), async (req, res) => {
+    const p = validateRequestPart(Params, req.params, 'invalid_import_row');
+    validateRequestPart(z.object({}).strict(), req.body ?? {}, 'invalid_review');
+    await auditedChange(req, { action: 'camera_import.reject', entityType: 'camera_import_row', entityId: `${p.id}:${p.line}` }, async (tx) => {
+      const before = await pendingRow(tx, p.id, p.line);
+      await tx.query(rejectRows, [p.id, p.line, null, deps.clock.now()]);
+      return { entityId: `${p.id}:${p.line}`, jurisdictionCode: jurisdictionOf(req), before: { flags: before.flags }, after: { reviewState: 'rejected' }, result: null };
+    });
+    res.json({ rejected: { line: p.line } });
+  });
+
+  router.post('/api/cameras/imports/:id/bulk', access('admin'), async (req, res) => {
+    const { id } = validateRequestPart(BatchParams, req.params, 'invalid_batch_id');
+    const body = validateRequestPart(BulkBody, req.body ?? {}, 'invalid_review');
+    const count = await auditedChange(req, { action: `camera_import.bulk_${body.action}`, entityType: 'camera_import_batch', entityId: String(id) }, async (tx) => {
+      const statement = body.action === 'accept' ? acceptRows : rejectRows;
+      const params = body.action === 'accept' ? [id, null, body.flag, null, deps.clock.now()] : [id, null, body.flag, deps.clock.now()];
+      const rows = await tx.query(statement, params);
+      return { entityId: String(id), jurisdictionCode: jurisdictionOf(req), after: { flag: body.flag, rows: rows.length }, result: rows.length };
+    });
+    res.json({ batchId: id, action: body.action, flag: body.flag, rows: count });
+  });
+
+  return router;
+}
