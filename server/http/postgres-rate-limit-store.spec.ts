@@ -7,8 +7,24 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineSql } from '../db/database.js';
 import { openSharedPostgresCopies, testDatabaseModes } from '../../tests/support/test-database.js';
 import { startTestServer, type TestServer } from '../../tests/support/test-server.js';
+import type { Database } from '../db/database.js';
+import { PostgresRateLimitStore } from './postgres-rate-limit-store.js';
 
 const keys = defineSql('test.rate_limit_keys', `SELECT key_hash, hits FROM rate_limit_hits`);
+
+describe('the store when the database fails', () => {
+  it('lets the request through as the first hit of a new window, and reports the error', async () => {
+    const errors: unknown[] = [];
+    const failing = { mode: 'postgres', query: () => Promise.reject(new Error('connection refused')) } as unknown as Database;
+    const store = new PostgresRateLimitStore(failing, 'login', (e) => errors.push(e));
+    const before = Date.now();
+    const answer = await store.increment('client');
+    // express-rate-limit refuses 0 hits or a missing reset time (ERR_ERL_INVALID_HITS).
+    expect(answer.totalHits).toBe(1);
+    expect(answer.resetTime!.getTime()).toBeGreaterThanOrEqual(before + 60_000);
+    expect(errors).toHaveLength(1);
+  });
+});
 
 describe.runIf(testDatabaseModes().includes('postgres'))('shared rate limits on postgres', () => {
   let shared: Awaited<ReturnType<typeof openSharedPostgresCopies>>;

@@ -40,7 +40,8 @@ export class PostgresRateLimitStore implements Store {
       return { totalHits: Number(row!.hits), resetTime: new Date(row!.reset_at) };
     } catch (error) {
       this.onError(error);
-      return { totalHits: 0, resetTime: undefined };
+      // Fail open as this key's first hit of a new window (express-rate-limit refuses 0 hits and a missing reset).
+      return { totalHits: 1, resetTime: new Date(Date.now() + this.windowMs) };
     }
   }
 
