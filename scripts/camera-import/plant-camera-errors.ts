@@ -8,18 +8,11 @@
  */
 import { csvField } from '../../server/video/import/camera-import-csv.js';
 import { wgs84ToImport } from '../../server/video/import/camera-import-crs.js';
+import { FILE_FLAGS } from '../../server/video/import/camera-qa-flags.js';
 
-export const PLANTED_FLAGS = [
-  'outside_nanjing',
-  'in_water',
-  'far_from_road',
-  'duplicate_code',
-  'duplicate_nearby',
-  'heading_missing',
-  'heading_impossible',
-  'likely_gcj02',
-] as const;
-export type PlantedFlag = (typeof PLANTED_FLAGS)[number];
+/** Every flag a file can carry is planted (outside_jurisdiction depends on who imports it). */
+export const PLANTED_FLAGS = FILE_FLAGS;
+export type PlantedFlag = (typeof FILE_FLAGS)[number];
 
 export interface CandidatePoint {
   lon: number;

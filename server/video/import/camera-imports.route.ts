@@ -19,19 +19,9 @@ import { IMPORT_CRS } from './camera-import-crs.js';
 import { GeoJsonFileError } from './camera-import-geojson.js';
 import { importCameraBatch, readBatch, type ImportFormat } from './camera-import-service.js';
 import { listFlaggedRows } from './camera-import.sql.js';
+import { QA_FLAGS } from './camera-qa-flags.js';
 
 export const IMPORT_BODY_LIMIT = '64mb';
-export const QA_FLAGS = [
-  'outside_nanjing',
-  'outside_jurisdiction',
-  'in_water',
-  'far_from_road',
-  'duplicate_code',
-  'duplicate_nearby',
-  'heading_missing',
-  'heading_impossible',
-  'likely_gcj02',
-] as const;
 
 const ImportQuery = z
   .object({

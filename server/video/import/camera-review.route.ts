@@ -18,7 +18,7 @@ import type { Queryable } from '../../db/database.js';
 import { AppError, notFound } from '../../errors/app-error.js';
 import { validateRequestPart } from '../../http/validate-request.js';
 import { importToWgs84, IMPORT_CRS } from './camera-import-crs.js';
-import { QA_FLAGS } from './camera-imports.route.js';
+import { QA_FLAGS } from './camera-qa-flags.js';
 import { acceptRows, moveRow, readRow, rejectRows } from './camera-review.sql.js';
 
 const Params = z.object({
