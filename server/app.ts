@@ -39,6 +39,7 @@ import { spatialRouter } from './spatial/spatial.route.js';
 import { statsRouter } from './stats/stats.route.js';
 import { tilesRouter } from './tiles/tiles.route.js';
 import { unitsRouter } from './units/units.route.js';
+import { openApiRouter } from './contract/openapi.route.js';
 import { camerasRouter } from './video/cameras.route.js';
 import { cameraImportsRouter } from './video/import/camera-imports.route.js';
 import { cameraReviewRouter } from './video/import/camera-review.route.js';
@@ -118,6 +119,7 @@ export function createApp(input: AppDependencies): express.Express {
     screenSessionRouter,
     accountsRouter,
     auditRouter,
+    openApiRouter,
     unitsRouter,
     spatialRouter,
     incidentsRouter,

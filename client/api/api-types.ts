@@ -1,139 +1,52 @@
 /**
- * Shapes of the server's answers as the console reads them (server/…/*.route.ts are the source; the live
- * types are the shared contract of the live channel, structurally the same as client/live's).
+ * The server's answers as the console reads them: inferred from the route contracts (the `*-contract.ts` of each server module,
+ * server/contract/api-route.ts), never written twice. Type-only imports: nothing of the server or of zod
+ * reaches the bundle. The live channel's items come from its protocol module.
  */
+import type { z } from 'zod';
+import type { loginRoute } from '../../server/auth/auth-contract.js';
+import type { AnswerOf } from '../../server/contract/api-route.js';
 import type { Grade, Role } from '../../server/contract/incident-vocabulary.js';
-import type { RecommendedResponder } from '../../server/routing/recommend-responders.js';
+import type {
+  categorySchema,
+  createIncidentRoute,
+  incidentDetailRoute,
+  recommendationsRoute,
+  recommendedResponderSchema,
+  summonsSchema,
+} from '../../server/incidents/incidents-contract.js';
+import type { departmentSchema } from '../../server/incidents/summonses-contract.js';
+import type { whatsHereRoute } from '../../server/spatial/whats-here-contract.js';
+import type { unitOrNameSchema, unitSchema } from '../../server/units/units-contract.js';
 
 export type { Grade, Role };
 export type Bbox = [number, number, number, number];
 
-export interface Account {
-  id: number | null;
-  username: string | null;
-  displayName: string;
-  role: Role;
-  /** A unit code or 'city'. */
-  jurisdiction: string;
-}
+/** The signed-in account as /api/auth/me and sign-in give it (server/auth/auth-contract.ts). */
+export type Account = AnswerOf<typeof loginRoute>['account'];
 
 /** The live channel's items: one definition, in the server's protocol module (type-only import, erased in the build). */
 export type { LiveIncident, LiveWorker } from '../../server/live/live-protocol.js';
 
-export interface Unit {
-  code: string;
-  name: string;
-  level: 'district' | 'street' | 'community' | 'grid' | 'micro_grid';
-  bbox: Bbox;
-  labelPoint: [number, number];
-  generated: boolean;
-}
+/** A unit as the units API answers it (server/units/units-contract.ts). */
+export type Unit = z.output<typeof unitSchema>;
+/** A unit above the caller's jurisdiction: its name only, for the breadcrumb. */
+export type UnitOrName = z.output<typeof unitOrNameSchema>;
 
-export interface WhatsHere {
-  wgs84: { lon: number; lat: number };
-  microGrid: { code: string; name: string; kind: string; households: number; population: number };
-  chain: { level: Unit['level']; code: string; name: string }[];
-  generated: boolean;
-  workers: { code: string; name: string; role: string; skills: string[]; dutyStatus: string; lastPositionAt: string | null; stale: boolean }[];
-  cameras: { code: string; name: string; online: boolean; hasStream: boolean; distanceM: number; lon: number; lat: number; generated: boolean }[];
-  /** Cameras whose field of view covers the point, then the nearest within 300 m that may not see it (server/video). */
-  coveringCameras: { code: string; name: string; online: boolean; covers: boolean; mayNotSee: boolean; distanceM: number; generated: boolean }[];
-  incidents: { id: number; number: string; category: string; grade: Grade; state: string; reportedAt: string; distanceM: number; generated: boolean }[];
-  radiusM: number;
-  days: number;
-}
+/** GET /api/whats-here (server/spatial/whats-here-contract.ts). */
+export type WhatsHere = AnswerOf<typeof whatsHereRoute>;
 
-/** GET /api/incidents/:id → incident (database columns, snake_case). */
-export interface IncidentRecord {
-  id: number;
-  number: string;
-  source: string;
-  category: string;
-  grade: Grade;
-  grade_overridden: boolean;
-  description: string;
-  address: string | null;
-  lon: number;
-  lat: number;
-  micro_grid_code: string;
-  street_code: string;
-  near_boundary_m: number | null;
-  state: string;
-  assigned_worker_code: string | null;
-  offer_acknowledged: boolean;
-  resolved_by_worker_code: string | null;
-  resolved_by_account_id: number | null;
-  deadline_stage: string | null;
-  deadline_at: string | null;
-  escalation_level: number;
-  overdue: boolean;
-  satisfaction: number | null;
-  merged_into: number | null;
-  reported_at: string;
-  updated_at: string;
-  closed_at: string | null;
-  generated: boolean;
-}
-
-export interface TimelineEntry {
-  at: string;
-  event: string;
-  from_state: string | null;
-  to_state: string | null;
-  actor_role: string | null;
-  worker_code: string | null;
-  detail: Record<string, unknown> | null;
-}
-
-export interface IncidentDetail {
-  incident: IncidentRecord;
-  timeline: TimelineEntry[];
-  reports: { source: string; reporter_name: string | null; reporter_phone: string | null; description: string; received_at: string }[] | null;
-  photos?: { id: number | string; url?: string }[];
-  summonses?: Summons[];
-}
-
+/** GET /api/incidents/:id → an incident (database columns, snake_case), its timeline, reports, summonses, photos. */
+export type IncidentDetail = AnswerOf<typeof incidentDetailRoute>;
+export type IncidentRecord = IncidentDetail['incident'];
+export type TimelineEntry = IncidentDetail['timeline'][number];
 /** A "whistle" (吹哨报到): a department summoned about an incident, due to report by its deadline. */
-export interface Summons {
-  id: number | string;
-  department_code: string;
-  department_name_zh: string;
-  department_name_en: string;
-  note: string;
-  state: 'summoned' | 'reported';
-  summoned_at: string;
-  deadline_at: string;
-  overdue: boolean;
-  reported_at: string | null;
-  report_note: string | null;
-}
+export type Summons = z.output<typeof summonsSchema>;
 
-/** A recommended worker as the server ranks it (server/routing/recommend-responders.ts; type-only, erased in the build). */
-export type { RecommendedResponder } from '../../server/routing/recommend-responders.js';
-
-export interface Recommendations {
-  incidentId: number;
-  responders: RecommendedResponder[];
-}
-
-export interface Category {
-  code: string;
-  name_zh: string;
-  name_en: string;
-  default_grade: Grade;
-}
-
-export interface Department {
-  code: string;
-  name?: string;
-  name_zh?: string;
-  name_en?: string;
-  nameZh?: string;
-  nameEn?: string;
-}
-
-export interface IntakeAnswer {
-  incident: { id: number; number: string; state: string; grade: Grade };
-  location: { microGrid: { code: string; name: string }; community: { name: string }; street: { name: string } };
-  duplicates: { id: number; number: string; state: string; distance_m: number }[];
-}
+/** A recommended worker, and the recommendation (server/incidents/incidents-contract.ts). */
+export type RecommendedResponder = z.output<typeof recommendedResponderSchema>;
+export type Recommendations = AnswerOf<typeof recommendationsRoute>;
+export type Category = z.output<typeof categorySchema>;
+export type Department = z.output<typeof departmentSchema>;
+/** POST /api/incidents → the new case, where it lies, and duplicate candidates nearby. */
+export type IntakeAnswer = AnswerOf<typeof createIncidentRoute>;

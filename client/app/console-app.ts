@@ -4,7 +4,7 @@
  * keyboard shortcuts. Panels are one file each (client/panels); the live state is console-store.ts.
  */
 import { apiGet, apiPost, setCsrfToken } from '../api/api-client.js';
-import type { Account, Bbox, Category, IncidentDetail, Unit } from '../api/api-types.js';
+import type { Account, Bbox, IncidentDetail, Unit } from '../api/api-types.js';
 import { connectLive } from '../live/live-client.js';
 import { createConsoleMap, type ConsoleMap } from '../map/console-map.js';
 import { currentLanguage, onLanguageChange, t } from '../i18n.js';
@@ -23,6 +23,8 @@ import { createSensorDetailPanel } from '../panels/sensor-detail-panel.js';
 import { el, replaceChildren } from './dom.js';
 import { createHeaderBar, type Theme } from './header-bar.js';
 import { bindShortcuts } from './keyboard-shortcuts.js';
+import type { AnswerOf } from '../../server/contract/api-route.js';
+import type { categoriesRoute } from '../../server/incidents/incidents-contract.js';
 
 const THEME_KEY = 'gridops.theme';
 type RightPanel = 'whatsHere' | 'detail' | 'newIncident' | 'about' | 'sensor' | null;
@@ -34,7 +36,7 @@ export function currentTheme(): Theme {
 export async function mountConsole(root: HTMLElement, account: Account, onSignedOut: () => void): Promise<void> {
   const [unit, categoryAnswer] = await Promise.all([
     account.jurisdiction === 'city' ? Promise.resolve(null) : apiGet<Unit>(`/api/units/${account.jurisdiction}`).catch(() => null),
-    apiGet<{ categories: Category[] }>('/api/incident-categories'),
+    apiGet<AnswerOf<typeof categoriesRoute>>('/api/incident-categories'),
   ]);
   const categoryList = categoryAnswer.categories;
   const categories = new Map(categoryList.map((c) => [c.code, c]));

@@ -9,6 +9,8 @@ import { currentLanguage, onLanguageChange, setLanguage, t } from '../i18n.js';
 import { describeError } from './api-error-text.js';
 import { el, replaceChildren } from './dom.js';
 import { formatTime } from './format.js';
+import type { AnswerOf } from '../../server/contract/api-route.js';
+import type { loginRoute } from '../../server/auth/auth-contract.js';
 
 export function showLoginScreen(root: HTMLElement, onSignedIn: (account: Account) => void): () => void {
   const username = el('input', { attrs: { name: 'username', autocomplete: 'username', required: true, minlength: 3, maxlength: 40 } });
@@ -37,7 +39,7 @@ export function showLoginScreen(root: HTMLElement, onSignedIn: (account: Account
     failure = null;
     render();
     try {
-      const answer = await apiPost<{ account: Account; csrfToken: string }>('/api/auth/login', { username: username.value, password: password.value });
+      const answer = await apiPost<AnswerOf<typeof loginRoute>>('/api/auth/login', { username: username.value, password: password.value });
       setCsrfToken(answer.csrfToken);
       stop();
       onSignedIn(answer.account);

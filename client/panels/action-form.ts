@@ -71,7 +71,5 @@ export function createActionForm(options: {
 }
 
 export function departmentName(d: Department): string {
-  const zh = d.name_zh ?? d.nameZh ?? d.name ?? d.code;
-  const en = d.name_en ?? d.nameEn ?? d.name ?? d.code;
-  return currentLanguage() === 'en' ? en : zh;
+  return currentLanguage() === 'en' ? d.name_en : d.name_zh;
 }

@@ -5,11 +5,14 @@
  */
 import gcoord from 'gcoord';
 import { apiGet, query } from '../api/api-client.js';
-import type { Bbox, LiveIncident, Unit } from '../api/api-types.js';
+import type { Bbox, Unit } from '../api/api-types.js';
+import type { AnswerOf } from '../../server/contract/api-route.js';
+import type { searchUnitsRoute } from '../../server/units/units-contract.js';
 import { describeError } from '../app/api-error-text.js';
 import { el, replaceChildren } from '../app/dom.js';
 import { t } from '../i18n.js';
 import { parseSearch } from './search-query.js';
+import type { listIncidentsRoute } from '../../server/incidents/incidents-contract.js';
 
 export interface SearchBox {
   element: HTMLElement;
@@ -49,19 +52,21 @@ export function createSearchBox(options: {
         return;
       }
       if (parsed.kind === 'incident') {
-        const answer = await apiGet<{ incidents: LiveIncident[] }>(`/api/incidents?${query({ number: parsed.number, state: 'all' })}`);
+        const answer = await apiGet<AnswerOf<typeof listIncidentsRoute>>(`/api/incidents?${query({ number: parsed.number, state: 'all' })}`);
         if (mine !== searchId) return;
         if (answer.incidents.length === 0) return message(t('searchNoResult', { query: parsed.number }));
         close();
         options.onIncident(Number(answer.incidents[0].id));
         return;
       }
-      const answer = await apiGet<{ units: Unit[] }>(`/api/units/search?${query({ q: parsed.text, limit: 8 })}`);
+      const answer = await apiGet<AnswerOf<typeof searchUnitsRoute>>(`/api/units/search?${query({ q: parsed.text, limit: 8 })}`);
       if (mine !== searchId) return;
-      if (answer.units.length === 0) return message(t('searchNoResult', { query: parsed.text }));
+      // Units above the caller's jurisdiction come back by name only (no extent to fly to): not offered.
+      const units = answer.units.filter((u): u is Unit => !('nameOnly' in u));
+      if (units.length === 0) return message(t('searchNoResult', { query: parsed.text }));
       replaceChildren(
         results,
-        answer.units.map((unit) =>
+        units.map((unit) =>
           el(
             'li',
             {

@@ -39,6 +39,8 @@ import {
 import { countArrivals } from './wall-figures.js';
 import { createWallStore } from './wall-store.js';
 import './big-screen.css';
+import type { AnswerOf } from '../../server/contract/api-route.js';
+import type { categoriesRoute } from '../../server/incidents/incidents-contract.js';
 
 registerMessages(screenMessages);
 
@@ -94,7 +96,7 @@ async function main() {
 
   const [rootUnit] = await Promise.all([
     rootCode === 'city' ? Promise.resolve(null) : fetchUnit(rootCode),
-    apiGet<{ categories: { code: string; name_zh: string; name_en: string }[] }>('/api/incident-categories').then((answer) => {
+    apiGet<AnswerOf<typeof categoriesRoute>>('/api/incident-categories').then((answer) => {
       for (const c of answer.categories) categories.set(c.code, c);
     }),
   ]);

@@ -35,6 +35,8 @@ import {
   type UnitScore,
 } from './stats-client.js';
 import './mid-screen.css';
+import type { AnswerOf } from '../../server/contract/api-route.js';
+import type { categoriesRoute } from '../../server/incidents/incidents-contract.js';
 
 registerMessages(screenMessages);
 
@@ -180,7 +182,7 @@ async function main() {
     unitCode === 'city' ? Promise.resolve(null) : fetchUnit(unitCode),
     unitCode === 'city' ? Promise.resolve(null) : fetchAncestors(unitCode),
     import('../api/api-client.js').then(({ apiGet }) =>
-      apiGet<{ categories: { code: string; name_zh: string; name_en: string }[] }>('/api/incident-categories').then((a) => a.categories.forEach((c) => categories.set(c.code, c))),
+      apiGet<AnswerOf<typeof categoriesRoute>>('/api/incident-categories').then((a) => a.categories.forEach((c) => categories.set(c.code, c))),
     ),
   ]);
   const chain = [

@@ -2,7 +2,6 @@
 import { Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { rateLimitStore } from '../http/postgres-rate-limit-store.js';
-import { z } from 'zod';
 import type { Database } from '../db/database.js';
 import type { AppConfig } from '../config/load-config.js';
 import { appendAudit } from '../audit/record-audit.js';
@@ -12,16 +11,9 @@ import { validateRequestPart } from '../http/validate-request.js';
 import { createSession, deleteExpiredSessions, deleteSession, findAccountForLogin, recordLoginFailure, recordLoginSuccess } from './auth.sql.js';
 import { forgetCachedCredentials, SESSION_COOKIE } from './authenticate.js';
 import { authOf, scopedDb } from './request-context.js';
-import { access, publicRoute } from './route-access.js';
+import { contractAccess } from './route-access.js';
 import { hashPassword, hashToken, newToken, verifyPassword } from './secrets.js';
-import { ROLES } from '../contract/incident-vocabulary.js';
-
-const LoginBody = z
-  .object({
-    username: z.string().trim().toLowerCase().min(3).max(40),
-    password: z.string().min(1).max(200),
-  })
-  .strict();
+import { loginRoute, logoutRoute, meRoute } from './auth-contract.js';
 
 interface LoginAccount {
   id: number;
@@ -53,8 +45,8 @@ export function authRouter({ db, config }: AuthRouterDeps): Router {
     handler: (_req, _res, next) => next(new AppError(429, 'too_many_login_attempts', 'Too many sign-in attempts; wait a few minutes')),
   });
 
-  router.post('/api/auth/login', publicRoute(), loginLimiter, async (req, res) => {
-    const input = validateRequestPart(LoginBody, req.body, 'invalid_login');
+  router.post(loginRoute.path, contractAccess(loginRoute), loginLimiter, async (req, res) => {
+    const input = validateRequestPart(loginRoute.body, req.body, 'invalid_login');
     const [account] = await db.query<LoginAccount>(findAccountForLogin, [input.username]);
     const audit = (success: boolean, reason: string | null, accountId: number | null) => {
       // This refusal has its record (with the username tried): the refusal audit does not write a second.
@@ -109,7 +101,7 @@ export function authRouter({ db, config }: AuthRouterDeps): Router {
     });
   });
 
-  router.post('/api/auth/logout', access(...ROLES.filter((r) => r !== 'screen')), async (req, res) => {
+  router.post(logoutRoute.path, contractAccess(logoutRoute), async (req, res) => {
     const auth = authOf(req);
     await scopedDb(req).transaction(async (tx) => {
       await tx.query(deleteSession, [auth.sessionTokenHash]);
@@ -130,7 +122,7 @@ export function authRouter({ db, config }: AuthRouterDeps): Router {
     res.status(204).end();
   });
 
-  router.get('/api/auth/me', access(...ROLES), (req, res) => {
+  router.get(meRoute.path, contractAccess(meRoute), (req, res) => {
     const auth = authOf(req);
     res.json({
       account: { id: auth.accountId, username: auth.username, displayName: auth.displayName, role: auth.role, jurisdiction: auth.jurisdiction, via: auth.via },

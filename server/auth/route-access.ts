@@ -43,3 +43,8 @@ export function publicRoute(): AccessHandler {
   };
   return Object.assign(handler, { [ACCESS_MARK]: 'public' as const });
 }
+
+/** The access handler a route's contract declares (server/contract/api-route.ts): one list of roles for both. */
+export function contractAccess(route: { access: readonly Role[] | 'public' }): AccessHandler {
+  return route.access === 'public' ? publicRoute() : access(...route.access);
+}

@@ -3,14 +3,13 @@
  * loop. Every change is audited; every query is scoped to the caller's jurisdiction.
  */
 import { Router } from 'express';
-import { z } from 'zod';
 import type { Database } from '../db/database.js';
 import type { Clock } from '../clock/clock.js';
 import type { AppConfig } from '../config/load-config.js';
 import type { DomainEvents } from '../events/domain-events.js';
 import { auditedChange } from '../audit/record-audit.js';
 import { authOf, scopedDb } from '../auth/request-context.js';
-import { access } from '../auth/route-access.js';
+import { contractAccess } from '../auth/route-access.js';
 import { notFound } from '../errors/app-error.js';
 import { validateRequestPart } from '../http/validate-request.js';
 import { applyIncidentEvent } from './incident-events.js';
@@ -25,56 +24,17 @@ import { incidentChanged, publishAll } from './incident-publishing.js';
 import { findIncidentByNumber, listCategories, listIncidents, listReports, listTimeline, readIncident } from './incidents.sql.js';
 import { listSummonses } from './summonses.sql.js';
 import { recommendForIncident, type IncidentPlace } from './recommend-for-incident.js';
-import { DESK_ROLES, GRADES, READERS, SOURCES } from '../contract/incident-vocabulary.js';
+import { DESK_ROLES } from '../contract/incident-vocabulary.js';
+import {
+  categoriesRoute,
+  createIncidentRoute,
+  incidentDetailRoute,
+  incidentEventRoute,
+  listIncidentsRoute,
+  mergeIncidentRoute,
+  recommendationsRoute,
+} from './incidents-contract.js';
 import { checkArrivalFromLastPosition } from '../field/field.route.js';
-
-const finite = z.number().refine(Number.isFinite, 'must be a finite number');
-const NewIncident = z
-  .object({
-    source: z.enum(SOURCES).default('hotline_12345'),
-    category: z.string().regex(/^[a-z_]{2,40}$/),
-    description: z.string().trim().min(2).max(2000),
-    address: z.string().trim().max(200).nullable().default(null),
-    lon: finite.pipe(z.number().min(-180).max(180)),
-    lat: finite.pipe(z.number().min(-90).max(90)),
-    crs: z.enum(['wgs84', 'gcj02', 'bd09']).default('wgs84'),
-    grade: z.enum(GRADES).optional(),
-    reporter: z.object({ name: z.string().trim().max(40).nullable().default(null), phone: z.string().regex(/^[0-9+\-\s]{3,20}$/).nullable().default(null) }).strict().nullable().default(null),
-  })
-  .strict();
-
-const EventBody = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('accept') }).strict(),
-  z.object({ type: z.literal('reject'), reason: z.string().trim().min(2).max(500) }).strict(),
-  z.object({ type: z.literal('dispatch'), workerCode: z.string().regex(/^W\d{20}$/) }).strict(),
-  z.object({ type: z.literal('acknowledge') }).strict(),
-  z.object({ type: z.literal('decline'), reason: z.string().trim().max(500).optional() }).strict(),
-  z.object({ type: z.literal('arrive') }).strict(),
-  z.object({ type: z.literal('return'), reason: z.string().trim().min(2).max(500) }).strict(),
-  z.object({ type: z.literal('resolve'), note: z.string().trim().min(2).max(2000) }).strict(),
-  z.object({ type: z.literal('verify') }).strict(),
-  z.object({ type: z.literal('verify_fail'), reason: z.string().trim().min(2).max(500) }).strict(),
-  z.object({ type: z.literal('evaluate'), satisfaction: z.number().int().min(1).max(5) }).strict(),
-  z.object({ type: z.literal('close') }).strict(),
-  z.object({ type: z.literal('reopen'), reason: z.string().trim().min(2).max(500) }).strict(),
-]);
-
-const ListQuery = z
-  .object({
-    state: z.enum(['open', 'all']).default('open'),
-    limit: z.string().regex(/^\d+$/).transform(Number).pipe(z.number().min(1).max(500)).default(100),
-    before: z.string().regex(/^\d{1,15}$/).transform(Number).optional(),
-    unit: z.string().regex(/^\d{6,18}$/).optional(),
-    /** Exact case number, e.g. NJ20261123-0000042 (other filters then do not apply). */
-    number: z.string().trim().regex(/^NJ\d{8}-\d{7,}$/, 'an incident number looks like NJ20261123-0000042').optional(),
-  })
-  .strict();
-
-const Id = z.string().regex(/^\d{1,15}$/, 'an incident id is a whole number').transform(Number);
-
-const RecommendQuery = z
-  .object({ limit: z.string().regex(/^\d+$/).transform(Number).pipe(z.number().min(1).max(20)).default(5) })
-  .strict();
 
 /** What the router uses of the application's dependencies. */
 export interface IncidentsRouterDeps {
@@ -91,12 +51,12 @@ export function incidentsRouter({ clock, config, db, roads: shared, events }: In
   const router = Router();
   const roads = shared ?? createRoadGraphStore(db);
 
-  router.get('/api/incident-categories', access(...READERS), async (req, res) => {
+  router.get(categoriesRoute.path, contractAccess(categoriesRoute), async (req, res) => {
     res.json({ categories: await scopedDb(req).query(listCategories) });
   });
 
-  router.post('/api/incidents', access('dispatcher', 'admin'), async (req, res) => {
-    const input = validateRequestPart(NewIncident, req.body, 'invalid_incident');
+  router.post(createIncidentRoute.path, contractAccess(createIncidentRoute), async (req, res) => {
+    const input = validateRequestPart(createIncidentRoute.body, req.body, 'invalid_incident');
     const auth = authOf(req);
     const result = await auditedChange(req, { action: 'incident.create', entityType: 'incident' }, async (tx) => {
       const intake = await intakeIncident(tx, input, { accountId: auth.accountId, role: auth.role }, clock.now());
@@ -111,8 +71,8 @@ export function incidentsRouter({ clock, config, db, roads: shared, events }: In
     res.status(201).json(result);
   });
 
-  router.get('/api/incidents', access(...READERS), async (req, res) => {
-    const q = validateRequestPart(ListQuery, req.query, 'invalid_incident_query');
+  router.get(listIncidentsRoute.path, contractAccess(listIncidentsRoute), async (req, res) => {
+    const q = validateRequestPart(listIncidentsRoute.query, req.query, 'invalid_incident_query');
     if (q.number) {
       res.json({ incidents: await scopedDb(req).query(findIncidentByNumber, [q.number]) });
       return;
@@ -120,8 +80,8 @@ export function incidentsRouter({ clock, config, db, roads: shared, events }: In
     res.json({ incidents: await scopedDb(req).query(listIncidents, [q.state, q.limit, q.before ?? null, q.unit ?? null]) });
   });
 
-  router.get('/api/incidents/:id', access(...READERS), async (req, res) => {
-    const id = validateRequestPart(Id, req.params.id, 'invalid_incident_id');
+  router.get(incidentDetailRoute.path, contractAccess(incidentDetailRoute), async (req, res) => {
+    const { id } = validateRequestPart(incidentDetailRoute.params, req.params, 'invalid_incident_id');
     const detail = await scopedDb(req).transaction(async (tx) => {
       const [incident] = await tx.query(readIncident, [id]);
       if (!incident) throw notFound('incident_not_found', `No incident ${id} in your jurisdiction`);
@@ -137,9 +97,9 @@ export function incidentsRouter({ clock, config, db, roads: shared, events }: In
 
   // The nearest suitable on-duty workers by road: own micro-grid first, then adjoining ones, the community,
   // the street; ETA, road and straight-line distance, and the route of each.
-  router.get('/api/incidents/:id/recommendations', access('dispatcher', 'supervisor', 'admin'), async (req, res) => {
-    const id = validateRequestPart(Id, req.params.id, 'invalid_incident_id');
-    const q = validateRequestPart(RecommendQuery, req.query, 'invalid_query');
+  router.get(recommendationsRoute.path, contractAccess(recommendationsRoute), async (req, res) => {
+    const { id } = validateRequestPart(recommendationsRoute.params, req.params, 'invalid_incident_id');
+    const q = validateRequestPart(recommendationsRoute.query, req.query, 'invalid_query');
     const scoped = scopedDb(req);
     const [incident] = await scoped.query<IncidentPlace>(readIncident, [id]);
     if (!incident) throw notFound('incident_not_found', `No incident ${id} in your jurisdiction`);
@@ -147,9 +107,9 @@ export function incidentsRouter({ clock, config, db, roads: shared, events }: In
     res.json({ incidentId: id, ...recommendation });
   });
 
-  router.post('/api/incidents/:id/events', access('dispatcher', 'supervisor', 'admin', 'field_worker'), async (req, res) => {
-    const id = validateRequestPart(Id, req.params.id, 'invalid_incident_id');
-    const body = validateRequestPart(EventBody, req.body, 'invalid_incident_event');
+  router.post(incidentEventRoute.path, contractAccess(incidentEventRoute), async (req, res) => {
+    const { id } = validateRequestPart(incidentEventRoute.params, req.params, 'invalid_incident_id');
+    const body = validateRequestPart(incidentEventRoute.body, req.body, 'invalid_incident_event');
     const event = { ...body, actor: actorOf(req) } as IncidentEvent;
     // The role first: a field worker's desk-only event is 403 whatever state the case is in (issue 18).
     if (!roleMaySend(event.type, event.actor.role)) {
@@ -174,9 +134,9 @@ export function incidentsRouter({ clock, config, db, roads: shared, events }: In
   });
 
   // Merge a duplicate (a reported case) into the open case it repeats.
-  router.post('/api/incidents/:id/merge', access('dispatcher', 'admin'), async (req, res) => {
-    const id = validateRequestPart(Id, req.params.id, 'invalid_incident_id');
-    const { into } = validateRequestPart(z.object({ into: z.number().int().positive() }).strict(), req.body, 'invalid_merge');
+  router.post(mergeIncidentRoute.path, contractAccess(mergeIncidentRoute), async (req, res) => {
+    const { id } = validateRequestPart(mergeIncidentRoute.params, req.params, 'invalid_incident_id');
+    const { into } = validateRequestPart(mergeIncidentRoute.body, req.body, 'invalid_merge');
     const actor = actorOf(req);
     const merged = await auditedChange(req, { action: 'incident.merge', entityType: 'incident', entityId: String(id) }, async (tx) => {
       const { before, target, published } = await mergeIncident(tx, id, into, actor, clock.now());

@@ -5,28 +5,17 @@
  * after commit.
  */
 import { Router } from 'express';
-import { z } from 'zod';
 import type { Clock } from '../clock/clock.js';
 import type { DomainEvents } from '../events/domain-events.js';
 import { auditedChange } from '../audit/record-audit.js';
 import { scopedDb } from '../auth/request-context.js';
-import { access } from '../auth/route-access.js';
+import { contractAccess } from '../auth/route-access.js';
 import { validateRequestPart } from '../http/validate-request.js';
 import { actorOf } from './actor-of-request.js';
 import { publishAll } from './incident-publishing.js';
 import { escalateByHand, reportOnSummons, summonDepartment } from './incident-summonses.js';
 import { listDepartments } from './summonses.sql.js';
-import { READERS } from '../contract/incident-vocabulary.js';
-
-const Id = (what: string) => z.string().regex(/^\d{1,15}$/, `${what} is a whole number`).transform(Number);
-const SummonsBody = z
-  .object({
-    departmentCode: z.string().regex(/^[a-z_]{2,40}$/, 'a department code such as urban_management'),
-    note: z.string().trim().min(2).max(1000),
-  })
-  .strict();
-const ReportBody = z.object({ note: z.string().trim().min(2).max(2000) }).strict();
-const EscalateBody = z.object({ reason: z.string().trim().min(2).max(500) }).strict();
+import { departmentsRoute, escalateRoute, summonRoute, summonsReportRoute } from './summonses-contract.js';
 
 /** What the router uses of the application's dependencies. */
 export interface SummonsesRouterDeps { clock: Clock; events: DomainEvents }
@@ -34,13 +23,13 @@ export interface SummonsesRouterDeps { clock: Clock; events: DomainEvents }
 export function summonsesRouter({ clock, events }: SummonsesRouterDeps): Router {
   const router = Router();
 
-  router.get('/api/departments', access(...READERS), async (req, res) => {
+  router.get(departmentsRoute.path, contractAccess(departmentsRoute), async (req, res) => {
     res.json({ departments: await scopedDb(req).query(listDepartments) });
   });
 
-  router.post('/api/incidents/:id/summons', access('dispatcher', 'admin'), async (req, res) => {
-    const id = validateRequestPart(Id('an incident id'), req.params.id, 'invalid_incident_id');
-    const body = validateRequestPart(SummonsBody, req.body, 'invalid_summons');
+  router.post(summonRoute.path, contractAccess(summonRoute), async (req, res) => {
+    const { id } = validateRequestPart(summonRoute.params, req.params, 'invalid_incident_id');
+    const body = validateRequestPart(summonRoute.body, req.body, 'invalid_summons');
     const done = await auditedChange(req, { action: 'incident.summon', entityType: 'incident', entityId: String(id) }, async (tx) => {
       const { incident, summons, published } = await summonDepartment(tx, id, body, actorOf(req), clock.now());
       return {
@@ -54,10 +43,10 @@ export function summonsesRouter({ clock, events }: SummonsesRouterDeps): Router 
     res.status(201).json({ summons: done.summons });
   });
 
-  router.post('/api/incidents/:id/summons/:summonsId/report', access('dispatcher', 'admin'), async (req, res) => {
-    const id = validateRequestPart(Id('an incident id'), req.params.id, 'invalid_incident_id');
-    const summonsId = validateRequestPart(Id('a summons id'), req.params.summonsId, 'invalid_summons_id');
-    const body = validateRequestPart(ReportBody, req.body, 'invalid_summons_report');
+  router.post(summonsReportRoute.path, contractAccess(summonsReportRoute), async (req, res) => {
+    const { id } = validateRequestPart(summonsReportRoute.params.pick({ id: true }), { id: req.params.id }, 'invalid_incident_id');
+    const { summonsId } = validateRequestPart(summonsReportRoute.params.pick({ summonsId: true }), { summonsId: req.params.summonsId }, 'invalid_summons_id');
+    const body = validateRequestPart(summonsReportRoute.body, req.body, 'invalid_summons_report');
     const done = await auditedChange(req, { action: 'incident.summons_report', entityType: 'incident', entityId: String(id) }, async (tx) => {
       const { incident, before, summons, published } = await reportOnSummons(tx, id, summonsId, body, actorOf(req), clock.now());
       return {
@@ -72,9 +61,9 @@ export function summonsesRouter({ clock, events }: SummonsesRouterDeps): Router 
     res.json({ summons: done.summons });
   });
 
-  router.post('/api/incidents/:id/escalate', access('dispatcher', 'admin'), async (req, res) => {
-    const id = validateRequestPart(Id('an incident id'), req.params.id, 'invalid_incident_id');
-    const body = validateRequestPart(EscalateBody, req.body, 'invalid_escalation');
+  router.post(escalateRoute.path, contractAccess(escalateRoute), async (req, res) => {
+    const { id } = validateRequestPart(escalateRoute.params, req.params, 'invalid_incident_id');
+    const body = validateRequestPart(escalateRoute.body, req.body, 'invalid_escalation');
     const done = await auditedChange(req, { action: 'incident.escalate', entityType: 'incident', entityId: String(id) }, async (tx) => {
       const result = await escalateByHand(tx, id, body, actorOf(req), clock.now());
       return {

@@ -5,10 +5,9 @@
  * reported nearby in the last 30 days. Everything in the caller's jurisdiction (RLS).
  */
 import { Router } from 'express';
-import { z } from 'zod';
 import type { Clock } from '../clock/clock.js';
 import { authOf, scopedDb } from '../auth/request-context.js';
-import { access } from '../auth/route-access.js';
+import { contractAccess } from '../auth/route-access.js';
 import { notFound } from '../errors/app-error.js';
 import { validateRequestPart } from '../http/validate-request.js';
 import { isPositionStale } from '../routing/responder-tier.js';
@@ -16,24 +15,9 @@ import { toWgs84 } from '../units/locate-point.js';
 import { findCoveringCameras, INCIDENT_CAMERAS } from '../video/camera-coverage.js';
 import { locateMicroGrid } from '../units/units.sql.js';
 import { listNearestCameras, listRecentIncidentsNear } from './whats-here.sql.js';
-import { READERS } from '../contract/incident-vocabulary.js';
+import { WHATS_HERE_CAMERAS, WHATS_HERE_INCIDENT_DAYS, WHATS_HERE_INCIDENT_METRES, whatsHereRoute } from './whats-here-contract.js';
 
-/** How many cameras, how far and how far back incidents are looked for. */
-export const WHATS_HERE_CAMERAS = 5;
-export const WHATS_HERE_INCIDENT_METRES = 300;
-export const WHATS_HERE_INCIDENT_DAYS = 30;
 const WHATS_HERE_INCIDENT_LIMIT = 20;
-
-const coordinate = (min: number, max: number) =>
-  z.string().trim().regex(/^[-+]?\d+(\.\d+)?$/, 'must be a decimal number').transform(Number).pipe(z.number().min(min).max(max));
-
-const WhatsHereQuery = z
-  .object({
-    lon: coordinate(-180, 180),
-    lat: coordinate(-90, 90),
-    crs: z.enum(['wgs84', 'gcj02', 'bd09']).default('wgs84'),
-  })
-  .strict();
 
 interface LocatedRow {
   code: string;
@@ -60,8 +44,8 @@ export interface WhatsHereRouterDeps { clock: Clock }
 
 export function whatsHereRouter({ clock }: WhatsHereRouterDeps): Router {
   const router = Router();
-  router.get('/api/whats-here', access(...READERS), async (req, res) => {
-    const input = validateRequestPart(WhatsHereQuery, req.query, 'invalid_coordinates');
+  router.get(whatsHereRoute.path, contractAccess(whatsHereRoute), async (req, res) => {
+    const input = validateRequestPart(whatsHereRoute.query, req.query, 'invalid_coordinates');
     const point = toWgs84(input.lon, input.lat, input.crs);
     const now = clock.now();
     const db = scopedDb(req);

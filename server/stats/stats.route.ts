@@ -10,8 +10,7 @@ import type { AppConfig } from '../config/load-config.js';
 import type { Queryable } from '../db/database.js';
 import { auditedChange } from '../audit/record-audit.js';
 import { authOf, scopedDb } from '../auth/request-context.js';
-import { access } from '../auth/route-access.js';
-import type { Role } from '../contract/incident-vocabulary.js';
+import { contractAccess } from '../auth/route-access.js';
 import { AppError } from '../errors/app-error.js';
 import { validateRequestPart } from '../http/validate-request.js';
 import {
@@ -19,14 +18,17 @@ import {
   STATS_GRADES,
   STATS_SOURCES,
   STATS_STAGES,
-  casesQuerySchema,
-  nowQuerySchema,
-  periodQuerySchema,
-  publishBodySchema,
-  rankingQuerySchema,
-  scoreQuerySchema,
-  seriesQuerySchema,
 } from './stats-contract.js';
+import {
+  safetyIndexRoute,
+  scorecardsRoute,
+  statsCasesRoute,
+  statsNowRoute,
+  statsPublishRoute,
+  statsRankingRoute,
+  statsSeriesRoute,
+  statsSummaryRoute,
+} from './stats-routes-contract.js';
 import { monthPeriod, resolvePeriod, shiftPeriod } from './stats-period.js';
 import { rankChildren, readCases, readChildren, readSeries, readSummary, refOf, resolveUnit } from './stats-reads.js';
 import { publishScores, readScores } from './stats-score-reads.js';
@@ -39,7 +41,6 @@ export interface StatsDependencies {
 }
 
 /** Desks and video walls; a field worker's phone has no statistics. */
-const STATS_READERS: Role[] = ['admin', 'planner', 'dispatcher', 'supervisor', 'screen'];
 
 const VOCABULARY: Record<string, readonly string[]> = {
   source: STATS_SOURCES,
@@ -66,15 +67,15 @@ export function statsRouter({ config, clock }: StatsDependencies): Router {
       return fn(tx, authOf(req).jurisdiction, clock.now());
     });
 
-  router.get('/api/stats/summary', access(...STATS_READERS), async (req, res) => {
-    const query = validateRequestPart(periodQuerySchema, req.query, 'invalid_query');
+  router.get(statsSummaryRoute.path, contractAccess(statsSummaryRoute), async (req, res) => {
+    const query = validateRequestPart(statsSummaryRoute.query, req.query, 'invalid_query');
     const now = clock.now();
     const period = resolvePeriod(query, now);
     res.json(await read(req, async (tx, jurisdiction) => readSummary(tx, await resolveUnit(tx, query.unit, jurisdiction), period, now)));
   });
 
-  router.get('/api/stats/now', access(...STATS_READERS), async (req, res) => {
-    const query = validateRequestPart(nowQuerySchema, req.query, 'invalid_query');
+  router.get(statsNowRoute.path, contractAccess(statsNowRoute), async (req, res) => {
+    const query = validateRequestPart(statsNowRoute.query, req.query, 'invalid_query');
     res.json(
       await read(req, async (tx, jurisdiction, now) => {
         const unit = await resolveUnit(tx, query.unit, jurisdiction);
@@ -96,8 +97,8 @@ export function statsRouter({ config, clock }: StatsDependencies): Router {
     );
   });
 
-  router.get('/api/stats/ranking', access(...STATS_READERS), async (req, res) => {
-    const query = validateRequestPart(rankingQuerySchema, req.query, 'invalid_query');
+  router.get(statsRankingRoute.path, contractAccess(statsRankingRoute), async (req, res) => {
+    const query = validateRequestPart(statsRankingRoute.query, req.query, 'invalid_query');
     const now = clock.now();
     const period = resolvePeriod(query, now);
     res.json(
@@ -109,8 +110,8 @@ export function statsRouter({ config, clock }: StatsDependencies): Router {
     );
   });
 
-  router.get('/api/stats/series', access(...STATS_READERS), async (req, res) => {
-    const query = validateRequestPart(seriesQuerySchema, req.query, 'invalid_query');
+  router.get(statsSeriesRoute.path, contractAccess(statsSeriesRoute), async (req, res) => {
+    const query = validateRequestPart(statsSeriesRoute.query, req.query, 'invalid_query');
     const now = clock.now();
     // Hourly: one day (the date, default today). Daily: the period asked (a month by default is the caller's choice).
     const period = resolvePeriod(query.granularity === 'hour' ? { ...query, period: 'day' } : query, now);
@@ -129,8 +130,8 @@ export function statsRouter({ config, clock }: StatsDependencies): Router {
     );
   });
 
-  router.get('/api/stats/cases', access(...STATS_READERS), async (req, res) => {
-    const query = validateRequestPart(casesQuerySchema, req.query, 'invalid_query');
+  router.get(statsCasesRoute.path, contractAccess(statsCasesRoute), async (req, res) => {
+    const query = validateRequestPart(statsCasesRoute.query, req.query, 'invalid_query');
     checkMetric(query.metric);
     const now = clock.now();
     const period = resolvePeriod(query, now);
@@ -143,20 +144,20 @@ export function statsRouter({ config, clock }: StatsDependencies): Router {
     );
   });
 
-  for (const [path, kind] of [
-    ['/api/stats/safety-index', 'safety_index'],
-    ['/api/stats/scorecards', 'scorecard'],
+  for (const [route, kind] of [
+    [safetyIndexRoute, 'safety_index'],
+    [scorecardsRoute, 'scorecard'],
   ] as const) {
-    router.get(path, access(...STATS_READERS), async (req, res) => {
-      const query = validateRequestPart(scoreQuerySchema, req.query, 'invalid_query');
+    router.get(route.path, contractAccess(route), async (req, res) => {
+      const query = validateRequestPart(route.query, req.query, 'invalid_query');
       const now = clock.now();
       const month = monthPeriod(query.month, now);
       res.json(await read(req, async (tx, jurisdiction) => readScores(tx, kind, await resolveUnit(tx, query.unit, jurisdiction), month, now)));
     });
   }
 
-  router.post('/api/stats/publish', access('admin'), async (req, res) => {
-    const body = validateRequestPart(publishBodySchema, req.body, 'invalid_publication');
+  router.post(statsPublishRoute.path, contractAccess(statsPublishRoute), async (req, res) => {
+    const body = validateRequestPart(statsPublishRoute.body, req.body, 'invalid_publication');
     const auth = authOf(req);
     if (auth.jurisdiction !== 'city') throw new AppError(403, 'publish_requires_city', 'Only a whole-city administrator publishes a month');
     const now = clock.now();

@@ -2,9 +2,8 @@
  * The units API: locate a point (GET /api/locate), read a unit, its children and ancestors, search.
  */
 import { Router, type Request } from 'express';
-import { z } from 'zod';
 import { authOf, scopedDb } from '../auth/request-context.js';
-import { access } from '../auth/route-access.js';
+import { contractAccess } from '../auth/route-access.js';
 import { notFound } from '../errors/app-error.js';
 import { validateRequestPart } from '../http/validate-request.js';
 import { NEAR_BOUNDARY_METRES, toWgs84 } from './locate-point.js';
@@ -16,28 +15,7 @@ import {
   readUnit,
   searchUnits,
 } from './units.sql.js';
-import { READERS } from '../contract/incident-vocabulary.js';
-
-const coordinate = (min: number, max: number) =>
-  z.string().trim().regex(/^[-+]?\d+(\.\d+)?$/, 'must be a decimal number').transform(Number).pipe(z.number().min(min).max(max));
-
-const LocateQuery = z
-  .object({
-    lon: coordinate(-180, 180),
-    lat: coordinate(-90, 90),
-    crs: z.enum(['wgs84', 'gcj02', 'bd09']).default('wgs84'),
-  })
-  .strict();
-
-const UnitCode = z.string().regex(/^\d{6,18}$/, 'a unit code is 6 to 18 digits');
-const UnitQuery = z.object({ geometry: z.enum(['true', 'false']).default('false') }).strict();
-const SearchQuery = z
-  .object({
-    q: z.string().trim().min(1, 'required').max(50),
-    level: z.enum(['district', 'street', 'community', 'grid', 'micro_grid']).optional(),
-    limit: z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().min(1).max(100)).default(20),
-  })
-  .strict();
+import { locateRoute, readUnitRoute, searchUnitsRoute, unitAncestorsRoute, unitChildrenRoute } from './units-contract.js';
 
 type UnitRow = Record<string, unknown> & { label_lon: number; label_lat: number };
 
@@ -63,9 +41,9 @@ const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 export function unitsRouter(): Router {
   const router = Router();
 
-  router.get('/api/locate', access(...READERS), async (req, res) => {
+  router.get(locateRoute.path, contractAccess(locateRoute), async (req, res) => {
     const db = scopedDb(req);
-    const input = validateRequestPart(LocateQuery, req.query, 'invalid_coordinates');
+    const input = validateRequestPart(locateRoute.query, req.query, 'invalid_coordinates');
     const point = toWgs84(input.lon, input.lat, input.crs);
     const [row] = await db.query<Record<string, unknown>>(locateMicroGrid, [point.lon, point.lat]);
     if (!row) {
@@ -96,34 +74,34 @@ export function unitsRouter(): Router {
     });
   });
 
-  router.get('/api/units/search', access(...READERS), async (req, res) => {
+  router.get(searchUnitsRoute.path, contractAccess(searchUnitsRoute), async (req, res) => {
     const db = scopedDb(req);
-    const input = validateRequestPart(SearchQuery, req.query, 'invalid_search');
+    const input = validateRequestPart(searchUnitsRoute.query, req.query, 'invalid_search');
     const rows = await db.query<UnitRow>(searchUnits, [escapeLike(input.q), input.level ?? null, input.limit]);
     res.json({ query: input.q, units: rows.map(presentFor(req)) });
   });
 
-  router.get('/api/units/:code', access(...READERS), async (req, res) => {
+  router.get(readUnitRoute.path, contractAccess(readUnitRoute), async (req, res) => {
     const db = scopedDb(req);
-    const code = validateRequestPart(UnitCode, req.params.code, 'invalid_unit_code');
-    const query = validateRequestPart(UnitQuery, req.query, 'invalid_query');
+    const { code } = validateRequestPart(readUnitRoute.params, req.params, 'invalid_unit_code');
+    const query = validateRequestPart(readUnitRoute.query, req.query, 'invalid_query');
     const [row] = await db.query<UnitRow>(readUnit, [code, query.geometry === 'true']);
     if (!row) throw notFound('unit_not_found', `No unit has the code ${code}`);
     res.json(presentFor(req)(row));
   });
 
-  router.get('/api/units/:code/children', access(...READERS), async (req, res) => {
+  router.get(unitChildrenRoute.path, contractAccess(unitChildrenRoute), async (req, res) => {
     const db = scopedDb(req);
-    const code = validateRequestPart(UnitCode, req.params.code, 'invalid_unit_code');
+    const { code } = validateRequestPart(unitChildrenRoute.params, req.params, 'invalid_unit_code');
     const [parent] = await db.query<UnitRow>(readUnit, [code, false]);
     if (!parent) throw notFound('unit_not_found', `No unit has the code ${code}`);
     const rows = await db.query<UnitRow>(listChildren, [code]);
     res.json({ parent: presentFor(req)(parent), children: rows.map(presentFor(req)) });
   });
 
-  router.get('/api/units/:code/ancestors', access(...READERS), async (req, res) => {
+  router.get(unitAncestorsRoute.path, contractAccess(unitAncestorsRoute), async (req, res) => {
     const db = scopedDb(req);
-    const code = validateRequestPart(UnitCode, req.params.code, 'invalid_unit_code');
+    const { code } = validateRequestPart(unitAncestorsRoute.params, req.params, 'invalid_unit_code');
     const [unit] = await db.query<UnitRow>(readUnit, [code, false]);
     if (!unit) throw notFound('unit_not_found', `No unit has the code ${code}`);
     const rows = await db.query<UnitRow>(listAncestors, [code]);

@@ -8,33 +8,12 @@
 import type { Queryable } from '../db/database.js';
 import { distanceAndBearing, nearestPreset } from './camera-sector.js';
 import { listCoveringCameras } from './camera-coverage.sql.js';
+import type { CoveringCamera } from './cameras-contract.js';
 
 export const FALLBACK_RADIUS_M = 300;
 export const INCIDENT_CAMERAS = 4;
 
-export interface CoveringCamera {
-  code: string;
-  name: string;
-  online: boolean;
-  ptz: boolean;
-  presetHeadings: number[];
-  headingDeg: number;
-  fovDeg: number;
-  rangeM: number;
-  lon: number;
-  lat: number;
-  /** Metres from the camera to the point, on the sphere. */
-  distanceM: number;
-  /** Bearing from the camera to the point (degrees clockwise from north). */
-  bearingDeg: number;
-  /** The point lies in the camera's field of view. */
-  covers: boolean;
-  /** Near, but its field of view does not include the point. */
-  mayNotSee: boolean;
-  /** A PTZ camera's preset closest to the point's bearing. */
-  suggestedPresetDeg: number | null;
-  generated: boolean;
-}
+export type { CoveringCamera } from './cameras-contract.js';
 
 interface CoveringRow {
   code: string;

@@ -45,6 +45,8 @@ describe('route declarations', () => {
         'GET /ogc/api',
         'GET /ogc/conformance',
         'POST /api/auth/login',
+        // The REST API's OpenAPI document, generated from the route contracts (no data).
+        'GET /api/openapi.json',
         // Video walls: the screen token's one-time exchange for the wall's cookie (rate-limited, audited), the page's
         // "who am I" (200 with null when signed out) and clearing the cookie (server/auth/screen-session.route.ts).
         'POST /api/auth/screen-session',
