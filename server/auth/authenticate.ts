@@ -55,12 +55,26 @@ export function authenticate(db: Database, cache: AuthCache): RequestHandler {
 }
 
 /**
+ * The token of `Authorization: Bearer gst_…`, or of HTTP Basic with the token as the password (any user name):
+ * GIS clients such as QGIS 3.22 and ArcGIS Pro offer a user name and password where they offer no header.
+ */
+function screenTokenOf(authorization?: string): string | undefined {
+  const bearer = authorization?.match(/^Bearer (\S+)$/)?.[1];
+  if (bearer) return bearer;
+  const basic = authorization?.match(/^Basic ([A-Za-z0-9+/]{4,400}={0,2})$/)?.[1];
+  if (!basic) return undefined;
+  const credentials = Buffer.from(basic, 'base64').toString('utf8');
+  const colon = credentials.indexOf(':');
+  return colon >= 0 ? credentials.slice(colon + 1) : undefined;
+}
+
+/**
  * Who a cookie header or an Authorization header belongs to, or null (none, bad or expired). Shared by the
  * request middleware and the live channel's WebSocket upgrade, which re-checks it periodically. A bearer screen
  * token takes precedence over a cookie. The lookup is the only unscoped read a request makes.
  */
 export async function identifyCredentials(db: Database, cookieHeader?: string, authorization?: string): Promise<AuthContext | null> {
-  const bearer = authorization?.match(/^Bearer (\S+)$/)?.[1];
+  const bearer = screenTokenOf(authorization);
   if (bearer && TOKEN_SHAPE.test(bearer) && bearer.startsWith('gst_')) {
     const [token] = await db.query<{ id: number; label: string; jurisdiction: string }>(findScreenToken, [hashToken(bearer)]);
     if (!token) return null;

@@ -21,7 +21,7 @@ export interface OgcCollection {
   readonly title: string;
   readonly description: string;
   readonly attribution: string;
-  readonly table: 'units' | 'road_edges' | 'cameras' | 'sensors' | 'workers' | 'incidents';
+  readonly table: 'units' | 'road_edges' | 'cameras' | 'sensors' | 'workers' | 'incidents' | 'ogc_unit_month_stats';
   /** units.level value for the unit collections; inlined as a literal so the partial GiST index matches. */
   readonly level?: 'district' | 'street' | 'community' | 'grid' | 'micro_grid';
   /** The column used as the GeoJSON feature id and in /items/{featureId}. */
@@ -280,6 +280,56 @@ export const OGC_COLLECTIONS: readonly OgcCollection[] = [
       p('community_code', 'string'),
       p('street_code', 'string'),
       p('district_code', 'string'),
+      p('generated', 'boolean'),
+    ],
+  },
+  {
+    id: 'unit_statistics',
+    title: 'Statistics per district and street, by month (统计)',
+    description:
+      'Each district’s and street’s incident figures per calendar month (Asia/Shanghai days): reported, accepted, dispatched, on scene, resolved, closed, rejected, escalated, summonses (and late), repeat incidents, grades, closure rate, on-time closure rate, mean satisfaction, incidents per 1,000 households; the feature id is code:month (e.g. 320113007:2026-11), datetime filters on the month’s start. The same figures as the statistics API (docs/stats-formulas.md). Street boundaries are GENERATED, and so is the year of history.',
+    attribution: `GridOps statistics; boundaries ${DISTRICT_BOUNDARIES} and generated`,
+    table: 'ogc_unit_month_stats',
+    idColumn: 'id',
+    idType: 'text',
+    orderColumn: 'id',
+    orderType: 'text',
+    geometryColumn: 'geom',
+    geometryType: 'MultiPolygon',
+    temporalColumn: 'month_start',
+    properties: [
+      p('code', 'string'),
+      p('name', 'string'),
+      p('level', 'string'),
+      p('parent_code', 'string'),
+      p('district_code', 'string'),
+      p('month', 'string'),
+      p('month_start', 'date-time'),
+      ...(
+        [
+          'incidents',
+          'accepted',
+          'dispatched',
+          'on_scene',
+          'resolved',
+          'closed',
+          'rejected',
+          'escalated',
+          'summonses',
+          'summonses_late',
+          'repeats',
+          'rated',
+          'grade_blue',
+          'grade_yellow',
+          'grade_orange',
+          'grade_red',
+          'households',
+        ] as const
+      ).map((name) => p(name, 'integer')),
+      p('closure_rate', 'number'),
+      p('on_time_rate', 'number'),
+      p('satisfaction_mean', 'number'),
+      p('per_1000_households', 'number'),
       p('generated', 'boolean'),
     ],
   },

@@ -16,7 +16,7 @@ describe('the collection allow-list', () => {
   it('has one collection per unit level and the operational layers', () => {
     expect(OGC_COLLECTIONS.map((c) => c.id)).toEqual([
       'districts', 'streets', 'communities', 'grids', 'micro_grids', 'roads', 'cameras', 'sensors', 'workers',
-      'camera_views', 'incidents',
+      'camera_views', 'incidents', 'unit_statistics',
     ]);
     expect(findCollection('nope')).toBeUndefined();
     expect(findCollection('__proto__')).toBeUndefined();

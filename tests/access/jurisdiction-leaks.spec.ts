@@ -62,6 +62,9 @@ describe.each(testDatabaseModes())('jurisdiction and roles on %s', (mode) => {
     identities.push({ name: 'worker.xianlin', role: 'field_worker', jurisdiction: worker.jurisdiction_code, workerCode: worker.worker_code, headers: await signIn(server.baseUrl, 'worker.xianlin') });
     identities.push({ name: 'screen.xianlin', role: 'screen', jurisdiction: '320113007', headers: { authorization: `Bearer ${DEVELOPMENT_SCREEN_TOKEN}` } });
     identities.push({ name: 'screen.xuanwu', role: 'screen', jurisdiction: '320102', headers: await screenTokenHeaders(server.db, '320102') });
+    // The same kind of token as a GIS client sends it: HTTP Basic, the token as the password (server/auth/authenticate.ts).
+    const xuanwuToken = (await screenTokenHeaders(server.db, '320102')).authorization.slice('Bearer '.length);
+    identities.push({ name: 'screen.xuanwu.basic', role: 'screen', jurisdiction: '320102', headers: { authorization: `Basic ${Buffer.from(`qgis:${xuanwuToken}`).toString('base64')}` } });
     // An incident in 仙林街道, so that the incident routes have a row to leak.
     const city = identities.find((i) => i.name === 'dispatcher.city')!;
     const created = await fetch(`${server.baseUrl}/api/incidents`, {
@@ -88,6 +91,17 @@ describe.each(testDatabaseModes())('jurisdiction and roles on %s', (mode) => {
     '/api/audit?limit=1000',
     '/api/incidents?state=all&limit=500',
   ];
+
+  it('signs every identity in as its role and jurisdiction (Bearer and HTTP Basic screen tokens alike)', async () => {
+    for (const who of identities) {
+      const res = await fetch(`${server.baseUrl}/api/auth/me`, { headers: who.headers });
+      expect(res.status, who.name).toBe(200);
+      const { account } = (await res.json()) as { account: { role: string; jurisdiction: string } };
+      expect([who.name, account.role, account.jurisdiction]).toEqual([who.name, who.role, who.jurisdiction]);
+    }
+    const wrong = `Basic ${Buffer.from('qgis:gst_not-a-real-token-at-all-0000').toString('base64')}`;
+    expect((await fetch(`${server.baseUrl}/api/auth/me`, { headers: { authorization: wrong } })).status).toBe(401);
+  });
 
   it('never returns a row outside the caller’s jurisdiction', async () => {
     const leaks: string[] = [];
