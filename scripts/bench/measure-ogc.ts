@@ -1,6 +1,6 @@
 /**
  * OGC API – Features at full scale (issue 25): `npx tsx scripts/bench/measure-ogc.ts --data-dir DIR [--rounds N]`
- * on a seeded whole-city embedded directory (bench.ts passes its own; by hand use a COPY of a seeded directory:
+ * on a seeded whole-city embedded directory, or with DATABASE_URL on a seeded PostgreSQL (bench.ts passes its own; by hand use a COPY of a seeded directory:
  * opening it applies migration 0025). The real server app listens on 127.0.0.1 on a free port; GDAL reads it
  * with a city-wide screen token, as an analyst's QGIS would.
  *
@@ -29,6 +29,7 @@ import { detectCapabilities } from '../../server/db/capabilities.js';
 import { defineSql } from '../../server/db/database.js';
 import { migrate } from '../../server/db/migrate.js';
 import { openEmbeddedDatabase } from '../../server/db/pglite-driver.js';
+import { openPostgresDatabase } from '../../server/db/pg-driver.js';
 import { createLogger } from '../../server/logging/logger.js';
 import { screenTokenHeaders } from '../../tests/support/test-auth.js';
 import { readMachineInfo } from './machine-info.js';
@@ -70,8 +71,9 @@ async function main() {
   };
   const dataDir = value('--data-dir');
   const samples = Number(value('--rounds') ?? 60);
-  if (!dataDir) throw new Error('--data-dir (a copy of a seeded embedded directory) is needed');
-  const db = await openEmbeddedDatabase({ dataDir });
+  const url = loadConfig().databaseUrl;
+  if (!dataDir && !url) throw new Error('--data-dir (a copy of a seeded embedded directory) or DATABASE_URL (a seeded PostgreSQL) is needed');
+  const db = url ? await openPostgresDatabase({ url, poolSize: 4, statementTimeoutMs: 3_600_000 }) : await openEmbeddedDatabase({ dataDir });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gridops-bench-ogc-'));
   const server = http.createServer();
   try {
@@ -178,7 +180,7 @@ async function main() {
     const ms = (v: number) => `${v.toFixed(1)} ms`;
     console.log(
       [
-        `## OGC API – Features (issue 25) (full scale, embedded database)`,
+        `## OGC API – Features (issue 25) (full scale, ${db.mode === 'postgres' ? 'PostgreSQL' : 'embedded database'})`,
         '',
         `${new Date().toISOString().slice(0, 16)}Z, ${m.cpuModel}, ${m.cores} cores shared with other work (load ${m.loadAverage}), commit ${m.commit}; ` +
           `${n.city} micro-grids (${n.xianlin} in 仙林街道), ${n.incidents} incidents; GDAL ${(await run('ogrinfo', ['--version'])).stdout.trim()}. ` +

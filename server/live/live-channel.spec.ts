@@ -39,7 +39,6 @@ function deltaWith(topic: 'workers', key: (item: LiveWorker) => boolean): (m: Se
 function deltaWith(topic: LiveTopic, key: (item: never) => boolean) {
   return (m: ServerMessage) => m.type === 'delta' && m.topic === topic && (m.items as never[]).some(key);
 }
-const settle = () => new Promise((resolve) => setTimeout(resolve, 150));
 
 describe.each(testDatabaseModes())('live channel on %s', (mode) => {
   let server: TestServer;
@@ -49,6 +48,11 @@ describe.each(testDatabaseModes())('live channel on %s', (mode) => {
   const sockets: LiveTestSocket[] = [];
 
   const asXianlin = () => ({ cookie: xianlin.cookie, origin: server.baseUrl });
+  /** Every event so far has reached the hub, and everything the hub sent these sockets has arrived. */
+  const settled = async (...targets: LiveTestSocket[]) => {
+    await server.live.source.idle();
+    for (const socket of targets) await socket.roundTrip();
+  };
   const open = async (credentials: Parameters<typeof openLive>[1]) => {
     const socket = await openLive(server.baseUrl, credentials);
     sockets.push(socket);
@@ -107,7 +111,7 @@ describe.each(testDatabaseModes())('live channel on %s', (mode) => {
     expect(Object.keys(delta.items[0]).sort()).toEqual(
       ['assignedWorkerCode', 'category', 'communityCode', 'deadlineAt', 'districtCode', 'escalationLevel', 'generated', 'grade', 'id', 'lat', 'lon', 'microGridCode', 'number', 'overdue', 'reportedAt', 'source', 'state', 'streetCode'].sort(),
     );
-    await settle();
+    await settled(other);
     expect(other.messages.some(deltaWith('incidents', (i) => i.id === id))).toBe(false);
 
     // A new subscriber's snapshot holds it (read through RLS); the Xuanwu one's does not.
@@ -190,7 +194,8 @@ describe.each(testDatabaseModes())('live channel on %s', (mode) => {
     expect((fresh.items as LiveIncident[]).map((i) => i.id)).toContain(missed);
     // Another epoch (a restarted server) also gets a snapshot.
     third.send({ op: 'subscribe', topic: 'incidents', since: { epoch: 'another-epoch', seq: 1 } });
-    await settle();
+    await third.waitFor((m) => isSnapshot('incidents')(m) && third.messages.filter(isSnapshot('incidents')).indexOf(m) === 1);
+    await settled(third);
     expect(third.messages.filter(isSnapshot('incidents'))).toHaveLength(2);
   });
 
@@ -215,7 +220,7 @@ describe.each(testDatabaseModes())('live channel on %s', (mode) => {
     const delta = (await mine.waitFor(deltaWith('workers', (w) => w.code === place.worker))) as Extract<ServerMessage, { type: 'delta' }>;
     expect((delta.items as LiveWorker[]).find((w) => w.code === place.worker)).toMatchObject({ code: place.worker, lon: place.lon, lat: place.lat, at, dutyStatus: 'on_duty', busy: false, stale: false, microGridCode: place.code });
     expect((delta.items[0] as LiveWorker).name.length).toBeGreaterThan(0);
-    await settle();
+    await settled(other);
     expect(other.messages.some(deltaWith('workers', (w) => w.code === place.worker))).toBe(false);
   });
 
@@ -245,7 +250,7 @@ describe.each(testDatabaseModes())('live channel on %s', (mode) => {
     server.events.emit({ type: 'worker.moved', workerCode: self.code, microGridCode: self.home_unit_code, lon: self.lon, lat: self.lat, at });
     await server.live.source.idle();
     await socket.waitFor(deltaWith('workers', (w) => w.code === self.code));
-    await settle();
+    await settled(socket);
     const seenWorkers = socket.messages.flatMap((m) => (m.type === 'delta' && m.topic === 'workers' ? (m.items as LiveWorker[]).map((w) => w.code) : []));
     expect(new Set(seenWorkers)).toEqual(new Set([self.code]));
   });

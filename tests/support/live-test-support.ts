@@ -15,6 +15,11 @@ export interface LiveTestSocket {
   /** The first message received so far or later that matches. */
   waitFor(match: (message: ServerMessage) => boolean, timeoutMs?: number): Promise<ServerMessage>;
   send(message: object | string): void;
+  /**
+   * A ping answered by its pong: everything the server sent this socket before it has arrived. After the live
+   * source is idle (`server.live.source.idle()`), a deterministic "nothing more is coming" instead of a sleep.
+   */
+  roundTrip(timeoutMs?: number): Promise<void>;
   /** Resolves with the close code and reason. */
   closed: Promise<{ code: number; reason: string }>;
   close(): void;
@@ -63,6 +68,15 @@ export function openLive(baseUrl: string, credentials: LiveTestCredentials): Pro
     ws.on('message', (data) => messages.push(JSON.parse(data.toString()) as ServerMessage));
     ws.on('unexpected-response', (_req, res) => reject(new Error(`upgrade refused with ${res.statusCode}`)));
     ws.on('error', () => {});
+    const waitFor = async (match: (message: ServerMessage) => boolean, timeoutMs = 10_000): Promise<ServerMessage> => {
+      const started = Date.now();
+      for (;;) {
+        const found = messages.find(match);
+        if (found) return found;
+        if (Date.now() - started > timeoutMs) throw new Error(`no matching live message within ${timeoutMs} ms; got ${JSON.stringify(messages).slice(0, 500)}`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    };
     ws.on('open', () =>
       resolve({
         ws,
@@ -70,14 +84,11 @@ export function openLive(baseUrl: string, credentials: LiveTestCredentials): Pro
         closed,
         send: (message) => ws.send(typeof message === 'string' ? message : JSON.stringify(message)),
         close: () => ws.terminate(),
-        async waitFor(match, timeoutMs = 10_000) {
-          const started = Date.now();
-          for (;;) {
-            const found = messages.find(match);
-            if (found) return found;
-            if (Date.now() - started > timeoutMs) throw new Error(`no matching live message within ${timeoutMs} ms; got ${JSON.stringify(messages).slice(0, 500)}`);
-            await new Promise((r) => setTimeout(r, 10));
-          }
+        waitFor,
+        async roundTrip(timeoutMs = 10_000) {
+          const from = messages.length;
+          ws.send(JSON.stringify({ op: 'ping' }));
+          await waitFor((m) => m.type === 'pong' && messages.indexOf(m, from) >= from, timeoutMs);
         },
       }),
     );
