@@ -1,7 +1,9 @@
 /**
  * The one ingest path of sensor messages, whichever broker they came through (embedded-broker.ts calls it from
  * aedes' authorizePublish, external-broker.ts from the mqtt client's message handler): topic → sensor → payload
- * (iot-payload.ts) → a batch → one statement per batch (iot.sql.ts insertReadingBatch) → the rules.
+ * (iot-payload.ts) → a batch → one statement per batch (iot.sql.ts insertReadingBatch) → the rules; the hourly
+ * rollups and latest values of what was stored are merged in memory and written every IOT_ROLLUP_FLUSH_MS
+ * (rollup-buffer.ts: why, and the loss bound — raw readings are never in it).
  *
  * `handleMessage` resolves when the message is durably stored (a reading or heartbeat: its batch committed) or
  * dropped (counted per reason); it rejects only when the batch could not be written, and then the broker does
@@ -17,7 +19,8 @@ import type { Database } from '../db/database.js';
 import { DatabaseError } from '../db/database.js';
 import type { IngestStats } from './ingest-stats.js';
 import { parseSensorMessage, type PayloadLimits, type RejectReason } from './iot-payload.js';
-import { ensurePartitions, insertReadingBatch } from './iot.sql.js';
+import { ensurePartitions, flushRollups, insertReadingBatch } from './iot.sql.js';
+import { RollupBuffer, type RollupFlush } from './rollup-buffer.js';
 import { parseSensorTopic } from './iot-topics.js';
 import type { SensorDirectory, SensorEntry } from './sensor-directory.js';
 
@@ -42,6 +45,8 @@ export interface ReadingIngestOptions {
   limits: PayloadLimits;
   batchWindowMs: number;
   batchMaxRows: number;
+  /** How long the hourly rollups and latest values may wait in memory (0: written right after each batch). */
+  rollupFlushMs: number;
   logger: Logger;
   listener?: IngestListener;
 }
@@ -50,7 +55,7 @@ export interface ReadingIngest {
   /** Never throws synchronously; see the header for when it resolves and rejects. */
   handleMessage(topic: string, payload: Uint8Array): Promise<void>;
   setListener(listener: IngestListener): void;
-  /** Write what is pending now and wait for every batch in flight. */
+  /** Write what is pending now (batch and rollups) and wait for every write in flight. */
   flush(): Promise<void>;
 }
 
@@ -89,6 +94,8 @@ export function createReadingIngest(options: ReadingIngestOptions): ReadingInges
   let open: Batch | null = null;
   let timer: NodeJS.Timeout | null = null;
   let writing: Promise<void> = Promise.resolve();
+  const rollups = new RollupBuffer();
+  let rollupTimer: NodeJS.Timeout | null = null;
 
   const drop = (reason: RejectReason) => {
     stats.countRejected(reason);
@@ -99,7 +106,7 @@ export function createReadingIngest(options: ReadingIngestOptions): ReadingInges
     const started = performance.now();
     const receivedAt = options.now();
     const params = [batch.codes, batch.times, batch.values, batch.battery, batch.signal, receivedAt, batch.seenCodes, batch.seenTimes];
-    let rows: { sensor_code: string; observed_at: Date | string }[];
+    let rows: { sensor_code: string; observed_ms: number }[];
     try {
       rows = await db.query(insertReadingBatch, params);
     } catch (error) {
@@ -111,18 +118,53 @@ export function createReadingIngest(options: ReadingIngestOptions): ReadingInges
     }
     stats.countBatch(batch.size, performance.now() - started);
     stats.countStored(rows.length, batch.codes.length - rows.length);
-    if (!listener) return;
     const byKey = new Map<string, number>();
     for (let i = 0; i < batch.codes.length; i += 1) byKey.set(`${batch.codes[i]}|${batch.times[i].getTime()}`, i);
     const stored: StoredReading[] = [];
+    const receivedMs = receivedAt.getTime();
     for (const row of rows) {
-      const i = byKey.get(`${row.sensor_code}|${new Date(row.observed_at).getTime()}`);
-      if (i !== undefined) stored.push({ sensor: batch.entries[i], value: batch.values[i], observedAt: batch.times[i] });
+      const i = byKey.get(`${row.sensor_code}|${row.observed_ms}`);
+      if (i === undefined) continue;
+      rollups.add(batch.codes[i], row.observed_ms, batch.values[i], batch.battery[i], batch.signal[i], receivedMs);
+      stored.push({ sensor: batch.entries[i], value: batch.values[i], observedAt: batch.times[i] });
     }
+    scheduleRollups();
+    if (!listener) return;
     stored.sort((a, b) => a.observedAt.getTime() - b.observedAt.getTime());
     for (let i = 0; i < batch.seenCodes.length; i += 1) listener.onSeen(batch.seenEntries[i], batch.seenTimes[i]);
     if (stored.length > 0) listener.onReadings(stored);
   };
+
+  /** Write the merged rollups, in the same queue as the batches (one at a time, in order). */
+  const writeRollups = async () => {
+    const flush: RollupFlush | null = rollups.take();
+    if (!flush) return;
+    try {
+      await db.query(flushRollups, [
+        flush.hourCodes, flush.hours, flush.readings, flush.mins, flush.maxs, flush.sums,
+        flush.latestCodes, flush.observedAt, flush.values, flush.battery, flush.signal, flush.receivedAt,
+      ]);
+    } catch (error) {
+      rollups.restore(flush);
+      const detail = error instanceof DatabaseError ? { statement: error.statementName, sqlState: error.sqlState } : { error: (error as Error)?.name };
+      logger.error({ ...detail, rows: flush.hourCodes.length + flush.latestCodes.length }, 'iot: rollup flush failed; kept for the next one');
+    }
+  };
+
+  const queueRollups = () => {
+    if (rollupTimer) clearTimeout(rollupTimer);
+    rollupTimer = null;
+    writing = writing.then(writeRollups);
+  };
+
+  function scheduleRollups() {
+    if (rollups.size === 0 || rollupTimer) return;
+    if (options.rollupFlushMs <= 0) {
+      queueRollups();
+      return;
+    }
+    rollupTimer = setTimeout(queueRollups, options.rollupFlushMs);
+  }
 
   const closeBatch = () => {
     if (timer) clearTimeout(timer);
@@ -201,6 +243,7 @@ export function createReadingIngest(options: ReadingIngestOptions): ReadingInges
     },
     async flush() {
       closeBatch();
+      queueRollups();
       await writing.catch(() => undefined);
     },
   };
