@@ -20,7 +20,10 @@ import { DatabaseError } from '../db/database.js';
 import type { IngestStats } from './ingest-stats.js';
 import { parseSensorMessage, type PayloadLimits, type RejectReason } from './iot-payload.js';
 import { ensurePartitions, flushRollups, insertReadingBatch } from './iot.sql.js';
-import { RollupBuffer, type RollupFlush } from './rollup-buffer.js';
+import { RollupBuffer, splitRollupFlush, type RollupFlush } from './rollup-buffer.js';
+
+/** Rows per table in one rollup statement (a few tens of milliseconds on the embedded database). */
+const ROLLUP_CHUNK_ROWS = 2000;
 import { parseSensorTopic } from './iot-topics.js';
 import type { SensorDirectory, SensorEntry } from './sensor-directory.js';
 
@@ -96,6 +99,7 @@ export function createReadingIngest(options: ReadingIngestOptions): ReadingInges
   let writing: Promise<void> = Promise.resolve();
   const rollups = new RollupBuffer();
   let rollupTimer: NodeJS.Timeout | null = null;
+  const rollupChunks: RollupFlush[] = [];
 
   const drop = (reason: RejectReason) => {
     stats.countRejected(reason);
@@ -135,26 +139,33 @@ export function createReadingIngest(options: ReadingIngestOptions): ReadingInges
     if (stored.length > 0) listener.onReadings(stored);
   };
 
-  /** Write the merged rollups, in the same queue as the batches (one at a time, in order). */
-  const writeRollups = async () => {
-    const flush: RollupFlush | null = rollups.take();
-    if (!flush) return;
+  /**
+   * Write the merged rollups, in the same queue as the batches, one chunk per turn: a chunk that is not the last
+   * queues the next one behind the batches closed meanwhile, so a PUBACK never waits for a whole flush.
+   */
+  const writeRollupChunk = async () => {
+    const chunk = rollupChunks.shift();
+    if (!chunk) return;
     try {
       await db.query(flushRollups, [
-        flush.hourCodes, flush.hours, flush.readings, flush.mins, flush.maxs, flush.sums,
-        flush.latestCodes, flush.observedAt, flush.values, flush.battery, flush.signal, flush.receivedAt,
+        chunk.hourCodes, chunk.hours, chunk.readings, chunk.mins, chunk.maxs, chunk.sums,
+        chunk.latestCodes, chunk.observedAt, chunk.values, chunk.battery, chunk.signal, chunk.receivedAt,
       ]);
     } catch (error) {
-      rollups.restore(flush);
+      rollups.restore(chunk);
       const detail = error instanceof DatabaseError ? { statement: error.statementName, sqlState: error.sqlState } : { error: (error as Error)?.name };
-      logger.error({ ...detail, rows: flush.hourCodes.length + flush.latestCodes.length }, 'iot: rollup flush failed; kept for the next one');
+      logger.error({ ...detail, rows: chunk.hourCodes.length + chunk.latestCodes.length }, 'iot: rollup flush failed; kept for the next one');
     }
+    if (rollupChunks.length > 0) writing = writing.then(writeRollupChunk);
   };
 
   const queueRollups = () => {
     if (rollupTimer) clearTimeout(rollupTimer);
     rollupTimer = null;
-    writing = writing.then(writeRollups);
+    const flush = rollups.take();
+    if (!flush) return;
+    rollupChunks.push(...splitRollupFlush(flush, ROLLUP_CHUNK_ROWS));
+    writing = writing.then(writeRollupChunk);
   };
 
   function scheduleRollups() {
@@ -244,7 +255,12 @@ export function createReadingIngest(options: ReadingIngestOptions): ReadingInges
     async flush() {
       closeBatch();
       queueRollups();
-      await writing.catch(() => undefined);
+      // Until the queue is quiet: a rollup chunk queues the next one when it ends.
+      let current: Promise<void>;
+      do {
+        current = writing;
+        await current.catch(() => undefined);
+      } while (current !== writing);
     },
   };
 }

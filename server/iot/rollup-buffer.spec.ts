@@ -1,6 +1,6 @@
 /** The in-memory merge of hourly rollups and latest values (rollup-buffer.ts), on hand-made readings. */
 import { describe, expect, it } from 'vitest';
-import { RollupBuffer } from './rollup-buffer.js';
+import { RollupBuffer, splitRollupFlush } from './rollup-buffer.js';
 
 const H = 3_600_000;
 const t0 = Date.UTC(2026, 11, 7, 9, 0, 0);
@@ -43,5 +43,15 @@ describe('RollupBuffer', () => {
     const flush = buffer.take()!;
     expect({ n: flush.readings[0], min: flush.mins[0], max: flush.maxs[0], sum: flush.sums[0] }).toEqual({ n: 2, min: 2, max: 5, sum: 7 });
     expect({ value: flush.values[0], at: flush.observedAt[0].getTime() }).toEqual({ value: 2, at: t0 + 3_000 });
+  });
+
+  it('splits a flush into statements of at most n rows per table, losing nothing', () => {
+    const buffer = new RollupBuffer();
+    for (let i = 0; i < 5; i += 1) buffer.add(`GS00${i}`, t0 + i * 1000, i, null, null, t0 + i * 1000);
+    buffer.add('GS000', t0 + H, 7, null, null, t0 + H);
+    const pieces = splitRollupFlush(buffer.take()!, 2);
+    expect(pieces.map((p) => [p.hourCodes.length, p.latestCodes.length])).toEqual([[2, 2], [2, 2], [2, 1]]);
+    expect(pieces.flatMap((p) => p.readings).reduce((a, b) => a + b, 0)).toBe(6);
+    expect(pieces.flatMap((p) => p.latestCodes).sort()).toEqual(['GS000', 'GS001', 'GS002', 'GS003', 'GS004']);
   });
 });
