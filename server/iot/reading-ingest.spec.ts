@@ -12,8 +12,18 @@ import { createReadingIngest, type IngestListener } from './reading-ingest.js';
 import type { SensorEntry } from './sensor-directory.js';
 
 const sensor: SensorEntry = {
-  code: 'GS00000001', kind: 'gas', measurementUnit: '%LEL', threshold: 20, microGridCode: '320113007001001', lon: 118.9, lat: 32.1,
-  state: 'normal', stateSince: null, alarmRule: null, incidentId: null, lastSeenAt: null,
+  code: 'GS00000001',
+  kind: 'gas',
+  measurementUnit: '%LEL',
+  threshold: 20,
+  microGridCode: '320113007001001',
+  lon: 118.9,
+  lat: 32.1,
+  state: 'normal',
+  stateSince: null,
+  alarmRule: null,
+  incidentId: null,
+  lastSeenAt: null,
 };
 
 function recordingDb() {
@@ -35,8 +45,16 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function ingestWith(db: Database, listener: IngestListener, rollupFlushMs: number) {
   return createReadingIngest({
-    db, directory: new Map([[sensor.code, sensor]]), stats: createIngestStats(), now: () => new Date(), logger: createLogger('silent'),
-    limits: { maxBytes: 2048, maxFutureMs: 120_000, maxAgeMs: 86_400_000 }, batchWindowMs: 5, batchMaxRows: 5000, rollupFlushMs, listener,
+    db,
+    directory: new Map([[sensor.code, sensor]]),
+    stats: createIngestStats(),
+    now: () => new Date(),
+    logger: createLogger('silent'),
+    limits: { maxBytes: 2048, maxFutureMs: 120_000, maxAgeMs: 86_400_000 },
+    batchWindowMs: 5,
+    batchMaxRows: 5000,
+    rollupFlushMs,
+    listener,
   });
 }
 

@@ -18,14 +18,27 @@ describe('RollupBuffer', () => {
     const flush = buffer.take()!;
     expect(buffer.size).toBe(0);
     expect(buffer.take()).toBeNull();
-    const hours = flush.hourCodes.map((code, i) => ({ code, hour: flush.hours[i].getTime(), n: flush.readings[i], min: flush.mins[i], max: flush.maxs[i], sum: flush.sums[i] }));
+    const hours = flush.hourCodes.map((code, i) => ({
+      code,
+      hour: flush.hours[i].getTime(),
+      n: flush.readings[i],
+      min: flush.mins[i],
+      max: flush.maxs[i],
+      sum: flush.sums[i],
+    }));
     expect(hours).toEqual([
       { code: 'GS001', hour: t0, n: 3, min: 1, max: 9, sum: 14 },
       { code: 'GS001', hour: t0 + H, n: 1, min: 6, max: 6, sum: 6 },
       { code: 'SM002', hour: t0, n: 1, min: 0.5, max: 0.5, sum: 0.5 },
     ]);
     const gas = flush.latestCodes.indexOf('GS001');
-    expect({ at: flush.observedAt[gas].getTime(), value: flush.values[gas], battery: flush.battery[gas], signal: flush.signal[gas], received: flush.receivedAt[gas].getTime() }).toEqual({
+    expect({
+      at: flush.observedAt[gas].getTime(),
+      value: flush.values[gas],
+      battery: flush.battery[gas],
+      signal: flush.signal[gas],
+      received: flush.receivedAt[gas].getTime(),
+    }).toEqual({
       at: t0 + H + 1_000,
       value: 6,
       battery: 90,
@@ -50,7 +63,11 @@ describe('RollupBuffer', () => {
     for (let i = 0; i < 5; i += 1) buffer.add(`GS00${i}`, t0 + i * 1000, i, null, null, t0 + i * 1000);
     buffer.add('GS000', t0 + H, 7, null, null, t0 + H);
     const pieces = splitRollupFlush(buffer.take()!, 2);
-    expect(pieces.map((p) => [p.hourCodes.length, p.latestCodes.length])).toEqual([[2, 2], [2, 2], [2, 1]]);
+    expect(pieces.map((p) => [p.hourCodes.length, p.latestCodes.length])).toEqual([
+      [2, 2],
+      [2, 2],
+      [2, 1],
+    ]);
     expect(pieces.flatMap((p) => p.readings).reduce((a, b) => a + b, 0)).toBe(6);
     expect(pieces.flatMap((p) => p.latestCodes).sort()).toEqual(['GS000', 'GS001', 'GS002', 'GS003', 'GS004']);
   });

@@ -66,7 +66,20 @@ export class RollupBuffer {
   /** What to write now; the buffer is empty afterwards. */
   take(): RollupFlush | null {
     if (this.size === 0) return null;
-    const flush: RollupFlush = { hourCodes: [], hours: [], readings: [], mins: [], maxs: [], sums: [], latestCodes: [], observedAt: [], values: [], battery: [], signal: [], receivedAt: [] };
+    const flush: RollupFlush = {
+      hourCodes: [],
+      hours: [],
+      readings: [],
+      mins: [],
+      maxs: [],
+      sums: [],
+      latestCodes: [],
+      observedAt: [],
+      values: [],
+      battery: [],
+      signal: [],
+      receivedAt: [],
+    };
     for (const cell of this.hourly.values()) {
       flush.hourCodes.push(cell.code);
       flush.hours.push(new Date(cell.hour));
