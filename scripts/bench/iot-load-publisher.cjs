@@ -1,10 +1,32 @@
 /**
  * The load of the IoT benchmark (measure-iot.ts), in a worker thread so that it runs on the other core: `connections`
  * MQTT clients publish QoS 1 readings round-robin over the given sensors at `rate` a second for `seconds`, each
- * reading a new (sensor, observed time), and report how many were acknowledged (PUBACK) and how long acks took.
+ * reading a new (sensor, observed time), and report how many were acknowledged (PUBACK), how long acks took, and
+ * the CPU this thread used meanwhile (it shares the machine's cores with the server under test).
  */
 const { parentPort, workerData } = require('node:worker_threads');
 const mqtt = require('mqtt');
+const fs = require('node:fs');
+
+/** This thread's id (Linux: /proc/thread-self → <pid>/task/<tid>), so that the bench can tell its CPU apart. */
+/** CPU milliseconds of this thread so far (utime + stime, 10 ms ticks), null without /proc. */
+function threadCpuMs() {
+  try {
+    const stat = fs.readFileSync('/proc/thread-self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
+}
+
+function threadId() {
+  try {
+    return Number(fs.readlinkSync('/proc/thread-self').split('/').pop());
+  } catch {
+    return null;
+  }
+}
 
 async function main() {
   const { url, username, password, sensors, units, values, rate, seconds, connections, baseTime } = workerData;
@@ -12,6 +34,7 @@ async function main() {
   for (let i = 0; i < connections; i += 1) {
     clients.push(await mqtt.connectAsync(url, { clientId: `bench-load-${i}-${process.pid}`, username, password, reconnectPeriod: 0, protocolVersion: 4 }));
   }
+  const cpuAtStart = threadCpuMs();
   let sent = 0;
   let acked = 0;
   let failed = 0;
@@ -47,8 +70,9 @@ async function main() {
   const waitUntil = Date.now() + 30_000;
   while (acked + failed < sent && Date.now() < waitUntil) await new Promise((r) => setTimeout(r, 20));
   const finished = Date.now();
+  const cpuAtEnd = threadCpuMs();
   await Promise.all(clients.map((c) => c.endAsync(true)));
-  parentPort.postMessage({ sent, acked, failed, ackMs, publishSeconds: seconds, drainedSeconds: (finished - started) / 1000 });
+  parentPort.postMessage({ sent, acked, failed, ackMs, publishSeconds: seconds, drainedSeconds: (finished - started) / 1000, threadId: threadId(), cpuMs: cpuAtStart === null || cpuAtEnd === null ? null : cpuAtEnd - cpuAtStart });
 }
 
 main().catch((error) => parentPort.postMessage({ error: String(error && error.message) }));

@@ -57,6 +57,7 @@ describe('loadConfig', () => {
         maxReadingAgeMs: 24 * 3_600_000,
         batchMs: 50,
         batchMax: 5000,
+        rollupFlushMs: 5000,
         rawRetentionDays: 90,
         offlineAfterMs: 900_000,
         simulator: { sensors: 20000, readingSeconds: 60, faultsPerHour: 12, connections: 4 },

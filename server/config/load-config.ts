@@ -105,6 +105,8 @@ const ConfigSchema = z.object({
   /** Batch window of the reading writes, in milliseconds, and the most rows per batch. */
   IOT_BATCH_MS: z.coerce.number().int().min(1).max(5000).default(50),
   IOT_BATCH_MAX: z.coerce.number().int().min(1).max(50000).default(5000),
+  /** How long hourly rollups and latest values are merged in memory before they are written (0: after each batch; server/iot/rollup-buffer.ts). */
+  IOT_ROLLUP_FLUSH_MS: z.coerce.number().int().min(0).max(60000).default(5000),
   /** Days of raw readings kept (daily partitions dropped after); hourly rollups are kept. */
   IOT_RAW_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   /** A sensor silent this long (no reading, heartbeat or status) is offline, unless its kind or itself says otherwise. */
@@ -209,6 +211,7 @@ export interface IotConfig {
   maxReadingAgeMs: number;
   batchMs: number;
   batchMax: number;
+  rollupFlushMs: number;
   rawRetentionDays: number;
   offlineAfterMs: number;
   simulator: { sensors: number; readingSeconds: number; faultsPerHour: number; connections: number };
@@ -294,6 +297,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxReadingAgeMs: c.IOT_MAX_READING_AGE_HOURS * 3_600_000,
       batchMs: c.IOT_BATCH_MS,
       batchMax: c.IOT_BATCH_MAX,
+      rollupFlushMs: c.IOT_ROLLUP_FLUSH_MS,
       rawRetentionDays: c.IOT_RAW_RETENTION_DAYS,
       offlineAfterMs: c.IOT_OFFLINE_AFTER_SECONDS * 1000,
       simulator: {

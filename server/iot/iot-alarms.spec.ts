@@ -4,6 +4,8 @@
  * in the snapshot of a late subscriber), recovery goes on the incident's timeline, and a second breach soon after
  * attaches to the same incident; a last will puts the sensor offline.
  */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/load-config.js';
@@ -20,19 +22,23 @@ import type { ApiAnswer } from '../../tests/support/api-answer.js';
 const pickSensors = defineSql(
   'test.iot_alarm_sensors',
   `SELECT (SELECT code FROM sensors WHERE kind = 'gas' AND micro_grid_code LIKE '320113007%' ORDER BY code DESC LIMIT 1) AS gas,
-          (SELECT code FROM sensors WHERE kind = 'smoke' AND micro_grid_code LIKE '320113007%' ORDER BY code DESC LIMIT 1) AS smoke`,
+          (SELECT code FROM sensors WHERE kind = 'smoke' AND micro_grid_code LIKE '320113007%' ORDER BY code DESC LIMIT 1) AS smoke,
+          (SELECT code FROM sensors WHERE kind = 'gas' AND micro_grid_code LIKE '320113007%' ORDER BY code DESC LIMIT 1 OFFSET 1) AS gas2`,
 );
 const incidentsOf = defineSql('test.iot_incidents_of', `SELECT id, source, category, state FROM incidents WHERE device_code = $1 ORDER BY id`);
 const timelineOf = defineSql('test.iot_timeline_of', `SELECT event FROM incident_timeline WHERE incident_id = $1 ORDER BY id`);
 const latestOf = defineSql('test.iot_alarm_latest', `SELECT state, alarm_rule, incident_id FROM sensor_latest WHERE sensor_code = $1`);
 
 const MIN = 60_000;
+const run = promisify(execFile);
+const mosquittoInstalled = await run('mosquitto_pub', ['--help']).then(() => true, (e) => String(e?.stdout ?? '').includes('mosquitto_pub'));
 
 describe.each(testDatabaseModes())('IoT rules and alarms on %s', (mode) => {
   let server: TestServer;
   let iot: IotService;
-  let sensors: { gas: string; smoke: string };
+  let sensors: { gas: string; smoke: string; gas2: string };
   let device: mqtt.MqttClient;
+  let gatewayLogin: { username: string; password: string };
   const t0 = Date.now() - 30 * MIN;
 
   const publish = (code: string, value: number, minute: number) =>
@@ -45,7 +51,8 @@ describe.each(testDatabaseModes())('IoT rules and alarms on %s', (mode) => {
     [sensors] = await server.db.query(pickSensors);
     // A gateway of the street publishes for both sensors (as the simulator does).
     const gateway = iot.internal.add({ kind: 'gateway', username: 'gridops-test-gateway', sensorCode: null, scopeCode: '320113007', credentialId: null });
-    device = await mqtt.connectAsync(iot.brokerUrl, { username: gateway.username, password: gateway.secret, reconnectPeriod: 0 });
+    gatewayLogin = { username: gateway.username, password: gateway.secret };
+    device = await mqtt.connectAsync(iot.brokerUrl, { ...gatewayLogin, reconnectPeriod: 0 });
   });
   afterAll(async () => {
     await device?.endAsync();
@@ -160,5 +167,26 @@ describe.each(testDatabaseModes())('IoT rules and alarms on %s', (mode) => {
     expect(iot.rules.configOf(iot.directory.get(sensors.gas)!)).toMatchObject({ threshold: 30, consecutive: 3 });
     const removed = await fetch(`${server.baseUrl}/api/iot/sensors/${sensors.gas}/rules`, { method: 'DELETE', headers: admin });
     expect(((await removed.json()) as ApiAnswer).rules).toMatchObject({ threshold: 20, consecutive: 2 });
+  });
+
+  // The issue's "done when": Debian's mosquitto_pub against the embedded broker, a reading over the threshold (the
+  // second in a row), an incident opened and the dispatcher's console told the sensor is in alarm.
+  it.runIf(mosquittoInstalled)('opens an incident from readings sent with mosquitto_pub, and the dispatcher hears it live', async () => {
+    const dispatcher = await signIn(server.baseUrl, 'dispatcher.xianlin');
+    const sock = await openLive(server.baseUrl, { cookie: dispatcher.cookie, origin: server.baseUrl });
+    sock.send({ op: 'subscribe', topic: 'sensors', since: null });
+    await sock.waitFor((m) => m.type === 'snapshot' && m.topic === 'sensors');
+    const port = String(new URL(iot.brokerUrl).port);
+    const now = Date.now();
+    for (const [value, ago] of [[23, MIN], [27, 0]] as const) {
+      const payload = JSON.stringify({ value, unit: '%LEL', observedAt: new Date(now - ago).toISOString() });
+      await run('mosquitto_pub', ['-h', '127.0.0.1', '-p', port, '-u', gatewayLogin.username, '-P', gatewayLogin.password, '-q', '1', '-t', `gridops/sensors/${sensors.gas2}/reading`, '-m', payload]);
+    }
+    const delta = (await sock.waitFor((m) => m.type === 'delta' && m.topic === 'sensors' && m.items.some((s) => s.code === sensors.gas2 && s.state === 'alarm'))) as Extract<ServerMessage, { topic: 'sensors' }>;
+    const incidents = await server.db.query<{ id: number; source: string }>(incidentsOf, [sensors.gas2]);
+    expect(incidents).toHaveLength(1);
+    expect(incidents[0].source).toBe('iot');
+    expect(delta.items.find((s) => s.code === sensors.gas2)).toMatchObject({ alarmRule: 'threshold', value: 27, incidentId: Number(incidents[0].id) });
+    sock.close();
   });
 });

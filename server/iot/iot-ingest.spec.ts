@@ -100,10 +100,23 @@ describe.each(testDatabaseModes())('MQTT ingest on the embedded broker on %s', (
     expect(await count(sensors.gas)).toBe(before + 1);
     await device.publishAsync(`gridops/sensors/${sensors.gas}/reading`, payload, { qos: 1, dup: true });
     expect(await count(sensors.gas)).toBe(before + 1);
+    // Hourly rollups and the latest value follow within IOT_ROLLUP_FLUSH_MS (rollup-buffer.ts); flush now.
+    await iot.ingest.flush();
     const [latest] = await server.db.query<{ value: number }>(latestOf, [sensors.gas]);
     expect(latest.value).toBe(4.5);
     const [hourly] = await server.db.query<{ n: number; max: number }>(hourlyOf, [sensors.gas]);
     expect(hourly).toMatchObject({ n: before + 1, max: 4.5 });
+
+    // Several readings between two flushes: one rollup row per hour, added to what is there; the newest value wins.
+    const later = Date.now() - 3_000;
+    for (const [i, value] of [3.5, 6, 2.5].entries()) {
+      await device.publishAsync(`gridops/sensors/${sensors.gas}/reading`, JSON.stringify({ value, observedAt: new Date(later + i * 500).toISOString() }), { qos: 1 });
+    }
+    await iot.ingest.flush();
+    const [merged] = await server.db.query<{ n: number; max: number }>(hourlyOf, [sensors.gas]);
+    expect(merged).toMatchObject({ n: before + 4, max: 6 });
+    const [newest] = await server.db.query<{ value: number }>(latestOf, [sensors.gas]);
+    expect(newest.value).toBe(2.5);
     await device.endAsync();
   });
 

@@ -56,43 +56,52 @@ export const listCredentials = defineSql(
 /**
  * One batch in one statement: readings ($1 codes, $2 observed times, $3 values, $4 battery, $5 signal, arrays of
  * one length) into their daily partitions — a reading already stored (same sensor and time: a re-delivered QoS 1
- * message) is skipped — its hourly rollups and the latest value per sensor; then the sensors only seen
- * ($7 codes, $8 times: heartbeats, status). $6 the receive time. Result: the readings actually inserted
- * (sensor_code, observed_at), for the rules. Uses the primary keys of the three tables.
+ * message) is skipped — and the last-seen time of the sensors only seen ($7 codes, $8 times: heartbeats, status).
+ * $6 the receive time. The hourly rollups and latest values follow in flushRollups (rollup-buffer.ts). Result: the
+ * readings actually inserted (sensor_code, observed_ms: epoch milliseconds, cheaper to pass back than a timestamp),
+ * for the rollups and the rules. Uses the primary keys of sensor_readings' partitions and sensor_latest.
  */
 export const insertReadingBatch = defineSql(
   'iot.insert_reading_batch',
-  `WITH input AS (
-     SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::float8[], $4::real[], $5::real[]) AS t(sensor_code, observed_at, value, battery, signal)
-   ), inserted AS (
+  `WITH inserted AS (
      INSERT INTO sensor_readings (sensor_code, observed_at, value, battery, signal, received_at)
-     SELECT sensor_code, observed_at, value, battery, signal, $6 FROM input
+     SELECT sensor_code, observed_at, value, battery, signal, $6
+       FROM unnest($1::text[], $2::timestamptz[], $3::float8[], $4::real[], $5::real[]) AS t(sensor_code, observed_at, value, battery, signal)
      ON CONFLICT DO NOTHING
-     RETURNING sensor_code, observed_at, value, battery, signal
-   ), hourly AS (
+     RETURNING sensor_code, observed_at
+   ), seen AS (
+     INSERT INTO sensor_latest AS l (sensor_code, last_seen_at, state_since)
+     SELECT sensor_code, max(at), $6 FROM unnest($7::text[], $8::timestamptz[]) AS s(sensor_code, at) GROUP BY 1
+     ON CONFLICT (sensor_code) DO UPDATE SET last_seen_at = greatest(l.last_seen_at, excluded.last_seen_at)
+   )
+   SELECT sensor_code, (extract(epoch FROM observed_at) * 1000)::float8 AS observed_ms FROM inserted`,
+);
+
+/**
+ * The merged hourly rollups and latest values of the readings stored since the last flush (rollup-buffer.ts):
+ * $1..$6 per (sensor, UTC hour): codes, hours, readings, min, max, sum — added to the row already there;
+ * $7..$12 per sensor: codes, observed time, value, battery, signal, receive time of its newest reading — kept
+ * only when newer than the one stored. No result. Uses the primary keys of sensor_readings_hourly and sensor_latest.
+ */
+export const flushRollups = defineSql(
+  'iot.flush_rollups',
+  `WITH hourly AS (
      INSERT INTO sensor_readings_hourly AS h (sensor_code, hour, readings, value_min, value_max, value_sum)
-     SELECT sensor_code, date_trunc('hour', observed_at), count(*), min(value), max(value), sum(value) FROM inserted GROUP BY 1, 2
+     SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::int[], $4::float8[], $5::float8[], $6::float8[])
      ON CONFLICT (sensor_code, hour) DO UPDATE
        SET readings = h.readings + excluded.readings, value_min = least(h.value_min, excluded.value_min),
            value_max = greatest(h.value_max, excluded.value_max), value_sum = h.value_sum + excluded.value_sum
-   ), newest AS (
-     SELECT DISTINCT ON (sensor_code) sensor_code, observed_at, value, battery, signal FROM inserted ORDER BY sensor_code, observed_at DESC
-   ), seen AS (
-     SELECT sensor_code, max(at) AS at FROM unnest($7::text[], $8::timestamptz[]) AS s(sensor_code, at)
-      WHERE sensor_code NOT IN (SELECT sensor_code FROM newest) GROUP BY 1
-   ), latest AS (
-     INSERT INTO sensor_latest AS l (sensor_code, observed_at, value, battery, signal, last_seen_at, state_since)
-     SELECT sensor_code, observed_at, value, battery, signal, $6, $6 FROM newest
-     UNION ALL
-     SELECT sensor_code, NULL, NULL, NULL, NULL, at, $6 FROM seen
-     ON CONFLICT (sensor_code) DO UPDATE
-       SET observed_at = CASE WHEN excluded.observed_at IS NOT NULL AND (l.observed_at IS NULL OR excluded.observed_at >= l.observed_at) THEN excluded.observed_at ELSE l.observed_at END,
-           value = CASE WHEN excluded.observed_at IS NOT NULL AND (l.observed_at IS NULL OR excluded.observed_at >= l.observed_at) THEN excluded.value ELSE l.value END,
-           battery = coalesce(excluded.battery, l.battery),
-           signal = coalesce(excluded.signal, l.signal),
-           last_seen_at = greatest(l.last_seen_at, excluded.last_seen_at)
    )
-   SELECT sensor_code, observed_at FROM inserted`,
+   INSERT INTO sensor_latest AS l (sensor_code, observed_at, value, battery, signal, last_seen_at, state_since)
+   SELECT sensor_code, observed_at, value, battery, signal, received_at, received_at
+     FROM unnest($7::text[], $8::timestamptz[], $9::float8[], $10::real[], $11::real[], $12::timestamptz[])
+          AS t(sensor_code, observed_at, value, battery, signal, received_at)
+   ON CONFLICT (sensor_code) DO UPDATE
+     SET observed_at = CASE WHEN l.observed_at IS NULL OR excluded.observed_at >= l.observed_at THEN excluded.observed_at ELSE l.observed_at END,
+         value = CASE WHEN l.observed_at IS NULL OR excluded.observed_at >= l.observed_at THEN excluded.value ELSE l.value END,
+         battery = coalesce(excluded.battery, l.battery),
+         signal = coalesce(excluded.signal, l.signal),
+         last_seen_at = greatest(l.last_seen_at, excluded.last_seen_at)`,
 );
 
 /** $1 first day, $2 number of days: create the missing daily partitions. Returns how many were created. */

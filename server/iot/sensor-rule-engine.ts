@@ -62,6 +62,8 @@ export async function createSensorRuleEngine(deps: RuleEngineDeps): Promise<Sens
   const states = new Map<string, RuleState>();
   const incidents = new Map<string, number | null>();
   let overrides = new Map<string, RuleOverride>();
+  /** Each sensor's configuration, built once (not per reading); cleared when the overrides change. */
+  const configs = new Map<string, RuleConfig>();
   const watchingSince = clock.now().getTime();
   let chain: Promise<void> = Promise.resolve();
 
@@ -82,10 +84,18 @@ export async function createSensorRuleEngine(deps: RuleEngineDeps): Promise<Sens
       if (parsed.success) next.set(row.sensor_code, parsed.data);
     }
     overrides = next;
+    configs.clear();
   };
   await reloadOverrides();
 
-  const configOf = (sensor: SensorEntry) => ruleConfigFor(sensor.kind, sensor.threshold, deps.offlineAfterMs, overrides.get(sensor.code) ?? null);
+  const configOf = (sensor: SensorEntry): RuleConfig => {
+    let config = configs.get(sensor.code);
+    if (!config) {
+      config = ruleConfigFor(sensor.kind, sensor.threshold, deps.offlineAfterMs, overrides.get(sensor.code) ?? null);
+      configs.set(sensor.code, config);
+    }
+    return config;
+  };
 
   const liveSensor = (sensor: SensorEntry): LiveSensor => {
     const state = states.get(sensor.code) ?? initialRuleState();

@@ -69,6 +69,7 @@ export async function startIot(deps: IotDeps): Promise<IotService> {
     limits: { maxBytes: config.maxPayloadBytes, maxFutureMs: config.clockSkewMs, maxAgeMs: config.maxReadingAgeMs },
     batchWindowMs: config.batchMs,
     batchMaxRows: config.batchMax,
+    rollupFlushMs: config.rollupFlushMs,
     logger,
   });
   const rules = await createSensorRuleEngine({ db, clock, logger, events: deps.events, stats, directory, offlineAfterMs: config.offlineAfterMs });

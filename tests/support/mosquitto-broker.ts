@@ -20,6 +20,8 @@ export function findMosquitto(): string | null {
 export interface MosquittoBroker {
   port: number;
   url: string;
+  /** The running broker's process id (benchmarks read its CPU), null while stopped. */
+  readonly pid: number | null;
   /** Stop (SIGTERM: Mosquitto saves its persistence) and start again on the same port. */
   restart(): Promise<void>;
   stop(): Promise<void>;
@@ -82,6 +84,9 @@ export async function startMosquitto(): Promise<MosquittoBroker> {
   return {
     port,
     url: `mqtt://127.0.0.1:${port}`,
+    get pid() {
+      return (child as ChildProcess | null)?.pid ?? null;
+    },
     async restart() {
       await stop();
       await start();
