@@ -63,13 +63,15 @@ export const readBatchSummary = defineSql(
 /**
  * A page of a batch's flagged rows: $1 batch id, $2 flag (NULL: any flag), $3 after line, $4 limit, $5 review
  * state (NULL: any). Result: line, code, name, lon, lat, gcj_lon, gcj_lat, moved_lon, moved_lat, heading_deg,
- * flags, review_state, camera_code. Keyset on line.
+ * flags, review_state, camera_code, road_m_given, road_m_gcj02 (metres to the nearest road as given and read as
+ * GCJ-02, capped at 12: migration 0038). Keyset on line.
  * Indexes: camera_import_rows_pkey; camera_import_rows_flags_idx when $2 is given.
  */
 export const listFlaggedRows = defineSql(
   'camera_import.list_flagged_rows',
   `SELECT line, code, name, ST_X(geom) AS lon, ST_Y(geom) AS lat, ST_X(gcj_geom) AS gcj_lon, ST_Y(gcj_geom) AS gcj_lat,
-          ST_X(moved_geom) AS moved_lon, ST_Y(moved_geom) AS moved_lat, heading_deg, flags, review_state, camera_code
+          ST_X(moved_geom) AS moved_lon, ST_Y(moved_geom) AS moved_lat, heading_deg, flags, review_state, camera_code,
+          road_m_given, road_m_gcj02
      FROM camera_import_rows
     WHERE batch_id = $1 AND flags <> '{}' AND ($2::text IS NULL OR flags @> ARRAY[$2::text]) AND line > $3
       AND ($5::text IS NULL OR review_state = $5)

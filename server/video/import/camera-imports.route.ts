@@ -114,6 +114,8 @@ export function cameraImportsRouter(deps: CameraImportsRouterDeps): Router {
       suggested: r.gcj_lon === null || !(r.flags as string[]).includes('likely_gcj02') ? null : { lon: Number(r.gcj_lon), lat: Number(r.gcj_lat) },
       moved: r.moved_lon === null ? null : { lon: Number(r.moved_lon), lat: Number(r.moved_lat) },
       cameraCode: r.camera_code ?? null,
+      // Metres to the nearest road as given and read as GCJ-02 (12: 12 m or more; null: not measured).
+      roadMetres: { given: r.road_m_given === null ? null : Number(r.road_m_given), gcj02: r.road_m_gcj02 === null ? null : Number(r.road_m_gcj02) },
       headingDeg: r.heading_deg === null ? null : Number(r.heading_deg),
       flags: r.flags,
       reviewState: r.review_state,
