@@ -50,7 +50,12 @@ export function createCameraImportForm(options: { onImported(batch: ImportBatch)
       render();
     }
   };
-  const button = el('button', { className: 'primary', testId: 'camera-import-submit', attrs: { type: 'button' }, on: { click: () => void submit() } });
+  const button = el('button', {
+    className: 'primary',
+    testId: 'camera-import-submit',
+    attrs: { type: 'button' },
+    on: { click: () => void submit() },
+  });
 
   const renderReport = () => {
     if (!batch) return replaceChildren(report, []);
@@ -60,25 +65,46 @@ export function createCameraImportForm(options: { onImported(batch: ImportBatch)
     const flags = Object.entries(b.flagCounts).sort((x, y) => (y[1] ?? 0) - (x[1] ?? 0));
     replaceChildren(report, [
       el('h3', {}, [t('review.report', { name: b.fileName })]),
-      el('p', { testId: 'camera-import-counts' }, [t('review.counts', { staged: number(b.rowsStaged), refused: number(b.rowsRefused), clean: number(b.cleanRows) })]),
+      el('p', { testId: 'camera-import-counts' }, [
+        t('review.counts', { staged: number(b.rowsStaged), refused: number(b.rowsRefused), clean: number(b.cleanRows) }),
+      ]),
       el('p', { testId: 'camera-review-states' }, [
-        t('review.states', { pending: number(b.flaggedByState.pending), accepted: number(b.flaggedByState.accepted), rejected: number(b.flaggedByState.rejected) }),
+        t('review.states', {
+          pending: number(b.flaggedByState.pending),
+          accepted: number(b.flaggedByState.accepted),
+          rejected: number(b.flaggedByState.rejected),
+        }),
       ]),
       b.gcj02.onRoadShareGcj02 === null
         ? null
         : el('p', { className: b.gcj02.likely ? 'error-text' : 'muted', testId: 'camera-import-verdict' }, [
-            t(b.gcj02.likely ? 'review.batchGcj' : 'review.batchNotGcj', { given: share(b.gcj02.onRoadShareGiven), gcj: share(b.gcj02.onRoadShareGcj02) }),
+            t(b.gcj02.likely ? 'review.batchGcj' : 'review.batchNotGcj', {
+              given: share(b.gcj02.onRoadShareGiven),
+              gcj: share(b.gcj02.onRoadShareGcj02),
+            }),
           ]),
       flags.length === 0
         ? null
         : el('table', { className: 'counts camera-flag-counts', testId: 'camera-flag-counts' }, [
-            el('tbody', {}, flags.map(([flag, n]) => el('tr', { dataset: { flag } }, [el('td', {}, [t(`review.flag.${flag}`)]), el('td', { className: 'count' }, [number(n)])]))),
+            el(
+              'tbody',
+              {},
+              flags.map(([flag, n]) =>
+                el('tr', { dataset: { flag } }, [el('td', {}, [t(`review.flag.${flag}`)]), el('td', { className: 'count' }, [number(n)])]),
+              ),
+            ),
           ]),
       b.rowsRefused === 0
         ? null
         : el('details', { testId: 'camera-import-errors' }, [
             el('summary', {}, [t('review.rowErrors', { count: number(b.rowsRefused) })]),
-            el('ul', {}, b.rowErrors.slice(0, ROW_ERRORS_SHOWN).map((e) => el('li', { dataset: { line: String(e.line) } }, [t('review.rowError', { line: e.line, reason: e.reason })]))),
+            el(
+              'ul',
+              {},
+              b.rowErrors
+                .slice(0, ROW_ERRORS_SHOWN)
+                .map((e) => el('li', { dataset: { line: String(e.line) } }, [t('review.rowError', { line: e.line, reason: e.reason })])),
+            ),
           ]),
     ]);
   };

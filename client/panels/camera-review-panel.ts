@@ -16,8 +16,8 @@ import type { ConsoleMap } from '../map/console-map.js';
 import { drawnPosition } from '../map/layers/camera-review.layer.js';
 import type { CameraReviewDrawing } from '../map/map-data.js';
 import { cameraReviewApi, QA_FLAGS, type FlaggedCamera, type ImportBatch, type LonLat, type QaFlag } from '../video/camera-review-api.js';
-import { describeReasons } from '../video/camera-review-reasons.js';
 import { createCameraImportForm } from './camera-import-form.js';
+import { needsHeading, renderCameraReviewDetail, typedHeading, type MoveState } from './camera-review-detail.js';
 import '../video/camera-review.css';
 
 /** Cameras of the queue drawn and listed at once. */
@@ -29,8 +29,6 @@ const TILE_RELOADS_MS = [0, 3_000, 13_000];
 /** The snap distance the server applies (SNAP_MAX_M in camera-review.route.ts), for the hint before any answer. */
 const SNAP_HINT_M = 50;
 
-type MoveState = { line: number; dropped: LonLat; snapped: LonLat | null; phase: 'dragging' | 'snapping' | 'snapped' | 'noRoad'; distanceM?: number; roadClass?: string };
-
 export interface CameraReviewPanel {
   element: HTMLElement;
   render(): void;
@@ -40,7 +38,11 @@ export interface CameraReviewPanel {
   setActive(active: boolean): void;
 }
 
-export function createCameraReviewPanel(options: { consoleMap: ConsoleMap; notify(text: string, kind?: 'info' | 'error'): void; onClose(): void }): CameraReviewPanel {
+export function createCameraReviewPanel(options: {
+  consoleMap: ConsoleMap;
+  notify(text: string, kind?: 'info' | 'error'): void;
+  onClose(): void;
+}): CameraReviewPanel {
   const { consoleMap } = options;
   const element = el('section', { className: 'panel camera-review-panel', testId: 'camera-review' });
   const queueElement = el('div', { className: 'camera-review-queue', testId: 'camera-review-queue' });
@@ -71,7 +73,9 @@ export function createCameraReviewPanel(options: { consoleMap: ConsoleMap; notif
   const drawing = (): CameraReviewDrawing => ({
     cameras: cameras.map((c) => ({ line: c.line, given: [c.lon, c.lat], suggested: c.suggested ? [c.suggested.lon, c.suggested.lat] : null })),
     selectedLine,
-    draft: move ? { line: move.line, dropped: [move.dropped.lon, move.dropped.lat], snapped: move.snapped ? [move.snapped.lon, move.snapped.lat] : null } : null,
+    draft: move
+      ? { line: move.line, dropped: [move.dropped.lon, move.dropped.lat], snapped: move.snapped ? [move.snapped.lon, move.snapped.lat] : null }
+      : null,
   });
   const draw = () => consoleMap.setLayerData({ cameraReview: active ? drawing() : null });
 
@@ -89,7 +93,10 @@ export function createCameraReviewPanel(options: { consoleMap: ConsoleMap; notif
     if (!batch) return;
     const id = batch.id;
     try {
-      const [summary, page] = await Promise.all([cameraReviewApi.batch(id), cameraReviewApi.flagged(id, { flag: filter, state: 'pending', limit: QUEUE_LIMIT })]);
+      const [summary, page] = await Promise.all([
+        cameraReviewApi.batch(id),
+        cameraReviewApi.flagged(id, { flag: filter, state: 'pending', limit: QUEUE_LIMIT }),
+      ]);
       batch = summary;
       cameras = page.cameras;
       for (const line of [...ticked]) if (!cameras.some((c) => c.line === line)) ticked.delete(line);
@@ -155,62 +162,39 @@ export function createCameraReviewPanel(options: { consoleMap: ConsoleMap; notif
     draw();
   };
 
-  const needsHeading = (c: FlaggedCamera) => c.headingDeg === null || c.headingDeg < 0 || c.headingDeg >= 360;
-  const headingValue = (): number | undefined => {
-    const value = Number(heading);
-    return heading.trim() !== '' && Number.isFinite(value) && value >= 0 && value < 360 ? value : undefined;
-  };
-
   const renderDetail = () => {
     const camera = selected();
     if (!camera || !batch) return replaceChildren(detailElement, []);
     const id = batch.id;
-    const reasons = describeReasons(camera, t);
-    const headingInput = needsHeading(camera)
-      ? el('label', { className: 'field' }, [
-          t('review.heading'),
-          el('input', { testId: 'camera-review-heading', attrs: { type: 'number', min: 0, max: 359.9, step: 0.1, value: heading }, on: { input: (e) => (heading = (e.target as HTMLInputElement).value) } }),
-        ])
-      : null;
-    const moveLine =
-      move?.line === camera.line
-        ? el('p', { testId: 'camera-review-snap', dataset: { phase: move.phase }, className: move.phase === 'noRoad' ? 'error-text' : 'muted' }, [
-            move.phase === 'snapped'
-              ? t('review.snapped', { distance: (move.distanceM ?? 0).toFixed(1), roadClass: move.roadClass ?? '' })
-              : move.phase === 'noRoad'
-                ? t('review.noRoad', { max: SNAP_HINT_M })
-                : t('review.snapping'),
-          ])
-        : el('p', { className: 'muted' }, [t('review.dragHint', { max: SNAP_HINT_M })]);
-    const button = (key: string, testId: string, onClick: () => void, primary = false, disabled = false) =>
-      el('button', { className: primary ? 'primary' : '', testId, attrs: { type: 'button', disabled: busy || disabled }, on: { click: onClick } }, [t(key)]);
-    replaceChildren(detailElement, [
-      el('h3', {}, [`${camera.code} · ${camera.name}`]),
-      el('p', { className: 'muted' }, [t('review.line', { line: camera.line })]),
-      el('h3', {}, [t('review.reasonsTitle')]),
-      el('ul', { className: 'camera-review-reasons', testId: 'camera-review-reasons' }, reasons.map((r) => el('li', { dataset: { flag: r.flag } }, [el('strong', {}, [r.title]), ' ', r.why]))),
-      headingInput,
-      moveLine,
-      el('div', { className: 'camera-review-actions' }, [
-        move?.phase === 'snapped' && move.snapped
-          ? button('review.confirmMove', 'camera-review-confirm-move', () => {
-              const to = move?.snapped;
-              if (to) void act(async () => ({ message: t('review.moved', { code: (await cameraReviewApi.move(id, camera.line, to, true)).accepted.code }), accepted: true }));
-            }, true)
-          : null,
-        move ? button('review.cancelMove', 'camera-review-cancel-move', () => ((move = null), render(), draw())) : null,
-        button(camera.suggested ? 'review.acceptSuggested' : 'review.accept', 'camera-review-accept', () =>
-          void act(async () => {
-            await cameraReviewApi.accept(id, camera.line, needsHeading(camera) ? headingValue() : undefined);
-            return { message: t('review.accepted', { count: 1 }), accepted: true };
-          }), !move),
-        button('review.reject', 'camera-review-reject', () =>
-          void act(async () => {
-            await cameraReviewApi.reject(id, camera.line);
-            return { message: t('review.rejected', { count: 1 }), accepted: false };
-          })),
-      ]),
-    ]);
+    replaceChildren(
+      detailElement,
+      renderCameraReviewDetail(
+        { camera, move, heading, busy, snapMaxM: SNAP_HINT_M },
+        {
+          onHeading: (value) => (heading = value),
+          onConfirmMove: (to) =>
+            void act(async () => ({
+              message: t('review.moved', { code: (await cameraReviewApi.move(id, camera.line, to, true)).accepted.code }),
+              accepted: true,
+            })),
+          onCancelMove: () => {
+            move = null;
+            render();
+            draw();
+          },
+          onAccept: () =>
+            void act(async () => {
+              await cameraReviewApi.accept(id, camera.line, needsHeading(camera) ? typedHeading(heading) : undefined);
+              return { message: t('review.accepted', { count: 1 }), accepted: true };
+            }),
+          onReject: () =>
+            void act(async () => {
+              await cameraReviewApi.reject(id, camera.line);
+              return { message: t('review.rejected', { count: 1 }), accepted: false };
+            }),
+        },
+      ),
+    );
   };
 
   const renderQueue = () => {
@@ -219,17 +203,34 @@ export function createCameraReviewPanel(options: { consoleMap: ConsoleMap; notif
     const counts = batch.pendingFlagCounts;
     const total = batch.flaggedByState.pending ?? 0;
     const chip = (flag: QaFlag | null, n: number) =>
-      el('button', { className: `chip${filter === flag ? ' chip-on' : ''}`, testId: 'camera-review-filter', dataset: { flag: flag ?? 'all' }, attrs: { type: 'button', 'aria-pressed': filter === flag }, on: { click: () => ((filter = flag), (selectedLine = null), (move = null), ticked.clear(), void loadQueue(true)) } }, [
-        flag === null ? t('review.allFlags') : t(`review.flag.${flag}`),
-        ' ',
-        el('span', { className: 'chip-count' }, [n.toLocaleString(currentLanguage())]),
-      ]);
-    const bulkButton = (key: string, testId: string, values: Record<string, string | number>, run: () => Promise<{ message: string; accepted: boolean }>) =>
-      el('button', { testId, attrs: { type: 'button', disabled: busy }, on: { click: () => void act(run) } }, [t(key, values)]);
+      el(
+        'button',
+        {
+          className: `chip${filter === flag ? ' chip-on' : ''}`,
+          testId: 'camera-review-filter',
+          dataset: { flag: flag ?? 'all' },
+          attrs: { type: 'button', 'aria-pressed': filter === flag },
+          on: { click: () => ((filter = flag), (selectedLine = null), (move = null), ticked.clear(), void loadQueue(true)) },
+        },
+        [
+          flag === null ? t('review.allFlags') : t(`review.flag.${flag}`),
+          ' ',
+          el('span', { className: 'chip-count' }, [n.toLocaleString(currentLanguage())]),
+        ],
+      );
+    const bulkButton = (
+      key: string,
+      testId: string,
+      values: Record<string, string | number>,
+      run: () => Promise<{ message: string; accepted: boolean }>,
+    ) => el('button', { testId, attrs: { type: 'button', disabled: busy }, on: { click: () => void act(run) } }, [t(key, values)]);
     const lines = [...ticked];
     replaceChildren(queueElement, [
       el('h3', {}, [t('review.queue')]),
-      el('div', { className: 'chips' }, [chip(null, total), ...QA_FLAGS.filter((f) => (counts[f] ?? 0) > 0 || filter === f).map((f) => chip(f, counts[f] ?? 0))]),
+      el('div', { className: 'chips' }, [
+        chip(null, total),
+        ...QA_FLAGS.filter((f) => (counts[f] ?? 0) > 0 || filter === f).map((f) => chip(f, counts[f] ?? 0)),
+      ]),
       el('div', { className: 'camera-review-bulk' }, [
         filter
           ? bulkButton('review.acceptAll', 'camera-review-accept-all', { flag: t(`review.flag.${filter}`) }, async () => {
@@ -264,11 +265,19 @@ export function createCameraReviewPanel(options: { consoleMap: ConsoleMap; notif
         'ul',
         { className: 'camera-review-list' },
         cameras.map((c) =>
-          el('li', { className: c.line === selectedLine ? 'selected' : '', testId: 'camera-review-item', dataset: { line: String(c.line), code: c.code } }, [
-            el('input', { attrs: { type: 'checkbox', checked: ticked.has(c.line), 'aria-label': c.code }, testId: 'camera-review-tick', on: { change: (e) => ((e.target as HTMLInputElement).checked ? ticked.add(c.line) : ticked.delete(c.line), renderQueue()) } }),
-            el('button', { className: 'link-button', attrs: { type: 'button' }, on: { click: () => select(c.line) } }, [c.code]),
-            el('span', { className: 'muted' }, [` ${c.name} · `, c.flags.map((f) => t(`review.flag.${f}`)).join('、')]),
-          ]),
+          el(
+            'li',
+            { className: c.line === selectedLine ? 'selected' : '', testId: 'camera-review-item', dataset: { line: String(c.line), code: c.code } },
+            [
+              el('input', {
+                attrs: { type: 'checkbox', checked: ticked.has(c.line), 'aria-label': c.code },
+                testId: 'camera-review-tick',
+                on: { change: (e) => ((e.target as HTMLInputElement).checked ? ticked.add(c.line) : ticked.delete(c.line), renderQueue()) },
+              }),
+              el('button', { className: 'link-button', attrs: { type: 'button' }, on: { click: () => select(c.line) } }, [c.code]),
+              el('span', { className: 'muted' }, [` ${c.name} · `, c.flags.map((f) => t(`review.flag.${f}`)).join('、')]),
+            ],
+          ),
         ),
       ),
     ]);
@@ -279,7 +288,15 @@ export function createCameraReviewPanel(options: { consoleMap: ConsoleMap; notif
     renderQueue();
     renderDetail();
     replaceChildren(element, [
-      el('button', { className: 'panel-close', attrs: { type: 'button', title: t('closePanel'), 'aria-label': t('closePanel') }, on: { click: () => options.onClose() } }, ['×']),
+      el(
+        'button',
+        {
+          className: 'panel-close',
+          attrs: { type: 'button', title: t('closePanel'), 'aria-label': t('closePanel') },
+          on: { click: () => options.onClose() },
+        },
+        ['×'],
+      ),
       el('h2', {}, [t('review.title')]),
       form.element,
       queueElement,

@@ -60,8 +60,7 @@ export const cameraReviewMessages: Record<'zh-CN' | 'en', Record<string, string>
     'review.why.duplicate_nearby': '本批次中另有一个同名摄像头在 5 米之内。',
     'review.why.heading_missing': '文件没有给出朝向，无法生成视场。',
     'review.why.heading_impossible': '给出的朝向 {heading}° 不在 [0, 360) 内。',
-    'review.why.likely_gcj02':
-      '坐标声明为 WGS84，但更像 GCJ-02：原样距道路 {given} 米，按 GCJ-02 换算后距道路 {gcj} 米（建议位置见地图，绿色点）。',
+    'review.why.likely_gcj02': '坐标声明为 WGS84，但更像 GCJ-02：原样距道路 {given} 米，按 GCJ-02 换算后距道路 {gcj} 米（建议位置见地图，绿色点）。',
     'review.metresOrMore': '≥{metres}',
     'review.legend.given': '导入位置',
     'review.legend.suggested': '建议位置（GCJ-02 换算）',

@@ -27,9 +27,15 @@ const nearestRoad = defineSql(
 );
 /** $1 lon, $2 lat: where the review snaps a drop (the route's 50 m). */
 const snapAt = defineSql('test.camera_review_browser_snap', `SELECT lon, lat FROM gridops_snap_to_road(ST_SetSRID(ST_MakePoint($1, $2), 4326), 50)`);
-const roadDistance = defineSql('test.camera_review_browser_distance', `SELECT gridops_road_distance(ST_SetSRID(ST_MakePoint($1, $2), 4326), 100) AS m`);
+const roadDistance = defineSql(
+  'test.camera_review_browser_distance',
+  `SELECT gridops_road_distance(ST_SetSRID(ST_MakePoint($1, $2), 4326), 100) AS m`,
+);
 /** $1 codes: the live cameras among them. */
-const liveCameras = defineSql('test.camera_review_browser_live', `SELECT code, ST_X(geom) AS lon, ST_Y(geom) AS lat FROM cameras WHERE code = ANY ($1::text[]) ORDER BY code`);
+const liveCameras = defineSql(
+  'test.camera_review_browser_live',
+  `SELECT code, ST_X(geom) AS lon, ST_Y(geom) AS lat FROM cameras WHERE code = ANY ($1::text[]) ORDER BY code`,
+);
 
 /** Pixels of `hex` within `radius` of (x, y) of the map's screenshot. */
 function nearPixel(pixels: Pixels, x: number, y: number, hex: string, radius = 10, tolerance = 40): number {
@@ -99,7 +105,9 @@ describe('camera-position review on the map', () => {
     expect(await page.locator('[data-testid="camera-import-counts"]').textContent()).toContain('已导入 80 条');
     expect(await page.locator('[data-testid="camera-flag-counts"] tr').count()).toBeGreaterThanOrEqual(8);
     const flaggedRows = rows.filter((r) => r.flags.length > 0).length;
-    await page.waitForFunction((n) => document.querySelectorAll('[data-testid="camera-review-item"]').length >= n - 2, flaggedRows, { timeout: 20_000 });
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid="camera-review-item"]').length >= n - 2, flaggedRows, {
+      timeout: 20_000,
+    });
 
     // A camera far from any road: selected from the queue, drawn on the map in the review's colour.
     await page.locator('[data-testid="camera-review-filter"][data-flag="far_from_road"]').click();
@@ -129,13 +137,18 @@ describe('camera-position review on the map', () => {
     const [expected] = await server.db.query<{ lon: number; lat: number }>(snapAt, [target.lon, target.lat]);
     const expectedPixel = await pixelOf(Number(expected?.lon), Number(expected?.lat));
     const dragged = await mapPixels(session, 'camera-review-snapped');
-    expect(nearPixel(dragged, expectedPixel.x, expectedPixel.y, REVIEW_COLORS.light.snapped), 'the snapped point is drawn before confirming').toBeGreaterThan(20);
+    expect(
+      nearPixel(dragged, expectedPixel.x, expectedPixel.y, REVIEW_COLORS.light.snapped),
+      'the snapped point is drawn before confirming',
+    ).toBeGreaterThan(20);
     const snapText = (await page.locator('[data-testid="camera-review-snap"]').textContent()) ?? '';
     const metres = Number(/([\d.]+) 米/.exec(snapText)?.[1]);
     expect(metres).toBeGreaterThan(8);
     expect(metres).toBeLessThan(16);
     await page.locator('[data-testid="camera-review-confirm-move"]').click();
-    await page.waitForFunction((line) => !document.querySelector(`[data-testid="camera-review-item"][data-line="${line}"]`), farLine, { timeout: 15_000 });
+    await page.waitForFunction((line) => !document.querySelector(`[data-testid="camera-review-item"][data-line="${line}"]`), farLine, {
+      timeout: 15_000,
+    });
     const [movedLive] = await server.db.query<{ lon: number; lat: number }>(liveCameras, [[far.code]]);
     expect(movedLive, 'the moved camera is live').toBeDefined();
     const [onRoad] = await server.db.query<{ m: number }>(roadDistance, [movedLive?.lon, movedLive?.lat]);
@@ -150,11 +163,15 @@ describe('camera-position review on the map', () => {
     const acceptLine = linesOf('duplicate_nearby')[0] as number;
     await page.locator(`[data-testid="camera-review-item"][data-line="${acceptLine}"] button`).click();
     await page.locator('[data-testid="camera-review-accept"]').click();
-    await page.waitForFunction((line) => !document.querySelector(`[data-testid="camera-review-item"][data-line="${line}"]`), acceptLine, { timeout: 15_000 });
+    await page.waitForFunction((line) => !document.querySelector(`[data-testid="camera-review-item"][data-line="${line}"]`), acceptLine, {
+      timeout: 15_000,
+    });
     const rejectLine = linesOf('in_water')[0] as number;
     await page.locator(`[data-testid="camera-review-item"][data-line="${rejectLine}"] button`).click();
     await page.locator('[data-testid="camera-review-reject"]').click();
-    await page.waitForFunction((line) => !document.querySelector(`[data-testid="camera-review-item"][data-line="${line}"]`), rejectLine, { timeout: 15_000 });
+    await page.waitForFunction((line) => !document.querySelector(`[data-testid="camera-review-item"][data-line="${line}"]`), rejectLine, {
+      timeout: 15_000,
+    });
     await page.locator('[data-testid="camera-review-filter"][data-flag="likely_gcj02"]').click();
     await page.locator('[data-testid="camera-review-accept-all"]').waitFor();
     await page.locator('[data-testid="camera-review-accept-all"]').click();
@@ -168,7 +185,10 @@ describe('camera-position review on the map', () => {
 
     // The accepted cameras on the camera layer: the moved one, seen in the devices tiles where it now stands.
     const moved = live.find((c) => c.code === far.code) as { lon: number; lat: number };
-    await page.evaluate(({ selector, lon, lat }) => (document.querySelector(selector) as ConsoleMapElement).consoleMap.map.jumpTo({ center: [lon, lat], zoom: 16 }), { selector: MAP_SELECTOR, lon: Number(moved.lon), lat: Number(moved.lat) });
+    await page.evaluate(
+      ({ selector, lon, lat }) => (document.querySelector(selector) as ConsoleMapElement).consoleMap.map.jumpTo({ center: [lon, lat], zoom: 16 }),
+      { selector: MAP_SELECTOR, lon: Number(moved.lon), lat: Number(moved.lat) },
+    );
     await page.waitForFunction(
       ({ selector, code }) => {
         const element = document.querySelector(selector) as ConsoleMapElement;
@@ -183,7 +203,10 @@ describe('camera-position review on the map', () => {
     await settleMap(page);
     const after = await mapPixels(session, 'camera-review-accepted-on-layer');
     const movedPixel = await pixelOf(Number(moved.lon), Number(moved.lat));
-    expect(nearPixel(after, movedPixel.x, movedPixel.y, '#6b7280', 6, 30), 'the accepted camera drawn by the camera layer (offline grey)').toBeGreaterThan(4);
+    expect(
+      nearPixel(after, movedPixel.x, movedPixel.y, '#6b7280', 6, 30),
+      'the accepted camera drawn by the camera layer (offline grey)',
+    ).toBeGreaterThan(4);
     await session.screenshot('camera-review-console');
 
     expect(session.consoleErrors).toEqual([]);

@@ -42,7 +42,8 @@ describe.each(testDatabaseModes())('camera review on the map on %s', (mode) => {
     });
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   };
-  const lineOf = (flag: string, nth = 0) => rows.map((r, i) => (r.flags.length === 1 && r.flags[0] === flag ? i + 2 : 0)).filter(Boolean)[nth] as number;
+  const lineOf = (flag: string, nth = 0) =>
+    rows.map((r, i) => (r.flags.length === 1 && r.flags[0] === flag ? i + 2 : 0)).filter(Boolean)[nth] as number;
   const roadMetres = async (p: { lon: number; lat: number }) => Number((await server.db.query<{ m: number }>(roadDistance, [p.lon, p.lat]))[0]?.m);
 
   beforeAll(async () => {

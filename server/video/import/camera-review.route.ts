@@ -31,10 +31,21 @@ import { acceptRows, moveRow, readRow, rejectRows, snapToRoad } from './camera-r
 export const SNAP_MAX_M = 50;
 
 const Params = z.object({
-  id: z.string().regex(/^\d{1,15}$/, 'a batch id is a whole number').transform(Number),
-  line: z.string().regex(/^\d{1,9}$/, 'a line is a whole number').transform(Number),
+  id: z
+    .string()
+    .regex(/^\d{1,15}$/, 'a batch id is a whole number')
+    .transform(Number),
+  line: z
+    .string()
+    .regex(/^\d{1,9}$/, 'a line is a whole number')
+    .transform(Number),
 });
-const BatchParams = z.object({ id: z.string().regex(/^\d{1,15}$/).transform(Number) });
+const BatchParams = z.object({
+  id: z
+    .string()
+    .regex(/^\d{1,15}$/)
+    .transform(Number),
+});
 const Heading = z.number().min(0).lt(360);
 const AcceptBody = z.object({ headingDeg: Heading.optional() }).strict();
 const Lon = z.number().min(-180).max(180);
@@ -42,9 +53,7 @@ const Lat = z.number().min(-90).max(90);
 const MoveBody = z
   .object({ lon: Lon, lat: Lat, crs: z.enum(IMPORT_CRS).default('wgs84'), headingDeg: Heading.optional(), snapToRoad: z.boolean().default(false) })
   .strict();
-const SnapQuery = z
-  .object({ lon: z.coerce.number().pipe(Lon), lat: z.coerce.number().pipe(Lat), crs: z.enum(IMPORT_CRS).default('wgs84') })
-  .strict();
+const SnapQuery = z.object({ lon: z.coerce.number().pipe(Lon), lat: z.coerce.number().pipe(Lat), crs: z.enum(IMPORT_CRS).default('wgs84') }).strict();
 const BulkBody = z.union([
   z.object({ action: z.enum(['accept', 'reject']), flag: z.enum(QA_FLAGS) }).strict(),
   z.object({ action: z.enum(['accept', 'reject']), lines: z.array(z.number().int().min(1).max(999_999_999)).min(1).max(1000) }).strict(),
@@ -85,12 +94,28 @@ export function cameraReviewRouter(deps: CameraReviewRouterDeps): Router {
   router.post('/api/cameras/imports/:id/rows/:line/accept', access('admin'), async (req, res) => {
     const p = validateRequestPart(Params, req.params, 'invalid_import_row');
     const body = validateRequestPart(AcceptBody, req.body ?? {}, 'invalid_review');
-    const result = await auditedChange(req, { action: 'camera_import.accept', entityType: 'camera_import_row', entityId: `${p.id}:${p.line}` }, async (tx) => {
-      const before = await pendingRow(tx, p.id, p.line);
-      const accepted = await tx.query<{ line: number; code: string }>(acceptRows, [p.id, [p.line], null, body.headingDeg ?? null, deps.clock.now()]);
-      if (accepted.length === 0) throw notAcceptable();
-      return { entityId: `${p.id}:${p.line}`, jurisdictionCode: jurisdictionOf(req), before: { flags: before.flags }, after: { cameraCode: accepted[0]?.code }, result: accepted[0] };
-    });
+    const result = await auditedChange(
+      req,
+      { action: 'camera_import.accept', entityType: 'camera_import_row', entityId: `${p.id}:${p.line}` },
+      async (tx) => {
+        const before = await pendingRow(tx, p.id, p.line);
+        const accepted = await tx.query<{ line: number; code: string }>(acceptRows, [
+          p.id,
+          [p.line],
+          null,
+          body.headingDeg ?? null,
+          deps.clock.now(),
+        ]);
+        if (accepted.length === 0) throw notAcceptable();
+        return {
+          entityId: `${p.id}:${p.line}`,
+          jurisdictionCode: jurisdictionOf(req),
+          before: { flags: before.flags },
+          after: { cameraCode: accepted[0]?.code },
+          result: accepted[0],
+        };
+      },
+    );
     res.json({ accepted: result });
   });
 
@@ -98,17 +123,33 @@ export function cameraReviewRouter(deps: CameraReviewRouterDeps): Router {
     const p = validateRequestPart(Params, req.params, 'invalid_import_row');
     const body = validateRequestPart(MoveBody, req.body ?? {}, 'invalid_review');
     const dropped = importToWgs84(body.lon, body.lat, body.crs);
-    const result = await auditedChange(req, { action: 'camera_import.move', entityType: 'camera_import_row', entityId: `${p.id}:${p.line}` }, async (tx) => {
-      const before = await pendingRow(tx, p.id, p.line);
-      const road = body.snapToRoad ? await snapped(tx, dropped) : null;
-      if (body.snapToRoad && !road) throw noRoadNearby();
-      const at = road ? { lon: road.lon, lat: road.lat } : dropped;
-      await tx.query(moveRow, [p.id, p.line, at.lon, at.lat]);
-      const accepted = await tx.query<{ line: number; code: string }>(acceptRows, [p.id, [p.line], null, body.headingDeg ?? null, deps.clock.now()]);
-      if (accepted.length === 0) throw notAcceptable();
-      const after = { cameraCode: accepted[0]?.code, wgs84: at, snappedToRoad: road !== null };
-      return { entityId: `${p.id}:${p.line}`, jurisdictionCode: jurisdictionOf(req), before: { flags: before.flags }, after, result: { accepted: accepted[0], wgs84: at, road } };
-    });
+    const result = await auditedChange(
+      req,
+      { action: 'camera_import.move', entityType: 'camera_import_row', entityId: `${p.id}:${p.line}` },
+      async (tx) => {
+        const before = await pendingRow(tx, p.id, p.line);
+        const road = body.snapToRoad ? await snapped(tx, dropped) : null;
+        if (body.snapToRoad && !road) throw noRoadNearby();
+        const at = road ? { lon: road.lon, lat: road.lat } : dropped;
+        await tx.query(moveRow, [p.id, p.line, at.lon, at.lat]);
+        const accepted = await tx.query<{ line: number; code: string }>(acceptRows, [
+          p.id,
+          [p.line],
+          null,
+          body.headingDeg ?? null,
+          deps.clock.now(),
+        ]);
+        if (accepted.length === 0) throw notAcceptable();
+        const after = { cameraCode: accepted[0]?.code, wgs84: at, snappedToRoad: road !== null };
+        return {
+          entityId: `${p.id}:${p.line}`,
+          jurisdictionCode: jurisdictionOf(req),
+          before: { flags: before.flags },
+          after,
+          result: { accepted: accepted[0], wgs84: at, road },
+        };
+      },
+    );
     res.json(result);
   });
 
@@ -132,7 +173,13 @@ export function cameraReviewRouter(deps: CameraReviewRouterDeps): Router {
     await auditedChange(req, { action: 'camera_import.reject', entityType: 'camera_import_row', entityId: `${p.id}:${p.line}` }, async (tx) => {
       const before = await pendingRow(tx, p.id, p.line);
       await tx.query(rejectRows, [p.id, [p.line], null, deps.clock.now()]);
-      return { entityId: `${p.id}:${p.line}`, jurisdictionCode: jurisdictionOf(req), before: { flags: before.flags }, after: { reviewState: 'rejected' }, result: null };
+      return {
+        entityId: `${p.id}:${p.line}`,
+        jurisdictionCode: jurisdictionOf(req),
+        before: { flags: before.flags },
+        after: { reviewState: 'rejected' },
+        result: null,
+      };
     });
     res.json({ rejected: { line: p.line } });
   });
@@ -140,15 +187,19 @@ export function cameraReviewRouter(deps: CameraReviewRouterDeps): Router {
   router.post('/api/cameras/imports/:id/bulk', access('admin'), async (req, res) => {
     const { id } = validateRequestPart(BatchParams, req.params, 'invalid_batch_id');
     const body = validateRequestPart(BulkBody, req.body ?? {}, 'invalid_review');
-    const count = await auditedChange(req, { action: `camera_import.bulk_${body.action}`, entityType: 'camera_import_batch', entityId: String(id) }, async (tx) => {
-      const lines = 'lines' in body ? body.lines : null;
-      const flag = 'flag' in body ? body.flag : null;
-      const statement = body.action === 'accept' ? acceptRows : rejectRows;
-      const params = body.action === 'accept' ? [id, lines, flag, null, deps.clock.now()] : [id, lines, flag, deps.clock.now()];
-      const rows = await tx.query<{ line: number }>(statement, params);
-      const done = rows.map((r) => Number(r.line)).sort((a, b) => a - b);
-      return { entityId: String(id), jurisdictionCode: jurisdictionOf(req), after: { flag, lines, rows: done.length }, result: done };
-    });
+    const count = await auditedChange(
+      req,
+      { action: `camera_import.bulk_${body.action}`, entityType: 'camera_import_batch', entityId: String(id) },
+      async (tx) => {
+        const lines = 'lines' in body ? body.lines : null;
+        const flag = 'flag' in body ? body.flag : null;
+        const statement = body.action === 'accept' ? acceptRows : rejectRows;
+        const params = body.action === 'accept' ? [id, lines, flag, null, deps.clock.now()] : [id, lines, flag, deps.clock.now()];
+        const rows = await tx.query<{ line: number }>(statement, params);
+        const done = rows.map((r) => Number(r.line)).sort((a, b) => a - b);
+        return { entityId: String(id), jurisdictionCode: jurisdictionOf(req), after: { flag, lines, rows: done.length }, result: done };
+      },
+    );
     res.json({ batchId: id, action: body.action, flag: 'flag' in body ? body.flag : null, rows: count.length, lines: count });
   });
 
