@@ -212,4 +212,26 @@ describe('camera-position review on the map', () => {
     expect(session.consoleErrors).toEqual([]);
     expect(failedResponses).toEqual([]);
   }, 120_000);
+
+  it('in the dark theme, a camera without heading is drawn and accepted once a heading is typed', async () => {
+    const { page } = session;
+    await page.locator('[data-testid="camera-review-filter"][data-flag="heading_missing"]').click();
+    const line = linesOf('heading_missing')[0] as number;
+    const camera = rows[line - 2] as PlantedRow;
+    await page.locator(`[data-testid="camera-review-item"][data-line="${line}"] button`).click();
+    await page.locator('[data-testid="theme-switch"]').click();
+    await page.waitForTimeout(1_500);
+    await settleMap(page);
+    const at = await pixelOf(camera.lon, camera.lat);
+    const dark = await mapPixels(session, 'camera-review-dark');
+    expect(nearPixel(dark, at.x, at.y, REVIEW_COLORS.dark.given), 'drawn in the dark theme').toBeGreaterThan(20);
+    await page.locator('[data-testid="camera-review-heading"]').fill('135');
+    await page.locator('[data-testid="camera-review-accept"]').click();
+    await page.waitForFunction((l) => !document.querySelector(`[data-testid="camera-review-item"][data-line="${l}"]`), line, { timeout: 15_000 });
+    const [live] = await server.db.query<{ code: string }>(liveCameras, [[camera.code]]);
+    expect(live?.code).toBe(camera.code);
+    await session.screenshot('camera-review-console-dark');
+    expect(session.consoleErrors).toEqual([]);
+    expect(failedResponses).toEqual([]);
+  }, 60_000);
 });

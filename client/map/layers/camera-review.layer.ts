@@ -107,11 +107,14 @@ export function create(): MapLayerModule {
       colors = REVIEW_COLORS[context?.theme() ?? 'light'];
       return layers();
     },
-    legend: () => [
-      { labelKey: 'map.legend.reviewGiven', color: colors.given },
-      { labelKey: 'map.legend.reviewSuggested', color: colors.suggested },
-      { labelKey: 'map.legend.reviewSnapped', color: colors.snapped },
-    ],
+    legend: () => {
+      const c = REVIEW_COLORS[context?.theme() ?? 'light'];
+      return [
+        { labelKey: 'map.legend.reviewGiven', color: c.given },
+        { labelKey: 'map.legend.reviewSuggested', color: c.suggested },
+        { labelKey: 'map.legend.reviewSnapped', color: c.snapped },
+      ];
+    },
     init(ctx) {
       context = ctx;
       colors = REVIEW_COLORS[ctx.theme()];
