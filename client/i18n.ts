@@ -7,6 +7,7 @@ import { errorMessages } from './app/error-messages.js';
 import { messagesEn } from './app/messages-en.js';
 import { messagesZhCn } from './app/messages-zh-cn.js';
 import { mapMessages } from './map/map-messages.js';
+import { cameraReviewMessages } from './video/camera-review-messages.js';
 import { videoMessages } from './video/video-messages.js';
 
 export type Language = 'zh-CN' | 'en';
@@ -14,8 +15,8 @@ export const LANGUAGES: readonly Language[] = ['zh-CN', 'en'];
 const STORAGE_KEY = 'gridops.language';
 
 export const messages: Record<Language, Record<string, string>> = {
-  'zh-CN': { ...mapMessages['zh-CN'], ...videoMessages['zh-CN'], ...errorMessages['zh-CN'], ...messagesZhCn },
-  en: { ...mapMessages.en, ...videoMessages.en, ...errorMessages.en, ...messagesEn },
+  'zh-CN': { ...mapMessages['zh-CN'], ...videoMessages['zh-CN'], ...cameraReviewMessages['zh-CN'], ...errorMessages['zh-CN'], ...messagesZhCn },
+  en: { ...mapMessages.en, ...videoMessages.en, ...cameraReviewMessages.en, ...errorMessages.en, ...messagesEn },
 };
 
 /** Adds (or overrides) keys, e.g. a module's own messages. */

@@ -29,12 +29,19 @@ export function onUnauthorised(listener: () => void): () => void {
 }
 
 export async function apiRequest<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
+  return send<T>(method, path, body === undefined ? undefined : { text: JSON.stringify(body), contentType: 'application/json' });
+}
+
+/** A POST of a text file as it is (e.g. text/csv, application/geo+json), JSON back. */
+export const apiPostText = <T>(path: string, text: string, contentType: string) => send<T>('POST', path, { text, contentType });
+
+async function send<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: { text: string; contentType: string }): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
-  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (body !== undefined) headers['content-type'] = body.contentType;
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
   let response: Response;
   try {
-    response = await fetch(path, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
+    response = await fetch(path, { method, headers, credentials: 'same-origin', body: body?.text });
   } catch {
     throw new ApiError(0, 'network_error', 'The server could not be reached');
   }

@@ -9,6 +9,7 @@ import { connectLive } from '../live/live-client.js';
 import { createConsoleMap, type ConsoleMap } from '../map/console-map.js';
 import { currentLanguage, onLanguageChange, t } from '../i18n.js';
 import { createAboutPanel } from '../panels/about-panel.js';
+import { createCameraReviewPanel } from '../panels/camera-review-panel.js';
 import { createHelpOverlay } from '../panels/help-overlay.js';
 import { createIncidentDetailPanel } from '../panels/incident-detail-panel.js';
 import { createIncidentQueuePanel } from '../panels/incident-queue-panel.js';
@@ -27,7 +28,7 @@ import type { AnswerOf } from '../../server/contract/api-route.js';
 import type { categoriesRoute } from '../../server/incidents/incidents-contract.js';
 
 const THEME_KEY = 'gridops.theme';
-type RightPanel = 'whatsHere' | 'detail' | 'newIncident' | 'about' | 'sensor' | null;
+type RightPanel = 'whatsHere' | 'detail' | 'newIncident' | 'about' | 'sensor' | 'cameraReview' | null;
 
 export function currentTheme(): Theme {
   return localStorage.getItem(THEME_KEY) === 'dark' ? 'dark' : 'light';
@@ -70,7 +71,9 @@ export async function mountConsole(root: HTMLElement, account: Account, onSigned
     language: currentLanguage(),
     bounds: unit?.bbox,
     // Called on user input only, when every part below exists.
-    onMapClick: (point, picked) => {
+    onMapClick: (point, picked, pixel) => {
+      // Reviewing camera positions, a click picks a flagged camera of the queue (and leaves the review open).
+      if (shown === 'cameraReview') return void cameraReview?.pickAt(pixel);
       if (picked?.kind === 'incident') return openIncident(picked.id);
       if (picked?.kind === 'sensor' && shown !== 'newIncident') {
         showRight('sensor');
@@ -88,7 +91,15 @@ export async function mountConsole(root: HTMLElement, account: Account, onSigned
 
   const showRight = (panel: RightPanel) => {
     shown = panel;
-    const node = { whatsHere: whatsHere.element, detail: detail.element, newIncident: newIncident.element, about: about.element, sensor: sensorDetail.element }[panel ?? 'whatsHere'];
+    const node = {
+      whatsHere: whatsHere.element,
+      detail: detail.element,
+      newIncident: newIncident.element,
+      about: about.element,
+      sensor: sensorDetail.element,
+      cameraReview: cameraReview?.element ?? whatsHere.element,
+    }[panel ?? 'whatsHere'];
+    cameraReview?.setActive(panel === 'cameraReview');
     replaceChildren(right, panel === 'detail' ? [videoSection.element, node] : [node]);
     if (panel !== 'detail') {
       videoSection.close();
@@ -146,6 +157,7 @@ export async function mountConsole(root: HTMLElement, account: Account, onSigned
     onOpenIncident: (id) => openIncident(id),
     onClose: () => showRight('whatsHere'),
   });
+  const cameraReview = account.role === 'admin' ? createCameraReviewPanel({ consoleMap, notify, onClose: () => showRight('whatsHere') }) : null;
   const help = createHelpOverlay();
   const search = createSearchBox({
     onUnit: (found) => consoleMap.fitBounds(found.bbox as Bbox),
@@ -172,6 +184,7 @@ export async function mountConsole(root: HTMLElement, account: Account, onSigned
       showRight('about');
       void about.load();
     },
+    ...(cameraReview ? { onCameraReview: () => showRight('cameraReview') } : {}),
     onSignOut: () => {
       void apiPost('/api/auth/logout')
         .catch(() => undefined)
@@ -224,6 +237,7 @@ export async function mountConsole(root: HTMLElement, account: Account, onSigned
   const stopLanguage = onLanguageChange((language) => {
     consoleMap.setLanguage(language);
     for (const part of [header, queue, whatsHere, detail, newIncident, about, help, search, layers, sensorDetail]) part.render();
+    cameraReview?.render();
     renderBanner();
   });
 

@@ -7,13 +7,14 @@ import { messagesEn } from './messages-en.js';
 import { messagesZhCn } from './messages-zh-cn.js';
 import { mapMessages } from '../map/map-messages.js';
 import { videoMessages } from '../video/video-messages.js';
+import { cameraReviewMessages } from '../video/camera-review-messages.js';
 import { SHORTCUT_HELP } from '../panels/help-overlay.js';
 
 const clientDir = path.resolve(import.meta.dirname, '..');
 const sources = ['app', 'panels', 'video']
   .flatMap((dir) => fs.readdirSync(path.join(clientDir, dir)).map((f) => path.join(clientDir, dir, f)))
   .filter((f) => f.endsWith('.ts') && !f.endsWith('.spec.ts'));
-const all = { ...mapMessages['zh-CN'], ...videoMessages['zh-CN'], ...errorMessages['zh-CN'], ...messagesZhCn };
+const all = { ...mapMessages['zh-CN'], ...videoMessages['zh-CN'], ...cameraReviewMessages['zh-CN'], ...errorMessages['zh-CN'], ...messagesZhCn };
 
 describe('console messages', () => {
   it('has the same keys in zh-CN and English', () => {

@@ -24,6 +24,8 @@ export interface HeaderOptions {
   onToggleTheme(): void;
   onHelp(): void;
   onAbout(): void;
+  /** Administrators: the camera-position review (the button is left out without it). */
+  onCameraReview?(): void;
   onSignOut(): void;
   search: HTMLElement;
 }
@@ -38,6 +40,9 @@ export function createHeaderBar(options: HeaderOptions): HeaderBar {
   const theme = el('button', { attrs: { type: 'button' }, testId: 'theme-switch', on: { click: () => options.onToggleTheme() } });
   const help = el('button', { attrs: { type: 'button' }, on: { click: () => options.onHelp() } });
   const about = el('button', { attrs: { type: 'button' }, on: { click: () => options.onAbout() } });
+  const cameraReview = options.onCameraReview
+    ? el('button', { attrs: { type: 'button' }, testId: 'open-camera-review', on: { click: () => options.onCameraReview?.() } })
+    : null;
   const signOut = el('button', { attrs: { type: 'button' }, testId: 'sign-out', on: { click: () => options.onSignOut() } });
   let status: ConnectionStatus = 'connecting';
 
@@ -51,6 +56,7 @@ export function createHeaderBar(options: HeaderOptions): HeaderBar {
     who,
     language,
     theme,
+    cameraReview,
     help,
     about,
     signOut,
@@ -72,6 +78,7 @@ export function createHeaderBar(options: HeaderOptions): HeaderBar {
     theme.title = t('themeToggle', { theme: t(next === 'dark' ? 'themeDark' : 'themeLight') });
     help.textContent = t('helpButton');
     about.textContent = t('aboutButton');
+    if (cameraReview) cameraReview.textContent = t('review.open');
     signOut.textContent = t('signOut');
     connection.textContent = t(`connection.${status}`);
     connection.dataset.status = status;

@@ -12,11 +12,12 @@
  * ConsoleMap as its `consoleMap` property (for the browser tests).
  */
 import { MapLibreOverlay } from '@deck.gl/maplibre';
-import { AttributionControl, Map as MapLibreMap, NavigationControl, ScaleControl, setWorkerUrl } from 'maplibre-gl';
+import { AttributionControl, Map as MapLibreMap, NavigationControl, ScaleControl, setWorkerUrl, type VectorTileSource } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
-import { buildMapStyle, TILE_MAX_ZOOM, type ExternalBasemap } from './basemap-style.js';
+import { buildMapStyle, DEVICES_SOURCE, TILE_MAX_ZOOM, tileUrl, vectorSourceLayers, type ExternalBasemap } from './basemap-style.js';
 import { LayerRegistry, type LayerState, type MapLayerId, type MapLayerModule } from './layer-registry.js';
+import { create as createCameraReview } from './layers/camera-review.layer.js';
 import { create as createCameras, CAMERA_CONES_DECK_LAYER, CAMERA_POINTS_LAYER } from './layers/cameras.layer.js';
 import { create as createIncidentDensity } from './layers/incident-density.layer.js';
 import { create as createIncidents, INCIDENTS_DECK_LAYER } from './layers/incidents.layer.js';
@@ -39,7 +40,7 @@ export interface ConsoleMapOptions {
   language: MapLanguage;
   /** Where to open; default the caller's jurisdiction (TileJSON bounds), else Nanjing. */
   bounds?: BoundingBox;
-  onMapClick(point: { lon: number; lat: number }, picked: MapPick): void;
+  onMapClick(point: { lon: number; lat: number }, picked: MapPick, pixel: { x: number; y: number }): void;
   onViewportChange?(bbox: BoundingBox, zoom: number): void;
   /** The layers to draw instead of the console's (the big and mid screens choose theirs: client/screens). */
   layers?: () => MapLayerModule[];
@@ -70,6 +71,11 @@ export interface ConsoleMap {
   flyTo(lon: number, lat: number, zoom?: number): void;
   /** Which basemap is drawn, and why an external one was refused (a GCJ-02 one). */
   basemapStatus(): BasemapStatus;
+  /**
+   * Loads the camera and sensor tiles again, past the browser's cache (after cameras were accepted into the live
+   * layer: the server renders a changed layer's tiles anew, tile-cache.ts fetchRevisioned).
+   */
+  reloadDeviceTiles(): void;
   destroy(): void;
 }
 
@@ -93,12 +99,15 @@ export function createConsoleMap(options: ConsoleMapOptions): ConsoleMap {
   let basemap: BasemapStatus = { kind: 'offline' };
   let data: MapLayerData = { incidents: [], workers: [], sensors: [], selectedIncidentId: null, route: null, highlightedMicroGrid: null };
   let destroyed = false;
+  /** Bumped by reloadDeviceTiles: a new tile address the browser has not cached. */
+  let devicesVersion = 0;
 
   const registry = new LayerRegistry(options.layers?.() ?? [
     createMicroGridLoad(),
     createUnits(),
     createSensors(),
     createCameras(),
+    createCameraReview(),
     createIncidentDensity(),
     createRoute(),
     createWorkers(),
@@ -214,7 +223,7 @@ export function createConsoleMap(options: ConsoleMapOptions): ConsoleMap {
 
   map.on('click', (event) => {
     const point = { lon: event.lngLat.lng, lat: event.lngLat.lat };
-    options.onMapClick(point, pickAt(event.point.x, event.point.y));
+    options.onMapClick(point, pickAt(event.point.x, event.point.y), { x: event.point.x, y: event.point.y });
   });
   map.on('moveend', () => {
     const b = map.getBounds();
@@ -325,6 +334,12 @@ export function createConsoleMap(options: ConsoleMapOptions): ConsoleMap {
       map.flyTo({ center: [lon, lat], zoom: zoom ?? Math.max(map.getZoom(), 16) });
     },
     basemapStatus: () => basemap,
+    reloadDeviceTiles() {
+      const source = map.getSource<VectorTileSource>(DEVICES_SOURCE);
+      if (!source) return;
+      devicesVersion += 1;
+      source.setTiles([`${tileUrl(origin, vectorSourceLayers(external !== null)[DEVICES_SOURCE])}?v=${devicesVersion}`]);
+    },
     destroy() {
       if (destroyed) return;
       destroyed = true;

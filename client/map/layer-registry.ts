@@ -58,6 +58,7 @@ export const MAP_LAYER_IDS = [
   'units',
   'sensors',
   'cameras',
+  'camera-review',
   'incident-density',
   'recent-density',
   'route',

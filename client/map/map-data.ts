@@ -32,6 +32,24 @@ export interface MapLayerData {
   dispatchArcs?: readonly DispatchArc[];
   /** A value per child unit for the choropleth (the mid screen's safety index). */
   choropleth?: UnitChoropleth | null;
+  /** The administrator's camera-position review: flagged cameras of an import, the selected one, a drag. */
+  cameraReview?: CameraReviewDrawing | null;
+}
+
+/** What the camera-review layer draws (client/panels/camera-review-panel.ts hands it in). */
+export interface CameraReviewDrawing {
+  cameras: readonly ReviewPoint[];
+  selectedLine: number | null;
+  /** While a camera is being moved: where it was dropped and the road point it snaps to (null: none near). */
+  draft: { line: number; dropped: [number, number]; snapped: [number, number] | null } | null;
+}
+
+export interface ReviewPoint {
+  line: number;
+  /** As imported (WGS84 of the declared CRS). */
+  given: [number, number];
+  /** The QA's correction (the GCJ-02 reading of a likely_gcj02 camera), or null. */
+  suggested: [number, number] | null;
 }
 
 export interface RecentIncidentPoint {

@@ -52,7 +52,7 @@ async function main(): Promise<void> {
     await withScope(db, ADMIN, (tx) => tx.query(runQa, [id]));
     const qaAgainMs = performance.now() - t;
     const batch = await withScope(db, ADMIN, (tx) => readBatch(tx, id));
-    const flagged = await withScope(db, ADMIN, (tx) => tx.query<{ line: number; flags: string[] }>(listFlaggedRows, [id, null, 0, count + 10]));
+    const flagged = await withScope(db, ADMIN, (tx) => tx.query<{ line: number; flags: string[] }>(listFlaggedRows, [id, null, 0, count + 10, null]));
     const found = new Map(flagged.map((r) => [Number(r.line), new Set(r.flags)]));
     const table = PLANTED_FLAGS.map((flag) => {
       const planted = new Set(rows.flatMap((r, i) => (r.flags.includes(flag) ? [i + 2] : [])));

@@ -111,6 +111,10 @@ export interface BatchSummary {
   rowErrors: RowError[];
   cleanRows: number;
   flagCounts: Record<string, number>;
+  /** Per flag, the cameras still to review. */
+  pendingFlagCounts: Record<string, number>;
+  /** The flagged cameras by review state (pending, accepted, rejected). */
+  flaggedByState: Record<string, number>;
   gcj02: { likely: boolean; onRoadShareGiven: number | null; onRoadShareGcj02: number | null };
 }
 
@@ -129,6 +133,8 @@ export async function readBatch(q: Queryable, id: number): Promise<BatchSummary 
     rowErrors: b.row_errors as RowError[],
     cleanRows: Number(b.clean_rows),
     flagCounts: b.flag_counts as Record<string, number>,
+    pendingFlagCounts: b.pending_flag_counts as Record<string, number>,
+    flaggedByState: b.flagged_by_state as Record<string, number>,
     gcj02: { likely: b.likely_gcj02 === true, onRoadShareGiven: share(b.on_road_share_given), onRoadShareGcj02: share(b.on_road_share_gcj02) },
   };
 }

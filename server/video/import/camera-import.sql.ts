@@ -50,20 +50,30 @@ export const readBatchSummary = defineSql(
           b.on_road_share_given, b.on_road_share_gcj02, b.likely_gcj02,
           (SELECT coalesce(jsonb_object_agg(f, n), '{}') FROM (
              SELECT f, count(*)::int AS n FROM camera_import_rows r, unnest(r.flags) f WHERE r.batch_id = b.id GROUP BY f) c) AS flag_counts,
+          (SELECT coalesce(jsonb_object_agg(f, n), '{}') FROM (
+             SELECT f, count(*)::int AS n FROM camera_import_rows r, unnest(r.flags) f
+              WHERE r.batch_id = b.id AND r.review_state = 'pending' GROUP BY f) c) AS pending_flag_counts,
+          (SELECT coalesce(jsonb_object_agg(review_state, n), '{}') FROM (
+             SELECT review_state, count(*)::int AS n FROM camera_import_rows r
+              WHERE r.batch_id = b.id AND r.flags <> '{}' GROUP BY review_state) c) AS flagged_by_state,
           (SELECT count(*)::int FROM camera_import_rows r WHERE r.batch_id = b.id AND r.flags = '{}') AS clean_rows
      FROM camera_import_batches b WHERE b.id = $1`,
 );
 
 /**
- * A page of a batch's flagged rows: $1 batch id, $2 flag (NULL: any flag), $3 after line, $4 limit.
- * Result: line, code, name, lon, lat, gcj_lon, gcj_lat, heading_deg, flags, review_state. Keyset on line.
+ * A page of a batch's flagged rows: $1 batch id, $2 flag (NULL: any flag), $3 after line, $4 limit, $5 review
+ * state (NULL: any). Result: line, code, name, lon, lat, gcj_lon, gcj_lat, moved_lon, moved_lat, heading_deg,
+ * flags, review_state, camera_code, road_m_given, road_m_gcj02 (metres to the nearest road as given and read as
+ * GCJ-02, capped at 12: migration 0038). Keyset on line.
  * Indexes: camera_import_rows_pkey; camera_import_rows_flags_idx when $2 is given.
  */
 export const listFlaggedRows = defineSql(
   'camera_import.list_flagged_rows',
   `SELECT line, code, name, ST_X(geom) AS lon, ST_Y(geom) AS lat, ST_X(gcj_geom) AS gcj_lon, ST_Y(gcj_geom) AS gcj_lat,
-          heading_deg, flags, review_state
+          ST_X(moved_geom) AS moved_lon, ST_Y(moved_geom) AS moved_lat, heading_deg, flags, review_state, camera_code,
+          road_m_given, road_m_gcj02
      FROM camera_import_rows
     WHERE batch_id = $1 AND flags <> '{}' AND ($2::text IS NULL OR flags @> ARRAY[$2::text]) AND line > $3
+      AND ($5::text IS NULL OR review_state = $5)
     ORDER BY line LIMIT $4`,
 );

@@ -3,7 +3,8 @@
  *   POST /api/cameras/imports?crs=wgs84|gcj02|bd09|cgcs2000[&name=] — body text/csv or application/geo+json
  *        (≤ 64 MB): parse (malformed rows reported by line, the rest staged), QA in SQL; 201 the batch summary.
  *   GET  /api/cameras/imports/:id — the summary (flag counts, row errors, the batch's GCJ-02 verdict).
- *   GET  /api/cameras/imports/:id/flagged[?flag=&after=&limit=] — flagged cameras, keyset-paged by line.
+ *   GET  /api/cameras/imports/:id/flagged[?flag=&state=&after=&limit=] — flagged cameras (state: pending |
+ *        accepted | rejected), keyset-paged by line; `suggested` is the GCJ-02 reading of a likely_gcj02 camera.
  * See camera-import-service.ts for the flags.
  */
 import express, { Router } from 'express';
@@ -33,6 +34,7 @@ const BatchId = z.string().regex(/^\d{1,15}$/, 'a batch id is a whole number').t
 const FlaggedQuery = z
   .object({
     flag: z.enum(QA_FLAGS).optional(),
+    state: z.enum(['pending', 'accepted', 'rejected']).optional(),
     after: z.string().regex(/^\d{1,9}$/).transform(Number).default(0),
     limit: z.string().regex(/^\d{1,4}$/).transform(Number).pipe(z.number().int().min(1).max(1000)).default(200),
   })
@@ -101,14 +103,19 @@ export function cameraImportsRouter(deps: CameraImportsRouterDeps): Router {
     const db = scopedDb(req);
     const batch = await readBatch(db, id);
     if (!batch) throw notFound('batch_not_found', `No camera import batch ${id} in your jurisdiction`);
-    const rows = await db.query<Record<string, unknown>>(listFlaggedRows, [id, q.flag ?? null, q.after, q.limit]);
+    const rows = await db.query<Record<string, unknown>>(listFlaggedRows, [id, q.flag ?? null, q.after, q.limit, q.state ?? null]);
     const cameras = rows.map((r) => ({
       line: Number(r.line),
       code: r.code,
       name: r.name,
       lon: Number(r.lon),
       lat: Number(r.lat),
-      suggested: r.gcj_lon === null ? null : { lon: Number(r.gcj_lon), lat: Number(r.gcj_lat) },
+      // The QA's suggested correction: the GCJ-02 reading, for a camera it judged likely_gcj02.
+      suggested: r.gcj_lon === null || !(r.flags as string[]).includes('likely_gcj02') ? null : { lon: Number(r.gcj_lon), lat: Number(r.gcj_lat) },
+      moved: r.moved_lon === null ? null : { lon: Number(r.moved_lon), lat: Number(r.moved_lat) },
+      cameraCode: r.camera_code ?? null,
+      // Metres to the nearest road as given and read as GCJ-02 (12: 12 m or more; null: not measured).
+      roadMetres: { given: r.road_m_given === null ? null : Number(r.road_m_given), gcj02: r.road_m_gcj02 === null ? null : Number(r.road_m_gcj02) },
       headingDeg: r.heading_deg === null ? null : Number(r.heading_deg),
       flags: r.flags,
       reviewState: r.review_state,

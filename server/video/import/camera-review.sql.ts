@@ -17,7 +17,7 @@ export const moveRow = defineSql(
 );
 
 /**
- * Accepts the pending rows of batch $1 that are $2 line (NULL: any) and carry flag $3 (NULL: any), with
+ * Accepts the pending rows of batch $1 whose line is in $2 (NULL: any) and carry flag $3 (NULL: any), with
  * heading $4 when given (else the row's own); a row is accepted only when it can join the live layer: a
  * heading in [0, 360), its position in a micro-grid within the reviewer's jurisdiction. It is upserted into
  * cameras by code (a new camera is offline until its stream reports; an existing one is corrected) and
@@ -31,7 +31,7 @@ export const acceptRows = defineSql(
             r.source_lon, r.source_lat, b.declared_crs, r.micro_grid_code,
             coalesce(r.moved_geom, CASE WHEN 'likely_gcj02' = ANY (r.flags) THEN r.gcj_geom END, r.geom) AS at
        FROM camera_import_rows r JOIN camera_import_batches b ON b.id = r.batch_id
-      WHERE r.batch_id = $1 AND ($2::int IS NULL OR r.line = $2) AND ($3::text IS NULL OR r.flags @> ARRAY[$3::text])
+      WHERE r.batch_id = $1 AND ($2::int[] IS NULL OR r.line = ANY ($2::int[])) AND ($3::text IS NULL OR r.flags @> ARRAY[$3::text])
         AND r.review_state = 'pending' AND r.micro_grid_code IS NOT NULL AND gridops_within_jurisdiction(r.micro_grid_code)
         AND coalesce($4::float8, r.heading_deg) >= 0 AND coalesce($4::float8, r.heading_deg) < 360
       ORDER BY r.line),
@@ -55,14 +55,14 @@ export const acceptRows = defineSql(
 );
 
 /**
- * Rejects the pending rows of batch $1 that are $2 line (NULL: any) and carry flag $3 (NULL: any); $4 at.
+ * Rejects the pending rows of batch $1 whose line is in $2 (NULL: any) and carry flag $3 (NULL: any); $4 at.
  * Result: line. Indexes: camera_import_rows_pkey / camera_import_rows_flags_idx.
  */
 export const rejectRows = defineSql(
   'camera_review.reject_rows',
   `UPDATE camera_import_rows SET review_state = 'rejected',
           reviewed_by = nullif(current_setting('gridops.account_id', true), '')::integer, reviewed_at = $4
-    WHERE batch_id = $1 AND ($2::int IS NULL OR line = $2) AND ($3::text IS NULL OR flags @> ARRAY[$3::text])
+    WHERE batch_id = $1 AND ($2::int[] IS NULL OR line = ANY ($2::int[])) AND ($3::text IS NULL OR flags @> ARRAY[$3::text])
       AND review_state = 'pending'
    RETURNING line`,
 );
@@ -71,4 +71,13 @@ export const rejectRows = defineSql(
 export const readRow = defineSql(
   'camera_review.read_row',
   `SELECT line, review_state, flags, micro_grid_code, heading_deg FROM camera_import_rows WHERE batch_id = $1 AND line = $2`,
+);
+
+/**
+ * Snap to road (migration 0037): the nearest point of the nearest road within $3 metres of ($1 lon, $2 lat),
+ * WGS84. Result: lon, lat, distance_m, road_class; no row when no road is that near. Index: road_edges_geom_idx.
+ */
+export const snapToRoad = defineSql(
+  'camera_review.snap_to_road',
+  `SELECT lon, lat, distance_m, road_class FROM gridops_snap_to_road(ST_SetSRID(ST_MakePoint($1, $2), 4326), $3)`,
 );
