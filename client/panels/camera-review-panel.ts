@@ -24,8 +24,6 @@ import '../video/camera-review.css';
 const QUEUE_LIMIT = 200;
 /** Pixels around a click in which a queued camera is picked. */
 const PICK_PIXELS = 12;
-/** The camera tiles are loaded again this long after an acceptance (the server renders a changed layer anew within ~12 s). */
-const TILE_RELOADS_MS = [0, 3_000, 13_000];
 /** The snap distance the server applies (SNAP_MAX_M in camera-review.route.ts), for the hint before any answer. */
 const SNAP_HINT_M = 50;
 
@@ -112,7 +110,8 @@ export function createCameraReviewPanel(options: {
   };
 
   const reloadCameraTiles = () => {
-    for (const delay of TILE_RELOADS_MS) setTimeout(() => consoleMap.reloadDeviceTiles(), delay);
+    // The server renders the camera layer anew after an acceptance (its tile cache's version is bumped).
+    consoleMap.reloadDeviceTiles();
   };
 
   /** Runs one review action, then reloads the queue; `accepted` says whether cameras joined the live layer. */

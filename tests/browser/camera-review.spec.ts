@@ -191,11 +191,8 @@ describe('camera-position review on the map', () => {
     );
     await page.waitForFunction(
       ({ selector, code }) => {
-        const element = document.querySelector(selector) as ConsoleMapElement;
-        const map = element.consoleMap.map;
-        const found = map.querySourceFeatures('devices', { sourceLayer: 'cameras' }).some((f) => f.properties.code === code);
-        if (!found && Date.now() % 2000 < 250) element.consoleMap.reloadDeviceTiles();
-        return found;
+        const map = (document.querySelector(selector) as ConsoleMapElement).consoleMap.map;
+        return map.querySourceFeatures('devices', { sourceLayer: 'cameras' }).some((f) => f.properties.code === code);
       },
       { selector: MAP_SELECTOR, code: far.code },
       { timeout: 30_000, polling: 250 },

@@ -69,6 +69,7 @@ export const UNDECLARED_ROUTES: readonly string[] = [
   'POST /api/cameras/imports/:id/rows/:line/move',
   'POST /api/cameras/imports/:id/rows/:line/reject',
   'POST /api/cameras/imports/:id/bulk',
+  'GET /api/cameras/imports/:id/rows/:line/snap',
   'GET /api/cameras/:code/stream',
   'GET /api/cameras/:code/live/index.m3u8',
   'GET /api/cameras/:code/live/seg/:sequence.ts',

@@ -17,9 +17,10 @@ import { auditedChange } from '../../audit/record-audit.js';
 import { authOf, scopedDb } from '../../auth/request-context.js';
 import { access } from '../../auth/route-access.js';
 import type { Clock } from '../../clock/clock.js';
-import type { Queryable } from '../../db/database.js';
+import type { Database, Queryable } from '../../db/database.js';
 import { AppError, notFound } from '../../errors/app-error.js';
 import { validateRequestPart } from '../../http/validate-request.js';
+import { bumpLayerVersion } from '../../tiles/tile-cache.js';
 import { importToWgs84, IMPORT_CRS } from './camera-import-crs.js';
 import { QA_FLAGS } from './camera-qa-flags.js';
 import { acceptRows, moveRow, readRow, rejectRows, snapToRoad } from './camera-review.sql.js';
@@ -61,6 +62,8 @@ const BulkBody = z.union([
 
 export interface CameraReviewRouterDeps {
   clock: Clock;
+  /** Its tile cache: an accepted or moved camera is drawn at once by this instance (others within REVISION_REFRESH_MS). */
+  db: Database;
 }
 
 async function pendingRow(tx: Queryable, id: number, line: number) {
@@ -116,6 +119,7 @@ export function cameraReviewRouter(deps: CameraReviewRouterDeps): Router {
         };
       },
     );
+    bumpLayerVersion(deps.db, 'cameras');
     res.json({ accepted: result });
   });
 
@@ -150,6 +154,7 @@ export function cameraReviewRouter(deps: CameraReviewRouterDeps): Router {
         };
       },
     );
+    bumpLayerVersion(deps.db, 'cameras');
     res.json(result);
   });
 
@@ -200,6 +205,7 @@ export function cameraReviewRouter(deps: CameraReviewRouterDeps): Router {
         return { entityId: String(id), jurisdictionCode: jurisdictionOf(req), after: { flag, lines, rows: done.length }, result: done };
       },
     );
+    if (body.action === 'accept') bumpLayerVersion(deps.db, 'cameras');
     res.json({ batchId: id, action: body.action, flag: 'flag' in body ? body.flag : null, rows: count.length, lines: count });
   });
 
