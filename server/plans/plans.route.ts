@@ -32,7 +32,6 @@ import {
   publishOrSchedule,
   readBalanceFigures,
   replaceEdits,
-  rollbackEdits,
   setPlanState,
   structureBalance,
   submitPlan,
@@ -43,6 +42,7 @@ import { listPlans, listVersions } from './plans.sql.js';
 import { editsFromImport, exportPlanGeoJson, type ImportCrs } from './plan-exchange.js';
 import { GEOPACKAGE_TYPE, MAX_GEOPACKAGE_BYTES, geoJsonToGeoPackage, geoPackageToGeoJson } from './plan-geopackage.js';
 import { listPaintableUnits } from './plan-reads.sql.js';
+import { refuseRollbackPieces, rollbackEdits } from './plan-rollback.js';
 
 export interface PlansDependencies {
   db: Database;
@@ -345,7 +345,8 @@ export function plansRouter(deps: PlansDependencies): Router {
       const published = await loadPlan(tx, id);
       const edits = await rollbackEdits(tx, published);
       const created = await createPlan(tx, { name: `回退 ${published.name}`.slice(0, 120), scopeCode: published.scope_code, rollbackOf: id }, actorOf(req), clock.now());
-      const { plan: withEdits } = await replaceEdits(tx, created, edits, limits, clock.now());
+      const { plan: withEdits, outcome } = await replaceEdits(tx, created, edits, limits, clock.now());
+      refuseRollbackPieces(outcome.validation.issues);
       return { entityId: String(created.id), jurisdictionCode: published.scope_code, after: { rollbackOf: id, edits: withEdits.edits }, result: withEdits };
     });
     res.status(201).json({ plan });
