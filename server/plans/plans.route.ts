@@ -41,7 +41,7 @@ import {
 import { listPlans, listVersions } from './plans.sql.js';
 import { editsFromImport, exportPlanGeoJson, type ImportCrs } from './plan-exchange.js';
 import { GEOPACKAGE_TYPE, MAX_GEOPACKAGE_BYTES, geoJsonToGeoPackage, geoPackageToGeoJson } from './plan-geopackage.js';
-import { listPaintableUnits } from './plan-reads.sql.js';
+import { listPaintableUnits, readScopeUnit } from './plan-reads.sql.js';
 import { refuseRollbackPieces, rollbackEdits } from './plan-rollback.js';
 
 export interface PlansDependencies {
@@ -82,6 +82,7 @@ const ListQuery = z
 const FiguresQuery = z.object({ parent: Code, level: z.enum(['micro_grid', 'grid']) }).strict();
 const MapQuery = z.object({ parent: Code }).strict();
 const VersionsQuery = z.object({ limit: z.string().regex(/^\d+$/).transform(Number).pipe(z.number().min(1).max(200)).default(50) }).strict();
+const LayerQuery = z.object({ community: Code }).strict();
 const EdgeQuery = z.object({ a: Code, b: Code }).strict();
 const GeoPackageQuery = z.object({ crs: z.enum(['wgs84', 'cgcs2000', 'gcj02']).default('wgs84') }).strict();
 const ImportBody = z.object({ crs: z.enum(['wgs84', 'cgcs2000', 'gcj02']).default('wgs84'), collection: z.unknown() }).strict();
@@ -118,7 +119,8 @@ export function plansRouter(deps: PlansDependencies): Router {
     res.json({ versions: await scopedDb(req).query(listVersions, [query.limit]) });
   });
 
-  // The planner's map: the micro-grids of one community as GeoJSON, each with its grid.
+  // The planner's map: the micro-grids of one community as GeoJSON, each with its grid (`grid`), or the grids of a
+  // street, each with its community (in `grid` too: the parent the brush paints into).
   router.get('/api/plans/map', access(...PLANNERS), async (req, res) => {
     const query = validateRequestPart(MapQuery, req.query, 'invalid_query');
     const rows = await scopedDb(req).query<{ code: string; name: string; parent_code: string; households: number; geometry: unknown }>(
@@ -134,6 +136,17 @@ export function plansRouter(deps: PlansDependencies): Router {
         properties: { code: r.code, name: r.name, grid: r.parent_code, households: r.households },
       })),
     });
+  });
+
+  // The published grids of one community as a GeoPackage (the live layer, no plan): what a plan starts from in QGIS.
+  router.get('/api/plans/layer/geopackage', access(...PLANNERS), async (req, res) => {
+    const query = validateRequestPart(LayerQuery, req.query, 'invalid_query');
+    const db = scopedDb(req);
+    const [scope] = await db.query<{ code: string; level: string }>(readScopeUnit, [query.community]);
+    if (!scope) throw new AppError(404, 'unit_not_found', 'No such community in your jurisdiction');
+    if (scope.level !== 'community') throw new AppError(400, 'export_needs_community', 'Only a community’s grids are exported');
+    const gpkg = await geoJsonToGeoPackage(await exportPlanGeoJson(db, query.community, []));
+    res.attachment(`grids-${query.community}.gpkg`).type(GEOPACKAGE_TYPE).send(gpkg);
   });
 
   // The edge two micro-grids share, as one GeoJSON line (the reshape tool edits it): 404 when they share none.
