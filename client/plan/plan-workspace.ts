@@ -230,6 +230,14 @@ export function mountPlanWorkspace(root: HTMLElement, account: Account): void {
         apiGet<{ figures: FigureRow[] }>(`/api/plans/figures?parent=${code}&level=${streetMode() ? 'grid' : 'micro_grid'}`),
       ]);
       features = collection.features;
+      // Roads and river banks to snap split and reshape lines to (a community's; a street has no such tools).
+      map.setSnapLines([]);
+      if (!streetMode()) {
+        void apiGet<{ features: GeoJSON.Feature<GeoJSON.MultiLineString>[] }>(`/api/plans/snap-lines?community=${code}`).then(
+          (lines) => code === community && map.setSnapLines(lines.features),
+          (error: unknown) => fail(error),
+        );
+      }
       figures = figureAnswer.figures;
       plan = withPlan;
       const draftEdits = withPlan?.state === 'draft' ? withPlan.edits : [];

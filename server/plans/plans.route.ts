@@ -41,7 +41,7 @@ import {
 import { listPlans, listVersions } from './plans.sql.js';
 import { editsFromImport, exportPlanGeoJson, type ImportCrs } from './plan-exchange.js';
 import { GEOPACKAGE_TYPE, MAX_GEOPACKAGE_BYTES, geoJsonToGeoPackage, geoPackageToGeoJson } from './plan-geopackage.js';
-import { listPaintableUnits, readScopeUnit } from './plan-reads.sql.js';
+import { listPaintableUnits, listSnapLines, readScopeUnit } from './plan-reads.sql.js';
 import { refuseRollbackPieces, rollbackEdits } from './plan-rollback.js';
 
 export interface PlansDependencies {
@@ -88,6 +88,8 @@ const GeoPackageQuery = z.object({ crs: z.enum(['wgs84', 'cgcs2000', 'gcj02']).d
 const ImportBody = z.object({ crs: z.enum(['wgs84', 'cgcs2000', 'gcj02']).default('wgs84'), collection: z.unknown() }).strict();
 
 const YEAR_MS = 365 * 24 * 3600 * 1000;
+/** At most this many road and water lines per community for snapping (a community has a few hundred). */
+const MAX_SNAP_LINES = 20000;
 
 function actorOf(req: Request): PlanActorFull {
   const auth = authOf(req);
@@ -147,6 +149,19 @@ export function plansRouter(deps: PlansDependencies): Router {
     if (scope.level !== 'community') throw new AppError(400, 'export_needs_community', 'Only a community’s grids are exported');
     const gpkg = await geoJsonToGeoPackage(await exportPlanGeoJson(db, query.community, []));
     res.attachment(`grids-${query.community}.gpkg`).type(GEOPACKAGE_TYPE).send(gpkg);
+  });
+
+  // Roads and river banks near a community, for the split and reshape tools to snap to.
+  router.get('/api/plans/snap-lines', access(...PLANNERS), async (req, res) => {
+    const query = validateRequestPart(LayerQuery, req.query, 'invalid_query');
+    const db = scopedDb(req);
+    const [scope] = await db.query<{ code: string; level: string }>(readScopeUnit, [query.community]);
+    if (!scope || scope.level !== 'community') throw new AppError(404, 'unit_not_found', 'No such community in your jurisdiction');
+    const rows = await db.query<{ kind: string; class: string; geometry: unknown }>(listSnapLines, [query.community, MAX_SNAP_LINES]);
+    res.json({
+      type: 'FeatureCollection',
+      features: rows.map((r) => ({ type: 'Feature', geometry: r.geometry, properties: { kind: r.kind, class: r.class } })),
+    });
   });
 
   // The edge two micro-grids share, as one GeoJSON line (the reshape tool edits it): 404 when they share none.
