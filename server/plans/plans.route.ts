@@ -43,6 +43,8 @@ import { editsFromImport, exportPlanGeoJson, type ImportCrs } from './plan-excha
 import { GEOPACKAGE_TYPE, MAX_GEOPACKAGE_BYTES, geoJsonToGeoPackage, geoPackageToGeoJson } from './plan-geopackage.js';
 import { listPaintableUnits, listSnapLines, readScopeUnit } from './plan-reads.sql.js';
 import { refuseRollbackPieces, rollbackEdits } from './plan-rollback.js';
+import { repartition } from './plan-repartition.js';
+import { listRepartitionAdjacency, listRepartitionUnits } from './plan-repartition.sql.js';
 
 export interface PlansDependencies {
   db: Database;
@@ -149,6 +151,25 @@ export function plansRouter(deps: PlansDependencies): Router {
     if (scope.level !== 'community') throw new AppError(400, 'export_needs_community', 'Only a community’s grids are exported');
     const gpkg = await geoJsonToGeoPackage(await exportPlanGeoJson(db, query.community, []));
     res.attachment(`grids-${query.community}.gpkg`).type(GEOPACKAGE_TYPE).send(gpkg);
+  });
+
+  // A proposal re-partitioning a community's micro-grids among its grids, balanced on households (plan-repartition.ts):
+  // paint moves for the draft, the groups and the balance before → after. Read-only: the page puts the moves in its draft.
+  router.get('/api/plans/repartition', access(...PLANNERS), async (req, res) => {
+    const query = validateRequestPart(LayerQuery, req.query, 'invalid_query');
+    const db = scopedDb(req);
+    const [scope] = await db.query<{ code: string; level: string }>(readScopeUnit, [query.community]);
+    if (!scope || scope.level !== 'community') throw new AppError(404, 'unit_not_found', 'No such community in your jurisdiction');
+    const [units, adjacency] = await Promise.all([
+      db.query<{ code: string; grid: string; households: number; seed: boolean }>(listRepartitionUnits, [query.community]),
+      db.query<{ a: string; b: string; length_m: number }>(listRepartitionAdjacency, [query.community]),
+    ]);
+    const result = repartition({
+      units: units.map((u) => ({ code: u.code, grid: u.grid, households: Number(u.households) })),
+      seeds: new Map(units.filter((u) => u.seed).map((u) => [u.grid, u.code])),
+      adjacency: adjacency.map((e) => ({ a: e.a, b: e.b, lengthM: Number(e.length_m) })),
+    });
+    res.json({ community: query.community, ...result });
   });
 
   // Roads and river banks near a community, for the split and reshape tools to snap to.
