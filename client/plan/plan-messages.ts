@@ -128,6 +128,9 @@ const zh: Record<string, string> = {
   'plan.brushStreet': '画笔：把网格涂入社区',
   'plan.unitStreet': '社区',
   'plan.diffStreet': '变更：{units} 个网格，{households} 户，{workers} 名网格员，{openIncidents} 件在办事件',
+  'plan.repartition': '按户数重划',
+  'plan.repartitionHint': '把本社区的微网格按户数在各网格间重新分组（相邻成片），作为草稿的一步，可撤销。',
+  'plan.repartitioned': '重划建议：移动 {moves} 个微网格，目标每网格 {target} 户，户数离散系数 {before} → {after}。',
 };
 const en: Record<string, string> = {
   'plan.title': 'GridOps boundary planner',
@@ -258,5 +261,8 @@ const en: Record<string, string> = {
   'plan.brushStreet': 'Brush: paint grids into community',
   'plan.unitStreet': 'Community',
   'plan.diffStreet': 'Moves: {units} grids, {households} households, {workers} workers, {openIncidents} open cases',
+  'plan.repartition': 'Re-partition by households',
+  'plan.repartitionHint': 'Regroup this community’s micro-grids among its grids, balanced on households (contiguous groups), as one undoable step of the draft.',
+  'plan.repartitioned': 'Re-partition: {moves} micro-grids move, target {target} households per grid, households CV {before} → {after}.',
 };
 export const planMessages: Record<'zh-CN' | 'en', Record<string, string>> = { 'zh-CN': zh, en };

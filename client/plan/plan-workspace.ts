@@ -20,6 +20,7 @@ import type { PlanIssue, PlanValidation } from '../../server/plans/plan-reason-c
 import {
   draftEditsOf,
   paintEdits,
+  record,
   redoEdit,
   settle,
   snapshotOf,
@@ -65,6 +66,8 @@ export function mountPlanWorkspace(root: HTMLElement, account: Account): void {
   let brush: string | null = null;
   let validation: PlanValidation | null = null;
   let message = '';
+  /** Whether `message` reports a failure (a stored snapshot clears it; an information stays). */
+  let errorShown = false;
   let syncing: Promise<void> = Promise.resolve();
 
   const title = el('h1');
@@ -75,6 +78,7 @@ export function mountPlanWorkspace(root: HTMLElement, account: Account): void {
   const grids = el('div', { className: 'plan-grids', testId: 'plan-grids' });
   const undoButton = el('button', { testId: 'undo', on: { click: () => step(undoEdit(history)) } });
   const redoButton = el('button', { testId: 'redo', on: { click: () => step(redoEdit(history)) } });
+  const repartitionButton = el('button', { testId: 'repartition', on: { click: () => void proposeRepartition() } });
   const balanceBox = el('div', { className: 'plan-balance', testId: 'plan-balance' });
   const issuesBox = el('ul', { className: 'plan-issues', testId: 'plan-issues' });
   const diffLine = el('p', { testId: 'plan-diff' });
@@ -122,7 +126,7 @@ export function mountPlanWorkspace(root: HTMLElement, account: Account): void {
         el('div', { className: 'plan-open' }, [communityInput, openButton]),
         planInfo,
         grids,
-        el('div', { className: 'plan-undo' }, [undoButton, redoButton]),
+        el('div', { className: 'plan-undo' }, [undoButton, redoButton, repartitionButton]),
         structure.tools,
         structure.list,
         balanceBox,
@@ -188,10 +192,35 @@ export function mountPlanWorkspace(root: HTMLElement, account: Account): void {
       balanceBox.dataset.serverConfirmed = String(
         !!server && server.units.every((u) => local.units.find((l) => l.code === u.code)?.after.households === u.after.households),
       );
-      message = '';
+      if (errorShown) message = '';
+      errorShown = false;
       render();
     } catch (error) {
       refused(sent, error);
+    }
+  }
+
+  /**
+   * The server's re-partition of the community by households (greedy region growing, plan-repartition.ts) put in
+   * the draft as one step: its moves replace the painted ones (splits and merges stay); undo takes it back.
+   */
+  async function proposeRepartition(): Promise<void> {
+    if (streetMode() || !/^\d{12}$/.test(community)) return;
+    try {
+      const proposal = await apiGet<{ moves: { unit: string; to: string }[]; households: { target: number; before: { cv: number }; after: { cv: number } } }>(
+        `/api/plans/repartition?community=${community}`,
+      );
+      errorShown = false;
+      message = t('plan.repartitioned', {
+        moves: proposal.moves.length,
+        target: Math.round(proposal.households.target),
+        before: proposal.households.before.cv.toFixed(3),
+        after: proposal.households.after.cv.toFixed(3),
+      });
+      const paint = Object.fromEntries(proposal.moves.map((m) => [m.unit, m.to]));
+      step(record(history, snapshotOf(paint, history.present.structure)));
+    } catch (error) {
+      fail(error);
     }
   }
 
@@ -202,6 +231,7 @@ export function mountPlanWorkspace(root: HTMLElement, account: Account): void {
       map.setAssignment(history.present.paint);
       showAnswer(history.present);
       message = t('plan.editRefused', { reason: describeError(error) });
+      errorShown = true;
       return render();
     }
     fail(error);
@@ -216,6 +246,7 @@ export function mountPlanWorkspace(root: HTMLElement, account: Account): void {
 
   function fail(error: unknown): void {
     message = describeError(error);
+    errorShown = true;
     render();
   }
 
@@ -321,6 +352,9 @@ export function mountPlanWorkspace(root: HTMLElement, account: Account): void {
     structure.tools.hidden = streetMode();
     undoButton.textContent = t('plan.undo');
     redoButton.textContent = t('plan.redo');
+    repartitionButton.textContent = t('plan.repartition');
+    repartitionButton.hidden = streetMode();
+    repartitionButton.title = t('plan.repartitionHint');
     undoButton.disabled = history.past.length === 0;
     redoButton.disabled = history.future.length === 0;
     warningReason.placeholder = t('plan.warningReason');
