@@ -55,6 +55,25 @@ async function send<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path
   return payload as T;
 }
 
+/** A file sent as the request body (PUT, with its content type and the CSRF token); JSON back, failures as ApiError. */
+export async function apiUpload<T>(path: string, file: Blob, contentType: string): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json', 'content-type': contentType };
+  if (csrfToken) headers['x-csrf-token'] = csrfToken;
+  let response: Response;
+  try {
+    response = await fetch(path, { method: 'PUT', headers, credentials: 'same-origin', body: file });
+  } catch {
+    throw new ApiError(0, 'network_error', 'The server could not be reached');
+  }
+  const payload = (await response.json().catch(() => null)) as { code?: unknown; message?: unknown; details?: Record<string, unknown> } | null;
+  if (!response.ok) {
+    const code = typeof payload?.code === 'string' ? payload.code : response.status >= 500 ? 'internal_error' : 'unknown';
+    if (response.status === 401) for (const listener of unauthorisedListeners) listener();
+    throw new ApiError(response.status, code, typeof payload?.message === 'string' ? payload.message : `HTTP ${response.status}`, payload?.details ?? {});
+  }
+  return payload as T;
+}
+
 export const apiGet = <T>(path: string) => apiRequest<T>('GET', path);
 export const apiPost = <T>(path: string, body?: unknown) => apiRequest<T>('POST', path, body ?? {});
 

@@ -19,7 +19,14 @@ export function startHistory(initial: Assignment = {}): PaintHistory {
  * into its own parent removes its edit). A stroke that changes nothing leaves the history as it was.
  */
 export function paintStroke(history: PaintHistory, units: readonly string[], target: string, homeOf: (unit: string) => string | undefined): PaintHistory {
-  const next: Record<string, string> = { ...history.present };
+  const next = paintAssignment(history.present, units, target, homeOf);
+  if (next === history.present) return history;
+  return Object.freeze({ past: Object.freeze([...history.past, history.present]), present: next, future: Object.freeze([]) });
+}
+
+/** The assignment after a stroke (frozen), or the same object when the stroke changes nothing. */
+export function paintAssignment(assignment: Assignment, units: readonly string[], target: string, homeOf: (unit: string) => string | undefined): Assignment {
+  const next: Record<string, string> = { ...assignment };
   let changed = false;
   for (const unit of units) {
     const home = homeOf(unit);
@@ -30,8 +37,7 @@ export function paintStroke(history: PaintHistory, units: readonly string[], tar
     else next[unit] = target;
     changed = true;
   }
-  if (!changed) return history;
-  return Object.freeze({ past: Object.freeze([...history.past, history.present]), present: Object.freeze(next), future: Object.freeze([]) });
+  return changed ? Object.freeze(next) : assignment;
 }
 
 export function undo(history: PaintHistory): PaintHistory {

@@ -25,6 +25,8 @@ export interface PlanMap {
   setBrush(grid: string | null): void;
   /** The pieces of the plan's splits and merges (outlines from the server). */
   setPieces(pieces: GeoJSON.Feature[]): void;
+  /** Roads and river banks near the community (drawn thin; the split and reshape tools snap to them). */
+  setSnapLines(lines: GeoJSON.Feature<GeoJSON.MultiLineString>[]): void;
   /** Micro-grids outlined as picked (merge). */
   setPicked(codes: string[]): void;
   /** 'split': draw a line; 'merge' and 'reshape': clicks pick micro-grids; null: paint (or nothing). */
@@ -44,6 +46,7 @@ export interface PlanMapHandlers {
 
 const SOURCE = 'micro-grids';
 const PIECES = 'plan-pieces';
+const SNAP = 'plan-snap-lines';
 
 export function createPlanMap(container: HTMLElement, handlers: PlanMapHandlers): PlanMap {
   const onStroke = handlers.onStroke;
@@ -66,7 +69,9 @@ export function createPlanMap(container: HTMLElement, handlers: PlanMapHandlers)
   let stroke: Set<string> | null = null;
   let tool: 'split' | 'merge' | 'reshape' | null = null;
   let pieces: GeoJSON.Feature[] = [];
-  const split = createSplitDraw(map, () => features, handlers.onLine);
+  let snapFeatures: GeoJSON.Feature<GeoJSON.MultiLineString>[] = [];
+  let snapLines: number[][][] = [];
+  const split = createSplitDraw(map, () => features, handlers.onLine, () => snapLines);
 
   const data = () => ({
     type: 'FeatureCollection' as const,
@@ -95,6 +100,13 @@ export function createPlanMap(container: HTMLElement, handlers: PlanMapHandlers)
       paint: { 'line-color': '#ffffff', 'line-width': 1.5, 'line-dasharray': [2, 1] },
     });
     map.addLayer({ id: 'picked', type: 'line', source: SOURCE, filter: ['in', ['get', 'code'], ['literal', []]], paint: { 'line-color': '#111111', 'line-width': 3 } });
+    map.addSource(SNAP, { type: 'geojson', data: { type: 'FeatureCollection', features: snapFeatures } });
+    map.addLayer({
+      id: 'snap-lines',
+      type: 'line',
+      source: SNAP,
+      paint: { 'line-color': ['match', ['get', 'kind'], 'water', '#1f77b4', '#6b6b6b'], 'line-width': 1, 'line-dasharray': [3, 2] },
+    });
     map.addSource(PIECES, { type: 'geojson', data: { type: 'FeatureCollection', features: pieces } });
     map.addLayer({ id: 'pieces-fill', type: 'fill', source: PIECES, paint: { 'fill-color': '#ffffff', 'fill-opacity': 0.35 } });
     map.addLayer({ id: 'pieces-line', type: 'line', source: PIECES, paint: { 'line-color': '#d62728', 'line-width': 3 } });
@@ -156,6 +168,11 @@ export function createPlanMap(container: HTMLElement, handlers: PlanMapHandlers)
     setPieces(next) {
       pieces = next;
       void loaded.then(() => (map.getSource(PIECES) as GeoJSONSource).setData({ type: 'FeatureCollection', features: pieces }));
+    },
+    setSnapLines(next) {
+      snapFeatures = next;
+      snapLines = next.flatMap((f) => f.geometry.coordinates);
+      void loaded.then(() => (map.getSource(SNAP) as GeoJSONSource).setData({ type: 'FeatureCollection', features: snapFeatures }));
     },
     setPicked(codes) {
       void loaded.then(() => map.setFilter('picked', ['in', ['get', 'code'], ['literal', codes]]));

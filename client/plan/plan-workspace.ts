@@ -2,7 +2,10 @@
  * The planner's workspace (/plan.html): a community's micro-grids coloured by grid, a brush that paints them into a
  * grid (click or drag), the balance recomputed in the page after each stroke from the figures the server sent
  * (plan-balance.ts, shared with the server) and then confirmed by the server's own validation and balance, the
- * validation messages by reason code, undo/redo over immutable snapshots, submit / approve / publish as the
+ * validation messages by reason code, one undo/redo history over immutable snapshots of the whole draft (paints,
+ * splits, merges, reshapes: buttons, Ctrl+Z, Ctrl+Shift+Z / Ctrl+Y; edit-history.ts) kept to what the server's draft
+ * holds (a refused snapshot settles back to the last stored one; each stored snapshot's answer is kept, so an undo
+ * shows its pieces and validation at once), submit / approve / publish as the
  * plan's state and the account allow (plan-lifecycle.ts, shared). Splits and merges: structure-panel.ts; the
  * plan's version history: plan-history-view.ts. URL: ?community=CODE or ?plan=ID.
  */
@@ -14,12 +17,25 @@ import { currentLanguage, onLanguageChange, registerMessages, setLanguage, t } f
 import { computeBalance, type BalanceReport, type FigureRow } from '../../server/plans/plan-balance.js';
 import { refusePlanAction, type PlanAction, type PlanState } from '../../server/plans/plan-lifecycle.js';
 import type { PlanIssue, PlanValidation } from '../../server/plans/plan-reason-codes.js';
-import { editsOf, paintStroke, redo, startHistory, undo, type PaintHistory } from './paint-history.js';
+import {
+  draftEditsOf,
+  paintEdits,
+  record,
+  redoEdit,
+  settle,
+  snapshotOf,
+  startEditHistory,
+  structureEdits,
+  undoEdit,
+  type DraftSnapshot,
+  type EditHistory,
+} from './edit-history.js';
 import { createPlanMap, type PaintableFeature } from './plan-map.js';
 import { planMessages } from './plan-messages.js';
 import { isStructural, type StructuralEdit } from '../../server/plans/plan-structure-rules.js';
 import { createStructurePanel, type StructureAnswer } from './structure-panel.js';
 import { createVersionHistory } from './plan-history-view.js';
+import { createExchangePanel } from './exchange-panel.js';
 
 registerMessages(planMessages);
 
@@ -33,6 +49,8 @@ interface PlanView {
   edits: ({ unit: string; from: string; to: string } | (StructuralEdit & { from: string }))[];
 }
 
+type DraftAnswer = { plan: PlanView; validation: PlanValidation; balance: { balance: BalanceReport }[] } & StructureAnswer;
+
 const GRID_COLOURS = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#76b7b2', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
 
 export function mountPlanWorkspace(root: HTMLElement, account: Account): void {
@@ -41,10 +59,15 @@ export function mountPlanWorkspace(root: HTMLElement, account: Account): void {
   let plan: PlanView | null = null;
   let features: PaintableFeature[] = [];
   let figures: FigureRow[] = [];
-  let history: PaintHistory = startHistory();
+  let history: EditHistory = startEditHistory();
+  /** The last snapshot the server's draft stored (the truth), and the server's answer for each stored snapshot. */
+  let confirmed: DraftSnapshot = history.present;
+  const answers = new WeakMap<DraftSnapshot, StructureAnswer & { validation: PlanValidation }>();
   let brush: string | null = null;
   let validation: PlanValidation | null = null;
   let message = '';
+  /** Whether `message` reports a failure (a stored snapshot clears it; an information stays). */
+  let errorShown = false;
   let syncing: Promise<void> = Promise.resolve();
 
   const title = el('h1');
@@ -53,8 +76,9 @@ export function mountPlanWorkspace(root: HTMLElement, account: Account): void {
   const openButton = el('button', { on: { click: () => void openCommunity(communityInput.value.trim()) } });
   const planInfo = el('div', { className: 'plan-info', testId: 'plan-info' });
   const grids = el('div', { className: 'plan-grids', testId: 'plan-grids' });
-  const undoButton = el('button', { testId: 'undo', on: { click: () => step(undo(history)) } });
-  const redoButton = el('button', { testId: 'redo', on: { click: () => step(redo(history)) } });
+  const undoButton = el('button', { testId: 'undo', on: { click: () => step(undoEdit(history)) } });
+  const redoButton = el('button', { testId: 'redo', on: { click: () => step(redoEdit(history)) } });
+  const repartitionButton = el('button', { testId: 'repartition', on: { click: () => void proposeRepartition() } });
   const balanceBox = el('div', { className: 'plan-balance', testId: 'plan-balance' });
   const issuesBox = el('ul', { className: 'plan-issues', testId: 'plan-issues' });
   const diffLine = el('p', { testId: 'plan-diff' });
@@ -68,10 +92,8 @@ export function mountPlanWorkspace(root: HTMLElement, account: Account): void {
   const structure = createStructurePanel({
     map: () => map,
     features: () => features,
-    onChange: () => {
-      render();
-      syncing = syncing.then(syncEdits);
-    },
+    edits: () => history.present.structure,
+    commit: (next) => step(structureEdits(history, next)),
     onTool: (tool) => {
       if (tool) {
         brush = null;
@@ -85,6 +107,18 @@ export function mountPlanWorkspace(root: HTMLElement, account: Account): void {
     },
   });
   const versions = createVersionHistory();
+  const exchange = createExchangePanel({
+    community: () => community,
+    draftId: () => (plan && refusal('edit') === null ? plan.id : null),
+    newPlanName: () => `${t('plan.defaultName')} ${community}`,
+    onImported: async (answer) => {
+      await syncing;
+      await openCommunity(community, answer.plan as PlanView);
+      answers.set(history.present, { validation: answer.validation, structure: [], structureBalance: [] });
+      showAnswer(history.present);
+      render();
+    },
+  });
   replaceChildren(root, [
     el('div', { className: 'plan-layout' }, [
       el('header', { className: 'plan-header' }, [title, el('span', { testId: 'who-am-i' }, [account.displayName]), languageButton]),
@@ -92,11 +126,12 @@ export function mountPlanWorkspace(root: HTMLElement, account: Account): void {
         el('div', { className: 'plan-open' }, [communityInput, openButton]),
         planInfo,
         grids,
-        el('div', { className: 'plan-undo' }, [undoButton, redoButton]),
+        el('div', { className: 'plan-undo' }, [undoButton, redoButton, repartitionButton]),
         structure.tools,
         structure.list,
         balanceBox,
         structure.balance,
+        exchange.element,
         versions.element,
       ]),
       mapElement,
@@ -111,21 +146,24 @@ export function mountPlanWorkspace(root: HTMLElement, account: Account): void {
   const map = createPlanMap(mapElement, {
     onStroke: (units) => {
       if (!brush) return;
-      step(paintStroke(history, units, brush, homeOf));
+      step(paintEdits(history, units, brush, homeOf));
     },
     onLine: (coordinates) => structure.onLine(coordinates),
     onPick: (unit) => structure.onPick(unit),
   });
-  const allEdits = () => [...editsOf(history.present), ...structure.edits()];
+  const allEdits = () => draftEditsOf(history.present);
 
+  /** A street's plan: grids painted between communities (splits, merges and reshapes are for micro-grids). */
+  const streetMode = () => community.length === 9;
   const homeOf = (unit: string) => features.find((f) => f.properties.code === unit)?.properties.grid;
   const gridNames = () => new Map(figures.filter((f) => f.kind === 'parent').map((f) => [f.code, f.name]));
 
-  function step(next: PaintHistory): void {
+  function step(next: EditHistory): void {
     if (next === history) return;
     history = next;
     const started = performance.now();
-    map.setAssignment(history.present);
+    map.setAssignment(history.present.paint);
+    showAnswer(history.present);
     render();
     balanceBox.dataset.balanceMs = (performance.now() - started).toFixed(1);
     syncing = syncing.then(syncEdits);
@@ -137,63 +175,127 @@ export function mountPlanWorkspace(root: HTMLElement, account: Account): void {
       try {
         plan = (await apiPost<{ plan: PlanView }>('/api/plans', { name: `${t('plan.defaultName')} ${community}`, scopeCode: community })).plan;
       } catch (error) {
-        return fail(error);
+        return refused(history.present, error);
       }
     }
     const sent = history.present;
-    const sentStructure = structure.edits();
+    if (sent === confirmed && plan.state === 'draft') return render();
     try {
-      const answer = await apiRequest<{ plan: PlanView; validation: PlanValidation; balance: { balance: BalanceReport }[] } & StructureAnswer>(
-        'PUT',
-        `/api/plans/${plan.id}/edits`,
-        { edits: [...editsOf(sent), ...sentStructure] },
-      );
-      if (history.present !== sent || structure.edits() !== sentStructure) return;
-      structure.show(answer);
+      const answer = await apiRequest<DraftAnswer>('PUT', `/api/plans/${plan.id}/edits`, { edits: draftEditsOf(sent) });
+      confirmed = sent;
+      answers.set(sent, answer);
       plan = answer.plan;
-      validation = answer.validation;
-      const local = computeBalance(figures, new Map(Object.entries(sent)));
+      if (history.present !== sent) return render();
+      showAnswer(sent);
+      const local = computeBalance(figures, new Map(Object.entries(sent.paint)));
       const server = answer.balance[0]?.balance;
       balanceBox.dataset.serverConfirmed = String(
         !!server && server.units.every((u) => local.units.find((l) => l.code === u.code)?.after.households === u.after.households),
       );
-      message = '';
+      if (errorShown) message = '';
+      errorShown = false;
       render();
+    } catch (error) {
+      refused(sent, error);
+    }
+  }
+
+  /**
+   * The server's re-partition of the community by households (greedy region growing, plan-repartition.ts) put in
+   * the draft as one step: its moves replace the painted ones (splits and merges stay); undo takes it back.
+   */
+  async function proposeRepartition(): Promise<void> {
+    if (streetMode() || !/^\d{12}$/.test(community)) return;
+    try {
+      const proposal = await apiGet<{ moves: { unit: string; to: string }[]; households: { target: number; before: { cv: number }; after: { cv: number } } }>(
+        `/api/plans/repartition?community=${community}`,
+      );
+      errorShown = false;
+      message = t('plan.repartitioned', {
+        moves: proposal.moves.length,
+        target: Math.round(proposal.households.target),
+        before: proposal.households.before.cv.toFixed(3),
+        after: proposal.households.after.cv.toFixed(3),
+      });
+      const paint = Object.fromEntries(proposal.moves.map((m) => [m.unit, m.to]));
+      step(record(history, snapshotOf(paint, history.present.structure)));
     } catch (error) {
       fail(error);
     }
   }
 
+  /** The server refused `sent`: when it is still on screen, back to the snapshot the draft holds. */
+  function refused(sent: DraftSnapshot, error: unknown): void {
+    if (history.present === sent && sent !== confirmed) {
+      history = settle(history, confirmed);
+      map.setAssignment(history.present.paint);
+      showAnswer(history.present);
+      message = t('plan.editRefused', { reason: describeError(error) });
+      errorShown = true;
+      return render();
+    }
+    fail(error);
+  }
+
+  /** What the server said about a snapshot it stored (pieces, validation), or nothing yet. */
+  function showAnswer(snapshot: DraftSnapshot): void {
+    const answer = answers.get(snapshot);
+    structure.show(answer ?? null);
+    validation = answer?.validation ?? null;
+  }
+
   function fail(error: unknown): void {
     message = describeError(error);
+    errorShown = true;
     render();
   }
 
   async function openCommunity(code: string, withPlan: PlanView | null = null): Promise<void> {
-    if (!/^\d{12}$/.test(code)) return;
+    // A community paints micro-grids between its grids; a street paints grids between its communities.
+    if (!/^(\d{9}|\d{12})$/.test(code)) return;
     community = code;
     communityInput.value = code;
     try {
       const [collection, figureAnswer] = await Promise.all([
         apiGet<{ features: PaintableFeature[] }>(`/api/plans/map?parent=${code}`),
-        apiGet<{ figures: FigureRow[] }>(`/api/plans/figures?parent=${code}&level=micro_grid`),
+        apiGet<{ figures: FigureRow[] }>(`/api/plans/figures?parent=${code}&level=${streetMode() ? 'grid' : 'micro_grid'}`),
       ]);
       features = collection.features;
+      // Roads and river banks to snap split and reshape lines to (a community's; a street has no such tools).
+      map.setSnapLines([]);
+      if (!streetMode()) {
+        void apiGet<{ features: GeoJSON.Feature<GeoJSON.MultiLineString>[] }>(`/api/plans/snap-lines?community=${code}`).then(
+          (lines) => code === community && map.setSnapLines(lines.features),
+          (error: unknown) => fail(error),
+        );
+      }
       figures = figureAnswer.figures;
       plan = withPlan;
       const draftEdits = withPlan?.state === 'draft' ? withPlan.edits : [];
-      history = startHistory(Object.fromEntries(draftEdits.flatMap((e) => (isStructural(e) ? [] : [[e.unit, e.to]]))));
-      structure.reset(draftEdits.filter(isStructural).map(({ from: _from, ...e }) => e as StructuralEdit));
+      history = startEditHistory(
+        snapshotOf(
+          Object.fromEntries(draftEdits.flatMap((e) => (isStructural(e) ? [] : [[e.unit, e.to]]))),
+          draftEdits.filter(isStructural).map(({ from: _from, ...e }) => e as StructuralEdit),
+        ),
+      );
+      confirmed = history.present;
+      structure.reset();
       validation = null;
       const colours = new Map(
         figures.filter((f) => f.kind === 'parent').map((f, i) => [f.code, GRID_COLOURS[i % GRID_COLOURS.length]] as const),
       );
       map.show(features, colours);
-      map.setAssignment(history.present);
+      map.setAssignment(history.present.paint);
       brush = null;
       map.setBrush(null);
       render();
-      if (withPlan && structure.edits().length > 0) structure.show(await apiGet<StructureAnswer>(`/api/plans/${withPlan.id}/structure`));
+      if (withPlan && history.present.structure.length > 0) {
+        const opened = history.present;
+        const answer = await apiGet<StructureAnswer & { validation: PlanValidation }>(`/api/plans/${withPlan.id}/structure`);
+        answers.set(opened, answer);
+        if (history.present === opened) showAnswer(opened);
+        render();
+      }
     } catch (error) {
       fail(error);
     }
@@ -246,12 +348,18 @@ export function mountPlanWorkspace(root: HTMLElement, account: Account): void {
     document.title = t('plan.title');
     languageButton.textContent = t('plan.language');
     openButton.textContent = t('plan.open');
+    communityInput.placeholder = t('plan.community');
+    structure.tools.hidden = streetMode();
     undoButton.textContent = t('plan.undo');
     redoButton.textContent = t('plan.redo');
+    repartitionButton.textContent = t('plan.repartition');
+    repartitionButton.hidden = streetMode();
+    repartitionButton.title = t('plan.repartitionHint');
     undoButton.disabled = history.past.length === 0;
     redoButton.disabled = history.future.length === 0;
     warningReason.placeholder = t('plan.warningReason');
     planInfo.dataset.planId = plan ? String(plan.id) : '';
+    planInfo.dataset.synced = String(history.present === confirmed);
     replaceChildren(planInfo, plan ? [
       el('strong', {}, [plan.name]),
       ' · ',
@@ -260,7 +368,7 @@ export function mountPlanWorkspace(root: HTMLElement, account: Account): void {
     ] : [t('plan.brushHint')]);
     const names = gridNames();
     replaceChildren(grids, [
-      el('div', { className: 'plan-grids-title' }, [t('plan.brush')]),
+      el('div', { className: 'plan-grids-title' }, [t(streetMode() ? 'plan.brushStreet' : 'plan.brush')]),
       ...[...names].map(([code, name], i) =>
         el('button', {
           className: brush === code ? 'grid-swatch selected' : 'grid-swatch',
@@ -280,10 +388,10 @@ export function mountPlanWorkspace(root: HTMLElement, account: Account): void {
             ]),
           )
       : []);
-    const moved = Object.keys(history.present);
+    const moved = Object.keys(history.present.paint);
     const rows = figures.filter((f) => f.kind === 'child' && moved.includes(f.code));
     diffLine.textContent = moved.length
-      ? t('plan.diff', {
+      ? t(streetMode() ? 'plan.diffStreet' : 'plan.diff', {
           units: moved.length,
           households: rows.reduce((a, r) => a + r.households, 0),
           workers: rows.reduce((a, r) => a + r.workers, 0),
@@ -291,6 +399,7 @@ export function mountPlanWorkspace(root: HTMLElement, account: Account): void {
         })
       : '';
     structure.render();
+    exchange.render();
     const dirty = plan?.state === 'draft' && allEdits().length === 0 ? 'plan_empty' : null;
     setAction(submitButton, 'submit', t('plan.submit'), dirty ?? (validation && !validation.valid ? 'plan_invalid' : null));
     setAction(approveButton, 'approve', t('plan.approve'));
@@ -299,13 +408,13 @@ export function mountPlanWorkspace(root: HTMLElement, account: Account): void {
   }
 
   function renderBalance(names: Map<string, string>): void {
-    const report = computeBalance(figures, new Map(Object.entries(history.present)));
+    const report = computeBalance(figures, new Map(Object.entries(history.present.paint)));
     const cell = (before: number, after: number) => el('td', { className: before === after ? '' : 'changed' }, [before === after ? String(before) : `${before} → ${after}`]);
     const spread = report.spread.households;
     replaceChildren(balanceBox, [
       el('h2', {}, [t('plan.balance')]),
       el('table', {}, [
-        el('thead', {}, [el('tr', {}, [t('plan.unit'), t('plan.households'), t('plan.workers'), t('plan.openIncidents'), t('plan.incidents12m')].map((h) => el('th', {}, [h])))]),
+        el('thead', {}, [el('tr', {}, [t(streetMode() ? 'plan.unitStreet' : 'plan.unit'), t('plan.households'), t('plan.workers'), t('plan.openIncidents'), t('plan.incidents12m')].map((h) => el('th', {}, [h])))]),
         el('tbody', {}, report.units.map((u) =>
           el('tr', { className: u.affected ? 'affected' : '', dataset: { grid: u.code } }, [
             el('td', {}, [names.get(u.code) ?? u.code]),
@@ -326,9 +435,13 @@ export function mountPlanWorkspace(root: HTMLElement, account: Account): void {
   });
   void versions.refresh();
   window.addEventListener('keydown', (event) => {
-    if (!(event.ctrlKey || event.metaKey)) return;
-    if (event.key === 'z') step(event.shiftKey ? redo(history) : undo(history));
-    else if (event.key === 'y') step(redo(history));
+    if (!(event.ctrlKey || event.metaKey) || event.altKey) return;
+    // A text field keeps its own undo.
+    if (event.target instanceof HTMLInputElement || event.target instanceof HTMLTextAreaElement) return;
+    const key = event.key.toLowerCase();
+    if (key !== 'z' && key !== 'y') return;
+    event.preventDefault();
+    step(key === 'y' || event.shiftKey ? redoEdit(history) : undoEdit(history));
   });
   render();
   const planId = params.get('plan');

@@ -1,7 +1,8 @@
 /**
  * The split tool on the planner's map: terra-draw's linestring mode (through its MapLibre adapter) draws the
  * cutting line — click to add points, click the last point again or press Enter to finish — with the pointer
- * snapped to the micro-grids' edges within 10 px (split-target.ts), so a line can start and end exactly on an edge.
+ * snapped to the micro-grids' edges within 10 px (split-target.ts), so a line can start and end exactly on an edge,
+ * or else to a road or river bank within 10 px (the lines plan-map.ts is given), so a line can follow a road.
  * The finished line is handed over and removed from the drawing: the plan's pieces are drawn by plan-map.ts from
  * the server's answer. The reshape tool loads a shared edge into terra-draw's select mode, whose vertices and
  * midpoints can be dragged (snapped the same way); the edited line is read back when the planner applies it.
@@ -9,7 +10,7 @@
 import { TerraDraw, TerraDrawLineStringMode, TerraDrawSelectMode, type TerraDrawMouseEvent } from 'terra-draw';
 import { TerraDrawMapLibreGLAdapter } from 'terra-draw-maplibre-gl-adapter';
 import type { Map as MapLibreMap } from 'maplibre-gl';
-import { snapToEdges, type CodedShape } from './split-target.js';
+import { snapToEdges, snapToLines, type CodedShape } from './split-target.js';
 
 export interface SplitDraw {
   setActive(active: boolean): void;
@@ -22,18 +23,22 @@ export interface SplitDraw {
 
 const SNAP_PX = 10;
 
-export function createSplitDraw(map: MapLibreMap, shapes: () => readonly CodedShape[], onLine: (coordinates: [number, number][]) => void): SplitDraw {
+export function createSplitDraw(
+  map: MapLibreMap,
+  shapes: () => readonly CodedShape[],
+  onLine: (coordinates: [number, number][]) => void,
+  /** Roads and river banks near the community (lon/lat polylines): snapped to when no edge is within reach. */
+  snapLines: () => readonly number[][][] = () => [],
+): SplitDraw {
   let draw: TerraDraw | null = null;
   let wanted = false;
   let edgeId: string | number | null = null;
-  const snap = (event: TerraDrawMouseEvent) =>
-    snapToEdges(
-      { x: event.containerX, y: event.containerY },
-      shapes(),
-      (lng, lat) => map.project([lng, lat]),
-      (x, y) => map.unproject([x, y]),
-      SNAP_PX,
-    );
+  const snap = (event: TerraDrawMouseEvent) => {
+    const pointer = { x: event.containerX, y: event.containerY };
+    const project = (lng: number, lat: number) => map.project([lng, lat]);
+    const unproject = (x: number, y: number) => map.unproject([x, y]);
+    return snapToEdges(pointer, shapes(), project, unproject, SNAP_PX) ?? snapToLines(pointer, snapLines(), project, unproject, SNAP_PX);
+  };
   const start = () => {
     if (draw) return draw;
     draw = new TerraDraw({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pointInShape, snapToEdges, unitCrossedBy } from './split-target.js';
+import { pointInShape, snapToEdges, snapToLines, unitCrossedBy } from './split-target.js';
 
 const square = (code: string, x: number) => ({
   properties: { code },
@@ -24,5 +24,17 @@ describe('split target', () => {
     const shapes = [square('a', 0)];
     expect(snapToEdges({ x: 0.5, y: 0.05 }, shapes, identity.project, identity.unproject, 0.1)).toEqual([0.5, 0]);
     expect(snapToEdges({ x: 0.5, y: 0.5 }, shapes, identity.project, identity.unproject, 0.1)).toBeUndefined();
+  });
+  it('snaps to the nearest road or river line within the distance, on the segment, not past its ends', () => {
+    const road = [[0, 0], [10, 0], [10, 10]];
+    const river = [[0, 3], [10, 3]];
+    const snap = (x: number, y: number, px = 1) => snapToLines({ x, y }, [road, river], identity.project, identity.unproject, px);
+    expect(snap(4, 0.6)).toEqual([4, 0]);
+    expect(snap(4, 2.7)).toEqual([4, 3]);
+    expect(snap(10.4, 5)).toEqual([10, 5]);
+    expect(snap(4, 1.5)).toBeUndefined();
+    expect(snap(-0.5, -0.5)).toEqual([0, 0]);
+    expect(snap(-3, 0)).toBeUndefined();
+    expect(snapToLines({ x: 1, y: 1 }, [[[1, 2]]], identity.project, identity.unproject, 5)).toBeUndefined();
   });
 });

@@ -1,7 +1,7 @@
 /**
  * Pure geometry for the split tool: which micro-grid a drawn line cuts (the one most of the line's sample points
  * lie in), and snapping a pointer position to the nearest micro-grid edge within a pixel distance (so a line can
- * start and end exactly on existing edges). Screen positions come from the map's projection, passed in.
+ * start and end exactly on existing edges), or else to the nearest road or river bank (snapToLines). Screen positions come from the map's projection, passed in.
  */
 type Position = number[];
 type Polygonal = { type: string; coordinates?: unknown };
@@ -56,22 +56,42 @@ export function snapToEdges(
   unproject: (x: number, y: number) => { lng: number; lat: number },
   maxPx: number,
 ): Position | undefined {
+  return snapToLines(pointer, shapes.flatMap((shape) => rings(shape.geometry)), project, unproject, maxPx);
+}
+
+/**
+ * The nearest point on any of `lines` (lon/lat polylines: edges' rings, roads, river banks) to `pointer` (screen
+ * px) within `maxPx`, as lon/lat, or undefined. Lines whose box lies farther than `maxPx` are skipped whole.
+ */
+export function snapToLines(
+  pointer: { x: number; y: number },
+  lines: readonly Position[][],
+  project: (lng: number, lat: number) => { x: number; y: number },
+  unproject: (x: number, y: number) => { lng: number; lat: number },
+  maxPx: number,
+): Position | undefined {
   let best: { d: number; x: number; y: number } | null = null;
-  for (const shape of shapes) {
-    for (const ring of rings(shape.geometry)) {
-      let previous = project(ring[0][0], ring[0][1]);
-      for (let i = 1; i < ring.length; i += 1) {
-        const next = project(ring[i][0], ring[i][1]);
-        const dx = next.x - previous.x;
-        const dy = next.y - previous.y;
+  for (const line of lines) {
+    if (line.length < 2) continue;
+    let previous = project(line[0][0], line[0][1]);
+    for (let i = 1; i < line.length; i += 1) {
+      const next = project(line[i][0], line[i][1]);
+      const dx = next.x - previous.x;
+      const dy = next.y - previous.y;
+      if (
+        Math.min(previous.x, next.x) - maxPx <= pointer.x &&
+        pointer.x <= Math.max(previous.x, next.x) + maxPx &&
+        Math.min(previous.y, next.y) - maxPx <= pointer.y &&
+        pointer.y <= Math.max(previous.y, next.y) + maxPx
+      ) {
         const length2 = dx * dx + dy * dy;
         const t = length2 === 0 ? 0 : Math.max(0, Math.min(1, ((pointer.x - previous.x) * dx + (pointer.y - previous.y) * dy) / length2));
         const x = previous.x + t * dx;
         const y = previous.y + t * dy;
         const d = Math.hypot(pointer.x - x, pointer.y - y);
         if (d <= maxPx && (!best || d < best.d)) best = { d, x, y };
-        previous = next;
       }
+      previous = next;
     }
   }
   if (!best) return undefined;

@@ -22,8 +22,8 @@ export interface StructurePanel {
   tools: HTMLElement;
   list: HTMLElement;
   balance: HTMLElement;
-  edits(): StructuralEdit[];
-  reset(edits: StructuralEdit[]): void;
+  /** Back to no tool and no pieces (a community or plan opened). */
+  reset(): void;
   show(answer: StructureAnswer | null): void;
   onLine(coordinates: [number, number][]): void;
   onPick(unit: string): void;
@@ -34,11 +34,13 @@ export interface StructurePanel {
 export function createStructurePanel(options: {
   map: () => PlanMap;
   features: () => PaintableFeature[];
-  onChange: () => void;
+  /** The draft's structural edits now (the workspace's history holds them). */
+  edits: () => readonly StructuralEdit[];
+  /** A new list of structural edits (one added or removed): one step of the workspace's undo history. */
+  commit: (edits: StructuralEdit[]) => void;
   onTool: (tool: 'split' | 'merge' | 'reshape' | null) => void;
   say: (message: string) => void;
 }): StructurePanel {
-  let edits: StructuralEdit[] = [];
   let tool: 'split' | 'merge' | 'reshape' | null = null;
   let editing: { units: [string, string]; ends: [number, number][] } | null = null;
   let picked: string[] = [];
@@ -68,8 +70,7 @@ export function createStructurePanel(options: {
   }
 
   function add(edit: StructuralEdit): void {
-    edits = [...edits, edit];
-    options.onChange();
+    options.commit([...options.edits(), edit]);
     render();
   }
 
@@ -85,7 +86,7 @@ export function createStructurePanel(options: {
     hint.textContent = editing ? t('plan.tool.reshapeDrag') : tool ? t(`plan.tool.${tool}Hint`) : '';
     replaceChildren(
       list,
-      edits.map((edit, i) =>
+      options.edits().map((edit, i) =>
         el('li', { dataset: { op: edit.op } }, [
           edit.op === 'split'
             ? t('plan.structure.split', { unit: nameOf(edit.unit) })
@@ -97,8 +98,7 @@ export function createStructurePanel(options: {
               className: 'link-button',
               on: {
                 click: () => {
-                  edits = edits.filter((_, j) => j !== i);
-                  options.onChange();
+                  options.commit(options.edits().filter((_, j) => j !== i));
                   render();
                 },
               },
@@ -178,9 +178,7 @@ export function createStructurePanel(options: {
     tools,
     list,
     balance,
-    edits: () => edits,
-    reset(next) {
-      edits = next;
+    reset() {
       answer = null;
       options.map().setPieces([]);
       choose(null);

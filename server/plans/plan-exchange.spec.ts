@@ -30,6 +30,9 @@ const pickCandidate = defineSql(
     ORDER BY m.code DESC LIMIT 1`,
 );
 
+/** $1 community → its grids (units_parent_idx). */
+const gridsOf = defineSql('test.exchange.grids', `SELECT count(*)::integer AS n FROM units WHERE parent_code = $1 AND level = 'grid'`);
+
 describe.each(testDatabaseModes())('plan GeoJSON export and import on %s', (mode) => {
   let server: TestServer;
   let planner: Record<string, string>;
@@ -149,5 +152,24 @@ describe.each(testDatabaseModes())('plan GeoJSON export and import on %s', (mode
     );
     expect((await upload(second, Buffer.concat([Buffer.from('SQLite format 3\u0000'), Buffer.alloc(200)]))).body.code).toBe('import_unreadable');
     expect((await call('POST', `/api/plans/${second}/withdraw`)).body.plan.state).toBe('withdrawn');
+  });
+
+  it('exports the published grids of a community as a GeoPackage, without a plan', async () => {
+    const response = await fetch(`${server.baseUrl}/api/plans/layer/geopackage?community=${c.community}`, { headers: planner });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-disposition')).toContain(`grids-${c.community}.gpkg`);
+    const file = path.join(dir, 'layer.gpkg');
+    fs.writeFileSync(file, Buffer.from(await response.arrayBuffer()));
+    const info = await run('ogrinfo', ['-so', file, 'grids']);
+    const [{ n }] = await server.db.query<{ n: number }>(gridsOf, [c.community]);
+    expect(info.stdout).toContain(`Feature Count: ${n}`);
+    // The live grids: the source grid still holds the candidate micro-grid (no plan was published).
+    const geojson = path.join(dir, 'layer.geojson');
+    await run('ogr2ogr', ['-f', 'GeoJSON', geojson, file, 'grids']);
+    const codes = (JSON.parse(fs.readFileSync(geojson, 'utf8')) as ApiAnswer).features.map((f: ApiAnswer) => f.properties.code).sort();
+    expect(codes).toContain(c.source);
+    expect((await call('GET', `/api/plans/layer/geopackage?community=${c.source}`)).body.code).toBe('export_needs_community');
+    expect((await call('GET', '/api/plans/layer/geopackage?community=320102001001')).body.code).toBe('unit_not_found');
+    expect((await call('GET', '/api/plans/layer/geopackage?community=x')).body.code).toBe('invalid_query');
   });
 });

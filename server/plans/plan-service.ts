@@ -21,7 +21,6 @@ import {
   type PlanOutcome,
   type StoredEdit,
 } from './plan-structure.js';
-import { listSuccessors } from './plan-structure.sql.js';
 import {
   diffMovedUnits,
   findOtherClaims,
@@ -29,7 +28,6 @@ import {
   insertPlan,
   listBalanceFigures,
   publishPlan,
-  readCurrentCode,
   readPlan,
   readPlanForUpdate,
   releaseClaims,
@@ -307,26 +305,4 @@ export async function diffOf(q: Queryable, edits: readonly StoredEdit[], now: Da
     },
     restructured,
   };
-}
-
-/**
- * The edits that undo a published plan on today's boundaries: each moved unit (by its code today) back to its old
- * parent, each split's two pieces merged again. A merge cannot be undone by a plan (it would need the old line).
- */
-export async function rollbackEdits(q: Queryable, plan: PlanRow): Promise<AnyRequestedEdit[]> {
-  if (plan.state !== 'published') throw new AppError(409, 'plan_not_published', 'Only a published plan can be rolled back');
-  const edits: AnyRequestedEdit[] = [];
-  for (const e of plan.edits) {
-    if (isStructural(e)) {
-      if (e.op === 'merge') throw new AppError(409, 'rollback_not_possible', 'A plan with a merge cannot be rolled back: split the merged micro-grid in a new plan');
-      if (e.op === 'reshape') throw new AppError(409, 'rollback_not_possible', 'A reshape is undone by reshaping the edge again in a new plan');
-      const pieces = (await q.query<{ new_code: string }>(listSuccessors, [e.unit, plan.id])).map((r) => r.new_code);
-      if (pieces.length !== 2) throw new AppError(409, 'rollback_not_possible', 'The pieces of this split are not both current any more');
-      edits.push({ op: 'merge', units: [pieces[0], pieces[1]] });
-      continue;
-    }
-    const [{ code }] = await q.query<{ code: string }>(readCurrentCode, [e.unit]);
-    edits.push({ unit: code, to: e.from });
-  }
-  return edits;
 }

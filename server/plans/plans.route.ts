@@ -32,7 +32,6 @@ import {
   publishOrSchedule,
   readBalanceFigures,
   replaceEdits,
-  rollbackEdits,
   setPlanState,
   structureBalance,
   submitPlan,
@@ -42,7 +41,10 @@ import {
 import { listPlans, listVersions } from './plans.sql.js';
 import { editsFromImport, exportPlanGeoJson, type ImportCrs } from './plan-exchange.js';
 import { GEOPACKAGE_TYPE, MAX_GEOPACKAGE_BYTES, geoJsonToGeoPackage, geoPackageToGeoJson } from './plan-geopackage.js';
-import { listPaintableUnits } from './plan-reads.sql.js';
+import { listPaintableUnits, listSnapLines, readScopeUnit } from './plan-reads.sql.js';
+import { refuseRollbackPieces, rollbackEdits } from './plan-rollback.js';
+import { repartition } from './plan-repartition.js';
+import { listRepartitionAdjacency, listRepartitionUnits } from './plan-repartition.sql.js';
 
 export interface PlansDependencies {
   db: Database;
@@ -82,11 +84,14 @@ const ListQuery = z
 const FiguresQuery = z.object({ parent: Code, level: z.enum(['micro_grid', 'grid']) }).strict();
 const MapQuery = z.object({ parent: Code }).strict();
 const VersionsQuery = z.object({ limit: z.string().regex(/^\d+$/).transform(Number).pipe(z.number().min(1).max(200)).default(50) }).strict();
+const LayerQuery = z.object({ community: Code }).strict();
 const EdgeQuery = z.object({ a: Code, b: Code }).strict();
 const GeoPackageQuery = z.object({ crs: z.enum(['wgs84', 'cgcs2000', 'gcj02']).default('wgs84') }).strict();
 const ImportBody = z.object({ crs: z.enum(['wgs84', 'cgcs2000', 'gcj02']).default('wgs84'), collection: z.unknown() }).strict();
 
 const YEAR_MS = 365 * 24 * 3600 * 1000;
+/** At most this many road and water lines per community for snapping (a community has a few hundred). */
+const MAX_SNAP_LINES = 20000;
 
 function actorOf(req: Request): PlanActorFull {
   const auth = authOf(req);
@@ -118,7 +123,8 @@ export function plansRouter(deps: PlansDependencies): Router {
     res.json({ versions: await scopedDb(req).query(listVersions, [query.limit]) });
   });
 
-  // The planner's map: the micro-grids of one community as GeoJSON, each with its grid.
+  // The planner's map: the micro-grids of one community as GeoJSON, each with its grid (`grid`), or the grids of a
+  // street, each with its community (in `grid` too: the parent the brush paints into).
   router.get('/api/plans/map', access(...PLANNERS), async (req, res) => {
     const query = validateRequestPart(MapQuery, req.query, 'invalid_query');
     const rows = await scopedDb(req).query<{ code: string; name: string; parent_code: string; households: number; geometry: unknown }>(
@@ -133,6 +139,49 @@ export function plansRouter(deps: PlansDependencies): Router {
         geometry: r.geometry,
         properties: { code: r.code, name: r.name, grid: r.parent_code, households: r.households },
       })),
+    });
+  });
+
+  // The published grids of one community as a GeoPackage (the live layer, no plan): what a plan starts from in QGIS.
+  router.get('/api/plans/layer/geopackage', access(...PLANNERS), async (req, res) => {
+    const query = validateRequestPart(LayerQuery, req.query, 'invalid_query');
+    const db = scopedDb(req);
+    const [scope] = await db.query<{ code: string; level: string }>(readScopeUnit, [query.community]);
+    if (!scope) throw new AppError(404, 'unit_not_found', 'No such community in your jurisdiction');
+    if (scope.level !== 'community') throw new AppError(400, 'export_needs_community', 'Only a community’s grids are exported');
+    const gpkg = await geoJsonToGeoPackage(await exportPlanGeoJson(db, query.community, []));
+    res.attachment(`grids-${query.community}.gpkg`).type(GEOPACKAGE_TYPE).send(gpkg);
+  });
+
+  // A proposal re-partitioning a community's micro-grids among its grids, balanced on households (plan-repartition.ts):
+  // paint moves for the draft, the groups and the balance before → after. Read-only: the page puts the moves in its draft.
+  router.get('/api/plans/repartition', access(...PLANNERS), async (req, res) => {
+    const query = validateRequestPart(LayerQuery, req.query, 'invalid_query');
+    const db = scopedDb(req);
+    const [scope] = await db.query<{ code: string; level: string }>(readScopeUnit, [query.community]);
+    if (!scope || scope.level !== 'community') throw new AppError(404, 'unit_not_found', 'No such community in your jurisdiction');
+    const [units, adjacency] = await Promise.all([
+      db.query<{ code: string; grid: string; households: number; seed: boolean }>(listRepartitionUnits, [query.community]),
+      db.query<{ a: string; b: string; length_m: number }>(listRepartitionAdjacency, [query.community]),
+    ]);
+    const result = repartition({
+      units: units.map((u) => ({ code: u.code, grid: u.grid, households: Number(u.households) })),
+      seeds: new Map(units.filter((u) => u.seed).map((u) => [u.grid, u.code])),
+      adjacency: adjacency.map((e) => ({ a: e.a, b: e.b, lengthM: Number(e.length_m) })),
+    });
+    res.json({ community: query.community, ...result });
+  });
+
+  // Roads and river banks near a community, for the split and reshape tools to snap to.
+  router.get('/api/plans/snap-lines', access(...PLANNERS), async (req, res) => {
+    const query = validateRequestPart(LayerQuery, req.query, 'invalid_query');
+    const db = scopedDb(req);
+    const [scope] = await db.query<{ code: string; level: string }>(readScopeUnit, [query.community]);
+    if (!scope || scope.level !== 'community') throw new AppError(404, 'unit_not_found', 'No such community in your jurisdiction');
+    const rows = await db.query<{ kind: string; class: string; geometry: unknown }>(listSnapLines, [query.community, MAX_SNAP_LINES]);
+    res.json({
+      type: 'FeatureCollection',
+      features: rows.map((r) => ({ type: 'Feature', geometry: r.geometry, properties: { kind: r.kind, class: r.class } })),
     });
   });
 
@@ -345,7 +394,8 @@ export function plansRouter(deps: PlansDependencies): Router {
       const published = await loadPlan(tx, id);
       const edits = await rollbackEdits(tx, published);
       const created = await createPlan(tx, { name: `回退 ${published.name}`.slice(0, 120), scopeCode: published.scope_code, rollbackOf: id }, actorOf(req), clock.now());
-      const { plan: withEdits } = await replaceEdits(tx, created, edits, limits, clock.now());
+      const { plan: withEdits, outcome } = await replaceEdits(tx, created, edits, limits, clock.now());
+      refuseRollbackPieces(outcome.validation.issues);
       return { entityId: String(created.id), jurisdictionCode: published.scope_code, after: { rollbackOf: id, edits: withEdits.edits }, result: withEdits };
     });
     res.status(201).json({ plan });

@@ -89,7 +89,9 @@ export const resolveEdits = defineSql(
 
 /**
  * The changed parents as the plan would make them: $1 codes, $2 targets → per changed parent its children,
- * area (sum of the children's), parts and holes of the union of its children (1e-9° grid, decision 0001), the
+ * area (sum of the children's), parts and holes of the union of its children (1e-9° grid, decision 0001: what
+ * the children really cover), and, of its outline after the moves (its outline now less the units moved out plus
+ * those moved in, on the 1e-9° grid: gridops_parent_outline, migration 0041 — the outline publication writes), the
  * width of its largest inscribed circle (m, on a local equirectangular scale), the area outside its own parent
  * (m²; 0 without an overlay when its parent covers it), the largest overlap with a sibling (m², proposed or
  * unchanged; overlays only where the interiors meet), and per grandparent the union's area
@@ -106,7 +108,10 @@ export const checkChangedParents = defineSql(
                      SELECT m.target, c.geom, c.area_m2 FROM moved m JOIN units c ON c.code = m.code),
         shapes AS (SELECT a.code, p.parent_code AS grandparent, p.geom AS current_geom, count(pr.parent)::integer AS children,
                           coalesce(sum(pr.area_m2), 0) AS area_m2,
-                          ST_CollectionExtract(ST_UnaryUnion(ST_Collect(pr.geom), 1e-9), 3) AS geom
+                          ST_CollectionExtract(ST_UnaryUnion(ST_Collect(pr.geom), 1e-9), 3) AS union_geom,
+                          gridops_parent_outline(p.geom,
+                            (SELECT ST_Collect(u.geom) FROM moved m JOIN units u ON u.code = m.code WHERE m.source = a.code),
+                            (SELECT ST_Collect(u.geom) FROM moved m JOIN units u ON u.code = m.code WHERE m.target = a.code)) AS geom
                      FROM affected a JOIN units p ON p.code = a.code LEFT JOIN proposed pr ON pr.parent = a.code
                     GROUP BY a.code, p.parent_code, p.geom
                     OFFSET 0),
@@ -115,8 +120,8 @@ export const checkChangedParents = defineSql(
                             ST_Area(ST_UnaryUnion(ST_Collect(s.geom), 1e-9)::geography) AS after_m2
                        FROM shapes s GROUP BY s.grandparent)
    SELECT s.code, s.grandparent, s.children, s.area_m2,
-          CASE WHEN s.children = 0 THEN 0 ELSE ST_NumGeometries(s.geom) END AS parts,
-          CASE WHEN s.children = 0 THEN 0 ELSE (SELECT sum(ST_NumInteriorRings(d.geom))::integer FROM ST_Dump(s.geom) d) END AS holes,
+          CASE WHEN s.children = 0 THEN 0 ELSE ST_NumGeometries(s.union_geom) END AS parts,
+          CASE WHEN s.children = 0 THEN 0 ELSE (SELECT sum(ST_NumInteriorRings(d.geom))::integer FROM ST_Dump(s.union_geom) d) END AS holes,
           CASE WHEN s.children = 0 THEN 0
                ELSE 2 * 111320 * (ST_MaximumInscribedCircle(
                         ST_Scale(s.geom, cos(radians(ST_Y(ST_Centroid(s.geom)))), 1))).radius END AS width_m,

@@ -2,7 +2,8 @@
  * Splitting a micro-grid in the planner's workspace, in a real browser: planner.city opens a community of 仙林街道,
  * takes the split tool, draws a line across a micro-grid with two clicks (terra-draw), finishes it by clicking the
  * last point again; the server's pieces come back — the grid's micro-grid balance shows the two new micro-grids and
- * the retired one, and the map draws the new boundary in red (pixels counted on screenshots before and after).
+ * the retired one, and the map draws the new boundary in red (pixels counted on screenshots before and after);
+ * Ctrl+Z undoes the split on the map and in the server's draft, Ctrl+Shift+Z redoes it, the undo button undoes it.
  */
 import { describe, expect, it } from 'vitest';
 import { useBrowserTestServer } from './support/browser-test-server.js';
@@ -91,6 +92,28 @@ describe('planner split tool', () => {
       await page.waitForTimeout(300);
       const after = redPixels((await planner.screenshot('plan-split-after')).png);
       expect(after).toBeGreaterThan(before + 200);
+
+      // Undo (Ctrl+Z) takes the split out of the workspace and of the server's draft; redo (Ctrl+Shift+Z) puts it back.
+      const planId = Number(await page.getAttribute('[data-testid="plan-info"]', 'data-plan-id'));
+      const synced = () => page.locator('[data-testid="plan-info"][data-synced="true"]').waitFor();
+      await page.keyboard.press('Control+z');
+      await page.locator('[data-testid="structure-edits"] li').waitFor({ state: 'detached' });
+      await synced();
+      expect((await server().db.query<{ edits: ApiAnswer[] }>(planEdits, [planId]))[0].edits).toEqual([]);
+      expect(await page.locator('[data-testid="undo"]').isDisabled()).toBe(true);
+      await page.waitForTimeout(300);
+      expect(redPixels((await planner.screenshot('plan-split-undone')).png)).toBeLessThan(before + 100);
+      await page.keyboard.press('Control+Shift+Z');
+      await page.locator('[data-testid="structure-edits"] li[data-op="split"]').waitFor();
+      await synced();
+      expect((await server().db.query<{ edits: ApiAnswer[] }>(planEdits, [planId]))[0].edits).toMatchObject([{ op: 'split', unit: s.code }]);
+      await page.waitForTimeout(300);
+      expect(redPixels((await planner.screenshot('plan-split-redone')).png)).toBeGreaterThan(before + 200);
+      // The undo button does the same as the key.
+      await page.locator('[data-testid="undo"]').click();
+      await page.locator('[data-testid="structure-edits"] li').waitFor({ state: 'detached' });
+      await synced();
+      expect((await server().db.query<{ edits: ApiAnswer[] }>(planEdits, [planId]))[0].edits).toEqual([]);
       expect(planner.consoleErrors).toEqual([]);
     } finally {
       await planner.close();

@@ -68,9 +68,9 @@ describe('planner workspace', () => {
       await admin.page.locator('[data-testid="plan-approve"]:not([disabled])').click();
       await expect.poll(() => admin!.page.textContent('[data-testid="plan-state"]')).toBe('已批准');
       await admin.page.locator('[data-testid="plan-publish"]:not([disabled])').click();
-      await expect.poll(() => admin!.page.textContent('[data-testid="plan-message"]')).toContain('已发布为边界版本 1');
+      await expect.poll(() => admin!.page.textContent('[data-testid="plan-message"]'), { timeout: 30_000 }).toContain('已发布为边界版本 1');
       // The map shows the new boundary: the micro-grid belongs to the target grid now, under a code of that grid.
-      await expect.poll(async () => (await drawnAt(admin!, c.lon, c.lat))?.grid).toBe(c.target);
+      await expect.poll(async () => (await drawnAt(admin!, c.lon, c.lat))?.grid, { timeout: 30_000 }).toBe(c.target);
       const drawn = await drawnAt(admin, c.lon, c.lat);
       expect(drawn!.code.startsWith(c.target)).toBe(true);
       expect(drawn!.code).not.toBe(c.code);

@@ -100,3 +100,29 @@ export const pickReshapeCandidate = defineSql(
           ST_AsGeoJSON(ST_AddPoint(line, np, i), 9)::json AS line, ST_AsGeoJSON(line, 9)::json AS old_line
      FROM point`,
 );
+
+export interface GridMoveCandidate {
+  code: string;
+  source: string;
+  target: string;
+  lon: number;
+  lat: number;
+}
+
+/**
+ * A 仙林街道 grid on its community's edge with a neighbouring community (they share a boundary line), whose own
+ * community keeps more than two grids and stays one polygon without it; with a point inside it, for a click.
+ */
+export const pickGridMoveCandidate = defineSql(
+  'test.plans.grid_move_candidate',
+  `SELECT g.code, g.parent_code AS source, k.code AS target,
+          ST_X(ST_PointOnSurface(g.geom)) AS lon, ST_Y(ST_PointOnSurface(g.geom)) AS lat
+     FROM units g
+     JOIN units k ON k.parent_code = g.street_code AND k.level = 'community' AND k.code <> g.parent_code
+                 AND k.geom && g.geom AND ST_Relate(g.geom, k.geom, 'F***1****')
+    WHERE g.level = 'grid' AND g.street_code = '320113007'
+      AND (SELECT count(*) FROM units s WHERE s.parent_code = g.parent_code) > 2
+      AND (SELECT ST_NumGeometries(ST_UnaryUnion(ST_Collect(s.geom), 1e-9)) FROM units s
+            WHERE s.parent_code = g.parent_code AND s.code <> g.code) = 1
+    ORDER BY g.code LIMIT 1`,
+);
