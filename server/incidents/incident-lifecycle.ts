@@ -23,11 +23,11 @@ export type IncidentEvent =
   | { type: 'offer_timeout'; actor: Actor }
   | { type: 'arrive'; actor: Actor }
   | { type: 'return'; actor: Actor; reason: string }
-  | { type: 'resolve'; actor: Actor; note: string }
+  | { type: 'resolve'; actor: Actor; note: string; publicNote?: string }
   | { type: 'verify'; actor: Actor }
   | { type: 'verify_fail'; actor: Actor; reason: string }
   | { type: 'evaluate'; actor: Actor; satisfaction: number }
-  | { type: 'close'; actor: Actor }
+  | { type: 'close'; actor: Actor; publicNote?: string }
   | { type: 'reopen'; actor: Actor; reason: string };
 
 export interface IncidentSnapshot {

@@ -27,6 +27,7 @@ import { listSummonses } from './summonses.sql.js';
 import { recommendForIncident, type IncidentPlace } from './recommend-for-incident.js';
 import { DESK_ROLES, GRADES, READERS, SOURCES } from '../contract/incident-vocabulary.js';
 import { checkArrivalFromLastPosition } from '../field/field.route.js';
+import { checkPublicNote } from './public-note.js';
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 const NewIncident = z
@@ -51,11 +52,12 @@ const EventBody = z.discriminatedUnion('type', [
   z.object({ type: z.literal('decline'), reason: z.string().trim().max(500).optional() }).strict(),
   z.object({ type: z.literal('arrive') }).strict(),
   z.object({ type: z.literal('return'), reason: z.string().trim().min(2).max(500) }).strict(),
-  z.object({ type: z.literal('resolve'), note: z.string().trim().min(2).max(2000) }).strict(),
+  // publicNote: for the reporter (/report/{id}, Open311 status_notes), checked by checkPublicNote below.
+  z.object({ type: z.literal('resolve'), note: z.string().trim().min(2).max(2000), publicNote: z.string().max(2000).optional() }).strict(),
   z.object({ type: z.literal('verify') }).strict(),
   z.object({ type: z.literal('verify_fail'), reason: z.string().trim().min(2).max(500) }).strict(),
   z.object({ type: z.literal('evaluate'), satisfaction: z.number().int().min(1).max(5) }).strict(),
-  z.object({ type: z.literal('close') }).strict(),
+  z.object({ type: z.literal('close'), publicNote: z.string().max(2000).optional() }).strict(),
   z.object({ type: z.literal('reopen'), reason: z.string().trim().min(2).max(500) }).strict(),
 ]);
 
@@ -150,6 +152,7 @@ export function incidentsRouter({ clock, config, db, roads: shared, events }: In
   router.post('/api/incidents/:id/events', access('dispatcher', 'supervisor', 'admin', 'field_worker'), async (req, res) => {
     const id = validateRequestPart(Id, req.params.id, 'invalid_incident_id');
     const body = validateRequestPart(EventBody, req.body, 'invalid_incident_event');
+    if ('publicNote' in body && body.publicNote !== undefined) body.publicNote = publishableNote(body.publicNote);
     const event = { ...body, actor: actorOf(req) } as IncidentEvent;
     // The role first: a field worker's desk-only event is 403 whatever state the case is in (issue 18).
     if (!roleMaySend(event.type, event.actor.role)) {
@@ -165,7 +168,12 @@ export function incidentsRouter({ clock, config, db, roads: shared, events }: In
         entityId: String(id),
         jurisdictionCode: change.before.micro_grid_code,
         before: { state: change.before.state, assignedWorkerCode: change.before.assigned_worker_code },
-        after: { state: change.after.state, assignedWorkerCode: change.after.assigned_worker_code, ...('reason' in body ? { reason: body.reason } : {}) },
+        after: {
+          state: change.after.state,
+          assignedWorkerCode: change.after.assigned_worker_code,
+          ...('reason' in body ? { reason: body.reason } : {}),
+          ...('publicNote' in body && body.publicNote !== undefined ? { publicNote: body.publicNote } : {}),
+        },
         result: { after: change.after, published: change.published },
       };
     });
@@ -193,4 +201,11 @@ export function incidentsRouter({ clock, config, db, roads: shared, events }: In
   });
 
   return router;
+}
+
+/** The note for the reporter, trimmed, or 422 public_note_refused with the reason (a phone number, …). */
+function publishableNote(text: string): string {
+  const { note, problem } = checkPublicNote(text);
+  if (problem) throw new AppError(422, 'public_note_refused', `The note for the reporter cannot be published: ${problem.replace(/_/g, ' ')}`, { reason: problem, field: 'publicNote' });
+  return note;
 }
