@@ -83,6 +83,8 @@ export interface TimelineEntry {
   actor_role: string | null;
   worker_code: string | null;
   detail: Record<string, unknown> | null;
+  /** The reply to the reporter (published on /report/{id}), on a resolve or close step. */
+  public_note?: string | null;
 }
 
 export interface IncidentDetail {
