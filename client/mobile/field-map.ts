@@ -18,6 +18,8 @@ export interface FieldMapView {
   target?: { lon: number; lat: number } | null;
   route?: Array<[number, number]> | null;
   picked?: { lon: number; lat: number } | null;
+  /** Centre the map here (a point typed on the citizens' page). */
+  focus?: { lon: number; lat: number } | null;
 }
 
 export interface FieldMap {
@@ -88,6 +90,7 @@ export function createFieldMap(container: HTMLElement, options: { center: [numbe
     } else if (pts.length === 1) {
       map.jumpTo({ center: [pts[0].lon, pts[0].lat] });
     }
+    if (view.focus) map.jumpTo({ center: [view.focus.lon, view.focus.lat] });
   }
 
   return {
