@@ -74,6 +74,8 @@ export function createFieldMap(container: HTMLElement, options: { center: [numbe
     if (event.tile !== undefined || event.sourceId !== undefined) return;
     console.error(event.error);
   });
+  // Every tile in view drawn (for the screenshots of the browser tests, and nothing else).
+  map.once('idle', () => (container.dataset.mapIdle = 'true'));
   map.on('click', (e) => tapListeners.forEach((l) => l({ lon: e.lngLat.lng, lat: e.lngLat.lat })));
 
   function apply(view: FieldMapView) {

@@ -82,6 +82,7 @@ async function showForm() {
           coordinates.value = '';
           gcj02.checked = false;
           message.textContent = '';
+          gpsProblem.textContent = '';
           choose({ ...p, crs: 'wgs84', from: 'map' });
         },
       }),
