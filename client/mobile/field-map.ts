@@ -32,7 +32,8 @@ export interface FieldMap {
 
 const EMPTY = { type: 'FeatureCollection', features: [] } as const;
 
-export function createFieldMap(container: HTMLElement, options: { center: [number, number]; theme: 'light' | 'dark' }): FieldMap {
+/** publicTiles: the basemap without an account (server/tiles/public-tiles.route.ts), for the citizens' page. */
+export function createFieldMap(container: HTMLElement, options: { center: [number, number]; theme: 'light' | 'dark'; publicTiles?: boolean }): FieldMap {
   const palette = PALETTES[options.theme];
   container.style.background = palette.background;
   const overlay: LayerSpecification[] = [
@@ -40,7 +41,7 @@ export function createFieldMap(container: HTMLElement, options: { center: [numbe
   ];
   const map = new MapLibreMap({
     container,
-    style: buildMapStyle({ origin: window.location.origin, palette, external: null, overlayLayers: overlay }),
+    style: buildMapStyle({ origin: options.publicTiles ? `${window.location.origin}/public` : window.location.origin, palette, external: null, overlayLayers: overlay }),
     center: options.center,
     zoom: 15,
     maxZoom: 19,
