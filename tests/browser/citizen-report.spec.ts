@@ -11,6 +11,8 @@ import { defineSql } from '../../server/db/database.js';
 import { signIn } from '../support/test-auth.js';
 import { useBrowserTestServer } from './support/browser-test-server.js';
 import { openPhone } from './support/mobile-session.js';
+import { countNear, decodePng } from './support/png-pixels.js';
+import { PALETTES } from '../../client/map/map-palette.js';
 
 const xianlinPoint = defineSql(
   'test.browser_report_point',
@@ -88,6 +90,10 @@ describe('citizens page /report', () => {
       await page.locator('[data-testid="report-map"][data-map-ready="true"][data-map-idle="true"]').waitFor({ timeout: 45_000 });
       expect(await mapCodeLoaded()).toBe(true);
       await page.locator('[data-testid="report-map"]').scrollIntoViewIfNeeded();
+      // The basemap is drawn without an account (public tiles): not a blank canvas.
+      const mapPixels = decodePng(await page.locator('[data-testid="report-map"]').screenshot());
+      const blank = countNear(mapPixels, PALETTES.light.background, 6) / (mapPixels.width * mapPixels.height);
+      expect(blank).toBeLessThan(0.9);
       const box = (await page.locator('[data-testid="report-map"]').boundingBox())!;
       await page.touchscreen.tap(box.x + box.width / 2, box.y + box.height / 2);
       await expect.poll(() => page.textContent('[data-testid="report-point"]'), { timeout: 10_000 }).toMatch(/^地图选点：118\.9\d{4}, 32\.1\d{4}$/);
