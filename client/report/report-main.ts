@@ -87,7 +87,17 @@ async function showForm() {
         },
       }),
     );
-    map.then((m) => m.show(point, point?.from === 'typed'), () => (message.textContent = t('m.offline')));
+    map.then(
+      (m) => m.show(point, point?.from === 'typed'),
+      () => {
+        // The map's code could not be loaded (no network): say so, and let the citizen try again.
+        message.textContent = t('m.offline');
+        map = null;
+        mapBox.hidden = true;
+        mapButton.disabled = false;
+        mapButton.setAttribute('aria-expanded', 'false');
+      },
+    );
   };
   mapButton.addEventListener('click', openMap);
   const typed = () => {
@@ -116,14 +126,17 @@ async function showForm() {
       message.textContent = error instanceof PhotoRefused && error.reason === 'too_large' ? t('m.photoTooLarge', { size: formatBytes(error.sizeBytes), max: formatBytes(PHOTO_LIMIT_BYTES) }) : t('m.photoUnreadable');
     }
   });
-  const locate = () => {
+  /** explicit: the citizen pressed 使用手机定位 (the fix then replaces a point chosen otherwise). */
+  const locate = (explicit: boolean) => {
     if (!navigator.geolocation) return void (gpsProblem.textContent = t('r.gpsDenied'));
     navigator.geolocation.getCurrentPosition(
       (p) => {
         lastFix = { lon: p.coords.longitude, lat: p.coords.latitude };
         gpsProblem.textContent = '';
-        // A fix never replaces a point the citizen chose on the map or typed.
-        if (!point || point.from === 'gps') choose({ ...lastFix, crs: 'wgs84', from: 'gps' });
+        // The fix asked for at start never replaces a point the citizen chose on the map or typed meanwhile.
+        if (!explicit && point && point.from !== 'gps') return;
+        if (explicit) coordinates.value = '';
+        choose({ ...lastFix, crs: 'wgs84', from: 'gps' }, explicit);
       },
       // Denied (or no fix): the map and the typed coordinates still work, and the page says so.
       (error) => (gpsProblem.textContent = t(error.code === error.PERMISSION_DENIED ? 'r.gpsDenied' : 'r.gpsUnavailable')),
@@ -181,7 +194,7 @@ async function showForm() {
       gpsText,
       gpsProblem,
       el('div', { className: 'report-point-buttons' }, [
-        el('button', { className: 'm-button small', testId: 'report-use-gps', attrs: { type: 'button' }, on: { click: locate } }, [t('r.useGps')]),
+        el('button', { className: 'm-button small', testId: 'report-use-gps', attrs: { type: 'button' }, on: { click: () => locate(true) } }, [t('r.useGps')]),
         mapButton,
       ]),
       mapBox,
@@ -194,7 +207,7 @@ async function showForm() {
   ]);
   shell([form]);
   choose(null);
-  locate();
+  locate(false);
   try {
     const services = (await (await fetch(`/open311/v2/services.json?lang=${lang()}`)).json()) as Array<{ service_code: string; service_name: string }>;
     replaceChildren(category, services.map((s) => el('option', { attrs: { value: s.service_code } }, [s.service_name])));
