@@ -185,8 +185,11 @@ async function main() {
       const file = path.join(ROOT, 'BENCHMARKS.md');
       const text = fs.readFileSync(file, 'utf8');
       const start = text.indexOf('## Field app (/m) — issue 23');
-      const next = start < 0 ? -1 : text.indexOf('\n## ', start + 5);
-      const updated = start < 0 ? `${text.trimEnd()}\n\n${section}` : `${text.slice(0, start)}${section}${next < 0 ? '' : text.slice(next + 1)}`;
+      // The section ends before the next heading, another section's marker (<!-- … -->) or the hand-written notes
+      // under the table (kept: they say what the machine was doing).
+      const ends = ['\n## ', '\n<!-- ', '\nNotes:'].map((m) => (start < 0 ? -1 : text.indexOf(m, start + 5))).filter((i) => i >= 0);
+      const next = ends.length ? Math.min(...ends) : -1;
+      const updated = start < 0 ? `${text.trimEnd()}\n\n${section}` : `${text.slice(0, start)}${section}${next < 0 ? '' : `\n${text.slice(next + 1)}`}`;
       fs.writeFileSync(file, updated);
     }
   } finally {
