@@ -38,6 +38,7 @@ import { open311Router } from './open311/open311.route.js';
 import { spatialRouter } from './spatial/spatial.route.js';
 import { statsRouter } from './stats/stats.route.js';
 import { tilesRouter } from './tiles/tiles.route.js';
+import { publicTilesRouter } from './tiles/public-tiles.route.js';
 import { unitsRouter } from './units/units.route.js';
 import { openApiRouter } from './contract/openapi.route.js';
 import { camerasRouter } from './video/cameras.route.js';
@@ -132,6 +133,7 @@ export function createApp(input: AppDependencies): express.Express {
     open311Router,
     ogcRouter,
     tilesRouter,
+    publicTilesRouter,
     statsRouter,
     plansRouter,
     camerasRouter,

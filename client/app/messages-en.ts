@@ -123,6 +123,8 @@ export const messagesEn: Record<string, string> = {
   dispatchTo: 'Dispatch to {worker}',
   reasonPrompt: 'Reason',
   notePrompt: 'Note',
+  publicNotePrompt: 'Reply to the reporter (optional, public)',
+  publicNoteHint: 'Shown on the public status page: no personal details',
   satisfactionPrompt: 'Satisfaction (1–5)',
   department: 'Department',
   confirm: 'Confirm',

@@ -116,6 +116,8 @@ export const messagesZhCn: Record<string, string> = {
   dispatchTo: '派遣给 {worker}',
   reasonPrompt: '理由',
   notePrompt: '说明',
+  publicNotePrompt: '给反映人的答复（选填，公开）',
+  publicNoteHint: '显示在群众查询页面上，请勿填写个人信息',
   satisfactionPrompt: '满意度（1–5）',
   department: '部门',
   confirm: '确定',

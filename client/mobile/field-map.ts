@@ -18,6 +18,8 @@ export interface FieldMapView {
   target?: { lon: number; lat: number } | null;
   route?: Array<[number, number]> | null;
   picked?: { lon: number; lat: number } | null;
+  /** Centre the map here (a point typed on the citizens' page). */
+  focus?: { lon: number; lat: number } | null;
 }
 
 export interface FieldMap {
@@ -30,7 +32,8 @@ export interface FieldMap {
 
 const EMPTY = { type: 'FeatureCollection', features: [] } as const;
 
-export function createFieldMap(container: HTMLElement, options: { center: [number, number]; theme: 'light' | 'dark' }): FieldMap {
+/** publicTiles: the basemap without an account (server/tiles/public-tiles.route.ts), for the citizens' page. */
+export function createFieldMap(container: HTMLElement, options: { center: [number, number]; theme: 'light' | 'dark'; publicTiles?: boolean }): FieldMap {
   const palette = PALETTES[options.theme];
   container.style.background = palette.background;
   const overlay: LayerSpecification[] = [
@@ -38,7 +41,7 @@ export function createFieldMap(container: HTMLElement, options: { center: [numbe
   ];
   const map = new MapLibreMap({
     container,
-    style: buildMapStyle({ origin: window.location.origin, palette, external: null, overlayLayers: overlay }),
+    style: buildMapStyle({ origin: options.publicTiles ? `${window.location.origin}/public` : window.location.origin, palette, external: null, overlayLayers: overlay }),
     center: options.center,
     zoom: 15,
     maxZoom: 19,
@@ -72,6 +75,8 @@ export function createFieldMap(container: HTMLElement, options: { center: [numbe
     if (event.tile !== undefined || event.sourceId !== undefined) return;
     console.error(event.error);
   });
+  // Every tile in view drawn (for the screenshots of the browser tests, and nothing else).
+  map.once('idle', () => (container.dataset.mapIdle = 'true'));
   map.on('click', (e) => tapListeners.forEach((l) => l({ lon: e.lngLat.lng, lat: e.lngLat.lat })));
 
   function apply(view: FieldMapView) {
@@ -88,6 +93,7 @@ export function createFieldMap(container: HTMLElement, options: { center: [numbe
     } else if (pts.length === 1) {
       map.jumpTo({ center: [pts[0].lon, pts[0].lat] });
     }
+    if (view.focus) map.jumpTo({ center: [view.focus.lon, view.focus.lat] });
   }
 
   return {

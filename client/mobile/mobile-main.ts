@@ -20,6 +20,7 @@ import { clockOffset, type ClockOffset } from './offer-countdown.js';
 import { alertNewOffer, unlockSound } from './offer-alert.js';
 import { createOutbox } from './outbox.js';
 import { pendingCount, type OutboxItem } from './outbox-rules.js';
+import { describeOutboxError } from './outbox-view.js';
 import { renderPatrolScreen } from './patrol-screen.js';
 import { createPositionReporter } from './position-reporter.js';
 import { gridTileUrls } from './grid-tiles.js';
@@ -98,11 +99,18 @@ function show(next: Tab) {
 /** /api/field/me asked at boot beside /api/auth/me (one round trip less on a slow network), used once. */
 let prefetchedMe: Promise<FieldMe> | null = null;
 
+/** Refreshes overlap (a step, a live message, the network back): an older answer arriving last must not win. */
+let refreshesStarted = 0;
+let refreshApplied = 0;
+
 async function refresh(): Promise<void> {
+  const mine = ++refreshesStarted;
   try {
     const early = prefetchedMe;
     prefetchedMe = null;
     const answer = await (early ?? apiGet<FieldMe>('/api/field/me'));
+    if (mine < refreshApplied) return;
+    refreshApplied = mine;
     offset = clockOffset(answer.serverTime, Date.now());
     me = answer;
     localStorage.setItem(ME_CACHE, JSON.stringify(answer));
@@ -189,6 +197,7 @@ async function start() {
   toastBox.hidden = true;
   outbox.onChange(async () => {
     outboxItems = await outbox.list();
+    announceRefused();
     renderStatus();
     if (tab === 'task' && taskKey() !== shownTaskKey) show('task');
     if (outbox.lastStop() === 'sign_in') {
@@ -207,12 +216,29 @@ async function start() {
   addEventListener('offline', renderStatus);
   onLanguageChange(() => location.reload());
   outboxItems = await outbox.list();
+  announceRefused();
   await refresh().catch((error) => toast(describeError(error), 'error'));
   renderStatus();
   if (me?.worker.dutyStatus !== 'off_duty' && localStorage.getItem(CONSENT) === 'yes') positions.start();
   void outbox.flush();
   void cacheGridTiles();
   connectLive({ topics: ['incidents'], onSnapshot: () => void refresh().catch(() => {}), onDelta: () => void refresh().catch(() => {}) });
+}
+
+/**
+ * An item the server refused while it waited (the case was re-assigned while the phone was offline, …) is said at
+ * once, with the reason; it stays in the list under 记录 until dismissed. Those already known at start are not
+ * repeated.
+ */
+let knownRefused: Set<number> | null = null;
+function announceRefused() {
+  const refused = outboxItems.filter((i) => i.state === 'failed');
+  const fresh = knownRefused ? refused.filter((i) => !knownRefused!.has(i.seq)) : [];
+  knownRefused = new Set(refused.map((i) => i.seq));
+  if (fresh.length === 0) return;
+  toast(t('m.itemRefused', { label: fresh[0].label, reason: describeOutboxError(fresh[0]) }), 'error');
+  // What the phone showed is out of date (the case moved on without it): ask the server again.
+  if (fresh.some((i) => i.incidentId !== undefined)) void refresh().catch(() => {});
 }
 
 /** Asks the service worker to fetch the map tiles of the worker's grid ahead (for the map in a dead zone). */
@@ -248,6 +274,8 @@ function showSignIn() {
     el('label', {}, [el('span', {}, [t('username')]), username]),
     el('label', {}, [el('span', {}, [t('password')]), password]),
     el('button', { className: 'm-button primary', attrs: { type: 'submit' } }, [t('signIn')]),
+    // A session that ended while items waited (expired while offline): they are sent once signed in again.
+    pendingCount(outboxItems) > 0 ? el('p', { className: 'muted', testId: 'sign-in-pending', attrs: { role: 'status' } }, [t('m.signInAgain', { count: pendingCount(outboxItems) })]) : null,
     message,
     el('button', { className: 'link-button', attrs: { type: 'button' }, on: { click: () => setLanguage(currentLanguage() === 'en' ? 'zh-CN' : 'en') } }, [t('switchLanguage')]),
   ]);

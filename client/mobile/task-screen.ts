@@ -13,6 +13,7 @@ import { countdownUrgency, formatCountdown, remainingMs } from './offer-countdow
 import type { OutboxItem } from './outbox-rules.js';
 import { photoPicker, type PhotoPicker } from './photo-picker.js';
 import { describeOutboxError } from './outbox-view.js';
+import { checkPublicNote, PUBLIC_NOTE_MAX } from '../../server/incidents/public-note.js';
 
 const DECLINE_REASONS = ['busy_elsewhere', 'too_far', 'lacks_skill', 'off_shift'] as const;
 
@@ -20,13 +21,14 @@ const DECLINE_REASONS = ['busy_elsewhere', 'too_far', 'lacks_skill', 'off_shift'
  * What the worker typed and photographed on scene, kept across re-draws of the screen (the arrival being sent,
  * the refresh after it, a live update) until the case is resolved: a re-draw must never wipe a note or a photo.
  */
-const sceneDrafts = new Map<number, { note: string; photos: PhotoPicker }>();
+const sceneDrafts = new Map<number, SceneDraft>();
+type SceneDraft = { note: string; publicNote: string; photos: PhotoPicker };
 
-function sceneDraft(ctx: FieldContext, incidentId: number): { note: string; photos: PhotoPicker } {
+function sceneDraft(ctx: FieldContext, incidentId: number): SceneDraft {
   for (const id of sceneDrafts.keys()) if (id !== incidentId) sceneDrafts.delete(id);
   let draft = sceneDrafts.get(incidentId);
   if (!draft) {
-    draft = { note: '', photos: photoPicker(ctx) };
+    draft = { note: '', publicNote: '', photos: photoPicker(ctx) };
     sceneDrafts.set(incidentId, draft);
   }
   return draft;
@@ -163,11 +165,18 @@ export function renderTaskScreen(root: HTMLElement, ctx: FieldContext, waiting: 
     return () => disposers.forEach((d) => d());
   }
 
-  // On scene: what was done, photos, resolve.
+  // On scene: what was done (internal), an optional note for the reporter (public), photos, resolve.
   const draft = sceneDraft(ctx, task.id);
   const note = el('textarea', { attrs: { name: 'note', rows: 4, maxlength: 2000, required: true, 'aria-label': t('m.resolveNote') } });
   note.value = draft.note;
   note.addEventListener('input', () => (draft.note = note.value));
+  const publicNote = el('textarea', { attrs: { name: 'publicNote', rows: 2, maxlength: PUBLIC_NOTE_MAX, 'aria-label': t('m.publicNote'), 'aria-describedby': 'public-note-hint' } });
+  publicNote.value = draft.publicNote;
+  const publicProblem = el('p', { className: 'error-text', testId: 'public-note-error', attrs: { role: 'alert' } });
+  publicNote.addEventListener('input', () => {
+    draft.publicNote = publicNote.value;
+    publicProblem.textContent = '';
+  });
   const photos = draft.photos;
   const resolve = async () => {
     if (note.value.trim().length < 2) {
@@ -175,17 +184,26 @@ export function renderTaskScreen(root: HTMLElement, ctx: FieldContext, waiting: 
       note.reportValidity();
       return;
     }
+    // Checked here with the server's own rule, so a step is never queued only to be refused later.
+    const published = publicNote.value.trim() ? checkPublicNote(publicNote.value) : null;
+    if (published?.problem) {
+      publicProblem.textContent = t(`m.error.${published.problem}`);
+      publicNote.focus();
+      return;
+    }
     for (const [i, blob] of photos.blobs().entries()) {
       await ctx.outbox.add({ kind: 'photo', label: `${t('m.addPhoto')} ${i + 1} · ${task.number}`, method: 'POST', url: `/api/incidents/${task.id}/photos`, form: { fields: { note: note.value.trim().slice(0, 500) }, photo: blob, photoName: `scene-${i + 1}.jpg` }, incidentId: task.id });
     }
     sceneDrafts.delete(task.id);
-    await step({ type: 'resolve', note: note.value.trim() }, t('m.resolve'));
+    await step({ type: 'resolve', note: note.value.trim(), ...(published ? { publicNote: published.note } : {}) }, t('m.resolve'));
   };
   replaceChildren(root, [
     el('section', { className: 'm-screen m-scene', testId: 'task-on-scene' }, [
       el('h2', {}, [t('m.onScene')]),
       facts,
       el('label', { className: 'm-field' }, [el('span', {}, [t('m.resolveNote')]), note]),
+      el('label', { className: 'm-field' }, [el('span', {}, [t('m.publicNote')]), el('span', { className: 'muted', attrs: { id: 'public-note-hint' } }, [t('m.publicNoteHint')]), publicNote]),
+      publicProblem,
       photos.element,
       el('div', { className: 'm-actions' }, [el('button', { className: 'm-button primary', testId: 'resolve', attrs: { type: 'button' }, on: { click: () => void resolve() } }, [t('m.resolve')])]),
     ]),

@@ -5,9 +5,11 @@
 import type { Department } from '../api/api-types.js';
 import { el } from '../app/dom.js';
 import { currentLanguage, t } from '../i18n.js';
+import { PUBLIC_NOTE_MAX } from '../../server/incidents/public-note.js';
 
-export type ActionFields = { reason?: string; note?: string; satisfaction?: number; departmentCode?: string };
-export type FieldKind = 'reason' | 'note' | 'satisfaction' | 'department';
+export type ActionFields = { reason?: string; note?: string; satisfaction?: number; departmentCode?: string; publicNote?: string };
+/** publicNote: an optional reply to the reporter, published on /report/{id} (server/incidents/public-note.ts). */
+export type FieldKind = 'reason' | 'note' | 'satisfaction' | 'department' | 'publicNote';
 
 export function createActionForm(options: {
   title: string;
@@ -27,11 +29,13 @@ export function createActionForm(options: {
       );
     } else if (kind === 'satisfaction') {
       input = el('input', { attrs: { name: 'satisfaction', type: 'number', min: 1, max: 5, step: 1, value: 5, required: true } });
+    } else if (kind === 'publicNote') {
+      input = el('textarea', { attrs: { name: kind, rows: 2, maxlength: PUBLIC_NOTE_MAX, placeholder: t('publicNoteHint') } });
     } else {
       input = el('textarea', { attrs: { name: kind, rows: 2, minlength: 2, maxlength: kind === 'note' ? 1000 : 500, required: true } });
     }
     inputs[kind] = input;
-    const label = { reason: 'reasonPrompt', note: 'notePrompt', satisfaction: 'satisfactionPrompt', department: 'department' }[kind];
+    const label = { reason: 'reasonPrompt', note: 'notePrompt', satisfaction: 'satisfactionPrompt', department: 'department', publicNote: 'publicNotePrompt' }[kind];
     return el('label', {}, [el('span', {}, [t(label)]), input]);
   });
   const form = el(
@@ -47,6 +51,7 @@ export function createActionForm(options: {
             note: inputs.note?.value.trim(),
             satisfaction: inputs.satisfaction ? Number(inputs.satisfaction.value) : undefined,
             departmentCode: inputs.department?.value,
+            publicNote: inputs.publicNote?.value.trim() || undefined,
           });
         },
         keydown: (event) => {

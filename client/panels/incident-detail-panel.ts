@@ -22,6 +22,7 @@ const FORMS: Partial<Record<ConsoleAction, FieldKind[]>> = {
   escalate: ['reason'],
   evaluate: ['satisfaction'],
   summon: ['department', 'note'],
+  close: ['publicNote'],
 };
 
 export interface IncidentDetailPanel {
@@ -117,6 +118,7 @@ export function createIncidentDetailPanel(options: {
         const body: Record<string, unknown> = { type: action };
         if (fields.reason !== undefined) body.reason = fields.reason;
         if (fields.satisfaction !== undefined) body.satisfaction = fields.satisfaction;
+        if (fields.publicNote !== undefined) body.publicNote = fields.publicNote;
         await apiPost(`/api/incidents/${incidentId}/events`, body);
       }
       form = null;
@@ -282,6 +284,7 @@ export function createIncidentDetailPanel(options: {
               entry.to_state && entry.to_state !== entry.from_state ? ` → ${t(`state.${entry.to_state}`)}` : '',
               entry.worker_code ? ` · ${options.workerName(entry.worker_code) ?? entry.worker_code}` : '',
               entry.actor_role ? ` · ${t(`role.${entry.actor_role}`)}` : '',
+              entry.public_note ? el('q', { className: 'public-note', attrs: { title: t('publicNotePrompt') } }, [entry.public_note]) : null,
             ]),
           ),
         ),

@@ -1,11 +1,14 @@
 /**
  * The citizens' page (随手拍, /report): public, no account. A photo (compressed on the phone), a category (the
- * Open311 services), a description, the place from the phone's GPS or typed coordinates (GCJ-02 from Amap or
- * Tencent accepted: converted by the server, `coordinate_system=gcj02`), an optional contact; sent as one
+ * Open311 services), a description, the place from the phone's GPS, a tap on the map (MapLibre loaded only when
+ * the map is opened: report-map-picker.ts) or typed coordinates (GCJ-02 from Amap or Tencent accepted: converted
+ * by the server, `coordinate_system=gcj02`; report-point.ts). A denied location permission says so and leaves
+ * the map and the typed coordinates working. An optional contact; sent as one
  * multipart POST /open311/v2/requests.json with an Idempotency-Key, retried with the same key when the network
  * drops mid-upload, so a case is never filed twice. The answer's case number links to /report/{id}, which shows
- * only what Open311 publishes: the status and its note, the kind of problem and the times — never the description,
- * the place or anyone's contact.
+ * only what Open311 publishes: the status and its note (the resolver's reply to the reporter when there is one,
+ * server/incidents/public-note.ts), the kind of problem and the times — never the description, the place or
+ * anyone's contact.
  */
 import '../console.css';
 import '../mobile/mobile.css';
@@ -15,7 +18,11 @@ import { compressPhoto, formatBytes, PhotoRefused, PHOTO_LIMIT_BYTES } from '../
 import { randomKey } from '../mobile/outbox.js';
 import { reportMessages } from './report-messages.js';
 import { mobileMessages } from '../mobile/mobile-messages.js';
-import { parseCoordinates } from './parse-coordinates.js';
+import { open311PointFields, pointFromTyped, pointText, type ReportPoint } from './report-point.js';
+import type { ReportMap } from './report-map-picker.js';
+
+/** Where the map opens without a GPS fix: Xianlin, the pilot street (as the field app's map). */
+const DEFAULT_CENTER = { lon: 118.9255, lat: 32.1025 };
 
 registerMessages(mobileMessages);
 registerMessages(reportMessages);
@@ -40,7 +47,10 @@ function shell(children: (Node | null)[]) {
 
 async function showForm() {
   let photo: Blob | null = null;
-  let gps: { lon: number; lat: number } | null = null;
+  /** The point to send: the latest of a GPS fix, a tap on the map, typed coordinates. */
+  let point: ReportPoint | null = null;
+  let lastFix: { lon: number; lat: number } | null = null;
+  let map: Promise<ReportMap> | null = null;
   const photoInput = el('input', { testId: 'report-photo', attrs: { type: 'file', accept: 'image/*', capture: 'environment', 'aria-label': t('r.photo') } });
   const thumb = el('div', { className: 'm-thumbs', testId: 'report-thumb' });
   const category = el('select', { attrs: { name: 'service_code', required: true, 'aria-label': t('r.category') } });
@@ -48,6 +58,57 @@ async function showForm() {
   const coordinates = el('input', { attrs: { name: 'coordinates', inputmode: 'decimal', placeholder: '118.93,32.10', 'aria-label': t('r.coordinates') } });
   const gcj02 = el('input', { attrs: { type: 'checkbox', name: 'gcj02' } });
   const gpsText = el('p', { className: 'm-point', testId: 'report-point', attrs: { 'aria-live': 'polite' } });
+  const gpsProblem = el('p', { className: 'error-text', testId: 'report-gps-problem', attrs: { role: 'status' } });
+  const mapBox = el('div', { className: 'm-map m-map-small', testId: 'report-map', attrs: { 'aria-label': t('r.mapLabel'), role: 'application' } });
+  mapBox.hidden = true;
+  const mapButton = el('button', { className: 'm-button small', testId: 'report-open-map', attrs: { type: 'button', 'aria-expanded': 'false' } }, [t('r.openMap')]);
+  const choose = (next: ReportPoint | null, focus = false) => {
+    point = next;
+    const text = pointText(point);
+    gpsText.textContent = t(text.key, text.values);
+    void map?.then((m) => m.show(point, focus));
+  };
+  const openMap = () => {
+    if (map) return;
+    mapBox.hidden = false;
+    mapButton.setAttribute('aria-expanded', 'true');
+    mapButton.disabled = true;
+    const center = point && point.crs === 'wgs84' ? point : (lastFix ?? DEFAULT_CENTER);
+    map = import('./report-map-picker.js').then(({ openReportMap }) =>
+      openReportMap(mapBox, {
+        center,
+        theme: document.documentElement.dataset.theme === 'dark' ? 'dark' : 'light',
+        onPick: (p) => {
+          coordinates.value = '';
+          gcj02.checked = false;
+          message.textContent = '';
+          gpsProblem.textContent = '';
+          choose({ ...p, crs: 'wgs84', from: 'map' });
+        },
+      }),
+    );
+    map.then(
+      (m) => m.show(point, point?.from === 'typed'),
+      () => {
+        // The map's code could not be loaded (no network): say so, and let the citizen try again.
+        message.textContent = t('m.offline');
+        map = null;
+        mapBox.hidden = true;
+        mapButton.disabled = false;
+        mapButton.setAttribute('aria-expanded', 'false');
+      },
+    );
+  };
+  mapButton.addEventListener('click', openMap);
+  const typed = () => {
+    const next = pointFromTyped(coordinates.value, gcj02.checked);
+    if (next === 'bad') return void (message.textContent = t('r.badCoordinates'));
+    message.textContent = '';
+    if (next) choose(next, true);
+    else if (point?.from === 'typed') choose(lastFix ? { ...lastFix, crs: 'wgs84', from: 'gps' } : null);
+  };
+  coordinates.addEventListener('change', typed);
+  gcj02.addEventListener('change', typed);
   const name = el('input', { attrs: { name: 'name', maxlength: 40, autocomplete: 'name', 'aria-label': t('r.name') } });
   const phone = el('input', { attrs: { name: 'phone', type: 'tel', maxlength: 20, autocomplete: 'tel', 'aria-label': t('r.phone') } });
   const message = el('p', { className: 'error-text', testId: 'report-error', attrs: { role: 'alert' } });
@@ -65,32 +126,38 @@ async function showForm() {
       message.textContent = error instanceof PhotoRefused && error.reason === 'too_large' ? t('m.photoTooLarge', { size: formatBytes(error.sizeBytes), max: formatBytes(PHOTO_LIMIT_BYTES) }) : t('m.photoUnreadable');
     }
   });
-  const locate = () =>
-    navigator.geolocation?.getCurrentPosition(
+  /** explicit: the citizen pressed 使用手机定位 (the fix then replaces a point chosen otherwise). */
+  const locate = (explicit: boolean) => {
+    if (!navigator.geolocation) return void (gpsProblem.textContent = t('r.gpsDenied'));
+    navigator.geolocation.getCurrentPosition(
       (p) => {
-        gps = { lon: p.coords.longitude, lat: p.coords.latitude };
-        gpsText.textContent = `${gps.lon.toFixed(5)}, ${gps.lat.toFixed(5)}`;
+        lastFix = { lon: p.coords.longitude, lat: p.coords.latitude };
+        gpsProblem.textContent = '';
+        // The fix asked for at start never replaces a point the citizen chose on the map or typed meanwhile.
+        if (!explicit && point && point.from !== 'gps') return;
+        if (explicit) coordinates.value = '';
+        choose({ ...lastFix, crs: 'wgs84', from: 'gps' }, explicit);
       },
-      () => (gpsText.textContent = t('r.gpsDenied')),
+      // Denied (or no fix): the map and the typed coordinates still work, and the page says so.
+      (error) => (gpsProblem.textContent = t(error.code === error.PERMISSION_DENIED ? 'r.gpsDenied' : 'r.gpsUnavailable')),
       { enableHighAccuracy: true, timeout: 10_000 },
     );
+  };
 
   const send = async (event: Event) => {
     event.preventDefault();
     message.textContent = '';
     if (!form.reportValidity()) return;
     if (!photo) return void (message.textContent = t('r.needPhoto'));
-    const typed = coordinates.value.trim() ? parseCoordinates(coordinates.value) : null;
-    if (coordinates.value.trim() && !typed) return void (message.textContent = t('r.badCoordinates'));
-    const point = typed ? { ...typed, crs: gcj02.checked ? 'gcj02' : 'wgs84' } : gps ? { ...gps, crs: 'wgs84' } : null;
+    const typedPoint = pointFromTyped(coordinates.value, gcj02.checked);
+    if (typedPoint === 'bad') return void (message.textContent = t('r.badCoordinates'));
+    if (typedPoint && point?.from !== 'typed') choose(typedPoint);
     if (!point) return void (message.textContent = t('r.needPoint'));
     const body = new FormData();
     body.append('jurisdiction_id', 'nanjing');
     body.append('service_code', category.value);
     body.append('description', description.value.trim());
-    body.append('long', point.lon.toFixed(7));
-    body.append('lat', point.lat.toFixed(7));
-    body.append('coordinate_system', point.crs);
+    for (const [field, value] of Object.entries(open311PointFields(point))) body.append(field, value);
     if (name.value.trim()) body.append('first_name', name.value.trim());
     if (phone.value.trim()) body.append('phone', phone.value.trim());
     body.append('photo', photo, 'report.jpg');
@@ -125,7 +192,12 @@ async function showForm() {
     el('div', { className: 'm-field' }, [
       el('span', {}, [t('r.where')]),
       gpsText,
-      el('button', { className: 'm-button small', attrs: { type: 'button' }, on: { click: locate } }, [t('r.useGps')]),
+      gpsProblem,
+      el('div', { className: 'report-point-buttons' }, [
+        el('button', { className: 'm-button small', testId: 'report-use-gps', attrs: { type: 'button' }, on: { click: () => locate(true) } }, [t('r.useGps')]),
+        mapButton,
+      ]),
+      mapBox,
       el('label', {}, [el('span', { className: 'muted' }, [t('r.coordinates')]), coordinates]),
       el('label', {}, [gcj02, ' ', t('r.gcj02')]),
     ]),
@@ -134,7 +206,8 @@ async function showForm() {
     el('div', { className: 'm-actions report-actions' }, [submit]),
   ]);
   shell([form]);
-  locate();
+  choose(null);
+  locate(false);
   try {
     const services = (await (await fetch(`/open311/v2/services.json?lang=${lang()}`)).json()) as Array<{ service_code: string; service_name: string }>;
     replaceChildren(category, services.map((s) => el('option', { attrs: { value: s.service_code } }, [s.service_name])));

@@ -149,15 +149,15 @@ describe.each(testDatabaseModes())('field app API on %s', (mode) => {
     expect((await call('POST', '/api/field/duty', { ...worker, 'idempotency-key': 'short' }, { onDuty: true })).body.code).toBe('invalid_idempotency_key');
   });
 
-  it('replays a refused step as refused (a re-assigned case stays a 409 with its reason) and frees no key on a 4xx', async () => {
+  it('replays a refused step as refused (a case taken back stays a 403 not_the_assigned_worker) and frees no key on a 4xx', async () => {
     const id = await newCase(place.lon, place.lat + 0.0003, '重复步骤测试');
     expect((await call('POST', `/api/incidents/${id}/events`, dispatcher, { type: 'return', reason: '改派他人处理' })).status).toBe(200);
     const key = crypto.randomUUID();
     const first = await call('POST', `/api/incidents/${id}/events`, { ...worker, 'idempotency-key': key }, { type: 'acknowledge' });
-    expect(first.status).toBe(409);
-    expect(first.body.details.reason).toBe('event_not_allowed_in_state');
+    expect(first.status).toBe(403);
+    expect(first.body.details.reason).toBe('not_the_assigned_worker');
     const again = await call('POST', `/api/incidents/${id}/events`, { ...worker, 'idempotency-key': key }, { type: 'acknowledge' });
-    expect(again.status).toBe(409);
+    expect(again.status).toBe(403);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     expect(again.body).toEqual(first.body);
     // Without the CSRF token the request is refused before any key is claimed.

@@ -9,7 +9,7 @@ import { IncidentEvent, IncidentSnapshot, transition } from './incident-lifecycl
 import { deadlineStageOf } from './incident-rules.js';
 import { bookingChanges, incidentChanged, workerStatusEvents } from './incident-publishing.js';
 import type { DomainEvent } from '../events/domain-events.js';
-import { insertTimelineEntry, readIncident, readIncidentForUpdate, readWorkerForDispatch, updateIncidentState } from './incidents.sql.js';
+import { insertStepTimelineEntry, readIncident, readIncidentForUpdate, readWorkerForDispatch, updateIncidentState } from './incidents.sql.js';
 import { IncidentState } from '../contract/incident-vocabulary.js';
 
 const FORBIDDING = new Set(['role_not_allowed', 'not_the_assigned_worker', 'verifier_is_the_handler']);
@@ -78,7 +78,7 @@ export async function applyIncidentEvent(
   for (const key of ['reason', 'note', 'satisfaction', 'workerCode'] as const) {
     if (key in event) detail[key] = (event as Record<string, unknown>)[key];
   }
-  await q.query(insertTimelineEntry, [
+  await q.query(insertStepTimelineEntry, [
     incidentId,
     now,
     event.type,
@@ -88,6 +88,8 @@ export async function applyIncidentEvent(
     event.actor.role,
     next.assignedWorkerCode ?? event.actor.workerCode ?? null,
     JSON.stringify(detail),
+    // Public (the reporter reads it on /report/{id}): checked by the route with checkPublicNote.
+    'publicNote' in event && event.publicNote ? event.publicNote : null,
   ]);
   // Re-read what the caller may see; a case a worker has just declined outside their grid is no longer theirs.
   const [updated] = await q.query<Record<string, unknown>>(readIncident, [incidentId]);

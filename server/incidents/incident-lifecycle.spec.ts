@@ -88,6 +88,16 @@ describe('transition: rules beyond the state', () => {
     expect(transition(offered, { type: 'acknowledge', actor: worker })).toMatchObject({ ok: true, next: { offerAcknowledged: true } });
   });
 
+  it('tells a worker whose case was given to someone else so, whatever state it reached meanwhile', () => {
+    // Resolved on a phone offline; meanwhile returned and dispatched to another worker (not on scene yet).
+    const reassigned = snapshot('dispatched', { assignedWorkerCode: otherWorker.workerCode!, offerAcknowledged: false });
+    expect(transition(reassigned, { type: 'resolve', actor: worker, note: '已处理' })).toEqual({ ok: false, reason: 'not_the_assigned_worker' });
+    // Taken back and not given to anyone yet.
+    expect(transition(snapshot('accepted', { assignedWorkerCode: null }), { type: 'arrive', actor: worker })).toEqual({ ok: false, reason: 'not_the_assigned_worker' });
+    // Their own case in the wrong state is still "not now".
+    expect(transition(snapshot('dispatched', { offerAcknowledged: true }), { type: 'resolve', actor: worker, note: '已处理' })).toEqual({ ok: false, reason: 'event_not_allowed_in_state' });
+  });
+
   it('refuses roles that may not send an event', () => {
     expect(transition(snapshot('reported'), { type: 'accept', actor: worker })).toEqual({ ok: false, reason: 'role_not_allowed' });
     expect(transition(snapshot('resolved'), { type: 'verify', actor: dispatcher })).toEqual({ ok: false, reason: 'role_not_allowed' });

@@ -23,11 +23,11 @@ export type IncidentEvent =
   | { type: 'offer_timeout'; actor: Actor }
   | { type: 'arrive'; actor: Actor }
   | { type: 'return'; actor: Actor; reason: string }
-  | { type: 'resolve'; actor: Actor; note: string }
+  | { type: 'resolve'; actor: Actor; note: string; publicNote?: string }
   | { type: 'verify'; actor: Actor }
   | { type: 'verify_fail'; actor: Actor; reason: string }
   | { type: 'evaluate'; actor: Actor; satisfaction: number }
-  | { type: 'close'; actor: Actor }
+  | { type: 'close'; actor: Actor; publicNote?: string }
   | { type: 'reopen'; actor: Actor; reason: string };
 
 export interface IncidentSnapshot {
@@ -100,11 +100,13 @@ const WORKER_OWN = new Set<IncidentEvent['type']>(['acknowledge', 'decline', 'ar
 const unassigned = { assignedWorkerCode: null, offerAcknowledged: false };
 
 export function transition(incident: IncidentSnapshot, event: IncidentEvent): TransitionResult {
-  if (!FROM[event.type].includes(incident.state)) return { ok: false, reason: 'event_not_allowed_in_state' };
-  if (!ROLES[event.type].includes(event.actor.role)) return { ok: false, reason: 'role_not_allowed' };
+  // A worker's step on a case that is no longer theirs (re-assigned while their phone was offline) says so,
+  // whatever state the case has reached meanwhile: "given to someone else" tells them more than "not now".
   if (event.actor.role === 'field_worker' && WORKER_OWN.has(event.type) && event.actor.workerCode !== incident.assignedWorkerCode) {
     return { ok: false, reason: 'not_the_assigned_worker' };
   }
+  if (!FROM[event.type].includes(incident.state)) return { ok: false, reason: 'event_not_allowed_in_state' };
+  if (!ROLES[event.type].includes(event.actor.role)) return { ok: false, reason: 'role_not_allowed' };
   const next = (changes: Partial<IncidentSnapshot>): TransitionResult => ({ ok: true, next: { ...incident, ...changes } });
   switch (event.type) {
     case 'accept':

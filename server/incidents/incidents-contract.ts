@@ -61,6 +61,8 @@ export const timelineEntrySchema = z.strictObject({
   actor_role: z.string().nullable(),
   worker_code: z.string().nullable(),
   detail: z.record(z.string(), z.unknown()).nullable(),
+  /** The reply to the reporter (published on /report/{id}), on a resolve or close step. */
+  public_note: z.string().nullable(),
 });
 
 /** A "whistle" (吹哨报到): a department summoned about an incident, due to report by its deadline. */
@@ -256,11 +258,12 @@ export const incidentEventSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('decline'), reason: z.string().trim().max(500).optional() }),
   z.strictObject({ type: z.literal('arrive') }),
   z.strictObject({ type: z.literal('return'), reason }),
-  z.strictObject({ type: z.literal('resolve'), note: z.string().trim().min(2).max(2000) }),
+  // publicNote: for the reporter (/report/{id}, Open311 status_notes), checked by checkPublicNote in the route.
+  z.strictObject({ type: z.literal('resolve'), note: z.string().trim().min(2).max(2000), publicNote: z.string().max(2000).optional() }),
   z.strictObject({ type: z.literal('verify') }),
   z.strictObject({ type: z.literal('verify_fail'), reason }),
   z.strictObject({ type: z.literal('evaluate'), satisfaction: z.number().int().min(1).max(5) }),
-  z.strictObject({ type: z.literal('close') }),
+  z.strictObject({ type: z.literal('close'), publicNote: z.string().max(2000).optional() }),
   z.strictObject({ type: z.literal('reopen'), reason }),
 ]);
 
@@ -279,7 +282,7 @@ export const incidentEventRoute = apiRoute({
     403: ['transition_forbidden'],
     404: ['incident_not_found', 'worker_not_found'],
     409: ['transition_refused', 'worker_off_duty', 'worker_already_booked'],
-    422: ['too_far_from_case', 'position_unknown'],
+    422: ['too_far_from_case', 'position_unknown', 'public_note_refused'],
   },
 });
 

@@ -35,6 +35,7 @@ import {
   recommendationsRoute,
 } from './incidents-contract.js';
 import { checkArrivalFromLastPosition } from '../field/field.route.js';
+import { checkPublicNote } from './public-note.js';
 
 /** What the router uses of the application's dependencies. */
 export interface IncidentsRouterDeps {
@@ -110,6 +111,7 @@ export function incidentsRouter({ clock, config, db, roads: shared, events }: In
   router.post(incidentEventRoute.path, contractAccess(incidentEventRoute), async (req, res) => {
     const { id } = validateRequestPart(incidentEventRoute.params, req.params, 'invalid_incident_id');
     const body = validateRequestPart(incidentEventRoute.body, req.body, 'invalid_incident_event');
+    if ('publicNote' in body && body.publicNote !== undefined) body.publicNote = publishableNote(body.publicNote);
     const event = { ...body, actor: actorOf(req) } as IncidentEvent;
     // The role first: a field worker's desk-only event is 403 whatever state the case is in (issue 18).
     if (!roleMaySend(event.type, event.actor.role)) {
@@ -125,7 +127,12 @@ export function incidentsRouter({ clock, config, db, roads: shared, events }: In
         entityId: String(id),
         jurisdictionCode: change.before.micro_grid_code,
         before: { state: change.before.state, assignedWorkerCode: change.before.assigned_worker_code },
-        after: { state: change.after.state, assignedWorkerCode: change.after.assigned_worker_code, ...('reason' in body ? { reason: body.reason } : {}) },
+        after: {
+          state: change.after.state,
+          assignedWorkerCode: change.after.assigned_worker_code,
+          ...('reason' in body ? { reason: body.reason } : {}),
+          ...('publicNote' in body && body.publicNote !== undefined ? { publicNote: body.publicNote } : {}),
+        },
         result: { after: change.after, published: change.published },
       };
     });
@@ -153,4 +160,11 @@ export function incidentsRouter({ clock, config, db, roads: shared, events }: In
   });
 
   return router;
+}
+
+/** The note for the reporter, trimmed, or 422 public_note_refused with the reason (a phone number, …). */
+function publishableNote(text: string): string {
+  const { note, problem } = checkPublicNote(text);
+  if (problem) throw new AppError(422, 'public_note_refused', `The note for the reporter cannot be published: ${problem.replace(/_/g, ' ')}`, { reason: problem, field: 'publicNote' });
+  return note;
 }

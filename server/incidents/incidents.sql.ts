@@ -62,6 +62,16 @@ export const insertTimelineEntry = defineSql(
    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb)`,
 );
 
+/**
+ * A step of the closed loop with the public note it may carry (resolve, close: migration 0039). $1..$9 as
+ * insertTimelineEntry, $10 public note or NULL.
+ */
+export const insertStepTimelineEntry = defineSql(
+  'incidents.insert_step_timeline',
+  `INSERT INTO incident_timeline (incident_id, at, event, from_state, to_state, actor_account_id, actor_role, worker_code, detail, public_note)
+   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10)`,
+);
+
 const incidentColumns = `i.id, i.number, i.source, i.category, i.grade, i.grade_overridden, i.description, i.address,
   ST_X(i.geom) AS lon, ST_Y(i.geom) AS lat, i.input_crs, i.micro_grid_code, i.grid_code, i.community_code, i.street_code,
   i.district_code, i.near_boundary_m, i.state, i.assigned_worker_code, i.offer_acknowledged, i.resolved_by_worker_code,
@@ -77,7 +87,7 @@ export const readIncident = defineSql('incidents.read', `SELECT ${incidentColumn
 /** $1 id: the timeline, oldest first. Uses incident_timeline_incident_idx. */
 export const listTimeline = defineSql(
   'incidents.list_timeline',
-  `SELECT at, event, from_state, to_state, actor_account_id, actor_role, worker_code, detail
+  `SELECT at, event, from_state, to_state, actor_account_id, actor_role, worker_code, detail, public_note
      FROM incident_timeline WHERE incident_id = $1 ORDER BY at, id`,
 );
 

@@ -38,6 +38,8 @@ export interface RequestRow {
   merged_into: number | null;
   name_zh: string;
   name_en: string;
+  /** The resolver's note for the reporter (open311.sql.ts), or null. */
+  public_note: string | null;
 }
 
 const STATUS_NOTES: Partial<Record<IncidentState, string>> = {
@@ -56,7 +58,8 @@ export function serviceRequestOf(r: RequestRow, language: 'zh' | 'en') {
   return {
     service_request_id: String(r.id),
     status: isOpenState(r.state) ? 'open' : 'closed',
-    status_notes: STATUS_NOTES[r.state] ?? null,
+    // The worker's or the command centre's note for the reporter when there is one, else the state's own text.
+    status_notes: r.public_note ?? STATUS_NOTES[r.state] ?? null,
     service_name: language === 'en' ? r.name_en : r.name_zh,
     service_code: r.category,
     description: r.description,

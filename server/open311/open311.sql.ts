@@ -6,12 +6,22 @@ import { defineSql } from '../db/database.js';
  * submitted it (their first report; none for a case a dispatcher made public), no address and a position
  * rounded to 0.01° (about 1 km) for a sensitive category.
  */
+/**
+ * The public note of the latest resolve / close step (migration 0039), unless the case went back since (a
+ * failed verification or a reopening makes the old note untrue). Uses incident_timeline_incident_idx.
+ */
+const publicNote = `(SELECT t.public_note FROM incident_timeline t
+    WHERE t.incident_id = i.id AND t.public_note IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM incident_timeline b WHERE b.incident_id = i.id AND b.event IN ('verify_fail', 'reopen') AND (b.at, b.id) > (t.at, t.id))
+    ORDER BY t.at DESC, t.id DESC LIMIT 1) AS public_note`;
+
 const requestColumns = `i.id, i.number, i.category, i.state,
   (SELECT r.description FROM incident_reports r WHERE r.incident_id = i.id AND r.source IN ('open311', 'citizen_app') ORDER BY r.id LIMIT 1) AS description,
   CASE WHEN c.sensitive THEN NULL ELSE i.address END AS address,
   CASE WHEN c.sensitive THEN round(ST_X(i.geom)::numeric, 2)::float8 ELSE ST_X(i.geom) END AS lon,
   CASE WHEN c.sensitive THEN round(ST_Y(i.geom)::numeric, 2)::float8 ELSE ST_Y(i.geom) END AS lat,
-  i.reported_at, i.updated_at, i.closed_at, i.merged_into, c.name_zh, c.name_en`;
+  i.reported_at, i.updated_at, i.closed_at, i.merged_into, c.name_zh, c.name_en,
+  ${publicNote}`;
 
 /** Which cases are public: reported by citizens, or marked public by a dispatcher. */
 const isPublic = `(i.source IN ('open311', 'citizen_app') OR i.public_since IS NOT NULL)`;
