@@ -47,6 +47,8 @@ describe('route declarations', () => {
         'POST /api/auth/login',
         // The REST API's OpenAPI document, generated from the route contracts (no data).
         'GET /api/openapi.json',
+        // The basemap layers without row-level security (water, land use, roads) for the citizens' report map.
+        'GET /public/tiles/:layers/:z/:x/:y',
         // Video walls: the screen token's one-time exchange for the wall's cookie (rate-limited, audited), the page's
         // "who am I" (200 with null when signed out) and clearing the cookie (server/auth/screen-session.route.ts).
         'POST /api/auth/screen-session',
