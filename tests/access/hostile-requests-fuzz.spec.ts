@@ -22,12 +22,7 @@ import { screenTokenHeaders, signIn } from '../support/test-auth.js';
 import { openSeededTestDatabase, testDatabaseModes } from '../support/test-database.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { hostileRequests, type HostileRequest } from './hostile-requests.js';
-import { listRoutes } from './list-routes.js';
-import { createApp } from '../../server/app.js';
-import { loadConfig } from '../../server/config/load-config.js';
-import type { Capabilities } from '../../server/db/database.js';
-import { createLogger } from '../../server/logging/logger.js';
-import { systemClock } from '../../server/clock/clock.js';
+import { listApplicationRoutes } from './list-routes.js';
 
 const FUZZ_REQUESTS = 10_000;
 const AUDIT_SAMPLE = 40;
@@ -48,10 +43,7 @@ const LEAKS =
 
 const STATE_CHANGES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-// Building the router touches neither the database nor the capabilities.
-const routes = listRoutes(
-  createApp({ config: loadConfig({ NODE_ENV: 'test' }), db: {} as Database, capabilities: {} as Capabilities, logger: createLogger('silent'), clock: systemClock }),
-)
+const routes = listApplicationRoutes()
   // Signing out would end the session the rest of the run uses; it takes no input.
   .filter((r) => !(r.method === 'POST' && r.path === '/api/auth/logout'));
 

@@ -1,6 +1,11 @@
 /** Every route of an Express 5 application with the access declaration of its first handler. */
 import type { Express } from 'express';
+import { createApp } from '../../server/app.js';
 import { ACCESS_MARK } from '../../server/auth/route-access.js';
+import { systemClock } from '../../server/clock/clock.js';
+import { loadConfig } from '../../server/config/load-config.js';
+import type { Capabilities, Database } from '../../server/db/database.js';
+import { createLogger } from '../../server/logging/logger.js';
 
 export interface DeclaredRoute {
   method: string;
@@ -27,4 +32,11 @@ export function listRoutes(app: Express): DeclaredRoute[] {
   };
   visit((app as unknown as { router: { stack: Layer[] } }).router.stack);
   return routes;
+}
+
+/** Every route of the application as built for a request (building the router touches no database). */
+export function listApplicationRoutes(): DeclaredRoute[] {
+  return listRoutes(
+    createApp({ config: loadConfig({ NODE_ENV: 'test' }), db: {} as Database, capabilities: {} as Capabilities, logger: createLogger('silent'), clock: systemClock }),
+  );
 }

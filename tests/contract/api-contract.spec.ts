@@ -4,15 +4,10 @@
  * the contract agree on paths and roles; the OpenAPI document is generated from the same schemas.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../server/app.js';
-import { systemClock } from '../../server/clock/clock.js';
-import { loadConfig } from '../../server/config/load-config.js';
 import { apiErrorSchema, type ApiRoute } from '../../server/contract/api-route.js';
 import { API_ROUTES } from '../../server/contract/api-routes.js';
 import { openApiPath } from '../../server/contract/openapi-document.js';
-import type { Capabilities, Database } from '../../server/db/database.js';
-import { createLogger } from '../../server/logging/logger.js';
-import { listRoutes } from '../access/list-routes.js';
+import { listApplicationRoutes } from '../access/list-routes.js';
 import { testDatabaseModes } from '../support/test-database.js';
 import { screenTokenHeaders, signIn } from '../support/test-auth.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
@@ -22,14 +17,7 @@ import { UNDECLARED_ROUTES } from './undeclared-routes.js';
 const key = (route: Pick<ApiRoute, 'method' | 'path'>) => `${route.method.toUpperCase()} ${route.path}`;
 
 describe('the API contract and the application', () => {
-  const app = createApp({
-    config: loadConfig({ NODE_ENV: 'test' }),
-    db: {} as Database,
-    capabilities: {} as Capabilities,
-    logger: createLogger('silent'),
-    clock: systemClock,
-  });
-  const appRoutes = listRoutes(app).filter((r) => r.path.startsWith('/api/'));
+  const appRoutes = listApplicationRoutes().filter((r) => r.path.startsWith('/api/'));
 
   it('declares every route the application serves under /api, except the ones still listed as undeclared', () => {
     const declared = new Set(API_ROUTES.map(key));
