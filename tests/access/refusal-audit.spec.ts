@@ -47,16 +47,16 @@ describe.each(testDatabaseModes())('refusal audit on %s', (mode) => {
       ['/open311/v2/requests.json', { method: 'POST', body: new URLSearchParams({ service_code: 'nope' }) }, 400, 'invalid_service_request'],
       ['/open311/v2/requests.json', { method: 'POST', body: new URLSearchParams({ service_code: 'nope' }) }, 429, 'too_many_requests'],
     ];
-    for (const [path, init, status] of steps) {
+    // Records are written after the answer: each step waits for its own, so that the order is the steps'.
+    let records: Record<string, unknown>[] = [];
+    for (const [index, [path, init, status]] of steps.entries()) {
       const response = await fetch(`${server.baseUrl}${path}`, init);
       await response.arrayBuffer();
       expect(response.status, path).toBe(status);
-    }
-    // Records are written after the answer: wait for them.
-    let records: Record<string, unknown>[] = [];
-    for (let i = 0; i < 50 && records.length < steps.length; i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      records = await server.db.query(refusalsSince, [start]);
+      for (let i = 0; i < 50 && records.length <= index; i++) {
+        records = await server.db.query(refusalsSince, [start]);
+        if (records.length <= index) await new Promise((r) => setTimeout(r, 50));
+      }
     }
     expect(records.map((r) => r.reason)).toEqual(steps.map(([, , , code]) => code));
     const byReason = (reason: string) => records.filter((r) => r.reason === reason);
