@@ -3,7 +3,7 @@
  * 5760×1080 three-panel wall (big-screen.css: sizes in rem from the wall's height; at a 16:3 wall the three
  * columns are exactly the three monitors, so no figure crosses a bezel). Dark navy, map in the centre.
  *
- * Data: the stats API for the figures (summary, series, ranking, 24 h cases for the density), refetched when the
+ * Data: the stats API for the figures (summary, series, ranking; /api/stats/recent for the 24 h density), refetched when the
  * live channel's `incidents` topic says something changed (at once, then at most once a second), and the live
  * channel itself for the map (open incidents, workers, dispatch arcs) and the feed. Nothing polls the page; the
  * 24 h density is re-read every 5 minutes to let old cases age out. Disconnected: the last state stays, the
@@ -24,7 +24,7 @@ import { daysBefore, formatDateTime, shanghaiDay } from './screen-format.js';
 import { wallLayers } from './screen-map-layers.js';
 import { screenMessages } from './screen-messages.js';
 import {
-  fetchCases,
+  fetchRecent,
   fetchDailySeries,
   fetchHourlySeries,
   fetchNow,
@@ -44,8 +44,6 @@ import type { categoriesRoute } from '../../server/incidents/incidents-contract.
 
 registerMessages(screenMessages);
 
-/** How many of the last 24 h cases the density reads (the cases API's cap). */
-const DENSITY_LIMIT = 500;
 const DENSITY_REFRESH_MS = 5 * 60_000;
 const STATS_MIN_INTERVAL_MS = 1_000;
 const WORKERS_MIN_INTERVAL_MS = 1_000;
@@ -194,13 +192,10 @@ async function main() {
   };
 
   const readDensity = async () => {
-    const now = new Date();
-    const today = shanghaiDay(now);
-    const answer = await fetchCases(rootFocus.code, { kind: 'range', date: today, from: daysBefore(today, 1), to: today }, 'incidents', DENSITY_LIMIT);
-    const since = now.getTime() - 24 * 3_600_000;
-    const kept = answer.items.filter((i) => Date.parse(i.reportedAt) >= since);
-    recent = kept.map((i) => ({ lon: i.lon, lat: i.lat, grade: i.grade }));
-    recentTimes = kept.map((i) => Date.parse(i.reportedAt));
+    // Every case of the last 24 h in the wall's jurisdiction (the server says when there were more than it sends).
+    const answer = await fetchRecent(rootFocus.code);
+    recent = answer.points.map(([lon, lat, grade]) => ({ lon, lat, grade }));
+    recentTimes = answer.points.map(([, , , reportedAt]) => Date.parse(reportedAt));
     consoleMap.setLayerData({ recentIncidents: recent });
   };
   const addRecent = (points: { lon: number; lat: number; grade: RecentIncidentPoint['grade']; reportedAt: string }[]) => {

@@ -7,6 +7,7 @@ import { apiGet, query } from '../api/api-client.js';
 import type {
   RankingMetric,
   StatsCases,
+  StatsRecent,
   StatsRanking,
   StatsScores,
   StatsNow,
@@ -44,6 +45,9 @@ export const fetchHourlySeries = (unit: string, date: string, compare: 'none' | 
 
 export const fetchDailySeries = (unit: string, from: string, to: string) =>
   apiGet<StatsSeries>(`/api/stats/series?${query({ unit, granularity: 'day', period: 'range', from, to, compare: 'none' })}`);
+
+/** Every case of the last 24 hours in the unit as points (the wall's density), newest first. */
+export const fetchRecent = (unit: string) => apiGet<StatsRecent>(`/api/stats/recent?${query({ unit, hours: 24 })}`);
 
 export const fetchCases = (unit: string, period: PeriodChoice, metric: string, limit: number) =>
   apiGet<StatsCases>(`/api/stats/cases?${query({ unit, ...periodParams(period), metric, limit })}`);

@@ -315,3 +315,22 @@ export const nowResponseSchema = z.object({
   asOf: z.string(),
 });
 export type StatsNow = z.infer<typeof nowResponseSchema>;
+
+/** Most points GET /api/stats/recent answers (a busy city day is ≈ 1,100 cases; `truncated` says when more exist). */
+export const MAX_RECENT_POINTS = 20_000;
+
+/** GET /api/stats/recent?unit=&hours=: every case reported in the last hours, as points for the wall's density. */
+export const recentQuerySchema = z.object({
+  unit: unitCodeSchema.default('city'),
+  hours: z.coerce.number().int().min(1).max(72).default(24),
+});
+export const recentResponseSchema = z.object({
+  unit: unitRefSchema,
+  /** The window's start (ISO). */
+  since: z.string(),
+  /** Newest first: [lon, lat, grade, reported at (ISO)]. */
+  points: z.array(z.tuple([z.number(), z.number(), z.enum(GRADES), z.string()])),
+  /** More cases than MAX_RECENT_POINTS were reported in the window: the oldest are left out. */
+  truncated: z.boolean(),
+});
+export type StatsRecent = z.infer<typeof recentResponseSchema>;

@@ -11,6 +11,8 @@ import {
   nowResponseSchema,
   periodQuerySchema,
   publishBodySchema,
+  recentQuerySchema,
+  recentResponseSchema,
   rankingQuerySchema,
   rankingResponseSchema,
   scoreQuerySchema,
@@ -104,6 +106,17 @@ export const scorecardsRoute = apiRoute({
   errors: scoreErrors,
 });
 
+export const statsRecentRoute = apiRoute({
+  method: 'get',
+  path: '/api/stats/recent',
+  summary: 'Every case reported in the last hours (default 24) as points, newest first: the wall’s density',
+  tag: 'stats',
+  access: STATS_READERS,
+  query: recentQuerySchema,
+  answer: recentResponseSchema,
+  errors: { 400: ['invalid_query'], 403: ['outside_jurisdiction'], 404: ['unknown_unit'] },
+});
+
 export const statsPublishRoute = apiRoute({
   method: 'post',
   path: '/api/stats/publish',
@@ -116,4 +129,4 @@ export const statsPublishRoute = apiRoute({
   errors: { 400: ['invalid_publication'], 403: ['publish_requires_city'], 409: ['month_not_complete', 'already_published'] },
 });
 
-export const STATS_ROUTES = [statsSummaryRoute, statsNowRoute, statsRankingRoute, statsSeriesRoute, statsCasesRoute, safetyIndexRoute, scorecardsRoute, statsPublishRoute];
+export const STATS_ROUTES = [statsSummaryRoute, statsNowRoute, statsRecentRoute, statsRankingRoute, statsSeriesRoute, statsCasesRoute, safetyIndexRoute, scorecardsRoute, statsPublishRoute];

@@ -18,6 +18,7 @@ import {
   STATS_GRADES,
   STATS_SOURCES,
   STATS_STAGES,
+  MAX_RECENT_POINTS,
 } from './stats-contract.js';
 import {
   safetyIndexRoute,
@@ -25,6 +26,7 @@ import {
   statsCasesRoute,
   statsNowRoute,
   statsPublishRoute,
+  statsRecentRoute,
   statsRankingRoute,
   statsSeriesRoute,
   statsSummaryRoute,
@@ -32,7 +34,8 @@ import {
 import { monthPeriod, resolvePeriod, shiftPeriod } from './stats-period.js';
 import { rankChildren, readCases, readChildren, readSeries, readSummary, refOf, resolveUnit } from './stats-reads.js';
 import { publishScores, readScores } from './stats-score-reads.js';
-import { readNowCounts, setStatsTimeout } from './stats.sql.js';
+import { listRecentPoints, readNowCounts, setStatsTimeout } from './stats.sql.js';
+import type { Grade } from '../contract/incident-vocabulary.js';
 
 export interface StatsDependencies {
   config: Pick<AppConfig, 'statsStatementTimeoutMs'>;
@@ -92,6 +95,28 @@ export function statsRouter({ config, clock }: StatsDependencies): Router {
           openAlarms: n('open_alarms'),
           openSummonses: n('open_summonses'),
           asOf: now.toISOString(),
+        };
+      }),
+    );
+  });
+
+  router.get(statsRecentRoute.path, contractAccess(statsRecentRoute), async (req, res) => {
+    const query = validateRequestPart(statsRecentRoute.query, req.query, 'invalid_query');
+    res.json(
+      await read(req, async (tx, jurisdiction, now) => {
+        const unit = await resolveUnit(tx, query.unit, jurisdiction);
+        const since = new Date(now.getTime() - query.hours * 3_600_000);
+        const rows = await tx.query<{ lon: number; lat: number; grade: Grade; reported_at: Date | string }>(listRecentPoints, [
+          unit.code,
+          since,
+          MAX_RECENT_POINTS + 1,
+        ]);
+        const iso = (t: Date | string) => new Date(t).toISOString();
+        return {
+          unit: refOf(unit),
+          since: since.toISOString(),
+          points: rows.slice(0, MAX_RECENT_POINTS).map((r) => [Number(r.lon), Number(r.lat), r.grade, iso(r.reported_at)] as const),
+          truncated: rows.length > MAX_RECENT_POINTS,
         };
       }),
     );

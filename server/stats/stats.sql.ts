@@ -302,3 +302,15 @@ export const readNowCounts = defineSql(
           (SELECT count(*) FROM incident_summonses s JOIN incidents i ON i.id = s.incident_id
             WHERE s.state = 'summoned' AND ($1 = 'city' OR i.micro_grid_code LIKE $1 || '%'))::bigint AS open_summonses`,
 );
+
+/**
+ * The cases reported since $2 in unit $1 (or 'city'), newest first, at most $3: position, grade and time, for the
+ * wall's density of the last hours. Uses incidents_reported_at_idx (the window is a day of ≈ 1,100 cases citywide).
+ */
+export const listRecentPoints = defineSql(
+  'stats.list_recent_points',
+  `SELECT ST_X(geom) AS lon, ST_Y(geom) AS lat, grade, reported_at
+     FROM incidents
+    WHERE reported_at >= $2 AND ($1 = 'city' OR micro_grid_code LIKE $1 || '%')
+    ORDER BY reported_at DESC LIMIT $3`,
+);

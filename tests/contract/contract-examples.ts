@@ -146,6 +146,11 @@ export const CONTRACT_EXAMPLES: Record<string, Examples> = {
     { as: 'dispatcher.xianlin', path: '/api/stats/summary?unit=320102', status: 403 },
   ],
   'GET /api/stats/now': () => [{ as: 'screen', path: '/api/stats/now?unit=320113007' }],
+  'GET /api/stats/recent': () => [
+    { as: 'screen', path: '/api/stats/recent' },
+    { as: 'dispatcher.city', path: '/api/stats/recent?unit=320113007&hours=48' },
+    { as: 'dispatcher.xianlin', path: '/api/stats/recent?hours=0', status: 400 },
+  ],
   'GET /api/stats/ranking': () => [
     { as: 'supervisor.xianlin', path: `/api/stats/ranking?unit=320113007&period=month&date=${lastCompleteMonth()}-01&metric=closureRate&order=asc` },
   ],
