@@ -12,7 +12,6 @@ import type {
   createIncidentRoute,
   incidentDetailRoute,
   recommendationsRoute,
-  recommendedResponderSchema,
   summonsSchema,
 } from '../../server/incidents/incidents-contract.js';
 import type { departmentSchema } from '../../server/incidents/summonses-contract.js';
@@ -44,7 +43,7 @@ export type TimelineEntry = IncidentDetail['timeline'][number];
 export type Summons = z.output<typeof summonsSchema>;
 
 /** A recommended worker, and the recommendation (server/incidents/incidents-contract.ts). */
-export type RecommendedResponder = z.output<typeof recommendedResponderSchema>;
+export type { RecommendedResponder } from '../../server/routing/responders-contract.js';
 export type Recommendations = AnswerOf<typeof recommendationsRoute>;
 export type Category = z.output<typeof categorySchema>;
 export type Department = z.output<typeof departmentSchema>;

@@ -18,10 +18,10 @@ import {
   type CandidateTravel,
   type RankedCandidate,
   type RankingCandidate,
-  type ResponderTier,
 } from './rank-candidates.js';
 import { checkUnitChain, isPositionStale, responderTier, type IncidentUnitChain } from './responder-tier.js';
 import type { RoadGraph } from './road-graph.js';
+import type { RecommendedResponder } from './responders-contract.js';
 import { listNearestOnDutyWorkers } from './routing.sql.js';
 import { DEFAULT_MAX_SNAP_METRES, snapToRoad, type RoadSnap } from './snap-to-road.js';
 import { travelTimesTo, type SearchProgress, type TravelTimes } from './travel-times.js';
@@ -43,28 +43,7 @@ export interface RecommendOptions {
   maxSnapMetres?: number;
 }
 
-export interface RecommendedResponder {
-  rank: number;
-  workerCode: string;
-  /** The worker's display name (staff, shown to dispatchers; never logged). */
-  name: string;
-  role: string;
-  homeUnitCode: string;
-  tier: ResponderTier;
-  stale: boolean;
-  /** Seconds since the last position; null when its time is unknown. */
-  positionAgeSeconds: number | null;
-  reachable: boolean;
-  /** From the worker's last position to the incident, by road; null when unreachable. */
-  etaSeconds: number | null;
-  roadMetres: number | null;
-  straightLineMetres: number;
-  /** The worker's distance to the road, and whether it is past maxSnapMetres. */
-  snapMetres: number | null;
-  offRoad: boolean;
-  /** [lon, lat] from the worker to the incident; null when unreachable. */
-  route: Array<[number, number]> | null;
-}
+export type { RecommendedResponder } from './responders-contract.js';
 
 export interface ResponderRecommendation {
   incident: { lon: number; lat: number; snap: RoadSnap | null };
