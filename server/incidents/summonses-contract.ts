@@ -5,10 +5,7 @@
 import { z } from 'zod';
 import { apiRoute } from '../contract/api-route.js';
 import { READERS } from '../contract/incident-vocabulary.js';
-import { summonsSchema } from './incidents-contract.js';
-
-const id = (what: string) => z.string().regex(/^\d{1,15}$/, `${what} is a whole number`).transform(Number);
-const incidentParams = z.strictObject({ id: id('an incident id') });
+import { incidentParams, summonsSchema } from './incidents-contract.js';
 
 export const departmentSchema = z.strictObject({
   code: z.string(),
@@ -53,7 +50,7 @@ export const summonsReportRoute = apiRoute({
   summary: 'The summoned department’s report, entered by a dispatcher acting for it',
   tag: 'summonses',
   access: ['dispatcher', 'admin'],
-  params: z.strictObject({ id: id('an incident id'), summonsId: id('a summons id') }),
+  params: incidentParams.extend({ summonsId: z.string().regex(/^\d{1,15}$/, 'a summons id is a whole number').transform(Number) }),
   body: z.strictObject({ note: z.string().trim().min(2).max(2000) }),
   answer: z.strictObject({ summons: summonsSchema }),
   errors: {
