@@ -15,7 +15,7 @@ import type {
   summonsSchema,
 } from '../../server/incidents/incidents-contract.js';
 import type { departmentSchema } from '../../server/incidents/summonses-contract.js';
-import type { whatsHereRoute } from '../../server/spatial/whats-here-contract.js';
+import type { whatsHereRoute } from '../../server/spatial/spatial-contract.js';
 import type { unitOrNameSchema, unitSchema } from '../../server/units/units-contract.js';
 
 export type { Grade, Role };
@@ -32,7 +32,7 @@ export type Unit = z.output<typeof unitSchema>;
 /** A unit above the caller's jurisdiction: its name only, for the breadcrumb. */
 export type UnitOrName = z.output<typeof unitOrNameSchema>;
 
-/** GET /api/whats-here (server/spatial/whats-here-contract.ts). */
+/** GET /api/whats-here (server/spatial/spatial-contract.ts). */
 export type WhatsHere = AnswerOf<typeof whatsHereRoute>;
 
 /** GET /api/incidents/:id → an incident (database columns, snake_case), its timeline, reports, summonses, photos. */

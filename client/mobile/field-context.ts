@@ -1,33 +1,14 @@
 /** What the field app's screens share: the worker's state from the server, the outbox, positions, the map loader. */
+import type { AnswerOf } from '../../server/contract/api-route.js';
+import type { fieldMeRoute } from '../../server/field/field-contract.js';
 import type { Outbox } from './outbox.js';
 import type { PositionReporter } from './position-reporter.js';
 import type { ClockOffset } from './offer-countdown.js';
 import type { FieldMap } from './field-map.js';
 
-export interface FieldTask {
-  id: number;
-  number: string;
-  state: 'dispatched' | 'on_scene';
-  grade: 'blue' | 'yellow' | 'orange' | 'red';
-  category: string;
-  category_zh: string;
-  category_en: string;
-  description: string;
-  address: string | null;
-  lon: number;
-  lat: number;
-  offer_acknowledged: boolean;
-  deadline_stage: string | null;
-  deadline_at: string | null;
-  micro_grid_name: string | null;
-}
-
-export interface FieldMe {
-  worker: { code: string; name: string; role: string; homeUnitCode: string; dutyStatus: 'on_duty' | 'busy' | 'off_duty'; position: { lon: number; lat: number; at: string } | null };
-  task: FieldTask | null;
-  serverTime: string;
-  arriveRadiusMetres: number;
-}
+/** The case the worker is booked on, and what /api/field/me answers (server/field/field-contract.ts). */
+export type FieldMe = AnswerOf<typeof fieldMeRoute>;
+export type FieldTask = NonNullable<FieldMe['task']>;
 
 export interface FieldContext {
   me(): FieldMe | null;

@@ -1,4 +1,6 @@
 /** My history: the cases I hold or handled (GET /api/field/history), and what this phone sent or still holds. */
+import type { AnswerOf } from '../../server/contract/api-route.js';
+import type { fieldHistoryRoute } from '../../server/field/field-contract.js';
 import { apiGet } from '../api/api-client.js';
 import { el, replaceChildren } from '../app/dom.js';
 import { t } from '../i18n.js';
@@ -6,18 +8,7 @@ import type { FieldContext } from './field-context.js';
 import { categoryName, stateName } from './mobile-format.js';
 import { outboxList } from './outbox-view.js';
 
-interface HistoryCase {
-  id: number;
-  number: string;
-  state: string;
-  grade: string;
-  category: string;
-  category_zh: string;
-  category_en: string;
-  address: string | null;
-  updated_at: string;
-  resolved_by_me: boolean;
-}
+type HistoryCase = AnswerOf<typeof fieldHistoryRoute>['cases'][number];
 
 export function renderHistoryScreen(root: HTMLElement, ctx: FieldContext): () => void {
   let alive = true;

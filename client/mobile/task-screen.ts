@@ -4,6 +4,8 @@
  * resolve). Each step goes through the outbox, so it is kept and sent later when the network is gone; a step
  * still waiting moves the screen on at once, marked as waiting to be sent.
  */
+import type { AnswerOf } from '../../server/contract/api-route.js';
+import type { fieldRouteRoute } from '../../server/field/field-contract.js';
 import { apiGet, query } from '../api/api-client.js';
 import { el, replaceChildren } from '../app/dom.js';
 import { t } from '../i18n.js';
@@ -129,14 +131,12 @@ export function renderTaskScreen(root: HTMLElement, ctx: FieldContext, waiting: 
       map.show({ me: from, target: { lon: task.lon, lat: task.lat } });
       if (!from) return;
       try {
-        const route = await apiGet<{ reachable: boolean; seconds?: number; metres?: number; straightLineMetres: number; coordinates?: Array<[number, number]> }>(
-          `/api/field/route?${query({ lon: from.lon, lat: from.lat })}`,
-        );
+        const route = await apiGet<AnswerOf<typeof fieldRouteRoute>>(`/api/field/route?${query({ lon: from.lon, lat: from.lat })}`);
         if (!alive) return;
         figures.textContent = route.reachable
-          ? `${t('m.distance', { distance: formatMetres(route.metres!) })} · ${t('m.eta', { minutes: Math.max(1, Math.round(route.seconds! / 60)) })}`
+          ? `${t('m.distance', { distance: formatMetres(route.metres) })} · ${t('m.eta', { minutes: Math.max(1, Math.round(route.seconds / 60)) })}`
           : t('m.noRoute', { distance: formatMetres(route.straightLineMetres) });
-        map.show({ route: route.coordinates ?? null });
+        map.show({ route: route.reachable ? route.coordinates : null });
       } catch {
         figures.textContent = '';
       }

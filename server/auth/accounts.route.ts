@@ -1,8 +1,7 @@
-/** Administration of accounts and screen tokens, inside the administrator's own jurisdiction. */
+/** Administration of accounts and screen tokens, inside the administrator's own jurisdiction (contract: accounts-contract.ts). */
 import { Router } from 'express';
-import { z } from 'zod';
 import { auditedChange } from '../audit/record-audit.js';
-import type { Queryable } from '../db/database.js';
+import { DatabaseError, type Queryable } from '../db/database.js';
 import { AppError, notFound } from '../errors/app-error.js';
 import { validateRequestPart } from '../http/validate-request.js';
 import {
@@ -17,37 +16,16 @@ import {
 } from './accounts.sql.js';
 import { forgetCachedCredentials } from './authenticate.js';
 import { authOf, scopedDb } from './request-context.js';
-import { access } from './route-access.js';
+import {
+  createAccountRoute,
+  createScreenTokenRoute,
+  listAccountsRoute,
+  listScreenTokensRoute,
+  revokeScreenTokenRoute,
+  updateAccountRoute,
+} from './accounts-contract.js';
+import { contractAccess } from './route-access.js';
 import { hashPassword, hashToken, newToken } from './secrets.js';
-
-const UnitCodeOrCity = z.string().regex(/^\d{6,18}$/, 'a unit code is 6 to 18 digits').nullable();
-const AccountRole = z.enum(['admin', 'planner', 'dispatcher', 'supervisor', 'field_worker']);
-const Password = z.string().min(12, 'at least 12 characters').max(200);
-
-const NewAccount = z
-  .object({
-    username: z.string().regex(/^[a-z0-9][a-z0-9._-]{2,39}$/, '3–40 lower-case letters, digits, dot, dash or underscore'),
-    displayName: z.string().trim().min(1).max(60),
-    password: Password,
-    role: AccountRole,
-    jurisdictionCode: UnitCodeOrCity,
-    workerCode: z.string().regex(/^W\d{18,22}$/).nullable().default(null),
-  })
-  .strict();
-
-const AccountChange = z
-  .object({
-    displayName: z.string().trim().min(1).max(60).optional(),
-    role: AccountRole.optional(),
-    jurisdictionCode: UnitCodeOrCity.optional(),
-    active: z.boolean().optional(),
-    password: Password.optional(),
-  })
-  .strict()
-  .refine((v) => Object.keys(v).length > 0, 'nothing to change');
-
-const NewScreenToken = z.object({ label: z.string().trim().min(1).max(60), jurisdictionCode: UnitCodeOrCity }).strict();
-const Id = z.string().regex(/^\d{1,9}$/, 'an id is a whole number').transform(Number);
 
 /** A jurisdiction given to someone else must lie inside the administrator's own. */
 async function checkJurisdiction(tx: Queryable, own: string, code: string | null): Promise<void> {
@@ -63,31 +41,30 @@ async function checkJurisdiction(tx: Queryable, own: string, code: string | null
 export function accountsRouter(): Router {
   const router = Router();
 
-  router.get('/api/accounts', access('admin'), async (req, res) => {
+  router.get(listAccountsRoute.path, contractAccess(listAccountsRoute), async (req, res) => {
     res.json({ accounts: await scopedDb(req).query(listAccounts) });
   });
 
-  router.post('/api/accounts', access('admin'), async (req, res) => {
-    const input = validateRequestPart(NewAccount, req.body, 'invalid_account');
+  router.post(createAccountRoute.path, contractAccess(createAccountRoute), async (req, res) => {
+    const input = validateRequestPart(createAccountRoute.body, req.body, 'invalid_account');
     const passwordHash = await hashPassword(input.password);
     const account = await auditedChange(req, { action: 'account.create', entityType: 'account' }, async (tx) => {
       await checkJurisdiction(tx, authOf(req).jurisdiction, input.jurisdictionCode);
-      const [row] = await tx.query<Record<string, unknown>>(insertAccount, [
-        input.username,
-        input.displayName,
-        passwordHash,
-        input.role,
-        input.jurisdictionCode,
-        input.workerCode,
-      ]);
+      const [row] = await tx
+        .query<Record<string, unknown>>(insertAccount, [input.username, input.displayName, passwordHash, input.role, input.jurisdictionCode, input.workerCode])
+        .catch((error: unknown) => {
+          if (error instanceof DatabaseError && error.sqlState === '23505') throw new AppError(409, 'username_taken', `The username ${input.username} is taken`);
+          if (error instanceof DatabaseError && error.sqlState === '23503') throw new AppError(400, 'unknown_worker', `No worker has the code ${input.workerCode}`);
+          throw error;
+        });
       return { entityId: String(row.id), jurisdictionCode: input.jurisdictionCode, after: row, result: row };
     });
     res.status(201).json(account);
   });
 
-  router.patch('/api/accounts/:id', access('admin'), async (req, res) => {
-    const id = validateRequestPart(Id, req.params.id, 'invalid_account_id');
-    const input = validateRequestPart(AccountChange, req.body, 'invalid_account');
+  router.patch(updateAccountRoute.path, contractAccess(updateAccountRoute), async (req, res) => {
+    const { id } = validateRequestPart(updateAccountRoute.params, req.params, 'invalid_account_id');
+    const input = validateRequestPart(updateAccountRoute.body, req.body, 'invalid_account');
     const passwordHash = input.password ? await hashPassword(input.password) : null;
     const account = await auditedChange(req, { action: 'account.update', entityType: 'account', entityId: String(id) }, async (tx) => {
       const [before] = await tx.query<Record<string, unknown>>(readAccount, [id]);
@@ -116,12 +93,12 @@ export function accountsRouter(): Router {
     res.json(account);
   });
 
-  router.get('/api/screen-tokens', access('admin'), async (req, res) => {
+  router.get(listScreenTokensRoute.path, contractAccess(listScreenTokensRoute), async (req, res) => {
     res.json({ screenTokens: await scopedDb(req).query(listScreenTokens) });
   });
 
-  router.post('/api/screen-tokens', access('admin'), async (req, res) => {
-    const input = validateRequestPart(NewScreenToken, req.body, 'invalid_screen_token');
+  router.post(createScreenTokenRoute.path, contractAccess(createScreenTokenRoute), async (req, res) => {
+    const input = validateRequestPart(createScreenTokenRoute.body, req.body, 'invalid_screen_token');
     const token = newToken('gst');
     const row = await auditedChange(req, { action: 'screen_token.create', entityType: 'screen_token' }, async (tx) => {
       await checkJurisdiction(tx, authOf(req).jurisdiction, input.jurisdictionCode);
@@ -132,8 +109,8 @@ export function accountsRouter(): Router {
     res.status(201).json({ ...row, token });
   });
 
-  router.delete('/api/screen-tokens/:id', access('admin'), async (req, res) => {
-    const id = validateRequestPart(Id, req.params.id, 'invalid_screen_token_id');
+  router.delete(revokeScreenTokenRoute.path, contractAccess(revokeScreenTokenRoute), async (req, res) => {
+    const { id } = validateRequestPart(revokeScreenTokenRoute.params, req.params, 'invalid_screen_token_id');
     const row = await auditedChange(req, { action: 'screen_token.revoke', entityType: 'screen_token', entityId: String(id) }, async (tx) => {
       const [revoked] = await tx.query<Record<string, unknown>>(revokeScreenToken, [id]);
       if (!revoked) throw notFound('screen_token_not_found', `No active screen token ${id} in your jurisdiction`);

@@ -10,13 +10,13 @@
 import { Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { rateLimitStore } from '../http/postgres-rate-limit-store.js';
-import { z } from 'zod';
 import { appendAudit } from '../audit/record-audit.js';
 import type { Database } from '../db/database.js';
 import { AppError } from '../errors/app-error.js';
 import { validateRequestPart } from '../http/validate-request.js';
 import { SESSION_COOKIE } from './authenticate.js';
-import { publicRoute } from './route-access.js';
+import { endScreenSessionRoute, screenSessionExchangeRoute, screenSessionRoute } from './accounts-contract.js';
+import { contractAccess } from './route-access.js';
 import { hashToken } from './secrets.js';
 import { encodeScreenSession, SCREEN_SESSION_HOURS } from './screen-session.js';
 import { findScreenTokenForExchange } from './screen-session.sql.js';
@@ -28,8 +28,6 @@ export interface ScreenSessionDeps {
   config: { env: string; loginRateLimit: number };
   clock: { now(): Date };
 }
-
-const ExchangeBody = z.object({ token: z.string().regex(/^gst_[A-Za-z0-9_-]{20,100}$/, 'must be a screen token (gst_…)') }).strict();
 
 export function screenSessionRouter({ db, config, clock }: ScreenSessionDeps): Router {
   const router = Router();
@@ -44,8 +42,8 @@ export function screenSessionRouter({ db, config, clock }: ScreenSessionDeps): R
   });
   const cookieOptions = { httpOnly: true, sameSite: 'strict' as const, secure: config.env === 'production', path: '/' };
 
-  router.post('/api/auth/screen-session', publicRoute(), limiter, async (req, res) => {
-    const input = validateRequestPart(ExchangeBody, req.body, 'invalid_screen_token');
+  router.post(screenSessionExchangeRoute.path, contractAccess(screenSessionExchangeRoute), limiter, async (req, res) => {
+    const input = validateRequestPart(screenSessionExchangeRoute.body, req.body, 'invalid_screen_token');
     const [token] = await db.query<{ id: number; label: string; token_hash: string; jurisdiction: string }>(findScreenTokenForExchange, [
       hashToken(input.token),
     ]);
@@ -73,12 +71,12 @@ export function screenSessionRouter({ db, config, clock }: ScreenSessionDeps): R
 
   // Who the page is signed in as, or null — 200 either way, so a wall that has not signed in yet shows its form
   // without a failed request in the browser's console.
-  router.get('/api/auth/screen-session', publicRoute(), (req, res) => {
+  router.get(screenSessionRoute.path, contractAccess(screenSessionRoute), (req, res) => {
     const auth = req.auth;
     res.json({ account: auth ? { role: auth.role, jurisdiction: auth.jurisdiction, displayName: auth.displayName, via: auth.via } : null });
   });
 
-  router.post('/api/auth/screen-session/end', publicRoute(), (_req, res) => {
+  router.post(endScreenSessionRoute.path, contractAccess(endScreenSessionRoute), (_req, res) => {
     res.clearCookie(SESSION_COOKIE, cookieOptions);
     res.status(204).end();
   });

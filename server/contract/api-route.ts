@@ -33,10 +33,17 @@ export interface ApiRoute<
   query?: Q;
   body?: B;
   /** The success status (200 unless said) and its answer; none for 204. */
-  status?: 200 | 201 | 204;
+  status?: 200 | 201 | 202 | 204 | 302;
   answer?: A;
+  /**
+   * The media type of a success answer that is not JSON (an HLS playlist, a video segment, a photo, a
+   * GeoPackage): its body is described, not schema-checked. A trailing `*` matches any subtype (image/*).
+   */
+  produces?: string;
+  /** The media type of a request body that is not JSON (a photo, a CSV file, a GeoPackage). */
+  consumes?: string;
   /** Error codes this route answers with, beyond the common ones (401, 403, 429, 5xx). */
-  errors?: Partial<Record<400 | 401 | 403 | 404 | 409 | 413 | 422 | 423 | 429, readonly string[]>>;
+  errors?: Partial<Record<400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 423 | 429 | 502 | 503, readonly string[]>>;
 }
 
 /** Declare a route; its literal type keeps each schema's own type, for validation and inference. */
@@ -52,6 +59,13 @@ export type AnswerOf<R> = z.output<Schema<R, 'answer'>>;
 export type BodyOf<R> = z.input<Schema<R, 'body'>>;
 /** The query as the server sees it after validation. */
 export type QueryOf<R> = z.output<Schema<R, 'query'>>;
+
+/** Whether a Content-Type header is of a route's `produces` media type (image/* matches image/jpeg). */
+export function mediaTypeMatches(produces: string, contentType: string | null): boolean {
+  const actual = (contentType ?? '').split(';')[0].trim().toLowerCase();
+  const wanted = produces.toLowerCase();
+  return wanted.endsWith('/*') ? actual.startsWith(wanted.slice(0, -1)) : actual === wanted;
+}
 
 /** The body of every error answer (server/errors/error-middleware.ts). */
 export const apiErrorSchema = z.strictObject({

@@ -4,11 +4,28 @@
  * tests/contract/undeclared-routes.ts, so that a new route without a contract fails tests/contract/api-contract.spec.ts.
  */
 import type { ApiRoute } from './api-route.js';
+import { ACCOUNTS_ROUTES } from '../auth/accounts-contract.js';
+import { AUDIT_ROUTES } from '../audit/audit-contract.js';
 import { AUTH_ROUTES } from '../auth/auth-contract.js';
+import { FIELD_ROUTES } from '../field/field-contract.js';
 import { INCIDENTS_ROUTES } from '../incidents/incidents-contract.js';
 import { SUMMONSES_ROUTES } from '../incidents/summonses-contract.js';
+import { OPEN311_PUBLICITY_ROUTES } from '../open311/open311-publicity-contract.js';
+import { PATROL_ROUTES } from '../patrol/patrol-contract.js';
+import { SPATIAL_ROUTES } from '../spatial/spatial-contract.js';
 import { STATS_ROUTES } from '../stats/stats-routes-contract.js';
-import { WHATS_HERE_ROUTES } from '../spatial/whats-here-contract.js';
 import { UNITS_ROUTES } from '../units/units-contract.js';
 
-export const API_ROUTES: readonly ApiRoute[] = [...AUTH_ROUTES, ...UNITS_ROUTES, ...INCIDENTS_ROUTES, ...SUMMONSES_ROUTES, ...WHATS_HERE_ROUTES, ...STATS_ROUTES];
+export const API_ROUTES: readonly ApiRoute[] = [
+  ...AUTH_ROUTES,
+  ...ACCOUNTS_ROUTES,
+  ...AUDIT_ROUTES,
+  ...UNITS_ROUTES,
+  ...INCIDENTS_ROUTES,
+  ...SUMMONSES_ROUTES,
+  ...OPEN311_PUBLICITY_ROUTES,
+  ...PATROL_ROUTES,
+  ...FIELD_ROUTES,
+  ...SPATIAL_ROUTES,
+  ...STATS_ROUTES,
+];

@@ -42,9 +42,12 @@ const STATUS_TEXT: Record<number, string> = {
   404: 'Not found in your jurisdiction',
   409: 'Conflicts with the current state',
   413: 'Too large',
+  415: 'Unsupported media type',
   422: 'Cannot be processed',
   423: 'Locked',
   429: 'Too many requests',
+  502: 'An upstream service (a camera gateway) failed',
+  503: 'Not available now',
 };
 
 function errorResponses(route: ApiRoute): Record<string, JsonSchema> {
@@ -61,16 +64,24 @@ function errorResponses(route: ApiRoute): Record<string, JsonSchema> {
     };
   }
   responses['500'] = { description: 'Server error (code: internal_error; no detail)', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
-  responses['503'] = { description: 'The database did not answer in time (code: database_timeout)', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+  const unavailable = [...(codes[503] ?? []), 'database_timeout'].join(', ');
+  responses['503'] = { description: `Not available now, or the database did not answer in time (code: ${unavailable})`, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
   return responses;
 }
 
 function operation(route: ApiRoute): JsonSchema {
   const status = route.status ?? 200;
-  const success =
-    status === 204 || !route.answer
-      ? { description: 'Done, no body' }
+  const binary = { type: 'string', contentMediaType: route.produces };
+  const success = route.produces
+    ? { description: 'Success', content: { [route.produces]: { schema: binary } } }
+    : status === 204 || !route.answer
+      ? { description: status === 302 ? 'Redirect (Location header)' : 'Done, no body' }
       : { description: 'Success', content: { 'application/json': { schema: jsonSchema(route.answer, 'output') } } };
+  const requestBody = route.consumes
+    ? { requestBody: { required: true, content: { [route.consumes]: { schema: { type: 'string', contentMediaType: route.consumes } } } } }
+    : route.body
+      ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body, 'input') } } } }
+      : {};
   return {
     operationId: `${route.method}${openApiPath(route.path).replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
     summary: route.summary,
@@ -78,7 +89,7 @@ function operation(route: ApiRoute): JsonSchema {
     'x-roles': route.access === 'public' ? 'public' : [...route.access],
     ...(route.access === 'public' ? { security: [] } : {}),
     parameters: [...parameters(route.params, 'path'), ...parameters(route.query, 'query')],
-    ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body, 'input') } } } } : {}),
+    ...requestBody,
     responses: { [String(status)]: success, ...errorResponses(route) },
   };
 }

@@ -16,13 +16,12 @@
  * changes and arrivals are audited.
  */
 import { Router } from 'express';
-import { z } from 'zod';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock/clock.js';
 import type { AppConfig } from '../config/load-config.js';
 import { auditedChange } from '../audit/record-audit.js';
 import { authOf, scopedDb } from '../auth/request-context.js';
-import { access } from '../auth/route-access.js';
+import { contractAccess } from '../auth/route-access.js';
 import type { Queryable } from '../db/database.js';
 import { AppError, notFound } from '../errors/app-error.js';
 import type { DomainEvent, DomainEvents } from '../events/domain-events.js';
@@ -31,6 +30,7 @@ import { applyIncidentEvent } from '../incidents/incident-events.js';
 import { publishAll } from '../incidents/incident-publishing.js';
 import type { RoadGraphStore } from '../routing/road-graph-store.js';
 import { toWgs84 } from '../units/locate-point.js';
+import { fieldArriveRoute, fieldDutyRoute, fieldHistoryRoute, fieldMeRoute, fieldPositionRoute, fieldRouteRoute } from './field-contract.js';
 import { routeBetween } from './field-route-planner.js';
 import { distanceFromLastPosition, distanceToCase, listFieldHistory, readCurrentCase, readFieldWorker, updateWorkerDuty, updateWorkerPosition } from './field.sql.js';
 
@@ -41,27 +41,6 @@ export interface FieldRouterDeps {
   events: DomainEvents;
   roads: RoadGraphStore;
 }
-
-const finite = z.number().refine(Number.isFinite, 'must be a finite number');
-const Position = z
-  .object({
-    lon: finite.pipe(z.number().min(-180).max(180)),
-    lat: finite.pipe(z.number().min(-90).max(90)),
-    /** The fix's accuracy radius in metres, as the Geolocation API gives it. */
-    accuracy: finite.pipe(z.number().min(0).max(100_000)).optional(),
-    crs: z.enum(['wgs84', 'gcj02', 'bd09']).default('wgs84'),
-  })
-  .strict();
-const Duty = z.object({ onDuty: z.boolean() }).strict();
-const HistoryQuery = z.object({ limit: z.string().regex(/^\d+$/).transform(Number).pipe(z.number().min(1).max(100)).default(30) }).strict();
-const RouteQuery = z
-  .object({
-    lon: z.string().regex(/^[-+]?\d+(\.\d+)?$/).transform(Number).pipe(z.number().min(-180).max(180)).optional(),
-    lat: z.string().regex(/^[-+]?\d+(\.\d+)?$/).transform(Number).pipe(z.number().min(-90).max(90)).optional(),
-  })
-  .strict()
-  .refine((q) => (q.lon === undefined) === (q.lat === undefined), { message: 'give both lon and lat, or neither' });
-const Id = z.string().regex(/^\d{1,15}$/, 'an incident id is a whole number').transform(Number);
 
 type WorkerRow = { code: string; name: string; role: string; home_unit_code: string; duty_status: string; lon: number | null; lat: number | null; last_position_at: Date | null };
 type CaseRow = Record<string, unknown> & { id: number; lon: number; lat: number; state: string };
@@ -80,7 +59,7 @@ async function recordPosition(tx: Queryable, workerCode: string, point: { lon: n
 export function fieldRouter({ config, clock, events, roads }: FieldRouterDeps): Router {
   const router = Router();
 
-  router.get('/api/field/me', access('field_worker'), async (req, res) => {
+  router.get(fieldMeRoute.path, contractAccess(fieldMeRoute), async (req, res) => {
     const code = workerCodeOf(authOf(req));
     const { worker, task } = await scopedDb(req).transaction(async (tx) => {
       const [worker] = await tx.query<WorkerRow>(readFieldWorker, [code]);
@@ -103,15 +82,15 @@ export function fieldRouter({ config, clock, events, roads }: FieldRouterDeps): 
     });
   });
 
-  router.get('/api/field/history', access('field_worker'), async (req, res) => {
+  router.get(fieldHistoryRoute.path, contractAccess(fieldHistoryRoute), async (req, res) => {
     const code = workerCodeOf(authOf(req));
-    const q = validateRequestPart(HistoryQuery, req.query, 'invalid_query');
+    const q = validateRequestPart(fieldHistoryRoute.query, req.query, 'invalid_query');
     res.json({ cases: await scopedDb(req).query(listFieldHistory, [code, q.limit]) });
   });
 
-  router.post('/api/field/position', access('field_worker'), async (req, res) => {
+  router.post(fieldPositionRoute.path, contractAccess(fieldPositionRoute), async (req, res) => {
     const code = workerCodeOf(authOf(req));
-    const input = validateRequestPart(Position, req.body, 'invalid_position');
+    const input = validateRequestPart(fieldPositionRoute.body, req.body, 'invalid_position');
     const point = toWgs84(input.lon, input.lat, input.crs);
     const at = clock.now();
     const moved = await scopedDb(req).transaction(async (tx) => {
@@ -124,9 +103,9 @@ export function fieldRouter({ config, clock, events, roads }: FieldRouterDeps): 
     res.json({ at: at.toISOString(), microGridCode: moved.microGridCode });
   });
 
-  router.post('/api/field/duty', access('field_worker'), async (req, res) => {
+  router.post(fieldDutyRoute.path, contractAccess(fieldDutyRoute), async (req, res) => {
     const code = workerCodeOf(authOf(req));
-    const { onDuty } = validateRequestPart(Duty, req.body, 'invalid_duty');
+    const { onDuty } = validateRequestPart(fieldDutyRoute.body, req.body, 'invalid_duty');
     const status = onDuty ? 'on_duty' : 'off_duty';
     const result = await auditedChange(req, { action: 'worker.duty', entityType: 'worker', entityId: code }, async (tx) => {
       const [worker] = await tx.query<WorkerRow>(readFieldWorker, [code]);
@@ -146,9 +125,9 @@ export function fieldRouter({ config, clock, events, roads }: FieldRouterDeps): 
     res.json({ dutyStatus: status });
   });
 
-  router.get('/api/field/route', access('field_worker'), async (req, res) => {
+  router.get(fieldRouteRoute.path, contractAccess(fieldRouteRoute), async (req, res) => {
     const code = workerCodeOf(authOf(req));
-    const q = validateRequestPart(RouteQuery, req.query, 'invalid_query');
+    const q = validateRequestPart(fieldRouteRoute.query, req.query, 'invalid_query');
     const { worker, task } = await scopedDb(req).transaction(async (tx) => {
       const [worker] = await tx.query<WorkerRow>(readFieldWorker, [code]);
       const [task] = await tx.query<CaseRow>(readCurrentCase, [code]);
@@ -161,11 +140,11 @@ export function fieldRouter({ config, clock, events, roads }: FieldRouterDeps): 
     res.json({ incidentId: Number(task.id), from, to: { lon: task.lon, lat: task.lat }, ...route });
   });
 
-  router.post('/api/field/cases/:id/arrive', access('field_worker'), async (req, res) => {
+  router.post(fieldArriveRoute.path, contractAccess(fieldArriveRoute), async (req, res) => {
     const auth = authOf(req);
     const code = workerCodeOf(auth);
-    const id = validateRequestPart(Id, req.params.id, 'invalid_incident_id');
-    const input = validateRequestPart(Position, req.body, 'invalid_position');
+    const { id } = validateRequestPart(fieldArriveRoute.params, req.params, 'invalid_incident_id');
+    const input = validateRequestPart(fieldArriveRoute.body, req.body, 'invalid_position');
     const point = toWgs84(input.lon, input.lat, input.crs);
     const now = clock.now();
     const published: DomainEvent[] = [];

@@ -7,14 +7,13 @@
 import fs from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { Router } from 'express';
-import { z } from 'zod';
 import type { AppConfig } from '../config/load-config.js';
 import type { Clock } from '../clock/clock.js';
 import type { DomainEvents } from '../events/domain-events.js';
 import type { Logger } from 'pino';
 import { auditedChange } from '../audit/record-audit.js';
 import { authOf, scopedDb } from '../auth/request-context.js';
-import { access } from '../auth/route-access.js';
+import { contractAccess } from '../auth/route-access.js';
 import type { Queryable } from '../db/database.js';
 import { AppError, notFound } from '../errors/app-error.js';
 import { validateRequestPart } from '../http/validate-request.js';
@@ -23,24 +22,7 @@ import { incidentChanged, publishAll } from '../incidents/incident-publishing.js
 import { insertTimelineEntry, readIncident } from '../incidents/incidents.sql.js';
 import { insertIncidentPhoto, readIncidentPhoto, readWorkerPosition } from './incident-photos.sql.js';
 import { checkPhoto, photoFilePath, photoUpload, withStoredPhoto, type StoredPhoto } from './photo-storage.js';
-import { READERS } from '../contract/incident-vocabulary.js';
-
-/** Form fields arrive as strings. */
-const coordinate = (min: number, max: number) =>
-  z.string().trim().regex(/^[-+]?\d+(\.\d+)?$/, 'must be a decimal number').transform(Number).pipe(z.number().min(min).max(max));
-const PatrolFields = z
-  .object({
-    category: z.string().regex(/^[a-z_]{2,40}$/),
-    description: z.string().trim().min(2).max(2000),
-    address: z.string().trim().max(200).optional(),
-    lon: coordinate(-180, 180).optional(),
-    lat: coordinate(-90, 90).optional(),
-    crs: z.enum(['wgs84', 'gcj02', 'bd09']).default('wgs84'),
-  })
-  .strict()
-  .refine((f) => (f.lon === undefined) === (f.lat === undefined), { message: 'give both lon and lat, or neither (then your last reported position is used)' });
-const AttachFields = z.object({ note: z.string().trim().max(500).optional() }).strict();
-const Id = (what: string) => z.string().regex(/^\d{1,15}$/, `${what} is a whole number`).transform(Number);
+import { attachPhotoRoute, patrolReportRoute, readPhotoRoute } from './patrol-contract.js';
 
 type PhotoRow = { id: number; incident_id: number; mime_type: string; size_bytes: number; sha256: string; uploaded_at: Date; worker_code: string | null; purpose: string };
 
@@ -78,10 +60,10 @@ export function patrolRouter({ clock, config, events, logger }: PatrolRouterDeps
   const router = Router();
   const upload = photoUpload(config.photoMaxBytes);
 
-  router.post('/api/patrol-reports', access('field_worker'), upload, async (req, res) => {
+  router.post(patrolReportRoute.path, contractAccess(patrolReportRoute), upload, async (req, res) => {
     const auth = authOf(req);
     if (!auth.workerCode) throw new AppError(403, 'not_a_worker', 'This account does not act as a field worker');
-    const fields = validateRequestPart(PatrolFields, req.body ?? {}, 'invalid_patrol_report');
+    const fields = validateRequestPart(patrolReportRoute.body, req.body ?? {}, 'invalid_patrol_report');
     const photo = await checkPhoto(req.file);
     const now = clock.now();
     const result = await withStoredPhoto(config.uploadDir, photo, now, (stored) =>
@@ -118,9 +100,9 @@ export function patrolRouter({ clock, config, events, logger }: PatrolRouterDeps
     res.status(201).json(result);
   });
 
-  router.post('/api/incidents/:id/photos', access('dispatcher', 'supervisor', 'admin', 'field_worker'), upload, async (req, res) => {
-    const id = validateRequestPart(Id('an incident id'), req.params.id, 'invalid_incident_id');
-    const fields = validateRequestPart(AttachFields, req.body ?? {}, 'invalid_photo');
+  router.post(attachPhotoRoute.path, contractAccess(attachPhotoRoute), upload, async (req, res) => {
+    const { id } = validateRequestPart(attachPhotoRoute.params, req.params, 'invalid_incident_id');
+    const fields = validateRequestPart(attachPhotoRoute.body, req.body ?? {}, 'invalid_photo');
     const photo = await checkPhoto(req.file);
     const auth = authOf(req);
     const now = clock.now();
@@ -141,9 +123,8 @@ export function patrolRouter({ clock, config, events, logger }: PatrolRouterDeps
     res.status(201).json({ photo: result.photo });
   });
 
-  router.get('/api/incidents/:id/photos/:photoId', access(...READERS), async (req, res) => {
-    const id = validateRequestPart(Id('an incident id'), req.params.id, 'invalid_incident_id');
-    const photoId = validateRequestPart(Id('a photo id'), req.params.photoId, 'invalid_photo_id');
+  router.get(readPhotoRoute.path, contractAccess(readPhotoRoute), async (req, res) => {
+    const { id, photoId } = validateRequestPart(readPhotoRoute.params, req.params, 'invalid_photo_id');
     const [photo] = await scopedDb(req).query<{ storage_path: string; mime_type: string; sha256: string }>(readIncidentPhoto, [id, photoId]);
     if (!photo) throw notFound('photo_not_found', `No photo ${photoId} of incident ${id} in your jurisdiction`);
     let handle: fs.FileHandle;

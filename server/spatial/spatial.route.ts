@@ -1,22 +1,19 @@
 /** POST /api/spatial/summary: what lies in a drawn area (micro-grids, households, workers, cameras, sensors). */
 import { Router } from 'express';
-import { z } from 'zod';
 import { scopedDb } from '../auth/request-context.js';
-import { access } from '../auth/route-access.js';
+import { contractAccess } from '../auth/route-access.js';
 import { AppError } from '../errors/app-error.js';
 import { validatePolygonGeometry } from '../geometry/validate-geometry.js';
 import { validateRequestPart } from '../http/validate-request.js';
 import { summariseArea } from './spatial.sql.js';
 import { whatsHereRouter, type WhatsHereRouterDeps } from './whats-here.route.js';
-import { DESK_ROLES } from '../contract/incident-vocabulary.js';
-
-const SummaryBody = z.object({ geometry: z.unknown() }).strict();
+import { areaSummaryRoute } from './spatial-contract.js';
 
 export function spatialRouter(deps: WhatsHereRouterDeps): Router {
   const router = Router();
   router.use(whatsHereRouter(deps));
-  router.post('/api/spatial/summary', access(...DESK_ROLES), async (req, res) => {
-    const body = validateRequestPart(SummaryBody, req.body, 'invalid_body');
+  router.post(areaSummaryRoute.path, contractAccess(areaSummaryRoute), async (req, res) => {
+    const body = validateRequestPart(areaSummaryRoute.body, req.body, 'invalid_body');
     const checked = validatePolygonGeometry(body.geometry);
     if (!checked.valid) throw new AppError(400, 'invalid_geometry', checked.detail, { reason: checked.reason });
     const text = JSON.stringify(checked.geometry);

@@ -15,7 +15,7 @@ import { toWgs84 } from '../units/locate-point.js';
 import { findCoveringCameras, INCIDENT_CAMERAS } from '../video/camera-coverage.js';
 import { locateMicroGrid } from '../units/units.sql.js';
 import { listNearestCameras, listRecentIncidentsNear } from './whats-here.sql.js';
-import { WHATS_HERE_CAMERAS, WHATS_HERE_INCIDENT_DAYS, WHATS_HERE_INCIDENT_METRES, whatsHereRoute } from './whats-here-contract.js';
+import { WHATS_HERE_CAMERAS, WHATS_HERE_INCIDENT_DAYS, WHATS_HERE_INCIDENT_METRES, whatsHereRoute } from './spatial-contract.js';
 
 const WHATS_HERE_INCIDENT_LIMIT = 20;
 

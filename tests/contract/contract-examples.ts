@@ -6,14 +6,20 @@
 import { DEVELOPMENT_PASSWORD } from '../../server/auth/bootstrap-accounts.js';
 import type { AnswerOf } from '../../server/contract/api-route.js';
 import { defineSql, type Database } from '../../server/db/database.js';
-import type { createIncidentRoute } from '../../server/incidents/incidents-contract.js';
 import type { summonRoute } from '../../server/incidents/summonses-contract.js';
+import { ADMINISTRATION_EXAMPLES } from './examples-administration.js';
+import { newCase } from './example-cases.js';
+import { FIELD_EXAMPLES } from './examples-field.js';
 
 export interface ContractExample {
   /** A development account (tests/support/test-auth.ts), 'screen' for a read-only screen token, 'anonymous' for none. */
   as: string;
   path: string;
   body?: unknown;
+  /** A body that is not JSON (a photo, a CSV file), sent with its media type. */
+  rawBody?: { type: string; data: string };
+  /** A multipart/form-data body: text fields and files. */
+  form?: Record<string, string | { bytes: Uint8Array; type: string; name: string } | undefined>;
   /** The status expected when it is not the route's success status (an error answer is checked as one). */
   status?: number;
 }
@@ -47,14 +53,9 @@ export async function exampleContext(db: Database, request: ExampleContext['requ
   return { db, request, freshSession, microGrid, closedIncidentId: Number(incident.id) };
 }
 
-/** A new case at the micro-grid's label point, taken in by 仙林's dispatcher; its id. */
-async function newCase(ctx: ExampleContext, category = 'city_management'): Promise<number> {
-  const { lon, lat } = ctx.microGrid;
-  const answer = (await ctx.request('dispatcher.xianlin', 'POST', '/api/incidents', { category, description: '合同测试：井盖破损', lon, lat })) as AnswerOf<typeof createIncidentRoute>;
-  return answer.incident.id;
-}
-
 type Examples = (ctx: ExampleContext) => ContractExample[] | Promise<ContractExample[]>;
+/** Examples keyed by "METHOD /path" as the contract declares it. */
+export type ContractExamples = Record<string, Examples>;
 
 /** The last complete calendar month before now, YYYY-MM (the seeded history covers the past year). */
 function lastCompleteMonth(): string {
@@ -62,8 +63,10 @@ function lastCompleteMonth(): string {
   return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 15)).toISOString().slice(0, 7);
 }
 
-/** Keyed by "METHOD /path" as the contract declares it. */
-export const CONTRACT_EXAMPLES: Record<string, Examples> = {
+/** Keyed by "METHOD /path" as the contract declares it; modules with many routes keep theirs in examples-<module>.ts. */
+export const CONTRACT_EXAMPLES: ContractExamples = {
+  ...ADMINISTRATION_EXAMPLES,
+  ...FIELD_EXAMPLES,
   'POST /api/auth/login': () => [
     { as: 'anonymous', path: '/api/auth/login', body: { username: 'dispatcher.xianlin', password: DEVELOPMENT_PASSWORD } },
     { as: 'anonymous', path: '/api/auth/login', body: { username: 'dispatcher.xianlin', password: 'wrong password' }, status: 401 },

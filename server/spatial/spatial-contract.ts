@@ -1,10 +1,10 @@
 /**
- * GET /api/whats-here's contract (server/contract/api-route.ts): what lies at a clicked point. No Node-only
- * imports: the client type-imports it.
+ * The spatial module's contract (server/contract/api-route.ts): what lies at a clicked point, and what lies in
+ * a drawn area. No Node-only imports: the client type-imports it.
  */
 import { z } from 'zod';
 import { apiRoute, pointEchoSchema, pointQuerySchema, timestampSchema, unitLevelSchema } from '../contract/api-route.js';
-import { GRADES, READERS } from '../contract/incident-vocabulary.js';
+import { DESK_ROLES, GRADES, READERS } from '../contract/incident-vocabulary.js';
 import { coveringCameraSchema } from '../video/cameras-contract.js';
 
 /** How many cameras, how far and how far back incidents are looked for. */
@@ -73,4 +73,26 @@ export const whatsHereRoute = apiRoute({
   errors: { 400: ['invalid_coordinates'], 404: ['outside_jurisdiction', 'outside_nanjing'] },
 });
 
-export const WHATS_HERE_ROUTES = [whatsHereRoute];
+
+export const areaSummaryRoute = apiRoute({
+  method: 'post',
+  path: '/api/spatial/summary',
+  summary: 'What lies in a drawn polygon: area, micro-grids, households, workers (on duty), cameras and sensors',
+  tag: 'spatial',
+  access: DESK_ROLES,
+  /** A GeoJSON Polygon or MultiPolygon in WGS84, checked by server/geometry/validate-geometry.ts. */
+  body: z.strictObject({ geometry: z.unknown() }),
+  answer: z.strictObject({
+    areaM2: z.number(),
+    microGrids: z.number().int(),
+    households: z.number().int(),
+    workers: z.number().int(),
+    workersOnDuty: z.number().int(),
+    cameras: z.number().int(),
+    sensors: z.number().int(),
+    vertices: z.number().int(),
+  }),
+  errors: { 400: ['invalid_body', 'invalid_geometry'] },
+});
+
+export const SPATIAL_ROUTES = [whatsHereRoute, areaSummaryRoute];
