@@ -7,6 +7,8 @@
  * Auto-play is a setting of this browser (VIDEO_AUTOPLAY_KEY, on unless switched off): a street centre on a
  * thin link, or a PC that decodes and composites video without a GPU, keeps the list and plays on a click.
  */
+import type { AnswerOf } from '../../server/contract/api-route.js';
+import type { CoveringCamera, incidentCamerasRoute } from '../../server/video/cameras-contract.js';
 import { apiGet } from '../api/api-client.js';
 import { describeError } from '../app/api-error-text.js';
 import { el, replaceChildren } from '../app/dom.js';
@@ -14,17 +16,6 @@ import { t } from '../i18n.js';
 import { createVideoPlayer, type VideoPlayer } from '../video/video-player.js';
 import type { VideoWallPanel } from './video-wall-panel.js';
 
-export interface CoveringCamera {
-  code: string;
-  name: string;
-  online: boolean;
-  ptz: boolean;
-  covers: boolean;
-  mayNotSee: boolean;
-  distanceM: number;
-  suggestedPresetDeg: number | null;
-  generated: boolean;
-}
 
 export interface VideoIncidentSection {
   element: HTMLElement;
@@ -136,9 +127,7 @@ export function createVideoIncidentSection(options: { wall: VideoWallPanel }): V
       failure = null;
       render();
       try {
-        const answer = await apiGet<{ cameras: CoveringCamera[]; alarm: { cameraCode: string; snapshotUrl: string | null } | null }>(
-          `/api/incidents/${incidentId}/cameras?limit=${WALL_CAMERAS}`,
-        );
+        const answer = await apiGet<AnswerOf<typeof incidentCamerasRoute>>(`/api/incidents/${incidentId}/cameras?limit=${WALL_CAMERAS}`);
         if (mine !== request) return;
         cameras = answer.cameras;
         alarm = answer.alarm;

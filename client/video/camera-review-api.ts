@@ -1,58 +1,36 @@
 /**
  * The camera-position review's calls to the server (server/video/import/camera-imports.route.ts and
  * camera-review.route.ts): import a file with its declared CRS, read the batch's report, page its flagged
- * cameras, ask where a drop snaps to a road, and accept / move / reject / bulk. Types follow the routes' answers.
+ * cameras, ask where a drop snaps to a road, and accept / move / reject / bulk. Types are inferred from the
+ * routes' contract (server/video/import/camera-imports-contract.ts).
  */
 import { apiGet, apiPost, apiPostText, query } from '../api/api-client.js';
+import type { z } from 'zod';
+import type { AnswerOf } from '../../server/contract/api-route.js';
+import type {
+  acceptImportRowRoute,
+  bulkReviewRoute,
+  flaggedCameraSchema,
+  flaggedCamerasRoute,
+  importBatchRoute,
+  moveImportRowRoute,
+  rejectImportRowRoute,
+  snapImportRowRoute,
+} from '../../server/video/import/camera-imports-contract.js';
 import type { QaFlag } from '../../server/video/import/camera-qa-flags.js';
 import type { ImportCrs } from '../../server/video/import/camera-import-crs.js';
 
 export { QA_FLAGS, type QaFlag } from '../../server/video/import/camera-qa-flags.js';
 export { IMPORT_CRS, type ImportCrs } from '../../server/video/import/camera-import-crs.js';
 
-export type ReviewState = 'pending' | 'accepted' | 'rejected';
+export type ReviewState = FlaggedCamera['reviewState'];
 export interface LonLat {
   lon: number;
   lat: number;
 }
-
-export interface ImportBatch {
-  id: number;
-  fileName: string;
-  declaredCrs: ImportCrs;
-  rowsStaged: number;
-  rowsRefused: number;
-  rowErrors: { line: number; reason: string }[];
-  cleanRows: number;
-  flagCounts: Partial<Record<QaFlag, number>>;
-  pendingFlagCounts: Partial<Record<QaFlag, number>>;
-  flaggedByState: Partial<Record<ReviewState, number>>;
-  gcj02: { likely: boolean; onRoadShareGiven: number | null; onRoadShareGcj02: number | null };
-}
-
-export interface FlaggedCamera {
-  line: number;
-  code: string;
-  name: string;
-  lon: number;
-  lat: number;
-  /** The QA's correction for a likely_gcj02 camera: its GCJ-02 reading. */
-  suggested: LonLat | null;
-  moved: LonLat | null;
-  headingDeg: number | null;
-  flags: QaFlag[];
-  reviewState: ReviewState;
-  cameraCode: string | null;
-  roadMetres: { given: number | null; gcj02: number | null };
-}
-
-export interface SnapAnswer {
-  dropped: LonLat;
-  snapped: LonLat;
-  distanceM: number;
-  roadClass: string;
-  maxM: number;
-}
+export type ImportBatch = AnswerOf<typeof importBatchRoute>;
+export type FlaggedCamera = z.output<typeof flaggedCameraSchema>;
+export type SnapAnswer = AnswerOf<typeof snapImportRowRoute>;
 
 /** The file's content type from its name: .csv is CSV, .geojson / .json GeoJSON; null otherwise. */
 export function importContentType(fileName: string): string | null {
@@ -69,15 +47,15 @@ export const cameraReviewApi = {
     apiPostText<ImportBatch>(`/api/cameras/imports?${query({ crs, name: fileName })}`, text, contentType),
   batch: (id: number) => apiGet<ImportBatch>(base(id)),
   flagged: (id: number, options: { flag: QaFlag | null; state: ReviewState | null; limit?: number }) =>
-    apiGet<{ cameras: FlaggedCamera[]; nextAfter: number | null }>(
+    apiGet<AnswerOf<typeof flaggedCamerasRoute>>(
       `${base(id)}/flagged?${query({ flag: options.flag, state: options.state, limit: options.limit ?? 200 })}`,
     ),
   snap: (id: number, line: number, at: LonLat) => apiGet<SnapAnswer>(`${base(id)}/rows/${line}/snap?${query({ lon: at.lon, lat: at.lat })}`),
   accept: (id: number, line: number, headingDeg?: number) =>
-    apiPost<{ accepted: { code: string } }>(`${base(id)}/rows/${line}/accept`, headingDeg === undefined ? {} : { headingDeg }),
+    apiPost<AnswerOf<typeof acceptImportRowRoute>>(`${base(id)}/rows/${line}/accept`, headingDeg === undefined ? {} : { headingDeg }),
   move: (id: number, line: number, at: LonLat, snapToRoad: boolean) =>
-    apiPost<{ accepted: { code: string }; wgs84: LonLat }>(`${base(id)}/rows/${line}/move`, { lon: at.lon, lat: at.lat, snapToRoad }),
-  reject: (id: number, line: number) => apiPost<{ rejected: { line: number } }>(`${base(id)}/rows/${line}/reject`, {}),
+    apiPost<AnswerOf<typeof moveImportRowRoute>>(`${base(id)}/rows/${line}/move`, { lon: at.lon, lat: at.lat, snapToRoad }),
+  reject: (id: number, line: number) => apiPost<AnswerOf<typeof rejectImportRowRoute>>(`${base(id)}/rows/${line}/reject`, {}),
   bulk: (id: number, action: 'accept' | 'reject', target: { flag: QaFlag } | { lines: number[] }) =>
-    apiPost<{ rows: number; lines: number[] }>(`${base(id)}/bulk`, { action, ...target }),
+    apiPost<AnswerOf<typeof bulkReviewRoute>>(`${base(id)}/bulk`, { action, ...target }),
 };

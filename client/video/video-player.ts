@@ -10,6 +10,8 @@
  * The state is also on the element as data-state (tests, styling).
  */
 import Hls from 'hls.js';
+import type { AnswerOf } from '../../server/contract/api-route.js';
+import type { cameraStreamRoute } from '../../server/video/cameras-contract.js';
 import { ApiError, apiGet } from '../api/api-client.js';
 import { el, replaceChildren } from '../app/dom.js';
 import { t } from '../i18n.js';
@@ -24,14 +26,7 @@ export interface PlayerCamera {
   online: boolean;
 }
 
-interface StreamAnswer {
-  code: string;
-  name: string;
-  online: boolean;
-  source: 'demo' | 'gateway';
-  playlistUrl: string;
-  generated: boolean;
-}
+type StreamAnswer = AnswerOf<typeof cameraStreamRoute>;
 
 export interface VideoPlayer {
   element: HTMLElement;

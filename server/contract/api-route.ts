@@ -64,6 +64,7 @@ export type QueryOf<R> = z.output<Schema<R, 'query'>>;
 export function mediaTypeMatches(produces: string, contentType: string | null): boolean {
   const actual = (contentType ?? '').split(';')[0].trim().toLowerCase();
   const wanted = produces.toLowerCase();
+  if (wanted === '*/*') return actual !== '';
   return wanted.endsWith('/*') ? actual.startsWith(wanted.slice(0, -1)) : actual === wanted;
 }
 

@@ -15,6 +15,8 @@ import { PATROL_ROUTES } from '../patrol/patrol-contract.js';
 import { SPATIAL_ROUTES } from '../spatial/spatial-contract.js';
 import { STATS_ROUTES } from '../stats/stats-routes-contract.js';
 import { UNITS_ROUTES } from '../units/units-contract.js';
+import { CAMERAS_ROUTES } from '../video/cameras-contract.js';
+import { CAMERA_IMPORTS_ROUTES } from '../video/import/camera-imports-contract.js';
 
 export const API_ROUTES: readonly ApiRoute[] = [
   ...AUTH_ROUTES,
@@ -28,4 +30,6 @@ export const API_ROUTES: readonly ApiRoute[] = [
   ...FIELD_ROUTES,
   ...SPATIAL_ROUTES,
   ...STATS_ROUTES,
+  ...CAMERAS_ROUTES,
+  ...CAMERA_IMPORTS_ROUTES,
 ];

@@ -8,10 +8,10 @@
 import type { Queryable } from '../db/database.js';
 import { distanceAndBearing, nearestPreset } from './camera-sector.js';
 import { listCoveringCameras } from './camera-coverage.sql.js';
-import type { CoveringCamera } from './cameras-contract.js';
+import { INCIDENT_CAMERAS, type CoveringCamera } from './cameras-contract.js';
 
 export const FALLBACK_RADIUS_M = 300;
-export const INCIDENT_CAMERAS = 4;
+export { INCIDENT_CAMERAS };
 
 export type { CoveringCamera } from './cameras-contract.js';
 

@@ -15,14 +15,13 @@
 import { Readable } from 'node:stream';
 import { Router, type Request } from 'express';
 import type { Logger } from 'pino';
-import { z } from 'zod';
 import type { Clock } from '../clock/clock.js';
 import { authOf, scopedDb } from '../auth/request-context.js';
-import { access } from '../auth/route-access.js';
-import { READERS } from '../contract/incident-vocabulary.js';
+import { contractAccess } from '../auth/route-access.js';
 import { AppError, notFound } from '../errors/app-error.js';
 import { validateRequestPart } from '../http/validate-request.js';
 import { readVisibleCamera } from './camera-coverage.sql.js';
+import { cameraStreamRoute, gatewayProxyRoute, livePlaylistRoute, liveSegmentRoute } from './cameras-contract.js';
 import { readDemoCatalogue, type DemoCatalogue } from './demo-clips.js';
 import { isLiveOrigin, liveOriginAt, liveSequenceAt, renderLivePlaylist } from './demo-live-playlist.js';
 import { cameraStreamAddress, resolveGatewayPath, rewritePlaylist, streamOutsideGateway } from './gateway-stream.js';
@@ -33,11 +32,6 @@ export interface StreamsRouterDeps {
   logger: Logger;
 }
 
-const CameraCode = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'a camera code is letters, digits, - and _');
-const Sequence = z.string().regex(/^\d{1,12}$/, 'a segment number').transform(Number);
-const GatewayQuery = z.object({ p: z.string().min(1).max(1000) }).strict();
-/** A demo session's origin (demo-live-playlist.ts); without one the playlist is numbered from the epoch. */
-const PlaylistQuery = z.object({ origin: z.string().regex(/^\d{1,15}$/, 'a sequence number').transform(Number).optional() }).strict();
 const PLAYLIST_MAX_BYTES = 1024 * 1024;
 const SEGMENT_MAX_BYTES = 32 * 1024 * 1024;
 const GATEWAY_TIMEOUT_MS = 8_000;
@@ -60,7 +54,7 @@ interface CameraRow {
 type AccessCache = Map<string, { camera: CameraRow | null; until: number }>;
 
 async function visibleCamera(req: Request, cache: AccessCache, nowMs: number): Promise<CameraRow> {
-  const code = validateRequestPart(CameraCode, req.params.code, 'invalid_camera_code');
+  const { code } = validateRequestPart(cameraStreamRoute.params, { code: req.params.code }, 'invalid_camera_code');
   const auth = authOf(req);
   const key = `${auth.via}|${auth.sessionTokenHash ?? auth.screenTokenId ?? auth.accountId}|${auth.role}|${auth.jurisdiction}|${code}`;
   let hit = cache.get(key);
@@ -86,7 +80,7 @@ export function streamsRouter({ config, clock, logger }: StreamsRouterDeps): Rou
   const base = (code: string) => `/api/cameras/${encodeURIComponent(code)}/live`;
   const accessCache: AccessCache = new Map();
 
-  router.get('/api/cameras/:code/stream', access(...READERS), async (req, res) => {
+  router.get(cameraStreamRoute.path, contractAccess(cameraStreamRoute), async (req, res) => {
     const camera = await visibleCamera(req, accessCache, Date.now());
     if (!gateway && !demo) throw videoUnavailable();
     if (gateway) cameraStreamAddress(gateway, camera.code, camera.stream_url);
@@ -102,7 +96,7 @@ export function streamsRouter({ config, clock, logger }: StreamsRouterDeps): Rou
     });
   });
 
-  router.get('/api/cameras/:code/live/index.m3u8', access(...READERS), async (req, res) => {
+  router.get(livePlaylistRoute.path, contractAccess(livePlaylistRoute), async (req, res) => {
     const camera = await visibleCamera(req, accessCache, Date.now());
     if (!camera.online) throw new AppError(409, 'camera_offline', `Camera ${camera.code} is offline`);
     res.setHeader('Cache-Control', 'no-store');
@@ -116,16 +110,16 @@ export function streamsRouter({ config, clock, logger }: StreamsRouterDeps): Rou
     if (camera.stream_url !== null) throw streamOutsideGateway();
     const clip = demo.clipFor(camera.code);
     const now = clock.now().getTime();
-    const { origin = 0 } = validateRequestPart(PlaylistQuery, req.query, 'invalid_origin');
+    const { origin = 0 } = validateRequestPart(livePlaylistRoute.query, req.query, 'invalid_origin');
     if (!isLiveOrigin(clip, now, origin)) throw new AppError(400, 'invalid_origin', 'origin must be the start of a loop of this camera\'s stream, not after its live window');
     res.type('application/vnd.apple.mpegurl').send(renderLivePlaylist(clip, now, (k) => `seg/${k}.ts`, undefined, origin));
   });
 
-  router.get('/api/cameras/:code/live/seg/:sequence.ts', access(...READERS), async (req, res) => {
+  router.get(liveSegmentRoute.path, contractAccess(liveSegmentRoute), async (req, res) => {
     const camera = await visibleCamera(req, accessCache, Date.now());
     if (!demo) throw notFound('segment_not_found', 'No such segment');
     if (!camera.online) throw new AppError(409, 'camera_offline', `Camera ${camera.code} is offline`);
-    const k = validateRequestPart(Sequence, req.params.sequence, 'invalid_segment');
+    const { sequence: k } = validateRequestPart(liveSegmentRoute.params, req.params, 'invalid_segment');
     const clip = demo.clipFor(camera.code);
     // Only segments of the live window's recent past (a minute) or the next one: not the whole loop on demand.
     const live = liveSequenceAt(clip, clock.now().getTime());
@@ -134,11 +128,11 @@ export function streamsRouter({ config, clock, logger }: StreamsRouterDeps): Rou
     res.type('video/mp2t').sendFile(clip.segmentPaths[k % clip.segmentPaths.length]);
   });
 
-  router.get('/api/cameras/:code/live/gw', access(...READERS), async (req, res) => {
+  router.get(gatewayProxyRoute.path, contractAccess(gatewayProxyRoute), async (req, res) => {
     const camera = await visibleCamera(req, accessCache, Date.now());
     if (!gateway) throw notFound('segment_not_found', 'No video gateway is configured');
     if (!camera.online) throw new AppError(409, 'camera_offline', `Camera ${camera.code} is offline`);
-    const { p } = validateRequestPart(GatewayQuery, req.query, 'invalid_segment');
+    const { p } = validateRequestPart(gatewayProxyRoute.query, req.query, 'invalid_segment');
     const address = resolveGatewayPath(gateway, p);
     const isPlaylist = /\.m3u8$/i.test(address.pathname);
     const upstream = await fetchGateway(address, isPlaylist ? PLAYLIST_MAX_BYTES : SEGMENT_MAX_BYTES);

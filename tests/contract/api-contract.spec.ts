@@ -87,11 +87,11 @@ describe.each(testDatabaseModes())('the API contract on %s', (mode) => {
   });
 
   it('answers every example as its route’s contract says', async () => {
-    const ctx = await exampleContext(server.db, async (as, method, path, body) => {
+    const ctx = await exampleContext(server.db, async (as, method, path, body, contentType) => {
       const res = await fetch(`${server.baseUrl}${path}`, {
         method,
-        headers: { ...(await headersFor(as)), 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
+        headers: { ...(await headersFor(as)), 'content-type': contentType ?? 'application/json' },
+        body: body === undefined ? undefined : contentType ? String(body) : JSON.stringify(body),
       });
       if (!res.ok) throw new Error(`${method} ${path} as ${as}: ${res.status} ${await res.text()}`);
       return res.json();

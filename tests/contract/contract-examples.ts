@@ -8,6 +8,7 @@ import type { AnswerOf } from '../../server/contract/api-route.js';
 import { defineSql, type Database } from '../../server/db/database.js';
 import type { summonRoute } from '../../server/incidents/summonses-contract.js';
 import { ADMINISTRATION_EXAMPLES } from './examples-administration.js';
+import { CAMERAS_EXAMPLES } from './examples-cameras.js';
 import { newCase } from './example-cases.js';
 import { FIELD_EXAMPLES } from './examples-field.js';
 
@@ -28,8 +29,11 @@ export interface ExampleContext {
   db: Database;
   /** A new session of an account (so that signing it out leaves the examples' own sessions alone): its `as` name. */
   freshSession(username: string): Promise<string>;
-  /** Send a request as an account (to make what an example needs, e.g. a new case); the parsed JSON answer. */
-  request(as: string, method: string, path: string, body?: unknown): Promise<unknown>;
+  /**
+   * Send a request as an account (to make what an example needs, e.g. a new case); the parsed JSON answer. The
+   * body is sent as JSON, or as it is with `contentType` (a CSV file).
+   */
+  request(as: string, method: string, path: string, body?: unknown, contentType?: string): Promise<unknown>;
   /** A micro-grid of 仙林街道 and its label point. */
   microGrid: { code: string; lon: number; lat: number; street_code: string; community_code: string };
   /** A closed case of 仙林街道 from the seeded history. */
@@ -66,6 +70,7 @@ function lastCompleteMonth(): string {
 /** Keyed by "METHOD /path" as the contract declares it; modules with many routes keep theirs in examples-<module>.ts. */
 export const CONTRACT_EXAMPLES: ContractExamples = {
   ...ADMINISTRATION_EXAMPLES,
+  ...CAMERAS_EXAMPLES,
   ...FIELD_EXAMPLES,
   'POST /api/auth/login': () => [
     { as: 'anonymous', path: '/api/auth/login', body: { username: 'dispatcher.xianlin', password: DEVELOPMENT_PASSWORD } },

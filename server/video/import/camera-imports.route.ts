@@ -5,40 +5,23 @@
  *   GET  /api/cameras/imports/:id — the summary (flag counts, row errors, the batch's GCJ-02 verdict).
  *   GET  /api/cameras/imports/:id/flagged[?flag=&state=&after=&limit=] — flagged cameras (state: pending |
  *        accepted | rejected), keyset-paged by line; `suggested` is the GCJ-02 reading of a likely_gcj02 camera.
- * See camera-import-service.ts for the flags.
+ * See camera-import-service.ts for the flags, camera-imports-contract.ts for the answers.
  */
 import express, { Router } from 'express';
-import { z } from 'zod';
 import { auditedChange } from '../../audit/record-audit.js';
 import { authOf, scopedDb } from '../../auth/request-context.js';
-import { access } from '../../auth/route-access.js';
+import { contractAccess } from '../../auth/route-access.js';
 import type { Clock } from '../../clock/clock.js';
 import { AppError, badRequest, notFound } from '../../errors/app-error.js';
 import { validateRequestPart } from '../../http/validate-request.js';
 import { CsvHeaderError } from './camera-import-csv.js';
+import { flaggedCamerasRoute, importBatchRoute, importCamerasRoute } from './camera-imports-contract.js';
 import { IMPORT_CRS } from './camera-import-crs.js';
 import { GeoJsonFileError } from './camera-import-geojson.js';
 import { importCameraBatch, readBatch, type ImportFormat } from './camera-import-service.js';
 import { listFlaggedRows } from './camera-import.sql.js';
-import { QA_FLAGS } from './camera-qa-flags.js';
 
 export const IMPORT_BODY_LIMIT = '64mb';
-
-const ImportQuery = z
-  .object({
-    crs: z.string().optional(),
-    name: z.string().trim().min(1).max(200).default('upload'),
-  })
-  .strict();
-const BatchId = z.string().regex(/^\d{1,15}$/, 'a batch id is a whole number').transform(Number);
-const FlaggedQuery = z
-  .object({
-    flag: z.enum(QA_FLAGS).optional(),
-    state: z.enum(['pending', 'accepted', 'rejected']).optional(),
-    after: z.string().regex(/^\d{1,9}$/).transform(Number).default(0),
-    limit: z.string().regex(/^\d{1,4}$/).transform(Number).pipe(z.number().int().min(1).max(1000)).default(200),
-  })
-  .strict();
 
 export interface CameraImportsRouterDeps {
   clock: Clock;
@@ -51,8 +34,8 @@ export function cameraImportsRouter(deps: CameraImportsRouterDeps): Router {
   const router = Router();
   const body = express.text({ type: Object.keys(CONTENT_TYPES), limit: IMPORT_BODY_LIMIT });
 
-  router.post('/api/cameras/imports', access('admin'), body, async (req, res) => {
-    const q = validateRequestPart(ImportQuery, req.query, 'invalid_query');
+  router.post(importCamerasRoute.path, contractAccess(importCamerasRoute), body, async (req, res) => {
+    const q = validateRequestPart(importCamerasRoute.query, req.query, 'invalid_query');
     const crs = IMPORT_CRS.find((c) => c === (q.crs ?? '').toLowerCase());
     if (!crs) throw badRequest('unknown_crs', `Declare the file's coordinate system: crs=${IMPORT_CRS.join('|')}`);
     const format = CONTENT_TYPES[(req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? ''];
@@ -90,16 +73,16 @@ export function cameraImportsRouter(deps: CameraImportsRouterDeps): Router {
     res.status(201).json(summary);
   });
 
-  router.get('/api/cameras/imports/:id', access('admin'), async (req, res) => {
-    const id = validateRequestPart(BatchId, req.params.id, 'invalid_batch_id');
+  router.get(importBatchRoute.path, contractAccess(importBatchRoute), async (req, res) => {
+    const { id } = validateRequestPart(importBatchRoute.params, req.params, 'invalid_batch_id');
     const batch = await readBatch(scopedDb(req), id);
     if (!batch) throw notFound('batch_not_found', `No camera import batch ${id} in your jurisdiction`);
     res.json(batch);
   });
 
-  router.get('/api/cameras/imports/:id/flagged', access('admin'), async (req, res) => {
-    const id = validateRequestPart(BatchId, req.params.id, 'invalid_batch_id');
-    const q = validateRequestPart(FlaggedQuery, req.query, 'invalid_query');
+  router.get(flaggedCamerasRoute.path, contractAccess(flaggedCamerasRoute), async (req, res) => {
+    const { id } = validateRequestPart(flaggedCamerasRoute.params, req.params, 'invalid_batch_id');
+    const q = validateRequestPart(flaggedCamerasRoute.query, req.query, 'invalid_query');
     const db = scopedDb(req);
     const batch = await readBatch(db, id);
     if (!batch) throw notFound('batch_not_found', `No camera import batch ${id} in your jurisdiction`);

@@ -12,17 +12,16 @@
  * join (no valid heading, outside the city or the jurisdiction) is refused (one) or left pending (bulk).
  */
 import { Router } from 'express';
-import { z } from 'zod';
 import { auditedChange } from '../../audit/record-audit.js';
 import { authOf, scopedDb } from '../../auth/request-context.js';
-import { access } from '../../auth/route-access.js';
+import { contractAccess } from '../../auth/route-access.js';
 import type { Clock } from '../../clock/clock.js';
 import type { Database, Queryable } from '../../db/database.js';
 import { AppError, notFound } from '../../errors/app-error.js';
 import { validateRequestPart } from '../../http/validate-request.js';
 import { bumpLayerVersion } from '../../tiles/tile-cache.js';
-import { importToWgs84, IMPORT_CRS } from './camera-import-crs.js';
-import { QA_FLAGS } from './camera-qa-flags.js';
+import { importToWgs84 } from './camera-import-crs.js';
+import { acceptImportRowRoute, bulkReviewRoute, moveImportRowRoute, rejectImportRowRoute, snapImportRowRoute } from './camera-imports-contract.js';
 import { acceptRows, moveRow, readRow, rejectRows, snapToRoad } from './camera-review.sql.js';
 
 /**
@@ -30,35 +29,6 @@ import { acceptRows, moveRow, readRow, rejectRows, snapToRoad } from './camera-r
  * from every road is flagged, so a snapped camera is never far from road).
  */
 export const SNAP_MAX_M = 50;
-
-const Params = z.object({
-  id: z
-    .string()
-    .regex(/^\d{1,15}$/, 'a batch id is a whole number')
-    .transform(Number),
-  line: z
-    .string()
-    .regex(/^\d{1,9}$/, 'a line is a whole number')
-    .transform(Number),
-});
-const BatchParams = z.object({
-  id: z
-    .string()
-    .regex(/^\d{1,15}$/)
-    .transform(Number),
-});
-const Heading = z.number().min(0).lt(360);
-const AcceptBody = z.object({ headingDeg: Heading.optional() }).strict();
-const Lon = z.number().min(-180).max(180);
-const Lat = z.number().min(-90).max(90);
-const MoveBody = z
-  .object({ lon: Lon, lat: Lat, crs: z.enum(IMPORT_CRS).default('wgs84'), headingDeg: Heading.optional(), snapToRoad: z.boolean().default(false) })
-  .strict();
-const SnapQuery = z.object({ lon: z.coerce.number().pipe(Lon), lat: z.coerce.number().pipe(Lat), crs: z.enum(IMPORT_CRS).default('wgs84') }).strict();
-const BulkBody = z.union([
-  z.object({ action: z.enum(['accept', 'reject']), flag: z.enum(QA_FLAGS) }).strict(),
-  z.object({ action: z.enum(['accept', 'reject']), lines: z.array(z.number().int().min(1).max(999_999_999)).min(1).max(1000) }).strict(),
-]);
 
 export interface CameraReviewRouterDeps {
   clock: Clock;
@@ -94,9 +64,9 @@ export function cameraReviewRouter(deps: CameraReviewRouterDeps): Router {
     return j === 'city' ? null : j;
   };
 
-  router.post('/api/cameras/imports/:id/rows/:line/accept', access('admin'), async (req, res) => {
-    const p = validateRequestPart(Params, req.params, 'invalid_import_row');
-    const body = validateRequestPart(AcceptBody, req.body ?? {}, 'invalid_review');
+  router.post(acceptImportRowRoute.path, contractAccess(acceptImportRowRoute), async (req, res) => {
+    const p = validateRequestPart(acceptImportRowRoute.params, req.params, 'invalid_import_row');
+    const body = validateRequestPart(acceptImportRowRoute.body, req.body ?? {}, 'invalid_review');
     const result = await auditedChange(
       req,
       { action: 'camera_import.accept', entityType: 'camera_import_row', entityId: `${p.id}:${p.line}` },
@@ -123,9 +93,9 @@ export function cameraReviewRouter(deps: CameraReviewRouterDeps): Router {
     res.json({ accepted: result });
   });
 
-  router.post('/api/cameras/imports/:id/rows/:line/move', access('admin'), async (req, res) => {
-    const p = validateRequestPart(Params, req.params, 'invalid_import_row');
-    const body = validateRequestPart(MoveBody, req.body ?? {}, 'invalid_review');
+  router.post(moveImportRowRoute.path, contractAccess(moveImportRowRoute), async (req, res) => {
+    const p = validateRequestPart(moveImportRowRoute.params, req.params, 'invalid_import_row');
+    const body = validateRequestPart(moveImportRowRoute.body, req.body ?? {}, 'invalid_review');
     const dropped = importToWgs84(body.lon, body.lat, body.crs);
     const result = await auditedChange(
       req,
@@ -160,9 +130,9 @@ export function cameraReviewRouter(deps: CameraReviewRouterDeps): Router {
 
   // A read: where a drop would snap (the client shows it before the move is confirmed). The row must be one the
   // administrator may review (row-level security on the staged rows).
-  router.get('/api/cameras/imports/:id/rows/:line/snap', access('admin'), async (req, res) => {
-    const p = validateRequestPart(Params, req.params, 'invalid_import_row');
-    const q = validateRequestPart(SnapQuery, req.query, 'invalid_query');
+  router.get(snapImportRowRoute.path, contractAccess(snapImportRowRoute), async (req, res) => {
+    const p = validateRequestPart(snapImportRowRoute.params, req.params, 'invalid_import_row');
+    const q = validateRequestPart(snapImportRowRoute.query, req.query, 'invalid_query');
     const db = scopedDb(req);
     const [row] = await db.query(readRow, [p.id, p.line]);
     if (!row) throw notFound('import_row_not_found', `No camera on line ${p.line} of batch ${p.id} in your jurisdiction`);
@@ -172,9 +142,9 @@ export function cameraReviewRouter(deps: CameraReviewRouterDeps): Router {
     res.json({ dropped, snapped: { lon: road.lon, lat: road.lat }, distanceM: road.distanceM, roadClass: road.roadClass, maxM: SNAP_MAX_M });
   });
 
-  router.post('/api/cameras/imports/:id/rows/:line/reject', access('admin'), async (req, res) => {
-    const p = validateRequestPart(Params, req.params, 'invalid_import_row');
-    validateRequestPart(z.object({}).strict(), req.body ?? {}, 'invalid_review');
+  router.post(rejectImportRowRoute.path, contractAccess(rejectImportRowRoute), async (req, res) => {
+    const p = validateRequestPart(rejectImportRowRoute.params, req.params, 'invalid_import_row');
+    validateRequestPart(rejectImportRowRoute.body, req.body ?? {}, 'invalid_review');
     await auditedChange(req, { action: 'camera_import.reject', entityType: 'camera_import_row', entityId: `${p.id}:${p.line}` }, async (tx) => {
       const before = await pendingRow(tx, p.id, p.line);
       await tx.query(rejectRows, [p.id, [p.line], null, deps.clock.now()]);
@@ -189,9 +159,9 @@ export function cameraReviewRouter(deps: CameraReviewRouterDeps): Router {
     res.json({ rejected: { line: p.line } });
   });
 
-  router.post('/api/cameras/imports/:id/bulk', access('admin'), async (req, res) => {
-    const { id } = validateRequestPart(BatchParams, req.params, 'invalid_batch_id');
-    const body = validateRequestPart(BulkBody, req.body ?? {}, 'invalid_review');
+  router.post(bulkReviewRoute.path, contractAccess(bulkReviewRoute), async (req, res) => {
+    const { id } = validateRequestPart(bulkReviewRoute.params, req.params, 'invalid_batch_id');
+    const body = validateRequestPart(bulkReviewRoute.body, req.body ?? {}, 'invalid_review');
     const count = await auditedChange(
       req,
       { action: `camera_import.bulk_${body.action}`, entityType: 'camera_import_batch', entityId: String(id) },
