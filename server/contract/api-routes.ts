@@ -4,6 +4,7 @@
  * tests/contract/undeclared-routes.ts, so that a new route without a contract fails tests/contract/api-contract.spec.ts.
  */
 import type { ApiRoute } from './api-route.js';
+import { openApiRoute } from './openapi-document.js';
 import { ACCOUNTS_ROUTES } from '../auth/accounts-contract.js';
 import { AUDIT_ROUTES } from '../audit/audit-contract.js';
 import { AUTH_ROUTES } from '../auth/auth-contract.js';
@@ -32,4 +33,5 @@ export const API_ROUTES: readonly ApiRoute[] = [
   ...STATS_ROUTES,
   ...CAMERAS_ROUTES,
   ...CAMERA_IMPORTS_ROUTES,
+  openApiRoute,
 ];

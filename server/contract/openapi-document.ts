@@ -4,9 +4,19 @@
  * GET /api/openapi.json. The OGC API has its own document under /ogc/api (server/ogc/ogc-openapi.ts).
  */
 import { z } from 'zod';
-import { apiErrorSchema, type ApiRoute } from './api-route.js';
+import { apiErrorSchema, apiRoute, type ApiRoute } from './api-route.js';
 
 type JsonSchema = Record<string, unknown>;
+
+/** The document itself is a route of the contract (server/contract/openapi.route.ts serves it). */
+export const openApiRoute = apiRoute({
+  method: 'get',
+  path: '/api/openapi.json',
+  summary: 'This OpenAPI 3.1 document, generated from the route contracts',
+  tag: 'api',
+  access: 'public',
+  produces: 'application/vnd.oai.openapi+json',
+});
 
 /** A zod schema as JSON Schema 2020-12 (the dialect of OpenAPI 3.1), as the client sends it or the server answers. */
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {

@@ -71,6 +71,7 @@ function lastCompleteMonth(): string {
 export const CONTRACT_EXAMPLES: ContractExamples = {
   ...ADMINISTRATION_EXAMPLES,
   ...CAMERAS_EXAMPLES,
+  'GET /api/openapi.json': () => [{ as: 'anonymous', path: '/api/openapi.json' }],
   ...FIELD_EXAMPLES,
   'POST /api/auth/login': () => [
     { as: 'anonymous', path: '/api/auth/login', body: { username: 'dispatcher.xianlin', password: DEVELOPMENT_PASSWORD } },

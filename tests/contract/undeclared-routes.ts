@@ -7,7 +7,6 @@ export const UNDECLARED_ROUTES: readonly string[] = [
   'GET /api/health',
   'GET /api/health/live',
   'GET /api/health/ready',
-  'GET /api/openapi.json',
   'POST /api/alarms',
   'POST /api/iot/credentials',
   'GET /api/iot/credentials',
