@@ -10,13 +10,7 @@ import fs from 'node:fs';
 import { openEmbeddedDatabase } from '../server/db/pglite-driver.js';
 import { readCandidatePools } from './camera-import/camera-candidates.js';
 import { camerasCsv, plantCameraRows, truthCsv } from './camera-import/plant-camera-errors.js';
-
-function option(argv: string[], name: string, fallback?: string): string {
-  const i = argv.indexOf(`--${name}`);
-  const value = i === -1 ? fallback : argv[i + 1];
-  if (value === undefined) throw new Error(`--${name} is required`);
-  return value;
-}
+import { option } from './script-option.js';
 
 const argv = process.argv.slice(2);
 const dataDir = option(argv, 'data-dir');

@@ -8,18 +8,12 @@ import fs from 'node:fs';
 import { defineSql, withScope, type DataScope } from '../../server/db/database.js';
 import { migrate } from '../../server/db/migrate.js';
 import { openEmbeddedDatabase } from '../../server/db/pglite-driver.js';
+import { option } from '../script-option.js';
 
 const ADMIN: DataScope = { jurisdiction: 'city', accountId: null, role: 'admin' };
 const newestBatch = defineSql('bench.camera_qa_newest_batch', `SELECT max(id) AS id FROM camera_import_batches WHERE rows_staged >= 1000`);
 const runOld = defineSql('bench.camera_qa_old', `SELECT gridops_camera_import_qa_0033($1)`);
 const runNew = defineSql('bench.camera_qa_new', `SELECT gridops_camera_import_qa($1)`);
-
-function option(argv: string[], name: string, fallback?: string): string {
-  const i = argv.indexOf(`--${name}`);
-  const value = i === -1 ? fallback : argv[i + 1];
-  if (value === undefined) throw new Error(`--${name} is required`);
-  return value;
-}
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);

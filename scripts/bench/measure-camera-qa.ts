@@ -16,16 +16,10 @@ import { listFlaggedRows, runQa } from '../../server/video/import/camera-import.
 import { readCandidatePools } from '../camera-import/camera-candidates.js';
 import { camerasCsv, plantCameraRows, PLANTED_FLAGS } from '../camera-import/plant-camera-errors.js';
 import { readMachineInfo } from './machine-info.js';
+import { option } from '../script-option.js';
 
 const ROOT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const ADMIN: DataScope = { jurisdiction: 'city', accountId: null, role: 'admin' };
-
-function option(argv: string[], name: string, fallback?: string): string {
-  const i = argv.indexOf(`--${name}`);
-  const value = i === -1 ? fallback : argv[i + 1];
-  if (value === undefined) throw new Error(`--${name} is required`);
-  return value;
-}
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
