@@ -14,7 +14,10 @@ import { escalateOverdueSummonses } from './escalate-summonses.js';
 import { escalateOverdueIncidents } from './escalation-scheduler.js';
 import { reofferUnansweredOffers } from './offer-timeouts.js';
 import { createRoadGraphStore } from '../routing/road-graph-store.js';
-import type { ApiAnswer } from '../../tests/support/api-answer.js';
+import { callRoute } from '../../tests/support/api-answer.js';
+import type { ApiRoute } from '../contract/api-route.js';
+import { createIncidentRoute, incidentDetailRoute, incidentEventRoute, listIncidentsRoute, mergeIncidentRoute } from './incidents-contract.js';
+import { departmentsRoute, escalateRoute, summonRoute, summonsReportRoute } from './summonses-contract.js';
 
 const pickPlace = defineSql(
   'test.summons_place',
@@ -40,12 +43,9 @@ describe.each(testDatabaseModes())('summonses and manual escalation on %s', (mod
   let worker: Record<string, string>;
   let workerCode: string;
 
-  const call = async (method: string, path: string, headers: Record<string, string>, body?: unknown) => {
-    const res = await fetch(`${server.baseUrl}${path}`, { method, headers: { ...headers, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-    return { status: res.status, body: (await res.json().catch(() => null)) as ApiAnswer };
-  };
+  const call = <R extends ApiRoute>(route: R, path: string, headers: Record<string, string>, body?: unknown) => callRoute(server.baseUrl, route, path, headers, body);
   const report = async (category = 'city_management') => {
-    const res = await call('POST', '/api/incidents', dispatcher, { category, description: '道路塌陷，需多部门处置', lon: place.lon, lat: place.lat });
+    const res = await call(createIncidentRoute, '/api/incidents', dispatcher, { category, description: '道路塌陷，需多部门处置', lon: place.lon, lat: place.lat });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     return res.body.incident as { id: number; number: string };
   };
@@ -62,7 +62,7 @@ describe.each(testDatabaseModes())('summonses and manual escalation on %s', (mod
   afterAll(() => server.close());
 
   it('lists the departments with their report time limits', async () => {
-    const res = await call('GET', '/api/departments', worker);
+    const res = await call(departmentsRoute, '/api/departments', worker);
     expect(res.status).toBe(200);
     expect(res.body.departments.length).toBe(15);
     expect(res.body.departments[0]).toEqual({ code: 'urban_management', name_zh: '城管执法', name_en: 'Urban management enforcement', report_minutes: 30 });
@@ -72,7 +72,7 @@ describe.each(testDatabaseModes())('summonses and manual escalation on %s', (mod
   it('summons a department, escalates it when it does not report in time, and records its late report', async () => {
     const incident = await report();
     heard.length = 0;
-    const summoned = await call('POST', `/api/incidents/${incident.id}/summons`, dispatcher, { departmentCode: 'fire_rescue', note: '请消防救援到场排险' });
+    const summoned = await call(summonRoute, `/api/incidents/${incident.id}/summons`, dispatcher, { departmentCode: 'fire_rescue', note: '请消防救援到场排险' });
     expect(summoned.status, JSON.stringify(summoned.body)).toBe(201);
     const summons = summoned.body.summons;
     expect(summons).toMatchObject({ department_code: 'fire_rescue', department_name_zh: '消防救援', state: 'summoned', escalation_level: 0, overdue: false });
@@ -80,12 +80,12 @@ describe.each(testDatabaseModes())('summonses and manual escalation on %s', (mod
     expect(heard).toContainEqual({ type: 'incident.changed', incidentId: incident.id, microGridCode: place.code, change: 'summon' });
 
     // Refusals, each with its code.
-    expect((await call('POST', `/api/incidents/${incident.id}/summons`, dispatcher, { departmentCode: 'fire_rescue', note: '再次吹哨' })).body.code).toBe('department_already_summoned');
-    expect((await call('POST', `/api/incidents/${incident.id}/summons`, dispatcher, { departmentCode: 'no_such_dept', note: '不存在' })).body.code).toBe('unknown_department');
-    expect((await call('POST', `/api/incidents/${incident.id}/summons`, dispatcher, { departmentCode: 'Fire!', note: 'x' })).status).toBe(400);
-    expect((await call('POST', `/api/incidents/${incident.id}/summons`, worker, { departmentCode: 'water_affairs', note: '网格员吹哨' })).body.code).toBe('role_forbidden');
+    expect((await call(summonRoute, `/api/incidents/${incident.id}/summons`, dispatcher, { departmentCode: 'fire_rescue', note: '再次吹哨' })).body.code).toBe('department_already_summoned');
+    expect((await call(summonRoute, `/api/incidents/${incident.id}/summons`, dispatcher, { departmentCode: 'no_such_dept', note: '不存在' })).body.code).toBe('unknown_department');
+    expect((await call(summonRoute, `/api/incidents/${incident.id}/summons`, dispatcher, { departmentCode: 'Fire!', note: 'x' })).status).toBe(400);
+    expect((await call(summonRoute, `/api/incidents/${incident.id}/summons`, worker, { departmentCode: 'water_affairs', note: '网格员吹哨' })).body.code).toBe('role_forbidden');
     const xuanwu = await signIn(server.baseUrl, 'dispatcher.xuanwu');
-    expect((await call('POST', `/api/incidents/${incident.id}/summons`, xuanwu, { departmentCode: 'water_affairs', note: '越界吹哨' })).status).toBe(404);
+    expect((await call(summonRoute, `/api/incidents/${incident.id}/summons`, xuanwu, { departmentCode: 'water_affairs', note: '越界吹哨' })).status).toBe(404);
 
     // Nine minutes: still in time. Eleven: overdue, up to the street; another ten: up to the district.
     clock.advanceMinutes(9);
@@ -96,26 +96,26 @@ describe.each(testDatabaseModes())('summonses and manual escalation on %s', (mod
     clock.advanceMinutes(10.5);
     expect(await escalateOverdueSummonses(server.db, clock)).toContainEqual({ id: summons.id, incidentId: incident.id, level: 2 });
 
-    let detail = await call('GET', `/api/incidents/${incident.id}`, dispatcher);
+    let detail = await call(incidentDetailRoute, `/api/incidents/${incident.id}`, dispatcher);
     expect(detail.body.summonses).toHaveLength(1);
     expect(detail.body.summonses[0]).toMatchObject({ id: summons.id, state: 'summoned', escalation_level: 2, overdue: true });
-    const escalations = detail.body.timeline.filter((t: { event: string }) => t.event === 'summons_escalate');
-    expect(escalations.map((t: ApiAnswer) => [t.detail.escalatedTo, t.actor_role])).toEqual([['street', 'system'], ['district', 'system']]);
-    expect(escalations[0].detail.unit).toBe('320113007');
+    const escalations = detail.body.timeline.filter((t) => t.event === 'summons_escalate');
+    expect(escalations.map((t) => [t.detail?.escalatedTo, t.actor_role])).toEqual([['street', 'system'], ['district', 'system']]);
+    expect(escalations[0].detail?.unit).toBe('320113007');
 
-    const reported = await call('POST', `/api/incidents/${incident.id}/summons/${summons.id}/report`, dispatcher, { note: '消防已到场，险情排除' });
+    const reported = await call(summonsReportRoute, `/api/incidents/${incident.id}/summons/${summons.id}/report`, dispatcher, { note: '消防已到场，险情排除' });
     expect(reported.status, JSON.stringify(reported.body)).toBe(200);
     expect(reported.body.summons).toMatchObject({ state: 'reported', report_note: '消防已到场，险情排除' });
-    expect((await call('POST', `/api/incidents/${incident.id}/summons/${summons.id}/report`, dispatcher, { note: '重复报到' })).body.code).toBe('summons_already_reported');
-    expect((await call('POST', `/api/incidents/${incident.id}/summons/999999/report`, dispatcher, { note: '不存在' })).body.code).toBe('summons_not_found');
+    expect((await call(summonsReportRoute, `/api/incidents/${incident.id}/summons/${summons.id}/report`, dispatcher, { note: '重复报到' })).body.code).toBe('summons_already_reported');
+    expect((await call(summonsReportRoute, `/api/incidents/${incident.id}/summons/999999/report`, dispatcher, { note: '不存在' })).body.code).toBe('summons_not_found');
     // A department that reported is never escalated again.
     clock.advanceMinutes(60);
     expect((await escalateOverdueSummonses(server.db, clock)).map((s) => s.id)).not.toContain(summons.id);
 
-    detail = await call('GET', `/api/incidents/${incident.id}`, dispatcher);
-    const last = detail.body.timeline.filter((t: { event: string }) => t.event.startsWith('summon')).map((t: ApiAnswer) => t.event);
+    detail = await call(incidentDetailRoute, `/api/incidents/${incident.id}`, dispatcher);
+    const last = detail.body.timeline.filter((t) => t.event.startsWith('summon')).map((t) => t.event);
     expect(last).toEqual(['summon', 'summons_escalate', 'summons_escalate', 'summons_report']);
-    expect(detail.body.timeline.find((t: { event: string }) => t.event === 'summons_report').detail.late).toBe(true);
+    expect(detail.body.timeline.find((t) => t.event === 'summons_report')?.detail?.late).toBe(true);
     const audit = await server.db.query<{ action: string; actor_role: string; success: boolean }>(summonsAudit, [String(incident.id)]);
     const succeeded = audit.filter((a) => a.success).map((a) => a.action);
     expect(succeeded).toEqual(['incident.create', 'incident.summon', 'incident.summons_escalate', 'incident.summons_escalate', 'incident.summons_report']);
@@ -126,66 +126,66 @@ describe.each(testDatabaseModes())('summonses and manual escalation on %s', (mod
   it('escalates a case by hand up to the district, then refuses', async () => {
     const incident = await report('public_order');
     heard.length = 0;
-    const first = await call('POST', `/api/incidents/${incident.id}/escalate`, dispatcher, { reason: '涉及多个社区，需街道协调' });
+    const first = await call(escalateRoute, `/api/incidents/${incident.id}/escalate`, dispatcher, { reason: '涉及多个社区，需街道协调' });
     expect(first.status, JSON.stringify(first.body)).toBe(200);
     expect(first.body).toEqual({ incidentId: incident.id, escalationLevel: 1, escalatedTo: 'street', unit: '320113007' });
     expect(heard).toEqual([{ type: 'incident.changed', incidentId: incident.id, microGridCode: place.code, change: 'escalate' }]);
-    const second = await call('POST', `/api/incidents/${incident.id}/escalate`, dispatcher, { reason: '街道无法协调，报区' });
+    const second = await call(escalateRoute, `/api/incidents/${incident.id}/escalate`, dispatcher, { reason: '街道无法协调，报区' });
     expect(second.body).toMatchObject({ escalationLevel: 2, escalatedTo: 'district', unit: '320113' });
-    const third = await call('POST', `/api/incidents/${incident.id}/escalate`, dispatcher, { reason: '再升级' });
+    const third = await call(escalateRoute, `/api/incidents/${incident.id}/escalate`, dispatcher, { reason: '再升级' });
     expect(third.status).toBe(409);
     expect(third.body.code).toBe('already_at_top_level');
-    expect((await call('POST', `/api/incidents/${incident.id}/escalate`, dispatcher, {})).body.code).toBe('invalid_escalation');
-    const detail = await call('GET', `/api/incidents/${incident.id}`, dispatcher);
+    expect((await call(escalateRoute, `/api/incidents/${incident.id}/escalate`, dispatcher, {})).body.code).toBe('invalid_escalation');
+    const detail = await call(incidentDetailRoute, `/api/incidents/${incident.id}`, dispatcher);
     expect(detail.body.incident).toMatchObject({ escalation_level: 2, overdue: false });
-    const manual = detail.body.timeline.filter((t: { event: string }) => t.event === 'escalate');
-    expect(manual.map((t: ApiAnswer) => [t.detail.manual, t.detail.escalatedTo, t.actor_role])).toEqual([
+    const manual = detail.body.timeline.filter((t) => t.event === 'escalate');
+    expect(manual.map((t) => [t.detail?.manual, t.detail?.escalatedTo, t.actor_role])).toEqual([
       [true, 'street', 'dispatcher'],
       [true, 'district', 'dispatcher'],
     ]);
     // A finished case is not escalated.
     const other = await report('dispute');
-    await call('POST', `/api/incidents/${other.id}/events`, dispatcher, { type: 'reject', reason: '非本辖区事项' });
-    expect((await call('POST', `/api/incidents/${other.id}/escalate`, dispatcher, { reason: '升级' })).body.code).toBe('incident_finished');
+    await call(incidentEventRoute, `/api/incidents/${other.id}/events`, dispatcher, { type: 'reject', reason: '非本辖区事项' });
+    expect((await call(escalateRoute, `/api/incidents/${other.id}/escalate`, dispatcher, { reason: '升级' })).body.code).toBe('incident_finished');
   });
 
   it('finds an incident by its exact number, only inside the jurisdiction', async () => {
     const incident = await report('environment');
-    const found = await call('GET', `/api/incidents?number=${incident.number}`, dispatcher);
+    const found = await call(listIncidentsRoute, `/api/incidents?number=${incident.number}`, dispatcher);
     expect(found.status).toBe(200);
     expect(found.body.incidents.map((i: { id: number }) => i.id)).toEqual([incident.id]);
     // Another number: the last digit changed (whatever it was; a fixed replacement digit could be the same one).
     const otherNumber = `${incident.number.slice(0, -1)}${(Number(incident.number.slice(-1)) + 1) % 10}`;
-    expect((await call('GET', `/api/incidents?number=${otherNumber}`, dispatcher)).body.incidents.filter((i: { id: number }) => i.id === incident.id)).toEqual([]);
-    expect((await call('GET', '/api/incidents?number=abc', dispatcher)).body.code).toBe('invalid_incident_query');
+    expect((await call(listIncidentsRoute, `/api/incidents?number=${otherNumber}`, dispatcher)).body.incidents.filter((i: { id: number }) => i.id === incident.id)).toEqual([]);
+    expect((await call(listIncidentsRoute, '/api/incidents?number=abc', dispatcher)).body.code).toBe('invalid_incident_query');
     const xuanwu = await signIn(server.baseUrl, 'dispatcher.xuanwu');
-    expect((await call('GET', `/api/incidents?number=${incident.number}`, xuanwu)).body.incidents).toEqual([]);
+    expect((await call(listIncidentsRoute, `/api/incidents?number=${incident.number}`, xuanwu)).body.incidents).toEqual([]);
   });
 
   it("announces every change after commit, with the worker's booking", async () => {
     heard.length = 0;
     const incident = await report('dispute');
     expect(heard).toEqual([{ type: 'incident.changed', incidentId: incident.id, microGridCode: place.code, change: 'reported' }]);
-    await call('POST', `/api/incidents/${incident.id}/events`, dispatcher, { type: 'accept' });
+    await call(incidentEventRoute, `/api/incidents/${incident.id}/events`, dispatcher, { type: 'accept' });
     heard.length = 0;
-    const dispatched = await call('POST', `/api/incidents/${incident.id}/events`, dispatcher, { type: 'dispatch', workerCode });
+    const dispatched = await call(incidentEventRoute, `/api/incidents/${incident.id}/events`, dispatcher, { type: 'dispatch', workerCode });
     expect(dispatched.status, JSON.stringify(dispatched.body)).toBe(200);
     expect(heard[0]).toEqual({ type: 'incident.changed', incidentId: incident.id, microGridCode: place.code, change: 'dispatch' });
     expect(heard[1]).toMatchObject({ type: 'worker.status', workerCode, dutyStatus: 'on_duty', busy: true });
     heard.length = 0;
-    await call('POST', `/api/incidents/${incident.id}/events`, worker, { type: 'decline', reason: '正在处理另一起' });
+    await call(incidentEventRoute, `/api/incidents/${incident.id}/events`, worker, { type: 'decline', reason: '正在处理另一起' });
     expect(heard.map((e) => e.type)).toEqual(['incident.changed', 'worker.status']);
     expect(heard[1]).toMatchObject({ workerCode, busy: false });
     // A refused event announces nothing.
     heard.length = 0;
-    expect((await call('POST', `/api/incidents/${incident.id}/events`, dispatcher, { type: 'close' })).status).toBe(409);
+    expect((await call(incidentEventRoute, `/api/incidents/${incident.id}/events`, dispatcher, { type: 'close' })).status).toBe(409);
     expect(heard).toEqual([]);
     // A merge announces both cases.
     const duplicate = await report('dispute');
     heard.length = 0;
     const target = await report('dispute');
     heard.length = 0;
-    expect((await call('POST', `/api/incidents/${duplicate.id}/merge`, dispatcher, { into: target.id })).status).toBe(200);
+    expect((await call(mergeIncidentRoute, `/api/incidents/${duplicate.id}/merge`, dispatcher, { into: target.id })).status).toBe(200);
     expect(heard.filter((e) => e.type === 'incident.changed').map((e) => [e.type === 'incident.changed' && e.incidentId, e.type === 'incident.changed' && e.change])).toEqual([
       [duplicate.id, 'reject'],
       [target.id, 'merged'],
@@ -200,8 +200,8 @@ describe.each(testDatabaseModes())('summonses and manual escalation on %s', (mod
     expect((await escalateOverdueIncidents(server.db, clock, events)).map((e) => e.id)).toContain(incident.id);
     expect(heard).toContainEqual({ type: 'incident.changed', incidentId: incident.id, microGridCode: place.code, change: 'escalate' });
 
-    await call('POST', `/api/incidents/${incident.id}/events`, dispatcher, { type: 'accept' });
-    expect((await call('POST', `/api/incidents/${incident.id}/events`, dispatcher, { type: 'dispatch', workerCode })).status).toBe(200);
+    await call(incidentEventRoute, `/api/incidents/${incident.id}/events`, dispatcher, { type: 'accept' });
+    expect((await call(incidentEventRoute, `/api/incidents/${incident.id}/events`, dispatcher, { type: 'dispatch', workerCode })).status).toBe(200);
     heard.length = 0;
     clock.advanceMinutes(1.1);
     const passed = (await reofferUnansweredOffers(server.db, createRoadGraphStore(server.db), clock, events)).find((r) => r.id === incident.id);

@@ -5,7 +5,10 @@ import { defineSql } from '../db/database.js';
 import { screenTokenHeaders, signIn } from '../../tests/support/test-auth.js';
 import { testDatabaseModes } from '../../tests/support/test-database.js';
 import { startTestServer, type TestServer } from '../../tests/support/test-server.js';
-import type { ApiAnswer } from '../../tests/support/api-answer.js';
+import { callRoute } from '../../tests/support/api-answer.js';
+import { createIncidentRoute } from '../incidents/incidents-contract.js';
+import { coveringCamerasRoute } from '../video/cameras-contract.js';
+import { whatsHereRoute } from './spatial-contract.js';
 
 /** A 仙林街道 micro-grid with responsible workers, its label point, and a point 500 m east of it. */
 const pickPoint = defineSql(
@@ -31,14 +34,8 @@ describe.each(testDatabaseModes())('GET /api/whats-here on %s', (mode) => {
   const clock = new MovableClock(Date.parse('2026-11-23T08:00:00Z'));
   let point: { code: string; name: string; grid_code: string; lon: number; lat: number; far_lon: number };
   let dispatcher: Record<string, string>;
-  const get = async (query: string, headers = dispatcher) => {
-    const res = await fetch(`${server.baseUrl}/api/whats-here?${query}`, { headers });
-    return { status: res.status, body: (await res.json()) as ApiAnswer };
-  };
-  const post = async (path: string, body: unknown) => {
-    const res = await fetch(`${server.baseUrl}${path}`, { method: 'POST', headers: { ...dispatcher, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    return { status: res.status, body: (await res.json()) as ApiAnswer };
-  };
+  const get = (query: string, headers = dispatcher) => callRoute(server.baseUrl, whatsHereRoute, `/api/whats-here?${query}`, headers);
+  const newCase = (body: unknown) => callRoute(server.baseUrl, createIncidentRoute, '/api/incidents', dispatcher, body);
 
   beforeAll(async () => {
     server = await startTestServer(mode, { clock });
@@ -51,14 +48,14 @@ describe.each(testDatabaseModes())('GET /api/whats-here on %s', (mode) => {
     const { status, body } = await get(`lon=${point.lon}&lat=${point.lat}`);
     expect(status).toBe(200);
     expect(body.microGrid).toMatchObject({ code: point.code, name: point.name });
-    expect(body.chain.map((u: ApiAnswer) => u.level)).toEqual(['district', 'street', 'community', 'grid', 'micro_grid']);
+    expect(body.chain.map((u) => u.level)).toEqual(['district', 'street', 'community', 'grid', 'micro_grid']);
     expect(body.chain[0]).toEqual({ level: 'district', code: '320113', name: '栖霞区' });
     expect(body.chain[1]).toMatchObject({ code: '320113007', name: '仙林街道' });
     expect(body.chain[3].code).toBe(point.grid_code);
     expect(body.generated).toBe(true);
 
-    const expectedWorkers = (await server.db.query<{ code: string }>(responsibleWorkers, [point.code])).map((w: ApiAnswer) => w.code);
-    expect(body.workers.map((w: ApiAnswer) => w.code).sort()).toEqual(expectedWorkers);
+    const expectedWorkers = (await server.db.query<{ code: string }>(responsibleWorkers, [point.code])).map((w) => w.code);
+    expect(body.workers.map((w) => w.code).sort()).toEqual(expectedWorkers);
     for (const w of body.workers) {
       expect(w).not.toHaveProperty('phone');
       expect(typeof w.stale).toBe('boolean');
@@ -67,38 +64,38 @@ describe.each(testDatabaseModes())('GET /api/whats-here on %s', (mode) => {
 
     const expectedCameras = await server.db.query<{ code: string; d: number }>(bruteForceCameras, [point.lon, point.lat]);
     expect(body.cameras).toHaveLength(5);
-    expect(body.cameras.map((c: ApiAnswer) => c.code)).toEqual(expectedCameras.map((c: ApiAnswer) => c.code));
-    body.cameras.forEach((c: ApiAnswer, i: number) => {
+    expect(body.cameras.map((c) => c.code)).toEqual(expectedCameras.map((c) => c.code));
+    body.cameras.forEach((c, i) => {
       expect(Math.abs(c.distanceM - expectedCameras[i].d)).toBeLessThan(0.1);
       if (i > 0) expect(c.distanceM).toBeGreaterThanOrEqual(body.cameras[i - 1].distanceM);
       expect(c).not.toHaveProperty('streamUrl');
     });
     // The covering cameras come from the same ranking as GET /api/cameras/covering.
-    const covering = await fetch(`${server.baseUrl}/api/cameras/covering?lon=${point.lon}&lat=${point.lat}`, { headers: dispatcher });
-    expect(body.coveringCameras).toEqual(((await covering.json()) as ApiAnswer).cameras);
+    const covering = await callRoute(server.baseUrl, coveringCamerasRoute, `/api/cameras/covering?lon=${point.lon}&lat=${point.lat}`, dispatcher);
+    expect(body.coveringCameras).toEqual(covering.body.cameras);
     for (const c of body.coveringCameras) expect(c.covers || c.distanceM <= 300).toBe(true);
   });
 
   it('lists incidents within 300 m from the last 30 days, nearest first, and not farther or older ones', async () => {
-    const near = await post('/api/incidents', { category: 'city_management', description: '路灯不亮', lon: point.lon, lat: point.lat });
+    const near = await newCase({ category: 'city_management', description: '路灯不亮', lon: point.lon, lat: point.lat });
     expect(near.status).toBe(201);
-    const far = await post('/api/incidents', { category: 'city_management', description: '路灯不亮', lon: point.far_lon, lat: point.lat });
+    const far = await newCase({ category: 'city_management', description: '路灯不亮', lon: point.far_lon, lat: point.lat });
     // 500 m east may fall outside 仙林街道; if it is inside, it must still not be listed.
     expect([201, 422]).toContain(far.status);
 
     const { body } = await get(`lon=${point.lon}&lat=${point.lat}`);
-    const listed = body.incidents.map((i: ApiAnswer) => i.id);
+    const listed = body.incidents.map((i) => i.id);
     expect(listed).toContain(near.body.incident.id);
     if (far.status === 201) expect(listed).not.toContain(far.body.incident.id);
-    const mine = body.incidents.find((i: ApiAnswer) => i.id === near.body.incident.id);
+    const mine = body.incidents.find((i) => i.id === near.body.incident.id);
     expect(mine).toMatchObject({ number: near.body.incident.number, category: 'city_management', state: 'reported' });
-    expect(mine.distanceM).toBeLessThan(1);
+    expect(mine?.distanceM).toBeLessThan(1);
     for (const i of body.incidents) expect(i.distanceM).toBeLessThanOrEqual(300);
     expect(body).toMatchObject({ radiusM: 300, days: 30 });
 
     clock.advanceDays(31);
     const later = await get(`lon=${point.lon}&lat=${point.lat}`);
-    expect(later.body.incidents.map((i: ApiAnswer) => i.id)).not.toContain(near.body.incident.id);
+    expect(later.body.incidents.map((i) => i.id)).not.toContain(near.body.incident.id);
     clock.advanceDays(-31);
   });
 

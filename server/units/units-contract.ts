@@ -40,7 +40,8 @@ export const unitSchema = z.strictObject({
 export const unitNameOnlySchema = z.strictObject({ code: z.string(), level: unitLevelSchema, name: z.string(), nameOnly: z.literal(true) });
 export const unitOrNameSchema = z.union([unitSchema, unitNameOnlySchema]);
 
-const namedUnit = (extra: z.ZodRawShape = {}) => z.strictObject({ code: z.string(), name: z.string(), ...extra });
+/** A unit's code and name, with the fields a route adds (typed: the client sees the added fields). */
+const namedUnit = <S extends z.ZodRawShape>(extra: S = {} as S) => z.strictObject({ code: z.string(), name: z.string(), ...extra });
 
 export const locateRoute = apiRoute({
   method: 'get',

@@ -5,7 +5,9 @@ import { defineSql } from '../db/database.js';
 import { testDatabaseModes } from '../../tests/support/test-database.js';
 import { signIn } from '../../tests/support/test-auth.js';
 import { startTestServer, type TestServer } from '../../tests/support/test-server.js';
-import type { ApiAnswer } from '../../tests/support/api-answer.js';
+import { callRoute, type ApiAnswer } from '../../tests/support/api-answer.js';
+import type { ApiRoute } from '../contract/api-route.js';
+import { locateRoute, readUnitRoute, searchUnitsRoute, unitAncestorsRoute, unitChildrenRoute } from './units-contract.js';
 
 /** A micro-grid of 仙林街道 whose label point lies more than 60 m inside, and a point 10 m inside its edge. */
 const pickTestPoints = defineSql(
@@ -20,14 +22,17 @@ const pickTestPoints = defineSql(
     ORDER BY code LIMIT 1`,
 );
 
+/** A unit read in full: inside the caller's jurisdiction a unit never comes back by name only. */
+function inFull<T extends object>(unit: T): Exclude<T, { nameOnly: true }> {
+  if ('nameOnly' in unit) throw new Error('the unit came back by name only');
+  return unit as Exclude<T, { nameOnly: true }>;
+}
+
 describe.each(testDatabaseModes())('units API on %s', (mode) => {
   let server: TestServer;
   let point: { code: string; lon: number; lat: number; near_lon: number; near_lat: number };
   let headers: Record<string, string> = {};
-  const get = async (path: string) => {
-    const res = await fetch(`${server.baseUrl}${path}`, { headers });
-    return { status: res.status, body: (await res.json()) as ApiAnswer };
-  };
+  const get = <R extends ApiRoute>(route: R, path: string) => callRoute(server.baseUrl, route, path, headers);
 
   beforeAll(async () => {
     server = await startTestServer(mode);
@@ -37,7 +42,7 @@ describe.each(testDatabaseModes())('units API on %s', (mode) => {
   afterAll(() => server.close());
 
   it('locates a point to its whole chain, district to micro-grid', async () => {
-    const { status, body } = await get(`/api/locate?lon=${point.lon}&lat=${point.lat}`);
+    const { status, body } = await get(locateRoute, `/api/locate?lon=${point.lon}&lat=${point.lat}`);
     expect(status).toBe(200);
     expect(body.microGrid.code).toBe(point.code);
     expect(body.district).toEqual({ code: '320113', name: '栖霞区' });
@@ -55,7 +60,7 @@ describe.each(testDatabaseModes())('units API on %s', (mode) => {
   it('converts GCJ-02 and BD-09 input before locating', async () => {
     for (const [crs, system] of [['gcj02', gcoord.GCJ02], ['bd09', gcoord.BD09]] as const) {
       const [lon, lat] = gcoord.transform([point.lon, point.lat], gcoord.WGS84, system) as number[];
-      const { status, body } = await get(`/api/locate?lon=${lon}&lat=${lat}&crs=${crs}`);
+      const { status, body } = await get(locateRoute, `/api/locate?lon=${lon}&lat=${lat}&crs=${crs}`);
       expect(status).toBe(200);
       expect(body.microGrid.code).toBe(point.code);
       expect(body.input.crs).toBe(crs);
@@ -64,22 +69,24 @@ describe.each(testDatabaseModes())('units API on %s', (mode) => {
   });
 
   it('flags a point 10 m from a micro-grid edge as a border case, with the neighbour across it', async () => {
-    const { body } = await get(`/api/locate?lon=${point.near_lon}&lat=${point.near_lat}`);
+    const { body } = await get(locateRoute, `/api/locate?lon=${point.near_lon}&lat=${point.near_lat}`);
     expect(body.microGrid.code).toBe(point.code);
-    expect(body.nearBoundary.distanceM).toBeGreaterThan(8);
-    expect(body.nearBoundary.distanceM).toBeLessThan(12);
-    if (body.nearBoundary.neighbours.length > 0) {
-      expect(body.nearBoundary.neighbours[0].code).not.toBe(point.code);
-      expect(body.nearBoundary.neighbours[0].distanceM).toBeLessThanOrEqual(30);
+    const near = body.nearBoundary;
+    if (!near) throw new Error('expected a border case');
+    expect(near.distanceM).toBeGreaterThan(8);
+    expect(near.distanceM).toBeLessThan(12);
+    if (near.neighbours.length > 0) {
+      expect(near.neighbours[0].code).not.toBe(point.code);
+      expect(near.neighbours[0].distanceM).toBeLessThanOrEqual(30);
     }
   });
 
   it('answers 404 outside Nanjing and 400 for bad input, with stable codes', async () => {
-    const outside = await get('/api/locate?lon=116.397&lat=39.909');
+    const outside = await get(locateRoute, '/api/locate?lon=116.397&lat=39.909');
     expect(outside.status).toBe(404);
     expect(outside.body.code).toBe('outside_nanjing');
     for (const query of ['lon=abc&lat=32.1', 'lon=118.9', 'lon=200&lat=32.1', 'lon=118.9&lat=32.1&crs=utm', 'lon=118.9&lat=32.1&x=1', 'lon=1e309&lat=32', 'lon=NaN&lat=32']) {
-      const bad = await get(`/api/locate?${query}`);
+      const bad = await get(locateRoute, `/api/locate?${query}`);
       expect(bad.status, query).toBe(400);
       expect(bad.body.code).toBe('invalid_coordinates');
       expect(bad.body.message).toMatch(/Invalid request/);
@@ -87,45 +94,45 @@ describe.each(testDatabaseModes())('units API on %s', (mode) => {
   });
 
   it('reads a unit, its children and its ancestors', async () => {
-    const street = await get('/api/units/320113007');
+    const street = await get(readUnitRoute, '/api/units/320113007');
     expect(street.status).toBe(200);
     expect(street.body).toMatchObject({ code: '320113007', name: '仙林街道', level: 'street', parent_code: '320113', generated: true, child_count: 10 });
-    const [minLon, minLat, maxLon, maxLat] = street.body.bbox;
+    const [minLon, minLat, maxLon, maxLat] = inFull(street.body).bbox;
     // Where 仙林街道 really is: east of Zijin Mountain.
     expect(minLon).toBeGreaterThan(118.89);
     expect(maxLon).toBeLessThan(118.99);
     expect(minLat).toBeGreaterThan(32.07);
     expect(maxLat).toBeLessThan(32.14);
 
-    const children = await get('/api/units/320113007/children');
-    expect(children.body.children.map((c: ApiAnswer) => c.name)).toContain('仙林新村社区居委会');
+    const children = await get(unitChildrenRoute, '/api/units/320113007/children');
+    expect(children.body.children.map((c) => c.name)).toContain('仙林新村社区居委会');
     expect(children.body.children).toHaveLength(10);
 
-    const ancestors = await get(`/api/units/${point.code}/ancestors`);
-    expect(ancestors.body.ancestors.map((a: ApiAnswer) => a.level)).toEqual(['district', 'street', 'community', 'grid']);
+    const ancestors = await get(unitAncestorsRoute, `/api/units/${point.code}/ancestors`);
+    expect(ancestors.body.ancestors.map((a) => a.level)).toEqual(['district', 'street', 'community', 'grid']);
     expect(ancestors.body.ancestors[0]).toMatchObject({ code: '320113', generated: false });
 
-    const withGeometry = await get(`/api/units/${point.code}?geometry=true`);
-    expect(withGeometry.body.geometry.type).toBe('MultiPolygon');
+    const withGeometry = await get(readUnitRoute, `/api/units/${point.code}?geometry=true`);
+    expect(inFull(withGeometry.body).geometry?.type).toBe('MultiPolygon');
   });
 
   it('searches by Chinese name and by code prefix', async () => {
-    const byName = await get(`/api/units/search?q=${encodeURIComponent('仙林')}`);
+    const byName = await get(searchUnitsRoute, `/api/units/search?q=${encodeURIComponent('仙林')}`);
     expect(byName.body.units[0]).toMatchObject({ code: '320113007', name: '仙林街道' });
-    const byCode = await get('/api/units/search?q=320113007&level=grid&limit=5');
+    const byCode = await get(searchUnitsRoute, '/api/units/search?q=320113007&level=grid&limit=5');
     expect(byCode.body.units).toHaveLength(5);
     for (const u of byCode.body.units) expect(u.code.startsWith('320113007')).toBe(true);
-    const wildcard = await get(`/api/units/search?q=${encodeURIComponent('%')}`);
+    const wildcard = await get(searchUnitsRoute, `/api/units/search?q=${encodeURIComponent('%')}`);
     expect(wildcard.body.units).toHaveLength(0);
   });
 
   it('answers 404 for an unknown unit and 400 for a malformed code or query', async () => {
-    expect((await get('/api/units/999999999')).body.code).toBe('unit_not_found');
-    const bad = await get('/api/units/abc');
+    expect((await get(readUnitRoute, '/api/units/999999999')).body.code).toBe('unit_not_found');
+    const bad = await get(readUnitRoute, '/api/units/abc');
     expect(bad.status).toBe(400);
     expect(bad.body.code).toBe('invalid_unit_code');
-    expect((await get('/api/units/search')).body.code).toBe('invalid_search');
-    expect((await get('/api/units/search?q=a&limit=1000')).status).toBe(400);
+    expect((await get(searchUnitsRoute, '/api/units/search')).body.code).toBe('invalid_search');
+    expect((await get(searchUnitsRoute, '/api/units/search?q=a&limit=1000')).status).toBe(400);
   });
 
   it('refuses anonymous callers', async () => {
@@ -135,7 +142,10 @@ describe.each(testDatabaseModes())('units API on %s', (mode) => {
   });
 
   it('reports health with the mode, PostGIS version and counts per level', async () => {
-    const { status, body } = await get('/api/health');
+    // GET /api/health has no contract yet (tests/contract/undeclared-routes.ts).
+    const res = await fetch(`${server.baseUrl}/api/health`, { headers });
+    const { status } = res;
+    const body = (await res.json()) as ApiAnswer;
     expect(status).toBe(200);
     expect(body.database.mode).toBe(mode);
     expect(body.database.postgis).toMatch(/^3\.\d+/);

@@ -1,7 +1,44 @@
 /**
- * The body of an API answer as the route specs read it. Loose on purpose, in one place: the zod contract of the
- * REST routes (issue 17, "one API contract") is to type these answers; until then the specs' assertions are what
- * checks their shape.
+ * API answers as route specs read them. `callRoute(baseUrl, route, path, …)` sends a request to a declared route
+ * (server/contract/api-route.ts) and types its answer as `Answer<typeof route>`: the contract's answer with the
+ * error body's optional fields, so a spec's assertions on a success and on a 4xx's `code` both type-check
+ * against the contract (tests/contract/api-contract.spec.ts checks the real answers against the schemas).
+ *
+ * `ApiAnswer` is the loose stop-gap for routes that do not declare a contract yet (tests/contract/
+ * undeclared-routes.ts); it goes when they do.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above; replaced by the contract's inferred types
+import type { z } from 'zod';
+import type { AnswerOf, ApiRoute, apiErrorSchema } from '../../server/contract/api-route.js';
+
+export type ApiErrorBody = z.output<typeof apiErrorSchema>;
+export type Answer<R> = AnswerOf<R> & Partial<ApiErrorBody>;
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above; only for routes without a contract
 export type ApiAnswer = any;
+
+/** Whether a concrete path (query string aside) is one of the route's, e.g. /api/units/320113 of /api/units/:code. */
+export function pathMatchesRoute(route: Pick<ApiRoute, 'path'>, path: string): boolean {
+  const pattern = route.path
+    .split(/(:[A-Za-z_][A-Za-z0-9_]*)/)
+    .map((part) => (part.startsWith(':') ? '[^/]+?' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .join('');
+  return new RegExp(`^${pattern}$`).test(path.split('?')[0] ?? '');
+}
+
+/** Send a JSON request to a declared route; the answer typed by its contract (null for an empty body). */
+export async function callRoute<R extends ApiRoute>(
+  baseUrl: string,
+  route: R,
+  path: string,
+  headers: Record<string, string> = {},
+  body?: unknown,
+): Promise<{ status: number; body: Answer<R>; headers: Headers }> {
+  if (!pathMatchesRoute(route, path)) throw new Error(`${path} is not a path of ${route.method.toUpperCase()} ${route.path}`);
+  const res = await fetch(`${baseUrl}${path}`, {
+    method: route.method.toUpperCase(),
+    headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : null) as Answer<R>, headers: res.headers };
+}
