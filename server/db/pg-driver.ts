@@ -78,14 +78,23 @@ export async function openPostgresDatabase(options: {
    * pooled connection). Set for a deployment's request pool; never for maintenance (seed, migrations).
    */
   liveLog?: boolean;
+  /** application_name of the pool's connections (pg_stat_activity); 'gridops' when absent. */
+  applicationName?: string;
+  /**
+   * A read-only pool (the read replica, DATABASE_READ_URL): `default_transaction_read_only` on each connection, so a
+   * write sent through it by mistake fails (25006) on a primary too, not only on a hot standby.
+   */
+  readOnly?: boolean;
 }): Promise<Database> {
   const pool = new pg.Pool({
     connectionString: options.url,
     max: options.poolSize,
     // As a start-up option of each connection (-c), so that 0 also means none: pg leaves a falsy
     // `statement_timeout` out, and the role's or the database's own setting would then apply.
-    options: `-c statement_timeout=${Math.max(0, Math.round(options.statementTimeoutMs))}${options.liveLog ? ' -c gridops.live_log=on' : ''}`,
-    application_name: 'gridops',
+    options:
+      `-c statement_timeout=${Math.max(0, Math.round(options.statementTimeoutMs))}${options.liveLog ? ' -c gridops.live_log=on' : ''}` +
+      (options.readOnly ? ' -c default_transaction_read_only=on' : ''),
+    application_name: options.applicationName ?? 'gridops',
   });
   /** Dedicated connections (LISTEN, advisory-lock sessions), closed with the database. */
   const dedicated = new Set<{ close(): Promise<void> }>();
