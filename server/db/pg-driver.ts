@@ -23,7 +23,7 @@ pg.types.setTypeParser(1700, (v) => Number(v));
  * answer) is 08001; one lost underneath a query (pg's "Connection terminated", ECONNRESET, EPIPE) is 08006, so that
  * a database restart reads as "unavailable" (DatabaseError.isUnavailable), not as a bug.
  */
-function sqlStateOf(error: unknown): string | undefined {
+export function sqlStateOf(error: unknown): string | undefined {
   const e = error as { code?: unknown; message?: unknown };
   const code = typeof e?.code === 'string' ? e.code : undefined;
   if (code && /^[0-9A-Z]{5}$/.test(code)) return code;
