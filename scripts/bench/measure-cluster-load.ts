@@ -46,18 +46,26 @@ const freeWorkers = defineSql(
       AND NOT EXISTS (SELECT 1 FROM incidents i WHERE i.assigned_worker_code = w.code AND i.state IN ('dispatched', 'on_scene'))
     ORDER BY w.code`,
 );
+/** $1 case ids. Result: those dispatched now. */
+const dispatchedAmong = defineSql('bench.load_dispatched_among', `SELECT id FROM incidents WHERE id = ANY($1::bigint[]) AND state = 'dispatched'`);
 const places = defineSql(
   'bench.load_places',
   `SELECT ST_X(label_point) AS lon, ST_Y(label_point) AS lat FROM units WHERE level = 'micro_grid' AND street_code = '320113007' ORDER BY code`,
 );
-/** $1 case ids. Active cases per worker among them, and workers with more than one active case anywhere. */
+/**
+ * $1 case ids. Active cases per worker among them, workers with more than one active case anywhere, and the dispatch
+ * steps in the timeline: the dispatchers' (the attempts answered 200), and the escalation scheduler's own (an offer not
+ * acknowledged in time is timed out and the case offered to the next responder: `system`).
+ */
 const bookings = defineSql(
   'bench.load_bookings',
   `SELECT (SELECT count(DISTINCT assigned_worker_code) FROM incidents WHERE id = ANY($1::bigint[]) AND state = 'dispatched')::int AS workers_booked,
           (SELECT count(*) FROM incidents WHERE id = ANY($1::bigint[]) AND state = 'dispatched')::int AS cases_dispatched,
           (SELECT count(*) FROM (SELECT assigned_worker_code FROM incidents WHERE state IN ('dispatched', 'on_scene') AND assigned_worker_code IS NOT NULL
                                   GROUP BY 1 HAVING count(*) > 1) d)::int AS double_booked,
-          (SELECT count(*) FROM incident_timeline WHERE incident_id = ANY($1::bigint[]) AND event = 'dispatch')::int AS dispatch_steps`,
+          (SELECT count(*) FROM incident_timeline WHERE incident_id = ANY($1::bigint[]) AND event = 'dispatch' AND actor_role = 'dispatcher')::int AS dispatch_steps,
+          (SELECT count(*) FROM incident_timeline WHERE incident_id = ANY($1::bigint[]) AND event = 'dispatch' AND actor_role = 'system')::int AS system_dispatches,
+          (SELECT count(*) FROM incident_timeline WHERE incident_id = ANY($1::bigint[]) AND event = 'offer_timeout')::int AS offer_timeouts`,
 );
 
 type Headers = Record<string, string>;
@@ -159,11 +167,25 @@ async function main() {
       IN_FLIGHT,
     );
     const raceMs = performance.now() - raceStarted;
-    const [counted] = await db.query<{ workers_booked: number; cases_dispatched: number; double_booked: number; dispatch_steps: number }>(bookings, [caseIds]);
+    const [counted] = await db.query<{
+      workers_booked: number;
+      cases_dispatched: number;
+      double_booked: number;
+      dispatch_steps: number;
+      system_dispatches: number;
+      offer_timeouts: number;
+    }>(bookings, [caseIds]);
     const ok = answers.filter((x) => x.status === 200).length;
     const serverErrors = answers.filter((x) => x.status >= 500 || x.status === 0).length;
     const byAnswer = countBy(answers, (x) => (x.status === 200 ? '200' : `${x.status} ${x.code ?? ''}`.trim()));
     log(`race: ${ok} booked, ${counted!.double_booked} double, ${serverErrors} 5xx in ${(raceMs / 1000).toFixed(1)} s`);
+
+    // The race's bookings are withdrawn (the dispatcher's `return` step), so that the workload finds free responders.
+    const dispatched = await db.query<{ id: number }>(dispatchedAmong, [caseIds]);
+    await pool(
+      dispatched.map(({ id }, i) => () => call(instance(i), 'POST', `/api/incidents/${id}/events`, sessions[i % 2]!, { type: 'return', reason: '基准复位' })),
+      20,
+    );
 
     // 2. The mixed dispatcher workload: one instance, then two.
     const runWorkload = async (servers: ServerProcess[]) => {
@@ -210,8 +232,13 @@ async function main() {
           await think();
           const responder = (recs.body as { responders?: { workerCode: string }[] } | null)?.responders?.[0];
           if (responder) {
-            await timed('POST /api/incidents/:id/events dispatch', server, 'POST', `/api/incidents/${id}/events`, headers, { type: 'dispatch', workerCode: responder.workerCode });
+            const booked = await timed('POST /api/incidents/:id/events dispatch', server, 'POST', `/api/incidents/${id}/events`, headers, { type: 'dispatch', workerCode: responder.workerCode });
             await think();
+            // The dispatcher withdraws the offer again (a lifecycle step too), so that responders stay free for the others.
+            if (booked.status === 200) {
+              await timed('POST /api/incidents/:id/events return', server, 'POST', `/api/incidents/${id}/events`, headers, { type: 'return', reason: '基准：撤回派单' });
+              await think();
+            }
           }
           await timed('GET /api/whats-here', server, 'GET', `/api/whats-here?lon=${lon}&lat=${lat}`, headers);
           await think();
@@ -254,8 +281,9 @@ async function main() {
       '|---|---|---|',
       `| dispatch attempts (random case × worker, alternately through each instance) / in flight at once | ${ATTEMPTS} / ${IN_FLIGHT} | 10,000 |`,
       `| free on-duty workers of 仙林街道 / accepted cases | ${workers.length} / ${caseIds.length} | — |`,
-      `| attempts answered 200 (booked) / dispatch steps in the timeline | ${ok} / ${counted!.dispatch_steps} | equal |`,
-      `| workers booked (counted in the database) | ${counted!.workers_booked} of ${workers.length} | one each |`,
+      `| attempts answered 200 (booked) / dispatchers' dispatch steps in the timeline | ${ok} / ${counted!.dispatch_steps} | equal |`,
+      `| meanwhile by the leader's scheduler: offers timed out / cases re-offered to the next responder | ${counted!.offer_timeouts} / ${counted!.system_dispatches} | — |`,
+      `| workers booked at the end (counted in the database) | ${counted!.workers_booked} of ${workers.length} | one each |`,
       `| cases dispatched | ${counted!.cases_dispatched} | = bookings |`,
       `| workers with two active cases (double bookings, whole database) | ${counted!.double_booked} | 0 |`,
       `| answers | ${byAnswer.map(([k, v]) => `${k}: ${v}`).join(', ')} | no 5xx |`,
@@ -263,12 +291,15 @@ async function main() {
       '',
       'A booking is one UPDATE under the case\u2019s row lock; two cases racing for one worker meet at the unique partial ' +
         'index incidents_one_active_case_per_worker (migration 0005), whose loser answers 409 worker_already_booked, and a ' +
-        'case already dispatched answers 409 transition_refused: the database decides, whichever instance the request came through.',
+        'case already dispatched answers 409 transition_refused: the database decides, whichever instance the request came through. ' +
+        'The race lasts longer than the one-minute acknowledge limit on this machine, so the leader\u2019s offer time-outs run meanwhile ' +
+        '(an unacknowledged offer is timed out and the case offered to the next responder by the system): they go through the ' +
+        'same index, and the double-booking count covers them too.',
       '',
       `### Mixed dispatcher workload: ${DISPATCHERS} simulated dispatchers, one instance (baseline) then two`,
       '',
       `Each dispatcher (its own session of dispatcher.xianlin) loops: intake → recommendations → accept → dispatch to the first ` +
-        `recommended responder (409 once they are all booked) → what\u2019s here → three tiles (z14–16, micro_grids + unit_labels) ` +
+        `recommended responder (409 when another dispatcher booked them first) → return (the offer withdrawn, so responders stay free) → what\u2019s here → three tiles (z14–16, micro_grids + unit_labels) ` +
         `around the case, 0.5–1 s think time between steps; ${SECONDS} s per configuration, the same run.`,
       '',
       '| route | one instance: n, p50 / p95 | two instances: n, p50 / p95 | answers (two instances) |',
