@@ -116,10 +116,11 @@ describe.runIf(testDatabaseModes().includes('postgres'))('a database restart und
     const before = await post(b, onB);
     await stays.waitFor(deltaOf(before), 10_000);
     const lastSeen = (await leaves.waitFor(deltaOf(before), 10_000)) as Delta;
-    leaves.close();
 
     const stoppedAt = Date.now();
     await cluster.stopServer();
+    // This client's socket goes away during the outage (its network, its tab): it resumes after, elsewhere.
+    leaves.close();
     // Down: alive, not ready, nobody leads (the advisory lock died with its session).
     for (const server of [a, b]) {
       expect((await status(`${server.baseUrl}/api/health/live`)).status).toBe(200);
