@@ -113,7 +113,11 @@ const countBy = <T>(items: T[], key: (item: T) => string) => {
 async function main() {
   const probe = probePostgresInstallation();
   if (!probe.found) throw new Error(probe.reason);
-  const cluster = await startThrowawayCluster({ installation: probe.installation, label: 'bench-cluster-load', settings: { max_connections: '300' } });
+  const cluster = await startThrowawayCluster({
+    installation: probe.installation,
+    label: 'bench-cluster-load',
+    settings: { max_connections: '300' },
+  });
   const processes: ServerProcess[] = [];
   const loadAtStart = loadAverage();
   try {
@@ -139,7 +143,12 @@ async function main() {
     await pool(
       Array.from({ length: workers.length * 2 }, (_, i) => async () => {
         const spot = spots[i % spots.length]!;
-        const created = await call(instance(i), 'POST', '/api/incidents', sessions[i % 2]!, { category: 'city_management', description: '派单竞争基准', lon: spot.lon, lat: spot.lat });
+        const created = await call(instance(i), 'POST', '/api/incidents', sessions[i % 2]!, {
+          category: 'city_management',
+          description: '派单竞争基准',
+          lon: spot.lon,
+          lat: spot.lat,
+        });
         if (created.status !== 201) throw new Error(`intake answered ${created.status} ${created.code}`);
         const id = (created.body as { incident: { id: number } }).incident.id;
         const accepted = await call(instance(i + 1), 'POST', `/api/incidents/${id}/events`, sessions[(i + 1) % 2]!, { type: 'accept' });
@@ -158,9 +167,10 @@ async function main() {
     const answers = await pool(
       pairs.map((pair, i) => async () => {
         const started = performance.now();
-        const answer = await call(instance(i), 'POST', `/api/incidents/${pair.id}/events`, sessions[i % 2]!, { type: 'dispatch', workerCode: pair.worker }).catch(
-          (error: unknown) => ({ status: 0, code: (error as Error).message, body: null }) as Answer,
-        );
+        const answer = await call(instance(i), 'POST', `/api/incidents/${pair.id}/events`, sessions[i % 2]!, {
+          type: 'dispatch',
+          workerCode: pair.worker,
+        }).catch((error: unknown) => ({ status: 0, code: (error as Error).message, body: null }) as Answer);
         latencies.push(performance.now() - started);
         return answer;
       }),
@@ -183,7 +193,11 @@ async function main() {
     // The race's bookings are withdrawn (the dispatcher's `return` step), so that the workload finds free responders.
     const dispatched = await db.query<{ id: number }>(dispatchedAmong, [caseIds]);
     await pool(
-      dispatched.map(({ id }, i) => () => call(instance(i), 'POST', `/api/incidents/${id}/events`, sessions[i % 2]!, { type: 'return', reason: '基准复位' })),
+      dispatched.map(
+        ({ id }, i) =>
+          () =>
+            call(instance(i), 'POST', `/api/incidents/${id}/events`, sessions[i % 2]!, { type: 'return', reason: '基准复位' }),
+      ),
       20,
     );
 
@@ -222,7 +236,12 @@ async function main() {
           const spot = spots[Math.floor(rnd() * spots.length)]!;
           const lon = spot.lon + (rnd() - 0.5) * 0.0004;
           const lat = spot.lat + (rnd() - 0.5) * 0.0004;
-          const created = await timed('POST /api/incidents', server, 'POST', '/api/incidents', headers, { category: 'city_management', description: '调度员负载基准', lon, lat });
+          const created = await timed('POST /api/incidents', server, 'POST', '/api/incidents', headers, {
+            category: 'city_management',
+            description: '调度员负载基准',
+            lon,
+            lat,
+          });
           await think();
           if (created.status !== 201) continue;
           const id = (created.body as { incident: { id: number } }).incident.id;
@@ -232,11 +251,17 @@ async function main() {
           await think();
           const responder = (recs.body as { responders?: { workerCode: string }[] } | null)?.responders?.[0];
           if (responder) {
-            const booked = await timed('POST /api/incidents/:id/events dispatch', server, 'POST', `/api/incidents/${id}/events`, headers, { type: 'dispatch', workerCode: responder.workerCode });
+            const booked = await timed('POST /api/incidents/:id/events dispatch', server, 'POST', `/api/incidents/${id}/events`, headers, {
+              type: 'dispatch',
+              workerCode: responder.workerCode,
+            });
             await think();
             // The dispatcher withdraws the offer again (a lifecycle step too), so that responders stay free for the others.
             if (booked.status === 200) {
-              await timed('POST /api/incidents/:id/events return', server, 'POST', `/api/incidents/${id}/events`, headers, { type: 'return', reason: '基准：撤回派单' });
+              await timed('POST /api/incidents/:id/events return', server, 'POST', `/api/incidents/${id}/events`, headers, {
+                type: 'return',
+                reason: '基准：撤回派单',
+              });
               await think();
             }
           }
@@ -263,7 +288,10 @@ async function main() {
     const f = (ms: number) => `${ms.toFixed(0)} ms`;
     const total = (run: typeof one) => [...run.samples.values()].reduce((n, l) => n + l.length, 0);
     const statusText = (s: Map<number, number> | undefined) =>
-      [...(s ?? new Map<number, number>())].sort((x, y) => x[0] - y[0]).map(([k, v]) => `${k}×${v}`).join(' ');
+      [...(s ?? new Map<number, number>())]
+        .sort((x, y) => x[0] - y[0])
+        .map(([k, v]) => `${k}×${v}`)
+        .join(' ');
     const routes = [...new Set([...one.samples.keys(), ...two.samples.keys()])];
     const lines = [
       '<!-- cluster-load:start -->',

@@ -124,10 +124,16 @@ describe.runIf(testDatabaseModes().includes('postgres'))('a database restart und
     // Down: alive, not ready, nobody leads (the advisory lock died with its session).
     for (const server of [a, b]) {
       expect((await status(`${server.baseUrl}/api/health/live`)).status).toBe(200);
-      expect(await until(async () => {
-        const ready = await status(`${server.baseUrl}/api/health/ready`);
-        return ready.status === 503 && ready.code === 'database_unreachable';
-      }, 10_000, 'not ready while the database is down')).toBe(true);
+      expect(
+        await until(
+          async () => {
+            const ready = await status(`${server.baseUrl}/api/health/ready`);
+            return ready.status === 503 && ready.code === 'database_unreachable';
+          },
+          10_000,
+          'not ready while the database is down',
+        ),
+      ).toBe(true);
     }
     await until(async () => (await leaders()) === 0, 10_000, 'no leader while the database is down');
     expect(await a.metric('gridops_live_log_listening')).toBe(0);
