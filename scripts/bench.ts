@@ -22,7 +22,8 @@
  *
  * Then sections measured by scripts of their own process: routing, IoT, boundary plans, OGC, covering cameras, camera
  * QA, request isolation (issue 18: scripts/bench/measure-request-isolation.ts, also runnable alone with --write
- * BENCHMARKS.md), several instances on one PostgreSQL (issue 24: scripts/bench/measure-cluster.ts).
+ * BENCHMARKS.md), several instances on one PostgreSQL (issue 24: scripts/bench/measure-cluster.ts, and under load:
+ * scripts/bench/measure-cluster-load.ts).
  *
  * The real database is seeded the way a new installation is (issue 26): `server/main.ts` started with
  * DATABASE_URL and no other setting — the requests' default statement timeout included — on a new, empty
@@ -351,6 +352,12 @@ async function main(): Promise<void> {
   // 10. Several instances on one PostgreSQL (issue 24): its own throwaway cluster and two server processes.
   log('cluster: scripts/bench/measure-cluster.ts');
   const cluster = options.skipPostgres ? undefined : section('cluster', 'scripts/bench/measure-cluster.ts', '<!-- cluster:start -->', 20);
+  // 11. The same under a dispatch centre's load (issue 24): 10,000 concurrent dispatch attempts over two instances,
+  // then 100 simulated dispatchers on one instance and on two.
+  log('cluster load: scripts/bench/measure-cluster-load.ts');
+  const clusterLoad = options.skipPostgres
+    ? undefined
+    : section('cluster load', 'scripts/bench/measure-cluster-load.ts', '<!-- cluster-load:start -->', 20);
 
   const report: BenchReport = {
     startedAt,
@@ -371,6 +378,7 @@ async function main(): Promise<void> {
     video,
     cameraQa,
     cluster,
+    clusterLoad,
     browser,
     screens,
     notes,

@@ -50,6 +50,8 @@ import { streamsRouter } from './video/streams.route.js';
 export interface AppDependencies {
   config: AppConfig;
   db: Database;
+  /** The read replica (DATABASE_READ_URL) for statistics, tiles and OGC reads; `db` when absent. */
+  readDb?: Database;
   capabilities: Capabilities;
   logger: Logger;
   clock: Clock;
@@ -108,7 +110,7 @@ export function createApp(input: AppDependencies): express.Express {
   app.use(requestLogger(deps.logger));
   app.use(express.json({ limit: '256kb', strict: true }));
   app.locals.authCache = createAuthCache();
-  app.use(authenticate(deps.db, app.locals.authCache));
+  app.use(authenticate(deps.db, app.locals.authCache, deps.readDb));
   // After authentication (a refusal is audited with who sent it), before every router.
   app.use(textSanitation());
   app.use(idempotentRequests({ db: deps.db, clock: deps.clock, logger: deps.logger, keepHours: deps.config.idempotencyKeepHours }));

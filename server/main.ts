@@ -4,7 +4,7 @@ import { systemClock } from './clock/clock.js';
 import { ConfigError, loadConfig } from './config/load-config.js';
 import { detectCapabilities } from './db/capabilities.js';
 import { migrate } from './db/migrate.js';
-import { openDatabase } from './db/open-database.js';
+import { openDatabase, openReadDatabase } from './db/open-database.js';
 import { createLogger } from './logging/logger.js';
 import { ensureAdministrator } from './auth/bootstrap-accounts.js';
 import { startEscalationScheduler } from './incidents/escalation-scheduler.js';
@@ -39,6 +39,9 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   const db = await openDatabase(config);
   logger.info({ mode: db.mode, database: db.description }, 'database opened');
+  // Statistics, tiles and OGC reads on the read replica when DATABASE_READ_URL is set (else readDb is db).
+  const readDb = await openReadDatabase(config, db);
+  if (readDb !== db) logger.info({ database: readDb.description }, 'read replica opened (statistics, tiles, OGC reads)');
   const applied = await migrate(db);
   if (applied.length) logger.info({ applied }, 'migrations applied');
   const capabilities = await detectCapabilities(db);
@@ -91,7 +94,7 @@ async function main(): Promise<void> {
   const cluster = db.mode === 'postgres' && config.liveFanout === 'database';
   const metrics = createServerMetrics({ defaultMetrics: true });
   const lifecycle = createServerLifecycle();
-  const app = createApp({ config, db, capabilities, logger, clock: systemClock, roads, events, iot: iotControl, metrics, lifecycle });
+  const app = createApp({ config, db, readDb, capabilities, logger, clock: systemClock, roads, events, iot: iotControl, metrics, lifecycle });
   // The schedulers run on one instance of the deployment: the holder of the advisory-lock leadership (always this
   // one on the embedded database). Each starts when leadership is gained and stops when it is lost.
   const leadership = startSchedulerLeadership({ db, logger, retryMs: config.leaderRetryMs });
@@ -169,6 +172,7 @@ async function main(): Promise<void> {
       // The warm-up finishes the tile it is rendering before the database closes.
       // The simulated sensors disconnect before the broker and its ingest close.
       await Promise.all([warming, (sensorSimulator?.stop() ?? Promise.resolve()).then(() => iot?.close())]);
+      if (readDb !== db) await readDb.close();
       await db.close();
     })()
       .catch((error: unknown) => logger.error({ error: (error as Error)?.name }, 'shutdown failed'))

@@ -59,6 +59,8 @@ export interface BenchReport {
   cameraQa?: string;
   /** The Markdown section printed by scripts/bench/measure-cluster.ts (several instances, issue 24). */
   cluster?: string;
+  /** The Markdown section printed by scripts/bench/measure-cluster-load.ts (dispatch race, mixed workload; issue 24). */
+  clusterLoad?: string;
   /** The console map in headless Chromium (scripts/bench/measure-browser.ts). */
   browser?: BrowserFigures;
   /** The big screen in headless Chromium (scripts/bench/measure-screens.ts). */
@@ -315,6 +317,7 @@ export function renderReport(report: BenchReport): string {
   if (report.video) push('', report.video.trim());
   if (report.cameraQa) push('', report.cameraQa.trim());
   if (report.cluster) push('', report.cluster.trim());
+  if (report.clusterLoad) push('', report.clusterLoad.trim());
 
   if (report.notes.length) push('', '## Notes', '', ...report.notes.map((n) => `- ${n}`));
   push('');

@@ -33,7 +33,8 @@ export function forgetCachedCredentials(req: Request): void {
   (req.app.locals.authCache as AuthCache | undefined)?.clear();
 }
 
-export function authenticate(db: Database, cache: AuthCache): RequestHandler {
+/** `readDb`: the read replica (DATABASE_READ_URL), for readScopedDb(req); absent or `db` → none. */
+export function authenticate(db: Database, cache: AuthCache, readDb?: Database): RequestHandler {
   return async (req, _res, next) => {
     try {
       const key = hashToken(`${req.headers.authorization ?? ''}\n${req.headers.cookie ?? ''}`);
@@ -46,6 +47,7 @@ export function authenticate(db: Database, cache: AuthCache): RequestHandler {
       if (auth) {
         req.auth = auth;
         req.scoped = createScopedDb(db, auth);
+        if (readDb && readDb !== db) req.readScoped = createScopedDb(readDb, auth);
       }
       next();
     } catch (error) {

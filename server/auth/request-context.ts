@@ -31,6 +31,8 @@ declare module 'express-serve-static-core' {
   interface Request {
     auth?: AuthContext;
     scoped?: ScopedDb;
+    /** The same scope on the read replica (DATABASE_READ_URL); absent when there is none. */
+    readScoped?: ScopedDb;
   }
 }
 
@@ -50,6 +52,15 @@ export function createScopedDb(db: Database, auth: AuthContext): ScopedDb {
 export function scopedDb(req: Request): ScopedDb {
   if (!req.scoped) throw new AppError(500, 'internal_error', 'request has no database scope');
   return req.scoped;
+}
+
+/**
+ * The caller's scoped database for reads that may lag the primary by a replication delay (statistics, tiles, OGC
+ * reads): the read replica when DATABASE_READ_URL is set, else the same as scopedDb(req). Never write through it (the
+ * replica pool is read-only: a write fails).
+ */
+export function readScopedDb(req: Request): ScopedDb {
+  return req.readScoped ?? scopedDb(req);
 }
 
 export function authOf(req: Request): AuthContext {

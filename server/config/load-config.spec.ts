@@ -19,9 +19,18 @@ describe('loadConfig', () => {
     vi.restoreAllMocks();
   });
 
+  it('takes a read replica only beside a primary', () => {
+    expect(configErrorOf({ DATABASE_READ_URL: 'postgres://reader@replica/gridops' }).message).toMatch(/DATABASE_READ_URL: .*needs DATABASE_URL/);
+    expect(configErrorOf({ DATABASE_URL: 'postgres://a@b/c', DATABASE_READ_URL: 'mysql://x' }).message).toMatch(/^configuration key DATABASE_READ_URL:/);
+    const config = loadConfig({ DATABASE_URL: 'postgres://a@primary/c', DATABASE_READ_URL: 'postgres://a@replica/c', PG_READ_POOL_SIZE: '4' }, ROOT);
+    expect([config.databaseReadUrl, config.pgReadPoolSize]).toEqual(['postgres://a@replica/c', 4]);
+  });
+
   it('gives every key its default from an empty environment', () => {
     expect(loadConfig({}, ROOT)).toEqual({
       databaseUrl: undefined,
+      databaseReadUrl: undefined,
+      pgReadPoolSize: 10,
       pgliteDataDir: path.join(ROOT, 'data', 'pglite'),
       port: 8080,
       host: '127.0.0.1',

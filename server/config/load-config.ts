@@ -12,6 +12,18 @@ const ConfigSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .refine((value) => URL.canParse(value), 'is not a valid URL (check the host and port)')
     .optional(),
+  /**
+   * Optional read replica (issue 24): statistics (/api/stats/* reads), tiles and OGC API reads go through a pool on
+   * this URL (a hot standby of DATABASE_URL, read-only); everything else, and every write, through DATABASE_URL.
+   * Unset → those reads use DATABASE_URL too. Needs DATABASE_URL.
+   */
+  DATABASE_READ_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .refine((value) => URL.canParse(value), 'is not a valid URL (check the host and port)')
+    .optional(),
+  /** Connections of the read-replica pool (DATABASE_READ_URL). */
+  PG_READ_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   /** Directory of the embedded database (git-ignored). */
   PGLITE_DATA_DIR: z.string().default('data/pglite'),
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -157,6 +169,9 @@ const ConfigSchema = z.object({
 
 export type AppConfig = {
   databaseUrl?: string;
+  /** The read replica for statistics, tiles and OGC reads; absent → the primary (databaseUrl). */
+  databaseReadUrl?: string;
+  pgReadPoolSize: number;
   pgliteDataDir: string;
   port: number;
   host: string;
@@ -241,8 +256,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       'configuration key DISPATCH_MODE: simulate is refused in production (it creates generated incidents and moves generated workers); set SIMULATOR_FORCE_IN_PRODUCTION=true for a demonstration installation',
     );
   }
+  if (c.DATABASE_READ_URL && !c.DATABASE_URL) {
+    throw new ConfigError('configuration key DATABASE_READ_URL: a read replica needs DATABASE_URL (the primary); the embedded database has none');
+  }
   return {
     databaseUrl: c.DATABASE_URL,
+    databaseReadUrl: c.DATABASE_READ_URL,
+    pgReadPoolSize: c.PG_READ_POOL_SIZE,
     pgliteDataDir: path.resolve(rootDir, c.PGLITE_DATA_DIR),
     port: c.PORT,
     host: c.HOST,

@@ -9,6 +9,7 @@ import { ACCOUNTS_ROUTES } from '../auth/accounts-contract.js';
 import { AUDIT_ROUTES } from '../audit/audit-contract.js';
 import { AUTH_ROUTES } from '../auth/auth-contract.js';
 import { FIELD_ROUTES } from '../field/field-contract.js';
+import { HEALTH_ROUTES } from '../health/health-contract.js';
 import { INCIDENTS_ROUTES } from '../incidents/incidents-contract.js';
 import { SUMMONSES_ROUTES } from '../incidents/summonses-contract.js';
 import { OPEN311_PUBLICITY_ROUTES } from '../open311/open311-publicity-contract.js';
@@ -34,4 +35,5 @@ export const API_ROUTES: readonly ApiRoute[] = [
   ...CAMERAS_ROUTES,
   ...CAMERA_IMPORTS_ROUTES,
   openApiRoute,
+  ...HEALTH_ROUTES,
 ];

@@ -107,6 +107,13 @@ export class DatabaseError extends Error {
   get isTimeout(): boolean {
     return this.sqlState === '57014';
   }
+  /**
+   * The database is not there (restarting, shutting down, connection lost or refused): class 08 and the shutdown
+   * states 57P01–57P03. The request may be retried once it is back (503 `database_unavailable`).
+   */
+  get isUnavailable(): boolean {
+    return this.sqlState !== undefined && (this.sqlState.startsWith('08') || /^57P0[123]$/.test(this.sqlState));
+  }
 }
 
 /**

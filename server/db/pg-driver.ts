@@ -18,9 +18,34 @@ import {
 pg.types.setTypeParser(20, (v) => Number(v));
 pg.types.setTypeParser(1700, (v) => Number(v));
 
+/**
+ * The SQLSTATE of a failure. A connection that cannot be made (ECONNREFUSED, …: a socket error, not a server
+ * answer) is 08001; one lost underneath a query (pg's "Connection terminated", ECONNRESET, EPIPE) is 08006, so that
+ * a database restart reads as "unavailable" (DatabaseError.isUnavailable), not as a bug.
+ */
+export function sqlStateOf(error: unknown): string | undefined {
+  const e = error as { code?: unknown; message?: unknown };
+  const code = typeof e?.code === 'string' ? e.code : undefined;
+  if (code && /^[0-9A-Z]{5}$/.test(code)) return code;
+  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'ETIMEDOUT') return '08001';
+  if (code === 'ECONNRESET' || code === 'EPIPE') return '08006';
+  if (typeof e?.message === 'string' && /^Connection terminated|^Client has encountered a connection error/.test(e.message)) return '08006';
+  return code;
+}
+
 function wrap(statement: SqlStatement, error: unknown): DatabaseError {
-  const e = error as { code?: string; message?: string };
-  return new DatabaseError(statement.name, e?.code, e?.message ?? String(error), { cause: error });
+  if (error instanceof DatabaseError) return error;
+  const e = error as { message?: string };
+  return new DatabaseError(statement.name, sqlStateOf(error), e?.message ?? String(error), { cause: error });
+}
+
+/** pool.connect() with its failure as a DatabaseError (08001 when the database cannot be reached). */
+async function connectPool(pool: pg.Pool): Promise<pg.PoolClient> {
+  try {
+    return await pool.connect();
+  } catch (error) {
+    throw wrap({ name: 'pool.connect', text: '' }, error);
+  }
 }
 
 function makeQueryable(client: pg.PoolClient, onTiming?: QueryTimingListener): Queryable {
@@ -53,14 +78,23 @@ export async function openPostgresDatabase(options: {
    * pooled connection). Set for a deployment's request pool; never for maintenance (seed, migrations).
    */
   liveLog?: boolean;
+  /** application_name of the pool's connections (pg_stat_activity); 'gridops' when absent. */
+  applicationName?: string;
+  /**
+   * A read-only pool (the read replica, DATABASE_READ_URL): `default_transaction_read_only` on each connection, so a
+   * write sent through it by mistake fails (25006) on a primary too, not only on a hot standby.
+   */
+  readOnly?: boolean;
 }): Promise<Database> {
   const pool = new pg.Pool({
     connectionString: options.url,
     max: options.poolSize,
     // As a start-up option of each connection (-c), so that 0 also means none: pg leaves a falsy
     // `statement_timeout` out, and the role's or the database's own setting would then apply.
-    options: `-c statement_timeout=${Math.max(0, Math.round(options.statementTimeoutMs))}${options.liveLog ? ' -c gridops.live_log=on' : ''}`,
-    application_name: 'gridops',
+    options:
+      `-c statement_timeout=${Math.max(0, Math.round(options.statementTimeoutMs))}${options.liveLog ? ' -c gridops.live_log=on' : ''}` +
+      (options.readOnly ? ' -c default_transaction_read_only=on' : ''),
+    application_name: options.applicationName ?? 'gridops',
   });
   /** Dedicated connections (LISTEN, advisory-lock sessions), closed with the database. */
   const dedicated = new Set<{ close(): Promise<void> }>();
@@ -76,7 +110,7 @@ export async function openPostgresDatabase(options: {
   // The session scope each pooled connection is in (the preamble text), absent when unscoped.
   const sessionScope = new WeakMap<pg.PoolClient, string>();
   const connectIn = async (wanted: string | null): Promise<pg.PoolClient> => {
-    const client = await pool.connect();
+    const client = await connectPool(pool);
     const current = sessionScope.get(client) ?? null;
     if (current === wanted) return client;
     try {
@@ -107,12 +141,16 @@ export async function openPostgresDatabase(options: {
       runOn<T>(scopePreamble(scope, 'session'), statement, params),
     async withTransaction<T>(fn: (tx: Queryable) => Promise<T>, txOptions?: { preamble?: string }): Promise<T> {
       // A scoped transaction overrides every setting locally; an unscoped one needs an unscoped session.
-      const client = txOptions?.preamble ? await pool.connect() : await connectIn(null);
+      const client = txOptions?.preamble ? await connectPool(pool) : await connectIn(null);
       try {
         // BEGIN and the preamble in one simple-protocol round trip.
-        await client.query(txOptions?.preamble ? `BEGIN; ${txOptions.preamble}` : 'BEGIN');
+        await client.query(txOptions?.preamble ? `BEGIN; ${txOptions.preamble}` : 'BEGIN').catch((error: unknown) => {
+          throw wrap({ name: 'transaction.begin', text: '' }, error);
+        });
         const result = await fn(makeQueryable(client, options.onTiming));
-        await client.query('COMMIT');
+        await client.query('COMMIT').catch((error: unknown) => {
+          throw wrap({ name: 'transaction.commit', text: '' }, error);
+        });
         return result;
       } catch (error) {
         await client.query('ROLLBACK').catch(() => undefined);

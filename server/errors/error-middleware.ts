@@ -68,6 +68,14 @@ export function errorMiddleware(logger: Logger, options: { onAnswer?: AnswerList
       send(req, res, 503, 'database_timeout', 'The database took too long to answer; try again or narrow the request');
       return;
     }
+    // A database restart or a lost connection: the instance itself is fine and the request can be retried (the
+    // readiness probe takes the instance out of the balancer meanwhile).
+    if (error instanceof DatabaseError && error.isUnavailable) {
+      logger.warn({ statement: error.statementName, sqlState: error.sqlState, path: req.path }, 'database unavailable');
+      res.setHeader('Retry-After', '5');
+      send(req, res, 503, 'database_unavailable', 'The database is not available at the moment; try again shortly');
+      return;
+    }
     // Class 22 (data exception: a value PostgreSQL cannot take, out of range, not a valid geometry) comes from
     // what the request sent, not from the server: 400, with the statement named in the log only.
     if (error instanceof DatabaseError && error.sqlState?.startsWith('22')) {

@@ -11,7 +11,8 @@ import { Router } from 'express';
 import type { Database } from '../db/database.js';
 import type { Capabilities } from '../db/database.js';
 import type { Clock } from '../clock/clock.js';
-import { publicRoute } from '../auth/route-access.js';
+import { contractAccess } from '../auth/route-access.js';
+import { healthRoute } from './health-contract.js';
 import { countLayers, countUnitsByLevel, readSeedMeta } from './health.sql.js';
 
 const LEVELS = ['district', 'street', 'community', 'grid', 'micro_grid'] as const;
@@ -44,7 +45,7 @@ export function healthRouter({ db, capabilities, clock }: HealthRouterDeps): Rou
       .finally(() => (reading = undefined));
     return reading;
   };
-  router.get('/api/health', publicRoute(), async (_req, res) => {
+  router.get(healthRoute.path, contractAccess(healthRoute), async (_req, res) => {
     let counts = last;
     if (!counts) counts = await refresh();
     else {

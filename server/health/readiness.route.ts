@@ -3,14 +3,16 @@
  * - GET /api/health/live: liveness — the process answers (no database round trip: a database outage must not get
  *   healthy instances restarted). 200 `{status:'ok'}`.
  * - GET /api/health/ready: readiness — 200 `{status:'ready'}` when the database answers within 2 s and every
- *   migration of this build is applied; 503 `{status:'not_ready', code}` with code `draining` (graceful shutdown in
- *   progress), `database_unreachable` or `migrations_pending` otherwise.
+ *   migration of this build is applied; 503 with the common error body `{code, message, details?}` otherwise: code
+ *   `draining` (graceful shutdown in progress), `database_unreachable` or `migrations_pending` (details.pending).
+ * Both declared in health-contract.ts.
  * GET /api/health (health.route.ts) stays the inventory status page.
  */
 import { Router } from 'express';
-import { publicRoute } from '../auth/route-access.js';
+import { contractAccess } from '../auth/route-access.js';
 import type { Database } from '../db/database.js';
 import { readMigrations } from '../db/migrate.js';
+import { livenessRoute, readinessRoute } from './health-contract.js';
 import { listAppliedMigrations } from './readiness.sql.js';
 import type { ServerLifecycle } from './server-lifecycle.js';
 
@@ -24,17 +26,17 @@ const PROBE_TIMEOUT_MS = 2000;
 export function readinessRouter({ db, lifecycle }: ReadinessRouterDeps): Router {
   const router = Router();
   const expected = readMigrations().map((m) => m.version);
-  const notReady = (res: import('express').Response, code: string, message: string, extra: Record<string, unknown> = {}) =>
+  const notReady = (res: import('express').Response, code: string, message: string, details?: Record<string, unknown>) =>
     res
       .status(503)
       .setHeader('Cache-Control', 'no-store')
-      .json({ status: 'not_ready', code, message, ...extra });
+      .json(details ? { code, message, details } : { code, message });
 
-  router.get('/api/health/live', publicRoute(), (_req, res) => {
+  router.get(livenessRoute.path, contractAccess(livenessRoute), (_req, res) => {
     res.setHeader('Cache-Control', 'no-store').json({ status: 'ok' });
   });
 
-  router.get('/api/health/ready', publicRoute(), async (_req, res) => {
+  router.get(readinessRoute.path, contractAccess(readinessRoute), async (_req, res) => {
     if (lifecycle?.draining) return notReady(res, 'draining', 'The instance is shutting down');
     let applied: Set<number>;
     try {

@@ -8,12 +8,13 @@
  * The landing page, conformance and API definition are public; collections and features need a session
  * or a screen token (GDAL: --config GDAL_HTTP_HEADERS "Authorization: Bearer gst_…") and are scoped to the
  * caller's jurisdiction by row-level security. Collection extents are the whole city's (cached, unscoped).
+ * Every read goes to the read replica when DATABASE_READ_URL is set (readScopedDb: the same scope and policies there).
  */
 import { Request, Response, Router } from 'express';
 import type { Database } from '../db/database.js';
 import type { AppConfig } from '../config/load-config.js';
 import type { Clock } from '../clock/clock.js';
-import { scopedDb } from '../auth/request-context.js';
+import { readScopedDb } from '../auth/request-context.js';
 import { access, publicRoute } from '../auth/route-access.js';
 import { badRequest, notFound } from '../errors/app-error.js';
 import { findCollection, OGC_COLLECTIONS, OgcCollection } from './ogc-collections.js';
@@ -82,11 +83,12 @@ function withLinks(objectText: string, links: Link[]): string {
 }
 
 /** What the router uses of the application's dependencies. */
-export interface OgcRouterDeps { db: Database; config: Pick<AppConfig, 'host' | 'port'>; clock: Clock }
+/** `readDb`: the read replica (DATABASE_READ_URL) the reads go to; the requests' scoped reads use readScopedDb(req). */
+export interface OgcRouterDeps { db: Database; readDb?: Database; config: Pick<AppConfig, 'host' | 'port'>; clock: Clock }
 
-export function ogcRouter({ db, config, clock }: OgcRouterDeps): Router {
+export function ogcRouter({ db, readDb, config, clock }: OgcRouterDeps): Router {
   const router = Router();
-  const extentCache = createExtentCache(db, clock);
+  const extentCache = createExtentCache(readDb ?? db, clock);
   const countCache = createCountCache();
   const fallbackHost = `${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
   const baseOf = (req: Request) => ogcBaseUrl({ protocol: req.protocol, host: req.get('host') }, fallbackHost);
@@ -154,9 +156,9 @@ export function ogcRouter({ db, config, clock }: OgcRouterDeps): Router {
     const scopeKey = JSON.stringify(req.auth ? scopeOf(req.auth) : null);
     const [numberMatched, rows] = await Promise.all([
       after === undefined
-        ? countCache.numberMatched(scopedDb(req), scopeKey, collection, (cap) => countQuery(collection, filter, cap))
+        ? countCache.numberMatched(readScopedDb(req), scopeKey, collection, (cap) => countQuery(collection, filter, cap))
         : Promise.resolve(undefined),
-      scopedDb(req).query<{ feature: string; k: string }>(page.statement, page.params),
+      readScopedDb(req).query<{ feature: string; k: string }>(page.statement, page.params),
     ]);
     const features = rows.slice(0, params.limit);
     const nextAfter = rows.length > params.limit ? features[features.length - 1].k : undefined;
@@ -198,7 +200,7 @@ export function ogcRouter({ db, config, clock }: OgcRouterDeps): Router {
     const featureId = featureIdOf(collection, rawId);
     if (featureId === undefined) throw missing();
     const query = itemQuery(collection, featureId, crs);
-    const [row] = await scopedDb(req).query<{ feature: string }>(query.statement, query.params);
+    const [row] = await readScopedDb(req).query<{ feature: string }>(query.statement, query.params);
     if (!row) throw missing();
     const base = baseOf(req);
     const html = format === 'html';

@@ -2,14 +2,15 @@
  * /api/stats/*: figures per unit and period, rankings of the children, time series, the incidents behind any
  * figure, the monthly safety index and scorecards, and publishing a month (contract: stats-contract.ts).
  * Every read runs in one transaction in the caller's scope (row-level security) with its own statement
- * timeout (STATS_STATEMENT_TIMEOUT_MS; 503 `database_timeout` when it passes).
+ * timeout (STATS_STATEMENT_TIMEOUT_MS; 503 `database_timeout` when it passes), on the read replica when
+ * DATABASE_READ_URL is set (readScopedDb); publishing a month writes through the primary (auditedChange).
  */
 import { Router, type Request } from 'express';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config/load-config.js';
 import type { Queryable } from '../db/database.js';
 import { auditedChange } from '../audit/record-audit.js';
-import { authOf, scopedDb } from '../auth/request-context.js';
+import { authOf, readScopedDb } from '../auth/request-context.js';
 import { contractAccess } from '../auth/route-access.js';
 import { AppError } from '../errors/app-error.js';
 import { validateRequestPart } from '../http/validate-request.js';
@@ -65,7 +66,7 @@ export function statsRouter({ config, clock }: StatsDependencies): Router {
   const router = Router();
 
   const read = <T>(req: Request, fn: (tx: Queryable, jurisdiction: string, now: Date) => Promise<T>) =>
-    scopedDb(req).transaction(async (tx) => {
+    readScopedDb(req).transaction(async (tx) => {
       await tx.query(setStatsTimeout, [String(config.statsStatementTimeoutMs)]);
       return fn(tx, authOf(req).jurisdiction, clock.now());
     });

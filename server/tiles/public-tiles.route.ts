@@ -20,13 +20,14 @@ import { MEDIA_MVT } from './tiles.route.js';
 const PUBLIC_SCOPE = { jurisdiction: 'city', accountId: null, role: 'public_intake' } as const;
 
 /** What the router uses of the application's dependencies. */
-export interface PublicTilesRouterDeps { db: Database; capabilities: Capabilities }
+/** `readDb`: the read replica (DATABASE_READ_URL) the tiles are rendered from; `db` when absent (the cache stays keyed by `db`). */
+export interface PublicTilesRouterDeps { db: Database; readDb?: Database; capabilities: Capabilities }
 
-export function publicTilesRouter({ db, capabilities }: PublicTilesRouterDeps): Router {
+export function publicTilesRouter({ db, readDb, capabilities }: PublicTilesRouterDeps): Router {
   const router = Router();
   const cache = tileCacheOf(db);
   const encoder = tileEncoderOf(capabilities);
-  const scoped = { transaction: <T>(fn: Parameters<typeof withScope<T>>[2]) => withScope(db, PUBLIC_SCOPE, fn) };
+  const scoped = { transaction: <T>(fn: Parameters<typeof withScope<T>>[2]) => withScope(readDb ?? db, PUBLIC_SCOPE, fn) };
 
   router.get('/public/tiles/:layers/:z/:x/:y', publicRoute(), async (req, res) => {
     const layers = parseTileLayers(req.params.layers as string).filter((l) => !TILE_LAYERS[l].scoped);

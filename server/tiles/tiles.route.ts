@@ -13,7 +13,7 @@ import { z } from 'zod';
 import type { Database } from '../db/database.js';
 import type { Capabilities } from '../db/database.js';
 import type { AppConfig } from '../config/load-config.js';
-import { authOf, scopedDb } from '../auth/request-context.js';
+import { authOf, readScopedDb } from '../auth/request-context.js';
 import { access } from '../auth/route-access.js';
 import { validateRequestPart } from '../http/validate-request.js';
 import { parseTileCoordinates, parseTileLayers } from './tile-address.js';
@@ -48,7 +48,7 @@ export function tilesRouter({ db, capabilities, config }: TilesRouterDeps): Rout
   router.get('/tiles/tilejson.json', access(...READERS), async (req, res) => {
     const query = validateRequestPart(TileJsonQuery, req.query, 'invalid_query');
     const layers = query.layers === undefined ? [...TILE_LAYER_NAMES] : parseTileLayers(query.layers);
-    const [row] = await scopedDb(req).query<Partial<Bounds>>(jurisdictionBounds, [authOf(req).jurisdiction]);
+    const [row] = await readScopedDb(req).query<Partial<Bounds>>(jurisdictionBounds, [authOf(req).jurisdiction]);
     const bounds = row && row.west != null && row.south != null && row.east != null && row.north != null ? (row as Bounds) : null;
     res.set('Cache-Control', 'private, max-age=60').set('Vary', 'Cookie, Authorization');
     res.json(buildTileJson({ baseUrl: baseUrlOf(req), layers, bounds, basemap: config.basemap }));
@@ -59,7 +59,7 @@ export function tilesRouter({ db, capabilities, config }: TilesRouterDeps): Rout
     const tile = parseTileCoordinates(req.params.z as string, req.params.x as string, req.params.y as string);
     const maxAge = Math.min(...layers.map((l) => TILE_LAYERS[l].maxAgeSeconds));
     res.set('Cache-Control', `private, max-age=${maxAge}`).set('Vary', 'Cookie, Authorization');
-    const fetched = await fetchScopedTile(cache, scopedDb(req), encoder, authOf(req).jurisdiction, layers, tile);
+    const fetched = await fetchScopedTile(cache, readScopedDb(req), encoder, authOf(req).jurisdiction, layers, tile);
     if (!fetched) {
       res.status(204).end();
       return;

@@ -73,6 +73,9 @@ export const CONTRACT_EXAMPLES: ContractExamples = {
   ...CAMERAS_EXAMPLES,
   'GET /api/openapi.json': () => [{ as: 'anonymous', path: '/api/openapi.json' }],
   ...FIELD_EXAMPLES,
+  'GET /api/health': () => [{ as: 'anonymous', path: '/api/health' }],
+  'GET /api/health/live': () => [{ as: 'anonymous', path: '/api/health/live' }],
+  'GET /api/health/ready': () => [{ as: 'anonymous', path: '/api/health/ready' }],
   'POST /api/auth/login': () => [
     { as: 'anonymous', path: '/api/auth/login', body: { username: 'dispatcher.xianlin', password: DEVELOPMENT_PASSWORD } },
     { as: 'anonymous', path: '/api/auth/login', body: { username: 'dispatcher.xianlin', password: 'wrong password' }, status: 401 },

@@ -4,9 +4,6 @@
  * entry that has since been declared.
  */
 export const UNDECLARED_ROUTES: readonly string[] = [
-  'GET /api/health',
-  'GET /api/health/live',
-  'GET /api/health/ready',
   'POST /api/alarms',
   'POST /api/iot/credentials',
   'GET /api/iot/credentials',

@@ -111,6 +111,12 @@ export interface PostgresCluster extends PostgresClusterInfo {
   dropDatabase(name: string): Promise<void>;
   /** The server log, for error messages. */
   readLog(): string;
+  /**
+   * Stop the server (pg_ctl -m fast: every connection is terminated, as a database restart does) and keep its data;
+   * `startServer()` starts it again on the same port. For the database-restart fault tests.
+   */
+  stopServer(): Promise<void>;
+  startServer(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -152,6 +158,12 @@ export async function startThrowawayCluster(options: {
    * directory, removed by stop().
    */
   keepInDir?: string;
+  /**
+   * Instead of initdb: a physical copy (pg_basebackup) of the running cluster on this loopback port, with every
+   * database it holds (the test templates). `standby: true` makes it a streaming replica of that cluster (read-only,
+   * hot standby, following the primary); otherwise an independent primary (e.g. one a test may restart).
+   */
+  copyOf?: { port: number; standby?: boolean };
 }): Promise<PostgresCluster> {
   const { installation } = options;
   const bin = (name: string) => path.join(installation.binDir, name);
@@ -190,7 +202,13 @@ export async function startThrowawayCluster(options: {
   const readLog = () => (fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : '(no server log)');
 
   try {
-    if (!reused) {
+    if (!reused && options.copyOf) {
+      await runAsOwner(bin('pg_basebackup'), [
+        '-h', '127.0.0.1', '-p', String(options.copyOf.port), '-U', 'postgres',
+        '-D', dataDir, '-X', 'stream', '--checkpoint=fast', '--no-sync',
+      ], 300_000);
+      if (options.copyOf.standby) fs.writeFileSync(path.join(dataDir, 'standby.signal'), '');
+    } else if (!reused) {
       await runAsOwner(bin('initdb'), ['-D', dataDir, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync']);
     }
     let port = 0;
@@ -198,6 +216,9 @@ export async function startThrowawayCluster(options: {
       port = await findFreePort();
       const settings: Record<string, string> = {
         ...THROWAWAY_SETTINGS,
+        ...(options.copyOf?.standby
+          ? { primary_conninfo: `'host=127.0.0.1 port=${options.copyOf.port} user=postgres application_name=gridops_test_standby'`, hot_standby: 'on' }
+          : {}),
         ...options.settings,
         port: String(port),
         listen_addresses: "'127.0.0.1'",
@@ -236,6 +257,16 @@ export async function startThrowawayCluster(options: {
         await admin('test_cluster.drop_database', `DROP DATABASE IF EXISTS "${assertSafeDatabaseName(name)}" WITH (FORCE)`);
       },
       readLog,
+      async stopServer() {
+        if (!started) return;
+        await runAsOwner(bin('pg_ctl'), ['-D', dataDir, '-m', 'fast', '-w', 'stop']);
+        started = false;
+      },
+      async startServer() {
+        if (started) return;
+        await runAsOwner(bin('pg_ctl'), ['-D', dataDir, '-l', logFile, '-w', '-t', '60', 'start']);
+        started = true;
+      },
       async stop() {
         process.removeListener('exit', onExit);
         if (started) {

@@ -17,7 +17,13 @@ import { inject } from 'vitest';
 import type { Database } from '../../server/db/database.js';
 import { openPostgresDatabase } from '../../server/db/pg-driver.js';
 import { openEmbeddedDatabase } from '../../server/db/pglite-driver.js';
-import { postgresUrl, withMaintenanceDatabase } from './postgres-cluster.js';
+import {
+  type PostgresCluster,
+  postgresUrl,
+  probePostgresInstallation,
+  startThrowawayCluster,
+  withMaintenanceDatabase,
+} from './postgres-cluster.js';
 import type { TestDatabaseMode, TestDatabasesInfo } from './test-databases-info.js';
 
 export type { TestDatabaseMode } from './test-databases-info.js';
@@ -120,4 +126,23 @@ export async function openSharedPostgresCopies(count: number): Promise<{ dbs: Da
       await withMaintenanceDatabase(prepared.port, (admin) => admin.execScript('test_database.drop', `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
     },
   };
+}
+
+/**
+ * A second cluster for tests that must stop or follow a PostgreSQL of their own (issue 24): a pg_basebackup copy of
+ * this run's throwaway cluster, with its templates (`gridops_template` seeded with Xianlin). `standby: true` makes it
+ * a streaming replica of the run's cluster; otherwise an independent primary that the test may stop and start
+ * (stopServer/startServer) without disturbing other spec files. stop() removes it.
+ */
+export async function startCopyOfTestCluster(options: { standby?: boolean; label: string }): Promise<PostgresCluster & { seededTemplate: string }> {
+  const prepared = info().postgres;
+  if (!prepared) throw new Error('the postgres test database was not prepared for this run');
+  const probe = probePostgresInstallation();
+  if (!probe.found) throw new Error(probe.reason);
+  const cluster = await startThrowawayCluster({
+    installation: probe.installation,
+    label: options.label,
+    copyOf: { port: prepared.port, standby: options.standby },
+  });
+  return Object.assign(cluster, { seededTemplate: prepared.seededTemplate });
 }

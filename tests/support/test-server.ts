@@ -44,6 +44,8 @@ export async function startTestServer(
     live?: Partial<LiveChannelOptions>;
     /** One of several instances on one real PostgreSQL: live updates through the live event log (issue 24). */
     cluster?: boolean;
+    /** A read replica's database (DATABASE_READ_URL) for statistics, tiles and OGC reads; the caller keeps it. */
+    readDb?: Database;
   } = {},
 ): Promise<TestServer> {
   const db = options.db ?? (await openSeededTestDatabase(mode));
@@ -54,6 +56,7 @@ export async function startTestServer(
     const app = createApp({
       config: loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...options.env }),
       db,
+      readDb: options.readDb,
       capabilities: await detectCapabilities(db),
       logger,
       clock: options.clock ?? systemClock,
