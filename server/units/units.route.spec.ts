@@ -5,7 +5,8 @@ import { defineSql } from '../db/database.js';
 import { testDatabaseModes } from '../../tests/support/test-database.js';
 import { signIn } from '../../tests/support/test-auth.js';
 import { startTestServer, type TestServer } from '../../tests/support/test-server.js';
-import { callRoute, type ApiAnswer } from '../../tests/support/api-answer.js';
+import { callRoute } from '../../tests/support/api-answer.js';
+import { healthRoute } from '../health/health-contract.js';
 import type { ApiRoute } from '../contract/api-route.js';
 import { locateRoute, readUnitRoute, searchUnitsRoute, unitAncestorsRoute, unitChildrenRoute } from './units-contract.js';
 
@@ -142,16 +143,13 @@ describe.each(testDatabaseModes())('units API on %s', (mode) => {
   });
 
   it('reports health with the mode, PostGIS version and counts per level', async () => {
-    // GET /api/health has no contract yet (tests/contract/undeclared-routes.ts).
-    const res = await fetch(`${server.baseUrl}/api/health`, { headers });
-    const { status } = res;
-    const body = (await res.json()) as ApiAnswer;
+    const { status, body } = await get(healthRoute, '/api/health');
     expect(status).toBe(200);
     expect(body.database.mode).toBe(mode);
     expect(body.database.postgis).toMatch(/^3\.\d+/);
     expect(body.counts).toMatchObject({ district: 11, street: 21, community: 10 });
     expect(body.counts.micro_grid).toBeGreaterThan(500);
     expect(body.capabilities.asMvt).toBe(mode === 'postgres');
-    expect(body.seed.area).toBe('xianlin');
+    expect(body.seed?.area).toBe('xianlin');
   });
 });
