@@ -10,7 +10,10 @@ import { screenTokenHeaders } from '../../tests/support/test-auth.js';
 import { testDatabaseModes } from '../../tests/support/test-database.js';
 import { startTestServer, type TestServer } from '../../tests/support/test-server.js';
 import { encodeScreenSession, parseScreenSession, screenSessionSignedBy } from './screen-session.js';
-import type { ApiAnswer } from '../../tests/support/api-answer.js';
+import type { Answer, ApiErrorBody } from '../../tests/support/api-answer.js';
+import type { ServerMessage } from '../live/live-protocol.js';
+import type { screenSessionRoute } from './accounts-contract.js';
+import type { meRoute } from './auth-contract.js';
 
 const revokeToken = defineSql('test.screen_session_revoke', `UPDATE screen_tokens SET revoked_at = now() WHERE token_hash = $1`);
 const exchangeAudit = defineSql(
@@ -69,11 +72,11 @@ describe.each(testDatabaseModes())('screen session on %s', (mode) => {
     const cookie = setCookie.split(';')[0];
 
     const check = await fetch(`${server.baseUrl}/api/auth/screen-session`, { headers: { cookie } });
-    expect(((await check.json()) as ApiAnswer).account).toMatchObject({ role: 'screen', jurisdiction: '320113007' });
-    expect(((await (await fetch(`${server.baseUrl}/api/auth/screen-session`)).json()) as ApiAnswer).account).toBeNull();
+    expect(((await check.json()) as Answer<typeof screenSessionRoute>).account).toMatchObject({ role: 'screen', jurisdiction: '320113007' });
+    expect(((await (await fetch(`${server.baseUrl}/api/auth/screen-session`)).json()) as Answer<typeof screenSessionRoute>).account).toBeNull();
     const me = await fetch(`${server.baseUrl}/api/auth/me`, { headers: { cookie } });
     expect(me.status).toBe(200);
-    expect(((await me.json()) as ApiAnswer).account).toMatchObject({ role: 'screen', jurisdiction: '320113007', via: 'screen_token' });
+    expect(((await me.json()) as Answer<typeof meRoute>).account).toMatchObject({ role: 'screen', jurisdiction: '320113007', via: 'screen_token' });
     expect((await fetch(`${server.baseUrl}/api/units/320113007/children`, { headers: { cookie } })).status).toBe(200);
     // 玄武区: outside the token's jurisdiction.
     expect((await fetch(`${server.baseUrl}/api/units/320102`, { headers: { cookie } })).status).toBe(404);
@@ -83,10 +86,10 @@ describe.each(testDatabaseModes())('screen session on %s', (mode) => {
       body: JSON.stringify({ category: 'fire_safety', description: 'x', lon: 118.93, lat: 32.1 }),
     });
     expect(change.status).toBe(403);
-    expect(['role_forbidden', 'read_only_token']).toContain(((await change.json()) as ApiAnswer).code);
+    expect(['role_forbidden', 'read_only_token']).toContain(((await change.json()) as ApiErrorBody).code);
 
     // The live channel takes the cookie from the page's own origin.
-    const hello = await new Promise<ApiAnswer>((resolve, reject) => {
+    const hello = await new Promise<ServerMessage>((resolve, reject) => {
       const ws = new WebSocket(`${server.baseUrl.replace('http', 'ws')}/live`, ['gridops.live'], { headers: { cookie, origin: server.baseUrl } });
       ws.on('message', (data) => {
         resolve(JSON.parse(String(data)));
@@ -111,12 +114,12 @@ describe.each(testDatabaseModes())('screen session on %s', (mode) => {
   it('answers a wrong or malformed token with a stable code and audits the failure', async () => {
     const wrong = await exchange({ token: `gst_${'x'.repeat(43)}` });
     expect(wrong.status).toBe(401);
-    expect(((await wrong.json()) as ApiAnswer).code).toBe('invalid_token');
+    expect(((await wrong.json()) as ApiErrorBody).code).toBe('invalid_token');
     expect(wrong.headers.getSetCookie()).toEqual([]);
     for (const body of [{}, { token: 'abc' }, { token: 'gss_' + 'x'.repeat(43) }, { token, extra: 1 }]) {
       const res = await exchange(body);
       expect(res.status).toBe(400);
-      expect(((await res.json()) as ApiAnswer).code).toBe('invalid_screen_token');
+      expect(((await res.json()) as ApiErrorBody).code).toBe('invalid_screen_token');
     }
     const audit = await server.db.query<{ success: boolean; reason: string | null }>(exchangeAudit);
     expect(audit.some((a) => !a.success && a.reason === 'invalid_token')).toBe(true);
