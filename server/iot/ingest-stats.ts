@@ -11,6 +11,10 @@ export interface IngestStatsSnapshot {
   received: number;
   stored: number;
   duplicates: number;
+  /** Readings older than their sensor's newest (stored, left out of the rules: sensor-rules.ts). */
+  late: number;
+  /** Batches of the priority lane: readings that change a sensor's rule state, written ahead of the bulk queue. */
+  priorityBatches: number;
   heartbeats: number;
   statuses: number;
   rejected: Record<RejectReason, number>;
@@ -29,6 +33,8 @@ export interface IngestStats {
   countStatus(): void;
   countRejected(reason: RejectReason): void;
   countAlarm(): void;
+  countLate(): void;
+  countPriorityBatch(): void;
   countRecovery(): void;
   countBatch(rows: number, milliseconds: number): void;
   snapshot(): IngestStatsSnapshot;
@@ -36,7 +42,7 @@ export interface IngestStats {
 
 export function createIngestStats(now: () => number = Date.now): IngestStats {
   const started = now();
-  const totals = { received: 0, stored: 0, duplicates: 0, heartbeats: 0, statuses: 0, alarmsRaised: 0, recoveries: 0, batches: 0 };
+  const totals = { received: 0, stored: 0, duplicates: 0, late: 0, priorityBatches: 0, heartbeats: 0, statuses: 0, alarmsRaised: 0, recoveries: 0, batches: 0 };
   const rejected = Object.fromEntries(REJECT_REASONS.map((r) => [r, 0])) as Record<RejectReason, number>;
   // buckets[i] = [second, received, stored, rejected]
   const buckets: [number, number, number, number][] = Array.from({ length: WINDOW_SECONDS }, () => [-1, 0, 0, 0]);
@@ -64,6 +70,8 @@ export function createIngestStats(now: () => number = Date.now): IngestStats {
       bucket()[3] += 1;
     },
     countAlarm: () => void (totals.alarmsRaised += 1),
+    countLate: () => void (totals.late += 1),
+    countPriorityBatch: () => void (totals.priorityBatches += 1),
     countRecovery: () => void (totals.recoveries += 1),
     countBatch(rows, milliseconds) {
       totals.batches += 1;
