@@ -15,6 +15,7 @@ import { createIngestStats, type IngestStats } from './ingest-stats.js';
 import type { IotControl } from './iot.route.js';
 import { createReadingIngest, type ReadingIngest } from './reading-ingest.js';
 import { maintainReadingPartitions } from './reading-partitions.js';
+import { advanceRollupWatermark, rebuildRollups } from './rollup-recovery.js';
 import { loadSensorDirectory, type SensorEntry } from './sensor-directory.js';
 import { createSensorRuleEngine, type SensorRuleEngine } from './sensor-rule-engine.js';
 
@@ -60,6 +61,10 @@ export async function startIot(deps: IotDeps): Promise<IotService> {
   const maintenance = setInterval(() => void maintain(), HOUR_MS);
   maintenance.unref();
 
+  // What the last run's rollup buffer may have lost (kill -9), rebuilt from the raw readings before the rules read
+  // each sensor's newest reading from sensor_latest.
+  const rebuilt = await rebuildRollups(db, clock.now(), config.maxReadingAgeMs);
+  if (rebuilt.hours || rebuilt.sensors) logger.info(rebuilt, 'iot: rollups and latest values rebuilt from the raw readings');
   const directory = await loadSensorDirectory(db);
   const ingest = createReadingIngest({
     db,
@@ -71,6 +76,7 @@ export async function startIot(deps: IotDeps): Promise<IotService> {
     batchMaxRows: config.batchMax,
     rollupFlushMs: config.rollupFlushMs,
     logger,
+    onRollupsWritten: (through) => advanceRollupWatermark(db, through),
   });
   const rules = await createSensorRuleEngine({ db, clock, logger, events: deps.events, stats, directory, offlineAfterMs: config.offlineAfterMs });
   ingest.setListener(rules);
