@@ -21,6 +21,8 @@ export interface IngestStatsSnapshot {
   alarmsRaised: number;
   recoveries: number;
   batches: number;
+  /** The embedded broker's in-flight limit (ingest-backpressure.ts): times it closed, and the most messages pending. */
+  backpressure: { throttled: number; peakPending: number };
   /** Per second, averaged over the last minute (or since start when shorter). */
   ratePerSecond: { received: number; stored: number; rejected: number };
   lastBatch: { rows: number; milliseconds: number } | null;
@@ -37,6 +39,8 @@ export interface IngestStats {
   countPriorityBatch(): void;
   countRecovery(): void;
   countBatch(rows: number, milliseconds: number): void;
+  countThrottle(): void;
+  notePending(pending: number): void;
   snapshot(): IngestStatsSnapshot;
 }
 
@@ -47,6 +51,7 @@ export function createIngestStats(now: () => number = Date.now): IngestStats {
   // buckets[i] = [second, received, stored, rejected]
   const buckets: [number, number, number, number][] = Array.from({ length: WINDOW_SECONDS }, () => [-1, 0, 0, 0]);
   let lastBatch: IngestStatsSnapshot['lastBatch'] = null;
+  const backpressure = { throttled: 0, peakPending: 0 };
   const bucket = () => {
     const second = Math.floor(now() / 1000);
     const b = buckets[second % WINDOW_SECONDS];
@@ -77,6 +82,10 @@ export function createIngestStats(now: () => number = Date.now): IngestStats {
       totals.batches += 1;
       lastBatch = { rows, milliseconds: Math.round(milliseconds * 10) / 10 };
     },
+    countThrottle: () => void (backpressure.throttled += 1),
+    notePending(pending) {
+      if (pending > backpressure.peakPending) backpressure.peakPending = pending;
+    },
     snapshot() {
       const second = Math.floor(now() / 1000);
       const span = Math.max(1, Math.min(WINDOW_SECONDS, second - Math.floor(started / 1000)));
@@ -89,6 +98,7 @@ export function createIngestStats(now: () => number = Date.now): IngestStats {
         rejected: { ...rejected },
         ratePerSecond: { received: rate(sum[0]), stored: rate(sum[1]), rejected: rate(sum[2]) },
         lastBatch,
+        backpressure: { ...backpressure },
       };
     },
   };
