@@ -8,6 +8,7 @@ import type { AnswerOf } from '../../server/contract/api-route.js';
 import { defineSql, type Database } from '../../server/db/database.js';
 import type { createIncidentRoute } from '../../server/incidents/incidents-contract.js';
 import type { summonRoute } from '../../server/incidents/summonses-contract.js';
+import type { issueCredentialRoute } from '../../server/iot/iot-contract.js';
 
 export interface ContractExample {
   /** A development account (tests/support/test-auth.ts), 'screen' for a read-only screen token, 'anonymous' for none. */
@@ -194,4 +195,23 @@ export const CONTRACT_EXAMPLES: Record<string, Examples> = {
       { as: 'dispatcher.xianlin', path: `/api/incidents/${ctx.closedIncidentId}/escalate`, body: { reason: '已结案' }, status: 409 },
     ];
   },
+  'POST /api/iot/credentials': () => [
+    { as: 'admin.xianlin', path: '/api/iot/credentials', body: { kind: 'gateway', username: 'contract.gateway', scopeCode: '320113007', label: '合同测试网关' } },
+    { as: 'admin.xianlin', path: '/api/iot/credentials', body: { kind: 'gateway', username: 'X', scopeCode: '320113007' }, status: 400 },
+    { as: 'admin.xianlin', path: '/api/iot/credentials', body: { kind: 'monitor', username: 'contract.monitor', scopeCode: '320102' }, status: 403 },
+    { as: 'dispatcher.xianlin', path: '/api/iot/credentials', body: { kind: 'gateway', username: 'contract.other', scopeCode: '320113007' }, status: 403 },
+  ],
+  'GET /api/iot/credentials': () => [{ as: 'admin.xianlin', path: '/api/iot/credentials' }],
+  'POST /api/iot/credentials/:id/revoke': async (ctx) => {
+    const issued = (await ctx.request('admin.xianlin', 'POST', '/api/iot/credentials', { kind: 'monitor', username: 'contract.revoked', scopeCode: '320113007' })) as AnswerOf<typeof issueCredentialRoute>;
+    return [
+      { as: 'admin.xianlin', path: `/api/iot/credentials/${issued.credential.id}/revoke`, body: {} },
+      { as: 'admin.xianlin', path: `/api/iot/credentials/${issued.credential.id}/revoke`, body: {}, status: 404 },
+      { as: 'admin.xianlin', path: '/api/iot/credentials/abc/revoke', body: {}, status: 400 },
+    ];
+  },
+  'GET /api/iot/ingest-stats': () => [
+    { as: 'admin.city', path: '/api/iot/ingest-stats' },
+    { as: 'dispatcher.xianlin', path: '/api/iot/ingest-stats', status: 403 },
+  ],
 };
