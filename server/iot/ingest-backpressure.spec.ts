@@ -23,7 +23,10 @@ const PER_CONNECTION = 40;
 /** A reading padded to about 2 KB (JSON allows the spaces): a 64 KiB socket read holds about 32. */
 const PADDING = ' '.repeat(1900);
 const storedSince = defineSql('test.backpressure_stored', `SELECT count(*)::int AS n FROM sensor_readings WHERE received_at >= $1`);
-const xianlinSensors = defineSql('test.backpressure_sensors', `SELECT code FROM sensors WHERE micro_grid_code LIKE '320113%' ORDER BY code LIMIT 200`);
+const xianlinSensors = defineSql(
+  'test.backpressure_sensors',
+  `SELECT code FROM sensors WHERE micro_grid_code LIKE '320113%' ORDER BY code LIMIT 200`,
+);
 
 describe.each(testDatabaseModes())('the embedded broker’s in-flight limit on %s', (mode) => {
   let db: Database;
@@ -50,16 +53,24 @@ describe.each(testDatabaseModes())('the embedded broker’s in-flight limit on %
     const directory = await loadSensorDirectory(db);
     const logger = createLogger('silent');
     const ingest = createReadingIngest({
-      db: slow, directory, stats, now: () => new Date(), logger,
+      db: slow,
+      directory,
+      stats,
+      now: () => new Date(),
+      logger,
       limits: { maxBytes: 4096, maxFutureMs: 120_000, maxAgeMs: 24 * HOUR },
-      batchWindowMs: 10, batchMaxRows: 100, rollupFlushMs: 60_000,
+      batchWindowMs: 10,
+      batchMaxRows: 100,
+      rollupFlushMs: 60_000,
     });
     const internal = createInternalCredentials();
     const login = internal.add({ kind: 'gateway', username: `flood-${maxPending}`, sensorCode: null, scopeCode: 'city', credentialId: null });
     const broker = await startEmbeddedBroker({ host: '127.0.0.1', port: 0, db, directory, internal, ingest, stats, logger, maxPending });
     const url = `mqtt://127.0.0.1:${broker.port}`;
     const clients = await Promise.all(
-      Array.from({ length: CONNECTIONS }, () => mqtt.connectAsync(url, { username: login.username, password: login.secret, reconnectPeriod: 0, protocolVersion: 4 })),
+      Array.from({ length: CONNECTIONS }, () =>
+        mqtt.connectAsync(url, { username: login.username, password: login.secret, reconnectPeriod: 0, protocolVersion: 4 }),
+      ),
     );
     const started = new Date();
     let acked = 0;
@@ -76,7 +87,13 @@ describe.each(testDatabaseModes())('the embedded broker’s in-flight limit on %
     await broker.close();
     await ingest.flush();
     const [{ n: stored }] = await db.query<{ n: number }>(storedSince, [started]);
-    return { acked, stored, peak: stats.snapshot().backpressure.peakPending, throttled: stats.snapshot().backpressure.throttled, pending: ingest.pending };
+    return {
+      acked,
+      stored,
+      peak: stats.snapshot().backpressure.peakPending,
+      throttled: stats.snapshot().backpressure.throttled,
+      pending: ingest.pending,
+    };
   }
 
   it('keeps the messages pending within the limit plus one socket read under a flood, and stores every acknowledged one', async () => {

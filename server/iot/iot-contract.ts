@@ -8,7 +8,11 @@ import { apiRoute, timestampSchema } from '../contract/api-route.js';
 import { REJECT_REASONS } from './iot-payload.js';
 
 export const credentialBodySchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('sensor'), sensorCode: z.string().regex(/^[A-Z]{2}\d{6,24}$/, 'a sensor code'), label: z.string().trim().max(200).optional() }),
+  z.strictObject({
+    kind: z.literal('sensor'),
+    sensorCode: z.string().regex(/^[A-Z]{2}\d{6,24}$/, 'a sensor code'),
+    label: z.string().trim().max(200).optional(),
+  }),
   z.strictObject({
     kind: z.enum(['gateway', 'monitor']),
     username: z
@@ -32,7 +36,12 @@ export const credentialSchema = z.strictObject({
   revokedAt: timestampSchema.nullable(),
 });
 
-export const credentialIdParamsSchema = z.strictObject({ id: z.string().regex(/^\d{1,15}$/, 'a credential id is a whole number').transform(Number) });
+export const credentialIdParamsSchema = z.strictObject({
+  id: z
+    .string()
+    .regex(/^\d{1,15}$/, 'a credential id is a whole number')
+    .transform(Number),
+});
 
 export const issueCredentialRoute = apiRoute({
   method: 'post',

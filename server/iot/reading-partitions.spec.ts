@@ -35,7 +35,14 @@ function instance(db: Database, now: string, retryMs: number) {
   const state = { running: 0, passes: 0 };
   leadership.whileLeader('iot-partitions', () => {
     state.running += 1;
-    const stop = startPartitionMaintenance({ db, clock: { now: () => new Date(now) }, logger, policy, everyMs: 100, onPass: () => void (state.passes += 1) });
+    const stop = startPartitionMaintenance({
+      db,
+      clock: { now: () => new Date(now) },
+      logger,
+      policy,
+      everyMs: 100,
+      onPass: () => void (state.passes += 1),
+    });
     return () => {
       state.running -= 1;
       stop();

@@ -44,7 +44,8 @@ const rawLatest = defineSql(
      FROM sensor_readings WHERE sensor_code = ANY ($1::text[]) ORDER BY sensor_code, observed_at DESC`,
 );
 
-const normalise = (rows: Record<string, unknown>[]) => rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'string' && k !== 'sensor_code' ? Number(v) : v])));
+const normalise = (rows: Record<string, unknown>[]) =>
+  rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'string' && k !== 'sensor_code' ? Number(v) : v])));
 
 describe.each(testDatabaseModes())('rollups rebuilt after a crash on %s', (mode) => {
   let db: Database;
@@ -83,7 +84,10 @@ describe.each(testDatabaseModes())('rollups rebuilt after a crash on %s', (mode)
       onRollupsWritten: (through) => advanceRollupWatermark(db, through),
     });
     const publish = (code: string, value: number, at: number) =>
-      ingest.handleMessage(`gridops/sensors/${code}/reading`, new TextEncoder().encode(JSON.stringify({ value, observedAt: new Date(at).toISOString() })));
+      ingest.handleMessage(
+        `gridops/sensors/${code}/reading`,
+        new TextEncoder().encode(JSON.stringify({ value, observedAt: new Date(at).toISOString() })),
+      );
     const t = from.getTime();
     // Before the crash: two hours of readings, flushed (rollups written, watermark moved).
     for (let i = 0; i < 12; i += 1) await Promise.all(codes.map((code, k) => publish(code, 10 + k + (i % 5), t + 10 * MIN * i + k * 1000)));
