@@ -7,9 +7,10 @@ import type { ApiRoute } from './api-route.js';
 import { AUTH_ROUTES } from '../auth/auth-contract.js';
 import { INCIDENTS_ROUTES } from '../incidents/incidents-contract.js';
 import { IOT_ROUTES } from '../iot/iot-contract.js';
+import { SENSORS_ROUTES } from '../iot/sensors-contract.js';
 import { SUMMONSES_ROUTES } from '../incidents/summonses-contract.js';
 import { STATS_ROUTES } from '../stats/stats-routes-contract.js';
 import { WHATS_HERE_ROUTES } from '../spatial/whats-here-contract.js';
 import { UNITS_ROUTES } from '../units/units-contract.js';
 
-export const API_ROUTES: readonly ApiRoute[] = [...AUTH_ROUTES, ...UNITS_ROUTES, ...INCIDENTS_ROUTES, ...SUMMONSES_ROUTES, ...WHATS_HERE_ROUTES, ...STATS_ROUTES, ...IOT_ROUTES];
+export const API_ROUTES: readonly ApiRoute[] = [...AUTH_ROUTES, ...UNITS_ROUTES, ...INCIDENTS_ROUTES, ...SUMMONSES_ROUTES, ...WHATS_HERE_ROUTES, ...STATS_ROUTES, ...IOT_ROUTES, ...SENSORS_ROUTES];

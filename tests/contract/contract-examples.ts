@@ -55,6 +55,14 @@ async function newCase(ctx: ExampleContext, category = 'city_management'): Promi
   return answer.incident.id;
 }
 
+const pickSensor = defineSql('test.contract_sensor', `SELECT code FROM sensors WHERE micro_grid_code LIKE '320113007%' AND kind = 'gas' ORDER BY code LIMIT 1`);
+
+/** A gas sensor of 仙林街道. */
+async function xianlinSensor(ctx: ExampleContext): Promise<string> {
+  const [sensor] = await ctx.db.query<{ code: string }>(pickSensor);
+  return sensor.code;
+}
+
 type Examples = (ctx: ExampleContext) => ContractExample[] | Promise<ContractExample[]>;
 
 /** The last complete calendar month before now, YYYY-MM (the seeded history covers the past year). */
@@ -214,4 +222,22 @@ export const CONTRACT_EXAMPLES: Record<string, Examples> = {
     { as: 'admin.city', path: '/api/iot/ingest-stats' },
     { as: 'dispatcher.xianlin', path: '/api/iot/ingest-stats', status: 403 },
   ],
+  'GET /api/iot/sensors/:code': async (ctx) => {
+    const code = await xianlinSensor(ctx);
+    return [
+      { as: 'dispatcher.xianlin', path: `/api/iot/sensors/${code}` },
+      { as: 'screen', path: `/api/iot/sensors/${code}` },
+      { as: 'dispatcher.xianlin', path: '/api/iot/sensors/nope', status: 400 },
+      { as: 'dispatcher.xuanwu', path: `/api/iot/sensors/${code}`, status: 404 },
+    ];
+  },
+  'PUT /api/iot/sensors/:code/rules': async (ctx) => {
+    const code = await xianlinSensor(ctx);
+    return [
+      { as: 'admin.xianlin', path: `/api/iot/sensors/${code}/rules`, body: { threshold: 30, consecutive: 3 } },
+      { as: 'admin.xianlin', path: `/api/iot/sensors/${code}/rules`, body: { consecutive: 0 }, status: 400 },
+      { as: 'dispatcher.xianlin', path: `/api/iot/sensors/${code}/rules`, body: { threshold: 30 }, status: 403 },
+    ];
+  },
+  'DELETE /api/iot/sensors/:code/rules': async (ctx) => [{ as: 'admin.xianlin', path: `/api/iot/sensors/${await xianlinSensor(ctx)}/rules` }],
 };
