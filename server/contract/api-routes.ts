@@ -4,6 +4,7 @@
  * tests/contract/undeclared-routes.ts, so that a new route without a contract fails tests/contract/api-contract.spec.ts.
  */
 import type { ApiRoute } from './api-route.js';
+import { ALARMS_ROUTES } from '../alarms/alarms-contract.js';
 import { AUTH_ROUTES } from '../auth/auth-contract.js';
 import { INCIDENTS_ROUTES } from '../incidents/incidents-contract.js';
 import { IOT_ROUTES } from '../iot/iot-contract.js';
@@ -13,4 +14,4 @@ import { STATS_ROUTES } from '../stats/stats-routes-contract.js';
 import { WHATS_HERE_ROUTES } from '../spatial/whats-here-contract.js';
 import { UNITS_ROUTES } from '../units/units-contract.js';
 
-export const API_ROUTES: readonly ApiRoute[] = [...AUTH_ROUTES, ...UNITS_ROUTES, ...INCIDENTS_ROUTES, ...SUMMONSES_ROUTES, ...WHATS_HERE_ROUTES, ...STATS_ROUTES, ...IOT_ROUTES, ...SENSORS_ROUTES];
+export const API_ROUTES: readonly ApiRoute[] = [...AUTH_ROUTES, ...UNITS_ROUTES, ...INCIDENTS_ROUTES, ...SUMMONSES_ROUTES, ...WHATS_HERE_ROUTES, ...STATS_ROUTES, ...IOT_ROUTES, ...SENSORS_ROUTES, ...ALARMS_ROUTES];

@@ -240,4 +240,16 @@ export const CONTRACT_EXAMPLES: Record<string, Examples> = {
     ];
   },
   'DELETE /api/iot/sensors/:code/rules': async (ctx) => [{ as: 'admin.xianlin', path: `/api/iot/sensors/${await xianlinSensor(ctx)}/rules` }],
+  'POST /api/alarms': async (ctx) => {
+    const code = await xianlinSensor(ctx);
+    const alarm = { source: 'iot', deviceCode: code, description: '合同测试：燃气浓度超限', reading: { value: 26, unit: '%LEL' } };
+    return [
+      { as: 'admin.xianlin', path: '/api/alarms', body: alarm },
+      // The same device and category again within 30 minutes: attached to the open case.
+      { as: 'admin.xianlin', path: '/api/alarms', body: alarm, status: 200 },
+      { as: 'admin.xianlin', path: '/api/alarms', body: { ...alarm, deviceCode: 'GS99999999' }, status: 422 },
+      { as: 'admin.xianlin', path: '/api/alarms', body: { ...alarm, reading: { value: 'x' } }, status: 400 },
+      { as: 'dispatcher.xianlin', path: '/api/alarms', body: alarm, status: 403 },
+    ];
+  },
 };

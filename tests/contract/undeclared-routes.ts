@@ -29,7 +29,6 @@ export const UNDECLARED_ROUTES: readonly string[] = [
   'POST /api/field/duty',
   'GET /api/field/route',
   'POST /api/field/cases/:id/arrive',
-  'POST /api/alarms',
   'POST /api/incidents/:id/publicity',
   'GET /api/plans',
   'GET /api/plans/figures',
