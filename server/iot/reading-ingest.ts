@@ -30,6 +30,7 @@ import { DatabaseError } from '../db/database.js';
 import type { IngestStats } from './ingest-stats.js';
 import { parseSensorMessage, type PayloadLimits, type RejectReason } from './iot-payload.js';
 import { parseSensorTopic } from './iot-topics.js';
+import { Batch, type RuleActions } from './reading-batch.js';
 import { ensurePartitions, flushRollups, insertReadingBatch } from './iot.sql.js';
 import { RollupBuffer, splitRollupFlush, type RollupFlush } from './rollup-buffer.js';
 import type { SensorDirectory, SensorEntry } from './sensor-directory.js';
@@ -40,8 +41,7 @@ const RULES_HEADSTART_MS = 250;
 /** Rows per table in one rollup statement (a few tens of milliseconds on the embedded database). */
 const ROLLUP_CHUNK_ROWS = 2000;
 
-/** What the rules decided on a message's arrival, to run once it is stored. */
-export type RuleActions = () => void;
+export type { RuleActions };
 
 /** The rule engine (sensor-rule-engine.ts): evaluates on arrival, acts after the commit. */
 export interface IngestListener {
@@ -85,33 +85,6 @@ export interface ReadingIngest {
   whenPendingAtMost(level: number, fn: () => void): void;
   /** Write what is pending now (batches and rollups) and wait for every write in flight. */
   flush(): Promise<void>;
-}
-
-class Batch {
-  codes: string[] = [];
-  times: Date[] = [];
-  values: number[] = [];
-  battery: (number | null)[] = [];
-  signal: (number | null)[] = [];
-  actions: (RuleActions | null)[] = [];
-  seenCodes: string[] = [];
-  seenTimes: Date[] = [];
-  seenActions: (RuleActions | null)[] = [];
-  keys = new Set<string>();
-  resolve!: () => void;
-  reject!: (error: unknown) => void;
-  readonly done: Promise<void>;
-  constructor(readonly priority: boolean) {
-    this.done = new Promise<void>((resolve, reject) => {
-      this.resolve = resolve;
-      this.reject = reject;
-    });
-    // A batch nobody awaits (only duplicates) must not become an unhandled rejection.
-    this.done.catch(() => undefined);
-  }
-  get size() {
-    return this.codes.length + this.seenCodes.length;
-  }
 }
 
 const utcDay = (d: Date) => d.toISOString().slice(0, 10);
