@@ -140,7 +140,7 @@ async function main(): Promise<void> {
   // IoT (server/iot/): the embedded MQTT broker on MQTT_HOST:MQTT_PORT, or a subscription to MQTT_URL.
   let sensorSimulator: SensorSimulator | null = null;
   if (config.iot.enabled) {
-    iot = await startIot({ db, clock: systemClock, logger, events, config: config.iot, stats: iotStats });
+    iot = await startIot({ db, clock: systemClock, logger, events, config: config.iot, stats: iotStats, leadership });
     // Simulate mode: the generated sensors publish over MQTT (server/iot/sensor-simulator.ts) to the configured broker.
     if (config.dispatchMode === 'simulate' && config.iot.simulator.sensors > 0) {
       const sensors = [...iot.directory.values()].slice(0, config.iot.simulator.sensors);

@@ -15,6 +15,7 @@ import type {
   summonsSchema,
 } from '../../server/incidents/incidents-contract.js';
 import type { departmentSchema } from '../../server/incidents/summonses-contract.js';
+import type { sensorDetailRoute } from '../../server/iot/sensors-contract.js';
 import type { whatsHereRoute } from '../../server/spatial/spatial-contract.js';
 import type { unitOrNameSchema, unitSchema } from '../../server/units/units-contract.js';
 
@@ -49,3 +50,6 @@ export type Category = z.output<typeof categorySchema>;
 export type Department = z.output<typeof departmentSchema>;
 /** POST /api/incidents → the new case, where it lies, and duplicate candidates nearby. */
 export type IntakeAnswer = AnswerOf<typeof createIncidentRoute>;
+
+/** GET /api/iot/sensors/:code → a sensor, its latest value and state, rules, 24 h series, alarms (server/iot/sensors-contract.ts). */
+export type SensorDetail = AnswerOf<typeof sensorDetailRoute>;

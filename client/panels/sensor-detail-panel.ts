@@ -5,19 +5,15 @@
  * loaded lazily), its alarm history, and the incident its standing alarm opened (a link to the incident detail).
  */
 import { apiGet } from '../api/api-client.js';
+import type { SensorDetail } from '../api/api-types.js';
 import { describeError } from '../app/api-error-text.js';
 import { el, replaceChildren } from '../app/dom.js';
 import { formatTime } from '../app/format.js';
 import type { LiveSensor } from '../live/live-client.js';
 import { currentLanguage, t } from '../i18n.js';
 
-export interface SensorDetail {
-  sensor: { code: string; kind: string; measurementUnit: string; threshold: number | null; lon: number; lat: number; microGridCode: string | null; microGridName: string | null };
-  latest: { observedAt: string | null; value: number | null; battery: number | null; signal: number | null; lastSeenAt: string | null; state: string | null; alarmRule: string | null; incidentId: number | null } | null;
-  rules: { threshold: number | null; hysteresis: number; consecutive: number; clearConsecutive: number; maxRatePerMinute: number | null; stuckReadings: number | null; offlineAfterMs: number };
-  series: { at: string; min: number; mean: number; max: number }[];
-  alarms: { id: number; number: string; state: string; grade: string; category: string; reportedAt: string; reports: number }[];
-}
+/** The answer of GET /api/iot/sensors/:code, inferred from its contract (server/iot/sensors-contract.ts). */
+export type { SensorDetail };
 
 export interface SensorDetailPanel {
   element: HTMLElement;

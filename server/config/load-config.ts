@@ -117,6 +117,8 @@ const ConfigSchema = z.object({
   /** Batch window of the reading writes, in milliseconds, and the most rows per batch. */
   IOT_BATCH_MS: z.coerce.number().int().min(1).max(5000).default(50),
   IOT_BATCH_MAX: z.coerce.number().int().min(1).max(50000).default(5000),
+  /** The embedded broker stops taking messages (holds PUBACKs, pauses reading) while more than this many are taken and not yet stored (server/iot/ingest-backpressure.ts). */
+  IOT_MAX_PENDING: z.coerce.number().int().min(10).max(1_000_000).default(50000),
   /** How long hourly rollups and latest values are merged in memory before they are written (0: after each batch; server/iot/rollup-buffer.ts). */
   IOT_ROLLUP_FLUSH_MS: z.coerce.number().int().min(0).max(60000).default(5000),
   /** Days of raw readings kept (daily partitions dropped after); hourly rollups are kept. */
@@ -226,6 +228,7 @@ export interface IotConfig {
   maxReadingAgeMs: number;
   batchMs: number;
   batchMax: number;
+  maxPending: number;
   rollupFlushMs: number;
   rawRetentionDays: number;
   offlineAfterMs: number;
@@ -317,6 +320,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxReadingAgeMs: c.IOT_MAX_READING_AGE_HOURS * 3_600_000,
       batchMs: c.IOT_BATCH_MS,
       batchMax: c.IOT_BATCH_MAX,
+      maxPending: c.IOT_MAX_PENDING,
       rollupFlushMs: c.IOT_ROLLUP_FLUSH_MS,
       rawRetentionDays: c.IOT_RAW_RETENTION_DAYS,
       offlineAfterMs: c.IOT_OFFLINE_AFTER_SECONDS * 1000,

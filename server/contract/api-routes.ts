@@ -5,12 +5,15 @@
  */
 import type { ApiRoute } from './api-route.js';
 import { openApiRoute } from './openapi-document.js';
+import { ALARMS_ROUTES } from '../alarms/alarms-contract.js';
 import { ACCOUNTS_ROUTES } from '../auth/accounts-contract.js';
 import { AUDIT_ROUTES } from '../audit/audit-contract.js';
 import { AUTH_ROUTES } from '../auth/auth-contract.js';
 import { FIELD_ROUTES } from '../field/field-contract.js';
 import { HEALTH_ROUTES } from '../health/health-contract.js';
 import { INCIDENTS_ROUTES } from '../incidents/incidents-contract.js';
+import { IOT_ROUTES } from '../iot/iot-contract.js';
+import { SENSORS_ROUTES } from '../iot/sensors-contract.js';
 import { SUMMONSES_ROUTES } from '../incidents/summonses-contract.js';
 import { OPEN311_PUBLICITY_ROUTES } from '../open311/open311-publicity-contract.js';
 import { PATROL_ROUTES } from '../patrol/patrol-contract.js';
@@ -36,4 +39,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   ...CAMERA_IMPORTS_ROUTES,
   openApiRoute,
   ...HEALTH_ROUTES,
+  ...IOT_ROUTES,
+  ...SENSORS_ROUTES,
+  ...ALARMS_ROUTES,
 ];

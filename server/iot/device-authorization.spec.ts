@@ -5,7 +5,7 @@ import type { SensorEntry } from './sensor-directory.js';
 
 const sensor = (code: string, microGridCode: string): SensorEntry => ({
   code, kind: 'smoke', measurementUnit: 'obscuration %/m', threshold: 3, microGridCode, lon: 118.9, lat: 32.1,
-  state: 'normal', stateSince: null, alarmRule: null, incidentId: null, lastSeenAt: null,
+  state: 'normal', stateSince: null, alarmRule: null, incidentId: null, lastSeenAt: null, latestObservedAt: null, latestValue: null,
 });
 const directory = new Map([
   ['SM0000001', sensor('SM0000001', '320113007001001001')],

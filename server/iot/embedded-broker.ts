@@ -9,6 +9,8 @@
  * - authorizeSubscribe / authorizeForward: only the sensor tree, and each message only to subscribers whose scope
  *   covers the sensor.
  * A device's last will (`…/status` {"status":"offline"}) passes authorizePublish too, so it reaches the rules.
+ * In-flight limit: above IOT_MAX_PENDING messages taken and not yet stored, PUBACKs are held and idle connections
+ * paused until the ingest catches up (ingest-backpressure.ts).
  */
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
@@ -17,6 +19,7 @@ import type { Logger } from 'pino';
 import type { Database } from '../db/database.js';
 import { mayPublish, mayReceive, maySubscribe, type DeviceIdentity } from './device-authorization.js';
 import { verifyDeviceCredential, type InternalCredentials } from './device-credentials.js';
+import { createIngestGate, type PausableClient } from './ingest-backpressure.js';
 import type { IngestStats } from './ingest-stats.js';
 import type { ReadingIngest } from './reading-ingest.js';
 import type { SensorDirectory } from './sensor-directory.js';
@@ -40,6 +43,8 @@ export interface EmbeddedBrokerOptions {
   ingest: ReadingIngest;
   stats: IngestStats;
   logger: Logger;
+  /** Messages taken and not yet stored above which the broker stops taking more (IOT_MAX_PENDING). */
+  maxPending: number;
 }
 
 
@@ -47,6 +52,7 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
   const { db, directory, internal, ingest, stats, logger } = options;
   const identities = new WeakMap<Client, DeviceIdentity>();
   const byUsername = new Map<string, Set<Client>>();
+  const gate = createIngestGate(ingest, options.maxPending, stats);
   const broker = await Aedes.createBroker({
     // MQTT 3.1.1 return code 4: bad user name or password; 5: not authorized.
     authenticate: (client, username, password, done) => {
@@ -80,8 +86,10 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
         stats.countRejected('topic_forbidden');
         return done(new Error('publish not authorized'));
       }
-      ingest.handleMessage(packet.topic, packet.payload as Buffer).then(
-        () => done(null),
+      const stored = ingest.handleMessage(packet.topic, packet.payload as Buffer);
+      gate.taken();
+      stored.then(
+        () => gate.acknowledge(() => done(null)),
         (error: Error) => done(error),
       );
     },
@@ -96,7 +104,10 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
       return packet;
     },
   });
+  // aedes 1.x clients have pause() and resume(), not in its type declarations.
+  broker.on('client', (client) => gate.add(client as unknown as PausableClient));
   broker.on('clientDisconnect', (client) => {
+    gate.remove(client as unknown as PausableClient);
     const identity = identities.get(client);
     const clients = identity ? byUsername.get(identity.username) : undefined;
     clients?.delete(client);

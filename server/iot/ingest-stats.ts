@@ -11,12 +11,18 @@ export interface IngestStatsSnapshot {
   received: number;
   stored: number;
   duplicates: number;
+  /** Readings older than their sensor's newest (stored, left out of the rules: sensor-rules.ts). */
+  late: number;
+  /** Batches of the priority lane: readings that change a sensor's rule state, written ahead of the bulk queue. */
+  priorityBatches: number;
   heartbeats: number;
   statuses: number;
   rejected: Record<RejectReason, number>;
   alarmsRaised: number;
   recoveries: number;
   batches: number;
+  /** The embedded broker's in-flight limit (ingest-backpressure.ts): times it closed, and the most messages pending. */
+  backpressure: { throttled: number; peakPending: number };
   /** Per second, averaged over the last minute (or since start when shorter). */
   ratePerSecond: { received: number; stored: number; rejected: number };
   lastBatch: { rows: number; milliseconds: number } | null;
@@ -29,18 +35,23 @@ export interface IngestStats {
   countStatus(): void;
   countRejected(reason: RejectReason): void;
   countAlarm(): void;
+  countLate(): void;
+  countPriorityBatch(): void;
   countRecovery(): void;
   countBatch(rows: number, milliseconds: number): void;
+  countThrottle(): void;
+  notePending(pending: number): void;
   snapshot(): IngestStatsSnapshot;
 }
 
 export function createIngestStats(now: () => number = Date.now): IngestStats {
   const started = now();
-  const totals = { received: 0, stored: 0, duplicates: 0, heartbeats: 0, statuses: 0, alarmsRaised: 0, recoveries: 0, batches: 0 };
+  const totals = { received: 0, stored: 0, duplicates: 0, late: 0, priorityBatches: 0, heartbeats: 0, statuses: 0, alarmsRaised: 0, recoveries: 0, batches: 0 };
   const rejected = Object.fromEntries(REJECT_REASONS.map((r) => [r, 0])) as Record<RejectReason, number>;
   // buckets[i] = [second, received, stored, rejected]
   const buckets: [number, number, number, number][] = Array.from({ length: WINDOW_SECONDS }, () => [-1, 0, 0, 0]);
   let lastBatch: IngestStatsSnapshot['lastBatch'] = null;
+  const backpressure = { throttled: 0, peakPending: 0 };
   const bucket = () => {
     const second = Math.floor(now() / 1000);
     const b = buckets[second % WINDOW_SECONDS];
@@ -64,10 +75,16 @@ export function createIngestStats(now: () => number = Date.now): IngestStats {
       bucket()[3] += 1;
     },
     countAlarm: () => void (totals.alarmsRaised += 1),
+    countLate: () => void (totals.late += 1),
+    countPriorityBatch: () => void (totals.priorityBatches += 1),
     countRecovery: () => void (totals.recoveries += 1),
     countBatch(rows, milliseconds) {
       totals.batches += 1;
       lastBatch = { rows, milliseconds: Math.round(milliseconds * 10) / 10 };
+    },
+    countThrottle: () => void (backpressure.throttled += 1),
+    notePending(pending) {
+      if (pending > backpressure.peakPending) backpressure.peakPending = pending;
     },
     snapshot() {
       const second = Math.floor(now() / 1000);
@@ -81,6 +98,7 @@ export function createIngestStats(now: () => number = Date.now): IngestStats {
         rejected: { ...rejected },
         ratePerSecond: { received: rate(sum[0]), stored: rate(sum[1]), rejected: rate(sum[2]) },
         lastBatch,
+        backpressure: { ...backpressure },
       };
     },
   };

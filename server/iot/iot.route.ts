@@ -1,6 +1,6 @@
 /**
  * IoT administration: device credentials issued and revoked by an administrator (audited; the secret is shown
- * once and never stored or logged), and the ingest's counters.
+ * once and never stored or logged), and the ingest's counters. Contract: iot-contract.ts.
  *
  *   POST /api/iot/credentials {kind:'sensor', sensorCode} | {kind:'gateway'|'monitor', username, scopeCode}  → 201 {credential, secret}
  *   GET  /api/iot/credentials                       → {credentials}
@@ -8,15 +8,15 @@
  *   GET  /api/iot/ingest-stats                      → received, stored, rejected per reason, rates, last batch
  */
 import { Router } from 'express';
-import { z } from 'zod';
 import type { Clock } from '../clock/clock.js';
 import { auditedChange } from '../audit/record-audit.js';
 import { authOf, scopedDb } from '../auth/request-context.js';
-import { access } from '../auth/route-access.js';
+import { contractAccess } from '../auth/route-access.js';
 import { AppError } from '../errors/app-error.js';
 import { validateRequestPart } from '../http/validate-request.js';
 import { hashDeviceSecret, newDeviceSecret } from './device-credentials.js';
 import { createIngestStats, type IngestStats } from './ingest-stats.js';
+import { ingestStatsRoute, issueCredentialRoute, listCredentialsRoute, revokeCredentialRoute } from './iot-contract.js';
 import { insertCredential, listCredentials, readSensorForCredential, revokeCredential, revokeCredentialsOfUsername } from './iot.sql.js';
 
 /** What the running IoT service offers the routes (absent in tests that do not start it). */
@@ -33,23 +33,6 @@ export interface IotRouteDeps {
   iot?: IotControl;
 }
 
-const CredentialBody = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('sensor'), sensorCode: z.string().regex(/^[A-Z]{2}\d{6,24}$/, 'a sensor code'), label: z.string().trim().max(200).optional() }).strict(),
-  z
-    .object({
-      kind: z.enum(['gateway', 'monitor']),
-      username: z
-        .string()
-        .regex(/^[a-z][a-z0-9._-]{2,40}$/, 'lower-case letters, digits, . _ - (3–41)')
-        .refine((u) => !u.startsWith('gridops-'), 'names starting gridops- are reserved'),
-      scopeCode: z.string().regex(/^(city|\d{6,18})$/, 'a unit code or city'),
-      label: z.string().trim().max(200).optional(),
-    })
-    .strict(),
-]);
-
-const IdParam = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
-
 interface CredentialRow {
   id: number | string;
   kind: string;
@@ -63,7 +46,7 @@ interface CredentialRow {
 
 const toCredential = (r: CredentialRow) => ({
   id: Number(r.id),
-  kind: r.kind,
+  kind: r.kind as 'sensor' | 'gateway' | 'monitor',
   username: r.username,
   sensorCode: r.sensor_code,
   scopeCode: r.scope_code,
@@ -76,8 +59,8 @@ export function iotRouter({ clock, iot }: IotRouteDeps): Router {
   const router = Router();
   const stats = iot?.stats ?? createIngestStats();
 
-  router.post('/api/iot/credentials', access('admin'), async (req, res) => {
-    const body = validateRequestPart(CredentialBody, req.body, 'invalid_credential');
+  router.post(issueCredentialRoute.path, contractAccess(issueCredentialRoute), async (req, res) => {
+    const body = validateRequestPart(issueCredentialRoute.body, req.body, 'invalid_credential');
     const auth = authOf(req);
     const secret = newDeviceSecret();
     const done = await auditedChange(req, { action: 'iot.credential_issue', entityType: 'iot_credential' }, async (tx) => {
@@ -112,13 +95,13 @@ export function iotRouter({ clock, iot }: IotRouteDeps): Router {
     res.status(201).json({ credential: done.credential, secret });
   });
 
-  router.get('/api/iot/credentials', access('admin'), async (req, res) => {
+  router.get(listCredentialsRoute.path, contractAccess(listCredentialsRoute), async (req, res) => {
     const rows = await scopedDb(req).query<CredentialRow>(listCredentials, [1000]);
     res.json({ credentials: rows.map(toCredential) });
   });
 
-  router.post('/api/iot/credentials/:id/revoke', access('admin'), async (req, res) => {
-    const { id } = validateRequestPart(IdParam, req.params, 'invalid_credential_id');
+  router.post(revokeCredentialRoute.path, contractAccess(revokeCredentialRoute), async (req, res) => {
+    const { id } = validateRequestPart(revokeCredentialRoute.params, req.params, 'invalid_credential_id');
     const auth = authOf(req);
     const credential = await auditedChange(req, { action: 'iot.credential_revoke', entityType: 'iot_credential', entityId: String(id) }, async (tx) => {
       const [row] = await tx.query<CredentialRow>(revokeCredential, [id, clock.now(), auth.accountId]);
@@ -130,7 +113,7 @@ export function iotRouter({ clock, iot }: IotRouteDeps): Router {
     res.json({ credential });
   });
 
-  router.get('/api/iot/ingest-stats', access('admin'), (_req, res) => {
+  router.get(ingestStatsRoute.path, contractAccess(ingestStatsRoute), (_req, res) => {
     res.json({ running: iot !== undefined, ...stats.snapshot() });
   });
 

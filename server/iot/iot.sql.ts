@@ -4,12 +4,13 @@ import { defineSql } from '../db/database.js';
 /**
  * Every sensor with what the ingest and the rules need (unscoped: the system's directory, read once at start and
  * on a credential change). Result: code, kind, measurement_unit, threshold, micro_grid_code, lon, lat, state,
- * state_since, alarm_rule, incident_id, last_seen_at. Sequential scan of sensors (20,000 rows) and sensor_latest.
+ * state_since, alarm_rule, incident_id, last_seen_at, observed_at and value of the newest stored reading. Sequential
+ * scan of sensors (20,000 rows) and sensor_latest.
  */
 export const readSensorDirectory = defineSql(
   'iot.read_sensor_directory',
   `SELECT s.code, s.kind, s.measurement_unit, s.threshold, s.micro_grid_code, ST_X(s.geom) AS lon, ST_Y(s.geom) AS lat,
-          l.state, l.state_since, l.alarm_rule, l.incident_id, l.last_seen_at
+          l.state, l.state_since, l.alarm_rule, l.incident_id, l.last_seen_at, l.observed_at, l.value
      FROM sensors s LEFT JOIN sensor_latest l ON l.sensor_code = s.code
     ORDER BY s.code`,
 );

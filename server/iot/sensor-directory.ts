@@ -21,6 +21,9 @@ export interface SensorEntry {
   alarmRule: string | null;
   incidentId: number | null;
   lastSeenAt: Date | null;
+  /** The newest stored reading at start (sensor_latest): the rules' starting point for late readings. */
+  latestObservedAt: Date | null;
+  latestValue: number | null;
 }
 
 export type SensorDirectory = ReadonlyMap<string, SensorEntry>;
@@ -38,6 +41,8 @@ interface DirectoryRow {
   alarm_rule: string | null;
   incident_id: number | string | null;
   last_seen_at: Date | string | null;
+  observed_at: Date | string | null;
+  value: number | string | null;
 }
 
 const date = (v: Date | string | null) => (v === null ? null : new Date(v));
@@ -59,6 +64,8 @@ export async function loadSensorDirectory(db: Queryable): Promise<Map<string, Se
       alarmRule: r.alarm_rule,
       incidentId: r.incident_id === null ? null : Number(r.incident_id),
       lastSeenAt: date(r.last_seen_at),
+      latestObservedAt: date(r.observed_at),
+      latestValue: r.value === null ? null : Number(r.value),
     });
   }
   return directory;

@@ -1,14 +1,18 @@
 /**
- * The rule engine: the rule state of every sensor in memory (sensor-rules.ts, pure), fed by the ingest after each
- * committed batch, and a silence check every few seconds. What the rules decide is acted on one step at a time,
- * in order:
+ * The rule engine: the rule state of every sensor in memory (sensor-rules.ts, pure), evaluated by the ingest as
+ * each message arrives (reading-ingest.ts), and a silence check every few seconds. Evaluating on arrival is what
+ * lets the ingest send a reading that changes a sensor's state through its priority lane, ahead of the queued bulk
+ * batches; the actions it decides wait for that reading's commit (the ingest calls them then), and are run one
+ * step at a time, in order:
  * - raise → `intakeAlarm` (server/alarms/intake-alarm.ts: one open incident per sensor and category, a repeat
  *   within 30 minutes attaches to it), the incident remembered on the sensor;
  * - recover → an `alarm_recovered` entry on that incident's timeline (audited), the incident stays for people to
  *   close;
  * - every change of the shown state (normal / alarm / offline) → sensor_latest, and a `sensor.changed` domain event
  *   that the live channel sends to the consoles (topic `sensors`).
- * Readings already stored never come back here (reading-ingest.ts), so a re-delivered message cannot raise twice.
+ * A re-delivered message cannot raise twice: its observed time is not newer than the sensor's newest evaluated
+ * reading, so the rules leave it out (sensor-rules.ts, late readings); across a restart the newest stored reading of
+ * each sensor (sensor_latest, rebuilt from the raw readings at start: rollup-recovery.ts) seeds that time.
  */
 import type { Logger } from 'pino';
 import type { Clock } from '../clock/clock.js';
@@ -21,7 +25,7 @@ import { insertTimelineEntry } from '../incidents/incidents.sql.js';
 import type { LiveSensor } from '../live/live-protocol.js';
 import type { IngestStats } from './ingest-stats.js';
 import { readIncidentStateForRecovery, readRuleOverrides, writeSensorState } from './iot.sql.js';
-import type { IngestListener, StoredReading } from './reading-ingest.js';
+import type { IngestListener, RuleActions } from './reading-ingest.js';
 import { ruleConfigFor, RuleOverrideSchema, type RuleOverride } from './sensor-rule-config.js';
 import { checkSilence, displayState, evaluateReading, initialRuleState, seen, wentOffline, type RuleConfig, type RuleEvent, type RuleName, type RuleOutcome, type RuleState } from './sensor-rules.js';
 import type { SensorDirectory, SensorEntry } from './sensor-directory.js';
@@ -72,6 +76,11 @@ export async function createSensorRuleEngine(deps: RuleEngineDeps): Promise<Sens
     if (sensor.state === 'offline') state.online = false;
     if (sensor.state === 'alarm' && sensor.alarmRule) state.alarm = { rule: sensor.alarmRule as RuleName, since: sensor.stateSince?.getTime() ?? watchingSince };
     if (sensor.state === 'offline' && !state.alarm) state.alarm = { rule: 'missing_heartbeat', since: sensor.stateSince?.getTime() ?? watchingSince };
+    // The newest stored reading: a re-delivery of it (or of anything older) is late for the rules.
+    if (sensor.latestObservedAt) {
+      state.lastAt = sensor.latestObservedAt.getTime();
+      state.lastValue = sensor.latestValue;
+    }
     states.set(sensor.code, state);
     incidents.set(sensor.code, sensor.incidentId);
   }
@@ -152,8 +161,6 @@ export async function createSensorRuleEngine(deps: RuleEngineDeps): Promise<Sens
   };
 
   const act = (sensor: SensorEntry, outcome: RuleOutcome, before: 'normal' | 'alarm' | 'offline') => {
-    states.set(sensor.code, outcome.state);
-    if (outcome.events.length === 0) return;
     const after = displayState(outcome.state);
     chain = chain.then(async () => {
       for (const event of outcome.events) {
@@ -175,10 +182,18 @@ export async function createSensorRuleEngine(deps: RuleEngineDeps): Promise<Sens
     });
   };
 
-  const apply = (sensor: SensorEntry, step: (state: RuleState) => RuleOutcome) => {
+  /** The next state now; the actions (if any) for the caller to run once the message is stored. */
+  const decide = (sensor: SensorEntry, step: (state: RuleState) => RuleOutcome): RuleActions | null => {
     const state = states.get(sensor.code) ?? initialRuleState();
-    act(sensor, step(state), displayState(state));
+    const before = displayState(state);
+    const outcome = step(state);
+    if (outcome.late) stats.countLate();
+    states.set(sensor.code, outcome.state);
+    if (outcome.events.length === 0) return null;
+    return () => act(sensor, outcome, before);
   };
+
+  const apply = (sensor: SensorEntry, step: (state: RuleState) => RuleOutcome) => decide(sensor, step)?.();
 
   const timer = setInterval(() => {
     const now = clock.now().getTime();
@@ -193,11 +208,11 @@ export async function createSensorRuleEngine(deps: RuleEngineDeps): Promise<Sens
   timer.unref();
 
   return {
-    onReadings(readings: StoredReading[]) {
-      for (const r of readings) apply(r.sensor, (s) => evaluateReading(s, configOf(r.sensor), r.value, r.observedAt.getTime()));
+    onReading(sensor, value, observedAt) {
+      return decide(sensor, (s) => evaluateReading(s, configOf(sensor), value, observedAt.getTime()));
     },
     onSeen(sensor, at) {
-      apply(sensor, (s) => seen(s, at.getTime()));
+      return decide(sensor, (s) => seen(s, at.getTime()));
     },
     onStatus(sensor, status, at) {
       apply(sensor, (s) => (status === 'offline' ? wentOffline(s, at.getTime()) : seen(s, at.getTime())));

@@ -110,3 +110,65 @@ describe('missing heartbeat', () => {
     expect(seen(out.state, 6 * MIN).events).toEqual([{ type: 'online', at: 6 * MIN }]);
   });
 });
+
+describe('out-of-order readings', () => {
+  /** Feeds (value, minute) pairs in the order given (not sorted). */
+  function feedAt(series: [number, number][], config: RuleConfig = base, start: RuleState = initialRuleState()) {
+    let state = start;
+    const out: { type: string; i: number }[] = [];
+    const late: number[] = [];
+    series.forEach(([value, minute], i) => {
+      const step = evaluateReading(state, config, value, minute * MIN);
+      if (step.late) late.push(i);
+      state = step.state;
+      out.push(...step.events.map((e) => ({ type: e.type, i })));
+    });
+    return { state, events: out, late };
+  }
+
+  it('leaves a late reading out of the rules: it neither completes a run over the threshold nor resets it', () => {
+    // Two over at minutes 5 and 6, then a late reading (minute 2) over the threshold: not a third in a row.
+    const late = feedAt([[25, 5], [26, 6], [27, 2]]);
+    expect(late.events).toEqual([]);
+    expect(late.late).toEqual([2]);
+    expect(late.state).toMatchObject({ over: 2, lastValue: 26, lastAt: 6 * MIN });
+    // A late reading under the threshold does not break the run: the next newer one raises.
+    const run = feedAt([[25, 5], [26, 6], [3, 1], [27, 7]]);
+    expect(run.events).toEqual([{ type: 'raise', i: 3 }]);
+    expect(run.late).toEqual([2]);
+  });
+
+  it('does not recover an alarm, nor move the last value back, on a late reading', () => {
+    const raised = feedAt([[25, 1], [26, 2], [27, 3]]);
+    expect(raised.events).toEqual([{ type: 'raise', i: 2 }]);
+    const after = feedAt([[1, 0], [2, 0.5], [3, 2.5]], base, raised.state);
+    expect(after.events).toEqual([]);
+    expect(after.late).toEqual([0, 1, 2]);
+    expect(displayState(after.state)).toBe('alarm');
+    expect(after.state).toBe(raised.state);
+  });
+
+  it('treats a re-delivered reading (same observed time) as late: the same breach never raises twice', () => {
+    const config = { ...base, consecutive: 1 };
+    const first = feedAt([[25, 1]], config);
+    expect(first.events).toEqual([{ type: 'raise', i: 0 }]);
+    // Recovered, then the first breach re-delivered: nothing.
+    const recovered = feedAt([[5, 2], [4, 3]], config, first.state);
+    expect(recovered.events).toEqual([{ type: 'recover', i: 1 }]);
+    const again = feedAt([[25, 1], [25, 3]], config, recovered.state);
+    expect(again.events).toEqual([]);
+    expect(again.late).toEqual([0, 1]);
+  });
+
+  it('does not bring an offline sensor online on a late reading (a heartbeat or a newer reading does)', () => {
+    const config = { ...base, offlineAfterMs: 5 * MIN };
+    const before = feedAt([[10, 1], [11, 2]], config).state;
+    const offline = wentOffline(before, 10 * MIN).state;
+    const late = evaluateReading(offline, config, 12, 2 * MIN);
+    expect(late.late).toBe(true);
+    expect(displayState(late.state)).toBe('offline');
+    const newer = evaluateReading(offline, config, 12, 11 * MIN);
+    expect(displayState(newer.state)).toBe('normal');
+    expect(newer.events.map((e) => e.type)).toEqual(['online', 'recover']);
+  });
+});

@@ -10,6 +10,11 @@
  *   recovered by the first different value;
  * - missing heartbeat: silent (no reading, heartbeat or status) for `offlineAfterMs`, or its last will → offline
  *   and, unless already in alarm, an alarm; the next message brings it back online and recovers that alarm.
+ * Out-of-order readings: the rules see each sensor's readings in observed-time order or not at all. A reading
+ * observed at or before the newest one already evaluated (`lastAt`: a late delivery, a device's backlog, a QoS 1
+ * re-delivery) is a *late* reading: it is stored and counted in the rollups, but takes no part in the rules — no
+ * counter, no raise, no recovery, no online transition, and the last value stays the newest one (a sensor's state
+ * is about now; re-evaluating history could only raise alarms about a past that later readings have overtaken).
  * One alarm at a time per sensor: while it stands, further breaches only keep it. Flapping is damped: an alarm
  * stays at least `minAlarmMs`, and after `maxRaisesInWindow` raises within `flapWindowMs` it recovers only once
  * the window has been quiet (the engine also attaches a raise soon after a recovery to the open incident:
@@ -57,6 +62,8 @@ export type RuleEvent =
 export interface RuleOutcome {
   state: RuleState;
   events: RuleEvent[];
+  /** The reading was late (not newer than the newest evaluated): excluded from the rules. */
+  late?: boolean;
 }
 
 export function initialRuleState(lastSeen: number | null = null): RuleState {
@@ -99,8 +106,9 @@ export function seen(previous: RuleState, at: number): RuleOutcome {
   return { state, events };
 }
 
-/** A reading, in observed-time order. */
+/** A reading; a late one (observed at or before the newest evaluated) changes nothing (see the header). */
 export function evaluateReading(previous: RuleState, config: RuleConfig, value: number, at: number): RuleOutcome {
+  if (previous.lastAt !== null && at <= previous.lastAt) return { state: previous, events: [], late: true };
   const { state, events } = seen(previous, at);
   state.raises = [...state.raises];
   const overThreshold = config.threshold !== null && value >= config.threshold;

@@ -5,20 +5,21 @@
  *   PUT /api/iot/sensors/:code/rules {threshold?, hysteresis?, consecutive?, …} (admin, audited) → {rules, override}
  *   DELETE /api/iot/sensors/:code/rules (admin, audited) → back to the kind's defaults and the seeded threshold
  *
- * Read through the caller's scope: a sensor outside the jurisdiction is 404 `sensor_not_found`.
+ * Read through the caller's scope: a sensor outside the jurisdiction is 404 `sensor_not_found`. Contract:
+ * sensors-contract.ts.
  */
 import { Router } from 'express';
-import { z } from 'zod';
 import type { Clock } from '../clock/clock.js';
 import { auditedChange } from '../audit/record-audit.js';
 import { authOf, scopedDb } from '../auth/request-context.js';
-import { access } from '../auth/route-access.js';
+import { contractAccess } from '../auth/route-access.js';
 import type { Queryable } from '../db/database.js';
 import { AppError } from '../errors/app-error.js';
 import { validateRequestPart } from '../http/validate-request.js';
 import type { IotControl } from './iot.route.js';
 import { deleteRuleOverride, readSensorAlarms, readSensorDetail, readSensorSeries, upsertRuleOverride } from './sensor-detail.sql.js';
 import { ruleConfigFor, RuleOverrideSchema, type RuleOverride } from './sensor-rule-config.js';
+import { overrideSensorRulesRoute, removeSensorRulesRoute, sensorDetailRoute } from './sensors-contract.js';
 
 export interface SensorsRouteDeps {
   clock: Clock;
@@ -26,7 +27,6 @@ export interface SensorsRouteDeps {
   iot?: IotControl;
 }
 
-const CodeParam = z.object({ code: z.string().regex(/^[A-Z]{2}\d{6,24}$/, 'a sensor code') });
 const DAY_MS = 86_400_000;
 
 interface DetailRow {
@@ -68,8 +68,8 @@ export function sensorsRouter({ clock, config, iot }: SensorsRouteDeps): Router 
   const router = Router();
   const offlineAfterMs = config.iot.offlineAfterMs;
 
-  router.get('/api/iot/sensors/:code', access('admin', 'dispatcher', 'supervisor', 'screen'), async (req, res) => {
-    const { code } = validateRequestPart(CodeParam, req.params, 'invalid_sensor_code');
+  router.get(sensorDetailRoute.path, contractAccess(sensorDetailRoute), async (req, res) => {
+    const { code } = validateRequestPart(sensorDetailRoute.params, req.params, 'invalid_sensor_code');
     const db = scopedDb(req);
     const row = await readDetail(db, code);
     const now = clock.now();
@@ -95,9 +95,9 @@ export function sensorsRouter({ clock, config, iot }: SensorsRouteDeps): Router 
     });
   });
 
-  router.put('/api/iot/sensors/:code/rules', access('admin'), async (req, res) => {
-    const { code } = validateRequestPart(CodeParam, req.params, 'invalid_sensor_code');
-    const body = validateRequestPart(RuleOverrideSchema, req.body, 'invalid_rules');
+  router.put(overrideSensorRulesRoute.path, contractAccess(overrideSensorRulesRoute), async (req, res) => {
+    const { code } = validateRequestPart(overrideSensorRulesRoute.params, req.params, 'invalid_sensor_code');
+    const body = validateRequestPart(overrideSensorRulesRoute.body, req.body, 'invalid_rules');
     const auth = authOf(req);
     const result = await auditedChange(req, { action: 'iot.rules_override', entityType: 'sensor', entityId: code }, async (tx) => {
       const row = await readDetail(tx, code);
@@ -114,8 +114,8 @@ export function sensorsRouter({ clock, config, iot }: SensorsRouteDeps): Router 
     res.json(result);
   });
 
-  router.delete('/api/iot/sensors/:code/rules', access('admin'), async (req, res) => {
-    const { code } = validateRequestPart(CodeParam, req.params, 'invalid_sensor_code');
+  router.delete(removeSensorRulesRoute.path, contractAccess(removeSensorRulesRoute), async (req, res) => {
+    const { code } = validateRequestPart(removeSensorRulesRoute.params, req.params, 'invalid_sensor_code');
     const result = await auditedChange(req, { action: 'iot.rules_override_remove', entityType: 'sensor', entityId: code }, async (tx) => {
       const row = await readDetail(tx, code);
       const [removed] = await tx.query<{ previous: unknown }>(deleteRuleOverride, [code]);

@@ -5,6 +5,7 @@
  */
 import type { Logger } from 'pino';
 import type { Clock } from '../clock/clock.js';
+import type { SchedulerLeadership } from '../cluster/scheduler-leadership.js';
 import type { IotConfig } from '../config/load-config.js';
 import type { Database } from '../db/database.js';
 import type { DomainEvents } from '../events/domain-events.js';
@@ -14,7 +15,8 @@ import { connectExternalBroker, type ExternalBrokerSubscriber } from './external
 import { createIngestStats, type IngestStats } from './ingest-stats.js';
 import type { IotControl } from './iot.route.js';
 import { createReadingIngest, type ReadingIngest } from './reading-ingest.js';
-import { maintainReadingPartitions } from './reading-partitions.js';
+import { maintainReadingPartitions, startPartitionMaintenance } from './reading-partitions.js';
+import { advanceRollupWatermark, rebuildRollups } from './rollup-recovery.js';
 import { loadSensorDirectory, type SensorEntry } from './sensor-directory.js';
 import { createSensorRuleEngine, type SensorRuleEngine } from './sensor-rule-engine.js';
 
@@ -24,6 +26,11 @@ export interface IotDeps {
   logger: Logger;
   events: DomainEvents;
   config: IotConfig;
+  /**
+   * The deployment's scheduler leadership (main.ts): the hourly partition maintenance runs only while this instance
+   * leads. Absent (tests, benches): this process maintains them itself.
+   */
+  leadership?: Pick<SchedulerLeadership, 'whileLeader'>;
   /** Shared with the routes (GET /api/iot/ingest-stats); created when absent. */
   stats?: IngestStats;
 }
@@ -42,24 +49,25 @@ export interface IotService extends IotControl {
   close(): Promise<void>;
 }
 
-const HOUR_MS = 3_600_000;
-
 export async function startIot(deps: IotDeps): Promise<IotService> {
   const { db, clock, logger, config } = deps;
   const stats = deps.stats ?? createIngestStats();
   const policy = { maxAgeMs: config.maxReadingAgeMs, retentionDays: config.rawRetentionDays, daysAhead: 2 };
-  const maintain = async () => {
-    try {
-      const done = await maintainReadingPartitions(db, clock.now(), policy);
-      if (done.created || done.dropped.length) logger.info({ created: done.created, dropped: done.dropped }, 'iot: reading partitions maintained');
-    } catch (error) {
-      logger.error({ error: (error as Error)?.name }, 'iot: partition maintenance failed');
-    }
-  };
-  await maintain();
-  const maintenance = setInterval(() => void maintain(), HOUR_MS);
-  maintenance.unref();
+  // The daily partitions: created ahead and dropped after the retention, hourly — by the deployment's scheduler
+  // leader when a leadership is given (reading-partitions.ts), else by this process, a first pass before the first
+  // batch. (A batch dated on a day nobody created yet creates that day itself: reading-ingest.ts.)
+  let stopMaintenance: (() => void) | null = null;
+  if (deps.leadership) {
+    deps.leadership.whileLeader('iot-partitions', () => startPartitionMaintenance({ db, clock, logger, policy }));
+  } else {
+    await maintainReadingPartitions(db, clock.now(), policy).catch((error: unknown) => logger.error({ error: (error as Error)?.name }, 'iot: partition maintenance failed'));
+    stopMaintenance = startPartitionMaintenance({ db, clock, logger, policy, firstPassNow: false });
+  }
 
+  // What the last run's rollup buffer may have lost (kill -9), rebuilt from the raw readings before the rules read
+  // each sensor's newest reading from sensor_latest.
+  const rebuilt = await rebuildRollups(db, clock.now(), config.maxReadingAgeMs);
+  if (rebuilt.hours || rebuilt.sensors) logger.info(rebuilt, 'iot: rollups and latest values rebuilt from the raw readings');
   const directory = await loadSensorDirectory(db);
   const ingest = createReadingIngest({
     db,
@@ -71,6 +79,7 @@ export async function startIot(deps: IotDeps): Promise<IotService> {
     batchMaxRows: config.batchMax,
     rollupFlushMs: config.rollupFlushMs,
     logger,
+    onRollupsWritten: (through) => advanceRollupWatermark(db, through),
   });
   const rules = await createSensorRuleEngine({ db, clock, logger, events: deps.events, stats, directory, offlineAfterMs: config.offlineAfterMs });
   ingest.setListener(rules);
@@ -90,7 +99,7 @@ export async function startIot(deps: IotDeps): Promise<IotService> {
     });
     brokerUrl = config.mqtt.url;
   } else {
-    broker = await startEmbeddedBroker({ host: config.mqtt.host, port: config.mqtt.port, db, directory, internal, ingest, stats, logger });
+    broker = await startEmbeddedBroker({ host: config.mqtt.host, port: config.mqtt.port, db, directory, internal, ingest, stats, logger, maxPending: config.maxPending });
     brokerUrl = `mqtt://${config.mqtt.host.includes(':') ? `[${config.mqtt.host}]` : config.mqtt.host}:${broker.port}`;
   }
   logger.info({ sensors: directory.size, broker: broker ? 'embedded' : 'external' }, 'iot: ingest ready');
@@ -108,7 +117,7 @@ export async function startIot(deps: IotDeps): Promise<IotService> {
     },
     rulesChanged: () => rules.reloadOverrides(),
     async close() {
-      clearInterval(maintenance);
+      stopMaintenance?.();
       await subscriber?.close();
       await broker?.close();
       await ingest.flush();

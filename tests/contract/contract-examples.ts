@@ -11,6 +11,7 @@ import { ADMINISTRATION_EXAMPLES } from './examples-administration.js';
 import { CAMERAS_EXAMPLES } from './examples-cameras.js';
 import { newCase } from './example-cases.js';
 import { FIELD_EXAMPLES } from './examples-field.js';
+import { IOT_EXAMPLES } from './examples-iot.js';
 
 export interface ContractExample {
   /** A development account (tests/support/test-auth.ts), 'screen' for a read-only screen token, 'anonymous' for none. */
@@ -71,6 +72,7 @@ function lastCompleteMonth(): string {
 export const CONTRACT_EXAMPLES: ContractExamples = {
   ...ADMINISTRATION_EXAMPLES,
   ...CAMERAS_EXAMPLES,
+  ...IOT_EXAMPLES,
   'GET /api/openapi.json': () => [{ as: 'anonymous', path: '/api/openapi.json' }],
   ...FIELD_EXAMPLES,
   'GET /api/health': () => [{ as: 'anonymous', path: '/api/health' }],

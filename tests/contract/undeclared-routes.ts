@@ -4,14 +4,6 @@
  * entry that has since been declared.
  */
 export const UNDECLARED_ROUTES: readonly string[] = [
-  'POST /api/alarms',
-  'POST /api/iot/credentials',
-  'GET /api/iot/credentials',
-  'POST /api/iot/credentials/:id/revoke',
-  'GET /api/iot/ingest-stats',
-  'GET /api/iot/sensors/:code',
-  'PUT /api/iot/sensors/:code/rules',
-  'DELETE /api/iot/sensors/:code/rules',
   'GET /api/plans',
   'GET /api/plans/figures',
   'GET /api/plans/versions',
