@@ -11,7 +11,8 @@ import { signIn } from '../../tests/support/test-auth.js';
 import { testDatabaseModes } from '../../tests/support/test-database.js';
 import { startTestServer, type TestServer } from '../../tests/support/test-server.js';
 import { intakeAlarm } from './intake-alarm.js';
-import type { ApiAnswer } from '../../tests/support/api-answer.js';
+import { callRoute } from '../../tests/support/api-answer.js';
+import { raiseAlarmRoute } from './alarms-contract.js';
 
 const pickDevices = defineSql(
   'test.alarm_devices',
@@ -37,10 +38,7 @@ describe.each(testDatabaseModes())('system alarms on %s', (mode) => {
   let devices: { camera: string; other_camera: string; smoke_sensor: string; noise_sensor: string };
   let admin: Record<string, string>;
 
-  const alarm = async (body: Record<string, unknown>, headers = admin) => {
-    const res = await fetch(`${server.baseUrl}/api/alarms`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    return { status: res.status, body: (await res.json()) as ApiAnswer };
-  };
+  const alarm = (body: Record<string, unknown>, headers = admin) => callRoute(server.baseUrl, raiseAlarmRoute, '/api/alarms', headers, body);
 
   beforeAll(async () => {
     events.subscribe((e) => heard.push(e));

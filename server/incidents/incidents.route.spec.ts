@@ -12,7 +12,10 @@ import { startTestServer, type TestServer } from '../../tests/support/test-serve
 import { escalateOverdueIncidents } from './escalation-scheduler.js';
 import { reofferUnansweredOffers } from './offer-timeouts.js';
 import { createRoadGraphStore } from '../routing/road-graph-store.js';
-import type { ApiAnswer } from '../../tests/support/api-answer.js';
+import { callRoute } from '../../tests/support/api-answer.js';
+import type { ApiRoute } from '../contract/api-route.js';
+import { fieldPositionRoute } from '../field/field-contract.js';
+import { createIncidentRoute, incidentDetailRoute, incidentEventRoute, listIncidentsRoute, mergeIncidentRoute, recommendationsRoute } from './incidents-contract.js';
 
 const pickPlaces = defineSql(
   'test.pick_incident_places',
@@ -37,17 +40,10 @@ describe.each(testDatabaseModes())('incidents on %s', (mode) => {
   let worker: Record<string, string>;
   let workerCode: string;
 
-  const call = async (method: string, path: string, headers: Record<string, string>, body?: unknown) => {
-    const res = await fetch(`${server.baseUrl}${path}`, {
-      method,
-      headers: { ...headers, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: res.status, body: (await res.json().catch(() => null)) as ApiAnswer };
-  };
+  const call = <R extends ApiRoute>(route: R, path: string, headers: Record<string, string>, body?: unknown) => callRoute(server.baseUrl, route, path, headers, body);
   const report = (place: { lon: number; lat: number }, extra: Record<string, unknown> = {}) =>
-    call('POST', '/api/incidents', dispatcher, { category: 'city_management', description: '井盖缺失', lon: place.lon, lat: place.lat, reporter: { name: '张先生', phone: '170-0000-0001' }, ...extra });
-  const send = (id: number, headers: Record<string, string>, event: Record<string, unknown>) => call('POST', `/api/incidents/${id}/events`, headers, event);
+    call(createIncidentRoute, '/api/incidents', dispatcher, { category: 'city_management', description: '井盖缺失', lon: place.lon, lat: place.lat, reporter: { name: '张先生', phone: '170-0000-0001' }, ...extra });
+  const send = (id: number, headers: Record<string, string>, event: Record<string, unknown>) => call(incidentEventRoute, `/api/incidents/${id}/events`, headers, event);
 
   beforeAll(async () => {
     server = await startTestServer(mode, { clock });
@@ -94,19 +90,19 @@ describe.each(testDatabaseModes())('incidents on %s', (mode) => {
     for (const [who, event, state] of steps) {
       clock.advanceMinutes(1);
       // "On scene" needs the worker's last reported position near the case (ARRIVE_RADIUS_M): report it first.
-      if (event.type === 'arrive') expect((await call('POST', '/api/field/position', worker, { lon: places[1].lon, lat: places[1].lat })).status).toBe(200);
+      if (event.type === 'arrive') expect((await call(fieldPositionRoute, '/api/field/position', worker, { lon: places[1].lon, lat: places[1].lat })).status).toBe(200);
       const res = await send(id, who, event);
       expect(res.status, `${String(event.type)}: ${JSON.stringify(res.body)}`).toBe(200);
       expect(res.body.state).toBe(state);
     }
-    const detail = await call('GET', `/api/incidents/${id}`, dispatcher);
-    expect(detail.body.timeline.map((t: { event: string }) => t.event)).toEqual(['reported', ...steps.map(([, e]) => e.type)]);
-    expect(detail.body.reports[0]).toMatchObject({ reporter_name: '张先生' });
+    const detail = await call(incidentDetailRoute, `/api/incidents/${id}`, dispatcher);
+    expect(detail.body.timeline.map((t) => t.event)).toEqual(['reported', ...steps.map(([, e]) => e.type)]);
+    expect(detail.body.reports?.[0]).toMatchObject({ reporter_name: '张先生' });
     expect(detail.body.incident).toMatchObject({ state: 'closed', satisfaction: 5, deadline_at: null });
     const [{ n }] = await server.db.query<{ n: number }>(auditCount, [String(id)]);
     expect(n).toBe(steps.length + 1);
     // The field worker sees the case but not who reported it.
-    const asWorker = await call('GET', `/api/incidents/${id}`, worker);
+    const asWorker = await call(incidentDetailRoute, `/api/incidents/${id}`, worker);
     expect(asWorker.body.reports).toBeNull();
   });
 
@@ -150,16 +146,16 @@ describe.each(testDatabaseModes())('incidents on %s', (mode) => {
     expect(await escalateOverdueIncidents(server.db, clock)).toContainEqual({ id, level: 2 });
     clock.advanceMinutes(11);
     expect(await escalateOverdueIncidents(server.db, clock)).toContainEqual({ id, level: 2 });
-    const detail = await call('GET', `/api/incidents/${id}`, dispatcher);
-    expect(detail.body.timeline.filter((t: { event: string }) => t.event === 'escalate').map((t: ApiAnswer) => t.detail.escalatedTo)).toEqual(['street', 'district', 'district']);
+    const detail = await call(incidentDetailRoute, `/api/incidents/${id}`, dispatcher);
+    expect(detail.body.timeline.filter((t) => t.event === 'escalate').map((t) => t.detail?.escalatedTo)).toEqual(['street', 'district', 'district']);
     // Accepting it stops the clock of that stage.
-    expect((await send(id, dispatcher, { type: 'accept' })).body.deadline_stage).toBe('dispatch');
+    expect((await send(id, dispatcher, { type: 'accept' })).body).toMatchObject({ deadline_stage: 'dispatch' });
   });
 
   it('recommends the nearest suitable workers by road, and dispatches the first', async () => {
     const { body } = await report(places[1], { category: 'dispute', description: '推荐测试' });
     const id = body.incident.id;
-    const rec = await call('GET', `/api/incidents/${id}/recommendations?limit=5`, dispatcher);
+    const rec = await call(recommendationsRoute, `/api/incidents/${id}/recommendations?limit=5`, dispatcher);
     expect(rec.status, JSON.stringify(rec.body)).toBe(200);
     expect(rec.body.skill).toBe('dispute');
     const responders = rec.body.responders as { rank: number; workerCode: string; tier: number; etaSeconds: number | null; stale: boolean; route: number[][] | null; reachable: boolean }[];
@@ -178,14 +174,14 @@ describe.each(testDatabaseModes())('incidents on %s', (mode) => {
     await send(id, dispatcher, { type: 'accept' });
     const dispatched = await send(id, dispatcher, { type: 'dispatch', workerCode: first.workerCode });
     expect([200, 409]).toContain(dispatched.status);
-    const bad = await call('GET', `/api/incidents/${id}/recommendations?limit=500`, dispatcher);
+    const bad = await call(recommendationsRoute, `/api/incidents/${id}/recommendations?limit=500`, dispatcher);
     expect(bad.status).toBe(400);
   });
 
   it('merges a duplicate into the case it repeats, keeping every reporter', async () => {
     const original = (await report(places[2], { category: 'environment', description: '垃圾堆放' })).body;
     const duplicate = (
-      await call('POST', '/api/incidents', dispatcher, {
+      await call(createIncidentRoute, '/api/incidents', dispatcher, {
         category: 'environment',
         description: '又有人报垃圾堆放',
         lon: places[2].lon,
@@ -194,19 +190,19 @@ describe.each(testDatabaseModes())('incidents on %s', (mode) => {
       })
     ).body;
     expect(duplicate.duplicates.map((d: { id: number }) => d.id)).toContain(original.incident.id);
-    const merged = await call('POST', `/api/incidents/${duplicate.incident.id}/merge`, dispatcher, { into: original.incident.id });
+    const merged = await call(mergeIncidentRoute, `/api/incidents/${duplicate.incident.id}/merge`, dispatcher, { into: original.incident.id });
     expect(merged.status, JSON.stringify(merged.body)).toBe(200);
     expect(merged.body).toMatchObject({ state: 'rejected', mergedInto: original.incident.id });
-    const target = await call('GET', `/api/incidents/${original.incident.id}`, dispatcher);
-    expect(target.body.reports.map((r: { reporter_name: string }) => r.reporter_name)).toEqual(['张先生', '李女士']);
-    expect(target.body.timeline.map((t: { event: string }) => t.event)).toContain('merged');
-    const gone = await call('GET', `/api/incidents/${duplicate.incident.id}`, dispatcher);
+    const target = await call(incidentDetailRoute, `/api/incidents/${original.incident.id}`, dispatcher);
+    expect(target.body.reports?.map((r) => r.reporter_name)).toEqual(['张先生', '李女士']);
+    expect(target.body.timeline.map((t) => t.event)).toContain('merged');
+    const gone = await call(incidentDetailRoute, `/api/incidents/${duplicate.incident.id}`, dispatcher);
     expect(gone.body.incident).toMatchObject({ state: 'rejected', merged_into: original.incident.id });
     // Refusals, each with its code.
-    expect((await call('POST', `/api/incidents/${original.incident.id}/merge`, dispatcher, { into: original.incident.id })).body.code).toBe('merge_into_itself');
+    expect((await call(mergeIncidentRoute, `/api/incidents/${original.incident.id}/merge`, dispatcher, { into: original.incident.id })).body.code).toBe('merge_into_itself');
     const other = (await report(places[2], { category: 'dispute', description: '另一类' })).body.incident.id;
-    expect((await call('POST', `/api/incidents/${other}/merge`, dispatcher, { into: original.incident.id })).body.code).toBe('merge_category_differs');
-    expect((await call('POST', `/api/incidents/${other}/merge`, dispatcher, { into: duplicate.incident.id })).body.code).toBe('merge_target_closed');
+    expect((await call(mergeIncidentRoute, `/api/incidents/${other}/merge`, dispatcher, { into: original.incident.id })).body.code).toBe('merge_category_differs');
+    expect((await call(mergeIncidentRoute, `/api/incidents/${other}/merge`, dispatcher, { into: duplicate.incident.id })).body.code).toBe('merge_target_closed');
   });
 
   it('offers an unanswered case to the next worker by road after a minute', async () => {
@@ -214,7 +210,7 @@ describe.each(testDatabaseModes())('incidents on %s', (mode) => {
     const { body } = await report(places[1], { category: 'city_management', description: '占道经营' });
     const id = body.incident.id;
     await send(id, dispatcher, { type: 'accept' });
-    const rec = await call('GET', `/api/incidents/${id}/recommendations?limit=5`, dispatcher);
+    const rec = await call(recommendationsRoute, `/api/incidents/${id}/recommendations?limit=5`, dispatcher);
     const firstWorker = rec.body.responders[0].workerCode;
     expect((await send(id, dispatcher, { type: 'dispatch', workerCode: firstWorker })).status).toBe(200);
     clock.advanceMinutes(0.5);
@@ -224,9 +220,9 @@ describe.each(testDatabaseModes())('incidents on %s', (mode) => {
     expect(passed.timedOut).toBe(firstWorker);
     expect(passed.offeredTo).not.toBeNull();
     expect(passed.offeredTo).not.toBe(firstWorker);
-    const detail = await call('GET', `/api/incidents/${id}`, dispatcher);
+    const detail = await call(incidentDetailRoute, `/api/incidents/${id}`, dispatcher);
     expect(detail.body.incident).toMatchObject({ state: 'dispatched', assigned_worker_code: passed.offeredTo, deadline_stage: 'acknowledge' });
-    expect(detail.body.timeline.slice(-2).map((t: { event: string; actor_role: string }) => [t.event, t.actor_role])).toEqual([
+    expect(detail.body.timeline.slice(-2).map((t) => [t.event, t.actor_role])).toEqual([
       ['offer_timeout', 'system'],
       ['dispatch', 'system'],
     ]);
@@ -237,18 +233,18 @@ describe.each(testDatabaseModes())('incidents on %s', (mode) => {
 
   it('keeps incidents inside the jurisdiction', async () => {
     const xuanwu = await signIn(server.baseUrl, 'dispatcher.xuanwu');
-    const list = await call('GET', '/api/incidents?state=all', xuanwu);
+    const list = await call(listIncidentsRoute, '/api/incidents?state=all', xuanwu);
     expect(list.body.incidents).toEqual([]);
-    const mine = await call('GET', '/api/incidents?state=all', dispatcher);
+    const mine = await call(listIncidentsRoute, '/api/incidents?state=all', dispatcher);
     expect(mine.body.incidents.length).toBeGreaterThan(3);
-    const refused = await report(places[0]).then(() => call('POST', '/api/incidents', xuanwu, { category: 'dispute', description: '越界', lon: places[0].lon, lat: places[0].lat }));
+    const refused = await report(places[0]).then(() => call(createIncidentRoute, '/api/incidents', xuanwu, { category: 'dispute', description: '越界', lon: places[0].lon, lat: places[0].lat }));
     expect(refused.status).toBe(422);
     expect(refused.body.code).toBe('outside_jurisdiction');
   });
 
   it('validates intake input with stable codes', async () => {
     for (const bad of [{}, { category: 'dispute', description: 'x', lon: 'a', lat: 32 }, { category: 'nope', description: 'ok ok', lon: 118.9, lat: 32.1 }]) {
-      const res = await call('POST', '/api/incidents', dispatcher, bad);
+      const res = await call(createIncidentRoute, '/api/incidents', dispatcher, bad);
       expect(res.status).toBe(400);
       expect(['invalid_incident', 'unknown_category']).toContain(res.body.code);
     }

@@ -17,7 +17,8 @@ import { signIn } from '../../tests/support/test-auth.js';
 import { testDatabaseModes } from '../../tests/support/test-database.js';
 import { startTestServer, type TestServer } from '../../tests/support/test-server.js';
 import { startIot, type IotService } from './start-iot.js';
-import type { ApiAnswer } from '../../tests/support/api-answer.js';
+import { callRoute } from '../../tests/support/api-answer.js';
+import { overrideSensorRulesRoute, removeSensorRulesRoute, sensorDetailRoute } from './sensors-contract.js';
 
 const pickSensors = defineSql(
   'test.iot_alarm_sensors',
@@ -139,34 +140,32 @@ describe.each(testDatabaseModes())('IoT rules and alarms on %s', (mode) => {
 
   it('shows the sensor detail in scope (state, rules, 24 h series, alarms) and lets an administrator override its rules', async () => {
     const dispatcher = await signIn(server.baseUrl, 'dispatcher.xianlin');
-    const res = await fetch(`${server.baseUrl}/api/iot/sensors/${sensors.gas}`, { headers: dispatcher });
-    expect(res.status).toBe(200);
-    const body = (await res.json()) as ApiAnswer;
+    const { status, body } = await callRoute(server.baseUrl, sensorDetailRoute, `/api/iot/sensors/${sensors.gas}`, dispatcher);
+    expect(status).toBe(200);
     expect(body.sensor).toMatchObject({ code: sensors.gas, kind: 'gas', measurementUnit: '%LEL', threshold: 20 });
     expect(body.latest).toMatchObject({ state: 'alarm', alarmRule: 'threshold' });
     expect(body.rules).toMatchObject({ threshold: 20, hysteresis: 5, consecutive: 2 });
     expect(body.series.length).toBeGreaterThan(0);
-    expect(body.series.reduce((n: number, p: ApiAnswer) => Math.max(n, p.max), 0)).toBe(28);
+    expect(body.series.reduce((n, p) => Math.max(n, p.max), 0)).toBe(28);
     expect(body.alarms).toHaveLength(1);
-    expect(body.alarms[0].id).toBe(body.latest.incidentId);
+    expect(body.alarms[0].id).toBe(body.latest?.incidentId);
 
     const xuanwu = await signIn(server.baseUrl, 'dispatcher.xuanwu');
     expect((await fetch(`${server.baseUrl}/api/iot/sensors/${sensors.gas}`, { headers: xuanwu })).status).toBe(404);
     expect((await fetch(`${server.baseUrl}/api/iot/sensors/nope`, { headers: dispatcher })).status).toBe(400);
 
     const admin = await signIn(server.baseUrl, 'admin.xianlin');
-    const put = (body: unknown, headers = admin) =>
-      fetch(`${server.baseUrl}/api/iot/sensors/${sensors.gas}/rules`, { method: 'PUT', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const put = (body: unknown, headers = admin) => callRoute(server.baseUrl, overrideSensorRulesRoute, `/api/iot/sensors/${sensors.gas}/rules`, headers, body);
     expect((await put({ threshold: 30 }, dispatcher)).status).toBe(403);
     expect((await put({ consecutive: 0 })).status).toBe(400);
     const changed = await put({ threshold: 30, consecutive: 3 });
     expect(changed.status).toBe(200);
-    expect(((await changed.json()) as ApiAnswer).rules).toMatchObject({ threshold: 30, consecutive: 3, hysteresis: 5 });
+    expect(changed.body.rules).toMatchObject({ threshold: 30, consecutive: 3, hysteresis: 5 });
     // main.ts hands the app the service's rulesChanged(); this test server's app has no IoT service, so do what it does.
     await iot.rulesChanged();
     expect(iot.rules.configOf(iot.directory.get(sensors.gas)!)).toMatchObject({ threshold: 30, consecutive: 3 });
-    const removed = await fetch(`${server.baseUrl}/api/iot/sensors/${sensors.gas}/rules`, { method: 'DELETE', headers: admin });
-    expect(((await removed.json()) as ApiAnswer).rules).toMatchObject({ threshold: 20, consecutive: 2 });
+    const removed = await callRoute(server.baseUrl, removeSensorRulesRoute, `/api/iot/sensors/${sensors.gas}/rules`, admin);
+    expect(removed.body.rules).toMatchObject({ threshold: 20, consecutive: 2 });
   });
 
   // The issue's "done when": Debian's mosquitto_pub against the embedded broker, a reading over the threshold (the

@@ -17,7 +17,8 @@ import { startTestServer, type TestServer } from '../../tests/support/test-serve
 import { maintainReadingPartitions } from './reading-partitions.js';
 import { listPartitions } from './iot.sql.js';
 import { startIot, type IotService } from './start-iot.js';
-import type { ApiAnswer } from '../../tests/support/api-answer.js';
+import { callRoute } from '../../tests/support/api-answer.js';
+import { issueCredentialRoute } from './iot-contract.js';
 
 const run = promisify(execFile);
 const pickSensors = defineSql(
@@ -45,10 +46,7 @@ describe.each(testDatabaseModes())('MQTT ingest on the embedded broker on %s', (
   const secrets: Record<string, string> = {};
   const now = () => new Date();
 
-  const issue = async (body: Record<string, unknown>) => {
-    const res = await fetch(`${server.baseUrl}/api/iot/credentials`, { method: 'POST', headers: { ...admin, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    return { status: res.status, body: (await res.json()) as ApiAnswer };
-  };
+  const issue = (body: Record<string, unknown>) => callRoute(server.baseUrl, issueCredentialRoute, '/api/iot/credentials', admin, body);
   const connect = (username: string, secret: string, extra: mqtt.IClientOptions = {}) =>
     mqtt.connectAsync(url, { username, password: secret, reconnectPeriod: 0, protocolVersion: 4, ...extra });
   const count = async (code: string) => (await server.db.query<{ n: number }>(readingsOf, [code]))[0].n;
@@ -73,7 +71,7 @@ describe.each(testDatabaseModes())('MQTT ingest on the embedded broker on %s', (
 
   it('issues credentials as an administrator (audited, secret shown once) and refuses bad requests', async () => {
     expect(secrets[sensors.gas]).toMatch(/^gsd_[A-Za-z0-9_-]{43}$/);
-    const audit = await server.db.query<{ action: string; after: ApiAnswer }>(credentialAudit);
+    const audit = await server.db.query<{ action: string; after: Record<string, unknown> }>(credentialAudit);
     expect(audit.map((a) => a.action)).toContain('iot.credential_issue');
     expect(JSON.stringify(audit)).not.toContain(secrets[sensors.gas]);
     expect((await issue({ kind: 'sensor', sensorCode: 'SM0000000000' })).body.code).toBe('unknown_sensor');
