@@ -9,7 +9,10 @@ import { signIn } from '../../tests/support/test-auth.js';
 import { testDatabaseModes } from '../../tests/support/test-database.js';
 import { startTestServer, type TestServer } from '../../tests/support/test-server.js';
 import { CameraView, fieldOfViewRing, projectFrom, seesPoint } from './camera-sector.js';
-import type { ApiAnswer } from '../../tests/support/api-answer.js';
+import { callRoute } from '../../tests/support/api-answer.js';
+import type { ApiRoute } from '../contract/api-route.js';
+import { createIncidentRoute } from '../incidents/incidents-contract.js';
+import { coveringCamerasRoute, incidentCamerasRoute, type CoveringCamera } from './cameras-contract.js';
 
 /** A 仙林街道 micro-grid's label point with no seeded camera within 400 m, so hand-made cameras decide. */
 const pickQuietPoint = defineSql(
@@ -52,10 +55,7 @@ describe.each(testDatabaseModes())('covering cameras on %s', (mode) => {
   let dispatcher: Record<string, string>;
   let p: { code: string; lon: number; lat: number };
   let nextId = 900_000;
-  const get = async (path: string, headers = dispatcher) => {
-    const res = await fetch(`${server.baseUrl}${path}`, { headers });
-    return { status: res.status, body: (await res.json()) as ApiAnswer };
-  };
+  const get = <R extends ApiRoute>(route: R, path: string, headers = dispatcher) => callRoute(server.baseUrl, route, path, headers);
   /** A camera `distanceM` from p on `bearingFromP`, looking `headingDeg`. */
   const place = async (code: string, bearingFromP: number, distanceM: number, view: Partial<CameraView> & { online?: boolean; presets?: number[] }) => {
     const [lon, lat] = projectFrom(p, bearingFromP, distanceM);
@@ -100,50 +100,47 @@ describe.each(testDatabaseModes())('covering cameras on %s', (mode) => {
     // Not listed at all: F 350 m away, not looking.
     await place('T-F', 45, 350, { headingDeg: 45 });
 
-    const { status, body } = await get(`/api/cameras/covering?lon=${p.lon}&lat=${p.lat}&limit=6`);
+    const { status, body } = await get(coveringCamerasRoute, `/api/cameras/covering?lon=${p.lon}&lat=${p.lat}&limit=6`);
     expect(status).toBe(200);
-    expect(body.cameras.map((c: ApiAnswer) => c.code)).toEqual(['T-A', 'T-D', 'T-C', 'T-B', 'T-E']);
-    expect(body.cameras.map((c: ApiAnswer) => c.covers)).toEqual([true, true, true, false, false]);
-    expect(body.cameras.map((c: ApiAnswer) => c.mayNotSee)).toEqual([false, false, false, true, true]);
-    const d = body.cameras.find((c: ApiAnswer) => c.code === 'T-D');
+    expect(body.cameras.map((c) => c.code)).toEqual(['T-A', 'T-D', 'T-C', 'T-B', 'T-E']);
+    expect(body.cameras.map((c) => c.covers)).toEqual([true, true, true, false, false]);
+    expect(body.cameras.map((c) => c.mayNotSee)).toEqual([false, false, false, true, true]);
+    const d = body.cameras.find((c) => c.code === 'T-D');
     expect(d).toMatchObject({ ptz: true, presetHeadings: [180, 270, 0, 90], suggestedPresetDeg: 0 });
-    expect(d.bearingDeg).toBeCloseTo(0, 0);
+    expect(d?.bearingDeg).toBeCloseTo(0, 0);
     expect(body.cameras[0].distanceM).toBeCloseTo(60, 0);
 
     // The incident's top four come from the same ranking.
-    const post = await fetch(`${server.baseUrl}/api/incidents`, {
-      method: 'POST',
-      headers: { ...dispatcher, 'content-type': 'application/json' },
-      body: JSON.stringify({ category: 'city_management', description: '井盖缺失', lon: p.lon, lat: p.lat }),
-    });
-    const created = (await post.json()) as ApiAnswer;
+    const post = await callRoute(server.baseUrl, createIncidentRoute, '/api/incidents', dispatcher, { category: 'city_management', description: '井盖缺失', lon: p.lon, lat: p.lat });
+    const created = post.body;
     expect(post.status).toBe(201);
-    const forIncident = await get(`/api/incidents/${created.incident.id}/cameras`);
+    const forIncident = await get(incidentCamerasRoute, `/api/incidents/${created.incident.id}/cameras`);
     expect(forIncident.status).toBe(200);
-    expect(forIncident.body.cameras.map((c: ApiAnswer) => c.code)).toEqual(['T-A', 'T-D', 'T-C', 'T-B']);
+    expect(forIncident.body.cameras.map((c) => c.code)).toEqual(['T-A', 'T-D', 'T-C', 'T-B']);
 
     // Another district's dispatcher sees neither the incident nor the cameras.
     const xuanwu = await signIn(server.baseUrl, 'dispatcher.xuanwu');
-    expect((await get(`/api/incidents/${created.incident.id}/cameras`, xuanwu)).body.code).toBe('incident_not_found');
-    expect((await get(`/api/cameras/covering?lon=${p.lon}&lat=${p.lat}`, xuanwu)).body.cameras).toEqual([]);
+    expect((await get(incidentCamerasRoute, `/api/incidents/${created.incident.id}/cameras`, xuanwu)).body.code).toBe('incident_not_found');
+    expect((await get(coveringCamerasRoute, `/api/cameras/covering?lon=${p.lon}&lat=${p.lat}`, xuanwu)).body.cameras).toEqual([]);
   });
 
   it('agrees with a brute-force check of every camera around seeded points', async () => {
     const points = await server.db.query<{ lon: number; lat: number }>(pickBusyPoints);
     expect(points.length).toBeGreaterThan(5);
     for (const q of points) {
-      const { body } = await get(`/api/cameras/covering?lon=${q.lon}&lat=${q.lat}&limit=16`);
-      const near = await server.db.query<ApiAnswer>(camerasNear, [q.lon, q.lat]);
+      const { body } = await get(coveringCamerasRoute, `/api/cameras/covering?lon=${q.lon}&lat=${q.lat}&limit=16`);
+      const near = await server.db.query<{ code: string; lon: number; lat: number; heading_deg: number; fov_deg: number; range_m: number; ptz: boolean }>(camerasNear, [q.lon, q.lat]);
       // Everything that sees the point by the ideal sector, except within 0.2 m of the arc's chords.
       const seeing = near.filter((c) => seesPoint({ lon: c.lon, lat: c.lat, headingDeg: c.heading_deg, fovDeg: c.fov_deg, rangeM: c.range_m - 0.2, ptz: c.ptz }, q.lon, q.lat));
-      const covering = body.cameras.filter((c: ApiAnswer) => c.covers).map((c: ApiAnswer) => c.code);
+      const covering = body.cameras.filter((c) => c.covers).map((c) => c.code);
       for (const c of seeing) if (covering.length < 16) expect(covering).toContain(c.code);
-      for (const c of body.cameras.filter((x: ApiAnswer) => x.covers)) {
+      for (const c of body.cameras.filter((x) => x.covers)) {
         const row = near.find((n) => n.code === c.code);
+        if (!row) throw new Error(`covering camera ${c.code} is not within the brute-force search`);
         expect(seesPoint({ lon: row.lon, lat: row.lat, headingDeg: row.heading_deg, fovDeg: row.fov_deg, rangeM: row.range_m + 0.2, ptz: row.ptz }, q.lon, q.lat)).toBe(true);
       }
       // Order: covering before not; online before offline within each; then distance.
-      const rank = (c: ApiAnswer) => [c.covers ? 0 : 1, c.online ? 0 : 1, c.distanceM];
+      const rank = (c: CoveringCamera) => [c.covers ? 0 : 1, c.online ? 0 : 1, c.distanceM];
       for (let i = 1; i < body.cameras.length; i++) {
         const [a, b] = [rank(body.cameras[i - 1]), rank(body.cameras[i])];
         expect(a[0] < b[0] || (a[0] === b[0] && (a[1] < b[1] || (a[1] === b[1] && a[2] <= b[2])))).toBe(true);
@@ -162,11 +159,11 @@ describe.each(testDatabaseModes())('covering cameras on %s', (mode) => {
 
   it('refuses bad input with 400 and stable codes', async () => {
     for (const q of ['lon=abc&lat=32.1', 'lon=118.9', 'lon=118.9&lat=32.1&limit=0', 'lon=118.9&lat=32.1&limit=99', 'lon=118.9&lat=32.1&x=1']) {
-      const bad = await get(`/api/cameras/covering?${q}`);
+      const bad = await get(coveringCamerasRoute, `/api/cameras/covering?${q}`);
       expect(bad.status, q).toBe(400);
       expect(bad.body.code).toBe('invalid_coordinates');
     }
-    expect((await get('/api/incidents/abc/cameras')).body.code).toBe('invalid_incident_id');
+    expect((await get(incidentCamerasRoute, '/api/incidents/abc/cameras')).body.code).toBe('invalid_incident_id');
     expect((await fetch(`${server.baseUrl}/api/cameras/covering?lon=118.9&lat=32.1`)).status).toBe(401);
   });
 });

@@ -13,7 +13,8 @@ import { defineSql } from '../db/database.js';
 import { signIn } from '../../tests/support/test-auth.js';
 import { testDatabaseModes } from '../../tests/support/test-database.js';
 import { startTestServer, type TestServer } from '../../tests/support/test-server.js';
-import type { ApiAnswer } from '../../tests/support/api-answer.js';
+import type { Answer, ApiErrorBody } from '../../tests/support/api-answer.js';
+import type { cameraStreamRoute } from './cameras-contract.js';
 
 const DEMO_DIR = path.resolve(import.meta.dirname, '../../data/video-demo');
 const pickCameras = defineSql(
@@ -43,7 +44,7 @@ describe.each(testDatabaseModes())('camera streams on %s', (mode) => {
   it('serves a demo stream as a live playlist whose segments are the committed clip’s bytes', async () => {
     const stream = await get(`/api/cameras/${cams.online_code}/stream`, xianlin);
     expect(stream.status).toBe(200);
-    const info = (await stream.json()) as ApiAnswer;
+    const info = (await stream.json()) as Answer<typeof cameraStreamRoute>;
     expect(info).toMatchObject({ code: cams.online_code, online: true, source: 'demo', generated: true });
     expect(info.playlistUrl).toMatch(new RegExp(`^/api/cameras/${cams.online_code}/live/index\\.m3u8\\?origin=\\d+$`));
     const playlist = await get(info.playlistUrl, xianlin);
@@ -61,7 +62,7 @@ describe.each(testDatabaseModes())('camera streams on %s', (mode) => {
     for (const bad of [`${origin + 1}`, `${origin + 600}`, 'x', '-6']) {
       const refused = await get(`/api/cameras/${cams.online_code}/live/index.m3u8?origin=${bad}`, xianlin);
       expect(refused.status, bad).toBe(400);
-      expect(((await refused.json()) as ApiAnswer).code).toBe('invalid_origin');
+      expect(((await refused.json()) as ApiErrorBody).code).toBe('invalid_origin');
     }
     const uris = text.split('\n').filter((l) => l && !l.startsWith('#'));
     expect(uris.length).toBeGreaterThanOrEqual(1);
@@ -83,27 +84,27 @@ describe.each(testDatabaseModes())('camera streams on %s', (mode) => {
     for (const url of [`/api/cameras/${cams.online_code}/stream`, `/api/cameras/${cams.online_code}/live/index.m3u8`, `/api/cameras/${cams.online_code}/live/seg/1.ts`]) {
       const res = await get(url, xuanwu);
       expect(res.status, url).toBe(404);
-      const body = (await res.json()) as ApiAnswer;
+      const body = (await res.json()) as ApiErrorBody;
       expect(body.code).toBe('camera_not_found');
       expect(JSON.stringify(body)).not.toContain('监控点');
     }
     expect((await get(`/api/cameras/${cams.online_code}/live/index.m3u8`, {})).status).toBe(401);
-    expect(((await (await get('/api/cameras/..%2Fetc/stream', xianlin)).json()) as ApiAnswer).code).toBe('invalid_camera_code');
+    expect(((await (await get('/api/cameras/..%2Fetc/stream', xianlin)).json()) as ApiErrorBody).code).toBe('invalid_camera_code');
   });
 
   it('says an offline camera is offline and serves it no video', async () => {
-    const info = (await (await get(`/api/cameras/${cams.offline_code}/stream`, xianlin)).json()) as ApiAnswer;
+    const info = (await (await get(`/api/cameras/${cams.offline_code}/stream`, xianlin)).json()) as Answer<typeof cameraStreamRoute>;
     expect(info.online).toBe(false);
     const playlist = await get(`/api/cameras/${cams.offline_code}/live/index.m3u8`, xianlin);
     expect(playlist.status).toBe(409);
-    expect(((await playlist.json()) as ApiAnswer).code).toBe('camera_offline');
+    expect(((await playlist.json()) as ApiErrorBody).code).toBe('camera_offline');
   });
 
   it('refuses a camera whose stream address is not the gateway’s, in demo mode', async () => {
     await server.db.query(setStreamUrl, [cams.other_code, 'http://10.1.2.3/live/x.m3u8']);
     const res = await get(`/api/cameras/${cams.other_code}/live/index.m3u8`, xianlin);
     expect(res.status).toBe(502);
-    expect(((await res.json()) as ApiAnswer).code).toBe('stream_outside_gateway');
+    expect(((await res.json()) as ApiErrorBody).code).toBe('stream_outside_gateway');
     await server.db.query(setStreamUrl, [cams.other_code, null]);
   });
 
@@ -128,7 +129,7 @@ describe.each(testDatabaseModes())('camera streams on %s', (mode) => {
     const proxied = await startTestServer(mode, { db: server.db, env: { VIDEO_GATEWAY_URL: `http://127.0.0.1:${port}/live/{code}.m3u8` } });
     try {
       const headers = await signIn(proxied.baseUrl, 'dispatcher.xianlin');
-      const info = (await (await get(`${proxied.baseUrl}/api/cameras/${cams.online_code}/stream`, headers)).json()) as ApiAnswer;
+      const info = (await (await get(`${proxied.baseUrl}/api/cameras/${cams.online_code}/stream`, headers)).json()) as Answer<typeof cameraStreamRoute>;
       expect(info).toMatchObject({ source: 'gateway', generated: false });
       const text = await (await get(`${proxied.baseUrl}${info.playlistUrl}`, headers)).text();
       const uris = text.split('\n').filter((l) => l && !l.startsWith('#'));
@@ -143,16 +144,16 @@ describe.each(testDatabaseModes())('camera streams on %s', (mode) => {
       for (const p of ['../secret', 'http://127.0.0.2/x.ts', '//127.0.0.2/x.ts']) {
         const res = await get(`${proxied.baseUrl}/api/cameras/${cams.online_code}/live/gw?p=${encodeURIComponent(p)}`, headers);
         expect(res.status, p).toBe(502);
-        expect(((await res.json()) as ApiAnswer).code).toBe('stream_outside_gateway');
+        expect(((await res.json()) as ApiErrorBody).code).toBe('stream_outside_gateway');
       }
       // A camera whose own address lies outside, and a playlist naming an outside address, are refused.
       await server.db.query(setStreamUrl, [cams.other_code, `http://127.0.0.1:${port}/admin/${cams.other_code}.m3u8`]);
-      expect(((await (await get(`${proxied.baseUrl}/api/cameras/${cams.other_code}/stream`, headers)).json()) as ApiAnswer).code).toBe('stream_outside_gateway');
+      expect(((await (await get(`${proxied.baseUrl}/api/cameras/${cams.other_code}/stream`, headers)).json()) as ApiErrorBody).code).toBe('stream_outside_gateway');
       // (another camera: the access check of the one above is cached for a few seconds with its address)
       await server.db.query(setStreamUrl, [cams.third_code, `http://127.0.0.1:${port}/live/EVIL.m3u8`]);
       const evil = await get(`${proxied.baseUrl}/api/cameras/${cams.third_code}/live/index.m3u8`, headers);
       expect(evil.status).toBe(502);
-      expect(((await evil.json()) as ApiAnswer).code).toBe('stream_outside_gateway');
+      expect(((await evil.json()) as ApiErrorBody).code).toBe('stream_outside_gateway');
       // And the jurisdiction holds through the proxy too.
       const other = await signIn(proxied.baseUrl, 'dispatcher.xuanwu');
       expect((await get(`${proxied.baseUrl}${uris[0]}`, other)).status).toBe(404);

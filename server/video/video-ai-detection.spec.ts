@@ -15,7 +15,8 @@ import { seededRandom } from '../simulator/simulator-random.js';
 import { createVideoAiSimulation } from '../simulator/video-ai-simulation.js';
 import { readDemoCatalogue } from './demo-clips.js';
 import { raiseVideoDetection } from './video-ai-detection.js';
-import type { ApiAnswer } from '../../tests/support/api-answer.js';
+import { callRoute } from '../../tests/support/api-answer.js';
+import { incidentCamerasRoute } from './cameras-contract.js';
 
 const DEMO_DIR = path.resolve(import.meta.dirname, '../../data/video-demo');
 const pickCamera = defineSql(
@@ -29,6 +30,8 @@ const readIncident = defineSql(
           (SELECT count(*)::int FROM audit_log a WHERE a.entity_type = 'incident' AND a.entity_id = i.id::text) AS audits
      FROM incidents i WHERE i.id = $1`,
 );
+
+type VideoAiIncident = { source: string; category: string; grade: string; generated: boolean; device_code: string | null; snapshots: number; audits: number };
 
 describe.each(testDatabaseModes())('video-AI detections on %s', (mode) => {
   let server: TestServer;
@@ -53,26 +56,26 @@ describe.each(testDatabaseModes())('video-AI detections on %s', (mode) => {
     const first = await raiseVideoDetection(deps, { cameraCode: camera, kind: 'smoke', snapshot, confidence: 0.91, generated: true });
     expect(first.result.outcome).toBe('created');
     const id = Number(first.result.incident.id);
-    const [row] = await server.db.query<ApiAnswer>(readIncident, [id]);
+    const [row] = await server.db.query<VideoAiIncident>(readIncident, [id]);
     expect(row).toMatchObject({ source: 'video_ai', category: 'fire_safety', grade: 'red', generated: true, device_code: camera, snapshots: 1 });
     expect(row.audits).toBeGreaterThanOrEqual(1);
 
     const dispatcher = await signIn(server.baseUrl, 'dispatcher.xianlin');
-    const answer = (await (await fetch(`${server.baseUrl}/api/incidents/${id}/cameras`, { headers: dispatcher })).json()) as ApiAnswer;
+    const { body: answer } = await callRoute(server.baseUrl, incidentCamerasRoute, `/api/incidents/${id}/cameras`, dispatcher);
     expect(answer.alarm).toEqual({ cameraCode: camera, snapshotUrl: `/api/incidents/${id}/photos/${first.photoId}` });
-    expect(answer.cameras.map((c: ApiAnswer) => c.code)).toContain(camera);
-    const image = await fetch(`${server.baseUrl}${answer.alarm.snapshotUrl}`, { headers: dispatcher });
+    expect(answer.cameras.map((c) => c.code)).toContain(camera);
+    const image = await fetch(`${server.baseUrl}${answer.alarm?.snapshotUrl}`, { headers: dispatcher });
     expect(image.status).toBe(200);
     expect(image.headers.get('content-type')).toBe('image/jpeg');
     expect(Buffer.from(await image.arrayBuffer()).equals(snapshot)).toBe(true);
     // Another district cannot see it.
     const xuanwu = await signIn(server.baseUrl, 'dispatcher.xuanwu');
-    expect((await fetch(`${server.baseUrl}${answer.alarm.snapshotUrl}`, { headers: xuanwu })).status).toBe(404);
+    expect((await fetch(`${server.baseUrl}${answer.alarm?.snapshotUrl}`, { headers: xuanwu })).status).toBe(404);
 
     const repeat = await raiseVideoDetection(deps, { cameraCode: camera, kind: 'smoke', snapshot, confidence: 0.88, generated: true });
     expect(repeat.result).toMatchObject({ outcome: 'attached' });
     expect(Number(repeat.result.incident.id)).toBe(id);
-    expect((await server.db.query<ApiAnswer>(readIncident, [id]))[0].snapshots).toBe(2);
+    expect((await server.db.query<VideoAiIncident>(readIncident, [id]))[0].snapshots).toBe(2);
     await expect(raiseVideoDetection(deps, { cameraCode: camera, kind: 'smoke', snapshot: Buffer.from('GIF89a'), confidence: 1, generated: true })).rejects.toThrow(/JPEG/);
   });
 
@@ -88,7 +91,7 @@ describe.each(testDatabaseModes())('video-AI detections on %s', (mode) => {
     const created = await simulation.tick(new Date(), 5);
     expect(created.length).toBeGreaterThan(0);
     for (const id of created) {
-      const [row] = await server.db.query<ApiAnswer>(readIncident, [id]);
+      const [row] = await server.db.query<VideoAiIncident>(readIncident, [id]);
       expect(row).toMatchObject({ source: 'video_ai', generated: true, snapshots: 1 });
       expect(['public_order', 'city_management', 'fire_safety']).toContain(row.category);
     }
