@@ -24,10 +24,7 @@ const catalogue = defineSql(
    ) s ORDER BY d`,
 );
 const incidentCount = defineSql('test.deferred_indexes_incidents', `SELECT count(*)::int AS n FROM incidents`);
-const orphanTimeline = defineSql(
-  'test.deferred_indexes_orphan',
-  `INSERT INTO incident_timeline (incident_id, at, event) VALUES (-1, now(), 'note')`,
-);
+const orphanTimeline = defineSql('test.deferred_indexes_orphan', `INSERT INTO incident_timeline (incident_id, at, event) VALUES (-1, now(), 'note')`);
 
 describe.each(testDatabaseModes())('deferred indexes on %s', (mode) => {
   let db: Database;
@@ -41,11 +38,19 @@ describe.each(testDatabaseModes())('deferred indexes on %s', (mode) => {
   it('lists the secondary indexes, unique constraints and foreign keys, never a primary key', async () => {
     const deferred = await deferrableIndexes(db, TABLES);
     const names = deferred.map((d) => d.name);
-    expect(names).toEqual(expect.arrayContaining([
-      'incidents_geom_idx', 'incidents_micro_grid_idx', 'incidents_one_active_case_per_worker', 'incidents_number_key',
-      'incidents_micro_grid_code_fkey', 'incident_reports_incident_id_fkey', 'incident_timeline_incident_idx',
-      'incident_timeline_incident_id_fkey', 'stats_incident_facts_day_idx',
-    ]));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'incidents_geom_idx',
+        'incidents_micro_grid_idx',
+        'incidents_one_active_case_per_worker',
+        'incidents_number_key',
+        'incidents_micro_grid_code_fkey',
+        'incident_reports_incident_id_fkey',
+        'incident_timeline_incident_idx',
+        'incident_timeline_incident_id_fkey',
+        'stats_incident_facts_day_idx',
+      ]),
+    );
     expect(names.filter((n) => n.endsWith('_pkey'))).toEqual([]);
     // Built in order: plain indexes, unique constraints, then foreign keys.
     const kinds = deferred.map((d) => d.kind);
@@ -66,7 +71,7 @@ describe.each(testDatabaseModes())('deferred indexes on %s', (mode) => {
     expect(await snapshot()).toEqual(before);
   });
 
-  it('builds them again when the load fails, and reports the load\'s error', async () => {
+  it("builds them again when the load fails, and reports the load's error", async () => {
     const before = await snapshot();
     await expect(withIndexesDeferred(db, TABLES, () => Promise.reject(new Error('load failed')))).rejects.toThrow('load failed');
     expect(await snapshot()).toEqual(before);
