@@ -10,5 +10,6 @@ import { SUMMONSES_ROUTES } from '../incidents/summonses-contract.js';
 import { STATS_ROUTES } from '../stats/stats-routes-contract.js';
 import { WHATS_HERE_ROUTES } from '../spatial/whats-here-contract.js';
 import { UNITS_ROUTES } from '../units/units-contract.js';
+import { PLANS_ROUTES } from '../plans/plans-contract.js';
 
-export const API_ROUTES: readonly ApiRoute[] = [...AUTH_ROUTES, ...UNITS_ROUTES, ...INCIDENTS_ROUTES, ...SUMMONSES_ROUTES, ...WHATS_HERE_ROUTES, ...STATS_ROUTES];
+export const API_ROUTES: readonly ApiRoute[] = [...AUTH_ROUTES, ...UNITS_ROUTES, ...INCIDENTS_ROUTES, ...SUMMONSES_ROUTES, ...WHATS_HERE_ROUTES, ...STATS_ROUTES, ...PLANS_ROUTES];
