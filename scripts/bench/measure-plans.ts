@@ -163,7 +163,7 @@ async function measure(db: Database, label: string, rounds: number) {
       if (!outcome.validation.valid) {
         // Only the valid edits are published (a line that does not cut in two, pieces below the minimum size).
         const bad = new Set(outcome.validation.issues.filter((i) => i.severity === 'error').map((i) => i.unit));
-        const kept = batch.filter((e) => !('op' in e) || !(e.op === 'split' ? bad.has(e.unit) : e.units.some((u) => bad.has(u))));
+        const kept = batch.filter((e) => !('op' in e) || !(e.op === 'split' || e.op === 'repartition' ? bad.has(e.unit) : e.units.some((u: string) => bad.has(u))));
         await replaceEdits(tx, withEdits, kept, LIMITS, now);
       }
       const approved = await setPlanState(tx, await loadPlanRow(tx, plan.id), 'approved', now, {

@@ -27,6 +27,7 @@ export const Edits = z
       z.strictObject({ op: z.literal('split'), unit: Code, line: SplitLine }),
       z.strictObject({ op: z.literal('merge'), units: z.tuple([Code, Code]) }),
       z.strictObject({ op: z.literal('reshape'), units: z.tuple([Code, Code]), line: SplitLine }),
+      z.strictObject({ op: z.literal('repartition'), unit: Code, households: z.number().int().min(0).max(100000) }),
     ]),
   )
   .max(2000);
@@ -62,13 +63,14 @@ export const storedEditSchema = z.union([
   z.strictObject({ op: z.literal('split'), unit: z.string(), from: z.string(), line: SplitLine }),
   z.strictObject({ op: z.literal('merge'), units: z.tuple([z.string(), z.string()]), from: z.string() }),
   z.strictObject({ op: z.literal('reshape'), units: z.tuple([z.string(), z.string()]), from: z.string(), line: SplitLine }),
+  z.strictObject({ op: z.literal('repartition'), unit: z.string(), households: z.number().int(), from: z.string() }),
 ]);
 
 /** What publication did (migrations 0016, 0030), as the plan keeps it. */
 export const publicationSchema = z.strictObject({
   version: z.number().int(),
   moved: z.array(z.strictObject({ from: z.string(), to: z.string() })),
-  restructured: z.array(z.strictObject({ op: z.enum(['split', 'merge', 'reshape']), from: z.array(z.string()), to: z.array(z.string()) })).nullable(),
+  restructured: z.array(z.strictObject({ op: z.enum(['split', 'merge', 'reshape', 'repartition']), from: z.array(z.string()), to: z.array(z.string()) })).nullable(),
   relocatedIncidents: z.number().int(),
   edgesRebuilt: z.number().int(),
   changedParents: z.array(z.string()),
@@ -259,7 +261,7 @@ export const createPlanRoute = apiRoute({
     400: ['invalid_plan', 'plan_scope_level'],
     404: ['unit_not_found'],
     409: ['plan_conflict'],
-    422: ['unit_not_found', 'outside_plan_scope', 'too_many_edits', 'duplicate_edit'],
+    422: ['unit_not_found', 'outside_plan_scope', 'too_many_edits', 'duplicate_edit', 'repartition_target_out_of_range'],
   },
 });
 
