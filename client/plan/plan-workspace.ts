@@ -132,6 +132,13 @@ export function mountPlanWorkspace(root: HTMLElement, account: Account): void {
       step(record(history, snapshotOf(paint, history.present.structure)));
     },
     fail: (error) => fail(error),
+    selectedGrid: () => brush,
+    gridName: (code) => gridNames().get(code) ?? code,
+    figures: () => figures,
+    addEdit: (edit) => {
+      const others = history.present.structure.filter((e) => !(e.op === 'repartition' && e.unit === edit.unit));
+      step(structureEdits(history, [...others, edit]));
+    },
   });
   replaceChildren(root, [
     el('div', { className: 'plan-layout' }, [
