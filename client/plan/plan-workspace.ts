@@ -11,14 +11,14 @@
  * validation-list.ts; re-partition: repartition-panel.ts; undo keys: undo-shortcuts.ts. URL: ?community=CODE or ?plan=ID.
  */
 import { ApiError, apiGet, apiPost, apiRequest } from '../api/api-client.js';
-import type { Account } from '../api/api-types.js';
+import type { Account, Plan } from '../api/api-types.js';
 import { describeError } from '../app/api-error-text.js';
 import { el, replaceChildren } from '../app/dom.js';
 import { currentLanguage, onLanguageChange, registerMessages, setLanguage, t } from '../i18n.js';
 import { computeBalance, type BalanceReport, type FigureRow } from '../../server/plans/plan-balance.js';
 import { renderBalanceTable } from './balance-table.js';
 import { paintDiffText, renderValidationList } from './validation-list.js';
-import { refusePlanAction, type PlanAction, type PlanState } from '../../server/plans/plan-lifecycle.js';
+import { refusePlanAction, type PlanAction } from '../../server/plans/plan-lifecycle.js';
 import type { PlanValidation } from '../../server/plans/plan-reason-codes.js';
 import {
   draftEditsOf,
@@ -44,24 +44,15 @@ import { bindUndoShortcuts } from './undo-shortcuts.js';
 
 registerMessages(planMessages);
 
-interface PlanView {
-  id: number;
-  name: string;
-  state: PlanState;
-  scope_code: string;
-  based_on_version: number;
-  author_account_id: number;
-  edits: ({ unit: string; from: string; to: string } | (StructuralEdit & { from: string }))[];
-}
 
-type DraftAnswer = { plan: PlanView; validation: PlanValidation; balance: { balance: BalanceReport }[] } & StructureAnswer;
+type DraftAnswer = { plan: Plan; validation: PlanValidation; balance: { balance: BalanceReport }[] } & StructureAnswer;
 
 const GRID_COLOURS = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#76b7b2', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
 
 export function mountPlanWorkspace(root: HTMLElement, account: Account): void {
   const params = new URLSearchParams(window.location.search);
   let community = params.get('community') ?? '';
-  let plan: PlanView | null = null;
+  let plan: Plan | null = null;
   let features: PaintableFeature[] = [];
   let figures: FigureRow[] = [];
   let history: EditHistory = startEditHistory();
@@ -117,7 +108,7 @@ export function mountPlanWorkspace(root: HTMLElement, account: Account): void {
     newPlanName: () => `${t('plan.defaultName')} ${community}`,
     onImported: async (answer) => {
       await syncing;
-      await openCommunity(community, answer.plan as PlanView);
+      await openCommunity(community, answer.plan as Plan);
       answers.set(history.present, { validation: answer.validation, structure: [], structureBalance: [] });
       showAnswer(history.present);
       render();
@@ -194,7 +185,7 @@ export function mountPlanWorkspace(root: HTMLElement, account: Account): void {
     if (!plan || plan.state !== 'draft') {
       if (allEdits().length === 0) return;
       try {
-        plan = (await apiPost<{ plan: PlanView }>('/api/plans', { name: `${t('plan.defaultName')} ${community}`, scopeCode: community })).plan;
+        plan = (await apiPost<{ plan: Plan }>('/api/plans', { name: `${t('plan.defaultName')} ${community}`, scopeCode: community })).plan;
       } catch (error) {
         return refused(history.present, error);
       }
@@ -247,7 +238,7 @@ export function mountPlanWorkspace(root: HTMLElement, account: Account): void {
     render();
   }
 
-  async function openCommunity(code: string, withPlan: PlanView | null = null): Promise<void> {
+  async function openCommunity(code: string, withPlan: Plan | null = null): Promise<void> {
     // A community paints micro-grids between its grids; a street paints grids between its communities.
     if (!/^(\d{9}|\d{12})$/.test(code)) return;
     community = code;
@@ -304,7 +295,7 @@ export function mountPlanWorkspace(root: HTMLElement, account: Account): void {
     try {
       const body = action === 'submit' && warningReason.value.trim() ? { warningReason: warningReason.value.trim() } : {};
       const answer = await apiPost<{
-        plan: PlanView;
+        plan: Plan;
         publication?: { version: number; moved: unknown[]; restructured: unknown[] | null; relocatedIncidents: number } | null;
       }>(
         `/api/plans/${plan.id}/${action}`,
@@ -394,7 +385,7 @@ export function mountPlanWorkspace(root: HTMLElement, account: Account): void {
   render();
   const planId = params.get('plan');
   if (planId && /^\d+$/.test(planId)) {
-    apiGet<{ plan: PlanView }>(`/api/plans/${planId}`).then(
+    apiGet<{ plan: Plan }>(`/api/plans/${planId}`).then(
       (answer) => void openCommunity(answer.plan.scope_code, answer.plan),
       (error: unknown) => fail(error instanceof ApiError ? error : new ApiError(0, 'unknown', '')),
     );

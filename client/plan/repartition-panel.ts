@@ -9,6 +9,7 @@
  *   grid) as one undoable step, and the server validates it (the target's range, the pieces) like any edit.
  */
 import { apiGet } from '../api/api-client.js';
+import type { RepartitionProposal } from '../api/api-types.js';
 import { el, replaceChildren } from '../app/dom.js';
 import { t } from '../i18n.js';
 import type { FigureRow } from '../../server/plans/plan-balance.js';
@@ -77,9 +78,7 @@ export function createRepartitionPanel(options: {
     const community = options.community();
     if (options.streetMode() || !/^\d{12}$/.test(community)) return;
     try {
-      const proposal = await apiGet<{ moves: { unit: string; to: string }[]; households: { target: number; before: { cv: number }; after: { cv: number } } }>(
-        `/api/plans/repartition?community=${community}`,
-      );
+      const proposal = await apiGet<RepartitionProposal>(`/api/plans/repartition?community=${community}`);
       const message = t('plan.repartitioned', {
         moves: proposal.moves.length,
         target: Math.round(proposal.households.target),

@@ -137,15 +137,15 @@ export const versionRowSchema = z.strictObject({
   version: z.number().int(),
   published_at: timestampSchema,
   effective_at: timestampSchema,
-  plan_id: z.number().int().nullable(),
-  name: z.string().nullable(),
-  scope_code: z.string().nullable(),
-  author_username: z.string().nullable(),
+  plan_id: z.number().int(),
+  name: z.string(),
+  scope_code: z.string(),
+  author_username: z.string(),
   approved_by_username: z.string().nullable(),
   rollback_of_plan_id: z.number().int().nullable(),
-  moved: z.number().int().nullable(),
-  restructured: z.number().int().nullable(),
-  relocated_incidents: z.number().int().nullable(),
+  moved: z.number().int(),
+  restructured: z.number().int(),
+  relocated_incidents: z.number().int(),
 });
 
 export const paintableFeatureSchema = z.strictObject({
