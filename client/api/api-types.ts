@@ -18,6 +18,7 @@ import type { departmentSchema } from '../../server/incidents/summonses-contract
 import type { sensorDetailRoute } from '../../server/iot/sensors-contract.js';
 import type { whatsHereRoute } from '../../server/spatial/spatial-contract.js';
 import type { unitOrNameSchema, unitSchema } from '../../server/units/units-contract.js';
+import type { planMapRoute, planVersionsRoute, readPlanRoute, repartitionRoute } from '../../server/plans/plans-contract.js';
 
 export type { Grade, Role };
 export type Bbox = [number, number, number, number];
@@ -39,6 +40,15 @@ export type WhatsHere = AnswerOf<typeof whatsHereRoute>;
 /** GET /api/incidents/:id → an incident (database columns, snake_case), its timeline, reports, summonses, photos. */
 export type IncidentDetail = AnswerOf<typeof incidentDetailRoute>;
 export type IncidentRecord = IncidentDetail['incident'];
+
+/** A boundary plan as GET /api/plans/:id answers it (server/plans/plans-contract.ts). */
+export type Plan = AnswerOf<typeof readPlanRoute>['plan'];
+/** One published boundary version (GET /api/plans/versions). */
+export type PlanVersion = AnswerOf<typeof planVersionsRoute>['versions'][number];
+/** A unit the planner's brush paints (GET /api/plans/map). */
+export type PaintableUnit = AnswerOf<typeof planMapRoute>['features'][number];
+/** The re-partition proposal of a community among its grids (GET /api/plans/repartition). */
+export type RepartitionProposal = AnswerOf<typeof repartitionRoute>;
 export type TimelineEntry = IncidentDetail['timeline'][number];
 /** A "whistle" (吹哨报到): a department summoned about an incident, due to report by its deadline. */
 export type Summons = z.output<typeof summonsSchema>;

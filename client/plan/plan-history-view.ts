@@ -7,23 +7,11 @@ import { apiGet } from '../api/api-client.js';
 import { describeError } from '../app/api-error-text.js';
 import { el, replaceChildren } from '../app/dom.js';
 import { t } from '../i18n.js';
+import type { PlanVersion } from '../api/api-types.js';
 
-export interface VersionRow {
-  version: number;
-  effective_at: string;
-  plan_id: number;
-  name: string;
-  scope_code: string;
-  author_username: string;
-  approved_by_username: string | null;
-  rollback_of_plan_id: number | null;
-  moved: number;
-  restructured: number;
-  relocated_incidents: number;
-}
 
 export function createVersionHistory(): { element: HTMLElement; refresh(): Promise<void>; render(): void } {
-  let rows: VersionRow[] = [];
+  let rows: PlanVersion[] = [];
   let problem = '';
   const list = el('ol', { className: 'plan-versions' });
   const heading = el('h2');
@@ -60,7 +48,7 @@ export function createVersionHistory(): { element: HTMLElement; refresh(): Promi
     render,
     async refresh() {
       try {
-        rows = (await apiGet<{ versions: VersionRow[] }>('/api/plans/versions?limit=50')).versions;
+        rows = (await apiGet<{ versions: PlanVersion[] }>('/api/plans/versions?limit=50')).versions;
         problem = '';
       } catch (error) {
         problem = describeError(error);

@@ -9,15 +9,12 @@
 import { Map as MapLibreMap, NavigationControl, setWorkerUrl, type GeoJSONSource, type MapMouseEvent } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
+import type { PaintableUnit } from '../api/api-types.js';
 import type { Assignment } from './paint-history.js';
 import { createSplitDraw } from './split-draw.js';
 
-export interface PaintableFeature {
-  type: 'Feature';
-  id: string;
-  geometry: GeoJSON.Geometry;
-  properties: { code: string; name: string; grid: string; households: number };
-}
+/** A unit the brush paints, as the contract says GET /api/plans/map answers it. */
+export type PaintableFeature = PaintableUnit;
 
 export interface PlanMap {
   show(features: PaintableFeature[], gridColours: Map<string, string>): void;

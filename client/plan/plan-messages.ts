@@ -131,6 +131,15 @@ const zh: Record<string, string> = {
   'plan.repartition': '按户数重划',
   'plan.repartitionHint': '把本社区的微网格按户数在各网格间重新分组（相邻成片），作为草稿的一步，可撤销。',
   'plan.repartitioned': '重划建议：移动 {moves} 个微网格，目标每网格 {target} 户，户数离散系数 {before} → {after}。',
+  'plan.reason.repartition_target_out_of_range': '每个微网格的目标户数超出允许范围',
+  'plan.reason.level_not_repartitionable': '只有（含微网格的）网格可以按户数重新划分微网格',
+  'error.repartition_target_out_of_range': '每个微网格的目标户数超出允许范围。',
+  'plan.structure.repartition': '重划网格 {unit} 的微网格（每个约 {households} 户）',
+  'plan.gridRepartition.title': '按目标户数重划网格的微网格',
+  'plan.gridRepartition.target': '每个微网格目标户数',
+  'plan.gridRepartition.pickGrid': '先在上方选择一个网格（画笔）。',
+  'plan.gridRepartition.preview': '{grid}：{households} 户，现有 {now} 个微网格 → 重划后 {count} 个',
+  'plan.gridRepartition.apply': '重划此网格',
 };
 const en: Record<string, string> = {
   'plan.title': 'GridOps boundary planner',
@@ -264,5 +273,14 @@ const en: Record<string, string> = {
   'plan.repartition': 'Re-partition by households',
   'plan.repartitionHint': 'Regroup this community’s micro-grids among its grids, balanced on households (contiguous groups), as one undoable step of the draft.',
   'plan.repartitioned': 'Re-partition: {moves} micro-grids move, target {target} households per grid, households CV {before} → {after}.',
+  'plan.reason.repartition_target_out_of_range': 'The target households per micro-grid are outside the allowed range',
+  'plan.reason.level_not_repartitionable': 'Only a grid (with micro-grids) is re-partitioned into micro-grids',
+  'error.repartition_target_out_of_range': 'The target households per micro-grid are outside the allowed range.',
+  'plan.structure.repartition': 'Re-partition grid {unit} (about {households} households per micro-grid)',
+  'plan.gridRepartition.title': 'Re-partition a grid by a household target',
+  'plan.gridRepartition.target': 'Target households per micro-grid',
+  'plan.gridRepartition.pickGrid': 'Pick a grid above first (the brush).',
+  'plan.gridRepartition.preview': '{grid}: {households} households, {now} micro-grids now → {count} after',
+  'plan.gridRepartition.apply': 'Re-partition this grid',
 };
 export const planMessages: Record<'zh-CN' | 'en', Record<string, string>> = { 'zh-CN': zh, en };

@@ -7,16 +7,19 @@
  * holds (a refused snapshot settles back to the last stored one; each stored snapshot's answer is kept, so an undo
  * shows its pieces and validation at once), submit / approve / publish as the
  * plan's state and the account allow (plan-lifecycle.ts, shared). Splits and merges: structure-panel.ts; the
- * plan's version history: plan-history-view.ts. URL: ?community=CODE or ?plan=ID.
+ * plan's version history: plan-history-view.ts; the balance table: balance-table.ts; issues and diff line:
+ * validation-list.ts; re-partition: repartition-panel.ts; undo keys: undo-shortcuts.ts. URL: ?community=CODE or ?plan=ID.
  */
 import { ApiError, apiGet, apiPost, apiRequest } from '../api/api-client.js';
-import type { Account } from '../api/api-types.js';
+import type { Account, Plan } from '../api/api-types.js';
 import { describeError } from '../app/api-error-text.js';
 import { el, replaceChildren } from '../app/dom.js';
 import { currentLanguage, onLanguageChange, registerMessages, setLanguage, t } from '../i18n.js';
 import { computeBalance, type BalanceReport, type FigureRow } from '../../server/plans/plan-balance.js';
-import { refusePlanAction, type PlanAction, type PlanState } from '../../server/plans/plan-lifecycle.js';
-import type { PlanIssue, PlanValidation } from '../../server/plans/plan-reason-codes.js';
+import { renderBalanceTable } from './balance-table.js';
+import { paintDiffText, renderValidationList } from './validation-list.js';
+import { refusePlanAction, type PlanAction } from '../../server/plans/plan-lifecycle.js';
+import type { PlanValidation } from '../../server/plans/plan-reason-codes.js';
 import {
   draftEditsOf,
   paintEdits,
@@ -36,27 +39,20 @@ import { isStructural, type StructuralEdit } from '../../server/plans/plan-struc
 import { createStructurePanel, type StructureAnswer } from './structure-panel.js';
 import { createVersionHistory } from './plan-history-view.js';
 import { createExchangePanel } from './exchange-panel.js';
+import { createRepartitionPanel } from './repartition-panel.js';
+import { bindUndoShortcuts } from './undo-shortcuts.js';
 
 registerMessages(planMessages);
 
-interface PlanView {
-  id: number;
-  name: string;
-  state: PlanState;
-  scope_code: string;
-  based_on_version: number;
-  author_account_id: number;
-  edits: ({ unit: string; from: string; to: string } | (StructuralEdit & { from: string }))[];
-}
 
-type DraftAnswer = { plan: PlanView; validation: PlanValidation; balance: { balance: BalanceReport }[] } & StructureAnswer;
+type DraftAnswer = { plan: Plan; validation: PlanValidation; balance: { balance: BalanceReport }[] } & StructureAnswer;
 
 const GRID_COLOURS = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#76b7b2', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
 
 export function mountPlanWorkspace(root: HTMLElement, account: Account): void {
   const params = new URLSearchParams(window.location.search);
   let community = params.get('community') ?? '';
-  let plan: PlanView | null = null;
+  let plan: Plan | null = null;
   let features: PaintableFeature[] = [];
   let figures: FigureRow[] = [];
   let history: EditHistory = startEditHistory();
@@ -78,7 +74,6 @@ export function mountPlanWorkspace(root: HTMLElement, account: Account): void {
   const grids = el('div', { className: 'plan-grids', testId: 'plan-grids' });
   const undoButton = el('button', { testId: 'undo', on: { click: () => step(undoEdit(history)) } });
   const redoButton = el('button', { testId: 'redo', on: { click: () => step(redoEdit(history)) } });
-  const repartitionButton = el('button', { testId: 'repartition', on: { click: () => void proposeRepartition() } });
   const balanceBox = el('div', { className: 'plan-balance', testId: 'plan-balance' });
   const issuesBox = el('ul', { className: 'plan-issues', testId: 'plan-issues' });
   const diffLine = el('p', { testId: 'plan-diff' });
@@ -113,10 +108,27 @@ export function mountPlanWorkspace(root: HTMLElement, account: Account): void {
     newPlanName: () => `${t('plan.defaultName')} ${community}`,
     onImported: async (answer) => {
       await syncing;
-      await openCommunity(community, answer.plan as PlanView);
+      await openCommunity(community, answer.plan as Plan);
       answers.set(history.present, { validation: answer.validation, structure: [], structureBalance: [] });
       showAnswer(history.present);
       render();
+    },
+  });
+  const repartition = createRepartitionPanel({
+    community: () => community,
+    streetMode: () => streetMode(),
+    apply: (paint, text) => {
+      errorShown = false;
+      message = text;
+      step(record(history, snapshotOf(paint, history.present.structure)));
+    },
+    fail: (error) => fail(error),
+    selectedGrid: () => brush,
+    gridName: (code) => gridNames().get(code) ?? code,
+    figures: () => figures,
+    addEdit: (edit) => {
+      const others = history.present.structure.filter((e) => !(e.op === 'repartition' && e.unit === edit.unit));
+      step(structureEdits(history, [...others, edit]));
     },
   });
   replaceChildren(root, [
@@ -126,7 +138,7 @@ export function mountPlanWorkspace(root: HTMLElement, account: Account): void {
         el('div', { className: 'plan-open' }, [communityInput, openButton]),
         planInfo,
         grids,
-        el('div', { className: 'plan-undo' }, [undoButton, redoButton, repartitionButton]),
+        el('div', { className: 'plan-undo' }, [undoButton, redoButton, repartition.element]),
         structure.tools,
         structure.list,
         balanceBox,
@@ -173,7 +185,7 @@ export function mountPlanWorkspace(root: HTMLElement, account: Account): void {
     if (!plan || plan.state !== 'draft') {
       if (allEdits().length === 0) return;
       try {
-        plan = (await apiPost<{ plan: PlanView }>('/api/plans', { name: `${t('plan.defaultName')} ${community}`, scopeCode: community })).plan;
+        plan = (await apiPost<{ plan: Plan }>('/api/plans', { name: `${t('plan.defaultName')} ${community}`, scopeCode: community })).plan;
       } catch (error) {
         return refused(history.present, error);
       }
@@ -197,30 +209,6 @@ export function mountPlanWorkspace(root: HTMLElement, account: Account): void {
       render();
     } catch (error) {
       refused(sent, error);
-    }
-  }
-
-  /**
-   * The server's re-partition of the community by households (greedy region growing, plan-repartition.ts) put in
-   * the draft as one step: its moves replace the painted ones (splits and merges stay); undo takes it back.
-   */
-  async function proposeRepartition(): Promise<void> {
-    if (streetMode() || !/^\d{12}$/.test(community)) return;
-    try {
-      const proposal = await apiGet<{ moves: { unit: string; to: string }[]; households: { target: number; before: { cv: number }; after: { cv: number } } }>(
-        `/api/plans/repartition?community=${community}`,
-      );
-      errorShown = false;
-      message = t('plan.repartitioned', {
-        moves: proposal.moves.length,
-        target: Math.round(proposal.households.target),
-        before: proposal.households.before.cv.toFixed(3),
-        after: proposal.households.after.cv.toFixed(3),
-      });
-      const paint = Object.fromEntries(proposal.moves.map((m) => [m.unit, m.to]));
-      step(record(history, snapshotOf(paint, history.present.structure)));
-    } catch (error) {
-      fail(error);
     }
   }
 
@@ -250,7 +238,7 @@ export function mountPlanWorkspace(root: HTMLElement, account: Account): void {
     render();
   }
 
-  async function openCommunity(code: string, withPlan: PlanView | null = null): Promise<void> {
+  async function openCommunity(code: string, withPlan: Plan | null = null): Promise<void> {
     // A community paints micro-grids between its grids; a street paints grids between its communities.
     if (!/^(\d{9}|\d{12})$/.test(code)) return;
     community = code;
@@ -307,7 +295,7 @@ export function mountPlanWorkspace(root: HTMLElement, account: Account): void {
     try {
       const body = action === 'submit' && warningReason.value.trim() ? { warningReason: warningReason.value.trim() } : {};
       const answer = await apiPost<{
-        plan: PlanView;
+        plan: Plan;
         publication?: { version: number; moved: unknown[]; restructured: unknown[] | null; relocatedIncidents: number } | null;
       }>(
         `/api/plans/${plan.id}/${action}`,
@@ -352,9 +340,7 @@ export function mountPlanWorkspace(root: HTMLElement, account: Account): void {
     structure.tools.hidden = streetMode();
     undoButton.textContent = t('plan.undo');
     redoButton.textContent = t('plan.redo');
-    repartitionButton.textContent = t('plan.repartition');
-    repartitionButton.hidden = streetMode();
-    repartitionButton.title = t('plan.repartitionHint');
+    repartition.render();
     undoButton.disabled = history.past.length === 0;
     redoButton.disabled = history.future.length === 0;
     warningReason.placeholder = t('plan.warningReason');
@@ -378,26 +364,9 @@ export function mountPlanWorkspace(root: HTMLElement, account: Account): void {
         }, [name]),
       ),
     ]);
-    renderBalance(names);
-    replaceChildren(issuesBox, validation
-      ? validation.issues.length === 0
-        ? [el('li', { className: 'valid' }, [t('plan.valid')])]
-        : validation.issues.map((issue: PlanIssue) =>
-            el('li', { className: issue.severity, dataset: { reason: issue.reason } }, [
-              `${t(`plan.severity.${issue.severity}`)} ${issue.reason}: ${t(`plan.reason.${issue.reason}`)}${issue.unit ? ` (${names.get(issue.unit) ?? issue.unit})` : ''}`,
-            ]),
-          )
-      : []);
-    const moved = Object.keys(history.present.paint);
-    const rows = figures.filter((f) => f.kind === 'child' && moved.includes(f.code));
-    diffLine.textContent = moved.length
-      ? t(streetMode() ? 'plan.diffStreet' : 'plan.diff', {
-          units: moved.length,
-          households: rows.reduce((a, r) => a + r.households, 0),
-          workers: rows.reduce((a, r) => a + r.workers, 0),
-          openIncidents: rows.reduce((a, r) => a + r.openIncidents, 0),
-        })
-      : '';
+    renderBalanceTable(balanceBox, { figures, paint: history.present.paint, names, streetMode: streetMode() });
+    renderValidationList(issuesBox, validation, names);
+    diffLine.textContent = paintDiffText(figures, history.present.paint, streetMode());
     structure.render();
     exchange.render();
     const dirty = plan?.state === 'draft' && allEdits().length === 0 ? 'plan_empty' : null;
@@ -407,46 +376,16 @@ export function mountPlanWorkspace(root: HTMLElement, account: Account): void {
     messageLine.textContent = message;
   }
 
-  function renderBalance(names: Map<string, string>): void {
-    const report = computeBalance(figures, new Map(Object.entries(history.present.paint)));
-    const cell = (before: number, after: number) => el('td', { className: before === after ? '' : 'changed' }, [before === after ? String(before) : `${before} → ${after}`]);
-    const spread = report.spread.households;
-    replaceChildren(balanceBox, [
-      el('h2', {}, [t('plan.balance')]),
-      el('table', {}, [
-        el('thead', {}, [el('tr', {}, [t(streetMode() ? 'plan.unitStreet' : 'plan.unit'), t('plan.households'), t('plan.workers'), t('plan.openIncidents'), t('plan.incidents12m')].map((h) => el('th', {}, [h])))]),
-        el('tbody', {}, report.units.map((u) =>
-          el('tr', { className: u.affected ? 'affected' : '', dataset: { grid: u.code } }, [
-            el('td', {}, [names.get(u.code) ?? u.code]),
-            cell(u.before.households, u.after.households),
-            cell(u.before.workers, u.after.workers),
-            cell(u.before.openIncidents, u.after.openIncidents),
-            cell(u.before.incidents12m, u.after.incidents12m),
-          ]),
-        )),
-      ]),
-      el('p', { testId: 'balance-cv' }, [t('plan.cv', { before: spread.before.cv.toFixed(3), after: spread.after.cv.toFixed(3) })]),
-    ]);
-  }
-
   onLanguageChange(() => {
     render();
     versions.render();
   });
   void versions.refresh();
-  window.addEventListener('keydown', (event) => {
-    if (!(event.ctrlKey || event.metaKey) || event.altKey) return;
-    // A text field keeps its own undo.
-    if (event.target instanceof HTMLInputElement || event.target instanceof HTMLTextAreaElement) return;
-    const key = event.key.toLowerCase();
-    if (key !== 'z' && key !== 'y') return;
-    event.preventDefault();
-    step(key === 'y' || event.shiftKey ? redoEdit(history) : undoEdit(history));
-  });
+  bindUndoShortcuts(window, { undo: () => step(undoEdit(history)), redo: () => step(redoEdit(history)) });
   render();
   const planId = params.get('plan');
   if (planId && /^\d+$/.test(planId)) {
-    apiGet<{ plan: PlanView }>(`/api/plans/${planId}`).then(
+    apiGet<{ plan: Plan }>(`/api/plans/${planId}`).then(
       (answer) => void openCommunity(answer.plan.scope_code, answer.plan),
       (error: unknown) => fail(error instanceof ApiError ? error : new ApiError(0, 'unknown', '')),
     );

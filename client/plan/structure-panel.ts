@@ -90,7 +90,9 @@ export function createStructurePanel(options: {
         el('li', { dataset: { op: edit.op } }, [
           edit.op === 'split'
             ? t('plan.structure.split', { unit: nameOf(edit.unit) })
-            : t(`plan.structure.${edit.op}`, { a: nameOf(edit.units[0]), b: nameOf(edit.units[1]) }),
+            : edit.op === 'repartition'
+              ? t('plan.structure.repartition', { unit: edit.unit, households: edit.households })
+              : t(`plan.structure.${edit.op}`, { a: nameOf(edit.units[0]), b: nameOf(edit.units[1]) }),
           ' ',
           el(
             'button',

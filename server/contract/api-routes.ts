@@ -20,6 +20,7 @@ import { PATROL_ROUTES } from '../patrol/patrol-contract.js';
 import { SPATIAL_ROUTES } from '../spatial/spatial-contract.js';
 import { STATS_ROUTES } from '../stats/stats-routes-contract.js';
 import { UNITS_ROUTES } from '../units/units-contract.js';
+import { PLANS_ROUTES } from '../plans/plans-contract.js';
 import { CAMERAS_ROUTES } from '../video/cameras-contract.js';
 import { CAMERA_IMPORTS_ROUTES } from '../video/import/camera-imports-contract.js';
 
@@ -42,4 +43,5 @@ export const API_ROUTES: readonly ApiRoute[] = [
   ...IOT_ROUTES,
   ...SENSORS_ROUTES,
   ...ALARMS_ROUTES,
+  ...PLANS_ROUTES,
 ];

@@ -10,7 +10,7 @@ import { withScope, type Database } from '../db/database.js';
 import type { DomainEvents } from '../events/domain-events.js';
 import { AppError } from '../errors/app-error.js';
 import { loadPlan, publishOrSchedule } from './plan-service.js';
-import { afterPublication } from './plans.route.js';
+import { afterPublication } from './plan-lifecycle.route.js';
 import { listDuePlans } from './plans.sql.js';
 
 export interface PlanSchedulerDependencies {

@@ -56,6 +56,10 @@ export const PLAN_REASONS = {
   reshape_outside_units: 'error',
   /** The new edge must cut the two micro-grids' union in two, one piece for each, each one polygon. */
   reshape_not_two_parts: 'error',
+  /** A re-partition's target households per micro-grid lie outside the configured range. */
+  repartition_target_out_of_range: 'error',
+  /** Only a grid is re-partitioned into micro-grids (and it must have some). */
+  level_not_repartitionable: 'error',
 } as const;
 
 export type PlanReason = keyof typeof PLAN_REASONS;

@@ -49,6 +49,8 @@ export async function rollbackEdits(q: Queryable, plan: PlanRow): Promise<AnyReq
       edits.push({ unit: code, to: e.from });
       continue;
     }
+    // A re-partition's old outlines are not cut again by a plan: the new micro-grids are edited like any others.
+    if (e.op === 'repartition') throw impossible('repartition_not_reversible', [e.unit]);
     if (e.op === 'split') {
       const pieces = (await q.query<{ new_code: string }>(listSuccessors, [e.unit, plan.id])).map((r) => r.new_code);
       if (pieces.length !== 2) throw superseded([e.unit]);

@@ -132,7 +132,7 @@ export async function replaceEdits(
   const outcome = await validatePlan(q, requested, plan.scope_code, limits, new Date(now.getTime() - YEAR_MS));
   // Units that cannot be resolved are not stored: an edit the caller cannot see names nothing.
   const blocking = outcome.validation.issues.filter((i) =>
-    ['unit_not_found', 'outside_plan_scope', 'too_many_edits', 'duplicate_edit'].includes(i.reason),
+    ['unit_not_found', 'outside_plan_scope', 'too_many_edits', 'duplicate_edit', 'repartition_target_out_of_range'].includes(i.reason),
   );
   if (blocking.length > 0) {
     throw new AppError(422, blocking[0].reason, 'The edits name units that cannot be edited in this plan', { issues: blocking });

@@ -1,5 +1,6 @@
 /**
- * Splits and merges as plan edits, pure (shared by the server and the planner's screen): the edit shapes, the
+ * Splits, merges, reshapes and grid re-partitions as plan edits, pure (shared by the server and the planner's screen):
+ * the edit shapes, how many micro-grids a household target makes (repartitionCount, as SQL does), the
  * quick check of a drawn split line (enough distinct points, no self-intersection — the browser runs it while
  * drawing, the server again), and the balance of a grid's micro-grids before → after a split or merge from the
  * pieces' figures the server computes (gridops_plan_structure, migration 0030).
@@ -37,18 +38,45 @@ export interface MergeEdit {
   from?: string;
 }
 
-export type StructuralEdit = SplitEdit | MergeEdit | ReshapeEdit;
+/**
+ * Cut a grid anew into micro-grids with the seed's partitioner (gridops_partition), as many as its households
+ * divided by `households` (the planner's target per micro-grid; repartitionCount): every micro-grid of the grid is
+ * retired and the new ones get new codes under the same grid. `from`: the grid's community when the edit was made.
+ */
+export interface RepartitionEdit {
+  op: 'repartition';
+  unit: string;
+  households: number;
+  from?: string;
+}
+
+export type StructuralEdit = SplitEdit | MergeEdit | ReshapeEdit | RepartitionEdit;
+
+/**
+ * How many micro-grids a grid of `households` households gets for a target of `target` households per micro-grid:
+ * the nearest whole number, at least 1 (SQL gridops_repartition_count, migration 0045, computes the same).
+ */
+export function repartitionCount(households: number, target: number): number {
+  return Math.max(1, Math.round(households / Math.max(target, 1)));
+}
+
+/** What re-partitioning `grid` by `target` would make, from the figures of its community's micro-grids. */
+export function gridRepartitionPreview(figures: readonly FigureRow[], grid: string, target: number): { households: number; now: number; count: number } {
+  const children = figures.filter((f) => f.kind === 'child' && f.parentCode === grid);
+  const households = children.reduce((a, f) => a + f.households, 0);
+  return { households, now: children.length, count: repartitionCount(households, target) };
+}
 
 export const MAX_SPLIT_LINE_POINTS = 200;
 
 export function isStructural(edit: object): edit is StructuralEdit {
   const op = (edit as { op?: unknown }).op;
-  return op === 'split' || op === 'merge' || op === 'reshape';
+  return op === 'split' || op === 'merge' || op === 'reshape' || op === 'repartition';
 }
 
-/** The units a structural edit retires. */
+/** The units a structural edit names (a re-partition: its grid, whose micro-grids it retires). */
 export function unitsOf(edit: StructuralEdit): string[] {
-  return edit.op === 'split' ? [edit.unit] : [...edit.units];
+  return edit.op === 'split' || edit.op === 'repartition' ? [edit.unit] : [...edit.units];
 }
 
 function segmentsCross(a: number[], b: number[], c: number[], d: number[]): boolean {
@@ -83,7 +111,7 @@ export function refuseSplitLine(line: LineStringGeometry): 'too_few_points' | 't
 export interface PieceFigures extends Figures {
   /** The structural edit's 1-based position in the plan's edits. */
   ord: number;
-  op: 'split' | 'merge' | 'reshape';
+  op: StructuralEdit['op'];
   parentCode: string;
   oldCodes: string[];
   /** The code a reshaped piece keeps (null for splits and merges). */

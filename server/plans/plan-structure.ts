@@ -6,7 +6,10 @@
  * (one piece on each side, so the coverage stays exact by construction); every piece keeps the minimum area and
  * width (errors) and the households range (warning). The pieces and what would follow them (workers, devices,
  * open incidents, the last 12 months' incidents) come from plan-structure.sql.ts — the function publication
- * applies. `validatePlan` is the whole plan's validation: moves and structural edits, one unit in one edit.
+ * applies. A grid re-partition (migration 0045) names a grid and a target of households per micro-grid within the
+ * configured range (else repartition_target_out_of_range, which refuses the edits); no other edit may name the grid
+ * or its micro-grids; its pieces are checked like a split's.
+ * `validatePlan` is the whole plan's validation: moves and structural edits, one unit in one edit.
  */
 import type { Queryable } from '../db/database.js';
 import type { FigureRow } from './plan-balance.js';
@@ -18,6 +21,7 @@ import {
   unitsOf,
   type MergeEdit,
   type PieceFigures,
+  type RepartitionEdit,
   type ReshapeEdit,
   type SplitEdit,
   type StructuralEdit,
@@ -26,8 +30,8 @@ import {
 import { checkLinesInside, findSharedEdges, previewStructure, readSharedEdges, resolveStructureUnits } from './plan-structure.sql.js';
 import { validatePlanEdits, type PlanEdit, type PlanLimits, type RequestedEdit, type ValidationOutcome } from './plan-validation.js';
 
-export type AnyRequestedEdit = RequestedEdit | SplitEdit | MergeEdit | ReshapeEdit;
-export type StoredStructuralEdit = (SplitEdit | MergeEdit | ReshapeEdit) & { from: string };
+export type AnyRequestedEdit = RequestedEdit | SplitEdit | MergeEdit | ReshapeEdit | RepartitionEdit;
+export type StoredStructuralEdit = (SplitEdit | MergeEdit | ReshapeEdit | RepartitionEdit) & { from: string };
 export type StoredEdit = PlanEdit | StoredStructuralEdit;
 
 export interface StructurePiece extends PieceFigures {
@@ -52,6 +56,7 @@ export function requestedFormOf(edits: readonly StoredEdit[]): AnyRequestedEdit[
   return edits.map((e) => {
     if (!isStructural(e)) return { unit: e.unit, to: e.to };
     if (e.op === 'split') return { op: 'split', unit: e.unit, line: e.line };
+    if (e.op === 'repartition') return { op: 'repartition', unit: e.unit, households: e.households };
     return e.op === 'merge' ? { op: 'merge', units: e.units } : { op: 'reshape', units: e.units, line: e.line };
   });
 }
@@ -93,13 +98,20 @@ export async function validatePlan(
       seen.add(code);
       if (!code.startsWith(scopeCode)) issues.push(planIssue('outside_plan_scope', code, { scope: scopeCode }));
       else if (!units.has(code)) issues.push(planIssue('unit_not_found', code));
-      else if (units.get(code)!.level !== 'micro_grid') issues.push(planIssue('level_not_restructurable', code, { level: units.get(code)!.level }));
+      else if (edit.op === 'repartition') {
+        if (units.get(code)!.level !== 'grid') issues.push(planIssue('level_not_repartitionable', code, { level: units.get(code)!.level }));
+      } else if (units.get(code)!.level !== 'micro_grid') issues.push(planIssue('level_not_restructurable', code, { level: units.get(code)!.level }));
     }
-    if (edit.op !== 'merge') {
+    if (edit.op === 'repartition') {
+      const [min, max] = [limits.microGridHouseholdsMin, limits.microGridHouseholdsMax];
+      if (!(edit.households >= Math.max(min, 1) && edit.households <= max)) {
+        issues.push(planIssue('repartition_target_out_of_range', edit.unit, { households: edit.households, min: Math.max(min, 1), max }));
+      }
+    } else if (edit.op !== 'merge') {
       const problem = refuseSplitLine(edit.line);
       if (problem) issues.push(planIssue('line_invalid', named[0], { problem }));
     }
-    if (edit.op !== 'split' && issues.length === before) {
+    if ((edit.op === 'merge' || edit.op === 'reshape') && issues.length === before) {
       const [a, b] = edit.units;
       if (a === b) issues.push(planIssue('duplicate_edit', a));
       else if (units.get(a)!.parent_code !== units.get(b)!.parent_code) {
@@ -113,6 +125,17 @@ export async function validatePlan(
     if (issues.length > before) failed.add(index);
     else if (edit.op === 'merge') merges.push({ index, a: edit.units[0], b: edit.units[1] });
     else if (edit.op === 'reshape') reshapes.push({ index, edit });
+  }
+  // A re-partitioned grid's micro-grids (and the grid as a paint target) belong to that edit alone.
+  for (const r of structural.filter((e): e is RepartitionEdit => e.op === 'repartition')) {
+    const under = (code: string) => code !== r.unit && code.startsWith(r.unit);
+    const others = [...moves.flatMap((m) => [m.unit, m.to]), ...structural.filter((e) => e !== r).flatMap(unitsOf)];
+    const clash = others.find((code) => under(code) || code === r.unit);
+    if (clash) {
+      issues.push(planIssue('duplicate_edit', clash, { repartitionOf: r.unit }));
+      const at = stored.findIndex((s) => s.op === 'repartition' && s.unit === r.unit);
+      if (at >= 0) failed.add(base.edits.length + at);
+    }
   }
   if (reshapes.length > 0) {
     const edges = await q.query<{ a: string; b: string; parts: number | null; first: number[] | null; last: number[] | null }>(readSharedEdges, [
@@ -167,6 +190,10 @@ export async function validatePlan(
       issues.push(planIssue('split_not_two_parts', unit, { parts: pieces.length }));
       continue;
     }
+    if (edit.op === 'repartition' && pieces.length === 0) {
+      issues.push(planIssue('level_not_repartitionable', unit, { microGrids: 0 }));
+      continue;
+    }
     if (edit.op === 'reshape' && (pieces.length !== 2 || new Set(pieces.map((p) => p.keepCode)).size !== 2)) {
       issues.push(planIssue('reshape_not_two_parts', unit, { parts: pieces.length }));
       continue;
@@ -199,7 +226,7 @@ export async function previewPieces(q: Queryable, edits: readonly object[], sinc
     const workerList = r.workers as StructurePiece['workerList'];
     return {
       ord: Number(r.ord),
-      op: r.op as 'split' | 'merge' | 'reshape',
+      op: r.op as StructurePiece['op'],
       keepCode: (r.keep_code as string | null) ?? null,
       parentCode: String(r.parent_code),
       oldCodes: r.old_codes as string[],

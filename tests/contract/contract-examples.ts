@@ -12,6 +12,7 @@ import { CAMERAS_EXAMPLES } from './examples-cameras.js';
 import { newCase } from './example-cases.js';
 import { FIELD_EXAMPLES } from './examples-field.js';
 import { IOT_EXAMPLES } from './examples-iot.js';
+import { PLANS_EXAMPLES } from './examples-plans.js';
 
 export interface ContractExample {
   /** A development account (tests/support/test-auth.ts), 'screen' for a read-only screen token, 'anonymous' for none. */
@@ -73,6 +74,7 @@ export const CONTRACT_EXAMPLES: ContractExamples = {
   ...ADMINISTRATION_EXAMPLES,
   ...CAMERAS_EXAMPLES,
   ...IOT_EXAMPLES,
+  ...PLANS_EXAMPLES,
   'GET /api/openapi.json': () => [{ as: 'anonymous', path: '/api/openapi.json' }],
   ...FIELD_EXAMPLES,
   'GET /api/health': () => [{ as: 'anonymous', path: '/api/health' }],
@@ -208,4 +210,5 @@ export const CONTRACT_EXAMPLES: ContractExamples = {
       { as: 'dispatcher.xianlin', path: `/api/incidents/${ctx.closedIncidentId}/escalate`, body: { reason: '已结案' }, status: 409 },
     ];
   },
+
 };
