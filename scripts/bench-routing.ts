@@ -185,12 +185,16 @@ async function main(): Promise<void> {
     console.log(`| incident points > 500 m from a road (of ${points.length}) | ${rounds[0].offRoad} | |`);
     console.log(`| for comparison, ETAs of all 40 candidates (one round), p50 / p95 | ${ms(all.p50)} / ${ms(all.p95)} | |`);
     console.log(`| … vertices settled, p50 / p95 | ${all.settledP50} / ${all.settledP95} | |`);
-    console.log(`| locate micro-grid chain (not in the above), p50 / p95 | ${ms(percentile(locateTimes, 50))} / ${ms(percentile(locateTimes, 95))} | |`);
+    console.log(
+      `| locate micro-grid chain (not in the above), p50 / p95 | ${ms(percentile(locateTimes, 50))} / ${ms(percentile(locateTimes, 95))} | |`,
+    );
     console.log(
       `| nearest by straight line is not the fastest by road (${share.incidents} incidents, 40 nearest on-duty workers) | ` +
         `${(100 * share.share).toFixed(1)} % (95 % CI ± ${(100 * share.margin).toFixed(1)}) | report |`,
     );
-    console.log(`| … extra ETA when dispatching by straight line, median / p95 of those | ${share.extraP50.toFixed(1)} s / ${share.extraP95.toFixed(1)} s | |`);
+    console.log(
+      `| … extra ETA when dispatching by straight line, median / p95 of those | ${share.extraP50.toFixed(1)} s / ${share.extraP95.toFixed(1)} s | |`,
+    );
     console.log(`| … straight-line nearest unreachable by road | ${share.nearestUnreachable} | |`);
     console.log(`| … among the ${share.onRoad} incidents within 500 m of a road | ${(100 * share.onRoadShare).toFixed(1)} % | |`);
   } finally {

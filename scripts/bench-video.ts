@@ -148,7 +148,9 @@ async function main(): Promise<void> {
       ] as const) {
         const m = await measure(db, pts, options.rounds);
         const covered = await share(pts);
-        log(`${count.n} cameras, ${label}: covering p50 ${m.covering.p50.toFixed(2)} p95 ${m.covering.p95.toFixed(2)} ms (cpu ${m.covering.cpuP50.toFixed(2)} / ${m.covering.cpuP95.toFixed(2)}); nearest-5 p50 ${m.nearest.p50.toFixed(2)} p95 ${m.nearest.p95.toFixed(2)} ms (cpu ${m.nearest.cpuP50.toFixed(2)} / ${m.nearest.cpuP95.toFixed(2)})`);
+        log(
+          `${count.n} cameras, ${label}: covering p50 ${m.covering.p50.toFixed(2)} p95 ${m.covering.p95.toFixed(2)} ms (cpu ${m.covering.cpuP50.toFixed(2)} / ${m.covering.cpuP95.toFixed(2)}); nearest-5 p50 ${m.nearest.p50.toFixed(2)} p95 ${m.nearest.p95.toFixed(2)} ms (cpu ${m.nearest.cpuP50.toFixed(2)} / ${m.nearest.cpuP95.toFixed(2)})`,
+        );
         const f = (x: number) => x.toFixed(2);
         rows.push(
           `| ${count.n.toLocaleString('en')} (${count.ptz.toLocaleString('en')} PTZ) | ${label} (${pts.length}, ${Math.round(covered * 100)} % covered) | ${f(m.covering.p50)} / **${f(m.covering.p95)}** | ${f(m.covering.cpuP50)} / **${f(m.covering.cpuP95)}** | ${f(m.nearest.p50)} / ${f(m.nearest.p95)} | ${f(m.nearest.cpuP50)} / ${f(m.nearest.cpuP95)} | ${(m.covering.cpuP95 / m.nearest.cpuP95).toFixed(2)} |`,

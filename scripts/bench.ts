@@ -221,7 +221,12 @@ async function main(): Promise<void> {
       result,
       overhead: await measureScopeOverhead(embedded, overheadPoints, options.rounds),
       tiles: await measureTiles(embedded, capabilities, await screenTokenHeaders(embedded, null)),
-      intake: await measureIntake({ db: embedded, capabilities, points: points.slice(0, INTAKE_POINTS), onProgress: (line) => log(`embedded intake ${line}`) }),
+      intake: await measureIntake({
+        db: embedded,
+        capabilities,
+        points: points.slice(0, INTAKE_POINTS),
+        onProgress: (line) => log(`embedded intake ${line}`),
+      }),
       // The statistics API (issue 19): every read at city, district, street and community scope, day and month.
       stats: await measureStats(embedded, options.rounds * 4),
     });
@@ -284,7 +289,12 @@ async function main(): Promise<void> {
           result,
           overhead: await measureScopeOverhead(db, points, options.rounds),
           tiles: await measureTiles(db, capabilities, await screenTokenHeaders(db, null)),
-          intake: await measureIntake({ db, capabilities, points: points.slice(0, INTAKE_POINTS), onProgress: (line) => log(`postgres intake ${line}`) }),
+          intake: await measureIntake({
+            db,
+            capabilities,
+            points: points.slice(0, INTAKE_POINTS),
+            onProgress: (line) => log(`postgres intake ${line}`),
+          }),
           stats: await measureStats(db, options.rounds * 4),
         });
       } finally {

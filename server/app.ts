@@ -46,7 +46,6 @@ import { cameraImportsRouter } from './video/import/camera-imports.route.js';
 import { cameraReviewRouter } from './video/import/camera-review.route.js';
 import { streamsRouter } from './video/streams.route.js';
 
-
 export interface AppDependencies {
   config: AppConfig;
   db: Database;

@@ -58,7 +58,9 @@ async function main(): Promise<void> {
     'PostGIS capabilities',
   );
   if (!capabilities.spatialIndexesUnderRls) {
-    logger.warn('spatial predicates are not LEAKPROOF: queries under row-level security scan instead of using GiST indexes; run migration 0006 as a superuser');
+    logger.warn(
+      'spatial predicates are not LEAKPROOF: queries under row-level security scan instead of using GiST indexes; run migration 0006 as a superuser',
+    );
   }
   for (const column of capabilities.missingSpatialIndexes) logger.warn({ column }, 'geometry column without a spatial index');
   if (!(await isSeeded(db))) {
@@ -77,11 +79,15 @@ async function main(): Promise<void> {
   const admin = await ensureAdministrator(db, config.adminPassword);
   if (admin.generatedPassword) {
     // Printed once to the terminal, never to the structured log.
-    process.stdout.write(`\n  First start: administrator "admin" created with password ${admin.generatedPassword}\n  Store it now; it is not shown again.\n\n`);
+    process.stdout.write(
+      `\n  First start: administrator "admin" created with password ${admin.generatedPassword}\n  Store it now; it is not shown again.\n\n`,
+    );
   } else if (admin.created) logger.info('administrator "admin" created with ADMIN_PASSWORD');
   const roads = createRoadGraphStore(db);
   // One set of domain events for the app, the schedulers and the live channel, so every change reaches the screens.
-  const events = createDomainEvents((error, event) => logger.error({ event: event.type, error: (error as Error)?.name }, 'domain event listener failed'));
+  const events = createDomainEvents((error, event) =>
+    logger.error({ event: event.type, error: (error as Error)?.name }, 'domain event listener failed'),
+  );
   // The IoT service starts after the app exists; the routes see its counters and revocations through this.
   const iotStats = createIngestStats();
   let iot: IotService | null = null;
@@ -105,9 +111,19 @@ async function main(): Promise<void> {
   if (config.dispatchMode === 'simulate') {
     leadership.whileLeader('simulator', () =>
       createCitySimulator({
-        db, roads, events, logger, clock: systemClock, options: { ...config.simulator },
+        db,
+        roads,
+        events,
+        logger,
+        clock: systemClock,
+        options: { ...config.simulator },
         videoAi: createVideoAiSimulation({
-          db, events, clock: systemClock, uploadDir: config.uploadDir, perHour: config.videoAiPerHour, random: seededRandom(Date.now() & 0x7fffffff),
+          db,
+          events,
+          clock: systemClock,
+          uploadDir: config.uploadDir,
+          perHour: config.videoAiPerHour,
+          random: seededRandom(Date.now() & 0x7fffffff),
           demo: config.videoGatewayUrl ? null : readDemoCatalogue(config.videoDemoDir),
         }),
       }).start(config.simulator.tickMs),
@@ -150,7 +166,16 @@ async function main(): Promise<void> {
             iot.internal.add({ kind: 'gateway', username: 'gridops-simulator', sensorCode: null, scopeCode: 'city', credentialId: null }),
           );
       const { readingSeconds, faultsPerHour, connections } = config.iot.simulator;
-      sensorSimulator = startSensorSimulator({ brokerUrl: iot.brokerUrl, ...login, sensors, readingSeconds, faultsPerHour, connections, clock: systemClock, logger });
+      sensorSimulator = startSensorSimulator({
+        brokerUrl: iot.brokerUrl,
+        ...login,
+        sensors,
+        readingSeconds,
+        faultsPerHour,
+        connections,
+        clock: systemClock,
+        logger,
+      });
     }
   }
   // Graceful shutdown: readiness fails at once (the balancer stops sending), no new connections, requests in flight

@@ -21,11 +21,7 @@ import { migrate } from '../server/db/migrate.js';
 import { openPostgresDatabase } from '../server/db/pg-driver.js';
 import { openEmbeddedDatabase } from '../server/db/pglite-driver.js';
 import { seedDatabase } from '../server/seed/seed-database.js';
-import {
-  probePostgresInstallation,
-  startThrowawayCluster,
-  type PostgresCluster,
-} from './support/postgres-cluster.js';
+import { probePostgresInstallation, startThrowawayCluster, type PostgresCluster } from './support/postgres-cluster.js';
 import { selectTestModes } from './support/select-test-modes.js';
 import type { TestDatabasesInfo } from './support/test-databases-info.js';
 
@@ -70,8 +66,7 @@ async function prepareEmbedded(workDir: string): Promise<NonNullable<TestDatabas
 
 async function preparePostgres(cluster: PostgresCluster): Promise<NonNullable<TestDatabasesInfo['postgres']>> {
   const started = performance.now();
-  const open = (database: string) =>
-    openPostgresDatabase({ url: cluster.url(database), poolSize: 4, statementTimeoutMs: 600_000 });
+  const open = (database: string) => openPostgresDatabase({ url: cluster.url(database), poolSize: 4, statementTimeoutMs: 600_000 });
   await cluster.createDatabase(EMPTY_TEMPLATE);
   const empty = await open(EMPTY_TEMPLATE);
   let version: string;

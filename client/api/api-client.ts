@@ -50,7 +50,12 @@ async function send<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path
   if (!response.ok) {
     const code = typeof payload?.code === 'string' ? payload.code : response.status >= 500 ? 'internal_error' : 'unknown';
     if (response.status === 401 && path !== '/api/auth/login') for (const listener of unauthorisedListeners) listener();
-    throw new ApiError(response.status, code, typeof payload?.message === 'string' ? payload.message : `HTTP ${response.status}`, payload?.details ?? {});
+    throw new ApiError(
+      response.status,
+      code,
+      typeof payload?.message === 'string' ? payload.message : `HTTP ${response.status}`,
+      payload?.details ?? {},
+    );
   }
   return payload as T;
 }
@@ -69,7 +74,12 @@ export async function apiUpload<T>(path: string, file: Blob, contentType: string
   if (!response.ok) {
     const code = typeof payload?.code === 'string' ? payload.code : response.status >= 500 ? 'internal_error' : 'unknown';
     if (response.status === 401) for (const listener of unauthorisedListeners) listener();
-    throw new ApiError(response.status, code, typeof payload?.message === 'string' ? payload.message : `HTTP ${response.status}`, payload?.details ?? {});
+    throw new ApiError(
+      response.status,
+      code,
+      typeof payload?.message === 'string' ? payload.message : `HTTP ${response.status}`,
+      payload?.details ?? {},
+    );
   }
   return payload as T;
 }

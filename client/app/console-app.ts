@@ -61,7 +61,12 @@ export async function mountConsole(root: HTMLElement, account: Account, onSigned
 
   // The page's frame first (the map measures its container), the header put in its place once built.
   const headerSlot = el('div');
-  const frame = el('div', { className: 'console' }, [headerSlot, banner, el('main', { className: 'console-body' }, [left, el('div', { className: 'map-area' }, [mapElement]), right]), toast]);
+  const frame = el('div', { className: 'console' }, [
+    headerSlot,
+    banner,
+    el('main', { className: 'console-body' }, [left, el('div', { className: 'map-area' }, [mapElement]), right]),
+    toast,
+  ]);
   replaceChildren(root, [frame]);
 
   let shown: RightPanel = null;
@@ -86,7 +91,11 @@ export async function mountConsole(root: HTMLElement, account: Account, onSigned
     onViewportChange: (bbox) => live.setViewport(bbox),
   });
   const store = createConsoleStore({
-    sink: { setIncidents: (items) => consoleMap.setIncidents(items), setWorkers: (items) => consoleMap.setWorkers(items), setSensors: (items) => consoleMap.setSensors(items) },
+    sink: {
+      setIncidents: (items) => consoleMap.setIncidents(items),
+      setWorkers: (items) => consoleMap.setWorkers(items),
+      setSensors: (items) => consoleMap.setSensors(items),
+    },
   });
 
   const showRight = (panel: RightPanel) => {
@@ -203,7 +212,10 @@ export async function mountConsole(root: HTMLElement, account: Account, onSigned
   mapElement.parentElement!.append(videoWall.element);
   showRight('whatsHere');
 
-  const layers = createLayerPanel({ layerStates: () => consoleMap.layerStates(), setLayerVisible: (id, visible) => consoleMap.setLayerVisible(id as never, visible) });
+  const layers = createLayerPanel({
+    layerStates: () => consoleMap.layerStates(),
+    setLayerVisible: (id, visible) => consoleMap.setLayerVisible(id as never, visible),
+  });
   mapElement.parentElement!.append(layers.element);
   void consoleMap.ready.then(() => layers.render());
 

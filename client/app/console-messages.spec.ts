@@ -39,7 +39,9 @@ describe('console messages', () => {
       ...INCIDENT_STATES.map((s) => `state.${s}`),
       ...GRADES.map((g) => `grade.${g}`),
       ...ROLES.map((r) => `role.${r}`),
-      ...['event_not_allowed_in_state', 'role_not_allowed', 'not_the_assigned_worker', 'verifier_is_the_handler', 'offer_not_acknowledged'].map((r) => `disabled.${r}`),
+      ...['event_not_allowed_in_state', 'role_not_allowed', 'not_the_assigned_worker', 'verifier_is_the_handler', 'offer_not_acknowledged'].map(
+        (r) => `disabled.${r}`,
+      ),
     ];
     expect(keys.filter((key) => !(key in messagesEn) || !(key in messagesZhCn))).toEqual([]);
   });

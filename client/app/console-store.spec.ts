@@ -7,13 +7,28 @@ import { MovableClock } from '../../tests/support/movable-clock.js';
 // The map's fixture, numbered like a real case.
 const incident = (id: number, changes: Partial<LiveIncident> = {}): LiveIncident =>
   liveIncident({ id, number: `NJ20261123-${String(id).padStart(7, '0')}`, source: 'hotline_12345', ...changes });
-const worker = (code: string, at: string, lon = 118.93): LiveWorker => ({ code, name: code, role: 'grid_worker', lon, lat: 32.1, at, dutyStatus: 'on_duty', busy: false, stale: false, microGridCode: 'm' });
+const worker = (code: string, at: string, lon = 118.93): LiveWorker => ({
+  code,
+  name: code,
+  role: 'grid_worker',
+  lon,
+  lat: 32.1,
+  at,
+  dutyStatus: 'on_duty',
+  busy: false,
+  stale: false,
+  microGridCode: 'm',
+});
 
 function setup() {
   const clock = new MovableClock(1_000_000);
   const drawn = { incidents: [] as LiveIncident[], workers: [] as LiveWorker[] };
   const changes: string[] = [];
-  const store = createConsoleStore({ sink: { setIncidents: (i) => (drawn.incidents = i), setWorkers: (w) => (drawn.workers = w) }, clock, newForMs: 60_000 });
+  const store = createConsoleStore({
+    sink: { setIncidents: (i) => (drawn.incidents = i), setWorkers: (w) => (drawn.workers = w) },
+    clock,
+    newForMs: 60_000,
+  });
   store.subscribe((c) => changes.push(c));
   return { store, drawn, changes, advance: (ms: number) => clock.advanceMs(ms) };
 }

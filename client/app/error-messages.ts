@@ -62,7 +62,8 @@ export const errorMessages: Record<'zh-CN' | 'en', Record<string, string>> = {
     'error.unknown_category': 'Unknown incident category.',
     'error.invalid_incident': 'The incident is incomplete or malformed.',
     'error.invalid_incident_event': 'Invalid action parameters.',
-    'error.public_note_refused': 'The reply to the reporter is public: no phone numbers, ID numbers, e-mail or web addresses or worker codes (2–500 characters).',
+    'error.public_note_refused':
+      'The reply to the reporter is public: no phone numbers, ID numbers, e-mail or web addresses or worker codes (2–500 characters).',
     'error.invalid_search': 'Type something to search for.',
     'error.unit_not_found': 'No such unit.',
     'error.database_timeout': 'The database took too long; try again.',

@@ -24,7 +24,15 @@ export function formatTime(iso: string): string {
 }
 
 export function formatClock(date: Date): string {
-  return date.toLocaleString(currentLanguage(), { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
+  return date.toLocaleString(currentLanguage(), {
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hour12: false,
+  });
 }
 
 /** The deadline as "due in …" / "overdue by …". */

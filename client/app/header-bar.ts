@@ -36,7 +36,11 @@ export function createHeaderBar(options: HeaderOptions): HeaderBar {
   const who = el('span', { className: 'header-who', testId: 'who-am-i' });
   const clock = el('time', { className: 'header-clock', testId: 'clock' });
   const connection = el('span', { className: 'connection', testId: 'connection-status', attrs: { role: 'status' } });
-  const language = el('button', { attrs: { type: 'button' }, testId: 'language-switch', on: { click: () => setLanguage(currentLanguage() === 'en' ? 'zh-CN' : 'en') } });
+  const language = el('button', {
+    attrs: { type: 'button' },
+    testId: 'language-switch',
+    on: { click: () => setLanguage(currentLanguage() === 'en' ? 'zh-CN' : 'en') },
+  });
   const theme = el('button', { attrs: { type: 'button' }, testId: 'theme-switch', on: { click: () => options.onToggleTheme() } });
   const help = el('button', { attrs: { type: 'button' }, on: { click: () => options.onHelp() } });
   const about = el('button', { attrs: { type: 'button' }, on: { click: () => options.onAbout() } });

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { shortcutOf } from './keyboard-shortcuts.js';
 
-const key = (k: string, modifiers: Partial<{ ctrlKey: boolean; metaKey: boolean; altKey: boolean }> = {}) => ({ key: k, ctrlKey: false, metaKey: false, altKey: false, ...modifiers });
+const key = (k: string, modifiers: Partial<{ ctrlKey: boolean; metaKey: boolean; altKey: boolean }> = {}) => ({
+  key: k,
+  ctrlKey: false,
+  metaKey: false,
+  altKey: false,
+  ...modifiers,
+});
 
 describe('shortcutOf', () => {
   it('maps the dispatcher keys, case-insensitively', () => {

@@ -17,7 +17,11 @@ export function showLoginScreen(root: HTMLElement, onSignedIn: (account: Account
   const password = el('input', { attrs: { name: 'password', type: 'password', autocomplete: 'current-password', required: true, maxlength: 200 } });
   const submit = el('button', { attrs: { type: 'submit' } });
   const message = el('p', { className: 'login-error', testId: 'login-error', attrs: { role: 'alert' } });
-  const languageButton = el('button', { attrs: { type: 'button' }, className: 'link-button', on: { click: () => setLanguage(currentLanguage() === 'en' ? 'zh-CN' : 'en') } });
+  const languageButton = el('button', {
+    attrs: { type: 'button' },
+    className: 'link-button',
+    on: { click: () => setLanguage(currentLanguage() === 'en' ? 'zh-CN' : 'en') },
+  });
   const title = el('h1');
   const userLabel = el('span');
   const passwordLabel = el('span');
@@ -52,18 +56,15 @@ export function showLoginScreen(root: HTMLElement, onSignedIn: (account: Account
     render();
   };
 
-  const form = el('form', {
-    className: 'login-form',
-    testId: 'login-form',
-    on: { submit: (event) => void signIn(event) },
-  }, [
-    title,
-    el('label', {}, [userLabel, username]),
-    el('label', {}, [passwordLabel, password]),
-    submit,
-    message,
-    languageButton,
-  ]);
+  const form = el(
+    'form',
+    {
+      className: 'login-form',
+      testId: 'login-form',
+      on: { submit: (event) => void signIn(event) },
+    },
+    [title, el('label', {}, [userLabel, username]), el('label', {}, [passwordLabel, password]), submit, message, languageButton],
+  );
   replaceChildren(root, [el('div', { className: 'login-screen' }, [form])]);
   const stop = onLanguageChange(render);
   render();

@@ -228,7 +228,7 @@ export const messagesEn: Record<string, string> = {
   'disabled.verifier_is_the_handler': 'The verifier cannot be the one who handled the case.',
   'disabled.offer_not_acknowledged': 'The worker has not acknowledged the offer yet.',
   'disabled.invalid_satisfaction': 'Satisfaction is 1 to 5.',
-  'summonses': 'Departments summoned',
+  summonses: 'Departments summoned',
   'summons.summoned': 'due to report',
   'summons.reported': 'reported',
   'sensor.title': 'IoT sensor',

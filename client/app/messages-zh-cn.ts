@@ -214,7 +214,7 @@ export const messagesZhCn: Record<string, string> = {
   'disabled.verifier_is_the_handler': '核查人不能是处置人本人。',
   'disabled.offer_not_acknowledged': '处置人尚未接单。',
   'disabled.invalid_satisfaction': '满意度应为 1 到 5。',
-  'summonses': '吹哨报到',
+  summonses: '吹哨报到',
   'summons.summoned': '待报到',
   'summons.reported': '已报到',
   'sensor.title': '物联感知设备',

@@ -23,7 +23,10 @@ export async function loadWorkers(bbox: BoundingBox, now = Date.now()): Promise<
   });
   if (!response.ok) throw new Error(`workers: HTTP ${response.status}`);
   const body = (await response.json()) as {
-    features: { geometry: { coordinates: [number, number] } | null; properties: { code: string; role: string; duty_status: string; last_position_at: string | null } }[];
+    features: {
+      geometry: { coordinates: [number, number] } | null;
+      properties: { code: string; role: string; duty_status: string; last_position_at: string | null };
+    }[];
   };
   return body.features
     .filter((f) => f.geometry !== null)

@@ -67,7 +67,8 @@ function start(extra: Partial<Parameters<typeof connectLive>[0]> = {}) {
   return { statuses, snapshots, deltas };
 }
 
-const hello = (side: ServerSide, epoch = 'e1') => sendJson(side, { type: 'hello', epoch, account: { role: 'dispatcher', jurisdiction: '320113007' } });
+const hello = (side: ServerSide, epoch = 'e1') =>
+  sendJson(side, { type: 'hello', epoch, account: { role: 'dispatcher', jurisdiction: '320113007' } });
 
 describe('live client', () => {
   it('subscribes to its topics, reports snapshots and deltas, and tracks the position per topic', async () => {
@@ -85,7 +86,10 @@ describe('live client', () => {
     sendJson(side, { type: 'snapshot', topic: 'workers', epoch: 'e1', seq: 9, items: [], truncated: false });
     await waitFor(() => live!.position('workers') !== null);
     expect(seen.statuses).toEqual(['connecting', 'open']);
-    expect(seen.snapshots).toEqual([['incidents', [{ id: 1 }]], ['workers', []]]);
+    expect(seen.snapshots).toEqual([
+      ['incidents', [{ id: 1 }]],
+      ['workers', []],
+    ]);
     expect(seen.deltas).toEqual([['incidents', [{ id: 2 }]]]);
     expect(live!.position('incidents')).toEqual({ epoch: 'e1', seq: 6 });
   });

@@ -16,7 +16,16 @@
  * 60 s counts as a lost connection. A session that ended (close code 4401) is final: status 'closed', detail
  * 'session_ended'. Node has no global WebSocket: pass `WebSocket` (e.g. npm `ws`).
  */
-import type { LiveBbox, LiveIncident, LiveSensor, LiveSince, LiveStatsChange, LiveTopic, LiveWorker, ServerMessage } from '../../server/live/live-protocol.js';
+import type {
+  LiveBbox,
+  LiveIncident,
+  LiveSensor,
+  LiveSince,
+  LiveStatsChange,
+  LiveTopic,
+  LiveWorker,
+  ServerMessage,
+} from '../../server/live/live-protocol.js';
 
 export type { LiveBbox, LiveIncident, LiveSensor, LiveSince, LiveTopic, LiveWorker } from '../../server/live/live-protocol.js';
 

@@ -110,8 +110,17 @@ export function roadsFilter(): unknown {
 export function offlineBasemapLayers(p: MapPalette): LayerSpecification[] {
   const major = ['match', ['get', 'road_class'], ['motorway', 'primary'], true, false];
   // Line width by zoom for minor and major roads (base = the width at z12).
-  const roadWidth = (minor: number, majorBase: number): unknown =>
-    ['interpolate', ['exponential', 1.6], ['zoom'], ...[[8, 0.4], [12, 1], [16, 5], [19, 14]].flatMap(([z, k]) => [z, ['case', major, majorBase * k, minor * k]])];
+  const roadWidth = (minor: number, majorBase: number): unknown => [
+    'interpolate',
+    ['exponential', 1.6],
+    ['zoom'],
+    ...[
+      [8, 0.4],
+      [12, 1],
+      [16, 5],
+      [19, 14],
+    ].flatMap(([z, k]) => [z, ['case', major, majorBase * k, minor * k]]),
+  ];
   return [
     {
       id: 'basemap-landuse',
@@ -123,11 +132,16 @@ export function offlineBasemapLayers(p: MapPalette): LayerSpecification[] {
         'fill-color': [
           'match',
           ['get', 'kind'],
-          'residential', p.landuse.residential,
-          GREEN, p.landuse.green,
-          ['industrial', 'quarry', 'military'], p.landuse.industrial,
-          ['commercial', 'retail'], p.landuse.commercial,
-          ['farmland', 'farmyard'], p.landuse.farmland,
+          'residential',
+          p.landuse.residential,
+          GREEN,
+          p.landuse.green,
+          ['industrial', 'quarry', 'military'],
+          p.landuse.industrial,
+          ['commercial', 'retail'],
+          p.landuse.commercial,
+          ['farmland', 'farmyard'],
+          p.landuse.farmland,
           p.landuse.other,
         ],
       },

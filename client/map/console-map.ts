@@ -102,17 +102,19 @@ export function createConsoleMap(options: ConsoleMapOptions): ConsoleMap {
   /** Bumped by reloadDeviceTiles: a new tile address the browser has not cached. */
   let devicesVersion = 0;
 
-  const registry = new LayerRegistry(options.layers?.() ?? [
-    createMicroGridLoad(),
-    createUnits(),
-    createSensors(),
-    createCameras(),
-    createCameraReview(),
-    createIncidentDensity(),
-    createRoute(),
-    createWorkers(),
-    createIncidents(),
-  ]);
+  const registry = new LayerRegistry(
+    options.layers?.() ?? [
+      createMicroGridLoad(),
+      createUnits(),
+      createSensors(),
+      createCameras(),
+      createCameraReview(),
+      createIncidentDensity(),
+      createRoute(),
+      createWorkers(),
+      createIncidents(),
+    ],
+  );
   const palette = () => PALETTES[theme];
   const style = () => buildMapStyle({ origin, palette: palette(), external, overlayLayers: registry.styleLayers(palette()) });
 

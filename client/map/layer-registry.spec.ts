@@ -34,8 +34,18 @@ describe('LayerRegistry', () => {
       ['c', 'visible'],
     ]);
     expect(registry.states(PALETTES.dark)).toEqual([
-      { id: 'units', titleKey: 'map.layer.units', visible: false, legend: [{ labelKey: 'map.legend.district', color: PALETTES.dark.boundary.district }] },
-      { id: 'sensors', titleKey: 'map.layer.units', visible: true, legend: [{ labelKey: 'map.legend.district', color: PALETTES.dark.boundary.district }] },
+      {
+        id: 'units',
+        titleKey: 'map.layer.units',
+        visible: false,
+        legend: [{ labelKey: 'map.legend.district', color: PALETTES.dark.boundary.district }],
+      },
+      {
+        id: 'sensors',
+        titleKey: 'map.layer.units',
+        visible: true,
+        legend: [{ labelKey: 'map.legend.district', color: PALETTES.dark.boundary.district }],
+      },
     ]);
     expect(registry.styleLayerIds('units', PALETTES.light)).toEqual(['a', 'b']);
   });

@@ -97,14 +97,17 @@ export class LayerRegistry {
 
   /** All style layers, with the visibility of their module applied. */
   styleLayers(palette: MapPalette): LayerSpecification[] {
-    return this.modules.flatMap((m) =>
-      m.styleLayers(palette).map((layer) => withVisibility(layer, this.isVisible(m.id))),
-    );
+    return this.modules.flatMap((m) => m.styleLayers(palette).map((layer) => withVisibility(layer, this.isVisible(m.id))));
   }
 
   /** The style layer ids of one module (for toggling without rebuilding the style). */
   styleLayerIds(id: MapLayerId, palette: MapPalette): string[] {
-    return this.modules.find((m) => m.id === id)?.styleLayers(palette).map((l) => l.id) ?? [];
+    return (
+      this.modules
+        .find((m) => m.id === id)
+        ?.styleLayers(palette)
+        .map((l) => l.id) ?? []
+    );
   }
 
   deckLayers(palette: MapPalette): Layer[] {

@@ -24,9 +24,7 @@ export async function fetchMapConfig(origin: string): Promise<MapConfig> {
 }
 
 export type BasemapStatus =
-  | { kind: 'offline' }
-  | { kind: 'external'; crs: 'wgs84' }
-  | { kind: 'offline'; refused: 'gcj02'; messageKey: 'map.basemap.gcj02Refused' };
+  { kind: 'offline' } | { kind: 'external'; crs: 'wgs84' } | { kind: 'offline'; refused: 'gcj02'; messageKey: 'map.basemap.gcj02Refused' };
 
 /**
  * GCJ-02 raster tiles are offset by up to several hundred metres from WGS84 data and a raster cannot be

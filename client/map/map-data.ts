@@ -15,7 +15,8 @@ export type MapLanguage = 'zh-CN' | 'en';
 export type BoundingBox = [number, number, number, number];
 
 /** What a click on the map found under the pointer (the topmost pickable object), or null. */
-export type MapPick = { kind: 'incident'; id: number } | { kind: 'worker'; code: string } | { kind: 'camera'; code: string } | { kind: 'sensor'; code: string } | null;
+export type MapPick =
+  { kind: 'incident'; id: number } | { kind: 'worker'; code: string } | { kind: 'camera'; code: string } | { kind: 'sensor'; code: string } | null;
 
 /** Everything a layer may draw, handed to every layer's update(); layers never fetch. */
 export interface MapLayerData {
@@ -72,4 +73,11 @@ export interface UnitChoropleth {
   units: readonly { code: string; geometry: Polygon | MultiPolygon; color: string }[];
 }
 
-export const EMPTY_LAYER_DATA: MapLayerData = { incidents: [], workers: [], sensors: [], selectedIncidentId: null, route: null, highlightedMicroGrid: null };
+export const EMPTY_LAYER_DATA: MapLayerData = {
+  incidents: [],
+  workers: [],
+  sensors: [],
+  selectedIncidentId: null,
+  route: null,
+  highlightedMicroGrid: null,
+};

@@ -94,7 +94,8 @@ export const mapMessages = {
     'map.attribution.osm': 'Roads, water, landuse © OpenStreetMap contributors (ODbL)',
     'map.attribution.districts': 'District boundaries: Amap / poi86.com',
     'map.attribution.generated': 'Boundaries below the district level are generated, not official',
-    'map.basemap.gcj02Refused': 'The configured external basemap is in GCJ-02 and cannot be overlaid on WGS84 data; the offline basemap is shown instead',
+    'map.basemap.gcj02Refused':
+      'The configured external basemap is in GCJ-02 and cannot be overlaid on WGS84 data; the offline basemap is shown instead',
   },
 } as const satisfies Record<'zh-CN' | 'en', Record<string, string>>;
 

@@ -5,7 +5,15 @@ import { loadLevel, tintShapes } from './micro-grid-tint.js';
 
 const box = (w: number, s: number, e: number, n: number): Polygon => ({
   type: 'Polygon',
-  coordinates: [[[w, s], [e, s], [e, n], [w, n], [w, s]]],
+  coordinates: [
+    [
+      [w, s],
+      [e, s],
+      [e, n],
+      [w, n],
+      [w, s],
+    ],
+  ],
 });
 
 describe('tintShapes', () => {
@@ -13,7 +21,13 @@ describe('tintShapes', () => {
     // One micro-grid 118.90–118.92 across a tile edge at 118.91, each tile's piece reaching 0.001 into the other.
     const west = box(118.9, 32.1, 118.911, 32.11);
     const east = box(118.909, 32.1, 118.92, 32.11);
-    const [shape, ...rest] = tintShapes([{ code: 'A', geometry: west }, { code: 'A', geometry: east }], new Map([['A', 2]]));
+    const [shape, ...rest] = tintShapes(
+      [
+        { code: 'A', geometry: west },
+        { code: 'A', geometry: east },
+      ],
+      new Map([['A', 2]]),
+    );
     expect(rest).toEqual([]);
     expect(shape.code).toBe('A');
     expect(shape.load).toBe(2);
@@ -31,9 +45,17 @@ describe('tintShapes', () => {
         { code: 'B', geometry: b },
         { code: 'Z', geometry: box(118.97, 32.1, 118.98, 32.11) },
       ],
-      new Map([['B', 1], ['C', 5], ['Y', 3], ['Z', 0]]),
+      new Map([
+        ['B', 1],
+        ['C', 5],
+        ['Y', 3],
+        ['Z', 0],
+      ]),
     );
-    expect(shapes.map((s) => [s.code, s.load])).toEqual([['B', 1], ['C', 5]]);
+    expect(shapes.map((s) => [s.code, s.load])).toEqual([
+      ['B', 1],
+      ['C', 5],
+    ]);
     expect(shapes[0].geometry).toBe(b);
     expect(tintShapes([], new Map([['B', 1]]))).toEqual([]);
   });

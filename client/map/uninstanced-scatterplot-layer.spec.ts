@@ -25,7 +25,11 @@ describe('the uninstanced scatterplot geometry', () => {
     // Places all over the square, off both diagonals: each lies in exactly one triangle.
     const samples: Point[] = [];
     for (const x of [-0.9, -0.5, -0.1, 0.3, 0.7]) for (const y of [-0.8, -0.4, 0.2, 0.6, 0.95]) if (Math.abs(x) !== Math.abs(y)) samples.push([x, y]);
-    for (const p of samples) expect([first, second].filter((t) => contains(t, p)), `(${p})`).toHaveLength(1);
+    for (const p of samples)
+      expect(
+        [first, second].filter((t) => contains(t, p)),
+        `(${p})`,
+      ).toHaveLength(1);
   });
 
   it('starts each point VERTICES_PER_POINT vertices after the one before, and ends after the last', () => {

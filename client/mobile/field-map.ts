@@ -33,15 +33,30 @@ export interface FieldMap {
 const EMPTY = { type: 'FeatureCollection', features: [] } as const;
 
 /** publicTiles: the basemap without an account (server/tiles/public-tiles.route.ts), for the citizens' page. */
-export function createFieldMap(container: HTMLElement, options: { center: [number, number]; theme: 'light' | 'dark'; publicTiles?: boolean }): FieldMap {
+export function createFieldMap(
+  container: HTMLElement,
+  options: { center: [number, number]; theme: 'light' | 'dark'; publicTiles?: boolean },
+): FieldMap {
   const palette = PALETTES[options.theme];
   container.style.background = palette.background;
   const overlay: LayerSpecification[] = [
-    { id: 'micro-grid-lines', type: 'line', source: UNITS_SOURCE, 'source-layer': 'micro_grids', minzoom: 13, paint: { 'line-color': palette.boundary.microGrid, 'line-width': 1, 'line-opacity': 0.6 } },
+    {
+      id: 'micro-grid-lines',
+      type: 'line',
+      source: UNITS_SOURCE,
+      'source-layer': 'micro_grids',
+      minzoom: 13,
+      paint: { 'line-color': palette.boundary.microGrid, 'line-width': 1, 'line-opacity': 0.6 },
+    },
   ];
   const map = new MapLibreMap({
     container,
-    style: buildMapStyle({ origin: options.publicTiles ? `${window.location.origin}/public` : window.location.origin, palette, external: null, overlayLayers: overlay }),
+    style: buildMapStyle({
+      origin: options.publicTiles ? `${window.location.origin}/public` : window.location.origin,
+      palette,
+      external: null,
+      overlayLayers: overlay,
+    }),
     center: options.center,
     zoom: 15,
     maxZoom: 19,
@@ -54,17 +69,40 @@ export function createFieldMap(container: HTMLElement, options: { center: [numbe
   let pending: FieldMapView = {};
   const loaded = new Promise<void>((resolve) => map.once('load', () => resolve()));
   const point = (p: { lon: number; lat: number } | null | undefined) =>
-    p ? { type: 'FeatureCollection', features: [{ type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: [p.lon, p.lat] } }] } : EMPTY;
+    p
+      ? { type: 'FeatureCollection', features: [{ type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: [p.lon, p.lat] } }] }
+      : EMPTY;
 
   void loaded.then(() => {
     map.addSource('route', { type: 'geojson', data: EMPTY as never });
     map.addSource('target', { type: 'geojson', data: EMPTY as never });
     map.addSource('me', { type: 'geojson', data: EMPTY as never });
     map.addSource('picked', { type: 'geojson', data: EMPTY as never });
-    map.addLayer({ id: 'route-line', type: 'line', source: 'route', layout: { 'line-cap': 'round', 'line-join': 'round' }, paint: { 'line-color': palette.route, 'line-width': 6 } });
-    map.addLayer({ id: 'target-point', type: 'circle', source: 'target', paint: { 'circle-radius': 11, 'circle-color': palette.grade.red, 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 3 } });
-    map.addLayer({ id: 'picked-point', type: 'circle', source: 'picked', paint: { 'circle-radius': 10, 'circle-color': palette.grade.orange, 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 3 } });
-    map.addLayer({ id: 'me-point', type: 'circle', source: 'me', paint: { 'circle-radius': 9, 'circle-color': '#1f6feb', 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 3 } });
+    map.addLayer({
+      id: 'route-line',
+      type: 'line',
+      source: 'route',
+      layout: { 'line-cap': 'round', 'line-join': 'round' },
+      paint: { 'line-color': palette.route, 'line-width': 6 },
+    });
+    map.addLayer({
+      id: 'target-point',
+      type: 'circle',
+      source: 'target',
+      paint: { 'circle-radius': 11, 'circle-color': palette.grade.red, 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 3 },
+    });
+    map.addLayer({
+      id: 'picked-point',
+      type: 'circle',
+      source: 'picked',
+      paint: { 'circle-radius': 10, 'circle-color': palette.grade.orange, 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 3 },
+    });
+    map.addLayer({
+      id: 'me-point',
+      type: 'circle',
+      source: 'me',
+      paint: { 'circle-radius': 9, 'circle-color': '#1f6feb', 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 3 },
+    });
     apply(pending);
     container.dataset.mapReady = 'true';
   });
@@ -84,8 +122,14 @@ export function createFieldMap(container: HTMLElement, options: { center: [numbe
     if ('me' in view) set('me', point(view.me));
     if ('target' in view) set('target', point(view.target));
     if ('picked' in view) set('picked', point(view.picked));
-    if ('route' in view) set('route', view.route && view.route.length > 1 ? { type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates: view.route } } : EMPTY);
-    const pts = [view.me, view.target, ...(view.route ?? []).map(([lon, lat]) => ({ lon, lat }))].filter((p): p is { lon: number; lat: number } => !!p);
+    if ('route' in view)
+      set(
+        'route',
+        view.route && view.route.length > 1 ? { type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates: view.route } } : EMPTY,
+      );
+    const pts = [view.me, view.target, ...(view.route ?? []).map(([lon, lat]) => ({ lon, lat }))].filter(
+      (p): p is { lon: number; lat: number } => !!p,
+    );
     if (pts.length >= 2) {
       const lons = pts.map((p) => p.lon);
       const lats = pts.map((p) => p.lat);

@@ -41,7 +41,17 @@ describe('position filter', () => {
 });
 
 describe('outbox rules', () => {
-  const item = (seq: number, state: OutboxItem['state']): OutboxItem => ({ seq, key: `k${seq}`, kind: 'patrol', label: '', method: 'POST', url: '/x', state, createdAt: seq, attempts: 0 });
+  const item = (seq: number, state: OutboxItem['state']): OutboxItem => ({
+    seq,
+    key: `k${seq}`,
+    kind: 'patrol',
+    label: '',
+    method: 'POST',
+    url: '/x',
+    state,
+    createdAt: seq,
+    attempts: 0,
+  });
   it('sends the oldest unsent item first, a half-sent one again, and counts what waits', () => {
     const items = [item(3, 'queued'), item(1, 'sent'), item(2, 'sending'), item(4, 'failed')];
     expect(nextToSend(items)?.seq).toBe(2);
@@ -52,7 +62,9 @@ describe('outbox rules', () => {
     expect(outcomeOfAnswer(0, null)).toEqual({ state: 'queued', stop: 'offline' });
     expect(outcomeOfAnswer(503, { code: 'database_timeout' })).toEqual({ state: 'queued', stop: 'server_error' });
     expect(outcomeOfAnswer(401, { code: 'authentication_required' })).toEqual({ state: 'queued', stop: 'sign_in' });
-    expect(outcomeOfAnswer(409, { code: 'transition_refused', message: 'Cannot acknowledge', details: { reason: 'event_not_allowed_in_state' } })).toEqual({
+    expect(
+      outcomeOfAnswer(409, { code: 'transition_refused', message: 'Cannot acknowledge', details: { reason: 'event_not_allowed_in_state' } }),
+    ).toEqual({
       state: 'failed',
       error: { status: 409, code: 'transition_refused', reason: 'event_not_allowed_in_state', message: 'Cannot acknowledge' },
     });

@@ -29,5 +29,7 @@ export function gridTileUrls(origin: string, bbox: Bbox, padMetres = 500): strin
   const padded: Bbox = [bbox[0] - padLon, bbox[1] - padLat, bbox[2] + padLon, bbox[3] + padLat];
   const layers = vectorSourceLayers(false);
   const templates = [tileUrl(origin, layers[UNITS_SOURCE]), tileUrl(origin, layers[DEVICES_SOURCE])];
-  return tilesCoveringBbox(padded, 11, 14).flatMap(([z, x, y]) => templates.map((t) => t.replace('{z}', String(z)).replace('{x}', String(x)).replace('{y}', String(y))));
+  return tilesCoveringBbox(padded, 11, 14).flatMap(([z, x, y]) =>
+    templates.map((t) => t.replace('{z}', String(z)).replace('{x}', String(x)).replace('{y}', String(y))),
+  );
 }

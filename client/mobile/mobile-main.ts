@@ -34,7 +34,8 @@ type Tab = 'task' | 'patrol' | 'history';
 const root = document.getElementById('app')!;
 document.documentElement.lang = currentLanguage();
 const storedTheme = localStorage.getItem('gridops.theme');
-document.documentElement.dataset.theme = storedTheme === 'dark' || (storedTheme === null && matchMedia('(prefers-color-scheme: dark)').matches) ? 'dark' : 'light';
+document.documentElement.dataset.theme =
+  storedTheme === 'dark' || (storedTheme === null && matchMedia('(prefers-color-scheme: dark)').matches) ? 'dark' : 'light';
 
 let csrf: string | null = null;
 let me: FieldMe | null = null;
@@ -78,12 +79,22 @@ function renderStatus() {
         : t('m.offline');
   const state = positions.state();
   positionLine.dataset.state = state;
-  positionLine.textContent = state === 'on' || state === 'waiting' ? t('m.positionOn') : state === 'denied' ? t('m.positionDenied') : t('m.positionPaused');
+  positionLine.textContent =
+    state === 'on' || state === 'waiting' ? t('m.positionOn') : state === 'denied' ? t('m.positionDenied') : t('m.positionPaused');
 }
 
 function renderTabs() {
   const button = (id: Tab, label: string) =>
-    el('button', { className: id === tab ? 'm-tab active' : 'm-tab', testId: `tab-${id}`, attrs: { type: 'button', 'aria-current': id === tab ? 'page' : null }, on: { click: () => show(id) } }, [label]);
+    el(
+      'button',
+      {
+        className: id === tab ? 'm-tab active' : 'm-tab',
+        testId: `tab-${id}`,
+        attrs: { type: 'button', 'aria-current': id === tab ? 'page' : null },
+        on: { click: () => show(id) },
+      },
+      [label],
+    );
   replaceChildren(tabs, [button('task', t('m.tabTask')), button('patrol', t('m.tabPatrol')), button('history', t('m.tabHistory'))]);
 }
 
@@ -93,7 +104,11 @@ function show(next: Tab) {
   renderTabs();
   shownTaskKey = tab === 'task' ? taskKey() : '';
   disposeScreen =
-    tab === 'task' ? renderTaskScreen(screen, ctx, outboxItems, (on) => void setDuty(on)) : tab === 'patrol' ? renderPatrolScreen(screen, ctx) : renderHistoryScreen(screen, ctx);
+    tab === 'task'
+      ? renderTaskScreen(screen, ctx, outboxItems, (on) => void setDuty(on))
+      : tab === 'patrol'
+        ? renderPatrolScreen(screen, ctx)
+        : renderHistoryScreen(screen, ctx);
 }
 
 /** /api/field/me asked at boot beside /api/auth/me (one round trip less on a slow network), used once. */
@@ -163,7 +178,9 @@ function askConsent(): Promise<boolean> {
       el('p', {}, [t('m.consentText')]),
       el('div', { className: 'm-actions' }, [
         el('button', { className: 'm-button', attrs: { type: 'button' }, on: { click: () => close(false) } }, [t('m.cancel')]),
-        el('button', { className: 'm-button primary', testId: 'consent-accept', attrs: { type: 'button' }, on: { click: () => close(true) } }, [t('m.consentAccept')]),
+        el('button', { className: 'm-button primary', testId: 'consent-accept', attrs: { type: 'button' }, on: { click: () => close(true) } }, [
+          t('m.consentAccept'),
+        ]),
       ]),
     ]);
     document.body.append(dialog);
@@ -191,9 +208,20 @@ async function start() {
   started = true;
   const header = el('header', { className: 'm-header' }, [
     el('h1', {}, [t('m.title')]),
-    el('button', { className: 'm-button small', testId: 'language-switch', attrs: { type: 'button' }, on: { click: () => setLanguage(currentLanguage() === 'en' ? 'zh-CN' : 'en') } }, [t('switchLanguage')]),
+    el(
+      'button',
+      {
+        className: 'm-button small',
+        testId: 'language-switch',
+        attrs: { type: 'button' },
+        on: { click: () => setLanguage(currentLanguage() === 'en' ? 'zh-CN' : 'en') },
+      },
+      [t('switchLanguage')],
+    ),
   ]);
-  replaceChildren(root, [el('div', { className: 'm-app' }, [header, el('div', { className: 'm-bars' }, [statusLine, positionLine]), screen, toastBox, tabs])]);
+  replaceChildren(root, [
+    el('div', { className: 'm-app' }, [header, el('div', { className: 'm-bars' }, [statusLine, positionLine]), screen, toastBox, tabs]),
+  ]);
   toastBox.hidden = true;
   outbox.onChange(async () => {
     outboxItems = await outbox.list();
@@ -267,7 +295,9 @@ function showSignIn() {
   // A /api/field/me asked before we knew the session was gone answers 401: never use it after signing in.
   prefetchedMe = null;
   const username = el('input', { attrs: { name: 'username', autocomplete: 'username', required: true, 'aria-label': t('username') } });
-  const password = el('input', { attrs: { name: 'password', type: 'password', autocomplete: 'current-password', required: true, 'aria-label': t('password') } });
+  const password = el('input', {
+    attrs: { name: 'password', type: 'password', autocomplete: 'current-password', required: true, 'aria-label': t('password') },
+  });
   const message = el('p', { className: 'login-error', testId: 'login-error', attrs: { role: 'alert' } });
   const form = el('form', { className: 'login-form m-login', testId: 'login-form', on: { submit: (e) => void signIn(e) } }, [
     el('h1', {}, [t('m.signInTitle')]),
@@ -275,15 +305,26 @@ function showSignIn() {
     el('label', {}, [el('span', {}, [t('password')]), password]),
     el('button', { className: 'm-button primary', attrs: { type: 'submit' } }, [t('signIn')]),
     // A session that ended while items waited (expired while offline): they are sent once signed in again.
-    pendingCount(outboxItems) > 0 ? el('p', { className: 'muted', testId: 'sign-in-pending', attrs: { role: 'status' } }, [t('m.signInAgain', { count: pendingCount(outboxItems) })]) : null,
+    pendingCount(outboxItems) > 0
+      ? el('p', { className: 'muted', testId: 'sign-in-pending', attrs: { role: 'status' } }, [
+          t('m.signInAgain', { count: pendingCount(outboxItems) }),
+        ])
+      : null,
     message,
-    el('button', { className: 'link-button', attrs: { type: 'button' }, on: { click: () => setLanguage(currentLanguage() === 'en' ? 'zh-CN' : 'en') } }, [t('switchLanguage')]),
+    el(
+      'button',
+      { className: 'link-button', attrs: { type: 'button' }, on: { click: () => setLanguage(currentLanguage() === 'en' ? 'zh-CN' : 'en') } },
+      [t('switchLanguage')],
+    ),
   ]);
   async function signIn(event: Event) {
     event.preventDefault();
     unlockSound();
     try {
-      const answer = await apiPost<{ account: { role: string }; csrfToken: string }>('/api/auth/login', { username: username.value, password: password.value });
+      const answer = await apiPost<{ account: { role: string }; csrfToken: string }>('/api/auth/login', {
+        username: username.value,
+        password: password.value,
+      });
       if (answer.account.role !== 'field_worker') throw new ApiError(403, 'role_forbidden', 'field workers only');
       csrf = answer.csrfToken;
       setCsrfToken(csrf);

@@ -118,7 +118,8 @@ export const mobileMessages: Record<'zh-CN' | 'en', Record<string, string>> = {
     'm.positionPaused': 'Position sharing paused',
     'm.positionDenied': 'No location permission: tap the map to give a place',
     'm.consentTitle': 'Position sharing',
-    'm.consentText': 'While you are on duty this app sends your position to the command centre every 30 s (sooner after moving 25 m) so that the nearest worker gets each case; it stops when you go off duty.',
+    'm.consentText':
+      'While you are on duty this app sends your position to the command centre every 30 s (sooner after moving 25 m) so that the nearest worker gets each case; it stops when you go off duty.',
     'm.consentAccept': 'Agree and go on duty',
     'm.cancel': 'Cancel',
     'm.noTask': 'No task',

@@ -61,7 +61,11 @@ export function outcomeOfAnswer(status: number, body: unknown): Outcome {
   if (status >= 200 && status < 300) return { state: 'sent' };
   if (status === 0) return { state: 'queued', stop: 'offline' };
   if (status === 401) return { state: 'queued', stop: 'sign_in' };
-  const payload = (body ?? {}) as { code?: unknown; message?: unknown; details?: { reason?: unknown; distanceMetres?: unknown; radiusMetres?: unknown } };
+  const payload = (body ?? {}) as {
+    code?: unknown;
+    message?: unknown;
+    details?: { reason?: unknown; distanceMetres?: unknown; radiusMetres?: unknown };
+  };
   const code = typeof payload.code === 'string' ? payload.code : `http_${status}`;
   // The first request with this key is still running on the server: try again later.
   if (status >= 500 || code === 'idempotency_in_progress' || status === 429) return { state: 'queued', stop: 'server_error' };

@@ -10,7 +10,9 @@ export function describeOutboxError(item: OutboxItem): string {
   const error = item.error;
   if (!error) return '';
   if (error.code === 'too_far_from_case') {
-    return error.distanceMetres === undefined ? t('m.error.too_far_from_case') : t('m.tooFar', { distance: formatMetres(error.distanceMetres), radius: error.radiusMetres ?? '' });
+    return error.distanceMetres === undefined
+      ? t('m.error.too_far_from_case')
+      : t('m.tooFar', { distance: formatMetres(error.distanceMetres), radius: error.radiusMetres ?? '' });
   }
   if (error.reason && hasMessage(`m.error.${error.reason}`)) return t(`m.error.${error.reason}`);
   return describeError(new ApiError(error.status, error.code, error.message ?? ''));
@@ -29,7 +31,11 @@ export function outboxList(items: readonly OutboxItem[], onDismiss: (seq: number
           ? el('span', { className: 'muted' }, [(item.answer as { incident: { number: string } }).incident.number])
           : null,
         item.state === 'failed'
-          ? el('span', { className: 'error-text' }, [describeOutboxError(item), ' ', el('button', { className: 'm-button small', attrs: { type: 'button' }, on: { click: () => onDismiss(item.seq) } }, [t('m.dismiss')])])
+          ? el('span', { className: 'error-text' }, [
+              describeOutboxError(item),
+              ' ',
+              el('button', { className: 'm-button small', attrs: { type: 'button' }, on: { click: () => onDismiss(item.seq) } }, [t('m.dismiss')]),
+            ])
           : null,
       ]),
     ),

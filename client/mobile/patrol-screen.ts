@@ -33,7 +33,9 @@ export function renderPatrolScreen(root: HTMLElement, ctx: FieldContext): () => 
   let map: FieldMap | null = null;
   let point: { lon: number; lat: number; from: 'gps' | 'map' } | null = null;
   const category = el('select', { attrs: { name: 'category', required: true, 'aria-label': t('m.category') } });
-  const description = el('textarea', { attrs: { name: 'description', rows: 3, minlength: 2, maxlength: 2000, required: true, 'aria-label': t('m.description') } });
+  const description = el('textarea', {
+    attrs: { name: 'description', rows: 3, minlength: 2, maxlength: 2000, required: true, 'aria-label': t('m.description') },
+  });
   const photos = photoPicker(ctx, { max: 1 });
   const pointText = el('p', { className: 'm-point', testId: 'patrol-point', attrs: { 'aria-live': 'polite' } });
   const mapBox = el('div', { className: 'm-map m-map-small', testId: 'patrol-map' });
@@ -51,7 +53,10 @@ export function renderPatrolScreen(root: HTMLElement, ctx: FieldContext): () => 
   };
   void loadCategories().then((list) => {
     if (!alive) return;
-    replaceChildren(category, list.map((c) => el('option', { attrs: { value: c.code } }, [currentLanguage() === 'en' ? c.name_en : c.name_zh])));
+    replaceChildren(
+      category,
+      list.map((c) => el('option', { attrs: { value: c.code } }, [currentLanguage() === 'en' ? c.name_en : c.name_zh])),
+    );
   });
   const center = ctx.positions.latest() ?? ctx.me()?.worker.position ?? { lon: XIANLIN_CENTER[0], lat: XIANLIN_CENTER[1] };
   void ctx.loadMap(mapBox, [center.lon, center.lat]).then((m) => {
@@ -77,7 +82,13 @@ export function renderPatrolScreen(root: HTMLElement, ctx: FieldContext): () => 
     }
     const fields: Record<string, string> = { category: category.value, description: description.value.trim() };
     if (point) Object.assign(fields, { lon: point.lon.toFixed(7), lat: point.lat.toFixed(7) });
-    const item = await ctx.outbox.add({ kind: 'patrol', label: `${t('m.tabPatrol')} · ${description.value.trim().slice(0, 20)}`, method: 'POST', url: '/api/patrol-reports', form: { fields, photo: blob, photoName: 'patrol.jpg' } });
+    const item = await ctx.outbox.add({
+      kind: 'patrol',
+      label: `${t('m.tabPatrol')} · ${description.value.trim().slice(0, 20)}`,
+      method: 'POST',
+      url: '/api/patrol-reports',
+      form: { fields, photo: blob, photoName: 'patrol.jpg' },
+    });
     description.value = '';
     photos.clear();
     if (!ctx.online()) {
@@ -103,7 +114,9 @@ export function renderPatrolScreen(root: HTMLElement, ctx: FieldContext): () => 
     ]),
     mapBox,
     problem,
-    el('div', { className: 'm-actions' }, [el('button', { className: 'm-button primary', testId: 'patrol-submit', attrs: { type: 'submit' } }, [t('m.submitPatrol')])]),
+    el('div', { className: 'm-actions' }, [
+      el('button', { className: 'm-button primary', testId: 'patrol-submit', attrs: { type: 'submit' } }, [t('m.submitPatrol')]),
+    ]),
   ]);
   replaceChildren(root, [form]);
   showPoint();

@@ -28,7 +28,13 @@ export async function compressPhoto(file: File): Promise<Blob> {
   const { default: imageCompression } = await import('browser-image-compression');
   let compressed: Blob;
   try {
-    compressed = await imageCompression(file, { maxSizeMB: 1, maxWidthOrHeight: 1920, fileType: 'image/jpeg', initialQuality: 0.8, useWebWorker: false });
+    compressed = await imageCompression(file, {
+      maxSizeMB: 1,
+      maxWidthOrHeight: 1920,
+      fileType: 'image/jpeg',
+      initialQuality: 0.8,
+      useWebWorker: false,
+    });
   } catch {
     throw new PhotoRefused('unreadable', file.size);
   }

@@ -16,11 +16,17 @@ export function photoPicker(feedback: { toast(text: string, kind?: 'info' | 'err
   const max = options.max ?? 4;
   preloadPhotoCompression();
   const kept: { blob: Blob; url: string }[] = [];
-  const input = el('input', { testId: 'photo-input', attrs: { type: 'file', accept: 'image/*', capture: 'environment', 'aria-label': t('m.addPhoto') } });
+  const input = el('input', {
+    testId: 'photo-input',
+    attrs: { type: 'file', accept: 'image/*', capture: 'environment', 'aria-label': t('m.addPhoto') },
+  });
   const status = el('span', { className: 'muted', attrs: { 'aria-live': 'polite' } });
   const thumbs = el('div', { className: 'm-thumbs', testId: 'photo-thumbs' });
   const render = () => {
-    replaceChildren(thumbs, kept.map((k, i) => el('img', { attrs: { src: k.url, alt: `${t('m.addPhoto')} ${i + 1}`, width: 72, height: 72 } })));
+    replaceChildren(
+      thumbs,
+      kept.map((k, i) => el('img', { attrs: { src: k.url, alt: `${t('m.addPhoto')} ${i + 1}`, width: 72, height: 72 } })),
+    );
     status.textContent = kept.length ? t('m.photoCount', { count: kept.length }) : '';
   };
   input.addEventListener('change', async () => {
@@ -32,7 +38,10 @@ export function photoPicker(feedback: { toast(text: string, kind?: 'info' | 'err
       const blob = await compressPhoto(file);
       kept.push({ blob, url: URL.createObjectURL(blob) });
     } catch (error) {
-      const text = error instanceof PhotoRefused && error.reason === 'too_large' ? t('m.photoTooLarge', { size: formatBytes(error.sizeBytes), max: formatBytes(PHOTO_LIMIT_BYTES) }) : t('m.photoUnreadable');
+      const text =
+        error instanceof PhotoRefused && error.reason === 'too_large'
+          ? t('m.photoTooLarge', { size: formatBytes(error.sizeBytes), max: formatBytes(PHOTO_LIMIT_BYTES) })
+          : t('m.photoUnreadable');
       feedback.toast(text, 'error');
     }
     render();

@@ -21,7 +21,12 @@ export interface PositionFilterOptions {
   maxAccuracyMetres: number;
 }
 
-export const DEFAULT_POSITION_FILTER: PositionFilterOptions = { intervalMs: 30_000, distanceMetres: 25, minIntervalMs: 5_000, maxAccuracyMetres: 200 };
+export const DEFAULT_POSITION_FILTER: PositionFilterOptions = {
+  intervalMs: 30_000,
+  distanceMetres: 25,
+  minIntervalMs: 5_000,
+  maxAccuracyMetres: 200,
+};
 
 export function metresBetween(a: { lon: number; lat: number }, b: { lon: number; lat: number }): number {
   const rad = Math.PI / 180;

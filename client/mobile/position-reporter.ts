@@ -20,7 +20,12 @@ export interface PositionReporter {
   onChange(listener: () => void): void;
 }
 
-const toFix = (p: GeolocationPosition): PositionFix => ({ lon: p.coords.longitude, lat: p.coords.latitude, accuracy: p.coords.accuracy, at: Date.now() });
+const toFix = (p: GeolocationPosition): PositionFix => ({
+  lon: p.coords.longitude,
+  lat: p.coords.latitude,
+  accuracy: p.coords.accuracy,
+  at: Date.now(),
+});
 
 export function createPositionReporter(): PositionReporter {
   let watch: number | null = null;

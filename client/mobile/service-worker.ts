@@ -25,7 +25,10 @@ precacheAndRoute(self.__WB_MANIFEST, { ignoreURLParametersMatching: [/.*/] });
 registerRoute(new NavigationRoute(new NetworkFirst({ cacheName: SHELL_CACHE, networkTimeoutSeconds: 4 }), { allowlist: [/^\/m(\/|$)/] }));
 
 const tileExpiration = new ExpirationPlugin({ maxEntries: 4_000, maxAgeSeconds: 30 * 24 * 3600, purgeOnQuotaError: true });
-registerRoute(({ url }) => url.origin === self.location.origin && url.pathname.startsWith('/tiles/') && !url.pathname.startsWith('/tiles/tilejson'), new StaleWhileRevalidate({ cacheName: TILE_CACHE, plugins: [tileExpiration] }));
+registerRoute(
+  ({ url }) => url.origin === self.location.origin && url.pathname.startsWith('/tiles/') && !url.pathname.startsWith('/tiles/tilejson'),
+  new StaleWhileRevalidate({ cacheName: TILE_CACHE, plugins: [tileExpiration] }),
+);
 
 self.addEventListener('install', () => void self.skipWaiting());
 self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));

@@ -39,7 +39,8 @@ function sceneDraft(ctx: FieldContext, incidentId: number): SceneDraft {
 /** Where the case stands for this phone: the server's state moved on by steps still waiting in the outbox. */
 export function effectiveStage(task: FieldTask, waiting: readonly OutboxItem[]): 'offer' | 'en_route' | 'on_scene' | 'done' {
   const mine = waiting.filter((i) => i.incidentId === task.id && (i.state === 'queued' || i.state === 'sending'));
-  const has = (type: string) => mine.some((i) => (i.kind === 'arrive' && type === 'arrive') || (i.json as { type?: string } | undefined)?.type === type);
+  const has = (type: string) =>
+    mine.some((i) => (i.kind === 'arrive' && type === 'arrive') || (i.json as { type?: string } | undefined)?.type === type);
   if (has('resolve') || has('decline')) return 'done';
   if (task.state === 'on_scene' || has('arrive')) return 'on_scene';
   if (task.offer_acknowledged || has('acknowledge')) return 'en_route';
@@ -63,7 +64,11 @@ export function renderTaskScreen(root: HTMLElement, ctx: FieldContext, waiting: 
         el('p', { className: 'muted' }, [t('m.noTaskHint')]),
         el('p', { className: 'm-duty-line', testId: 'duty-status' }, [on ? t('m.onDuty') : t('m.offDuty')]),
         el('div', { className: 'm-actions' }, [
-          el('button', { className: on ? 'm-button' : 'm-button primary', testId: 'duty-toggle', attrs: { type: 'button' }, on: { click: () => onDuty(!on) } }, [on ? t('m.goOffDuty') : t('m.goOnDuty')]),
+          el(
+            'button',
+            { className: on ? 'm-button' : 'm-button primary', testId: 'duty-toggle', attrs: { type: 'button' }, on: { click: () => onDuty(!on) } },
+            [on ? t('m.goOffDuty') : t('m.goOnDuty')],
+          ),
         ]),
       ]),
     ]);
@@ -76,7 +81,14 @@ export function renderTaskScreen(root: HTMLElement, ctx: FieldContext, waiting: 
     el('p', { className: 'muted' }, [[task.address, task.micro_grid_name, task.number].filter(Boolean).join(' · ')]),
   ]);
   const step = async (json: Record<string, unknown>, label: string) => {
-    const item = await ctx.outbox.add({ kind: 'step', label: `${label} · ${task.number}`, method: 'POST', url: `/api/incidents/${task.id}/events`, json, incidentId: task.id });
+    const item = await ctx.outbox.add({
+      kind: 'step',
+      label: `${label} · ${task.number}`,
+      method: 'POST',
+      url: `/api/incidents/${task.id}/events`,
+      json,
+      incidentId: task.id,
+    });
     await settleOrQueued(ctx, item.seq);
   };
 
@@ -92,10 +104,23 @@ export function renderTaskScreen(root: HTMLElement, ctx: FieldContext, waiting: 
     tick();
     const timer = setInterval(tick, 250);
     disposers.push(() => clearInterval(timer));
-    const reason = el('select', { attrs: { name: 'reason', 'aria-label': t('m.declineReason') } }, DECLINE_REASONS.map((r) => el('option', { attrs: { value: r } }, [t(`m.reason.${r}`)])));
+    const reason = el(
+      'select',
+      { attrs: { name: 'reason', 'aria-label': t('m.declineReason') } },
+      DECLINE_REASONS.map((r) => el('option', { attrs: { value: r } }, [t(`m.reason.${r}`)])),
+    );
     const declineBox = el('div', { className: 'm-decline', attrs: { hidden: true } }, [
       el('label', {}, [el('span', {}, [t('m.declineReason')]), reason]),
-      el('button', { className: 'm-button danger', testId: 'decline-confirm', attrs: { type: 'button' }, on: { click: () => void step({ type: 'decline', reason: t(`m.reason.${reason.value}`) }, t('m.decline')) } }, [t('m.declineConfirm')]),
+      el(
+        'button',
+        {
+          className: 'm-button danger',
+          testId: 'decline-confirm',
+          attrs: { type: 'button' },
+          on: { click: () => void step({ type: 'decline', reason: t(`m.reason.${reason.value}`) }, t('m.decline')) },
+        },
+        [t('m.declineConfirm')],
+      ),
     ]);
     replaceChildren(root, [
       el('section', { className: 'm-screen m-offer', testId: 'task-offer' }, [
@@ -105,8 +130,21 @@ export function renderTaskScreen(root: HTMLElement, ctx: FieldContext, waiting: 
         facts,
         declineBox,
         el('div', { className: 'm-actions' }, [
-          el('button', { className: 'm-button', testId: 'decline', attrs: { type: 'button' }, on: { click: () => (declineBox.hidden = !declineBox.hidden) } }, [t('m.decline')]),
-          el('button', { className: 'm-button primary', testId: 'accept', attrs: { type: 'button' }, on: { click: () => void step({ type: 'acknowledge' }, t('m.accept')) } }, [t('m.accept')]),
+          el(
+            'button',
+            { className: 'm-button', testId: 'decline', attrs: { type: 'button' }, on: { click: () => (declineBox.hidden = !declineBox.hidden) } },
+            [t('m.decline')],
+          ),
+          el(
+            'button',
+            {
+              className: 'm-button primary',
+              testId: 'accept',
+              attrs: { type: 'button' },
+              on: { click: () => void step({ type: 'acknowledge' }, t('m.accept')) },
+            },
+            [t('m.accept')],
+          ),
         ]),
       ]),
     ]);
@@ -114,7 +152,11 @@ export function renderTaskScreen(root: HTMLElement, ctx: FieldContext, waiting: 
   }
 
   if (stage === 'en_route') {
-    const mapBox = el('div', { className: 'm-map', testId: 'task-map', attrs: { role: 'img', 'aria-label': `${t('m.myPosition')} · ${t('m.casePoint')}` } }, [el('p', { className: 'muted' }, [t('m.mapLoading')])]);
+    const mapBox = el(
+      'div',
+      { className: 'm-map', testId: 'task-map', attrs: { role: 'img', 'aria-label': `${t('m.myPosition')} · ${t('m.casePoint')}` } },
+      [el('p', { className: 'muted' }, [t('m.mapLoading')])],
+    );
     const figures = el('p', { className: 'm-figures', testId: 'route-figures' });
     const problem = el('p', { className: 'error-text', testId: 'arrive-error', attrs: { role: 'alert' } });
     // The last "on scene" of this case, if refused, stays on the screen with its reason until the next try.
@@ -148,7 +190,14 @@ export function renderTaskScreen(root: HTMLElement, ctx: FieldContext, waiting: 
         problem.textContent = t('m.positionNeeded');
         return;
       }
-      const item = await ctx.outbox.add({ kind: 'arrive', label: `${t('m.arrive')} · ${task.number}`, method: 'POST', url: `/api/field/cases/${task.id}/arrive`, json: { lon: fix.lon, lat: fix.lat, accuracy: Math.min(fix.accuracy, 100_000) }, incidentId: task.id });
+      const item = await ctx.outbox.add({
+        kind: 'arrive',
+        label: `${t('m.arrive')} · ${task.number}`,
+        method: 'POST',
+        url: `/api/field/cases/${task.id}/arrive`,
+        json: { lon: fix.lon, lat: fix.lat, accuracy: Math.min(fix.accuracy, 100_000) },
+        incidentId: task.id,
+      });
       const settled = await settleOrQueued(ctx, item.seq);
       if (settled?.state === 'failed') problem.textContent = describeOutboxError(settled);
     };
@@ -159,7 +208,11 @@ export function renderTaskScreen(root: HTMLElement, ctx: FieldContext, waiting: 
         mapBox,
         figures,
         problem,
-        el('div', { className: 'm-actions' }, [el('button', { className: 'm-button primary', testId: 'arrive', attrs: { type: 'button' }, on: { click: () => void arrive() } }, [t('m.arrive')])]),
+        el('div', { className: 'm-actions' }, [
+          el('button', { className: 'm-button primary', testId: 'arrive', attrs: { type: 'button' }, on: { click: () => void arrive() } }, [
+            t('m.arrive'),
+          ]),
+        ]),
       ]),
     ]);
     return () => disposers.forEach((d) => d());
@@ -170,7 +223,9 @@ export function renderTaskScreen(root: HTMLElement, ctx: FieldContext, waiting: 
   const note = el('textarea', { attrs: { name: 'note', rows: 4, maxlength: 2000, required: true, 'aria-label': t('m.resolveNote') } });
   note.value = draft.note;
   note.addEventListener('input', () => (draft.note = note.value));
-  const publicNote = el('textarea', { attrs: { name: 'publicNote', rows: 2, maxlength: PUBLIC_NOTE_MAX, 'aria-label': t('m.publicNote'), 'aria-describedby': 'public-note-hint' } });
+  const publicNote = el('textarea', {
+    attrs: { name: 'publicNote', rows: 2, maxlength: PUBLIC_NOTE_MAX, 'aria-label': t('m.publicNote'), 'aria-describedby': 'public-note-hint' },
+  });
   publicNote.value = draft.publicNote;
   const publicProblem = el('p', { className: 'error-text', testId: 'public-note-error', attrs: { role: 'alert' } });
   publicNote.addEventListener('input', () => {
@@ -192,7 +247,14 @@ export function renderTaskScreen(root: HTMLElement, ctx: FieldContext, waiting: 
       return;
     }
     for (const [i, blob] of photos.blobs().entries()) {
-      await ctx.outbox.add({ kind: 'photo', label: `${t('m.addPhoto')} ${i + 1} · ${task.number}`, method: 'POST', url: `/api/incidents/${task.id}/photos`, form: { fields: { note: note.value.trim().slice(0, 500) }, photo: blob, photoName: `scene-${i + 1}.jpg` }, incidentId: task.id });
+      await ctx.outbox.add({
+        kind: 'photo',
+        label: `${t('m.addPhoto')} ${i + 1} · ${task.number}`,
+        method: 'POST',
+        url: `/api/incidents/${task.id}/photos`,
+        form: { fields: { note: note.value.trim().slice(0, 500) }, photo: blob, photoName: `scene-${i + 1}.jpg` },
+        incidentId: task.id,
+      });
     }
     sceneDrafts.delete(task.id);
     await step({ type: 'resolve', note: note.value.trim(), ...(published ? { publicNote: published.note } : {}) }, t('m.resolve'));
@@ -202,10 +264,18 @@ export function renderTaskScreen(root: HTMLElement, ctx: FieldContext, waiting: 
       el('h2', {}, [t('m.onScene')]),
       facts,
       el('label', { className: 'm-field' }, [el('span', {}, [t('m.resolveNote')]), note]),
-      el('label', { className: 'm-field' }, [el('span', {}, [t('m.publicNote')]), el('span', { className: 'muted', attrs: { id: 'public-note-hint' } }, [t('m.publicNoteHint')]), publicNote]),
+      el('label', { className: 'm-field' }, [
+        el('span', {}, [t('m.publicNote')]),
+        el('span', { className: 'muted', attrs: { id: 'public-note-hint' } }, [t('m.publicNoteHint')]),
+        publicNote,
+      ]),
       publicProblem,
       photos.element,
-      el('div', { className: 'm-actions' }, [el('button', { className: 'm-button primary', testId: 'resolve', attrs: { type: 'button' }, on: { click: () => void resolve() } }, [t('m.resolve')])]),
+      el('div', { className: 'm-actions' }, [
+        el('button', { className: 'm-button primary', testId: 'resolve', attrs: { type: 'button' }, on: { click: () => void resolve() } }, [
+          t('m.resolve'),
+        ]),
+      ]),
     ]),
   ]);
   return () => disposers.forEach((d) => d());

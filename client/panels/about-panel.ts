@@ -26,19 +26,40 @@ export function createAboutPanel(options: { onClose(): void }): AboutPanel {
 
   const render = () => {
     replaceChildren(element, [
-      el('button', { className: 'panel-close', attrs: { type: 'button', title: t('closePanel'), 'aria-label': t('closePanel') }, on: { click: () => options.onClose() } }, ['×']),
+      el(
+        'button',
+        {
+          className: 'panel-close',
+          attrs: { type: 'button', title: t('closePanel'), 'aria-label': t('closePanel') },
+          on: { click: () => options.onClose() },
+        },
+        ['×'],
+      ),
       el('h2', {}, [t('aboutTitle')]),
       el('p', { testId: 'status' }, [t(failed ? 'failed' : health ? 'ready' : 'loading')]),
       health
         ? el('table', { className: 'counts' }, [
-            el('tbody', {}, ROWS.map((key) => el('tr', {}, [el('td', {}, [t(key)]), el('td', { className: 'count', dataset: { count: key } }, [(health!.counts[key] ?? 0).toLocaleString(currentLanguage())])]))),
+            el(
+              'tbody',
+              {},
+              ROWS.map((key) =>
+                el('tr', {}, [
+                  el('td', {}, [t(key)]),
+                  el('td', { className: 'count', dataset: { count: key } }, [(health!.counts[key] ?? 0).toLocaleString(currentLanguage())]),
+                ]),
+              ),
+            ),
           ])
         : null,
       health
         ? el('p', {}, [t('databaseLine', { mode: t(health.database.mode), postgres: health.database.postgres, postgis: health.database.postgis })])
         : null,
       el('p', { className: 'muted' }, [t('generatedNote')]),
-      el('p', {}, [el('a', { attrs: { href: '/ogc', target: '_blank', rel: 'noopener' } }, [t('ogcLink')]), ' · ', el('a', { attrs: { href: '/api/health', target: '_blank', rel: 'noopener' } }, [t('healthLink')])]),
+      el('p', {}, [
+        el('a', { attrs: { href: '/ogc', target: '_blank', rel: 'noopener' } }, [t('ogcLink')]),
+        ' · ',
+        el('a', { attrs: { href: '/api/health', target: '_blank', rel: 'noopener' } }, [t('healthLink')]),
+      ]),
       el('p', { className: 'muted' }, [t('attribution')]),
     ]);
   };

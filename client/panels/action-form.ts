@@ -35,7 +35,13 @@ export function createActionForm(options: {
       input = el('textarea', { attrs: { name: kind, rows: 2, minlength: 2, maxlength: kind === 'note' ? 1000 : 500, required: true } });
     }
     inputs[kind] = input;
-    const label = { reason: 'reasonPrompt', note: 'notePrompt', satisfaction: 'satisfactionPrompt', department: 'department', publicNote: 'publicNotePrompt' }[kind];
+    const label = {
+      reason: 'reasonPrompt',
+      note: 'notePrompt',
+      satisfaction: 'satisfactionPrompt',
+      department: 'department',
+      publicNote: 'publicNotePrompt',
+    }[kind];
     return el('label', {}, [el('span', {}, [t(label)]), input]);
   });
   const form = el(

@@ -28,7 +28,11 @@ export function createHelpOverlay(): HelpOverlay {
       el('div', { className: 'overlay-card' }, [
         el('h2', {}, [t('helpTitle')]),
         el('table', { className: 'shortcut-table' }, [
-          el('tbody', {}, SHORTCUT_HELP.map(([key, label]) => el('tr', {}, [el('td', {}, [el('kbd', {}, [key])]), el('td', {}, [t(label)])]))),
+          el(
+            'tbody',
+            {},
+            SHORTCUT_HELP.map(([key, label]) => el('tr', {}, [el('td', {}, [el('kbd', {}, [key])]), el('td', {}, [t(label)])])),
+          ),
         ]),
         el('button', { attrs: { type: 'button' }, on: { click: () => toggle(false) } }, [t('closePanel')]),
       ]),

@@ -7,7 +7,8 @@
 import { transition, type Actor, type IncidentEvent, type IncidentSnapshot } from '../../server/incidents/incident-lifecycle.js';
 import { isFinishedState, type IncidentState, type Role } from '../../server/contract/incident-vocabulary.js';
 
-export type ConsoleAction = 'accept' | 'dispatch' | 'summon' | 'escalate' | 'reject' | 'return' | 'verify' | 'verify_fail' | 'evaluate' | 'close' | 'reopen';
+export type ConsoleAction =
+  'accept' | 'dispatch' | 'summon' | 'escalate' | 'reject' | 'return' | 'verify' | 'verify_fail' | 'evaluate' | 'close' | 'reopen';
 /** Always shown (disabled with a reason when not possible); the others only when the state allows them. */
 export const PRIMARY_ACTIONS: readonly ConsoleAction[] = ['accept', 'dispatch', 'summon', 'escalate'];
 const SECONDARY_ACTIONS: readonly ConsoleAction[] = ['reject', 'return', 'verify', 'verify_fail', 'evaluate', 'close', 'reopen'];

@@ -159,7 +159,10 @@ export function createIncidentDetailPanel(options: {
         .filter((s) => s.visible)
         .map((s) => {
           const reason = busy ? 'busy' : s.reason;
-          const label = s.action === 'dispatch' && chosen ? t('dispatchTo', { worker: chosen.name || (options.workerName(chosen.workerCode) ?? chosen.workerCode) }) : t(`action.${s.action}`);
+          const label =
+            s.action === 'dispatch' && chosen
+              ? t('dispatchTo', { worker: chosen.name || (options.workerName(chosen.workerCode) ?? chosen.workerCode) })
+              : t(`action.${s.action}`);
           return el(
             'button',
             {
@@ -179,12 +182,26 @@ export function createIncidentDetailPanel(options: {
   }
 
   function render(): void {
-    const close = el('button', { className: 'panel-close', attrs: { type: 'button', title: t('closePanel'), 'aria-label': t('closePanel') }, on: { click: () => options.onClose() } }, ['×']);
-    if (failure && !detail) return replaceChildren(element, [close, el('h2', {}, [t('detailTitle')]), el('p', { className: 'error-text', attrs: { role: 'alert' } }, [describeError(failure)])]);
+    const close = el(
+      'button',
+      {
+        className: 'panel-close',
+        attrs: { type: 'button', title: t('closePanel'), 'aria-label': t('closePanel') },
+        on: { click: () => options.onClose() },
+      },
+      ['×'],
+    );
+    if (failure && !detail)
+      return replaceChildren(element, [
+        close,
+        el('h2', {}, [t('detailTitle')]),
+        el('p', { className: 'error-text', attrs: { role: 'alert' } }, [describeError(failure)]),
+      ]);
     if (!detail) return replaceChildren(element, [close, el('h2', {}, [t('detailTitle')]), el('p', { className: 'muted' }, [t('loading')])]);
     const i = detail.incident;
     const now = Date.now();
-    const fact = (key: string, value: string | null) => (value ? el('div', { className: 'fact' }, [el('dt', {}, [t(key)]), el('dd', {}, [value])]) : null);
+    const fact = (key: string, value: string | null) =>
+      value ? el('div', { className: 'fact' }, [el('dt', {}, [t(key)]), el('dd', {}, [value])]) : null;
     replaceChildren(element, [
       close,
       el('h2', { testId: 'incident-number' }, [el('span', { className: `grade-dot grade-${i.grade}` }), ' ', i.number]),
@@ -223,23 +240,26 @@ export function createIncidentDetailPanel(options: {
           })
         : null,
       recommending
-        ? el('div', { className: 'panel-section' }, [el('h3', {}, [t('recommendations')]), el('p', { className: 'muted' }, [t('recommendationsLoading')])])
-        : responders !== null
         ? el('div', { className: 'panel-section' }, [
             el('h3', {}, [t('recommendations')]),
-            createRecommendationsList({
-              responders,
-              chosen: chosen?.workerCode ?? null,
-              workerName: options.workerName,
-              onHover: (r) => options.showRoute(routeOf(r ?? chosen)),
-              onChoose: (r) => {
-                chosen = r;
-                options.showRoute(routeOf(r));
-                render();
-              },
-            }),
+            el('p', { className: 'muted' }, [t('recommendationsLoading')]),
           ])
-        : null,
+        : responders !== null
+          ? el('div', { className: 'panel-section' }, [
+              el('h3', {}, [t('recommendations')]),
+              createRecommendationsList({
+                responders,
+                chosen: chosen?.workerCode ?? null,
+                workerName: options.workerName,
+                onHover: (r) => options.showRoute(routeOf(r ?? chosen)),
+                onChoose: (r) => {
+                  chosen = r;
+                  options.showRoute(routeOf(r));
+                  render();
+                },
+              }),
+            ])
+          : null,
       detail.summonses && detail.summonses.length > 0
         ? el('div', { className: 'panel-section' }, [
             el('h3', {}, [t('summonses')]),
@@ -262,13 +282,31 @@ export function createIncidentDetailPanel(options: {
       detail.photos && detail.photos.length > 0
         ? el('div', { className: 'panel-section' }, [
             el('h3', {}, [t('photos')]),
-            el('div', { className: 'photos' }, detail.photos.map((p) => el('img', { attrs: { src: p.url ?? `/api/incidents/${i.id}/photos/${p.id}`, alt: t('photos'), loading: 'lazy' } }))),
+            el(
+              'div',
+              { className: 'photos' },
+              detail.photos.map((p) =>
+                el('img', { attrs: { src: p.url ?? `/api/incidents/${i.id}/photos/${p.id}`, alt: t('photos'), loading: 'lazy' } }),
+              ),
+            ),
           ])
         : null,
       detail.reports && detail.reports.length > 0
         ? el('div', { className: 'panel-section' }, [
             el('h3', {}, [t('reporters')]),
-            el('ul', { className: 'plain-list' }, detail.reports.map((r) => el('li', {}, [formatTime(r.received_at), ' · ', t(`source.${r.source}`), r.reporter_name ? ` · ${r.reporter_name}` : '', r.reporter_phone ? ` · ${r.reporter_phone}` : '']))),
+            el(
+              'ul',
+              { className: 'plain-list' },
+              detail.reports.map((r) =>
+                el('li', {}, [
+                  formatTime(r.received_at),
+                  ' · ',
+                  t(`source.${r.source}`),
+                  r.reporter_name ? ` · ${r.reporter_name}` : '',
+                  r.reporter_phone ? ` · ${r.reporter_phone}` : '',
+                ]),
+              ),
+            ),
           ])
         : null,
       el('div', { className: 'panel-section' }, [
@@ -311,7 +349,9 @@ export function createIncidentDetailPanel(options: {
     currentId: () => id,
     trigger(action) {
       if (!detail || busy) return false;
-      const state = actionStates(detail.incident, { id: options.account.id, role: options.account.role }, chosen?.workerCode ?? null).find((s) => s.action === action);
+      const state = actionStates(detail.incident, { id: options.account.id, role: options.account.role }, chosen?.workerCode ?? null).find(
+        (s) => s.action === action,
+      );
       if (!state?.enabled) {
         if (state?.reason) options.notify(t(`disabled.${state.reason}`, { state: t(`state.${detail.incident.state}`) }), 'error');
         return false;

@@ -62,7 +62,13 @@ export function createIncidentQueuePanel(options: {
         attrs: { role: 'option', tabindex: 0 },
         on: { click: () => options.onOpen(view.id), keydown: (e) => e.key === 'Enter' && options.onOpen(view.id) },
       });
-    const classes = ['queue-item', `grade-${view.grade}`, view.overdue ? 'is-overdue' : '', view.fresh ? 'is-new' : '', view.isSelected ? 'is-selected' : ''];
+    const classes = [
+      'queue-item',
+      `grade-${view.grade}`,
+      view.overdue ? 'is-overdue' : '',
+      view.fresh ? 'is-new' : '',
+      view.isSelected ? 'is-selected' : '',
+    ];
     li.className = classes.filter(Boolean).join(' ');
     li.setAttribute('aria-selected', view.isSelected ? 'true' : 'false');
     replaceChildren(li, [
@@ -82,7 +88,12 @@ export function createIncidentQueuePanel(options: {
     order = options.store.queue();
     heading.textContent = t('queueTitle');
     count.textContent = t('queueCount', { count: order.length, overdue: order.filter((i) => isOverdue(i, now)).length });
-    updateKeyedChildren<RowView, Element, HTMLLIElement>(list, rows, order.map((incident) => rowOf(incident, now)), renderRow);
+    updateKeyedChildren<RowView, Element, HTMLLIElement>(
+      list,
+      rows,
+      order.map((incident) => rowOf(incident, now)),
+      renderRow,
+    );
     if (order.length === 0) list.append(el('li', { className: 'queue-empty' }, [t('queueEmpty')]));
   };
 

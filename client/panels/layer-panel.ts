@@ -22,7 +22,11 @@ export function createLayerPanel(options: { layerStates(): LayerState[]; setLaye
   const render = () => {
     const layers = options.layerStates();
     replaceChildren(element, [
-      el('button', { className: 'layer-panel-title', attrs: { type: 'button', 'aria-expanded': collapsed ? 'false' : 'true' }, on: { click: () => toggle() } }, [t('layersTitle')]),
+      el(
+        'button',
+        { className: 'layer-panel-title', attrs: { type: 'button', 'aria-expanded': collapsed ? 'false' : 'true' }, on: { click: () => toggle() } },
+        [t('layersTitle')],
+      ),
       collapsed
         ? null
         : el(

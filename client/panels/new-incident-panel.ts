@@ -26,7 +26,17 @@ export function createNewIncidentPanel(options: {
   onClose(): void;
 }): NewIncidentPanel {
   const element = el('section', { className: 'panel new-incident-panel', testId: 'new-incident' });
-  const values = { category: options.categories[0]?.code ?? '', grade: '', description: '', address: '', lon: '', lat: '', crs: 'wgs84', name: '', phone: '' };
+  const values = {
+    category: options.categories[0]?.code ?? '',
+    grade: '',
+    description: '',
+    address: '',
+    lon: '',
+    lat: '',
+    crs: 'wgs84',
+    name: '',
+    phone: '',
+  };
   let answer: IntakeAnswer | null = null;
   let failure: unknown = null;
   let busy = false;
@@ -75,8 +85,15 @@ export function createNewIncidentPanel(options: {
     const en = currentLanguage() === 'en';
     const result = answer
       ? el('div', { className: 'intake-result', testId: 'intake-result', attrs: { role: 'status' } }, [
-          el('p', {}, [t('created', { number: answer.incident.number, place: [answer.location.street.name, answer.location.community.name, answer.location.microGrid.name].join(' · ') })]),
-          el('button', { className: 'link-button', attrs: { type: 'button' }, on: { click: () => options.onOpenIncident(answer!.incident.id) } }, [t('openIncident')]),
+          el('p', {}, [
+            t('created', {
+              number: answer.incident.number,
+              place: [answer.location.street.name, answer.location.community.name, answer.location.microGrid.name].join(' · '),
+            }),
+          ]),
+          el('button', { className: 'link-button', attrs: { type: 'button' }, on: { click: () => options.onOpenIncident(answer!.incident.id) } }, [
+            t('openIncident'),
+          ]),
           answer.duplicates.length > 0
             ? el('div', { className: 'duplicates', testId: 'duplicates' }, [
                 el('p', {}, [t('duplicates')]),
@@ -85,7 +102,9 @@ export function createNewIncidentPanel(options: {
                   { className: 'plain-list' },
                   answer.duplicates.map((d) =>
                     el('li', {}, [
-                      el('button', { className: 'link-button', attrs: { type: 'button' }, on: { click: () => options.onOpenIncident(d.id) } }, [d.number]),
+                      el('button', { className: 'link-button', attrs: { type: 'button' }, on: { click: () => options.onOpenIncident(d.id) } }, [
+                        d.number,
+                      ]),
                       ` · ${t(`state.${d.state}`)} · ${formatDistance(d.distance_m)}`,
                     ]),
                   ),
@@ -95,22 +114,49 @@ export function createNewIncidentPanel(options: {
         ])
       : null;
     replaceChildren(element, [
-      el('button', { className: 'panel-close', attrs: { type: 'button', title: t('closePanel'), 'aria-label': t('closePanel') }, on: { click: () => options.onClose() } }, ['×']),
+      el(
+        'button',
+        {
+          className: 'panel-close',
+          attrs: { type: 'button', title: t('closePanel'), 'aria-label': t('closePanel') },
+          on: { click: () => options.onClose() },
+        },
+        ['×'],
+      ),
       el('h2', {}, [t('newIncidentTitle')]),
       el('p', { className: 'muted' }, [t('newIncidentHint')]),
       el('form', { className: 'stacked-form', on: { submit: (e) => void submit(e as SubmitEvent) } }, [
-        row('category', select('category', options.categories.map((c) => [c.code, en ? c.name_en : c.name_zh]))),
+        row(
+          'category',
+          select(
+            'category',
+            options.categories.map((c) => [c.code, en ? c.name_en : c.name_zh]),
+          ),
+        ),
         row('grade', select('grade', [['', t('gradeDefault')], ...GRADES.map((g): [string, string] => [g, t(`grade.${g}`)])])),
-        row('description', (() => {
-          const area = el('textarea', { attrs: { name: 'description', rows: 3, required: true, minlength: 2, maxlength: 2000 }, on: { input: (e) => (values.description = (e.target as HTMLTextAreaElement).value) } });
-          area.value = values.description;
-          return area;
-        })()),
+        row(
+          'description',
+          (() => {
+            const area = el('textarea', {
+              attrs: { name: 'description', rows: 3, required: true, minlength: 2, maxlength: 2000 },
+              on: { input: (e) => (values.description = (e.target as HTMLTextAreaElement).value) },
+            });
+            area.value = values.description;
+            return area;
+          })(),
+        ),
         row('address', input('address', { maxlength: 200 })),
         el('div', { className: 'coordinate-row' }, [
           row('longitude', input('lon', { required: true, inputmode: 'decimal', pattern: '-?\\d+(\\.\\d+)?' })),
           row('latitude', input('lat', { required: true, inputmode: 'decimal', pattern: '-?\\d+(\\.\\d+)?' })),
-          row('coordinateSystem', select('crs', [['wgs84', 'WGS84'], ['gcj02', 'GCJ-02'], ['bd09', 'BD-09']])),
+          row(
+            'coordinateSystem',
+            select('crs', [
+              ['wgs84', 'WGS84'],
+              ['gcj02', 'GCJ-02'],
+              ['bd09', 'BD-09'],
+            ]),
+          ),
         ]),
         row('reporterName', input('name', { maxlength: 40, autocomplete: 'off' })),
         row('reporterPhone', input('phone', { maxlength: 20, autocomplete: 'off', pattern: '[0-9+\\-\\s]{3,20}' })),

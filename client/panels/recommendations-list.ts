@@ -30,12 +30,17 @@ export function createRecommendationsList(options: {
         [
           el('span', { className: 'rank' }, [String(r.rank)]),
           el('span', { className: 'worker-name' }, [r.name || (options.workerName(r.workerCode) ?? r.workerCode)]),
-          el('span', { className: 'eta', testId: 'eta' }, [r.etaSeconds === null ? t('unreachable') : t('eta', { time: formatSeconds(r.etaSeconds) })]),
+          el('span', { className: 'eta', testId: 'eta' }, [
+            r.etaSeconds === null ? t('unreachable') : t('eta', { time: formatSeconds(r.etaSeconds) }),
+          ]),
           el('span', { className: 'muted' }, [formatDistance(r.roadMetres ?? r.straightLineMetres)]),
           r.stale ? el('span', { className: 'badge badge-stale' }, [t('stale')]) : null,
           el(
             'button',
-            { attrs: { type: 'button', 'aria-pressed': chosen ? 'true' : 'false' }, on: { click: () => options.onChoose(r), focus: () => options.onHover(r) } },
+            {
+              attrs: { type: 'button', 'aria-pressed': chosen ? 'true' : 'false' },
+              on: { click: () => options.onChoose(r), focus: () => options.onHover(r) },
+            },
             [t(chosen ? 'chosen' : 'choose')],
           ),
         ],

@@ -46,7 +46,9 @@ export function createSearchBox(options: {
     try {
       if (parsed.kind === 'empty') return close();
       if (parsed.kind === 'coordinates') {
-        const [lon, lat] = gcj.checked ? (gcoord.transform([parsed.lon, parsed.lat], gcoord.GCJ02, gcoord.WGS84) as [number, number]) : [parsed.lon, parsed.lat];
+        const [lon, lat] = gcj.checked
+          ? (gcoord.transform([parsed.lon, parsed.lat], gcoord.GCJ02, gcoord.WGS84) as [number, number])
+          : [parsed.lon, parsed.lat];
         close();
         options.onCoordinates({ lon, lat });
         return;

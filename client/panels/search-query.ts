@@ -1,9 +1,6 @@
 /** What a search text asks for: coordinates, an incident number, or a unit name / code. */
 export type SearchQuery =
-  | { kind: 'coordinates'; lon: number; lat: number }
-  | { kind: 'incident'; number: string }
-  | { kind: 'unit'; text: string }
-  | { kind: 'empty' };
+  { kind: 'coordinates'; lon: number; lat: number } | { kind: 'incident'; number: string } | { kind: 'unit'; text: string } | { kind: 'empty' };
 
 const PAIR = /^\s*(-?\d{1,3}(?:\.\d+)?)\s*[,，\s]\s*(-?\d{1,3}(?:\.\d+)?)\s*$/;
 const NUMBER = /^\s*(NJ\d{8}-\d{7,})\s*$/i;

@@ -11,8 +11,14 @@ describe('sensor chart option', () => {
 
   it('draws the mean and the maximum per bucket, and the threshold', () => {
     const option = sensorChartOption({ series, threshold: 5, unit: '%LEL', theme: 'light', labels });
-    expect(option.series[0].data).toEqual([['2026-12-07T01:00:00.000Z', 2], ['2026-12-07T01:05:00.000Z', 4]]);
-    expect(option.series[1].data).toEqual([['2026-12-07T01:00:00.000Z', 3], ['2026-12-07T01:05:00.000Z', 9]]);
+    expect(option.series[0].data).toEqual([
+      ['2026-12-07T01:00:00.000Z', 2],
+      ['2026-12-07T01:05:00.000Z', 4],
+    ]);
+    expect(option.series[1].data).toEqual([
+      ['2026-12-07T01:00:00.000Z', 3],
+      ['2026-12-07T01:05:00.000Z', 9],
+    ]);
     expect(option.series[0].markLine?.data).toEqual([{ yAxis: 5 }]);
     expect(option.yAxis.name).toBe('%LEL');
   });

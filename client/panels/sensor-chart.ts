@@ -47,9 +47,22 @@ export function sensorChartOption(o: SensorChartOptions) {
         markLine:
           o.threshold === null
             ? undefined
-            : { symbol: 'none', silent: true, lineStyle: { color: alarm, type: 'dashed' }, label: { color: alarm, formatter: `${o.labels.threshold} ${o.threshold}` }, data: [{ yAxis: o.threshold }] },
+            : {
+                symbol: 'none',
+                silent: true,
+                lineStyle: { color: alarm, type: 'dashed' },
+                label: { color: alarm, formatter: `${o.labels.threshold} ${o.threshold}` },
+                data: [{ yAxis: o.threshold }],
+              },
       },
-      { name: o.labels.max, type: 'line', showSymbol: false, lineStyle: { color: line, width: 1, opacity: 0.4 }, itemStyle: { color: line }, data: o.series.map((p) => [p.at, p.max]) },
+      {
+        name: o.labels.max,
+        type: 'line',
+        showSymbol: false,
+        lineStyle: { color: line, width: 1, opacity: 0.4 },
+        itemStyle: { color: line },
+        data: o.series.map((p) => [p.at, p.max]),
+      },
     ],
   };
 }

@@ -63,9 +63,18 @@ export function createSensorDetailPanel(options: {
   };
 
   const render = () => {
-    const close = el('button', { className: 'panel-close', attrs: { type: 'button', title: t('closePanel'), 'aria-label': t('closePanel') }, on: { click: () => options.onClose() } }, ['×']);
+    const close = el(
+      'button',
+      {
+        className: 'panel-close',
+        attrs: { type: 'button', title: t('closePanel'), 'aria-label': t('closePanel') },
+        on: { click: () => options.onClose() },
+      },
+      ['×'],
+    );
     const title = el('h2', {}, [t('sensor.title'), code ? ` ${code}` : '']);
-    if (failure) return replaceChildren(element, [close, title, el('p', { className: 'error-text', attrs: { role: 'alert' } }, [describeError(failure)])]);
+    if (failure)
+      return replaceChildren(element, [close, title, el('p', { className: 'error-text', attrs: { role: 'alert' } }, [describeError(failure)])]);
     if (!detail) return replaceChildren(element, [close, title, el('p', { className: 'muted' }, [t('loading')])]);
     const d = detail;
     const s = d.sensor;
@@ -86,9 +95,16 @@ export function createSensorDetailPanel(options: {
         ? el('p', {}, [
             t('sensor.openedIncident'),
             ' ',
-            el('button', { className: 'link-button', testId: 'sensor-incident', attrs: { type: 'button' }, on: { click: () => options.onOpenIncident(state.incidentId!) } }, [
-              d.alarms.find((a) => a.id === state.incidentId)?.number ?? `#${state.incidentId}`,
-            ]),
+            el(
+              'button',
+              {
+                className: 'link-button',
+                testId: 'sensor-incident',
+                attrs: { type: 'button' },
+                on: { click: () => options.onOpenIncident(state.incidentId!) },
+              },
+              [d.alarms.find((a) => a.id === state.incidentId)?.number ?? `#${state.incidentId}`],
+            ),
           ])
         : null,
       el('table', { className: 'counts' }, [
@@ -98,7 +114,10 @@ export function createSensorDetailPanel(options: {
           row(t('sensor.battery'), d.latest?.battery === null || d.latest?.battery === undefined ? '—' : `${d.latest.battery} %`),
         ]),
       ]),
-      el('div', { className: 'panel-section' }, [el('h3', {}, [t('sensor.last24h')]), d.series.length ? chartBox : el('p', { className: 'muted' }, [t('sensor.noReadings')])]),
+      el('div', { className: 'panel-section' }, [
+        el('h3', {}, [t('sensor.last24h')]),
+        d.series.length ? chartBox : el('p', { className: 'muted' }, [t('sensor.noReadings')]),
+      ]),
       el('div', { className: 'panel-section' }, [
         el('h3', {}, [t('sensor.rules')]),
         el('table', { className: 'counts', testId: 'sensor-rules' }, [
@@ -120,7 +139,9 @@ export function createSensorDetailPanel(options: {
               { className: 'plain-list', testId: 'sensor-alarms' },
               d.alarms.map((a) =>
                 el('li', {}, [
-                  el('button', { className: 'link-button', attrs: { type: 'button' }, on: { click: () => options.onOpenIncident(a.id) } }, [a.number]),
+                  el('button', { className: 'link-button', attrs: { type: 'button' }, on: { click: () => options.onOpenIncident(a.id) } }, [
+                    a.number,
+                  ]),
                   ' ',
                   el('span', { className: `grade-dot grade-${a.grade}` }),
                   ' ',

@@ -16,7 +16,6 @@ import { t } from '../i18n.js';
 import { createVideoPlayer, type VideoPlayer } from '../video/video-player.js';
 import type { VideoWallPanel } from './video-wall-panel.js';
 
-
 export interface VideoIncidentSection {
   element: HTMLElement;
   open(incidentId: number): Promise<void>;
@@ -83,32 +82,44 @@ export function createVideoIncidentSection(options: { wall: VideoWallPanel }): V
     if (loading) return replaceChildren(element, [title, el('p', { className: 'muted' }, [t('video.loadingCameras')])]);
     if (failure) return replaceChildren(element, [title, el('p', { className: 'error-text' }, [describeError(failure)])]);
     if (cameras.length === 0 && !alarm) return replaceChildren(element, [title, el('p', { className: 'muted' }, [t('video.coveringNone')])]);
-    const alarmCamera = alarm ? (cameras.find((c) => c.code === alarm!.cameraCode) ?? { code: alarm.cameraCode, name: alarm.cameraCode, online: true }) : null;
+    const alarmCamera = alarm
+      ? (cameras.find((c) => c.code === alarm!.cameraCode) ?? { code: alarm.cameraCode, name: alarm.cameraCode, online: true })
+      : null;
     replaceChildren(element, [
       alarm && alarmCamera
         ? el('div', { className: 'panel-section video-snapshot', testId: 'video-ai-snapshot' }, [
             el('h3', {}, [t('video.snapshotTitle')]),
             alarm.snapshotUrl ? el('img', { attrs: { src: alarm.snapshotUrl, alt: t('video.snapshotTitle') } }) : null,
-            el('button', { attrs: { type: 'button' }, testId: 'open-alarm-camera', on: { click: () => play(alarmCamera) } }, [t('video.openCamera'), ' · ', alarmCamera.name]),
+            el('button', { attrs: { type: 'button' }, testId: 'open-alarm-camera', on: { click: () => play(alarmCamera) } }, [
+              t('video.openCamera'),
+              ' · ',
+              alarmCamera.name,
+            ]),
           ])
         : null,
       title,
       autoplayToggle(),
-      playing === null && !autoplayOn() && cameras.some((c) => c.online) ? el('p', { className: 'muted', testId: 'video-autoplay-off' }, [t('video.autoplayOffHint')]) : stage,
+      playing === null && !autoplayOn() && cameras.some((c) => c.online)
+        ? el('p', { className: 'muted', testId: 'video-autoplay-off' }, [t('video.autoplayOffHint')])
+        : stage,
       el(
         'ol',
         { className: 'plain-list video-camera-list', testId: 'covering-cameras' },
-        cameras.slice(0, LISTED).map((c) =>
-          el('li', { className: `${c.online ? '' : 'is-offline'}${c.code === playing ? ' is-playing' : ''}`, dataset: { camera: c.code } }, [
-            el('button', { className: 'link-button', attrs: { type: 'button', title: t('video.play') }, on: { click: () => play(c) } }, [c.name]),
-            ' · ',
-            el('span', { className: c.covers ? 'badge badge-covers' : 'badge badge-may-not-see' }, [t(c.covers ? 'video.covers' : 'video.mayNotSee')]),
-            ' · ',
-            t('video.distance', { metres: Math.round(c.distanceM) }),
-            c.online ? '' : ` · ${t('video.state.offline')}`,
-            c.suggestedPresetDeg !== null ? ` · ${t('video.ptzPreset', { deg: Math.round(c.suggestedPresetDeg) })}` : '',
-          ]),
-        ),
+        cameras
+          .slice(0, LISTED)
+          .map((c) =>
+            el('li', { className: `${c.online ? '' : 'is-offline'}${c.code === playing ? ' is-playing' : ''}`, dataset: { camera: c.code } }, [
+              el('button', { className: 'link-button', attrs: { type: 'button', title: t('video.play') }, on: { click: () => play(c) } }, [c.name]),
+              ' · ',
+              el('span', { className: c.covers ? 'badge badge-covers' : 'badge badge-may-not-see' }, [
+                t(c.covers ? 'video.covers' : 'video.mayNotSee'),
+              ]),
+              ' · ',
+              t('video.distance', { metres: Math.round(c.distanceM) }),
+              c.online ? '' : ` · ${t('video.state.offline')}`,
+              c.suggestedPresetDeg !== null ? ` · ${t('video.ptzPreset', { deg: Math.round(c.suggestedPresetDeg) })}` : '',
+            ]),
+          ),
       ),
       el('button', { attrs: { type: 'button' }, testId: 'open-video-wall', on: { click: () => openWall() } }, [t('video.openWall')]),
     ]);

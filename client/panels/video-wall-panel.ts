@@ -34,16 +34,37 @@ export function createVideoWallPanel(): VideoWallPanel {
     const shown = cameras.slice(0, layout * layout);
     players = shown.map((c) => createVideoPlayer(c, { compact: true }));
     const layoutButton = (n: WallLayout) =>
-      el('button', { className: layout === n ? 'primary' : '', dataset: { layout: String(n) }, attrs: { type: 'button', 'aria-pressed': layout === n ? 'true' : 'false' }, on: { click: () => ((layout = n), render()) } }, [t(`video.layout${n}`)]);
+      el(
+        'button',
+        {
+          className: layout === n ? 'primary' : '',
+          dataset: { layout: String(n) },
+          attrs: { type: 'button', 'aria-pressed': layout === n ? 'true' : 'false' },
+          on: { click: () => ((layout = n), render()) },
+        },
+        [t(`video.layout${n}`)],
+      );
     replaceChildren(element, [
       el('div', { className: 'video-wall-bar' }, [
         el('h2', {}, [t('video.wallTitle', { count: players.length })]),
         layoutButton(2),
         layoutButton(3),
-        el('button', { className: 'panel-close', attrs: { type: 'button', title: t('video.close'), 'aria-label': t('video.close') }, on: { click: () => close() } }, ['×']),
+        el(
+          'button',
+          {
+            className: 'panel-close',
+            attrs: { type: 'button', title: t('video.close'), 'aria-label': t('video.close') },
+            on: { click: () => close() },
+          },
+          ['×'],
+        ),
       ]),
       players.length
-        ? el('div', { className: `video-wall-grid layout-${layout}`, testId: 'video-wall-grid' }, players.map((p) => p.element))
+        ? el(
+            'div',
+            { className: `video-wall-grid layout-${layout}`, testId: 'video-wall-grid' },
+            players.map((p) => p.element),
+          )
         : el('p', { className: 'muted' }, [t('video.wallEmpty')]),
     ]);
   };

@@ -29,7 +29,10 @@ export function createWhatsHerePanel(options: {
   let request = 0;
 
   const section = (titleKey: string, values: Record<string, string | number>, items: Node[], emptyKey: string) =>
-    el('div', { className: 'panel-section' }, [el('h3', {}, [t(titleKey, values)]), items.length ? el('ul', { className: 'plain-list' }, items) : el('p', { className: 'muted' }, [t(emptyKey)])]);
+    el('div', { className: 'panel-section' }, [
+      el('h3', {}, [t(titleKey, values)]),
+      items.length ? el('ul', { className: 'plain-list' }, items) : el('p', { className: 'muted' }, [t(emptyKey)]),
+    ]);
 
   const render = () => {
     const title = el('h2', {}, [t('whatsHereTitle')]);
@@ -40,12 +43,19 @@ export function createWhatsHerePanel(options: {
     const chain = el(
       'ol',
       { className: 'chain-list', testId: 'whats-here-chain' },
-      a.chain.map((unit) => el('li', { dataset: { level: unit.level } }, [el('span', { className: 'muted' }, [t(`level.${unit.level}`)]), ' ', unit.name])),
+      a.chain.map((unit) =>
+        el('li', { dataset: { level: unit.level } }, [el('span', { className: 'muted' }, [t(`level.${unit.level}`)]), ' ', unit.name]),
+      ),
     );
     replaceChildren(element, [
       title,
       el('p', { className: 'micro-grid-name', testId: 'whats-here-name' }, [a.microGrid.name]),
-      el('p', { className: 'muted' }, [a.microGrid.code, ' · ', t('households', { count: a.microGrid.households }), a.generated ? ` · ${t('generatedBadge')}` : '']),
+      el('p', { className: 'muted' }, [
+        a.microGrid.code,
+        ' · ',
+        t('households', { count: a.microGrid.households }),
+        a.generated ? ` · ${t('generatedBadge')}` : '',
+      ]),
       el('div', { className: 'panel-section' }, [el('h3', {}, [t('chain')]), chain]),
       section(
         'responsibleWorkers',
@@ -59,7 +69,14 @@ export function createWhatsHerePanel(options: {
         'video.coveringTitle',
         {},
         a.coveringCameras.map((c) =>
-          el('li', { className: c.online ? '' : 'is-offline', dataset: { camera: c.code } }, [c.name, ' · ', t(c.covers ? 'video.covers' : 'video.mayNotSee'), ' · ', formatDistance(c.distanceM), c.online ? '' : ` · ${t('offline')}`]),
+          el('li', { className: c.online ? '' : 'is-offline', dataset: { camera: c.code } }, [
+            c.name,
+            ' · ',
+            t(c.covers ? 'video.covers' : 'video.mayNotSee'),
+            ' · ',
+            formatDistance(c.distanceM),
+            c.online ? '' : ` · ${t('offline')}`,
+          ]),
         ),
         'video.coveringNone',
       ),
@@ -67,7 +84,14 @@ export function createWhatsHerePanel(options: {
         'nearestCameras',
         {},
         a.cameras.map((c) =>
-          el('li', { className: c.online ? '' : 'is-offline' }, [c.name, ' · ', formatDistance(c.distanceM), ' · ', t(c.online ? 'online' : 'offline'), c.hasStream ? '' : ` · ${t('noStream')}`]),
+          el('li', { className: c.online ? '' : 'is-offline' }, [
+            c.name,
+            ' · ',
+            formatDistance(c.distanceM),
+            ' · ',
+            t(c.online ? 'online' : 'offline'),
+            c.hasStream ? '' : ` · ${t('noStream')}`,
+          ]),
         ),
         'noCameras',
       ),

@@ -3,7 +3,17 @@ import type { StructuralEdit } from '../../server/plans/plan-structure-rules.js'
 import { draftEditsOf, paintEdits, redoEdit, settle, startEditHistory, structureEdits, undoEdit } from './edit-history.js';
 
 const home = (unit: string) => ({ m1: 'A', m2: 'A', m3: 'B' })[unit];
-const split: StructuralEdit = { op: 'split', unit: 'm3', line: { type: 'LineString', coordinates: [[0, 0], [1, 1]] } };
+const split: StructuralEdit = {
+  op: 'split',
+  unit: 'm3',
+  line: {
+    type: 'LineString',
+    coordinates: [
+      [0, 0],
+      [1, 1],
+    ],
+  },
+};
 const merge: StructuralEdit = { op: 'merge', units: ['m1', 'm2'] };
 
 describe('edit history (paints, splits, merges, reshapes)', () => {

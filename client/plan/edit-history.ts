@@ -34,7 +34,12 @@ export function record(history: EditHistory, next: DraftSnapshot): EditHistory {
 }
 
 /** A paint stroke: `units` into grid `target` (back home removes their edits); no step when nothing changes. */
-export function paintEdits(history: EditHistory, units: readonly string[], target: string, homeOf: (unit: string) => string | undefined): EditHistory {
+export function paintEdits(
+  history: EditHistory,
+  units: readonly string[],
+  target: string,
+  homeOf: (unit: string) => string | undefined,
+): EditHistory {
   const paint = paintAssignment(history.present.paint, units, target, homeOf);
   return paint === history.present.paint ? history : record(history, Object.freeze({ paint, structure: history.present.structure }));
 }

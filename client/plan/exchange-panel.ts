@@ -85,7 +85,10 @@ export function createExchangePanel(options: {
     importButton.disabled = busy || !/^\d{12}$/.test(community);
     setLink(draftLink, draft === null ? null : `/api/plans/${draft}/geopackage`);
     setLink(layerLink, /^\d{12}$/.test(community) ? `/api/plans/layer/geopackage?community=${community}` : null);
-    replaceChildren(reportList, report.map((line) => el('li', {}, [line])));
+    replaceChildren(
+      reportList,
+      report.map((line) => el('li', {}, [line])),
+    );
   }
   return { element, render };
 }
@@ -106,7 +109,8 @@ export function reportOf(error: unknown): string[] {
   const lines = [describeError(error)];
   if (!(error instanceof ApiError)) return lines;
   const d = error.details;
-  if (typeof d.feature === 'number') lines.push(t('plan.exchange.feature', { feature: d.feature + 1, code: typeof d.code === 'string' ? d.code : '—' }));
+  if (typeof d.feature === 'number')
+    lines.push(t('plan.exchange.feature', { feature: d.feature + 1, code: typeof d.code === 'string' ? d.code : '—' }));
   for (const key of ['unassigned', 'ambiguous'] as const) {
     const codes = d[key];
     if (Array.isArray(codes) && codes.length > 0) lines.push(t(`plan.exchange.${key}`, { count: codes.length, codes: codes.slice(0, 8).join(', ') }));

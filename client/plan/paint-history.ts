@@ -18,14 +18,24 @@ export function startHistory(initial: Assignment = {}): PaintHistory {
  * A stroke: paint `units` into `target`; `homeOf` gives each unit's parent on the live map (painting a unit back
  * into its own parent removes its edit). A stroke that changes nothing leaves the history as it was.
  */
-export function paintStroke(history: PaintHistory, units: readonly string[], target: string, homeOf: (unit: string) => string | undefined): PaintHistory {
+export function paintStroke(
+  history: PaintHistory,
+  units: readonly string[],
+  target: string,
+  homeOf: (unit: string) => string | undefined,
+): PaintHistory {
   const next = paintAssignment(history.present, units, target, homeOf);
   if (next === history.present) return history;
   return Object.freeze({ past: Object.freeze([...history.past, history.present]), present: next, future: Object.freeze([]) });
 }
 
 /** The assignment after a stroke (frozen), or the same object when the stroke changes nothing. */
-export function paintAssignment(assignment: Assignment, units: readonly string[], target: string, homeOf: (unit: string) => string | undefined): Assignment {
+export function paintAssignment(
+  assignment: Assignment,
+  units: readonly string[],
+  target: string,
+  homeOf: (unit: string) => string | undefined,
+): Assignment {
   const next: Record<string, string> = { ...assignment };
   let changed = false;
   for (const unit of units) {

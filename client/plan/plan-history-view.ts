@@ -9,7 +9,6 @@ import { el, replaceChildren } from '../app/dom.js';
 import { t } from '../i18n.js';
 import type { PlanVersion } from '../api/api-types.js';
 
-
 export function createVersionHistory(): { element: HTMLElement; refresh(): Promise<void>; render(): void } {
   let rows: PlanVersion[] = [];
   let problem = '';

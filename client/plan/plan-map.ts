@@ -68,7 +68,12 @@ export function createPlanMap(container: HTMLElement, handlers: PlanMapHandlers)
   let pieces: GeoJSON.Feature[] = [];
   let snapFeatures: GeoJSON.Feature<GeoJSON.MultiLineString>[] = [];
   let snapLines: number[][][] = [];
-  const split = createSplitDraw(map, () => features, handlers.onLine, () => snapLines);
+  const split = createSplitDraw(
+    map,
+    () => features,
+    handlers.onLine,
+    () => snapLines,
+  );
 
   const data = () => ({
     type: 'FeatureCollection' as const,
@@ -96,7 +101,13 @@ export function createPlanMap(container: HTMLElement, handlers: PlanMapHandlers)
       filter: ['==', ['get', 'painted'], true],
       paint: { 'line-color': '#ffffff', 'line-width': 1.5, 'line-dasharray': [2, 1] },
     });
-    map.addLayer({ id: 'picked', type: 'line', source: SOURCE, filter: ['in', ['get', 'code'], ['literal', []]], paint: { 'line-color': '#111111', 'line-width': 3 } });
+    map.addLayer({
+      id: 'picked',
+      type: 'line',
+      source: SOURCE,
+      filter: ['in', ['get', 'code'], ['literal', []]],
+      paint: { 'line-color': '#111111', 'line-width': 3 },
+    });
     map.addSource(SNAP, { type: 'geojson', data: { type: 'FeatureCollection', features: snapFeatures } });
     map.addLayer({
       id: 'snap-lines',

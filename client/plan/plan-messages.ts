@@ -235,7 +235,8 @@ const en: Record<string, string> = {
   'plan.history': 'Boundary version history',
   'plan.history.none': 'No published version yet (version 0 is the initial boundaries).',
   'plan.history.rollback': 'rolls back plan {plan}',
-  'plan.history.detail': 'by {author} · approved by {approver} · {moved} units moved, {restructured} splits/merges/reshapes · {incidents} open incidents followed',
+  'plan.history.detail':
+    'by {author} · approved by {approver} · {moved} units moved, {restructured} splits/merges/reshapes · {incidents} open incidents followed',
   'plan.structure.balance': 'Micro-grids after splits and merges (before → after)',
   'plan.structure.piece': 'New micro-grid {key}',
   'plan.microGrid': 'Micro-grid',
@@ -271,7 +272,8 @@ const en: Record<string, string> = {
   'plan.unitStreet': 'Community',
   'plan.diffStreet': 'Moves: {units} grids, {households} households, {workers} workers, {openIncidents} open cases',
   'plan.repartition': 'Re-partition by households',
-  'plan.repartitionHint': 'Regroup this community’s micro-grids among its grids, balanced on households (contiguous groups), as one undoable step of the draft.',
+  'plan.repartitionHint':
+    'Regroup this community’s micro-grids among its grids, balanced on households (contiguous groups), as one undoable step of the draft.',
   'plan.repartitioned': 'Re-partition: {moves} micro-grids move, target {target} households per grid, households CV {before} → {after}.',
   'plan.reason.repartition_target_out_of_range': 'The target households per micro-grid are outside the allowed range',
   'plan.reason.level_not_repartitionable': 'Only a grid (with micro-grids) is re-partitioned into micro-grids',

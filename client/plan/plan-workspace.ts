@@ -44,7 +44,6 @@ import { bindUndoShortcuts } from './undo-shortcuts.js';
 
 registerMessages(planMessages);
 
-
 type DraftAnswer = { plan: Plan; validation: PlanValidation; balance: { balance: BalanceReport }[] } & StructureAnswer;
 
 const GRID_COLOURS = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#76b7b2', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
@@ -67,7 +66,11 @@ export function mountPlanWorkspace(root: HTMLElement, account: Account): void {
   let syncing: Promise<void> = Promise.resolve();
 
   const title = el('h1');
-  const languageButton = el('button', { testId: 'language-switch', className: 'link-button', on: { click: () => setLanguage(currentLanguage() === 'en' ? 'zh-CN' : 'en') } });
+  const languageButton = el('button', {
+    testId: 'language-switch',
+    className: 'link-button',
+    on: { click: () => setLanguage(currentLanguage() === 'en' ? 'zh-CN' : 'en') },
+  });
   const communityInput = el('input', { attrs: { name: 'community', value: community, size: 14 }, testId: 'community-input' });
   const openButton = el('button', { on: { click: () => void openCommunity(communityInput.value.trim()) } });
   const planInfo = el('div', { className: 'plan-info', testId: 'plan-info' });
@@ -269,9 +272,7 @@ export function mountPlanWorkspace(root: HTMLElement, account: Account): void {
       confirmed = history.present;
       structure.reset();
       validation = null;
-      const colours = new Map(
-        figures.filter((f) => f.kind === 'parent').map((f, i) => [f.code, GRID_COLOURS[i % GRID_COLOURS.length]] as const),
-      );
+      const colours = new Map(figures.filter((f) => f.kind === 'parent').map((f, i) => [f.code, GRID_COLOURS[i % GRID_COLOURS.length]] as const));
       map.show(features, colours);
       map.setAssignment(history.present.paint);
       brush = null;
@@ -297,10 +298,7 @@ export function mountPlanWorkspace(root: HTMLElement, account: Account): void {
       const answer = await apiPost<{
         plan: Plan;
         publication?: { version: number; moved: unknown[]; restructured: unknown[] | null; relocatedIncidents: number } | null;
-      }>(
-        `/api/plans/${plan.id}/${action}`,
-        body,
-      );
+      }>(`/api/plans/${plan.id}/${action}`, body);
       plan = answer.plan;
       if (answer.publication) {
         message = t('plan.published', {
@@ -346,22 +344,38 @@ export function mountPlanWorkspace(root: HTMLElement, account: Account): void {
     warningReason.placeholder = t('plan.warningReason');
     planInfo.dataset.planId = plan ? String(plan.id) : '';
     planInfo.dataset.synced = String(history.present === confirmed);
-    replaceChildren(planInfo, plan ? [
-      el('strong', {}, [plan.name]),
-      ' · ',
-      el('span', { testId: 'plan-state' }, [t(`plan.state.${plan.state}`)]),
-      el('div', {}, [t('plan.basedOn', { version: plan.based_on_version })]),
-    ] : [t('plan.brushHint')]);
+    replaceChildren(
+      planInfo,
+      plan
+        ? [
+            el('strong', {}, [plan.name]),
+            ' · ',
+            el('span', { testId: 'plan-state' }, [t(`plan.state.${plan.state}`)]),
+            el('div', {}, [t('plan.basedOn', { version: plan.based_on_version })]),
+          ]
+        : [t('plan.brushHint')],
+    );
     const names = gridNames();
     replaceChildren(grids, [
       el('div', { className: 'plan-grids-title' }, [t(streetMode() ? 'plan.brushStreet' : 'plan.brush')]),
       ...[...names].map(([code, name], i) =>
-        el('button', {
-          className: brush === code ? 'grid-swatch selected' : 'grid-swatch',
-          dataset: { grid: code },
-          attrs: { style: `border-left: 14px solid ${GRID_COLOURS[i % GRID_COLOURS.length]}` },
-          on: { click: () => { brush = code; map.setBrush(code); structure.cancelTool(); render(); } },
-        }, [name]),
+        el(
+          'button',
+          {
+            className: brush === code ? 'grid-swatch selected' : 'grid-swatch',
+            dataset: { grid: code },
+            attrs: { style: `border-left: 14px solid ${GRID_COLOURS[i % GRID_COLOURS.length]}` },
+            on: {
+              click: () => {
+                brush = code;
+                map.setBrush(code);
+                structure.cancelTool();
+                render();
+              },
+            },
+          },
+          [name],
+        ),
       ),
     ]);
     renderBalanceTable(balanceBox, { figures, paint: history.present.paint, names, streetMode: streetMode() });

@@ -43,7 +43,12 @@ export function createRepartitionPanel(options: {
   const preview = el('p', { testId: 'repartition-preview', className: 'plan-hint' });
   const applyButton = el('button', { testId: 'repartition-apply', on: { click: () => apply() } });
   const heading = el('div', { className: 'plan-grids-title' });
-  const gridSection = el('div', { className: 'plan-grid-repartition' }, [heading, el('label', {}, [targetLabel, ' ', targetInput]), preview, applyButton]);
+  const gridSection = el('div', { className: 'plan-grid-repartition' }, [
+    heading,
+    el('label', {}, [targetLabel, ' ', targetInput]),
+    preview,
+    applyButton,
+  ]);
   const element = el('div', { className: 'plan-repartition' }, [button, gridSection]);
   const target = () => Number(targetInput.value);
 
@@ -71,7 +76,9 @@ export function createRepartitionPanel(options: {
     }
     const p = gridRepartitionPreview(options.figures(), grid, target());
     preview.dataset.count = String(p.count);
-    replaceChildren(preview, [t('plan.gridRepartition.preview', { grid: options.gridName(grid), households: p.households, now: p.now, count: p.count })]);
+    replaceChildren(preview, [
+      t('plan.gridRepartition.preview', { grid: options.gridName(grid), households: p.households, now: p.now, count: p.count }),
+    ]);
   }
 
   async function propose(): Promise<void> {

@@ -56,7 +56,13 @@ export function snapToEdges(
   unproject: (x: number, y: number) => { lng: number; lat: number },
   maxPx: number,
 ): Position | undefined {
-  return snapToLines(pointer, shapes.flatMap((shape) => rings(shape.geometry)), project, unproject, maxPx);
+  return snapToLines(
+    pointer,
+    shapes.flatMap((shape) => rings(shape.geometry)),
+    project,
+    unproject,
+    maxPx,
+  );
 }
 
 /**

@@ -187,15 +187,13 @@ export function createStructurePanel(options: {
     },
     show(next) {
       answer = next;
-      options
-        .map()
-        .setPieces(
-          (next?.structure ?? []).map((p) => ({
-            type: 'Feature',
-            geometry: p.geometry,
-            properties: { ord: p.ord, piece: p.piece, households: p.households },
-          })),
-        );
+      options.map().setPieces(
+        (next?.structure ?? []).map((p) => ({
+          type: 'Feature',
+          geometry: p.geometry,
+          properties: { ord: p.ord, piece: p.piece, households: p.households },
+        })),
+      );
       render();
     },
     onLine(coordinates) {

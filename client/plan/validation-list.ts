@@ -9,15 +9,18 @@ import type { FigureRow } from '../../server/plans/plan-balance.js';
 import type { PlanIssue, PlanValidation } from '../../server/plans/plan-reason-codes.js';
 
 export function renderValidationList(list: HTMLElement, validation: PlanValidation | null, names: ReadonlyMap<string, string>): void {
-  replaceChildren(list, validation
-    ? validation.issues.length === 0
-      ? [el('li', { className: 'valid' }, [t('plan.valid')])]
-      : validation.issues.map((issue: PlanIssue) =>
-          el('li', { className: issue.severity, dataset: { reason: issue.reason } }, [
-            `${t(`plan.severity.${issue.severity}`)} ${issue.reason}: ${t(`plan.reason.${issue.reason}`)}${issue.unit ? ` (${names.get(issue.unit) ?? issue.unit})` : ''}`,
-          ]),
-        )
-    : []);
+  replaceChildren(
+    list,
+    validation
+      ? validation.issues.length === 0
+        ? [el('li', { className: 'valid' }, [t('plan.valid')])]
+        : validation.issues.map((issue: PlanIssue) =>
+            el('li', { className: issue.severity, dataset: { reason: issue.reason } }, [
+              `${t(`plan.severity.${issue.severity}`)} ${issue.reason}: ${t(`plan.reason.${issue.reason}`)}${issue.unit ? ` (${names.get(issue.unit) ?? issue.unit})` : ''}`,
+            ]),
+          )
+      : [],
+  );
 }
 
 /** The diff line of the painted moves ('' when nothing is painted). */

@@ -29,7 +29,8 @@ registerMessages(reportMessages);
 const root = document.getElementById('app')!;
 document.documentElement.lang = currentLanguage();
 const storedTheme = localStorage.getItem('gridops.theme');
-document.documentElement.dataset.theme = storedTheme === 'dark' || (storedTheme === null && matchMedia('(prefers-color-scheme: dark)').matches) ? 'dark' : 'light';
+document.documentElement.dataset.theme =
+  storedTheme === 'dark' || (storedTheme === null && matchMedia('(prefers-color-scheme: dark)').matches) ? 'dark' : 'light';
 const lang = () => (currentLanguage() === 'en' ? 'en' : 'zh');
 
 function shell(children: (Node | null)[]) {
@@ -37,7 +38,15 @@ function shell(children: (Node | null)[]) {
     el('div', { className: 'm-app' }, [
       el('header', { className: 'm-header' }, [
         el('h1', {}, [t('r.title')]),
-        el('button', { className: 'm-button small', attrs: { type: 'button' }, on: { click: () => (setLanguage(currentLanguage() === 'en' ? 'zh-CN' : 'en'), location.reload()) } }, [t('switchLanguage')]),
+        el(
+          'button',
+          {
+            className: 'm-button small',
+            attrs: { type: 'button' },
+            on: { click: () => (setLanguage(currentLanguage() === 'en' ? 'zh-CN' : 'en'), location.reload()) },
+          },
+          [t('switchLanguage')],
+        ),
       ]),
       el('main', { className: 'm-main' }, children),
     ]),
@@ -51,17 +60,26 @@ async function showForm() {
   let point: ReportPoint | null = null;
   let lastFix: { lon: number; lat: number } | null = null;
   let map: Promise<ReportMap> | null = null;
-  const photoInput = el('input', { testId: 'report-photo', attrs: { type: 'file', accept: 'image/*', capture: 'environment', 'aria-label': t('r.photo') } });
+  const photoInput = el('input', {
+    testId: 'report-photo',
+    attrs: { type: 'file', accept: 'image/*', capture: 'environment', 'aria-label': t('r.photo') },
+  });
   const thumb = el('div', { className: 'm-thumbs', testId: 'report-thumb' });
   const category = el('select', { attrs: { name: 'service_code', required: true, 'aria-label': t('r.category') } });
-  const description = el('textarea', { attrs: { name: 'description', rows: 3, minlength: 2, maxlength: 2000, required: true, 'aria-label': t('r.description') } });
-  const coordinates = el('input', { attrs: { name: 'coordinates', inputmode: 'decimal', placeholder: '118.93,32.10', 'aria-label': t('r.coordinates') } });
+  const description = el('textarea', {
+    attrs: { name: 'description', rows: 3, minlength: 2, maxlength: 2000, required: true, 'aria-label': t('r.description') },
+  });
+  const coordinates = el('input', {
+    attrs: { name: 'coordinates', inputmode: 'decimal', placeholder: '118.93,32.10', 'aria-label': t('r.coordinates') },
+  });
   const gcj02 = el('input', { attrs: { type: 'checkbox', name: 'gcj02' } });
   const gpsText = el('p', { className: 'm-point', testId: 'report-point', attrs: { 'aria-live': 'polite' } });
   const gpsProblem = el('p', { className: 'error-text', testId: 'report-gps-problem', attrs: { role: 'status' } });
   const mapBox = el('div', { className: 'm-map m-map-small', testId: 'report-map', attrs: { 'aria-label': t('r.mapLabel'), role: 'application' } });
   mapBox.hidden = true;
-  const mapButton = el('button', { className: 'm-button small', testId: 'report-open-map', attrs: { type: 'button', 'aria-expanded': 'false' } }, [t('r.openMap')]);
+  const mapButton = el('button', { className: 'm-button small', testId: 'report-open-map', attrs: { type: 'button', 'aria-expanded': 'false' } }, [
+    t('r.openMap'),
+  ]);
   const choose = (next: ReportPoint | null, focus = false) => {
     point = next;
     const text = pointText(point);
@@ -123,7 +141,10 @@ async function showForm() {
       message.textContent = '';
     } catch (error) {
       photo = null;
-      message.textContent = error instanceof PhotoRefused && error.reason === 'too_large' ? t('m.photoTooLarge', { size: formatBytes(error.sizeBytes), max: formatBytes(PHOTO_LIMIT_BYTES) }) : t('m.photoUnreadable');
+      message.textContent =
+        error instanceof PhotoRefused && error.reason === 'too_large'
+          ? t('m.photoTooLarge', { size: formatBytes(error.sizeBytes), max: formatBytes(PHOTO_LIMIT_BYTES) })
+          : t('m.photoUnreadable');
     }
   });
   /** explicit: the citizen pressed 使用手机定位 (the fix then replaces a point chosen otherwise). */
@@ -167,9 +188,18 @@ async function showForm() {
     // Network loss mid-upload: the same key again (the server answers a repeat with the first answer).
     for (let attempt = 0; ; attempt++) {
       try {
-        const response = await fetch(`/open311/v2/requests.json?lang=${lang()}`, { method: 'POST', body, headers: { 'idempotency-key': key, accept: 'application/json' } });
-        const answer = (await response.json().catch(() => null)) as Array<{ service_request_id?: string; service_notice?: string; description?: string }> | null;
-        if (!response.ok || !answer?.[0]?.service_request_id) throw Object.assign(new Error(answer?.[0]?.description ?? `HTTP ${response.status}`), { final: true });
+        const response = await fetch(`/open311/v2/requests.json?lang=${lang()}`, {
+          method: 'POST',
+          body,
+          headers: { 'idempotency-key': key, accept: 'application/json' },
+        });
+        const answer = (await response.json().catch(() => null)) as Array<{
+          service_request_id?: string;
+          service_notice?: string;
+          description?: string;
+        }> | null;
+        if (!response.ok || !answer?.[0]?.service_request_id)
+          throw Object.assign(new Error(answer?.[0]?.description ?? `HTTP ${response.status}`), { final: true });
         const number = /NJ\d{8}-\d+/.exec(answer[0].service_notice ?? '')?.[0] ?? answer[0].service_request_id;
         return showDone(answer[0].service_request_id, number);
       } catch (error) {
@@ -194,14 +224,20 @@ async function showForm() {
       gpsText,
       gpsProblem,
       el('div', { className: 'report-point-buttons' }, [
-        el('button', { className: 'm-button small', testId: 'report-use-gps', attrs: { type: 'button' }, on: { click: () => locate(true) } }, [t('r.useGps')]),
+        el('button', { className: 'm-button small', testId: 'report-use-gps', attrs: { type: 'button' }, on: { click: () => locate(true) } }, [
+          t('r.useGps'),
+        ]),
         mapButton,
       ]),
       mapBox,
       el('label', {}, [el('span', { className: 'muted' }, [t('r.coordinates')]), coordinates]),
       el('label', {}, [gcj02, ' ', t('r.gcj02')]),
     ]),
-    el('fieldset', { className: 'm-field' }, [el('legend', {}, [t('r.contact')]), el('label', {}, [t('r.name'), name]), el('label', {}, [t('r.phone'), phone])]),
+    el('fieldset', { className: 'm-field' }, [
+      el('legend', {}, [t('r.contact')]),
+      el('label', {}, [t('r.name'), name]),
+      el('label', {}, [t('r.phone'), phone]),
+    ]),
     message,
     el('div', { className: 'm-actions report-actions' }, [submit]),
   ]);
@@ -209,8 +245,14 @@ async function showForm() {
   choose(null);
   locate(false);
   try {
-    const services = (await (await fetch(`/open311/v2/services.json?lang=${lang()}`)).json()) as Array<{ service_code: string; service_name: string }>;
-    replaceChildren(category, services.map((s) => el('option', { attrs: { value: s.service_code } }, [s.service_name])));
+    const services = (await (await fetch(`/open311/v2/services.json?lang=${lang()}`)).json()) as Array<{
+      service_code: string;
+      service_name: string;
+    }>;
+    replaceChildren(
+      category,
+      services.map((s) => el('option', { attrs: { value: s.service_code } }, [s.service_name])),
+    );
   } catch {
     message.textContent = t('m.offline');
   }
@@ -223,7 +265,9 @@ function showDone(id: string, number: string) {
       el('h2', { className: 'm-idle-title' }, [t('r.done')]),
       el('p', {}, [t('r.caseNumber')]),
       el('p', { className: 'm-figures', testId: 'report-number' }, [number]),
-      el('div', { className: 'm-actions report-actions' }, [el('a', { className: 'm-button primary', testId: 'report-follow', attrs: { href: `/report/${id}` } }, [t('r.follow')])]),
+      el('div', { className: 'm-actions report-actions' }, [
+        el('a', { className: 'm-button primary', testId: 'report-follow', attrs: { href: `/report/${id}` } }, [t('r.follow')]),
+      ]),
     ]),
   ]);
 }
@@ -231,8 +275,22 @@ function showDone(id: string, number: string) {
 async function showStatus(id: string) {
   shell([el('p', { className: 'muted' }, ['…'])]);
   const response = await fetch(`/open311/v2/requests/${encodeURIComponent(id)}.json?lang=${lang()}`).catch(() => null);
-  const answer = response?.ok ? ((await response.json()) as Array<{ status: string; status_notes: string | null; service_name: string; requested_datetime: string; updated_datetime: string }>)[0] : null;
-  if (!answer) return shell([el('p', { className: 'error-text', testId: 'report-status-missing' }, [t('r.notFound')]), el('a', { className: 'm-button', attrs: { href: '/report' } }, [t('r.newReport')])]);
+  const answer = response?.ok
+    ? (
+        (await response.json()) as Array<{
+          status: string;
+          status_notes: string | null;
+          service_name: string;
+          requested_datetime: string;
+          updated_datetime: string;
+        }>
+      )[0]
+    : null;
+  if (!answer)
+    return shell([
+      el('p', { className: 'error-text', testId: 'report-status-missing' }, [t('r.notFound')]),
+      el('a', { className: 'm-button', attrs: { href: '/report' } }, [t('r.newReport')]),
+    ]);
   const time = (iso: string) => new Date(iso).toLocaleString(currentLanguage());
   shell([
     el('section', { className: 'm-screen', testId: 'report-status' }, [

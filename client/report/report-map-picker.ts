@@ -14,7 +14,10 @@ export interface ReportMap {
   remove(): void;
 }
 
-export function openReportMap(container: HTMLElement, options: { center: { lon: number; lat: number }; theme: 'light' | 'dark'; onPick(point: { lon: number; lat: number }): void }): ReportMap {
+export function openReportMap(
+  container: HTMLElement,
+  options: { center: { lon: number; lat: number }; theme: 'light' | 'dark'; onPick(point: { lon: number; lat: number }): void },
+): ReportMap {
   const map = createFieldMap(container, { center: [options.center.lon, options.center.lat], theme: options.theme, publicTiles: true });
   map.onTap(options.onPick);
   return {

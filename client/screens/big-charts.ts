@@ -52,11 +52,31 @@ export function createTrendCharts(): TrendCharts {
         textStyle: { fontFamily: "'Noto Sans CJK SC', sans-serif" },
         grid: { left: size * 3, right: size, top: size * 2.2, bottom: size * 1.8 },
         legend: { top: 0, right: 0, textStyle: axis(size), data: [t('screen.chart.today'), t('screen.chart.lastWeek')] },
-        xAxis: { type: 'category', data: hourly.buckets.map((b) => b.bucket.slice(11, 13)), axisLabel: axis(size), axisLine: { lineStyle: { color: '#475569' } } },
+        xAxis: {
+          type: 'category',
+          data: hourly.buckets.map((b) => b.bucket.slice(11, 13)),
+          axisLabel: axis(size),
+          axisLine: { lineStyle: { color: '#475569' } },
+        },
         yAxis: { type: 'value', axisLabel: axis(size), splitLine: { lineStyle: { color: '#1e293b' } }, minInterval: 1 },
         series: [
-          { name: t('screen.chart.today'), type: 'line', data: hourly.buckets.map((b, i) => (i <= currentHour() ? b.incidents : null)), lineStyle: { width: 3, color: ACCENT }, itemStyle: { color: ACCENT }, symbol: 'none', areaStyle: { color: 'rgba(56,189,248,0.15)' } },
-          { name: t('screen.chart.lastWeek'), type: 'line', data: hourly.compare?.buckets.map((b) => b.incidents) ?? [], lineStyle: { width: 2, type: 'dashed', color: COMPARE }, itemStyle: { color: COMPARE }, symbol: 'none' },
+          {
+            name: t('screen.chart.today'),
+            type: 'line',
+            data: hourly.buckets.map((b, i) => (i <= currentHour() ? b.incidents : null)),
+            lineStyle: { width: 3, color: ACCENT },
+            itemStyle: { color: ACCENT },
+            symbol: 'none',
+            areaStyle: { color: 'rgba(56,189,248,0.15)' },
+          },
+          {
+            name: t('screen.chart.lastWeek'),
+            type: 'line',
+            data: hourly.compare?.buckets.map((b) => b.incidents) ?? [],
+            lineStyle: { width: 2, type: 'dashed', color: COMPARE },
+            itemStyle: { color: COMPARE },
+            symbol: 'none',
+          },
         ],
       });
     }
@@ -65,7 +85,12 @@ export function createTrendCharts(): TrendCharts {
         animation: false,
         textStyle: { fontFamily: "'Noto Sans CJK SC', sans-serif" },
         grid: { left: size * 3, right: size, top: size, bottom: size * 1.8 },
-        xAxis: { type: 'category', data: daily.buckets.map((b) => b.bucket.slice(5)), axisLabel: axis(size), axisLine: { lineStyle: { color: '#475569' } } },
+        xAxis: {
+          type: 'category',
+          data: daily.buckets.map((b) => b.bucket.slice(5)),
+          axisLabel: axis(size),
+          axisLine: { lineStyle: { color: '#475569' } },
+        },
         yAxis: { type: 'value', axisLabel: axis(size), splitLine: { lineStyle: { color: '#1e293b' } }, minInterval: 1 },
         series: [{ type: 'bar', data: daily.buckets.map((b) => b.incidents), itemStyle: { color: ACCENT }, barCategoryGap: '25%' }],
       });

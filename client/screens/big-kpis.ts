@@ -13,7 +13,6 @@ import type { StatsNow, StatsSeries, StatsSummary } from './stats-client.js';
 const GRADES = ['red', 'orange', 'yellow', 'blue'] as const;
 const SOURCES = ['hotline_12345', 'citizen_app', 'patrol', 'video_ai', 'iot', 'transfer_110', 'open311'] as const;
 
-
 export interface KpiTiles {
   element: HTMLElement;
   /** `now`: GET /api/stats/now (null until it answers: "—"); `liveAlarms`: open alarms among the live open cases, until then. */
@@ -61,8 +60,17 @@ export function createKpiTiles(): KpiTiles {
     el('div', { className: 'kpi-pair' }, [tile([label('screen.kpi.closure'), closure]), tile([label('screen.kpi.onTime'), onTime])]),
     el('div', { className: 'kpi-pair' }, [tile([label('screen.kpi.response'), accept]), tile([label('screen.kpi.dispatch'), dispatch])]),
     el('div', { className: 'kpi-pair' }, [tile([label('screen.kpi.open'), open]), tile([label('screen.kpi.overdue'), overdue], 'kpi-alert')]),
-    el('div', { className: 'kpi-pair' }, [tile([label('screen.kpi.alarms'), alarms]), tile([label('screen.kpi.summonses'), el('div', { className: 'kpi-row' }, [summonses, summonsesLate])])]),
-    el('div', { className: 'kpi-pair' }, [tile([label('screen.kpi.workers'), workers]), tile([el('div', { className: 'kpi-row' }, [label('screen.kpi.cameras'), cameras]), el('div', { className: 'kpi-row' }, [label('screen.kpi.sensors'), sensors])])]),
+    el('div', { className: 'kpi-pair' }, [
+      tile([label('screen.kpi.alarms'), alarms]),
+      tile([label('screen.kpi.summonses'), el('div', { className: 'kpi-row' }, [summonses, summonsesLate])]),
+    ]),
+    el('div', { className: 'kpi-pair' }, [
+      tile([label('screen.kpi.workers'), workers]),
+      tile([
+        el('div', { className: 'kpi-row' }, [label('screen.kpi.cameras'), cameras]),
+        el('div', { className: 'kpi-row' }, [label('screen.kpi.sensors'), sensors]),
+      ]),
+    ]),
   ]);
 
   const set = (node: HTMLElement, value: number | null, text: string) => {

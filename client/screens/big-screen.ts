@@ -89,7 +89,13 @@ async function main() {
     el('div', { className: 'wall-header-centre' }, [focusName]),
     el('div', { className: 'wall-header-right' }, [badge, clock]),
   ]);
-  const wall = el('div', { className: 'wall', testId: 'wall' }, [header, kpis.element, el('div', { className: 'wall-map-area' }, [mapElement, banner]), charts.element, side.element]);
+  const wall = el('div', { className: 'wall', testId: 'wall' }, [
+    header,
+    kpis.element,
+    el('div', { className: 'wall-map-area' }, [mapElement, banner]),
+    charts.element,
+    side.element,
+  ]);
   root.replaceChildren(wall);
 
   const [rootUnit] = await Promise.all([
@@ -98,7 +104,12 @@ async function main() {
       for (const c of answer.categories) categories.set(c.code, c);
     }),
   ]);
-  const rootFocus: Focus = { code: rootCode, name: rootUnit?.name ?? t('screen.city'), level: rootUnit?.level ?? 'city', bbox: rootUnit?.bbox ?? null };
+  const rootFocus: Focus = {
+    code: rootCode,
+    name: rootUnit?.name ?? t('screen.city'),
+    level: rootUnit?.level ?? 'city',
+    bbox: rootUnit?.bbox ?? null,
+  };
   let focus = rootFocus;
   let cycle: Focus[] = [rootFocus];
 

@@ -19,11 +19,18 @@ export interface RankingView {
   formatMinutes(minutes: number | null): string;
 }
 
-type NumberKey = 'incidents' | 'per1000Households' | 'closureRate' | 'onTimeRate' | 'medianResolveMinutes' | 'satisfactionMean' | 'overdueNow' | 'repeats';
+type NumberKey =
+  'incidents' | 'per1000Households' | 'closureRate' | 'onTimeRate' | 'medianResolveMinutes' | 'satisfactionMean' | 'overdueNow' | 'repeats';
 
 export function buildRankingColumns(view: RankingView): TableColumn<RankingRow>[] {
   const lang = view.language;
-  const numeric = (key: NumberKey, titleKey: string, better: 'higher' | 'lower', text: (v: number | null) => string, metric: string | null): TableColumn<RankingRow> => ({
+  const numeric = (
+    key: NumberKey,
+    titleKey: string,
+    better: 'higher' | 'lower',
+    text: (v: number | null) => string,
+    metric: string | null,
+  ): TableColumn<RankingRow> => ({
     key,
     titleKey,
     better,
@@ -56,7 +63,14 @@ export function buildRankingColumns(view: RankingView): TableColumn<RankingRow>[
       value: (r) => view.safety(r.code),
       text: (r) => formatDecimal(lang, view.safety(r.code), 1),
     },
-    { key: 'trend', titleKey: 'screen.mid.trend', sortable: false, value: () => null, text: (r) => view.spark(r.code).join(' '), cell: (r) => sparkline(view.spark(r.code)) },
+    {
+      key: 'trend',
+      titleKey: 'screen.mid.trend',
+      sortable: false,
+      value: () => null,
+      text: (r) => view.spark(r.code).join(' '),
+      cell: (r) => sparkline(view.spark(r.code)),
+    },
   ];
 }
 
@@ -80,19 +94,22 @@ export function buildScoreColumns(
       },
     },
     { key: 'score', titleKey: 'screen.mid.score', better: 'higher', value: (r) => r.score, text: (r) => formatDecimal(lang, r.score, 1) },
-    ...componentKeys.map(
-      (key): TableColumn<UnitScore> => ({
-        key: `component.${key}`,
-        titleKey: componentTitle(key),
-        better: 'higher',
-        value: (r) => r.components.find((c) => c.key === key)?.score ?? null,
-        text: (r) => formatDecimal(lang, r.components.find((c) => c.key === key)?.score ?? null, 1),
-        cell: (r) => {
-          const component = r.components.find((c) => c.key === key);
-          const text = formatDecimal(lang, component?.score ?? null, 1);
-          return drillFigure(text, component?.score ?? null, `score-${key}-${r.code}`, component ? drill(r.code, component.casesMetric, `${r.name} · ${t(componentTitle(key))}`) : null);
-        },
-      }),
-    ),
+    ...componentKeys.map((key): TableColumn<UnitScore> => ({
+      key: `component.${key}`,
+      titleKey: componentTitle(key),
+      better: 'higher',
+      value: (r) => r.components.find((c) => c.key === key)?.score ?? null,
+      text: (r) => formatDecimal(lang, r.components.find((c) => c.key === key)?.score ?? null, 1),
+      cell: (r) => {
+        const component = r.components.find((c) => c.key === key);
+        const text = formatDecimal(lang, component?.score ?? null, 1);
+        return drillFigure(
+          text,
+          component?.score ?? null,
+          `score-${key}-${r.code}`,
+          component ? drill(r.code, component.casesMetric, `${r.name} · ${t(componentTitle(key))}`) : null,
+        );
+      },
+    })),
   ];
 }

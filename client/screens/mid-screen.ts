@@ -42,7 +42,10 @@ registerMessages(screenMessages);
 
 const THEME_KEY = 'gridops.theme';
 /** Light and dark fills of the five score bands (worst → best), distinct in lightness as well as hue. */
-const BAND_COLOURS = { light: ['#b91c1c', '#f97316', '#facc15', '#4ade80', '#15803d'], dark: ['#f43f5e', '#fb923c', '#fde047', '#4ade80', '#22c55e'] };
+const BAND_COLOURS = {
+  light: ['#b91c1c', '#f97316', '#facc15', '#4ade80', '#15803d'],
+  dark: ['#f43f5e', '#fb923c', '#fde047', '#4ade80', '#22c55e'],
+};
 
 function readPeriod(params: URLSearchParams): PeriodChoice {
   const kind = params.get('period');
@@ -103,29 +106,37 @@ async function main() {
     el('h1', {}, [t('screen.title.mid')]),
     crumbs,
     periodSwitch,
-    el('button', {
-      attrs: { type: 'button' },
-      testId: 'theme-toggle',
-      on: {
-        click: () => {
-          theme = theme === 'dark' ? 'light' : 'dark';
-          localStorage.setItem(THEME_KEY, theme);
-          document.documentElement.dataset.theme = theme;
-          consoleMap?.setTheme(theme);
-          void drawSafety();
+    el(
+      'button',
+      {
+        attrs: { type: 'button' },
+        testId: 'theme-toggle',
+        on: {
+          click: () => {
+            theme = theme === 'dark' ? 'light' : 'dark';
+            localStorage.setItem(THEME_KEY, theme);
+            document.documentElement.dataset.theme = theme;
+            consoleMap?.setTheme(theme);
+            void drawSafety();
+          },
         },
       },
-    }, [t('screen.mid.theme')]),
-    el('button', {
-      attrs: { type: 'button' },
-      testId: 'language-toggle',
-      on: {
-        click: () => {
-          setLanguage(currentLanguage() === 'en' ? 'zh-CN' : 'en');
-          window.location.reload();
+      [t('screen.mid.theme')],
+    ),
+    el(
+      'button',
+      {
+        attrs: { type: 'button' },
+        testId: 'language-toggle',
+        on: {
+          click: () => {
+            setLanguage(currentLanguage() === 'en' ? 'zh-CN' : 'en');
+            window.location.reload();
+          },
         },
       },
-    }, [t('screen.mid.language')]),
+      [t('screen.mid.language')],
+    ),
   ]);
   root.replaceChildren(
     el('div', { className: 'mid', testId: 'mid' }, [
@@ -134,7 +145,12 @@ async function main() {
       el('main', { className: 'mid-body' }, [
         el('div', { className: 'mid-left' }, [summary, rankingBox, overdueBox]),
         el('div', { className: 'mid-right' }, [
-          el('section', { className: 'mid-card mid-map-card' }, [safetyTitle, el('div', { className: 'mid-map-wrap' }, [mapElement, drawer.element]), legend, safetyList]),
+          el('section', { className: 'mid-card mid-map-card' }, [
+            safetyTitle,
+            el('div', { className: 'mid-map-wrap' }, [mapElement, drawer.element]),
+            legend,
+            safetyList,
+          ]),
           scoreBox,
         ]),
       ]),
@@ -146,35 +162,53 @@ async function main() {
   const toInput = el('input', { attrs: { type: 'date', name: 'to', value: period.to ?? period.date } });
   replaceChildren(periodSwitch, [
     ...(['day', 'week', 'month'] as const).map((kind) =>
-      el('a', { className: `mid-period-link${period.kind === kind ? ' is-current' : ''}`, attrs: { href: screenUrl(unitCode, { kind, date: period.date }), 'aria-current': period.kind === kind ? 'page' : null } }, [t(`screen.period.${kind}`)]),
+      el(
+        'a',
+        {
+          className: `mid-period-link${period.kind === kind ? ' is-current' : ''}`,
+          attrs: { href: screenUrl(unitCode, { kind, date: period.date }), 'aria-current': period.kind === kind ? 'page' : null },
+        },
+        [t(`screen.period.${kind}`)],
+      ),
     ),
-    el('form', {
-      className: 'mid-range',
-      on: {
-        submit: (event) => {
-          event.preventDefault();
-          window.location.href = screenUrl(unitCode, { kind: 'range', date: period.date, from: fromInput.value, to: toInput.value });
+    el(
+      'form',
+      {
+        className: 'mid-range',
+        on: {
+          submit: (event) => {
+            event.preventDefault();
+            window.location.href = screenUrl(unitCode, { kind: 'range', date: period.date, from: fromInput.value, to: toInput.value });
+          },
         },
       },
-    }, [el('span', { className: `mid-period-label${period.kind === 'range' ? ' is-current' : ''}` }, [t('screen.period.range')]), fromInput, toInput, el('button', { attrs: { type: 'submit' } }, [t('screen.period.apply')])]),
+      [
+        el('span', { className: `mid-period-label${period.kind === 'range' ? ' is-current' : ''}` }, [t('screen.period.range')]),
+        fromInput,
+        toInput,
+        el('button', { attrs: { type: 'submit' } }, [t('screen.period.apply')]),
+      ],
+    ),
   ]);
 
   // ---- drill-down ----
-  const drill = (label: string, metric: string, unit = unitCode, on: PeriodChoice = period) => async () => {
-    try {
-      const answer = await fetchCases(unit, on, metric, 200);
-      drawer.show(label, answer, categoryName);
-      const items = answer.items.map(caseToLive);
-      consoleMap?.setIncidents(items);
-      if (items.length > 0) {
-        const lons = items.map((i) => i.lon);
-        const lats = items.map((i) => i.lat);
-        consoleMap?.fitBounds([Math.min(...lons) - 0.005, Math.min(...lats) - 0.005, Math.max(...lons) + 0.005, Math.max(...lats) + 0.005]);
+  const drill =
+    (label: string, metric: string, unit = unitCode, on: PeriodChoice = period) =>
+    async () => {
+      try {
+        const answer = await fetchCases(unit, on, metric, 200);
+        drawer.show(label, answer, categoryName);
+        const items = answer.items.map(caseToLive);
+        consoleMap?.setIncidents(items);
+        if (items.length > 0) {
+          const lons = items.map((i) => i.lon);
+          const lats = items.map((i) => i.lat);
+          consoleMap?.fitBounds([Math.min(...lons) - 0.005, Math.min(...lats) - 0.005, Math.max(...lons) + 0.005, Math.max(...lats) + 0.005]);
+        }
+      } catch (error) {
+        status.textContent = t('screen.mid.loadFailed', { reason: error instanceof ApiError ? error.code : String(error) });
       }
-    } catch (error) {
-      status.textContent = t('screen.mid.loadFailed', { reason: error instanceof ApiError ? error.code : String(error) });
-    }
-  };
+    };
   const monthPeriod = (m: string): PeriodChoice => ({ kind: 'month', date: `${m}-01` });
 
   // ---- data ----
@@ -187,7 +221,10 @@ async function main() {
   ]);
   const chain = [
     { code: 'city', name: t('screen.city') },
-    ...(ancestors?.ancestors ?? []).slice().sort((a, b) => a.code.length - b.code.length).map((a) => ({ code: a.code, name: a.name })),
+    ...(ancestors?.ancestors ?? [])
+      .slice()
+      .sort((a, b) => a.code.length - b.code.length)
+      .map((a) => ({ code: a.code, name: a.name })),
     ...(unitInfo ? [{ code: unitInfo.code, name: unitInfo.name }] : []),
   ];
   replaceChildren(
@@ -221,7 +258,10 @@ async function main() {
   // Situation figures: each a drill-down to its cases.
   const totals = summaryAnswer.totals;
   const figure = (labelKey: string, text: string, value: number | null, testId: string, metric: string | null) =>
-    el('div', { className: 'mid-kpi' }, [el('span', { className: 'mid-kpi-label' }, [t(labelKey)]), drillFigure(text, value, testId, metric ? drill(t(labelKey), metric) : null)]);
+    el('div', { className: 'mid-kpi' }, [
+      el('span', { className: 'mid-kpi-label' }, [t(labelKey)]),
+      drillFigure(text, value, testId, metric ? drill(t(labelKey), metric) : null),
+    ]);
   replaceChildren(summary, [
     figure('screen.mid.incidents', formatCount(lang, totals.incidents), totals.incidents, 'mid-incidents', 'incidents'),
     figure('screen.mid.per1000', formatDecimal(lang, totals.per1000Households, 2), totals.per1000Households, 'mid-per1000', 'incidents'),
@@ -259,7 +299,10 @@ async function main() {
       : period.kind === 'day'
         ? await fetchHourlySeries(row.code, period.date, 'none')
         : await fetchDailySeries(row.code, summaryAnswer.period.from, summaryAnswer.period.to);
-    sparkFor.set(row.code, series.buckets.map((b) => b.incidents));
+    sparkFor.set(
+      row.code,
+      series.buckets.map((b) => b.incidents),
+    );
   }).then(() => rankingTable.setRows(ranking.rows));
 
   // Overdue and late cases.
@@ -268,8 +311,19 @@ async function main() {
     'overdue-table',
     [
       { key: 'number', titleKey: 'screen.col.number', value: (r) => r.number, text: (r) => r.number },
-      { key: 'time', titleKey: 'screen.col.time', value: (r) => r.reportedAt, text: (r) => new Date(r.reportedAt).toLocaleString(lang, { timeZone: 'Asia/Shanghai', hour12: false }) },
-      { key: 'grade', titleKey: 'screen.col.grade', value: (r) => ['blue', 'yellow', 'orange', 'red'].indexOf(r.grade), text: (r) => t(`screen.grade.${r.grade}`), cell: (r) => el('span', { className: `grade-tag grade-${r.grade}` }, [t(`screen.grade.${r.grade}`)]) },
+      {
+        key: 'time',
+        titleKey: 'screen.col.time',
+        value: (r) => r.reportedAt,
+        text: (r) => new Date(r.reportedAt).toLocaleString(lang, { timeZone: 'Asia/Shanghai', hour12: false }),
+      },
+      {
+        key: 'grade',
+        titleKey: 'screen.col.grade',
+        value: (r) => ['blue', 'yellow', 'orange', 'red'].indexOf(r.grade),
+        text: (r) => t(`screen.grade.${r.grade}`),
+        cell: (r) => el('span', { className: `grade-tag grade-${r.grade}` }, [t(`screen.grade.${r.grade}`)]),
+      },
       { key: 'category', titleKey: 'screen.col.category', value: (r) => categoryName(r.category), text: (r) => categoryName(r.category) },
       { key: 'state', titleKey: 'screen.col.state', value: (r) => r.state, text: (r) => t(`state.${r.state}`) },
     ],
@@ -280,11 +334,18 @@ async function main() {
 
   // Scorecards.
   if (scorecards && scorecards.children.length > 0) {
-    const scoreTable = createSortableTable<UnitScore>('scorecard-table', buildScoreColumns(scorecards, view, (code, metric, label) => drill(label, metric, code, monthPeriod(scorecards.month))), { key: 'score', order: 'desc' });
+    const scoreTable = createSortableTable<UnitScore>(
+      'scorecard-table',
+      buildScoreColumns(scorecards, view, (code, metric, label) => drill(label, metric, code, monthPeriod(scorecards.month))),
+      { key: 'score', order: 'desc' },
+    );
     replaceChildren(scoreBox, [cardHead('screen.mid.scorecards', scoreTable, 'scorecards', { month: scorecards.month }), scoreTable.element]);
     scoreTable.setRows(scorecards.children);
   } else {
-    replaceChildren(scoreBox, [el('h2', {}, [t('screen.mid.scorecards', { month })]), el('p', { className: 'mid-muted' }, [t('screen.mid.noScorecards')])]);
+    replaceChildren(scoreBox, [
+      el('h2', {}, [t('screen.mid.scorecards', { month })]),
+      el('p', { className: 'mid-muted' }, [t('screen.mid.noScorecards')]),
+    ]);
   }
 
   // Safety index choropleth with month-on-month change.
@@ -297,7 +358,15 @@ async function main() {
     if (!safety) return;
     const colours = BAND_COLOURS[theme];
     safetyTitle.textContent = t('screen.mid.choropleth', { month: safety.month });
-    replaceChildren(legend, SCORE_BANDS.map((bound, i) => el('span', { className: 'mid-legend-item' }, [el('span', { className: 'mid-swatch', attrs: { style: `background:${colours[i]}` } }), `≥ ${bound}`])));
+    replaceChildren(
+      legend,
+      SCORE_BANDS.map((bound, i) =>
+        el('span', { className: 'mid-legend-item' }, [
+          el('span', { className: 'mid-swatch', attrs: { style: `background:${colours[i]}` } }),
+          `≥ ${bound}`,
+        ]),
+      ),
+    );
     consoleMap?.setLayerData({
       choropleth: {
         units: safety.children.flatMap((c) => {
@@ -317,7 +386,12 @@ async function main() {
           const link = view.unitLink(c.code);
           return el('li', { dataset: { code: c.code } }, [
             link ? el('a', { attrs: { href: link } }, [c.name]) : c.name,
-            drillFigure(formatDecimal(lang, c.score, 1), c.score, `safety-${c.code}`, drill(`${c.name} ${t('screen.mid.safetyIndex')}`, 'safety_weighted', c.code, monthPeriod(safety.month))),
+            drillFigure(
+              formatDecimal(lang, c.score, 1),
+              c.score,
+              `safety-${c.code}`,
+              drill(`${c.name} ${t('screen.mid.safetyIndex')}`, 'safety_weighted', c.code, monthPeriod(safety.month)),
+            ),
             el('span', { className: 'mid-change' }, [change ? `${t('screen.mid.momChange')} ${change}` : '']),
           ]);
         }),
@@ -329,8 +403,34 @@ async function main() {
     const name = `${fileName}-${unitCode}-${period.kind}-${period.kind === 'range' ? `${period.from}_${period.to}` : period.date}`;
     return el('div', { className: 'mid-card-head' }, [
       el('h2', {}, [t(titleKey, values)]),
-      el('button', { attrs: { type: 'button' }, testId: `${fileName}-csv`, on: { click: () => { const s = table.shown(); exportCsv(name, s.header, s.lines); } } }, [t('screen.mid.export.csv')]),
-      el('button', { attrs: { type: 'button' }, testId: `${fileName}-xlsx`, on: { click: () => { const s = table.shown(); void exportXlsx(name, t(titleKey, values), s.header, s.lines); } } }, [t('screen.mid.export.xlsx')]),
+      el(
+        'button',
+        {
+          attrs: { type: 'button' },
+          testId: `${fileName}-csv`,
+          on: {
+            click: () => {
+              const s = table.shown();
+              exportCsv(name, s.header, s.lines);
+            },
+          },
+        },
+        [t('screen.mid.export.csv')],
+      ),
+      el(
+        'button',
+        {
+          attrs: { type: 'button' },
+          testId: `${fileName}-xlsx`,
+          on: {
+            click: () => {
+              const s = table.shown();
+              void exportXlsx(name, t(titleKey, values), s.header, s.lines);
+            },
+          },
+        },
+        [t('screen.mid.export.xlsx')],
+      ),
     ]);
   }
 

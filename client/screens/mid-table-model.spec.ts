@@ -29,7 +29,15 @@ describe('mid screen tables', () => {
   });
 
   it('writes CSV with a BOM, quoting and formula-safe cells', () => {
-    expect(toCsv(['单位', '值'], [['仙林, 街道', '=1+1'], ['a"b', '3']])).toBe('\uFEFF单位,值\r\n"仙林, 街道","=1+1"\r\n"a""b",3\r\n');
+    expect(
+      toCsv(
+        ['单位', '值'],
+        [
+          ['仙林, 街道', '=1+1'],
+          ['a"b', '3'],
+        ],
+      ),
+    ).toBe('\uFEFF单位,值\r\n"仙林, 街道","=1+1"\r\n"a""b",3\r\n');
   });
 
   it('bands a score', () => {

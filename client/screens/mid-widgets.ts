@@ -19,7 +19,9 @@ export function sparkline(values: readonly number[], width = 96, height = 24): S
   svg.setAttribute('aria-hidden', 'true');
   if (values.length > 1) {
     const max = Math.max(1, ...values);
-    const points = values.map((v, i) => `${((i / (values.length - 1)) * (width - 2) + 1).toFixed(1)},${(height - 1 - (v / max) * (height - 2)).toFixed(1)}`);
+    const points = values.map(
+      (v, i) => `${((i / (values.length - 1)) * (width - 2) + 1).toFixed(1)},${(height - 1 - (v / max) * (height - 2)).toFixed(1)}`,
+    );
     const line = document.createElementNS(SVG, 'polyline');
     line.setAttribute('points', points.join(' '));
     line.setAttribute('fill', 'none');
@@ -33,7 +35,16 @@ export function sparkline(values: readonly number[], width = 96, height = 24): S
 /** A figure as a button: its text, raw value in data-value, and what a click drills into. */
 export function drillFigure(text: string, value: number | null, testId: string, onDrill: (() => void) | null): HTMLElement {
   if (!onDrill) return el('span', { className: 'mid-figure', testId, attrs: { 'data-value': value === null ? '' : String(value) } }, [text]);
-  return el('button', { className: 'mid-figure mid-drill', testId, attrs: { type: 'button', 'data-value': value === null ? '' : String(value) }, on: { click: onDrill } }, [text]);
+  return el(
+    'button',
+    {
+      className: 'mid-figure mid-drill',
+      testId,
+      attrs: { type: 'button', 'data-value': value === null ? '' : String(value) },
+      on: { click: onDrill },
+    },
+    [text],
+  );
 }
 
 export interface TableColumn<Row> extends ColumnSpec<Row> {
@@ -49,7 +60,11 @@ export interface SortableTable<Row> {
   shown(): { header: string[]; lines: string[][]; raw: (string | number | null)[][] };
 }
 
-export function createSortableTable<Row>(testId: string, columns: TableColumn<Row>[], initial: { key: string; order: 'asc' | 'desc' }): SortableTable<Row> {
+export function createSortableTable<Row>(
+  testId: string,
+  columns: TableColumn<Row>[],
+  initial: { key: string; order: 'asc' | 'desc' },
+): SortableTable<Row> {
   let rows: readonly Row[] = [];
   let sortKey = initial.key;
   let order = initial.order;
@@ -68,32 +83,28 @@ export function createSortableTable<Row>(testId: string, columns: TableColumn<Ro
         'tr',
         {},
         columns.map((c) =>
-          el(
-            'th',
-            { attrs: { 'aria-sort': c.key === sortKey ? (order === 'asc' ? 'ascending' : 'descending') : null }, dataset: { key: c.key } },
-            [
-              c.sortable === false
-                ? t(c.titleKey)
-                : el(
-                    'button',
-                    {
-                      className: 'mid-sort',
-                      attrs: { type: 'button' },
-                      on: {
-                        click: () => {
-                          if (sortKey === c.key) order = order === 'asc' ? 'desc' : 'asc';
-                          else {
-                            sortKey = c.key;
-                            order = c.better === 'lower' ? 'asc' : 'desc';
-                          }
-                          draw();
-                        },
+          el('th', { attrs: { 'aria-sort': c.key === sortKey ? (order === 'asc' ? 'ascending' : 'descending') : null }, dataset: { key: c.key } }, [
+            c.sortable === false
+              ? t(c.titleKey)
+              : el(
+                  'button',
+                  {
+                    className: 'mid-sort',
+                    attrs: { type: 'button' },
+                    on: {
+                      click: () => {
+                        if (sortKey === c.key) order = order === 'asc' ? 'desc' : 'asc';
+                        else {
+                          sortKey = c.key;
+                          order = c.better === 'lower' ? 'asc' : 'desc';
+                        }
+                        draw();
                       },
                     },
-                    [t(c.titleKey), c.key === sortKey ? (order === 'asc' ? ' ▲' : ' ▼') : ''],
-                  ),
-            ],
-          ),
+                  },
+                  [t(c.titleKey), c.key === sortKey ? (order === 'asc' ? ' ▲' : ' ▼') : ''],
+                ),
+          ]),
         ),
       ),
     ]);
@@ -136,7 +147,13 @@ export function createCasesDrawer(onClose: () => void, onCase: (row: StatsCaseRo
     el('div', { className: 'mid-cases-head' }, [title, el('button', { attrs: { type: 'button' }, on: { click: onClose } }, [t('screen.mid.close')])]),
     total,
     el('table', { className: 'mid-table' }, [
-      el('thead', {}, [el('tr', {}, ['screen.col.number', 'screen.col.time', 'screen.col.grade', 'screen.col.category', 'screen.col.state'].map((k) => el('th', {}, [t(k)])))]),
+      el('thead', {}, [
+        el(
+          'tr',
+          {},
+          ['screen.col.number', 'screen.col.time', 'screen.col.grade', 'screen.col.category', 'screen.col.state'].map((k) => el('th', {}, [t(k)])),
+        ),
+      ]),
       list,
     ]),
   ]);

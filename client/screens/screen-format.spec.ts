@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { daysBefore, formatChange, formatCount, formatDateTime, formatMinutes, formatRate, MISSING, previousMonth, shanghaiDay } from './screen-format.js';
+import {
+  daysBefore,
+  formatChange,
+  formatCount,
+  formatDateTime,
+  formatMinutes,
+  formatRate,
+  MISSING,
+  previousMonth,
+  shanghaiDay,
+} from './screen-format.js';
 
 describe('screen formats', () => {
   it('numbers and rates in the locale, a dash for the unknown', () => {

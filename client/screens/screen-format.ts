@@ -39,7 +39,10 @@ export function formatChange(language: ScreenLanguage, now: number, before: numb
 /** Minutes as "4 分 12 秒"-style text: under an hour in minutes (one decimal under 10), else hours and minutes. */
 export function formatMinutes(language: ScreenLanguage, minutes: number | null | undefined): string {
   if (minutes === null || minutes === undefined || !Number.isFinite(minutes)) return MISSING;
-  if (minutes < 60) return language === 'en' ? `${formatDecimal(language, minutes, minutes < 10 ? 1 : 0)} min` : `${formatDecimal(language, minutes, minutes < 10 ? 1 : 0)} 分钟`;
+  if (minutes < 60)
+    return language === 'en'
+      ? `${formatDecimal(language, minutes, minutes < 10 ? 1 : 0)} min`
+      : `${formatDecimal(language, minutes, minutes < 10 ? 1 : 0)} 分钟`;
   const hours = Math.floor(minutes / 60);
   const rest = Math.round(minutes % 60);
   return language === 'en' ? `${hours} h ${rest} min` : `${hours} 小时 ${rest} 分`;
@@ -64,7 +67,14 @@ export function formatTimeOfDay(language: ScreenLanguage, date: Date): string {
 }
 
 export function formatShortDate(language: ScreenLanguage, date: Date): string {
-  return new Intl.DateTimeFormat(language, { timeZone: 'Asia/Shanghai', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false }).format(date);
+  return new Intl.DateTimeFormat(language, {
+    timeZone: 'Asia/Shanghai',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hour12: false,
+  }).format(date);
 }
 
 /** The calendar day YYYY-MM-DD in Asia/Shanghai. */

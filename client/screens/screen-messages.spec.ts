@@ -26,7 +26,20 @@ describe('screen messages', () => {
       level: ['city', 'district', 'street', 'community', 'grid', 'micro_grid'],
       period: ['day', 'week', 'month', 'range'],
       // The components of server/stats/stats-scores.ts (safety index and scorecards).
-      component: ['safety_rate', 'alarm_rate', 'on_time_closure', 'repeat_share', 'satisfaction', 'accept_on_time', 'dispatch_on_time', 'arrive_on_time', 'resolve_on_time', 'closure_rate', 'escalation_share', 'summons_on_time'],
+      component: [
+        'safety_rate',
+        'alarm_rate',
+        'on_time_closure',
+        'repeat_share',
+        'satisfaction',
+        'accept_on_time',
+        'dispatch_on_time',
+        'arrive_on_time',
+        'resolve_on_time',
+        'closure_rate',
+        'escalation_share',
+        'summons_on_time',
+      ],
     };
     for (const [family, members] of Object.entries(families)) for (const m of members) used.add(`screen.${family}.${m}`);
     expect(used.size).toBeGreaterThan(60);

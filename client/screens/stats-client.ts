@@ -16,7 +16,18 @@ import type {
 } from '../../server/stats/stats-contract.js';
 
 export type { StatsNow } from '../../server/stats/stats-contract.js';
-export type { RankingMetric, RankingRow, StageFigures, StatsCaseRow, StatsCases, StatsRanking, StatsScores, StatsSeries, StatsSummary, UnitScore } from '../../server/stats/stats-contract.js';
+export type {
+  RankingMetric,
+  RankingRow,
+  StageFigures,
+  StatsCaseRow,
+  StatsCases,
+  StatsRanking,
+  StatsScores,
+  StatsSeries,
+  StatsSummary,
+  UnitScore,
+} from '../../server/stats/stats-contract.js';
 
 export type PeriodKind = 'day' | 'week' | 'month' | 'range';
 export interface PeriodChoice {

@@ -9,7 +9,15 @@ const summary = {
   bySource: { hotline_12345: 6, patrol: 4 },
 } as unknown as StatsSummary;
 const arrival = (patch: Partial<LiveIncident>) =>
-  ({ id: 1, grade: 'red', source: 'patrol', state: 'reported', microGridCode: '320113007001001001', reportedAt: '2026-12-07T03:00:00Z', ...patch }) as LiveIncident;
+  ({
+    id: 1,
+    grade: 'red',
+    source: 'patrol',
+    state: 'reported',
+    microGridCode: '320113007001001001',
+    reportedAt: '2026-12-07T03:00:00Z',
+    ...patch,
+  }) as LiveIncident;
 
 describe('counting arrivals on the wall', () => {
   it('counts today’s cases inside the focus, by grade and source', () => {

@@ -10,7 +10,8 @@ import type { StatsSummary } from './stats-client.js';
 /** The summary with the arrived cases reported today inside the focus counted in: incidents, open now, grade, source. */
 export function countArrivals(summary: StatsSummary, arrived: readonly LiveIncident[], focusCode: string, today: string): StatsSummary {
   const inFocus = arrived.filter(
-    (i) => (focusCode === 'city' || i.microGridCode.startsWith(focusCode)) && shanghaiDay(new Date(i.reportedAt)) === today && !isRemovedFromOpenView(i),
+    (i) =>
+      (focusCode === 'city' || i.microGridCode.startsWith(focusCode)) && shanghaiDay(new Date(i.reportedAt)) === today && !isRemovedFromOpenView(i),
   );
   if (inFocus.length === 0) return summary;
   const byGrade = { ...summary.byGrade };

@@ -23,7 +23,18 @@ const incident = (id: number, patch: Partial<LiveIncident> = {}): LiveIncident =
   generated: true,
   ...patch,
 });
-const worker = (code: string): LiveWorker => ({ code, name: code, role: 'grid_worker', lon: 118.9, lat: 32.09, at: new Date().toISOString(), dutyStatus: 'on_duty', busy: false, stale: false, microGridCode: 'x' });
+const worker = (code: string): LiveWorker => ({
+  code,
+  name: code,
+  role: 'grid_worker',
+  lon: 118.9,
+  lat: 32.09,
+  at: new Date().toISOString(),
+  dutyStatus: 'on_duty',
+  busy: false,
+  stale: false,
+  microGridCode: 'x',
+});
 
 describe('wall store', () => {
   it('keeps the open cases, tells new ones from known ones and bounds the feed', () => {

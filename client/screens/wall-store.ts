@@ -79,7 +79,13 @@ export function createWallStore(): WallStore {
           if (worker) {
             arcs = [
               ...arcs.filter((a) => now - a.startedAt < ARC_LIFETIME_MS && a.incidentId !== item.id),
-              { incidentId: item.id, from: [worker.lon, worker.lat] as [number, number], to: [item.lon, item.lat] as [number, number], grade: item.grade, startedAt: now },
+              {
+                incidentId: item.id,
+                from: [worker.lon, worker.lat] as [number, number],
+                to: [item.lon, item.lat] as [number, number],
+                grade: item.grade,
+                startedAt: now,
+              },
             ].slice(-MAX_ARCS);
           }
         }

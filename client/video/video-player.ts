@@ -40,8 +40,18 @@ export function createVideoPlayer(camera: PlayerCamera, options: { compact?: boo
   video.muted = true;
   const status = el('div', { className: 'video-status', attrs: { role: 'status' } });
   const generatedLabel = el('span', { className: 'video-generated', attrs: { hidden: true } }, [t('video.generated')]);
-  const caption = el('div', { className: 'video-caption' }, [el('strong', {}, [camera.name]), ' ', el('span', {}, [camera.code]), ' ', generatedLabel]);
-  const element = el('div', { className: `video-tile${options.compact ? ' is-compact' : ''}`, testId: 'video-tile', dataset: { camera: camera.code } }, [video, caption, status]);
+  const caption = el('div', { className: 'video-caption' }, [
+    el('strong', {}, [camera.name]),
+    ' ',
+    el('span', {}, [camera.code]),
+    ' ',
+    generatedLabel,
+  ]);
+  const element = el(
+    'div',
+    { className: `video-tile${options.compact ? ' is-compact' : ''}`, testId: 'video-tile', dataset: { camera: camera.code } },
+    [video, caption, status],
+  );
 
   let current: VideoState = 'loading';
   let hls: Hls | null = null;
@@ -83,7 +93,14 @@ export function createVideoPlayer(camera: PlayerCamera, options: { compact?: boo
   const attach = (stream: StreamAnswer) => {
     generatedLabel.hidden = !stream.generated;
     if (Hls.isSupported()) {
-      hls = new Hls({ liveSyncDurationCount: 3, manifestLoadingMaxRetry: 1, levelLoadingMaxRetry: 2, fragLoadingMaxRetry: 2, enableWorker: true, lowLatencyMode: false });
+      hls = new Hls({
+        liveSyncDurationCount: 3,
+        manifestLoadingMaxRetry: 1,
+        levelLoadingMaxRetry: 2,
+        fragLoadingMaxRetry: 2,
+        enableWorker: true,
+        lowLatencyMode: false,
+      });
       hls.on(Hls.Events.ERROR, (_event, data) => {
         if (destroyed || !data.fatal) return;
         const code = data.response?.code ?? 0;

@@ -53,8 +53,7 @@ export function parseOptions(argv: string[]): Options {
       const area = value();
       if (area !== 'nanjing' && area !== 'xianlin') throw new Error(`--area must be nanjing or xianlin, got ${area}`);
       options.area = area;
-    }
-    else throw new Error(`unknown option ${flag} (see the comment at the top of scripts/bench.ts)`);
+    } else throw new Error(`unknown option ${flag} (see the comment at the top of scripts/bench.ts)`);
   }
   return options;
 }

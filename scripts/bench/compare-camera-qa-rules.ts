@@ -29,7 +29,10 @@ async function main(): Promise<void> {
     const [row] = await db.query<{ id: number }>(newestBatch);
     const id = Number(row?.id);
     for (let round = 0; round < rounds; round++) {
-      for (const [name, statement] of [['0033', runOld], ['0038', runNew]] as const) {
+      for (const [name, statement] of [
+        ['0033', runOld],
+        ['0038', runNew],
+      ] as const) {
         const t = performance.now();
         await withScope(db, ADMIN, (tx) => tx.query(statement, [id]));
         console.log(`batch ${id} round ${round + 1} QA ${name}: ${((performance.now() - t) / 1000).toFixed(1)} s`);

@@ -32,7 +32,9 @@ async function main() {
   const { url, username, password, sensors, units, values, rate, seconds, connections, baseTime } = workerData;
   const clients = [];
   for (let i = 0; i < connections; i += 1) {
-    clients.push(await mqtt.connectAsync(url, { clientId: `bench-load-${i}-${process.pid}`, username, password, reconnectPeriod: 0, protocolVersion: 4 }));
+    clients.push(
+      await mqtt.connectAsync(url, { clientId: `bench-load-${i}-${process.pid}`, username, password, reconnectPeriod: 0, protocolVersion: 4 }),
+    );
   }
   const cpuAtStart = threadCpuMs();
   let sent = 0;
@@ -52,7 +54,11 @@ async function main() {
         const s = k % sensors.length;
         const round = Math.floor(k / sensors.length);
         // A normal value that moves a little every round (never stuck, never fast), so the rules run but stay quiet.
-        const payload = JSON.stringify({ value: Math.round((values[s] + (round % 2) * 0.01) * 100) / 100, unit: units[s], observedAt: new Date(baseTime + round * 1000).toISOString() });
+        const payload = JSON.stringify({
+          value: Math.round((values[s] + (round % 2) * 0.01) * 100) / 100,
+          unit: units[s],
+          observedAt: new Date(baseTime + round * 1000).toISOString(),
+        });
         const t0 = performance.now();
         clients[k % clients.length].publish(`gridops/sensors/${sensors[s]}/reading`, payload, { qos: 1 }, (error) => {
           if (error) failed += 1;
@@ -72,7 +78,16 @@ async function main() {
   const finished = Date.now();
   const cpuAtEnd = threadCpuMs();
   await Promise.all(clients.map((c) => c.endAsync(true)));
-  parentPort.postMessage({ sent, acked, failed, ackMs, publishSeconds: seconds, drainedSeconds: (finished - started) / 1000, threadId: threadId(), cpuMs: cpuAtStart === null || cpuAtEnd === null ? null : cpuAtEnd - cpuAtStart });
+  parentPort.postMessage({
+    sent,
+    acked,
+    failed,
+    ackMs,
+    publishSeconds: seconds,
+    drainedSeconds: (finished - started) / 1000,
+    threadId: threadId(),
+    cpuMs: cpuAtStart === null || cpuAtEnd === null ? null : cpuAtEnd - cpuAtStart,
+  });
 }
 
 main().catch((error) => parentPort.postMessage({ error: String(error && error.message) }));

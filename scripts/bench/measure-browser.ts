@@ -172,7 +172,8 @@ export async function measureBrowser(options: {
     });
     tab.on('response', (response) => {
       const { pathname } = new URL(response.url());
-      if (pathname.startsWith('/tiles/') && !pathname.endsWith('.json')) cacheAnswers.push({ path: pathname, status: response.headers()['x-tile-cache'] ?? 'none' });
+      if (pathname.startsWith('/tiles/') && !pathname.endsWith('.json'))
+        cacheAnswers.push({ path: pathname, status: response.headers()['x-tile-cache'] ?? 'none' });
     });
     await tab.goto(`${server.baseUrl}/bench/${page}?${query(view)}`);
     const ready = tab.locator('[data-testid="map"][data-ready-ms]');
@@ -356,7 +357,13 @@ async function main(argv: string[]): Promise<void> {
   if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--rounds needs a positive whole number');
   const db = await openEmbeddedDatabase({ dataDir });
   try {
-    const figures = await measureBrowser({ db, capabilities: await detectCapabilities(db), rootDir, rounds, onProgress: (line) => console.log(`[browser] ${line}`) });
+    const figures = await measureBrowser({
+      db,
+      capabilities: await detectCapabilities(db),
+      rootDir,
+      rounds,
+      onProgress: (line) => console.log(`[browser] ${line}`),
+    });
     console.log(renderBrowserSection(figures));
   } finally {
     await db.close();

@@ -39,7 +39,16 @@ async function main(): Promise<void> {
     const generateMs = performance.now() - t;
     t = performance.now();
     const id = await withScope(db, ADMIN, (tx) =>
-      importCameraBatch(tx, { fileName: 'bench.csv', format: 'csv', crs: 'wgs84', text, jurisdiction: 'city', accountId: null, now: new Date(), gatewayTemplate: null }),
+      importCameraBatch(tx, {
+        fileName: 'bench.csv',
+        format: 'csv',
+        crs: 'wgs84',
+        text,
+        jurisdiction: 'city',
+        accountId: null,
+        now: new Date(),
+        gatewayTemplate: null,
+      }),
     );
     const importMs = performance.now() - t;
     t = performance.now();

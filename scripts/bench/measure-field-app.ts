@@ -55,24 +55,48 @@ function jsSizes(): { initialGzip: number; initialRaw: number; files: string[]; 
     return [...seen];
   };
   const lazy: Record<string, number> = {};
-  for (const [label, pattern] of [['map', /^field-map-.*\.js$/], ['photo', /^browser-image-compression-.*\.js$/]] as const) {
+  for (const [label, pattern] of [
+    ['map', /^field-map-.*\.js$/],
+    ['photo', /^browser-image-compression-.*\.js$/],
+  ] as const) {
     const start = assets.find((f) => pattern.test(f));
     if (!start) continue;
     const chunks = closure(start);
     lazy[`${label} (${chunks.length} files)`] = chunks.reduce((sum, f) => sum + gzip(`assets/${f}`), 0);
   }
-  return { initialGzip: files.reduce((s, f) => s + gzip(f), 0), initialRaw: files.reduce((s, f) => s + fs.statSync(path.join(dist, f)).size, 0), files, lazyGzip: lazy };
+  return {
+    initialGzip: files.reduce((s, f) => s + gzip(f), 0),
+    initialRaw: files.reduce((s, f) => s + fs.statSync(path.join(dist, f)).size, 0),
+    files,
+    lazyGzip: lazy,
+  };
 }
 
 async function startServer(dataDir: string): Promise<{ baseUrl: string; child: ChildProcess }> {
   const port = await findFreePort();
-  const env: NodeJS.ProcessEnv = { ...process.env, PGLITE_DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'development', LOG_LEVEL: 'warn', SEED_ON_START: 'false', DISPATCH_MODE: 'live', TILE_WARMUP: 'false' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PGLITE_DATA_DIR: dataDir,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    NODE_ENV: 'development',
+    LOG_LEVEL: 'warn',
+    SEED_ON_START: 'false',
+    DISPATCH_MODE: 'live',
+    TILE_WARMUP: 'false',
+  };
   delete env.DATABASE_URL;
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join('server', 'main.ts')], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join('server', 'main.ts')], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const baseUrl = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 600_000;
   while (Date.now() < deadline) {
-    const ok = await fetch(`${baseUrl}/api/health`).then((r) => r.ok).catch(() => false);
+    const ok = await fetch(`${baseUrl}/api/health`)
+      .then((r) => r.ok)
+      .catch(() => false);
     if (ok) return { baseUrl, child };
     await new Promise((r) => setTimeout(r, 500));
   }
@@ -81,10 +105,17 @@ async function startServer(dataDir: string): Promise<{ baseUrl: string; child: C
 }
 
 async function session(baseUrl: string, username: string): Promise<{ cookie: string; headers: Record<string, string> }> {
-  const res = await fetch(`${baseUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: 'gridops-dev-2026' }) });
+  const res = await fetch(`${baseUrl}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: 'gridops-dev-2026' }),
+  });
   if (!res.ok) throw new Error(`sign-in of ${username}: HTTP ${res.status}`);
   const { csrfToken } = (await res.json()) as { csrfToken: string };
-  const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
   return { cookie, headers: { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' } };
 }
 
@@ -98,7 +129,9 @@ async function main() {
   try {
     const worker = await session(baseUrl, 'worker.xianlin');
     const dispatcher = await session(baseUrl, 'dispatcher.xianlin');
-    const me = (await (await fetch(`${baseUrl}/api/field/me`, { headers: worker.headers })).json()) as { worker: { code: string; homeUnitCode: string } };
+    const me = (await (await fetch(`${baseUrl}/api/field/me`, { headers: worker.headers })).json()) as {
+      worker: { code: string; homeUnitCode: string };
+    };
     await fetch(`${baseUrl}/api/field/duty`, { method: 'POST', headers: worker.headers, body: JSON.stringify({ onDuty: true }) });
     const here = { lon: 118.9255, lat: 32.1025 };
     const position = await fetch(`${baseUrl}/api/field/position`, { method: 'POST', headers: worker.headers, body: JSON.stringify(here) });
@@ -112,7 +145,14 @@ async function main() {
     const documentOnly: number[] = [];
     // Run 0 warms the freshly started server (first queries, JIT) and is not counted.
     for (let i = 0; i <= runs; i++) {
-      const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN', serviceWorkers: 'block' });
+      const context = await browser.newContext({
+        viewport: { width: 390, height: 844 },
+        deviceScaleFactor: 2,
+        isMobile: true,
+        hasTouch: true,
+        locale: 'zh-CN',
+        serviceWorkers: 'block',
+      });
       await context.addCookies([{ name, value, url: baseUrl }]);
       await context.addInitScript(() => localStorage.setItem('gridops.field.positionConsent', 'no'));
       const page = await context.newPage();
@@ -123,7 +163,10 @@ async function main() {
       await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
       const started = Date.now();
       await page.goto(`${baseUrl}/m`, { waitUntil: 'commit' });
-      await page.locator('[data-testid="duty-toggle"]:enabled, [data-testid="task-offer"], [data-testid="task-en-route"]').first().waitFor({ timeout: 60_000 });
+      await page
+        .locator('[data-testid="duty-toggle"]:enabled, [data-testid="task-offer"], [data-testid="task-en-route"]')
+        .first()
+        .waitFor({ timeout: 60_000 });
       const tookMs = Date.now() - started;
       await page.waitForLoadState('load');
       const timing = await page.evaluate(() => {
@@ -148,17 +191,29 @@ async function main() {
     const latencies: number[] = [];
     for (let i = 0; i < offers; i++) {
       const created = (await (
-        await fetch(`${baseUrl}/api/incidents`, { method: 'POST', headers: dispatcher.headers, body: JSON.stringify({ category: 'city_management', description: `基准测试派单 ${i + 1}`, lon: here.lon + 0.002, lat: here.lat }) })
+        await fetch(`${baseUrl}/api/incidents`, {
+          method: 'POST',
+          headers: dispatcher.headers,
+          body: JSON.stringify({ category: 'city_management', description: `基准测试派单 ${i + 1}`, lon: here.lon + 0.002, lat: here.lat }),
+        })
       ).json()) as { incident: { id: number } };
       const id = created.incident.id;
       await fetch(`${baseUrl}/api/incidents/${id}/events`, { method: 'POST', headers: dispatcher.headers, body: JSON.stringify({ type: 'accept' }) });
       const before = await page.evaluate(() => document.body.dataset.offerShownAt ?? '');
-      const dispatched = await fetch(`${baseUrl}/api/incidents/${id}/events`, { method: 'POST', headers: dispatcher.headers, body: JSON.stringify({ type: 'dispatch', workerCode: me.worker.code }) });
+      const dispatched = await fetch(`${baseUrl}/api/incidents/${id}/events`, {
+        method: 'POST',
+        headers: dispatcher.headers,
+        body: JSON.stringify({ type: 'dispatch', workerCode: me.worker.code }),
+      });
       const answeredAt = Date.now();
       if (!dispatched.ok) throw new Error(`dispatch ${i}: HTTP ${dispatched.status} ${await dispatched.text()}`);
       await page.waitForFunction((old) => (document.body.dataset.offerShownAt ?? '') !== old, before, { timeout: 10_000 });
       latencies.push(Number(await page.evaluate(() => document.body.dataset.offerShownAt)) - answeredAt);
-      await fetch(`${baseUrl}/api/incidents/${id}/events`, { method: 'POST', headers: dispatcher.headers, body: JSON.stringify({ type: 'return', reason: '基准测试收回' }) });
+      await fetch(`${baseUrl}/api/incidents/${id}/events`, {
+        method: 'POST',
+        headers: dispatcher.headers,
+        body: JSON.stringify({ type: 'return', reason: '基准测试收回' }),
+      });
       await page.waitForTimeout(300);
     }
     await context.close();
@@ -174,7 +229,9 @@ async function main() {
       '| figure | target | measured |',
       '|---|---|---|',
       `| JavaScript of the first load (${sizes.files.length} files, gzip -9) | ≤ 300 KB | **${kb(sizes.initialGzip)}** (${kb(sizes.initialRaw)} raw) |`,
-      `| loaded later, only with a map or a photo | — | ${Object.entries(sizes.lazyGzip).map(([f, b]) => `${f.replace(/-[A-Za-z0-9_-]{8}\.js$/, '')} ${kb(b)}`).join(', ')} |`,
+      `| loaded later, only with a map or a photo | — | ${Object.entries(sizes.lazyGzip)
+        .map(([f, b]) => `${f.replace(/-[A-Za-z0-9_-]{8}\.js$/, '')} ${kb(b)}`)
+        .join(', ')} |`,
       `| first load to interactive, Fast 4G + 4× CPU, cold cache, ${runs} runs after one warm-up | ≤ 3 s | median **${(quantile(interactive, 0.5) / 1000).toFixed(2)} s**, max ${(Math.max(...interactive) / 1000).toFixed(2)} s |`,
       `| same runs: HTML document received / load event | — | median ${(quantile(documentOnly, 0.5) / 1000).toFixed(2)} s / ${(quantile(loadEvent, 0.5) / 1000).toFixed(2)} s |`,
       `| offer → phone (dispatch answered → offer on screen), ${offers} offers | p95 ≤ 1 s | p50 **${quantile(latencies, 0.5)} ms**, p95 **${quantile(latencies, 0.95)} ms**, max ${Math.max(...latencies)} ms |`,
@@ -189,7 +246,8 @@ async function main() {
       // under the table (kept: they say what the machine was doing).
       const ends = ['\n## ', '\n<!-- ', '\nNotes:'].map((m) => (start < 0 ? -1 : text.indexOf(m, start + 5))).filter((i) => i >= 0);
       const next = ends.length ? Math.min(...ends) : -1;
-      const updated = start < 0 ? `${text.trimEnd()}\n\n${section}` : `${text.slice(0, start)}${section}${next < 0 ? '' : `\n${text.slice(next + 1)}`}`;
+      const updated =
+        start < 0 ? `${text.trimEnd()}\n\n${section}` : `${text.slice(0, start)}${section}${next < 0 ? '' : `\n${text.slice(next + 1)}`}`;
       fs.writeFileSync(file, updated);
     }
   } finally {

@@ -101,16 +101,32 @@ export async function measureIntake(options: {
         success: true,
       });
     }
-    const login = await fetch(`${baseUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: BENCH_USER, password }) });
+    const login = await fetch(`${baseUrl}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: BENCH_USER, password }),
+    });
     if (login.status !== 200) throw new Error(`bench sign-in failed: ${login.status} ${await login.text()}`);
     const { csrfToken } = (await login.json()) as { csrfToken: string };
-    const headers = { cookie: login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; '), 'x-csrf-token': csrfToken, 'content-type': 'application/json' };
+    const headers = {
+      cookie: login.headers
+        .getSetCookie()
+        .map((c) => c.split(';')[0])
+        .join('; '),
+      'x-csrf-token': csrfToken,
+      'content-type': 'application/json',
+    };
     options.onProgress?.('loading the road graph');
     await roads.graph();
 
     const intakeOne = async (point: SamplePoint, i: number) => {
       const started = performance.now();
-      const body = JSON.stringify({ category: CATEGORIES[i % CATEGORIES.length], description: '基准测试：受理到推荐 (bench)', lon: point.lon, lat: point.lat });
+      const body = JSON.stringify({
+        category: CATEGORIES[i % CATEGORIES.length],
+        description: '基准测试：受理到推荐 (bench)',
+        lon: point.lon,
+        lat: point.lat,
+      });
       const post = await fetch(`${baseUrl}/api/incidents`, { method: 'POST', headers, body });
       const postBody = await post.text();
       if (post.status !== 201) return { ok: false as const, status: post.status, body: postBody };

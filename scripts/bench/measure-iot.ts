@@ -224,7 +224,9 @@ async function main() {
     const result = await measureLoad(db, iot, login, { ...options, rate }, Date.now() - (30 - 5 * i) * 60_000, probed);
     const alarms = await stop();
     runs.push({ rate, result, alarms });
-    log(`embedded ${rate}/s: acked ${result.acked} of ${result.sent}, stored ${result.stored}, ${Math.round(result.perSecond)}/s; alarms ${alarms.latencies.length}, missed ${alarms.missed}`);
+    log(
+      `embedded ${rate}/s: acked ${result.acked} of ${result.sent}, stored ${result.stored}, ${Math.round(result.perSecond)}/s; alarms ${alarms.latencies.length}, missed ${alarms.missed}`,
+    );
   }
   const embedded = runs.find((r) => r.rate === options.rate)!.result;
   const batch = iot.stats.snapshot();
@@ -238,7 +240,13 @@ async function main() {
   let peerNote = '';
   if (!options.skipMosquitto && findMosquitto()) {
     const broker = await startMosquitto();
-    const external = await startIot({ db, clock: systemClock, logger, events: createDomainEvents(), config: loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'warn', MQTT_URL: broker.url, MQTT_CLIENT_ID: 'gridops-bench' }).iot });
+    const external = await startIot({
+      db,
+      clock: systemClock,
+      logger,
+      events: createDomainEvents(),
+      config: loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'warn', MQTT_URL: broker.url, MQTT_CLIENT_ID: 'gridops-bench' }).iot,
+    });
     await external.subscriber!.ready;
     log('Debian mosquitto as the broker, GridOps subscribed (shared subscription)');
     peer = await measureLoad(db, external, {}, options, Date.now() - 20 * 60_000, new Set(), broker.pid);
@@ -257,12 +265,20 @@ async function main() {
     db: per1000(embedded.dbMs, embedded.acked),
     load: per1000(embedded.cpuMs, embedded.acked),
   };
-  const rest = embeddedCpu.gridops !== null && embeddedCpu.main !== null && embeddedCpu.db !== null ? embeddedCpu.gridops - embeddedCpu.main - embeddedCpu.db : null;
+  const rest =
+    embeddedCpu.gridops !== null && embeddedCpu.main !== null && embeddedCpu.db !== null
+      ? embeddedCpu.gridops - embeddedCpu.main - embeddedCpu.db
+      : null;
   // What the CPU cost per reading allows on this machine's cores, the load generator included: every thread within
   // one core (the main thread and the database's thread are one thread each), all of them within the cores.
   const ceiling =
     embeddedCpu.gridops !== null && embeddedCpu.load !== null && embeddedCpu.main !== null && rest !== null
-      ? Math.min((machine.cores * 1000) / (embeddedCpu.gridops + embeddedCpu.load), 1000 / embeddedCpu.main, 1000 / embeddedCpu.db!, 1000 / embeddedCpu.load) * 1000
+      ? Math.min(
+          (machine.cores * 1000) / (embeddedCpu.gridops + embeddedCpu.load),
+          1000 / embeddedCpu.main,
+          1000 / embeddedCpu.db!,
+          1000 / embeddedCpu.load,
+        ) * 1000
       : null;
   const peerRate = peer ? peer.stored / peer.storedSeconds : null;
   const lines = [
@@ -288,15 +304,22 @@ async function main() {
         ? `Threshold → alarm → incident → live message at a subscribed console, during the ${rate.toLocaleString('en')}/s load: ${latencies.length} alarms${missed ? ` (${missed} not seen within 30 s)` : ''}, p50 ${ms(median(latencies))}, p95 ${ms(percentile(latencies, 95))}, max ${ms(Math.max(...latencies))} (target p95 ≤ 500 ms).`
         : `No alarm latency measured during the ${rate.toLocaleString('en')}/s load (${missed} probes not seen within 30 s).`,
     ),
-    'The probed gas sensors are kept out of the load (see the script\'s header); the latency runs from publishing the second reading over the threshold to the `sensors` delta at the console.',
+    "The probed gas sensors are kept out of the load (see the script's header); the latency runs from publishing the second reading over the threshold to the `sensors` delta at the console.",
     '',
     `The load generator is a worker thread of the same process (${options.connections} MQTT connections, QoS 1), so it competes with the server for the machine's ${machine.cores} cores; it offers more than the 20,000/s target so that "sustained" shows what the server keeps up with, not the offered rate.`,
     `CPU during the embedded run at ${options.rate.toLocaleString('en')}/s (until the last reading stored), per 1,000 acknowledged readings: GridOps ${fmt(embeddedCpu.gridops)} (main thread: broker, validation, rules ${fmt(embeddedCpu.main)}; the embedded database's thread ${fmt(embeddedCpu.db)}; V8 helper threads — garbage collection of every thread, the generator's included — and the rest ${fmt(rest)}), load generator's own thread ${fmt(embeddedCpu.load)}.` +
-      (ceiling !== null ? ` At that cost the ${machine.cores} cores carry at most about ${Math.round(ceiling).toLocaleString('en')} readings/s with the generator on them (CPU-bound ceiling: the figure a quiet machine approaches; the table's is what this run got).` : ''),
+      (ceiling !== null
+        ? ` At that cost the ${machine.cores} cores carry at most about ${Math.round(ceiling).toLocaleString('en')} readings/s with the generator on them (CPU-bound ceiling: the figure a quiet machine approaches; the table's is what this run got).`
+        : ''),
     peer && peerRate !== null
       ? `Same run, Debian mosquitto as the broker: GridOps ${fmt(per1000(peer.gridopsMs, peer.stored))} (its database thread ${fmt(per1000(peer.dbMs, peer.stored))}) and mosquitto ${fmt(per1000(peer.peerMs, peer.stored))} CPU per 1,000 readings; embedded sustained / mosquitto stored per second = ${(embedded.perSecond / peerRate).toFixed(2)}.`
       : '',
-    `Ingest counters at the end: ${batch.batches.toLocaleString('en')} batches (${batch.priorityBatches.toLocaleString('en')} of them in the priority lane), ${batch.late.toLocaleString('en')} late readings, last ${batch.lastBatch?.rows ?? 0} rows in ${batch.lastBatch?.milliseconds ?? 0} ms; rejected: ${Object.entries(batch.rejected).filter(([, n]) => n > 0).map(([r, n]) => `${r} ${n}`).join(', ') || 'none'}.`,
+    `Ingest counters at the end: ${batch.batches.toLocaleString('en')} batches (${batch.priorityBatches.toLocaleString('en')} of them in the priority lane), ${batch.late.toLocaleString('en')} late readings, last ${batch.lastBatch?.rows ?? 0} rows in ${batch.lastBatch?.milliseconds ?? 0} ms; rejected: ${
+      Object.entries(batch.rejected)
+        .filter(([, n]) => n > 0)
+        .map(([r, n]) => `${r} ${n}`)
+        .join(', ') || 'none'
+    }.`,
     '<!-- iot:end -->',
   ];
   const section = lines.join('\n');

@@ -34,9 +34,24 @@ for (let i = 0; i < 1000; i += 1) {
   }
 }
 const incident = (id: number): LiveIncident => ({
-  id, number: `NJ20261123-${id}`, state: 'reported', grade: 'blue', category: 'city_management', source: 'hotline_12345',
-  lon: 118.8, lat: 32.0, microGridCode: `${DISTRICTS[id % DISTRICTS.length]}001001001001`, communityCode: '', streetCode: '', districtCode: '',
-  assignedWorkerCode: null, escalationLevel: 0, overdue: false, deadlineAt: null, reportedAt: new Date().toISOString(), generated: true,
+  id,
+  number: `NJ20261123-${id}`,
+  state: 'reported',
+  grade: 'blue',
+  category: 'city_management',
+  source: 'hotline_12345',
+  lon: 118.8,
+  lat: 32.0,
+  microGridCode: `${DISTRICTS[id % DISTRICTS.length]}001001001001`,
+  communityCode: '',
+  streetCode: '',
+  districtCode: '',
+  assignedWorkerCode: null,
+  escalationLevel: 0,
+  overdue: false,
+  deadlineAt: null,
+  reportedAt: new Date().toISOString(),
+  generated: true,
 });
 const incidentTimes: number[] = [];
 for (let id = 1; id <= 2000; id += 1) {
@@ -48,7 +63,21 @@ const batchTimes: number[] = [];
 for (let round = 0; round < 20; round += 1) {
   for (let w = 0; w < 5000; w += 1) {
     const home = `${DISTRICTS[w % DISTRICTS.length]}001001001001`;
-    hub.stageWorker({ homeUnitCode: home, item: { code: `W${w}`, name: 'x', role: 'micro_grid_worker', lon: 118.6 + (w % 500) / 1000, lat: 31.9 + round / 1000, at: new Date().toISOString(), dutyStatus: 'on_duty', busy: false, stale: false, microGridCode: home } });
+    hub.stageWorker({
+      homeUnitCode: home,
+      item: {
+        code: `W${w}`,
+        name: 'x',
+        role: 'micro_grid_worker',
+        lon: 118.6 + (w % 500) / 1000,
+        lat: 31.9 + round / 1000,
+        at: new Date().toISOString(),
+        dutyStatus: 'on_duty',
+        busy: false,
+        stale: false,
+        microGridCode: home,
+      },
+    });
   }
   const started = performance.now();
   hub.flushWorkers();

@@ -96,9 +96,7 @@ export async function measureLocate(options: {
       await options.runLocateSql(db, point);
     }
     if (failures.length > points.length / 10) {
-      throw new Error(
-        `GET /api/locate failed for ${failures.length} of ${points.length} points inside Nanjing, e.g. ${JSON.stringify(failures[0])}`,
-      );
+      throw new Error(`GET /api/locate failed for ${failures.length} of ${points.length} points inside Nanjing, e.g. ${JSON.stringify(failures[0])}`);
     }
 
     const rounds: LocateRound[] = [];

@@ -261,7 +261,13 @@ async function measure(db: Database, label: string, rounds: number) {
     await withScope(db, scope, async (tx) => {
       const now = new Date();
       const plan = await createPlan(tx, { name: 'bench', scopeCode: moves[0].community }, actor, now);
-      const { plan: withEdits, outcome } = await replaceEdits(tx, plan, moves.map((m) => ({ unit: m.unit, to: m.target })), LIMITS, now);
+      const { plan: withEdits, outcome } = await replaceEdits(
+        tx,
+        plan,
+        moves.map((m) => ({ unit: m.unit, to: m.target })),
+        LIMITS,
+        now,
+      );
       const approved = await setPlanState(tx, withEdits, 'approved', now, {
         approver: { accountId: -1, role: 'admin', username: 'bench' },
         effectiveAt: now,
@@ -318,7 +324,9 @@ async function measure(db: Database, label: string, rounds: number) {
       if (!outcome.validation.valid) {
         // Only the valid edits are published (a line that does not cut in two, pieces below the minimum size).
         const bad = new Set(outcome.validation.issues.filter((i) => i.severity === 'error').map((i) => i.unit));
-        const kept = batch.filter((e) => !('op' in e) || !(e.op === 'split' || e.op === 'repartition' ? bad.has(e.unit) : e.units.some((u: string) => bad.has(u))));
+        const kept = batch.filter(
+          (e) => !('op' in e) || !(e.op === 'split' || e.op === 'repartition' ? bad.has(e.unit) : e.units.some((u: string) => bad.has(u))),
+        );
         await replaceEdits(tx, withEdits, kept, LIMITS, now);
       }
       const approved = await setPlanState(tx, await loadPlanRow(tx, plan.id), 'approved', now, {
@@ -374,9 +382,7 @@ async function main() {
   const largestOnly = args.includes('--largest-only');
   const paintSample = Number(value('--paint-sample') ?? Infinity);
   if (!dataDir && !url) throw new Error('--data-dir (a copy of a seeded embedded directory) or --database-url is needed');
-  const db = url
-    ? await openPostgresDatabase({ url, poolSize: 2, statementTimeoutMs: 600_000 })
-    : await openEmbeddedDatabase({ dataDir: dataDir! });
+  const db = url ? await openPostgresDatabase({ url, poolSize: 2, statementTimeoutMs: 600_000 }) : await openEmbeddedDatabase({ dataDir: dataDir! });
   try {
     await migrate(db);
     const label = url ? 'real PostgreSQL 15 + PostGIS 3.3' : 'embedded PGlite + PostGIS';

@@ -159,7 +159,15 @@ async function measureDrivers(drivers: { name: string; db: Database }[], rounds:
   // A whole tile: the city overview's z10 tile over the district, all five overview layers, encoded by the server.
   const tileAddress = tileContaining(shape.lon, shape.lat, 10);
   const text = JSON.stringify(drawnArea(shape.lon, shape.lat, shape.radius_m, BIG_VERTICES));
-  const figures = drivers.map(({ name }) => ({ driver: name, locate: [] as number[], tile: [] as number[], tileBytes: 0, slow: [] as number[], loop: [] as number[], loopMax: 0 }));
+  const figures = drivers.map(({ name }) => ({
+    driver: name,
+    locate: [] as number[],
+    tile: [] as number[],
+    tileBytes: 0,
+    slow: [] as number[],
+    loop: [] as number[],
+    loopMax: 0,
+  }));
   // Warm-up: plans and caches of every statement on every driver.
   for (const { db } of drivers) {
     for (const p of points.slice(0, 20)) await db.query(locateMicroGrid, [p.lon, p.lat]);
@@ -197,8 +205,18 @@ async function measureDrivers(drivers: { name: string; db: Database }[], rounds:
     }
   }
   return figures.map((f) => {
-    const result = { driver: f.driver, locate: f.locate, tile: f.tile, tileBytes: f.tileBytes, slow: f.slow, loopP99: median(f.loop), loopMax: f.loopMax };
-    log(`${f.driver}: locate p50 ${ms(median(f.locate))}, tile p50 ${ms(median(f.tile))}, event-loop p99 ${ms(result.loopP99)} during ${ms(median(f.slow))} statements`);
+    const result = {
+      driver: f.driver,
+      locate: f.locate,
+      tile: f.tile,
+      tileBytes: f.tileBytes,
+      slow: f.slow,
+      loopP99: median(f.loop),
+      loopMax: f.loopMax,
+    };
+    log(
+      `${f.driver}: locate p50 ${ms(median(f.locate))}, tile p50 ${ms(median(f.tile))}, event-loop p99 ${ms(result.loopP99)} during ${ms(median(f.slow))} statements`,
+    );
     return result;
   });
 }
@@ -309,10 +327,17 @@ async function main(): Promise<void> {
       const exists = await withMaintenanceDatabase(cluster.port, async (admin) => (await admin.query(findDatabase, ['gridops_bench'])).length > 0);
       if (!exists) notes.push(`The real-PostgreSQL figures were not measured: ${postgresDir} holds no gridops_bench database.`);
       else {
-        const db = await openPostgresDatabase({ url: cluster.url('gridops_bench'), poolSize: 10, statementTimeoutMs: loadConfig({}).statementTimeoutMs });
+        const db = await openPostgresDatabase({
+          url: cluster.url('gridops_bench'),
+          poolSize: 10,
+          statementTimeoutMs: loadConfig({}).statementTimeoutMs,
+        });
         try {
           if (!(await isSeeded(db))) notes.push('The real-PostgreSQL figures were not measured: gridops_bench is not seeded.');
-          else summary.push(await measureSummary(db, `PostgreSQL ${cluster.version.match(/\d+(\.\d+)*/)?.[0] ?? cluster.version} + PostGIS`, rounds, log));
+          else
+            summary.push(
+              await measureSummary(db, `PostgreSQL ${cluster.version.match(/\d+(\.\d+)*/)?.[0] ?? cluster.version} + PostGIS`, rounds, log),
+            );
         } finally {
           await db.close();
         }

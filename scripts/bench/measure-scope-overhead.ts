@@ -27,7 +27,11 @@ export async function measureScopeOverhead(db: Database, points: SamplePoint[], 
   const microGrids = findCollection('micro_grids')!;
   const queries = {
     locate: (p: SamplePoint) => ({ statement: locateMicroGrid, params: [p.lon, p.lat] }),
-    list: (p: SamplePoint) => itemsQuery(microGrids, { bbox: { minLon: p.lon - 0.01, minLat: p.lat - 0.01, maxLon: p.lon + 0.01, maxLat: p.lat + 0.01 } } as ItemsFilter, { limit: 100, offset: 0 }),
+    list: (p: SamplePoint) =>
+      itemsQuery(microGrids, { bbox: { minLon: p.lon - 0.01, minLat: p.lat - 0.01, maxLon: p.lon + 0.01, maxLat: p.lat + 0.01 } } as ItemsFilter, {
+        limit: 100,
+        offset: 0,
+      }),
   };
   const scopes: DataScope[] = [{ jurisdiction: 'city', accountId: null, role: 'dispatcher' }];
   const figures: OverheadFigure[] = [];

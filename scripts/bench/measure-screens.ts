@@ -34,7 +34,10 @@ export interface ScreenFigures {
   soak: { minutes: number; events: number; heapStartMb: number; heapEndMb: number; rssStartMb: number; rssEndMb: number } | null;
 }
 
-const insertToken = defineSql('bench.screens_insert_token', `INSERT INTO screen_tokens (token_hash, label, jurisdiction_code) VALUES ($1, 'bench wall', NULL)`);
+const insertToken = defineSql(
+  'bench.screens_insert_token',
+  `INSERT INTO screen_tokens (token_hash, label, jurisdiction_code) VALUES ($1, 'bench wall', NULL)`,
+);
 const samplePoints = defineSql(
   'bench.screens_sample_points',
   `SELECT ST_X(ST_PointOnSurface(geom)) AS lon, ST_Y(ST_PointOnSurface(geom)) AS lat FROM units WHERE level = 'micro_grid' ORDER BY md5(code) LIMIT $1`,
@@ -58,14 +61,25 @@ export async function measureScreens(options: {
   await ensureClientBuilt();
   const logger = createLogger('silent');
   const events = createDomainEvents();
-  const app = createApp({ config: loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', LOGIN_RATE_LIMIT: '1000' }), db, capabilities: options.capabilities, logger, clock: systemClock, events });
+  const app = createApp({
+    config: loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', LOGIN_RATE_LIMIT: '1000' }),
+    db,
+    capabilities: options.capabilities,
+    logger,
+    clock: systemClock,
+    events,
+  });
   const server = http.createServer(app);
   const live = attachLiveChannel(server, { db, events, logger, clock: systemClock });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const token = newToken('gst');
   await db.query(insertToken, [hashToken(token)]);
-  const exchange = await fetch(`${baseUrl}/api/auth/screen-session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) });
+  const exchange = await fetch(`${baseUrl}/api/auth/screen-session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ token }),
+  });
   if (exchange.status !== 200) throw new Error(`screen session: HTTP ${exchange.status}`);
   const cookieValue = exchange.headers.getSetCookie()[0].split(';')[0].split('=').slice(1).join('=');
   const browser = await launchBrowser();
@@ -104,7 +118,10 @@ export async function measureScreens(options: {
       new MutationObserver(() => {
         for (const row of Array.from(feed.querySelectorAll<HTMLElement>('[data-number]'))) w.__feedSeen[row.dataset.number!] ??= Date.now();
       }).observe(feed, { childList: true });
-      new MutationObserver(() => w.__counts.push([Number(tile.dataset.value), Date.now()])).observe(tile, { attributes: true, attributeFilter: ['data-value'] });
+      new MutationObserver(() => w.__counts.push([Number(tile.dataset.value), Date.now()])).observe(tile, {
+        attributes: true,
+        attributeFilter: ['data-value'],
+      });
     });
     const dispatcher = await signIn(baseUrl, 'dispatcher.city');
     const points = await db.query<{ lon: number; lat: number }>(samplePoints, [Math.max(options.events ?? 50, 200)]);
@@ -152,7 +169,9 @@ export async function measureScreens(options: {
       const client = await page.context().newCDPSession(page);
       const heap = async () => {
         await client.send('HeapProfiler.collectGarbage');
-        return ((await page.evaluate(() => (performance as unknown as { memory: { usedJSHeapSize: number } }).memory.usedJSHeapSize)) as number) / 1048576;
+        return (
+          ((await page.evaluate(() => (performance as unknown as { memory: { usedJSHeapSize: number } }).memory.usedJSHeapSize)) as number) / 1048576
+        );
       };
       const heapStartMb = await heap();
       const rssStartMb = process.memoryUsage().rss / 1048576;
@@ -162,7 +181,14 @@ export async function measureScreens(options: {
         await post(1000 + count++);
         await new Promise((r) => setTimeout(r, 3_000));
       }
-      soak = { minutes: options.soakMinutes, events: count, heapStartMb, heapEndMb: await heap(), rssStartMb, rssEndMb: process.memoryUsage().rss / 1048576 };
+      soak = {
+        minutes: options.soakMinutes,
+        events: count,
+        heapStartMb,
+        heapEndMb: await heap(),
+        rssStartMb,
+        rssEndMb: process.memoryUsage().rss / 1048576,
+      };
       log(`soak: ${JSON.stringify(soak)}`);
     }
     await wall.context.close();
@@ -182,7 +208,10 @@ async function runAlone() {
     return i >= 0 ? args[i + 1] : undefined;
   };
   const dataDir = value('--data-dir');
-  if (!dataDir) throw new Error('usage: tsx scripts/bench/measure-screens.ts --data-dir <seeded embedded data directory> [--rounds 3] [--events 50] [--soak-minutes 0]');
+  if (!dataDir)
+    throw new Error(
+      'usage: tsx scripts/bench/measure-screens.ts --data-dir <seeded embedded data directory> [--rounds 3] [--events 50] [--soak-minutes 0]',
+    );
   const { openEmbeddedDatabase } = await import('../../server/db/pglite-driver.js');
   const { migrate } = await import('../../server/db/migrate.js');
   const db = await openEmbeddedDatabase({ dataDir });
@@ -197,7 +226,8 @@ async function runAlone() {
       onProgress: (line) => console.log(`[screens] ${line}`),
     });
     console.log(JSON.stringify(figures, null, 2));
-    for (const [size, samples] of Object.entries(figures.renderMs)) console.log(`first render ${size}: median ${median(samples)} ms (${samples.join(', ')})`);
+    for (const [size, samples] of Object.entries(figures.renderMs))
+      console.log(`first render ${size}: median ${median(samples)} ms (${samples.join(', ')})`);
   } finally {
     await db.close();
   }
@@ -217,7 +247,7 @@ export function renderScreensSection(figures: ScreenFigures): string {
     '',
     'Headless Chromium, software WebGL (SwiftShader), a whole-city wall signed in with a screen session; first render =',
     "navigation → the wall's `wall-ready` mark (tiles, charts, ranking, feed and the map's first idle); latency = intake",
-    "answered → the case in the wall's feed AND counted in its \"today\" tile (the later of the two), one incident a second.",
+    'answered → the case in the wall\'s feed AND counted in its "today" tile (the later of the two), one incident a second.',
     'The machine is shared with other work: read the figures against their targets with that in mind.',
     '',
     '| figure | target | measured |',
@@ -225,10 +255,14 @@ export function renderScreensSection(figures: ScreenFigures): string {
   ];
   for (const [size, samples] of Object.entries(figures.renderMs)) {
     const target = size === '1920x1080' ? '≤ 4 s' : '≤ 8 s';
-    lines.push(`| first full render ${size.replace('x', '×')} | ${target} | median ${(median(samples) / 1000).toFixed(2)} s (${samples.map((s) => (s / 1000).toFixed(2)).join(', ')} s) |`);
+    lines.push(
+      `| first full render ${size.replace('x', '×')} | ${target} | median ${(median(samples) / 1000).toFixed(2)} s (${samples.map((s) => (s / 1000).toFixed(2)).join(', ')} s) |`,
+    );
   }
   const l = figures.latencyMs;
-  lines.push(`| new incident visible and counted | p95 ≤ 1 s | p95 ${l.p95} ms, p50 ${l.p50} ms, max ${l.max} ms over ${l.samples} events${l.missed ? `, ${l.missed} missed` : ''} |`);
+  lines.push(
+    `| new incident visible and counted | p95 ≤ 1 s | p95 ${l.p95} ms, p50 ${l.p50} ms, max ${l.max} ms over ${l.samples} events${l.missed ? `, ${l.missed} missed` : ''} |`,
+  );
   if (figures.soak) {
     const s = figures.soak;
     const growth = (a: number, b: number) => `${(((b - a) / a) * 100).toFixed(1)} %`;

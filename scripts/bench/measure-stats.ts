@@ -64,18 +64,38 @@ export async function measureStats(db: Database, rounds: number, now = new Date(
     for (const [name, period] of Object.entries(periods)) {
       const unit = (q: Queryable) => resolveUnit(q, code, 'city');
       calls.push({ call: 'summary', scope: level, period: name, run: async (q) => readSummary(q, await unit(q), period, now) });
-      calls.push({ call: 'ranking', scope: level, period: name, run: async (q) => rankChildren(await readChildren(q, await unit(q), period, now), 'closureRate', 'desc') });
+      calls.push({
+        call: 'ranking',
+        scope: level,
+        period: name,
+        run: async (q) => rankChildren(await readChildren(q, await unit(q), period, now), 'closureRate', 'desc'),
+      });
       calls.push({
         call: name === 'day' ? 'series (hourly)' : 'series (daily)',
         scope: level,
         period: name,
         run: async (q) => readSeries(q, await unit(q), period, name === 'day' ? 'hour' : 'day'),
       });
-      calls.push({ call: 'cases (grade.red)', scope: level, period: name, run: async (q) => readCases(q, await unit(q), period, 'grade.red', 100, now) });
+      calls.push({
+        call: 'cases (grade.red)',
+        scope: level,
+        period: name,
+        run: async (q) => readCases(q, await unit(q), period, 'grade.red', 100, now),
+      });
     }
-    calls.push({ call: 'safety index', scope: level, period: 'month', run: async (q) => readScores(q, 'safety_index', await resolveUnit(q, code, 'city'), month, now) });
+    calls.push({
+      call: 'safety index',
+      scope: level,
+      period: 'month',
+      run: async (q) => readScores(q, 'safety_index', await resolveUnit(q, code, 'city'), month, now),
+    });
     if (level !== 'community') {
-      calls.push({ call: 'scorecards', scope: level, period: 'month', run: async (q) => readScores(q, 'scorecard', await resolveUnit(q, code, 'city'), month, now) });
+      calls.push({
+        call: 'scorecards',
+        scope: level,
+        period: 'month',
+        run: async (q) => readScores(q, 'scorecard', await resolveUnit(q, code, 'city'), month, now),
+      });
     }
   }
   const times = new Map<Call, number[]>(calls.map((c) => [c, []]));
@@ -92,7 +112,14 @@ export async function measureStats(db: Database, rounds: number, now = new Date(
   return calls.map((c) => {
     const sorted = times.get(c)!.sort((a, b) => a - b);
     const r = (v: number) => Math.round(v * 10) / 10;
-    return { call: c.call, scope: c.scope, period: c.period, p50: r(quantile(sorted, 0.5)), p95: r(quantile(sorted, 0.95)), max: r(sorted[sorted.length - 1]) };
+    return {
+      call: c.call,
+      scope: c.scope,
+      period: c.period,
+      p50: r(quantile(sorted, 0.5)),
+      p95: r(quantile(sorted, 0.95)),
+      max: r(sorted[sorted.length - 1]),
+    };
   });
 }
 
@@ -136,7 +163,12 @@ async function main() {
     console.log(`migrations ${applied.join(', ') || '(none pending)'} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     const figures = await measureStats(db, rounds);
     console.log(renderStatsTable(`stats call (${db.mode}, ${rounds} rounds, ${shanghaiDate(new Date())})`, figures));
-    console.log(`load average at the end: ${(await import('node:os')).loadavg().map((v) => v.toFixed(1)).join(' ')}`);
+    console.log(
+      `load average at the end: ${(await import('node:os'))
+        .loadavg()
+        .map((v) => v.toFixed(1))
+        .join(' ')}`,
+    );
   } finally {
     await db.close();
   }

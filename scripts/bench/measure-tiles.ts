@@ -68,7 +68,13 @@ export async function measureTiles(
   options: { rounds?: number; street?: string } = {},
 ): Promise<TileFigures> {
   const rounds = options.rounds ?? 5;
-  const app = createApp({ config: loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }), db, capabilities, logger: createLogger('silent'), clock: systemClock });
+  const app = createApp({
+    config: loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }),
+    db,
+    capabilities,
+    logger: createLogger('silent'),
+    clock: systemClock,
+  });
   const server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -5,7 +5,14 @@
  */
 import { execFileSync } from 'node:child_process';
 
-export function runSectionScript(options: { label: string; script: string; dataDir: string; marker: string; timeoutMinutes: number; notes: string[] }): string | undefined {
+export function runSectionScript(options: {
+  label: string;
+  script: string;
+  dataDir: string;
+  marker: string;
+  timeoutMinutes: number;
+  notes: string[];
+}): string | undefined {
   try {
     const out = execFileSync(process.execPath, ['--import', 'tsx', options.script, '--data-dir', options.dataDir], {
       encoding: 'utf8',

@@ -76,7 +76,18 @@ const TARGETS = {
 };
 
 /** The order of the steps in server/seed/seed-database.ts. */
-const SEED_STEP_ORDER = ['reference layers', 'unit hierarchy', 'unit edges', 'road graph', 'workers', 'cameras', 'sensors', 'incident history', 'development accounts', 'analyze'];
+const SEED_STEP_ORDER = [
+  'reference layers',
+  'unit hierarchy',
+  'unit edges',
+  'road graph',
+  'workers',
+  'cameras',
+  'sensors',
+  'incident history',
+  'development accounts',
+  'analyze',
+];
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const millis = (ms: number) => `${ms.toFixed(3)} ms`;
@@ -87,11 +98,13 @@ const verdict = (ok: boolean) => (ok ? 'met' : '**not met**');
  * The "Full seed" section: the step timings of both modes from the same run. With `machine` and the run's
  * times (--only-seed, which replaces only this section) it says when and where it was measured.
  */
-export function renderSeedSection(report: Pick<BenchReport, 'embeddedSeed' | 'postgresSeed'> & {
-  startedAt?: Date;
-  finishedAt?: Date;
-  machine?: MachineInfo;
-}): string {
+export function renderSeedSection(
+  report: Pick<BenchReport, 'embeddedSeed' | 'postgresSeed'> & {
+    startedAt?: Date;
+    finishedAt?: Date;
+    machine?: MachineInfo;
+  },
+): string {
   const lines: string[] = [];
   const push = (...more: string[]) => lines.push(...more);
   push('## Full seed', '');
@@ -120,7 +133,8 @@ export function renderSeedSection(report: Pick<BenchReport, 'embeddedSeed' | 'po
   const others = [...new Set(seeds.flatMap(([, s]) => Object.keys(s.steps)))].filter((s) => s !== 'total' && !known.includes(s));
   const stepNames = [...known, ...others];
   push(`| step | ${seeds.map(([name]) => name).join(' | ')} |`, `|---|${seeds.map(() => '---:').join('|')}|`);
-  for (const step of stepNames) push(`| ${step} | ${seeds.map(([, s]) => (s.steps[step] !== undefined ? seconds(s.steps[step]) : '')).join(' | ')} |`);
+  for (const step of stepNames)
+    push(`| ${step} | ${seeds.map(([, s]) => (s.steps[step] !== undefined ? seconds(s.steps[step]) : '')).join(' | ')} |`);
   push(`| **seed** | ${seeds.map(([, s]) => `**${seconds(s.seedMs)}**`).join(' | ')} |`);
   if (seeds.some(([, s]) => s.totalMs !== undefined)) {
     push(`| open + migrate + seed | ${seeds.map(([, s]) => (s.totalMs !== undefined ? seconds(s.totalMs) : '')).join(' | ')} |`);
@@ -179,7 +193,9 @@ export function renderReport(report: BenchReport): string {
     `| full seed (${report.area === 'nanjing' ? 'whole of Nanjing' : report.area}), embedded database | ${seconds(report.embeddedSeed.seedMs)}${report.embeddedSeed.reusedFrom ? ' (earlier run)' : ''} | ≤ 5 min | ${verdict(report.embeddedSeed.seedMs <= TARGETS.seedMs)} |`,
   );
   if (startWall !== undefined) {
-    push(`| second start to ready, embedded (median of ${report.starts.length}) | ${seconds(startWall)} | ≤ 15 s | ${verdict(startWall <= TARGETS.startMs)} |`);
+    push(
+      `| second start to ready, embedded (median of ${report.starts.length}) | ${seconds(startWall)} | ≤ 15 s | ${verdict(startWall <= TARGETS.startMs)} |`,
+    );
   } else {
     push('| second start to ready, embedded | not measured | ≤ 15 s | |');
   }
@@ -224,7 +240,7 @@ export function renderReport(report: BenchReport): string {
       'through the `Database` in the same round. Requests carry a city-wide screen token, so the server time includes ' +
       'authentication and the row-level-security scope (kept per connection, generic plans); "404 baseline" is an ' +
       'authenticated request to a route that does not exist. ' +
-      'Per round p50/p95; the table gives the medians over the rounds, and the ratios are the medians of each round\'s ratio.',
+      "Per round p50/p95; the table gives the medians over the rounds, and the ratios are the medians of each round's ratio.",
     '',
     '| database | points × rounds | server p50 | server p95 | SQL p50 | SQL p95 | server/SQL p50 | server/SQL p95 | 404 baseline p50 | failed points |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
@@ -236,12 +252,21 @@ export function renderReport(report: BenchReport): string {
   }
   if (report.locate.some((l) => l.result.failures.length)) {
     push('', 'Points that did not locate (first ones):', '');
-    for (const l of report.locate) for (const f of l.result.failures.slice(0, 5)) push(`- ${l.mode} ${f.point.lon},${f.point.lat}: ${f.status} ${f.body.replace(/\|/g, '\\|')}`);
+    for (const l of report.locate)
+      for (const f of l.result.failures.slice(0, 5)) push(`- ${l.mode} ${f.point.lon},${f.point.lat}: ${f.status} ${f.body.replace(/\|/g, '\\|')}`);
   }
-  push('', '<details><summary>every round</summary>', '', '| database | round | server p50 | server p95 | SQL p50 | SQL p95 | 404 p50 |', '|---|---:|---:|---:|---:|---:|---:|');
+  push(
+    '',
+    '<details><summary>every round</summary>',
+    '',
+    '| database | round | server p50 | server p95 | SQL p50 | SQL p95 | 404 p50 |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+  );
   for (const { mode, result } of report.locate) {
     result.rounds.forEach((r, i) =>
-      push(`| ${mode} | ${i + 1} | ${millis(r.serverP50)} | ${millis(r.serverP95)} | ${millis(r.sqlP50)} | ${millis(r.sqlP95)} | ${millis(r.baselineP50)} |`),
+      push(
+        `| ${mode} | ${i + 1} | ${millis(r.serverP50)} | ${millis(r.serverP95)} | ${millis(r.sqlP50)} | ${millis(r.sqlP95)} | ${millis(r.baselineP50)} |`,
+      ),
     );
   }
   push('', '</details>');
@@ -290,10 +315,10 @@ export function renderReport(report: BenchReport): string {
       '',
       '## Intake → recommendation ready (issue 4)',
       '',
-      'Per sample point, a dispatcher\'s `POST /api/incidents` (locate the micro-grid chain, grade, duplicate check, store with ' +
+      "Per sample point, a dispatcher's `POST /api/incidents` (locate the micro-grid chain, grade, duplicate check, store with " +
         'timeline and audit) followed by `GET /api/incidents/:id/recommendations?limit=5` (top five workers by road ETA), ' +
         'timed from sending the POST to having the recommendation (client time over loopback HTTP, keep-alive), after a discarded ' +
-        'warm-up that also loads the road graph; and each request\'s server time alone. The bench\'s incidents are deleted afterwards. ' +
+        "warm-up that also loads the road graph; and each request's server time alone. The bench's incidents are deleted afterwards. " +
         'Target: p95 ≤ 200 ms.',
       '',
       '| database | points | total p50 | total p95 | intake p50 | intake p95 | recommendation p50 | recommendation p95 | first worker reachable | failed | |',

@@ -20,7 +20,15 @@ interface Options {
   extraUrls?: string[];
 }
 
-type OutputChunk = { type: 'chunk'; code: string; imports: string[]; dynamicImports: string[]; facadeModuleId: string | null; fileName: string; viteMetadata?: { importedCss: Set<string>; importedAssets: Set<string> } };
+type OutputChunk = {
+  type: 'chunk';
+  code: string;
+  imports: string[];
+  dynamicImports: string[];
+  facadeModuleId: string | null;
+  fileName: string;
+  viteMetadata?: { importedCss: Set<string>; importedAssets: Set<string> };
+};
 type OutputAsset = { type: 'asset'; fileName: string; source: string | Uint8Array };
 
 export function fieldServiceWorker(options: Options): Plugin {
@@ -38,7 +46,9 @@ export function fieldServiceWorker(options: Options): Plugin {
       const entry = items.find((i): i is OutputChunk => i.type === 'chunk' && i.facadeModuleId !== null && path.resolve(i.facadeModuleId) === page);
       const html = items.find((i): i is OutputAsset => i.type === 'asset' && path.resolve('client', i.fileName) === page);
       if (!entry || !html) {
-        throw new Error(`field service worker: the page ${options.page} is not in the build (${items.map((i) => `${i.fileName}:${i.type === 'chunk' ? i.facadeModuleId : ''}`).join(', ')})`);
+        throw new Error(
+          `field service worker: the page ${options.page} is not in the build (${items.map((i) => `${i.fileName}:${i.type === 'chunk' ? i.facadeModuleId : ''}`).join(', ')})`,
+        );
       }
       const files = new Set<string>();
       const visit = (fileName: string) => {
@@ -58,7 +68,8 @@ export function fieldServiceWorker(options: Options): Plugin {
         ...(options.extraUrls ?? []).map((url) => ({ url, revision: pageRevision })),
       ];
       const sw = bundle[swFile] as OutputChunk | undefined;
-      if (!sw || sw.type !== 'chunk' || !sw.code.includes('self.__WB_MANIFEST')) throw new Error('field service worker: self.__WB_MANIFEST not found in the worker');
+      if (!sw || sw.type !== 'chunk' || !sw.code.includes('self.__WB_MANIFEST'))
+        throw new Error('field service worker: self.__WB_MANIFEST not found in the worker');
       sw.code = sw.code.replace('self.__WB_MANIFEST', JSON.stringify(manifest));
     },
   };

@@ -36,7 +36,8 @@ describe('planted camera import file', () => {
 
   it('places each kind as planted', () => {
     const rows = plantCameraRows(pools, { count: 1000, rate: 0.02, seed: 3 });
-    for (const r of rows.filter((x) => x.flags.includes('heading_impossible'))) expect(r.headingDeg === null || r.headingDeg < 0 || r.headingDeg >= 360).toBe(true);
+    for (const r of rows.filter((x) => x.flags.includes('heading_impossible')))
+      expect(r.headingDeg === null || r.headingDeg < 0 || r.headingDeg >= 360).toBe(true);
     for (const r of rows.filter((x) => x.flags.includes('heading_missing'))) expect(r.headingDeg).toBeNull();
     for (const r of rows.filter((x) => x.flags.includes('outside_nanjing'))) expect(r.lon).toBeLessThan(118);
     // A GCJ-02 row read as GCJ-02 comes back onto its road line (lat 32.1), within the 2 m jitter.

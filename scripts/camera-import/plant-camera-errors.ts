@@ -101,7 +101,16 @@ export function plantCameraRows(pools: CandidatePools, options: PlantOptions): P
   const heading = () => Math.round(random() * 3590) / 10;
   const fresh = (p: CandidatePoint, n: number): PlantedRow => {
     const jitter = offsetMetres(p.lon, p.lat, random() * 2, random() * 360);
-    return { code: `QA${String(n).padStart(7, '0')}`, name: `${p.place}监控${n}`, lon: jitter.lon, lat: jitter.lat, headingDeg: heading(), fovDeg: 60, rangeM: 80, flags: [] };
+    return {
+      code: `QA${String(n).padStart(7, '0')}`,
+      name: `${p.place}监控${n}`,
+      lon: jitter.lon,
+      lat: jitter.lat,
+      headingDeg: heading(),
+      fovDeg: 60,
+      rangeM: 80,
+      flags: [],
+    };
   };
   for (const [i, kind] of kinds.entries()) {
     const n = i + 1;
@@ -117,7 +126,8 @@ export function plantCameraRows(pools: CandidatePools, options: PlantOptions): P
     }
     const row = fresh(pick(pools.road, roadIndex++), n);
     if (kind === 'heading_missing') row.headingDeg = null;
-    if (kind === 'heading_impossible') row.headingDeg = random() < 0.5 ? 360 + Math.round(random() * 3000) / 10 : -Math.round(1 + random() * 1790) / 10;
+    if (kind === 'heading_impossible')
+      row.headingDeg = random() < 0.5 ? 360 + Math.round(random() * 3000) / 10 : -Math.round(1 + random() * 1790) / 10;
     if (kind === 'likely_gcj02') Object.assign(row, wgs84ToImport(row.lon, row.lat, 'gcj02'));
     if (kind !== 'clean') row.flags.push(kind);
     // A pair: the second row repeats an earlier clean row's code, or lies 1–4 m from it under its name.

@@ -16,7 +16,10 @@ import { raiseAlarmRoute } from './alarms-contract.js';
 import { recordAlarm } from './intake-alarm.js';
 
 /** What the router uses of the application's dependencies. */
-export interface AlarmsRouterDeps { clock: Clock; events: DomainEvents }
+export interface AlarmsRouterDeps {
+  clock: Clock;
+  events: DomainEvents;
+}
 
 export function alarmsRouter({ clock, events }: AlarmsRouterDeps): Router {
   const router = Router();
@@ -34,7 +37,13 @@ export function alarmsRouter({ clock, events }: AlarmsRouterDeps): Router {
       return {
         entityId: String(recorded.result.incident.id),
         jurisdictionCode: recorded.microGridCode,
-        after: { outcome: recorded.result.outcome, number: recorded.result.incident.number, source: body.source, deviceCode: body.deviceCode, grade: recorded.result.incident.grade },
+        after: {
+          outcome: recorded.result.outcome,
+          number: recorded.result.incident.number,
+          source: body.source,
+          deviceCode: body.deviceCode,
+          grade: recorded.result.incident.grade,
+        },
         result: recorded,
       };
     });

@@ -52,8 +52,18 @@ export interface AlarmActor {
 }
 
 export type AlarmResult =
-  | { outcome: 'created'; device: { code: string; kind: string }; incident: IntakeResult['incident']; location: IntakeResult['location']; duplicates: IntakeResult['duplicates'] }
-  | { outcome: 'attached'; device: { code: string; kind: string }; incident: { id: number; number: string; state: string; grade: string; micro_grid_code: string } };
+  | {
+      outcome: 'created';
+      device: { code: string; kind: string };
+      incident: IntakeResult['incident'];
+      location: IntakeResult['location'];
+      duplicates: IntakeResult['duplicates'];
+    }
+  | {
+      outcome: 'attached';
+      device: { code: string; kind: string };
+      incident: { id: number; number: string; state: string; grade: string; micro_grid_code: string };
+    };
 
 interface Device {
   code: string;
@@ -74,16 +84,33 @@ export async function recordAlarm(
   const [device] = await q.query<Device>(input.source === 'video_ai' ? readCameraForAlarm : readSensorForAlarm, [input.deviceCode]);
   if (!device) {
     const what = input.source === 'video_ai' ? 'camera' : 'sensor';
-    throw new AppError(422, 'unknown_device', `No ${what} ${input.deviceCode} in your jurisdiction`, { source: input.source, deviceCode: input.deviceCode });
+    throw new AppError(422, 'unknown_device', `No ${what} ${input.deviceCode} in your jurisdiction`, {
+      source: input.source,
+      deviceCode: input.deviceCode,
+    });
   }
   const category = input.category ?? (input.source === 'iot' ? SENSOR_KIND_CATEGORY[device.kind] : undefined);
   if (!category) throw new AppError(400, 'category_required', 'A video-AI alarm needs a category');
   const detail = { deviceCode: device.code, deviceKind: device.kind, observedAt: input.observedAt ?? null, reading: input.reading ?? null };
   await q.query(lockDevice, [device.code]);
-  const [open] = await q.query<{ id: number; number: string; state: string; grade: string; micro_grid_code: string }>(findOpenAlarmIncident, [device.code, category, now]);
+  const [open] = await q.query<{ id: number; number: string; state: string; grade: string; micro_grid_code: string }>(findOpenAlarmIncident, [
+    device.code,
+    category,
+    now,
+  ]);
   if (open) {
     await q.query(insertReport, [open.id, input.source, device.code, null, null, input.description, now]);
-    await q.query(insertTimelineEntry, [open.id, now, 'alarm_repeat', open.state, open.state, actor.accountId, actor.role, null, JSON.stringify(detail)]);
+    await q.query(insertTimelineEntry, [
+      open.id,
+      now,
+      'alarm_repeat',
+      open.state,
+      open.state,
+      actor.accountId,
+      actor.role,
+      null,
+      JSON.stringify(detail),
+    ]);
     return {
       result: { outcome: 'attached', device: { code: device.code, kind: device.kind }, incident: { ...open, id: Number(open.id) } },
       microGridCode: open.micro_grid_code,
@@ -92,14 +119,39 @@ export async function recordAlarm(
   }
   const intake = await intakeIncident(
     q,
-    { source: input.source, category, description: input.description, lon: device.lon, lat: device.lat, crs: 'wgs84', externalId: device.code, generated: input.generated ?? false },
+    {
+      source: input.source,
+      category,
+      description: input.description,
+      lon: device.lon,
+      lat: device.lat,
+      crs: 'wgs84',
+      externalId: device.code,
+      generated: input.generated ?? false,
+    },
     actor,
     now,
   );
   await q.query(setIncidentDevice, [intake.incident.id, device.code]);
-  await q.query(insertTimelineEntry, [intake.incident.id, now, 'alarm', 'reported', 'reported', actor.accountId, actor.role, null, JSON.stringify(detail)]);
+  await q.query(insertTimelineEntry, [
+    intake.incident.id,
+    now,
+    'alarm',
+    'reported',
+    'reported',
+    actor.accountId,
+    actor.role,
+    null,
+    JSON.stringify(detail),
+  ]);
   return {
-    result: { outcome: 'created', device: { code: device.code, kind: device.kind }, incident: intake.incident, location: intake.location, duplicates: intake.duplicates },
+    result: {
+      outcome: 'created',
+      device: { code: device.code, kind: device.kind },
+      incident: intake.incident,
+      location: intake.location,
+      duplicates: intake.duplicates,
+    },
     microGridCode: intake.location.microGrid.code,
     published: [incidentChanged(intake.incident.id, intake.location.microGrid.code, 'reported')],
   };

@@ -8,7 +8,9 @@ import { auditRecordsRoute, verifyAuditRoute } from './audit-contract.js';
 import { queryAuditRecords, verifyAuditChain } from './audit.sql.js';
 
 /** What the router uses of the application's dependencies. */
-export interface AuditRouterDeps { db: Database }
+export interface AuditRouterDeps {
+  db: Database;
+}
 
 export function auditRouter({ db }: AuditRouterDeps): Router {
   const router = Router();

@@ -92,7 +92,11 @@ export function createRefusalAuditor(options: { db: Database; logger: Logger; no
     entityType: 'route',
     entityId: null,
     jurisdictionCode: null,
-    after: { suppressed: count, minuteStartedAt: new Date(minute * 60_000).toISOString(), scope: clientAddress === null ? 'all addresses' : 'this address' },
+    after: {
+      suppressed: count,
+      minuteStartedAt: new Date(minute * 60_000).toISOString(),
+      scope: clientAddress === null ? 'all addresses' : 'this address',
+    },
     clientAddress,
     success: false,
     reason: 'rate_guard',

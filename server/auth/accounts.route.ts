@@ -51,10 +51,19 @@ export function accountsRouter(): Router {
     const account = await auditedChange(req, { action: 'account.create', entityType: 'account' }, async (tx) => {
       await checkJurisdiction(tx, authOf(req).jurisdiction, input.jurisdictionCode);
       const [row] = await tx
-        .query<Record<string, unknown>>(insertAccount, [input.username, input.displayName, passwordHash, input.role, input.jurisdictionCode, input.workerCode])
+        .query<Record<string, unknown>>(insertAccount, [
+          input.username,
+          input.displayName,
+          passwordHash,
+          input.role,
+          input.jurisdictionCode,
+          input.workerCode,
+        ])
         .catch((error: unknown) => {
-          if (error instanceof DatabaseError && error.sqlState === '23505') throw new AppError(409, 'username_taken', `The username ${input.username} is taken`);
-          if (error instanceof DatabaseError && error.sqlState === '23503') throw new AppError(400, 'unknown_worker', `No worker has the code ${input.workerCode}`);
+          if (error instanceof DatabaseError && error.sqlState === '23505')
+            throw new AppError(409, 'username_taken', `The username ${input.username} is taken`);
+          if (error instanceof DatabaseError && error.sqlState === '23503')
+            throw new AppError(400, 'unknown_worker', `No worker has the code ${input.workerCode}`);
           throw error;
         });
       return { entityId: String(row.id), jurisdictionCode: input.jurisdictionCode, after: row, result: row };
@@ -102,7 +111,12 @@ export function accountsRouter(): Router {
     const token = newToken('gst');
     const row = await auditedChange(req, { action: 'screen_token.create', entityType: 'screen_token' }, async (tx) => {
       await checkJurisdiction(tx, authOf(req).jurisdiction, input.jurisdictionCode);
-      const [created] = await tx.query<Record<string, unknown>>(insertScreenToken, [hashToken(token), input.label, input.jurisdictionCode, authOf(req).accountId]);
+      const [created] = await tx.query<Record<string, unknown>>(insertScreenToken, [
+        hashToken(token),
+        input.label,
+        input.jurisdictionCode,
+        authOf(req).accountId,
+      ]);
       return { entityId: String(created.id), jurisdictionCode: input.jurisdictionCode, after: created, result: created };
     });
     // The token itself is shown once, here, and stored only as its hash.

@@ -31,7 +31,10 @@ interface LoginAccount {
 const dummyHash = hashPassword('gridops-timing-equaliser');
 
 /** What the router uses of the application's dependencies. */
-export interface AuthRouterDeps { db: Database; config: Pick<AppConfig, 'loginRateLimit' | 'sessionHours' | 'env'> }
+export interface AuthRouterDeps {
+  db: Database;
+  config: Pick<AppConfig, 'loginRateLimit' | 'sessionHours' | 'env'>;
+}
 
 export function authRouter({ db, config }: AuthRouterDeps): Router {
   const router = Router();
@@ -96,7 +99,13 @@ export function authRouter({ db, config }: AuthRouterDeps): Router {
       maxAge: config.sessionHours * 3_600_000,
     });
     res.json({
-      account: { id: account.id, username: account.username, displayName: account.display_name, role: account.role, jurisdiction: account.jurisdiction },
+      account: {
+        id: account.id,
+        username: account.username,
+        displayName: account.display_name,
+        role: account.role,
+        jurisdiction: account.jurisdiction,
+      },
       csrfToken,
     });
   });
@@ -125,7 +134,14 @@ export function authRouter({ db, config }: AuthRouterDeps): Router {
   router.get(meRoute.path, contractAccess(meRoute), (req, res) => {
     const auth = authOf(req);
     res.json({
-      account: { id: auth.accountId, username: auth.username, displayName: auth.displayName, role: auth.role, jurisdiction: auth.jurisdiction, via: auth.via },
+      account: {
+        id: auth.accountId,
+        username: auth.username,
+        displayName: auth.displayName,
+        role: auth.role,
+        jurisdiction: auth.jurisdiction,
+        via: auth.via,
+      },
       csrfToken: auth.csrfToken ?? null,
     });
   });

@@ -80,17 +80,31 @@ export async function identifyCredentials(db: Database, cookieHeader?: string, a
   if (bearer && TOKEN_SHAPE.test(bearer) && bearer.startsWith('gst_')) {
     const [token] = await db.query<{ id: number; label: string; jurisdiction: string }>(findScreenToken, [hashToken(bearer)]);
     if (!token) return null;
-    return { accountId: null, username: null, displayName: token.label, role: 'screen', jurisdiction: token.jurisdiction, workerCode: null, via: 'screen_token', screenTokenId: token.id };
+    return {
+      accountId: null,
+      username: null,
+      displayName: token.label,
+      role: 'screen',
+      jurisdiction: token.jurisdiction,
+      workerCode: null,
+      via: 'screen_token',
+      screenTokenId: token.id,
+    };
   }
   const sessionToken = cookieHeader ? parseCookies(cookieHeader)[SESSION_COOKIE] : undefined;
   if (!sessionToken || !TOKEN_SHAPE.test(sessionToken)) return null;
   // A video wall's screen session (a signed cookie from POST /api/auth/screen-session, screen-session.ts).
   if (isScreenSessionValue(sessionToken)) return identifyScreenSession(db, sessionToken);
   const tokenHash = hashToken(sessionToken);
-  const [row] = await db.query<{ id: number; username: string; display_name: string; role: string; jurisdiction: string; worker_code: string | null; csrf_token: string }>(
-    findSessionAccount,
-    [tokenHash],
-  );
+  const [row] = await db.query<{
+    id: number;
+    username: string;
+    display_name: string;
+    role: string;
+    jurisdiction: string;
+    worker_code: string | null;
+    csrf_token: string;
+  }>(findSessionAccount, [tokenHash]);
   if (!row || !isRole(row.role)) return null;
   return {
     accountId: row.id,

@@ -5,7 +5,10 @@ import { openSeededTestDatabase, testDatabaseModes } from '../../tests/support/t
 import { ensureAdministrator } from './bootstrap-accounts.js';
 import { verifyPassword } from './secrets.js';
 
-const readAdmin = defineSql('test.read_bootstrap_admin', `SELECT password_hash, jurisdiction_code, development FROM accounts WHERE username = 'admin'`);
+const readAdmin = defineSql(
+  'test.read_bootstrap_admin',
+  `SELECT password_hash, jurisdiction_code, development FROM accounts WHERE username = 'admin'`,
+);
 
 describe.each(testDatabaseModes())('first administrator on %s', (mode) => {
   let db: Database;

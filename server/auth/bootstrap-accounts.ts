@@ -15,12 +15,31 @@ export const DEVELOPMENT_SCREEN_TOKEN = 'gst_development-screen-token-xianlin';
 const systemActor = { actorAccountId: null, actorUsername: 'system', actorRole: null, clientAddress: null } as const;
 
 /** Create the first administrator when there is none. Returns the printed password, if one was generated. */
-export async function ensureAdministrator(db: Database, configuredPassword: string | undefined): Promise<{ created: boolean; generatedPassword?: string }> {
+export async function ensureAdministrator(
+  db: Database,
+  configuredPassword: string | undefined,
+): Promise<{ created: boolean; generatedPassword?: string }> {
   const [{ n }] = await db.query<{ n: number }>(countAdministrators);
   if (n > 0) return { created: false };
   const password = configuredPassword ?? newPassword();
-  const [row] = await db.query<{ id: number }>(insertBootstrapAccount, ['admin', '系统管理员', await hashPassword(password), 'admin', null, null, false]);
-  await appendAudit(db, { ...systemActor, action: 'account.create', entityType: 'account', entityId: String(row?.id ?? ''), jurisdictionCode: null, after: { username: 'admin', role: 'admin', jurisdiction: 'city' }, success: true });
+  const [row] = await db.query<{ id: number }>(insertBootstrapAccount, [
+    'admin',
+    '系统管理员',
+    await hashPassword(password),
+    'admin',
+    null,
+    null,
+    false,
+  ]);
+  await appendAudit(db, {
+    ...systemActor,
+    action: 'account.create',
+    entityType: 'account',
+    entityId: String(row?.id ?? ''),
+    jurisdictionCode: null,
+    after: { username: 'admin', role: 'admin', jurisdiction: 'city' },
+    success: true,
+  });
   return { created: true, generatedPassword: configuredPassword ? undefined : password };
 }
 
@@ -43,12 +62,33 @@ export async function createDevelopmentAccounts(db: Database): Promise<string[]>
     const [row] = await db.query<{ id: number }>(insertBootstrapAccount, [username, displayName, passwordHash, role, jurisdiction, workerCode, true]);
     if (!row) return;
     created.push(username);
-    await appendAudit(db, { ...systemActor, action: 'account.create', entityType: 'account', entityId: String(row.id), jurisdictionCode: jurisdiction, after: { username, role, jurisdiction: jurisdiction ?? 'city', development: true }, success: true });
+    await appendAudit(db, {
+      ...systemActor,
+      action: 'account.create',
+      entityType: 'account',
+      entityId: String(row.id),
+      jurisdictionCode: jurisdiction,
+      after: { username, role, jurisdiction: jurisdiction ?? 'city', development: true },
+      success: true,
+    });
   };
   for (const a of DEVELOPMENT_ACCOUNTS) await add(a.username, a.displayName, a.role, a.jurisdiction, null);
   const [worker] = await db.query<{ code: string; grid_code: string }>(pickXianlinWorker);
   if (worker) await add('worker.xianlin', '仙林网格员', 'field_worker', worker.grid_code, worker.code);
-  const [token] = await db.query<{ id: number }>(insertBootstrapScreenToken, [hashToken(DEVELOPMENT_SCREEN_TOKEN), '仙林街道大屏（开发）', '320113007']);
-  if (token) await appendAudit(db, { ...systemActor, action: 'screen_token.create', entityType: 'screen_token', entityId: String(token.id), jurisdictionCode: '320113007', after: { label: '仙林街道大屏（开发）', development: true }, success: true });
+  const [token] = await db.query<{ id: number }>(insertBootstrapScreenToken, [
+    hashToken(DEVELOPMENT_SCREEN_TOKEN),
+    '仙林街道大屏（开发）',
+    '320113007',
+  ]);
+  if (token)
+    await appendAudit(db, {
+      ...systemActor,
+      action: 'screen_token.create',
+      entityType: 'screen_token',
+      entityId: String(token.id),
+      jurisdictionCode: '320113007',
+      after: { label: '仙林街道大屏（开发）', development: true },
+      success: true,
+    });
   return created;
 }

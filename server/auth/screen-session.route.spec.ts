@@ -56,7 +56,11 @@ describe.each(testDatabaseModes())('screen session on %s', (mode) => {
   afterAll(() => server?.close());
 
   const exchange = (body: unknown) =>
-    fetch(`${server.baseUrl}/api/auth/screen-session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    fetch(`${server.baseUrl}/api/auth/screen-session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
 
   it('exchanges the token once for an httpOnly cookie that reads only its jurisdiction and changes nothing', async () => {
     const res = await exchange({ token });

@@ -68,12 +68,12 @@ describe.runIf(testDatabaseModes().includes('postgres'))('kill -9 during lifecyc
       const created = new Set<number>();
       const accepted = new Set<number>();
       let fired = 0;
-    let headers: Record<string, string> | undefined;
+      let headers: Record<string, string> | undefined;
       for (let round = 0; round < ROUNDS; round += 1) {
         server = await startServerProcess({ DATABASE_URL: shared.url, LEADER_RETRY_MS: '1000' });
         // One session for every round: it lives in the database, like the dispatcher's browser across restarts (and
-      // signing in 100 times would meet the shared sign-in rate limit).
-      headers ??= { ...(await signIn(server.baseUrl, 'dispatcher.xianlin')), 'content-type': 'application/json' };
+        // signing in 100 times would meet the shared sign-in rate limit).
+        headers ??= { ...(await signIn(server.baseUrl, 'dispatcher.xianlin')), 'content-type': 'application/json' };
         const open = (await db.query<{ id: number }>(reported, [floor])).map((r) => Number(r.id));
         const base = server.baseUrl;
         const requests: Promise<void>[] = [];

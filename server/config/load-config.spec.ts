@@ -21,7 +21,9 @@ describe('loadConfig', () => {
 
   it('takes a read replica only beside a primary', () => {
     expect(configErrorOf({ DATABASE_READ_URL: 'postgres://reader@replica/gridops' }).message).toMatch(/DATABASE_READ_URL: .*needs DATABASE_URL/);
-    expect(configErrorOf({ DATABASE_URL: 'postgres://a@b/c', DATABASE_READ_URL: 'mysql://x' }).message).toMatch(/^configuration key DATABASE_READ_URL:/);
+    expect(configErrorOf({ DATABASE_URL: 'postgres://a@b/c', DATABASE_READ_URL: 'mysql://x' }).message).toMatch(
+      /^configuration key DATABASE_READ_URL:/,
+    );
     const config = loadConfig({ DATABASE_URL: 'postgres://a@primary/c', DATABASE_READ_URL: 'postgres://a@replica/c', PG_READ_POOL_SIZE: '4' }, ROOT);
     expect([config.databaseReadUrl, config.pgReadPoolSize]).toEqual(['postgres://a@replica/c', 4]);
   });
@@ -133,7 +135,9 @@ describe('loadConfig', () => {
     expect(loadConfig({ NODE_ENV: 'production' }, ROOT).dispatchMode).toBe('live');
     expect(loadConfig({ DISPATCH_MODE: 'live' }, ROOT).dispatchMode).toBe('live');
     expect(() => loadConfig({ NODE_ENV: 'production', DISPATCH_MODE: 'simulate' }, ROOT)).toThrow(/DISPATCH_MODE: simulate is refused in production/);
-    expect(loadConfig({ NODE_ENV: 'production', DISPATCH_MODE: 'simulate', SIMULATOR_FORCE_IN_PRODUCTION: 'true' }, ROOT).dispatchMode).toBe('simulate');
+    expect(loadConfig({ NODE_ENV: 'production', DISPATCH_MODE: 'simulate', SIMULATOR_FORCE_IN_PRODUCTION: 'true' }, ROOT).dispatchMode).toBe(
+      'simulate',
+    );
     expect(() => loadConfig({ DISPATCH_MODE: 'replay' }, ROOT)).toThrow(/DISPATCH_MODE/);
     expect(() => loadConfig({ SIMULATOR_HANDLED_SHARE: '1.5' }, ROOT)).toThrow(/SIMULATOR_HANDLED_SHARE/);
   });
@@ -146,7 +150,9 @@ describe('loadConfig', () => {
       crs: 'gcj02',
       attribution: '© 测绘局',
     });
-    expect(configErrorOf({ BASEMAP_URL: 'https://tiles.example.gov.cn/{z}/{x}.png' }).message).toMatch(/BASEMAP_URL: must contain \{z\}, \{x\} and \{y\}/);
+    expect(configErrorOf({ BASEMAP_URL: 'https://tiles.example.gov.cn/{z}/{x}.png' }).message).toMatch(
+      /BASEMAP_URL: must contain \{z\}, \{x\} and \{y\}/,
+    );
     expect(configErrorOf({ BASEMAP_URL: 'ftp://tiles/{z}/{x}/{y}' }).message).toMatch(/BASEMAP_URL/);
     expect(configErrorOf({ BASEMAP_URL: url, BASEMAP_CRS: 'bd09' }).message).toMatch(/BASEMAP_CRS/);
   });
@@ -154,7 +160,9 @@ describe('loadConfig', () => {
   it('takes a video gateway template with {code}, and refuses one without it or not over http(s)', () => {
     const url = 'https://gateway.example/live/{code}.m3u8';
     expect(loadConfig({ VIDEO_GATEWAY_URL: url }, ROOT).videoGatewayUrl).toBe(url);
-    expect(configErrorOf({ VIDEO_GATEWAY_URL: 'https://gateway.example/live/index.m3u8' }).message).toMatch(/VIDEO_GATEWAY_URL: must contain \{code\}/);
+    expect(configErrorOf({ VIDEO_GATEWAY_URL: 'https://gateway.example/live/index.m3u8' }).message).toMatch(
+      /VIDEO_GATEWAY_URL: must contain \{code\}/,
+    );
     expect(configErrorOf({ VIDEO_GATEWAY_URL: 'rtsp://gateway/{code}' }).message).toMatch(/VIDEO_GATEWAY_URL/);
     expect(configErrorOf({ SIMULATOR_VIDEO_AI_PER_HOUR: '-1' }).message).toMatch(/SIMULATOR_VIDEO_AI_PER_HOUR/);
   });
@@ -230,9 +238,7 @@ describe('loadConfig', () => {
 
 describe('redactDatabaseUrl', () => {
   it('shows user, database, host and port', () => {
-    expect(redactDatabaseUrl('postgres://gridops:s3cr3t-pass@db.internal:5433/gridops_prod')).toBe(
-      'gridops@gridops_prod@db.internal:5433',
-    );
+    expect(redactDatabaseUrl('postgres://gridops:s3cr3t-pass@db.internal:5433/gridops_prod')).toBe('gridops@gridops_prod@db.internal:5433');
   });
 
   it('fills in the default port and says when user or database are defaults', () => {
@@ -270,7 +276,10 @@ describe('IoT and MQTT configuration', () => {
   });
 
   it('takes an external broker and refuses a bad URL or port with the key named', () => {
-    expect(loadConfig({ MQTT_URL: 'mqtt://broker:1883', MQTT_SHARED_SUBSCRIPTION: 'false' }).iot.mqtt).toMatchObject({ url: 'mqtt://broker:1883', shared: false });
+    expect(loadConfig({ MQTT_URL: 'mqtt://broker:1883', MQTT_SHARED_SUBSCRIPTION: 'false' }).iot.mqtt).toMatchObject({
+      url: 'mqtt://broker:1883',
+      shared: false,
+    });
     expect(configErrorOf({ MQTT_URL: 'http://broker' }).message).toMatch(/^configuration key MQTT_URL:/);
     expect(configErrorOf({ MQTT_PORT: '70000' }).message).toMatch(/^configuration key MQTT_PORT:/);
     expect(configErrorOf({ IOT_BATCH_MS: '0' }).message).toMatch(/^configuration key IOT_BATCH_MS:/);

@@ -33,7 +33,10 @@ const ConfigSchema = z.object({
   /** Seed scope used when the database is empty at start-up. */
   SEED_AREA: z.enum(['nanjing', 'xianlin']).default('nanjing'),
   /** Seed the database at start-up when it is empty. */
-  SEED_ON_START: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  SEED_ON_START: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
   /** Requests' deadline in milliseconds: the real PostgreSQL pool's statement timeout; the embedded driver's wait + statement. */
   STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(15000),
   PG_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
@@ -52,7 +55,12 @@ const ConfigSchema = z.object({
   /** Directory of uploaded photos (patrol reports, attachments); files named by the server, git-ignored. */
   UPLOAD_DIR: z.string().default('data/uploads'),
   /** Largest photo accepted, in bytes (JPEG, PNG or WebP). */
-  PHOTO_MAX_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(10 * 1024 * 1024),
+  PHOTO_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(100 * 1024 * 1024)
+    .default(10 * 1024 * 1024),
   /**
    * An external XYZ raster basemap (an intranet tile server, Tianditu with a key) instead of the offline one:
    * an http(s) URL template with {z}, {x} and {y}. Unset → the offline basemap from the project's own tiles.
@@ -73,7 +81,10 @@ const ConfigSchema = z.object({
    */
   DISPATCH_MODE: z.enum(['simulate', 'live']).optional(),
   /** In production DISPATCH_MODE=simulate is refused unless this is true (a demonstration installation). */
-  SIMULATOR_FORCE_IN_PRODUCTION: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  SIMULATOR_FORCE_IN_PRODUCTION: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
   /** Mean new generated incidents per minute city-wide (the daily rhythm scales it by hour, weekday, season). */
   SIMULATOR_INCIDENTS_PER_MINUTE: z.coerce.number().min(0).max(600).default(12),
   /** Generated on-duty workers kept moving along the roads. */
@@ -84,7 +95,10 @@ const ConfigSchema = z.object({
   SIMULATOR_TICK_MS: z.coerce.number().int().min(100).max(60000).default(1000),
   SIMULATOR_FLUSH_MS: z.coerce.number().int().min(1000).max(600000).default(5000),
   /** Render the tiles of the city's and each district's first map view into the tile cache after start-up (server/tiles/tile-warmup.ts). */
-  TILE_WARMUP: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  TILE_WARMUP: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
   /** Boundary plans (server/plans/): households per micro-grid outside this range is a warning. */
   PLAN_MICRO_GRID_HOUSEHOLDS_MIN: z.coerce.number().int().min(0).default(30),
   PLAN_MICRO_GRID_HOUSEHOLDS_MAX: z.coerce.number().int().min(1).default(300),
@@ -92,7 +106,10 @@ const ConfigSchema = z.object({
   PLAN_MIN_AREA_M2: z.coerce.number().min(0).default(2000),
   PLAN_MIN_WIDTH_M: z.coerce.number().min(0).default(20),
   /** The IoT ingest (server/iot/): the MQTT broker or subscriber, the rules and, in simulate mode, the sensor simulator. */
-  IOT_ENABLED: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  IOT_ENABLED: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
   /** The embedded MQTT broker (aedes): port (0 = any free port) and address, when MQTT_URL is unset. */
   MQTT_PORT: z.coerce.number().int().min(0).max(65535).default(1883),
   MQTT_HOST: z.string().default('127.0.0.1'),
@@ -105,9 +122,15 @@ const ConfigSchema = z.object({
   MQTT_USERNAME: z.string().max(200).optional(),
   MQTT_PASSWORD: z.string().max(500).optional(),
   /** The client id GridOps subscribes with (a persistent session on the external broker). */
-  MQTT_CLIENT_ID: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - (at most 64)').default('gridops-ingest'),
+  MQTT_CLIENT_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - (at most 64)')
+    .default('gridops-ingest'),
   /** Subscribe as the shared subscription $share/gridops/… (several servers share the load); false for a broker without it. */
-  MQTT_SHARED_SUBSCRIPTION: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  MQTT_SHARED_SUBSCRIPTION: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
   /** Largest sensor message accepted, in bytes. */
   IOT_MAX_PAYLOAD_BYTES: z.coerce.number().int().min(64).max(65536).default(2048),
   /** How far in the future a reading's observed time may lie (device clock skew), in seconds. */
@@ -124,7 +147,12 @@ const ConfigSchema = z.object({
   /** Days of raw readings kept (daily partitions dropped after); hourly rollups are kept. */
   IOT_RAW_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   /** A sensor silent this long (no reading, heartbeat or status) is offline, unless its kind or itself says otherwise. */
-  IOT_OFFLINE_AFTER_SECONDS: z.coerce.number().int().min(10).max(86400 * 7).default(900),
+  IOT_OFFLINE_AFTER_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(10)
+    .max(86400 * 7)
+    .default(900),
   /** Simulate mode: sensors that publish (the city's 20,000 by default), seconds between a sensor's readings, faults per hour city-wide, MQTT connections. */
   IOT_SIMULATOR_SENSORS: z.coerce.number().int().min(0).max(100000).default(20000),
   IOT_SIMULATOR_READING_SECONDS: z.coerce.number().min(0.01).max(86400).default(60),
@@ -133,7 +161,11 @@ const ConfigSchema = z.object({
   /** The field app: how near (metres, on the ground) a worker must be to a case to report "on scene". */
   ARRIVE_RADIUS_M: z.coerce.number().min(10).max(5000).default(200),
   /** How long the first answer to a request with an Idempotency-Key is kept for replays, in hours. */
-  IDEMPOTENCY_KEEP_HOURS: z.coerce.number().min(1).max(24 * 30).default(72),
+  IDEMPOTENCY_KEEP_HOURS: z.coerce
+    .number()
+    .min(1)
+    .max(24 * 30)
+    .default(72),
   /**
    * The production video gateway's HLS address template (a GB/T 28181 gateway: ZLMediaKit, WVP), with {code}
    * for the camera code, e.g. https://gateway/live/{code}.m3u8. Streams are proxied through the server under

@@ -77,7 +77,12 @@ export const apiErrorSchema = z.strictObject({
 
 /** Query-string helpers: values arrive as text. */
 export const decimalText = (min: number, max: number) =>
-  z.string().trim().regex(/^[-+]?\d+(\.\d+)?$/, 'must be a decimal number').transform(Number).pipe(z.number().min(min).max(max));
+  z
+    .string()
+    .trim()
+    .regex(/^[-+]?\d+(\.\d+)?$/, 'must be a decimal number')
+    .transform(Number)
+    .pipe(z.number().min(min).max(max));
 export const wholeNumberText = (min: number, max: number) =>
   z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().min(min).max(max));
 

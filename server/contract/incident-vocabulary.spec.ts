@@ -43,7 +43,9 @@ describe.each(testDatabaseModes())('incident_is_open on %s', (mode) => {
 
   it('is inlined into the query, as the partial indexes of open cases need', async () => {
     // Sequential scans off: on an empty table the planner would otherwise be free to skip every index.
-    const [row] = await db.withTransaction((tx) => tx.query<{ 'QUERY PLAN': unknown }>(openIndexUsed), { preamble: 'SET LOCAL enable_seqscan = off' });
+    const [row] = await db.withTransaction((tx) => tx.query<{ 'QUERY PLAN': unknown }>(openIndexUsed), {
+      preamble: 'SET LOCAL enable_seqscan = off',
+    });
     const plan = JSON.stringify(row['QUERY PLAN']);
     expect(plan).not.toContain('incident_is_open');
     expect(plan).toContain('incidents_open_idx');

@@ -18,10 +18,15 @@ export const FINISHED_STATES = ['closed', 'rejected'] as const satisfies readonl
 export type FinishedState = (typeof FINISHED_STATES)[number];
 
 /** Everything before the loop is finished (in the order of the loop). */
-export const OPEN_STATES = ['reported', 'accepted', 'dispatched', 'on_scene', 'resolved', 'verified', 'evaluated'] as const satisfies readonly Exclude<
-  IncidentState,
-  FinishedState
->[];
+export const OPEN_STATES = [
+  'reported',
+  'accepted',
+  'dispatched',
+  'on_scene',
+  'resolved',
+  'verified',
+  'evaluated',
+] as const satisfies readonly Exclude<IncidentState, FinishedState>[];
 
 const FINISHED: ReadonlySet<string> = new Set(FINISHED_STATES);
 

@@ -73,9 +73,15 @@ function errorResponses(route: ApiRoute): Record<string, JsonSchema> {
       content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
     };
   }
-  responses['500'] = { description: 'Server error (code: internal_error; no detail)', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+  responses['500'] = {
+    description: 'Server error (code: internal_error; no detail)',
+    content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+  };
   const unavailable = [...(codes[503] ?? []), 'database_timeout', 'database_unavailable'].join(', ');
-  responses['503'] = { description: `Not available now, or the database did not answer in time or is unavailable (code: ${unavailable})`, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+  responses['503'] = {
+    description: `Not available now, or the database did not answer in time or is unavailable (code: ${unavailable})`,
+    content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+  };
   return responses;
 }
 

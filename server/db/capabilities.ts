@@ -18,10 +18,7 @@ const probeCoverage = defineSql(
   'capabilities.probe_coverage',
   `SELECT count(*) AS n FROM (SELECT ST_CoverageInvalidEdges(g) OVER () FROM (VALUES ('POLYGON((0 0,1 0,1 1,0 1,0 0))'::geometry)) v(g)) t`,
 );
-const probePgRouting = defineSql(
-  'capabilities.probe_pgrouting',
-  `SELECT count(*) AS n FROM pg_available_extensions WHERE name = 'pgrouting'`,
-);
+const probePgRouting = defineSql('capabilities.probe_pgrouting', `SELECT count(*) AS n FROM pg_available_extensions WHERE name = 'pgrouting'`);
 const spatialColumnsWithoutIndex = defineSql(
   'capabilities.spatial_columns_without_index',
   `SELECT c.f_table_name || '.' || c.f_geometry_column AS col

@@ -173,7 +173,12 @@ export async function openPostgresDatabase(options: {
     },
     async maintenance<T>(fn: (db: Database) => Promise<T>): Promise<T> {
       if (options.statementTimeoutMs === 0) return fn(database);
-      const untimed = await openPostgresDatabase({ ...options, poolSize: Math.min(options.poolSize, MAINTENANCE_POOL_SIZE), statementTimeoutMs: 0, liveLog: false });
+      const untimed = await openPostgresDatabase({
+        ...options,
+        poolSize: Math.min(options.poolSize, MAINTENANCE_POOL_SIZE),
+        statementTimeoutMs: 0,
+        liveLog: false,
+      });
       try {
         return await fn(untimed);
       } finally {

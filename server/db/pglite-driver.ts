@@ -184,12 +184,7 @@ export async function openEmbeddedDatabase(options: {
    * together; otherwise only the wait (a transaction times its statements itself and calls `fail`). Work whose
    * deadline passed while it waited never starts.
    */
-  const scheduled = <T>(
-    name: string,
-    timeoutMs: number,
-    whole: boolean,
-    work: (fail: (error: Error) => void) => Promise<T>,
-  ): Promise<T> => {
+  const scheduled = <T>(name: string, timeoutMs: number, whole: boolean, work: (fail: (error: Error) => void) => Promise<T>): Promise<T> => {
     if (timeoutMs <= 0) return queue.run(() => work(() => undefined));
     return new Promise<T>((resolve, reject) => {
       let expired = false;

@@ -26,9 +26,7 @@ export type WorkerRequest =
   | { id: number; op: 'dump' }
   | { id: number; op: 'close' };
 
-export type WorkerAnswer =
-  | { id: number; rows?: unknown[]; dump?: ArrayBuffer }
-  | { id: number; error: { code?: string; message: string } };
+export type WorkerAnswer = { id: number; rows?: unknown[]; dump?: ArrayBuffer } | { id: number; error: { code?: string; message: string } };
 
 /** bigint and numeric results as numbers, as the pg driver gives them (every count here fits in 2^53). */
 const parsers = {

@@ -32,7 +32,11 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }>
 }
 
 /** The error a promise rejects with (or undefined), without an unhandled rejection in between. */
-const settled = (promise: Promise<unknown>): Promise<unknown> => promise.then(() => undefined, (error: unknown) => error);
+const settled = (promise: Promise<unknown>): Promise<unknown> =>
+  promise.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
 
 describe.each(testDatabaseModes())('request deadline and a busy database on %s', (mode) => {
   let db: Database;

@@ -14,7 +14,5 @@ export class AppError extends Error {
   }
 }
 
-export const badRequest = (code: string, message: string, details?: Record<string, unknown>) =>
-  new AppError(400, code, message, details);
-export const notFound = (code: string, message: string, details?: Record<string, unknown>) =>
-  new AppError(404, code, message, details);
+export const badRequest = (code: string, message: string, details?: Record<string, unknown>) => new AppError(400, code, message, details);
+export const notFound = (code: string, message: string, details?: Record<string, unknown>) => new AppError(404, code, message, details);

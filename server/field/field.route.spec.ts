@@ -15,7 +15,6 @@ import { JPEG } from '../../tests/support/test-images.js';
 import { fieldArriveRoute, fieldDutyRoute, fieldHistoryRoute, fieldMeRoute, fieldPositionRoute, fieldRouteRoute } from './field-contract.js';
 import { createIncidentRoute, incidentEventRoute } from '../incidents/incidents-contract.js';
 
-
 /** The worker behind worker.xianlin, a point of their grid (a micro-grid's label point) and one 1.5 km east of it. */
 const workerPlace = defineSql(
   'test.field_place',
@@ -34,7 +33,8 @@ describe.each(testDatabaseModes())('field app API on %s', (mode) => {
   let worker: Record<string, string>;
   let dispatcher: Record<string, string>;
 
-  const call = <R extends ApiRoute>(route: R, url: string, headers: Record<string, string>, body?: unknown) => callRoute(server.baseUrl, route, url, headers, body);
+  const call = <R extends ApiRoute>(route: R, url: string, headers: Record<string, string>, body?: unknown) =>
+    callRoute(server.baseUrl, route, url, headers, body);
   const newCase = async (lon: number, lat: number, description: string) => {
     const created = await call(createIncidentRoute, '/api/incidents', dispatcher, { category: 'city_management', description, lon, lat });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
@@ -65,7 +65,9 @@ describe.each(testDatabaseModes())('field app API on %s', (mode) => {
     const moved = await call(fieldPositionRoute, '/api/field/position', worker, { lon: place.lon, lat: place.lat, accuracy: 12 });
     expect(moved.status, JSON.stringify(moved.body)).toBe(200);
     expect(moved.body.microGridCode).toBe(place.home_unit_code);
-    expect(heard).toEqual([{ type: 'worker.moved', workerCode: place.code, microGridCode: place.home_unit_code, lon: place.lon, lat: place.lat, at: moved.body.at }]);
+    expect(heard).toEqual([
+      { type: 'worker.moved', workerCode: place.code, microGridCode: place.home_unit_code, lon: place.lon, lat: place.lat, at: moved.body.at },
+    ]);
     const me = await call(fieldMeRoute, '/api/field/me', worker);
     expect(me.body.worker).toMatchObject({ code: place.code, dutyStatus: 'on_duty', position: { lon: place.lon, lat: place.lat } });
     expect(me.body.task).toBeNull();
@@ -82,7 +84,13 @@ describe.each(testDatabaseModes())('field app API on %s', (mode) => {
     const caseLon = place.lon + 0.0064;
     const id = await newCase(caseLon, place.lat, '现场核查：井盖缺失');
     const me = await call(fieldMeRoute, '/api/field/me', worker);
-    expect(me.body.task).toMatchObject({ id, state: 'dispatched', offer_acknowledged: false, deadline_stage: 'acknowledge', category: 'city_management' });
+    expect(me.body.task).toMatchObject({
+      id,
+      state: 'dispatched',
+      offer_acknowledged: false,
+      deadline_stage: 'acknowledge',
+      category: 'city_management',
+    });
     expect(Date.parse(me.body.task?.deadline_at ?? '')).toBeGreaterThan(Date.parse(me.body.serverTime));
     expect((await call(fieldDutyRoute, '/api/field/duty', worker, { onDuty: false })).body.code).toBe('case_in_hand');
 
@@ -142,7 +150,9 @@ describe.each(testDatabaseModes())('field app API on %s', (mode) => {
     const reused = await call(fieldDutyRoute, '/api/field/duty', { ...worker, 'idempotency-key': key }, { onDuty: true });
     expect(reused.status).toBe(422);
     expect(reused.body.code).toBe('idempotency_key_reused');
-    expect((await call(fieldDutyRoute, '/api/field/duty', { ...worker, 'idempotency-key': 'short' }, { onDuty: true })).body.code).toBe('invalid_idempotency_key');
+    expect((await call(fieldDutyRoute, '/api/field/duty', { ...worker, 'idempotency-key': 'short' }, { onDuty: true })).body.code).toBe(
+      'invalid_idempotency_key',
+    );
   });
 
   it('replays a refused step as refused (a case taken back stays a 403 not_the_assigned_worker) and frees no key on a 4xx', async () => {
@@ -158,7 +168,12 @@ describe.each(testDatabaseModes())('field app API on %s', (mode) => {
     expect(again.body).toEqual(first.body);
     // Without the CSRF token the request is refused before any key is claimed.
     const other = crypto.randomUUID();
-    const forged = await call(incidentEventRoute, `/api/incidents/${id}/events`, { cookie: worker.cookie, 'idempotency-key': other }, { type: 'acknowledge' });
+    const forged = await call(
+      incidentEventRoute,
+      `/api/incidents/${id}/events`,
+      { cookie: worker.cookie, 'idempotency-key': other },
+      { type: 'acknowledge' },
+    );
     expect(forged.status).toBe(403);
     const [{ n }] = await server.db.query<{ n: number }>(countKeys, [other]);
     expect(n).toBe(0);

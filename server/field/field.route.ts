@@ -32,7 +32,15 @@ import type { RoadGraphStore } from '../routing/road-graph-store.js';
 import { toWgs84 } from '../units/locate-point.js';
 import { fieldArriveRoute, fieldDutyRoute, fieldHistoryRoute, fieldMeRoute, fieldPositionRoute, fieldRouteRoute } from './field-contract.js';
 import { routeBetween } from './field-route-planner.js';
-import { distanceFromLastPosition, distanceToCase, listFieldHistory, readCurrentCase, readFieldWorker, updateWorkerDuty, updateWorkerPosition } from './field.sql.js';
+import {
+  distanceFromLastPosition,
+  distanceToCase,
+  listFieldHistory,
+  readCurrentCase,
+  readFieldWorker,
+  updateWorkerDuty,
+  updateWorkerPosition,
+} from './field.sql.js';
 
 export interface FieldRouterDeps {
   config: Pick<AppConfig, 'arriveRadiusMetres'>;
@@ -42,7 +50,16 @@ export interface FieldRouterDeps {
   roads: RoadGraphStore;
 }
 
-type WorkerRow = { code: string; name: string; role: string; home_unit_code: string; duty_status: string; lon: number | null; lat: number | null; last_position_at: Date | null };
+type WorkerRow = {
+  code: string;
+  name: string;
+  role: string;
+  home_unit_code: string;
+  duty_status: string;
+  lon: number | null;
+  lat: number | null;
+  last_position_at: Date | null;
+};
 type CaseRow = Record<string, unknown> & { id: number; lon: number; lat: number; state: string };
 
 function workerCodeOf(auth: { workerCode: string | null }): string {
@@ -50,7 +67,12 @@ function workerCodeOf(auth: { workerCode: string | null }): string {
   return auth.workerCode;
 }
 
-async function recordPosition(tx: Queryable, workerCode: string, point: { lon: number; lat: number }, at: Date): Promise<{ microGridCode: string; dutyStatus: string }> {
+async function recordPosition(
+  tx: Queryable,
+  workerCode: string,
+  point: { lon: number; lat: number },
+  at: Date,
+): Promise<{ microGridCode: string; dutyStatus: string }> {
   const [row] = await tx.query<{ micro_grid_code: string; duty_status: string }>(updateWorkerPosition, [workerCode, point.lon, point.lat, at]);
   if (!row) throw notFound('worker_not_found', 'Your worker record is not in your jurisdiction');
   return { microGridCode: row.micro_grid_code, dutyStatus: row.duty_status };
@@ -111,7 +133,8 @@ export function fieldRouter({ config, clock, events, roads }: FieldRouterDeps): 
       const [worker] = await tx.query<WorkerRow>(readFieldWorker, [code]);
       if (!worker) throw notFound('worker_not_found', 'Your worker record is not in your jurisdiction');
       const [task] = await tx.query<CaseRow>(readCurrentCase, [code]);
-      if (!onDuty && task) throw new AppError(409, 'case_in_hand', 'Finish or return your case before going off duty', { incidentId: Number(task.id) });
+      if (!onDuty && task)
+        throw new AppError(409, 'case_in_hand', 'Finish or return your case before going off duty', { incidentId: Number(task.id) });
       const [row] = await tx.query<{ home_unit_code: string; duty_status: string }>(updateWorkerDuty, [code, status]);
       return {
         entityId: code,
@@ -134,7 +157,12 @@ export function fieldRouter({ config, clock, events, roads }: FieldRouterDeps): 
       return { worker, task };
     });
     if (!task) throw notFound('no_current_case', 'You have no case to go to');
-    const from = q.lon !== undefined && q.lat !== undefined ? { lon: q.lon, lat: q.lat } : worker?.lon != null && worker.lat != null ? { lon: worker.lon, lat: worker.lat } : null;
+    const from =
+      q.lon !== undefined && q.lat !== undefined
+        ? { lon: q.lon, lat: q.lat }
+        : worker?.lon != null && worker.lat != null
+          ? { lon: worker.lon, lat: worker.lat }
+          : null;
     if (!from) throw new AppError(422, 'position_unknown', 'Your position is not known: give lon and lat');
     const route = routeBetween(await roads.graph(), from, { lon: task.lon, lat: task.lat });
     res.json({ incidentId: Number(task.id), from, to: { lon: task.lon, lat: task.lat }, ...route });
@@ -150,12 +178,28 @@ export function fieldRouter({ config, clock, events, roads }: FieldRouterDeps): 
     const published: DomainEvent[] = [];
     // The position counts even when the arrival is refused: it is where the worker is.
     const moved = await scopedDb(req).transaction((tx) => recordPosition(tx, code, point, now));
-    events.emit({ type: 'worker.moved', workerCode: code, microGridCode: moved.microGridCode, lon: point.lon, lat: point.lat, at: now.toISOString() });
+    events.emit({
+      type: 'worker.moved',
+      workerCode: code,
+      microGridCode: moved.microGridCode,
+      lon: point.lon,
+      lat: point.lat,
+      at: now.toISOString(),
+    });
     const after = await auditedChange(req, { action: 'incident.arrive', entityType: 'incident', entityId: String(id) }, async (tx) => {
-      const [place] = await tx.query<{ metres: number; state: string; assigned_worker_code: string | null }>(distanceToCase, [id, point.lon, point.lat]);
+      const [place] = await tx.query<{ metres: number; state: string; assigned_worker_code: string | null }>(distanceToCase, [
+        id,
+        point.lon,
+        point.lat,
+      ]);
       if (!place) throw notFound('incident_not_found', `No incident ${id} in your jurisdiction`);
       checkArrivalDistance(place.metres, config.arriveRadiusMetres);
-      const change = await applyIncidentEvent(tx, id, { type: 'arrive', actor: { accountId: auth.accountId, role: 'field_worker', workerCode: code } }, now);
+      const change = await applyIncidentEvent(
+        tx,
+        id,
+        { type: 'arrive', actor: { accountId: auth.accountId, role: 'field_worker', workerCode: code } },
+        now,
+      );
       published.push(...change.published);
       return {
         entityId: String(id),

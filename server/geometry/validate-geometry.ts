@@ -17,13 +17,10 @@ export type GeometryReason =
   | 'too_many_vertices'
   | 'self_intersection';
 
-export type PolygonGeometry =
-  | { type: 'Polygon'; coordinates: number[][][] }
-  | { type: 'MultiPolygon'; coordinates: number[][][][] };
+export type PolygonGeometry = { type: 'Polygon'; coordinates: number[][][] } | { type: 'MultiPolygon'; coordinates: number[][][][] };
 
 export type GeometryValidation =
-  | { valid: true; geometry: PolygonGeometry; vertices: number }
-  | { valid: false; reason: GeometryReason; detail: string };
+  { valid: true; geometry: PolygonGeometry; vertices: number } | { valid: false; reason: GeometryReason; detail: string };
 
 export const MAX_VERTICES = 10_000;
 /**
@@ -86,7 +83,8 @@ export function validatePolygonGeometry(input: unknown): GeometryValidation {
     if (!check.ok) return check.result;
     vertices = check.vertices;
   } else {
-    if (!Array.isArray(coordinates) || coordinates.length === 0) return fail('malformed_coordinates', 'coordinates is not a non-empty array of polygons');
+    if (!Array.isArray(coordinates) || coordinates.length === 0)
+      return fail('malformed_coordinates', 'coordinates is not a non-empty array of polygons');
     for (let k = 0; k < coordinates.length; k++) {
       const check = checkPolygon(coordinates[k], `coordinates[${k}]`);
       if (!check.ok) return check.result;

@@ -20,7 +20,11 @@ const LEVELS = ['district', 'street', 'community', 'grid', 'micro_grid'] as cons
 export const COUNTS_MAX_AGE_MS = 10_000;
 
 /** What the router uses of the application's dependencies. */
-export interface HealthRouterDeps { db: Database; capabilities: Capabilities; clock: Clock }
+export interface HealthRouterDeps {
+  db: Database;
+  capabilities: Capabilities;
+  clock: Clock;
+}
 
 interface Counts {
   seed: Record<string, unknown> | null;

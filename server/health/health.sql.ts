@@ -1,10 +1,7 @@
 import { defineSql } from '../db/database.js';
 
 /** Result: level, n — one row per unit level. Uses units_level_idx. */
-export const countUnitsByLevel = defineSql(
-  'health.count_units_by_level',
-  `SELECT level, count(*)::int AS n FROM units GROUP BY level`,
-);
+export const countUnitsByLevel = defineSql('health.count_units_by_level', `SELECT level, count(*)::int AS n FROM units GROUP BY level`);
 
 /** Result: one row of counts for the other layers. */
 export const countLayers = defineSql(

@@ -25,7 +25,14 @@ import type { Clock } from '../clock/clock.js';
 import { equalSecrets } from '../auth/secrets.js';
 import type { Database } from '../db/database.js';
 import { AppError } from '../errors/app-error.js';
-import { claimIdempotencyKey, completeIdempotencyKey, expireIdempotencyKeys, readIdempotencyKey, releaseIdempotencyKey, takeOverIdempotencyKey } from './idempotency.sql.js';
+import {
+  claimIdempotencyKey,
+  completeIdempotencyKey,
+  expireIdempotencyKeys,
+  readIdempotencyKey,
+  releaseIdempotencyKey,
+  takeOverIdempotencyKey,
+} from './idempotency.sql.js';
 
 export const IDEMPOTENT_ROUTES: readonly RegExp[] = [
   /^\/api\/patrol-reports$/,
@@ -52,13 +59,15 @@ export function idempotentRequests({ db, clock, logger, keepHours }: Idempotency
     const key = req.get('idempotency-key');
     if (req.method !== 'POST' || key === undefined || !IDEMPOTENT_ROUTES.some((r) => r.test(req.path))) return next();
     try {
-      if (!KEY_SHAPE.test(key)) throw new AppError(400, 'invalid_idempotency_key', 'An Idempotency-Key is 16 to 100 letters, digits, - or _ (a UUID)');
+      if (!KEY_SHAPE.test(key))
+        throw new AppError(400, 'invalid_idempotency_key', 'An Idempotency-Key is 16 to 100 letters, digits, - or _ (a UUID)');
       const auth = req.auth;
       const isPublic = req.path.startsWith('/open311/');
       if (!isPublic) {
         // Without a valid session and CSRF token, access() refuses the request: no key is touched.
         const sent = req.get('x-csrf-token');
-        if (!auth || auth.via !== 'session' || auth.accountId === null || !sent || !auth.csrfToken || !equalSecrets(sent, auth.csrfToken)) return next();
+        if (!auth || auth.via !== 'session' || auth.accountId === null || !sent || !auth.csrfToken || !equalSecrets(sent, auth.csrfToken))
+          return next();
       }
       const caller = isPublic ? 'p:' : `a:${auth!.accountId}`;
       const fingerprint = `POST ${req.path}`;
@@ -66,7 +75,8 @@ export function idempotentRequests({ db, clock, logger, keepHours }: Idempotency
       const claimed = await db.query(claimIdempotencyKey, [caller, key, fingerprint, now]);
       if (claimed.length === 0) {
         const [row] = await db.query<KeyRow>(readIdempotencyKey, [caller, key]);
-        if (row && row.fingerprint !== fingerprint) throw new AppError(422, 'idempotency_key_reused', 'This Idempotency-Key was used for another request');
+        if (row && row.fingerprint !== fingerprint)
+          throw new AppError(422, 'idempotency_key_reused', 'This Idempotency-Key was used for another request');
         if (row && row.state === 'done') {
           res.setHeader('Idempotent-Replayed', 'true');
           res.status(row.status_code!).json(row.response);
@@ -74,10 +84,13 @@ export function idempotentRequests({ db, clock, logger, keepHours }: Idempotency
         }
         const abandoned = row ? now.getTime() - new Date(row.created_at).getTime() > PENDING_ABANDONED_MS : true;
         const taken = abandoned ? await db.query(takeOverIdempotencyKey, [caller, key, now, new Date(now.getTime() - PENDING_ABANDONED_MS)]) : [];
-        if (taken.length === 0) throw new AppError(409, 'idempotency_in_progress', 'The first request with this Idempotency-Key is still being handled; try again shortly');
+        if (taken.length === 0)
+          throw new AppError(409, 'idempotency_in_progress', 'The first request with this Idempotency-Key is still being handled; try again shortly');
       }
       if (++claims % EXPIRE_EVERY === 0) {
-        db.query(expireIdempotencyKeys, [new Date(now.getTime() - keepHours * 3_600_000)]).catch(() => logger.warn('idempotency: expiring old keys failed'));
+        db.query(expireIdempotencyKeys, [new Date(now.getTime() - keepHours * 3_600_000)]).catch(() =>
+          logger.warn('idempotency: expiring old keys failed'),
+        );
       }
       keepAnswer(res, db, caller, key, clock, logger);
       next();

@@ -39,7 +39,10 @@ export function checkText(value: string): Omit<TextProblem, 'field'> | null {
 /** A field name safe to show and log: `body.description`, or `body["od d"]` with a hostile key's characters escaped. */
 function fieldName(prefix: string, key: string): string {
   if (/^[A-Za-z_][\w-]{0,63}$/.test(key)) return `${prefix}.${key}`;
-  const quoted = JSON.stringify(key.slice(0, 64).replace(LONE_SURROGATES, '\uFFFD')).replace(/[\u007F-\u009F]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const quoted = JSON.stringify(key.slice(0, 64).replace(LONE_SURROGATES, '\uFFFD')).replace(
+    /[\u007F-\u009F]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
   return `${prefix}[${quoted}]`;
 }
 

@@ -51,7 +51,10 @@ export async function applyIncidentEvent(
     if (FORBIDDING.has(result.reason)) {
       throw new AppError(403, 'transition_forbidden', `You may not ${event.type} this incident`, { reason: result.reason, state: before.state });
     }
-    throw new AppError(409, 'transition_refused', `Cannot ${event.type} an incident that is ${before.state}`, { reason: result.reason, state: before.state });
+    throw new AppError(409, 'transition_refused', `Cannot ${event.type} an incident that is ${before.state}`, {
+      reason: result.reason,
+      state: before.state,
+    });
   }
   const next = result.next;
   try {
@@ -70,7 +73,9 @@ export async function applyIncidentEvent(
   } catch (error) {
     // incidents_one_active_case_per_worker: another dispatcher booked this worker first.
     if (error instanceof DatabaseError && error.sqlState === '23505') {
-      throw new AppError(409, 'worker_already_booked', 'This worker has just been booked on another case; choose another', { workerCode: next.assignedWorkerCode });
+      throw new AppError(409, 'worker_already_booked', 'This worker has just been booked on another case; choose another', {
+        workerCode: next.assignedWorkerCode,
+      });
     }
     throw error;
   }

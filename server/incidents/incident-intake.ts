@@ -73,7 +73,15 @@ export async function intakeIncident(q: Queryable, input: IntakeInput, actor: In
     now,
     input.generated ?? false,
   ]);
-  await q.query(insertReport, [incident.id, input.source, input.externalId ?? null, input.reporter?.name ?? null, input.reporter?.phone ?? null, input.description, now]);
+  await q.query(insertReport, [
+    incident.id,
+    input.source,
+    input.externalId ?? null,
+    input.reporter?.name ?? null,
+    input.reporter?.phone ?? null,
+    input.description,
+    now,
+  ]);
   await q.query(insertTimelineEntry, [
     incident.id,
     now,
@@ -83,7 +91,13 @@ export async function intakeIncident(q: Queryable, input: IntakeInput, actor: In
     actor.accountId,
     actor.role,
     null,
-    JSON.stringify({ source: input.source, grade, gradeOverridden: overridden, nearBoundaryM: nearBoundary, duplicateCandidates: duplicates.map((d) => d.id) }),
+    JSON.stringify({
+      source: input.source,
+      grade,
+      gradeOverridden: overridden,
+      nearBoundaryM: nearBoundary,
+      duplicateCandidates: duplicates.map((d) => d.id),
+    }),
   ]);
   return {
     incident,

@@ -93,9 +93,15 @@ describe('transition: rules beyond the state', () => {
     const reassigned = snapshot('dispatched', { assignedWorkerCode: otherWorker.workerCode!, offerAcknowledged: false });
     expect(transition(reassigned, { type: 'resolve', actor: worker, note: '已处理' })).toEqual({ ok: false, reason: 'not_the_assigned_worker' });
     // Taken back and not given to anyone yet.
-    expect(transition(snapshot('accepted', { assignedWorkerCode: null }), { type: 'arrive', actor: worker })).toEqual({ ok: false, reason: 'not_the_assigned_worker' });
+    expect(transition(snapshot('accepted', { assignedWorkerCode: null }), { type: 'arrive', actor: worker })).toEqual({
+      ok: false,
+      reason: 'not_the_assigned_worker',
+    });
     // Their own case in the wrong state is still "not now".
-    expect(transition(snapshot('dispatched', { offerAcknowledged: true }), { type: 'resolve', actor: worker, note: '已处理' })).toEqual({ ok: false, reason: 'event_not_allowed_in_state' });
+    expect(transition(snapshot('dispatched', { offerAcknowledged: true }), { type: 'resolve', actor: worker, note: '已处理' })).toEqual({
+      ok: false,
+      reason: 'event_not_allowed_in_state',
+    });
   });
 
   it('refuses roles that may not send an event', () => {
@@ -124,7 +130,10 @@ describe('transition: rules beyond the state', () => {
 
   it('accepts satisfaction 1–5 only', () => {
     for (const satisfaction of [0, 6, 2.5, Number.NaN]) {
-      expect(transition(snapshot('verified'), { type: 'evaluate', actor: reporter, satisfaction })).toEqual({ ok: false, reason: 'invalid_satisfaction' });
+      expect(transition(snapshot('verified'), { type: 'evaluate', actor: reporter, satisfaction })).toEqual({
+        ok: false,
+        reason: 'invalid_satisfaction',
+      });
     }
   });
 

@@ -41,9 +41,7 @@ export interface IncidentSnapshot {
   resolvedByAccountId: number | null;
 }
 
-export type TransitionResult =
-  | { ok: true; next: IncidentSnapshot }
-  | { ok: false; reason: TransitionRefusal };
+export type TransitionResult = { ok: true; next: IncidentSnapshot } | { ok: false; reason: TransitionRefusal };
 
 export type TransitionRefusal =
   | 'event_not_allowed_in_state'
@@ -136,7 +134,8 @@ export function transition(incident: IncidentSnapshot, event: IncidentEvent): Tr
       if (event.actor.workerCode && event.actor.workerCode === incident.resolvedByWorkerCode) return { ok: false, reason: 'verifier_is_the_handler' };
       return event.type === 'verify' ? next({ state: 'verified' }) : next({ state: 'dispatched', offerAcknowledged: true });
     case 'evaluate':
-      if (!Number.isInteger(event.satisfaction) || event.satisfaction < 1 || event.satisfaction > 5) return { ok: false, reason: 'invalid_satisfaction' };
+      if (!Number.isInteger(event.satisfaction) || event.satisfaction < 1 || event.satisfaction > 5)
+        return { ok: false, reason: 'invalid_satisfaction' };
       return next({ state: 'evaluated' });
     case 'close':
       return next({ state: 'closed' });

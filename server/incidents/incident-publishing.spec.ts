@@ -5,24 +5,38 @@ import { bookingChanges, incidentChanged, publishAll } from './incident-publishi
 
 describe('bookingChanges', () => {
   it('books the worker a case is dispatched to', () => {
-    expect(bookingChanges('dispatch', { assignedWorkerCode: null }, { state: 'dispatched', assignedWorkerCode: 'W1' })).toEqual([{ workerCode: 'W1', busy: true }]);
+    expect(bookingChanges('dispatch', { assignedWorkerCode: null }, { state: 'dispatched', assignedWorkerCode: 'W1' })).toEqual([
+      { workerCode: 'W1', busy: true },
+    ]);
   });
 
   it('keeps a worker booked while they acknowledge and arrive', () => {
-    expect(bookingChanges('acknowledge', { assignedWorkerCode: 'W1' }, { state: 'dispatched', assignedWorkerCode: 'W1' })).toEqual([{ workerCode: 'W1', busy: true }]);
-    expect(bookingChanges('arrive', { assignedWorkerCode: 'W1' }, { state: 'on_scene', assignedWorkerCode: 'W1' })).toEqual([{ workerCode: 'W1', busy: true }]);
+    expect(bookingChanges('acknowledge', { assignedWorkerCode: 'W1' }, { state: 'dispatched', assignedWorkerCode: 'W1' })).toEqual([
+      { workerCode: 'W1', busy: true },
+    ]);
+    expect(bookingChanges('arrive', { assignedWorkerCode: 'W1' }, { state: 'on_scene', assignedWorkerCode: 'W1' })).toEqual([
+      { workerCode: 'W1', busy: true },
+    ]);
   });
 
   it('frees the worker who declines, returns, times out or resolves', () => {
     for (const type of ['decline', 'offer_timeout', 'return'] as const) {
-      expect(bookingChanges(type, { assignedWorkerCode: 'W1' }, { state: 'accepted', assignedWorkerCode: null })).toEqual([{ workerCode: 'W1', busy: false }]);
+      expect(bookingChanges(type, { assignedWorkerCode: 'W1' }, { state: 'accepted', assignedWorkerCode: null })).toEqual([
+        { workerCode: 'W1', busy: false },
+      ]);
     }
-    expect(bookingChanges('resolve', { assignedWorkerCode: 'W1' }, { state: 'resolved', assignedWorkerCode: 'W1' })).toEqual([{ workerCode: 'W1', busy: false }]);
-    expect(bookingChanges('close', { assignedWorkerCode: 'W1' }, { state: 'closed', assignedWorkerCode: 'W1' })).toEqual([{ workerCode: 'W1', busy: false }]);
+    expect(bookingChanges('resolve', { assignedWorkerCode: 'W1' }, { state: 'resolved', assignedWorkerCode: 'W1' })).toEqual([
+      { workerCode: 'W1', busy: false },
+    ]);
+    expect(bookingChanges('close', { assignedWorkerCode: 'W1' }, { state: 'closed', assignedWorkerCode: 'W1' })).toEqual([
+      { workerCode: 'W1', busy: false },
+    ]);
   });
 
   it('books the handler again when verification fails', () => {
-    expect(bookingChanges('verify_fail', { assignedWorkerCode: 'W1' }, { state: 'dispatched', assignedWorkerCode: 'W1' })).toEqual([{ workerCode: 'W1', busy: true }]);
+    expect(bookingChanges('verify_fail', { assignedWorkerCode: 'W1' }, { state: 'dispatched', assignedWorkerCode: 'W1' })).toEqual([
+      { workerCode: 'W1', busy: true },
+    ]);
   });
 
   it('says nothing about workers for events that do not touch a booking', () => {

@@ -14,7 +14,18 @@ import type { IncidentState } from '../contract/incident-vocabulary.js';
 const BOOKED_STATES: readonly IncidentState[] = ['dispatched', 'on_scene'];
 
 /** Events that change or confirm a worker's booking. */
-const BOOKING_EVENTS = new Set<IncidentEvent['type']>(['dispatch', 'acknowledge', 'decline', 'offer_timeout', 'arrive', 'return', 'resolve', 'verify_fail', 'close', 'reopen']);
+const BOOKING_EVENTS = new Set<IncidentEvent['type']>([
+  'dispatch',
+  'acknowledge',
+  'decline',
+  'offer_timeout',
+  'arrive',
+  'return',
+  'resolve',
+  'verify_fail',
+  'close',
+  'reopen',
+]);
 
 export function incidentChanged(incidentId: number, microGridCode: string, change: string): DomainEvent {
   return { type: 'incident.changed', incidentId: Number(incidentId), microGridCode, change };

@@ -10,7 +10,8 @@ export function gradeOf(
   override?: Grade,
 ): { grade: Grade; overridden: boolean } {
   if (override) return { grade: override, overridden: true };
-  if ((ALARM_SOURCES as readonly IncidentSource[]).includes(source) && category.alarm_grade) return { grade: category.alarm_grade, overridden: false };
+  if ((ALARM_SOURCES as readonly IncidentSource[]).includes(source) && category.alarm_grade)
+    return { grade: category.alarm_grade, overridden: false };
   return { grade: category.default_grade, overridden: false };
 }
 

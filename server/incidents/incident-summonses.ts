@@ -101,7 +101,8 @@ export async function escalateByHand(
 ): Promise<{ incident: LockedIncident; level: number; escalatedTo: string; unit: string; published: DomainEvent[] }> {
   const incident = await lockOpenIncident(q, incidentId, 'escalate');
   const [row] = await q.query<{ escalation_level: number }>(escalateIncidentManually, [incidentId, now]);
-  if (!row) throw new AppError(409, 'already_at_top_level', 'The incident is already escalated to the district', { level: incident.escalation_level });
+  if (!row)
+    throw new AppError(409, 'already_at_top_level', 'The incident is already escalated to the district', { level: incident.escalation_level });
   const level = row.escalation_level;
   const escalatedTo = ESCALATION_TARGET[level];
   const unit = [incident.community_code, incident.street_code, incident.district_code][level];

@@ -12,7 +12,12 @@ const gradeSchema = z.enum(GRADES);
 const workerCodeSchema = z.string().regex(/^W\d{20}$/, 'a worker code is W and 20 digits');
 
 /** An incident id in a path. */
-export const incidentParams = z.strictObject({ id: z.string().regex(/^\d{1,15}$/, 'an incident id is a whole number').transform(Number) });
+export const incidentParams = z.strictObject({
+  id: z
+    .string()
+    .regex(/^\d{1,15}$/, 'an incident id is a whole number')
+    .transform(Number),
+});
 
 /** An incident as the database holds it (snake_case columns), as lists and the detail give it. */
 export const incidentRecordSchema = z.strictObject({
@@ -111,7 +116,14 @@ export const newIncidentSchema = z.strictObject({
   crs: z.enum(INPUT_CRS).default('wgs84'),
   grade: gradeSchema.optional(),
   reporter: z
-    .strictObject({ name: z.string().trim().max(40).nullable().default(null), phone: z.string().regex(/^[0-9+\-\s]{3,20}$/).nullable().default(null) })
+    .strictObject({
+      name: z.string().trim().max(40).nullable().default(null),
+      phone: z
+        .string()
+        .regex(/^[0-9+\-\s]{3,20}$/)
+        .nullable()
+        .default(null),
+    })
     .nullable()
     .default(null),
 });
@@ -127,8 +139,22 @@ export const createIncidentRoute = apiRoute({
   body: newIncidentSchema,
   status: 201,
   answer: z.strictObject({
-    incident: z.strictObject({ id: z.number().int(), number: z.string(), state: z.string(), grade: gradeSchema, deadline_stage: z.string().nullable(), deadline_at: timestampSchema.nullable() }),
-    location: z.strictObject({ district: namedUnit, street: namedUnit, community: namedUnit, grid: namedUnit, microGrid: namedUnit, nearBoundaryM: z.number().nullable() }),
+    incident: z.strictObject({
+      id: z.number().int(),
+      number: z.string(),
+      state: z.string(),
+      grade: gradeSchema,
+      deadline_stage: z.string().nullable(),
+      deadline_at: timestampSchema.nullable(),
+    }),
+    location: z.strictObject({
+      district: namedUnit,
+      street: namedUnit,
+      community: namedUnit,
+      grid: namedUnit,
+      microGrid: namedUnit,
+      nearBoundaryM: z.number().nullable(),
+    }),
     duplicates: z.array(z.strictObject({ id: z.number().int(), number: z.string(), state: z.string(), distance_m: z.number() })),
   }),
   errors: { 400: ['invalid_incident', 'unknown_category'], 422: ['outside_jurisdiction'] },
@@ -143,10 +169,21 @@ export const listIncidentsRoute = apiRoute({
   query: z.strictObject({
     state: z.enum(['open', 'all']).default('open'),
     limit: wholeNumberText(1, 500).default(100),
-    before: z.string().regex(/^\d{1,15}$/).transform(Number).optional(),
-    unit: z.string().regex(/^\d{6,18}$/).optional(),
+    before: z
+      .string()
+      .regex(/^\d{1,15}$/)
+      .transform(Number)
+      .optional(),
+    unit: z
+      .string()
+      .regex(/^\d{6,18}$/)
+      .optional(),
     /** Exact case number, e.g. NJ20261123-0000042 (other filters then do not apply). */
-    number: z.string().trim().regex(/^NJ\d{8}-\d{7,}$/, 'an incident number looks like NJ20261123-0000042').optional(),
+    number: z
+      .string()
+      .trim()
+      .regex(/^NJ\d{8}-\d{7,}$/, 'an incident number looks like NJ20261123-0000042')
+      .optional(),
   }),
   answer: z.strictObject({ incidents: z.array(incidentRecordSchema) }),
   errors: { 400: ['invalid_incident_query'] },
@@ -271,7 +308,11 @@ export const mergeIncidentRoute = apiRoute({
   params: incidentParams,
   body: z.strictObject({ into: z.number().int().positive() }),
   answer: z.strictObject({ id: z.number().int(), state: z.literal('rejected'), mergedInto: z.number().int() }),
-  errors: { 400: ['invalid_incident_id', 'invalid_merge', 'merge_into_itself'], 404: ['incident_not_found'], 409: ['merge_target_closed', 'merge_category_differs'] },
+  errors: {
+    400: ['invalid_incident_id', 'invalid_merge', 'merge_into_itself'],
+    404: ['incident_not_found'],
+    409: ['merge_target_closed', 'merge_category_differs'],
+  },
 });
 
 export const INCIDENTS_ROUTES = [

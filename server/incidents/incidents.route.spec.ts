@@ -15,7 +15,14 @@ import { createRoadGraphStore } from '../routing/road-graph-store.js';
 import { callRoute } from '../../tests/support/api-answer.js';
 import type { ApiRoute } from '../contract/api-route.js';
 import { fieldPositionRoute } from '../field/field-contract.js';
-import { createIncidentRoute, incidentDetailRoute, incidentEventRoute, listIncidentsRoute, mergeIncidentRoute, recommendationsRoute } from './incidents-contract.js';
+import {
+  createIncidentRoute,
+  incidentDetailRoute,
+  incidentEventRoute,
+  listIncidentsRoute,
+  mergeIncidentRoute,
+  recommendationsRoute,
+} from './incidents-contract.js';
 
 const pickPlaces = defineSql(
   'test.pick_incident_places',
@@ -27,9 +34,11 @@ const pickPlaces = defineSql(
 );
 const fieldWorkerCode = defineSql('test.field_worker_code', `SELECT worker_code FROM accounts WHERE username = 'worker.xianlin'`);
 const makeOnDuty = defineSql('test.make_on_duty', `UPDATE workers SET duty_status = 'on_duty' WHERE code = $1`);
-const auditCount = defineSql('test.incident_audit_count', `SELECT count(*)::int AS n FROM audit_log WHERE entity_type = 'incident' AND entity_id = $1 AND success`);
+const auditCount = defineSql(
+  'test.incident_audit_count',
+  `SELECT count(*)::int AS n FROM audit_log WHERE entity_type = 'incident' AND entity_id = $1 AND success`,
+);
 const incidentRow = defineSql('test.incident_row', `SELECT escalation_level, overdue, deadline_at, deadline_stage FROM incidents WHERE id = $1`);
-
 
 describe.each(testDatabaseModes())('incidents on %s', (mode) => {
   let server: TestServer;
@@ -40,10 +49,19 @@ describe.each(testDatabaseModes())('incidents on %s', (mode) => {
   let worker: Record<string, string>;
   let workerCode: string;
 
-  const call = <R extends ApiRoute>(route: R, path: string, headers: Record<string, string>, body?: unknown) => callRoute(server.baseUrl, route, path, headers, body);
+  const call = <R extends ApiRoute>(route: R, path: string, headers: Record<string, string>, body?: unknown) =>
+    callRoute(server.baseUrl, route, path, headers, body);
   const report = (place: { lon: number; lat: number }, extra: Record<string, unknown> = {}) =>
-    call(createIncidentRoute, '/api/incidents', dispatcher, { category: 'city_management', description: '井盖缺失', lon: place.lon, lat: place.lat, reporter: { name: '张先生', phone: '170-0000-0001' }, ...extra });
-  const send = (id: number, headers: Record<string, string>, event: Record<string, unknown>) => call(incidentEventRoute, `/api/incidents/${id}/events`, headers, event);
+    call(createIncidentRoute, '/api/incidents', dispatcher, {
+      category: 'city_management',
+      description: '井盖缺失',
+      lon: place.lon,
+      lat: place.lat,
+      reporter: { name: '张先生', phone: '170-0000-0001' },
+      ...extra,
+    });
+  const send = (id: number, headers: Record<string, string>, event: Record<string, unknown>) =>
+    call(incidentEventRoute, `/api/incidents/${id}/events`, headers, event);
 
   beforeAll(async () => {
     server = await startTestServer(mode, { clock });
@@ -90,7 +108,8 @@ describe.each(testDatabaseModes())('incidents on %s', (mode) => {
     for (const [who, event, state] of steps) {
       clock.advanceMinutes(1);
       // "On scene" needs the worker's last reported position near the case (ARRIVE_RADIUS_M): report it first.
-      if (event.type === 'arrive') expect((await call(fieldPositionRoute, '/api/field/position', worker, { lon: places[1].lon, lat: places[1].lat })).status).toBe(200);
+      if (event.type === 'arrive')
+        expect((await call(fieldPositionRoute, '/api/field/position', worker, { lon: places[1].lon, lat: places[1].lat })).status).toBe(200);
       const res = await send(id, who, event);
       expect(res.status, `${String(event.type)}: ${JSON.stringify(res.body)}`).toBe(200);
       expect(res.body.state).toBe(state);
@@ -122,7 +141,10 @@ describe.each(testDatabaseModes())('incidents on %s', (mode) => {
     await send(a, dispatcher, { type: 'accept' });
     await send(b, dispatcher, { type: 'accept' });
     const other = await signIn(server.baseUrl, 'dispatcher.qixia');
-    const results = await Promise.all([send(a, dispatcher, { type: 'dispatch', workerCode: places[2].worker }), send(b, other, { type: 'dispatch', workerCode: places[2].worker })]);
+    const results = await Promise.all([
+      send(a, dispatcher, { type: 'dispatch', workerCode: places[2].worker }),
+      send(b, other, { type: 'dispatch', workerCode: places[2].worker }),
+    ]);
     const statuses = results.map((r) => r.status).sort();
     expect(statuses).toEqual([200, 409]);
     expect(results.find((r) => r.status === 409)!.body.code).toBe('worker_already_booked');
@@ -158,7 +180,15 @@ describe.each(testDatabaseModes())('incidents on %s', (mode) => {
     const rec = await call(recommendationsRoute, `/api/incidents/${id}/recommendations?limit=5`, dispatcher);
     expect(rec.status, JSON.stringify(rec.body)).toBe(200);
     expect(rec.body.skill).toBe('dispute');
-    const responders = rec.body.responders as { rank: number; workerCode: string; tier: number; etaSeconds: number | null; stale: boolean; route: number[][] | null; reachable: boolean }[];
+    const responders = rec.body.responders as {
+      rank: number;
+      workerCode: string;
+      tier: number;
+      etaSeconds: number | null;
+      stale: boolean;
+      route: number[][] | null;
+      reachable: boolean;
+    }[];
     expect(responders.length).toBeGreaterThan(0);
     expect(responders.length).toBeLessThanOrEqual(5);
     expect(responders.map((r) => r.rank)).toEqual(responders.map((_, i) => i + 1));
@@ -199,10 +229,16 @@ describe.each(testDatabaseModes())('incidents on %s', (mode) => {
     const gone = await call(incidentDetailRoute, `/api/incidents/${duplicate.incident.id}`, dispatcher);
     expect(gone.body.incident).toMatchObject({ state: 'rejected', merged_into: original.incident.id });
     // Refusals, each with its code.
-    expect((await call(mergeIncidentRoute, `/api/incidents/${original.incident.id}/merge`, dispatcher, { into: original.incident.id })).body.code).toBe('merge_into_itself');
+    expect(
+      (await call(mergeIncidentRoute, `/api/incidents/${original.incident.id}/merge`, dispatcher, { into: original.incident.id })).body.code,
+    ).toBe('merge_into_itself');
     const other = (await report(places[2], { category: 'dispute', description: '另一类' })).body.incident.id;
-    expect((await call(mergeIncidentRoute, `/api/incidents/${other}/merge`, dispatcher, { into: original.incident.id })).body.code).toBe('merge_category_differs');
-    expect((await call(mergeIncidentRoute, `/api/incidents/${other}/merge`, dispatcher, { into: duplicate.incident.id })).body.code).toBe('merge_target_closed');
+    expect((await call(mergeIncidentRoute, `/api/incidents/${other}/merge`, dispatcher, { into: original.incident.id })).body.code).toBe(
+      'merge_category_differs',
+    );
+    expect((await call(mergeIncidentRoute, `/api/incidents/${other}/merge`, dispatcher, { into: duplicate.incident.id })).body.code).toBe(
+      'merge_target_closed',
+    );
   });
 
   it('offers an unanswered case to the next worker by road after a minute', async () => {
@@ -237,13 +273,19 @@ describe.each(testDatabaseModes())('incidents on %s', (mode) => {
     expect(list.body.incidents).toEqual([]);
     const mine = await call(listIncidentsRoute, '/api/incidents?state=all', dispatcher);
     expect(mine.body.incidents.length).toBeGreaterThan(3);
-    const refused = await report(places[0]).then(() => call(createIncidentRoute, '/api/incidents', xuanwu, { category: 'dispute', description: '越界', lon: places[0].lon, lat: places[0].lat }));
+    const refused = await report(places[0]).then(() =>
+      call(createIncidentRoute, '/api/incidents', xuanwu, { category: 'dispute', description: '越界', lon: places[0].lon, lat: places[0].lat }),
+    );
     expect(refused.status).toBe(422);
     expect(refused.body.code).toBe('outside_jurisdiction');
   });
 
   it('validates intake input with stable codes', async () => {
-    for (const bad of [{}, { category: 'dispute', description: 'x', lon: 'a', lat: 32 }, { category: 'nope', description: 'ok ok', lon: 118.9, lat: 32.1 }]) {
+    for (const bad of [
+      {},
+      { category: 'dispute', description: 'x', lon: 'a', lat: 32 },
+      { category: 'nope', description: 'ok ok', lon: 118.9, lat: 32.1 },
+    ]) {
       const res = await call(createIncidentRoute, '/api/incidents', dispatcher, bad);
       expect(res.status).toBe(400);
       expect(['invalid_incident', 'unknown_category']).toContain(res.body.code);

@@ -64,7 +64,13 @@ export function incidentsRouter({ clock, config, db, roads: shared, events }: In
       return {
         entityId: String(intake.incident.id),
         jurisdictionCode: intake.location.microGrid.code,
-        after: { number: intake.incident.number, category: input.category, grade: intake.incident.grade, source: input.source, microGrid: intake.location.microGrid.code },
+        after: {
+          number: intake.incident.number,
+          category: input.category,
+          grade: intake.incident.grade,
+          source: input.source,
+          microGrid: intake.location.microGrid.code,
+        },
         result: intake,
       };
     });
@@ -117,25 +123,29 @@ export function incidentsRouter({ clock, config, db, roads: shared, events }: In
     if (!roleMaySend(event.type, event.actor.role)) {
       throw new AppError(403, 'transition_forbidden', `You may not ${event.type} an incident`, { reason: 'role_not_allowed' });
     }
-    const { after, published } = await auditedChange(req, { action: `incident.${body.type}`, entityType: 'incident', entityId: String(id) }, async (tx) => {
-      // A field worker is "on scene" only near the case (server/field: ARRIVE_RADIUS_M).
-      if (body.type === 'arrive' && event.actor.role === 'field_worker' && event.actor.workerCode) {
-        await checkArrivalFromLastPosition(tx, id, event.actor.workerCode, config.arriveRadiusMetres);
-      }
-      const change = await applyIncidentEvent(tx, id, event, clock.now());
-      return {
-        entityId: String(id),
-        jurisdictionCode: change.before.micro_grid_code,
-        before: { state: change.before.state, assignedWorkerCode: change.before.assigned_worker_code },
-        after: {
-          state: change.after.state,
-          assignedWorkerCode: change.after.assigned_worker_code,
-          ...('reason' in body ? { reason: body.reason } : {}),
-          ...('publicNote' in body && body.publicNote !== undefined ? { publicNote: body.publicNote } : {}),
-        },
-        result: { after: change.after, published: change.published },
-      };
-    });
+    const { after, published } = await auditedChange(
+      req,
+      { action: `incident.${body.type}`, entityType: 'incident', entityId: String(id) },
+      async (tx) => {
+        // A field worker is "on scene" only near the case (server/field: ARRIVE_RADIUS_M).
+        if (body.type === 'arrive' && event.actor.role === 'field_worker' && event.actor.workerCode) {
+          await checkArrivalFromLastPosition(tx, id, event.actor.workerCode, config.arriveRadiusMetres);
+        }
+        const change = await applyIncidentEvent(tx, id, event, clock.now());
+        return {
+          entityId: String(id),
+          jurisdictionCode: change.before.micro_grid_code,
+          before: { state: change.before.state, assignedWorkerCode: change.before.assigned_worker_code },
+          after: {
+            state: change.after.state,
+            assignedWorkerCode: change.after.assigned_worker_code,
+            ...('reason' in body ? { reason: body.reason } : {}),
+            ...('publicNote' in body && body.publicNote !== undefined ? { publicNote: body.publicNote } : {}),
+          },
+          result: { after: change.after, published: change.published },
+        };
+      },
+    );
     publishAll(events, published);
     res.json(after);
   });
@@ -165,6 +175,10 @@ export function incidentsRouter({ clock, config, db, roads: shared, events }: In
 /** The note for the reporter, trimmed, or 422 public_note_refused with the reason (a phone number, …). */
 function publishableNote(text: string): string {
   const { note, problem } = checkPublicNote(text);
-  if (problem) throw new AppError(422, 'public_note_refused', `The note for the reporter cannot be published: ${problem.replace(/_/g, ' ')}`, { reason: problem, field: 'publicNote' });
+  if (problem)
+    throw new AppError(422, 'public_note_refused', `The note for the reporter cannot be published: ${problem.replace(/_/g, ' ')}`, {
+      reason: problem,
+      field: 'publicNote',
+    });
   return note;
 }

@@ -132,10 +132,7 @@ export const updateIncidentState = defineSql(
 );
 
 /** $1 worker code: visible to the caller (RLS) and on duty? Result: code, duty_status. */
-export const readWorkerForDispatch = defineSql(
-  'incidents.read_worker_for_dispatch',
-  `SELECT code, duty_status, skills FROM workers WHERE code = $1`,
-);
+export const readWorkerForDispatch = defineSql('incidents.read_worker_for_dispatch', `SELECT code, duty_status, skills FROM workers WHERE code = $1`);
 
 /**
  * System: incidents whose deadline passed before $1, oldest first, at most $2, locked. Unanswered offers

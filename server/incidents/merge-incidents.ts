@@ -30,7 +30,17 @@ export async function mergeIncident(q: Queryable, duplicateId: number, intoId: n
   const change = await applyIncidentEvent(q, duplicateId, { type: 'reject', actor, reason: `duplicate of ${target.number}` }, now);
   await q.query(markMerged, [duplicateId, intoId]);
   await q.query(copyReports, [duplicateId, intoId]);
-  await q.query(insertTimelineEntry, [intoId, now, 'merged', target.state, target.state, actor.accountId, actor.role, null, JSON.stringify({ duplicate: duplicateId, number: duplicate.number })]);
+  await q.query(insertTimelineEntry, [
+    intoId,
+    now,
+    'merged',
+    target.state,
+    target.state,
+    actor.accountId,
+    actor.role,
+    null,
+    JSON.stringify({ duplicate: duplicateId, number: duplicate.number }),
+  ]);
   const published = [...change.published, incidentChanged(intoId, target.micro_grid_code, 'merged')];
   return { before: change.before, target, published };
 }

@@ -4,7 +4,10 @@ import { checkPublicNote, PUBLIC_NOTE_MAX } from './public-note.js';
 describe('checkPublicNote', () => {
   it('accepts an ordinary resolution note and normalises its whitespace', () => {
     expect(checkPublicNote('  井盖已更换，\n  警示标志已撤除  ')).toEqual({ note: '井盖已更换， 警示标志已撤除', problem: null });
-    expect(checkPublicNote('Replaced the cover on 2026-11-23 at 14:05, 3 bolts')).toEqual({ note: 'Replaced the cover on 2026-11-23 at 14:05, 3 bolts', problem: null });
+    expect(checkPublicNote('Replaced the cover on 2026-11-23 at 14:05, 3 bolts')).toEqual({
+      note: 'Replaced the cover on 2026-11-23 at 14:05, 3 bolts',
+      problem: null,
+    });
     // A case number is public already.
     expect(checkPublicNote('见 NJ20261123-0000042').problem).toBeNull();
   });

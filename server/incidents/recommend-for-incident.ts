@@ -26,17 +26,22 @@ export async function recommendForIncident(
 ): Promise<ResponderRecommendation & { skill: string }> {
   const [category] = await q.query<{ skill: string }>(readCategory, [incident.category]);
   const neighbours = await q.query<{ code: string }>(listAdjoiningMicroGrids, [incident.micro_grid_code]);
-  const recommendation = await recommendResponders(q, graph, { lon: incident.lon, lat: incident.lat }, {
-    limit: options.limit,
-    skill: category.skill,
-    now: options.now,
-    chain: {
-      microGridCode: incident.micro_grid_code,
-      gridCode: incident.grid_code,
-      neighbourMicroGridCodes: neighbours.map((n) => n.code),
-      communityCode: incident.community_code,
-      streetCode: incident.street_code,
+  const recommendation = await recommendResponders(
+    q,
+    graph,
+    { lon: incident.lon, lat: incident.lat },
+    {
+      limit: options.limit,
+      skill: category.skill,
+      now: options.now,
+      chain: {
+        microGridCode: incident.micro_grid_code,
+        gridCode: incident.grid_code,
+        neighbourMicroGridCodes: neighbours.map((n) => n.code),
+        communityCode: incident.community_code,
+        streetCode: incident.street_code,
+      },
     },
-  });
+  );
   return { skill: category.skill, ...recommendation };
 }

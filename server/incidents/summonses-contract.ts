@@ -50,7 +50,12 @@ export const summonsReportRoute = apiRoute({
   summary: 'The summoned department’s report, entered by a dispatcher acting for it',
   tag: 'summonses',
   access: ['dispatcher', 'admin'],
-  params: incidentParams.extend({ summonsId: z.string().regex(/^\d{1,15}$/, 'a summons id is a whole number').transform(Number) }),
+  params: incidentParams.extend({
+    summonsId: z
+      .string()
+      .regex(/^\d{1,15}$/, 'a summons id is a whole number')
+      .transform(Number),
+  }),
   body: z.strictObject({ note: z.string().trim().min(2).max(2000) }),
   answer: z.strictObject({ summons: summonsSchema }),
   errors: {

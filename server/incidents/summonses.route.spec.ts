@@ -32,7 +32,6 @@ const summonsAudit = defineSql(
   `SELECT action, actor_role, success FROM audit_log WHERE entity_type = 'incident' AND entity_id = $1 ORDER BY id`,
 );
 
-
 describe.each(testDatabaseModes())('summonses and manual escalation on %s', (mode) => {
   let server: TestServer;
   const clock = new MovableClock(Date.parse('2026-11-23T09:00:00Z'));
@@ -43,9 +42,15 @@ describe.each(testDatabaseModes())('summonses and manual escalation on %s', (mod
   let worker: Record<string, string>;
   let workerCode: string;
 
-  const call = <R extends ApiRoute>(route: R, path: string, headers: Record<string, string>, body?: unknown) => callRoute(server.baseUrl, route, path, headers, body);
+  const call = <R extends ApiRoute>(route: R, path: string, headers: Record<string, string>, body?: unknown) =>
+    callRoute(server.baseUrl, route, path, headers, body);
   const report = async (category = 'city_management') => {
-    const res = await call(createIncidentRoute, '/api/incidents', dispatcher, { category, description: '道路塌陷，需多部门处置', lon: place.lon, lat: place.lat });
+    const res = await call(createIncidentRoute, '/api/incidents', dispatcher, {
+      category,
+      description: '道路塌陷，需多部门处置',
+      lon: place.lon,
+      lat: place.lat,
+    });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     return res.body.incident as { id: number; number: string };
   };
@@ -65,27 +70,49 @@ describe.each(testDatabaseModes())('summonses and manual escalation on %s', (mod
     const res = await call(departmentsRoute, '/api/departments', worker);
     expect(res.status).toBe(200);
     expect(res.body.departments.length).toBe(15);
-    expect(res.body.departments[0]).toEqual({ code: 'urban_management', name_zh: '城管执法', name_en: 'Urban management enforcement', report_minutes: 30 });
+    expect(res.body.departments[0]).toEqual({
+      code: 'urban_management',
+      name_zh: '城管执法',
+      name_en: 'Urban management enforcement',
+      report_minutes: 30,
+    });
     expect(res.body.departments.map((d: { code: string }) => d.code)).toContain('gas_supply');
   });
 
   it('summons a department, escalates it when it does not report in time, and records its late report', async () => {
     const incident = await report();
     heard.length = 0;
-    const summoned = await call(summonRoute, `/api/incidents/${incident.id}/summons`, dispatcher, { departmentCode: 'fire_rescue', note: '请消防救援到场排险' });
+    const summoned = await call(summonRoute, `/api/incidents/${incident.id}/summons`, dispatcher, {
+      departmentCode: 'fire_rescue',
+      note: '请消防救援到场排险',
+    });
     expect(summoned.status, JSON.stringify(summoned.body)).toBe(201);
     const summons = summoned.body.summons;
-    expect(summons).toMatchObject({ department_code: 'fire_rescue', department_name_zh: '消防救援', state: 'summoned', escalation_level: 0, overdue: false });
+    expect(summons).toMatchObject({
+      department_code: 'fire_rescue',
+      department_name_zh: '消防救援',
+      state: 'summoned',
+      escalation_level: 0,
+      overdue: false,
+    });
     expect(new Date(summons.deadline_at).getTime() - clock.now().getTime()).toBe(10 * 60_000);
     expect(heard).toContainEqual({ type: 'incident.changed', incidentId: incident.id, microGridCode: place.code, change: 'summon' });
 
     // Refusals, each with its code.
-    expect((await call(summonRoute, `/api/incidents/${incident.id}/summons`, dispatcher, { departmentCode: 'fire_rescue', note: '再次吹哨' })).body.code).toBe('department_already_summoned');
-    expect((await call(summonRoute, `/api/incidents/${incident.id}/summons`, dispatcher, { departmentCode: 'no_such_dept', note: '不存在' })).body.code).toBe('unknown_department');
+    expect(
+      (await call(summonRoute, `/api/incidents/${incident.id}/summons`, dispatcher, { departmentCode: 'fire_rescue', note: '再次吹哨' })).body.code,
+    ).toBe('department_already_summoned');
+    expect(
+      (await call(summonRoute, `/api/incidents/${incident.id}/summons`, dispatcher, { departmentCode: 'no_such_dept', note: '不存在' })).body.code,
+    ).toBe('unknown_department');
     expect((await call(summonRoute, `/api/incidents/${incident.id}/summons`, dispatcher, { departmentCode: 'Fire!', note: 'x' })).status).toBe(400);
-    expect((await call(summonRoute, `/api/incidents/${incident.id}/summons`, worker, { departmentCode: 'water_affairs', note: '网格员吹哨' })).body.code).toBe('role_forbidden');
+    expect(
+      (await call(summonRoute, `/api/incidents/${incident.id}/summons`, worker, { departmentCode: 'water_affairs', note: '网格员吹哨' })).body.code,
+    ).toBe('role_forbidden');
     const xuanwu = await signIn(server.baseUrl, 'dispatcher.xuanwu');
-    expect((await call(summonRoute, `/api/incidents/${incident.id}/summons`, xuanwu, { departmentCode: 'water_affairs', note: '越界吹哨' })).status).toBe(404);
+    expect(
+      (await call(summonRoute, `/api/incidents/${incident.id}/summons`, xuanwu, { departmentCode: 'water_affairs', note: '越界吹哨' })).status,
+    ).toBe(404);
 
     // Nine minutes: still in time. Eleven: overdue, up to the street; another ten: up to the district.
     clock.advanceMinutes(9);
@@ -100,14 +127,23 @@ describe.each(testDatabaseModes())('summonses and manual escalation on %s', (mod
     expect(detail.body.summonses).toHaveLength(1);
     expect(detail.body.summonses[0]).toMatchObject({ id: summons.id, state: 'summoned', escalation_level: 2, overdue: true });
     const escalations = detail.body.timeline.filter((t) => t.event === 'summons_escalate');
-    expect(escalations.map((t) => [t.detail?.escalatedTo, t.actor_role])).toEqual([['street', 'system'], ['district', 'system']]);
+    expect(escalations.map((t) => [t.detail?.escalatedTo, t.actor_role])).toEqual([
+      ['street', 'system'],
+      ['district', 'system'],
+    ]);
     expect(escalations[0].detail?.unit).toBe('320113007');
 
-    const reported = await call(summonsReportRoute, `/api/incidents/${incident.id}/summons/${summons.id}/report`, dispatcher, { note: '消防已到场，险情排除' });
+    const reported = await call(summonsReportRoute, `/api/incidents/${incident.id}/summons/${summons.id}/report`, dispatcher, {
+      note: '消防已到场，险情排除',
+    });
     expect(reported.status, JSON.stringify(reported.body)).toBe(200);
     expect(reported.body.summons).toMatchObject({ state: 'reported', report_note: '消防已到场，险情排除' });
-    expect((await call(summonsReportRoute, `/api/incidents/${incident.id}/summons/${summons.id}/report`, dispatcher, { note: '重复报到' })).body.code).toBe('summons_already_reported');
-    expect((await call(summonsReportRoute, `/api/incidents/${incident.id}/summons/999999/report`, dispatcher, { note: '不存在' })).body.code).toBe('summons_not_found');
+    expect(
+      (await call(summonsReportRoute, `/api/incidents/${incident.id}/summons/${summons.id}/report`, dispatcher, { note: '重复报到' })).body.code,
+    ).toBe('summons_already_reported');
+    expect((await call(summonsReportRoute, `/api/incidents/${incident.id}/summons/999999/report`, dispatcher, { note: '不存在' })).body.code).toBe(
+      'summons_not_found',
+    );
     // A department that reported is never escalated again.
     clock.advanceMinutes(60);
     expect((await escalateOverdueSummonses(server.db, clock)).map((s) => s.id)).not.toContain(summons.id);
@@ -118,7 +154,13 @@ describe.each(testDatabaseModes())('summonses and manual escalation on %s', (mod
     expect(detail.body.timeline.find((t) => t.event === 'summons_report')?.detail?.late).toBe(true);
     const audit = await server.db.query<{ action: string; actor_role: string; success: boolean }>(summonsAudit, [String(incident.id)]);
     const succeeded = audit.filter((a) => a.success).map((a) => a.action);
-    expect(succeeded).toEqual(['incident.create', 'incident.summon', 'incident.summons_escalate', 'incident.summons_escalate', 'incident.summons_report']);
+    expect(succeeded).toEqual([
+      'incident.create',
+      'incident.summon',
+      'incident.summons_escalate',
+      'incident.summons_escalate',
+      'incident.summons_report',
+    ]);
     // Refused attempts are in the log too.
     expect(audit.filter((a) => !a.success).map((a) => a.action)).toContain('incident.summon');
   });
@@ -156,7 +198,11 @@ describe.each(testDatabaseModes())('summonses and manual escalation on %s', (mod
     expect(found.body.incidents.map((i: { id: number }) => i.id)).toEqual([incident.id]);
     // Another number: the last digit changed (whatever it was; a fixed replacement digit could be the same one).
     const otherNumber = `${incident.number.slice(0, -1)}${(Number(incident.number.slice(-1)) + 1) % 10}`;
-    expect((await call(listIncidentsRoute, `/api/incidents?number=${otherNumber}`, dispatcher)).body.incidents.filter((i: { id: number }) => i.id === incident.id)).toEqual([]);
+    expect(
+      (await call(listIncidentsRoute, `/api/incidents?number=${otherNumber}`, dispatcher)).body.incidents.filter(
+        (i: { id: number }) => i.id === incident.id,
+      ),
+    ).toEqual([]);
     expect((await call(listIncidentsRoute, '/api/incidents?number=abc', dispatcher)).body.code).toBe('invalid_incident_query');
     const xuanwu = await signIn(server.baseUrl, 'dispatcher.xuanwu');
     expect((await call(listIncidentsRoute, `/api/incidents?number=${incident.number}`, xuanwu)).body.incidents).toEqual([]);
@@ -186,7 +232,11 @@ describe.each(testDatabaseModes())('summonses and manual escalation on %s', (mod
     const target = await report('dispute');
     heard.length = 0;
     expect((await call(mergeIncidentRoute, `/api/incidents/${duplicate.id}/merge`, dispatcher, { into: target.id })).status).toBe(200);
-    expect(heard.filter((e) => e.type === 'incident.changed').map((e) => [e.type === 'incident.changed' && e.incidentId, e.type === 'incident.changed' && e.change])).toEqual([
+    expect(
+      heard
+        .filter((e) => e.type === 'incident.changed')
+        .map((e) => [e.type === 'incident.changed' && e.incidentId, e.type === 'incident.changed' && e.change]),
+    ).toEqual([
       [duplicate.id, 'reject'],
       [target.id, 'merged'],
     ]);

@@ -18,7 +18,10 @@ import { listDepartments } from './summonses.sql.js';
 import { departmentsRoute, escalateRoute, summonRoute, summonsReportRoute } from './summonses-contract.js';
 
 /** What the router uses of the application's dependencies. */
-export interface SummonsesRouterDeps { clock: Clock; events: DomainEvents }
+export interface SummonsesRouterDeps {
+  clock: Clock;
+  events: DomainEvents;
+}
 
 export function summonsesRouter({ clock, events }: SummonsesRouterDeps): Router {
   const router = Router();
@@ -45,7 +48,11 @@ export function summonsesRouter({ clock, events }: SummonsesRouterDeps): Router 
 
   router.post(summonsReportRoute.path, contractAccess(summonsReportRoute), async (req, res) => {
     const { id } = validateRequestPart(summonsReportRoute.params.pick({ id: true }), { id: req.params.id }, 'invalid_incident_id');
-    const { summonsId } = validateRequestPart(summonsReportRoute.params.pick({ summonsId: true }), { summonsId: req.params.summonsId }, 'invalid_summons_id');
+    const { summonsId } = validateRequestPart(
+      summonsReportRoute.params.pick({ summonsId: true }),
+      { summonsId: req.params.summonsId },
+      'invalid_summons_id',
+    );
     const body = validateRequestPart(summonsReportRoute.body, req.body, 'invalid_summons_report');
     const done = await auditedChange(req, { action: 'incident.summons_report', entityType: 'incident', entityId: String(id) }, async (tx) => {
       const { incident, before, summons, published } = await reportOnSummons(tx, id, summonsId, body, actorOf(req), clock.now());

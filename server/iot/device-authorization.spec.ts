@@ -4,8 +4,20 @@ import { mayPublish, mayReceive, maySubscribe, type DeviceIdentity } from './dev
 import type { SensorEntry } from './sensor-directory.js';
 
 const sensor = (code: string, microGridCode: string): SensorEntry => ({
-  code, kind: 'smoke', measurementUnit: 'obscuration %/m', threshold: 3, microGridCode, lon: 118.9, lat: 32.1,
-  state: 'normal', stateSince: null, alarmRule: null, incidentId: null, lastSeenAt: null, latestObservedAt: null, latestValue: null,
+  code,
+  kind: 'smoke',
+  measurementUnit: 'obscuration %/m',
+  threshold: 3,
+  microGridCode,
+  lon: 118.9,
+  lat: 32.1,
+  state: 'normal',
+  stateSince: null,
+  alarmRule: null,
+  incidentId: null,
+  lastSeenAt: null,
+  latestObservedAt: null,
+  latestValue: null,
 });
 const directory = new Map([
   ['SM0000001', sensor('SM0000001', '320113007001001001')],
@@ -13,7 +25,12 @@ const directory = new Map([
   ['SM0000003', sensor('SM0000003', '320102001001001001')],
 ]);
 const device = (kind: DeviceIdentity['kind'], extra: Partial<DeviceIdentity> = {}): DeviceIdentity => ({
-  kind, username: 'x', sensorCode: null, scopeCode: 'city', credentialId: 1, ...extra,
+  kind,
+  username: 'x',
+  sensorCode: null,
+  scopeCode: 'city',
+  credentialId: 1,
+  ...extra,
 });
 
 describe('device authorisation', () => {

@@ -47,7 +47,6 @@ export interface EmbeddedBrokerOptions {
   maxPending: number;
 }
 
-
 export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
   const { db, directory, internal, ingest, stats, logger } = options;
   const identities = new WeakMap<Client, DeviceIdentity>();

@@ -68,7 +68,10 @@ export function connectExternalBroker(options: ExternalBrokerOptions): ExternalB
     resubscribe: false,
   });
   const sendPuback = (messageId: number) =>
-    (client as unknown as { _sendPacket(packet: { cmd: 'puback'; messageId: number }, cb: () => void): void })._sendPacket({ cmd: 'puback', messageId }, () => undefined);
+    (client as unknown as { _sendPacket(packet: { cmd: 'puback'; messageId: number }, cb: () => void): void })._sendPacket(
+      { cmd: 'puback', messageId },
+      () => undefined,
+    );
 
   client.handleMessage = (packet, callback) => {
     if (packet.cmd !== 'publish') return callback();

@@ -46,7 +46,18 @@ export interface IngestStats {
 
 export function createIngestStats(now: () => number = Date.now): IngestStats {
   const started = now();
-  const totals = { received: 0, stored: 0, duplicates: 0, late: 0, priorityBatches: 0, heartbeats: 0, statuses: 0, alarmsRaised: 0, recoveries: 0, batches: 0 };
+  const totals = {
+    received: 0,
+    stored: 0,
+    duplicates: 0,
+    late: 0,
+    priorityBatches: 0,
+    heartbeats: 0,
+    statuses: 0,
+    alarmsRaised: 0,
+    recoveries: 0,
+    batches: 0,
+  };
   const rejected = Object.fromEntries(REJECT_REASONS.map((r) => [r, 0])) as Record<RejectReason, number>;
   // buckets[i] = [second, received, stored, rejected]
   const buckets: [number, number, number, number][] = Array.from({ length: WINDOW_SECONDS }, () => [-1, 0, 0, 0]);

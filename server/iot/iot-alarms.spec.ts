@@ -32,7 +32,10 @@ const latestOf = defineSql('test.iot_alarm_latest', `SELECT state, alarm_rule, i
 
 const MIN = 60_000;
 const run = promisify(execFile);
-const mosquittoInstalled = await run('mosquitto_pub', ['--help']).then(() => true, (e) => String(e?.stdout ?? '').includes('mosquitto_pub'));
+const mosquittoInstalled = await run('mosquitto_pub', ['--help']).then(
+  () => true,
+  (e) => String(e?.stdout ?? '').includes('mosquitto_pub'),
+);
 
 describe.each(testDatabaseModes())('IoT rules and alarms on %s', (mode) => {
   let server: TestServer;
@@ -43,7 +46,9 @@ describe.each(testDatabaseModes())('IoT rules and alarms on %s', (mode) => {
   const t0 = Date.now() - 30 * MIN;
 
   const publish = (code: string, value: number, minute: number) =>
-    device.publishAsync(`gridops/sensors/${code}/reading`, JSON.stringify({ value, observedAt: new Date(t0 + minute * MIN).toISOString() }), { qos: 1 });
+    device.publishAsync(`gridops/sensors/${code}/reading`, JSON.stringify({ value, observedAt: new Date(t0 + minute * MIN).toISOString() }), {
+      qos: 1,
+    });
 
   beforeAll(async () => {
     server = await startTestServer(mode);
@@ -51,7 +56,13 @@ describe.each(testDatabaseModes())('IoT rules and alarms on %s', (mode) => {
     iot = await startIot({ db: server.db, clock: { now: () => new Date() }, logger: createLogger('silent'), events: server.events, config });
     [sensors] = await server.db.query(pickSensors);
     // A gateway of the street publishes for both sensors (as the simulator does).
-    const gateway = iot.internal.add({ kind: 'gateway', username: 'gridops-test-gateway', sensorCode: null, scopeCode: '320113007', credentialId: null });
+    const gateway = iot.internal.add({
+      kind: 'gateway',
+      username: 'gridops-test-gateway',
+      sensorCode: null,
+      scopeCode: '320113007',
+      credentialId: null,
+    });
     gatewayLogin = { username: gateway.username, password: gateway.secret };
     device = await mqtt.connectAsync(iot.brokerUrl, { ...gatewayLogin, reconnectPeriod: 0 });
   });
@@ -81,8 +92,16 @@ describe.each(testDatabaseModes())('IoT rules and alarms on %s', (mode) => {
     expect(latest).toMatchObject({ state: 'alarm', alarm_rule: 'threshold' });
     expect(Number(latest.incident_id)).toBe(Number(incidents[0].id));
 
-    const delta = (await sock.waitFor((m) => m.type === 'delta' && m.topic === 'sensors' && m.items.some((s) => s.code === sensors.gas))) as Extract<ServerMessage, { topic: 'sensors' }>;
-    expect(delta.items.find((s) => s.code === sensors.gas)).toMatchObject({ state: 'alarm', alarmRule: 'threshold', value: 26, incidentId: Number(incidents[0].id) });
+    const delta = (await sock.waitFor((m) => m.type === 'delta' && m.topic === 'sensors' && m.items.some((s) => s.code === sensors.gas))) as Extract<
+      ServerMessage,
+      { topic: 'sensors' }
+    >;
+    expect(delta.items.find((s) => s.code === sensors.gas)).toMatchObject({
+      state: 'alarm',
+      alarmRule: 'threshold',
+      value: 26,
+      incidentId: Number(incidents[0].id),
+    });
     sock.close();
 
     // A console that subscribes later gets the sensor in its snapshot; another district's console does not.
@@ -101,7 +120,12 @@ describe.each(testDatabaseModes())('IoT rules and alarms on %s', (mode) => {
 
   it('records the recovery on the incident timeline, and attaches a breach soon after to the same incident', async () => {
     // Under 15 (threshold 20 − hysteresis 5) three times in a row, at least 2 minutes after the alarm; 18 is not clear.
-    for (const [value, minute] of [[18, 3], [12, 4], [8, 5]] as const) await publish(sensors.gas, value, minute);
+    for (const [value, minute] of [
+      [18, 3],
+      [12, 4],
+      [8, 5],
+    ] as const)
+      await publish(sensors.gas, value, minute);
     await iot.rules.idle();
     expect((await server.db.query<{ state: string }>(latestOf, [sensors.gas]))[0].state).toBe('alarm');
     await publish(sensors.gas, 5, 6);
@@ -111,7 +135,12 @@ describe.each(testDatabaseModes())('IoT rules and alarms on %s', (mode) => {
     expect(timeline).toContain('alarm_recovered');
     expect((await server.db.query<{ state: string }>(latestOf, [sensors.gas]))[0].state).toBe('normal');
 
-    for (const [value, minute] of [[14, 7], [21, 8], [28, 9]] as const) await publish(sensors.gas, value, minute);
+    for (const [value, minute] of [
+      [14, 7],
+      [21, 8],
+      [28, 9],
+    ] as const)
+      await publish(sensors.gas, value, minute);
     await iot.rules.idle();
     const incidents = await server.db.query<{ id: number }>(incidentsOf, [sensors.gas]);
     expect(incidents).toHaveLength(1);
@@ -121,9 +150,17 @@ describe.each(testDatabaseModes())('IoT rules and alarms on %s', (mode) => {
   });
 
   it('puts a sensor offline when its last will arrives, and online again with its next heartbeat', async () => {
-    const gateway = iot.internal.add({ kind: 'gateway', username: 'gridops-test-will', sensorCode: null, scopeCode: '320113007', credentialId: null });
+    const gateway = iot.internal.add({
+      kind: 'gateway',
+      username: 'gridops-test-will',
+      sensorCode: null,
+      scopeCode: '320113007',
+      credentialId: null,
+    });
     const willing = await mqtt.connectAsync(iot.brokerUrl, {
-      username: gateway.username, password: gateway.secret, reconnectPeriod: 0,
+      username: gateway.username,
+      password: gateway.secret,
+      reconnectPeriod: 0,
       will: { topic: `gridops/sensors/${sensors.smoke}/status`, payload: Buffer.from('{"status":"offline"}'), qos: 1, retain: false },
     });
     await willing.publishAsync(`gridops/sensors/${sensors.smoke}/heartbeat`, JSON.stringify({ observedAt: new Date().toISOString() }), { qos: 1 });
@@ -131,7 +168,10 @@ describe.each(testDatabaseModes())('IoT rules and alarms on %s', (mode) => {
     willing.stream.destroy();
     for (let i = 0; i < 100 && iot.rules.stateOf(sensors.smoke)?.online !== false; i += 1) await new Promise((r) => setTimeout(r, 20));
     await iot.rules.idle();
-    expect((await server.db.query<{ state: string; alarm_rule: string }>(latestOf, [sensors.smoke]))[0]).toMatchObject({ state: 'offline', alarm_rule: 'missing_heartbeat' });
+    expect((await server.db.query<{ state: string; alarm_rule: string }>(latestOf, [sensors.smoke]))[0]).toMatchObject({
+      state: 'offline',
+      alarm_rule: 'missing_heartbeat',
+    });
     await device.publishAsync(`gridops/sensors/${sensors.smoke}/heartbeat`, JSON.stringify({ observedAt: new Date().toISOString() }), { qos: 1 });
     await iot.rules.idle();
     expect((await server.db.query<{ state: string }>(latestOf, [sensors.smoke]))[0].state).toBe('normal');
@@ -155,7 +195,8 @@ describe.each(testDatabaseModes())('IoT rules and alarms on %s', (mode) => {
     expect((await fetch(`${server.baseUrl}/api/iot/sensors/nope`, { headers: dispatcher })).status).toBe(400);
 
     const admin = await signIn(server.baseUrl, 'admin.xianlin');
-    const put = (body: unknown, headers = admin) => callRoute(server.baseUrl, overrideSensorRulesRoute, `/api/iot/sensors/${sensors.gas}/rules`, headers, body);
+    const put = (body: unknown, headers = admin) =>
+      callRoute(server.baseUrl, overrideSensorRulesRoute, `/api/iot/sensors/${sensors.gas}/rules`, headers, body);
     expect((await put({ threshold: 30 }, dispatcher)).status).toBe(403);
     expect((await put({ consecutive: 0 })).status).toBe(400);
     const changed = await put({ threshold: 30, consecutive: 3 });
@@ -177,15 +218,39 @@ describe.each(testDatabaseModes())('IoT rules and alarms on %s', (mode) => {
     await sock.waitFor((m) => m.type === 'snapshot' && m.topic === 'sensors');
     const port = String(new URL(iot.brokerUrl).port);
     const now = Date.now();
-    for (const [value, ago] of [[23, MIN], [27, 0]] as const) {
+    for (const [value, ago] of [
+      [23, MIN],
+      [27, 0],
+    ] as const) {
       const payload = JSON.stringify({ value, unit: '%LEL', observedAt: new Date(now - ago).toISOString() });
-      await run('mosquitto_pub', ['-h', '127.0.0.1', '-p', port, '-u', gatewayLogin.username, '-P', gatewayLogin.password, '-q', '1', '-t', `gridops/sensors/${sensors.gas2}/reading`, '-m', payload]);
+      await run('mosquitto_pub', [
+        '-h',
+        '127.0.0.1',
+        '-p',
+        port,
+        '-u',
+        gatewayLogin.username,
+        '-P',
+        gatewayLogin.password,
+        '-q',
+        '1',
+        '-t',
+        `gridops/sensors/${sensors.gas2}/reading`,
+        '-m',
+        payload,
+      ]);
     }
-    const delta = (await sock.waitFor((m) => m.type === 'delta' && m.topic === 'sensors' && m.items.some((s) => s.code === sensors.gas2 && s.state === 'alarm'))) as Extract<ServerMessage, { topic: 'sensors' }>;
+    const delta = (await sock.waitFor(
+      (m) => m.type === 'delta' && m.topic === 'sensors' && m.items.some((s) => s.code === sensors.gas2 && s.state === 'alarm'),
+    )) as Extract<ServerMessage, { topic: 'sensors' }>;
     const incidents = await server.db.query<{ id: number; source: string }>(incidentsOf, [sensors.gas2]);
     expect(incidents).toHaveLength(1);
     expect(incidents[0].source).toBe('iot');
-    expect(delta.items.find((s) => s.code === sensors.gas2)).toMatchObject({ alarmRule: 'threshold', value: 27, incidentId: Number(incidents[0].id) });
+    expect(delta.items.find((s) => s.code === sensors.gas2)).toMatchObject({
+      alarmRule: 'threshold',
+      value: 27,
+      incidentId: Number(incidents[0].id),
+    });
     sock.close();
   });
 });

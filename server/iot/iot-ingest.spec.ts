@@ -29,13 +29,19 @@ const pickSensors = defineSql(
 );
 const readingsOf = defineSql('test.iot_readings_of', `SELECT count(*)::int AS n FROM sensor_readings WHERE sensor_code = $1`);
 const latestOf = defineSql('test.iot_latest_of', `SELECT value, last_seen_at FROM sensor_latest WHERE sensor_code = $1`);
-const hourlyOf = defineSql('test.iot_hourly_of', `SELECT sum(readings)::int AS n, max(value_max) AS max FROM sensor_readings_hourly WHERE sensor_code = $1`);
+const hourlyOf = defineSql(
+  'test.iot_hourly_of',
+  `SELECT sum(readings)::int AS n, max(value_max) AS max FROM sensor_readings_hourly WHERE sensor_code = $1`,
+);
 const credentialAudit = defineSql(
   'test.iot_credential_audit',
   `SELECT action, after FROM audit_log WHERE entity_type = 'iot_credential' AND success ORDER BY id`,
 );
 
-const mosquittoInstalled = await run('mosquitto_pub', ['--help']).then(() => true, (e) => String(e?.stdout ?? '').includes('mosquitto_pub'));
+const mosquittoInstalled = await run('mosquitto_pub', ['--help']).then(
+  () => true,
+  (e) => String(e?.stdout ?? '').includes('mosquitto_pub'),
+);
 
 describe.each(testDatabaseModes())('MQTT ingest on the embedded broker on %s', (mode) => {
   let server: TestServer;
@@ -79,7 +85,11 @@ describe.each(testDatabaseModes())('MQTT ingest on the embedded broker on %s', (
     const outside = await issue({ kind: 'monitor', username: 'wall.monitor', scopeCode: '320102' });
     expect(outside).toMatchObject({ status: 403, body: { code: 'scope_outside_jurisdiction' } });
     const dispatcher = await signIn(server.baseUrl, 'dispatcher.xianlin');
-    const res = await fetch(`${server.baseUrl}/api/iot/credentials`, { method: 'POST', headers: { ...dispatcher, 'content-type': 'application/json' }, body: '{}' });
+    const res = await fetch(`${server.baseUrl}/api/iot/credentials`, {
+      method: 'POST',
+      headers: { ...dispatcher, 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(res.status).toBe(403);
   });
 
@@ -108,7 +118,11 @@ describe.each(testDatabaseModes())('MQTT ingest on the embedded broker on %s', (
     // Several readings between two flushes: one rollup row per hour, added to what is there; the newest value wins.
     const later = Date.now() - 3_000;
     for (const [i, value] of [3.5, 6, 2.5].entries()) {
-      await device.publishAsync(`gridops/sensors/${sensors.gas}/reading`, JSON.stringify({ value, observedAt: new Date(later + i * 500).toISOString() }), { qos: 1 });
+      await device.publishAsync(
+        `gridops/sensors/${sensors.gas}/reading`,
+        JSON.stringify({ value, observedAt: new Date(later + i * 500).toISOString() }),
+        { qos: 1 },
+      );
     }
     await iot.ingest.flush();
     const [merged] = await server.db.query<{ n: number; max: number }>(hourlyOf, [sensors.gas]);
@@ -166,14 +180,45 @@ describe.each(testDatabaseModes())('MQTT ingest on the embedded broker on %s', (
   it.runIf(mosquittoInstalled)('works with Debian mosquitto_pub and mosquitto_sub (a monitor sees its scope)', async () => {
     const monitor = await issue({ kind: 'monitor', username: 'xianlin.wall', scopeCode: '320113007' });
     const port = String(new URL(url).port);
-    const sub = spawn('mosquitto_sub', ['-h', '127.0.0.1', '-p', port, '-u', 'xianlin.wall', '-P', monitor.body.secret, '-t', 'gridops/sensors/#', '-v', '-C', '1', '-W', '20']);
+    const sub = spawn('mosquitto_sub', [
+      '-h',
+      '127.0.0.1',
+      '-p',
+      port,
+      '-u',
+      'xianlin.wall',
+      '-P',
+      monitor.body.secret,
+      '-t',
+      'gridops/sensors/#',
+      '-v',
+      '-C',
+      '1',
+      '-W',
+      '20',
+    ]);
     let received = '';
     sub.stdout.on('data', (d) => (received += d));
     const exited = new Promise<number>((resolve) => sub.on('exit', (code) => resolve(code ?? -1)));
     await new Promise((r) => setTimeout(r, 500));
     const before = await count(sensors.noise);
     const payload = JSON.stringify({ value: 61.5, unit: 'dB(A)', observedAt: new Date().toISOString() });
-    await run('mosquitto_pub', ['-h', '127.0.0.1', '-p', port, '-u', sensors.noise, '-P', secrets[sensors.noise], '-q', '1', '-t', `gridops/sensors/${sensors.noise}/reading`, '-m', payload]);
+    await run('mosquitto_pub', [
+      '-h',
+      '127.0.0.1',
+      '-p',
+      port,
+      '-u',
+      sensors.noise,
+      '-P',
+      secrets[sensors.noise],
+      '-q',
+      '1',
+      '-t',
+      `gridops/sensors/${sensors.noise}/reading`,
+      '-m',
+      payload,
+    ]);
     expect(await count(sensors.noise)).toBe(before + 1);
     expect(await exited).toBe(0);
     expect(received.trim()).toBe(`gridops/sensors/${sensors.noise}/reading ${payload}`);

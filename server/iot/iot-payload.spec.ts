@@ -12,7 +12,14 @@ describe('sensor topics', () => {
   it('parses the three message kinds of a sensor and nothing else', () => {
     expect(parseSensorTopic('gridops/sensors/SM0000123/reading')).toEqual({ sensorCode: 'SM0000123', kind: 'reading' });
     expect(parseSensorTopic(sensorTopic('GS0000001', 'status'))).toEqual({ sensorCode: 'GS0000001', kind: 'status' });
-    for (const bad of ['gridops/sensors/SM0000123', 'gridops/sensors/SM0000123/reading/x', 'gridops/sensors/sm0000123/reading', 'gridops/sensors/SM0000123/command', 'other/sensors/SM0000123/reading', 'gridops/sensors/+/reading']) {
+    for (const bad of [
+      'gridops/sensors/SM0000123',
+      'gridops/sensors/SM0000123/reading/x',
+      'gridops/sensors/sm0000123/reading',
+      'gridops/sensors/SM0000123/command',
+      'other/sensors/SM0000123/reading',
+      'gridops/sensors/+/reading',
+    ]) {
       expect(parseSensorTopic(bad), bad).toBeNull();
     }
     expect(sharedFilter(SENSOR_TOPIC_FILTER)).toBe('$share/gridops/gridops/sensors/+/+');
@@ -49,7 +56,10 @@ describe('sensor payloads', () => {
       ok: true,
       message: { kind: 'heartbeat', observedAt: now, battery: 50, signal: null },
     });
-    expect(parseSensorMessage('status', bytes({ status: 'offline' }), now, limits)).toEqual({ ok: true, message: { kind: 'status', status: 'offline', observedAt: now } });
+    expect(parseSensorMessage('status', bytes({ status: 'offline' }), now, limits)).toEqual({
+      ok: true,
+      message: { kind: 'status', status: 'offline', observedAt: now },
+    });
     expect(parseSensorMessage('status', bytes({ status: 'asleep' }), now, limits)).toEqual({ ok: false, reason: 'invalid_payload' });
   });
 });

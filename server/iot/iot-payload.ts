@@ -81,7 +81,10 @@ export function parseSensorMessage(kind: SensorMessageKind, payload: Uint8Array,
   }
   if (kind === 'reading') {
     const r = parsed.data as z.infer<typeof ReadingSchema>;
-    return { ok: true, message: { kind, value: r.value, unit: r.unit ?? null, observedAt: at, battery: r.battery ?? null, signal: r.signal ?? null } };
+    return {
+      ok: true,
+      message: { kind, value: r.value, unit: r.unit ?? null, observedAt: at, battery: r.battery ?? null, signal: r.signal ?? null },
+    };
   }
   if (kind === 'heartbeat') {
     const h = parsed.data as z.infer<typeof HeartbeatSchema>;

@@ -12,7 +12,10 @@ import { startTestServer, type TestServer } from '../../tests/support/test-serve
 import { startSensorSimulator } from './sensor-simulator.js';
 import { startIot, type IotService } from './start-iot.js';
 
-const storedSince = defineSql('test.iot_sim_stored', `SELECT count(*)::int AS n, count(DISTINCT sensor_code)::int AS sensors FROM sensor_readings WHERE received_at >= $1`);
+const storedSince = defineSql(
+  'test.iot_sim_stored',
+  `SELECT count(*)::int AS n, count(DISTINCT sensor_code)::int AS sensors FROM sensor_readings WHERE received_at >= $1`,
+);
 
 describe.each(testDatabaseModes())('sensor simulator on %s', (mode) => {
   let server: TestServer;
@@ -34,8 +37,15 @@ describe.each(testDatabaseModes())('sensor simulator on %s', (mode) => {
     const gateway = iot.internal.add({ kind: 'gateway', username: 'gridops-simulator', sensorCode: null, scopeCode: 'city', credentialId: null });
     const started = new Date();
     const simulator = startSensorSimulator({
-      brokerUrl: iot.brokerUrl, username: gateway.username, password: gateway.secret, sensors,
-      readingSeconds: 1, faultsPerHour: 36_000, connections: 2, clock: { now: () => new Date() }, logger: createLogger('silent'),
+      brokerUrl: iot.brokerUrl,
+      username: gateway.username,
+      password: gateway.secret,
+      sensors,
+      readingSeconds: 1,
+      faultsPerHour: 36_000,
+      connections: 2,
+      clock: { now: () => new Date() },
+      logger: createLogger('silent'),
     });
     // Until nine in ten sensors have been heard (a minute at most: the machine may be busy).
     const deadline = Date.now() + 60_000;

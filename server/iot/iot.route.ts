@@ -82,7 +82,16 @@ export function iotRouter({ clock, iot }: IotRouteDeps): Router {
       }
       const now = clock.now();
       const replaced = await tx.query<{ id: number }>(revokeCredentialsOfUsername, [username, now, auth.accountId]);
-      const [row] = await tx.query<CredentialRow>(insertCredential, [body.kind, username, sensorCode, scopeCode, hashDeviceSecret(secret), body.label ?? null, now, auth.accountId]);
+      const [row] = await tx.query<CredentialRow>(insertCredential, [
+        body.kind,
+        username,
+        sensorCode,
+        scopeCode,
+        hashDeviceSecret(secret),
+        body.label ?? null,
+        now,
+        auth.accountId,
+      ]);
       const credential = toCredential(row);
       return {
         entityId: String(credential.id),
@@ -103,12 +112,21 @@ export function iotRouter({ clock, iot }: IotRouteDeps): Router {
   router.post(revokeCredentialRoute.path, contractAccess(revokeCredentialRoute), async (req, res) => {
     const { id } = validateRequestPart(revokeCredentialRoute.params, req.params, 'invalid_credential_id');
     const auth = authOf(req);
-    const credential = await auditedChange(req, { action: 'iot.credential_revoke', entityType: 'iot_credential', entityId: String(id) }, async (tx) => {
-      const [row] = await tx.query<CredentialRow>(revokeCredential, [id, clock.now(), auth.accountId]);
-      if (!row) throw new AppError(404, 'credential_not_found', `No active credential ${id} in your jurisdiction`);
-      const c = toCredential(row);
-      return { entityId: String(c.id), jurisdictionCode: c.scopeCode === 'city' ? null : c.scopeCode, after: { username: c.username, revokedAt: c.revokedAt }, result: c };
-    });
+    const credential = await auditedChange(
+      req,
+      { action: 'iot.credential_revoke', entityType: 'iot_credential', entityId: String(id) },
+      async (tx) => {
+        const [row] = await tx.query<CredentialRow>(revokeCredential, [id, clock.now(), auth.accountId]);
+        if (!row) throw new AppError(404, 'credential_not_found', `No active credential ${id} in your jurisdiction`);
+        const c = toCredential(row);
+        return {
+          entityId: String(c.id),
+          jurisdictionCode: c.scopeCode === 'city' ? null : c.scopeCode,
+          after: { username: c.username, revokedAt: c.revokedAt },
+          result: c,
+        };
+      },
+    );
     iot?.credentialRevoked(credential.username);
     res.json({ credential });
   });

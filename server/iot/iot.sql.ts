@@ -22,10 +22,7 @@ export const findActiveCredential = defineSql(
 );
 
 /** $1 sensor code: the sensor as the caller sees it (RLS on sensors). Uses sensors_code_key. */
-export const readSensorForCredential = defineSql(
-  'iot.read_sensor_for_credential',
-  `SELECT code, micro_grid_code FROM sensors WHERE code = $1`,
-);
+export const readSensorForCredential = defineSql('iot.read_sensor_for_credential', `SELECT code, micro_grid_code FROM sensors WHERE code = $1`);
 
 /** $1 username, $2 time, $3 account: revoke its active credential (re-issue). Returns the revoked id. Uses iot_credentials_active_username_idx. */
 export const revokeCredentialsOfUsername = defineSql(

@@ -23,7 +23,9 @@ const sensor: SensorEntry = {
   stateSince: null,
   alarmRule: null,
   incidentId: null,
-  lastSeenAt: null, latestObservedAt: null, latestValue: null,
+  lastSeenAt: null,
+  latestObservedAt: null,
+  latestValue: null,
 };
 
 function recordingDb(insertMs = 0) {
@@ -161,7 +163,8 @@ describe('reading ingest: the priority lane', () => {
     const acted: number[] = [];
     const already = db.query.bind(db);
     // A database that already holds every reading: it inserts nothing.
-    (db as { query: unknown }).query = async (statement: SqlStatement, params: unknown[] = []) => (statement.name === 'iot.insert_reading_batch' ? [] : already(statement, params));
+    (db as { query: unknown }).query = async (statement: SqlStatement, params: unknown[] = []) =>
+      statement.name === 'iot.insert_reading_batch' ? [] : already(statement, params);
     const listener: IngestListener = { onReading: (_s, value) => () => void acted.push(value), onSeen: () => null, onStatus: () => undefined };
     const ingest = ingestWith(db, listener, 60_000);
     await ingest.handleMessage(`gridops/sensors/${sensor.code}/reading`, reading(150, Date.now() - 1000));

@@ -174,7 +174,8 @@ export function createReadingIngest(options: ReadingIngestOptions): ReadingInges
       await write(batch);
       batch.resolve();
     } catch (error) {
-      const detail = error instanceof DatabaseError ? { statement: error.statementName, sqlState: error.sqlState } : { error: (error as Error)?.name };
+      const detail =
+        error instanceof DatabaseError ? { statement: error.statementName, sqlState: error.sqlState } : { error: (error as Error)?.name };
       logger.error({ ...detail, rows: batch.size, priority: batch.priority }, 'iot: batch write failed; its messages stay unacknowledged');
       for (let i = 0; i < batch.codes.length; i += 1) stats.countRejected('storage_failed');
       runActions(batch.seenActions, () => true);
@@ -190,13 +191,24 @@ export function createReadingIngest(options: ReadingIngestOptions): ReadingInges
   const writeRollupChunk = async (chunk: RollupFlush) => {
     try {
       await db.query(flushRollups, [
-        chunk.hourCodes, chunk.hours, chunk.readings, chunk.mins, chunk.maxs, chunk.sums,
-        chunk.latestCodes, chunk.observedAt, chunk.values, chunk.battery, chunk.signal, chunk.receivedAt,
+        chunk.hourCodes,
+        chunk.hours,
+        chunk.readings,
+        chunk.mins,
+        chunk.maxs,
+        chunk.sums,
+        chunk.latestCodes,
+        chunk.observedAt,
+        chunk.values,
+        chunk.battery,
+        chunk.signal,
+        chunk.receivedAt,
       ]);
     } catch (error) {
       rollups.restore(chunk);
       if (rollupFlush) rollupFlush.failed = true;
-      const detail = error instanceof DatabaseError ? { statement: error.statementName, sqlState: error.sqlState } : { error: (error as Error)?.name };
+      const detail =
+        error instanceof DatabaseError ? { statement: error.statementName, sqlState: error.sqlState } : { error: (error as Error)?.name };
       logger.error({ ...detail, rows: chunk.hourCodes.length + chunk.latestCodes.length }, 'iot: rollup flush failed; kept for the next one');
     }
     if (!rollupFlush) return;

@@ -23,11 +23,7 @@ export interface PartitionPolicy {
   daysAhead: number;
 }
 
-export async function maintainReadingPartitions(
-  db: Queryable,
-  now: Date,
-  policy: PartitionPolicy,
-): Promise<{ created: number; dropped: string[] }> {
+export async function maintainReadingPartitions(db: Queryable, now: Date, policy: PartitionPolicy): Promise<{ created: number; dropped: string[] }> {
   const first = Math.floor((now.getTime() - policy.maxAgeMs) / DAY_MS) * DAY_MS;
   const last = Math.floor(now.getTime() / DAY_MS) * DAY_MS + policy.daysAhead * DAY_MS;
   const days = Math.round((last - first) / DAY_MS) + 1;

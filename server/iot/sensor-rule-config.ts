@@ -39,14 +39,23 @@ export const RuleOverrideSchema = z
     clearConsecutive: z.number().int().min(1).max(100),
     maxRatePerMinute: z.number().finite().positive().nullable(),
     stuckReadings: z.number().int().min(2).max(10000).nullable(),
-    offlineAfterMs: z.number().int().min(10_000).max(7 * 86_400_000),
+    offlineAfterMs: z
+      .number()
+      .int()
+      .min(10_000)
+      .max(7 * 86_400_000),
     minAlarmMs: z.number().int().min(0).max(86_400_000),
   })
   .partial()
   .strict();
 export type RuleOverride = z.infer<typeof RuleOverrideSchema>;
 
-export function ruleConfigFor(kind: string, seededThreshold: number | null, offlineAfterMs: number, override: RuleOverride | null = null): RuleConfig {
+export function ruleConfigFor(
+  kind: string,
+  seededThreshold: number | null,
+  offlineAfterMs: number,
+  override: RuleOverride | null = null,
+): RuleConfig {
   const rules = KIND_RULES[kind] ?? FALLBACK;
   return { threshold: seededThreshold, offlineAfterMs: rules.offlineAfterMs ?? offlineAfterMs, ...rules, ...(override ?? {}) } as RuleConfig;
 }

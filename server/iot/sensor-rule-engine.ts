@@ -27,7 +27,19 @@ import type { IngestStats } from './ingest-stats.js';
 import { readIncidentStateForRecovery, readRuleOverrides, writeSensorState } from './iot.sql.js';
 import type { IngestListener, RuleActions } from './reading-ingest.js';
 import { ruleConfigFor, RuleOverrideSchema, type RuleOverride } from './sensor-rule-config.js';
-import { checkSilence, displayState, evaluateReading, initialRuleState, seen, wentOffline, type RuleConfig, type RuleEvent, type RuleName, type RuleOutcome, type RuleState } from './sensor-rules.js';
+import {
+  checkSilence,
+  displayState,
+  evaluateReading,
+  initialRuleState,
+  seen,
+  wentOffline,
+  type RuleConfig,
+  type RuleEvent,
+  type RuleName,
+  type RuleOutcome,
+  type RuleState,
+} from './sensor-rules.js';
 import type { SensorDirectory, SensorEntry } from './sensor-directory.js';
 
 export interface RuleEngineDeps {
@@ -74,7 +86,8 @@ export async function createSensorRuleEngine(deps: RuleEngineDeps): Promise<Sens
   for (const sensor of directory.values()) {
     const state = initialRuleState(sensor.lastSeenAt?.getTime() ?? null);
     if (sensor.state === 'offline') state.online = false;
-    if (sensor.state === 'alarm' && sensor.alarmRule) state.alarm = { rule: sensor.alarmRule as RuleName, since: sensor.stateSince?.getTime() ?? watchingSince };
+    if (sensor.state === 'alarm' && sensor.alarmRule)
+      state.alarm = { rule: sensor.alarmRule as RuleName, since: sensor.stateSince?.getTime() ?? watchingSince };
     if (sensor.state === 'offline' && !state.alarm) state.alarm = { rule: 'missing_heartbeat', since: sensor.stateSince?.getTime() ?? watchingSince };
     // The newest stored reading: a re-delivery of it (or of anything older) is late for the rules.
     if (sensor.latestObservedAt) {
@@ -124,7 +137,10 @@ export async function createSensorRuleEngine(deps: RuleEngineDeps): Promise<Sens
   };
 
   const logFailure = (what: string, error: unknown) => {
-    const detail = error instanceof DatabaseError ? { statement: error.statementName, sqlState: error.sqlState } : { error: String((error as Error)?.name ?? error) };
+    const detail =
+      error instanceof DatabaseError
+        ? { statement: error.statementName, sqlState: error.sqlState }
+        : { error: String((error as Error)?.name ?? error) };
     logger.error(detail, `iot: ${what} failed`);
   };
 
@@ -135,7 +151,13 @@ export async function createSensorRuleEngine(deps: RuleEngineDeps): Promise<Sens
     const value = event.value === null ? '' : `：${event.value} ${sensor.measurementUnit}`;
     const result = await intakeAlarm(
       { db, clock, events },
-      { source: 'iot', deviceCode: sensor.code, description: `物联网告警 ${sensor.code} ${RULE_TEXT[event.rule]}${value}${limit}`, observedAt: new Date(event.at), reading },
+      {
+        source: 'iot',
+        deviceCode: sensor.code,
+        description: `物联网告警 ${sensor.code} ${RULE_TEXT[event.rule]}${value}${limit}`,
+        observedAt: new Date(event.at),
+        reading,
+      },
     );
     incidents.set(sensor.code, Number(result.incident.id));
     stats.countAlarm();
@@ -150,10 +172,28 @@ export async function createSensorRuleEngine(deps: RuleEngineDeps): Promise<Sens
       const [incident] = await tx.query<{ state: string; micro_grid_code: string }>(readIncidentStateForRecovery, [incidentId]);
       if (!incident) return null;
       const detail = { deviceCode: sensor.code, rule: event.rule, value: event.value, observedAt: new Date(event.at).toISOString() };
-      await tx.query(insertTimelineEntry, [incidentId, now, 'alarm_recovered', incident.state, incident.state, null, 'system', null, JSON.stringify(detail)]);
+      await tx.query(insertTimelineEntry, [
+        incidentId,
+        now,
+        'alarm_recovered',
+        incident.state,
+        incident.state,
+        null,
+        'system',
+        null,
+        JSON.stringify(detail),
+      ]);
       await appendAudit(tx, {
-        actorAccountId: null, actorUsername: 'iot', actorRole: 'system', action: 'incident.alarm_recovered', entityType: 'incident',
-        entityId: String(incidentId), jurisdictionCode: incident.micro_grid_code, after: detail, clientAddress: null, success: true,
+        actorAccountId: null,
+        actorUsername: 'iot',
+        actorRole: 'system',
+        action: 'incident.alarm_recovered',
+        entityType: 'incident',
+        entityId: String(incidentId),
+        jurisdictionCode: incident.micro_grid_code,
+        after: detail,
+        clientAddress: null,
+        success: true,
       });
       return incident.micro_grid_code;
     });
@@ -174,7 +214,14 @@ export async function createSensorRuleEngine(deps: RuleEngineDeps): Promise<Sens
       if (after === before && !outcome.events.some((e) => e.type === 'raise')) return;
       try {
         const live = liveSensor(sensor);
-        await db.query(writeSensorState, [sensor.code, live.state, new Date(live.since), live.alarmRule, live.incidentId, new Date(outcome.state.lastSeen ?? Date.now())]);
+        await db.query(writeSensorState, [
+          sensor.code,
+          live.state,
+          new Date(live.since),
+          live.alarmRule,
+          live.incidentId,
+          new Date(outcome.state.lastSeen ?? Date.now()),
+        ]);
         events.emit({ type: 'sensor.changed', sensor: live });
       } catch (error) {
         logFailure('sensor state write', error);

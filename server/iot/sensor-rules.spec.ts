@@ -1,11 +1,29 @@
 /** The sensor rules on hand-made series: hysteresis and N in a row, rate of change, stuck value, heartbeat, flapping. */
 import { describe, expect, it } from 'vitest';
-import { checkSilence, displayState, evaluateReading, initialRuleState, seen, wentOffline, type RuleConfig, type RuleEvent, type RuleState } from './sensor-rules.js';
+import {
+  checkSilence,
+  displayState,
+  evaluateReading,
+  initialRuleState,
+  seen,
+  wentOffline,
+  type RuleConfig,
+  type RuleEvent,
+  type RuleState,
+} from './sensor-rules.js';
 
 const MIN = 60_000;
 const base: RuleConfig = {
-  threshold: 20, hysteresis: 5, consecutive: 3, clearConsecutive: 2, maxRatePerMinute: null, stuckReadings: null,
-  offlineAfterMs: 15 * MIN, minAlarmMs: 0, flapWindowMs: 30 * MIN, maxRaisesInWindow: 100,
+  threshold: 20,
+  hysteresis: 5,
+  consecutive: 3,
+  clearConsecutive: 2,
+  maxRatePerMinute: null,
+  stuckReadings: null,
+  offlineAfterMs: 15 * MIN,
+  minAlarmMs: 0,
+  flapWindowMs: 30 * MIN,
+  maxRaisesInWindow: 100,
 };
 
 /** Feeds values one minute apart; returns the events with the index of the reading that caused them. */
@@ -87,12 +105,18 @@ describe('missing heartbeat', () => {
     let state = seen(initialRuleState(), 0).state;
     expect(checkSilence(state, base, 14 * MIN, 0).events).toEqual([]);
     const silent = checkSilence(state, base, 15 * MIN, 0);
-    expect(silent.events).toEqual([{ type: 'offline', at: 15 * MIN }, { type: 'raise', rule: 'missing_heartbeat', value: null, at: 15 * MIN }]);
+    expect(silent.events).toEqual([
+      { type: 'offline', at: 15 * MIN },
+      { type: 'raise', rule: 'missing_heartbeat', value: null, at: 15 * MIN },
+    ]);
     state = silent.state;
     expect(displayState(state)).toBe('offline');
     expect(checkSilence(state, base, 30 * MIN, 0).events).toEqual([]);
     const back = seen(state, 31 * MIN);
-    expect(back.events).toEqual([{ type: 'online', at: 31 * MIN }, { type: 'recover', rule: 'missing_heartbeat', value: null, at: 31 * MIN }]);
+    expect(back.events).toEqual([
+      { type: 'online', at: 31 * MIN },
+      { type: 'recover', rule: 'missing_heartbeat', value: null, at: 31 * MIN },
+    ]);
     expect(displayState(back.state)).toBe('normal');
   });
 
@@ -128,20 +152,41 @@ describe('out-of-order readings', () => {
 
   it('leaves a late reading out of the rules: it neither completes a run over the threshold nor resets it', () => {
     // Two over at minutes 5 and 6, then a late reading (minute 2) over the threshold: not a third in a row.
-    const late = feedAt([[25, 5], [26, 6], [27, 2]]);
+    const late = feedAt([
+      [25, 5],
+      [26, 6],
+      [27, 2],
+    ]);
     expect(late.events).toEqual([]);
     expect(late.late).toEqual([2]);
     expect(late.state).toMatchObject({ over: 2, lastValue: 26, lastAt: 6 * MIN });
     // A late reading under the threshold does not break the run: the next newer one raises.
-    const run = feedAt([[25, 5], [26, 6], [3, 1], [27, 7]]);
+    const run = feedAt([
+      [25, 5],
+      [26, 6],
+      [3, 1],
+      [27, 7],
+    ]);
     expect(run.events).toEqual([{ type: 'raise', i: 3 }]);
     expect(run.late).toEqual([2]);
   });
 
   it('does not recover an alarm, nor move the last value back, on a late reading', () => {
-    const raised = feedAt([[25, 1], [26, 2], [27, 3]]);
+    const raised = feedAt([
+      [25, 1],
+      [26, 2],
+      [27, 3],
+    ]);
     expect(raised.events).toEqual([{ type: 'raise', i: 2 }]);
-    const after = feedAt([[1, 0], [2, 0.5], [3, 2.5]], base, raised.state);
+    const after = feedAt(
+      [
+        [1, 0],
+        [2, 0.5],
+        [3, 2.5],
+      ],
+      base,
+      raised.state,
+    );
     expect(after.events).toEqual([]);
     expect(after.late).toEqual([0, 1, 2]);
     expect(displayState(after.state)).toBe('alarm');
@@ -153,16 +198,36 @@ describe('out-of-order readings', () => {
     const first = feedAt([[25, 1]], config);
     expect(first.events).toEqual([{ type: 'raise', i: 0 }]);
     // Recovered, then the first breach re-delivered: nothing.
-    const recovered = feedAt([[5, 2], [4, 3]], config, first.state);
+    const recovered = feedAt(
+      [
+        [5, 2],
+        [4, 3],
+      ],
+      config,
+      first.state,
+    );
     expect(recovered.events).toEqual([{ type: 'recover', i: 1 }]);
-    const again = feedAt([[25, 1], [25, 3]], config, recovered.state);
+    const again = feedAt(
+      [
+        [25, 1],
+        [25, 3],
+      ],
+      config,
+      recovered.state,
+    );
     expect(again.events).toEqual([]);
     expect(again.late).toEqual([0, 1]);
   });
 
   it('does not bring an offline sensor online on a late reading (a heartbeat or a newer reading does)', () => {
     const config = { ...base, offlineAfterMs: 5 * MIN };
-    const before = feedAt([[10, 1], [11, 2]], config).state;
+    const before = feedAt(
+      [
+        [10, 1],
+        [11, 2],
+      ],
+      config,
+    ).state;
     const offline = wentOffline(before, 10 * MIN).state;
     const late = evaluateReading(offline, config, 12, 2 * MIN);
     expect(late.late).toBe(true);

@@ -107,14 +107,22 @@ export function startSensorSimulator(options: SensorSimulatorOptions): SensorSim
       if (value === null) continue;
       const client = clients[i % clients.length];
       if (!client.connected) continue;
-      const payload = JSON.stringify({ value, unit: sensor.measurementUnit, observedAt: new Date(due).toISOString(), battery: Math.round(60 + 40 * unitHash(sensor.code, 1)) });
+      const payload = JSON.stringify({
+        value,
+        unit: sensor.measurementUnit,
+        observedAt: new Date(due).toISOString(),
+        battery: Math.round(60 + 40 * unitHash(sensor.code, 1)),
+      });
       client.publish(sensorTopic(sensor.code, 'reading'), payload, { qos: 1 }, (error) => {
         if (!error) published += 1;
       });
     }
   };
   const timer = setInterval(tick, TICK_MS);
-  logger.info({ sensors: sensors.length, readingSeconds: options.readingSeconds, faultsPerHour: options.faultsPerHour, connections: clients.length }, 'iot: sensor simulator publishing');
+  logger.info(
+    { sensors: sensors.length, readingSeconds: options.readingSeconds, faultsPerHour: options.faultsPerHour, connections: clients.length },
+    'iot: sensor simulator publishing',
+  );
   return {
     get published() {
       return published;

@@ -74,24 +74,60 @@ export function sensorsRouter({ clock, config, iot }: SensorsRouteDeps): Router 
     const row = await readDetail(db, code);
     const now = clock.now();
     const [series, alarms] = await Promise.all([
-      db.query<{ at: Date; min: number; mean: number; max: number; readings: number }>(readSensorSeries, [code, new Date(now.getTime() - DAY_MS), new Date(now.getTime() + 60_000)]),
-      db.query<{ id: number; number: string; state: string; grade: string; category: string; reported_at: Date; reports: number }>(readSensorAlarms, [code, 20]),
+      db.query<{ at: Date; min: number; mean: number; max: number; readings: number }>(readSensorSeries, [
+        code,
+        new Date(now.getTime() - DAY_MS),
+        new Date(now.getTime() + 60_000),
+      ]),
+      db.query<{ id: number; number: string; state: string; grade: string; category: string; reported_at: Date; reports: number }>(readSensorAlarms, [
+        code,
+        20,
+      ]),
     ]);
     const override = parseOverride(row.override);
     res.json({
       sensor: {
-        code: row.code, kind: row.kind, measurementUnit: row.measurement_unit, threshold: row.threshold === null ? null : Number(row.threshold),
-        lon: Number(row.lon), lat: Number(row.lat), microGridCode: row.micro_grid_code, microGridName: row.micro_grid_name,
+        code: row.code,
+        kind: row.kind,
+        measurementUnit: row.measurement_unit,
+        threshold: row.threshold === null ? null : Number(row.threshold),
+        lon: Number(row.lon),
+        lat: Number(row.lat),
+        microGridCode: row.micro_grid_code,
+        microGridName: row.micro_grid_name,
       },
-      latest: row.last_seen_at === null ? null : {
-        observedAt: iso(row.observed_at), value: row.value === null ? null : Number(row.value), battery: row.battery, signal: row.signal,
-        lastSeenAt: iso(row.last_seen_at), state: row.state, stateSince: iso(row.state_since), alarmRule: row.alarm_rule,
-        incidentId: row.incident_id === null ? null : Number(row.incident_id),
-      },
+      latest:
+        row.last_seen_at === null
+          ? null
+          : {
+              observedAt: iso(row.observed_at),
+              value: row.value === null ? null : Number(row.value),
+              battery: row.battery,
+              signal: row.signal,
+              lastSeenAt: iso(row.last_seen_at),
+              state: row.state,
+              stateSince: iso(row.state_since),
+              alarmRule: row.alarm_rule,
+              incidentId: row.incident_id === null ? null : Number(row.incident_id),
+            },
       rules: ruleConfigFor(row.kind, row.threshold === null ? null : Number(row.threshold), offlineAfterMs, override),
       override,
-      series: series.map((s) => ({ at: iso(s.at), min: Number(s.min), mean: Math.round(Number(s.mean) * 100) / 100, max: Number(s.max), readings: s.readings })),
-      alarms: alarms.map((a) => ({ id: Number(a.id), number: a.number, state: a.state, grade: a.grade, category: a.category, reportedAt: iso(a.reported_at), reports: a.reports })),
+      series: series.map((s) => ({
+        at: iso(s.at),
+        min: Number(s.min),
+        mean: Math.round(Number(s.mean) * 100) / 100,
+        max: Number(s.max),
+        readings: s.readings,
+      })),
+      alarms: alarms.map((a) => ({
+        id: Number(a.id),
+        number: a.number,
+        state: a.state,
+        grade: a.grade,
+        category: a.category,
+        reportedAt: iso(a.reported_at),
+        reports: a.reports,
+      })),
     });
   });
 

@@ -60,7 +60,9 @@ export async function startIot(deps: IotDeps): Promise<IotService> {
   if (deps.leadership) {
     deps.leadership.whileLeader('iot-partitions', () => startPartitionMaintenance({ db, clock, logger, policy }));
   } else {
-    await maintainReadingPartitions(db, clock.now(), policy).catch((error: unknown) => logger.error({ error: (error as Error)?.name }, 'iot: partition maintenance failed'));
+    await maintainReadingPartitions(db, clock.now(), policy).catch((error: unknown) =>
+      logger.error({ error: (error as Error)?.name }, 'iot: partition maintenance failed'),
+    );
     stopMaintenance = startPartitionMaintenance({ db, clock, logger, policy, firstPassNow: false });
   }
 
@@ -99,7 +101,17 @@ export async function startIot(deps: IotDeps): Promise<IotService> {
     });
     brokerUrl = config.mqtt.url;
   } else {
-    broker = await startEmbeddedBroker({ host: config.mqtt.host, port: config.mqtt.port, db, directory, internal, ingest, stats, logger, maxPending: config.maxPending });
+    broker = await startEmbeddedBroker({
+      host: config.mqtt.host,
+      port: config.mqtt.port,
+      db,
+      directory,
+      internal,
+      ingest,
+      stats,
+      logger,
+      maxPending: config.maxPending,
+    });
     brokerUrl = `mqtt://${config.mqtt.host.includes(':') ? `[${config.mqtt.host}]` : config.mqtt.host}:${broker.port}`;
   }
   logger.info({ sensors: directory.size, broker: broker ? 'embedded' : 'external' }, 'iot: ingest ready');

@@ -20,13 +20,15 @@ export interface UpgradeCredentials {
 }
 
 export type UpgradeDecision =
-  | { ok: true; auth: AuthContext; credentials: UpgradeCredentials }
-  | { ok: false; status: 401 | 403; code: string; message: string };
+  { ok: true; auth: AuthContext; credentials: UpgradeCredentials } | { ok: false; status: 401 | 403; code: string; message: string };
 
 /** A screen token offered as the subprotocol `bearer.<token>`, as an Authorization header value. */
 export function bearerFromSubprotocols(header: string | undefined): string | undefined {
   if (!header) return undefined;
-  const offered = header.split(',').map((p) => p.trim()).find((p) => p.startsWith('bearer.'));
+  const offered = header
+    .split(',')
+    .map((p) => p.trim())
+    .find((p) => p.startsWith('bearer.'));
   return offered ? `Bearer ${offered.slice('bearer.'.length)}` : undefined;
 }
 

@@ -87,7 +87,9 @@ describe.each(testDatabaseModes())('live channel on %s', (mode) => {
     expect(await upgradeStatus(server.baseUrl, {})).toMatchObject({ status: 401, body: expect.stringContaining('authentication_required') });
     expect((await upgradeStatus(server.baseUrl, { cookie: xianlin.cookie, origin: 'https://evil.example' })).status).toBe(403);
     expect((await upgradeStatus(server.baseUrl, { cookie: xianlin.cookie })).status).toBe(403);
-    expect((await upgradeStatus(server.baseUrl, { cookie: 'gridops_session=ses_notarealsessiontokenatall1234', origin: server.baseUrl })).status).toBe(401);
+    expect(
+      (await upgradeStatus(server.baseUrl, { cookie: 'gridops_session=ses_notarealsessiontokenatall1234', origin: server.baseUrl })).status,
+    ).toBe(401);
     expect((await upgradeStatus(server.baseUrl, { protocols: ['gridops.live', 'bearer.gst_notarealscreentokenatall12345'] })).status).toBe(401);
     expect((await upgradeStatus(server.baseUrl, asXianlin(), '/elsewhere')).status).toBe(404);
     expect((await upgradeStatus(server.baseUrl, asXianlin())).status).toBe(101);
@@ -96,7 +98,11 @@ describe.each(testDatabaseModes())('live channel on %s', (mode) => {
   it('sends hello and a snapshot in scope, then a delta for a new incident — not to a Xuanwu dispatcher', async () => {
     const mine = await open(asXianlin());
     const other = await open({ cookie: xuanwu.cookie, origin: server.baseUrl });
-    expect(await mine.waitFor((m) => m.type === 'hello')).toEqual({ type: 'hello', epoch: server.live.epoch, account: { role: 'dispatcher', jurisdiction: '320113007' } });
+    expect(await mine.waitFor((m) => m.type === 'hello')).toEqual({
+      type: 'hello',
+      epoch: server.live.epoch,
+      account: { role: 'dispatcher', jurisdiction: '320113007' },
+    });
     mine.send({ op: 'subscribe', topic: 'incidents', since: null });
     other.send({ op: 'subscribe', topic: 'incidents', since: null });
     const snapshot = (await mine.waitFor(isSnapshot('incidents'))) as Extract<ServerMessage, { type: 'snapshot' }>;
@@ -107,9 +113,38 @@ describe.each(testDatabaseModes())('live channel on %s', (mode) => {
     const id = await reportIncident();
     const delta = (await mine.waitFor(deltaWith('incidents', (i) => i.id === id))) as Extract<ServerMessage, { type: 'delta' }>;
     expect(delta.seq).toBeGreaterThan(snapshot.seq);
-    expect(delta.items[0]).toMatchObject({ id, state: 'reported', grade: 'blue', category: 'city_management', microGridCode: place.code, streetCode: '320113007', assignedWorkerCode: null, overdue: false, generated: false });
+    expect(delta.items[0]).toMatchObject({
+      id,
+      state: 'reported',
+      grade: 'blue',
+      category: 'city_management',
+      microGridCode: place.code,
+      streetCode: '320113007',
+      assignedWorkerCode: null,
+      overdue: false,
+      generated: false,
+    });
     expect(Object.keys(delta.items[0]).sort()).toEqual(
-      ['assignedWorkerCode', 'category', 'communityCode', 'deadlineAt', 'districtCode', 'escalationLevel', 'generated', 'grade', 'id', 'lat', 'lon', 'microGridCode', 'number', 'overdue', 'reportedAt', 'source', 'state', 'streetCode'].sort(),
+      [
+        'assignedWorkerCode',
+        'category',
+        'communityCode',
+        'deadlineAt',
+        'districtCode',
+        'escalationLevel',
+        'generated',
+        'grade',
+        'id',
+        'lat',
+        'lon',
+        'microGridCode',
+        'number',
+        'overdue',
+        'reportedAt',
+        'source',
+        'state',
+        'streetCode',
+      ].sort(),
     );
     await settled(other);
     expect(other.messages.some(deltaWith('incidents', (i) => i.id === id))).toBe(false);
@@ -218,7 +253,16 @@ describe.each(testDatabaseModes())('live channel on %s', (mode) => {
     server.events.emit({ type: 'worker.status', workerCode: place.worker, microGridCode: place.code, dutyStatus: 'on_duty', busy: false });
     await server.live.source.idle();
     const delta = (await mine.waitFor(deltaWith('workers', (w) => w.code === place.worker))) as Extract<ServerMessage, { type: 'delta' }>;
-    expect((delta.items as LiveWorker[]).find((w) => w.code === place.worker)).toMatchObject({ code: place.worker, lon: place.lon, lat: place.lat, at, dutyStatus: 'on_duty', busy: false, stale: false, microGridCode: place.code });
+    expect((delta.items as LiveWorker[]).find((w) => w.code === place.worker)).toMatchObject({
+      code: place.worker,
+      lon: place.lon,
+      lat: place.lat,
+      at,
+      dutyStatus: 'on_duty',
+      busy: false,
+      stale: false,
+      microGridCode: place.code,
+    });
     expect((delta.items[0] as LiveWorker).name.length).toBeGreaterThan(0);
     await settled(other);
     expect(other.messages.some(deltaWith('workers', (w) => w.code === place.worker))).toBe(false);
@@ -246,12 +290,15 @@ describe.each(testDatabaseModes())('live channel on %s', (mode) => {
     await socket.waitFor(deltaWith('incidents', (i) => i.id === id && i.removed === true && i.assignedWorkerCode === null));
 
     const at = new Date().toISOString();
-    if (place.worker !== self.code) server.events.emit({ type: 'worker.moved', workerCode: place.worker, microGridCode: place.code, lon: place.lon, lat: place.lat, at });
+    if (place.worker !== self.code)
+      server.events.emit({ type: 'worker.moved', workerCode: place.worker, microGridCode: place.code, lon: place.lon, lat: place.lat, at });
     server.events.emit({ type: 'worker.moved', workerCode: self.code, microGridCode: self.home_unit_code, lon: self.lon, lat: self.lat, at });
     await server.live.source.idle();
     await socket.waitFor(deltaWith('workers', (w) => w.code === self.code));
     await settled(socket);
-    const seenWorkers = socket.messages.flatMap((m) => (m.type === 'delta' && m.topic === 'workers' ? (m.items as LiveWorker[]).map((w) => w.code) : []));
+    const seenWorkers = socket.messages.flatMap((m) =>
+      m.type === 'delta' && m.topic === 'workers' ? (m.items as LiveWorker[]).map((w) => w.code) : [],
+    );
     expect(new Set(seenWorkers)).toEqual(new Set([self.code]));
   });
 

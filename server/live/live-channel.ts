@@ -126,7 +126,12 @@ export function attachLiveChannel(httpServer: HttpServer, deps: LiveChannelDepen
   const start = deps.log;
   const hub = createLiveHub(
     start
-      ? { epoch: start.epoch, bufferSize: options.bufferSize, startSeq: { incidents: start.position, stats: start.position }, resumableTopics: ['incidents', 'stats'] }
+      ? {
+          epoch: start.epoch,
+          bufferSize: options.bufferSize,
+          startSeq: { incidents: start.position, stats: start.position },
+          resumableTopics: ['incidents', 'stats'],
+        }
       : { epoch: options.epoch, bufferSize: options.bufferSize },
   );
   const source = connectLiveSource({ db, events: deps.events, hub, clock, logger, incidentsFromLog: !!start });
@@ -321,7 +326,13 @@ export function attachLiveChannel(httpServer: HttpServer, deps: LiveChannelDepen
         queuedMessages += conn.client.outbox.queuedMessages;
         pendingWorkers += conn.client.outbox.pendingWorkers;
       }
-      return { clients: connections.size, queuedMessages, pendingWorkers, logPosition: log?.position ?? null, logListening: log ? log.listening : null };
+      return {
+        clients: connections.size,
+        queuedMessages,
+        pendingWorkers,
+        logPosition: log?.position ?? null,
+        logListening: log ? log.listening : null,
+      };
     },
     recheckNow,
     async close() {

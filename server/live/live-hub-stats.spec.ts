@@ -24,7 +24,11 @@ const change = (incidentId: number, microGridCode: string): LiveStatsChange => (
   kind: 'reported',
   at: '2026-12-07T02:00:00.000Z',
 });
-const viewer = (role: string, jurisdiction: string): LiveViewer => ({ role, jurisdiction, workerCode: role === 'field_worker' ? 'W00000000000000000001' : null });
+const viewer = (role: string, jurisdiction: string): LiveViewer => ({
+  role,
+  jurisdiction,
+  workerCode: role === 'field_worker' ? 'W00000000000000000001' : null,
+});
 
 describe('live hub, stats topic', () => {
   it('snapshots empty at the current sequence, then sends the changes of the jurisdiction only', () => {
@@ -53,7 +57,9 @@ describe('live hub, stats topic', () => {
     const socket = new FakeSocket();
     const client = hub.addClient(viewer('dispatcher', '320113007'), new LiveOutbox(socket));
     expect(hub.subscribe(client, 'stats', { epoch: 'e2', seq: 1 }).kind).toBe('resumed');
-    expect(socket.take()).toEqual([{ type: 'delta', topic: 'stats', seq: 3, items: [change(2, '320113007001001001'), change(3, '320113007001001001')] }]);
+    expect(socket.take()).toEqual([
+      { type: 'delta', topic: 'stats', seq: 3, items: [change(2, '320113007001001001'), change(3, '320113007001001001')] },
+    ]);
     const phone = new FakeSocket();
     const worker = hub.addClient(viewer('field_worker', '320113007001001'), new LiveOutbox(phone));
     expect(hub.subscribe(worker, 'stats', { epoch: 'e2', seq: 3 }).kind).toBe('resumed');

@@ -48,7 +48,18 @@ function incident(id: number, extra: Partial<LiveIncident> = {}): LiveIncident {
 }
 
 function worker(code: string, lon: number, lat: number, homeUnitCode = XIANLIN_MICRO_GRID): HubWorker {
-  const item: LiveWorker = { code, name: '测试', role: 'micro_grid_worker', lon, lat, at: '2026-11-23T08:00:00.000Z', dutyStatus: 'on_duty', busy: false, stale: false, microGridCode: homeUnitCode };
+  const item: LiveWorker = {
+    code,
+    name: '测试',
+    role: 'micro_grid_worker',
+    lon,
+    lat,
+    at: '2026-11-23T08:00:00.000Z',
+    dutyStatus: 'on_duty',
+    busy: false,
+    stale: false,
+    microGridCode: homeUnitCode,
+  };
   return { item, homeUnitCode };
 }
 
@@ -139,7 +150,9 @@ describe('live hub', () => {
     // A restarted server (new epoch) does not honour the old epoch's numbers.
     const restarted = createLiveHub({ epoch: 'e2' });
     restarted.publishIncident(incident(1));
-    expect(restarted.subscribe(restarted.addClient(dispatcher('city'), new LiveOutbox(new FakeSocket())), 'incidents', { epoch: 'e1', seq: 1 })).toMatchObject({ kind: 'snapshot' });
+    expect(
+      restarted.subscribe(restarted.addClient(dispatcher('city'), new LiveOutbox(new FakeSocket())), 'incidents', { epoch: 'e1', seq: 1 }),
+    ).toMatchObject({ kind: 'snapshot' });
   });
 
   it('filters incidents by jurisdiction prefix like RLS; a field worker sees only cases assigned to them', () => {
@@ -157,7 +170,9 @@ describe('live hub', () => {
     expect(fieldWorker.socket.take()).toEqual([]);
 
     hub.publishIncident(incident(1, { state: 'dispatched', assignedWorkerCode: 'W1' }));
-    expect(fieldWorker.socket.take()).toEqual([{ type: 'delta', topic: 'incidents', seq: 2, items: [incident(1, { state: 'dispatched', assignedWorkerCode: 'W1' })] }]);
+    expect(fieldWorker.socket.take()).toEqual([
+      { type: 'delta', topic: 'incidents', seq: 2, items: [incident(1, { state: 'dispatched', assignedWorkerCode: 'W1' })] },
+    ]);
     // Declined and offered to someone else: the worker is told to drop it, without learning who has it now.
     hub.publishIncident(incident(1, { state: 'dispatched', assignedWorkerCode: 'W2' }));
     expect(fieldWorker.socket.take()).toEqual([
@@ -173,7 +188,14 @@ describe('live hub', () => {
     const xuanwu = connect(hub, dispatcher('320102'));
     const outcome = hub.subscribe(xuanwu.client, 'incidents', null);
     if (outcome.kind !== 'snapshot') throw new Error('expected a snapshot');
-    hub.completeSnapshot(xuanwu.client, 'incidents', outcome.ticket, outcome.seq, [incident(1), incident(2, { microGridCode: XUANWU_MICRO_GRID })], false);
+    hub.completeSnapshot(
+      xuanwu.client,
+      'incidents',
+      outcome.ticket,
+      outcome.seq,
+      [incident(1), incident(2, { microGridCode: XUANWU_MICRO_GRID })],
+      false,
+    );
     const [snapshot] = xuanwu.socket.take();
     expect(snapshot).toMatchObject({ type: 'snapshot', items: [{ id: 2 }] });
   });
@@ -187,14 +209,18 @@ describe('live hub', () => {
     const view = hub.setViewport(xianlin.client, [118.9, 32.08, 118.98, 32.13]);
     if (view.kind !== 'snapshot') throw new Error('expected a workers snapshot for the new viewport');
     hub.completeSnapshot(xianlin.client, 'workers', view.ticket, view.seq, [worker('W1', 118.93, 32.1), worker('W9', 118.5, 32.0)], false);
-    expect(xianlin.socket.take()).toEqual([{ type: 'snapshot', topic: 'workers', epoch: 'e1', seq: 0, items: [worker('W1', 118.93, 32.1).item], truncated: false }]);
+    expect(xianlin.socket.take()).toEqual([
+      { type: 'snapshot', topic: 'workers', epoch: 'e1', seq: 0, items: [worker('W1', 118.93, 32.1).item], truncated: false },
+    ]);
 
     hub.stageWorker(worker('W1', 118.94, 32.1));
     hub.stageWorker(worker('W2', 118.95, 32.11));
     hub.stageWorker(worker('W3', 118.6, 32.0));
     hub.stageWorker(worker('WX', 118.8, 32.05, XUANWU_MICRO_GRID));
     hub.flushWorkers();
-    expect(xianlin.socket.take()).toEqual([{ type: 'delta', topic: 'workers', seq: 1, items: [worker('W1', 118.94, 32.1).item, worker('W2', 118.95, 32.11).item] }]);
+    expect(xianlin.socket.take()).toEqual([
+      { type: 'delta', topic: 'workers', seq: 1, items: [worker('W1', 118.94, 32.1).item, worker('W2', 118.95, 32.11).item] },
+    ]);
     expect(xuanwu.socket.take()).toEqual([{ type: 'delta', topic: 'workers', seq: 1, items: [worker('WX', 118.8, 32.05, XUANWU_MICRO_GRID).item] }]);
     expect(self.socket.take()).toEqual([{ type: 'delta', topic: 'workers', seq: 1, items: [worker('W1', 118.94, 32.1).item] }]);
 
@@ -225,15 +251,29 @@ describe('live hub', () => {
     socket.bufferedAmount = 0;
     hub.flushWorkers();
     const sent = socket.take();
-    expect(sent.map((m) => (m.type === 'delta' ? `${m.topic}:${m.seq}` : m.type))).toEqual(['incidents:1', 'incidents:2', 'incidents:3', 'incidents:4', 'workers:20']);
-    expect(sent[4]).toMatchObject({ items: [{ code: 'W1', lon: 118.9 + 20 / 1000 }, { code: 'W2', lat: 32.1 + 20 / 1000 }] });
+    expect(sent.map((m) => (m.type === 'delta' ? `${m.topic}:${m.seq}` : m.type))).toEqual([
+      'incidents:1',
+      'incidents:2',
+      'incidents:3',
+      'incidents:4',
+      'workers:20',
+    ]);
+    expect(sent[4]).toMatchObject({
+      items: [
+        { code: 'W1', lon: 118.9 + 20 / 1000 },
+        { code: 'W2', lat: 32.1 + 20 / 1000 },
+      ],
+    });
     expect(socket.closedWith).toBeNull();
   });
 
   it('closes a client that falls too far behind on incidents with a code telling it to resume', () => {
     const hub = createLiveHub({ epoch: 'e1' });
     const socket = new FakeSocket();
-    const client = hub.addClient(dispatcher('city'), new LiveOutbox(socket, { highWaterBytes: 1000, maxQueuedMessages: 3, maxBufferedBytes: 1_000_000 }));
+    const client = hub.addClient(
+      dispatcher('city'),
+      new LiveOutbox(socket, { highWaterBytes: 1000, maxQueuedMessages: 3, maxBufferedBytes: 1_000_000 }),
+    );
     subscribeLive(hub, client, socket, 'incidents');
     socket.bufferedAmount = 5000;
     for (let id = 1; id <= 3; id += 1) hub.publishIncident(incident(id));

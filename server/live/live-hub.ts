@@ -134,7 +134,8 @@ export function createLiveHub(options: LiveHubOptions = {}): LiveHub {
   const staged = new Map<string, HubWorker>();
   let nextTicket = 1;
 
-  const ring = (topic: LiveTopic): DeltaRing<unknown> => (topic === 'incidents' ? incidents : topic === 'stats' ? stats : topic === 'sensors' ? sensors : workers);
+  const ring = (topic: LiveTopic): DeltaRing<unknown> =>
+    topic === 'incidents' ? incidents : topic === 'stats' ? stats : topic === 'sensors' ? sensors : workers;
 
   /** The item as this client may receive it, or null; keeps the client's known sets. */
   const projectIncident = (client: HubClient, incident: LiveIncident): LiveIncident | null => {
@@ -167,11 +168,12 @@ export function createLiveHub(options: LiveHubOptions = {}): LiveHub {
 
   const newest = <T>(entries: RingEntry<T>[], key: (item: T) => string | number): T[] => {
     const byKey = new Map<string | number, T>();
-    for (const entry of entries) for (const item of entry.items) {
-      const k = key(item);
-      byKey.delete(k);
-      byKey.set(k, item);
-    }
+    for (const entry of entries)
+      for (const item of entry.items) {
+        const k = key(item);
+        byKey.delete(k);
+        byKey.set(k, item);
+      }
     return [...byKey.values()];
   };
 
@@ -245,7 +247,14 @@ export function createLiveHub(options: LiveHubOptions = {}): LiveHub {
       if (!client.subscriptions.has('workers')) return { kind: 'none' };
       return askSnapshot(client, 'workers');
     },
-    completeSnapshot(client: HubClient, topic: LiveTopic, ticket: number, seq: number, items: LiveIncident[] | HubWorker[] | LiveStatsChange[] | LiveSensor[], truncated: boolean): SubscribeOutcome {
+    completeSnapshot(
+      client: HubClient,
+      topic: LiveTopic,
+      ticket: number,
+      seq: number,
+      items: LiveIncident[] | HubWorker[] | LiveStatsChange[] | LiveSensor[],
+      truncated: boolean,
+    ): SubscribeOutcome {
       const state = client.subscriptions.get(topic);
       if (!clients.has(client) || state?.phase !== 'snapshot' || state.ticket !== ticket) return { kind: 'none' };
       const entries = ring(topic).after(seq);

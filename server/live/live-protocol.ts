@@ -91,7 +91,6 @@ export interface LiveSensor {
   incidentId: number | null;
 }
 
-
 /** True when a delta item means the incident no longer belongs in the open view (finished, or left the view). */
 export function isRemovedFromOpenView(item: Pick<LiveIncident, 'state' | 'removed'>): boolean {
   return item.removed === true || isFinishedState(item.state);
@@ -118,20 +117,17 @@ export const LIVE_CLOSE = {
 } as const;
 
 /** Error codes of `{"type":"error"}` messages (stable; the client may translate them). */
-export type LiveErrorCode =
-  | 'binary_not_supported'
-  | 'invalid_json'
-  | 'invalid_message'
-  | 'rate_limited'
-  | 'not_subscribed'
-  | 'snapshot_failed';
+export type LiveErrorCode = 'binary_not_supported' | 'invalid_json' | 'invalid_message' | 'rate_limited' | 'not_subscribed' | 'snapshot_failed';
 
 const coordinate = (min: number, max: number) => z.number().finite().min(min).max(max);
 export const BboxSchema = z
   .tuple([coordinate(-180, 180), coordinate(-90, 90), coordinate(-180, 180), coordinate(-90, 90)])
   .refine(([w, s, e, n]) => w <= e && s <= n, 'west must not exceed east, south must not exceed north');
 
-const SinceSchema = z.object({ epoch: z.string().min(1).max(64), seq: z.number().int().min(0) }).strict().nullable();
+const SinceSchema = z
+  .object({ epoch: z.string().min(1).max(64), seq: z.number().int().min(0) })
+  .strict()
+  .nullable();
 
 export const ClientMessageSchema = z.discriminatedUnion('op', [
   z.object({ op: z.literal('subscribe'), topic: z.enum(LIVE_TOPICS), since: SinceSchema.optional(), bbox: BboxSchema.optional() }).strict(),
@@ -141,7 +137,13 @@ export const ClientMessageSchema = z.discriminatedUnion('op', [
 ]);
 export type ClientMessage = z.infer<typeof ClientMessageSchema>;
 
-export type LiveItemOf<T extends LiveTopic> = T extends 'incidents' ? LiveIncident : T extends 'stats' ? LiveStatsChange : T extends 'sensors' ? LiveSensor : LiveWorker;
+export type LiveItemOf<T extends LiveTopic> = T extends 'incidents'
+  ? LiveIncident
+  : T extends 'stats'
+    ? LiveStatsChange
+    : T extends 'sensors'
+      ? LiveSensor
+      : LiveWorker;
 
 export type ServerMessage =
   | { type: 'hello'; epoch: string; account: { role: string; jurisdiction: string } }

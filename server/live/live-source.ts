@@ -51,7 +51,10 @@ export function connectLiveSource({ db, events, hub, clock, logger, incidentsFro
   let stopped = false;
 
   const logFailure = (what: string, error: unknown) => {
-    const detail = error instanceof DatabaseError ? { statement: error.statementName, sqlState: error.sqlState } : { error: String((error as Error)?.name ?? 'error') };
+    const detail =
+      error instanceof DatabaseError
+        ? { statement: error.statementName, sqlState: error.sqlState }
+        : { error: String((error as Error)?.name ?? 'error') };
     logger.warn(detail, `live: ${what} failed`);
   };
   const track = <T>(promise: Promise<T>): void => {
@@ -71,7 +74,13 @@ export function connectLiveSource({ db, events, hub, clock, logger, incidentsFro
           const incident = toLiveIncident(row);
           hub.publishIncident(incident);
           // Topic `stats`: its figures moved (the rollups were updated in the same commit, migration 0013).
-          hub.publishStatsChange({ incidentId: id, microGridCode: incident.microGridCode, day: shanghaiDay(incident.reportedAt), kind: change, at: clock.now().toISOString() });
+          hub.publishStatsChange({
+            incidentId: id,
+            microGridCode: incident.microGridCode,
+            day: shanghaiDay(incident.reportedAt),
+            kind: change,
+            at: clock.now().toISOString(),
+          });
         }
       } catch (error) {
         logFailure('incident read', error);

@@ -62,7 +62,12 @@ export function collectionDocument(base: string, c: OgcCollection, extent: Exten
       { href: `${collectionUrl(base, c.id)}?f=html`, rel: 'alternate', type: MEDIA_HTML, title: `${c.title} (HTML)` },
       { href: itemsUrl(base, c.id), rel: 'items', type: MEDIA_GEOJSON, title: `${c.title}: features` },
       { href: itemsUrl(base, c.id, { format: 'html' }), rel: 'items', type: MEDIA_HTML, title: `${c.title}: features (HTML)` },
-      { href: `${collectionUrl(base, c.id)}/queryables`, rel: 'http://www.opengis.net/def/rel/ogc/1.0/queryables', type: 'application/schema+json', title: 'Queryables' },
+      {
+        href: `${collectionUrl(base, c.id)}/queryables`,
+        rel: 'http://www.opengis.net/def/rel/ogc/1.0/queryables',
+        type: 'application/schema+json',
+        title: 'Queryables',
+      },
       { href: `${collectionUrl(base, c.id)}/queryables`, rel: 'queryables', type: MEDIA_JSON, title: 'Queryables' },
     ] satisfies Link[],
   };

@@ -18,7 +18,13 @@ function fakeDb(results: Array<Record<string, unknown>[] | Error>) {
   return { db, calls };
 }
 
-const row = (id: string, minx: number | null) => ({ id, minx, miny: minx === null ? null : 32, maxx: minx === null ? null : 119, maxy: minx === null ? null : 33 });
+const row = (id: string, minx: number | null) => ({
+  id,
+  minx,
+  miny: minx === null ? null : 32,
+  maxx: minx === null ? null : 119,
+  maxy: minx === null ? null : 33,
+});
 
 describe('createExtentCache', () => {
   it('maps rows to extents, null for an empty collection', async () => {

@@ -148,9 +148,13 @@ describe.skipIf(skip).each(testDatabaseModes())('GDAL OAPIF driver on %s', (mode
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gridops-ogc-'));
     try {
       const gpkg = path.join(dir, 'micro.gpkg');
-      await run('ogr2ogr', [...gdalAuth, '-oo', 'PAGE_SIZE=10000', '-t_srs', 'EPSG:4490', '-f', 'GPKG', gpkg, `OAPIF:${server.baseUrl}/ogc`, 'micro_grids'], {
-        timeout: 60_000,
-      });
+      await run(
+        'ogr2ogr',
+        [...gdalAuth, '-oo', 'PAGE_SIZE=10000', '-t_srs', 'EPSG:4490', '-f', 'GPKG', gpkg, `OAPIF:${server.baseUrl}/ogc`, 'micro_grids'],
+        {
+          timeout: 60_000,
+        },
+      );
       const [{ n }] = await server.db.query<{ n: number }>(countMicroGrids);
       const info = (await run('ogrinfo', ['-ro', '-so', gpkg, 'micro_grids'])).stdout;
       expect(info).toMatch(new RegExp(`^Feature Count: ${n}$`, 'm'));

@@ -46,7 +46,13 @@ describe('itemsUrl and itemUrl', () => {
 });
 
 describe('itemsPageLinks', () => {
-  const params = (limit: number, offset: number, extra: Partial<ItemsParams> = {}): ItemsParams => ({ limit, offset, crs: CRS84, format: 'json', ...extra });
+  const params = (limit: number, offset: number, extra: Partial<ItemsParams> = {}): ItemsParams => ({
+    limit,
+    offset,
+    crs: CRS84,
+    format: 'json',
+    ...extra,
+  });
   const rels = (links: { rel: string }[]) => links.map((l) => l.rel);
   const href = (links: { rel: string; href: string }[], rel: string) => links.find((l) => l.rel === rel)?.href;
 

@@ -30,7 +30,19 @@ const document = { type: 'object', properties: { links: { type: 'array', items: 
 
 const CRS_URIS = SUPPORTED_CRS.map((c) => c.uri);
 
-const ITEMS_QUERY_PARAMETERS = ['bbox', 'bbox-crs', 'datetime', 'limit', 'offset', 'cursor', 'crs', 'filter', 'filter-lang', 'filter-crs', 'fFeatures'].map(ref);
+const ITEMS_QUERY_PARAMETERS = [
+  'bbox',
+  'bbox-crs',
+  'datetime',
+  'limit',
+  'offset',
+  'cursor',
+  'crs',
+  'filter',
+  'filter-lang',
+  'filter-crs',
+  'fFeatures',
+].map(ref);
 
 type Ok = (description: string, body: object) => object;
 
@@ -48,7 +60,10 @@ function collectionPaths(c: OgcCollection, ok: Ok): Array<[string, object]> {
     schema: { type: 'integer', minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT },
   };
   return [
-    [at, { get: { operationId: `describe_${c.id}`, summary: c.title, parameters: [ref('f')], responses: ok('Collection metadata', json(document)) } }],
+    [
+      at,
+      { get: { operationId: `describe_${c.id}`, summary: c.title, parameters: [ref('f')], responses: ok('Collection metadata', json(document)) } },
+    ],
     [
       `${at}/items`,
       {
@@ -205,7 +220,8 @@ export function openApiDocument(base: string, collections: readonly OgcCollectio
           name: 'offset',
           in: 'query',
           required: false,
-          description: 'Number of features to skip (features are ordered by their primary key); next links use cursor instead, whose cost does not grow with the depth.',
+          description:
+            'Number of features to skip (features are ordered by their primary key); next links use cursor instead, whose cost does not grow with the depth.',
           schema: { type: 'integer', minimum: 0, maximum: MAX_OFFSET, default: 0 },
         },
         f: { name: 'f', in: 'query', required: false, schema: { type: 'string', enum: ['json', 'html'] } },

@@ -113,7 +113,14 @@ describe('parseDatetime', () => {
 
 describe('parseItemsParams', () => {
   it('returns defaults for an empty query', () => {
-    expect(parseItemsParams({})).toMatchObject({ bbox: undefined, datetime: undefined, limit: DEFAULT_LIMIT, offset: 0, format: 'json', filter: undefined });
+    expect(parseItemsParams({})).toMatchObject({
+      bbox: undefined,
+      datetime: undefined,
+      limit: DEFAULT_LIMIT,
+      offset: 0,
+      format: 'json',
+      filter: undefined,
+    });
     expect(parseItemsParams({}).crs.uri).toBe('http://www.opengis.net/def/crs/OGC/1.3/CRS84');
   });
 

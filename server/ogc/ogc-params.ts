@@ -34,7 +34,19 @@ export interface ItemsParams {
 }
 
 const COMMON_PARAMETERS = ['f'] as const;
-export const ITEMS_PARAMETERS = ['f', 'bbox', 'bbox-crs', 'limit', 'offset', 'cursor', 'datetime', 'crs', 'filter', 'filter-lang', 'filter-crs'] as const;
+export const ITEMS_PARAMETERS = [
+  'f',
+  'bbox',
+  'bbox-crs',
+  'limit',
+  'offset',
+  'cursor',
+  'datetime',
+  'crs',
+  'filter',
+  'filter-lang',
+  'filter-crs',
+] as const;
 export const FEATURE_PARAMETERS = ['f', 'crs'] as const;
 /** Accepted values of filter-lang; `cql-text` is the pre-standard name that GDAL 3.6 sends. */
 export const FILTER_LANGS = ['cql2-text', 'cql2-json', 'cql-text'] as const;

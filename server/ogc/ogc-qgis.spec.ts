@@ -115,7 +115,11 @@ describe.skipIf(!hasQgis && !isCi)('QGIS (python3-qgis) opens GridOps', () => {
     const copy = path.join(out, 'sample.qgs');
     fs.writeFileSync(copy, sample);
     const { stdout } = await run(PYTHON, [SCRIPT, '--open', copy, token], { timeout: 120_000, maxBuffer: 10 * 1024 * 1024, env: qgisEnv() });
-    const opened = JSON.parse(stdout.trim().split('\n').at(-1)!) as { read: boolean; crs: string; layers: { name: string; valid: boolean; features: number | null }[] };
+    const opened = JSON.parse(stdout.trim().split('\n').at(-1)!) as {
+      read: boolean;
+      crs: string;
+      layers: { name: string; valid: boolean; features: number | null }[];
+    };
     expect(opened.read).toBe(true);
     expect(opened.crs).toBe('EPSG:4490');
     expect(opened.layers).toHaveLength(4);

@@ -90,7 +90,9 @@ describe.each(testDatabaseModes())('OGC unit_statistics on %s', (mode) => {
     const [{ n }] = await server.db.query<{ n: number }>(monthRows, [month]);
     expect(streets.body.features.length).toBeGreaterThan(0);
     expect(streets.body.features.length).toBeLessThanOrEqual(n);
-    expect(streets.body.features.every((f) => f.properties.level === 'street' && f.properties.month === month && Number(f.properties.incidents) > 0)).toBe(true);
+    expect(
+      streets.body.features.every((f) => f.properties.level === 'street' && f.properties.month === month && Number(f.properties.incidents) > 0),
+    ).toBe(true);
     // The month's start in Asia/Shanghai is the previous day 16:00 UTC; an interval inside the month selects it alone.
     const start = new Date(`${month}-01T00:00:00+08:00`).toISOString();
     const byTime = await get(`/ogc/collections/unit_statistics/items?datetime=${start}&limit=1000`, street);

@@ -126,9 +126,9 @@ describe.each(testDatabaseModes())('OGC API – Features on %s', (mode) => {
   });
 
   it('lists every collection with a CRS84 extent that matches the data, and an items link', async () => {
-    const { body, type } = await get<{ collections: Array<{ id: string; description: string; extent: { spatial: { bbox: number[][]; crs: string } }; links: Link[] }> }>(
-      '/ogc/collections',
-    );
+    const { body, type } = await get<{
+      collections: Array<{ id: string; description: string; extent: { spatial: { bbox: number[][]; crs: string } }; links: Link[] }>;
+    }>('/ogc/collections');
     expect(type).toMatch(/^application\/json/);
     expect(body.collections.map((c) => c.id)).toEqual(OGC_COLLECTIONS.map((c) => c.id));
     const micro = body.collections.find((c) => c.id === 'micro_grids')!;

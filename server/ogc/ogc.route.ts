@@ -20,7 +20,18 @@ import { badRequest, notFound } from '../errors/app-error.js';
 import { findCollection, OGC_COLLECTIONS, OgcCollection } from './ogc-collections.js';
 import { CONFORMANCE_CLASSES, collectionDocument, collectionsDocument, conformanceDocument, landingPage } from './ogc-documents.js';
 import { createExtentCache } from './ogc-extent-cache.js';
-import { collectionUrl, itemsPageLinks, itemUrl, Link, MEDIA_GEOJSON, MEDIA_HTML, MEDIA_JSON, MEDIA_OPENAPI, OGC_ROOT, ogcBaseUrl } from './ogc-links.js';
+import {
+  collectionUrl,
+  itemsPageLinks,
+  itemUrl,
+  Link,
+  MEDIA_GEOJSON,
+  MEDIA_HTML,
+  MEDIA_JSON,
+  MEDIA_OPENAPI,
+  OGC_ROOT,
+  ogcBaseUrl,
+} from './ogc-links.js';
 import { openApiDocument } from './ogc-openapi.js';
 import { ItemsParams, parseFeatureParams, parseItemsParams, parseMetadataParams } from './ogc-params.js';
 import { ConditionBuilder, countQuery, itemQuery, itemsQuery } from './ogc.sql.js';
@@ -84,7 +95,12 @@ function withLinks(objectText: string, links: Link[]): string {
 
 /** What the router uses of the application's dependencies. */
 /** `readDb`: the read replica (DATABASE_READ_URL) the reads go to; the requests' scoped reads use readScopedDb(req). */
-export interface OgcRouterDeps { db: Database; readDb?: Database; config: Pick<AppConfig, 'host' | 'port'>; clock: Clock }
+export interface OgcRouterDeps {
+  db: Database;
+  readDb?: Database;
+  config: Pick<AppConfig, 'host' | 'port'>;
+  clock: Clock;
+}
 
 export function ogcRouter({ db, readDb, config, clock }: OgcRouterDeps): Router {
   const router = Router();
@@ -167,11 +183,15 @@ export function ogcRouter({ db, readDb, config, clock }: OgcRouterDeps): Router 
     const headers = { 'Content-Crs': contentCrsHeader(params.crs) };
     const featureTexts = features.map((r) => r.feature);
     if (params.format === 'html') {
-      const body = itemsHtml(collection, featureTexts.map((t) => JSON.parse(t)), {
-        numberMatched,
-        links,
-        featureHref: (id) => `${itemUrl(base, collection.id, id)}?f=html`,
-      });
+      const body = itemsHtml(
+        collection,
+        featureTexts.map((t) => JSON.parse(t)),
+        {
+          numberMatched,
+          links,
+          featureHref: (id) => `${itemUrl(base, collection.id, id)}?f=html`,
+        },
+      );
       sendCached(req, res, { type: MEDIA_HTML, body, cacheControl: PRIVATE_REVALIDATE, headers });
       return;
     }

@@ -15,8 +15,18 @@ const SQL_NAME = /^[a-z][a-z0-9_]*$/;
 describe('the collection allow-list', () => {
   it('has one collection per unit level and the operational layers', () => {
     expect(OGC_COLLECTIONS.map((c) => c.id)).toEqual([
-      'districts', 'streets', 'communities', 'grids', 'micro_grids', 'roads', 'cameras', 'sensors', 'workers',
-      'camera_views', 'incidents', 'unit_statistics',
+      'districts',
+      'streets',
+      'communities',
+      'grids',
+      'micro_grids',
+      'roads',
+      'cameras',
+      'sensors',
+      'workers',
+      'camera_views',
+      'incidents',
+      'unit_statistics',
     ]);
     expect(findCollection('nope')).toBeUndefined();
     expect(findCollection('__proto__')).toBeUndefined();
@@ -32,7 +42,10 @@ describe('the collection allow-list', () => {
   });
 
   it('never publishes personal data or stream URLs', () => {
-    const published = (id: string) => collection(id).properties.map((p) => `${p.name} ${p.sql}`).join(' ');
+    const published = (id: string) =>
+      collection(id)
+        .properties.map((p) => `${p.name} ${p.sql}`)
+        .join(' ');
     expect(published('workers')).not.toMatch(/\bname\b|phone/);
     expect(published('cameras')).not.toMatch(/stream/);
     expect(published('camera_views')).not.toMatch(/stream/);
@@ -64,12 +77,16 @@ describe('the OGC statements', () => {
 
   it('transforms a bbox given in another CRS once, never the stored geometries', () => {
     const q = countQuery(collection('micro_grids'), { bbox: { ...BBOX, srid: 3857 } });
-    expect(q.statement.text).toContain('ST_Intersects(t.geom, ST_Transform(ST_MakeEnvelope($1::float8, $2::float8, $3::float8, $4::float8, 3857), 4326))');
+    expect(q.statement.text).toContain(
+      'ST_Intersects(t.geom, ST_Transform(ST_MakeEnvelope($1::float8, $2::float8, $3::float8, $4::float8, 3857), 4326))',
+    );
   });
 
   it('writes geometries in the requested CRS, latitude first for EPSG:4490', () => {
     const cgcs = SUPPORTED_CRS.find((c) => c.srid === 4490)!;
-    expect(itemsQuery(collection('streets'), {}, { ...PAGE, crs: cgcs }).statement.text).toContain('ST_AsGeoJSON(ST_FlipCoordinates(ST_Transform(t.geom, 4490)), 7, 0)');
+    expect(itemsQuery(collection('streets'), {}, { ...PAGE, crs: cgcs }).statement.text).toContain(
+      'ST_AsGeoJSON(ST_FlipCoordinates(ST_Transform(t.geom, 4490)), 7, 0)',
+    );
     const mercator = SUPPORTED_CRS.find((c) => c.srid === 3857)!;
     expect(itemQuery(collection('roads'), 1, mercator).statement.text).toContain('ST_AsGeoJSON(ST_Transform(t.geom, 3857), 2, 0)');
   });
@@ -83,7 +100,9 @@ describe('the OGC statements', () => {
   });
 
   it('orders every collection by its primary key and never by a request value', () => {
-    expect(itemsQuery(collection('roads'), {}, PAGE).statement.text).toMatch(/t\.id > \$1::bigint\s+ORDER BY t\.id\s+LIMIT \$2::int OFFSET \$3::bigint\) page\s+JOIN road_edges t ON t\.id = page\.k\s+ORDER BY t\.id$/);
+    expect(itemsQuery(collection('roads'), {}, PAGE).statement.text).toMatch(
+      /t\.id > \$1::bigint\s+ORDER BY t\.id\s+LIMIT \$2::int OFFSET \$3::bigint\) page\s+JOIN road_edges t ON t\.id = page\.k\s+ORDER BY t\.id$/,
+    );
     expect(itemsQuery(collection('roads'), {}, { ...PAGE, after: 5 }).statement.text).toContain('t.id > $1::bigint');
     expect(itemsQuery(collection('workers'), {}, PAGE).statement.text).toContain('ST_AsGeoJSON(t.last_position, 7, 0)');
     expect(itemsQuery(collection('camera_views'), {}, PAGE).statement.text).toContain('ST_AsGeoJSON(t.fov, 7, 0)');

@@ -12,7 +12,10 @@ import { testDatabaseModes } from '../../tests/support/test-database.js';
 import { startTestServer, type TestServer } from '../../tests/support/test-server.js';
 import { JPEG, GIF } from '../../tests/support/test-images.js';
 
-const point = defineSql('test.open311_photo_point', `SELECT ST_X(label_point) AS lon, ST_Y(label_point) AS lat FROM units WHERE level = 'micro_grid' AND street_code = '320113007' ORDER BY code LIMIT 1`);
+const point = defineSql(
+  'test.open311_photo_point',
+  `SELECT ST_X(label_point) AS lon, ST_Y(label_point) AS lat FROM units WHERE level = 'micro_grid' AND street_code = '320113007' ORDER BY code LIMIT 1`,
+);
 const caseOf = defineSql(
   'test.open311_photo_case',
   `SELECT i.input_crs, ST_X(i.geom) AS lon, (SELECT count(*)::int FROM incident_photos p WHERE p.incident_id = i.id) AS photos,
@@ -42,7 +45,13 @@ describe.each(testDatabaseModes())('Open311 intake with a photo on %s', (mode) =
 
   it('files a GCJ-02 report with its photo once, however often the same key is sent', async () => {
     const key = crypto.randomUUID();
-    const fields = { service_code: 'city_management', description: `井盖破损 ${key.slice(0, 6)}`, long: String(place.lon + 0.0052), lat: String(place.lat - 0.0021), coordinate_system: 'gcj02' };
+    const fields = {
+      service_code: 'city_management',
+      description: `井盖破损 ${key.slice(0, 6)}`,
+      long: String(place.lon + 0.0052),
+      lat: String(place.lat - 0.0021),
+      coordinate_system: 'gcj02',
+    };
     const first = await post(fields, JPEG, key);
     const body = await first.json();
     expect(first.status, JSON.stringify(body)).toBe(201);
@@ -50,7 +59,9 @@ describe.each(testDatabaseModes())('Open311 intake with a photo on %s', (mode) =
     expect(again.status).toBe(201);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     expect(await again.json()).toEqual(body);
-    const [row] = await server.db.query<{ input_crs: string; lon: number; photos: number; same: number }>(caseOf, [Number(body[0].service_request_id)]);
+    const [row] = await server.db.query<{ input_crs: string; lon: number; photos: number; same: number }>(caseOf, [
+      Number(body[0].service_request_id),
+    ]);
     expect(row.input_crs).toBe('gcj02');
     expect(Math.abs(row.lon - place.lon)).toBeLessThan(0.0015);
     expect(row.photos).toBe(1);
@@ -61,7 +72,10 @@ describe.each(testDatabaseModes())('Open311 intake with a photo on %s', (mode) =
     const gif = await post({ service_code: 'city_management', description: '动图', long: String(place.lon), lat: String(place.lat) }, GIF);
     expect(gif.status).toBe(415);
     expect((await gif.json())[0].description).toMatch(/^photo_type_unsupported/);
-    const plain = await post({ service_code: 'city_management', description: '没有照片的上报', long: String(place.lon), lat: String(place.lat) }, null);
+    const plain = await post(
+      { service_code: 'city_management', description: '没有照片的上报', long: String(place.lon), lat: String(place.lat) },
+      null,
+    );
     expect(plain.status).toBe(201);
   });
 });

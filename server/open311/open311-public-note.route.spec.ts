@@ -31,8 +31,15 @@ describe.each(testDatabaseModes())('Open311 public resolution note on %s', (mode
   let worker: Record<string, string>;
 
   const call = async (method: string, path: string, headers: Record<string, string>, body?: unknown) => {
-    const res = await fetch(`${server.baseUrl}${path}`, { method, headers: { ...headers, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-    return { status: res.status, body: (await res.json().catch(() => null)) as Record<string, unknown> & { state?: string; code?: string; details?: { reason?: string } } };
+    const res = await fetch(`${server.baseUrl}${path}`, {
+      method,
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return {
+      status: res.status,
+      body: (await res.json().catch(() => null)) as Record<string, unknown> & { state?: string; code?: string; details?: { reason?: string } },
+    };
   };
   const step = async (id: number, who: Record<string, string>, event: Record<string, unknown>) => {
     const res = await call('POST', `/api/incidents/${id}/events`, who, event);
@@ -40,13 +47,24 @@ describe.each(testDatabaseModes())('Open311 public resolution note on %s', (mode
     return res.body;
   };
   const publicView = async (id: number) => {
-    const [one] = (await (await fetch(`${server.baseUrl}/open311/v2/requests/${id}.json`)).json()) as { status: string; status_notes: string | null }[];
-    const [listed] = (await (await fetch(`${server.baseUrl}/open311/v2/requests.json?service_request_id=${id}`)).json()) as { status_notes: string | null }[];
+    const [one] = (await (await fetch(`${server.baseUrl}/open311/v2/requests/${id}.json`)).json()) as {
+      status: string;
+      status_notes: string | null;
+    }[];
+    const [listed] = (await (await fetch(`${server.baseUrl}/open311/v2/requests.json?service_request_id=${id}`)).json()) as {
+      status_notes: string | null;
+    }[];
     expect(listed.status_notes).toBe(one.status_notes);
     return one;
   };
   const citizenReport = async () => {
-    const body = new URLSearchParams({ service_code: 'city_management', lat: String(place.lat), long: String(place.lon), description: '井盖破损', phone: '13900001111' });
+    const body = new URLSearchParams({
+      service_code: 'city_management',
+      lat: String(place.lat),
+      long: String(place.lon),
+      description: '井盖破损',
+      phone: '13900001111',
+    });
     const created = await fetch(`${server.baseUrl}/open311/v2/requests.json`, { method: 'POST', body });
     expect(created.status).toBe(201);
     return Number((await created.json())[0].service_request_id);
@@ -72,7 +90,11 @@ describe.each(testDatabaseModes())('Open311 public resolution note on %s', (mode
     await step(id, worker, { type: 'arrive' });
 
     // A phone number (or a worker code, an e-mail…) in the public note: refused, nothing changes.
-    const refused = await call('POST', `/api/incidents/${id}/events`, worker, { type: 'resolve', note: '已处理', publicNote: '已更换井盖，有问题请打 138 0013 8000' });
+    const refused = await call('POST', `/api/incidents/${id}/events`, worker, {
+      type: 'resolve',
+      note: '已处理',
+      publicNote: '已更换井盖，有问题请打 138 0013 8000',
+    });
     expect(refused.status).toBe(422);
     expect(refused.body).toMatchObject({ code: 'public_note_refused', details: { reason: 'phone_number', field: 'publicNote' } });
     expect((await server.db.query<{ state: string }>(incidentState, [id]))[0].state).toBe('on_scene');
@@ -85,7 +107,10 @@ describe.each(testDatabaseModes())('Open311 public resolution note on %s', (mode
     expect(JSON.stringify(resolved)).not.toContain('物业拖延');
     const detail = await call('GET', `/api/incidents/${id}`, dispatcher);
     const timeline = detail.body.timeline as { event: string; public_note: string | null; detail: { note?: string } }[];
-    expect(timeline.find((t) => t.event === 'resolve')).toMatchObject({ public_note: '井盖已更换， 警示标志已撤除。', detail: { note: '内部：物业拖延两天，已上报街道' } });
+    expect(timeline.find((t) => t.event === 'resolve')).toMatchObject({
+      public_note: '井盖已更换， 警示标志已撤除。',
+      detail: { note: '内部：物业拖延两天，已上报街道' },
+    });
 
     // The supervisor finds it not done: the note is no longer true, the state's text is shown again.
     await step(id, supervisor, { type: 'verify_fail', reason: '井盖未固定' });
@@ -104,7 +129,19 @@ describe.each(testDatabaseModes())('Open311 public resolution note on %s', (mode
       { action: 'incident.resolve', public_note: '井盖已更换， 警示标志已撤除。' },
       { action: 'incident.close', public_note: '已核实修复完毕，感谢您的反映' },
     ]);
-    expect(audit.map((a) => a.action)).toEqual(['incident.create', 'incident.accept', 'incident.dispatch', 'incident.acknowledge', 'incident.arrive', 'incident.resolve', 'incident.verify_fail', 'incident.arrive', 'incident.resolve', 'incident.verify', 'incident.close']);
+    expect(audit.map((a) => a.action)).toEqual([
+      'incident.create',
+      'incident.accept',
+      'incident.dispatch',
+      'incident.acknowledge',
+      'incident.arrive',
+      'incident.resolve',
+      'incident.verify_fail',
+      'incident.arrive',
+      'incident.resolve',
+      'incident.verify',
+      'incident.close',
+    ]);
   });
 
   it('refuses a public note on a step that carries none', async () => {

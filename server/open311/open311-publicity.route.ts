@@ -17,7 +17,10 @@ export function open311PublicityRouter(): Router {
     const { id } = validateRequestPart(publicityRoute.params, req.params, 'invalid_incident_id');
     const body = validateRequestPart(publicityRoute.body, req.body, 'invalid_publicity');
     const result = await auditedChange(req, { action: 'incident.publicity', entityType: 'incident', entityId: String(id) }, async (tx) => {
-      const [row] = await tx.query<{ id: number; micro_grid_code: string; public_since: Date | null; source: string }>(setCasePublic, [id, body.public]);
+      const [row] = await tx.query<{ id: number; micro_grid_code: string; public_since: Date | null; source: string }>(setCasePublic, [
+        id,
+        body.public,
+      ]);
       if (!row) throw new AppError(404, 'incident_not_found', `No incident ${id} in your jurisdiction`);
       const citizens = row.source === 'open311' || row.source === 'citizen_app';
       return {

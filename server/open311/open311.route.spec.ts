@@ -64,7 +64,13 @@ describe.each(testDatabaseModes())('Open311 GeoReport v2 on %s', (mode) => {
 
     const fetched = await fetch(url(`/requests/${service_request_id}.json`));
     const [request] = await fetched.json();
-    expect(request).toMatchObject({ service_request_id, status: 'open', service_code: 'city_management', address: '文苑路1号', description: '路灯不亮' });
+    expect(request).toMatchObject({
+      service_request_id,
+      status: 'open',
+      service_code: 'city_management',
+      address: '文苑路1号',
+      description: '路灯不亮',
+    });
     expect(request.lat).toBeCloseTo(point.lat, 6);
     expect(JSON.stringify(request)).not.toMatch(/王|小明|1234/);
   });
@@ -101,8 +107,16 @@ describe.each(testDatabaseModes())('Open311 GeoReport v2 on %s', (mode) => {
   it('answers errors in the standard format', async () => {
     const cases: [string, RequestInit | undefined, number][] = [
       ['/requests.json', { method: 'POST', body: new URLSearchParams({ lat: '32.1', long: '118.9', description: '无类型' }) }, 400],
-      ['/requests.json', { method: 'POST', body: new URLSearchParams({ service_code: 'nope', lat: '32.1', long: '118.9', description: '未知类型' }) }, 400],
-      ['/requests.json', { method: 'POST', body: new URLSearchParams({ service_code: 'dispute', lat: '39.9', long: '116.4', description: '北京' }) }, 422],
+      [
+        '/requests.json',
+        { method: 'POST', body: new URLSearchParams({ service_code: 'nope', lat: '32.1', long: '118.9', description: '未知类型' }) },
+        400,
+      ],
+      [
+        '/requests.json',
+        { method: 'POST', body: new URLSearchParams({ service_code: 'dispute', lat: '39.9', long: '116.4', description: '北京' }) },
+        422,
+      ],
       ['/requests.json', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"broken' }, 400],
       ['/requests/999999999.json', undefined, 404],
       ['/requests/abc.json', undefined, 400],
@@ -117,7 +131,7 @@ describe.each(testDatabaseModes())('Open311 GeoReport v2 on %s', (mode) => {
       expect(body[0]).toEqual({ code: status, description: expect.stringMatching(/^[a-z_]+: .+/) });
     }
   });
-  it('shows the anonymous public only public cases: citizens\' own and those a dispatcher marks public (decision 0003)', async () => {
+  it("shows the anonymous public only public cases: citizens' own and those a dispatcher marks public (decision 0003)", async () => {
     const dispatcher = { ...(await signIn(server.baseUrl, 'dispatcher.city')), 'content-type': 'application/json' };
     // A hotline case entered by a dispatcher: internal.
     const made = await fetch(`${server.baseUrl}/api/incidents`, {
@@ -140,26 +154,49 @@ describe.each(testDatabaseModes())('Open311 GeoReport v2 on %s', (mode) => {
     for (const row of sources) expect(['open311', 'citizen_app'].includes(row.source) || row.public_since !== null).toBe(true);
 
     // Marked public by a dispatcher: readable, without the hotline caller's words.
-    const mark = (value: boolean) => fetch(`${server.baseUrl}/api/incidents/${internalId}/publicity`, { method: 'POST', headers: dispatcher, body: JSON.stringify({ public: value }) });
+    const mark = (value: boolean) =>
+      fetch(`${server.baseUrl}/api/incidents/${internalId}/publicity`, {
+        method: 'POST',
+        headers: dispatcher,
+        body: JSON.stringify({ public: value }),
+      });
     expect((await mark(true)).status).toBe(200);
     const shown = (await (await fetch(url(`/requests/${internalId}.json`))).json()) as { description: string | null }[];
     expect(shown[0].description).toBeNull();
     expect((await mark(false)).status).toBe(200);
     expect((await fetch(url(`/requests/${internalId}.json`))).status).toBe(404);
     // Anonymous and read-only callers cannot mark.
-    expect((await fetch(`${server.baseUrl}/api/incidents/${internalId}/publicity`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"public":true}' })).status).toBe(401);
+    expect(
+      (
+        await fetch(`${server.baseUrl}/api/incidents/${internalId}/publicity`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{"public":true}',
+        })
+      ).status,
+    ).toBe(401);
 
     // A citizen's dispute (a sensitive category): their words, no address, a position to 0.01°.
-    const form = new URLSearchParams({ service_code: 'dispute', lat: String(point.lat), long: String(point.lon), description: '楼上噪音纠纷', address_string: '某小区3栋' });
+    const form = new URLSearchParams({
+      service_code: 'dispute',
+      lat: String(point.lat),
+      long: String(point.lon),
+      description: '楼上噪音纠纷',
+      address_string: '某小区3栋',
+    });
     const created = (await (await fetch(url('/requests.json'), { method: 'POST', body: form })).json()) as { service_request_id: string }[];
-    const [dispute] = (await (await fetch(url(`/requests/${created[0].service_request_id}.json`))).json()) as { description: string; address: string | null; lat: number; long: number }[];
+    const [dispute] = (await (await fetch(url(`/requests/${created[0].service_request_id}.json`))).json()) as {
+      description: string;
+      address: string | null;
+      lat: number;
+      long: number;
+    }[];
     expect(dispute.description).toBe('楼上噪音纠纷');
     expect(dispute.address).toBeNull();
     expect(dispute.lat).toBe(Math.round(point.lat * 100) / 100);
     expect(dispute.long).toBe(Math.round(point.lon * 100) / 100);
   });
 });
-
 
 describe.each(testDatabaseModes())('Open311 rate limit on %s', (mode) => {
   let server: TestServer;
@@ -170,7 +207,10 @@ describe.each(testDatabaseModes())('Open311 rate limit on %s', (mode) => {
 
   it('limits service requests per client address, in the standard error format', async () => {
     const post = () =>
-      fetch(`${server.baseUrl}/open311/v2/requests.json`, { method: 'POST', body: new URLSearchParams({ service_code: 'nope', lat: '32.1', long: '118.9', description: '限流' }) });
+      fetch(`${server.baseUrl}/open311/v2/requests.json`, {
+        method: 'POST',
+        body: new URLSearchParams({ service_code: 'nope', lat: '32.1', long: '118.9', description: '限流' }),
+      });
     expect((await post()).status).toBe(400);
     expect((await post()).status).toBe(400);
     const limited = await post();

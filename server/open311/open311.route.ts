@@ -37,7 +37,14 @@ export const OPEN311_JURISDICTION = 'nanjing';
 /** The scope of public intake and reading: the whole city, as the role public_intake. */
 const PUBLIC_SCOPE = { jurisdiction: 'city', accountId: null, role: 'public_intake' } as const;
 
-const decimal = z.union([z.number(), z.string().trim().regex(/^[-+]?\d+(\.\d+)?$/, 'must be a decimal number').transform(Number)]);
+const decimal = z.union([
+  z.number(),
+  z
+    .string()
+    .trim()
+    .regex(/^[-+]?\d+(\.\d+)?$/, 'must be a decimal number')
+    .transform(Number),
+]);
 const CommonQuery = z.object({ jurisdiction_id: z.string().optional(), lang: z.enum(['zh', 'en']).default('zh') }).passthrough();
 
 const NewRequest = z
@@ -51,7 +58,10 @@ const NewRequest = z
     description: z.string().trim().min(2, 'a description is required').max(2000),
     first_name: z.string().trim().max(40).optional(),
     last_name: z.string().trim().max(40).optional(),
-    phone: z.string().regex(/^[0-9+\-\s()]{3,20}$/).optional(),
+    phone: z
+      .string()
+      .regex(/^[0-9+\-\s()]{3,20}$/)
+      .optional(),
     email: z.string().max(120).optional(),
     device_id: z.string().max(80).optional(),
     account_id: z.string().max(80).optional(),
@@ -64,8 +74,14 @@ const ListQuery = z
   .object({
     jurisdiction_id: z.string().optional(),
     lang: z.enum(['zh', 'en']).default('zh'),
-    service_request_id: z.string().regex(/^\d{1,15}(,\d{1,15}){0,99}$/).optional(),
-    service_code: z.string().regex(/^[a-z_]{2,40}$/).optional(),
+    service_request_id: z
+      .string()
+      .regex(/^\d{1,15}(,\d{1,15}){0,99}$/)
+      .optional(),
+    service_code: z
+      .string()
+      .regex(/^[a-z_]{2,40}$/)
+      .optional(),
     status: z.enum(['open', 'closed']).optional(),
     start_date: z.iso.datetime({ offset: true }).optional(),
     end_date: z.iso.datetime({ offset: true }).optional(),
@@ -73,11 +89,17 @@ const ListQuery = z
   .strict();
 
 function checkJurisdiction(id: string | undefined): void {
-  if (id !== undefined && id !== OPEN311_JURISDICTION) throw new AppError(404, 'unknown_jurisdiction', `jurisdiction_id must be ${OPEN311_JURISDICTION}`);
+  if (id !== undefined && id !== OPEN311_JURISDICTION)
+    throw new AppError(404, 'unknown_jurisdiction', `jurisdiction_id must be ${OPEN311_JURISDICTION}`);
 }
 
 /** What the router uses of the application's dependencies. */
-export interface Open311RouterDeps { db: Database; clock: Clock; config: Pick<AppConfig, 'publicIntakeRateLimit' | 'photoMaxBytes' | 'uploadDir'>; events: DomainEvents }
+export interface Open311RouterDeps {
+  db: Database;
+  clock: Clock;
+  config: Pick<AppConfig, 'publicIntakeRateLimit' | 'photoMaxBytes' | 'uploadDir'>;
+  events: DomainEvents;
+}
 
 export function open311Router({ db, clock, config, events }: Open311RouterDeps): Router {
   const router = Router();
@@ -102,62 +124,90 @@ export function open311Router({ db, clock, config, events }: Open311RouterDeps):
   });
 
   const upload = photoUpload(config.photoMaxBytes);
-  router.post(`${ROOT}/requests.json`, publicRoute(), intakeLimiter, express.urlencoded({ extended: false, limit: '32kb' }), upload, sanitizedBody(), async (req, res) => {
-    const input = validateRequestPart(NewRequest, req.body, 'invalid_service_request');
-    checkJurisdiction(input.jurisdiction_id);
-    const name = [input.last_name, input.first_name].filter(Boolean).join('') || null;
-    const photo: CheckedPhoto | null = req.file ? await checkPhoto(req.file) : null;
-    const now = clock.now();
-    const withPhoto = <T>(record: (stored: StoredPhoto | null) => Promise<T>) => (photo ? withStoredPhoto(config.uploadDir, photo, now, record) : record(null));
-    const result = await withPhoto((stored) => withScope(db, PUBLIC_SCOPE, async (tx) => {
-      const intake = await intakeIncident(
-        tx,
-        {
-          source: 'open311',
-          category: input.service_code,
-          description: input.description,
-          address: input.address_string ?? null,
-          lon: input.long,
-          lat: input.lat,
-          crs: input.coordinate_system,
-          reporter: { name, phone: input.phone ?? null },
-          externalId: input.device_id ?? null,
-        },
-        { accountId: null, role: 'public_intake' },
-        now,
+  router.post(
+    `${ROOT}/requests.json`,
+    publicRoute(),
+    intakeLimiter,
+    express.urlencoded({ extended: false, limit: '32kb' }),
+    upload,
+    sanitizedBody(),
+    async (req, res) => {
+      const input = validateRequestPart(NewRequest, req.body, 'invalid_service_request');
+      checkJurisdiction(input.jurisdiction_id);
+      const name = [input.last_name, input.first_name].filter(Boolean).join('') || null;
+      const photo: CheckedPhoto | null = req.file ? await checkPhoto(req.file) : null;
+      const now = clock.now();
+      const withPhoto = <T>(record: (stored: StoredPhoto | null) => Promise<T>) =>
+        photo ? withStoredPhoto(config.uploadDir, photo, now, record) : record(null);
+      const result = await withPhoto((stored) =>
+        withScope(db, PUBLIC_SCOPE, async (tx) => {
+          const intake = await intakeIncident(
+            tx,
+            {
+              source: 'open311',
+              category: input.service_code,
+              description: input.description,
+              address: input.address_string ?? null,
+              lon: input.long,
+              lat: input.lat,
+              crs: input.coordinate_system,
+              reporter: { name, phone: input.phone ?? null },
+              externalId: input.device_id ?? null,
+            },
+            { accountId: null, role: 'public_intake' },
+            now,
+          );
+          let photoId: number | null = null;
+          if (stored) {
+            const [row] = await tx.query<{ id: number }>(insertIncidentPhoto, [
+              intake.incident.id,
+              stored.storagePath,
+              stored.mime,
+              stored.sizeBytes,
+              stored.sha256,
+              now,
+              null,
+              null,
+              'attachment',
+            ]);
+            photoId = Number(row.id);
+            await tx.query(insertTimelineEntry, [
+              intake.incident.id,
+              now,
+              'photo',
+              'reported',
+              'reported',
+              null,
+              'public_intake',
+              null,
+              JSON.stringify({ photoId, purpose: 'attachment', mimeType: stored.mime, sizeBytes: stored.sizeBytes, sha256: stored.sha256 }),
+            ]);
+          }
+          await appendAudit(tx, {
+            actorAccountId: null,
+            actorUsername: 'open311',
+            actorRole: 'public_intake',
+            action: 'incident.create',
+            entityType: 'incident',
+            entityId: String(intake.incident.id),
+            jurisdictionCode: intake.location.microGrid.code,
+            after: { number: intake.incident.number, category: input.service_code, source: 'open311', ...(photoId === null ? {} : { photoId }) },
+            clientAddress: req.ip ?? null,
+            success: true,
+          });
+          return intake;
+        }),
       );
-      let photoId: number | null = null;
-      if (stored) {
-        const [row] = await tx.query<{ id: number }>(insertIncidentPhoto, [intake.incident.id, stored.storagePath, stored.mime, stored.sizeBytes, stored.sha256, now, null, null, 'attachment']);
-        photoId = Number(row.id);
-        await tx.query(insertTimelineEntry, [
-          intake.incident.id, now, 'photo', 'reported', 'reported', null, 'public_intake', null,
-          JSON.stringify({ photoId, purpose: 'attachment', mimeType: stored.mime, sizeBytes: stored.sizeBytes, sha256: stored.sha256 }),
-        ]);
-      }
-      await appendAudit(tx, {
-        actorAccountId: null,
-        actorUsername: 'open311',
-        actorRole: 'public_intake',
-        action: 'incident.create',
-        entityType: 'incident',
-        entityId: String(intake.incident.id),
-        jurisdictionCode: intake.location.microGrid.code,
-        after: { number: intake.incident.number, category: input.service_code, source: 'open311', ...(photoId === null ? {} : { photoId }) },
-        clientAddress: req.ip ?? null,
-        success: true,
-      });
-      return intake;
-    }));
-    publishAll(events, [incidentChanged(result.incident.id, result.location.microGrid.code, 'reported')]);
-    res.status(201).json([
-      {
-        service_request_id: String(result.incident.id),
-        service_notice: `受理编号 ${result.incident.number}`,
-        account_id: null,
-      },
-    ]);
-  });
+      publishAll(events, [incidentChanged(result.incident.id, result.location.microGrid.code, 'reported')]);
+      res.status(201).json([
+        {
+          service_request_id: String(result.incident.id),
+          service_notice: `受理编号 ${result.incident.number}`,
+          account_id: null,
+        },
+      ]);
+    },
+  );
 
   router.get(`${ROOT}/requests/:id.json`, publicRoute(), async (req, res) => {
     const q = validateRequestPart(CommonQuery, req.query, 'invalid_query');

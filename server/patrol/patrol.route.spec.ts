@@ -27,7 +27,10 @@ const workerPlaces = defineSql(
           (SELECT ST_Y(m.label_point) FROM units m WHERE m.level = 'micro_grid' AND m.street_code = '320113007' AND m.grid_code <> a.jurisdiction_code ORDER BY m.code LIMIT 1) AS other_lat
      FROM accounts a JOIN workers w ON w.code = a.worker_code WHERE a.username = 'worker.xianlin'`,
 );
-const photoRow = defineSql('test.patrol_photo_row', `SELECT storage_path, mime_type, size_bytes, sha256, worker_code, purpose FROM incident_photos WHERE id = $1`);
+const photoRow = defineSql(
+  'test.patrol_photo_row',
+  `SELECT storage_path, mime_type, size_bytes, sha256, worker_code, purpose FROM incident_photos WHERE id = $1`,
+);
 const photoAudit = defineSql(
   'test.patrol_photo_audit',
   `SELECT action, success, after FROM audit_log WHERE entity_type = 'incident' AND entity_id = $1 ORDER BY id`,
@@ -35,7 +38,10 @@ const photoAudit = defineSql(
 
 function filesUnder(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.join(e.parentPath, e.name));
 }
 
 describe.each(testDatabaseModes())('patrol reports and photos on %s', (mode) => {
@@ -43,12 +49,26 @@ describe.each(testDatabaseModes())('patrol reports and photos on %s', (mode) => 
   let uploadDir: string;
   const events = createDomainEvents();
   const heard: DomainEvent[] = [];
-  let place: { worker_code: string; worker_lon: number; worker_lat: number; home_unit_code: string; lon: number; lat: number; other_lon: number; other_lat: number };
+  let place: {
+    worker_code: string;
+    worker_lon: number;
+    worker_lat: number;
+    home_unit_code: string;
+    lon: number;
+    lat: number;
+    other_lon: number;
+    other_lat: number;
+  };
   let worker: Record<string, string>;
   let dispatcher: Record<string, string>;
   let xuanwu: Record<string, string>;
 
-  const upload = async (url: string, headers: Record<string, string>, fields: Record<string, string>, photo?: { bytes: Buffer; type: string; name: string }) => {
+  const upload = async (
+    url: string,
+    headers: Record<string, string>,
+    fields: Record<string, string>,
+    photo?: { bytes: Buffer; type: string; name: string },
+  ) => {
     const form = new FormData();
     for (const [k, v] of Object.entries(fields)) form.append(k, v);
     if (photo) form.append('photo', new Blob([new Uint8Array(photo.bytes)], { type: photo.type }), photo.name);
@@ -103,13 +123,18 @@ describe.each(testDatabaseModes())('patrol reports and photos on %s', (mode) => 
     expect(detail.photos.map((p: { id: number }) => p.id)).toEqual([photo.id]);
     expect(detail.timeline.map((t: { event: string }) => t.event)).toEqual(['reported', 'photo']);
     expect(detail.reports[0]).toMatchObject({ source: 'patrol', external_id: place.worker_code, reporter_phone: null });
-    const audit = await server.db.query<{ action: string; success: boolean; after: { photoId: number; sha256: string } }>(photoAudit, [String(res.body.incident.id)]);
+    const audit = await server.db.query<{ action: string; success: boolean; after: { photoId: number; sha256: string } }>(photoAudit, [
+      String(res.body.incident.id),
+    ]);
     expect(audit.map((a) => [a.action, a.success])).toEqual([['incident.create', true]]);
     expect(audit[0].after).toMatchObject({ photoId: photo.id, sha256: photo.sha256, position: 'worker_last_position' });
   });
 
   it('takes given coordinates and a PNG', async () => {
-    const res = await patrol({ lon: String(place.lon), lat: String(place.lat), category: 'environment' }, { bytes: PNG, type: 'image/png', name: 'a.png' });
+    const res = await patrol(
+      { lon: String(place.lon), lat: String(place.lat), category: 'environment' },
+      { bytes: PNG, type: 'image/png', name: 'a.png' },
+    );
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     expect(res.body.position.from).toBe('given');
     expect(res.body.photo.mime_type).toBe('image/png');
@@ -120,9 +145,15 @@ describe.each(testDatabaseModes())('patrol reports and photos on %s', (mode) => 
     const gif = await patrol({}, { bytes: GIF, type: 'image/jpeg', name: 'looks-like.jpg' });
     expect(gif.status).toBe(415);
     expect(gif.body).toMatchObject({ code: 'photo_type_unsupported', details: { detected: 'image/gif' } });
-    const svg = await patrol({}, { bytes: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'), type: 'image/png', name: 'x.png' });
+    const svg = await patrol(
+      {},
+      { bytes: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'), type: 'image/png', name: 'x.png' },
+    );
     expect(svg.status).toBe(415);
-    const big = await patrol({}, { bytes: Buffer.concat([JPEG.subarray(0, 20), Buffer.alloc(MAX_BYTES + 1000, 7)]), type: 'image/jpeg', name: 'big.jpg' });
+    const big = await patrol(
+      {},
+      { bytes: Buffer.concat([JPEG.subarray(0, 20), Buffer.alloc(MAX_BYTES + 1000, 7)]), type: 'image/jpeg', name: 'big.jpg' },
+    );
     expect(big.status).toBe(413);
     expect(big.body.code).toBe('photo_too_large');
     const none = await upload('/api/patrol-reports', worker, { category: 'city_management', description: '没有照片' });
@@ -151,7 +182,12 @@ describe.each(testDatabaseModes())('patrol reports and photos on %s', (mode) => 
   it('lets a dispatcher attach a photo, and serves photos only inside the jurisdiction', async () => {
     const incident = (await patrol({ category: 'safety_hazard' })).body.incident.id;
     heard.length = 0;
-    const attached = await upload(`/api/incidents/${incident}/photos`, dispatcher, { note: '调度员补充现场照片' }, { bytes: PNG, type: 'image/png', name: 'c.png' });
+    const attached = await upload(
+      `/api/incidents/${incident}/photos`,
+      dispatcher,
+      { note: '调度员补充现场照片' },
+      { bytes: PNG, type: 'image/png', name: 'c.png' },
+    );
     expect(attached.status, JSON.stringify(attached.body)).toBe(201);
     expect(attached.body.photo).toMatchObject({ purpose: 'attachment', mime_type: 'image/png', worker_code: null });
     expect(heard).toEqual([{ type: 'incident.changed', incidentId: incident, microGridCode: place.home_unit_code, change: 'photo' }]);
@@ -162,7 +198,9 @@ describe.each(testDatabaseModes())('patrol reports and photos on %s', (mode) => 
     expect(foreign.status).toBe(404);
     expect(((await foreign.json()) as { code: string }).code).toBe('photo_not_found');
     // A photo id under the wrong incident is not found either.
-    expect((await fetch(`${server.baseUrl}/api/incidents/${incident - 1}/photos/${attached.body.photo.id}`, { headers: dispatcher })).status).toBe(404);
+    expect((await fetch(`${server.baseUrl}/api/incidents/${incident - 1}/photos/${attached.body.photo.id}`, { headers: dispatcher })).status).toBe(
+      404,
+    );
     expect((await fetch(`${server.baseUrl}${url}`)).status).toBe(401);
     const audit = await server.db.query<{ action: string }>(photoAudit, [String(incident)]);
     expect(audit.map((a) => a.action)).toEqual(['incident.create', 'incident.photo_attach']);

@@ -24,7 +24,16 @@ import { insertIncidentPhoto, readIncidentPhoto, readWorkerPosition } from './in
 import { checkPhoto, photoFilePath, photoUpload, withStoredPhoto, type StoredPhoto } from './photo-storage.js';
 import { attachPhotoRoute, patrolReportRoute, readPhotoRoute } from './patrol-contract.js';
 
-type PhotoRow = { id: number; incident_id: number; mime_type: string; size_bytes: number; sha256: string; uploaded_at: Date; worker_code: string | null; purpose: string };
+type PhotoRow = {
+  id: number;
+  incident_id: number;
+  mime_type: string;
+  size_bytes: number;
+  sha256: string;
+  uploaded_at: Date;
+  worker_code: string | null;
+  purpose: string;
+};
 
 async function recordPhoto(
   tx: Queryable,
@@ -35,7 +44,17 @@ async function recordPhoto(
   now: Date,
   extra: Record<string, unknown> = {},
 ): Promise<PhotoRow> {
-  const [photo] = await tx.query<PhotoRow>(insertIncidentPhoto, [incidentId, stored.storagePath, stored.mime, stored.sizeBytes, stored.sha256, now, who.accountId, who.workerCode, purpose]);
+  const [photo] = await tx.query<PhotoRow>(insertIncidentPhoto, [
+    incidentId,
+    stored.storagePath,
+    stored.mime,
+    stored.sizeBytes,
+    stored.sha256,
+    now,
+    who.accountId,
+    who.workerCode,
+    purpose,
+  ]);
   const [incident] = await tx.query<{ state: string }>(readIncident, [incidentId]);
   await tx.query(insertTimelineEntry, [
     incidentId,
@@ -54,7 +73,12 @@ async function recordPhoto(
 const photoBody = (incidentId: number, p: PhotoRow) => ({ ...p, url: `/api/incidents/${incidentId}/photos/${p.id}` });
 
 /** What the router uses of the application's dependencies. */
-export interface PatrolRouterDeps { clock: Clock; config: Pick<AppConfig, 'photoMaxBytes' | 'uploadDir'>; events: DomainEvents; logger: Logger }
+export interface PatrolRouterDeps {
+  clock: Clock;
+  config: Pick<AppConfig, 'photoMaxBytes' | 'uploadDir'>;
+  events: DomainEvents;
+  logger: Logger;
+}
 
 export function patrolRouter({ clock, config, events, logger }: PatrolRouterDeps): Router {
   const router = Router();
@@ -72,7 +96,9 @@ export function patrolRouter({ clock, config, events, logger }: PatrolRouterDeps
         if (fields.lon !== undefined && fields.lat !== undefined) {
           position = { lon: fields.lon, lat: fields.lat, crs: fields.crs, from: 'given' };
         } else {
-          const [last] = await tx.query<{ lon: number | null; lat: number | null; last_position_at: Date | null }>(readWorkerPosition, [auth.workerCode]);
+          const [last] = await tx.query<{ lon: number | null; lat: number | null; last_position_at: Date | null }>(readWorkerPosition, [
+            auth.workerCode,
+          ]);
           if (!last || last.lon === null || last.lat === null) {
             throw new AppError(422, 'position_unknown', 'Your position is not known: give lon and lat');
           }
@@ -80,18 +106,44 @@ export function patrolRouter({ clock, config, events, logger }: PatrolRouterDeps
         }
         const intake = await intakeIncident(
           tx,
-          { source: 'patrol', category: fields.category, description: fields.description, address: fields.address ?? null, lon: position.lon, lat: position.lat, crs: position.crs, externalId: auth.workerCode },
+          {
+            source: 'patrol',
+            category: fields.category,
+            description: fields.description,
+            address: fields.address ?? null,
+            lon: position.lon,
+            lat: position.lat,
+            crs: position.crs,
+            externalId: auth.workerCode,
+          },
           { accountId: auth.accountId, role: auth.role },
           now,
         );
-        const saved = await recordPhoto(tx, intake.incident.id, stored, { accountId: auth.accountId, role: auth.role, workerCode: auth.workerCode }, 'patrol', now, {
-          position: position.from,
-          positionAt: position.at ?? null,
-        });
+        const saved = await recordPhoto(
+          tx,
+          intake.incident.id,
+          stored,
+          { accountId: auth.accountId, role: auth.role, workerCode: auth.workerCode },
+          'patrol',
+          now,
+          {
+            position: position.from,
+            positionAt: position.at ?? null,
+          },
+        );
         return {
           entityId: String(intake.incident.id),
           jurisdictionCode: intake.location.microGrid.code,
-          after: { number: intake.incident.number, category: fields.category, grade: intake.incident.grade, source: 'patrol', microGrid: intake.location.microGrid.code, photoId: Number(saved.id), sha256: stored.sha256, position: position.from },
+          after: {
+            number: intake.incident.number,
+            category: fields.category,
+            grade: intake.incident.grade,
+            source: 'patrol',
+            microGrid: intake.location.microGrid.code,
+            photoId: Number(saved.id),
+            sha256: stored.sha256,
+            position: position.from,
+          },
           result: { ...intake, photo: photoBody(intake.incident.id, saved), position: { from: position.from, at: position.at ?? null } },
         };
       }),
@@ -110,7 +162,15 @@ export function patrolRouter({ clock, config, events, logger }: PatrolRouterDeps
       auditedChange(req, { action: 'incident.photo_attach', entityType: 'incident', entityId: String(id) }, async (tx) => {
         const [incident] = await tx.query<{ micro_grid_code: string }>(readIncident, [id]);
         if (!incident) throw notFound('incident_not_found', `No incident ${id} in your jurisdiction`);
-        const saved = await recordPhoto(tx, id, stored, { accountId: auth.accountId, role: auth.role, workerCode: auth.workerCode }, 'attachment', now, fields.note ? { note: fields.note } : {});
+        const saved = await recordPhoto(
+          tx,
+          id,
+          stored,
+          { accountId: auth.accountId, role: auth.role, workerCode: auth.workerCode },
+          'attachment',
+          now,
+          fields.note ? { note: fields.note } : {},
+        );
         return {
           entityId: String(id),
           jurisdictionCode: incident.micro_grid_code,

@@ -33,7 +33,8 @@ describe('checkPhoto', () => {
 
   it('keeps PNG and WebP as they are typed', async () => {
     for (const format of ['png', 'webp'] as const) {
-      const image = await sharp({ create: { width: 8, height: 8, channels: 4, background: '#08f8' } })[format]().toBuffer();
+      const blank = sharp({ create: { width: 8, height: 8, channels: 4, background: '#08f8' } });
+      const image = await (format === 'png' ? blank.png() : blank.webp()).toBuffer();
       const checked = await checkPhoto(asUpload(image));
       expect(checked.mime).toBe(`image/${format}`);
       expect((await sharp(checked.buffer).metadata()).format).toBe(format);

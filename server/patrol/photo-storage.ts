@@ -66,7 +66,8 @@ export async function checkPhoto(file: Express.Multer.File | undefined): Promise
   let buffer: Buffer;
   try {
     const image = sharp(file.buffer, { failOn: 'error', limitInputPixels: PHOTO_MAX_PIXELS }).rotate();
-    const encoded = mime === 'image/jpeg' ? image.jpeg({ quality: 85, mozjpeg: false }) : mime === 'image/png' ? image.png() : image.webp({ quality: 85 });
+    const encoded =
+      mime === 'image/jpeg' ? image.jpeg({ quality: 85, mozjpeg: false }) : mime === 'image/png' ? image.png() : image.webp({ quality: 85 });
     buffer = await encoded.toBuffer();
   } catch {
     throw new AppError(415, 'photo_not_decodable', 'The photo could not be decoded as a JPEG, PNG or WebP image', { detected: mime });

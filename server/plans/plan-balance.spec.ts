@@ -16,7 +16,14 @@ const row = (code: string, parentCode: string, households: number, extra: Partia
   incidents12m: households / 10,
   ...extra,
 });
-const parent = (code: string, workers: number): FigureRow => ({ ...row(code, code, 0), kind: 'parent', name: `grid ${code}`, workers, incidents12m: 0, population: 0 });
+const parent = (code: string, workers: number): FigureRow => ({
+  ...row(code, code, 0),
+  kind: 'parent',
+  name: `grid ${code}`,
+  workers,
+  incidents12m: 0,
+  population: 0,
+});
 
 describe('computeBalance', () => {
   const rows = [parent('A', 1), parent('B', 0), row('a1', 'A', 100), row('a2', 'A', 200), row('a3', 'A', 300), row('b1', 'B', 100)];

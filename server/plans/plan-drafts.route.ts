@@ -10,16 +10,7 @@ import { access, contractAccess } from '../auth/route-access.js';
 import { AppError } from '../errors/app-error.js';
 import { validateRequestPart } from '../http/validate-request.js';
 import { movesOf } from './plan-structure.js';
-import {
-  assertAllowed,
-  balanceOf,
-  createPlan,
-  diffOf,
-  loadPlan,
-  replaceEdits,
-  structureBalance,
-  validateStoredPlan,
-} from './plan-service.js';
+import { assertAllowed, balanceOf, createPlan, diffOf, loadPlan, replaceEdits, structureBalance, validateStoredPlan } from './plan-service.js';
 import { editsFromImport, exportPlanGeoJson, type ImportCrs } from './plan-exchange.js';
 import { GEOPACKAGE_TYPE, MAX_GEOPACKAGE_BYTES, geoJsonToGeoPackage, geoPackageToGeoJson } from './plan-geopackage.js';
 import { EditsBody, GeoPackageQuery, ImportBody, PLANNERS, createPlanRoute, planValidationRoute, readPlanRoute } from './plans-contract.js';
@@ -34,7 +25,12 @@ export function registerPlanDraftRoutes(router: Router, deps: PlansDependencies)
     const plan = await auditedChange(req, { action: 'plan.create', entityType: 'boundary_plan' }, async (tx) => {
       const created = await createPlan(tx, { name: body.name, scopeCode: body.scopeCode }, actorOf(req), clock.now());
       const withEdits = body.edits?.length ? (await replaceEdits(tx, created, body.edits, limits, clock.now())).plan : created;
-      return { entityId: String(created.id), jurisdictionCode: created.scope_code, after: { name: body.name, edits: withEdits.edits.length }, result: withEdits };
+      return {
+        entityId: String(created.id),
+        jurisdictionCode: created.scope_code,
+        after: { name: body.name, edits: withEdits.edits.length },
+        result: withEdits,
+      };
     });
     res.status(201).json({ plan });
   });

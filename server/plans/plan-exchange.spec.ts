@@ -90,7 +90,9 @@ describe.each(testDatabaseModes())('plan GeoJSON export and import on %s', (mode
     for (const feature of gcj.features) {
       const shift = (ring: number[][]) => ring.map((p) => gcoord.transform([p[0], p[1]], gcoord.WGS84, gcoord.GCJ02) as number[]);
       feature.geometry.coordinates =
-        feature.geometry.type === 'Polygon' ? feature.geometry.coordinates.map(shift) : feature.geometry.coordinates.map((poly: number[][][]) => poly.map(shift));
+        feature.geometry.type === 'Polygon'
+          ? feature.geometry.coordinates.map(shift)
+          : feature.geometry.coordinates.map((poly: number[][][]) => poly.map(shift));
     }
     const fromGcj = await call('PUT', `/api/plans/${second}/import`, { crs: 'gcj02', collection: gcj });
     expect(fromGcj.body.plan.edits).toEqual([{ unit: c.code, from: c.source, to: c.target }]);
@@ -108,7 +110,18 @@ describe.each(testDatabaseModes())('plan GeoJSON export and import on %s', (mode
     expect([gap.status, gap.body.code]).toEqual([422, 'import_does_not_tile']);
     expect(gap.body.details.unassigned.length).toBeGreaterThan(0);
     const bowtie = structuredClone(exported);
-    bowtie.features[0].geometry = { type: 'Polygon', coordinates: [[[118.9, 32.1], [118.91, 32.11], [118.91, 32.1], [118.9, 32.11], [118.9, 32.1]]] };
+    bowtie.features[0].geometry = {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [118.9, 32.1],
+          [118.91, 32.11],
+          [118.91, 32.1],
+          [118.9, 32.11],
+          [118.9, 32.1],
+        ],
+      ],
+    };
     expect((await call('PUT', `/api/plans/${id}/import`, { collection: bowtie })).body.code).toBe('self_intersection');
     const nameless = structuredClone(exported);
     delete nameless.features[0].properties.code;

@@ -67,8 +67,15 @@ describe.each(testDatabaseModes())('re-partition of a grid by a household target
 
   it('cuts the grid into as many micro-grids as the target gives, validated, balanced, diffed, published under new codes', async () => {
     const [g] = await server.db.query<{
-      code: string; community: string; households: number; area_m2: number; micro_grids: number; last_code: string;
-      workers: number; first_micro_grid: string; other_grid: string;
+      code: string;
+      community: string;
+      households: number;
+      area_m2: number;
+      micro_grids: number;
+      last_code: string;
+      workers: number;
+      first_micro_grid: string;
+      other_grid: string;
     }>(pickGrid);
     expect(g.micro_grids).toBeGreaterThan(1);
     const [before] = await server.db.query<{ codes: string[]; households: number; union_m2: number }>(childrenOf, [g.code]);
@@ -107,7 +114,11 @@ describe.each(testDatabaseModes())('re-partition of a grid by a household target
     expect(diff.body.restructured).toHaveLength(1);
     expect(diff.body.restructured[0]).toMatchObject({ op: 'repartition', parent: g.code, from: before.codes });
     // A second plan cannot paint into the claimed grid.
-    const other = await call('POST', '/api/plans', planner, { name: '冲突', scopeCode: g.community, edits: [{ unit: g.first_micro_grid, to: g.other_grid }] });
+    const other = await call('POST', '/api/plans', planner, {
+      name: '冲突',
+      scopeCode: g.community,
+      edits: [{ unit: g.first_micro_grid, to: g.other_grid }],
+    });
     expect(other.status).toBe(409);
     expect(other.body.code).toBe('plan_conflict');
 

@@ -13,7 +13,16 @@ import { validateRequestPart } from '../http/validate-request.js';
 import { incidentChanged } from '../incidents/incident-publishing.js';
 import { bumpLayerVersion } from '../tiles/tile-cache.js';
 import { UNIT_LAYERS } from '../tiles/tile-layers.js';
-import { assertAllowed, createPlan, loadPlan, publishOrSchedule, replaceEdits, setPlanState, submitPlan, validateStoredPlan } from './plan-service.js';
+import {
+  assertAllowed,
+  createPlan,
+  loadPlan,
+  publishOrSchedule,
+  replaceEdits,
+  setPlanState,
+  submitPlan,
+  validateStoredPlan,
+} from './plan-service.js';
 import { refuseRollbackPieces, rollbackEdits } from './plan-rollback.js';
 import { PLANNERS, approvePlanRoute, rejectPlanRoute, submitPlanRoute, withdrawPlanRoute } from './plans-contract.js';
 import { actorOf, planIdOf, type PlansDependencies } from './plan-route-context.js';
@@ -29,7 +38,13 @@ export function registerPlanLifecycleRoutes(router: Router, deps: PlansDependenc
       const current = await loadPlan(tx, id, true);
       assertAllowed(current, 'submit', actorOf(req));
       const updated = await submitPlan(tx, current, body.warningReason ?? null, limits, clock.now());
-      return { entityId: String(id), jurisdictionCode: current.scope_code, before: { state: current.state }, after: { state: updated.state, warningReason: body.warningReason ?? null }, result: updated };
+      return {
+        entityId: String(id),
+        jurisdictionCode: current.scope_code,
+        before: { state: current.state },
+        after: { state: updated.state, warningReason: body.warningReason ?? null },
+        result: updated,
+      };
     });
     res.json({ plan });
   });
@@ -40,7 +55,13 @@ export function registerPlanLifecycleRoutes(router: Router, deps: PlansDependenc
       const current = await loadPlan(tx, id, true);
       assertAllowed(current, 'withdraw', actorOf(req));
       const updated = await setPlanState(tx, current, 'withdrawn', clock.now());
-      return { entityId: String(id), jurisdictionCode: current.scope_code, before: { state: current.state }, after: { state: updated.state }, result: updated };
+      return {
+        entityId: String(id),
+        jurisdictionCode: current.scope_code,
+        before: { state: current.state },
+        after: { state: updated.state },
+        result: updated,
+      };
     });
     res.json({ plan });
   });
@@ -56,7 +77,13 @@ export function registerPlanLifecycleRoutes(router: Router, deps: PlansDependenc
       if (!validation.valid) throw new AppError(422, 'plan_invalid', 'The plan has errors', { issues: validation.issues });
       const effectiveAt = body.effectiveAt ? new Date(body.effectiveAt) : clock.now();
       const updated = await setPlanState(tx, current, 'approved', clock.now(), { approver: actorOf(req), effectiveAt });
-      return { entityId: String(id), jurisdictionCode: current.scope_code, before: { state: current.state }, after: { state: updated.state, effectiveAt }, result: updated };
+      return {
+        entityId: String(id),
+        jurisdictionCode: current.scope_code,
+        before: { state: current.state },
+        after: { state: updated.state, effectiveAt },
+        result: updated,
+      };
     });
     res.json({ plan });
   });
@@ -68,7 +95,13 @@ export function registerPlanLifecycleRoutes(router: Router, deps: PlansDependenc
       const current = await loadPlan(tx, id, true);
       assertAllowed(current, 'reject', actorOf(req));
       const updated = await setPlanState(tx, current, 'rejected', clock.now(), { approver: actorOf(req), rejectedReason: body.reason });
-      return { entityId: String(id), jurisdictionCode: current.scope_code, before: { state: current.state }, after: { state: updated.state, reason: body.reason }, result: updated };
+      return {
+        entityId: String(id),
+        jurisdictionCode: current.scope_code,
+        before: { state: current.state },
+        after: { state: updated.state, reason: body.reason },
+        result: updated,
+      };
     });
     res.json({ plan });
   });
@@ -97,10 +130,20 @@ export function registerPlanLifecycleRoutes(router: Router, deps: PlansDependenc
     const plan = await auditedChange(req, { action: 'plan.rollback', entityType: 'boundary_plan', entityId: String(id) }, async (tx) => {
       const published = await loadPlan(tx, id);
       const edits = await rollbackEdits(tx, published);
-      const created = await createPlan(tx, { name: `回退 ${published.name}`.slice(0, 120), scopeCode: published.scope_code, rollbackOf: id }, actorOf(req), clock.now());
+      const created = await createPlan(
+        tx,
+        { name: `回退 ${published.name}`.slice(0, 120), scopeCode: published.scope_code, rollbackOf: id },
+        actorOf(req),
+        clock.now(),
+      );
       const { plan: withEdits, outcome } = await replaceEdits(tx, created, edits, limits, clock.now());
       refuseRollbackPieces(outcome.validation.issues);
-      return { entityId: String(created.id), jurisdictionCode: published.scope_code, after: { rollbackOf: id, edits: withEdits.edits }, result: withEdits };
+      return {
+        entityId: String(created.id),
+        jurisdictionCode: published.scope_code,
+        after: { rollbackOf: id, edits: withEdits.edits },
+        result: withEdits,
+      };
     });
     res.status(201).json({ plan });
   });

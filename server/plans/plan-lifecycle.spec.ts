@@ -58,7 +58,10 @@ describe('checkEditList and reason codes', () => {
       '320113007001',
     ).map((i) => i.reason);
     expect(reasons).toEqual(['duplicate_edit', 'outside_plan_scope']);
-    const many = Array.from({ length: MAX_PLAN_EDITS + 1 }, (_, i) => ({ unit: `320113007001001${String(i).padStart(3, '0')}`, to: '320113007001002' }));
+    const many = Array.from({ length: MAX_PLAN_EDITS + 1 }, (_, i) => ({
+      unit: `320113007001001${String(i).padStart(3, '0')}`,
+      to: '320113007001002',
+    }));
     expect(checkEditList(many, '320113007001')[0].reason).toBe('too_many_edits');
   });
 

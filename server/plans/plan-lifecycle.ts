@@ -21,13 +21,7 @@ export interface PlanActor {
 }
 
 export type PlanRefusal =
-  | 'plan_not_draft'
-  | 'plan_not_open'
-  | 'plan_not_submitted'
-  | 'plan_not_approved'
-  | 'not_plan_author'
-  | 'own_plan_approval'
-  | 'role_cannot_approve';
+  'plan_not_draft' | 'plan_not_open' | 'plan_not_submitted' | 'plan_not_approved' | 'not_plan_author' | 'own_plan_approval' | 'role_cannot_approve';
 
 const REVIEWER_ROLES = new Set(['admin', 'planner']);
 

@@ -53,7 +53,15 @@ export async function publishDuePlans(deps: PlanSchedulerDependencies): Promise<
       const reason = error instanceof AppError ? error.code : 'internal_error';
       deps.logger.warn({ planId: id, reason }, 'scheduled plan not published');
       await withScope(deps.db, SYSTEM, (tx) =>
-        appendAudit(tx, { ...audit, action: 'plan.publish', entityType: 'boundary_plan', entityId: String(id), jurisdictionCode: scope_code, success: false, reason }),
+        appendAudit(tx, {
+          ...audit,
+          action: 'plan.publish',
+          entityType: 'boundary_plan',
+          entityId: String(id),
+          jurisdictionCode: scope_code,
+          success: false,
+          reason,
+        }),
       );
     }
   }

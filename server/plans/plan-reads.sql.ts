@@ -2,11 +2,7 @@
 import { defineSql } from '../db/database.js';
 
 /** $1 code → the unit when it lies in the caller's jurisdiction (its subtree, not its ancestors). Primary key. */
-export const readScopeUnit = defineSql(
-  'plans.scope_unit',
-  `SELECT code, level FROM units WHERE code = $1 AND gridops_within_jurisdiction(code)`,
-);
-
+export const readScopeUnit = defineSql('plans.scope_unit', `SELECT code, level FROM units WHERE code = $1 AND gridops_within_jurisdiction(code)`);
 
 /**
  * The planner's map of one community or street ($1): the units one paints and their parents — a community's

@@ -76,7 +76,10 @@ export function repartition(input: RepartitionInput): RepartitionResult {
   return {
     groups: grids.map((grid) => ({
       grid,
-      units: input.units.filter((u) => owner.get(u.code) === grid).map((u) => u.code).sort(),
+      units: input.units
+        .filter((u) => owner.get(u.code) === grid)
+        .map((u) => u.code)
+        .sort(),
       households: totals.get(grid)!,
     })),
     moves: input.units

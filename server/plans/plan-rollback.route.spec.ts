@@ -50,7 +50,8 @@ describe.each(testDatabaseModes())('rollback of merges and reshapes on %s', (mod
     expect(published.status, JSON.stringify(published.body)).toBe(200);
     return published.body.publication;
   };
-  const outline = async (code: string) => (await server.db.query<{ geom: string; households: number; boundary_version: number }>(outlineNow, [code]))[0];
+  const outline = async (code: string) =>
+    (await server.db.query<{ geom: string; households: number; boundary_version: number }>(outlineNow, [code]))[0];
   /** Whether today's unit `code` has the outline `geom` again, to within a centimetre everywhere. */
   const restored = async (code: string, geom: string) => {
     const [l] = await server.db.query<{ hausdorff_m: number; difference_m2: number }>(likeness, [code, geom]);
@@ -100,8 +101,13 @@ describe.each(testDatabaseModes())('rollback of merges and reshapes on %s', (mod
       [],
     ]);
     const [oldA, oldB] = await Promise.all([outline(r.a), outline(r.b)]);
-    const id = (await call('POST', '/api/plans', planner, { name: '调整边界', scopeCode: r.community, edits: [{ op: 'reshape', units: [r.a, r.b], line: r.line }] }))
-      .body.plan.id;
+    const id = (
+      await call('POST', '/api/plans', planner, {
+        name: '调整边界',
+        scopeCode: r.community,
+        edits: [{ op: 'reshape', units: [r.a, r.b], line: r.line }],
+      })
+    ).body.plan.id;
     const first = await pass(id);
     expect((await outline(r.a)).boundary_version).toBe(first.version);
 

@@ -38,9 +38,16 @@ describe.each(testDatabaseModes())('snap lines for the planner on %s', (mode) =>
   afterAll(() => server?.close());
 
   it('serves the roads and river banks of a community’s box, clipped to it', async () => {
-    const [k] = await server.db.query<{ code: string; west: number; east: number; south: number; north: number; roads: number; waters: number; grid: string }>(
-      pickCommunity,
-    );
+    const [k] = await server.db.query<{
+      code: string;
+      west: number;
+      east: number;
+      south: number;
+      north: number;
+      roads: number;
+      waters: number;
+      grid: string;
+    }>(pickCommunity);
     expect(k.roads, 'roads near a Xianlin community').toBeGreaterThan(0);
     const answer = await get(`/api/plans/snap-lines?community=${k.code}`);
     expect(answer.status).toBe(200);

@@ -3,7 +3,18 @@ import type { FigureRow } from './plan-balance.js';
 import { gridRepartitionPreview, isStructural, repartitionCount, unitsOf } from './plan-structure-rules.js';
 
 const row = (code: string, parentCode: string, households: number, kind: 'child' | 'parent' = 'child'): FigureRow => ({
-  code, name: code, parentCode, kind, areaM2: 1, households, population: 0, workers: 0, cameras: 0, sensors: 0, openIncidents: 0, incidents12m: 0,
+  code,
+  name: code,
+  parentCode,
+  kind,
+  areaM2: 1,
+  households,
+  population: 0,
+  workers: 0,
+  cameras: 0,
+  sensors: 0,
+  openIncidents: 0,
+  incidents12m: 0,
 });
 
 describe('re-partition of a grid by a household target', () => {

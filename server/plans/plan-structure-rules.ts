@@ -61,7 +61,11 @@ export function repartitionCount(households: number, target: number): number {
 }
 
 /** What re-partitioning `grid` by `target` would make, from the figures of its community's micro-grids. */
-export function gridRepartitionPreview(figures: readonly FigureRow[], grid: string, target: number): { households: number; now: number; count: number } {
+export function gridRepartitionPreview(
+  figures: readonly FigureRow[],
+  grid: string,
+  target: number,
+): { households: number; now: number; count: number } {
   const children = figures.filter((f) => f.kind === 'child' && f.parentCode === grid);
   const households = children.reduce((a, f) => a + f.households, 0);
   return { households, now: children.length, count: repartitionCount(households, target) };

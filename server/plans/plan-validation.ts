@@ -38,7 +38,8 @@ export function checkEditList(edits: readonly RequestedEdit[], scopeCode: string
   for (const edit of edits) {
     if (seen.has(edit.unit)) issues.push(planIssue('duplicate_edit', edit.unit));
     seen.add(edit.unit);
-    if (!edit.unit.startsWith(scopeCode) || !edit.to.startsWith(scopeCode)) issues.push(planIssue('outside_plan_scope', edit.unit, { scope: scopeCode }));
+    if (!edit.unit.startsWith(scopeCode) || !edit.to.startsWith(scopeCode))
+      issues.push(planIssue('outside_plan_scope', edit.unit, { scope: scopeCode }));
   }
   return issues;
 }

@@ -16,10 +16,21 @@ const TAG = 'plans';
 
 // ---- Requests -------------------------------------------------------------------------------------------------
 export const Code = z.string().regex(/^\d{6,18}$/, 'a unit code is 6 to 18 digits');
-export const Id = z.strictObject({ id: z.string().regex(/^\d{1,12}$/, 'a plan id is a whole number').transform(Number) });
+export const Id = z.strictObject({
+  id: z
+    .string()
+    .regex(/^\d{1,12}$/, 'a plan id is a whole number')
+    .transform(Number),
+});
 export const Lon = z.number().finite().min(-180).max(180);
 export const Lat = z.number().finite().min(-90).max(90);
-export const SplitLine = z.strictObject({ type: z.literal('LineString'), coordinates: z.array(z.tuple([Lon, Lat])).min(2).max(MAX_SPLIT_LINE_POINTS) });
+export const SplitLine = z.strictObject({
+  type: z.literal('LineString'),
+  coordinates: z
+    .array(z.tuple([Lon, Lat]))
+    .min(2)
+    .max(MAX_SPLIT_LINE_POINTS),
+});
 export const Edits = z
   .array(
     z.union([
@@ -70,7 +81,9 @@ export const storedEditSchema = z.union([
 export const publicationSchema = z.strictObject({
   version: z.number().int(),
   moved: z.array(z.strictObject({ from: z.string(), to: z.string() })),
-  restructured: z.array(z.strictObject({ op: z.enum(['split', 'merge', 'reshape', 'repartition']), from: z.array(z.string()), to: z.array(z.string()) })).nullable(),
+  restructured: z
+    .array(z.strictObject({ op: z.enum(['split', 'merge', 'reshape', 'repartition']), from: z.array(z.string()), to: z.array(z.string()) }))
+    .nullable(),
   relocatedIncidents: z.number().int(),
   edgesRebuilt: z.number().int(),
   changedParents: z.array(z.string()),
@@ -231,7 +244,11 @@ export const snapLinesRoute = apiRoute({
   answer: z.strictObject({
     type: z.literal('FeatureCollection'),
     features: z.array(
-      z.strictObject({ type: z.literal('Feature'), geometry: lineGeometry, properties: z.strictObject({ kind: z.enum(['road', 'water']), class: z.string().nullable() }) }),
+      z.strictObject({
+        type: z.literal('Feature'),
+        geometry: lineGeometry,
+        properties: z.strictObject({ kind: z.enum(['road', 'water']), class: z.string().nullable() }),
+      }),
     ),
   }),
   errors: { ...readErrors, 404: ['unit_not_found'] },
@@ -244,7 +261,11 @@ export const sharedEdgeRoute = apiRoute({
   tag: TAG,
   access: PLANNERS,
   query: EdgeQuery,
-  answer: z.strictObject({ type: z.literal('Feature'), geometry: lineGeometry, properties: z.strictObject({ units: z.tuple([z.string(), z.string()]) }) }),
+  answer: z.strictObject({
+    type: z.literal('Feature'),
+    geometry: lineGeometry,
+    properties: z.strictObject({ units: z.tuple([z.string(), z.string()]) }),
+  }),
   errors: { ...readErrors, 404: ['reshape_no_shared_edge'] },
 });
 
@@ -298,7 +319,13 @@ export const submitPlanRoute = apiRoute({
   params: Id,
   body: SubmitBody,
   answer: planAnswer,
-  errors: { 400: ['invalid_plan_id', 'invalid_submission'], 403: ['not_plan_author'], 404: ['plan_not_found'], 409: [...stateErrors, 'plan_empty'], 422: ['plan_invalid', 'warning_reason_required'] },
+  errors: {
+    400: ['invalid_plan_id', 'invalid_submission'],
+    403: ['not_plan_author'],
+    404: ['plan_not_found'],
+    409: [...stateErrors, 'plan_empty'],
+    422: ['plan_invalid', 'warning_reason_required'],
+  },
 });
 
 export const withdrawPlanRoute = apiRoute({
@@ -321,7 +348,13 @@ export const approvePlanRoute = apiRoute({
   params: Id,
   body: ApproveBody,
   answer: planAnswer,
-  errors: { 400: ['invalid_plan_id', 'invalid_approval'], 403: ['own_plan_approval', 'role_cannot_approve'], 404: ['plan_not_found'], 409: stateErrors, 422: ['plan_invalid'] },
+  errors: {
+    400: ['invalid_plan_id', 'invalid_approval'],
+    403: ['own_plan_approval', 'role_cannot_approve'],
+    404: ['plan_not_found'],
+    409: stateErrors,
+    422: ['plan_invalid'],
+  },
 });
 
 export const rejectPlanRoute = apiRoute({
@@ -333,7 +366,12 @@ export const rejectPlanRoute = apiRoute({
   params: Id,
   body: RejectBody,
   answer: planAnswer,
-  errors: { 400: ['invalid_plan_id', 'invalid_rejection'], 403: ['own_plan_approval', 'role_cannot_approve'], 404: ['plan_not_found'], 409: stateErrors },
+  errors: {
+    400: ['invalid_plan_id', 'invalid_rejection'],
+    403: ['own_plan_approval', 'role_cannot_approve'],
+    404: ['plan_not_found'],
+    409: stateErrors,
+  },
 });
 
 export const PLANS_ROUTES = [

@@ -132,9 +132,14 @@ describe.each(testDatabaseModes())('boundary plans on %s', (mode) => {
     const many = Array.from({ length: 501 }, (_, i) => ({ unit: `${c.source}${String(i).padStart(3, '0')}`, to: c.target }));
     expect((await put(many)).body.code).toBe('too_many_edits');
     const [sibling] = await server.db.query<{ code: string }>(siblingsOf, [c.source, c.code]);
-    expect((await put([{ unit: sibling.code, to: others.far_grid ?? c.target }, { unit: sibling.code, to: c.target }])).body.code).toBe(
-      'duplicate_edit',
-    );
+    expect(
+      (
+        await put([
+          { unit: sibling.code, to: others.far_grid ?? c.target },
+          { unit: sibling.code, to: c.target },
+        ])
+      ).body.code,
+    ).toBe('duplicate_edit');
     // Errors that are stored with the draft, shown with their reason codes.
     const reasons = async (edits: { unit: string; to: string }[]) => {
       const r = await put(edits);
@@ -152,11 +157,16 @@ describe.each(testDatabaseModes())('boundary plans on %s', (mode) => {
     expect((await putStreet([{ unit: sibling.code, to: others.foreign_grid }])).body.validation.issues.map((i: ApiAnswer) => i.reason)).toContain(
       'target_outside_parent',
     );
-    expect((await putStreet([{ unit: c.community, to: '320113007' }])).body.validation.issues.map((i: ApiAnswer) => i.reason)).toContain('level_not_paintable');
+    expect((await putStreet([{ unit: c.community, to: '320113007' }])).body.validation.issues.map((i: ApiAnswer) => i.reason)).toContain(
+      'level_not_paintable',
+    );
     expect(
-      (await putStreet([{ unit: sibling.code, to: c.target }, { unit: others.far_grid, to: others.foreign_grid }])).body.validation.issues.map(
-        (i: ApiAnswer) => i.reason,
-      ),
+      (
+        await putStreet([
+          { unit: sibling.code, to: c.target },
+          { unit: others.far_grid, to: others.foreign_grid },
+        ])
+      ).body.validation.issues.map((i: ApiAnswer) => i.reason),
     ).toContain('mixed_levels');
     expect((await call('POST', `/api/plans/${community}/withdraw`, planner)).body.plan.state).toBe('withdrawn');
     const second = (await newPlan()).body.plan.id;
@@ -251,7 +261,10 @@ describe.each(testDatabaseModes())('boundary plans on %s', (mode) => {
     expect((await server.db.query<{ n: number }>(workersOf, [newCode]))[0].n).toBe(workersBefore.n);
     // Open cases follow with a timeline entry; closed ones stay where they happened.
     expect((await server.db.query<{ open: number }>(incidentsOf, [newCode]))[0].open).toBe(before.open);
-    expect((await server.db.query<{ open: number; total: number }>(incidentsOf, [c.code]))[0]).toEqual({ open: 0, total: before.total - before.open });
+    expect((await server.db.query<{ open: number; total: number }>(incidentsOf, [c.code]))[0]).toEqual({
+      open: 0,
+      total: before.total - before.open,
+    });
     expect((await server.db.query<{ n: number }>(relocations, [newCode]))[0].n).toBe(before.open);
     expect((await server.db.query<{ code: string }>(successorOf, [c.code]))[0].code).toBe(newCode);
     // Edges rebuilt for the new code, none left for the old one; every level still tiles its parent.
@@ -277,7 +290,13 @@ describe.each(testDatabaseModes())('boundary plans on %s', (mode) => {
     const audit = await server.db.query<{ action: string; success: boolean; reason: string | null }>(planAudit, [String(stale)]);
     expect(audit.at(-1)).toEqual({ action: 'plan.publish', success: false, reason: 'plan_stale' });
     const auditOfPublished = await server.db.query<{ action: string; success: boolean }>(planAudit, [String(planId)]);
-    expect(auditOfPublished.filter((a) => a.success).map((a) => a.action)).toEqual(['plan.create', 'plan.edit', 'plan.submit', 'plan.approve', 'plan.publish']);
+    expect(auditOfPublished.filter((a) => a.success).map((a) => a.action)).toEqual([
+      'plan.create',
+      'plan.edit',
+      'plan.submit',
+      'plan.approve',
+      'plan.publish',
+    ]);
   });
 
   it('rolls back as a new plan, published by the scheduler at its effective time', async () => {
@@ -313,7 +332,10 @@ describe.each(testDatabaseModes())('boundary plans on %s', (mode) => {
     expect((await call('GET', `/api/plans/${id}/balance`, planner)).body.balance[0]).toMatchObject({ parent: '320113007', level: 'grid' });
     // The communities' outlines after the move are their outlines less / plus the grid (migration 0041): no sliver
     // overlaps with the unchanged neighbours, so the move is valid.
-    expect(validation.issues.filter((i: ApiAnswer) => i.severity === 'error'), JSON.stringify(validation.issues)).toEqual([]);
+    expect(
+      validation.issues.filter((i: ApiAnswer) => i.severity === 'error'),
+      JSON.stringify(validation.issues),
+    ).toEqual([]);
     // The street's map for the planner's screen: its grids, each with its community as the parent painted into.
     const map = (await call('GET', '/api/plans/map?parent=320113007', planner)).body;
     expect(map.features.find((f: ApiAnswer) => f.id === g.code).properties).toMatchObject({ grid: g.source });

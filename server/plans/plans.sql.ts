@@ -226,10 +226,7 @@ export const diffMovedUnits = defineSql(
 );
 
 /** $1 plan id, $2 now, $3 actor account id, $4 actor role → the publication's outcome (migration 0016). */
-export const publishPlan = defineSql(
-  'plans.publish',
-  `SELECT gridops_publish_boundary_plan($1, $2, $3, $4) AS outcome`,
-);
+export const publishPlan = defineSql('plans.publish', `SELECT gridops_publish_boundary_plan($1, $2, $3, $4) AS outcome`);
 
 /** $1 now → approved plans due, oldest effective time first (boundary_plans_state_idx). */
 export const listDuePlans = defineSql(

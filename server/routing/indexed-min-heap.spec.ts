@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { seededRandom as random } from '../simulator/simulator-random.js';
 import { IndexedMinHeap } from './indexed-min-heap.js';
 
-
 function drain(heap: IndexedMinHeap): Array<[number, number]> {
   const out: Array<[number, number]> = [];
   while (heap.size > 0) {

@@ -60,10 +60,7 @@ function concat<T extends Int32Array | Float64Array>(Type: new (n: number) => T,
   return result;
 }
 
-export async function loadRoadGraph(
-  db: Queryable,
-  options: { pageSize?: number } = {},
-): Promise<{ graph: RoadGraph; stats: RoadGraphLoadStats }> {
+export async function loadRoadGraph(db: Queryable, options: { pageSize?: number } = {}): Promise<{ graph: RoadGraph; stats: RoadGraphLoadStats }> {
   const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
   if (!(Number.isInteger(pageSize) && pageSize > 0)) throw new RangeError(`page size must be a positive integer, got ${pageSize}`);
   const started = performance.now();

@@ -53,11 +53,7 @@ describe('rankCandidates: one rule at a time', () => {
   });
 
   it('3. among equally fresh candidates, a lower tier first, even when slower', () => {
-    expect(order([fresh('A', 2, 50), fresh('B', 0, 400), fresh('C', 1, 100)], { A: eta(10), B: eta(90), C: eta(60) })).toEqual([
-      'B',
-      'C',
-      'A',
-    ]);
+    expect(order([fresh('A', 2, 50), fresh('B', 0, 400), fresh('C', 1, 100)], { A: eta(10), B: eta(90), C: eta(60) })).toEqual(['B', 'C', 'A']);
   });
 
   it('4. within a tier, the quicker by road first, even when farther in a straight line', () => {
@@ -113,12 +109,18 @@ describe('rankCandidates: the whole order', () => {
   it('equals the documented lexicographic order for all 80 combinations, from any input order', () => {
     const inputs = [combos, [...combos].reverse(), [...combos].sort((a, b) => (a.candidate.workerCode < b.candidate.workerCode ? 1 : -1))];
     for (const input of inputs) {
-      expect(rankCandidates(input.map((c) => c.candidate), travel).map((r) => r.candidate.workerCode)).toEqual(expected);
+      expect(
+        rankCandidates(
+          input.map((c) => c.candidate),
+          travel,
+        ).map((r) => r.candidate.workerCode),
+      ).toEqual(expected);
     }
   });
 
   it('is a strict total order: antisymmetric and transitive over every pair and triple', () => {
-    const cmp = (a: (typeof combos)[number], b: (typeof combos)[number]) => Math.sign(compareCandidates(a.candidate, a.travel, b.candidate, b.travel));
+    const cmp = (a: (typeof combos)[number], b: (typeof combos)[number]) =>
+      Math.sign(compareCandidates(a.candidate, a.travel, b.candidate, b.travel));
     for (const a of combos) {
       expect(cmp(a, a)).toBe(0);
       for (const b of combos) {
@@ -142,7 +144,13 @@ describe('rankCandidates: contract', () => {
     const a = fresh('A', 1, 100);
     const b = fresh('B', 0, 100);
     const input = [a, b];
-    const ranked = rankCandidates(input, new Map([['A', eta(10)], ['B', eta(20)]]));
+    const ranked = rankCandidates(
+      input,
+      new Map([
+        ['A', eta(10)],
+        ['B', eta(20)],
+      ]),
+    );
     expect(ranked.map((r) => r.rank)).toEqual([1, 2]);
     expect(ranked[0].candidate).toBe(b);
     expect(ranked[0].travel).toEqual(eta(20));

@@ -24,8 +24,7 @@ export interface RankingCandidate {
 }
 
 export type CandidateTravel =
-  | { readonly reachable: true; readonly seconds: number; readonly metres: number }
-  | { readonly reachable: false; readonly reason?: string };
+  { readonly reachable: true; readonly seconds: number; readonly metres: number } | { readonly reachable: false; readonly reason?: string };
 
 export interface RankedCandidate<C extends RankingCandidate> {
   /** 1-based. */
@@ -37,12 +36,7 @@ export interface RankedCandidate<C extends RankingCandidate> {
 const UNREACHABLE: CandidateTravel = { reachable: false, reason: 'no_travel_time' };
 
 /** Negative when a ranks before b, positive after, 0 only for the same worker code. */
-export function compareCandidates(
-  a: RankingCandidate,
-  aTravel: CandidateTravel,
-  b: RankingCandidate,
-  bTravel: CandidateTravel,
-): number {
+export function compareCandidates(a: RankingCandidate, aTravel: CandidateTravel, b: RankingCandidate, bTravel: CandidateTravel): number {
   if (aTravel.reachable !== bTravel.reachable) return aTravel.reachable ? -1 : 1;
   if (a.stale !== b.stale) return a.stale ? 1 : -1;
   if (a.tier !== b.tier) return a.tier - b.tier;

@@ -12,13 +12,7 @@
  *      stale flag and the route from the worker to the incident.
  */
 import type { Queryable } from '../db/database.js';
-import {
-  rankCandidates,
-  topRanksAreFinal,
-  type CandidateTravel,
-  type RankedCandidate,
-  type RankingCandidate,
-} from './rank-candidates.js';
+import { rankCandidates, topRanksAreFinal, type CandidateTravel, type RankedCandidate, type RankingCandidate } from './rank-candidates.js';
 import { checkUnitChain, isPositionStale, responderTier, type IncidentUnitChain } from './responder-tier.js';
 import type { RoadGraph } from './road-graph.js';
 import type { RecommendedResponder } from './responders-contract.js';

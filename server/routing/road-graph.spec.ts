@@ -55,7 +55,14 @@ describe('buildRoadGraph', () => {
   });
 
   it('labels weakly connected components', () => {
-    const g = makeGraph({ vertices: { 1: [0, 0], 2: [1, 0], 3: [5, 5], 4: [6, 5], 5: [9, 9] }, edges: [[1, 2, 1], [4, 3, 1]], bothWays: false });
+    const g = makeGraph({
+      vertices: { 1: [0, 0], 2: [1, 0], 3: [5, 5], 4: [6, 5], 5: [9, 9] },
+      edges: [
+        [1, 2, 1],
+        [4, 3, 1],
+      ],
+      bothWays: false,
+    });
     expect(g.componentCount).toBe(3);
     expect(Array.from(g.component)).toEqual([0, 0, 2, 2, 4]);
   });

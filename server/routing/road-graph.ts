@@ -212,8 +212,19 @@ function labelComponents(
 /** Bytes held by the graph's arrays and its spatial index. */
 export function roadGraphBytes(graph: RoadGraph): number {
   const arrays = [
-    graph.vertexIds, graph.lon, graph.lat, graph.firstEdge, graph.edgeSource, graph.edgeTarget, graph.edgeSeconds,
-    graph.edgeMetres, graph.edgeIds, graph.twinEdge, graph.firstIncoming, graph.incomingEdges, graph.component,
+    graph.vertexIds,
+    graph.lon,
+    graph.lat,
+    graph.firstEdge,
+    graph.edgeSource,
+    graph.edgeTarget,
+    graph.edgeSeconds,
+    graph.edgeMetres,
+    graph.edgeIds,
+    graph.twinEdge,
+    graph.firstIncoming,
+    graph.incomingEdges,
+    graph.component,
   ];
   return arrays.reduce((sum, a) => sum + a.byteLength, 0) + graph.snapIndex.bytes;
 }

@@ -116,11 +116,19 @@ function alongSegment(graph: LinkGraph, from: RoadSnap, to: RoadSnap, speed: num
   const b = offRoad(to, speed);
   if (toFraction >= from.fraction) {
     const share = toFraction - from.fraction;
-    return { kind: 'along', seconds: a.seconds + b.seconds + share * graph.edgeSeconds[e], metres: a.metres + b.metres + share * graph.edgeMetres[e] };
+    return {
+      kind: 'along',
+      seconds: a.seconds + b.seconds + share * graph.edgeSeconds[e],
+      metres: a.metres + b.metres + share * graph.edgeMetres[e],
+    };
   }
   if (twin < 0) return null;
   const share = from.fraction - toFraction;
-  return { kind: 'along', seconds: a.seconds + b.seconds + share * graph.edgeSeconds[twin], metres: a.metres + b.metres + share * graph.edgeMetres[twin] };
+  return {
+    kind: 'along',
+    seconds: a.seconds + b.seconds + share * graph.edgeSeconds[twin],
+    metres: a.metres + b.metres + share * graph.edgeMetres[twin],
+  };
 }
 
 /** [lon, lat] of a location, and of where it meets the road. */

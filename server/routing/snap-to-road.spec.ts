@@ -95,7 +95,13 @@ describe('snapToRoad', () => {
   });
 
   it('handles zero-length segments', () => {
-    const g = makeGraph({ vertices: { 1: [0, 0], 2: [0, 0], 3: [3, 0] }, edges: [[1, 2, 0, 0], [2, 3, 10]] });
+    const g = makeGraph({
+      vertices: { 1: [0, 0], 2: [0, 0], 3: [3, 0] },
+      edges: [
+        [1, 2, 0, 0],
+        [2, 3, 10],
+      ],
+    });
     const snap = snapToRoad(g, ORIGIN_LON, ORIGIN_LAT + 0.0001)!;
     expect(snap.distanceMetres).toBeCloseTo(0.0001 * METRES_PER_DEGREE, 6);
     expect(Number.isFinite(snap.fraction)).toBe(true);

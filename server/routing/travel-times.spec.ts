@@ -52,7 +52,11 @@ describe('travelTimesFrom on a hand-made graph', () => {
   it('reconstructs the route as coordinates and edge ids, whose times add up', () => {
     const times = travelTimesFrom(graph, v(1), [v(4)]);
     const route = times.route(0)!;
-    expect(route.edgeIds).toEqual([graph.edgeIds[edgeBetween(graph, 1, 5)], graph.edgeIds[edgeBetween(graph, 5, 3)], graph.edgeIds[edgeBetween(graph, 3, 4)]]);
+    expect(route.edgeIds).toEqual([
+      graph.edgeIds[edgeBetween(graph, 1, 5)],
+      graph.edgeIds[edgeBetween(graph, 5, 3)],
+      graph.edgeIds[edgeBetween(graph, 3, 4)],
+    ]);
     expect(route.coordinates).toEqual([1, 5, 3, 4].map((id) => [graph.lon[v(id)], graph.lat[v(id)]]));
     const sum = route.edgeIds.reduce((s, id) => s + graph.edgeSeconds[graph.edgeIds.indexOf(id)], 0);
     expect(sum).toBe(reachable(times.results[0]).seconds);

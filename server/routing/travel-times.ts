@@ -79,7 +79,12 @@ export function travelTimesFrom(graph: RoadGraph, source: RoadLocation, targets:
   return search(graph, 'forward', source, targets, options);
 }
 
-export function travelTimesTo(graph: RoadGraph, destination: RoadLocation, origins: readonly RoadLocation[], options: TravelOptions = {}): TravelTimes {
+export function travelTimesTo(
+  graph: RoadGraph,
+  destination: RoadLocation,
+  origins: readonly RoadLocation[],
+  options: TravelOptions = {},
+): TravelTimes {
   return search(graph, 'backward', destination, origins, options);
 }
 
@@ -218,7 +223,7 @@ function search(graph: RoadGraph, direction: Direction, anchor: RoadLocation, ta
     if (via[i] === WALK) return { coordinates: [locationPoints(graph, start)[0], locationPoints(graph, end)[0]], edgeIds: [] };
     const edges: number[] = [];
     if (via[i] >= 0) {
-      for (let v = via[i]; predEdge[v] >= 0; ) {
+      for (let v = via[i]; predEdge[v] >= 0;) {
         const e = predEdge[v];
         edges.push(e);
         v = forward ? graph.edgeSource[e] : graph.edgeTarget[e];

@@ -15,17 +15,21 @@ describe('allocateByWeight', () => {
   });
 
   it('gives every item at least its minimum, even with zero weight', () => {
-    expect(allocateByWeight(10, [
-      { weight: 0, minimum: 2 },
-      { weight: 1, minimum: 1 },
-    ])).toEqual([2, 8]);
+    expect(
+      allocateByWeight(10, [
+        { weight: 0, minimum: 2 },
+        { weight: 1, minimum: 1 },
+      ]),
+    ).toEqual([2, 8]);
   });
 
   it('breaks ties by position, deterministically', () => {
-    expect(allocateByWeight(5, [
-      { weight: 1, minimum: 0 },
-      { weight: 1, minimum: 0 },
-    ])).toEqual([3, 2]);
+    expect(
+      allocateByWeight(5, [
+        { weight: 1, minimum: 0 },
+        { weight: 1, minimum: 0 },
+      ]),
+    ).toEqual([3, 2]);
   });
 
   it('refuses impossible allocations', () => {

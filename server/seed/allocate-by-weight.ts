@@ -24,9 +24,7 @@ export function allocateByWeight(total: number, items: readonly AllocationItem[]
     counts[k] += Math.floor(share);
     given += Math.floor(share);
   });
-  const order = shares
-    .map((share, k) => ({ k, remainder: share - Math.floor(share) }))
-    .sort((a, b) => b.remainder - a.remainder || a.k - b.k);
+  const order = shares.map((share, k) => ({ k, remainder: share - Math.floor(share) })).sort((a, b) => b.remainder - a.remainder || a.k - b.k);
   for (let j = 0; j < rest - given; j++) counts[order[j % order.length].k] += 1;
   return counts;
 }

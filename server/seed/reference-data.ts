@@ -63,7 +63,10 @@ export function readCommunities(referenceDir: string): CommunityRecord[] {
 
 /** "仙林新村社区居委会" → "仙林新村社区", "石埠桥村村委会" → "石埠桥村": the name people use. */
 export function shortCommunityName(name: string): string {
-  return name.replace(/居委会$/, '').replace(/村委会$/, '').replace(/委员会$/, '');
+  return name
+    .replace(/居委会$/, '')
+    .replace(/村委会$/, '')
+    .replace(/委员会$/, '');
 }
 
 /** [minLon, minLat, maxLon, maxLat] of any GeoJSON geometry. */

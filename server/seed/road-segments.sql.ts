@@ -40,7 +40,4 @@ export const locateOnRoadSegments = defineSql(
  * Short names of the seeded communities, for device names. No parameters.
  * Result: code, name. Index: units_level_idx.
  */
-export const listCommunityNames = defineSql(
-  'seed.list_community_names',
-  `SELECT code, name FROM units WHERE level = 'community' ORDER BY code`,
-);
+export const listCommunityNames = defineSql('seed.list_community_names', `SELECT code, name FROM units WHERE level = 'community' ORDER BY code`);

@@ -47,13 +47,22 @@ export function listSegments(db: Queryable, minimumLengthM: number): Promise<Roa
 const BATCH = 20_000;
 
 /** Locate a placement on each segment; null where the point is outside every seeded micro-grid. */
-export async function locateOnSegments(db: Queryable, items: ReadonlyArray<{ segment: RoadSegment; placement: Placement }>): Promise<Array<LocatedPoint | null>> {
+export async function locateOnSegments(
+  db: Queryable,
+  items: ReadonlyArray<{ segment: RoadSegment; placement: Placement }>,
+): Promise<Array<LocatedPoint | null>> {
   const out: Array<LocatedPoint | null> = new Array(items.length).fill(null);
   for (let i = 0; i < items.length; i += BATCH) {
     const batch = items.slice(i, i + BATCH);
     const rows = await db.query<{
-      ord: number; lon: number; lat: number; azimuth_deg: number;
-      micro_grid_code: string; households: number; area_m2: number; community_code: string;
+      ord: number;
+      lon: number;
+      lat: number;
+      azimuth_deg: number;
+      micro_grid_code: string;
+      households: number;
+      area_m2: number;
+      community_code: string;
     }>(locateOnRoadSegments, [
       batch.map((b) => b.segment.lo),
       batch.map((b) => b.segment.hi),

@@ -34,7 +34,13 @@ import { pickWeighted, unitRandom } from './unit-random.js';
 
 export const CAMERA_MINIMUM_SEGMENT_M = 20;
 const CLASS_WEIGHT: Record<RoadClass, number> = { motorway: 1, primary: 3, tertiary: 2.5, residential: 1.5, service: 0.6 };
-const CLASS_LABEL: Record<RoadClass, string> = { motorway: '快速路', primary: '主干路', tertiary: '次干路', residential: '支路', service: '内部道路' };
+const CLASS_LABEL: Record<RoadClass, string> = {
+  motorway: '快速路',
+  primary: '主干路',
+  tertiary: '次干路',
+  residential: '支路',
+  service: '内部道路',
+};
 
 export type SourceCrs = 'wgs84' | 'gcj02' | 'bd09';
 
@@ -79,11 +85,13 @@ function normaliseDegrees(d: number): number {
 export function describeCamera(s: RoadSegment, placement: Placement, at: LocatedPoint): Omit<PlannedCamera, 'code' | 'name'> {
   const key = segmentCode(s);
   const along = unitRandom(`camera-view:${key}`) < 0.7;
-  const heading = along
-    ? at.azimuthDeg + (unitRandom(`camera-direction:${key}`) < 0.5 ? 0 : 180)
-    : at.azimuthDeg - placement.side * 90; // from its side of the road, looking across it
+  const heading = along ? at.azimuthDeg + (unitRandom(`camera-direction:${key}`) < 0.5 ? 0 : 180) : at.azimuthDeg - placement.side * 90; // from its side of the road, looking across it
   const major = s.road_class === 'motorway' || s.road_class === 'primary';
-  const sourceCrs = pickWeighted<SourceCrs>(`camera-crs:${key}`, [['wgs84', 80], ['gcj02', 15], ['bd09', 5]]);
+  const sourceCrs = pickWeighted<SourceCrs>(`camera-crs:${key}`, [
+    ['wgs84', 80],
+    ['gcj02', 15],
+    ['bd09', 5],
+  ]);
   const [sourceLon, sourceLat] =
     sourceCrs === 'wgs84'
       ? [at.lon, at.lat]
@@ -138,7 +146,10 @@ export async function seedCameras(ctx: SeedContext): Promise<void> {
       return located.map((at, i) => {
         if (!at) return null;
         const { segment, placement } = placements[i];
-        return { item: { segment, camera: describeCamera(segment, placement, at), communityCode: at.communityCode }, key: cameraRankKey(segment, at) };
+        return {
+          item: { segment, camera: describeCamera(segment, placement, at), communityCode: at.communityCode },
+          key: cameraRankKey(segment, at),
+        };
       });
     },
     { cityTotal: CITY_TOTALS.cameras, cityThreshold: CITY_THRESHOLDS.camera },

@@ -47,10 +47,7 @@ export class SeedStepError extends Error {}
  * Seed on the database's maintenance view (no statement timeout: the whole city has statements of minutes,
  * STATEMENT_TIMEOUT_MS is for requests). A failing step throws SeedStepError naming the step.
  */
-export function seedDatabase(
-  db: Database,
-  options: Parameters<typeof seedOnMaintenance>[1],
-): Promise<Record<string, number>> {
+export function seedDatabase(db: Database, options: Parameters<typeof seedOnMaintenance>[1]): Promise<Record<string, number>> {
   return db.maintenance((untimed) => seedOnMaintenance(untimed, options));
 }
 

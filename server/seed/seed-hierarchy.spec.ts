@@ -10,10 +10,7 @@ const summary = defineSql(
           count(DISTINCT code)::int AS codes, bool_and(ST_Contains(geom, label_point)) AS labels_inside
      FROM units GROUP BY level`,
 );
-const xianlinCommunities = defineSql(
-  'test.xianlin_communities',
-  `SELECT code, name, kind FROM units WHERE parent_code = '320113007' ORDER BY code`,
-);
+const xianlinCommunities = defineSql('test.xianlin_communities', `SELECT code, name, kind FROM units WHERE parent_code = '320113007' ORDER BY code`);
 const chainConsistency = defineSql(
   'test.chain_consistency',
   `SELECT count(*)::int AS broken FROM units m

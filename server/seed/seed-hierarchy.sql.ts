@@ -69,10 +69,7 @@ export const updateResidentialArea = defineSql(
 );
 
 /** Result: code, parent_code, area_m2, residential_m2 of level $1, ordered by code. */
-export const listLevel = defineSql(
-  'seed.list_level',
-  `SELECT code, parent_code, area_m2, residential_m2 FROM units WHERE level = $1 ORDER BY code`,
-);
+export const listLevel = defineSql('seed.list_level', `SELECT code, parent_code, area_m2, residential_m2 FROM units WHERE level = $1 ORDER BY code`);
 
 /**
  * Micro-grid households: 30 + one household per 55 m² of residential landuse, ±15 % deterministic

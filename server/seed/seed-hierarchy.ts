@@ -59,18 +59,19 @@ function groupBy<T>(items: T[], key: (t: T) => string): Map<string, T[]> {
 }
 
 /** Split each parent's grid and micro-grid targets among its children, by weight, with minimums. */
-function allocateChildTargets(
-  parents: LevelRow[],
-  children: LevelRow[],
-  targets: Targets,
-  gridMinimum: (child: LevelRow) => number,
-): void {
+function allocateChildTargets(parents: LevelRow[], children: LevelRow[], targets: Targets, gridMinimum: (child: LevelRow) => number): void {
   const byParent = groupBy(children, (c) => c.parent_code ?? '');
   for (const parent of parents) {
     const kids = byParent.get(parent.code);
     if (!kids) continue;
-    const grids = allocateByWeight(targets.grids.get(parent.code)!, kids.map((k) => ({ weight: weightOf(k), minimum: gridMinimum(k) })));
-    const micro = allocateByWeight(targets.micro.get(parent.code)!, kids.map((k, i) => ({ weight: weightOf(k), minimum: grids[i] })));
+    const grids = allocateByWeight(
+      targets.grids.get(parent.code)!,
+      kids.map((k) => ({ weight: weightOf(k), minimum: gridMinimum(k) })),
+    );
+    const micro = allocateByWeight(
+      targets.micro.get(parent.code)!,
+      kids.map((k, i) => ({ weight: weightOf(k), minimum: grids[i] })),
+    );
     kids.forEach((k, i) => {
       targets.grids.set(k.code, grids[i]);
       targets.micro.set(k.code, micro[i]);
@@ -121,29 +122,48 @@ async function seedStreets(ctx: SeedContext, districts: LevelRow[], streets: Str
     if (district.code === QIXIA_DISTRICT_CODE) {
       const others = records.filter((r) => r.code !== XIANLIN_STREET_CODE);
       await ctx.db.query(partitionParentWithAnchor, [district.code, XIANLIN_ANCHOR_WKT, others.length, KEY, RESIDENTIAL_WEIGHT]);
-      naming.set(`${district.code}:0`, records.find((r) => r.code === XIANLIN_STREET_CODE)!);
+      naming.set(
+        `${district.code}:0`,
+        records.find((r) => r.code === XIANLIN_STREET_CODE)!,
+      );
       others.forEach((r, i) => naming.set(`${district.code}:${i + 1}`, r));
     } else {
       await ctx.db.query(partitionParents, [[district.code], [records.length], KEY, RESIDENTIAL_WEIGHT]);
       records.forEach((r, i) => naming.set(`${district.code}:${i + 1}`, r));
     }
   }
-  await insertCells(ctx, 'street', 2, (parent, ord) => {
-    const r = naming.get(`${parent}:${ord}`);
-    if (!r) throw new Error(`street partition of ${parent} produced an unexpected cell ${ord}`);
-    return { code: r.code, name: r.name, kind: r.kind };
-  }, naming.size);
+  await insertCells(
+    ctx,
+    'street',
+    2,
+    (parent, ord) => {
+      const r = naming.get(`${parent}:${ord}`);
+      if (!r) throw new Error(`street partition of ${parent} produced an unexpected cell ${ord}`);
+      return { code: r.code, name: r.name, kind: r.kind };
+    },
+    naming.size,
+  );
 }
 
 async function seedCommunities(ctx: SeedContext, streets: LevelRow[], communities: CommunityRecord[]): Promise<void> {
   const byStreet = groupBy(communities, (c) => c.streetCode);
   const sorted = (code: string) => [...(byStreet.get(code) ?? [])].sort((a, b) => a.code.localeCompare(b.code));
-  await partitionInBatches(ctx, streets.map((s) => ({ code: s.code, n: sorted(s.code).length })), 20);
-  await insertCells(ctx, 'community', 3, (parent, ord) => {
-    const r = sorted(parent)[ord - 1];
-    if (!r) throw new Error(`community partition of ${parent} produced an unexpected cell ${ord}`);
-    return { code: r.code, name: r.name, kind: r.kind };
-  }, streets.reduce((n, s) => n + sorted(s.code).length, 0));
+  await partitionInBatches(
+    ctx,
+    streets.map((s) => ({ code: s.code, n: sorted(s.code).length })),
+    20,
+  );
+  await insertCells(
+    ctx,
+    'community',
+    3,
+    (parent, ord) => {
+      const r = sorted(parent)[ord - 1];
+      if (!r) throw new Error(`community partition of ${parent} produced an unexpected cell ${ord}`);
+      return { code: r.code, name: r.name, kind: r.kind };
+    },
+    streets.reduce((n, s) => n + sorted(s.code).length, 0),
+  );
 }
 
 export async function seedHierarchy(ctx: SeedContext): Promise<void> {
@@ -152,8 +172,7 @@ export async function seedHierarchy(ctx: SeedContext): Promise<void> {
   const communityNames = new Map(communities.map((c) => [c.code, shortCommunityName(c.name)]));
   const communitiesPerStreet = groupBy(communities, (c) => c.streetCode);
   const communitiesPerDistrict = groupBy(communities, (c) => c.districtCode);
-  const inScope = (code: string) =>
-    ctx.area === 'nanjing' || XIANLIN_STREET_CODE.startsWith(code) || code.startsWith(XIANLIN_STREET_CODE);
+  const inScope = (code: string) => ctx.area === 'nanjing' || XIANLIN_STREET_CODE.startsWith(code) || code.startsWith(XIANLIN_STREET_CODE);
 
   await ctx.db.query(updateResidentialArea, ['district']);
   const districts = await ctx.db.query<LevelRow>(listLevel, ['district']);
@@ -161,10 +180,19 @@ export async function seedHierarchy(ctx: SeedContext): Promise<void> {
   const city: LevelRow = { code: 'city', parent_code: null, area_m2: 0, residential_m2: 0 };
   targets.grids.set('city', TOTAL_GRIDS);
   targets.micro.set('city', TOTAL_MICRO_GRIDS);
-  allocateChildTargets([city], districts.map((d) => ({ ...d, parent_code: 'city' })), targets, (d) => communitiesPerDistrict.get(d.code)?.length ?? 1);
+  allocateChildTargets(
+    [city],
+    districts.map((d) => ({ ...d, parent_code: 'city' })),
+    targets,
+    (d) => communitiesPerDistrict.get(d.code)?.length ?? 1,
+  );
 
   // Streets: every street of an in-scope district (the whole of Qixia for the subset, to size Xianlin).
-  await seedStreets(ctx, districts.filter((d) => inScope(d.code)), streets);
+  await seedStreets(
+    ctx,
+    districts.filter((d) => inScope(d.code)),
+    streets,
+  );
   const streetRows = await ctx.db.query<LevelRow>(listLevel, ['street']);
   allocateChildTargets(districts, streetRows, targets, (s) => communitiesPerStreet.get(s.code)?.length ?? 1);
 
@@ -173,24 +201,44 @@ export async function seedHierarchy(ctx: SeedContext): Promise<void> {
   const communityRows = await ctx.db.query<LevelRow>(listLevel, ['community']);
   allocateChildTargets(scopedStreets, communityRows, targets, () => 1);
 
-  await partitionInBatches(ctx, communityRows.map((c) => ({ code: c.code, n: targets.grids.get(c.code)! })), 100);
-  await insertCells(ctx, 'grid', 4, (parent, ord) => ({
-    code: `${parent}${String(ord).padStart(3, '0')}`,
-    name: `${communityNames.get(parent)}第${ord}网格`,
-    kind: 'comprehensive_grid',
-  }), sum(communityRows.map((c) => targets.grids.get(c.code)!)));
+  await partitionInBatches(
+    ctx,
+    communityRows.map((c) => ({ code: c.code, n: targets.grids.get(c.code)! })),
+    100,
+  );
+  await insertCells(
+    ctx,
+    'grid',
+    4,
+    (parent, ord) => ({
+      code: `${parent}${String(ord).padStart(3, '0')}`,
+      name: `${communityNames.get(parent)}第${ord}网格`,
+      kind: 'comprehensive_grid',
+    }),
+    sum(communityRows.map((c) => targets.grids.get(c.code)!)),
+  );
   const gridRows = await ctx.db.query<LevelRow>(listLevel, ['grid']);
   allocateChildTargets(communityRows, gridRows, targets, () => 1);
   await ctx.db.query(markDedicatedGrids);
 
   const gridNames = new Map<string, string>();
   for (const g of gridRows) gridNames.set(g.code, `${communityNames.get(g.parent_code!)}第${Number(g.code.slice(-3))}网格`);
-  await partitionInBatches(ctx, gridRows.map((g) => ({ code: g.code, n: targets.micro.get(g.code)! })), 500);
-  await insertCells(ctx, 'micro_grid', 5, (parent, ord) => ({
-    code: `${parent}${String(ord).padStart(3, '0')}`,
-    name: `${gridNames.get(parent)}第${ord}微网格`,
-    kind: 'micro_grid',
-  }), sum(gridRows.map((g) => targets.micro.get(g.code)!)));
+  await partitionInBatches(
+    ctx,
+    gridRows.map((g) => ({ code: g.code, n: targets.micro.get(g.code)! })),
+    500,
+  );
+  await insertCells(
+    ctx,
+    'micro_grid',
+    5,
+    (parent, ord) => ({
+      code: `${parent}${String(ord).padStart(3, '0')}`,
+      name: `${gridNames.get(parent)}第${ord}微网格`,
+      kind: 'micro_grid',
+    }),
+    sum(gridRows.map((g) => targets.micro.get(g.code)!)),
+  );
 
   await ctx.db.query(updateMicroGridHouseholds);
   for (const level of ['grid', 'community', 'street', 'district']) await ctx.db.query(rollUpHouseholds, [level]);

@@ -22,11 +22,27 @@ describe('history paths', () => {
 
   it('passes a declined or unanswered offer to a second worker and keeps the handler for verification', () => {
     const declined = byPath('declined', true);
-    expect(declined.map((s) => s.event)).toEqual(['reported', 'accept', 'dispatch', 'decline', 'dispatch', 'acknowledge', 'arrive', 'resolve', 'verify', 'evaluate', 'close']);
+    expect(declined.map((s) => s.event)).toEqual([
+      'reported',
+      'accept',
+      'dispatch',
+      'decline',
+      'dispatch',
+      'acknowledge',
+      'arrive',
+      'resolve',
+      'verify',
+      'evaluate',
+      'close',
+    ]);
     expect(declined.find((s) => s.event === 'resolve')).toMatchObject({ resolvedBy: 2, assignedWorker: 2 });
     const timedOut = byPath('offer_timeout', false);
     expect(timedOut.find((s) => s.event === 'offer_timeout')).toMatchObject({ toState: 'accepted', assignedWorker: 0, actorRole: 'system' });
-    expect(byPath('verify_failed', false).find((s) => s.event === 'verify_fail')).toMatchObject({ toState: 'dispatched', offerAcknowledged: true, deadlineStage: 'arrive' });
+    expect(byPath('verify_failed', false).find((s) => s.event === 'verify_fail')).toMatchObject({
+      toState: 'dispatched',
+      offerAcknowledged: true,
+      deadlineStage: 'arrive',
+    });
     expect(byPath('reopened', false).filter((s) => s.event === 'close')).toHaveLength(2);
   });
 

@@ -14,18 +14,7 @@ import { deadlineStageOf } from '../incidents/incident-rules.js';
 
 /** What the time before a step is spent on (seed-history.sql.ts turns it into minutes). */
 export type DurationKind =
-  | 'none'
-  | 'accept'
-  | 'dispatch'
-  | 'acknowledge'
-  | 'offer_timeout'
-  | 'instant'
-  | 'arrive'
-  | 'resolve'
-  | 'verify'
-  | 'evaluate'
-  | 'close'
-  | 'reopen';
+  'none' | 'accept' | 'dispatch' | 'acknowledge' | 'offer_timeout' | 'instant' | 'arrive' | 'resolve' | 'verify' | 'evaluate' | 'close' | 'reopen';
 
 /** Stages whose time limit escalates a late case (the offer minute is passed on, never escalated). */
 export const ESCALATING_KINDS: readonly DurationKind[] = ['accept', 'dispatch', 'arrive', 'resolve', 'verify', 'evaluate'];
@@ -99,12 +88,35 @@ export function plannedEvents(variant: PathVariant, evaluated: boolean): Planned
     case 'rejected':
       return [{ event: { type: 'reject', actor: dispatcher, reason: 'not_a_case' }, duration: 'accept' }];
     case 'declined':
-      return [accept, dispatch('w1'), { event: { type: 'decline', actor: worker('w1'), reason: 'busy' }, duration: 'acknowledge' }, dispatch('w2'), ...handle('w2'), ...finish(evaluated)];
+      return [
+        accept,
+        dispatch('w1'),
+        { event: { type: 'decline', actor: worker('w1'), reason: 'busy' }, duration: 'acknowledge' },
+        dispatch('w2'),
+        ...handle('w2'),
+        ...finish(evaluated),
+      ];
     case 'offer_timeout':
-      return [accept, dispatch('w1'), { event: { type: 'offer_timeout', actor: system }, duration: 'offer_timeout' }, dispatch('w2', system, 'instant'), ...handle('w2'), ...finish(evaluated)];
+      return [
+        accept,
+        dispatch('w1'),
+        { event: { type: 'offer_timeout', actor: system }, duration: 'offer_timeout' },
+        dispatch('w2', system, 'instant'),
+        ...handle('w2'),
+        ...finish(evaluated),
+      ];
     case 'returned': {
       const [ack, arrive] = handle('w1');
-      return [accept, dispatch('w1'), ack, arrive, { event: { type: 'return', actor: worker('w1'), reason: 'needs_other_skill' }, duration: 'resolve' }, dispatch('w2'), ...handle('w2'), ...finish(evaluated)];
+      return [
+        accept,
+        dispatch('w1'),
+        ack,
+        arrive,
+        { event: { type: 'return', actor: worker('w1'), reason: 'needs_other_skill' }, duration: 'resolve' },
+        dispatch('w2'),
+        ...handle('w2'),
+        ...finish(evaluated),
+      ];
     }
     case 'verify_failed':
       return [
@@ -141,8 +153,28 @@ export function historyPathSteps(): PathStep[] {
   for (const variant of PATH_VARIANTS) {
     for (const evaluated of [false, true]) {
       const path = pathNumber(variant, evaluated);
-      let state: IncidentSnapshot = { state: 'reported', assignedWorkerCode: null, offerAcknowledged: false, resolvedByWorkerCode: null, resolvedByAccountId: null };
-      rows.push({ path, step: 0, event: 'reported', fromState: null, toState: 'reported', actorRole: 'dispatcher', timelineWorker: 0, duration: 'none', assignedWorker: 0, offerAcknowledged: false, resolvedBy: 0, deadlineStage: 'accept', detail: '{}' });
+      let state: IncidentSnapshot = {
+        state: 'reported',
+        assignedWorkerCode: null,
+        offerAcknowledged: false,
+        resolvedByWorkerCode: null,
+        resolvedByAccountId: null,
+      };
+      rows.push({
+        path,
+        step: 0,
+        event: 'reported',
+        fromState: null,
+        toState: 'reported',
+        actorRole: 'dispatcher',
+        timelineWorker: 0,
+        duration: 'none',
+        assignedWorker: 0,
+        offerAcknowledged: false,
+        resolvedBy: 0,
+        deadlineStage: 'accept',
+        detail: '{}',
+      });
       plannedEvents(variant, evaluated).forEach(({ event, duration }, i) => {
         const result = transition(state, event);
         if (!result.ok) throw new Error(`history path ${variant}: ${event.type} refused in ${state.state} (${result.reason})`);
@@ -160,7 +192,9 @@ export function historyPathSteps(): PathStep[] {
           offerAcknowledged: next.offerAcknowledged,
           resolvedBy: slot(next.resolvedByWorkerCode),
           deadlineStage: deadlineStageOf(next.state, next.offerAcknowledged),
-          detail: JSON.stringify(Object.fromEntries((['reason', 'note'] as const).filter((k) => k in event).map((k) => [k, (event as Record<string, unknown>)[k]]))),
+          detail: JSON.stringify(
+            Object.fromEntries((['reason', 'note'] as const).filter((k) => k in event).map((k) => [k, (event as Record<string, unknown>)[k]])),
+          ),
         });
         state = next;
       });

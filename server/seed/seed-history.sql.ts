@@ -29,7 +29,10 @@ const categoryBySource = `CASE r.source ${Object.entries(CATEGORY_WEIGHTS_BY_SOU
   .join(' ')} END`;
 
 const descriptionByCategory = `CASE c.category ${Object.entries(DESCRIPTIONS)
-  .map(([category, texts]) => `WHEN '${category}' THEN (ARRAY[${texts.map((t) => `'${t}'`).join(', ')}])[1 + floor(c.u_description * ${texts.length})::int]`)
+  .map(
+    ([category, texts]) =>
+      `WHEN '${category}' THEN (ARRAY[${texts.map((t) => `'${t}'`).join(', ')}])[1 + floor(c.u_description * ${texts.length})::int]`,
+  )
   .join(' ')} END`;
 
 export const createHistoryParams = defineSql(

@@ -134,7 +134,11 @@ export async function seedHistory(ctx: SeedContext, seedAt: Date = new Date()): 
   ctx.progress('history generated', {
     ...summary,
     ...(ctx.area === 'nanjing'
-      ? { cityHouseholds: summary.households, calibrated: summary.households === CITY_HOUSEHOLDS, note: 'CITY_HOUSEHOLDS in seed-history.ts keeps the Xianlin rate equal to the city rate' }
+      ? {
+          cityHouseholds: summary.households,
+          calibrated: summary.households === CITY_HOUSEHOLDS,
+          note: 'CITY_HOUSEHOLDS in seed-history.ts keeps the Xianlin rate equal to the city rate',
+        }
       : {}),
   });
   return summary;

@@ -66,7 +66,10 @@ describe('readRoadGraph (the full Nanjing files)', () => {
 
   it('agrees with the Xianlin subset file on coordinates and lengths', () => {
     const features = readGeoJsonFeatures(path.join(referenceDir, 'roads', XIANLIN_ROADS_FILE));
-    const edgeIds = selectEdges(graph, features.map((f) => [Number(f.properties.u), Number(f.properties.v)]));
+    const edgeIds = selectEdges(
+      graph,
+      features.map((f) => [Number(f.properties.u), Number(f.properties.v)]),
+    );
     expect(edgeIds.length).toBe(2 * features.length);
     const lengthOf = new Map<string, number>();
     for (const id of edgeIds) lengthOf.set(`${graph.source[id]}>${graph.target[id]}`, graph.lengthM[id]);

@@ -43,10 +43,7 @@ export function selectEdges(graph: RoadGraph, segments: Array<[number, number]> 
 
 /** The [u, v] vertex pairs of the Xianlin subset file. */
 export function readXianlinSegments(referenceDir: string): Array<[number, number]> {
-  return readGeoJsonFeatures(path.join(referenceDir, 'roads', XIANLIN_ROADS_FILE)).map((f) => [
-    Number(f.properties.u),
-    Number(f.properties.v),
-  ]);
+  return readGeoJsonFeatures(path.join(referenceDir, 'roads', XIANLIN_ROADS_FILE)).map((f) => [Number(f.properties.u), Number(f.properties.v)]);
 }
 
 /** The sorted ids of the vertices the edges touch. */

@@ -46,8 +46,15 @@ describe('SENSOR_KINDS', () => {
 describe.each(testDatabaseModes())('seedSensors on %s (Xianlin)', (mode) => {
   let seeded: Database;
   type KindRow = {
-    kind: string; measurement_unit: string; threshold: number; sensors: number; outside_micro_grid: number;
-    max_road_distance_m: number; near_water_share: number; online_share: number; not_generated: number;
+    kind: string;
+    measurement_unit: string;
+    threshold: number;
+    sensors: number;
+    outside_micro_grid: number;
+    max_road_distance_m: number;
+    near_water_share: number;
+    online_share: number;
+    not_generated: number;
   };
   let rows: KindRow[];
   beforeAll(async () => {

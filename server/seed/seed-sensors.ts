@@ -11,15 +11,7 @@
  *    urban factor of the micro-grid it falls in; water-level gauges prefer roads near OSM water.
  * Code <prefix><micro-grid code><nn>, nn in rank order within the micro-grid; online ≈ 97 %.
  */
-import {
-  listSegments,
-  locateOnSegments,
-  MAX_URBAN_FACTOR,
-  Placement,
-  RoadSegment,
-  segmentCode,
-  urbanFactor,
-} from './road-segments.js';
+import { listSegments, locateOnSegments, MAX_URBAN_FACTOR, Placement, RoadSegment, segmentCode, urbanFactor } from './road-segments.js';
 import type { SeedContext } from './seed-context.js';
 import { insertSensors, listMicroGridsForSensors, listRoadSegmentsNearWater } from './seed-sensors.sql.js';
 import { CITY_THRESHOLDS, CITY_TOTALS } from './seed-thresholds.js';
@@ -61,7 +53,12 @@ export function chooseMicroGridPlaces(
   const candidates = microGrids.flatMap((m) =>
     Array.from({ length: spec.slots }, (_, i) => ({ m, candidate: `${m.code}:${i + 1}`, weight: spec.weight(m) })),
   );
-  const { selected, threshold } = selectByRank(area, candidates.filter((c) => c.weight > 0), (c) => rankKey(spec.kind, c.candidate, c.weight), ruleOf(spec));
+  const { selected, threshold } = selectByRank(
+    area,
+    candidates.filter((c) => c.weight > 0),
+    (c) => rankKey(spec.kind, c.candidate, c.weight),
+    ruleOf(spec),
+  );
   return {
     selected: selected.map((c) => ({ microGridCode: c.m.code, placeKey: `${spec.kind}:${c.candidate}`, lon: null, lat: null })),
     threshold,
@@ -84,15 +81,16 @@ export async function chooseRoadPlaces(
   segments: readonly RoadSegment[],
   nearWater: ReadonlySet<string>,
 ): Promise<RankedSelection<ChosenPlace>> {
-  const candidates = segments
-    .map((s) => ({ s, weight: spec.weight(s, nearWater.has(segmentCode(s))) }))
-    .filter((c) => c.weight > 0);
+  const candidates = segments.map((s) => ({ s, weight: spec.weight(s, nearWater.has(segmentCode(s))) })).filter((c) => c.weight > 0);
   return selectByRankResolving(
     ctx.area,
     candidates,
     (c) => rankKey(spec.kind, segmentCode(c.s), c.weight * MAX_URBAN_FACTOR),
     async (batch) => {
-      const located = await locateOnSegments(ctx.db, batch.map((c) => ({ segment: c.s, placement: roadSensorPlacement(spec, c.s) })));
+      const located = await locateOnSegments(
+        ctx.db,
+        batch.map((c) => ({ segment: c.s, placement: roadSensorPlacement(spec, c.s) })),
+      );
       return located.map((at, i) => {
         if (!at) return null;
         const { s, weight } = batch[i];
@@ -113,7 +111,12 @@ export function codeSensors(spec: SensorKindSpec, places: readonly ChosenPlace[]
     const n = (perMicroGrid.get(p.microGridCode) ?? 0) + 1;
     perMicroGrid.set(p.microGridCode, n);
     if (n > 99) throw new Error(`more than 99 ${spec.kind} sensors in micro-grid ${p.microGridCode}`);
-    return { ...p, code: `${spec.prefix}${p.microGridCode}${String(n).padStart(2, '0')}`, spec, online: unitRandom(`sensor-online:${p.placeKey}`) < 0.97 };
+    return {
+      ...p,
+      code: `${spec.prefix}${p.microGridCode}${String(n).padStart(2, '0')}`,
+      spec,
+      online: unitRandom(`sensor-online:${p.placeKey}`) < 0.97,
+    };
   });
 }
 
@@ -124,16 +127,12 @@ export async function seedSensors(ctx: SeedContext): Promise<void> {
   if (total !== CITY_TOTALS.sensors) throw new Error(`sensor kinds add up to ${total}, not ${CITY_TOTALS.sensors}`);
   const microGrids = await ctx.db.query<MicroGridForSensors>(listMicroGridsForSensors);
   const segments = await listSegments(ctx.db, SENSOR_MINIMUM_SEGMENT_M);
-  const nearWater = new Set(
-    (await ctx.db.query<{ lo: number; hi: number }>(listRoadSegmentsNearWater, [NEAR_WATER_DEGREES])).map(segmentCode),
-  );
+  const nearWater = new Set((await ctx.db.query<{ lo: number; hi: number }>(listRoadSegmentsNearWater, [NEAR_WATER_DEGREES])).map(segmentCode));
   const sensors: PlannedSensor[] = [];
   const thresholds: Record<string, unknown> = {};
   for (const spec of SENSOR_KINDS) {
     const { selected, threshold } =
-      spec.place === 'micro_grid'
-        ? chooseMicroGridPlaces(ctx.area, spec, microGrids)
-        : await chooseRoadPlaces(ctx, spec, segments, nearWater);
+      spec.place === 'micro_grid' ? chooseMicroGridPlaces(ctx.area, spec, microGrids) : await chooseRoadPlaces(ctx, spec, segments, nearWater);
     sensors.push(...codeSensors(spec, selected));
     thresholds[spec.kind] = describeThreshold(`sensor ${spec.kind}`, threshold, CITY_THRESHOLDS.sensor[spec.kind] ?? [0]);
     ctx.progress(`sensors: ${spec.kind}`, { sensors: selected.length });

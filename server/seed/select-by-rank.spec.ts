@@ -43,8 +43,18 @@ describe('selectByRank', () => {
 
   it('gives a subset exactly the city-wide choice in its area, from the threshold alone', () => {
     const city = selectByRank('nanjing', candidates, keyOf, { cityTotal: 700, cityThreshold: [0] });
-    const subset = selectByRank('xianlin', candidates.filter((c) => c.inSubset), keyOf, { cityTotal: 700, cityThreshold: city.threshold! });
-    expect(subset.selected.map((c) => c.code).sort()).toEqual(city.selected.filter((c) => c.inSubset).map((c) => c.code).sort());
+    const subset = selectByRank(
+      'xianlin',
+      candidates.filter((c) => c.inSubset),
+      keyOf,
+      { cityTotal: 700, cityThreshold: city.threshold! },
+    );
+    expect(subset.selected.map((c) => c.code).sort()).toEqual(
+      city.selected
+        .filter((c) => c.inSubset)
+        .map((c) => c.code)
+        .sort(),
+    );
   });
 
   it('refuses a city total larger than the candidates', () => {
@@ -80,10 +90,16 @@ describe('selectByRankResolving', () => {
 
   it('gives a subset exactly the city-wide choice in its area', async () => {
     const city = await selectByRankResolving('nanjing', candidates, bound, resolve, { cityTotal: 300, cityThreshold: [0] });
-    const subset = await selectByRankResolving('xianlin', candidates.filter((c) => c.inSubset), bound, resolve, {
-      cityTotal: 300,
-      cityThreshold: city.threshold!,
-    });
+    const subset = await selectByRankResolving(
+      'xianlin',
+      candidates.filter((c) => c.inSubset),
+      bound,
+      resolve,
+      {
+        cityTotal: 300,
+        cityThreshold: city.threshold!,
+      },
+    );
     expect(subset.selected.map((c) => c.code)).toEqual(city.selected.filter((c) => c.inSubset).map((c) => c.code));
   });
 

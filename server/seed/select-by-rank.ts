@@ -97,5 +97,10 @@ export function describeThreshold(name: string, found: RankKey | null, calibrate
   if (!found) return { rule: name, threshold: calibrated };
   return compareRankKeys(found, calibrated) === 0
     ? { rule: name, threshold: found, calibrated: true }
-    : { rule: name, threshold: found, calibrated: false, note: 'copy into server/seed/seed-thresholds.ts so that the Xianlin subset matches the full seed' };
+    : {
+        rule: name,
+        threshold: found,
+        calibrated: false,
+        note: 'copy into server/seed/seed-thresholds.ts so that the Xianlin subset matches the full seed',
+      };
 }

@@ -29,7 +29,10 @@ const addRealWorker = defineSql(
           home_unit_code, 'on_duty', last_position, now(), false
      FROM workers WHERE generated AND duty_status = 'on_duty' ORDER BY code LIMIT 1`,
 );
-const readWorker = defineSql('test.simulator_read_worker', `SELECT ST_AsText(last_position) AS p, last_position_at AS at FROM workers WHERE code = $1`);
+const readWorker = defineSql(
+  'test.simulator_read_worker',
+  `SELECT ST_AsText(last_position) AS p, last_position_at AS at FROM workers WHERE code = $1`,
+);
 const touchedReal = defineSql(
   'test.simulator_touched_real',
   `SELECT (SELECT count(*) FROM incidents WHERE assigned_worker_code = $1 OR resolved_by_worker_code = $1)::int AS incidents,
@@ -107,9 +110,13 @@ describe.each(testDatabaseModes())('city simulator on %s', (mode) => {
       const created = await db.query<{ id: number; state: string }>(createdSince, [firstId]);
       closedId = created.find((c) => c.state === 'closed')?.id ?? null;
     }
-    console.log(`[simulator ${mode}] ticks ${costs.length}, tick ms p50 ${costs.sort((a, b) => a - b)[costs.length >> 1].toFixed(1)}, max ${costs.at(-1)!.toFixed(1)}`);
+    console.log(
+      `[simulator ${mode}] ticks ${costs.length}, tick ms p50 ${costs.sort((a, b) => a - b)[costs.length >> 1].toFixed(1)}, max ${costs.at(-1)!.toFixed(1)}`,
+    );
 
-    const created = await db.query<{ id: number; generated: boolean; micro_grid_code: string; level: string; inside: boolean }>(createdSince, [firstId]);
+    const created = await db.query<{ id: number; generated: boolean; micro_grid_code: string; level: string; inside: boolean }>(createdSince, [
+      firstId,
+    ]);
     expect(created.length).toBeGreaterThan(20);
     for (const c of created) {
       expect(c).toMatchObject({ generated: true, level: 'micro_grid', inside: true });
@@ -119,7 +126,16 @@ describe.each(testDatabaseModes())('city simulator on %s', (mode) => {
     const [{ events: trail }] = await db.query<{ events: string }>(closedTimeline, [closedId]);
     expect(trail).toMatch(/^reported,accept,dispatch,acknowledge,arrive,resolve,verify,(evaluate,)?close$/);
     const audit = new Map((await db.query<{ action: string; n: number }>(simulatorAudit)).map((r) => [r.action, r.n]));
-    for (const action of ['incident.report', 'incident.accept', 'incident.dispatch', 'incident.acknowledge', 'incident.arrive', 'incident.resolve', 'incident.verify', 'incident.close']) {
+    for (const action of [
+      'incident.report',
+      'incident.accept',
+      'incident.dispatch',
+      'incident.acknowledge',
+      'incident.arrive',
+      'incident.resolve',
+      'incident.verify',
+      'incident.close',
+    ]) {
       expect(audit.get(action) ?? 0).toBeGreaterThan(0);
     }
 

@@ -192,7 +192,12 @@ export function createCitySimulator(deps: {
         db,
         SIMULATOR,
         async ({ tx, audit, publish }) => {
-          const intake = await intakeIncident(tx, { ...kind, lon: point.lon, lat: point.lat, crs: 'wgs84', generated: true }, { accountId: null, role: 'system' }, now);
+          const intake = await intakeIncident(
+            tx,
+            { ...kind, lon: point.lon, lat: point.lat, crs: 'wgs84', generated: true },
+            { accountId: null, role: 'system' },
+            now,
+          );
           await audit({
             action: 'incident.report',
             entityType: 'incident',
@@ -254,7 +259,11 @@ export function createCitySimulator(deps: {
           before: { state: before.state, worker: before.assigned_worker_code },
           after: { state: after.state, worker: after.assigned_worker_code ?? null },
         });
-        const changes = bookingChanges(event.type, { assignedWorkerCode: before.assigned_worker_code }, { state: after.state as IncidentState, assignedWorkerCode: (after.assigned_worker_code as string | null) ?? null });
+        const changes = bookingChanges(
+          event.type,
+          { assignedWorkerCode: before.assigned_worker_code },
+          { state: after.state as IncidentState, assignedWorkerCode: (after.assigned_worker_code as string | null) ?? null },
+        );
         publish(incidentChanged(row.id, row.micro_grid_code, event.type), ...(await workerStatusEvents(tx, changes)));
         return { event, route };
       },
@@ -276,7 +285,15 @@ export function createCitySimulator(deps: {
       const worker = row.assigned_worker_code!;
       if (planned && planned.workerCode === worker) {
         const home = movers.get(worker)?.microGridCode ?? row.micro_grid_code;
-        movers.set(worker, { code: worker, microGridCode: home, mode: 'drive', incidentId: row.id, coords: planned.coords, cumulative: cumulativeMetres(planned.coords), travelled: 0 });
+        movers.set(worker, {
+          code: worker,
+          microGridCode: home,
+          mode: 'drive',
+          incidentId: row.id,
+          coords: planned.coords,
+          cumulative: cumulativeMetres(planned.coords),
+          travelled: 0,
+        });
       }
       routes.delete(row.id);
     }

@@ -3,7 +3,16 @@
  * times the daily rhythm), and what each one is (source, category, description) and where (a micro-grid
  * drawn by households, then a point in its bounding box that the database checks lies inside it).
  */
-import { arrivalWeight, CATEGORY_WEIGHTS_BY_SOURCE, chooseWeighted, DESCRIPTIONS, MEAN_HOUR_WEIGHT, shanghaiFields, SOURCE_WEIGHTS, sourceAtHour } from './incident-rhythm.js';
+import {
+  arrivalWeight,
+  CATEGORY_WEIGHTS_BY_SOURCE,
+  chooseWeighted,
+  DESCRIPTIONS,
+  MEAN_HOUR_WEIGHT,
+  shanghaiFields,
+  SOURCE_WEIGHTS,
+  sourceAtHour,
+} from './incident-rhythm.js';
 import { poisson, type Random } from './simulator-random.js';
 import type { IncidentSource } from '../contract/incident-vocabulary.js';
 

@@ -67,13 +67,55 @@ type CategoryMix = ReadonlyArray<readonly [string, number]>;
 
 /** The category mix of each source (category codes of the incident_categories table, migration 0005). */
 export const CATEGORY_WEIGHTS_BY_SOURCE: Record<IncidentSource, CategoryMix> = {
-  hotline_12345: [['city_management', 36], ['dispute', 20], ['environment', 15], ['safety_hazard', 14], ['public_order', 9], ['fire_safety', 6]],
-  citizen_app: [['city_management', 45], ['environment', 20], ['safety_hazard', 20], ['public_order', 8], ['fire_safety', 4], ['dispute', 3]],
-  open311: [['city_management', 45], ['environment', 20], ['safety_hazard', 20], ['public_order', 8], ['fire_safety', 4], ['dispute', 3]],
-  patrol: [['city_management', 40], ['safety_hazard', 25], ['fire_safety', 12], ['environment', 12], ['dispute', 7], ['public_order', 4]],
-  video_ai: [['city_management', 50], ['public_order', 20], ['safety_hazard', 15], ['fire_safety', 10], ['environment', 5]],
-  iot: [['fire_safety', 45], ['safety_hazard', 35], ['environment', 20]],
-  transfer_110: [['public_order', 50], ['dispute', 45], ['safety_hazard', 5]],
+  hotline_12345: [
+    ['city_management', 36],
+    ['dispute', 20],
+    ['environment', 15],
+    ['safety_hazard', 14],
+    ['public_order', 9],
+    ['fire_safety', 6],
+  ],
+  citizen_app: [
+    ['city_management', 45],
+    ['environment', 20],
+    ['safety_hazard', 20],
+    ['public_order', 8],
+    ['fire_safety', 4],
+    ['dispute', 3],
+  ],
+  open311: [
+    ['city_management', 45],
+    ['environment', 20],
+    ['safety_hazard', 20],
+    ['public_order', 8],
+    ['fire_safety', 4],
+    ['dispute', 3],
+  ],
+  patrol: [
+    ['city_management', 40],
+    ['safety_hazard', 25],
+    ['fire_safety', 12],
+    ['environment', 12],
+    ['dispute', 7],
+    ['public_order', 4],
+  ],
+  video_ai: [
+    ['city_management', 50],
+    ['public_order', 20],
+    ['safety_hazard', 15],
+    ['fire_safety', 10],
+    ['environment', 5],
+  ],
+  iot: [
+    ['fire_safety', 45],
+    ['safety_hazard', 35],
+    ['environment', 20],
+  ],
+  transfer_110: [
+    ['public_order', 50],
+    ['dispute', 45],
+    ['safety_hazard', 5],
+  ],
 };
 
 /** A weighted choice by a number u in [0, 1). */

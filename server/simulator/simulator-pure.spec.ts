@@ -118,7 +118,15 @@ describe('movement', () => {
 });
 
 describe('simulated handling', () => {
-  const base: HandledCase = { id: 42, state: 'reported', offerAcknowledged: false, assignedWorkerCode: null, secondsInState: 0, hasReporter: true, arrived: null };
+  const base: HandledCase = {
+    id: 42,
+    state: 'reported',
+    offerAcknowledged: false,
+    assignedWorkerCode: null,
+    secondsInState: 0,
+    hasReporter: true,
+    arrived: null,
+  };
   const later = (c: Partial<HandledCase>) => ({ ...base, secondsInState: 10_000, ...c });
 
   it('waits its drawn delay, then takes the next step of the closed loop', () => {
@@ -127,7 +135,9 @@ describe('simulated handling', () => {
     expect(nextSimulatedAction(later({ state: 'accepted' }), true)).toBe('dispatch');
     expect(nextSimulatedAction(later({ state: 'dispatched', assignedWorkerCode: 'W1' }), true)).toBe('acknowledge');
     expect(nextSimulatedAction(later({ state: 'dispatched', assignedWorkerCode: 'W1', offerAcknowledged: true, arrived: false }), true)).toBeNull();
-    expect(nextSimulatedAction({ ...base, state: 'dispatched', assignedWorkerCode: 'W1', offerAcknowledged: true, arrived: true }, true)).toBe('arrive');
+    expect(nextSimulatedAction({ ...base, state: 'dispatched', assignedWorkerCode: 'W1', offerAcknowledged: true, arrived: true }, true)).toBe(
+      'arrive',
+    );
     expect(nextSimulatedAction(later({ state: 'dispatched', assignedWorkerCode: 'W1', offerAcknowledged: true }), true)).toBe('arrive');
     expect(nextSimulatedAction(later({ state: 'on_scene', assignedWorkerCode: 'W1' }), true)).toBe('resolve');
     expect(nextSimulatedAction(later({ state: 'resolved' }), true)).toBe('verify');

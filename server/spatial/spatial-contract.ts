@@ -20,7 +20,13 @@ export const whatsHereRoute = apiRoute({
   access: READERS,
   query: pointQuerySchema,
   answer: pointEchoSchema.extend({
-    microGrid: z.strictObject({ code: z.string(), name: z.string(), kind: z.string().nullable(), households: z.number().int(), population: z.number().int() }),
+    microGrid: z.strictObject({
+      code: z.string(),
+      name: z.string(),
+      kind: z.string().nullable(),
+      households: z.number().int(),
+      population: z.number().int(),
+    }),
     chain: z.array(z.strictObject({ level: unitLevelSchema, code: z.string(), name: z.string() })),
     generated: z.boolean(),
     /** The micro-grid's responsible workers, no phone numbers. */
@@ -72,7 +78,6 @@ export const whatsHereRoute = apiRoute({
   }),
   errors: { 400: ['invalid_coordinates'], 404: ['outside_jurisdiction', 'outside_nanjing'] },
 });
-
 
 export const areaSummaryRoute = apiRoute({
   method: 'post',

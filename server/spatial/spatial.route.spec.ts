@@ -36,7 +36,9 @@ function circle(lon: number, lat: number, radiusM: number, positions: number) {
   const ring = Array.from({ length: positions - 1 }, (_, i) => {
     const a = (2 * Math.PI * i) / (positions - 1);
     const r = radiusM * (1 + 0.06 * Math.sin(7 * a));
-    return [lon + (r * Math.cos(a)) / (111_320 * Math.cos((lat * Math.PI) / 180)), lat + (r * Math.sin(a)) / 110_574].map((v) => Math.round(v * 1e6) / 1e6);
+    return [lon + (r * Math.cos(a)) / (111_320 * Math.cos((lat * Math.PI) / 180)), lat + (r * Math.sin(a)) / 110_574].map(
+      (v) => Math.round(v * 1e6) / 1e6,
+    );
   });
   return { type: 'Polygon', coordinates: [[...ring, ring[0]]] };
 }
@@ -48,13 +50,27 @@ describe.each(testDatabaseModes())('spatial summary on %s', (mode) => {
   beforeAll(async () => {
     server = await startTestServer(mode);
     callers.city = { headers: await signIn(server.baseUrl, 'dispatcher.city'), scope: { jurisdiction: 'city', accountId: null, role: 'dispatcher' } };
-    callers.xianlin = { headers: await signIn(server.baseUrl, 'dispatcher.xianlin'), scope: { jurisdiction: XIANLIN, accountId: null, role: 'dispatcher' } };
+    callers.xianlin = {
+      headers: await signIn(server.baseUrl, 'dispatcher.xianlin'),
+      scope: { jurisdiction: XIANLIN, accountId: null, role: 'dispatcher' },
+    };
     const [shape] = await server.db.query<{ lon: number; lat: number; radius_m: number }>(streetShape, [XIANLIN]);
     areas = {
       'a 10,000-vertex area over 仙林街道': circle(shape.lon, shape.lat, shape.radius_m * 1.2, 10_000),
       'a 1,000-vertex area on its edge': circle(shape.lon + 0.02, shape.lat, shape.radius_m * 0.6, 1_000),
       'a 16-vertex area': circle(shape.lon, shape.lat - 0.005, shape.radius_m * 0.4, 16),
-      'the whole globe': { type: 'Polygon', coordinates: [[[-180, -90], [180, -90], [180, 90], [-180, 90], [-180, -90]]] },
+      'the whole globe': {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [-180, -90],
+            [180, -90],
+            [180, 90],
+            [-180, 90],
+            [-180, -90],
+          ],
+        ],
+      },
     };
   });
   afterAll(() => server?.close());
@@ -89,6 +105,10 @@ describe.each(testDatabaseModes())('spatial summary on %s', (mode) => {
     [ring[10], ring[700]] = [ring[700], ring[10]];
     const { status, body } = await post('city', { type: 'Polygon', coordinates: [ring] });
     expect(status).toBe(400);
-    expect(body).toMatchObject({ code: 'invalid_geometry', details: { reason: 'invalid_topology' }, message: expect.stringMatching(/^PostGIS: .*intersection\[[\d.]+ [\d.]+\]$/i) });
+    expect(body).toMatchObject({
+      code: 'invalid_geometry',
+      details: { reason: 'invalid_topology' },
+      message: expect.stringMatching(/^PostGIS: .*intersection\[[\d.]+ [\d.]+\]$/i),
+    });
   });
 });

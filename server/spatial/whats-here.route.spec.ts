@@ -28,7 +28,6 @@ const bruteForceCameras = defineSql(
 );
 const responsibleWorkers = defineSql('test.whats_here_workers', `SELECT code FROM workers WHERE home_unit_code = $1 ORDER BY code`);
 
-
 describe.each(testDatabaseModes())('GET /api/whats-here on %s', (mode) => {
   let server: TestServer;
   const clock = new MovableClock(Date.parse('2026-11-23T08:00:00Z'));

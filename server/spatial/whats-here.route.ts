@@ -40,7 +40,9 @@ interface LocatedRow {
 const metres = (value: number) => Math.round(Number(value) * 10) / 10;
 
 /** What the router uses of the application's dependencies. */
-export interface WhatsHereRouterDeps { clock: Clock }
+export interface WhatsHereRouterDeps {
+  clock: Clock;
+}
 
 export function whatsHereRouter({ clock }: WhatsHereRouterDeps): Router {
   const router = Router();

@@ -3,23 +3,15 @@
  * shape a rollup's sums and the facts' sums, so a figure cannot be computed two ways.
  */
 import type { Counter, CounterRow } from './stats.sql.js';
-import {
-  STATS_CATEGORIES,
-  STATS_GRADES,
-  STATS_SOURCES,
-  STATS_STAGES,
-  type KpiTotals,
-  type StageFigures,
-  type StatsStage,
-} from './stats-contract.js';
+import { STATS_CATEGORIES, STATS_GRADES, STATS_SOURCES, STATS_STAGES, type KpiTotals, type StageFigures, type StatsStage } from './stats-contract.js';
 
 /**
  * Lower edges (minutes) of the 40 buckets of gridops_stats_bucket (migration 0013). A bucket is reported by
  * its upper edge (the next lower edge): "within N minutes"; the last, open bucket by its lower edge.
  */
 export const BUCKET_LOWER_EDGES = [
-  0, 1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30, 40, 50, 60, 75, 90, 105, 120, 150, 180, 240, 300, 360, 480, 600, 720, 960, 1200,
-  1440, 2160, 2880, 4320, 5760, 7200, 10080, 20160, 43200,
+  0, 1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30, 40, 50, 60, 75, 90, 105, 120, 150, 180, 240, 300, 360, 480, 600, 720, 960, 1200, 1440, 2160, 2880,
+  4320, 5760, 7200, 10080, 20160, 43200,
 ] as const;
 
 /** The bucket (1–40) of a duration, as gridops_stats_bucket computes it. */

@@ -40,7 +40,9 @@ describe.each(testDatabaseModes())('stats live topic on %s', (mode) => {
       }
       const today = shanghaiDate(new Date());
       const summary = async () =>
-        (await (await fetch(`${server.baseUrl}/api/stats/summary?unit=320113007&period=day&date=${today}`, { headers: wall })).json()) as { totals: { incidents: number } };
+        (await (await fetch(`${server.baseUrl}/api/stats/summary?unit=320113007&period=day&date=${today}`, { headers: wall })).json()) as {
+          totals: { incidents: number };
+        };
       const before = (await summary()).totals.incidents;
       const res = await fetch(`${server.baseUrl}/api/incidents`, {
         method: 'POST',

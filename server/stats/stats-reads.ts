@@ -35,7 +35,9 @@ export async function resolveUnit(q: Queryable, code: string, jurisdiction: stri
     const [row] = await q.query<{ households: string | number }>(sql.readCityHouseholds);
     return { code: 'city', name: '南京市', level: 'city', households: Number(row?.households ?? 0), communityCode: null };
   }
-  const [row] = await q.query<{ code: string; name: string; level: UnitLevel; households: number; community_code: string | null }>(sql.readUnit, [code]);
+  const [row] = await q.query<{ code: string; name: string; level: UnitLevel; households: number; community_code: string | null }>(sql.readUnit, [
+    code,
+  ]);
   if (!row) throw new AppError(404, 'unknown_unit', `No unit with the code ${code}`);
   return { code: row.code, name: row.name, level: row.level, households: Number(row.households), communityCode: row.community_code };
 }
@@ -51,7 +53,9 @@ function filterOf(unit: StatsUnit): FactFilter {
 }
 
 function sourceOf(unit: StatsUnit): Source {
-  return unit.level === 'city' || unit.level === 'district' || unit.level === 'street' ? { kind: 'rollup' } : { kind: 'facts', filter: filterOf(unit) };
+  return unit.level === 'city' || unit.level === 'district' || unit.level === 'street'
+    ? { kind: 'rollup' }
+    : { kind: 'facts', filter: filterOf(unit) };
 }
 
 /** Parameters of a FACT_FILTERS statement: $1 from, $2 to, then the unit's. */
@@ -179,11 +183,29 @@ export function rankChildren(children: readonly ChildFigures[], metric: RankingM
   return rows;
 }
 
-type SeriesRow = { bucket: string | number; incidents: string; red: string; orange: string; yellow: string; blue: string; closed: string; escalated: string };
+type SeriesRow = {
+  bucket: string | number;
+  incidents: string;
+  red: string;
+  orange: string;
+  yellow: string;
+  blue: string;
+  closed: string;
+  escalated: string;
+};
 
 function bucketOfRow(label: string, row: SeriesRow | undefined): SeriesBucket {
   const n = (k: keyof SeriesRow) => Number(row?.[k] ?? 0);
-  return { bucket: label, incidents: n('incidents'), red: n('red'), orange: n('orange'), yellow: n('yellow'), blue: n('blue'), closed: n('closed'), escalated: n('escalated') };
+  return {
+    bucket: label,
+    incidents: n('incidents'),
+    red: n('red'),
+    orange: n('orange'),
+    yellow: n('yellow'),
+    blue: n('blue'),
+    closed: n('closed'),
+    escalated: n('escalated'),
+  };
 }
 
 /** Hourly buckets of one day (24, zeros included) or daily buckets of a period, from the facts or the rollup. */
@@ -266,7 +288,13 @@ export async function readCases(
     return { total: metric === 'open_now' ? current.openNow : current.overdueNow, items: [] };
   }
   const filter = filterOf(unit);
-  const params = [period.from, period.to, filter === 'city' ? null : filter === 'below' ? unit.communityCode : unit.code, filter === 'below' ? unit.code : null, metric];
+  const params = [
+    period.from,
+    period.to,
+    filter === 'city' ? null : filter === 'below' ? unit.communityCode : unit.code,
+    filter === 'below' ? unit.code : null,
+    metric,
+  ];
   const [count] = await q.query<{ total: string }>(sql.caseCount[filter], params);
   const rows = await q.query<CaseDbRow>(sql.caseList[filter], [...params, limit]);
   return { total: Number(count?.total ?? 0), items: rows.map(caseOf) };

@@ -82,7 +82,11 @@ export const statsCasesRoute = apiRoute({
   errors: { ...periodErrors, 400: [...periodErrors[400], 'unknown_metric'] },
 });
 
-const scoreErrors = { 400: ['invalid_query', 'invalid_period', 'no_scorecard_for_level'], 403: ['outside_jurisdiction'], 404: ['unknown_unit'] } as const;
+const scoreErrors = {
+  400: ['invalid_query', 'invalid_period', 'no_scorecard_for_level'],
+  403: ['outside_jurisdiction'],
+  404: ['unknown_unit'],
+} as const;
 
 export const safetyIndexRoute = apiRoute({
   method: 'get',
@@ -125,8 +129,23 @@ export const statsPublishRoute = apiRoute({
   access: ['admin'],
   body: publishBodySchema,
   status: 201,
-  answer: z.strictObject({ kind: z.enum(['safety_index', 'scorecard']), month: z.string(), formulaVersion: z.number().int(), units: z.number().int() }),
+  answer: z.strictObject({
+    kind: z.enum(['safety_index', 'scorecard']),
+    month: z.string(),
+    formulaVersion: z.number().int(),
+    units: z.number().int(),
+  }),
   errors: { 400: ['invalid_publication'], 403: ['publish_requires_city'], 409: ['month_not_complete', 'already_published'] },
 });
 
-export const STATS_ROUTES = [statsSummaryRoute, statsNowRoute, statsRecentRoute, statsRankingRoute, statsSeriesRoute, statsCasesRoute, safetyIndexRoute, scorecardsRoute, statsPublishRoute];
+export const STATS_ROUTES = [
+  statsSummaryRoute,
+  statsNowRoute,
+  statsRecentRoute,
+  statsRankingRoute,
+  statsSeriesRoute,
+  statsCasesRoute,
+  safetyIndexRoute,
+  scorecardsRoute,
+  statsPublishRoute,
+];

@@ -49,7 +49,10 @@ export async function readScores(q: Queryable, kind: ScoreKind, unit: StatsUnit,
   let childScores = computedChildren;
   if (publication) {
     const codes = [unit.code, ...children.map((c) => c.ref.code)];
-    const stored = await q.query<{ unit_code: string; score: number | null; components: ScoreComponent[] }>(sql.readPublishedScores, [publication.id, codes]);
+    const stored = await q.query<{ unit_code: string; score: number | null; components: ScoreComponent[] }>(sql.readPublishedScores, [
+      publication.id,
+      codes,
+    ]);
     const byCode = new Map(stored.map((s) => [s.unit_code, s]));
     const own = byCode.get(unit.code);
     if (own) {
@@ -101,13 +104,29 @@ export async function publishScores(
   for (const r of await q.query(sql.factTotalsAllCommunitiesAndGrids, [month.from, month.to])) counters.set(String(r.code), toCounters(r, COUNTERS));
   const zero = toCounters(undefined, COUNTERS);
   const cityHouseholds = units.filter((u) => u.level === 'district').reduce((sum, u) => sum + Number(u.households), 0);
-  const scored = [{ code: 'city', households: cityHouseholds }, ...units.map((u) => ({ code: u.code, households: Number(u.households) }))].map((u) => ({
-    code: u.code,
-    ...formula(counters.get(u.code) ?? zero, u.households),
-  }));
+  const scored = [{ code: 'city', households: cityHouseholds }, ...units.map((u) => ({ code: u.code, households: Number(u.households) }))].map(
+    (u) => ({
+      code: u.code,
+      ...formula(counters.get(u.code) ?? zero, u.households),
+    }),
+  );
   const version = versionOf(kind);
-  const [row] = await q.query<{ id: number }>(sql.insertPublication, [kind, month.from, version, now, actor.accountId, actor.username, scored.length]);
-  if (!row) throw new AppError(409, 'already_published', `The ${kind} of ${month.from.slice(0, 7)} is already published with formula version ${version}`);
-  await q.query(sql.insertPublishedScores, [row.id, scored.map((s) => s.code), scored.map((s) => s.score), JSON.stringify(scored.map((s) => s.components))]);
+  const [row] = await q.query<{ id: number }>(sql.insertPublication, [
+    kind,
+    month.from,
+    version,
+    now,
+    actor.accountId,
+    actor.username,
+    scored.length,
+  ]);
+  if (!row)
+    throw new AppError(409, 'already_published', `The ${kind} of ${month.from.slice(0, 7)} is already published with formula version ${version}`);
+  await q.query(sql.insertPublishedScores, [
+    row.id,
+    scored.map((s) => s.code),
+    scored.map((s) => s.score),
+    JSON.stringify(scored.map((s) => s.components)),
+  ]);
   return { publicationId: row.id, units: scored.length, formulaVersion: version };
 }

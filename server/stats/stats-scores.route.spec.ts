@@ -17,7 +17,10 @@ const historyMonths = defineSql(
   'test.stats_history_months',
   `SELECT DISTINCT to_char(reported_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM') AS month FROM incidents ORDER BY 1`,
 );
-const auditOf = defineSql('test.stats_publish_audit', `SELECT action, success, after FROM audit_log WHERE entity_type = 'stats_publication' ORDER BY id`);
+const auditOf = defineSql(
+  'test.stats_publish_audit',
+  `SELECT action, success, after FROM audit_log WHERE entity_type = 'stats_publication' ORDER BY id`,
+);
 const directNow = defineSql(
   'test.stats_direct_now',
   `SELECT (SELECT count(*) FROM workers WHERE home_unit_code LIKE '320113007%' AND duty_status <> 'off_duty')::int AS on_duty,

@@ -16,9 +16,25 @@ function month(values: Partial<CounterRow>): CounterRow {
 // 1 orange (4), 1 red (8) → weighted 2 + 6 + 4 + 8 = 20. Alarms: 1 yellow IoT + 1 orange video → 2 + 4 = 6.
 // 14 closed on time, 3 repeats, 10 ratings summing to 42 (mean 4.2).
 const community = month({
-  incidents: 20, accepted: 19, on_time_accept: 18, dispatched: 18, on_time_dispatch: 16, on_scene: 17, on_time_arrive: 15,
-  resolved: 16, on_time_resolve: 12, closed: 15, on_time_close: 14, escalated: 2, summonses: 4, summonses_late: 1,
-  repeats: 3, rated: 10, satisfaction_sum: 42, safety_weighted: 20, alarms_weighted: 6,
+  incidents: 20,
+  accepted: 19,
+  on_time_accept: 18,
+  dispatched: 18,
+  on_time_dispatch: 16,
+  on_scene: 17,
+  on_time_arrive: 15,
+  resolved: 16,
+  on_time_resolve: 12,
+  closed: 15,
+  on_time_close: 14,
+  escalated: 2,
+  summonses: 4,
+  summonses_late: 1,
+  repeats: 3,
+  rated: 10,
+  satisfaction_sum: 42,
+  safety_weighted: 20,
+  alarms_weighted: 6,
 });
 
 describe('safety index, version ' + SAFETY_INDEX_VERSION, () => {
@@ -49,7 +65,10 @@ describe('safety index, version ' + SAFETY_INDEX_VERSION, () => {
 
   it('is 100 for a quiet month with everything on time, and stays within 0–100', () => {
     expect(safetyIndexOf(month({ incidents: 1, on_time_close: 1, rated: 1, satisfaction_sum: 5 }), 1000).score).toBe(100);
-    const bad = safetyIndexOf(month({ incidents: 1000, repeats: 1000, rated: 5, satisfaction_sum: 5, safety_weighted: 8000, alarms_weighted: 8000 }), 10);
+    const bad = safetyIndexOf(
+      month({ incidents: 1000, repeats: 1000, rated: 5, satisfaction_sum: 5, safety_weighted: 8000, alarms_weighted: 8000 }),
+      10,
+    );
     expect(bad.score).toBeGreaterThanOrEqual(0);
     expect(bad.score).toBeLessThan(1);
   });
@@ -62,7 +81,14 @@ describe('scorecard', () => {
     const expected = 0.15 * (1800 / 19) + 0.15 * (1600 / 18) + 0.15 * (1500 / 17) + 0.2 * 75 + 0.15 * 75 + 0.1 * 80 + 0.05 * 90 + 0.05 * 75;
     expect(score).toBe(Math.round(expected * 10) / 10);
     expect(components.map((c) => c.key)).toEqual([
-      'accept_on_time', 'dispatch_on_time', 'arrive_on_time', 'resolve_on_time', 'closure_rate', 'satisfaction', 'escalation_share', 'summons_on_time',
+      'accept_on_time',
+      'dispatch_on_time',
+      'arrive_on_time',
+      'resolve_on_time',
+      'closure_rate',
+      'satisfaction',
+      'escalation_share',
+      'summons_on_time',
     ]);
     expect(components.reduce((s, c) => s + c.weight, 0)).toBeCloseTo(1, 10);
   });
@@ -73,7 +99,11 @@ describe('histogram quantiles', () => {
     expect([0, 0.5, 1, 7.9, 8, 43199, 50000].map(bucketOf)).toEqual([1, 1, 2, 7, 8, 39, 40]);
     expect(bucketMinutes(1)).toBe(1);
     expect(bucketMinutes(40)).toBe(43200);
-    const h = new Map([[3, 5], [10, 4], [20, 1]]); // 10 values
+    const h = new Map([
+      [3, 5],
+      [10, 4],
+      [20, 1],
+    ]); // 10 values
     expect(histogramQuantile(h, 0.5)).toBe(bucketMinutes(3));
     expect(histogramQuantile(h, 0.51)).toBe(bucketMinutes(10));
     expect(histogramQuantile(h, 0.9)).toBe(bucketMinutes(10));

@@ -54,14 +54,24 @@ export const SCORECARD_COMPONENTS: readonly ComponentSpec[] = [
   { key: 'closure_rate', weight: 0.15, casesMetric: 'closed', raw: (c) => share(c.closed, c.incidents), score: (r) => 100 * r },
   { key: 'satisfaction', weight: 0.1, casesMetric: 'rated', raw: (c) => share(c.satisfaction_sum, c.rated), score: (r) => (100 * (r - 1)) / 4 },
   { key: 'escalation_share', weight: 0.05, casesMetric: 'escalated', raw: (c) => share(c.escalated, c.incidents), score: (r) => 100 * (1 - r) },
-  { key: 'summons_on_time', weight: 0.05, casesMetric: 'summons_late', raw: (c) => share(c.summonses - c.summonses_late, c.summonses), score: (r) => 100 * r },
+  {
+    key: 'summons_on_time',
+    weight: 0.05,
+    casesMetric: 'summons_late',
+    raw: (c) => share(c.summonses - c.summonses_late, c.summonses),
+    score: (r) => 100 * r,
+  },
 ];
 
 const round1 = (value: number) => Math.round(value * 10) / 10;
 const round4 = (value: number) => Math.round(value * 10_000) / 10_000;
 
 /** Components and the weighted score (0–100, one decimal); components that cannot be measured are left out and the rest re-weighted. */
-export function scoreOf(specs: readonly ComponentSpec[], counters: CounterRow, households: number): { score: number | null; components: ScoreComponent[] } {
+export function scoreOf(
+  specs: readonly ComponentSpec[],
+  counters: CounterRow,
+  households: number,
+): { score: number | null; components: ScoreComponent[] } {
   const components: ScoreComponent[] = specs.map((spec) => {
     const raw = spec.raw(counters, households);
     return {

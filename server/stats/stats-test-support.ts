@@ -71,8 +71,14 @@ export async function directSummary(db: Queryable, unitCode: string, from: strin
       reached: reached.length,
       onTime,
       onTimeRate: reached.length ? r4(onTime / reached.length) : null,
-      medianMinutes: quantile(reached.map((r) => r[stage]), 0.5),
-      p90Minutes: quantile(reached.map((r) => r[stage]), 0.9),
+      medianMinutes: quantile(
+        reached.map((r) => r[stage]),
+        0.5,
+      ),
+      p90Minutes: quantile(
+        reached.map((r) => r[stage]),
+        0.9,
+      ),
     };
   });
   const rated = rows.filter((r) => r.satisfaction !== null);

@@ -56,7 +56,11 @@ describe.each(testDatabaseModes())('statistics on %s', (mode) => {
     return { status: res.status, body: (await res.json()) as Json };
   };
   const post = async (path: string, headers: Record<string, string>, body: unknown) => {
-    const res = await fetch(`${server.baseUrl}${path}`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(`${server.baseUrl}${path}`, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     return { status: res.status, body: (await res.json()) as Json };
   };
 
@@ -118,7 +122,12 @@ describe.each(testDatabaseModes())('statistics on %s', (mode) => {
     const before = (await get(`/api/stats/summary?unit=320113007&period=day&date=${today}`)).body.totals.incidents;
     const ids: number[] = [];
     for (const [k, place] of places.entries()) {
-      const res = await post('/api/incidents', dispatcher, { category: k === 0 ? 'fire_safety' : 'dispute', description: '统计测试', lon: place.lon, lat: place.lat });
+      const res = await post('/api/incidents', dispatcher, {
+        category: k === 0 ? 'fire_safety' : 'dispute',
+        description: '统计测试',
+        lon: place.lon,
+        lat: place.lat,
+      });
       expect(res.status, JSON.stringify(res.body)).toBe(201);
       ids.push(res.body.incident.id);
     }
@@ -151,7 +160,11 @@ describe.each(testDatabaseModes())('statistics on %s', (mode) => {
   it('ranks the children, whose figures add up to the parent, and gives series that add up to the summary', async () => {
     const month = `period=month&date=${last}`;
     const parent = (await get(`/api/stats/summary?unit=320113007&${month}`)).body;
-    for (const [unit, childLevel] of [['city', 'district'], ['320113', 'street'], ['320113007', 'community']] as const) {
+    for (const [unit, childLevel] of [
+      ['city', 'district'],
+      ['320113', 'street'],
+      ['320113007', 'community'],
+    ] as const) {
       const res = await get(`/api/stats/ranking?unit=${unit}&${month}&metric=closureRate&order=desc`);
       expect(res.status).toBe(200);
       const ranking = rankingResponseSchema.parse(res.body);

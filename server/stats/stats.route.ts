@@ -14,13 +14,7 @@ import { authOf, readScopedDb } from '../auth/request-context.js';
 import { contractAccess } from '../auth/route-access.js';
 import { AppError } from '../errors/app-error.js';
 import { validateRequestPart } from '../http/validate-request.js';
-import {
-  STATS_CATEGORIES,
-  STATS_GRADES,
-  STATS_SOURCES,
-  STATS_STAGES,
-  MAX_RECENT_POINTS,
-} from './stats-contract.js';
+import { STATS_CATEGORIES, STATS_GRADES, STATS_SOURCES, STATS_STAGES, MAX_RECENT_POINTS } from './stats-contract.js';
 import {
   safetyIndexRoute,
   scorecardsRoute,
@@ -189,16 +183,20 @@ export function statsRouter({ config, clock }: StatsDependencies): Router {
     const now = clock.now();
     const month = monthPeriod(body.month, now);
     if (month.to >= now.toISOString().slice(0, 10)) throw new AppError(409, 'month_not_complete', 'Only a complete month can be published');
-    const result = await auditedChange(req, { action: 'stats.publish', entityType: 'stats_publication', entityId: `${body.kind}:${body.month}` }, async (tx) => {
-      await tx.query(setStatsTimeout, [String(Math.max(config.statsStatementTimeoutMs, 60_000))]);
-      const done = await publishScores(tx, body.kind, month, { accountId: auth.accountId, username: auth.username }, now);
-      return {
-        entityId: `${body.kind}:${body.month}`,
-        jurisdictionCode: null,
-        after: { kind: body.kind, month: body.month, formulaVersion: done.formulaVersion, units: done.units },
-        result: done,
-      };
-    });
+    const result = await auditedChange(
+      req,
+      { action: 'stats.publish', entityType: 'stats_publication', entityId: `${body.kind}:${body.month}` },
+      async (tx) => {
+        await tx.query(setStatsTimeout, [String(Math.max(config.statsStatementTimeoutMs, 60_000))]);
+        const done = await publishScores(tx, body.kind, month, { accountId: auth.accountId, username: auth.username }, now);
+        return {
+          entityId: `${body.kind}:${body.month}`,
+          jurisdictionCode: null,
+          after: { kind: body.kind, month: body.month, formulaVersion: done.formulaVersion, units: done.units },
+          result: done,
+        };
+      },
+    );
     res.status(201).json({ kind: body.kind, month: body.month, formulaVersion: result.formulaVersion, units: result.units });
   });
 

@@ -14,12 +14,43 @@ import { defineSql, type SqlStatement } from '../db/database.js';
 
 /** The additive counters, in the order of stats_daily's columns. */
 export const COUNTERS = [
-  'incidents', 'accepted', 'dispatched', 'on_scene', 'resolved', 'closed', 'rejected',
-  'on_time_accept', 'on_time_dispatch', 'on_time_arrive', 'on_time_resolve', 'on_time_close',
-  'escalated', 'summonses', 'summonses_late', 'repeats', 'rated', 'satisfaction_sum',
-  'src_hotline_12345', 'src_citizen_app', 'src_open311', 'src_patrol', 'src_video_ai', 'src_iot', 'src_transfer_110',
-  'cat_safety_hazard', 'cat_dispute', 'cat_city_management', 'cat_fire_safety', 'cat_public_order', 'cat_environment',
-  'grade_blue', 'grade_yellow', 'grade_orange', 'grade_red', 'safety_weighted', 'alarms_weighted',
+  'incidents',
+  'accepted',
+  'dispatched',
+  'on_scene',
+  'resolved',
+  'closed',
+  'rejected',
+  'on_time_accept',
+  'on_time_dispatch',
+  'on_time_arrive',
+  'on_time_resolve',
+  'on_time_close',
+  'escalated',
+  'summonses',
+  'summonses_late',
+  'repeats',
+  'rated',
+  'satisfaction_sum',
+  'src_hotline_12345',
+  'src_citizen_app',
+  'src_open311',
+  'src_patrol',
+  'src_video_ai',
+  'src_iot',
+  'src_transfer_110',
+  'cat_safety_hazard',
+  'cat_dispute',
+  'cat_city_management',
+  'cat_fire_safety',
+  'cat_public_order',
+  'cat_environment',
+  'grade_blue',
+  'grade_yellow',
+  'grade_orange',
+  'grade_red',
+  'safety_weighted',
+  'alarms_weighted',
 ] as const;
 export type Counter = (typeof COUNTERS)[number];
 export type CounterRow = Record<Counter, number>;
@@ -223,10 +254,7 @@ export const openCaseList = defineSql(
 );
 
 /** A unit and its households. $1 code. Uses units_pkey. */
-export const readUnit = defineSql(
-  'stats.read_unit',
-  `SELECT code, name, level, households, community_code FROM units WHERE code = $1`,
-);
+export const readUnit = defineSql('stats.read_unit', `SELECT code, name, level, households, community_code FROM units WHERE code = $1`);
 /** The city: the districts' households summed. No parameters. Uses units_level_idx. */
 export const readCityHouseholds = defineSql(
   'stats.read_city_households',

@@ -21,7 +21,11 @@ const PUBLIC_SCOPE = { jurisdiction: 'city', accountId: null, role: 'public_inta
 
 /** What the router uses of the application's dependencies. */
 /** `readDb`: the read replica (DATABASE_READ_URL) the tiles are rendered from; `db` when absent (the cache stays keyed by `db`). */
-export interface PublicTilesRouterDeps { db: Database; readDb?: Database; capabilities: Capabilities }
+export interface PublicTilesRouterDeps {
+  db: Database;
+  readDb?: Database;
+  capabilities: Capabilities;
+}
 
 export function publicTilesRouter({ db, readDb, capabilities }: PublicTilesRouterDeps): Router {
   const router = Router();

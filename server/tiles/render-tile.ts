@@ -18,12 +18,7 @@ export interface TileCoordinates {
 export type TileEncoder = 'postgis' | 'server';
 
 /** The uncompressed MVT of one layer; empty when the layer has nothing in this tile. */
-export async function renderTileLayer(
-  db: Queryable,
-  encoder: TileEncoder,
-  layer: TileLayerName,
-  { z, x, y }: TileCoordinates,
-): Promise<Uint8Array> {
+export async function renderTileLayer(db: Queryable, encoder: TileEncoder, layer: TileLayerName, { z, x, y }: TileCoordinates): Promise<Uint8Array> {
   const query = tileQueryFor(layer, z);
   if (!query) return new Uint8Array(0);
   const params = [z, x, y];
@@ -39,12 +34,7 @@ export async function renderTileLayer(
  * The uncompressed MVT of several layers in one tile, in the order asked; empty when none has a feature.
  * `tx` is a transaction (its settings end with it).
  */
-export async function renderTile(
-  tx: Queryable,
-  encoder: TileEncoder,
-  layers: readonly TileLayerName[],
-  tile: TileCoordinates,
-): Promise<Buffer> {
+export async function renderTile(tx: Queryable, encoder: TileEncoder, layers: readonly TileLayerName[], tile: TileCoordinates): Promise<Buffer> {
   await tx.query(tileSessionSettings);
   const parts: Uint8Array[] = [];
   for (const layer of layers) parts.push(await renderTileLayer(tx, encoder, layer, tile));

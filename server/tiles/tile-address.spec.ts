@@ -20,7 +20,10 @@ describe('parseTileLayers', () => {
 
   it('answers 404 unknown_tile_layer for anything not in the allow-list', () => {
     for (const text of ['units', 'micro_grids;drop', 'Micro_Grids', '', 'roads,', ',roads', 'roads,osm_water', '../roads']) {
-      expect(errorOf(() => parseTileLayers(text)), text).toEqual({ status: 404, code: 'unknown_tile_layer' });
+      expect(
+        errorOf(() => parseTileLayers(text)),
+        text,
+      ).toEqual({ status: 404, code: 'unknown_tile_layer' });
     }
   });
 
@@ -38,7 +41,10 @@ describe('parseTileCoordinates', () => {
 
   it('answers 400 invalid_tile_zoom for a zoom that is not a whole number from 0 to 22', () => {
     for (const z of ['23', '-1', '1.5', '1e1', 'abc', '', ' 3', '0x3', '+3', '99999999999']) {
-      expect(errorOf(() => parseTileCoordinates(z, '0', '0')), z).toEqual({ status: 400, code: 'invalid_tile_zoom' });
+      expect(
+        errorOf(() => parseTileCoordinates(z, '0', '0')),
+        z,
+      ).toEqual({ status: 400, code: 'invalid_tile_zoom' });
     }
   });
 
@@ -56,7 +62,10 @@ describe('parseTileCoordinates', () => {
       ['22', String(2 ** 22), '0'],
     ];
     for (const [z, x, y] of cases) {
-      expect(errorOf(() => parseTileCoordinates(z, x, y)), `${z}/${x}/${y}`).toEqual({ status: 400, code: 'invalid_tile_coordinates' });
+      expect(
+        errorOf(() => parseTileCoordinates(z, x, y)),
+        `${z}/${x}/${y}`,
+      ).toEqual({ status: 400, code: 'invalid_tile_coordinates' });
     }
   });
 });

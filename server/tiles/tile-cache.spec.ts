@@ -27,7 +27,10 @@ describe('TileCache keys', () => {
 
   it('include the database revision of the layers that have one', () => {
     const cache = new TileCache();
-    const revisions = new Map([['cameras', '12'], ['sensors', '3']]);
+    const revisions = new Map([
+      ['cameras', '12'],
+      ['sensors', '3'],
+    ]);
     expect(cache.keyOf('city', ['cameras', 'sensors'], TILE, revisions)).toBe('city|cameras@0.12,sensors@0.3|14/13604/6647');
     expect(cache.keyOf('city', ['cameras'], TILE, new Map([['cameras', '13']]))).not.toBe(cache.keyOf('city', ['cameras'], TILE, revisions));
     expect(cache.keyOf('city', ['micro_grids'], TILE, revisions)).toBe('city|micro_grids@0|14/13604/6647');
@@ -117,7 +120,10 @@ describe('TileCache.fetch', () => {
     expect(stale.status).toBe('stale');
     expect(text(stale)).toBe('a');
     release();
-    await vi.waitFor(async () => expect(text(await cache.fetch('points', async () => bytes('c'), 100, 2_000))).toBe('b'), { timeout: 1_000, interval: 5 });
+    await vi.waitFor(async () => expect(text(await cache.fetch('points', async () => bytes('c'), 100, 2_000))).toBe('b'), {
+      timeout: 1_000,
+      interval: 5,
+    });
     const fresh = await cache.fetch('points', async () => bytes('c'), 100, 2_000);
     expect([fresh.status, text(fresh)]).toEqual(['hit', 'b']);
     // Expired longer ago than staleMs: rendered before answering.
@@ -145,7 +151,10 @@ describe('TileCache.fetchRevisioned', () => {
   const settle = () => new Promise((r) => setTimeout(r, 5));
   /** Resolves once the family answers `key` from the cache: its background render has landed (packing is asynchronous). */
   const landed = (cache: TileCache, key: string, family: string, body: string) =>
-    vi.waitFor(async () => expect((await cache.fetchRevisioned(key, family, async () => bytes(body))).status).toBe('hit'), { timeout: 5_000, interval: 5 });
+    vi.waitFor(async () => expect((await cache.fetchRevisioned(key, family, async () => bytes(body))).status).toBe('hit'), {
+      timeout: 5_000,
+      interval: 5,
+    });
 
   it('answers the previous revision’s tile while it is young, then renders the new one behind it, one at a time', async () => {
     const clock = new MovableClock(START);

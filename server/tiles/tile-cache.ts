@@ -80,7 +80,15 @@ export class TileCache {
   /** Layers keyed by their database revision besides the TILE_LAYERS `revisioned` ones (the unit layers on PostgreSQL). */
   private readonly sharedRevisions: ReadonlySet<TileLayerName>;
 
-  constructor(options: { maxBytes?: number; revisionMaxAgeMs?: number; clock?: Clock; refreshDelayMs?: number; revisionedLayers?: readonly TileLayerName[] } = {}) {
+  constructor(
+    options: {
+      maxBytes?: number;
+      revisionMaxAgeMs?: number;
+      clock?: Clock;
+      refreshDelayMs?: number;
+      revisionedLayers?: readonly TileLayerName[];
+    } = {},
+  ) {
     const clock = options.clock ?? systemClock;
     this.sharedRevisions = new Set(options.revisionedLayers ?? []);
     this.now = () => nowMs(clock);
@@ -129,12 +137,7 @@ export class TileCache {
    * a screen that comes back never waits for it); one that expired longer ago is rendered before answering. A
    * failed background render drops the tile: the next request renders it (and fails if the database still does).
    */
-  async fetch(
-    key: string,
-    render: () => Promise<Uint8Array>,
-    ttlMs?: number,
-    staleMs = 0,
-  ): Promise<{ tile: CachedTile; status: TileCacheStatus }> {
+  async fetch(key: string, render: () => Promise<Uint8Array>, ttlMs?: number, staleMs = 0): Promise<{ tile: CachedTile; status: TileCacheStatus }> {
     const status: LRUCache.Status<string, CachedTile, RenderContext> = {};
     // Negative once expired (0 for a missing key, Infinity without a time to live).
     const remaining = this.lru.getRemainingTTL(key);

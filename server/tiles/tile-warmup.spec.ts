@@ -31,7 +31,10 @@ describe('planTileWarmup', () => {
     for (const external of [false, true]) expect(consoleTileSources(external)).toEqual(Object.values(vectorSourceLayers(external)));
     expect(consoleTileSources(false)[0]).toEqual([...BASEMAP_TILE_LAYERS, ...UNIT_TILE_LAYERS]);
     expect(TILE_MAX_ZOOM).toBe(DETAIL_MAX_ZOOM);
-    expect(WARMUP_MAP_SIZES).toEqual([{ width: 1100, height: 1024 }, { width: 1920, height: 1080 }]);
+    expect(WARMUP_MAP_SIZES).toEqual([
+      { width: 1100, height: 1024 },
+      { width: 1920, height: 1080 },
+    ]);
   });
 
   it('plans the tiles of each source that a console opening on a jurisdiction requests, centre first', () => {
@@ -93,7 +96,8 @@ describe.each(testDatabaseModes())('warmTileCache on %s', (mode) => {
   let qixia: Record<string, string>;
   let xuanwu: Record<string, string>;
   const get = (path: string, headers: Record<string, string>) => getRaw(`${server.baseUrl}${path}`, headers);
-  const codesOf = (body: Buffer, layer: string) => (body.length ? decodeTile(body)[layer]?.features ?? [] : []).map((f) => String(f.properties.code));
+  const codesOf = (body: Buffer, layer: string) =>
+    (body.length ? (decodeTile(body)[layer]?.features ?? []) : []).map((f) => String(f.properties.code));
 
   beforeAll(async () => {
     server = await startTestServer(mode);
@@ -141,7 +145,13 @@ describe.each(testDatabaseModes())('warmTileCache on %s', (mode) => {
   });
 
   it('renders a district’s tiles under its own row-level security and keeps them apart from other scopes', async () => {
-    const result = await warmTileCache({ db: server.db, capabilities, logger: capturingLogger().logger, jurisdictions: [QIXIA_CODE], mapSizes: CONSOLE_MAP });
+    const result = await warmTileCache({
+      db: server.db,
+      capabilities,
+      logger: capturingLogger().logger,
+      jurisdictions: [QIXIA_CODE],
+      mapSizes: CONSOLE_MAP,
+    });
     expect(result).toMatchObject({ jurisdictions: 1, tiles: 18, failed: 0 });
     const units = planTileWarmup([{ jurisdiction: QIXIA_CODE, bounds: QIXIA }], CONSOLE_MAP).filter((p) => p.layers.includes('unit_boundaries'));
     let neighbours = 0;
@@ -152,11 +162,17 @@ describe.each(testDatabaseModes())('warmTileCache on %s', (mode) => {
       // Qixia's warmed tile holds Qixia and nothing else.
       const ownCodes = codesOf(own.body, 'unit_labels');
       ownLabels += ownCodes.length;
-      expect(ownCodes.every((code) => code.startsWith(QIXIA_CODE)), urlOf(entry)).toBe(true);
+      expect(
+        ownCodes.every((code) => code.startsWith(QIXIA_CODE)),
+        urlOf(entry),
+      ).toBe(true);
       // The same tile for Xuanwu is not Qixia's entry, and shows Xuanwu alone.
       const other = await get(urlOf(entry), xuanwu);
       expect(other.headers['x-tile-cache'], urlOf(entry)).toBe('miss');
-      expect(codesOf(other.body, 'unit_labels').every((code) => code.startsWith(XUANWU_CODE)), urlOf(entry)).toBe(true);
+      expect(
+        codesOf(other.body, 'unit_labels').every((code) => code.startsWith(XUANWU_CODE)),
+        urlOf(entry),
+      ).toBe(true);
       // The city sees the neighbours that Qixia's tile left out.
       const whole = await get(urlOf(entry), city);
       expect(whole.headers['x-tile-cache'], urlOf(entry)).toBe('miss');
@@ -211,7 +227,12 @@ describe.each(testDatabaseModes())('warmTileCache on %s', (mode) => {
     const result = await warmTileCache({ db: flaky, capabilities, logger, jurisdictions: ['city'], mapSizes: CONSOLE_MAP });
     expect(result).toMatchObject({ tiles: 12, failed: 1, rendered: 11, aborted: false });
     const warning = lines.find((l) => l.level === 40);
-    expect(warning).toMatchObject({ msg: 'tile warm-up: skipped a tile that failed', jurisdiction: 'city', sqlState: '57014', statement: 'tiles.roads.rows' });
+    expect(warning).toMatchObject({
+      msg: 'tile warm-up: skipped a tile that failed',
+      jurisdiction: 'city',
+      sqlState: '57014',
+      statement: 'tiles.roads.rows',
+    });
     expect(JSON.stringify(lines)).not.toContain('canceling statement');
     expect(lines.at(-1)).toMatchObject({ msg: 'tile cache warmed', failed: 1 });
   });

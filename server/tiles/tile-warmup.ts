@@ -169,9 +169,10 @@ export async function warmTileCache(options: TileWarmupOptions): Promise<TileWar
     }
   };
   try {
-    const codes =
-      options.jurisdictions ??
-      ['city', ...(await db.queryInScope<{ code: string }>(screenScope('city'), visibleDistricts)).map((row) => row.code)];
+    const codes = options.jurisdictions ?? [
+      'city',
+      ...(await db.queryInScope<{ code: string }>(screenScope('city'), visibleDistricts)).map((row) => row.code),
+    ];
     const opened: JurisdictionBounds[] = [];
     for (const jurisdiction of codes) {
       if (signal?.aborted) {

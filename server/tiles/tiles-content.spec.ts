@@ -12,7 +12,16 @@ import { testDatabaseModes } from '../../tests/support/test-database.js';
 import { startTestServer, type TestServer } from '../../tests/support/test-server.js';
 import { renderTileLayer, type TileEncoder } from './render-tile.js';
 import { tileContaining } from './tile-address.js';
-import { BOUNDARY_LEVELS, DETAIL_MAX_ZOOM, ROAD_CLASS_MIN_ZOOM, TILE_BUFFER, TILE_EXTENT, TILE_LAYER_NAMES, UNIT_LAYER_LEVELS, type TileLayerName } from './tile-layers.js';
+import {
+  BOUNDARY_LEVELS,
+  DETAIL_MAX_ZOOM,
+  ROAD_CLASS_MIN_ZOOM,
+  TILE_BUFFER,
+  TILE_EXTENT,
+  TILE_LAYER_NAMES,
+  UNIT_LAYER_LEVELS,
+  type TileLayerName,
+} from './tile-layers.js';
 import { SIMPLIFY_TOLERANCE, tileQueryFor, tileSessionSettings } from './tiles.sql.js';
 import { decodeTile, getRaw, polygonGeoJson, type DecodedLayer } from '../../tests/support/tile-test-support.js';
 
@@ -145,7 +154,9 @@ describe.each(testDatabaseModes())('tile content on %s', (mode) => {
   it('holds exactly the micro-grids in the tile, as polygons with their properties', async () => {
     const codes = microGrids.features.map((f) => String(f.properties.code));
     const inside = (await server.db.query<{ code: string }>(microGridsInTile, [XIANLIN.z, XIANLIN.x, XIANLIN.y, 0])).map((r) => r.code);
-    const touching = (await server.db.query<{ code: string }>(microGridsInTile, [XIANLIN.z, XIANLIN.x, XIANLIN.y, TILE_BUFFER / TILE_EXTENT])).map((r) => r.code);
+    const touching = (await server.db.query<{ code: string }>(microGridsInTile, [XIANLIN.z, XIANLIN.x, XIANLIN.y, TILE_BUFFER / TILE_EXTENT])).map(
+      (r) => r.code,
+    );
     expect(inside.length).toBeGreaterThan(20);
     expect(codes).toEqual(expect.arrayContaining(inside));
     expect(touching).toEqual(expect.arrayContaining(codes));
@@ -157,7 +168,9 @@ describe.each(testDatabaseModes())('tile content on %s', (mode) => {
       expect(typeof feature.properties.households).toBe('number');
       expect(String(feature.properties.name)).toContain('微网格');
     }
-    const digest = createHash('sha256').update(JSON.stringify([...microGrids.features].sort((a, b) => String(a.properties.code).localeCompare(String(b.properties.code))))).digest('hex');
+    const digest = createHash('sha256')
+      .update(JSON.stringify([...microGrids.features].sort((a, b) => String(a.properties.code).localeCompare(String(b.properties.code)))))
+      .digest('hex');
     tilesByMode.set(mode, { codes: [...codes].sort(), digest });
   });
 
@@ -169,7 +182,10 @@ describe.each(testDatabaseModes())('tile content on %s', (mode) => {
   it('keeps neighbours together: no gap or overlap one tile unit wide, the same covered area as the source', async () => {
     const tileArea = TILE_EXTENT * TILE_EXTENT;
     // Micro-grids at z14, and the real district boundaries (dense, shared by neighbours) at z10.
-    for (const [layer, level, t] of [['micro_grids', 'micro_grid', XIANLIN], ['districts', 'district', XIANLIN_Z10]] as const) {
+    for (const [layer, level, t] of [
+      ['micro_grids', 'micro_grid', XIANLIN],
+      ['districts', 'district', XIANLIN_Z10],
+    ] as const) {
       const features = layer === 'micro_grids' ? microGrids.features : (await tile(layer, t))[layer].features;
       expect(features.length, layer).toBeGreaterThan(2);
       const polygons = features.map(polygonGeoJson);
@@ -197,7 +213,19 @@ describe.each(testDatabaseModes())('tile content on %s', (mode) => {
   });
 
   it('renders every layer at z14 and z10 with its geometry type', async () => {
-    const expectFeatures = new Set<string>(['districts', 'streets', 'communities', 'grids', 'micro_grids', 'unit_boundaries', 'unit_labels', 'roads', 'cameras', 'sensors', 'workers']);
+    const expectFeatures = new Set<string>([
+      'districts',
+      'streets',
+      'communities',
+      'grids',
+      'micro_grids',
+      'unit_boundaries',
+      'unit_labels',
+      'roads',
+      'cameras',
+      'sensors',
+      'workers',
+    ]);
     for (const layer of TILE_LAYER_NAMES) {
       const z14 = (await tile(layer, XIANLIN))[layer];
       if (expectFeatures.has(layer)) expect(z14?.features.length, `${layer} z14`).toBeGreaterThan(0);
@@ -225,10 +253,18 @@ describe.each(testDatabaseModes())('tile content on %s', (mode) => {
       const features = (await tile('unit_boundaries', t)).unit_boundaries.features;
       const levels = features.map((f) => String(f.properties.level));
       // Finest first, each level's features together, as BOUNDARY_LEVELS orders them.
-      expect([...levels].sort((a, b) => BOUNDARY_LEVELS.indexOf(a as never) - BOUNDARY_LEVELS.indexOf(b as never)), `z${t.z}`).toEqual(levels);
+      expect(
+        [...levels].sort((a, b) => BOUNDARY_LEVELS.indexOf(a as never) - BOUNDARY_LEVELS.indexOf(b as never)),
+        `z${t.z}`,
+      ).toEqual(levels);
       // Each level from the zoom of its own layer; the finest shown is in any tile of units.
-      const shown = Object.values(UNIT_LAYER_LEVELS).filter((l) => t.z >= l.minZoom).map((l) => l.level);
-      expect(levels.filter((level) => !shown.includes(level as never)), `z${t.z}`).toEqual([]);
+      const shown = Object.values(UNIT_LAYER_LEVELS)
+        .filter((l) => t.z >= l.minZoom)
+        .map((l) => l.level);
+      expect(
+        levels.filter((level) => !shown.includes(level as never)),
+        `z${t.z}`,
+      ).toEqual([]);
       expect(levels, `z${t.z}`).toContain(shown[shown.length - 1]);
       for (const f of features) expect(f.properties.generated, `z${t.z}`).toBe(f.properties.level !== 'district');
     }
@@ -252,7 +288,12 @@ describe.each(testDatabaseModes())('tile content on %s', (mode) => {
       const lines = features.map((f) => JSON.stringify({ type: 'MultiLineString', coordinates: f.rings }));
       expect(lines.length, `${layer} z${t.z}`).toBeGreaterThan(0);
       const [f] = await server.db.query<{ distance: number; decoded_vertices: number; snapped_vertices: number }>(lineFidelity, [
-        JSON.stringify(lines), t.z, t.x, t.y, layer, kinds,
+        JSON.stringify(lines),
+        t.z,
+        t.x,
+        t.y,
+        layer,
+        kinds,
       ]);
       return f;
     };
@@ -276,11 +317,13 @@ describe.each(testDatabaseModes())('tile content on %s', (mode) => {
     const water = (await tile('water', XIANLIN_Z10)).water.features;
     expect(water.length).toBeGreaterThan(0);
     const [w] = await server.db.query<{
-      decoded_area: number; source_area: number; difference: number; source_perimeter: number; decoded_vertices: number; snapped_vertices: number;
-    }>(
-      waterFidelity,
-      [JSON.stringify(water.map(polygonGeoJson)), XIANLIN_Z10.z, XIANLIN_Z10.x, XIANLIN_Z10.y],
-    );
+      decoded_area: number;
+      source_area: number;
+      difference: number;
+      source_perimeter: number;
+      decoded_vertices: number;
+      snapped_vertices: number;
+    }>(waterFidelity, [JSON.stringify(water.map(polygonGeoJson)), XIANLIN_Z10.z, XIANLIN_Z10.x, XIANLIN_Z10.y]);
     expect(w.source_area).toBeGreaterThan(1000);
     // Each shore moves by at most the tolerance plus the snapping: the shapes differ by no more than that strip.
     expect(w.difference).toBeLessThan(w.source_perimeter * (SIMPLIFY_TOLERANCE + Math.SQRT1_2));
@@ -301,7 +344,9 @@ describe.each(testDatabaseModes())('tile content on %s', (mode) => {
     }
     const points = (await tile('cameras', XIANLIN)).cameras.features;
     expect(points.length).toBeGreaterThan(0);
-    expect(points[0].properties).toEqual(expect.objectContaining({ online: expect.any(Boolean), heading_deg: expect.any(Number), code: expect.any(String) }));
+    expect(points[0].properties).toEqual(
+      expect.objectContaining({ online: expect.any(Boolean), heading_deg: expect.any(Number), code: expect.any(String) }),
+    );
     expect(points[0].properties).not.toHaveProperty('point_count');
   });
 

@@ -184,7 +184,11 @@ describe.each(testDatabaseModes())('tiles API on %s', (mode) => {
     // No BASEMAP_URL configured: the map draws the offline basemap.
     expect(doc['gridops:basemap']).toBeNull();
 
-    const xianlin = await (await fetch(`${server.baseUrl}/tiles/tilejson.json?layers=micro_grids,roads`, { headers: { authorization: `Bearer ${DEVELOPMENT_SCREEN_TOKEN}` } })).json();
+    const xianlin = await (
+      await fetch(`${server.baseUrl}/tiles/tilejson.json?layers=micro_grids,roads`, {
+        headers: { authorization: `Bearer ${DEVELOPMENT_SCREEN_TOKEN}` },
+      })
+    ).json();
     expect(xianlin.vector_layers.map((l: { id: string }) => l.id)).toEqual(['micro_grids', 'roads']);
     expect(xianlin.minzoom).toBe(8);
     expect(xianlin.bounds[2] - xianlin.bounds[0]).toBeLessThan(east - west);

@@ -33,7 +33,11 @@ const TileJsonQuery = z.object({ layers: z.string().max(400).optional() }).stric
 const HOST = /^([A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?|\[[0-9A-Fa-f:.]{2,45}\])(:\d{1,5})?$/;
 
 /** What the router uses of the application's dependencies. */
-export interface TilesRouterDeps { db: Database; capabilities: Capabilities; config: Pick<AppConfig, 'host' | 'port' | 'basemap'> }
+export interface TilesRouterDeps {
+  db: Database;
+  capabilities: Capabilities;
+  config: Pick<AppConfig, 'host' | 'port' | 'basemap'>;
+}
 
 export function tilesRouter({ db, capabilities, config }: TilesRouterDeps): Router {
   const router = Router();

@@ -4,13 +4,7 @@
  * Used by the tests (Xianlin subset) and by `npm run check:tiling` (the full seed).
  */
 import type { Database } from '../db/database.js';
-import {
-  compareChildAreas,
-  countChildlessParents,
-  countInvalidGeometries,
-  countOrphans,
-  findSiblingOverlaps,
-} from './check-tiling.sql.js';
+import { compareChildAreas, countChildlessParents, countInvalidGeometries, countOrphans, findSiblingOverlaps } from './check-tiling.sql.js';
 
 export const MAX_RELATIVE_AREA_DIFFERENCE = 1e-4;
 export const MAX_SIBLING_OVERLAP_M2 = 1;
@@ -46,10 +40,10 @@ export async function checkTiling(db: Database, options: { onLevel?: (r: LevelTi
   for (const level of CHILD_LEVELS) {
     const units = validity.find((v) => v.level === level);
     if (!units) continue;
-    const [areas] = await db.query<{ parents: number; worst: number; worst_code: string | null; over: number }>(
-      compareChildAreas,
-      [level, MAX_RELATIVE_AREA_DIFFERENCE],
-    );
+    const [areas] = await db.query<{ parents: number; worst: number; worst_code: string | null; over: number }>(compareChildAreas, [
+      level,
+      MAX_RELATIVE_AREA_DIFFERENCE,
+    ]);
     const [overlaps] = await db.query<{ pairs: number; worst_m2: number; worst_pair: string | null }>(findSiblingOverlaps, [
       level,
       MAX_SIBLING_OVERLAP_M2,
@@ -73,7 +67,9 @@ export async function checkTiling(db: Database, options: { onLevel?: (r: LevelTi
     };
     if (report.orphans) problems.push(`${level}: ${report.orphans} units without a parent one level up`);
     if (report.parentsOverAreaTolerance)
-      problems.push(`${level}: ${report.parentsOverAreaTolerance} parents whose children's areas differ by more than 0.01 % (worst ${report.worstAreaParent})`);
+      problems.push(
+        `${level}: ${report.parentsOverAreaTolerance} parents whose children's areas differ by more than 0.01 % (worst ${report.worstAreaParent})`,
+      );
     if (report.overlappingPairs)
       problems.push(`${level}: ${report.overlappingPairs} sibling pairs overlapping by more than 1 m² (worst ${report.worstOverlapPair})`);
     levels.push(report);

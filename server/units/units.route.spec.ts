@@ -59,7 +59,10 @@ describe.each(testDatabaseModes())('units API on %s', (mode) => {
   });
 
   it('converts GCJ-02 and BD-09 input before locating', async () => {
-    for (const [crs, system] of [['gcj02', gcoord.GCJ02], ['bd09', gcoord.BD09]] as const) {
+    for (const [crs, system] of [
+      ['gcj02', gcoord.GCJ02],
+      ['bd09', gcoord.BD09],
+    ] as const) {
       const [lon, lat] = gcoord.transform([point.lon, point.lat], gcoord.WGS84, system) as number[];
       const { status, body } = await get(locateRoute, `/api/locate?lon=${lon}&lat=${lat}&crs=${crs}`);
       expect(status).toBe(200);
@@ -86,7 +89,15 @@ describe.each(testDatabaseModes())('units API on %s', (mode) => {
     const outside = await get(locateRoute, '/api/locate?lon=116.397&lat=39.909');
     expect(outside.status).toBe(404);
     expect(outside.body.code).toBe('outside_nanjing');
-    for (const query of ['lon=abc&lat=32.1', 'lon=118.9', 'lon=200&lat=32.1', 'lon=118.9&lat=32.1&crs=utm', 'lon=118.9&lat=32.1&x=1', 'lon=1e309&lat=32', 'lon=NaN&lat=32']) {
+    for (const query of [
+      'lon=abc&lat=32.1',
+      'lon=118.9',
+      'lon=200&lat=32.1',
+      'lon=118.9&lat=32.1&crs=utm',
+      'lon=118.9&lat=32.1&x=1',
+      'lon=1e309&lat=32',
+      'lon=NaN&lat=32',
+    ]) {
       const bad = await get(locateRoute, `/api/locate?${query}`);
       expect(bad.status, query).toBe(400);
       expect(bad.body.code).toBe('invalid_coordinates');
@@ -97,7 +108,14 @@ describe.each(testDatabaseModes())('units API on %s', (mode) => {
   it('reads a unit, its children and its ancestors', async () => {
     const street = await get(readUnitRoute, '/api/units/320113007');
     expect(street.status).toBe(200);
-    expect(street.body).toMatchObject({ code: '320113007', name: '仙林街道', level: 'street', parent_code: '320113', generated: true, child_count: 10 });
+    expect(street.body).toMatchObject({
+      code: '320113007',
+      name: '仙林街道',
+      level: 'street',
+      parent_code: '320113',
+      generated: true,
+      child_count: 10,
+    });
     const [minLon, minLat, maxLon, maxLat] = inFull(street.body).bbox;
     // Where 仙林街道 really is: east of Zijin Mountain.
     expect(minLon).toBeGreaterThan(118.89);

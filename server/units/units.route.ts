@@ -7,14 +7,7 @@ import { contractAccess } from '../auth/route-access.js';
 import { notFound } from '../errors/app-error.js';
 import { validateRequestPart } from '../http/validate-request.js';
 import { NEAR_BOUNDARY_METRES, toWgs84 } from './locate-point.js';
-import {
-  listAncestors,
-  listChildren,
-  listNearbyMicroGrids,
-  locateMicroGrid,
-  readUnit,
-  searchUnits,
-} from './units.sql.js';
+import { listAncestors, listChildren, listNearbyMicroGrids, locateMicroGrid, readUnit, searchUnits } from './units.sql.js';
 import { locateRoute, readUnitRoute, searchUnitsRoute, unitAncestorsRoute, unitChildrenRoute } from './units-contract.js';
 
 type UnitRow = Record<string, unknown> & { label_lon: number; label_lat: number };
@@ -55,7 +48,12 @@ export function unitsRouter(): Router {
     const distance = Number(row.boundary_distance_m);
     const near = distance <= NEAR_BOUNDARY_METRES;
     const neighbours = near
-      ? await db.query<{ code: string; name: string; distance_m: number }>(listNearbyMicroGrids, [point.lon, point.lat, NEAR_BOUNDARY_METRES, row.code])
+      ? await db.query<{ code: string; name: string; distance_m: number }>(listNearbyMicroGrids, [
+          point.lon,
+          point.lat,
+          NEAR_BOUNDARY_METRES,
+          row.code,
+        ])
       : [];
     res.json({
       input: { lon: input.lon, lat: input.lat, crs: input.crs },
@@ -68,7 +66,10 @@ export function unitsRouter(): Router {
       generated: row.generated,
       workers: row.workers,
       nearBoundary: near
-        ? { distanceM: Math.round(distance * 10) / 10, neighbours: neighbours.map((n) => ({ code: n.code, name: n.name, distanceM: Math.round(n.distance_m * 10) / 10 })) }
+        ? {
+            distanceM: Math.round(distance * 10) / 10,
+            neighbours: neighbours.map((n) => ({ code: n.code, name: n.name, distanceM: Math.round(n.distance_m * 10) / 10 })),
+          }
         : null,
       boundaryDistanceM: Math.round(distance * 10) / 10,
     });

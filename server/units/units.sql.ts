@@ -62,10 +62,7 @@ export const readUnit = defineSql(
 );
 
 /** Children of unit $1, ordered by code. Uses units_parent_idx. */
-export const listChildren = defineSql(
-  'units.list_children',
-  `SELECT ${unitColumns} FROM units u WHERE u.parent_code = $1 ORDER BY u.code`,
-);
+export const listChildren = defineSql('units.list_children', `SELECT ${unitColumns} FROM units u WHERE u.parent_code = $1 ORDER BY u.code`);
 
 /** Ancestors of unit $1 from the district down to its parent. Uses units_pkey. */
 export const listAncestors = defineSql(

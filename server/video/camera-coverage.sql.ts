@@ -37,7 +37,4 @@ export const readIncidentPoint = defineSql(
  * One camera the caller may see, by code ($1). Result: code, name, online, stream_url. Index:
  * cameras_code_key. Row-level security decides: another jurisdiction's camera is simply absent.
  */
-export const readVisibleCamera = defineSql(
-  'video.read_visible_camera',
-  `SELECT code, name, online, stream_url FROM cameras WHERE code = $1`,
-);
+export const readVisibleCamera = defineSql('video.read_visible_camera', `SELECT code, name, online, stream_url FROM cameras WHERE code = $1`);

@@ -125,7 +125,12 @@ export const liveSegmentRoute = apiRoute({
   summary: 'A demo stream’s segment of the live window (MPEG-TS)',
   tag: TAG,
   access: READERS,
-  params: cameraParams.extend({ sequence: z.string().regex(/^\d{1,12}$/, 'a segment number').transform(Number) }),
+  params: cameraParams.extend({
+    sequence: z
+      .string()
+      .regex(/^\d{1,12}$/, 'a segment number')
+      .transform(Number),
+  }),
   produces: 'video/mp2t',
   errors: { 400: ['invalid_camera_code', 'invalid_segment'], 404: ['camera_not_found', 'segment_not_found'], 409: ['camera_offline'] },
 });

@@ -57,11 +57,26 @@ describe.each(testDatabaseModes())('covering cameras on %s', (mode) => {
   let nextId = 900_000;
   const get = <R extends ApiRoute>(route: R, path: string, headers = dispatcher) => callRoute(server.baseUrl, route, path, headers);
   /** A camera `distanceM` from p on `bearingFromP`, looking `headingDeg`. */
-  const place = async (code: string, bearingFromP: number, distanceM: number, view: Partial<CameraView> & { online?: boolean; presets?: number[] }) => {
+  const place = async (
+    code: string,
+    bearingFromP: number,
+    distanceM: number,
+    view: Partial<CameraView> & { online?: boolean; presets?: number[] },
+  ) => {
     const [lon, lat] = projectFrom(p, bearingFromP, distanceM);
     await server.db.query(insertCamera, [
-      nextId++, code, `测试${code}`, lon, lat, view.headingDeg ?? 0, view.fovDeg ?? 60, view.rangeM ?? 100,
-      view.online ?? true, p.code, view.ptz ?? false, view.presets ?? [],
+      nextId++,
+      code,
+      `测试${code}`,
+      lon,
+      lat,
+      view.headingDeg ?? 0,
+      view.fovDeg ?? 60,
+      view.rangeM ?? 100,
+      view.online ?? true,
+      p.code,
+      view.ptz ?? false,
+      view.presets ?? [],
     ]);
     return { lon, lat };
   };
@@ -111,7 +126,12 @@ describe.each(testDatabaseModes())('covering cameras on %s', (mode) => {
     expect(body.cameras[0].distanceM).toBeCloseTo(60, 0);
 
     // The incident's top four come from the same ranking.
-    const post = await callRoute(server.baseUrl, createIncidentRoute, '/api/incidents', dispatcher, { category: 'city_management', description: '井盖缺失', lon: p.lon, lat: p.lat });
+    const post = await callRoute(server.baseUrl, createIncidentRoute, '/api/incidents', dispatcher, {
+      category: 'city_management',
+      description: '井盖缺失',
+      lon: p.lon,
+      lat: p.lat,
+    });
     const created = post.body;
     expect(post.status).toBe(201);
     const forIncident = await get(incidentCamerasRoute, `/api/incidents/${created.incident.id}/cameras`);
@@ -129,15 +149,31 @@ describe.each(testDatabaseModes())('covering cameras on %s', (mode) => {
     expect(points.length).toBeGreaterThan(5);
     for (const q of points) {
       const { body } = await get(coveringCamerasRoute, `/api/cameras/covering?lon=${q.lon}&lat=${q.lat}&limit=16`);
-      const near = await server.db.query<{ code: string; lon: number; lat: number; heading_deg: number; fov_deg: number; range_m: number; ptz: boolean }>(camerasNear, [q.lon, q.lat]);
+      const near = await server.db.query<{
+        code: string;
+        lon: number;
+        lat: number;
+        heading_deg: number;
+        fov_deg: number;
+        range_m: number;
+        ptz: boolean;
+      }>(camerasNear, [q.lon, q.lat]);
       // Everything that sees the point by the ideal sector, except within 0.2 m of the arc's chords.
-      const seeing = near.filter((c) => seesPoint({ lon: c.lon, lat: c.lat, headingDeg: c.heading_deg, fovDeg: c.fov_deg, rangeM: c.range_m - 0.2, ptz: c.ptz }, q.lon, q.lat));
+      const seeing = near.filter((c) =>
+        seesPoint({ lon: c.lon, lat: c.lat, headingDeg: c.heading_deg, fovDeg: c.fov_deg, rangeM: c.range_m - 0.2, ptz: c.ptz }, q.lon, q.lat),
+      );
       const covering = body.cameras.filter((c) => c.covers).map((c) => c.code);
       for (const c of seeing) if (covering.length < 16) expect(covering).toContain(c.code);
       for (const c of body.cameras.filter((x) => x.covers)) {
         const row = near.find((n) => n.code === c.code);
         if (!row) throw new Error(`covering camera ${c.code} is not within the brute-force search`);
-        expect(seesPoint({ lon: row.lon, lat: row.lat, headingDeg: row.heading_deg, fovDeg: row.fov_deg, rangeM: row.range_m + 0.2, ptz: row.ptz }, q.lon, q.lat)).toBe(true);
+        expect(
+          seesPoint(
+            { lon: row.lon, lat: row.lat, headingDeg: row.heading_deg, fovDeg: row.fov_deg, rangeM: row.range_m + 0.2, ptz: row.ptz },
+            q.lon,
+            q.lat,
+          ),
+        ).toBe(true);
       }
       // Order: covering before not; online before offline within each; then distance.
       const rank = (c: CoveringCamera) => [c.covers ? 0 : 1, c.online ? 0 : 1, c.distanceM];

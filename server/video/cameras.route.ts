@@ -31,7 +31,10 @@ export function camerasRouter(_deps: CamerasRouterDeps): Router {
     const { id } = validateRequestPart(incidentCamerasRoute.params, req.params, 'invalid_incident_id');
     const q = validateRequestPart(incidentCamerasRoute.query, req.query, 'invalid_query');
     const db = scopedDb(req);
-    const [at] = await db.query<{ lon: number; lat: number; source: string; device_code: string | null; snapshot_id: number | null }>(readIncidentPoint, [id]);
+    const [at] = await db.query<{ lon: number; lat: number; source: string; device_code: string | null; snapshot_id: number | null }>(
+      readIncidentPoint,
+      [id],
+    );
     if (!at) throw notFound('incident_not_found', `No incident ${id} in your jurisdiction`);
     const cameras = await findCoveringCameras(db, Number(at.lon), Number(at.lat), q.limit);
     // A video-AI alarm: the camera that raised it and the frame it saw.

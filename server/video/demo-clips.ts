@@ -22,7 +22,10 @@ export interface DemoCatalogue {
 export function readDemoCatalogue(dir: string): DemoCatalogue | null {
   if (!fs.existsSync(dir)) return null;
   const clips: DemoClipFiles[] = [];
-  for (const name of fs.readdirSync(dir).filter((n) => /^clip-\d+$/.test(n)).sort((a, b) => Number(a.slice(5)) - Number(b.slice(5)))) {
+  for (const name of fs
+    .readdirSync(dir)
+    .filter((n) => /^clip-\d+$/.test(n))
+    .sort((a, b) => Number(a.slice(5)) - Number(b.slice(5)))) {
     const clipDir = path.join(dir, name);
     const playlist = path.join(clipDir, 'index.m3u8');
     if (!fs.existsSync(playlist)) continue;

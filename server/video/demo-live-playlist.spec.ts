@@ -1,6 +1,15 @@
 /** The demo clips looped as a live HLS playlist (pure). */
 import { describe, expect, it } from 'vitest';
-import { clipIndexForCamera, isLiveOrigin, liveEntries, liveOriginAt, liveSequenceAt, parseVodPlaylist, renderLivePlaylist, type DemoClip } from './demo-live-playlist.js';
+import {
+  clipIndexForCamera,
+  isLiveOrigin,
+  liveEntries,
+  liveOriginAt,
+  liveSequenceAt,
+  parseVodPlaylist,
+  renderLivePlaylist,
+  type DemoClip,
+} from './demo-live-playlist.js';
 
 const clip: DemoClip = { id: 'clip-1', segmentSeconds: [2, 2, 2, 2, 2, 2] };
 

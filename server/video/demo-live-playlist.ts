@@ -81,7 +81,13 @@ export function liveEntries(clip: DemoClip, nowMs: number, window = LIVE_WINDOW,
  * The live media playlist of a session from `origin` (isLiveOrigin; 0: numbered from the epoch); segments are
  * named by their global sequence, `segmentUri(sequence)`, so a URI never means two things.
  */
-export function renderLivePlaylist(clip: DemoClip, nowMs: number, segmentUri: (sequence: number) => string, window = LIVE_WINDOW, origin = 0): string {
+export function renderLivePlaylist(
+  clip: DemoClip,
+  nowMs: number,
+  segmentUri: (sequence: number) => string,
+  window = LIVE_WINDOW,
+  origin = 0,
+): string {
   const entries = liveEntries(clip, nowMs, window, origin);
   const n = clip.segmentSeconds.length;
   const first = entries[0].sequence;

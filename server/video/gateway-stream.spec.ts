@@ -36,14 +36,20 @@ describe('gateway addresses', () => {
       'file:///etc/passwd',
       'not a url',
     ]) {
-      expect(refused(() => cameraStreamAddress(TEMPLATE, 'C1', outside)), outside).toBe('stream_outside_gateway');
+      expect(
+        refused(() => cameraStreamAddress(TEMPLATE, 'C1', outside)),
+        outside,
+      ).toBe('stream_outside_gateway');
     }
   });
 
   it('resolves proxied paths only inside the gateway', () => {
     expect(resolveGatewayPath(TEMPLATE, 'C1/seg-1.ts?token=a').href).toBe('https://gw.example:8443/live/C1/seg-1.ts?token=a');
     for (const p of ['../admin', '//evil.example/x.ts', 'https://evil.example/x.ts', '/admin/x.ts', '%2e%2e/x']) {
-      expect(refused(() => resolveGatewayPath(TEMPLATE, p)), p).toBe('stream_outside_gateway');
+      expect(
+        refused(() => resolveGatewayPath(TEMPLATE, p)),
+        p,
+      ).toBe('stream_outside_gateway');
     }
     expect(isInsideGateway(new URL('https://gw.example:8443/live/a.ts'), gatewayPrefix(TEMPLATE))).toBe(true);
   });

@@ -81,7 +81,11 @@ describe.each(testDatabaseModes())('camera streams on %s', (mode) => {
   });
 
   it('refuses another jurisdiction’s camera by its code: stream, playlist and segment all 404 camera_not_found', async () => {
-    for (const url of [`/api/cameras/${cams.online_code}/stream`, `/api/cameras/${cams.online_code}/live/index.m3u8`, `/api/cameras/${cams.online_code}/live/seg/1.ts`]) {
+    for (const url of [
+      `/api/cameras/${cams.online_code}/stream`,
+      `/api/cameras/${cams.online_code}/live/index.m3u8`,
+      `/api/cameras/${cams.online_code}/live/seg/1.ts`,
+    ]) {
       const res = await get(url, xuanwu);
       expect(res.status, url).toBe(404);
       const body = (await res.json()) as ApiErrorBody;
@@ -129,7 +133,9 @@ describe.each(testDatabaseModes())('camera streams on %s', (mode) => {
     const proxied = await startTestServer(mode, { db: server.db, env: { VIDEO_GATEWAY_URL: `http://127.0.0.1:${port}/live/{code}.m3u8` } });
     try {
       const headers = await signIn(proxied.baseUrl, 'dispatcher.xianlin');
-      const info = (await (await get(`${proxied.baseUrl}/api/cameras/${cams.online_code}/stream`, headers)).json()) as Answer<typeof cameraStreamRoute>;
+      const info = (await (await get(`${proxied.baseUrl}/api/cameras/${cams.online_code}/stream`, headers)).json()) as Answer<
+        typeof cameraStreamRoute
+      >;
       expect(info).toMatchObject({ source: 'gateway', generated: false });
       const text = await (await get(`${proxied.baseUrl}${info.playlistUrl}`, headers)).text();
       const uris = text.split('\n').filter((l) => l && !l.startsWith('#'));
@@ -148,7 +154,9 @@ describe.each(testDatabaseModes())('camera streams on %s', (mode) => {
       }
       // A camera whose own address lies outside, and a playlist naming an outside address, are refused.
       await server.db.query(setStreamUrl, [cams.other_code, `http://127.0.0.1:${port}/admin/${cams.other_code}.m3u8`]);
-      expect(((await (await get(`${proxied.baseUrl}/api/cameras/${cams.other_code}/stream`, headers)).json()) as ApiErrorBody).code).toBe('stream_outside_gateway');
+      expect(((await (await get(`${proxied.baseUrl}/api/cameras/${cams.other_code}/stream`, headers)).json()) as ApiErrorBody).code).toBe(
+        'stream_outside_gateway',
+      );
       // (another camera: the access check of the one above is cached for a few seconds with its address)
       await server.db.query(setStreamUrl, [cams.third_code, `http://127.0.0.1:${port}/live/EVIL.m3u8`]);
       const evil = await get(`${proxied.baseUrl}/api/cameras/${cams.third_code}/live/index.m3u8`, headers);

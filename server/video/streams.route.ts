@@ -91,7 +91,9 @@ export function streamsRouter({ config, clock, logger }: StreamsRouterDeps): Rou
       online: camera.online,
       source: gateway ? 'gateway' : 'demo',
       // A demo stream's session starts now (its origin keeps the player's sequence numbers small).
-      playlistUrl: demo ? `${base(camera.code)}/index.m3u8?origin=${liveOriginAt(demo.clipFor(camera.code), clock.now().getTime())}` : `${base(camera.code)}/index.m3u8`,
+      playlistUrl: demo
+        ? `${base(camera.code)}/index.m3u8?origin=${liveOriginAt(demo.clipFor(camera.code), clock.now().getTime())}`
+        : `${base(camera.code)}/index.m3u8`,
       generated: !gateway,
     });
   });
@@ -102,7 +104,12 @@ export function streamsRouter({ config, clock, logger }: StreamsRouterDeps): Rou
     res.setHeader('Cache-Control', 'no-store');
     if (gateway) {
       const address = cameraStreamAddress(gateway, camera.code, camera.stream_url);
-      const text = rewritePlaylist(await readPlaylist(await fetchGateway(address, PLAYLIST_MAX_BYTES)), address, gateway, (p) => `${base(camera.code)}/gw?p=${encodeURIComponent(p)}`);
+      const text = rewritePlaylist(
+        await readPlaylist(await fetchGateway(address, PLAYLIST_MAX_BYTES)),
+        address,
+        gateway,
+        (p) => `${base(camera.code)}/gw?p=${encodeURIComponent(p)}`,
+      );
       res.type('application/vnd.apple.mpegurl').send(text);
       return;
     }
@@ -111,7 +118,8 @@ export function streamsRouter({ config, clock, logger }: StreamsRouterDeps): Rou
     const clip = demo.clipFor(camera.code);
     const now = clock.now().getTime();
     const { origin = 0 } = validateRequestPart(livePlaylistRoute.query, req.query, 'invalid_origin');
-    if (!isLiveOrigin(clip, now, origin)) throw new AppError(400, 'invalid_origin', 'origin must be the start of a loop of this camera\'s stream, not after its live window');
+    if (!isLiveOrigin(clip, now, origin))
+      throw new AppError(400, 'invalid_origin', "origin must be the start of a loop of this camera's stream, not after its live window");
     res.type('application/vnd.apple.mpegurl').send(renderLivePlaylist(clip, now, (k) => `seg/${k}.ts`, undefined, origin));
   });
 
@@ -145,7 +153,9 @@ export function streamsRouter({ config, clock, logger }: StreamsRouterDeps): Rou
     const type = upstream.headers.get('content-type');
     res.type(type && /^(video|audio|application)\/[\w.+-]+$/.test(type) ? type : 'application/octet-stream');
     if (!upstream.body) return void res.end();
-    Readable.fromWeb(upstream.body as import('node:stream/web').ReadableStream).on('error', () => res.destroy()).pipe(res);
+    Readable.fromWeb(upstream.body as import('node:stream/web').ReadableStream)
+      .on('error', () => res.destroy())
+      .pipe(res);
   });
 
   return router;

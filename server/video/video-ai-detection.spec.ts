@@ -31,7 +31,15 @@ const readIncident = defineSql(
      FROM incidents i WHERE i.id = $1`,
 );
 
-type VideoAiIncident = { source: string; category: string; grade: string; generated: boolean; device_code: string | null; snapshots: number; audits: number };
+type VideoAiIncident = {
+  source: string;
+  category: string;
+  grade: string;
+  generated: boolean;
+  device_code: string | null;
+  snapshots: number;
+  audits: number;
+};
 
 describe.each(testDatabaseModes())('video-AI detections on %s', (mode) => {
   let server: TestServer;
@@ -76,7 +84,9 @@ describe.each(testDatabaseModes())('video-AI detections on %s', (mode) => {
     expect(repeat.result).toMatchObject({ outcome: 'attached' });
     expect(Number(repeat.result.incident.id)).toBe(id);
     expect((await server.db.query<VideoAiIncident>(readIncident, [id]))[0].snapshots).toBe(2);
-    await expect(raiseVideoDetection(deps, { cameraCode: camera, kind: 'smoke', snapshot: Buffer.from('GIF89a'), confidence: 1, generated: true })).rejects.toThrow(/JPEG/);
+    await expect(
+      raiseVideoDetection(deps, { cameraCode: camera, kind: 'smoke', snapshot: Buffer.from('GIF89a'), confidence: 1, generated: true }),
+    ).rejects.toThrow(/JPEG/);
   });
 
   it('the simulator’s video-AI step raises detections on analytics cameras, with the clip’s frame', async () => {

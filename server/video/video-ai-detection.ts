@@ -48,12 +48,27 @@ export async function raiseVideoDetection(
     withScope(deps.db, { jurisdiction: 'city', accountId: null, role: 'system' }, async (tx) => {
       const recorded = await recordAlarm(
         tx,
-        { source: 'video_ai', deviceCode: detection.cameraCode, category: kind.category, description, observedAt: now, generated: detection.generated },
+        {
+          source: 'video_ai',
+          deviceCode: detection.cameraCode,
+          category: kind.category,
+          description,
+          observedAt: now,
+          generated: detection.generated,
+        },
         { accountId: null, role: 'system' },
         now,
       );
       const [photo] = await tx.query<{ id: number }>(insertIncidentPhoto, [
-        recorded.result.incident.id, stored.storagePath, stored.mime, stored.sizeBytes, stored.sha256, now, null, null, 'video_ai_snapshot',
+        recorded.result.incident.id,
+        stored.storagePath,
+        stored.mime,
+        stored.sizeBytes,
+        stored.sha256,
+        now,
+        null,
+        null,
+        'video_ai_snapshot',
       ]);
       await appendAudit(tx, {
         actorAccountId: null,
@@ -63,7 +78,14 @@ export async function raiseVideoDetection(
         entityType: 'incident',
         entityId: String(recorded.result.incident.id),
         jurisdictionCode: recorded.microGridCode,
-        after: { number: recorded.result.incident.number, source: 'video_ai', deviceCode: detection.cameraCode, detection: detection.kind, snapshotPhotoId: Number(photo.id), generated: detection.generated },
+        after: {
+          number: recorded.result.incident.number,
+          source: 'video_ai',
+          deviceCode: detection.cameraCode,
+          detection: detection.kind,
+          snapshotPhotoId: Number(photo.id),
+          generated: detection.generated,
+        },
         clientAddress: null,
         success: true,
       });

@@ -30,7 +30,10 @@ const pickPlace = defineSql(
 );
 
 const pickCamera = defineSql('test.pick_audit_camera', `SELECT code FROM cameras ORDER BY code LIMIT 1`);
-const pickCommunity = defineSql('test.pick_audit_community', `SELECT code FROM units WHERE level = 'community' AND code LIKE '320113007%' ORDER BY code LIMIT 1`);
+const pickCommunity = defineSql(
+  'test.pick_audit_community',
+  `SELECT code FROM units WHERE level = 'community' AND code LIKE '320113007%' ORDER BY code LIMIT 1`,
+);
 const pickSensor = defineSql('test.pick_audit_sensor', `SELECT code FROM sensors ORDER BY code LIMIT 1`);
 const photoForm = (fields: Record<string, string>) => {
   const form = new FormData();
@@ -64,7 +67,15 @@ describe.each(testDatabaseModes())('audit log on %s', (mode) => {
   });
 
   it('writes a record for every state-changing route, success and failure', async () => {
-    const created: { id?: number; tokenId?: number; incidentId?: number; summonsId?: number; planId?: number; sensorCode?: string; importBatchId?: number } = {};
+    const created: {
+      id?: number;
+      tokenId?: number;
+      incidentId?: number;
+      summonsId?: number;
+      planId?: number;
+      sensorCode?: string;
+      importBatchId?: number;
+    } = {};
     const planner = await signIn(server.baseUrl, 'planner.city');
     const NO_PLAN = 999_999_999;
     const planStep = (path: string, action: string, body: unknown = {}) => ({
@@ -74,27 +85,70 @@ describe.each(testDatabaseModes())('audit log on %s', (mode) => {
     });
     const cases: Record<string, { run: () => Promise<Response>; action: string; success: boolean }[]> = {
       'POST /api/auth/login': [
-        { run: () => fetch(`${server.baseUrl}/api/auth/login`, { method: 'POST', headers: json({}), body: JSON.stringify({ username: 'planner.city', password: 'wrong-password' }) }), action: 'auth.login', success: false },
+        {
+          run: () =>
+            fetch(`${server.baseUrl}/api/auth/login`, {
+              method: 'POST',
+              headers: json({}),
+              body: JSON.stringify({ username: 'planner.city', password: 'wrong-password' }),
+            }),
+          action: 'auth.login',
+          success: false,
+        },
       ],
       'POST /api/accounts': [
         {
           run: async () => {
-            const r = await fetch(`${server.baseUrl}/api/accounts`, { method: 'POST', headers: json(admin), body: JSON.stringify({ username: `audit-${mode}`, displayName: '审计测试', password: 'a-long-test-password', role: 'supervisor', jurisdictionCode: '320113007' }) });
+            const r = await fetch(`${server.baseUrl}/api/accounts`, {
+              method: 'POST',
+              headers: json(admin),
+              body: JSON.stringify({
+                username: `audit-${mode}`,
+                displayName: '审计测试',
+                password: 'a-long-test-password',
+                role: 'supervisor',
+                jurisdictionCode: '320113007',
+              }),
+            });
             created.id = (await r.clone().json()).id;
             return r;
           },
           action: 'account.create',
           success: true,
         },
-        { run: () => fetch(`${server.baseUrl}/api/accounts`, { method: 'POST', headers: json(admin), body: JSON.stringify({ username: `audit-${mode}`, displayName: 'dup', password: 'a-long-test-password', role: 'supervisor', jurisdictionCode: '999999' }) }), action: 'account.create', success: false },
+        {
+          run: () =>
+            fetch(`${server.baseUrl}/api/accounts`, {
+              method: 'POST',
+              headers: json(admin),
+              body: JSON.stringify({
+                username: `audit-${mode}`,
+                displayName: 'dup',
+                password: 'a-long-test-password',
+                role: 'supervisor',
+                jurisdictionCode: '999999',
+              }),
+            }),
+          action: 'account.create',
+          success: false,
+        },
       ],
       'PATCH /api/accounts/:id': [
-        { run: () => fetch(`${server.baseUrl}/api/accounts/${created.id}`, { method: 'PATCH', headers: json(admin), body: JSON.stringify({ active: false }) }), action: 'account.update', success: true },
+        {
+          run: () =>
+            fetch(`${server.baseUrl}/api/accounts/${created.id}`, { method: 'PATCH', headers: json(admin), body: JSON.stringify({ active: false }) }),
+          action: 'account.update',
+          success: true,
+        },
       ],
       'POST /api/screen-tokens': [
         {
           run: async () => {
-            const r = await fetch(`${server.baseUrl}/api/screen-tokens`, { method: 'POST', headers: json(admin), body: JSON.stringify({ label: '大屏', jurisdictionCode: '320113' }) });
+            const r = await fetch(`${server.baseUrl}/api/screen-tokens`, {
+              method: 'POST',
+              headers: json(admin),
+              body: JSON.stringify({ label: '大屏', jurisdictionCode: '320113' }),
+            });
             created.tokenId = (await r.clone().json()).id;
             return r;
           },
@@ -103,14 +157,26 @@ describe.each(testDatabaseModes())('audit log on %s', (mode) => {
         },
       ],
       'DELETE /api/screen-tokens/:id': [
-        { run: () => fetch(`${server.baseUrl}/api/screen-tokens/${created.tokenId}`, { method: 'DELETE', headers: admin }), action: 'screen_token.revoke', success: true },
-        { run: () => fetch(`${server.baseUrl}/api/screen-tokens/${created.tokenId}`, { method: 'DELETE', headers: admin }), action: 'screen_token.revoke', success: false },
+        {
+          run: () => fetch(`${server.baseUrl}/api/screen-tokens/${created.tokenId}`, { method: 'DELETE', headers: admin }),
+          action: 'screen_token.revoke',
+          success: true,
+        },
+        {
+          run: () => fetch(`${server.baseUrl}/api/screen-tokens/${created.tokenId}`, { method: 'DELETE', headers: admin }),
+          action: 'screen_token.revoke',
+          success: false,
+        },
       ],
       'POST /api/incidents': [
         {
           run: async () => {
             const [place] = await server.db.query<{ lon: number; lat: number }>(pickPlace);
-            const r = await fetch(`${server.baseUrl}/api/incidents`, { method: 'POST', headers: json(admin), body: JSON.stringify({ category: 'dispute', description: '审计', lon: place.lon, lat: place.lat }) });
+            const r = await fetch(`${server.baseUrl}/api/incidents`, {
+              method: 'POST',
+              headers: json(admin),
+              body: JSON.stringify({ category: 'dispute', description: '审计', lon: place.lon, lat: place.lat }),
+            });
             created.incidentId = (await r.clone().json()).incident.id;
             return r;
           },
@@ -122,9 +188,17 @@ describe.each(testDatabaseModes())('audit log on %s', (mode) => {
         {
           run: async () => {
             const [place] = await server.db.query<{ lon: number; lat: number }>(pickPlace);
-            const dup = await fetch(`${server.baseUrl}/api/incidents`, { method: 'POST', headers: json(admin), body: JSON.stringify({ category: 'dispute', description: '重复', lon: place.lon, lat: place.lat }) });
+            const dup = await fetch(`${server.baseUrl}/api/incidents`, {
+              method: 'POST',
+              headers: json(admin),
+              body: JSON.stringify({ category: 'dispute', description: '重复', lon: place.lon, lat: place.lat }),
+            });
             const { incident } = await dup.json();
-            return fetch(`${server.baseUrl}/api/incidents/${incident.id}/merge`, { method: 'POST', headers: json(admin), body: JSON.stringify({ into: created.incidentId }) });
+            return fetch(`${server.baseUrl}/api/incidents/${incident.id}/merge`, {
+              method: 'POST',
+              headers: json(admin),
+              body: JSON.stringify({ into: created.incidentId }),
+            });
           },
           action: 'incident.merge',
           success: true,
@@ -144,37 +218,113 @@ describe.each(testDatabaseModes())('audit log on %s', (mode) => {
         },
       ],
       'POST /api/incidents/:id/events': [
-        { run: () => fetch(`${server.baseUrl}/api/incidents/${created.incidentId}/events`, { method: 'POST', headers: json(admin), body: JSON.stringify({ type: 'accept' }) }), action: 'incident.accept', success: true },
-        { run: () => fetch(`${server.baseUrl}/api/incidents/${created.incidentId}/events`, { method: 'POST', headers: json(admin), body: JSON.stringify({ type: 'close' }) }), action: 'incident.close', success: false },
+        {
+          run: () =>
+            fetch(`${server.baseUrl}/api/incidents/${created.incidentId}/events`, {
+              method: 'POST',
+              headers: json(admin),
+              body: JSON.stringify({ type: 'accept' }),
+            }),
+          action: 'incident.accept',
+          success: true,
+        },
+        {
+          run: () =>
+            fetch(`${server.baseUrl}/api/incidents/${created.incidentId}/events`, {
+              method: 'POST',
+              headers: json(admin),
+              body: JSON.stringify({ type: 'close' }),
+            }),
+          action: 'incident.close',
+          success: false,
+        },
       ],
       'POST /api/incidents/:id/summons': [
         {
           run: async () => {
-            const r = await fetch(`${server.baseUrl}/api/incidents/${created.incidentId}/summons`, { method: 'POST', headers: json(admin), body: JSON.stringify({ departmentCode: 'urban_management', note: '审计吹哨' }) });
+            const r = await fetch(`${server.baseUrl}/api/incidents/${created.incidentId}/summons`, {
+              method: 'POST',
+              headers: json(admin),
+              body: JSON.stringify({ departmentCode: 'urban_management', note: '审计吹哨' }),
+            });
             created.summonsId = (await r.clone().json()).summons.id;
             return r;
           },
           action: 'incident.summon',
           success: true,
         },
-        { run: () => fetch(`${server.baseUrl}/api/incidents/${created.incidentId}/summons`, { method: 'POST', headers: json(admin), body: JSON.stringify({ departmentCode: 'no_such_department', note: '审计吹哨' }) }), action: 'incident.summon', success: false },
+        {
+          run: () =>
+            fetch(`${server.baseUrl}/api/incidents/${created.incidentId}/summons`, {
+              method: 'POST',
+              headers: json(admin),
+              body: JSON.stringify({ departmentCode: 'no_such_department', note: '审计吹哨' }),
+            }),
+          action: 'incident.summon',
+          success: false,
+        },
       ],
       'POST /api/incidents/:id/summons/:summonsId/report': [
-        { run: () => fetch(`${server.baseUrl}/api/incidents/${created.incidentId}/summons/${created.summonsId}/report`, { method: 'POST', headers: json(admin), body: JSON.stringify({ note: '已到场处置' }) }), action: 'incident.summons_report', success: true },
+        {
+          run: () =>
+            fetch(`${server.baseUrl}/api/incidents/${created.incidentId}/summons/${created.summonsId}/report`, {
+              method: 'POST',
+              headers: json(admin),
+              body: JSON.stringify({ note: '已到场处置' }),
+            }),
+          action: 'incident.summons_report',
+          success: true,
+        },
       ],
       'POST /api/incidents/:id/escalate': [
-        { run: () => fetch(`${server.baseUrl}/api/incidents/${created.incidentId}/escalate`, { method: 'POST', headers: json(admin), body: JSON.stringify({ reason: '审计升级' }) }), action: 'incident.escalate', success: true },
+        {
+          run: () =>
+            fetch(`${server.baseUrl}/api/incidents/${created.incidentId}/escalate`, {
+              method: 'POST',
+              headers: json(admin),
+              body: JSON.stringify({ reason: '审计升级' }),
+            }),
+          action: 'incident.escalate',
+          success: true,
+        },
       ],
       'POST /api/incidents/:id/publicity': [
-        { run: () => fetch(`${server.baseUrl}/api/incidents/${created.incidentId}/publicity`, { method: 'POST', headers: json(admin), body: JSON.stringify({ public: true }) }), action: 'incident.publicity', success: true },
-        { run: () => fetch(`${server.baseUrl}/api/incidents/999999999/publicity`, { method: 'POST', headers: json(admin), body: JSON.stringify({ public: true }) }), action: 'incident.publicity', success: false },
+        {
+          run: () =>
+            fetch(`${server.baseUrl}/api/incidents/${created.incidentId}/publicity`, {
+              method: 'POST',
+              headers: json(admin),
+              body: JSON.stringify({ public: true }),
+            }),
+          action: 'incident.publicity',
+          success: true,
+        },
+        {
+          run: () =>
+            fetch(`${server.baseUrl}/api/incidents/999999999/publicity`, {
+              method: 'POST',
+              headers: json(admin),
+              body: JSON.stringify({ public: true }),
+            }),
+          action: 'incident.publicity',
+          success: false,
+        },
       ],
       'POST /api/incidents/:id/photos': [
-        { run: () => fetch(`${server.baseUrl}/api/incidents/${created.incidentId}/photos`, { method: 'POST', headers: admin, body: photoForm({}) }), action: 'incident.photo_attach', success: true },
+        {
+          run: () => fetch(`${server.baseUrl}/api/incidents/${created.incidentId}/photos`, { method: 'POST', headers: admin, body: photoForm({}) }),
+          action: 'incident.photo_attach',
+          success: true,
+        },
       ],
       'POST /api/patrol-reports': [
         {
-          run: async () => fetch(`${server.baseUrl}/api/patrol-reports`, { method: 'POST', headers: await signIn(server.baseUrl, 'worker.xianlin'), body: photoForm({ category: 'environment', description: '巡查发现垃圾堆放' }) }),
+          run: async () =>
+            fetch(`${server.baseUrl}/api/patrol-reports`, {
+              method: 'POST',
+              headers: await signIn(server.baseUrl, 'worker.xianlin'),
+              body: photoForm({ category: 'environment', description: '巡查发现垃圾堆放' }),
+            }),
           action: 'incident.create',
           success: true,
         },
@@ -183,7 +333,11 @@ describe.each(testDatabaseModes())('audit log on %s', (mode) => {
         {
           run: async () => {
             const [camera] = await server.db.query<{ code: string }>(pickCamera);
-            return fetch(`${server.baseUrl}/api/alarms`, { method: 'POST', headers: json(admin), body: JSON.stringify({ source: 'video_ai', deviceCode: camera.code, category: 'public_order', description: '视频AI识别：人员聚集' }) });
+            return fetch(`${server.baseUrl}/api/alarms`, {
+              method: 'POST',
+              headers: json(admin),
+              body: JSON.stringify({ source: 'video_ai', deviceCode: camera.code, category: 'public_order', description: '视频AI识别：人员聚集' }),
+            });
           },
           action: 'incident.alarm',
           success: true,
@@ -191,7 +345,12 @@ describe.each(testDatabaseModes())('audit log on %s', (mode) => {
       ],
       'POST /api/field/duty': [
         {
-          run: async () => fetch(`${server.baseUrl}/api/field/duty`, { method: 'POST', headers: json(await signIn(server.baseUrl, 'worker.xianlin')), body: JSON.stringify({ onDuty: true }) }),
+          run: async () =>
+            fetch(`${server.baseUrl}/api/field/duty`, {
+              method: 'POST',
+              headers: json(await signIn(server.baseUrl, 'worker.xianlin')),
+              body: JSON.stringify({ onDuty: true }),
+            }),
           action: 'worker.duty',
           success: true,
         },
@@ -200,20 +359,46 @@ describe.each(testDatabaseModes())('audit log on %s', (mode) => {
         {
           // Not the worker's case: refused, and the refusal recorded.
           run: async () =>
-            fetch(`${server.baseUrl}/api/field/cases/${created.incidentId}/arrive`, { method: 'POST', headers: json(await signIn(server.baseUrl, 'worker.xianlin')), body: JSON.stringify({ lon: 118.93, lat: 32.1 }) }),
+            fetch(`${server.baseUrl}/api/field/cases/${created.incidentId}/arrive`, {
+              method: 'POST',
+              headers: json(await signIn(server.baseUrl, 'worker.xianlin')),
+              body: JSON.stringify({ lon: 118.93, lat: 32.1 }),
+            }),
           action: 'incident.arrive',
           success: false,
         },
       ],
       'POST /api/auth/screen-session': [
-        { run: () => fetch(`${server.baseUrl}/api/auth/screen-session`, { method: 'POST', headers: json({}), body: JSON.stringify({ token: 'gst_development-screen-token-xianlin' }) }), action: 'auth.screen_session', success: true },
-        { run: () => fetch(`${server.baseUrl}/api/auth/screen-session`, { method: 'POST', headers: json({}), body: JSON.stringify({ token: 'gst_not-a-token-of-this-city-000000' }) }), action: 'auth.screen_session', success: false },
+        {
+          run: () =>
+            fetch(`${server.baseUrl}/api/auth/screen-session`, {
+              method: 'POST',
+              headers: json({}),
+              body: JSON.stringify({ token: 'gst_development-screen-token-xianlin' }),
+            }),
+          action: 'auth.screen_session',
+          success: true,
+        },
+        {
+          run: () =>
+            fetch(`${server.baseUrl}/api/auth/screen-session`, {
+              method: 'POST',
+              headers: json({}),
+              body: JSON.stringify({ token: 'gst_not-a-token-of-this-city-000000' }),
+            }),
+          action: 'auth.screen_session',
+          success: false,
+        },
       ],
       'POST /api/plans': [
         {
           run: async () => {
             const [community] = await server.db.query<{ code: string }>(pickCommunity);
-            const r = await fetch(`${server.baseUrl}/api/plans`, { method: 'POST', headers: json(planner), body: JSON.stringify({ name: `审计方案 ${mode}`, scopeCode: community.code }) });
+            const r = await fetch(`${server.baseUrl}/api/plans`, {
+              method: 'POST',
+              headers: json(planner),
+              body: JSON.stringify({ name: `审计方案 ${mode}`, scopeCode: community.code }),
+            });
             created.planId = (await r.clone().json()).plan?.id;
             return r;
           },
@@ -222,12 +407,21 @@ describe.each(testDatabaseModes())('audit log on %s', (mode) => {
         },
       ],
       'PUT /api/plans/:id/edits': [
-        { run: () => fetch(`${server.baseUrl}/api/plans/${NO_PLAN}/edits`, { method: 'PUT', headers: json(planner), body: JSON.stringify({ edits: [] }) }), action: 'plan.edit', success: false },
+        {
+          run: () =>
+            fetch(`${server.baseUrl}/api/plans/${NO_PLAN}/edits`, { method: 'PUT', headers: json(planner), body: JSON.stringify({ edits: [] }) }),
+          action: 'plan.edit',
+          success: false,
+        },
       ],
       'PUT /api/plans/:id/import': [
         {
           run: () =>
-            fetch(`${server.baseUrl}/api/plans/${NO_PLAN}/import`, { method: 'PUT', headers: json(planner), body: JSON.stringify({ crs: 'wgs84', collection: { type: 'FeatureCollection', features: [] } }) }),
+            fetch(`${server.baseUrl}/api/plans/${NO_PLAN}/import`, {
+              method: 'PUT',
+              headers: json(planner),
+              body: JSON.stringify({ crs: 'wgs84', collection: { type: 'FeatureCollection', features: [] } }),
+            }),
           action: 'plan.import',
           success: false,
         },
@@ -255,14 +449,22 @@ describe.each(testDatabaseModes())('audit log on %s', (mode) => {
           run: async () => {
             const [sensor] = await server.db.query<{ code: string }>(pickSensor);
             created.sensorCode = sensor.code;
-            return fetch(`${server.baseUrl}/api/iot/credentials`, { method: 'POST', headers: json(admin), body: JSON.stringify({ kind: 'sensor', sensorCode: sensor.code }) });
+            return fetch(`${server.baseUrl}/api/iot/credentials`, {
+              method: 'POST',
+              headers: json(admin),
+              body: JSON.stringify({ kind: 'sensor', sensorCode: sensor.code }),
+            });
           },
           action: 'iot.credential_issue',
           success: true,
         },
       ],
       'POST /api/iot/credentials/:id/revoke': [
-        { run: () => fetch(`${server.baseUrl}/api/iot/credentials/999999999/revoke`, { method: 'POST', headers: json(admin), body: '{}' }), action: 'iot.credential_revoke', success: false },
+        {
+          run: () => fetch(`${server.baseUrl}/api/iot/credentials/999999999/revoke`, { method: 'POST', headers: json(admin), body: '{}' }),
+          action: 'iot.credential_revoke',
+          success: false,
+        },
       ],
       'PUT /api/iot/sensors/:code/rules': [
         {
@@ -277,11 +479,33 @@ describe.each(testDatabaseModes())('audit log on %s', (mode) => {
         },
       ],
       'DELETE /api/iot/sensors/:code/rules': [
-        { run: () => fetch(`${server.baseUrl}/api/iot/sensors/${created.sensorCode}/rules`, { method: 'DELETE', headers: admin }), action: 'iot.rules_override_remove', success: true },
+        {
+          run: () => fetch(`${server.baseUrl}/api/iot/sensors/${created.sensorCode}/rules`, { method: 'DELETE', headers: admin }),
+          action: 'iot.rules_override_remove',
+          success: true,
+        },
       ],
       'POST /api/stats/publish': [
-        { run: () => fetch(`${server.baseUrl}/api/stats/publish`, { method: 'POST', headers: json(admin), body: JSON.stringify({ kind: 'scorecard', month: '2026-11' }) }), action: 'stats.publish', success: true },
-        { run: () => fetch(`${server.baseUrl}/api/stats/publish`, { method: 'POST', headers: json(admin), body: JSON.stringify({ kind: 'scorecard', month: '2026-11' }) }), action: 'stats.publish', success: false },
+        {
+          run: () =>
+            fetch(`${server.baseUrl}/api/stats/publish`, {
+              method: 'POST',
+              headers: json(admin),
+              body: JSON.stringify({ kind: 'scorecard', month: '2026-11' }),
+            }),
+          action: 'stats.publish',
+          success: true,
+        },
+        {
+          run: () =>
+            fetch(`${server.baseUrl}/api/stats/publish`, {
+              method: 'POST',
+              headers: json(admin),
+              body: JSON.stringify({ kind: 'scorecard', month: '2026-11' }),
+            }),
+          action: 'stats.publish',
+          success: false,
+        },
       ],
       'POST /api/cameras/imports': [
         {
@@ -298,25 +522,65 @@ describe.each(testDatabaseModes())('audit log on %s', (mode) => {
           success: true,
         },
         {
-          run: () => fetch(`${server.baseUrl}/api/cameras/imports?crs=wgs84`, { method: 'POST', headers: { ...admin, 'content-type': 'text/csv' }, body: 'code,name\nAUD2,x\n' }),
+          run: () =>
+            fetch(`${server.baseUrl}/api/cameras/imports?crs=wgs84`, {
+              method: 'POST',
+              headers: { ...admin, 'content-type': 'text/csv' },
+              body: 'code,name\nAUD2,x\n',
+            }),
           action: 'camera_import.create',
           success: false,
         },
       ],
       'POST /api/cameras/imports/:id/rows/:line/accept': [
-        { run: () => fetch(`${server.baseUrl}/api/cameras/imports/999999999/rows/2/accept`, { method: 'POST', headers: json(admin), body: '{}' }), action: 'camera_import.accept', success: false },
+        {
+          run: () => fetch(`${server.baseUrl}/api/cameras/imports/999999999/rows/2/accept`, { method: 'POST', headers: json(admin), body: '{}' }),
+          action: 'camera_import.accept',
+          success: false,
+        },
       ],
       'POST /api/cameras/imports/:id/rows/:line/move': [
-        { run: () => fetch(`${server.baseUrl}/api/cameras/imports/999999999/rows/2/move`, { method: 'POST', headers: json(admin), body: JSON.stringify({ lon: 118.93, lat: 32.1 }) }), action: 'camera_import.move', success: false },
+        {
+          run: () =>
+            fetch(`${server.baseUrl}/api/cameras/imports/999999999/rows/2/move`, {
+              method: 'POST',
+              headers: json(admin),
+              body: JSON.stringify({ lon: 118.93, lat: 32.1 }),
+            }),
+          action: 'camera_import.move',
+          success: false,
+        },
       ],
       'POST /api/cameras/imports/:id/rows/:line/reject': [
-        { run: () => fetch(`${server.baseUrl}/api/cameras/imports/${created.importBatchId}/rows/2/reject`, { method: 'POST', headers: json(admin), body: '{}' }), action: 'camera_import.reject', success: true },
+        {
+          run: () =>
+            fetch(`${server.baseUrl}/api/cameras/imports/${created.importBatchId}/rows/2/reject`, {
+              method: 'POST',
+              headers: json(admin),
+              body: '{}',
+            }),
+          action: 'camera_import.reject',
+          success: true,
+        },
       ],
       'POST /api/cameras/imports/:id/bulk': [
-        { run: () => fetch(`${server.baseUrl}/api/cameras/imports/${created.importBatchId}/bulk`, { method: 'POST', headers: json(admin), body: JSON.stringify({ action: 'reject', flag: 'in_water' }) }), action: 'camera_import.bulk_reject', success: true },
+        {
+          run: () =>
+            fetch(`${server.baseUrl}/api/cameras/imports/${created.importBatchId}/bulk`, {
+              method: 'POST',
+              headers: json(admin),
+              body: JSON.stringify({ action: 'reject', flag: 'in_water' }),
+            }),
+          action: 'camera_import.bulk_reject',
+          success: true,
+        },
       ],
       'POST /api/auth/logout': [
-        { run: async () => fetch(`${server.baseUrl}/api/auth/logout`, { method: 'POST', headers: await signIn(server.baseUrl, 'planner.city') }), action: 'auth.logout', success: true },
+        {
+          run: async () => fetch(`${server.baseUrl}/api/auth/logout`, { method: 'POST', headers: await signIn(server.baseUrl, 'planner.city') }),
+          action: 'auth.logout',
+          success: true,
+        },
       ],
     };
     // Every state-changing route of the application has a case here: a new one fails this test until it does.

@@ -9,8 +9,13 @@ import { signIn } from '../support/test-auth.js';
 import { testDatabaseModes } from '../support/test-database.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
-
-const SQUARE = [[118.92, 32.1], [118.93, 32.1], [118.93, 32.11], [118.92, 32.11], [118.92, 32.1]];
+const SQUARE = [
+  [118.92, 32.1],
+  [118.93, 32.1],
+  [118.93, 32.11],
+  [118.92, 32.11],
+  [118.92, 32.1],
+];
 
 /** Raw request bodies (text), each malformed in its own way. */
 function malformedBodies(count: number, seed: number): string[] {
@@ -22,16 +27,51 @@ function malformedBodies(count: number, seed: number): string[] {
   const nested = (depth: number): unknown => (depth === 0 ? 1 : [nested(depth - 1)]);
   const makers: (() => string)[] = [
     () => JSON.stringify({ geometry: pick<unknown>([null, 1, 'Polygon', [], true, {}]) }),
-    () => JSON.stringify({ geometry: { type: pick(['Point', 'LineString', 'polygon', 'GeometryCollection', 'Feature', '', 7]), coordinates: [SQUARE] } }),
+    () =>
+      JSON.stringify({ geometry: { type: pick(['Point', 'LineString', 'polygon', 'GeometryCollection', 'Feature', '', 7]), coordinates: [SQUARE] } }),
     () => JSON.stringify({ geometry: { type: 'Polygon', coordinates: pick<unknown>([null, 1, 'x', [], [[]], [[[]]], {}]) } }),
     () => JSON.stringify({ geometry: { type: 'Polygon', coordinates: [ring(1 + Math.floor(rnd() * 6))] } }),
-    () => `{"geometry":{"type":"Polygon","coordinates":[[[118.9,32.1],[${pick(['NaN', 'Infinity', '-Infinity', '1e309', '-1e309', 'undefined'])},32.1],[118.95,32.12],[118.9,32.1]]]}}`,
+    () =>
+      `{"geometry":{"type":"Polygon","coordinates":[[[118.9,32.1],[${pick(['NaN', 'Infinity', '-Infinity', '1e309', '-1e309', 'undefined'])},32.1],[118.95,32.12],[118.9,32.1]]]}}`,
     // Unclosed ring.
-    () => JSON.stringify({ geometry: { type: 'Polygon', coordinates: [[[118.92, 32.1], [118.93, 32.1], [118.93, 32.11], [118.92, 32.11 + rnd() * 0.01 + 0.001]]] } }),
+    () =>
+      JSON.stringify({
+        geometry: {
+          type: 'Polygon',
+          coordinates: [
+            [
+              [118.92, 32.1],
+              [118.93, 32.1],
+              [118.93, 32.11],
+              [118.92, 32.11 + rnd() * 0.01 + 0.001],
+            ],
+          ],
+        },
+      }),
     // Self-intersecting bow-tie, with jitter.
-    () => JSON.stringify({ geometry: { type: 'Polygon', coordinates: [[[118.92, 32.1], [118.93 + rnd() * 0.01, 32.11], [118.93, 32.1], [118.92, 32.11 + rnd() * 0.01], [118.92, 32.1]]] } }),
+    () =>
+      JSON.stringify({
+        geometry: {
+          type: 'Polygon',
+          coordinates: [
+            [
+              [118.92, 32.1],
+              [118.93 + rnd() * 0.01, 32.11],
+              [118.93, 32.1],
+              [118.92, 32.11 + rnd() * 0.01],
+              [118.92, 32.1],
+            ],
+          ],
+        },
+      }),
     // Too many vertices.
-    () => JSON.stringify({ geometry: { type: 'Polygon', coordinates: [Array.from({ length: 10_050 }, (_, i) => [118.9 + (i % 100) * 1e-4, 32.1 + Math.floor(i / 100) * 1e-4])] } }),
+    () =>
+      JSON.stringify({
+        geometry: {
+          type: 'Polygon',
+          coordinates: [Array.from({ length: 10_050 }, (_, i) => [118.9 + (i % 100) * 1e-4, 32.1 + Math.floor(i / 100) * 1e-4])],
+        },
+      }),
     // A huge array (beyond the body limit).
     () => JSON.stringify({ geometry: { type: 'MultiPolygon', coordinates: Array.from({ length: 5000 }, () => [SQUARE]) } }),
     // Deep nesting.
@@ -45,10 +85,50 @@ function malformedBodies(count: number, seed: number): string[] {
     // MultiPolygon with broken members.
     () => JSON.stringify({ geometry: { type: 'MultiPolygon', coordinates: [[SQUARE], [ring(2 + Math.floor(rnd() * 4))]] } }),
     // Degenerate: all positions equal or collinear (closed, no kinks found by the browser check).
-    () => JSON.stringify({ geometry: { type: 'Polygon', coordinates: [[[118.92, 32.1], [118.92, 32.1], [118.92, 32.1], [118.92, 32.1]]] } }),
-    () => JSON.stringify({ geometry: { type: 'Polygon', coordinates: [[[118.92, 32.1], [118.93, 32.1], [118.94, 32.1], [118.92, 32.1]]] } }),
+    () =>
+      JSON.stringify({
+        geometry: {
+          type: 'Polygon',
+          coordinates: [
+            [
+              [118.92, 32.1],
+              [118.92, 32.1],
+              [118.92, 32.1],
+              [118.92, 32.1],
+            ],
+          ],
+        },
+      }),
+    () =>
+      JSON.stringify({
+        geometry: {
+          type: 'Polygon',
+          coordinates: [
+            [
+              [118.92, 32.1],
+              [118.93, 32.1],
+              [118.94, 32.1],
+              [118.92, 32.1],
+            ],
+          ],
+        },
+      }),
     // A hole outside its shell; overlapping multipolygon parts.
-    () => JSON.stringify({ geometry: { type: 'Polygon', coordinates: [SQUARE, [[118.95, 32.1], [118.96, 32.1], [118.96, 32.11], [118.95, 32.1]]] } }),
+    () =>
+      JSON.stringify({
+        geometry: {
+          type: 'Polygon',
+          coordinates: [
+            SQUARE,
+            [
+              [118.95, 32.1],
+              [118.96, 32.1],
+              [118.96, 32.11],
+              [118.95, 32.1],
+            ],
+          ],
+        },
+      }),
     () => JSON.stringify({ geometry: { type: 'MultiPolygon', coordinates: [[SQUARE], [SQUARE.map(([x, y]) => [x + 0.005, y + 0.005])]] } }),
   ];
   return Array.from({ length: count }, () => pick(makers)());
@@ -97,16 +177,91 @@ describe.each(testDatabaseModes())('geometry fuzz on %s', (mode) => {
 
   it('answers the whole globe, the poles, the antimeridian, spikes and a 10,000-vertex circle without a 5xx (issue 18)', async () => {
     const circle = (n: number, lon: number, lat: number, r: number) => {
-      const ring = Array.from({ length: n - 1 }, (_, i) => [+(lon + r * Math.cos((2 * Math.PI * i) / (n - 1))).toFixed(6), +(lat + r * Math.sin((2 * Math.PI * i) / (n - 1))).toFixed(6)]);
+      const ring = Array.from({ length: n - 1 }, (_, i) => [
+        +(lon + r * Math.cos((2 * Math.PI * i) / (n - 1))).toFixed(6),
+        +(lat + r * Math.sin((2 * Math.PI * i) / (n - 1))).toFixed(6),
+      ]);
       return [...ring, ring[0]];
     };
     const cases: [string, number[][][], number[]][] = [
-      ['whole globe', [[[-180, -90], [180, -90], [180, 90], [-180, 90], [-180, -90]]], [200]],
-      ['whole globe, clockwise', [[[-180, -90], [-180, 90], [180, 90], [180, -90], [-180, -90]]], [200]],
-      ['north polar cap', [[[-180, 80], [180, 80], [180, 90], [-180, 90], [-180, 80]]], [200]],
-      ['across the antimeridian', [[[179, 10], [-179, 10], [-179, 20], [179, 20], [179, 10]]], [200]],
-      ['a spike', [[[118.92, 32.1], [118.93, 32.1], [118.95, 32.105], [118.93, 32.1], [118.93, 32.11], [118.92, 32.1]]], [400]],
-      ['zero-area ring', [[[118.92, 32.1], [118.93, 32.1], [118.92, 32.1], [118.92, 32.1]]], [400]],
+      [
+        'whole globe',
+        [
+          [
+            [-180, -90],
+            [180, -90],
+            [180, 90],
+            [-180, 90],
+            [-180, -90],
+          ],
+        ],
+        [200],
+      ],
+      [
+        'whole globe, clockwise',
+        [
+          [
+            [-180, -90],
+            [-180, 90],
+            [180, 90],
+            [180, -90],
+            [-180, -90],
+          ],
+        ],
+        [200],
+      ],
+      [
+        'north polar cap',
+        [
+          [
+            [-180, 80],
+            [180, 80],
+            [180, 90],
+            [-180, 90],
+            [-180, 80],
+          ],
+        ],
+        [200],
+      ],
+      [
+        'across the antimeridian',
+        [
+          [
+            [179, 10],
+            [-179, 10],
+            [-179, 20],
+            [179, 20],
+            [179, 10],
+          ],
+        ],
+        [200],
+      ],
+      [
+        'a spike',
+        [
+          [
+            [118.92, 32.1],
+            [118.93, 32.1],
+            [118.95, 32.105],
+            [118.93, 32.1],
+            [118.93, 32.11],
+            [118.92, 32.1],
+          ],
+        ],
+        [400],
+      ],
+      [
+        'zero-area ring',
+        [
+          [
+            [118.92, 32.1],
+            [118.93, 32.1],
+            [118.92, 32.1],
+            [118.92, 32.1],
+          ],
+        ],
+        [400],
+      ],
       ['10,000 vertices over Xianlin', [circle(10_000, 118.93, 32.11, 0.02)], [200]],
     ];
     for (const [name, coordinates, expected] of cases) {

@@ -87,15 +87,21 @@ describe('the fuzz checks themselves', () => {
   it('flag a 5xx, a stack, database text, a missing code or message, a late answer', () => {
     expect(problemOf(get('/api/x'), { status: 500, text: '{"code":"internal_error","message":"Something went wrong"}', ms: 5 })).toMatch(/500/);
     expect(problemOf(get('/api/x'), { status: 200, text: 'Error: x\n    at f (/work/a.ts:1:2)', ms: 5 })).toMatch(/stack/);
-    expect(problemOf(get('/api/x'), { status: 400, text: '{"code":"bad","message":"new row violates row-level security policy"}', ms: 5 })).toMatch(/leaks/);
+    expect(problemOf(get('/api/x'), { status: 400, text: '{"code":"bad","message":"new row violates row-level security policy"}', ms: 5 })).toMatch(
+      /leaks/,
+    );
     expect(problemOf(get('/api/x'), { status: 400, text: '{"message":"Bad input"}', ms: 5 })).toMatch(/stable code/);
     expect(problemOf(get('/api/x'), { status: 404, text: '{"code":"Not Found","message":"Bad input"}', ms: 5 })).toMatch(/stable code/);
     expect(problemOf(get('/api/x'), { status: 400, text: '{"code":"bad_input"}', ms: 5 })).toMatch(/message/);
     expect(problemOf(get('/api/x'), { status: 431, text: '', ms: 5 })).toMatch(/JSON/);
     expect(problemOf(get('/open311/v2/x'), { status: 400, text: '{"code":"bad_input","message":"Bad input"}', ms: 5 })).toMatch(/Open311/);
     expect(problemOf(get('/api/x'), { status: 200, text: '{}', ms: DEADLINE_MS + SLACK_MS + 1 })).toMatch(/took/);
-    expect(problemOf(get('/api/x'), { status: 400, text: '{"code":"invalid_text","message":"query.q holds a control character"}', ms: 5 })).toBeUndefined();
-    expect(problemOf(get('/open311/v2/x'), { status: 404, text: '[{"code":404,"description":"not_found: No such request"}]', ms: 5 })).toBeUndefined();
+    expect(
+      problemOf(get('/api/x'), { status: 400, text: '{"code":"invalid_text","message":"query.q holds a control character"}', ms: 5 }),
+    ).toBeUndefined();
+    expect(
+      problemOf(get('/open311/v2/x'), { status: 404, text: '[{"code":404,"description":"not_found: No such request"}]', ms: 5 }),
+    ).toBeUndefined();
   });
 });
 
@@ -150,7 +156,10 @@ describe.each(testDatabaseModes())('hostile requests fuzz on %s', (mode) => {
 
   it(`audits every refused state change of a first sample of ${AUDIT_SAMPLE}`, async () => {
     const writes = routes.filter((r) => STATE_CHANGES.has(r.method) && !r.path.startsWith('/api/auth/'));
-    const requests = fc.sample(hostileRequests(writes, ['anonymous', 'bad-bearer', 'admin-without-csrf', 'planner.city', 'dispatcher.xianlin', 'admin.city']), { numRuns: AUDIT_SAMPLE * 3, seed });
+    const requests = fc.sample(
+      hostileRequests(writes, ['anonymous', 'bad-bearer', 'admin-without-csrf', 'planner.city', 'dispatcher.xianlin', 'admin.city']),
+      { numRuns: AUDIT_SAMPLE * 3, seed },
+    );
     const unaudited: string[] = [];
     const problems: string[] = [];
     let refused = 0;
@@ -210,11 +219,18 @@ describe.each(testDatabaseModes())('hostile requests fuzz on %s', (mode) => {
     );
     loop.disable();
     const seconds = (performance.now() - started) / 1000;
-    const byClass = [...statuses.entries()].sort(([a], [b]) => a - b).map(([s, n]) => `${s}×${n}`).join(' ');
+    const byClass = [...statuses.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([s, n]) => `${s}×${n}`)
+      .join(' ');
     console.log(
       `[fuzz ${mode}] ${requests.length} requests in ${seconds.toFixed(1)} s (${Math.round(requests.length / seconds)}/s), slowest ${Math.round(slowest)} ms, ${retried} sent again, ` +
         `event-loop delay p99 ${(loop.percentile(99) / 1e6).toFixed(1)} ms, max ${(loop.max / 1e6).toFixed(0)} ms; statuses ${byClass}; most time: ` +
-        [...timeByRoute.entries()].sort(([, a], [, b]) => b - a).slice(0, 4).map(([route, total]) => `${route} ${(total / 1000).toFixed(1)} s`).join(', '),
+        [...timeByRoute.entries()]
+          .sort(([, a], [, b]) => b - a)
+          .slice(0, 4)
+          .map(([route, total]) => `${route} ${(total / 1000).toFixed(1)} s`)
+          .join(', '),
     );
     expect(problems).toEqual([]);
     expect(requests.length).toBe(FUZZ_REQUESTS);

@@ -33,7 +33,7 @@ const HOSTILE_TEXT = [
   '玄武区',
   '🙂🏳️‍🌈',
   "' OR 1=1 --",
-  "1; DROP TABLE units; --",
+  '1; DROP TABLE units; --',
   '$1',
   '%',
   '%%',
@@ -95,10 +95,58 @@ const component = fc.oneof(
 );
 
 const QUERY_NAMES = [
-  'q', 'lon', 'lat', 'bbox', 'limit', 'offset', 'from', 'to', 'period', 'unit', 'unitCode', 'level', 'scope', 'status', 'state',
-  'category', 'entityId', 'entityType', 'action', 'z', 'radius', 'at', 'since', 'until', 'format', 'f', 'crs', 'bbox-crs',
-  'datetime', 'cursor', 'page', 'sort', 'day', 'date', 'month', 'kind', 'grade', 'source', 'open', 'jurisdiction_id',
-  'service_request_id', 'start_date', 'end_date', 'lang', 'layer', 'code', 'metric', 'days', 'x', 'y', '__proto__', 'constructor',
+  'q',
+  'lon',
+  'lat',
+  'bbox',
+  'limit',
+  'offset',
+  'from',
+  'to',
+  'period',
+  'unit',
+  'unitCode',
+  'level',
+  'scope',
+  'status',
+  'state',
+  'category',
+  'entityId',
+  'entityType',
+  'action',
+  'z',
+  'radius',
+  'at',
+  'since',
+  'until',
+  'format',
+  'f',
+  'crs',
+  'bbox-crs',
+  'datetime',
+  'cursor',
+  'page',
+  'sort',
+  'day',
+  'date',
+  'month',
+  'kind',
+  'grade',
+  'source',
+  'open',
+  'jurisdiction_id',
+  'service_request_id',
+  'start_date',
+  'end_date',
+  'lang',
+  'layer',
+  'code',
+  'metric',
+  'days',
+  'x',
+  'y',
+  '__proto__',
+  'constructor',
 ];
 
 const query = fc
@@ -107,7 +155,25 @@ const query = fc
 
 const PATH_VALUES = fc.oneof(
   { weight: 4, arbitrary: component },
-  { weight: 1, arbitrary: fc.constantFrom('1', '0', '-1', '999999999', '320113007', '320102', 'micro_grids', 'units', 'districts,streets', '14', '13700', '6500', 'C0001', 'abc') },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      '1',
+      '0',
+      '-1',
+      '999999999',
+      '320113007',
+      '320102',
+      'micro_grids',
+      'units',
+      'districts,streets',
+      '14',
+      '13700',
+      '6500',
+      'C0001',
+      'abc',
+    ),
+  },
 );
 
 // ---- GeoJSON edge cases -------------------------------------------------------------------------------------
@@ -117,37 +183,205 @@ const circle = (lon: number, lat: number, r: number, n: number) =>
   ring(Array.from({ length: n - 1 }, (_, i) => [lon + r * Math.cos((2 * Math.PI * i) / (n - 1)), lat + r * Math.sin((2 * Math.PI * i) / (n - 1))]));
 
 const EDGE_GEOMETRIES: unknown[] = [
-  { type: 'Polygon', coordinates: [ring([[-180, -90], [180, -90], [180, 90], [-180, 90]])] },
-  { type: 'Polygon', coordinates: [ring([[179, 30], [-179, 30], [-179, 31], [179, 31]])] },
-  { type: 'Polygon', coordinates: [ring([[0, 89], [120, 89], [-120, 89]])] },
-  { type: 'Polygon', coordinates: [ring([[118.9, -90], [119, -90], [119, -89.9]])] },
-  { type: 'Polygon', coordinates: [ring([[118.9, 32], [119, 32], [118.95, 40], [118.95, 32.0000001], [118.9, 32.1]])] },
-  { type: 'Polygon', coordinates: [ring([[118.9, 32], [119, 32], [118.95, 32]])] },
-  { type: 'Polygon', coordinates: [ring([[118.9, 32], [118.9, 32], [118.9, 32]])] },
-  { type: 'Polygon', coordinates: [ring([[118.9, 32], [118.91, 32.01], [118.91, 32], [118.9, 32.01]])] },
-  { type: 'MultiPolygon', coordinates: [[ring([[118.9, 32], [118.95, 32], [118.95, 32.05]])], [ring([[118.9, 32], [118.95, 32], [118.95, 32.05]])]] },
-  { type: 'Polygon', coordinates: [ring([[118.9, 32], [181, 32], [118.95, 32.05]])] },
+  {
+    type: 'Polygon',
+    coordinates: [
+      ring([
+        [-180, -90],
+        [180, -90],
+        [180, 90],
+        [-180, 90],
+      ]),
+    ],
+  },
+  {
+    type: 'Polygon',
+    coordinates: [
+      ring([
+        [179, 30],
+        [-179, 30],
+        [-179, 31],
+        [179, 31],
+      ]),
+    ],
+  },
+  {
+    type: 'Polygon',
+    coordinates: [
+      ring([
+        [0, 89],
+        [120, 89],
+        [-120, 89],
+      ]),
+    ],
+  },
+  {
+    type: 'Polygon',
+    coordinates: [
+      ring([
+        [118.9, -90],
+        [119, -90],
+        [119, -89.9],
+      ]),
+    ],
+  },
+  {
+    type: 'Polygon',
+    coordinates: [
+      ring([
+        [118.9, 32],
+        [119, 32],
+        [118.95, 40],
+        [118.95, 32.0000001],
+        [118.9, 32.1],
+      ]),
+    ],
+  },
+  {
+    type: 'Polygon',
+    coordinates: [
+      ring([
+        [118.9, 32],
+        [119, 32],
+        [118.95, 32],
+      ]),
+    ],
+  },
+  {
+    type: 'Polygon',
+    coordinates: [
+      ring([
+        [118.9, 32],
+        [118.9, 32],
+        [118.9, 32],
+      ]),
+    ],
+  },
+  {
+    type: 'Polygon',
+    coordinates: [
+      ring([
+        [118.9, 32],
+        [118.91, 32.01],
+        [118.91, 32],
+        [118.9, 32.01],
+      ]),
+    ],
+  },
+  {
+    type: 'MultiPolygon',
+    coordinates: [
+      [
+        ring([
+          [118.9, 32],
+          [118.95, 32],
+          [118.95, 32.05],
+        ]),
+      ],
+      [
+        ring([
+          [118.9, 32],
+          [118.95, 32],
+          [118.95, 32.05],
+        ]),
+      ],
+    ],
+  },
+  {
+    type: 'Polygon',
+    coordinates: [
+      ring([
+        [118.9, 32],
+        [181, 32],
+        [118.95, 32.05],
+      ]),
+    ],
+  },
   { type: 'Polygon', coordinates: [] },
   { type: 'Point', coordinates: [118.9, 32] },
   { type: 'GeometryCollection', geometries: [] },
-  { type: 'Feature', geometry: { type: 'Polygon', coordinates: [ring([[118.9, 32], [118.95, 32], [118.95, 32.05]])] } },
+  {
+    type: 'Feature',
+    geometry: {
+      type: 'Polygon',
+      coordinates: [
+        ring([
+          [118.9, 32],
+          [118.95, 32],
+          [118.95, 32.05],
+        ]),
+      ],
+    },
+  },
 ];
 
 /** A geometry: an edge case, or a wobbly circle of up to 10,000 vertices (rarely the large ones: they cost). */
 const geometry = fc.oneof(
   { weight: 8, arbitrary: fc.constantFrom(...EDGE_GEOMETRIES) },
-  { weight: 3, arbitrary: fc.record({ lon: fc.double({ min: -200, max: 200, noNaN: true }), lat: fc.double({ min: -100, max: 100, noNaN: true }), r: fc.double({ min: 0, max: 50, noNaN: true }) }).map(({ lon, lat, r }) => ({ type: 'Polygon', coordinates: [circle(lon, lat, r, 12)] })) },
+  {
+    weight: 3,
+    arbitrary: fc
+      .record({
+        lon: fc.double({ min: -200, max: 200, noNaN: true }),
+        lat: fc.double({ min: -100, max: 100, noNaN: true }),
+        r: fc.double({ min: 0, max: 50, noNaN: true }),
+      })
+      .map(({ lon, lat, r }) => ({ type: 'Polygon', coordinates: [circle(lon, lat, r, 12)] })),
+  },
   { weight: 1, arbitrary: fc.constantFrom(1_000, 10_000, 10_001).map((n) => ({ type: 'Polygon', coordinates: [circle(118.85, 32.05, 0.05, n)] })) },
 );
 
 // ---- bodies ------------------------------------------------------------------------------------------------
 
 const BODY_FIELDS = [
-  'category', 'description', 'lon', 'lat', 'geometry', 'reason', 'name', 'username', 'password', 'displayName', 'display_name',
-  'role', 'jurisdiction', 'jurisdictionCode', 'label', 'state', 'event', 'type', 'workerCode', 'worker', 'note', 'grade', 'address',
-  'reporter', 'service_code', 'first_name', 'edits', 'title', 'unitCode', 'code', 'duty', 'status', 'departmentCode', 'deadline',
-  'publicity', 'public', 'rules', 'threshold', 'token', 'incidentId', 'into', 'summonsId', 'at', 'accuracy', 'enabled', 'comment',
-  '__proto__', 'constructor',
+  'category',
+  'description',
+  'lon',
+  'lat',
+  'geometry',
+  'reason',
+  'name',
+  'username',
+  'password',
+  'displayName',
+  'display_name',
+  'role',
+  'jurisdiction',
+  'jurisdictionCode',
+  'label',
+  'state',
+  'event',
+  'type',
+  'workerCode',
+  'worker',
+  'note',
+  'grade',
+  'address',
+  'reporter',
+  'service_code',
+  'first_name',
+  'edits',
+  'title',
+  'unitCode',
+  'code',
+  'duty',
+  'status',
+  'departmentCode',
+  'deadline',
+  'publicity',
+  'public',
+  'rules',
+  'threshold',
+  'token',
+  'incidentId',
+  'into',
+  'summonsId',
+  'at',
+  'accuracy',
+  'enabled',
+  'comment',
+  '__proto__',
+  'constructor',
 ];
 
 const value: fc.Arbitrary<unknown> = fc.oneof(
@@ -160,7 +394,24 @@ const value: fc.Arbitrary<unknown> = fc.oneof(
 
 const jsonObject = fc.dictionary(fc.constantFrom(...BODY_FIELDS), value, { maxKeys: 8 }).map((o) => JSON.stringify(o));
 
-const MALFORMED_JSON = ['', '{', '}', '{"a":', '[', 'null', '[]', '"x"', '1', '{"a":1,}', "{'a':1}", '\u0000', '{"a":"\\ud800"}', '{"a":"\\u0000"}', 'NaN', '{"a":1e309}'];
+const MALFORMED_JSON = [
+  '',
+  '{',
+  '}',
+  '{"a":',
+  '[',
+  'null',
+  '[]',
+  '"x"',
+  '1',
+  '{"a":1,}',
+  "{'a':1}",
+  '\u0000',
+  '{"a":"\\ud800"}',
+  '{"a":"\\u0000"}',
+  'NaN',
+  '{"a":1e309}',
+];
 
 interface Body {
   contentType?: string;
@@ -173,16 +424,42 @@ const body: fc.Arbitrary<Body> = fc.oneof(
   { weight: 2, arbitrary: geometry.map((g) => ({ contentType: 'application/json', body: JSON.stringify({ geometry: g }) })) },
   { weight: 2, arbitrary: fc.constantFrom(...MALFORMED_JSON).map((b) => ({ contentType: 'application/json', body: b })) },
   { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 5 }).map((v) => ({ contentType: 'application/json', body: JSON.stringify(v) ?? 'null' })) },
-  { weight: 1, arbitrary: fc.integer({ min: 1000, max: 20000 }).map((d) => ({ contentType: 'application/json', body: '['.repeat(d) + ']'.repeat(d) })) },
+  {
+    weight: 1,
+    arbitrary: fc.integer({ min: 1000, max: 20000 }).map((d) => ({ contentType: 'application/json', body: '['.repeat(d) + ']'.repeat(d) })),
+  },
   { weight: 1, arbitrary: fc.constant<Body>({ contentType: 'application/json', body: JSON.stringify({ description: 'x'.repeat(300_000) }) }) },
-  { weight: 1, arbitrary: fc.tuple(fc.constantFrom('text/plain', 'application/xml', 'application/json; charset=latin1', 'application/json; charset=utf-16', 'multipart/form-data; boundary=zz', 'multipart/form-data', 'image/jpeg', 'application/octet-stream'), jsonObject).map(([contentType, b]) => ({ contentType, body: b })) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(
+        fc.constantFrom(
+          'text/plain',
+          'application/xml',
+          'application/json; charset=latin1',
+          'application/json; charset=utf-16',
+          'multipart/form-data; boundary=zz',
+          'multipart/form-data',
+          'image/jpeg',
+          'application/octet-stream',
+        ),
+        jsonObject,
+      )
+      .map(([contentType, b]) => ({ contentType, body: b })),
+  },
   {
     weight: 1,
     arbitrary: fc
       .array(fc.tuple(fc.constantFrom(...BODY_FIELDS), component), { maxLength: 6 })
       .map((pairs) => ({ contentType: 'application/x-www-form-urlencoded', body: pairs.map(([k, v]) => `${k}=${v}`).join('&') })),
   },
-  { weight: 1, arbitrary: fc.constant<Body>({ contentType: 'multipart/form-data; boundary=b', body: '--b\r\nContent-Disposition: form-data; name="description"\r\n\r\nx\u0000y\r\n--b\r\nContent-Disposition: form-data; name="photo"; filename="a.jpg"\r\nContent-Type: image/jpeg\r\n\r\n\u00ff\u00d8\u00ff\u00e0\r\n--b--\r\n' }) },
+  {
+    weight: 1,
+    arbitrary: fc.constant<Body>({
+      contentType: 'multipart/form-data; boundary=b',
+      body: '--b\r\nContent-Disposition: form-data; name="description"\r\n\r\nx\u0000y\r\n--b\r\nContent-Disposition: form-data; name="photo"; filename="a.jpg"\r\nContent-Type: image/jpeg\r\n\r\n\u00ff\u00d8\u00ff\u00e0\r\n--b--\r\n',
+    }),
+  },
 );
 
 /** Substitute each :param of a route pattern (also `:id.json`, `:sequence.ts`). */

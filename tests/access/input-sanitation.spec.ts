@@ -27,7 +27,22 @@ describe('checkText and findTextProblem', () => {
     let deep: unknown = 1;
     for (let i = 0; i < 1000; i++) deep = [deep];
     expect(findTextProblem(deep, 'body')).toMatchObject({ reason: 'too_deep' });
-    expect(findTextProblem({ type: 'Polygon', coordinates: [[[118.9, 32.1], [118.91, 32.1], [118.9, 32.11], [118.9, 32.1]]] }, 'body')).toBeNull();
+    expect(
+      findTextProblem(
+        {
+          type: 'Polygon',
+          coordinates: [
+            [
+              [118.9, 32.1],
+              [118.91, 32.1],
+              [118.9, 32.11],
+              [118.9, 32.1],
+            ],
+          ],
+        },
+        'body',
+      ),
+    ).toBeNull();
   });
 });
 
@@ -38,7 +53,11 @@ describe.each(testDatabaseModes())('input sanitation on %s', (mode) => {
   let worker: Record<string, string>;
   beforeAll(async () => {
     server = await startTestServer(mode, { env: { OPEN311_RATE_LIMIT: '100000' } });
-    [dispatcher, admin, worker] = await Promise.all([signIn(server.baseUrl, 'dispatcher.city'), signIn(server.baseUrl, 'admin.city'), signIn(server.baseUrl, 'worker.xianlin')]);
+    [dispatcher, admin, worker] = await Promise.all([
+      signIn(server.baseUrl, 'dispatcher.city'),
+      signIn(server.baseUrl, 'admin.city'),
+      signIn(server.baseUrl, 'worker.xianlin'),
+    ]);
   });
   afterAll(() => server.close());
 

@@ -9,9 +9,27 @@ import { signIn } from '../support/test-auth.js';
 import { testDatabaseModes } from '../support/test-database.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
-
 function malformedValues(rnd: () => number): unknown[] {
-  return [null, true, '', 'NaN', 'Infinity', '1e309', -1e308, 1e308, 181, -91, 0, [], {}, [118.9, 32.1], { lon: 1 }, 'x'.repeat(3000), 118.93 + rnd(), 32.1 + rnd() * 0.05];
+  return [
+    null,
+    true,
+    '',
+    'NaN',
+    'Infinity',
+    '1e309',
+    -1e308,
+    1e308,
+    181,
+    -91,
+    0,
+    [],
+    {},
+    [118.9, 32.1],
+    { lon: 1 },
+    'x'.repeat(3000),
+    118.93 + rnd(),
+    32.1 + rnd() * 0.05,
+  ];
 }
 
 describe.each(testDatabaseModes())('intake fuzz on %s', (mode) => {
@@ -24,13 +42,23 @@ describe.each(testDatabaseModes())('intake fuzz on %s', (mode) => {
   });
   afterAll(() => server.close());
 
-  const hammer = async (count: number, seed: number, make: (rnd: () => number) => { body: string | URLSearchParams; json: boolean }, path: string, extra: Record<string, string>) => {
+  const hammer = async (
+    count: number,
+    seed: number,
+    make: (rnd: () => number) => { body: string | URLSearchParams; json: boolean },
+    path: string,
+    extra: Record<string, string>,
+  ) => {
     const rnd = seededRandom(seed);
     const serverErrors: string[] = [];
     let refused = 0;
     for (let i = 0; i < count; i++) {
       const { body, json } = make(rnd);
-      const response = await fetch(`${server.baseUrl}${path}`, { method: 'POST', headers: { ...extra, ...(json ? { 'content-type': 'application/json' } : {}) }, body });
+      const response = await fetch(`${server.baseUrl}${path}`, {
+        method: 'POST',
+        headers: { ...extra, ...(json ? { 'content-type': 'application/json' } : {}) },
+        body,
+      });
       const text = await response.text();
       if (response.status >= 500) serverErrors.push(`${response.status} ${String(body).slice(0, 150)}`);
       else if (response.status >= 400) {

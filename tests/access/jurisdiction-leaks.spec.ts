@@ -44,7 +44,15 @@ const workerJurisdiction = defineSql(
 
 const XIANLIN_AREA = {
   type: 'Polygon',
-  coordinates: [[[118.9, 32.08], [118.98, 32.08], [118.98, 32.13], [118.9, 32.13], [118.9, 32.08]]],
+  coordinates: [
+    [
+      [118.9, 32.08],
+      [118.98, 32.08],
+      [118.98, 32.13],
+      [118.9, 32.13],
+      [118.9, 32.08],
+    ],
+  ],
 };
 
 describe.each(testDatabaseModes())('jurisdiction and roles on %s', (mode) => {
@@ -59,12 +67,28 @@ describe.each(testDatabaseModes())('jurisdiction and roles on %s', (mode) => {
       identities.push({ name, role, jurisdiction, headers: await signIn(server.baseUrl, name) });
     }
     const [worker] = await server.db.query<{ jurisdiction_code: string; worker_code: string }>(workerJurisdiction);
-    identities.push({ name: 'worker.xianlin', role: 'field_worker', jurisdiction: worker.jurisdiction_code, workerCode: worker.worker_code, headers: await signIn(server.baseUrl, 'worker.xianlin') });
-    identities.push({ name: 'screen.xianlin', role: 'screen', jurisdiction: '320113007', headers: { authorization: `Bearer ${DEVELOPMENT_SCREEN_TOKEN}` } });
+    identities.push({
+      name: 'worker.xianlin',
+      role: 'field_worker',
+      jurisdiction: worker.jurisdiction_code,
+      workerCode: worker.worker_code,
+      headers: await signIn(server.baseUrl, 'worker.xianlin'),
+    });
+    identities.push({
+      name: 'screen.xianlin',
+      role: 'screen',
+      jurisdiction: '320113007',
+      headers: { authorization: `Bearer ${DEVELOPMENT_SCREEN_TOKEN}` },
+    });
     identities.push({ name: 'screen.xuanwu', role: 'screen', jurisdiction: '320102', headers: await screenTokenHeaders(server.db, '320102') });
     // The same kind of token as a GIS client sends it: HTTP Basic, the token as the password (server/auth/authenticate.ts).
     const xuanwuToken = (await screenTokenHeaders(server.db, '320102')).authorization.slice('Bearer '.length);
-    identities.push({ name: 'screen.xuanwu.basic', role: 'screen', jurisdiction: '320102', headers: { authorization: `Basic ${Buffer.from(`qgis:${xuanwuToken}`).toString('base64')}` } });
+    identities.push({
+      name: 'screen.xuanwu.basic',
+      role: 'screen',
+      jurisdiction: '320102',
+      headers: { authorization: `Basic ${Buffer.from(`qgis:${xuanwuToken}`).toString('base64')}` },
+    });
     // An incident in 仙林街道, so that the incident routes have a row to leak.
     const city = identities.find((i) => i.name === 'dispatcher.city')!;
     const created = await fetch(`${server.baseUrl}/api/incidents`, {
@@ -85,7 +109,9 @@ describe.each(testDatabaseModes())('jurisdiction and roles on %s', (mode) => {
     `/api/units/${point.code}/ancestors`,
     `/api/units/search?q=${encodeURIComponent('社区')}&limit=100`,
     '/api/units/search?q=3201&limit=100',
-    ...['districts', 'streets', 'communities', 'grids', 'micro_grids', 'cameras', 'sensors', 'workers'].map((c) => `/ogc/collections/${c}/items?limit=10000`),
+    ...['districts', 'streets', 'communities', 'grids', 'micro_grids', 'cameras', 'sensors', 'workers'].map(
+      (c) => `/ogc/collections/${c}/items?limit=10000`,
+    ),
     '/api/accounts',
     '/api/screen-tokens',
     '/api/audit?limit=1000',
@@ -131,7 +157,10 @@ describe.each(testDatabaseModes())('jurisdiction and roles on %s', (mode) => {
     for (const z of [12, 14]) {
       const { x, y } = tileContaining(point.lon, point.lat, z);
       for (const who of identities) {
-        const res = await getRaw(`${server.baseUrl}/tiles/districts,streets,communities,grids,micro_grids,unit_boundaries,unit_labels,workers,cameras,sensors/${z}/${x}/${y}`, who.headers);
+        const res = await getRaw(
+          `${server.baseUrl}/tiles/districts,streets,communities,grids,micro_grids,unit_boundaries,unit_labels,workers,cameras,sensors/${z}/${x}/${y}`,
+          who.headers,
+        );
         expect(res.status, `${who.name} z${z}`).toBeLessThan(300);
         if (res.status === 204) continue;
         const layers = decodeTile(res.body);
@@ -201,7 +230,13 @@ describe.each(testDatabaseModes())('jurisdiction and roles on %s', (mode) => {
     const res = await fetch(`${server.baseUrl}/api/accounts`, {
       method: 'POST',
       headers: { ...admin.headers, 'content-type': 'application/json' },
-      body: JSON.stringify({ username: `t-outside-${mode}`, displayName: 'x', password: 'a-long-test-password', role: 'dispatcher', jurisdictionCode: '320102' }),
+      body: JSON.stringify({
+        username: `t-outside-${mode}`,
+        displayName: 'x',
+        password: 'a-long-test-password',
+        role: 'dispatcher',
+        jurisdictionCode: '320102',
+      }),
     });
     expect(res.status).toBe(403);
     expect((await res.json()).code).toBe('outside_jurisdiction');

@@ -37,6 +37,12 @@ export function listRoutes(app: Express): DeclaredRoute[] {
 /** Every route of the application as built for a request (building the router touches no database). */
 export function listApplicationRoutes(): DeclaredRoute[] {
   return listRoutes(
-    createApp({ config: loadConfig({ NODE_ENV: 'test' }), db: {} as Database, capabilities: {} as Capabilities, logger: createLogger('silent'), clock: systemClock }),
+    createApp({
+      config: loadConfig({ NODE_ENV: 'test' }),
+      db: {} as Database,
+      capabilities: {} as Capabilities,
+      logger: createLogger('silent'),
+      clock: systemClock,
+    }),
   );
 }

@@ -56,7 +56,11 @@ describe.each(testDatabaseModes())('sign-in and logs on %s', (mode) => {
   });
 
   const login = (username: string, password: string) =>
-    fetch(`${baseUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+    fetch(`${baseUrl}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password }),
+    });
 
   it('locks an account after five failed sign-ins, even against the right password', async () => {
     for (let i = 0; i < 5; i++) expect((await login('supervisor.xianlin', `wrong-${i}`)).status).toBe(401);
@@ -102,7 +106,17 @@ describe.each(testDatabaseModes())('sign-in and logs on %s', (mode) => {
     const text = lines.join('');
     expect(text.length).toBeGreaterThan(1000);
     expect(text).toContain('"path":"/api/locate"');
-    const forbidden = [DEVELOPMENT_PASSWORD, 'wrong-0', 'whatever-password', 'gss_', 'csrf_', 'lon=', 'lat=', ...people.map((p) => p.phone), ...people.map((p) => p.name)];
+    const forbidden = [
+      DEVELOPMENT_PASSWORD,
+      'wrong-0',
+      'whatever-password',
+      'gss_',
+      'csrf_',
+      'lon=',
+      'lat=',
+      ...people.map((p) => p.phone),
+      ...people.map((p) => p.name),
+    ];
     for (const secret of forbidden) expect(text.includes(secret), secret).toBe(false);
   });
 });

@@ -27,8 +27,14 @@ describe.each(testDatabaseModes())('parent unit by name only on %s', (mode) => {
     expect(own).toMatchObject({ code: '320113007', level: 'street', labelPoint: [expect.any(Number), expect.any(Number)] });
     expect(own.nameOnly).toBeUndefined();
     const ancestors = await get('/api/units/320113007/ancestors');
-    expect(ancestors.ancestors.find((a: { code: string }) => a.code === '320113')).toEqual({ code: '320113', level: 'district', name: district.name, nameOnly: true });
+    expect(ancestors.ancestors.find((a: { code: string }) => a.code === '320113')).toEqual({
+      code: '320113',
+      level: 'district',
+      name: district.name,
+      nameOnly: true,
+    });
     const search = await get(`/api/units/search?q=${encodeURIComponent(district.name)}`);
-    for (const u of search.units.filter((x: { code: string }) => x.code === '320113')) expect(Object.keys(u).sort()).toEqual(['code', 'level', 'name', 'nameOnly']);
+    for (const u of search.units.filter((x: { code: string }) => x.code === '320113'))
+      expect(Object.keys(u).sort()).toEqual(['code', 'level', 'name', 'nameOnly']);
   });
 });

@@ -32,18 +32,37 @@ describe.each(testDatabaseModes())('refusal audit on %s', (mode) => {
 
   it('records role_forbidden, csrf_token_invalid, bad credentials, validation, Open311 400/429 and 413/415 refusals', async () => {
     const [{ id: start }] = await server.db.query<{ id: number }>(maxId);
-    const json = (headers: Record<string, string>, body: unknown) => ({ method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const json = (headers: Record<string, string>, body: unknown) => ({
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     const secretDescription = 'secret-description-never-logged';
     const badToken = 'gst_' + 'x'.repeat(40);
     const steps: [string, RequestInit, number, string][] = [
       ['/api/incidents', json(planner, { category: 'dispute', description: secretDescription, lon: 118.92, lat: 32.1 }), 403, 'role_forbidden'],
-      ['/api/incidents', json({ cookie: admin.cookie }, { category: 'dispute', description: secretDescription, lon: 118.92, lat: 32.1 }), 403, 'csrf_token_invalid'],
+      [
+        '/api/incidents',
+        json({ cookie: admin.cookie }, { category: 'dispute', description: secretDescription, lon: 118.92, lat: 32.1 }),
+        403,
+        'csrf_token_invalid',
+      ],
       ['/api/units/search?q=x', { headers: { authorization: `Bearer ${badToken}` } }, 401, 'authentication_required'],
       ['/api/units/search?q=x', { headers: { cookie: 'gridops_session=ses_' + 'y'.repeat(40) } }, 401, 'authentication_required'],
       ['/api/incidents', json(admin, { category: 'dispute', description: secretDescription, lon: 'east' }), 400, 'invalid_incident'],
       ['/api/units/search?q=%00', { headers: admin }, 400, 'invalid_text'],
-      ['/api/spatial/summary', { method: 'POST', headers: { ...admin, 'content-type': 'application/json' }, body: '{"geometry":' + ' '.repeat(300_000) + '1}' }, 413, 'body_too_large'],
-      ['/open311/v2/requests.json', { method: 'POST', body: new URLSearchParams({ service_code: 'nope', description: secretDescription }) }, 400, 'invalid_service_request'],
+      [
+        '/api/spatial/summary',
+        { method: 'POST', headers: { ...admin, 'content-type': 'application/json' }, body: '{"geometry":' + ' '.repeat(300_000) + '1}' },
+        413,
+        'body_too_large',
+      ],
+      [
+        '/open311/v2/requests.json',
+        { method: 'POST', body: new URLSearchParams({ service_code: 'nope', description: secretDescription }) },
+        400,
+        'invalid_service_request',
+      ],
       ['/open311/v2/requests.json', { method: 'POST', body: new URLSearchParams({ service_code: 'nope' }) }, 400, 'invalid_service_request'],
       ['/open311/v2/requests.json', { method: 'POST', body: new URLSearchParams({ service_code: 'nope' }) }, 429, 'too_many_requests'],
     ];
@@ -60,7 +79,12 @@ describe.each(testDatabaseModes())('refusal audit on %s', (mode) => {
     }
     expect(records.map((r) => r.reason)).toEqual(steps.map(([, , , code]) => code));
     const byReason = (reason: string) => records.filter((r) => r.reason === reason);
-    expect(byReason('role_forbidden')[0]).toMatchObject({ entity_id: 'POST /api/incidents', actor_username: 'planner.city', actor_role: 'planner', client_address: expect.stringMatching(/127\.0\.0\.1/) });
+    expect(byReason('role_forbidden')[0]).toMatchObject({
+      entity_id: 'POST /api/incidents',
+      actor_username: 'planner.city',
+      actor_role: 'planner',
+      client_address: expect.stringMatching(/127\.0\.0\.1/),
+    });
     expect(byReason('csrf_token_invalid')[0]).toMatchObject({ actor_username: 'admin.city' });
     const credentials = byReason('authentication_required').map((r) => (r.after as { credential: { kind: string; fingerprint: string } }).credential);
     expect(credentials.map((c) => c.kind)).toEqual(['bearer', 'session_cookie']);
@@ -84,7 +108,8 @@ describe.each(testDatabaseModes())('refusal audit on %s', (mode) => {
     const [{ id: start }] = await server.db.query<{ id: number }>(maxId);
     let now = Date.UTC(2026, 11, 7, 12, 0, 5);
     auditor = createRefusalAuditor({ db: server.db, logger: createLogger('silent'), now: () => now });
-    const req = (ip: string) => ({ ip, method: 'GET', path: '/api/units/search', baseUrl: '', headers: {}, res: { locals: {} } }) as unknown as Request;
+    const req = (ip: string) =>
+      ({ ip, method: 'GET', path: '/api/units/search', baseUrl: '', headers: {}, res: { locals: {} } }) as unknown as Request;
     for (let i = 0; i < 1000; i++) auditor.record(req('10.0.0.1'), 403, 'role_forbidden');
     for (let i = 0; i < 5; i++) auditor.record(req('10.0.0.2'), 400, 'invalid_query');
     await auditor.settled();

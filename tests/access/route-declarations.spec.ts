@@ -7,7 +7,15 @@ describe('route declarations', () => {
 
   it('finds the routes of every module', () => {
     const paths = routes.map((r) => `${r.method} ${r.path}`);
-    for (const expected of ['GET /api/health', 'POST /api/auth/login', 'GET /api/locate', 'GET /ogc/collections/:collectionId/items', 'POST /api/accounts', 'GET /api/audit/verify', 'POST /api/spatial/summary']) {
+    for (const expected of [
+      'GET /api/health',
+      'POST /api/auth/login',
+      'GET /api/locate',
+      'GET /ogc/collections/:collectionId/items',
+      'POST /api/accounts',
+      'GET /api/audit/verify',
+      'POST /api/spatial/summary',
+    ]) {
       expect(paths).toContain(expected);
     }
   });
@@ -18,7 +26,10 @@ describe('route declarations', () => {
   });
 
   it('keeps public routes to the few that must be', () => {
-    const publicRoutes = routes.filter((r) => r.access === 'public').map((r) => `${r.method} ${r.path}`).sort();
+    const publicRoutes = routes
+      .filter((r) => r.access === 'public')
+      .map((r) => `${r.method} ${r.path}`)
+      .sort();
     expect(publicRoutes).toEqual(
       [
         'GET /api/health',

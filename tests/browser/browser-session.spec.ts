@@ -29,7 +29,13 @@ function passedOn(args: string[]): string[] {
 describe('chromium-merged-features', () => {
   it('merges every --disable-features into one switch at the end and passes the other arguments on unchanged', () => {
     expect(
-      passedOn(['--headless', '--disable-features=A,B', '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1', '--disable-features=C', 'about:blank']),
+      passedOn([
+        '--headless',
+        '--disable-features=A,B',
+        '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
+        '--disable-features=C',
+        'about:blank',
+      ]),
     ).toEqual(['--headless', '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1', 'about:blank', '--disable-features=A,B,C']);
   });
 
@@ -62,7 +68,9 @@ describe('the tests’ Chromium', () => {
       expect(profile).toMatch(/playwright/);
       await page.goto('about:blank');
       await page.waitForTimeout(1_000);
-      const processes = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).split('\n').filter((line) => line.includes(profile));
+      const processes = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' })
+        .split('\n')
+        .filter((line) => line.includes(profile));
       expect(processes.some((line) => line.includes('--type=renderer'))).toBe(true);
       expect(processes.filter((line) => line.includes('--top-chrome-webui'))).toEqual([]);
     } finally {

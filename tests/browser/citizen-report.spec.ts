@@ -48,7 +48,9 @@ describe('citizens page /report', () => {
       await page.locator('select[name="service_code"]').selectOption('city_management');
       await page.locator('textarea[name="description"]').fill('小区门口井盖破损，有人差点踩空');
       await page.locator('input[name="phone"]').fill('13800000000');
-      const photo = await sharp({ create: { width: 3000, height: 2000, channels: 3, background: '#6b7280' } }).jpeg({ quality: 95 }).toBuffer();
+      const photo = await sharp({ create: { width: 3000, height: 2000, channels: 3, background: '#6b7280' } })
+        .jpeg({ quality: 95 })
+        .toBuffer();
       await page.locator('[data-testid="report-photo"]').setInputFiles({ name: 'IMG.jpg', mimeType: 'image/jpeg', buffer: photo });
       await page.locator('[data-testid="report-thumb"] img').waitFor();
       await phone.screenshot('report-form');
@@ -81,9 +83,12 @@ describe('citizens page /report', () => {
     try {
       await page.locator('[data-testid="report-form"] select[name="service_code"] option').first().waitFor({ state: 'attached' });
       // Denied: a clear message, and the map still works. MapLibre is not loaded until the map is opened.
-      await expect.poll(() => page.textContent('[data-testid="report-gps-problem"]'), { timeout: 20_000 }).toMatch(/^未获得定位权限：请点“在地图上选点”/);
+      await expect
+        .poll(() => page.textContent('[data-testid="report-gps-problem"]'), { timeout: 20_000 })
+        .toMatch(/^未获得定位权限：请点“在地图上选点”/);
       expect(await page.textContent('[data-testid="report-point"]')).toBe('尚未选择位置');
-      const mapCodeLoaded = () => page.evaluate(() => performance.getEntriesByType('resource').some((e) => /report-map-picker|field-map|maplibre/i.test(e.name)));
+      const mapCodeLoaded = () =>
+        page.evaluate(() => performance.getEntriesByType('resource').some((e) => /report-map-picker|field-map|maplibre/i.test(e.name)));
       expect(await mapCodeLoaded()).toBe(false);
       await phone.screenshot('report-location-denied');
       await page.locator('[data-testid="report-open-map"]').tap();
@@ -99,7 +104,9 @@ describe('citizens page /report', () => {
       await expect.poll(() => page.textContent('[data-testid="report-point"]'), { timeout: 10_000 }).toMatch(/^地图选点：118\.9\d{4}, 32\.1\d{4}$/);
       await page.locator('select[name="service_code"]').selectOption('city_management');
       await page.locator('textarea[name="description"]').fill('人行道井盖松动，踩上去会晃');
-      const photo = await sharp({ create: { width: 1600, height: 1200, channels: 3, background: '#7c6f64' } }).jpeg().toBuffer();
+      const photo = await sharp({ create: { width: 1600, height: 1200, channels: 3, background: '#7c6f64' } })
+        .jpeg()
+        .toBuffer();
       await page.locator('[data-testid="report-photo"]').setInputFiles({ name: 'cover.jpg', mimeType: 'image/jpeg', buffer: photo });
       await page.locator('[data-testid="report-thumb"] img').waitFor();
       await phone.screenshot('report-map-picked');
@@ -116,14 +123,22 @@ describe('citizens page /report', () => {
       const dispatcher = await signIn(api, 'dispatcher.xianlin');
       const worker = await signIn(api, 'worker.xianlin');
       const post = async (who: Record<string, string>, path: string, body: unknown) => {
-        const res = await fetch(`${api}${path}`, { method: 'POST', headers: { ...who, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        const res = await fetch(`${api}${path}`, {
+          method: 'POST',
+          headers: { ...who, 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
         expect(res.status, `${path} ${JSON.stringify(body)}: ${await res.clone().text()}`).toBe(200);
       };
       await post(dispatcher, `/api/incidents/${id}/events`, { type: 'accept' });
       await post(dispatcher, `/api/incidents/${id}/events`, { type: 'dispatch', workerCode: code });
       await post(worker, `/api/incidents/${id}/events`, { type: 'acknowledge' });
       await post(worker, `/api/field/cases/${id}/arrive`, MAP_CENTER);
-      await post(worker, `/api/incidents/${id}/events`, { type: 'resolve', note: '内部：需街道协调更换底座', publicNote: '井盖已重新固定，感谢您的反映' });
+      await post(worker, `/api/incidents/${id}/events`, {
+        type: 'resolve',
+        note: '内部：需街道协调更换底座',
+        publicNote: '井盖已重新固定，感谢您的反映',
+      });
 
       await page.locator('[data-testid="report-follow"]').tap();
       await page.locator('[data-testid="report-status"]').waitFor();
@@ -136,7 +151,9 @@ describe('citizens page /report', () => {
       expect(phone.consoleErrors.filter((e) => !/User denied Geolocation/.test(e))).toEqual([]);
     } catch (error) {
       await phone.screenshot('report-failure-map');
-      throw new Error(`${(error as Error).message}\nbody: ${await page.textContent('body')}\nerrors: ${phone.consoleErrors.join('\n')}`, { cause: error });
+      throw new Error(`${(error as Error).message}\nbody: ${await page.textContent('body')}\nerrors: ${phone.consoleErrors.join('\n')}`, {
+        cause: error,
+      });
     } finally {
       await phone.close();
     }

@@ -66,7 +66,12 @@ describe('console: what is here, live arrival and dispatch', () => {
     expect(place, 'a Xianlin micro-grid with a city-management worker nearby').toBeDefined();
     // This dispatcher has switched the incident view's video auto-play off (console-video.spec.ts plays it): the
     // software-decoded video beside a software-rendered map is what made this file take minutes.
-    session = await openConsole(server.baseUrl, { username: 'dispatcher.xianlin', language: 'zh-CN', theme: 'light', storage: { 'gridops.videoAutoplay': 'off' } });
+    session = await openConsole(server.baseUrl, {
+      username: 'dispatcher.xianlin',
+      language: 'zh-CN',
+      theme: 'light',
+      storage: { 'gridops.videoAutoplay': 'off' },
+    });
     session.page.on('response', (response) => {
       if (response.status() >= 400) failedResponses.push(`${response.status()} ${response.request().method()} ${new URL(response.url()).pathname}`);
     });

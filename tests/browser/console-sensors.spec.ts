@@ -63,7 +63,13 @@ describe('console: a sensor alarm on the map', () => {
     iot = await startIot({ db: server.db, clock: { now: () => new Date() }, logger: createLogger('silent'), events: server.events, config });
     [sensor] = await server.db.query(pickSensor);
     expect(sensor, 'a Xianlin gas sensor away from incidents').toBeDefined();
-    const gateway = iot.internal.add({ kind: 'gateway', username: 'gridops-browser-test', sensorCode: null, scopeCode: '320113007', credentialId: null });
+    const gateway = iot.internal.add({
+      kind: 'gateway',
+      username: 'gridops-browser-test',
+      sensorCode: null,
+      scopeCode: '320113007',
+      credentialId: null,
+    });
     device = await mqtt.connectAsync(iot.brokerUrl, { username: gateway.username, password: gateway.secret, reconnectPeriod: 0 });
     session = await openConsole(server.baseUrl, { username: 'dispatcher.xianlin', language: 'zh-CN', theme: 'light' });
     await waitForMapReady(session.page, 90_000);

@@ -84,7 +84,10 @@ describe('console: covering cameras, live video and the video wall', () => {
           .getEntriesByType('resource')
           .filter((e) => e.startTime >= since && /\/api\/(incidents\/\d+\/cameras|cameras\/)/.test(e.name))
           .slice(0, 5)
-          .map((e) => `${new URL(e.name).pathname.split('/').slice(-2).join('/')} ${Math.round(e.startTime - since)}→${Math.round((e as PerformanceResourceTiming).responseEnd - since)} ms`),
+          .map(
+            (e) =>
+              `${new URL(e.name).pathname.split('/').slice(-2).join('/')} ${Math.round(e.startTime - since)}→${Math.round((e as PerformanceResourceTiming).responseEnd - since)} ms`,
+          ),
       clickedAt,
     );
     console.info(`[video] click on incident → first frame of its top covering camera: ${firstFrameMs} ms (${steps.join('; ')})`);
@@ -92,7 +95,11 @@ describe('console: covering cameras, live video and the video wall', () => {
     expect(await list.count()).toBeGreaterThanOrEqual(1);
     expect(await list.first().locator('.badge-covers').count()).toBe(1);
     const t0 = await page.evaluate(() => (document.querySelector('[data-testid="incident-video"] video') as HTMLVideoElement).currentTime);
-    await page.waitForFunction((start) => (document.querySelector('[data-testid="incident-video"] video') as HTMLVideoElement).currentTime > start + 0.5, t0, { timeout: 90_000 });
+    await page.waitForFunction(
+      (start) => (document.querySelector('[data-testid="incident-video"] video') as HTMLVideoElement).currentTime > start + 0.5,
+      t0,
+      { timeout: 90_000 },
+    );
     expect(await tile.getAttribute('data-state')).toBe('playing');
     expect(await tile.locator('.video-generated').isVisible()).toBe(true);
     await session.screenshot('video-incident-detail');
@@ -110,15 +117,20 @@ describe('console: covering cameras, live video and the video wall', () => {
     await page.waitForFunction(
       () => {
         const videos = [...document.querySelectorAll('[data-testid="video-wall"] [data-testid="video-tile"]')];
-        return videos.length === 4 && videos.every((t) => {
-          const v = t.querySelector('video') as HTMLVideoElement;
-          return (t as HTMLElement).dataset.state === 'offline' || v.currentTime > 0.5;
-        });
+        return (
+          videos.length === 4 &&
+          videos.every((t) => {
+            const v = t.querySelector('video') as HTMLVideoElement;
+            return (t as HTMLElement).dataset.state === 'offline' || v.currentTime > 0.5;
+          })
+        );
       },
       undefined,
       { timeout: 120_000, polling: 200 },
     );
-    const states = await tiles.evaluateAll((els) => els.map((e) => `${(e as HTMLElement).dataset.state}:${(e.querySelector('video') as HTMLVideoElement).currentTime.toFixed(1)}`));
+    const states = await tiles.evaluateAll((els) =>
+      els.map((e) => `${(e as HTMLElement).dataset.state}:${(e.querySelector('video') as HTMLVideoElement).currentTime.toFixed(1)}`),
+    );
     console.info(`[video] wall tiles (state:currentTime): ${states.join(', ')}`);
     // Every tile's stream is attached at its live position (hls.js moved currentTime there) and none was refused.
     // Measured here: beside the software-rendered map, the four tiles stayed 'loading' at that position on a

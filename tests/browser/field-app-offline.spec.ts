@@ -40,7 +40,8 @@ const expireSessions = defineSql(
 const countByDescription = defineSql('test.browser_offline_count', `SELECT count(*)::int AS n FROM incidents WHERE description = $1`);
 
 // Chromium logs as errors: 401s (signed out), 403 (the refused step), requests made offline.
-const ignorable = (errors: string[]) => errors.filter((e) => !/status of 401|status of 403|net::ERR_INTERNET_DISCONNECTED|Failed to fetch|net::ERR_FAILED/.test(e));
+const ignorable = (errors: string[]) =>
+  errors.filter((e) => !/status of 401|status of 403|net::ERR_INTERNET_DISCONNECTED|Failed to fetch|net::ERR_FAILED/.test(e));
 
 /** Polls as long as a locator waits (vitest's own default is 1 s). */
 const poll = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 20_000, interval: 200 });
@@ -62,7 +63,11 @@ describe('field app /m: what changed while offline', () => {
     expect(other?.code).toMatch(/^W\d{20}$/);
     const dispatcher = await signIn(api, 'dispatcher.xianlin');
     const event = async (id: number, body: unknown) => {
-      const res = await fetch(`${api}/api/incidents/${id}/events`, { method: 'POST', headers: { ...dispatcher, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const res = await fetch(`${api}/api/incidents/${id}/events`, {
+        method: 'POST',
+        headers: { ...dispatcher, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       expect(res.status, `${JSON.stringify(body)}: ${await res.clone().text()}`).toBe(200);
     };
     const caseLon = place.lon + 0.001;
@@ -72,7 +77,13 @@ describe('field app /m: what changed while offline', () => {
     try {
       await signInOnPhone(phone);
       await page.locator('[data-testid="task-idle"]').waitFor();
-      const created = await (await fetch(`${api}/api/incidents`, { method: 'POST', headers: { ...dispatcher, 'content-type': 'application/json' }, body: JSON.stringify({ category: 'city_management', description: '路面塌陷，需围挡', lon: caseLon, lat: place.lat }) })).json();
+      const created = await (
+        await fetch(`${api}/api/incidents`, {
+          method: 'POST',
+          headers: { ...dispatcher, 'content-type': 'application/json' },
+          body: JSON.stringify({ category: 'city_management', description: '路面塌陷，需围挡', lon: caseLon, lat: place.lat }),
+        })
+      ).json();
       const id = created.incident.id as number;
       await event(id, { type: 'accept' });
       await event(id, { type: 'dispatch', workerCode: place.code });
@@ -81,7 +92,9 @@ describe('field app /m: what changed while offline', () => {
       await page.locator('[data-testid="task-on-scene"]').waitFor();
       // The arrival sent and confirmed by the server before the signal goes.
       await poll(() => page.textContent('[data-testid="net-status"]')).toBe('在线');
-      await poll(() => page.evaluate(() => (JSON.parse(localStorage.getItem('gridops.field.me') ?? 'null') as { task?: { state?: string } } | null)?.task?.state)).toBe('on_scene');
+      await poll(() =>
+        page.evaluate(() => (JSON.parse(localStorage.getItem('gridops.field.me') ?? 'null') as { task?: { state?: string } } | null)?.task?.state),
+      ).toBe('on_scene');
 
       // In a dead zone: the worker resolves; the step waits in the outbox.
       await phone.setOffline(true);
@@ -117,7 +130,9 @@ describe('field app /m: what changed while offline', () => {
       expect(ignorable(phone.consoleErrors)).toEqual([]);
     } catch (error) {
       await phone.screenshot('field-offline-failure-reassigned');
-      throw new Error(`${(error as Error).message}\nbody: ${await page.textContent('body')}\nerrors: ${phone.consoleErrors.join('\n')}`, { cause: error });
+      throw new Error(`${(error as Error).message}\nbody: ${await page.textContent('body')}\nerrors: ${phone.consoleErrors.join('\n')}`, {
+        cause: error,
+      });
     } finally {
       await phone.close();
     }
@@ -140,7 +155,13 @@ describe('field app /m: what changed while offline', () => {
       await poll(() => page.textContent('[data-testid="patrol-point"]')).toMatch(/^已选位置 118\.\d{5}, 32\.\d{5}$/);
       // The photo compression is loaded only when a photo is taken: take it online (the service worker's cache is
       // the other field-app spec's subject).
-      await page.locator('[data-testid="photo-input"]').setInputFiles({ name: 'p.jpg', mimeType: 'image/jpeg', buffer: await sharp({ create: { width: 1200, height: 900, channels: 3, background: '#8a5a44' } }).jpeg().toBuffer() });
+      await page.locator('[data-testid="photo-input"]').setInputFiles({
+        name: 'p.jpg',
+        mimeType: 'image/jpeg',
+        buffer: await sharp({ create: { width: 1200, height: 900, channels: 3, background: '#8a5a44' } })
+          .jpeg()
+          .toBuffer(),
+      });
       await page.locator('[data-testid="photo-thumbs"] img').waitFor();
 
       await phone.setOffline(true);
@@ -174,7 +195,10 @@ describe('field app /m: what changed while offline', () => {
       expect(ignorable(phone.consoleErrors)).toEqual([]);
     } catch (error) {
       await phone.screenshot('field-offline-failure-session');
-      throw new Error(`${(error as Error).message}\nanswers: ${answers.join(',')}\nbody: ${await page.textContent('body')}\nerrors: ${phone.consoleErrors.join('\n')}`, { cause: error });
+      throw new Error(
+        `${(error as Error).message}\nanswers: ${answers.join(',')}\nbody: ${await page.textContent('body')}\nerrors: ${phone.consoleErrors.join('\n')}`,
+        { cause: error },
+      );
     } finally {
       await phone.close();
     }

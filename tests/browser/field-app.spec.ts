@@ -18,7 +18,10 @@ const workerPlace = defineSql(
      FROM accounts a JOIN workers w ON w.code = a.worker_code JOIN units m ON m.code = w.home_unit_code
     WHERE a.username = 'worker.xianlin'`,
 );
-const incidentOf = defineSql('test.browser_field_incident', `SELECT state, (SELECT count(*)::int FROM incident_photos p WHERE p.incident_id = i.id) AS photos FROM incidents i WHERE id = $1`);
+const incidentOf = defineSql(
+  'test.browser_field_incident',
+  `SELECT state, (SELECT count(*)::int FROM incident_photos p WHERE p.incident_id = i.id) AS photos FROM incidents i WHERE id = $1`,
+);
 const countByDescription = defineSql('test.browser_field_count', `SELECT count(*)::int AS n FROM incidents WHERE description = $1`);
 
 /** A 4000×3000 camera-like JPEG (≈ 3–6 MB of noise) that the phone must compress. */
@@ -31,12 +34,17 @@ async function cameraPhoto(): Promise<Buffer> {
     seed = (seed * 1103515245 + 12345) & 0x7fffffff;
     raw[i] = (seed >> 16) & 0xff;
   }
-  return sharp(raw, { raw: { width, height, channels: 3 } }).jpeg({ quality: 92 }).toBuffer();
+  return sharp(raw, { raw: { width, height, channels: 3 } })
+    .jpeg({ quality: 92 })
+    .toBuffer();
 }
 
 // Chromium logs as errors: the refused "on scene" (422), the signed-out first /api/auth/me and /api/field/me (401),
 // requests made offline and the answer the test cuts on purpose.
-const ignorable = (errors: string[]) => errors.filter((e) => !/status of 422|status of 401|net::ERR_INTERNET_DISCONNECTED|net::ERR_CONNECTION_RESET|Failed to fetch|net::ERR_FAILED/.test(e));
+const ignorable = (errors: string[]) =>
+  errors.filter(
+    (e) => !/status of 422|status of 401|net::ERR_INTERNET_DISCONNECTED|net::ERR_CONNECTION_RESET|Failed to fetch|net::ERR_FAILED/.test(e),
+  );
 
 describe('field app /m on a phone', () => {
   const server = useBrowserTestServer();
@@ -45,7 +53,11 @@ describe('field app /m on a phone', () => {
     const [place] = await server().db.query<{ code: string; lon: number; lat: number }>(workerPlace);
     const dispatcher = await signIn(server().baseUrl, 'dispatcher.xianlin');
     const workerApi = await signIn(server().baseUrl, 'worker.xianlin');
-    await fetch(`${server().baseUrl}/api/field/duty`, { method: 'POST', headers: { ...workerApi, 'content-type': 'application/json' }, body: JSON.stringify({ onDuty: false }) });
+    await fetch(`${server().baseUrl}/api/field/duty`, {
+      method: 'POST',
+      headers: { ...workerApi, 'content-type': 'application/json' },
+      body: JSON.stringify({ onDuty: false }),
+    });
     const phone = await openPhone(server().baseUrl, { path: '/m', position: place });
     const { page } = phone;
     try {
@@ -67,10 +79,24 @@ describe('field app /m on a phone', () => {
 
       // A case 600 m east of the worker, dispatched to them by the command centre.
       const caseLon = place.lon + 0.0064;
-      const created = await (await fetch(`${server().baseUrl}/api/incidents`, { method: 'POST', headers: { ...dispatcher, 'content-type': 'application/json' }, body: JSON.stringify({ category: 'city_management', description: '井盖破损，需现场处置', lon: caseLon, lat: place.lat }) })).json();
+      const created = await (
+        await fetch(`${server().baseUrl}/api/incidents`, {
+          method: 'POST',
+          headers: { ...dispatcher, 'content-type': 'application/json' },
+          body: JSON.stringify({ category: 'city_management', description: '井盖破损，需现场处置', lon: caseLon, lat: place.lat }),
+        })
+      ).json();
       const id = created.incident.id as number;
-      await fetch(`${server().baseUrl}/api/incidents/${id}/events`, { method: 'POST', headers: { ...dispatcher, 'content-type': 'application/json' }, body: JSON.stringify({ type: 'accept' }) });
-      const dispatched = await fetch(`${server().baseUrl}/api/incidents/${id}/events`, { method: 'POST', headers: { ...dispatcher, 'content-type': 'application/json' }, body: JSON.stringify({ type: 'dispatch', workerCode: place.code }) });
+      await fetch(`${server().baseUrl}/api/incidents/${id}/events`, {
+        method: 'POST',
+        headers: { ...dispatcher, 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'accept' }),
+      });
+      const dispatched = await fetch(`${server().baseUrl}/api/incidents/${id}/events`, {
+        method: 'POST',
+        headers: { ...dispatcher, 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'dispatch', workerCode: place.code }),
+      });
       const dispatchedAt = Date.now();
       expect(dispatched.status).toBe(200);
       await page.locator('[data-testid="offer-countdown"]').waitFor();
@@ -79,7 +105,9 @@ describe('field app /m on a phone', () => {
       const countdown = await page.textContent('[data-testid="offer-countdown"]');
       expect(countdown).toMatch(/^[01]:\d\d$/);
       // The countdown is the biggest thing on the screen.
-      const sizes = await page.evaluate(() => [...document.querySelectorAll('body *')].map((e) => [e.getAttribute('data-testid'), parseFloat(getComputedStyle(e).fontSize)] as const));
+      const sizes = await page.evaluate(() =>
+        [...document.querySelectorAll('body *')].map((e) => [e.getAttribute('data-testid'), parseFloat(getComputedStyle(e).fontSize)] as const),
+      );
       const biggest = sizes.reduce((a, b) => (b[1] > a[1] ? b : a));
       expect(biggest[0]).toBe('offer-countdown');
       await phone.screenshot('field-offer');
@@ -91,7 +119,9 @@ describe('field app /m on a phone', () => {
       await phone.screenshot('field-en-route');
 
       await page.locator('[data-testid="arrive"]').tap();
-      await expect.poll(() => page.textContent('[data-testid="arrive-error"]'), { timeout: 30_000 }).toMatch(/^您距离现场 (6\d\d m|0\.\d km)，需在 200 米以内才能确认到达$/);
+      await expect
+        .poll(() => page.textContent('[data-testid="arrive-error"]'), { timeout: 30_000 })
+        .toMatch(/^您距离现场 (6\d\d m|0\.\d km)，需在 200 米以内才能确认到达$/);
       await phone.screenshot('field-arrive-refused');
 
       await phone.setPosition(caseLon + 0.0004, place.lat);
@@ -114,7 +144,10 @@ describe('field app /m on a phone', () => {
       await expect.poll(() => page.textContent('[data-testid="net-status"]'), { timeout: 60_000 }).toBe('在线');
       const [incident] = await server().db.query<{ state: string; photos: number }>(incidentOf, [id]);
       expect(incident).toEqual({ state: 'resolved', photos: 1 });
-      const photos = (await (await fetch(`${server().baseUrl}/api/incidents/${id}`, { headers: dispatcher })).json()).photos as { size_bytes: number; mime_type: string }[];
+      const photos = (await (await fetch(`${server().baseUrl}/api/incidents/${id}`, { headers: dispatcher })).json()).photos as {
+        size_bytes: number;
+        mime_type: string;
+      }[];
       expect(photos[0].mime_type).toBe('image/jpeg');
       expect(photos[0].size_bytes).toBeLessThan(Math.min(original.length / 2, 1.2 * 1024 * 1024));
 
@@ -125,7 +158,9 @@ describe('field app /m on a phone', () => {
       expect(ignorable(phone.consoleErrors)).toEqual([]);
     } catch (error) {
       await phone.screenshot(`field-failure-${Date.now()}`);
-      throw new Error(`${(error as Error).message}\nbody: ${await page.textContent('body')}\nerrors: ${phone.consoleErrors.join('\n')}`, { cause: error });
+      throw new Error(`${(error as Error).message}\nbody: ${await page.textContent('body')}\nerrors: ${phone.consoleErrors.join('\n')}`, {
+        cause: error,
+      });
     } finally {
       await phone.close();
     }
@@ -156,8 +191,12 @@ describe('field app /m on a phone', () => {
       // The service worker holds the app, including the photo compression loaded only when a photo is taken.
       const precached = () =>
         page.evaluate(async () => {
-          const ready = await Promise.race([navigator.serviceWorker.ready.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 3_000))]);
-          if (!ready) return `not ready: ${JSON.stringify((await navigator.serviceWorker.getRegistrations()).map((r) => [r.scope, !!r.installing, !!r.waiting, !!r.active]))} at ${location.pathname}`;
+          const ready = await Promise.race([
+            navigator.serviceWorker.ready.then(() => true),
+            new Promise<boolean>((r) => setTimeout(() => r(false), 3_000)),
+          ]);
+          if (!ready)
+            return `not ready: ${JSON.stringify((await navigator.serviceWorker.getRegistrations()).map((r) => [r.scope, !!r.installing, !!r.waiting, !!r.active]))} at ${location.pathname}`;
           for (const name of await caches.keys()) {
             for (const request of await (await caches.open(name)).keys()) if (request.url.includes('browser-image-compression')) return true;
           }
@@ -171,7 +210,13 @@ describe('field app /m on a phone', () => {
       await expect.poll(() => page.textContent('[data-testid="net-status"]'), { timeout: 30_000 }).toBe('已离线');
       await page.locator('select[name="category"]').selectOption('city_management');
       await page.locator('textarea[name="description"]').fill(description);
-      await page.locator('[data-testid="photo-input"]').setInputFiles({ name: 'p.jpg', mimeType: 'image/jpeg', buffer: await sharp({ create: { width: 1200, height: 900, channels: 3, background: '#556677' } }).jpeg().toBuffer() });
+      await page.locator('[data-testid="photo-input"]').setInputFiles({
+        name: 'p.jpg',
+        mimeType: 'image/jpeg',
+        buffer: await sharp({ create: { width: 1200, height: 900, channels: 3, background: '#556677' } })
+          .jpeg()
+          .toBuffer(),
+      });
       await page.locator('[data-testid="photo-thumbs"] img').waitFor();
       await page.locator('[data-testid="patrol-submit"]').tap();
       await expect.poll(() => page.textContent('[data-testid="net-status"]'), { timeout: 30_000 }).toBe('已离线 · 1 条待发送');
@@ -207,7 +252,10 @@ describe('field app /m on a phone', () => {
       expect(ignorable(phone.consoleErrors)).toEqual([]);
     } catch (error) {
       await phone.screenshot(`field-failure-patrol`);
-      throw new Error(`${(error as Error).message}\nsteps: ${steps.join(' | ')}\nbody: ${await page.textContent('body')}\nerrors: ${phone.consoleErrors.join('\n')}`, { cause: error });
+      throw new Error(
+        `${(error as Error).message}\nsteps: ${steps.join(' | ')}\nbody: ${await page.textContent('body')}\nerrors: ${phone.consoleErrors.join('\n')}`,
+        { cause: error },
+      );
     } finally {
       clearTimeout(watchdog);
       await phone.close();

@@ -31,7 +31,9 @@ describe('console map at Xianlin', () => {
     const { page } = session;
     try {
       // The map opens on 仙林街道, the dispatcher's jurisdiction (118.90–118.98°E, 32.08–32.13°N).
-      const opened = await page.locator(MAP_SELECTOR).evaluate((el: ConsoleMapElement) => ({ center: el.consoleMap.map.getCenter(), zoom: el.consoleMap.map.getZoom() }));
+      const opened = await page
+        .locator(MAP_SELECTOR)
+        .evaluate((el: ConsoleMapElement) => ({ center: el.consoleMap.map.getCenter(), zoom: el.consoleMap.map.getZoom() }));
       expect(opened.center.lng).toBeGreaterThan(118.88);
       expect(opened.center.lng).toBeLessThan(119.0);
       expect(opened.center.lat).toBeGreaterThan(32.06);
@@ -41,9 +43,13 @@ describe('console map at Xianlin', () => {
       await jumpTo(page, XIANLIN_VIEW);
       // At z15 the map draws the z14 tiles enlarged (console-map.ts zoomLevelsToOverscale): a 1920×1080 screen is at
       // most 3×3 of them per source (15 z15 tiles otherwise), each drawn by every style layer of its source.
-      const drawn = await page.locator(MAP_SELECTOR).evaluate((el: ConsoleMapElement) =>
-        Object.entries(el.consoleMap.map.style.tileManagers).map(([id, m]) => [id, m.getVisibleCoordinates().map((t) => t.canonical.z)] as [string, number[]]),
-      );
+      const drawn = await page
+        .locator(MAP_SELECTOR)
+        .evaluate((el: ConsoleMapElement) =>
+          Object.entries(el.consoleMap.map.style.tileManagers).map(
+            ([id, m]) => [id, m.getVisibleCoordinates().map((t) => t.canonical.z)] as [string, number[]],
+          ),
+        );
       expect(drawn.map(([id]) => id).sort()).toEqual(['devices', 'units']);
       for (const [id, zooms] of drawn) {
         expect(new Set(zooms), id).toEqual(new Set([14]));
@@ -112,7 +118,18 @@ describe('console map at Xianlin', () => {
       await map.evaluate((el: ConsoleMapElement) => el.consoleMap.setLayerVisible('units', true));
       await map.evaluate((el: ConsoleMapElement) =>
         el.consoleMap.setWorkers([
-          { code: 'T1', name: '', role: 'micro_grid_worker', lon: 118.93, lat: 32.105, at: new Date().toISOString(), dutyStatus: 'on_duty', busy: false, stale: false, microGridCode: '' },
+          {
+            code: 'T1',
+            name: '',
+            role: 'micro_grid_worker',
+            lon: 118.93,
+            lat: 32.105,
+            at: new Date().toISOString(),
+            dutyStatus: 'on_duty',
+            busy: false,
+            stale: false,
+            microGridCode: '',
+          },
         ]),
       );
       await settleMap(page);

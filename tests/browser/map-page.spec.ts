@@ -24,7 +24,13 @@ const light = PALETTES.light;
 /** `over` at `alpha` over `under`, as '#rrggbb' (a translucent colour as the screen shows it). */
 function mix(under: string, over: string, alpha: number): string {
   const [a, b] = [colorToRgba(under), colorToRgba(over)];
-  return `#${[0, 1, 2].map((i) => Math.round(a[i] * (1 - alpha) + b[i] * alpha).toString(16).padStart(2, '0')).join('')}`;
+  return `#${[0, 1, 2]
+    .map((i) =>
+      Math.round(a[i] * (1 - alpha) + b[i] * alpha)
+        .toString(16)
+        .padStart(2, '0'),
+    )
+    .join('')}`;
 }
 
 /** The mean x of the pixels in the busy worker's colour, or null when there are none. */
@@ -100,7 +106,9 @@ describe('console map alone', () => {
   /** Signs in through the API (this page has no login form), then opens the map-only page at the view. */
   async function mapAlone(view = XIANLIN_VIEW): Promise<ConsoleSession> {
     const session = await openConsole(server().baseUrl, { path: '/api/health', width: 1600, height: 1000 });
-    const login = await session.page.request.post(`${server().baseUrl}/api/auth/login`, { data: { username: 'dispatcher.xianlin', password: DEVELOPMENT_PASSWORD } });
+    const login = await session.page.request.post(`${server().baseUrl}/api/auth/login`, {
+      data: { username: 'dispatcher.xianlin', password: DEVELOPMENT_PASSWORD },
+    });
     expect(login.status()).toBe(200);
     await session.page.goto(`${server().baseUrl}/bench/console-map.html?lon=${view.lon}&lat=${view.lat}&zoom=${view.zoom}`);
     await waitForMapReady(session.page, 120_000);
@@ -118,7 +126,10 @@ describe('console map alone', () => {
   /** Clicks the map where a coordinate is drawn and returns what onMapClick received. */
   async function clickAt(session: ConsoleSession, lon: number, lat: number) {
     const map = session.page.locator(MAP_SELECTOR);
-    const { x, y } = await map.evaluate((el: ConsoleMapElement, at: [number, number]) => el.consoleMap.map.project(at), [lon, lat] as [number, number]);
+    const { x, y } = await map.evaluate((el: ConsoleMapElement, at: [number, number]) => el.consoleMap.map.project(at), [lon, lat] as [
+      number,
+      number,
+    ]);
     await map.evaluate((el: HTMLElement) => delete el.dataset.lastClick);
     await map.click({ position: { x, y } });
     await session.page.locator(`${MAP_SELECTOR}[data-last-click]`).waitFor({ state: 'attached' });
@@ -166,7 +177,22 @@ describe('console map alone', () => {
       const grades = ['blue', 'yellow', 'orange', 'red'] as const;
       const incidents = grades.map((grade, i) => incidentAt(i + 1, lon + (i - 1.5) * 0.0003, lat, grade, microGrid!));
       await map.evaluate((el: ConsoleMapElement, items: LiveIncident[]) => el.consoleMap.setIncidents(items), incidents);
-      await map.evaluate((el: ConsoleMapElement) => el.consoleMap.setWorkers([{ code: 'W-T', name: '', role: 'micro_grid_worker', lon: 118.935, lat: 32.107, at: new Date().toISOString(), dutyStatus: 'on_duty', busy: true, stale: false, microGridCode: '' }]));
+      await map.evaluate((el: ConsoleMapElement) =>
+        el.consoleMap.setWorkers([
+          {
+            code: 'W-T',
+            name: '',
+            role: 'micro_grid_worker',
+            lon: 118.935,
+            lat: 32.107,
+            at: new Date().toISOString(),
+            dutyStatus: 'on_duty',
+            busy: true,
+            stale: false,
+            microGridCode: '',
+          },
+        ]),
+      );
       await settleMap(session.page);
       const after = await mapPixels(session, 'map-alone-incidents');
       for (const grade of grades) expect(countNear(after, light.grade[grade], 30)).toBeGreaterThan(20);
@@ -198,7 +224,10 @@ describe('console map alone', () => {
       expect((await clickAt(session, 118.935, 32.107)).picked).toEqual({ kind: 'worker', code: 'W-T' });
 
       // Closing the cases clears the load.
-      await map.evaluate((el: ConsoleMapElement, items: LiveIncident[]) => el.consoleMap.setIncidents(items.map((i) => ({ ...i, state: 'closed' }))), incidents);
+      await map.evaluate(
+        (el: ConsoleMapElement, items: LiveIncident[]) => el.consoleMap.setIncidents(items.map((i) => ({ ...i, state: 'closed' }))),
+        incidents,
+      );
       await settleMap(session.page);
       expect(countNear(await mapPixels(session, 'map-alone-closed'), busiest, 12)).toBeLessThan(200);
       expect(errorsOf(session)).toEqual([]);
@@ -217,7 +246,18 @@ describe('console map alone', () => {
       const incidents = Array.from({ length: 120 }, (_, i) =>
         incidentAt(i + 1, lon + ((i % 12) - 5.5) * 0.0004, lat + (Math.floor(i / 12) - 4.5) * 0.0003, i % 2 ? 'blue' : 'yellow', ''),
       );
-      const worker = (at: [number, number]) => ({ code: 'W-G', name: '', role: 'micro_grid_worker', lon: at[0], lat: at[1], at: new Date().toISOString(), dutyStatus: 'on_duty', busy: true, stale: false, microGridCode: '' });
+      const worker = (at: [number, number]) => ({
+        code: 'W-G',
+        name: '',
+        role: 'micro_grid_worker',
+        lon: at[0],
+        lat: at[1],
+        at: new Date().toISOString(),
+        dutyStatus: 'on_duty',
+        busy: true,
+        stale: false,
+        microGridCode: '',
+      });
       const from: [number, number] = [lon + 0.004, lat + 0.002];
       const to: [number, number] = [lon + 0.006, lat + 0.002];
       await map.evaluate((el: ConsoleMapElement, items: LiveIncident[]) => el.consoleMap.setIncidents(items), incidents);
@@ -225,7 +265,9 @@ describe('console map alone', () => {
       await settleMap(session.page);
 
       // Cameras in view, so their cones are drawn (from z15.5).
-      expect(await map.evaluate((el: ConsoleMapElement) => el.consoleMap.map.queryRenderedFeatures({ layers: ['cameras-points'] }).length)).toBeGreaterThan(0);
+      expect(
+        await map.evaluate((el: ConsoleMapElement) => el.consoleMap.map.queryRenderedFeatures({ layers: ['cameras-points'] }).length),
+      ).toBeGreaterThan(0);
       // One frame's draw calls. In software WebGL an instanced draw is one internal draw per instance (37 µs each).
       const draws = await drawCallsOfNextFrame(session);
       expect(draws.plain).toBeGreaterThan(10);
@@ -233,11 +275,15 @@ describe('console map alone', () => {
       const drawn = await mapPixels(session, 'map-alone-many-incidents');
       expect(countNear(drawn, light.grade.blue, 30)).toBeGreaterThan(60 * 20);
       expect(countNear(drawn, light.grade.yellow, 30)).toBeGreaterThan(60 * 20);
-      for (const i of [0, 57, 119]) expect((await clickAt(session, incidents[i].lon, incidents[i].lat)).picked).toEqual({ kind: 'incident', id: i + 1 });
+      for (const i of [0, 57, 119])
+        expect((await clickAt(session, incidents[i].lon, incidents[i].lat)).picked).toEqual({ kind: 'incident', id: i + 1 });
       expect((await clickAt(session, from[0], from[1])).picked).toEqual({ kind: 'worker', code: 'W-G' });
 
       // Moved: the worker's point passes through places between the two fixes (a deck.gl position transition).
-      const [a, b] = await map.evaluate((el: ConsoleMapElement, points: [number, number][]) => points.map((p) => el.consoleMap.map.project(p)), [from, to]);
+      const [a, b] = await map.evaluate(
+        (el: ConsoleMapElement, points: [number, number][]) => points.map((p) => el.consoleMap.map.project(p)),
+        [from, to],
+      );
       const box = await map.boundingBox();
       const rect = { x: box!.x + a.x - 20, y: box!.y + a.y - 12, width: Math.round(b.x - a.x) + 40, height: 24 };
       const frames = await recordMapFrames(session.page, rect);
@@ -246,7 +292,10 @@ describe('console map alone', () => {
       const centres = (await frames.take()).map((frame) => busyCentreX(frame)).filter((x): x is number => x !== null);
       await frames.stop();
       const [start, end] = [20, 20 + (b.x - a.x)];
-      expect(centres.some((x) => x > start + 10 && x < end - 10), `centres ${centres.map(Math.round).join(' ')}`).toBe(true);
+      expect(
+        centres.some((x) => x > start + 10 && x < end - 10),
+        `centres ${centres.map(Math.round).join(' ')}`,
+      ).toBe(true);
       expect(centres.at(-1)!).toBeCloseTo(end, -1);
       expect(errorsOf(session)).toEqual([]);
     } finally {
@@ -260,7 +309,9 @@ describe('console map alone', () => {
     try {
       const { lon, lat } = XIANLIN_VIEW;
       // One case each in 25 places about 2 km apart: some twenty hexagons of resolution 7, a few kilometres² each.
-      const spread = Array.from({ length: 25 }, (_, i) => incidentAt(i + 1, lon + ((i % 5) - 2) * 0.02, lat + (Math.floor(i / 5) - 2) * 0.02, 'blue', ''));
+      const spread = Array.from({ length: 25 }, (_, i) =>
+        incidentAt(i + 1, lon + ((i % 5) - 2) * 0.02, lat + (Math.floor(i / 5) - 2) * 0.02, 'blue', ''),
+      );
       const show = async (items: LiveIncident[], name: string) => {
         await map.evaluate((el: ConsoleMapElement, list: LiveIncident[]) => el.consoleMap.setIncidents(list), items);
         await settleMap(session.page);
@@ -300,7 +351,12 @@ describe('console map alone', () => {
       const cameras = await map.evaluate((el: ConsoleMapElement) =>
         el.consoleMap.map
           .queryRenderedFeatures({ layers: ['cameras-points'] })
-          .map((f) => ({ code: f.properties.code, heading: f.properties.heading_deg, range: f.properties.range_m, at: (f.geometry as GeoJSON.Point).coordinates as [number, number] })),
+          .map((f) => ({
+            code: f.properties.code,
+            heading: f.properties.heading_deg,
+            range: f.properties.range_m,
+            at: (f.geometry as GeoJSON.Point).coordinates as [number, number],
+          })),
       );
       expect(cameras.length).toBeGreaterThan(0);
       // A still map with cones in view goes idle and draws nothing more (each idle once collected the cones
@@ -322,7 +378,12 @@ describe('console map alone', () => {
       // The camera nearest the centre: its cone lies in view.
       const { lon, lat } = XIANLIN_VIEW;
       const distance = (c: { at: [number, number] }) => Math.hypot(c.at[0] - lon, c.at[1] - lat);
-      const camera = [...cameras].sort((a, b) => distance(a) - distance(b))[0] as { code: string; heading: number; range: number; at: [number, number] };
+      const camera = [...cameras].sort((a, b) => distance(a) - distance(b))[0] as {
+        code: string;
+        heading: number;
+        range: number;
+        at: [number, number];
+      };
       expect((await clickAt(session, camera.at[0], camera.at[1])).picked).toEqual({ kind: 'camera', code: camera.code });
 
       // Two thirds of the way along the heading, inside the cone, away from the point.

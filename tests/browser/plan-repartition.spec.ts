@@ -41,7 +41,9 @@ describe('planner re-partition', () => {
       await page.locator('[data-testid="plan-balance"][data-server-confirmed="true"]').waitFor({ timeout: 30_000 });
       await page.locator('[data-testid="plan-info"][data-synced="true"]').waitFor();
       expect(await page.locator('[data-testid="plan-balance"] td.changed').count()).toBeGreaterThan(0);
-      const reasons = await page.locator('[data-testid="plan-issues"] li').evaluateAll((items) => items.map((i) => (i as HTMLElement).dataset.reason));
+      const reasons = await page
+        .locator('[data-testid="plan-issues"] li')
+        .evaluateAll((items) => items.map((i) => (i as HTMLElement).dataset.reason));
       expect(reasons).not.toContain('not_contiguous');
       expect(reasons).not.toContain('coverage_broken');
       const planId = Number(await page.getAttribute('[data-testid="plan-info"]', 'data-plan-id'));

@@ -15,11 +15,14 @@ const planEdits = defineSql('test.browser.street_plan_edits', `SELECT scope_code
 
 /** The unit the map draws at a point and the parent it is painted into. */
 function drawnAt(session: ConsoleSession, lon: number, lat: number): Promise<{ code: string; assigned: string } | null> {
-  return session.page.evaluate(([x, y]) => {
-    const element = document.querySelector('[data-testid="map"]') as HTMLElement & { planMap: ApiAnswer };
-    const feature = element.planMap.queryRenderedFeatures(element.planMap.project([x, y]), { layers: ['fill'] })[0];
-    return feature ? { code: feature.properties.code, assigned: feature.properties.assigned } : null;
-  }, [lon, lat] as const);
+  return session.page.evaluate(
+    ([x, y]) => {
+      const element = document.querySelector('[data-testid="map"]') as HTMLElement & { planMap: ApiAnswer };
+      const feature = element.planMap.queryRenderedFeatures(element.planMap.project([x, y]), { layers: ['fill'] })[0];
+      return feature ? { code: feature.properties.code, assigned: feature.properties.assigned } : null;
+    },
+    [lon, lat] as const,
+  );
 }
 
 describe('planner workspace for a street', () => {
@@ -42,12 +45,15 @@ describe('planner workspace for a street', () => {
       const sourceRow = page.locator(`[data-testid="plan-balance"] tr[data-grid="${g.source}"] td:nth-child(2)`);
       expect(await sourceRow.textContent()).not.toContain('→');
 
-      const point = await page.evaluate(([x, y]) => {
-        const element = document.querySelector('[data-testid="map"]') as HTMLElement & { planMap: ApiAnswer };
-        const p = element.planMap.project([x, y]);
-        const rect = element.getBoundingClientRect();
-        return { x: rect.left + p.x, y: rect.top + p.y };
-      }, [g.lon, g.lat] as const);
+      const point = await page.evaluate(
+        ([x, y]) => {
+          const element = document.querySelector('[data-testid="map"]') as HTMLElement & { planMap: ApiAnswer };
+          const p = element.planMap.project([x, y]);
+          const rect = element.getBoundingClientRect();
+          return { x: rect.left + p.x, y: rect.top + p.y };
+        },
+        [g.lon, g.lat] as const,
+      );
       await page.mouse.click(point.x, point.y);
       await expect.poll(() => sourceRow.textContent()).toContain('→');
       await page.locator('[data-testid="plan-balance"][data-server-confirmed="true"]').waitFor({ timeout: 30_000 });
@@ -72,7 +78,9 @@ describe('planner workspace for a street', () => {
       await page.keyboard.press('Control+y');
       await expect.poll(() => sourceRow.textContent()).toContain('→');
       await synced();
-      expect((await server().db.query<{ edits: ApiAnswer[] }>(planEdits, [planId]))[0].edits).toEqual([{ unit: g.code, from: g.source, to: g.target }]);
+      expect((await server().db.query<{ edits: ApiAnswer[] }>(planEdits, [planId]))[0].edits).toEqual([
+        { unit: g.code, from: g.source, to: g.target },
+      ]);
       expect(planner.consoleErrors).toEqual([]);
     } finally {
       await planner.close();

@@ -10,16 +10,18 @@ import { openConsole, waitForMapReady, type ConsoleSession } from './support/bro
 import type { ApiAnswer } from '../support/api-answer.js';
 import { pickPaintCandidate, type PaintCandidate } from '../support/plan-candidates.js';
 
-
 /** The micro-grid the map draws at a point, as the map's own rendered features say. */
 async function drawnAt(session: ConsoleSession, lon: number, lat: number): Promise<{ code: string; grid: string; assigned: string } | null> {
-  return session.page.evaluate(([x, y]) => {
-    const element = document.querySelector('[data-testid="map"]') as HTMLElement & { planMap: ApiAnswer };
-    const map = element.planMap;
-    const point = map.project([x, y]);
-    const feature = map.queryRenderedFeatures(point, { layers: ['fill'] })[0];
-    return feature ? { code: feature.properties.code, grid: feature.properties.grid, assigned: feature.properties.assigned } : null;
-  }, [lon, lat] as const);
+  return session.page.evaluate(
+    ([x, y]) => {
+      const element = document.querySelector('[data-testid="map"]') as HTMLElement & { planMap: ApiAnswer };
+      const map = element.planMap;
+      const point = map.project([x, y]);
+      const feature = map.queryRenderedFeatures(point, { layers: ['fill'] })[0];
+      return feature ? { code: feature.properties.code, grid: feature.properties.grid, assigned: feature.properties.assigned } : null;
+    },
+    [lon, lat] as const,
+  );
 }
 
 describe('planner workspace', () => {
@@ -39,12 +41,15 @@ describe('planner workspace', () => {
       const before = await sourceRow.textContent();
       expect(before).not.toContain('→');
 
-      const point = await page.evaluate(([x, y]) => {
-        const element = document.querySelector('[data-testid="map"]') as HTMLElement & { planMap: ApiAnswer };
-        const p = element.planMap.project([x, y]);
-        const rect = element.getBoundingClientRect();
-        return { x: rect.left + p.x, y: rect.top + p.y };
-      }, [c.lon, c.lat] as const);
+      const point = await page.evaluate(
+        ([x, y]) => {
+          const element = document.querySelector('[data-testid="map"]') as HTMLElement & { planMap: ApiAnswer };
+          const p = element.planMap.project([x, y]);
+          const rect = element.getBoundingClientRect();
+          return { x: rect.left + p.x, y: rect.top + p.y };
+        },
+        [c.lon, c.lat] as const,
+      );
       await page.mouse.click(point.x, point.y);
       // The balance changed in the page at once: the source grid loses the micro-grid's households.
       await expect.poll(() => sourceRow.textContent()).toContain('→');

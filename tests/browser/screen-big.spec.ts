@@ -13,7 +13,8 @@ import type { Database } from '../../server/db/database.js';
 import { closeBrowser, ensureClientBuilt } from './support/browser-session.js';
 import { openWall, overflowReport, restartableServer, type RestartableServer } from './support/screen-pages.js';
 
-const TEXT_SELECTOR = '.kpi-label, .kpi-figure, .kpi-change, .panel-title, .ranking-row > span, .feed-row > span, .wall-title, .wall-clock, .wall-focus, .live-badge';
+const TEXT_SELECTOR =
+  '.kpi-label, .kpi-figure, .kpi-change, .panel-title, .ranking-row > span, .feed-row > span, .wall-title, .wall-clock, .wall-focus, .live-badge';
 const SIZES = [
   { width: 1920, height: 1080 },
   { width: 3840, height: 2160 },
@@ -37,61 +38,70 @@ describe('big screen', () => {
     await db?.close();
   });
 
-  it.each(SIZES)('fits a $width×$height wall, figures equal to the API, Chinese drawn, no errors', async (size) => {
-    const wall = await openWall(server.baseUrl, token, size);
-    const { page } = wall;
-    try {
-      await page.waitForTimeout(1500);
-      await wall.screenshot(`screen-big-${size.width}x${size.height}`);
-      expect(wall.consoleErrors).toEqual([]);
-      expect(wall.externalRequests).toEqual([]);
-      // The token travels only in the exchange's body: never in an address.
-      expect(wall.requestUrls.filter((u) => u.includes(token.slice(4)))).toEqual([]);
-      expect(page.url()).not.toContain(token.slice(4));
+  it.each(SIZES)(
+    'fits a $width×$height wall, figures equal to the API, Chinese drawn, no errors',
+    async (size) => {
+      const wall = await openWall(server.baseUrl, token, size);
+      const { page } = wall;
+      try {
+        await page.waitForTimeout(1500);
+        await wall.screenshot(`screen-big-${size.width}x${size.height}`);
+        expect(wall.consoleErrors).toEqual([]);
+        expect(wall.externalRequests).toEqual([]);
+        // The token travels only in the exchange's body: never in an address.
+        expect(wall.requestUrls.filter((u) => u.includes(token.slice(4)))).toEqual([]);
+        expect(page.url()).not.toContain(token.slice(4));
 
-      const overflow = await overflowReport(page, TEXT_SELECTOR);
-      expect(overflow.pageScrolls).toBe(false);
-      expect(overflow.clipped).toEqual([]);
-      expect(overflow.outside).toEqual([]);
+        const overflow = await overflowReport(page, TEXT_SELECTOR);
+        expect(overflow.pageScrolls).toBe(false);
+        expect(overflow.clipped).toEqual([]);
+        expect(overflow.outside).toEqual([]);
 
-      // A three-monitor wall: no tile, chart, list or title crosses a bezel (x = 1920, 3840).
-      if (size.width === 5760) {
-        const crossing = await page.evaluate(() =>
-          Array.from(document.querySelectorAll<HTMLElement>('.kpi-tile, .chart-panel, .side-ranking, .side-feed, .wall-title, .wall-clock, .wall-focus, .wall-map-area'))
-            .map((node) => ({ name: node.className, rect: node.getBoundingClientRect() }))
-            .filter(({ rect }) => [1920, 3840].some((bezel) => rect.left < bezel - 0.5 && rect.right > bezel + 0.5))
-            .map(({ name }) => name),
-        );
-        expect(crossing).toEqual([]);
+        // A three-monitor wall: no tile, chart, list or title crosses a bezel (x = 1920, 3840).
+        if (size.width === 5760) {
+          const crossing = await page.evaluate(() =>
+            Array.from(
+              document.querySelectorAll<HTMLElement>(
+                '.kpi-tile, .chart-panel, .side-ranking, .side-feed, .wall-title, .wall-clock, .wall-focus, .wall-map-area',
+              ),
+            )
+              .map((node) => ({ name: node.className, rect: node.getBoundingClientRect() }))
+              .filter(({ rect }) => [1920, 3840].some((bezel) => rect.left < bezel - 0.5 && rect.right > bezel + 0.5))
+              .map(({ name }) => name),
+          );
+          expect(crossing).toEqual([]);
+        }
+
+        // Chinese: the title is Chinese and drawn with the local CJK font.
+        expect(await page.locator('.wall-title').textContent()).toBe('网格化社会治理指挥中心');
+        expect(await page.evaluate(() => document.fonts.check('20px "Noto Sans CJK SC"', '网格化'))).toBe(true);
+
+        // The figures on the wall are the API's.
+        const api = await page.evaluate(async () => {
+          const day = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+          const r = await fetch(`/api/stats/summary?unit=320113007&period=day&date=${day}`);
+          return r.json();
+        });
+        const shown = async (id: string) => page.locator(`[data-testid="${id}"]`).getAttribute('data-value');
+        expect(Number(await shown('kpi-today'))).toBe(api.totals.incidents);
+        expect(Number(await shown('kpi-open'))).toBe(api.totals.openNow);
+        expect(Number(await shown('kpi-overdue'))).toBe(api.totals.overdueNow);
+        for (const grade of ['red', 'orange', 'yellow', 'blue'])
+          expect(Number(await shown(`kpi-grade-${grade}`)), grade).toBe(api.byGrade[grade] ?? 0);
+        expect(await page.locator('[data-testid="kpi-today"]').textContent()).toBe(new Intl.NumberFormat('zh-CN').format(api.totals.incidents));
+        const now = await page.evaluate(async () => (await fetch('/api/stats/now?unit=320113007')).json());
+        expect(Number(await shown('kpi-workers'))).toBe(now.workersOnDuty);
+        expect(Number(await shown('kpi-alarms'))).toBe(now.openAlarms);
+        expect(Number(await shown('kpi-summonses'))).toBe(now.openSummonses);
+        const rows = await page.locator('[data-testid="wall-ranking"] .ranking-row').count();
+        expect(rows).toBeGreaterThan(0);
+        await expect.poll(() => page.locator('[data-testid="live-badge"]').getAttribute('data-status')).toBe('open');
+      } finally {
+        await wall.close();
       }
-
-      // Chinese: the title is Chinese and drawn with the local CJK font.
-      expect(await page.locator('.wall-title').textContent()).toBe('网格化社会治理指挥中心');
-      expect(await page.evaluate(() => document.fonts.check('20px "Noto Sans CJK SC"', '网格化'))).toBe(true);
-
-      // The figures on the wall are the API's.
-      const api = await page.evaluate(async () => {
-        const day = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
-        const r = await fetch(`/api/stats/summary?unit=320113007&period=day&date=${day}`);
-        return r.json();
-      });
-      const shown = async (id: string) => page.locator(`[data-testid="${id}"]`).getAttribute('data-value');
-      expect(Number(await shown('kpi-today'))).toBe(api.totals.incidents);
-      expect(Number(await shown('kpi-open'))).toBe(api.totals.openNow);
-      expect(Number(await shown('kpi-overdue'))).toBe(api.totals.overdueNow);
-      for (const grade of ['red', 'orange', 'yellow', 'blue']) expect(Number(await shown(`kpi-grade-${grade}`)), grade).toBe(api.byGrade[grade] ?? 0);
-      expect(await page.locator('[data-testid="kpi-today"]').textContent()).toBe(new Intl.NumberFormat('zh-CN').format(api.totals.incidents));
-      const now = await page.evaluate(async () => (await fetch('/api/stats/now?unit=320113007')).json());
-      expect(Number(await shown('kpi-workers'))).toBe(now.workersOnDuty);
-      expect(Number(await shown('kpi-alarms'))).toBe(now.openAlarms);
-      expect(Number(await shown('kpi-summonses'))).toBe(now.openSummonses);
-      const rows = await page.locator('[data-testid="wall-ranking"] .ranking-row').count();
-      expect(rows).toBeGreaterThan(0);
-      await expect.poll(() => page.locator('[data-testid="live-badge"]').getAttribute('data-status')).toBe('open');
-    } finally {
-      await wall.close();
-    }
-  }, 240_000);
+    },
+    240_000,
+  );
 
   it('cycles through the child units on the configured interval, figures following the focus', async () => {
     const wall = await openWall(server.baseUrl, token, SIZES[0], { path: '/screen/big/?cycle=6' });
@@ -108,7 +118,9 @@ describe('big screen', () => {
       }, child);
       // The focus may move on while we read: compare only while it is still this child.
       if ((await wallNode.getAttribute('data-focus')) === child) {
-        await expect.poll(async () => Number(await page.locator('[data-testid="kpi-today"]').getAttribute('data-value')), { timeout: 2_500 }).toBe(api.totals.incidents);
+        await expect
+          .poll(async () => Number(await page.locator('[data-testid="kpi-today"]').getAttribute('data-value')), { timeout: 2_500 })
+          .toBe(api.totals.incidents);
       }
       expect(wall.consoleErrors).toEqual([]);
     } finally {
@@ -133,7 +145,9 @@ describe('big screen', () => {
       };
       const number = await intake();
       await page.locator(`[data-testid="wall-feed"] [data-number="${number}"]`).waitFor({ timeout: 10_000 });
-      await expect.poll(async () => Number(await page.locator('[data-testid="kpi-today"]').getAttribute('data-value')), { timeout: 10_000 }).toBe(before + 1);
+      await expect
+        .poll(async () => Number(await page.locator('[data-testid="kpi-today"]').getAttribute('data-value')), { timeout: 10_000 })
+        .toBe(before + 1);
       expect(await page.locator(`[data-testid="wall-feed"] [data-number="${number}"]`).getAttribute('class')).toContain('is-flashing');
 
       await server.stop();
@@ -148,7 +162,9 @@ describe('big screen', () => {
       expect(await page.locator('[data-testid="live-badge"]').getAttribute('data-status')).toBe('open');
       const second = await intake();
       await page.locator(`[data-testid="wall-feed"] [data-number="${second}"]`).waitFor({ timeout: 10_000 });
-      await expect.poll(async () => Number(await page.locator('[data-testid="kpi-today"]').getAttribute('data-value')), { timeout: 10_000 }).toBe(before + 2);
+      await expect
+        .poll(async () => Number(await page.locator('[data-testid="kpi-today"]').getAttribute('data-value')), { timeout: 10_000 })
+        .toBe(before + 2);
       // A restart drops connections: failed fetches and the WebSocket's close are expected, nothing else.
       expect(wall.consoleErrors.filter((e) => !/ERR_CONNECTION_REFUSED|WebSocket|Failed to load resource/.test(e))).toEqual([]);
     } finally {

@@ -59,7 +59,12 @@ describe('mid screen', () => {
       expect(csvText.startsWith('\uFEFF单位,')).toBe(true);
       expect(csvText.trim().split('\r\n')).toHaveLength(rows + 1);
       const [xlsx] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.locator('[data-testid="ranking-xlsx"]').click()]);
-      expect(fs.readFileSync((await xlsx.path())!).subarray(0, 2).toString()).toBe('PK');
+      expect(
+        fs
+          .readFileSync((await xlsx.path())!)
+          .subarray(0, 2)
+          .toString(),
+      ).toBe('PK');
 
       // A child unit opens its own mid screen; the breadcrumb leads back.
       const child = table.locator('a.mid-unit-link').first();

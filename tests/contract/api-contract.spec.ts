@@ -87,15 +87,19 @@ describe.each(testDatabaseModes())('the API contract on %s', (mode) => {
   });
 
   it('answers every example as its route’s contract says', async () => {
-    const ctx = await exampleContext(server.db, async (as, method, path, body, contentType) => {
-      const res = await fetch(`${server.baseUrl}${path}`, {
-        method,
-        headers: { ...(await headersFor(as)), 'content-type': contentType ?? 'application/json' },
-        body: body === undefined ? undefined : contentType ? String(body) : JSON.stringify(body),
-      });
-      if (!res.ok) throw new Error(`${method} ${path} as ${as}: ${res.status} ${await res.text()}`);
-      return res.json();
-    }, freshSession);
+    const ctx = await exampleContext(
+      server.db,
+      async (as, method, path, body, contentType) => {
+        const res = await fetch(`${server.baseUrl}${path}`, {
+          method,
+          headers: { ...(await headersFor(as)), 'content-type': contentType ?? 'application/json' },
+          body: body === undefined ? undefined : contentType ? String(body) : JSON.stringify(body),
+        });
+        if (!res.ok) throw new Error(`${method} ${path} as ${as}: ${res.status} ${await res.text()}`);
+        return res.json();
+      },
+      freshSession,
+    );
     const failures: string[] = [];
     let checked = 0;
     for (const route of API_ROUTES) {
@@ -124,7 +128,12 @@ describe.each(testDatabaseModes())('the API contract on %s', (mode) => {
         const schema = expected >= 400 ? apiErrorSchema : route.answer;
         const parsed = schema?.safeParse(body);
         if (parsed && !parsed.success) {
-          failures.push(`${label}: ${parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+          failures.push(
+            `${label}: ${parsed.error.issues
+              .slice(0, 5)
+              .map((i) => `${i.path.join('.')}: ${i.message}`)
+              .join('; ')}`,
+          );
         }
       }
     }
@@ -136,7 +145,10 @@ describe.each(testDatabaseModes())('the API contract on %s', (mode) => {
     const res = await fetch(`${server.baseUrl}/api/openapi.json`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('application/vnd.oai.openapi+json');
-    const doc = (await res.json()) as { openapi: string; paths: Record<string, Record<string, { responses: Record<string, unknown>; parameters: { name: string; in: string }[] }>> };
+    const doc = (await res.json()) as {
+      openapi: string;
+      paths: Record<string, Record<string, { responses: Record<string, unknown>; parameters: { name: string; in: string }[] }>>;
+    };
     expect(doc.openapi).toBe('3.1.0');
     const operations = Object.entries(doc.paths).flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`));
     expect(operations.sort()).toEqual(API_ROUTES.map((r) => `${r.method.toUpperCase()} ${openApiPath(r.path)}`).sort());
@@ -144,7 +156,12 @@ describe.each(testDatabaseModes())('the API contract on %s', (mode) => {
     for (const [path, methods] of Object.entries(doc.paths)) {
       const names = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
       for (const op of Object.values(methods)) {
-        expect(op.parameters.filter((p) => p.in === 'path').map((p) => p.name).sort()).toEqual(names.sort());
+        expect(
+          op.parameters
+            .filter((p) => p.in === 'path')
+            .map((p) => p.name)
+            .sort(),
+        ).toEqual(names.sort());
         expect(Object.keys(op.responses)).toContain('500');
       }
     }

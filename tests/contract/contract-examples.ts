@@ -53,7 +53,11 @@ const pickIncident = defineSql(
   `SELECT id FROM incidents WHERE street_code = '320113007' AND state = 'closed' ORDER BY id LIMIT 1`,
 );
 
-export async function exampleContext(db: Database, request: ExampleContext['request'], freshSession: ExampleContext['freshSession']): Promise<ExampleContext> {
+export async function exampleContext(
+  db: Database,
+  request: ExampleContext['request'],
+  freshSession: ExampleContext['freshSession'],
+): Promise<ExampleContext> {
   const [microGrid] = await db.query<ExampleContext['microGrid']>(pickMicroGrid);
   const [incident] = await db.query<{ id: number }>(pickIncident);
   return { db, request, freshSession, microGrid, closedIncidentId: Number(incident.id) };
@@ -120,9 +124,29 @@ export const CONTRACT_EXAMPLES: ContractExamples = {
 
   'GET /api/incident-categories': () => [{ as: 'screen', path: '/api/incident-categories' }],
   'POST /api/incidents': ({ microGrid: m }) => [
-    { as: 'dispatcher.xianlin', path: '/api/incidents', body: { category: 'city_management', description: '合同测试：路灯不亮', lon: m.lon, lat: m.lat, reporter: { name: '张先生', phone: '13800000000' } } },
-    { as: 'dispatcher.xianlin', path: '/api/incidents', body: { category: 'city_management', description: 'x', lon: m.lon, lat: m.lat }, status: 400 },
-    { as: 'dispatcher.xianlin', path: '/api/incidents', body: { category: 'no_such_category', description: '合同测试', lon: m.lon, lat: m.lat }, status: 400 },
+    {
+      as: 'dispatcher.xianlin',
+      path: '/api/incidents',
+      body: {
+        category: 'city_management',
+        description: '合同测试：路灯不亮',
+        lon: m.lon,
+        lat: m.lat,
+        reporter: { name: '张先生', phone: '13800000000' },
+      },
+    },
+    {
+      as: 'dispatcher.xianlin',
+      path: '/api/incidents',
+      body: { category: 'city_management', description: 'x', lon: m.lon, lat: m.lat },
+      status: 400,
+    },
+    {
+      as: 'dispatcher.xianlin',
+      path: '/api/incidents',
+      body: { category: 'no_such_category', description: '合同测试', lon: m.lon, lat: m.lat },
+      status: 400,
+    },
   ],
   'GET /api/incidents': ({ microGrid: m }) => [
     { as: 'dispatcher.xianlin', path: '/api/incidents?state=all&limit=50' },
@@ -197,7 +221,10 @@ export const CONTRACT_EXAMPLES: ContractExamples = {
   },
   'POST /api/incidents/:id/summons/:summonsId/report': async (ctx) => {
     const id = await newCase(ctx);
-    const { summons } = (await ctx.request('dispatcher.xianlin', 'POST', `/api/incidents/${id}/summons`, { departmentCode: 'urban_management', note: '请城管到场处置' })) as AnswerOf<typeof summonRoute>;
+    const { summons } = (await ctx.request('dispatcher.xianlin', 'POST', `/api/incidents/${id}/summons`, {
+      departmentCode: 'urban_management',
+      note: '请城管到场处置',
+    })) as AnswerOf<typeof summonRoute>;
     return [
       { as: 'dispatcher.xianlin', path: `/api/incidents/${id}/summons/${summons.id}/report`, body: { note: '城管已到场处置完毕' } },
       { as: 'dispatcher.xianlin', path: `/api/incidents/${id}/summons/${summons.id}/report`, body: { note: '再报一次' }, status: 409 },
@@ -210,5 +237,4 @@ export const CONTRACT_EXAMPLES: ContractExamples = {
       { as: 'dispatcher.xianlin', path: `/api/incidents/${ctx.closedIncidentId}/escalate`, body: { reason: '已结案' }, status: 409 },
     ];
   },
-
 };

@@ -57,7 +57,6 @@ export function edgeBetween(graph: RoadGraph, u: number, v: number): number {
   throw new Error(`no edge ${u} → ${v}`);
 }
 
-
 /**
  * A random graph: `count` vertices scattered over a 3 × 3 km square, each joined to a few random
  * neighbours, one-way or both ways with different costs; some vertices left isolated.

@@ -64,7 +64,9 @@ export function openLive(baseUrl: string, credentials: LiveTestCredentials): Pro
   return new Promise((resolve, reject) => {
     const ws = createSocket(baseUrl, credentials);
     const messages: ServerMessage[] = [];
-    const closed = new Promise<{ code: number; reason: string }>((done) => ws.on('close', (code, reason) => done({ code, reason: reason.toString() })));
+    const closed = new Promise<{ code: number; reason: string }>((done) =>
+      ws.on('close', (code, reason) => done({ code, reason: reason.toString() })),
+    );
     ws.on('message', (data) => messages.push(JSON.parse(data.toString()) as ServerMessage));
     ws.on('unexpected-response', (_req, res) => reject(new Error(`upgrade refused with ${res.statusCode}`)));
     ws.on('error', () => {});
@@ -73,7 +75,8 @@ export function openLive(baseUrl: string, credentials: LiveTestCredentials): Pro
       for (;;) {
         const found = messages.find(match);
         if (found) return found;
-        if (Date.now() - started > timeoutMs) throw new Error(`no matching live message within ${timeoutMs} ms; got ${JSON.stringify(messages).slice(0, 500)}`);
+        if (Date.now() - started > timeoutMs)
+          throw new Error(`no matching live message within ${timeoutMs} ms; got ${JSON.stringify(messages).slice(0, 500)}`);
         await new Promise((r) => setTimeout(r, 10));
       }
     };

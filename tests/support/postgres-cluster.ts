@@ -168,9 +168,7 @@ export async function startThrowawayCluster(options: {
   const { installation } = options;
   const bin = (name: string) => path.join(installation.binDir, name);
   const keep = options.keepInDir !== undefined;
-  const baseDir = keep
-    ? path.resolve(options.keepInDir!)
-    : fs.mkdtempSync(path.join(os.tmpdir(), `gridops-${options.label ?? 'pg'}-`));
+  const baseDir = keep ? path.resolve(options.keepInDir!) : fs.mkdtempSync(path.join(os.tmpdir(), `gridops-${options.label ?? 'pg'}-`));
   fs.mkdirSync(baseDir, { recursive: true });
   const dataDir = path.join(baseDir, 'data');
   const logFile = path.join(baseDir, 'postgres.log');
@@ -203,10 +201,11 @@ export async function startThrowawayCluster(options: {
 
   try {
     if (!reused && options.copyOf) {
-      await runAsOwner(bin('pg_basebackup'), [
-        '-h', '127.0.0.1', '-p', String(options.copyOf.port), '-U', 'postgres',
-        '-D', dataDir, '-X', 'stream', '--checkpoint=fast', '--no-sync',
-      ], 300_000);
+      await runAsOwner(
+        bin('pg_basebackup'),
+        ['-h', '127.0.0.1', '-p', String(options.copyOf.port), '-U', 'postgres', '-D', dataDir, '-X', 'stream', '--checkpoint=fast', '--no-sync'],
+        300_000,
+      );
       if (options.copyOf.standby) fs.writeFileSync(path.join(dataDir, 'standby.signal'), '');
     } else if (!reused) {
       await runAsOwner(bin('initdb'), ['-D', dataDir, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync']);
@@ -217,7 +216,10 @@ export async function startThrowawayCluster(options: {
       const settings: Record<string, string> = {
         ...THROWAWAY_SETTINGS,
         ...(options.copyOf?.standby
-          ? { primary_conninfo: `'host=127.0.0.1 port=${options.copyOf.port} user=postgres application_name=gridops_test_standby'`, hot_standby: 'on' }
+          ? {
+              primary_conninfo: `'host=127.0.0.1 port=${options.copyOf.port} user=postgres application_name=gridops_test_standby'`,
+              hot_standby: 'on',
+            }
           : {}),
         ...options.settings,
         port: String(port),
@@ -238,8 +240,7 @@ export async function startThrowawayCluster(options: {
       }
     }
 
-    const admin = (statementName: string, sql: string) =>
-      withMaintenanceDatabase(port, async (db) => db.execScript(statementName, sql));
+    const admin = (statementName: string, sql: string) => withMaintenanceDatabase(port, async (db) => db.execScript(statementName, sql));
 
     return {
       port,
@@ -284,10 +285,7 @@ export async function startThrowawayCluster(options: {
 }
 
 /** Run fn with a one-connection Database on the cluster's `postgres` maintenance database. */
-export async function withMaintenanceDatabase<T>(
-  port: number,
-  fn: (db: Awaited<ReturnType<typeof openPostgresDatabase>>) => Promise<T>,
-): Promise<T> {
+export async function withMaintenanceDatabase<T>(port: number, fn: (db: Awaited<ReturnType<typeof openPostgresDatabase>>) => Promise<T>): Promise<T> {
   const db = await openPostgresDatabase({ url: postgresUrl(port, 'postgres'), poolSize: 1, statementTimeoutMs: 120_000 });
   try {
     return await fn(db);

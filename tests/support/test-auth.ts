@@ -9,10 +9,7 @@ import { DEVELOPMENT_PASSWORD } from '../../server/auth/bootstrap-accounts.js';
 import { hashToken, newToken } from '../../server/auth/secrets.js';
 import { defineSql, type Database } from '../../server/db/database.js';
 
-const insertToken = defineSql(
-  'test.insert_screen_token',
-  `INSERT INTO screen_tokens (token_hash, label, jurisdiction_code) VALUES ($1, $2, $3)`,
-);
+const insertToken = defineSql('test.insert_screen_token', `INSERT INTO screen_tokens (token_hash, label, jurisdiction_code) VALUES ($1, $2, $3)`);
 
 /** A screen token (read-only) for a jurisdiction (null = the whole city), as an Authorization header. */
 export async function screenTokenHeaders(db: Database, jurisdiction: string | null = null): Promise<Record<string, string>> {
@@ -30,6 +27,9 @@ export async function signIn(baseUrl: string, username: string, password = DEVEL
   });
   if (response.status !== 200) throw new Error(`sign-in of ${username} failed: ${response.status} ${await response.text()}`);
   const body = (await response.json()) as { csrfToken: string };
-  const cookie = response.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const cookie = response.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
   return { cookie, 'x-csrf-token': body.csrfToken };
 }

@@ -17,13 +17,7 @@ import { inject } from 'vitest';
 import type { Database } from '../../server/db/database.js';
 import { openPostgresDatabase } from '../../server/db/pg-driver.js';
 import { openEmbeddedDatabase } from '../../server/db/pglite-driver.js';
-import {
-  type PostgresCluster,
-  postgresUrl,
-  probePostgresInstallation,
-  startThrowawayCluster,
-  withMaintenanceDatabase,
-} from './postgres-cluster.js';
+import { type PostgresCluster, postgresUrl, probePostgresInstallation, startThrowawayCluster, withMaintenanceDatabase } from './postgres-cluster.js';
 import type { TestDatabaseMode, TestDatabasesInfo } from './test-databases-info.js';
 
 export type { TestDatabaseMode } from './test-databases-info.js';
@@ -75,9 +69,7 @@ async function openCopy(mode: TestDatabaseMode, kind: 'empty' | 'seeded', option
   const { port } = prepared.postgres;
   const template = kind === 'seeded' ? prepared.postgres.seededTemplate : prepared.postgres.emptyTemplate;
   const name = uniqueDatabaseName();
-  await withMaintenanceDatabase(port, (admin) =>
-    admin.execScript('test_database.create', `CREATE DATABASE "${name}" TEMPLATE "${template}"`),
-  );
+  await withMaintenanceDatabase(port, (admin) => admin.execScript('test_database.create', `CREATE DATABASE "${name}" TEMPLATE "${template}"`));
   const db = await openPostgresDatabase({ url: postgresUrl(port, name), poolSize: 4, statementTimeoutMs: options.statementTimeoutMs ?? 60_000 });
   let closed = false;
   return {
@@ -86,9 +78,7 @@ async function openCopy(mode: TestDatabaseMode, kind: 'empty' | 'seeded', option
       if (closed) return;
       closed = true;
       await db.close();
-      await withMaintenanceDatabase(port, (admin) =>
-        admin.execScript('test_database.drop', `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
-      );
+      await withMaintenanceDatabase(port, (admin) => admin.execScript('test_database.drop', `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
     },
   };
 }
@@ -123,7 +113,9 @@ export async function openSharedPostgresCopies(count: number): Promise<{ dbs: Da
     url,
     async close() {
       await Promise.all(dbs.map((db) => db.close()));
-      await withMaintenanceDatabase(prepared.port, (admin) => admin.execScript('test_database.drop', `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+      await withMaintenanceDatabase(prepared.port, (admin) =>
+        admin.execScript('test_database.drop', `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
+      );
     },
   };
 }

@@ -88,7 +88,15 @@ export function create(): MapLayerModule {
           filter: ['has', 'point_count'],
           paint: {
             'circle-radius': ['interpolate', ['linear'], ['sqrt', ['get', 'point_count']], 1, 2, 10, 7, 30, 14],
-            'circle-color': ['interpolate', ['linear'], ['/', ['get', 'online_count'], ['max', ['get', 'point_count'], 1]], 0.5, p.camera.offline, 1, p.camera.online],
+            'circle-color': [
+              'interpolate',
+              ['linear'],
+              ['/', ['get', 'online_count'], ['max', ['get', 'point_count'], 1]],
+              0.5,
+              p.camera.offline,
+              1,
+              p.camera.online,
+            ],
             'circle-opacity': 0.5,
           },
         },

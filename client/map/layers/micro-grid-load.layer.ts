@@ -60,7 +60,8 @@ export function create(): MapLayerModule {
       const filter: FilterSpecification = ['in', ['get', 'code'], ['literal', [...counts.keys()]]];
       for (const f of map.querySourceFeatures(UNITS_SOURCE, { sourceLayer: 'micro_grids', filter })) {
         const code = f.properties.code;
-        if (typeof code === 'string' && (f.geometry.type === 'Polygon' || f.geometry.type === 'MultiPolygon')) pieces.push({ code, geometry: f.geometry });
+        if (typeof code === 'string' && (f.geometry.type === 'Polygon' || f.geometry.type === 'MultiPolygon'))
+          pieces.push({ code, geometry: f.geometry });
       }
       shapes = tintShapes(pieces, counts);
     }

@@ -7,10 +7,24 @@ import { EMPTY_LAYER_DATA } from '../map-data.js';
 import { colorToRgba, PALETTES } from '../map-palette.js';
 import { incident } from '../map-test-fixtures.js';
 import { create as createLoad, LOAD_ALPHA, tintColor } from './micro-grid-load.layer.js';
-import { BOUNDARY_LINE_LAYER, BOUNDARY_STYLE, boundaryColor, boundaryLineLayer, boundaryWidthAt, create as createUnits, LABEL_ZOOMS } from './units.layer.js';
+import {
+  BOUNDARY_LINE_LAYER,
+  BOUNDARY_STYLE,
+  boundaryColor,
+  boundaryLineLayer,
+  boundaryWidthAt,
+  create as createUnits,
+  LABEL_ZOOMS,
+} from './units.layer.js';
 
 /** Evaluates a paint property of a layer as MapLibre does, for a feature of `properties` at zoom z. */
-function paintValue(layer: LayerSpecification, property: string, z: number, properties: Record<string, unknown>, state: Record<string, unknown> = {}): unknown {
+function paintValue(
+  layer: LayerSpecification,
+  property: string,
+  z: number,
+  properties: Record<string, unknown>,
+  state: Record<string, unknown> = {},
+): unknown {
   const spec = (latest as unknown as Record<string, Record<string, StylePropertySpecification>>)[`paint_${layer.type}`][property];
   const value = (layer as { paint: Record<string, unknown> }).paint[property];
   if (!spec) throw new Error(`no spec for ${layer.type} ${property}`);
@@ -48,7 +62,9 @@ describe('the boundary line layer', () => {
       expect(layer).toMatchObject({ id: BOUNDARY_LINE_LAYER, type: 'line', 'source-layer': 'unit_boundaries' });
       for (const level of BOUNDARY_LEVELS) {
         const [r, g, b] = colorToRgba(boundaryColor(p, level));
-        expect(rgba(paintValue(layer, 'line-color', 14, { level })), `${theme} ${level}`).toEqual([r / 255, g / 255, b / 255, 1].map((v) => Number(v.toFixed(3))));
+        expect(rgba(paintValue(layer, 'line-color', 14, { level })), `${theme} ${level}`).toEqual(
+          [r / 255, g / 255, b / 255, 1].map((v) => Number(v.toFixed(3))),
+        );
         for (const z of [6, 9, 11, 12.5, 13, 14.5, 16, 18]) {
           expect(paintValue(layer, 'line-width', z, { level }) as number, `${level} z${z}`).toBeCloseTo(boundaryWidthAt(level, z), 6);
         }
@@ -64,7 +80,9 @@ describe('the boundary line layer', () => {
 
 describe('the unit labels', () => {
   it('name one level at a time, coarse to fine, haloed except the grids and micro-grids', () => {
-    const labels = createUnits().styleLayers(PALETTES.light).filter((l) => l.type === 'symbol');
+    const labels = createUnits()
+      .styleLayers(PALETTES.light)
+      .filter((l) => l.type === 'symbol');
     expect(labels.map((l) => [l.minzoom, l.maxzoom])).toEqual(Object.values(LABEL_ZOOMS).map(([min, max]) => [min, max]));
     const haloed = labels.map((l) => (l as { paint: Record<string, unknown> }).paint['text-halo-width'] !== undefined);
     expect(haloed).toEqual([true, true, true, false, false]);
@@ -77,14 +95,24 @@ describe('the micro-grids', () => {
       expect(createLoad().styleLayers(PALETTES[theme])).toEqual([]);
       expect(createLoad().deckLayers(PALETTES[theme])).toEqual([]);
       expect(rgba(paintValue(boundaryLineLayer(PALETTES[theme]), 'line-color', 15, { level: 'micro_grid' }))[3]).toBe(1);
-      expect(createUnits().legend(PALETTES[theme]).map((e) => e.labelKey)).toContain('map.legend.microGrid');
+      expect(
+        createUnits()
+          .legend(PALETTES[theme])
+          .map((e) => e.labelKey),
+      ).toContain('map.legend.microGrid');
     }
   });
 
   it('tint a micro-grid by its open cases, translucent, in the palette’s load colours', () => {
     for (const theme of ['light', 'dark'] as const) {
       const p = PALETTES[theme];
-      for (const [load, index] of [[1, 1], [2, 2], [3, 2], [4, 3], [9, 3]] as const) {
+      for (const [load, index] of [
+        [1, 1],
+        [2, 2],
+        [3, 2],
+        [4, 3],
+        [9, 3],
+      ] as const) {
         const [r, g, b, a] = colorToRgba(p.load[index]);
         expect(a, `${theme} load colour ${index}`).toBe(255);
         expect(tintColor(p, load), `${theme} load ${load}`).toEqual([r, g, b, Math.round(255 * LOAD_ALPHA)]);
@@ -93,12 +121,32 @@ describe('the micro-grids', () => {
   });
 
   it('tint a changed micro-grid only once the map has drawn the incidents that changed it', () => {
-    const piece = { properties: { code: 'M1' }, geometry: { type: 'Polygon', coordinates: [[[118.9, 32.1], [118.91, 32.1], [118.91, 32.11], [118.9, 32.1]]] } };
+    const piece = {
+      properties: { code: 'M1' },
+      geometry: {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [118.9, 32.1],
+            [118.91, 32.1],
+            [118.91, 32.11],
+            [118.9, 32.1],
+          ],
+        ],
+      },
+    };
     const map = { getSource: () => ({}), querySourceFeatures: () => [piece], on: () => undefined, off: () => undefined } as unknown as MapLibreMap;
     const waiting: (() => void)[] = [];
     let redraws = 0;
     const load = createLoad();
-    load.init({ map, palette: () => PALETTES.light, theme: () => 'light', requestRedraw: () => redraws++, afterDrawn: (f) => waiting.push(f), visible: () => true });
+    load.init({
+      map,
+      palette: () => PALETTES.light,
+      theme: () => 'light',
+      requestRedraw: () => redraws++,
+      afterDrawn: (f) => waiting.push(f),
+      visible: () => true,
+    });
     load.update({ ...EMPTY_LAYER_DATA, incidents: [incident({ microGridCode: 'M1' })] });
     load.update({ ...EMPTY_LAYER_DATA, incidents: [incident({ microGridCode: 'M1' }), incident({ id: 2, microGridCode: 'M1' })] });
     // One wait for the frame, however many changes came before it; nothing tinted yet.

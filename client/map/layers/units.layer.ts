@@ -47,10 +47,31 @@ type BoundaryLevel = (typeof BOUNDARY_LEVELS)[number];
 /** Each level's line width in pixels by zoom: [zoom, width] stops, linear, constant beyond. */
 export const BOUNDARY_STYLE: Record<BoundaryLevel, { widths: [number, number][] }> = {
   micro_grid: { widths: [[14, 1]] },
-  grid: { widths: [[13, 0.8], [16, 1.6]] },
-  community: { widths: [[11, 0.8], [16, 2.2]] },
-  street: { widths: [[9, 1], [16, 3]] },
-  district: { widths: [[6, 1.2], [12, 2.5], [16, 4]] },
+  grid: {
+    widths: [
+      [13, 0.8],
+      [16, 1.6],
+    ],
+  },
+  community: {
+    widths: [
+      [11, 0.8],
+      [16, 2.2],
+    ],
+  },
+  street: {
+    widths: [
+      [9, 1],
+      [16, 3],
+    ],
+  },
+  district: {
+    widths: [
+      [6, 1.2],
+      [12, 2.5],
+      [16, 4],
+    ],
+  },
 };
 
 /** A level's width at zoom z: linear between its stops, the first / last stop's width outside them. */
@@ -82,7 +103,8 @@ export const boundaryColor = (p: MapPalette, level: BoundaryLevel): string => (l
 
 /** The one line layer of every boundary level. */
 export function boundaryLineLayer(p: MapPalette): LayerSpecification {
-  const perLevel = <T>(f: (level: BoundaryLevel) => T) => Object.fromEntries(BOUNDARY_LEVELS.map((level) => [level, f(level)])) as Record<BoundaryLevel, T>;
+  const perLevel = <T>(f: (level: BoundaryLevel) => T) =>
+    Object.fromEntries(BOUNDARY_LEVELS.map((level) => [level, f(level)])) as Record<BoundaryLevel, T>;
   return {
     id: BOUNDARY_LINE_LAYER,
     type: 'line',
@@ -95,7 +117,12 @@ export function boundaryLineLayer(p: MapPalette): LayerSpecification {
     layout: { 'line-join': 'miter', 'line-cap': 'square' },
     paint: {
       'line-color': byLevel(perLevel((level) => boundaryColor(p, level))),
-      'line-width': ['interpolate', ['linear'], ['zoom'], ...WIDTH_ZOOMS.flatMap((z) => [z, byLevel(perLevel((level) => boundaryWidthAt(level, z)))])],
+      'line-width': [
+        'interpolate',
+        ['linear'],
+        ['zoom'],
+        ...WIDTH_ZOOMS.flatMap((z) => [z, byLevel(perLevel((level) => boundaryWidthAt(level, z)))]),
+      ],
     },
   } as LayerSpecification;
 }
@@ -107,25 +134,28 @@ export function create(): MapLayerModule {
   const lines = (p: MapPalette): LayerSpecification[] => [boundaryLineLayer(p)];
 
   const labels = (p: MapPalette): LayerSpecification[] =>
-    Object.entries(LABEL_ZOOMS).map(([level, [minzoom, maxzoom]]) => ({
-      id: `units-labels-${level.replace('_', '-')}`,
-      type: 'symbol',
-      source: UNITS_SOURCE,
-      'source-layer': 'unit_labels',
-      minzoom,
-      maxzoom,
-      filter: ['==', ['get', 'level'], level],
-      layout: {
-        'text-field': ['get', 'name'],
-        'text-font': level === 'district' || level === 'street' ? LABEL_FONT_BOLD : LABEL_FONT,
-        'text-size': level === 'district' ? 16 : level === 'street' ? 14 : 12,
-        'text-max-width': 8,
-        'text-padding': 4,
-      },
-      paint: LABEL_LEVELS_WITHOUT_HALO.includes(level)
-        ? { 'text-color': p.label.text }
-        : { 'text-color': p.label.text, 'text-halo-color': p.label.halo, 'text-halo-width': 1.6 },
-    }) as LayerSpecification);
+    Object.entries(LABEL_ZOOMS).map(
+      ([level, [minzoom, maxzoom]]) =>
+        ({
+          id: `units-labels-${level.replace('_', '-')}`,
+          type: 'symbol',
+          source: UNITS_SOURCE,
+          'source-layer': 'unit_labels',
+          minzoom,
+          maxzoom,
+          filter: ['==', ['get', 'level'], level],
+          layout: {
+            'text-field': ['get', 'name'],
+            'text-font': level === 'district' || level === 'street' ? LABEL_FONT_BOLD : LABEL_FONT,
+            'text-size': level === 'district' ? 16 : level === 'street' ? 14 : 12,
+            'text-max-width': 8,
+            'text-padding': 4,
+          },
+          paint: LABEL_LEVELS_WITHOUT_HALO.includes(level)
+            ? { 'text-color': p.label.text }
+            : { 'text-color': p.label.text, 'text-halo-color': p.label.halo, 'text-halo-width': 1.6 },
+        }) as LayerSpecification,
+    );
 
   return {
     id: 'units',

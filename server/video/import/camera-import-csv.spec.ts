@@ -24,7 +24,11 @@ describe('camera import CSV', () => {
       'C8 bad,X,118.9,32.1,1,',
     ].join('\r\n');
     const parsed = parseCameraCsv(text);
-    expect(parsed.rows.map((r) => [r.line, r.code, r.headingDeg])).toEqual([[2, 'C1', 90], [6, 'C5', null], [7, 'C6', 400]]);
+    expect(parsed.rows.map((r) => [r.line, r.code, r.headingDeg])).toEqual([
+      [2, 'C1', 90],
+      [6, 'C5', null],
+      [7, 'C6', 400],
+    ]);
     expect(parsed.errors.map((e) => e.line)).toEqual([3, 4, 5, 8, 10]);
     expect(parsed.errors[2]?.reason).toMatch(/out of range/);
   });

@@ -86,7 +86,16 @@ export function parseCameraCsv(text: string): ParsedCameraFile {
   const missing = REQUIRED.filter((c) => !header.includes(c));
   if (missing.length > 0) throw new CsvHeaderError(`the header line lacks the column(s) ${missing.join(', ')}`);
   const at = (name: string) => header.indexOf(name);
-  const col = { code: at('code'), name: at('name'), lon: at('lon'), lat: at('lat'), heading: at('heading_deg'), fov: at('fov_deg'), range: at('range_m'), stream: at('stream_url') };
+  const col = {
+    code: at('code'),
+    name: at('name'),
+    lon: at('lon'),
+    lat: at('lat'),
+    heading: at('heading_deg'),
+    fov: at('fov_deg'),
+    range: at('range_m'),
+    stream: at('stream_url'),
+  };
   const rows: ImportedCameraRow[] = [];
   const errors: RowError[] = [];
   for (let index = 1; index < lines.length; index += 1) {

@@ -36,7 +36,11 @@ export function parseCameraGeoJson(text: string): ParsedCameraFile {
       const v = p[key];
       return typeof v === 'string' || typeof v === 'number' ? String(v) : '';
     };
-    lines.push([text('code'), text('name'), String(c[0]), String(c[1]), text('heading_deg'), text('fov_deg'), text('range_m'), text('stream_url')].map(csvField).join(','));
+    lines.push(
+      [text('code'), text('name'), String(c[0]), String(c[1]), text('heading_deg'), text('fov_deg'), text('range_m'), text('stream_url')]
+        .map(csvField)
+        .join(','),
+    );
     numbers.push(i + 1);
   });
   const parsed = parseCameraCsv([header, ...lines].join('\n'));
@@ -46,4 +50,3 @@ export function parseCameraGeoJson(text: string): ParsedCameraFile {
     errors: [...errors, ...parsed.errors.map((e) => ({ ...e, line: renumber(e.line) }))].sort((a, b) => a.line - b.line),
   };
 }
-

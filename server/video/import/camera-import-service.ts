@@ -51,7 +51,8 @@ export function checkStreamAddresses(rows: ImportedCameraRow[], gatewayTemplate:
       address = null;
     }
     if (!prefix) errors.push({ line: row.line, reason: 'stream_url given but no video gateway is configured' });
-    else if (!address || !isInsideGateway(address, prefix)) errors.push({ line: row.line, reason: 'stream_url outside the configured video gateway' });
+    else if (!address || !isInsideGateway(address, prefix))
+      errors.push({ line: row.line, reason: 'stream_url outside the configured video gateway' });
     else kept.push(row);
   }
   return { rows: kept, errors };

@@ -81,7 +81,13 @@ describe.each(testDatabaseModes())('camera import QA on %s', (mode) => {
       const planted = new Set(rows.flatMap((r, i) => (r.flags.includes(flag) ? [i + 2] : [])));
       const found = new Set([...flagged].filter(([, f]) => f.has(flag)).map(([line]) => line));
       const hits = [...found].filter((line) => planted.has(line)).length;
-      if (process.env.DEBUG_QA) console.log(flag, [...found].filter((l) => !planted.has(l)).map((l) => [l, rows[l - 2]?.flags, [...(flagged.get(l) ?? [])], rows[l - 2]?.lon, rows[l - 2]?.lat]));
+      if (process.env.DEBUG_QA)
+        console.log(
+          flag,
+          [...found]
+            .filter((l) => !planted.has(l))
+            .map((l) => [l, rows[l - 2]?.flags, [...(flagged.get(l) ?? [])], rows[l - 2]?.lon, rows[l - 2]?.lat]),
+        );
       expect(planted.size, flag).toBeGreaterThanOrEqual(9);
       // Small file: at most one miss (an offset point that lands on another road is indistinguishable) and
       // at most one false alarm per flag.
@@ -120,7 +126,16 @@ describe.each(testDatabaseModes())('camera import QA on %s', (mode) => {
     const community = communities[0]?.community ?? '';
     const scope = { jurisdiction: community, accountId: null, role: 'admin' } as const;
     const id = await withScope(server.db, scope, (tx) =>
-      importCameraBatch(tx, { fileName: 'c.csv', format: 'csv', crs: 'wgs84', text: camerasCsv(clean), jurisdiction: community, accountId: null, now: new Date(), gatewayTemplate: null }),
+      importCameraBatch(tx, {
+        fileName: 'c.csv',
+        format: 'csv',
+        crs: 'wgs84',
+        text: camerasCsv(clean),
+        jurisdiction: community,
+        accountId: null,
+        now: new Date(),
+        gatewayTemplate: null,
+      }),
     );
     const summary = await withScope(server.db, scope, (tx) => readBatch(tx, id));
     const expected = communities.filter((c) => c.community !== community).length;
@@ -150,7 +165,11 @@ describe.each(testDatabaseModes())('camera import QA on %s', (mode) => {
     const geo = {
       type: 'FeatureCollection',
       features: [
-        { type: 'Feature', geometry: { type: 'Point', coordinates: [rows[0]?.lon, rows[0]?.lat] }, properties: { code: 'G1', name: '点', heading_deg: 5 } },
+        {
+          type: 'Feature',
+          geometry: { type: 'Point', coordinates: [rows[0]?.lon, rows[0]?.lat] },
+          properties: { code: 'G1', name: '点', heading_deg: 5 },
+        },
         { type: 'Feature', geometry: null, properties: { code: 'G2', name: '无' } },
       ],
     };
@@ -176,7 +195,9 @@ describe.each(testDatabaseModes())('camera import QA on %s', (mode) => {
     const cleanLine = rows.findIndex((r) => r.flags.length === 0) + 2;
 
     expect((await act(`/rows/${cleanLine}/accept`, {})).status).toBe(200);
-    const [live] = await server.db.query<{ lon: number; sees_ahead: boolean; online: boolean; micro_grid_code: string }>(liveCamera, [`RV${rows[cleanLine - 2]?.code}`]);
+    const [live] = await server.db.query<{ lon: number; sees_ahead: boolean; online: boolean; micro_grid_code: string }>(liveCamera, [
+      `RV${rows[cleanLine - 2]?.code}`,
+    ]);
     expect(live).toMatchObject({ sees_ahead: true, online: false });
     expect(live?.lon).toBeCloseTo(rows[cleanLine - 2]?.lon ?? 0, 6);
     expect((await act(`/rows/${cleanLine}/accept`, {})).body.code).toBe('already_reviewed');
@@ -215,7 +236,11 @@ describe.each(testDatabaseModes())('camera import QA on %s', (mode) => {
     const page = await get(`/api/cameras/imports/${id}/flagged?flag=outside_nanjing`);
     expect((page.body.cameras as { reviewState: string }[]).every((c) => c.reviewState === 'rejected')).toBe(true);
     const street = { ...(await signIn(server.baseUrl, 'dispatcher.xianlin')), 'content-type': 'application/json' };
-    const refused = await fetch(`${server.baseUrl}/api/cameras/imports/${id}/bulk`, { method: 'POST', headers: street, body: JSON.stringify({ action: 'reject', flag: 'in_water' }) });
+    const refused = await fetch(`${server.baseUrl}/api/cameras/imports/${id}/bulk`, {
+      method: 'POST',
+      headers: street,
+      body: JSON.stringify({ action: 'reject', flag: 'in_water' }),
+    });
     expect(refused.status).toBe(403);
   });
 });

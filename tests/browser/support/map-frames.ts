@@ -85,7 +85,12 @@ export async function recordMapFrames(page: Page, rect: PageRect): Promise<MapFr
 
   const take = async (): Promise<MapFrame[]> => {
     const recorded = await page.evaluate(() => (window as unknown as { __mapFrames: { take(): RecordedFrame[] } }).__mapFrames.take());
-    return recorded.map((frame) => ({ at: frame.at, width: size.width, height: size.height, rgba: new Uint8Array(Buffer.from(frame.rgba, 'base64')) }));
+    return recorded.map((frame) => ({
+      at: frame.at,
+      width: size.width,
+      height: size.height,
+      rgba: new Uint8Array(Buffer.from(frame.rgba, 'base64')),
+    }));
   };
   return {
     take,

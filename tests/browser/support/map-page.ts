@@ -22,7 +22,10 @@ export interface MapView {
  */
 export async function settleMap(page: Page): Promise<void> {
   await page.evaluate(async (selector) => {
-    const element = document.querySelector(selector) as HTMLElement & { consoleMap?: { map: { once(e: string, f: () => void): void; triggerRepaint(): void } }; benchMap?: { once(e: string, f: () => void): void; triggerRepaint(): void } };
+    const element = document.querySelector(selector) as HTMLElement & {
+      consoleMap?: { map: { once(e: string, f: () => void): void; triggerRepaint(): void } };
+      benchMap?: { once(e: string, f: () => void): void; triggerRepaint(): void };
+    };
     const map = element.consoleMap?.map ?? element.benchMap;
     if (!map) throw new Error('no map on the map element');
     await new Promise<void>((resolve) => {
@@ -38,7 +41,10 @@ export async function settleMap(page: Page): Promise<void> {
 export async function jumpTo(page: Page, view: MapView): Promise<void> {
   await page.evaluate(
     ({ selector, view }) => {
-      const element = document.querySelector(selector) as HTMLElement & { consoleMap?: { map: { jumpTo(o: unknown): void } }; benchMap?: { jumpTo(o: unknown): void } };
+      const element = document.querySelector(selector) as HTMLElement & {
+        consoleMap?: { map: { jumpTo(o: unknown): void } };
+        benchMap?: { jumpTo(o: unknown): void };
+      };
       (element.consoleMap?.map ?? element.benchMap)!.jumpTo({ center: [view.lon, view.lat], zoom: view.zoom, bearing: 0, pitch: 0 });
     },
     { selector: MAP_SELECTOR, view },

@@ -19,7 +19,10 @@ export interface PhoneSession {
   close(): Promise<void>;
 }
 
-export async function openPhone(baseUrl: string, options: { path: string; position?: { lon: number; lat: number } | null; theme?: 'light' | 'dark' }): Promise<PhoneSession> {
+export async function openPhone(
+  baseUrl: string,
+  options: { path: string; position?: { lon: number; lat: number } | null; theme?: 'light' | 'dark' },
+): Promise<PhoneSession> {
   const browser = await launchBrowser();
   const context = await browser.newContext({
     viewport: { width: 390, height: 844 },
@@ -27,7 +30,9 @@ export async function openPhone(baseUrl: string, options: { path: string; positi
     isMobile: true,
     hasTouch: true,
     locale: 'zh-CN',
-    ...(options.position ? { geolocation: { longitude: options.position.lon, latitude: options.position.lat, accuracy: 10 }, permissions: ['geolocation'] } : {}),
+    ...(options.position
+      ? { geolocation: { longitude: options.position.lon, latitude: options.position.lat, accuracy: 10 }, permissions: ['geolocation'] }
+      : {}),
   });
   if (options.theme) await context.addInitScript((theme: string) => window.localStorage.setItem('gridops.theme', theme), options.theme);
   const page = await context.newPage();

@@ -30,7 +30,8 @@ export function decodePng(png: Buffer): Pixels {
       height = data.readUInt32BE(4);
       const [bitDepth, colourType, , , interlace] = [data[8], data[9], data[10], data[11], data[12]];
       channels = CHANNELS[colourType] ?? 0;
-      if (bitDepth !== 8 || channels === 0 || interlace !== 0) throw new Error(`unsupported PNG: depth ${bitDepth}, colour type ${colourType}, interlace ${interlace}`);
+      if (bitDepth !== 8 || channels === 0 || interlace !== 0)
+        throw new Error(`unsupported PNG: depth ${bitDepth}, colour type ${colourType}, interlace ${interlace}`);
     } else if (type === 'IDAT') idat.push(data);
     else if (type === 'IEND') break;
     offset += 12 + length;
@@ -94,7 +95,12 @@ export function differingShare(a: Pixels, b: Pixels, threshold = 16): number {
   if (a.width !== b.width || a.height !== b.height) throw new Error('images differ in size');
   let differing = 0;
   for (let i = 0; i < a.rgba.length; i += 4) {
-    if (Math.abs(a.rgba[i] - b.rgba[i]) > threshold || Math.abs(a.rgba[i + 1] - b.rgba[i + 1]) > threshold || Math.abs(a.rgba[i + 2] - b.rgba[i + 2]) > threshold) differing++;
+    if (
+      Math.abs(a.rgba[i] - b.rgba[i]) > threshold ||
+      Math.abs(a.rgba[i + 1] - b.rgba[i + 1]) > threshold ||
+      Math.abs(a.rgba[i + 2] - b.rgba[i + 2]) > threshold
+    )
+      differing++;
   }
   return differing / (a.width * a.height);
 }

@@ -23,7 +23,12 @@ export interface WallSession extends ConsoleSession {
 }
 
 /** Opens /screen/big/ at a size and signs in with the screen token through the form; waits until fully drawn. */
-export async function openWall(baseUrl: string, token: string, size: { width: number; height: number }, options: { path?: string; timeoutMs?: number; language?: 'zh-CN' | 'en' } = {}): Promise<WallSession & { readyMs: number }> {
+export async function openWall(
+  baseUrl: string,
+  token: string,
+  size: { width: number; height: number },
+  options: { path?: string; timeoutMs?: number; language?: 'zh-CN' | 'en' } = {},
+): Promise<WallSession & { readyMs: number }> {
   const timeoutMs = options.timeoutMs ?? 120_000;
   const started = Date.now();
   const session = await openConsole(baseUrl, { path: options.path ?? '/screen/big/', ...size, timeoutMs, language: options.language });
@@ -53,9 +58,11 @@ export async function overflowReport(page: Page, selector: string): Promise<{ pa
     const outside: string[] = [];
     for (const node of Array.from(document.querySelectorAll<HTMLElement>(sel))) {
       if (!node.textContent?.trim() || node.offsetParent === null) continue;
-      if (node.scrollWidth > node.clientWidth + 1) clipped.push(`${node.className}: ${node.textContent.trim()} (${node.scrollWidth} > ${node.clientWidth})`);
+      if (node.scrollWidth > node.clientWidth + 1)
+        clipped.push(`${node.className}: ${node.textContent.trim()} (${node.scrollWidth} > ${node.clientWidth})`);
       const rect = node.getBoundingClientRect();
-      if (rect.right > window.innerWidth + 0.5 || rect.bottom > window.innerHeight + 0.5 || rect.left < -0.5 || rect.top < -0.5) outside.push(`${node.className}: ${node.textContent.trim()}`);
+      if (rect.right > window.innerWidth + 0.5 || rect.bottom > window.innerHeight + 0.5 || rect.left < -0.5 || rect.top < -0.5)
+        outside.push(`${node.className}: ${node.textContent.trim()}`);
     }
     // Boxes whose content is taller than they are (tiles, panels): text would overlap the next box.
     for (const box of Array.from(document.querySelectorAll<HTMLElement>('.kpi-tile, .chart-panel, .side-ranking, .side-feed, .wall-header'))) {
