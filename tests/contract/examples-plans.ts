@@ -6,21 +6,9 @@
 import type { AnswerOf } from '../../server/contract/api-route.js';
 import { defineSql } from '../../server/db/database.js';
 import type { createPlanRoute, listPlansRoute } from '../../server/plans/plans-contract.js';
+import { pickPaintCandidate, type PaintCandidate } from '../support/plan-candidates.js';
 import type { ContractExamples, ExampleContext } from './contract-examples.js';
 
-/** A micro-grid of 仙林街道 on its grid's edge with another grid of its community, whose grid stays whole without it. */
-const pickPlanMove = defineSql(
-  'test.contract_plan_move',
-  `SELECT m.code AS unit, g.code AS "to", m.community_code AS community
-     FROM units m
-     JOIN units g ON g.parent_code = m.community_code AND g.level = 'grid' AND g.code <> m.parent_code
-                 AND g.geom && m.geom AND ST_Relate(m.geom, g.geom, 'F***1****')
-    WHERE m.level = 'micro_grid' AND m.street_code = '320113007'
-      AND (SELECT count(*) FROM units s WHERE s.parent_code = m.parent_code) > 2
-      AND (SELECT ST_NumGeometries(ST_UnaryUnion(ST_Collect(s.geom), 1e-9)) FROM units s
-            WHERE s.parent_code = m.parent_code AND s.code <> m.code) = 1
-    ORDER BY m.code LIMIT 1`,
-);
 /** Two micro-grids of 仙林街道 that share an edge (unit_edges). */
 const pickSharedEdge = defineSql(
   'test.contract_shared_edge',
@@ -38,11 +26,11 @@ async function planWithMove(ctx: ExampleContext, submit: boolean): Promise<numbe
   for (const p of open.plans.filter((x) => ['draft', 'submitted', 'approved', 'scheduled'].includes(x.state))) {
     await ctx.request('admin.city', 'POST', `/api/plans/${p.id}/withdraw`, {});
   }
-  const [move] = await ctx.db.query<{ unit: string; to: string; community: string }>(pickPlanMove);
+  const [move] = await ctx.db.query<PaintCandidate>(pickPaintCandidate);
   const { plan } = (await ctx.request('planner.city', 'POST', '/api/plans', {
     name: '合同测试方案',
     scopeCode: move.community,
-    edits: [{ unit: move.unit, to: move.to }],
+    edits: [{ unit: move.code, to: move.target }],
   })) as AnswerOf<typeof createPlanRoute>;
   if (submit) await ctx.request('planner.city', 'POST', `/api/plans/${plan.id}/submit`, { warningReason: '合同测试' });
   return plan.id;
