@@ -46,25 +46,23 @@ export function createSidePanels(options: SideOptions): SidePanels {
     rankingTitle.textContent = t('screen.ranking.title', { level: rankingLevel ? t(`screen.level.${rankingLevel}`) : t('screen.ranking.child') });
     replaceChildren(
       rankingList,
-      lastRanking.rows
-        .slice(0, fit)
-        .map((row) =>
-          el(
-            'li',
-            {
-              className: `ranking-row${row.code === lastRanking.focus ? ' is-focus' : ''}`,
-              dataset: { code: row.code, value: row.closureRate === null ? '' : String(row.closureRate) },
-            },
-            [
-              el('span', { className: 'ranking-rank' }, [String(row.rank)]),
-              el('span', { className: 'ranking-name' }, [row.name]),
-              el('span', { className: 'ranking-bar' }, [
-                el('span', { className: 'ranking-bar-fill', attrs: { style: `width:${Math.round((row.closureRate ?? 0) * 100)}%` } }),
-              ]),
-              el('span', { className: 'ranking-value' }, [formatRate(lang, row.closureRate)]),
-            ],
-          ),
+      lastRanking.rows.slice(0, fit).map((row) =>
+        el(
+          'li',
+          {
+            className: `ranking-row${row.code === lastRanking.focus ? ' is-focus' : ''}`,
+            dataset: { code: row.code, value: row.closureRate === null ? '' : String(row.closureRate) },
+          },
+          [
+            el('span', { className: 'ranking-rank' }, [String(row.rank)]),
+            el('span', { className: 'ranking-name' }, [row.name]),
+            el('span', { className: 'ranking-bar' }, [
+              el('span', { className: 'ranking-bar-fill', attrs: { style: `width:${Math.round((row.closureRate ?? 0) * 100)}%` } }),
+            ]),
+            el('span', { className: 'ranking-value' }, [formatRate(lang, row.closureRate)]),
+          ],
         ),
+      ),
     );
   };
 

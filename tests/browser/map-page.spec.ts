@@ -349,14 +349,12 @@ describe('console map alone', () => {
       });
       await settleMap(session.page);
       const cameras = await map.evaluate((el: ConsoleMapElement) =>
-        el.consoleMap.map
-          .queryRenderedFeatures({ layers: ['cameras-points'] })
-          .map((f) => ({
-            code: f.properties.code,
-            heading: f.properties.heading_deg,
-            range: f.properties.range_m,
-            at: (f.geometry as GeoJSON.Point).coordinates as [number, number],
-          })),
+        el.consoleMap.map.queryRenderedFeatures({ layers: ['cameras-points'] }).map((f) => ({
+          code: f.properties.code,
+          heading: f.properties.heading_deg,
+          range: f.properties.range_m,
+          at: (f.geometry as GeoJSON.Point).coordinates as [number, number],
+        })),
       );
       expect(cameras.length).toBeGreaterThan(0);
       // A still map with cones in view goes idle and draws nothing more (each idle once collected the cones
