@@ -13,7 +13,9 @@ import { createDomainEvents, type DomainEvent } from '../events/domain-events.js
 import { signIn } from '../../tests/support/test-auth.js';
 import { testDatabaseModes } from '../../tests/support/test-database.js';
 import { startTestServer, type TestServer } from '../../tests/support/test-server.js';
-import type { ApiAnswer } from '../../tests/support/api-answer.js';
+import { pathMatchesRoute, type Answer } from '../../tests/support/api-answer.js';
+import type { ApiRoute } from '../contract/api-route.js';
+import { attachPhotoRoute, patrolReportRoute } from './patrol-contract.js';
 import { JPEG, PNG, GIF } from '../../tests/support/test-images.js';
 
 const MAX_BYTES = 64 * 1024;
@@ -63,7 +65,8 @@ describe.each(testDatabaseModes())('patrol reports and photos on %s', (mode) => 
   let dispatcher: Record<string, string>;
   let xuanwu: Record<string, string>;
 
-  const upload = async (
+  const upload = async <R extends ApiRoute>(
+    route: R,
     url: string,
     headers: Record<string, string>,
     fields: Record<string, string>,
@@ -72,11 +75,12 @@ describe.each(testDatabaseModes())('patrol reports and photos on %s', (mode) => 
     const form = new FormData();
     for (const [k, v] of Object.entries(fields)) form.append(k, v);
     if (photo) form.append('photo', new Blob([new Uint8Array(photo.bytes)], { type: photo.type }), photo.name);
+    if (!pathMatchesRoute(route, url)) throw new Error(`${url} is not a path of ${route.path}`);
     const res = await fetch(`${server.baseUrl}${url}`, { method: 'POST', headers, body: form });
-    return { status: res.status, body: (await res.json().catch(() => null)) as ApiAnswer };
+    return { status: res.status, body: (await res.json().catch(() => null)) as Answer<R> };
   };
   const patrol = (fields: Record<string, string>, photo = { bytes: JPEG, type: 'image/jpeg', name: 'scene.jpg' }, who = worker) =>
-    upload('/api/patrol-reports', who, { category: 'city_management', description: '巡查发现：井盖破损', ...fields }, photo);
+    upload(patrolReportRoute, '/api/patrol-reports', who, { category: 'city_management', description: '巡查发现：井盖破损', ...fields }, photo);
 
   beforeAll(async () => {
     uploadDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gridops-uploads-'));
@@ -156,7 +160,7 @@ describe.each(testDatabaseModes())('patrol reports and photos on %s', (mode) => 
     );
     expect(big.status).toBe(413);
     expect(big.body.code).toBe('photo_too_large');
-    const none = await upload('/api/patrol-reports', worker, { category: 'city_management', description: '没有照片' });
+    const none = await upload(patrolReportRoute, '/api/patrol-reports', worker, { category: 'city_management', description: '没有照片' });
     expect(none.status).toBe(400);
     expect(none.body.code).toBe('photo_required');
     expect((await patrol({ lon: '118.9' })).body.code).toBe('invalid_patrol_report');
@@ -173,7 +177,7 @@ describe.each(testDatabaseModes())('patrol reports and photos on %s', (mode) => 
     // Attaching to a case of another district: not found inside the transaction.
     const incident = (await patrol({})).body.incident.id;
     const withIt = filesUnder(uploadDir);
-    const foreign = await upload(`/api/incidents/${incident}/photos`, xuanwu, {}, { bytes: PNG, type: 'image/png', name: 'b.png' });
+    const foreign = await upload(attachPhotoRoute, `/api/incidents/${incident}/photos`, xuanwu, {}, { bytes: PNG, type: 'image/png', name: 'b.png' });
     expect(foreign.status).toBe(404);
     expect(filesUnder(uploadDir).sort()).toEqual(withIt.sort());
     expect(withIt.length).toBe(before.length + 1);
@@ -183,6 +187,7 @@ describe.each(testDatabaseModes())('patrol reports and photos on %s', (mode) => 
     const incident = (await patrol({ category: 'safety_hazard' })).body.incident.id;
     heard.length = 0;
     const attached = await upload(
+      attachPhotoRoute,
       `/api/incidents/${incident}/photos`,
       dispatcher,
       { note: '调度员补充现场照片' },

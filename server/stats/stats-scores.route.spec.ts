@@ -11,7 +11,9 @@ import { testDatabaseModes } from '../../tests/support/test-database.js';
 import { startTestServer, type TestServer } from '../../tests/support/test-server.js';
 import { nowResponseSchema, scoreResponseSchema } from './stats-contract.js';
 import { SAFETY_RATE_SCALE } from './stats-scores.js';
-import type { ApiAnswer } from '../../tests/support/api-answer.js';
+import { callRoute } from '../../tests/support/api-answer.js';
+import type { ApiRoute } from '../contract/api-route.js';
+import { safetyIndexRoute, scorecardsRoute, statsCasesRoute, statsNowRoute, statsPublishRoute, statsSummaryRoute } from './stats-routes-contract.js';
 
 const historyMonths = defineSql(
   'test.stats_history_months',
@@ -32,21 +34,12 @@ const changeOneCase = defineSql(
      WHERE street_code = '320113007' AND to_char(reported_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM') = $1 AND satisfaction = 5)`,
 );
 
-type Json = ApiAnswer;
-
 describe.each(testDatabaseModes())('safety index and scorecards on %s', (mode) => {
   let server: TestServer;
   let admin: Record<string, string>;
   let months: string[];
 
-  const call = async (method: string, path: string, headers = admin, body?: unknown) => {
-    const res = await fetch(`${server.baseUrl}${path}`, {
-      method,
-      headers: { ...headers, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: res.status, body: (await res.json()) as Json };
-  };
+  const call = <R extends ApiRoute>(route: R, path: string, headers = admin, body?: unknown) => callRoute(server.baseUrl, route, path, headers, body);
 
   beforeAll(async () => {
     server = await startTestServer(mode);
@@ -59,7 +52,7 @@ describe.each(testDatabaseModes())('safety index and scorecards on %s', (mode) =
     expect(months.length).toBeGreaterThanOrEqual(12);
     const complete = months.slice(1, -1);
     for (const month of complete) {
-      const res = await call('GET', `/api/stats/safety-index?unit=320113007&month=${month}`);
+      const res = await call(safetyIndexRoute, `/api/stats/safety-index?unit=320113007&month=${month}`);
       expect(res.status, JSON.stringify(res.body)).toBe(200);
       const scores = scoreResponseSchema.parse(res.body);
       expect(scores.unit.score, month).not.toBeNull();
@@ -71,45 +64,49 @@ describe.each(testDatabaseModes())('safety index and scorecards on %s', (mode) =
     }
     // One month by hand, from the summary's counts and the households.
     const month = complete.at(-1)!;
-    const summary = (await call('GET', `/api/stats/summary?unit=320113007&period=month&date=${month}-01`)).body;
-    const index = scoreResponseSchema.parse((await call('GET', `/api/stats/safety-index?unit=320113007&month=${month}`)).body);
+    const summary = (await call(statsSummaryRoute, `/api/stats/summary?unit=320113007&period=month&date=${month}-01`)).body;
+    const index = scoreResponseSchema.parse((await call(safetyIndexRoute, `/api/stats/safety-index?unit=320113007&month=${month}`)).body);
     const t = summary.totals;
     const byKey = Object.fromEntries(index.unit.components.map((c) => [c.key, c]));
     expect(byKey.on_time_closure.raw).toBeCloseTo(summary.stages[4].onTime / t.incidents, 4);
     expect(byKey.repeat_share.raw).toBeCloseTo(t.repeats / t.incidents, 4);
-    expect(byKey.satisfaction.raw).toBeCloseTo(t.satisfactionMean, 2);
+    expect(byKey.satisfaction.raw).toBeCloseTo(t.satisfactionMean ?? Number.NaN, 2);
     expect(byKey.safety_rate.score).toBeCloseTo(100 * Math.exp(-byKey.safety_rate.raw! / SAFETY_RATE_SCALE), 0);
     const weighted = index.unit.components.reduce((s, c) => s + c.weight * c.score!, 0) / index.unit.components.reduce((s, c) => s + c.weight, 0);
     expect(index.unit.score).toBeCloseTo(weighted, 0);
     // Every component drills down to its cases.
     for (const c of index.unit.components) {
-      const cases = await call('GET', `/api/stats/cases?unit=320113007&period=month&date=${month}-01&metric=${c.casesMetric}&limit=5`);
+      const cases = await call(statsCasesRoute, `/api/stats/cases?unit=320113007&period=month&date=${month}-01&metric=${c.casesMetric}&limit=5`);
       expect(cases.status, c.casesMetric).toBe(200);
     }
-    const repeats = await call('GET', `/api/stats/cases?unit=320113007&period=month&date=${month}-01&metric=repeat`);
+    const repeats = await call(statsCasesRoute, `/api/stats/cases?unit=320113007&period=month&date=${month}-01&metric=repeat`);
     expect(repeats.body.total).toBe(t.repeats);
 
-    const cards = scoreResponseSchema.parse((await call('GET', `/api/stats/scorecards?unit=320113007&month=${month}`)).body);
+    const cards = scoreResponseSchema.parse((await call(scorecardsRoute, `/api/stats/scorecards?unit=320113007&month=${month}`)).body);
     expect(cards.kind).toBe('scorecard');
     expect(cards.children.every((c) => c.level === 'community')).toBe(true);
     expect(cards.unit.components.map((c) => c.key)).toContain('resolve_on_time');
-    expect((await call('GET', `/api/stats/scorecards?unit=${cards.children[0].code}001&month=${month}`)).body.code).toBe('no_scorecard_for_level');
+    expect((await call(scorecardsRoute, `/api/stats/scorecards?unit=${cards.children[0].code}001&month=${month}`)).body.code).toBe(
+      'no_scorecard_for_level',
+    );
   }, 120_000);
 
   it('publishes a month once, audited, and answers the stored figures even after its cases change', async () => {
     const month = months.at(-2)!;
-    const before = scoreResponseSchema.parse((await call('GET', `/api/stats/safety-index?unit=320113007&month=${month}`)).body);
+    const before = scoreResponseSchema.parse((await call(safetyIndexRoute, `/api/stats/safety-index?unit=320113007&month=${month}`)).body);
     expect(before.published).toBeNull();
     const dispatcher = await signIn(server.baseUrl, 'dispatcher.city');
-    expect((await call('POST', '/api/stats/publish', dispatcher, { kind: 'safety_index', month })).status).toBe(403);
+    expect((await call(statsPublishRoute, '/api/stats/publish', dispatcher, { kind: 'safety_index', month })).status).toBe(403);
     const xianlinAdmin = await signIn(server.baseUrl, 'admin.xianlin');
-    expect((await call('POST', '/api/stats/publish', xianlinAdmin, { kind: 'safety_index', month })).body.code).toBe('publish_requires_city');
+    expect((await call(statsPublishRoute, '/api/stats/publish', xianlinAdmin, { kind: 'safety_index', month })).body.code).toBe(
+      'publish_requires_city',
+    );
 
-    const done = await call('POST', '/api/stats/publish', admin, { kind: 'safety_index', month });
+    const done = await call(statsPublishRoute, '/api/stats/publish', admin, { kind: 'safety_index', month });
     expect(done.status, JSON.stringify(done.body)).toBe(201);
     expect(done.body).toMatchObject({ kind: 'safety_index', month, formulaVersion: 1 });
     expect(done.body.units).toBeGreaterThan(200);
-    const again = await call('POST', '/api/stats/publish', admin, { kind: 'safety_index', month });
+    const again = await call(statsPublishRoute, '/api/stats/publish', admin, { kind: 'safety_index', month });
     expect([again.status, again.body.code]).toEqual([409, 'already_published']);
     const audit = await server.db.query<{ action: string; success: boolean }>(auditOf);
     // The refusals by role and jurisdiction stop before the change; the repeated publication is a failed attempt.
@@ -120,7 +117,7 @@ describe.each(testDatabaseModes())('safety index and scorecards on %s', (mode) =
 
     // A rating of that month changes: the published index does not move.
     await server.db.query(changeOneCase, [month]);
-    const after = scoreResponseSchema.parse((await call('GET', `/api/stats/safety-index?unit=320113007&month=${month}`)).body);
+    const after = scoreResponseSchema.parse((await call(safetyIndexRoute, `/api/stats/safety-index?unit=320113007&month=${month}`)).body);
     expect(after.published).toMatchObject({ formulaVersion: 1, by: 'admin.city' });
     expect(after.unit.score).toBe(before.unit.score);
     expect(after.unit.components).toEqual(before.unit.components);
@@ -128,7 +125,7 @@ describe.each(testDatabaseModes())('safety index and scorecards on %s', (mode) =
   }, 120_000);
 
   it("gives the wall's counts of right now in the jurisdiction", async () => {
-    const res = await call('GET', '/api/stats/now?unit=320113007');
+    const res = await call(statsNowRoute, '/api/stats/now?unit=320113007');
     const now = nowResponseSchema.parse(res.body);
     const [direct] = await server.db.query<{ on_duty: number; cameras: number }>(directNow);
     expect(now.workersOnDuty).toBe(direct.on_duty);

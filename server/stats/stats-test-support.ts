@@ -6,7 +6,6 @@
 import { defineSql, type Queryable } from '../db/database.js';
 import { STATS_STAGES, type StatsStage } from './stats-contract.js';
 import { bucketMinutes, bucketOf } from './stats-figures.js';
-import type { ApiAnswer } from '../../tests/support/api-answer.js';
 
 const limit = (stage: string) =>
   `(SELECT l.minutes FROM incident_time_limits l WHERE l.grade = i.grade AND l.stage = '${stage}'
@@ -40,7 +39,22 @@ export const directOpenNow = defineSql(
      FROM incidents WHERE state NOT IN ('closed', 'rejected') AND micro_grid_code LIKE $1 || '%'`,
 );
 
-type Row = Record<string, ApiAnswer>;
+/** One row of directIncidents: minutes to each stage (null when not reached) and each stage's time limit. */
+type Row = {
+  id: number;
+  source: string;
+  category: string;
+  grade: string;
+  state: string;
+  satisfaction: number | null;
+  escalation_level: number;
+  hour: number;
+} & Record<StatsStage, number | null> &
+  Record<`l_${'accept' | 'dispatch' | 'acknowledge' | 'arrive' | 'resolve' | 'verify' | 'evaluate'}`, number> & {
+    summonses: number;
+    summonses_late: number;
+    repeat: boolean;
+  };
 
 function quantile(values: number[], p: number): number | null {
   if (values.length === 0) return null;
@@ -54,7 +68,7 @@ const r4 = (v: number | null) => (v === null ? null : Number(v.toFixed(4)));
 export async function directSummary(db: Queryable, unitCode: string, from: string, to: string, now: Date) {
   const prefix = unitCode === 'city' ? '' : unitCode;
   const rows = await db.query<Row>(directIncidents, [prefix, from, to]);
-  const [open] = await db.query<Row>(directOpenNow, [prefix, now]);
+  const [open] = await db.query<{ open_now: number; overdue_now: number }>(directOpenNow, [prefix, now]);
   const count = (f: (r: Row) => boolean) => rows.filter(f).length;
   const cumulative = (r: Row): Record<StatsStage, number> => {
     const accept = r.l_accept;
@@ -64,26 +78,26 @@ export async function directSummary(db: Queryable, unitCode: string, from: strin
     return { accept, dispatch, arrive, resolve, close: resolve + r.l_verify + r.l_evaluate };
   };
   const stages = STATS_STAGES.map((stage) => {
-    const reached = rows.filter((r) => r[stage] !== null);
-    const onTime = reached.filter((r) => r[stage] <= cumulative(r)[stage]).length;
+    const reached = rows.flatMap((r) => (r[stage] === null ? [] : [{ row: r, minutes: r[stage] }]));
+    const onTime = reached.filter((x) => x.minutes <= cumulative(x.row)[stage]).length;
     return {
       stage,
       reached: reached.length,
       onTime,
       onTimeRate: reached.length ? r4(onTime / reached.length) : null,
       medianMinutes: quantile(
-        reached.map((r) => r[stage]),
+        reached.map((x) => x.minutes),
         0.5,
       ),
       p90Minutes: quantile(
-        reached.map((r) => r[stage]),
+        reached.map((x) => x.minutes),
         0.9,
       ),
     };
   });
   const rated = rows.filter((r) => r.satisfaction !== null);
   const closed = count((r) => r.state === 'closed');
-  const by = (key: string) => {
+  const by = (key: 'source' | 'category' | 'grade') => {
     const out: Record<string, number> = {};
     for (const r of rows) out[r[key]] = (out[r[key]] ?? 0) + 1;
     return out;
@@ -103,7 +117,7 @@ export async function directSummary(db: Queryable, unitCode: string, from: strin
     summonsesLate: rows.reduce((s, r) => s + r.summonses_late, 0),
     repeats: count((r) => r.repeat),
     rated: rated.length,
-    satisfactionMean: rated.length ? Number((rated.reduce((s, r) => s + r.satisfaction, 0) / rated.length).toFixed(3)) : null,
+    satisfactionMean: rated.length ? Number((rated.reduce((s, r) => s + (r.satisfaction ?? 0), 0) / rated.length).toFixed(3)) : null,
     openNow: open.open_now,
     overdueNow: open.overdue_now,
     bySource: by('source'),

@@ -13,7 +13,18 @@ import { startTestServer, type TestServer } from '../../tests/support/test-serve
 import { casesResponseSchema, rankingResponseSchema, seriesResponseSchema, summaryResponseSchema } from './stats-contract.js';
 import { dateOfDay, dayNumber, shanghaiDate } from './stats-period.js';
 import { directSummary } from './stats-test-support.js';
-import type { ApiAnswer } from '../../tests/support/api-answer.js';
+import { callRoute } from '../../tests/support/api-answer.js';
+import type { ApiRoute } from '../contract/api-route.js';
+import { createIncidentRoute, incidentEventRoute } from '../incidents/incidents-contract.js';
+import { summonRoute } from '../incidents/summonses-contract.js';
+import {
+  safetyIndexRoute,
+  statsCasesRoute,
+  statsPublishRoute,
+  statsRankingRoute,
+  statsSeriesRoute,
+  statsSummaryRoute,
+} from './stats-routes-contract.js';
 
 const unitsWithIncidents = defineSql(
   'test.stats_units_with_incidents',
@@ -40,8 +51,6 @@ const pickPlaces = defineSql(
     ORDER BY md5(m.code) LIMIT 3`,
 );
 
-type Json = ApiAnswer;
-
 describe.each(testDatabaseModes())('statistics on %s', (mode) => {
   let server: TestServer;
   let admin: Record<string, string>;
@@ -50,23 +59,15 @@ describe.each(testDatabaseModes())('statistics on %s', (mode) => {
   let first: string;
   let last: string;
 
-  const get = async (path: string, headers = admin) => {
-    // A GET is safe to repeat: once more when a kept-alive socket was closed by the server while the test counted.
-    const res = await fetch(`${server.baseUrl}${path}`, { headers }).catch(() => fetch(`${server.baseUrl}${path}`, { headers }));
-    return { status: res.status, body: (await res.json()) as Json };
-  };
-  const post = async (path: string, headers: Record<string, string>, body: unknown) => {
-    const res = await fetch(`${server.baseUrl}${path}`, {
-      method: 'POST',
-      headers: { ...headers, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    return { status: res.status, body: (await res.json()) as Json };
-  };
+  // A GET is safe to repeat: once more when a kept-alive socket was closed by the server while the test counted.
+  const get = <R extends ApiRoute>(route: R, path: string, headers = admin) =>
+    callRoute(server.baseUrl, route, path, headers).catch(() => callRoute(server.baseUrl, route, path, headers));
+  const post = <R extends ApiRoute>(route: R, path: string, headers: Record<string, string>, body: unknown) =>
+    callRoute(server.baseUrl, route, path, headers, body);
 
   /** The API's summary against the direct count, figure by figure. */
   const expectEqualToDirect = async (unit: string, period: string, label: string) => {
-    const res = await get(`/api/stats/summary?unit=${unit}&${period}`);
+    const res = await get(statsSummaryRoute, `/api/stats/summary?unit=${unit}&${period}`);
     expect(res.status, `${label}: ${JSON.stringify(res.body)}`).toBe(200);
     const api = summaryResponseSchema.parse(res.body);
     const direct = await directSummary(server.db, unit, api.period.from, api.period.to, new Date(api.asOf));
@@ -119,10 +120,10 @@ describe.each(testDatabaseModes())('statistics on %s', (mode) => {
   it('still equals the direct count right after live events through the real routes', async () => {
     const places = await server.db.query<{ code: string; lon: number; lat: number; worker: string }>(pickPlaces);
     const today = shanghaiDate(new Date());
-    const before = (await get(`/api/stats/summary?unit=320113007&period=day&date=${today}`)).body.totals.incidents;
+    const before = (await get(statsSummaryRoute, `/api/stats/summary?unit=320113007&period=day&date=${today}`)).body.totals.incidents;
     const ids: number[] = [];
     for (const [k, place] of places.entries()) {
-      const res = await post('/api/incidents', dispatcher, {
+      const res = await post(createIncidentRoute, '/api/incidents', dispatcher, {
         category: k === 0 ? 'fire_safety' : 'dispute',
         description: '统计测试',
         lon: place.lon,
@@ -132,10 +133,14 @@ describe.each(testDatabaseModes())('statistics on %s', (mode) => {
       ids.push(res.body.incident.id);
     }
     // One accepted and dispatched, one rejected, one summoned department (吹哨报到).
-    expect((await post(`/api/incidents/${ids[0]}/events`, dispatcher, { type: 'accept' })).status).toBe(200);
-    expect((await post(`/api/incidents/${ids[0]}/events`, dispatcher, { type: 'dispatch', workerCode: places[0].worker })).status).toBe(200);
-    expect((await post(`/api/incidents/${ids[1]}/events`, dispatcher, { type: 'reject', reason: '重复' })).status).toBe(200);
-    expect((await post(`/api/incidents/${ids[2]}/summons`, dispatcher, { departmentCode: 'urban_management', note: '请城管到场' })).status).toBe(201);
+    expect((await post(incidentEventRoute, `/api/incidents/${ids[0]}/events`, dispatcher, { type: 'accept' })).status).toBe(200);
+    expect(
+      (await post(incidentEventRoute, `/api/incidents/${ids[0]}/events`, dispatcher, { type: 'dispatch', workerCode: places[0].worker })).status,
+    ).toBe(200);
+    expect((await post(incidentEventRoute, `/api/incidents/${ids[1]}/events`, dispatcher, { type: 'reject', reason: '重复' })).status).toBe(200);
+    expect(
+      (await post(summonRoute, `/api/incidents/${ids[2]}/summons`, dispatcher, { departmentCode: 'urban_management', note: '请城管到场' })).status,
+    ).toBe(201);
 
     const { api } = await expectEqualToDirect('320113007', `period=day&date=${today}`, 'street today after live events');
     expect(api.totals.incidents).toBe(before + 3);
@@ -147,25 +152,25 @@ describe.each(testDatabaseModes())('statistics on %s', (mode) => {
     await expectEqualToDirect(places[0].code.slice(0, 12), `period=day&date=${today}`, 'community today');
 
     // The drill-down lists exactly the cases the figure counts.
-    const red = await get(`/api/stats/cases?unit=320113007&period=day&date=${today}&metric=category.fire_safety&limit=500`);
+    const red = await get(statsCasesRoute, `/api/stats/cases?unit=320113007&period=day&date=${today}&metric=category.fire_safety&limit=500`);
     const cases = casesResponseSchema.parse(red.body);
     expect(cases.total).toBe(api.byCategory.fire_safety);
     expect(cases.items.map((i) => i.id)).toContain(ids[0]);
-    const rejected = await get(`/api/stats/cases?unit=320113007&period=day&date=${today}&metric=rejected`);
+    const rejected = await get(statsCasesRoute, `/api/stats/cases?unit=320113007&period=day&date=${today}&metric=rejected`);
     expect(rejected.body.total).toBe(api.totals.rejected);
-    const overdue = await get(`/api/stats/cases?unit=320113007&metric=overdue_now&limit=5`);
+    const overdue = await get(statsCasesRoute, `/api/stats/cases?unit=320113007&metric=overdue_now&limit=5`);
     expect(overdue.body.total).toBe(api.totals.overdueNow);
   }, 120_000);
 
   it('ranks the children, whose figures add up to the parent, and gives series that add up to the summary', async () => {
     const month = `period=month&date=${last}`;
-    const parent = (await get(`/api/stats/summary?unit=320113007&${month}`)).body;
+    const parent = (await get(statsSummaryRoute, `/api/stats/summary?unit=320113007&${month}`)).body;
     for (const [unit, childLevel] of [
       ['city', 'district'],
       ['320113', 'street'],
       ['320113007', 'community'],
     ] as const) {
-      const res = await get(`/api/stats/ranking?unit=${unit}&${month}&metric=closureRate&order=desc`);
+      const res = await get(statsRankingRoute, `/api/stats/ranking?unit=${unit}&${month}&metric=closureRate&order=desc`);
       expect(res.status).toBe(200);
       const ranking = rankingResponseSchema.parse(res.body);
       expect(ranking.rows.every((r) => r.level === childLevel)).toBe(true);
@@ -173,16 +178,20 @@ describe.each(testDatabaseModes())('statistics on %s', (mode) => {
       expect(values).toEqual([...values].sort((a, b) => b - a));
       if (unit === '320113007') expect(ranking.rows.reduce((s, r) => s + r.incidents, 0)).toBe(parent.totals.incidents);
     }
-    const community = (await get(`/api/stats/ranking?unit=320113007&${month}`)).body.rows[0].code;
-    const grids = (await get(`/api/stats/ranking?unit=${community}&${month}&metric=incidents`)).body;
-    const communitySummary = (await get(`/api/stats/summary?unit=${community}&${month}`)).body;
+    const community = (await get(statsRankingRoute, `/api/stats/ranking?unit=320113007&${month}`)).body.rows[0].code;
+    const grids = (await get(statsRankingRoute, `/api/stats/ranking?unit=${community}&${month}&metric=incidents`)).body;
+    const communitySummary = (await get(statsSummaryRoute, `/api/stats/summary?unit=${community}&${month}`)).body;
     expect(grids.rows.reduce((s: number, r: { incidents: number }) => s + r.incidents, 0)).toBe(communitySummary.totals.incidents);
 
-    const daily = seriesResponseSchema.parse((await get(`/api/stats/series?unit=320113007&granularity=day&${month}&compare=week`)).body);
+    const daily = seriesResponseSchema.parse(
+      (await get(statsSeriesRoute, `/api/stats/series?unit=320113007&granularity=day&${month}&compare=week`)).body,
+    );
     expect(daily.buckets).toHaveLength(parent.period.days);
     expect(daily.buckets.reduce((s, b) => s + b.incidents, 0)).toBe(parent.totals.incidents);
     expect(daily.compare!.buckets).toHaveLength(parent.period.days);
-    const hourly = seriesResponseSchema.parse((await get(`/api/stats/series?unit=320113007&granularity=hour&date=${last}&compare=week`)).body);
+    const hourly = seriesResponseSchema.parse(
+      (await get(statsSeriesRoute, `/api/stats/series?unit=320113007&granularity=hour&date=${last}&compare=week`)).body,
+    );
     expect(hourly.buckets).toHaveLength(24);
     const direct = await directSummary(server.db, '320113007', last, last, new Date());
     expect(hourly.buckets.map((b) => b.incidents)).toEqual(direct.byHour);
@@ -190,34 +199,34 @@ describe.each(testDatabaseModes())('statistics on %s', (mode) => {
   }, 60_000);
 
   it('refuses bad input with stable codes and keeps to the jurisdiction', async () => {
-    const cases: [string, number, string][] = [
-      ['/api/stats/summary?unit=city&period=range&from=2025-01-01&to=2026-03-01', 400, 'period_too_long'],
-      ['/api/stats/summary?unit=city&period=day&date=2026-02-30', 400, 'invalid_period'],
-      ['/api/stats/summary?unit=city&period=range&from=2026-03-01', 400, 'invalid_period'],
-      ['/api/stats/summary?unit=city&period=range&from=2026-03-02&to=2026-03-01', 400, 'invalid_period'],
-      ['/api/stats/summary?unit=city&period=day&date=yesterday', 400, 'invalid_query'],
-      ['/api/stats/summary?unit=320199999', 404, 'unknown_unit'],
-      ['/api/stats/summary?unit=drop%20table', 400, 'invalid_query'],
-      ['/api/stats/cases?unit=city&metric=grade.purple', 400, 'unknown_metric'],
-      ['/api/stats/cases?unit=city&metric=everything', 400, 'invalid_query'],
-      ['/api/stats/safety-index?unit=city&month=2026-13', 400, 'invalid_period'],
-      ['/api/stats/safety-index?unit=city&month=26-01', 400, 'invalid_query'],
+    const cases: [ApiRoute, string, number, string][] = [
+      [statsSummaryRoute, '/api/stats/summary?unit=city&period=range&from=2025-01-01&to=2026-03-01', 400, 'period_too_long'],
+      [statsSummaryRoute, '/api/stats/summary?unit=city&period=day&date=2026-02-30', 400, 'invalid_period'],
+      [statsSummaryRoute, '/api/stats/summary?unit=city&period=range&from=2026-03-01', 400, 'invalid_period'],
+      [statsSummaryRoute, '/api/stats/summary?unit=city&period=range&from=2026-03-02&to=2026-03-01', 400, 'invalid_period'],
+      [statsSummaryRoute, '/api/stats/summary?unit=city&period=day&date=yesterday', 400, 'invalid_query'],
+      [statsSummaryRoute, '/api/stats/summary?unit=320199999', 404, 'unknown_unit'],
+      [statsSummaryRoute, '/api/stats/summary?unit=drop%20table', 400, 'invalid_query'],
+      [statsCasesRoute, '/api/stats/cases?unit=city&metric=grade.purple', 400, 'unknown_metric'],
+      [statsCasesRoute, '/api/stats/cases?unit=city&metric=everything', 400, 'invalid_query'],
+      [safetyIndexRoute, '/api/stats/safety-index?unit=city&month=2026-13', 400, 'invalid_period'],
+      [safetyIndexRoute, '/api/stats/safety-index?unit=city&month=26-01', 400, 'invalid_query'],
     ];
-    for (const [path, status, code] of cases) {
-      const res = await get(path);
+    for (const [route, path, status, code] of cases) {
+      const res = await get(route, path);
       expect([res.status, res.body.code], path).toEqual([status, code]);
     }
     // A Xianlin dispatcher and a Xianlin wall see Xianlin, not its district or the city, nor Xuanwu.
     const wall = await screenTokenHeaders(server.db, '320113007');
     for (const headers of [dispatcher, wall]) {
-      expect((await get('/api/stats/summary?unit=320113007', headers)).status).toBe(200);
+      expect((await get(statsSummaryRoute, '/api/stats/summary?unit=320113007', headers)).status).toBe(200);
       for (const outside of ['city', '320113', '320102']) {
-        const res = await get(`/api/stats/summary?unit=${outside}`, headers);
+        const res = await get(statsSummaryRoute, `/api/stats/summary?unit=${outside}`, headers);
         expect([res.status, res.body.code]).toEqual([403, 'outside_jurisdiction']);
       }
     }
-    expect((await post('/api/stats/publish', wall, { kind: 'safety_index', month: '2026-01' })).status).toBe(403);
+    expect((await post(statsPublishRoute, '/api/stats/publish', wall, { kind: 'safety_index', month: '2026-01' })).status).toBe(403);
     const worker = await signIn(server.baseUrl, 'worker.xianlin');
-    expect((await get('/api/stats/summary?unit=320113007', worker)).status).toBe(403);
+    expect((await get(statsSummaryRoute, '/api/stats/summary?unit=320113007', worker)).status).toBe(403);
   });
 });

@@ -16,7 +16,6 @@ import { startTestServer, type TestServer } from '../support/test-server.js';
 import { closeBrowser, ensureClientBuilt, openConsole, waitForMapReady, type ConsoleSession } from './support/browser-session.js';
 import { recordMapFrames } from './support/map-frames.js';
 import { countNear, decodePng } from './support/png-pixels.js';
-import type { ApiAnswer } from '../support/api-answer.js';
 
 /** A Xianlin gas sensor with no incident or camera within 60 m (nothing else coloured where it is drawn). */
 const pickSensor = defineSql(
@@ -34,7 +33,7 @@ async function pixelOf(page: Page, lon: number, lat: number, zoom: number): Prom
   return page.evaluate(
     ({ lon, lat, zoom }) =>
       new Promise<{ x: number; y: number }>((resolve) => {
-        const element = document.querySelector('[data-testid="map"]') as HTMLElement & { consoleMap: { map: ApiAnswer } };
+        const element = document.querySelector('[data-testid="map"]') as HTMLElement & { consoleMap: { map: import('maplibre-gl').Map } };
         const map = element.consoleMap.map;
         const done = () => {
           const p = map.project([lon, lat]);

@@ -11,7 +11,8 @@ import { signIn } from '../support/test-auth.js';
 import { testDatabaseModes } from '../support/test-database.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { closeBrowser, ensureClientBuilt, openConsole, waitForMapReady, type ConsoleSession } from './support/browser-session.js';
-import type { ApiAnswer } from '../support/api-answer.js';
+import type { Answer } from '../support/api-answer.js';
+import type { createIncidentRoute } from '../../server/incidents/incidents-contract.js';
 
 /** A point 20 m in front of an online fixed 仙林街道 camera, with at least four online cameras within 250 m. */
 const pickPlace = defineSql(
@@ -43,7 +44,7 @@ describe('console: covering cameras, live video and the video wall', () => {
       body: JSON.stringify({ category: 'city_management', description: '占道经营（视频测试）', lon: place.lon, lat: place.lat }),
     });
     expect(res.status).toBe(201);
-    incident = ((await res.json()) as ApiAnswer).incident;
+    incident = ((await res.json()) as Answer<typeof createIncidentRoute>).incident;
     session = await openConsole(server.baseUrl, { username: 'dispatcher.xianlin', language: 'zh-CN', theme: 'dark' });
     session.page.on('response', (response) => {
       if (response.status() >= 400) failedResponses.push(`${response.status()} ${new URL(response.url()).pathname}`);
