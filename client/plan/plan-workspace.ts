@@ -357,7 +357,7 @@ export function mountPlanWorkspace(root: HTMLElement, account: Account): void {
     );
     const names = gridNames();
     replaceChildren(grids, [
-      el('div', { className: 'plan-grids-title' }, [t(streetMode() ? 'plan.brushStreet' : 'plan.brush')]),
+      el('div', { className: 'plan-grids-title', testId: 'brush-title' }, [t(streetMode() ? 'plan.brushStreet' : 'plan.brush')]),
       ...[...names].map(([code, name], i) =>
         el(
           'button',

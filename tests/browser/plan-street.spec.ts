@@ -34,7 +34,7 @@ describe('planner workspace for a street', () => {
     try {
       const { page } = planner;
       await waitForMapReady(page, 90_000);
-      expect(await page.locator('.plan-grids-title').textContent()).toBe('画笔：把网格涂入社区');
+      expect(await page.getByTestId('brush-title').textContent()).toBe('画笔：把网格涂入社区');
       expect(await page.locator('[data-testid="tool-split"]').isVisible()).toBe(false);
       await page.locator(`button.grid-swatch[data-grid="${g.target}"]`).click();
       await page.waitForFunction(() => {
