@@ -9,8 +9,8 @@
  *  - holds the acknowledgement of every message that completes meanwhile (the PUBACK waits: aedes does not read that
  *    connection's next packets until then), and
  *  - pauses every connection that has nothing in flight (aedes' Client.pause: its next socket read waits),
- * until the ingest has written its queue down to half the limit; then it acknowledges and resumes, one connection
- * per turn of the event loop while the queue stays under the limit. Nothing taken is
+ * until the ingest has written its queue down to half the limit; then it acknowledges (limit / 1,000 held PUBACKs per
+ * turn of the event loop, at least one) and resumes (one connection per turn) while the queue stays under the limit. Nothing taken is
  * dropped: a held message is already stored, only its PUBACK waits; TCP flow control pushes back on the devices.
  * Bound: limit + the packets of the socket reads already being parsed when it closed (one read per connection at
  * most: 64 KiB). Counted in the ingest stats (times closed, peak pending).
@@ -50,6 +50,12 @@ export function createIngestGate(ingest: Pick<ReadingIngest, 'pending' | 'whenPe
    * would let every one of them read a socket's worth in the same turn.
    */
   let releasing = false;
+  /**
+   * Held acknowledgements released per turn: one for a small limit (the bound stays tight), more for a large one —
+   * one per turn would take tens of thousands of turns to work off a city's queue and throttle the ingest far below
+   * the database's pace. Each lets at most one more socket read in (the documented bound).
+   */
+  const releasePerTurn = Math.max(1, Math.floor(limit / 1000));
   const releaseNext = () => {
     releasing = false;
     if (closed) return;
@@ -57,9 +63,9 @@ export function createIngestGate(ingest: Pick<ReadingIngest, 'pending' | 'whenPe
       close();
       return;
     }
-    const ack = held.shift();
-    if (ack) ack();
-    else {
+    if (held.length > 0) {
+      for (const ack of held.splice(0, releasePerTurn)) ack();
+    } else {
       const client = paused.values().next().value;
       if (!client) return;
       paused.delete(client);
