@@ -18,6 +18,9 @@ import type { PostgresCluster } from '../../tests/support/postgres-cluster.js';
 import { startServerProcess, type ServerProcess } from '../../tests/support/server-process.js';
 import { signIn } from '../../tests/support/test-auth.js';
 import { startCopyOfTestCluster, testDatabaseModes } from '../../tests/support/test-database.js';
+import { until } from '../../tests/support/wait-until.js';
+import { callRoute } from '../../tests/support/api-answer.js';
+import { createIncidentRoute } from '../incidents/incidents-contract.js';
 
 const pickPlace = defineSql(
   'test.restart_pick_place',
@@ -39,15 +42,6 @@ const deltaOf = (id: number) => (m: ServerMessage) =>
   m.type === 'delta' && m.topic === 'incidents' && (m.items as LiveIncident[]).some((i) => i.id === id);
 const deliveredIds = (socket: LiveTestSocket) =>
   socket.messages.filter((m): m is Delta => m.type === 'delta' && m.topic === 'incidents').flatMap((m) => m.items.map((i) => i.id));
-const until = async <T>(probe: () => Promise<T | null | undefined | false>, timeoutMs: number, what: string): Promise<T> => {
-  const started = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() - started > timeoutMs) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-};
 const status = async (url: string): Promise<{ status: number; code?: string }> => {
   try {
     const res = await fetch(url);
@@ -74,13 +68,14 @@ describe.runIf(testDatabaseModes().includes('postgres'))('a database restart und
     }
   };
   const post = async (server: ServerProcess, headers: Record<string, string>): Promise<number> => {
-    const res = await fetch(`${server.baseUrl}/api/incidents`, {
-      method: 'POST',
-      headers: { ...headers, 'content-type': 'application/json' },
-      body: JSON.stringify({ category: 'city_management', description: '路灯不亮', lon: place.lon, lat: place.lat }),
+    const res = await callRoute(server.baseUrl, createIncidentRoute, '/api/incidents', headers, {
+      category: 'city_management',
+      description: '路灯不亮',
+      lon: place.lon,
+      lat: place.lat,
     });
     expect(res.status).toBe(201);
-    return ((await res.json()) as { incident: { id: number } }).incident.id;
+    return res.body.incident.id;
   };
   const subscribe = async (server: ServerProcess, cookie: string, since: { epoch: string; seq: number } | null) => {
     const socket = await openLive(server.baseUrl, { cookie, origin: server.baseUrl });

@@ -14,6 +14,9 @@ import { openLive, type LiveTestSocket } from '../../tests/support/live-test-sup
 import { startServerProcess, type ServerProcess } from '../../tests/support/server-process.js';
 import { signIn } from '../../tests/support/test-auth.js';
 import { openSharedPostgresCopies, testDatabaseModes } from '../../tests/support/test-database.js';
+import { until } from '../../tests/support/wait-until.js';
+import { callRoute } from '../../tests/support/api-answer.js';
+import { createIncidentRoute } from '../incidents/incidents-contract.js';
 
 const pickPlace = defineSql(
   'test.faults_pick_place',
@@ -31,15 +34,6 @@ type Snapshot = Extract<ServerMessage, { type: 'snapshot'; topic: 'incidents' }>
 const isSnapshot = (m: ServerMessage) => m.type === 'snapshot' && m.topic === 'incidents';
 const deltaOf = (id: number) => (m: ServerMessage) =>
   m.type === 'delta' && m.topic === 'incidents' && (m.items as LiveIncident[]).some((i) => i.id === id);
-const until = async <T>(probe: () => Promise<T | null | undefined | false>, timeoutMs: number, what: string): Promise<T> => {
-  const started = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() - started > timeoutMs) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-};
 
 describe.runIf(testDatabaseModes().includes('postgres'))('instance faults on postgres', () => {
   let shared: Awaited<ReturnType<typeof openSharedPostgresCopies>>;
@@ -53,13 +47,14 @@ describe.runIf(testDatabaseModes().includes('postgres'))('instance faults on pos
     return server;
   };
   const post = async (server: ServerProcess, headers: Record<string, string>): Promise<number> => {
-    const res = await fetch(`${server.baseUrl}/api/incidents`, {
-      method: 'POST',
-      headers: { ...headers, 'content-type': 'application/json' },
-      body: JSON.stringify({ category: 'city_management', description: '道路积水', lon: place.lon, lat: place.lat }),
+    const res = await callRoute(server.baseUrl, createIncidentRoute, '/api/incidents', headers, {
+      category: 'city_management',
+      description: '道路积水',
+      lon: place.lon,
+      lat: place.lat,
     });
     expect(res.status).toBe(201);
-    return ((await res.json()) as { incident: { id: number } }).incident.id;
+    return res.body.incident.id;
   };
   const subscribe = async (server: ServerProcess, cookie: string, since: { epoch: string; seq: number } | null) => {
     const socket = await openLive(server.baseUrl, { cookie, origin: server.baseUrl });

@@ -19,6 +19,7 @@ import { signIn } from '../../tests/support/test-auth.js';
 import { openSharedPostgresCopies, startCopyOfTestCluster, testDatabaseModes } from '../../tests/support/test-database.js';
 import { startTestServer, type TestServer } from '../../tests/support/test-server.js';
 import { decodeTile } from '../../tests/support/tile-test-support.js';
+import { until } from '../../tests/support/wait-until.js';
 
 const pickMicroGrid = defineSql(
   'test.replica_pick_micro_grid',
@@ -41,16 +42,6 @@ const readConnections = defineSql(
   `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1`,
 );
 const tryWrite = defineSql('test.replica_try_write', `UPDATE units SET name = name WHERE code = $1`);
-
-const until = async <T>(probe: () => Promise<T | null | undefined | false>, timeoutMs: number, what: string): Promise<T> => {
-  const started = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() - started > timeoutMs) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-};
 
 describe.runIf(testDatabaseModes().includes('postgres'))('DATABASE_READ_URL on postgres', () => {
   let shared: Awaited<ReturnType<typeof openSharedPostgresCopies>>;
