@@ -11,11 +11,11 @@ import { el, replaceChildren } from '../app/dom.js';
 import { currentLanguage, registerMessages, setLanguage, t } from '../i18n.js';
 import { createConsoleMap, type ConsoleMap, type LiveIncident } from '../map/console-map.js';
 import { buildRankingColumns, buildScoreColumns, type RankingView } from './mid-columns.js';
-import { exportCsv, exportXlsx } from './mid-export.js';
+import { periodSwitchChildren, readPeriod, screenUrl } from './mid-period.js';
 import { scoreBand, SCORE_BANDS } from './mid-table-model.js';
-import { createCasesDrawer, createSortableTable, drillFigure, type SortableTable } from './mid-widgets.js';
+import { createCasesDrawer, createSortableTable, drillFigure, exportableCardHead, type SortableTable } from './mid-widgets.js';
 import { ensureScreenAccount } from './screen-auth.js';
-import { formatChange, formatCount, formatDecimal, formatMinutes, formatRate, previousMonth, shanghaiDay } from './screen-format.js';
+import { formatChange, formatCount, formatDecimal, formatMinutes, formatRate, previousMonth } from './screen-format.js';
 import { midLayers } from './screen-map-layers.js';
 import { screenMessages } from './screen-messages.js';
 import {
@@ -46,22 +46,6 @@ const BAND_COLOURS = {
   light: ['#b91c1c', '#f97316', '#facc15', '#4ade80', '#15803d'],
   dark: ['#f43f5e', '#fb923c', '#fde047', '#4ade80', '#22c55e'],
 };
-
-function readPeriod(params: URLSearchParams): PeriodChoice {
-  const kind = params.get('period');
-  const date = params.get('date') ?? shanghaiDay(new Date());
-  if (kind === 'range' && params.get('from') && params.get('to')) return { kind, date, from: params.get('from')!, to: params.get('to')! };
-  return { kind: kind === 'week' || kind === 'month' ? kind : 'day', date };
-}
-
-function screenUrl(unit: string, period: PeriodChoice): string {
-  const params = new URLSearchParams({ unit, period: period.kind });
-  if (period.kind === 'range') {
-    params.set('from', period.from ?? period.date);
-    params.set('to', period.to ?? period.date);
-  } else params.set('date', period.date);
-  return `/screen/mid/?${params.toString()}`;
-}
 
 async function main() {
   const root = document.getElementById('app')!;
@@ -158,38 +142,7 @@ async function main() {
   );
 
   // ---- period switch ----
-  const fromInput = el('input', { attrs: { type: 'date', name: 'from', value: period.from ?? period.date } });
-  const toInput = el('input', { attrs: { type: 'date', name: 'to', value: period.to ?? period.date } });
-  replaceChildren(periodSwitch, [
-    ...(['day', 'week', 'month'] as const).map((kind) =>
-      el(
-        'a',
-        {
-          className: `mid-period-link${period.kind === kind ? ' is-current' : ''}`,
-          attrs: { href: screenUrl(unitCode, { kind, date: period.date }), 'aria-current': period.kind === kind ? 'page' : null },
-        },
-        [t(`screen.period.${kind}`)],
-      ),
-    ),
-    el(
-      'form',
-      {
-        className: 'mid-range',
-        on: {
-          submit: (event) => {
-            event.preventDefault();
-            window.location.href = screenUrl(unitCode, { kind: 'range', date: period.date, from: fromInput.value, to: toInput.value });
-          },
-        },
-      },
-      [
-        el('span', { className: `mid-period-label${period.kind === 'range' ? ' is-current' : ''}` }, [t('screen.period.range')]),
-        fromInput,
-        toInput,
-        el('button', { attrs: { type: 'submit' } }, [t('screen.period.apply')]),
-      ],
-    ),
-  ]);
+  replaceChildren(periodSwitch, periodSwitchChildren(unitCode, period));
 
   // ---- drill-down ----
   const drill =
@@ -399,39 +352,10 @@ async function main() {
   }
   await drawSafety();
 
+  /** A card's title with its CSV and XLSX export buttons; the files are named after the unit and the period. */
   function cardHead(titleKey: string, table: Pick<SortableTable<unknown>, 'shown'>, fileName: string, values: Record<string, string> = {}) {
     const name = `${fileName}-${unitCode}-${period.kind}-${period.kind === 'range' ? `${period.from}_${period.to}` : period.date}`;
-    return el('div', { className: 'mid-card-head' }, [
-      el('h2', {}, [t(titleKey, values)]),
-      el(
-        'button',
-        {
-          attrs: { type: 'button' },
-          testId: `${fileName}-csv`,
-          on: {
-            click: () => {
-              const s = table.shown();
-              exportCsv(name, s.header, s.lines);
-            },
-          },
-        },
-        [t('screen.mid.export.csv')],
-      ),
-      el(
-        'button',
-        {
-          attrs: { type: 'button' },
-          testId: `${fileName}-xlsx`,
-          on: {
-            click: () => {
-              const s = table.shown();
-              void exportXlsx(name, t(titleKey, values), s.header, s.lines);
-            },
-          },
-        },
-        [t('screen.mid.export.xlsx')],
-      ),
-    ]);
+    return exportableCardHead(t(titleKey, values), table, fileName, name);
   }
 
   await consoleMap.ready;

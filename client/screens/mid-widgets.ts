@@ -5,6 +5,7 @@
 import { el, replaceChildren } from '../app/dom.js';
 import { currentLanguage, t } from '../i18n.js';
 import { sortRows, worstThree, type ColumnSpec } from './mid-table-model.js';
+import { exportCsv, exportXlsx } from './mid-export.js';
 import { formatShortDate } from './screen-format.js';
 import type { StatsCaseRow, StatsCases } from './stats-client.js';
 
@@ -185,4 +186,21 @@ export function createCasesDrawer(onClose: () => void, onCase: (row: StatsCaseRo
       element.hidden = true;
     },
   };
+}
+
+/** A card's title with buttons exporting its table as shown (sorted) to `<name>.csv` and `<name>.xlsx`. */
+export function exportableCardHead(title: string, table: Pick<SortableTable<unknown>, 'shown'>, testIdPrefix: string, name: string): HTMLElement {
+  const button = (kind: 'csv' | 'xlsx', save: () => void) =>
+    el('button', { attrs: { type: 'button' }, testId: `${testIdPrefix}-${kind}`, on: { click: save } }, [t(`screen.mid.export.${kind}`)]);
+  return el('div', { className: 'mid-card-head' }, [
+    el('h2', {}, [title]),
+    button('csv', () => {
+      const s = table.shown();
+      exportCsv(name, s.header, s.lines);
+    }),
+    button('xlsx', () => {
+      const s = table.shown();
+      void exportXlsx(name, title, s.header, s.lines);
+    }),
+  ]);
 }
