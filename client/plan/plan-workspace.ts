@@ -18,7 +18,9 @@ import { currentLanguage, onLanguageChange, registerMessages, setLanguage, t } f
 import { computeBalance, type BalanceReport, type FigureRow } from '../../server/plans/plan-balance.js';
 import { renderBalanceTable } from './balance-table.js';
 import { paintDiffText, renderValidationList } from './validation-list.js';
-import { refusePlanAction, type PlanAction } from '../../server/plans/plan-lifecycle.js';
+import type { PlanAction } from '../../server/plans/plan-lifecycle.js';
+import { planActionRefusal, showPlanAction } from './plan-actions.js';
+import { gridColour, gridSwatch } from './grid-swatches.js';
 import type { PlanValidation } from '../../server/plans/plan-reason-codes.js';
 import {
   draftEditsOf,
@@ -45,8 +47,6 @@ import { bindUndoShortcuts } from './undo-shortcuts.js';
 registerMessages(planMessages);
 
 type DraftAnswer = { plan: Plan; validation: PlanValidation; balance: { balance: BalanceReport }[] } & StructureAnswer;
-
-const GRID_COLOURS = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#76b7b2', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
 
 export function mountPlanWorkspace(root: HTMLElement, account: Account): void {
   const params = new URLSearchParams(window.location.search);
@@ -272,7 +272,7 @@ export function mountPlanWorkspace(root: HTMLElement, account: Account): void {
       confirmed = history.present;
       structure.reset();
       validation = null;
-      const colours = new Map(figures.filter((f) => f.kind === 'parent').map((f, i) => [f.code, GRID_COLOURS[i % GRID_COLOURS.length]] as const));
+      const colours = new Map(figures.filter((f) => f.kind === 'parent').map((f, i) => [f.code, gridColour(i)] as const));
       map.show(features, colours);
       map.setAssignment(history.present.paint);
       brush = null;
@@ -318,15 +318,10 @@ export function mountPlanWorkspace(root: HTMLElement, account: Account): void {
   }
 
   function refusal(action: PlanAction): string | null {
-    if (!plan) return 'plan_not_found';
-    return refusePlanAction({ state: plan.state, authorAccountId: plan.author_account_id }, action, { accountId: account.id, role: account.role });
+    return planActionRefusal(plan, account, action);
   }
-
   function setAction(button: HTMLButtonElement, action: PlanAction, label: string, extra: string | null = null): void {
-    const reason = extra ?? refusal(action);
-    button.textContent = label;
-    button.disabled = reason !== null;
-    button.title = reason ? t(`error.${reason}`) : '';
+    showPlanAction(button, refusal(action), label, extra);
   }
 
   function render(): void {
@@ -359,23 +354,12 @@ export function mountPlanWorkspace(root: HTMLElement, account: Account): void {
     replaceChildren(grids, [
       el('div', { className: 'plan-grids-title', testId: 'brush-title' }, [t(streetMode() ? 'plan.brushStreet' : 'plan.brush')]),
       ...[...names].map(([code, name], i) =>
-        el(
-          'button',
-          {
-            className: brush === code ? 'grid-swatch selected' : 'grid-swatch',
-            dataset: { grid: code },
-            attrs: { style: `border-left: 14px solid ${GRID_COLOURS[i % GRID_COLOURS.length]}` },
-            on: {
-              click: () => {
-                brush = code;
-                map.setBrush(code);
-                structure.cancelTool();
-                render();
-              },
-            },
-          },
-          [name],
-        ),
+        gridSwatch(code, name, i, brush === code, () => {
+          brush = code;
+          map.setBrush(code);
+          structure.cancelTool();
+          render();
+        }),
       ),
     ]);
     renderBalanceTable(balanceBox, { figures, paint: history.present.paint, names, streetMode: streetMode() });
