@@ -1,19 +1,15 @@
 /**
- * A camera's field of view as a polygon: a circular sector from the camera's position, centred on its
- * heading (degrees clockwise from north), `fov` degrees wide, `range` metres long. Local tangent-plane
- * approximation (error far below a pixel at the few hundred metres a camera sees).
+ * A camera's cone as the map draws it: the field-of-view polygon is the server's own (server/video/camera-sector.ts,
+ * vertex for vertex the database's `cameras.fov`), pointing where the camera points now; this module adds what only
+ * drawing needs — the inner edge of the cone's outline band, and metres per pixel at a zoom.
  */
 import { MercatorCoordinate } from 'maplibre-gl';
+import { fieldOfViewRing as sectorRing, metresPerDegree, seesFullCircle } from '../../server/video/camera-sector.js';
 
-const METRES_PER_DEGREE_LAT = 111_320;
 /** MapLibre's world is 512 pixels wide at zoom 0. */
 const WORLD_PIXELS_AT_ZOOM_0 = 512;
 
-/** The sector's angle, degrees: at least 1, at most a full circle. */
-function sectorWidth(fovDeg: number): number {
-  return Math.min(Math.max(fovDeg, 1), 360);
-}
-
+/** A camera as the map's tiles carry it: position, heading (degrees clockwise from north), angle and range. */
 export interface CameraView {
   lon: number;
   lat: number;
@@ -22,18 +18,12 @@ export interface CameraView {
   rangeM: number;
 }
 
-/** The closed ring [lon, lat][] of the sector (first point = last point = the camera). */
-export function fieldOfViewRing(view: CameraView, arcSteps = 12): [number, number][] {
-  const { lon, lat, headingDeg, fovDeg, rangeM } = view;
-  const metresPerDegreeLon = METRES_PER_DEGREE_LAT * Math.cos((lat * Math.PI) / 180);
-  const ring: [number, number][] = [[lon, lat]];
-  const width = sectorWidth(fovDeg);
-  for (let i = 0; i <= arcSteps; i++) {
-    const bearing = ((headingDeg - width / 2 + (width * i) / arcSteps) * Math.PI) / 180;
-    ring.push([lon + (rangeM * Math.sin(bearing)) / metresPerDegreeLon, lat + (rangeM * Math.cos(bearing)) / METRES_PER_DEGREE_LAT]);
-  }
-  ring.push([lon, lat]);
-  return ring;
+/**
+ * The closed ring [lon, lat][] of the cone. The map draws the sector a camera points at (a PTZ camera's current
+ * heading): the tiles carry no PTZ flag, so the view is drawn as a fixed camera's.
+ */
+export function fieldOfViewRing(view: CameraView): [number, number][] {
+  return sectorRing({ ...view, fovDeg: Math.min(Math.max(view.fovDeg, 1), 360), ptz: false });
 }
 
 /**
@@ -42,17 +32,17 @@ export function fieldOfViewRing(view: CameraView, arcSteps = 12): [number, numbe
  * insetM. Null when nothing is left inside.
  */
 export function insetFieldOfView(view: CameraView, insetM: number): CameraView | null {
-  const width = sectorWidth(view.fovDeg);
+  const width = Math.min(Math.max(view.fovDeg, 1), 360);
   // A full circle has no sides: only its rim moves in.
-  const shift = width >= 360 ? 0 : insetM / Math.sin(((width / 2) * Math.PI) / 180);
+  const shift = seesFullCircle({ fovDeg: width, ptz: false }) ? 0 : insetM / Math.sin(((width / 2) * Math.PI) / 180);
   const rangeM = view.rangeM - insetM - shift;
   if (rangeM <= 0) return null;
   const heading = (view.headingDeg * Math.PI) / 180;
-  const metresPerDegreeLon = METRES_PER_DEGREE_LAT * Math.cos((view.lat * Math.PI) / 180);
+  const { latM, lonM } = metresPerDegree(view.lat);
   return {
     ...view,
-    lon: view.lon + (shift * Math.sin(heading)) / metresPerDegreeLon,
-    lat: view.lat + (shift * Math.cos(heading)) / METRES_PER_DEGREE_LAT,
+    lon: view.lon + (shift * Math.sin(heading)) / lonM,
+    lat: view.lat + (shift * Math.cos(heading)) / latM,
     rangeM,
   };
 }

@@ -3,6 +3,7 @@ import type { Map as MapLibreMap } from 'maplibre-gl';
 import { describe, expect, it } from 'vitest';
 import type { LayerContext } from '../layer-registry.js';
 import { PALETTES } from '../map-palette.js';
+import { metresPerDegree } from '../../../server/video/camera-sector.js';
 import { metresPerPixel } from '../camera-cone.js';
 import { CAMERA_CONES_DECK_LAYER, CONE_EDGE_PIXELS, CONE_MIN_ZOOM, create, type CameraCone } from './cameras.layer.js';
 
@@ -105,8 +106,7 @@ describe('camera cone outlines', () => {
     expect(cone.edge[0]).toBe(cone.ring);
     // The hole is the cone 1.2 px in: along the heading (east) its arc ends 1.2 px short of the outer one.
     const reach = (ring: [number, number][]) => Math.max(...ring.map(([lon]) => lon)) - 118.9;
-    const metresPerDegreeLon = 111_320 * Math.cos((32.1 * Math.PI) / 180);
-    expect((reach(cone.edge[0]) - reach(cone.edge[1])) * metresPerDegreeLon).toBeCloseTo(CONE_EDGE_PIXELS * metresPerPixel(16, 32.1), 3);
+    expect((reach(cone.edge[0]) - reach(cone.edge[1])) * metresPerDegree(32.1).lonM).toBeCloseTo(CONE_EDGE_PIXELS * metresPerPixel(16, 32.1), 3);
     state.zoom = 16.1;
     t.fire('idle');
     expect(t.redraws()).toBe(1);
