@@ -1,12 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { LiveIncident, LiveWorker } from '../api/api-types.js';
-import { incident as liveIncident } from '../map/map-test-fixtures.js';
+import { liveIncident } from '../../tests/support/live-incident.js';
 import { createConsoleStore } from './console-store.js';
 import { MovableClock } from '../../tests/support/movable-clock.js';
 
-// The map's fixture, numbered like a real case.
-const incident = (id: number, changes: Partial<LiveIncident> = {}): LiveIncident =>
-  liveIncident({ id, number: `NJ20261123-${String(id).padStart(7, '0')}`, source: 'hotline_12345', ...changes });
+const incident = (id: number, changes: Partial<LiveIncident> = {}): LiveIncident => liveIncident({ id, ...changes });
 const worker = (code: string, at: string, lon = 118.93): LiveWorker => ({
   code,
   name: code,

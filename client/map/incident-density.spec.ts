@@ -1,6 +1,6 @@
 import { cellToLatLng, getResolution } from 'h3-js';
 import { describe, expect, it } from 'vitest';
-import { incident } from './map-test-fixtures.js';
+import { liveIncident as incident } from '../../tests/support/live-incident.js';
 import { binIncidents, densityResolution } from './incident-density.js';
 
 describe('binIncidents', () => {

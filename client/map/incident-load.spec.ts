@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { countOpenByMicroGrid, isPulsing, NEW_INCIDENT_MINUTES } from './incident-load.js';
-import { incident } from './map-test-fixtures.js';
+import { liveIncident as incident } from '../../tests/support/live-incident.js';
 
 describe('countOpenByMicroGrid', () => {
   it('counts open cases per micro-grid and ignores closed and rejected ones', () => {

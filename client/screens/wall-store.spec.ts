@@ -1,28 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import type { LiveIncident, LiveWorker } from '../live/live-client.js';
+import { liveIncident } from '../../tests/support/live-incident.js';
 import { ARC_LIFETIME_MS, createWallStore, FEED_SIZE, MAX_ARCS } from './wall-store.js';
 
-const incident = (id: number, patch: Partial<LiveIncident> = {}): LiveIncident => ({
-  id,
-  number: `NJ20261207-${String(id).padStart(7, '0')}`,
-  state: 'reported',
-  grade: 'blue',
-  category: 'dispute',
-  source: 'hotline_12345',
-  lon: 118.93,
-  lat: 32.1,
-  microGridCode: '320113007001001001',
-  communityCode: '320113007001',
-  streetCode: '320113007',
-  districtCode: '320113',
-  assignedWorkerCode: null,
-  escalationLevel: 0,
-  overdue: false,
-  deadlineAt: null,
-  reportedAt: new Date(1_700_000_000_000 + id * 1000).toISOString(),
-  generated: true,
-  ...patch,
-});
+const incident = (id: number, patch: Partial<LiveIncident> = {}): LiveIncident =>
+  liveIncident({
+    id,
+    number: `NJ20261207-${String(id).padStart(7, '0')}`,
+    category: 'dispute',
+    reportedAt: new Date(1_700_000_000_000 + id * 1000).toISOString(),
+    generated: true,
+    ...patch,
+  });
 const worker = (code: string): LiveWorker => ({
   code,
   name: code,

@@ -4,6 +4,7 @@ import { createLiveHub, type HubClient, type LiveHub } from './live-hub.js';
 import { LiveOutbox, type OutboxSocket } from './live-outbox.js';
 import { LIVE_CLOSE, type LiveIncident, type LiveWorker, type ServerMessage } from './live-protocol.js';
 import type { HubWorker, LiveViewer } from './live-scope.js';
+import { liveIncident } from '../../tests/support/live-incident.js';
 
 class FakeSocket implements OutboxSocket {
   bufferedAmount = 0;
@@ -23,29 +24,7 @@ class FakeSocket implements OutboxSocket {
 const XIANLIN_MICRO_GRID = '320113007001001001';
 const XUANWU_MICRO_GRID = '320102001001001001';
 
-function incident(id: number, extra: Partial<LiveIncident> = {}): LiveIncident {
-  return {
-    id,
-    number: `NJ20261123-${String(id).padStart(7, '0')}`,
-    state: 'reported',
-    grade: 'blue',
-    category: 'city_management',
-    source: 'hotline_12345',
-    lon: 118.93,
-    lat: 32.1,
-    microGridCode: XIANLIN_MICRO_GRID,
-    communityCode: XIANLIN_MICRO_GRID.slice(0, 12),
-    streetCode: '320113007',
-    districtCode: '320113',
-    assignedWorkerCode: null,
-    escalationLevel: 0,
-    overdue: false,
-    deadlineAt: null,
-    reportedAt: '2026-11-23T08:00:00.000Z',
-    generated: false,
-    ...extra,
-  };
-}
+const incident = (id: number, extra: Partial<LiveIncident> = {}): LiveIncident => liveIncident({ id, ...extra });
 
 function worker(code: string, lon: number, lat: number, homeUnitCode = XIANLIN_MICRO_GRID): HubWorker {
   const item: LiveWorker = {

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { MapLayerModule } from '../layer-registry.js';
 import { EMPTY_LAYER_DATA } from '../map-data.js';
 import { PALETTES } from '../map-palette.js';
-import { incident } from '../map-test-fixtures.js';
+import { liveIncident as incident } from '../../../tests/support/live-incident.js';
 import { UninstancedScatterplotLayer } from '../uninstanced-scatterplot-layer.js';
 import { create, INCIDENTS_DECK_LAYER } from './incidents.layer.js';
 

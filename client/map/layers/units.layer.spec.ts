@@ -5,7 +5,7 @@ import { BOUNDARY_LEVELS } from '../../../server/tiles/tile-layers.js';
 import { buildMapStyle } from '../basemap-style.js';
 import { EMPTY_LAYER_DATA } from '../map-data.js';
 import { colorToRgba, PALETTES } from '../map-palette.js';
-import { incident } from '../map-test-fixtures.js';
+import { liveIncident as incident } from '../../../tests/support/live-incident.js';
 import { create as createLoad, LOAD_ALPHA, tintColor } from './micro-grid-load.layer.js';
 import {
   BOUNDARY_LINE_LAYER,
