@@ -12,21 +12,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineSql, type Database } from '../db/database.js';
 import { openPostgresDatabase } from '../db/pg-driver.js';
-import type { LiveIncident, ServerMessage } from '../live/live-protocol.js';
-import { openLive, type LiveTestSocket } from '../../tests/support/live-test-support.js';
 import type { PostgresCluster } from '../../tests/support/postgres-cluster.js';
 import { startServerProcess, type ServerProcess } from '../../tests/support/server-process.js';
 import { signIn } from '../../tests/support/test-auth.js';
 import { startCopyOfTestCluster, testDatabaseModes } from '../../tests/support/test-database.js';
 import { until } from '../../tests/support/wait-until.js';
-import { callRoute } from '../../tests/support/api-answer.js';
-import { createIncidentRoute } from '../incidents/incidents-contract.js';
+import {
+  deliveredIncidentIds,
+  incidentDeltaOf,
+  isIncidentSnapshot,
+  liveSubscriptions,
+  pickXianlinPlace,
+  postCase,
+  type IncidentDelta,
+  type IncidentSnapshot,
+  type Place,
+} from '../../tests/support/cluster-cases.js';
 
-const pickPlace = defineSql(
-  'test.restart_pick_place',
-  `SELECT ST_X(m.label_point) AS lon, ST_Y(m.label_point) AS lat FROM units m
-    WHERE m.level = 'micro_grid' AND m.street_code = '320113007' ORDER BY m.code LIMIT 1`,
-);
 const countServerConnections = defineSql(
   'test.restart_count_server_connections',
   `SELECT count(*) FILTER (WHERE application_name = 'gridops-listen')::int AS listening,
@@ -35,13 +37,6 @@ const countServerConnections = defineSql(
 );
 const countIncidents = defineSql('test.restart_count_incidents', `SELECT count(*)::int AS n FROM incidents WHERE id = ANY($1::bigint[])`);
 
-type Delta = Extract<ServerMessage, { type: 'delta'; topic: 'incidents' }>;
-type Snapshot = Extract<ServerMessage, { type: 'snapshot'; topic: 'incidents' }>;
-const isSnapshot = (m: ServerMessage) => m.type === 'snapshot' && m.topic === 'incidents';
-const deltaOf = (id: number) => (m: ServerMessage) =>
-  m.type === 'delta' && m.topic === 'incidents' && (m.items as LiveIncident[]).some((i) => i.id === id);
-const deliveredIds = (socket: LiveTestSocket) =>
-  socket.messages.filter((m): m is Delta => m.type === 'delta' && m.topic === 'incidents').flatMap((m) => m.items.map((i) => i.id));
 const status = async (url: string): Promise<{ status: number; code?: string }> => {
   try {
     const res = await fetch(url);
@@ -57,8 +52,9 @@ describe.runIf(testDatabaseModes().includes('postgres'))('a database restart und
   let url: string;
   let a: ServerProcess;
   let b: ServerProcess;
-  let place: { lon: number; lat: number };
-  const sockets: LiveTestSocket[] = [];
+  let place: Place;
+  const live = liveSubscriptions();
+  const subscribe = live.subscribe.bind(live);
   const withDb = async <T>(fn: (db: Database) => Promise<T>): Promise<T> => {
     const db = await openPostgresDatabase({ url, poolSize: 1, statementTimeoutMs: 30_000 });
     try {
@@ -67,34 +63,19 @@ describe.runIf(testDatabaseModes().includes('postgres'))('a database restart und
       await db.close();
     }
   };
-  const post = async (server: ServerProcess, headers: Record<string, string>): Promise<number> => {
-    const res = await callRoute(server.baseUrl, createIncidentRoute, '/api/incidents', headers, {
-      category: 'city_management',
-      description: '路灯不亮',
-      lon: place.lon,
-      lat: place.lat,
-    });
-    expect(res.status).toBe(201);
-    return res.body.incident.id;
-  };
-  const subscribe = async (server: ServerProcess, cookie: string, since: { epoch: string; seq: number } | null) => {
-    const socket = await openLive(server.baseUrl, { cookie, origin: server.baseUrl });
-    sockets.push(socket);
-    socket.send({ op: 'subscribe', topic: 'incidents', since });
-    return socket;
-  };
+  const post = (server: ServerProcess, headers: Record<string, string>) => postCase(server, headers, place, '路灯不亮');
   const leaders = async () => (await Promise.all([a, b].map((p) => p.metric('gridops_scheduler_leader')))).filter((v) => v === 1).length;
 
   beforeAll(async () => {
     cluster = await startCopyOfTestCluster({ label: 'restart-pg' });
     await cluster.createDatabase('gridops_restart', 'gridops_template');
     url = cluster.url('gridops_restart');
-    [place] = await withDb((db) => db.query<{ lon: number; lat: number }>(pickPlace));
+    [place] = await withDb((db) => db.query<Place>(pickXianlinPlace));
     const env = { DATABASE_URL: url, LEADER_RETRY_MS: '1000', SHUTDOWN_DRAIN_MS: '2000' };
     [a, b] = await Promise.all([startServerProcess(env), startServerProcess(env)]);
   }, 180_000);
   afterAll(async () => {
-    for (const socket of sockets) socket.close();
+    live.closeAll();
     for (const p of [a, b]) p?.kill('SIGKILL');
     await Promise.all([a, b].map((p) => p?.exited));
     await cluster?.stop();
@@ -106,11 +87,11 @@ describe.runIf(testDatabaseModes().includes('postgres'))('a database restart und
     const onB = await signIn(b.baseUrl, 'dispatcher.xianlin');
     const stays = await subscribe(a, onA.cookie, null);
     const leaves = await subscribe(a, onA.cookie, null);
-    await stays.waitFor(isSnapshot, 10_000);
-    const snapshot = (await leaves.waitFor(isSnapshot, 10_000)) as Snapshot;
+    await stays.waitFor(isIncidentSnapshot, 10_000);
+    const snapshot = (await leaves.waitFor(isIncidentSnapshot, 10_000)) as IncidentSnapshot;
     const before = await post(b, onB);
-    await stays.waitFor(deltaOf(before), 10_000);
-    const lastSeen = (await leaves.waitFor(deltaOf(before), 10_000)) as Delta;
+    await stays.waitFor(incidentDeltaOf(before), 10_000);
+    const lastSeen = (await leaves.waitFor(incidentDeltaOf(before), 10_000)) as IncidentDelta;
 
     const stoppedAt = Date.now();
     await cluster.stopServer();
@@ -161,12 +142,12 @@ describe.runIf(testDatabaseModes().includes('postgres'))('a database restart und
 
     // Changes after the restart, through both instances, reach the client that stayed and the one that resumes.
     const after = [await post(b, onB), await post(a, onA), await post(b, onB)];
-    for (const id of after) await stays.waitFor(deltaOf(id), 10_000);
-    expect(deliveredIds(stays)).toEqual([before, ...after]);
+    for (const id of after) await stays.waitFor(incidentDeltaOf(id), 10_000);
+    expect(deliveredIncidentIds(stays)).toEqual([before, ...after]);
     const resumed = await subscribe(b, onB.cookie, { epoch: snapshot.epoch, seq: lastSeen.seq });
-    for (const id of after) await resumed.waitFor(deltaOf(id), 10_000);
-    expect(deliveredIds(resumed)).toEqual(after);
-    expect(resumed.messages.some(isSnapshot)).toBe(false);
+    for (const id of after) await resumed.waitFor(incidentDeltaOf(id), 10_000);
+    expect(deliveredIncidentIds(resumed)).toEqual(after);
+    expect(resumed.messages.some(isIncidentSnapshot)).toBe(false);
     expect((await withDb((db) => db.query<{ n: number }>(countIncidents, [[before, ...after]])))[0]!.n).toBe(4);
     console.info(
       `[restart] database down ${restartedAt - stoppedAt} ms; both instances ready, listening and one leading ${recoveredMs} ms after it was back`,

@@ -9,59 +9,41 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineSql, type Database } from '../db/database.js';
-import type { LiveIncident, ServerMessage } from '../live/live-protocol.js';
-import { openLive, type LiveTestSocket } from '../../tests/support/live-test-support.js';
 import { startServerProcess, type ServerProcess } from '../../tests/support/server-process.js';
 import { signIn } from '../../tests/support/test-auth.js';
 import { openSharedPostgresCopies, testDatabaseModes } from '../../tests/support/test-database.js';
 import { until } from '../../tests/support/wait-until.js';
-import { callRoute } from '../../tests/support/api-answer.js';
-import { createIncidentRoute } from '../incidents/incidents-contract.js';
+import {
+  deliveredIncidentIds,
+  incidentDeltaOf,
+  isIncidentSnapshot,
+  liveSubscriptions,
+  pickXianlinPlace,
+  postCase,
+  type IncidentDelta,
+  type IncidentSnapshot,
+  type Place,
+} from '../../tests/support/cluster-cases.js';
 
-const pickPlace = defineSql(
-  'test.faults_pick_place',
-  `SELECT ST_X(m.label_point) AS lon, ST_Y(m.label_point) AS lat FROM units m
-    WHERE m.level = 'micro_grid' AND m.street_code = '320113007' ORDER BY m.code LIMIT 1`,
-);
 const dropConnections = defineSql(
   'test.faults_drop_connections',
   `SELECT count(pg_terminate_backend(pid))::int AS dropped FROM pg_stat_activity
     WHERE datname = current_database() AND pid <> pg_backend_pid() AND application_name LIKE 'gridops%'`,
 );
 
-type Delta = Extract<ServerMessage, { type: 'delta'; topic: 'incidents' }>;
-type Snapshot = Extract<ServerMessage, { type: 'snapshot'; topic: 'incidents' }>;
-const isSnapshot = (m: ServerMessage) => m.type === 'snapshot' && m.topic === 'incidents';
-const deltaOf = (id: number) => (m: ServerMessage) =>
-  m.type === 'delta' && m.topic === 'incidents' && (m.items as LiveIncident[]).some((i) => i.id === id);
-
 describe.runIf(testDatabaseModes().includes('postgres'))('instance faults on postgres', () => {
   let shared: Awaited<ReturnType<typeof openSharedPostgresCopies>>;
   let db: Database;
-  let place: { lon: number; lat: number };
+  let place: Place;
   const processes: ServerProcess[] = [];
-  const sockets: LiveTestSocket[] = [];
+  const live = liveSubscriptions();
+  const subscribe = live.subscribe.bind(live);
   const start = async () => {
     const server = await startServerProcess({ DATABASE_URL: shared.url, LEADER_RETRY_MS: '1000', SHUTDOWN_DRAIN_MS: '2000' });
     processes.push(server);
     return server;
   };
-  const post = async (server: ServerProcess, headers: Record<string, string>): Promise<number> => {
-    const res = await callRoute(server.baseUrl, createIncidentRoute, '/api/incidents', headers, {
-      category: 'city_management',
-      description: '道路积水',
-      lon: place.lon,
-      lat: place.lat,
-    });
-    expect(res.status).toBe(201);
-    return res.body.incident.id;
-  };
-  const subscribe = async (server: ServerProcess, cookie: string, since: { epoch: string; seq: number } | null) => {
-    const socket = await openLive(server.baseUrl, { cookie, origin: server.baseUrl });
-    sockets.push(socket);
-    socket.send({ op: 'subscribe', topic: 'incidents', since });
-    return socket;
-  };
+  const post = (server: ServerProcess, headers: Record<string, string>) => postCase(server, headers, place);
   const leaderOf = async (candidates: ServerProcess[]) => {
     const flags = await Promise.all(candidates.map((p) => p.metric('gridops_scheduler_leader')));
     const leaders = candidates.filter((_, i) => flags[i] === 1);
@@ -71,10 +53,10 @@ describe.runIf(testDatabaseModes().includes('postgres'))('instance faults on pos
   beforeAll(async () => {
     shared = await openSharedPostgresCopies(1);
     db = shared.dbs[0]!;
-    [place] = await db.query(pickPlace);
+    [place] = await db.query<Place>(pickXianlinPlace);
   }, 60_000);
   afterAll(async () => {
-    for (const socket of sockets) socket.close();
+    live.closeAll();
     for (const p of processes) p.kill('SIGKILL');
     await Promise.all(processes.map((p) => p.exited));
     await shared?.close();
@@ -87,8 +69,8 @@ describe.runIf(testDatabaseModes().includes('postgres'))('instance faults on pos
     const onLeader = await signIn(leader.baseUrl, 'dispatcher.xianlin');
     const onSurvivor = await signIn(survivor.baseUrl, 'dispatcher.xianlin');
     const client = await subscribe(leader, onLeader.cookie, null);
-    const snapshot = (await client.waitFor(isSnapshot, 10_000)) as Snapshot;
-    const seen = (await client.waitFor(deltaOf(await post(leader, onLeader)), 10_000)) as Delta;
+    const snapshot = (await client.waitFor(isIncidentSnapshot, 10_000)) as IncidentSnapshot;
+    const seen = (await client.waitFor(incidentDeltaOf(await post(leader, onLeader)), 10_000)) as IncidentDelta;
 
     const closed = client.closed;
     const killedAt = Date.now();
@@ -98,12 +80,9 @@ describe.runIf(testDatabaseModes().includes('postgres'))('instance faults on pos
 
     const resumed = await subscribe(survivor, onSurvivor.cookie, { epoch: snapshot.epoch, seq: seen.seq });
     // The replay from the survivor's ring, then whatever its log reader had not read yet: each once, in order.
-    for (const id of missed) await resumed.waitFor(deltaOf(id), 10_000);
-    const delivered = resumed.messages
-      .filter((m): m is Delta => m.type === 'delta' && m.topic === 'incidents')
-      .flatMap((m) => m.items.map((i) => i.id));
-    expect(delivered).toEqual(missed);
-    expect(resumed.messages.some(isSnapshot)).toBe(false);
+    for (const id of missed) await resumed.waitFor(incidentDeltaOf(id), 10_000);
+    expect(deliveredIncidentIds(resumed)).toEqual(missed);
+    expect(resumed.messages.some(isIncidentSnapshot)).toBe(false);
 
     await until(async () => (await survivor.metric('gridops_scheduler_leader')) === 1, 30_000, 'takeover');
     const failoverMs = Date.now() - killedAt;
@@ -118,7 +97,7 @@ describe.runIf(testDatabaseModes().includes('postgres'))('instance faults on pos
     expect(leader).not.toBe(c);
     const cookie = (await signIn(leader.baseUrl, 'dispatcher.xianlin')).cookie;
     const client = await subscribe(leader, cookie, null);
-    await client.waitFor(isSnapshot, 10_000);
+    await client.waitFor(isIncidentSnapshot, 10_000);
     const stoppedAt = Date.now();
     leader.kill('SIGTERM');
     expect((await client.closed).code).toBe(1001);
@@ -131,7 +110,7 @@ describe.runIf(testDatabaseModes().includes('postgres'))('instance faults on pos
     const c = processes.at(-1)!;
     const headers = await signIn(c.baseUrl, 'dispatcher.xianlin');
     const client = await subscribe(c, headers.cookie, null);
-    await client.waitFor(isSnapshot, 10_000);
+    await client.waitFor(isIncidentSnapshot, 10_000);
     expect(await c.metric('gridops_live_log_listening')).toBe(1);
 
     const [{ dropped }] = await db.query<{ dropped: number }>(dropConnections);
@@ -140,7 +119,7 @@ describe.runIf(testDatabaseModes().includes('postgres'))('instance faults on pos
     await until(async () => (await c.metric('gridops_live_log_listening')) === 1, 15_000, 'LISTEN again');
     await until(async () => (await c.metric('gridops_scheduler_leader')) === 1, 15_000, 'leader again');
     const id = await post(c, headers);
-    await client.waitFor(deltaOf(id), 10_000);
-    expect(client.messages.filter(deltaOf(id))).toHaveLength(1);
+    await client.waitFor(incidentDeltaOf(id), 10_000);
+    expect(client.messages.filter(incidentDeltaOf(id))).toHaveLength(1);
   }, 120_000);
 });

@@ -6,8 +6,18 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineSql } from '../db/database.js';
-import type { LiveIncident, LiveWorker, ServerMessage } from '../live/live-protocol.js';
-import { openLive, type LiveTestSocket } from '../../tests/support/live-test-support.js';
+import type { LiveWorker, ServerMessage } from '../live/live-protocol.js';
+import {
+  incidentDeltaOf,
+  incidentDeltas,
+  isIncidentSnapshot,
+  liveSubscriptions,
+  pickXianlinPlace,
+  postCase,
+  type IncidentDelta,
+  type IncidentSnapshot,
+  type Place,
+} from '../../tests/support/cluster-cases.js';
 import { signIn } from '../../tests/support/test-auth.js';
 import { openSharedPostgresCopies, testDatabaseModes } from '../../tests/support/test-database.js';
 import { startTestServer, type TestServer } from '../../tests/support/test-server.js';
@@ -16,49 +26,24 @@ const pickWorker = defineSql(
   'test.cluster_pick_worker',
   `SELECT w.code, w.home_unit_code FROM workers w WHERE w.home_unit_code LIKE '320113007%' ORDER BY w.code LIMIT 1`,
 );
-const pickPlace = defineSql(
-  'test.cluster_pick_place',
-  `SELECT ST_X(m.label_point) AS lon, ST_Y(m.label_point) AS lat FROM units m
-    WHERE m.level = 'micro_grid' AND m.street_code = '320113007' ORDER BY m.code LIMIT 1`,
-);
-
-type Delta = Extract<ServerMessage, { type: 'delta'; topic: 'incidents' }>;
-type Snapshot = Extract<ServerMessage, { type: 'snapshot'; topic: 'incidents' }>;
-const incidentDeltas = (socket: LiveTestSocket) => socket.messages.filter((m): m is Delta => m.type === 'delta' && m.topic === 'incidents');
-const deltaOf = (id: number) => (m: ServerMessage) =>
-  m.type === 'delta' && m.topic === 'incidents' && (m.items as LiveIncident[]).some((i) => i.id === id);
-const isSnapshot = (m: ServerMessage) => m.type === 'snapshot' && m.topic === 'incidents';
-
 describe.runIf(testDatabaseModes().includes('postgres'))('live updates across two instances on postgres', () => {
   let shared: Awaited<ReturnType<typeof openSharedPostgresCopies>>;
   let a: TestServer;
   let b: TestServer;
   let aOpen = true;
-  let place: { lon: number; lat: number };
-  const sockets: LiveTestSocket[] = [];
-  const open = async (server: TestServer, cookie: string) => {
-    const socket = await openLive(server.baseUrl, { cookie, origin: server.baseUrl });
-    sockets.push(socket);
-    return socket;
-  };
-  const post = async (server: TestServer, headers: Record<string, string>): Promise<number> => {
-    const res = await fetch(`${server.baseUrl}/api/incidents`, {
-      method: 'POST',
-      headers: { ...headers, 'content-type': 'application/json' },
-      body: JSON.stringify({ category: 'city_management', description: '井盖缺失', lon: place.lon, lat: place.lat }),
-    });
-    expect(res.status).toBe(201);
-    return ((await res.json()) as { incident: { id: number } }).incident.id;
-  };
+  let place: Place;
+  const live = liveSubscriptions();
+  const open = live.open.bind(live);
+  const post = (server: TestServer, headers: Record<string, string>) => postCase(server, headers, place, '井盖缺失');
 
   beforeAll(async () => {
     shared = await openSharedPostgresCopies(2);
     a = await startTestServer('postgres', { db: shared.dbs[0], cluster: true });
     b = await startTestServer('postgres', { db: shared.dbs[1], cluster: true });
-    [place] = await shared.dbs[0]!.query(pickPlace);
+    [place] = await shared.dbs[0]!.query<Place>(pickXianlinPlace);
   });
   afterAll(async () => {
-    for (const socket of sockets) socket.close();
+    live.closeAll();
     if (aOpen) await a?.close();
     await b?.close();
     await shared?.close();
@@ -73,13 +58,13 @@ describe.runIf(testDatabaseModes().includes('postgres'))('live updates across tw
     const other = await open(b, xuanwu.cookie);
     mine.send({ op: 'subscribe', topic: 'incidents', since: null });
     other.send({ op: 'subscribe', topic: 'incidents', since: null });
-    const snapshot = (await mine.waitFor(isSnapshot)) as Snapshot;
-    await other.waitFor(isSnapshot);
+    const snapshot = (await mine.waitFor(isIncidentSnapshot)) as IncidentSnapshot;
+    await other.waitFor(isIncidentSnapshot);
 
     // No event is emitted by hand: the commit itself appends to the log, and B reads it.
     const ids: number[] = [];
     for (let i = 0; i < 6; i += 1) ids.push(await post(i % 2 === 0 ? a : b, i % 2 === 0 ? onA : onB));
-    for (const id of ids) await mine.waitFor(deltaOf(id), 5000);
+    for (const id of ids) await mine.waitFor(incidentDeltaOf(id), 5000);
     await b.live.log!.catchUp();
     await new Promise((resolve) => setTimeout(resolve, 300));
 
@@ -119,9 +104,9 @@ describe.runIf(testDatabaseModes().includes('postgres'))('live updates across tw
     const onB = await signIn(b.baseUrl, 'dispatcher.xianlin');
     const first = await open(a, onA.cookie);
     first.send({ op: 'subscribe', topic: 'incidents', since: null });
-    const snapshot = (await first.waitFor(isSnapshot)) as Snapshot;
+    const snapshot = (await first.waitFor(isIncidentSnapshot)) as IncidentSnapshot;
     const before = await post(a, onA);
-    const seen = (await first.waitFor(deltaOf(before), 5000)) as Delta;
+    const seen = (await first.waitFor(incidentDeltaOf(before), 5000)) as IncidentDelta;
 
     // A goes away; its client is closed with 1001 (going away) and reconnects to B.
     const closed = first.closed;
@@ -133,9 +118,9 @@ describe.runIf(testDatabaseModes().includes('postgres'))('live updates across tw
 
     const again = await open(b, onB.cookie);
     again.send({ op: 'subscribe', topic: 'incidents', since: { epoch: snapshot.epoch, seq: seen.seq } });
-    const replay = (await again.waitFor((m) => m.type === 'delta' && m.topic === 'incidents', 5000)) as Delta;
+    const replay = (await again.waitFor((m) => m.type === 'delta' && m.topic === 'incidents', 5000)) as IncidentDelta;
     expect(replay.items.map((i) => i.id)).toEqual(missed);
-    expect(again.messages.some(isSnapshot)).toBe(false);
+    expect(again.messages.some(isIncidentSnapshot)).toBe(false);
     expect(replay.items.some((i) => i.id === before)).toBe(false);
   });
 });
