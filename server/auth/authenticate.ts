@@ -11,7 +11,7 @@ import { findScreenToken, findSessionAccount } from './auth.sql.js';
 import { AuthContext, createScopedDb } from './request-context.js';
 import { hashToken } from './secrets.js';
 import { isRole } from '../contract/incident-vocabulary.js';
-import { identifyScreenSession, isScreenSessionValue } from './screen-session.js';
+import { identifyScreenSession, isScreenSessionValue, screenPrincipal } from './screen-session.js';
 
 export const SESSION_COOKIE = 'gridops_session';
 const TOKEN_SHAPE = /^[a-z]{2,4}_[A-Za-z0-9_-]{20,100}$/;
@@ -79,17 +79,7 @@ export async function identifyCredentials(db: Database, cookieHeader?: string, a
   const bearer = screenTokenOf(authorization);
   if (bearer && TOKEN_SHAPE.test(bearer) && bearer.startsWith('gst_')) {
     const [token] = await db.query<{ id: number; label: string; jurisdiction: string }>(findScreenToken, [hashToken(bearer)]);
-    if (!token) return null;
-    return {
-      accountId: null,
-      username: null,
-      displayName: token.label,
-      role: 'screen',
-      jurisdiction: token.jurisdiction,
-      workerCode: null,
-      via: 'screen_token',
-      screenTokenId: token.id,
-    };
+    return token ? screenPrincipal(token) : null;
   }
   const sessionToken = cookieHeader ? parseCookies(cookieHeader)[SESSION_COOKIE] : undefined;
   if (!sessionToken || !TOKEN_SHAPE.test(sessionToken)) return null;

@@ -61,6 +61,11 @@ export async function identifyScreenSession(db: Queryable, value: string, nowMs 
   if (!parsed) return null;
   const [token] = await db.query<{ id: number; label: string; token_hash: string; jurisdiction: string }>(findScreenTokenById, [parsed.tokenId]);
   if (!token || !screenSessionSignedBy(parsed, token.token_hash)) return null;
+  return screenPrincipal(token);
+}
+
+/** Who a wall screen is, by its token (the bearer token or a session signed with it): the token's label and area. */
+export function screenPrincipal(token: { id: number; label: string; jurisdiction: string }): AuthContext {
   return {
     accountId: null,
     username: null,

@@ -32,6 +32,7 @@ import type { RoadGraphStore } from '../routing/road-graph-store.js';
 import { toWgs84 } from '../units/locate-point.js';
 import { fieldArriveRoute, fieldDutyRoute, fieldHistoryRoute, fieldMeRoute, fieldPositionRoute, fieldRouteRoute } from './field-contract.js';
 import { routeBetween } from './field-route-planner.js';
+import type { WorkerRow } from '../live/live-rows.js';
 import {
   distanceFromLastPosition,
   distanceToCase,
@@ -50,16 +51,8 @@ export interface FieldRouterDeps {
   roads: RoadGraphStore;
 }
 
-type WorkerRow = {
-  code: string;
-  name: string;
-  role: string;
-  home_unit_code: string;
-  duty_status: string;
-  lon: number | null;
-  lat: number | null;
-  last_position_at: Date | null;
-};
+/** A field worker's own record (field.read_worker): the live channel's worker row without the busy flag. */
+type FieldWorkerRow = Omit<WorkerRow, 'busy'>;
 type CaseRow = Record<string, unknown> & { id: number; lon: number; lat: number; state: string };
 
 function workerCodeOf(auth: { workerCode: string | null }): string {
@@ -84,7 +77,7 @@ export function fieldRouter({ config, clock, events, roads }: FieldRouterDeps): 
   router.get(fieldMeRoute.path, contractAccess(fieldMeRoute), async (req, res) => {
     const code = workerCodeOf(authOf(req));
     const { worker, task } = await scopedDb(req).transaction(async (tx) => {
-      const [worker] = await tx.query<WorkerRow>(readFieldWorker, [code]);
+      const [worker] = await tx.query<FieldWorkerRow>(readFieldWorker, [code]);
       if (!worker) throw notFound('worker_not_found', 'Your worker record is not in your jurisdiction');
       const [task] = await tx.query<CaseRow>(readCurrentCase, [code]);
       return { worker, task: task ?? null };
@@ -116,7 +109,7 @@ export function fieldRouter({ config, clock, events, roads }: FieldRouterDeps): 
     const point = toWgs84(input.lon, input.lat, input.crs);
     const at = clock.now();
     const moved = await scopedDb(req).transaction(async (tx) => {
-      const [worker] = await tx.query<WorkerRow>(readFieldWorker, [code]);
+      const [worker] = await tx.query<FieldWorkerRow>(readFieldWorker, [code]);
       if (!worker) throw notFound('worker_not_found', 'Your worker record is not in your jurisdiction');
       if (worker.duty_status === 'off_duty') throw new AppError(409, 'off_duty', 'Positions are reported only on duty');
       return recordPosition(tx, code, point, at);
@@ -130,7 +123,7 @@ export function fieldRouter({ config, clock, events, roads }: FieldRouterDeps): 
     const { onDuty } = validateRequestPart(fieldDutyRoute.body, req.body, 'invalid_duty');
     const status = onDuty ? 'on_duty' : 'off_duty';
     const result = await auditedChange(req, { action: 'worker.duty', entityType: 'worker', entityId: code }, async (tx) => {
-      const [worker] = await tx.query<WorkerRow>(readFieldWorker, [code]);
+      const [worker] = await tx.query<FieldWorkerRow>(readFieldWorker, [code]);
       if (!worker) throw notFound('worker_not_found', 'Your worker record is not in your jurisdiction');
       const [task] = await tx.query<CaseRow>(readCurrentCase, [code]);
       if (!onDuty && task)
@@ -152,7 +145,7 @@ export function fieldRouter({ config, clock, events, roads }: FieldRouterDeps): 
     const code = workerCodeOf(authOf(req));
     const q = validateRequestPart(fieldRouteRoute.query, req.query, 'invalid_query');
     const { worker, task } = await scopedDb(req).transaction(async (tx) => {
-      const [worker] = await tx.query<WorkerRow>(readFieldWorker, [code]);
+      const [worker] = await tx.query<FieldWorkerRow>(readFieldWorker, [code]);
       const [task] = await tx.query<CaseRow>(readCurrentCase, [code]);
       return { worker, task };
     });
