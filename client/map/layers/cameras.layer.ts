@@ -8,8 +8,8 @@
  */
 import type { Layer } from '@deck.gl/core';
 import { SolidPolygonLayer } from '@deck.gl/layers';
-import type { LayerSpecification } from 'maplibre-gl';
 import { DEVICES_SOURCE } from '../basemap-style.js';
+import { deviceStyleLayers } from '../device-style-layers.js';
 import { fieldOfViewRing, insetFieldOfView, metresPerPixel } from '../camera-cone.js';
 import type { LayerContext, MapLayerModule } from '../layer-registry.js';
 import { colorToRgba, type MapPalette } from '../map-palette.js';
@@ -78,42 +78,7 @@ export function create(): MapLayerModule {
   return {
     id: 'cameras',
     titleKey: 'map.layer.cameras',
-    styleLayers: (p) =>
-      [
-        {
-          id: 'cameras-clusters',
-          type: 'circle',
-          source: DEVICES_SOURCE,
-          'source-layer': 'cameras',
-          filter: ['has', 'point_count'],
-          paint: {
-            'circle-radius': ['interpolate', ['linear'], ['sqrt', ['get', 'point_count']], 1, 2, 10, 7, 30, 14],
-            'circle-color': [
-              'interpolate',
-              ['linear'],
-              ['/', ['get', 'online_count'], ['max', ['get', 'point_count'], 1]],
-              0.5,
-              p.camera.offline,
-              1,
-              p.camera.online,
-            ],
-            'circle-opacity': 0.5,
-          },
-        },
-        {
-          id: CAMERA_POINTS_LAYER,
-          type: 'circle',
-          source: DEVICES_SOURCE,
-          'source-layer': 'cameras',
-          filter: ['!', ['has', 'point_count']],
-          paint: {
-            'circle-radius': ['interpolate', ['linear'], ['zoom'], 12, 2.5, 16, 5],
-            'circle-color': ['case', ['get', 'online'], p.camera.online, p.camera.offline],
-            'circle-stroke-color': p.label.halo,
-            'circle-stroke-width': 1,
-          },
-        },
-      ] as LayerSpecification[],
+    styleLayers: (p) => deviceStyleLayers('cameras', CAMERA_POINTS_LAYER, { ...p.camera, halo: p.label.halo }),
     deckLayers: (p: MapPalette): Layer[] =>
       cones.length === 0
         ? []

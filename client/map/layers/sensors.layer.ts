@@ -6,8 +6,7 @@
  * that returns to normal drops out of the live ring and shows as the tiles draw it.
  */
 import type { Layer } from '@deck.gl/core';
-import type { LayerSpecification } from 'maplibre-gl';
-import { DEVICES_SOURCE } from '../basemap-style.js';
+import { deviceStyleLayers } from '../device-style-layers.js';
 import type { LayerContext, MapLayerModule } from '../layer-registry.js';
 import type { LiveSensor, MapLayerData } from '../map-data.js';
 import { colorToRgba, type MapPalette } from '../map-palette.js';
@@ -22,42 +21,7 @@ export function create(): MapLayerModule {
   return {
     id: 'sensors',
     titleKey: 'map.layer.sensors',
-    styleLayers: (p) =>
-      [
-        {
-          id: 'sensors-clusters',
-          type: 'circle',
-          source: DEVICES_SOURCE,
-          'source-layer': 'sensors',
-          filter: ['has', 'point_count'],
-          paint: {
-            'circle-radius': ['interpolate', ['linear'], ['sqrt', ['get', 'point_count']], 1, 2, 10, 7, 30, 14],
-            'circle-color': [
-              'interpolate',
-              ['linear'],
-              ['/', ['get', 'online_count'], ['max', ['get', 'point_count'], 1]],
-              0.5,
-              p.sensor.offline,
-              1,
-              p.sensor.online,
-            ],
-            'circle-opacity': 0.5,
-          },
-        },
-        {
-          id: SENSOR_POINTS_LAYER,
-          type: 'circle',
-          source: DEVICES_SOURCE,
-          'source-layer': 'sensors',
-          filter: ['!', ['has', 'point_count']],
-          paint: {
-            'circle-radius': ['interpolate', ['linear'], ['zoom'], 12, 2.5, 16, 5],
-            'circle-color': ['case', ['get', 'online'], p.sensor.online, p.sensor.offline],
-            'circle-stroke-color': p.label.halo,
-            'circle-stroke-width': 1,
-          },
-        },
-      ] as LayerSpecification[],
+    styleLayers: (p) => deviceStyleLayers('sensors', SENSOR_POINTS_LAYER, { ...p.sensor, halo: p.label.halo }),
     deckLayers(p: MapPalette): Layer[] {
       if (live.length === 0) return [];
       return [
