@@ -19,7 +19,9 @@ const point = defineSql(
 const caseOf = defineSql(
   'test.open311_photo_case',
   `SELECT i.input_crs, ST_X(i.geom) AS lon, (SELECT count(*)::int FROM incident_photos p WHERE p.incident_id = i.id) AS photos,
-          (SELECT count(*)::int FROM incidents j WHERE j.description = i.description) AS same
+          (SELECT count(*)::int FROM incidents j WHERE j.description = i.description) AS same,
+          (SELECT json_agg(json_build_object('from', t.from_state, 'to', t.to_state, 'role', t.actor_role, 'purpose', t.detail->>'purpose'))
+             FROM incident_timeline t WHERE t.incident_id = i.id AND t.event = 'photo') AS photo_entries
      FROM incidents i WHERE i.id = $1`,
 );
 
@@ -59,13 +61,15 @@ describe.each(testDatabaseModes())('Open311 intake with a photo on %s', (mode) =
     expect(again.status).toBe(201);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     expect(await again.json()).toEqual(body);
-    const [row] = await server.db.query<{ input_crs: string; lon: number; photos: number; same: number }>(caseOf, [
+    const [row] = await server.db.query<{ input_crs: string; lon: number; photos: number; same: number; photo_entries: unknown }>(caseOf, [
       Number(body[0].service_request_id),
     ]);
     expect(row.input_crs).toBe('gcj02');
     expect(Math.abs(row.lon - place.lon)).toBeLessThan(0.0015);
     expect(row.photos).toBe(1);
     expect(row.same).toBe(1);
+    // The timeline says a photo came with the report, the case still reported.
+    expect(row.photo_entries).toEqual([{ from: 'reported', to: 'reported', role: 'public_intake', purpose: 'attachment' }]);
   });
 
   it('refuses a photo that is not JPEG, PNG or WebP by its bytes, and still takes a report without one', async () => {

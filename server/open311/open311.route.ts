@@ -28,8 +28,7 @@ import { sanitizedBody } from '../http/text-sanitation.js';
 import { validateRequestPart } from '../http/validate-request.js';
 import { CategoryRow, RequestRow, serviceOf, serviceRequestOf } from './open311-format.js';
 import { listServiceRequests, readServiceRequest } from './open311.sql.js';
-import { insertIncidentPhoto } from '../patrol/incident-photos.sql.js';
-import { insertTimelineEntry } from '../incidents/incidents.sql.js';
+import { recordPhoto } from '../patrol/incident-photos.js';
 import { checkPhoto, photoUpload, withStoredPhoto, type CheckedPhoto, type StoredPhoto } from '../patrol/photo-storage.js';
 
 const ROOT = '/open311/v2';
@@ -157,32 +156,12 @@ export function open311Router({ db, clock, config, events }: Open311RouterDeps):
             { accountId: null, role: 'public_intake' },
             now,
           );
-          let photoId: number | null = null;
-          if (stored) {
-            const [row] = await tx.query<{ id: number }>(insertIncidentPhoto, [
-              intake.incident.id,
-              stored.storagePath,
-              stored.mime,
-              stored.sizeBytes,
-              stored.sha256,
-              now,
-              null,
-              null,
-              'attachment',
-            ]);
-            photoId = Number(row.id);
-            await tx.query(insertTimelineEntry, [
-              intake.incident.id,
-              now,
-              'photo',
-              'reported',
-              'reported',
-              null,
-              'public_intake',
-              null,
-              JSON.stringify({ photoId, purpose: 'attachment', mimeType: stored.mime, sizeBytes: stored.sizeBytes, sha256: stored.sha256 }),
-            ]);
-          }
+          const photoId = stored
+            ? Number(
+                (await recordPhoto(tx, intake.incident.id, stored, { accountId: null, role: 'public_intake', workerCode: null }, 'attachment', now))
+                  .id,
+              )
+            : null;
           await appendAudit(tx, {
             actorAccountId: null,
             actorUsername: 'open311',

@@ -14,61 +14,15 @@ import type { Logger } from 'pino';
 import { auditedChange } from '../audit/record-audit.js';
 import { authOf, scopedDb } from '../auth/request-context.js';
 import { contractAccess } from '../auth/route-access.js';
-import type { Queryable } from '../db/database.js';
 import { AppError, notFound } from '../errors/app-error.js';
 import { validateRequestPart } from '../http/validate-request.js';
 import { intakeIncident } from '../incidents/incident-intake.js';
 import { incidentChanged, publishAll } from '../incidents/incident-publishing.js';
-import { insertTimelineEntry, readIncident } from '../incidents/incidents.sql.js';
-import { insertIncidentPhoto, readIncidentPhoto, readWorkerPosition } from './incident-photos.sql.js';
-import { checkPhoto, photoFilePath, photoUpload, withStoredPhoto, type StoredPhoto } from './photo-storage.js';
+import { readIncident } from '../incidents/incidents.sql.js';
+import { readIncidentPhoto, readWorkerPosition } from './incident-photos.sql.js';
+import { recordPhoto, type PhotoRow } from './incident-photos.js';
+import { checkPhoto, photoFilePath, photoUpload, withStoredPhoto } from './photo-storage.js';
 import { attachPhotoRoute, patrolReportRoute, readPhotoRoute } from './patrol-contract.js';
-
-type PhotoRow = {
-  id: number;
-  incident_id: number;
-  mime_type: string;
-  size_bytes: number;
-  sha256: string;
-  uploaded_at: Date;
-  worker_code: string | null;
-  purpose: string;
-};
-
-async function recordPhoto(
-  tx: Queryable,
-  incidentId: number,
-  stored: StoredPhoto,
-  who: { accountId: number | null; role: string; workerCode: string | null },
-  purpose: 'patrol' | 'attachment',
-  now: Date,
-  extra: Record<string, unknown> = {},
-): Promise<PhotoRow> {
-  const [photo] = await tx.query<PhotoRow>(insertIncidentPhoto, [
-    incidentId,
-    stored.storagePath,
-    stored.mime,
-    stored.sizeBytes,
-    stored.sha256,
-    now,
-    who.accountId,
-    who.workerCode,
-    purpose,
-  ]);
-  const [incident] = await tx.query<{ state: string }>(readIncident, [incidentId]);
-  await tx.query(insertTimelineEntry, [
-    incidentId,
-    now,
-    'photo',
-    incident?.state ?? null,
-    incident?.state ?? null,
-    who.accountId,
-    who.role,
-    who.workerCode,
-    JSON.stringify({ photoId: Number(photo.id), purpose, mimeType: stored.mime, sizeBytes: stored.sizeBytes, sha256: stored.sha256, ...extra }),
-  ]);
-  return photo;
-}
 
 const photoBody = (incidentId: number, p: PhotoRow) => ({ ...p, url: `/api/incidents/${incidentId}/photos/${p.id}` });
 

@@ -12,7 +12,7 @@ import { appendAudit } from '../audit/record-audit.js';
 import { withScope, type Database } from '../db/database.js';
 import type { DomainEvents } from '../events/domain-events.js';
 import { publishAll } from '../incidents/incident-publishing.js';
-import { insertIncidentPhoto } from '../patrol/incident-photos.sql.js';
+import { insertPhotoRow } from '../patrol/incident-photos.js';
 import { withStoredPhoto } from '../patrol/photo-storage.js';
 
 export const DETECTION_KINDS = {
@@ -59,17 +59,7 @@ export async function raiseVideoDetection(
         { accountId: null, role: 'system' },
         now,
       );
-      const [photo] = await tx.query<{ id: number }>(insertIncidentPhoto, [
-        recorded.result.incident.id,
-        stored.storagePath,
-        stored.mime,
-        stored.sizeBytes,
-        stored.sha256,
-        now,
-        null,
-        null,
-        'video_ai_snapshot',
-      ]);
+      const photo = await insertPhotoRow(tx, recorded.result.incident.id, stored, { accountId: null, workerCode: null }, 'video_ai_snapshot', now);
       await appendAudit(tx, {
         actorAccountId: null,
         actorUsername: detection.generated ? 'simulator' : 'video_ai',
