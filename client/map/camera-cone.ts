@@ -4,19 +4,13 @@
  * drawing needs — the inner edge of the cone's outline band, and metres per pixel at a zoom.
  */
 import { MercatorCoordinate } from 'maplibre-gl';
-import { fieldOfViewRing as sectorRing, metresPerDegree, seesFullCircle } from '../../server/video/camera-sector.js';
+import { fieldOfViewRing as sectorRing, metresPerDegree, seesFullCircle, type CameraView as SectorView } from '../../server/video/camera-sector.js';
 
 /** MapLibre's world is 512 pixels wide at zoom 0. */
 const WORLD_PIXELS_AT_ZOOM_0 = 512;
 
 /** A camera as the map's tiles carry it: position, heading (degrees clockwise from north), angle and range. */
-export interface CameraView {
-  lon: number;
-  lat: number;
-  headingDeg: number;
-  fovDeg: number;
-  rangeM: number;
-}
+export type CameraView = Omit<SectorView, 'ptz'>;
 
 /**
  * The closed ring [lon, lat][] of the cone. The map draws the sector a camera points at (a PTZ camera's current
