@@ -9,96 +9,22 @@
 import { describe, expect, it } from 'vitest';
 import { XIANLIN_VIEW } from '../../client/bench/bench-view.js';
 import { LOAD_ALPHA } from '../../client/map/layers/micro-grid-load.layer.js';
-import { colorToRgba, PALETTES } from '../../client/map/map-palette.js';
+import { PALETTES } from '../../client/map/map-palette.js';
+import { liveIncident } from '../support/live-incident.js';
 import { DEVELOPMENT_PASSWORD } from '../../server/auth/bootstrap-accounts.js';
 import { useBrowserTestServer } from './support/browser-test-server.js';
 import { openConsole, waitForMapReady, type ConsoleSession } from './support/browser-session.js';
-import { jumpTo, MAP_SELECTOR, mapPixels, settleMap } from './support/map-page.js';
+import { drawCallsOfNextFrame, jumpTo, MAP_SELECTOR, mapPixels, settleMap } from './support/map-page.js';
 import { recordMapFrames } from './support/map-frames.js';
-import { countNear, differingShare, hexToRgb, type Pixels } from './support/png-pixels.js';
+import { centreXNear, countNear, differingShare, mix, reddish } from './support/png-pixels.js';
 import type { ConsoleMapElement } from './support/map-page.js';
 import type { LiveIncident, LiveWorker } from '../../server/live/live-protocol.js';
 
 const light = PALETTES.light;
 
-/** `over` at `alpha` over `under`, as '#rrggbb' (a translucent colour as the screen shows it). */
-function mix(under: string, over: string, alpha: number): string {
-  const [a, b] = [colorToRgba(under), colorToRgba(over)];
-  return `#${[0, 1, 2]
-    .map((i) =>
-      Math.round(a[i] * (1 - alpha) + b[i] * alpha)
-        .toString(16)
-        .padStart(2, '0'),
-    )
-    .join('')}`;
-}
-
-/** The mean x of the pixels in the busy worker's colour, or null when there are none. */
-function busyCentreX(pixels: Pixels): number | null {
-  const [r, g, b] = hexToRgb(light.worker.busy);
-  let sum = 0;
-  let n = 0;
-  for (let i = 0; i < pixels.rgba.length; i += 4) {
-    if (Math.hypot(pixels.rgba[i] - r, pixels.rgba[i + 1] - g, pixels.rgba[i + 2] - b) <= 30) {
-      sum += (i / 4) % pixels.width;
-      n++;
-    }
-  }
-  return n >= 10 ? sum / n : null;
-}
-
-/** The draw calls of the next frame the map draws: instanced ones (more than one instance) and plain ones. */
-async function drawCallsOfNextFrame(session: ConsoleSession): Promise<{ instanced: number; plain: number }> {
-  return session.page.locator(MAP_SELECTOR).evaluate(async (el: ConsoleMapElement) => {
-    const gl = WebGL2RenderingContext.prototype as unknown as Record<string, (...args: number[]) => unknown>;
-    const counts = { instanced: 0, plain: 0 };
-    const wrapped = ['drawArraysInstanced', 'drawElementsInstanced', 'drawArrays', 'drawElements'].map((name) => [name, gl[name]] as const);
-    for (const [name, original] of wrapped) {
-      gl[name] = function (this: WebGL2RenderingContext, ...args: number[]) {
-        const instances = name === 'drawArraysInstanced' ? args[3] : name === 'drawElementsInstanced' ? args[4] : 1;
-        if (instances > 1) counts.instanced++;
-        else counts.plain++;
-        return original.apply(this, args);
-      };
-    }
-    await new Promise<void>((resolve) => {
-      el.consoleMap.map.once('render', () => resolve());
-      el.consoleMap.map.triggerRepaint();
-    });
-    for (const [name, original] of wrapped) gl[name] = original;
-    return counts;
-  });
-}
-
-/** Pixels clearly red (the load tint of a busy micro-grid, red incidents). */
-function reddish(pixels: Pixels): number {
-  let n = 0;
-  for (let i = 0; i < pixels.rgba.length; i += 4) if (pixels.rgba[i] > pixels.rgba[i + 1] + 60 && pixels.rgba[i] > pixels.rgba[i + 2] + 60) n++;
-  return n;
-}
-
-function incidentAt(id: number, lon: number, lat: number, grade: 'blue' | 'yellow' | 'orange' | 'red', microGridCode: string) {
-  return {
-    id,
-    number: `T-${id}`,
-    state: 'reported',
-    grade,
-    category: 'city_management',
-    source: 'hotline',
-    lon,
-    lat,
-    microGridCode,
-    communityCode: '',
-    streetCode: '',
-    districtCode: '',
-    assignedWorkerCode: null,
-    escalationLevel: 0,
-    overdue: false,
-    deadlineAt: null,
-    reportedAt: new Date().toISOString(),
-    generated: false,
-  };
-}
+/** A case reported now (the map pulses recent red ones) at a place, of a grade. */
+const incidentAt = (id: number, lon: number, lat: number, grade: 'blue' | 'yellow' | 'orange' | 'red', microGridCode: string) =>
+  liveIncident({ id, lon, lat, grade, microGridCode, reportedAt: new Date().toISOString() });
 
 describe('console map alone', () => {
   const server = useBrowserTestServer();
@@ -289,7 +215,7 @@ describe('console map alone', () => {
       const frames = await recordMapFrames(session.page, rect);
       await map.evaluate((el: ConsoleMapElement, w: LiveWorker) => el.consoleMap.setWorkers([w]), worker(to));
       await session.page.waitForTimeout(2_000);
-      const centres = (await frames.take()).map((frame) => busyCentreX(frame)).filter((x): x is number => x !== null);
+      const centres = (await frames.take()).map((frame) => centreXNear(frame, light.worker.busy)).filter((x): x is number => x !== null);
       await frames.stop();
       const [start, end] = [20, 20 + (b.x - a.x)];
       expect(

@@ -60,3 +60,26 @@ export async function mapPixels(session: ConsoleSession, name: string): Promise<
 
 /** The map's element as the page sees it: the console map hangs on it for the tests (console-map.ts). */
 export type ConsoleMapElement = HTMLElement & { consoleMap: ConsoleMap };
+
+/** The draw calls of the next frame the map draws: instanced ones (more than one instance) and plain ones. */
+export async function drawCallsOfNextFrame(session: ConsoleSession): Promise<{ instanced: number; plain: number }> {
+  return session.page.locator(MAP_SELECTOR).evaluate(async (el: ConsoleMapElement) => {
+    const gl = WebGL2RenderingContext.prototype as unknown as Record<string, (...args: number[]) => unknown>;
+    const counts = { instanced: 0, plain: 0 };
+    const wrapped = ['drawArraysInstanced', 'drawElementsInstanced', 'drawArrays', 'drawElements'].map((name) => [name, gl[name]] as const);
+    for (const [name, original] of wrapped) {
+      gl[name] = function (this: WebGL2RenderingContext, ...args: number[]) {
+        const instances = name === 'drawArraysInstanced' ? args[3] : name === 'drawElementsInstanced' ? args[4] : 1;
+        if (instances > 1) counts.instanced++;
+        else counts.plain++;
+        return original.apply(this, args);
+      };
+    }
+    await new Promise<void>((resolve) => {
+      el.consoleMap.map.once('render', () => resolve());
+      el.consoleMap.map.triggerRepaint();
+    });
+    for (const [name, original] of wrapped) gl[name] = original;
+    return counts;
+  });
+}

@@ -104,3 +104,36 @@ export function differingShare(a: Pixels, b: Pixels, threshold = 16): number {
   }
   return differing / (a.width * a.height);
 }
+
+/** `over` at `alpha` over `under`, as '#rrggbb' (a translucent colour as the screen shows it). */
+export function mix(under: string, over: string, alpha: number): string {
+  const [a, b] = [hexToRgb(under), hexToRgb(over)];
+  return `#${[0, 1, 2]
+    .map((i) =>
+      Math.round(a[i] * (1 - alpha) + b[i] * alpha)
+        .toString(16)
+        .padStart(2, '0'),
+    )
+    .join('')}`;
+}
+
+/** The mean x of the pixels within `tolerance` of the colour, or null when fewer than `atLeast` are. */
+export function centreXNear(pixels: Pixels, hex: string, tolerance = 30, atLeast = 10): number | null {
+  const [r, g, b] = hexToRgb(hex);
+  let sum = 0;
+  let n = 0;
+  for (let i = 0; i < pixels.rgba.length; i += 4) {
+    if (Math.hypot(pixels.rgba[i] - r, pixels.rgba[i + 1] - g, pixels.rgba[i + 2] - b) <= tolerance) {
+      sum += (i / 4) % pixels.width;
+      n++;
+    }
+  }
+  return n >= atLeast ? sum / n : null;
+}
+
+/** Pixels clearly red (red well above green and blue): a busy micro-grid's load tint, red incidents. */
+export function reddish(pixels: Pixels): number {
+  let n = 0;
+  for (let i = 0; i < pixels.rgba.length; i += 4) if (pixels.rgba[i] > pixels.rgba[i + 1] + 60 && pixels.rgba[i] > pixels.rgba[i + 2] + 60) n++;
+  return n;
+}
