@@ -76,7 +76,7 @@ const planner = { jurisdiction: 'city', accountId: null, role: 'planner' };
 
 describe.each(testDatabaseModes())('a plan of many structural edits on %s', (mode) => {
   let db: Database;
-  let grids: { code: string; community: string }[] = [];
+  const grids: { code: string; community: string }[] = [];
 
   beforeAll(async () => {
     db = await openSeededTestDatabase(mode);
