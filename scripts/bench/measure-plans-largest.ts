@@ -14,7 +14,7 @@ import { validatePlan, type AnyRequestedEdit } from '../../server/plans/plan-str
 import { repartition } from '../../server/plans/plan-repartition.js';
 import { listRepartitionAdjacency, listRepartitionUnits } from '../../server/plans/plan-repartition.sql.js';
 import { repartitionCount } from '../../server/plans/plan-structure-rules.js';
-import { LIMITS, ms, progress, rolledBack, type Scope } from './plan-bench-support.js';
+import { followersOf, LIMITS, ms, progress, rolledBack, type Scope } from './plan-bench-support.js';
 import { median, percentile } from './statistics.js';
 
 /** The community of the city with the most households (ties: code), with its grids and micro-grids. units_parent_idx. */
@@ -142,9 +142,10 @@ export async function measureLargest(db: Database, scope: Scope, rounds: number,
       publication.push(performance.now() - started);
       progress(`publication round ${round + 1}: ${publication[publication.length - 1].toFixed(0)} ms`);
       const p = done.publication!;
+      const f = followersOf(p);
       publicationSummary =
         `${kept.length} of ${grids.length} grids re-partitioned (${p.restructured?.reduce((a, r) => a + r.from.length, 0) ?? 0} micro-grids retired, ` +
-        `${p.restructured?.reduce((a, r) => a + r.to.length, 0) ?? 0} new), ${p.workers} workers, ${p.cameras} cameras, ${p.sensors} sensors, ` +
+        `${p.restructured?.reduce((a, r) => a + r.to.length, 0) ?? 0} new), ${f.workers} workers, ${f.cameras} cameras, ${f.sensors} sensors, ` +
         `${p.relocatedIncidents} open incidents re-attributed, ${p.edgesRebuilt} edges rebuilt`;
     });
   }

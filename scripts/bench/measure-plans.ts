@@ -29,7 +29,7 @@ import { validatePlan, type AnyRequestedEdit } from '../../server/plans/plan-str
 import { rebuildUnitEdges } from '../../server/units/unit-edges.sql.js';
 import { readMachineInfo } from './machine-info.js';
 import { largestSection, measureLargest } from './measure-plans-largest.js';
-import { LIMITS, ms, plannerScope, rolledBack, rolledBackUnscoped } from './plan-bench-support.js';
+import { followersOf, LIMITS, ms, plannerScope, rolledBack, rolledBackUnscoped } from './plan-bench-support.js';
 import { median, percentile } from './statistics.js';
 
 const ROOT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -116,9 +116,10 @@ async function measure(db: Database, label: string, rounds: number) {
       const done = await publishOrSchedule(tx, approved, actor, now);
       publication.push(performance.now() - started);
       const p = done.publication!;
+      const f = followersOf(p);
       summary =
         `${p.moved.length} units re-coded (${new Set(moves.map((m) => m.target)).size} target grids, ${p.changedParents.length} changed grids), ` +
-        `${p.workers} workers, ${p.cameras} cameras, ${p.sensors} sensors, ${p.relocatedIncidents} open incidents relocated, ` +
+        `${f.workers} workers, ${f.cameras} cameras, ${f.sensors} sensors, ${p.relocatedIncidents} open incidents relocated, ` +
         `${p.edgesRebuilt} edges rebuilt; the plan's validation: ${outcome.validation.errors} errors, ${outcome.validation.warnings} warnings`;
     });
   }
@@ -174,9 +175,10 @@ async function measure(db: Database, label: string, rounds: number) {
       const done = await publishOrSchedule(tx, approved, actor, now);
       structurePublication.push(performance.now() - started);
       const p = done.publication!;
+      const f = followersOf(p);
       structureSummary =
         `${p.restructured?.filter((r) => r.op === 'split').length ?? 0} splits and ${p.restructured?.filter((r) => r.op === 'merge').length ?? 0} merges in one community, ` +
-        `${p.workers} workers, ${p.cameras} cameras, ${p.sensors} sensors, ${p.relocatedIncidents} open incidents re-attributed, ${p.edgesRebuilt} edges rebuilt`;
+        `${f.workers} workers, ${f.cameras} cameras, ${f.sensors} sensors, ${p.relocatedIncidents} open incidents re-attributed, ${p.edgesRebuilt} edges rebuilt`;
     });
   }
   let fullRebuild = NaN;

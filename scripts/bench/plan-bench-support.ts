@@ -45,3 +45,17 @@ export async function rolledBackUnscoped(db: Database, fn: (tx: Queryable) => Pr
 }
 
 export const ms = (n: number) => `${n.toFixed(0)} ms`;
+
+type Followers = { workers: number; cameras: number; sensors: number };
+/**
+ * What followed a publication: the moves' workers, cameras and sensors (the outcome's top level) plus those of its
+ * splits, merges, reshapes and re-partitions (its `structure`).
+ */
+export function followersOf(publication: Followers & { structure?: Partial<Followers> }): Followers {
+  const s = publication.structure ?? {};
+  return {
+    workers: publication.workers + (s.workers ?? 0),
+    cameras: publication.cameras + (s.cameras ?? 0),
+    sensors: publication.sensors + (s.sensors ?? 0),
+  };
+}
