@@ -2,6 +2,9 @@
  * The vocabulary's groups partition the states, and the SQL function incident_is_open agrees with OPEN_STATES on
  * every state, on every database mode.
  */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openEmptyTestDatabase, testDatabaseModes } from '../../tests/support/test-database.js';
 import { defineSql, type Database } from '../db/database.js';
@@ -20,6 +23,16 @@ describe('incident vocabulary', () => {
     expect(OPEN_STATES).toContain('verified');
     expect(OPEN_STATES).toContain('evaluated');
     expect(FINISHED_STATES).toEqual(['closed', 'rejected']);
+  });
+
+  it("is the only way the server's SQL says open or finished (incident_is_open, not the states spelled out)", () => {
+    const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+    const spelled = /state\s+(NOT\s+)?IN\s*\(\s*'closed'\s*,\s*'rejected'\s*\)|state\s*(<>|=)\s*(ALL|ANY)\s*\(\s*'\{closed,\s*rejected\}'/i;
+    const offenders = fs
+      .readdirSync(root, { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.ts') && !file.endsWith('.spec.ts') && !file.includes('test-support'))
+      .filter((file) => spelled.test(fs.readFileSync(path.join(root, file), 'utf8')));
+    expect(offenders).toEqual([]);
   });
 
   it('calls no unknown state open', () => {

@@ -39,14 +39,14 @@ export const previewStructure = defineSql(
                    SELECT 'sensor', x.id, x.micro_grid_code, x.geom, NULL, NULL FROM sensors x WHERE x.micro_grid_code IN (SELECT old_code FROM m)
                    UNION ALL
                    SELECT 'incident', x.id, x.micro_grid_code, x.geom, x.state, x.reported_at FROM incidents x
-                    WHERE x.micro_grid_code IN (SELECT old_code FROM m) AND (x.state NOT IN ('closed', 'rejected') OR x.reported_at >= $2)),
+                    WHERE x.micro_grid_code IN (SELECT old_code FROM m) AND (incident_is_open(x.state) OR x.reported_at >= $2)),
         placed AS (SELECT DISTINCT ON (t.kind, t.id) t.kind, t.state, t.reported_at, m.ord, m.piece
                      FROM things t JOIN m ON m.old_code = t.old_code
                     ORDER BY t.kind, t.id, ST_Distance(m.geom, t.geom), m.piece),
         counts AS (SELECT ord, piece,
                           count(*) FILTER (WHERE kind = 'camera')::integer AS cameras,
                           count(*) FILTER (WHERE kind = 'sensor')::integer AS sensors,
-                          count(*) FILTER (WHERE kind = 'incident' AND state NOT IN ('closed', 'rejected'))::integer AS open_incidents,
+                          count(*) FILTER (WHERE kind = 'incident' AND incident_is_open(state))::integer AS open_incidents,
                           count(*) FILTER (WHERE kind = 'incident' AND reported_at >= $2)::integer AS incidents_12m
                      FROM placed GROUP BY ord, piece),
         w AS (SELECT m.ord, jsonb_agg(jsonb_build_object('code', x.code, 'name', x.name, 'role', x.role, 'homeUnit', x.home_unit_code)

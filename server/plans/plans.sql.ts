@@ -177,10 +177,10 @@ export const listBalanceFigures = defineSql(
         c AS (SELECT m.kid, count(*)::integer AS n FROM micro m JOIN cameras x ON x.micro_grid_code = m.micro GROUP BY m.kid),
         s AS (SELECT m.kid, count(*)::integer AS n FROM micro m JOIN sensors x ON x.micro_grid_code = m.micro GROUP BY m.kid),
         i AS (SELECT m.kid,
-                     count(*) FILTER (WHERE x.state NOT IN ('closed', 'rejected'))::integer AS open,
+                     count(*) FILTER (WHERE incident_is_open(x.state))::integer AS open,
                      count(*) FILTER (WHERE x.reported_at >= $3)::integer AS recent
                 FROM micro m JOIN incidents x ON x.micro_grid_code = m.micro
-               WHERE x.state NOT IN ('closed', 'rejected') OR x.reported_at >= $3
+               WHERE incident_is_open(x.state) OR x.reported_at >= $3
                GROUP BY m.kid),
         pw AS (SELECT x.home_unit_code AS code, count(*)::integer AS n FROM workers x
                 WHERE x.home_unit_code IN (SELECT code FROM parents) GROUP BY x.home_unit_code)
@@ -214,7 +214,7 @@ export const diffMovedUnits = defineSql(
         c AS (SELECT m.kid, count(*)::integer AS n FROM micro m JOIN cameras x ON x.micro_grid_code = m.micro GROUP BY m.kid),
         s AS (SELECT m.kid, count(*)::integer AS n FROM micro m JOIN sensors x ON x.micro_grid_code = m.micro GROUP BY m.kid),
         i AS (SELECT m.kid, count(*)::integer AS total,
-                     count(*) FILTER (WHERE x.state NOT IN ('closed', 'rejected'))::integer AS open,
+                     count(*) FILTER (WHERE incident_is_open(x.state))::integer AS open,
                      count(*) FILTER (WHERE x.reported_at >= $3)::integer AS recent
                 FROM micro m JOIN incidents x ON x.micro_grid_code = m.micro GROUP BY m.kid)
    SELECT u.code, u.name, u.level, u.parent_code AS from_code, e.target AS to_code, u.area_m2, u.households, u.population,

@@ -112,7 +112,7 @@ export const openNow = defineSql(
   'stats.open_now',
   `SELECT count(*)::bigint AS open_now, count(*) FILTER (WHERE i.overdue OR i.deadline_at < $2)::bigint AS overdue_now
      FROM incidents i
-    WHERE i.state NOT IN ('closed', 'rejected') AND ($1 = 'city' OR i.micro_grid_code LIKE $1 || '%')`,
+    WHERE incident_is_open(i.state) AND ($1 = 'city' OR i.micro_grid_code LIKE $1 || '%')`,
 );
 
 /** Open and overdue now per child. $1 parent code or 'city', $2 now, $3 length of a child's code. Same index. */
@@ -121,7 +121,7 @@ export const openNowByChild = defineSql(
   `SELECT left(i.micro_grid_code, $3) AS code, count(*)::bigint AS open_now,
           count(*) FILTER (WHERE i.overdue OR i.deadline_at < $2)::bigint AS overdue_now
      FROM incidents i
-    WHERE i.state NOT IN ('closed', 'rejected') AND ($1 = 'city' OR i.micro_grid_code LIKE $1 || '%')
+    WHERE incident_is_open(i.state) AND ($1 = 'city' OR i.micro_grid_code LIKE $1 || '%')
     GROUP BY 1`,
 );
 
@@ -248,7 +248,7 @@ export const openCaseList = defineSql(
   `SELECT i.id, i.number, i.reported_at, i.source, i.category, i.grade, i.state, i.overdue, i.escalation_level,
           i.micro_grid_code, ST_X(i.geom) AS lon, ST_Y(i.geom) AS lat, count(*) OVER ()::bigint AS total
      FROM incidents i
-    WHERE i.state NOT IN ('closed', 'rejected') AND ($1 = 'city' OR i.micro_grid_code LIKE $1 || '%')
+    WHERE incident_is_open(i.state) AND ($1 = 'city' OR i.micro_grid_code LIKE $1 || '%')
       AND ($3 = 'open_now' OR i.overdue OR i.deadline_at < $2)
     ORDER BY i.reported_at DESC, i.id DESC LIMIT $4`,
 );
@@ -325,7 +325,7 @@ export const readNowCounts = defineSql(
           (SELECT count(*) FROM cameras c WHERE $1 = 'city' OR c.micro_grid_code LIKE $1 || '%')::bigint AS cameras_total,
           (SELECT count(*) FILTER (WHERE s.online) FROM sensors s WHERE $1 = 'city' OR s.micro_grid_code LIKE $1 || '%')::bigint AS sensors_online,
           (SELECT count(*) FROM sensors s WHERE $1 = 'city' OR s.micro_grid_code LIKE $1 || '%')::bigint AS sensors_total,
-          (SELECT count(*) FROM incidents i WHERE i.state NOT IN ('closed', 'rejected') AND i.source IN ('video_ai', 'iot')
+          (SELECT count(*) FROM incidents i WHERE incident_is_open(i.state) AND i.source IN ('video_ai', 'iot')
               AND ($1 = 'city' OR i.micro_grid_code LIKE $1 || '%'))::bigint AS open_alarms,
           (SELECT count(*) FROM incident_summonses s JOIN incidents i ON i.id = s.incident_id
             WHERE s.state = 'summoned' AND ($1 = 'city' OR i.micro_grid_code LIKE $1 || '%'))::bigint AS open_summonses`,
