@@ -7,11 +7,12 @@
  */
 import { el } from '../app/dom.js';
 import { currentLanguage, t } from '../i18n.js';
+import { GRADE_RANK, GRADES, SOURCES, type Grade, type IncidentSource } from '../../server/contract/incident-vocabulary.js';
 import { formatChange, formatCount, formatMinutes, formatRate } from './screen-format.js';
 import type { StatsNow, StatsSeries, StatsSummary } from './stats-client.js';
 
-const GRADES = ['red', 'orange', 'yellow', 'blue'] as const;
-const SOURCES = ['hotline_12345', 'citizen_app', 'patrol', 'video_ai', 'iot', 'transfer_110', 'open311'] as const;
+/** The grades most urgent first, as the wall reads them. */
+const GRADES_BY_URGENCY = [...GRADES].sort((a, b) => GRADE_RANK[a] - GRADE_RANK[b]);
 
 export interface KpiTiles {
   element: HTMLElement;
@@ -34,8 +35,8 @@ export function createKpiTiles(): KpiTiles {
   };
   const today = figure('kpi-today', 'xl');
   const change = el('span', { className: 'kpi-change', testId: 'kpi-today-change' });
-  const grades = Object.fromEntries(GRADES.map((g) => [g, figure(`kpi-grade-${g}`, 'm')])) as Record<(typeof GRADES)[number], HTMLElement>;
-  const sources = Object.fromEntries(SOURCES.map((s) => [s, figure(`kpi-source-${s}`, 'm')])) as Record<(typeof SOURCES)[number], HTMLElement>;
+  const grades = Object.fromEntries(GRADES.map((g) => [g, figure(`kpi-grade-${g}`, 'm')])) as Record<Grade, HTMLElement>;
+  const sources = Object.fromEntries(SOURCES.map((s) => [s, figure(`kpi-source-${s}`, 'm')])) as Record<IncidentSource, HTMLElement>;
   const closure = figure('kpi-closure');
   const onTime = figure('kpi-on-time');
   const accept = figure('kpi-accept', 'm');
@@ -49,7 +50,7 @@ export function createKpiTiles(): KpiTiles {
   const cameras = figure('kpi-cameras', 'm');
   const sensors = figure('kpi-sensors', 'm');
 
-  const gradeChips = GRADES.map((g) => el('div', { className: `grade-chip grade-${g}` }, [label(`screen.grade.${g}`), grades[g]]));
+  const gradeChips = GRADES_BY_URGENCY.map((g) => el('div', { className: `grade-chip grade-${g}` }, [label(`screen.grade.${g}`), grades[g]]));
   const sourceChips = SOURCES.map((s) => el('div', { className: 'source-chip' }, [label(`screen.source.${s}`), sources[s]]));
   const tile = (children: (Node | string)[], className = '') => el('div', { className: `kpi-tile ${className}` }, children);
 

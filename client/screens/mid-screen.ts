@@ -37,6 +37,7 @@ import {
 import './mid-screen.css';
 import type { AnswerOf } from '../../server/contract/api-route.js';
 import type { categoriesRoute } from '../../server/incidents/incidents-contract.js';
+import { GRADES } from '../../server/contract/incident-vocabulary.js';
 
 registerMessages(screenMessages);
 
@@ -273,7 +274,7 @@ async function main() {
       {
         key: 'grade',
         titleKey: 'screen.col.grade',
-        value: (r) => ['blue', 'yellow', 'orange', 'red'].indexOf(r.grade),
+        value: (r) => GRADES.indexOf(r.grade),
         text: (r) => t(`screen.grade.${r.grade}`),
         cell: (r) => el('span', { className: `grade-tag grade-${r.grade}` }, [t(`screen.grade.${r.grade}`)]),
       },
