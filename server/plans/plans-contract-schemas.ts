@@ -90,10 +90,12 @@ export const ImportBody = z.strictObject({ crs: z.enum(['wgs84', 'cgcs2000', 'gc
 
 // ---- Answers --------------------------------------------------------------------------------------------------
 const position = z.array(z.number()).min(2).max(3);
-export const lineGeometry = z.union([
-  z.strictObject({ type: z.literal('LineString'), coordinates: z.array(position) }),
-  z.strictObject({ type: z.literal('MultiLineString'), coordinates: z.array(z.array(position)) }),
-]);
+/** A 2-D position as ST_AsGeoJSON writes it. */
+const lonLat = z.tuple([z.number(), z.number()]);
+/** One line (the edge two micro-grids share). */
+export const lineStringSchema = z.strictObject({ type: z.literal('LineString'), coordinates: z.array(lonLat) });
+/** Lines as one geometry (roads and river banks to snap to, ST_Multi). */
+export const multiLineStringSchema = z.strictObject({ type: z.literal('MultiLineString'), coordinates: z.array(z.array(lonLat)) });
 const areaGeometry = z.union([
   z.strictObject({ type: z.literal('Polygon'), coordinates: z.array(z.array(position)) }),
   z.strictObject({ type: z.literal('MultiPolygon'), coordinates: z.array(z.array(z.array(position))) }),

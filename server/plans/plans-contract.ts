@@ -24,7 +24,8 @@ import {
   VersionsQuery,
   draftAnswerSchema,
   figureRowSchema,
-  lineGeometry,
+  lineStringSchema,
+  multiLineStringSchema,
   paintableFeatureSchema,
   parentBalanceSchema,
   planAnswer,
@@ -114,7 +115,7 @@ export const snapLinesRoute = apiRoute({
     features: z.array(
       z.strictObject({
         type: z.literal('Feature'),
-        geometry: lineGeometry,
+        geometry: multiLineStringSchema,
         properties: z.strictObject({ kind: z.enum(['road', 'water']), class: z.string().nullable() }),
       }),
     ),
@@ -131,7 +132,7 @@ export const sharedEdgeRoute = apiRoute({
   query: EdgeQuery,
   answer: z.strictObject({
     type: z.literal('Feature'),
-    geometry: lineGeometry,
+    geometry: lineStringSchema,
     properties: z.strictObject({ units: z.tuple([z.string(), z.string()]) }),
   }),
   errors: { ...readErrors, 404: ['reshape_no_shared_edge'] },
