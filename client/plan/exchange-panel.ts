@@ -12,8 +12,7 @@ import { describeError } from '../app/api-error-text.js';
 import { el, replaceChildren } from '../app/dom.js';
 import { t } from '../i18n.js';
 import type { Plan, PlanImport } from '../api/api-types.js';
-
-const GEOPACKAGE_TYPE = 'application/geopackage+sqlite3';
+import { GEOPACKAGE_TYPE } from '../../server/plans/plan-file-types.js';
 
 export interface ExchangePanel {
   element: HTMLElement;
@@ -37,7 +36,7 @@ export function createExchangePanel(options: {
     el('option', { attrs: { value: 'cgcs2000' } }, ['CGCS2000']),
     el('option', { attrs: { value: 'gcj02' } }, ['GCJ-02']),
   ]);
-  const file = el('input', { testId: 'import-gpkg-file', attrs: { type: 'file', accept: '.gpkg,application/geopackage+sqlite3' } });
+  const file = el('input', { testId: 'import-gpkg-file', attrs: { type: 'file', accept: `.gpkg,${GEOPACKAGE_TYPE}` } });
   const importButton = el('button', { testId: 'import-gpkg', on: { click: () => void upload() } });
   const reportList = el('ul', { className: 'plan-import-report', testId: 'import-report', attrs: { role: 'status' } });
   const element = el('section', { className: 'plan-exchange', testId: 'plan-exchange' }, [

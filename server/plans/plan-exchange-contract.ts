@@ -8,7 +8,6 @@ import { apiRoute } from '../contract/api-route.js';
 import {
   BLOCKING_EDITS,
   DRAFT_ERRORS,
-  GEOPACKAGE_TYPE,
   GeoPackageQuery,
   IMPORT_REFUSALS,
   Id,
@@ -18,6 +17,7 @@ import {
   gridsCollectionSchema,
   importAnswerSchema,
 } from './plans-contract-schemas.js';
+import { GEOJSON_TYPE, GEOPACKAGE_TYPE } from './plan-file-types.js';
 
 const TAG = 'plans';
 const exportErrors = { 400: ['invalid_plan_id', 'export_needs_community'], 404: ['plan_not_found'] } as const;
@@ -40,7 +40,7 @@ export const exportPlanRoute = apiRoute({
   tag: TAG,
   access: PLANNERS,
   params: Id,
-  produces: 'application/geo+json',
+  produces: GEOJSON_TYPE,
   answer: gridsCollectionSchema,
   errors: exportErrors,
 });

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { AppError } from '../errors/app-error.js';
 import type { ImportCrs } from './plan-exchange.js';
-import { GEOPACKAGE_TYPE } from './plans-contract-schemas.js';
+import { GEOPACKAGE_TYPE } from './plan-file-types.js';
 
 const run = promisify(execFile);
 const OGR_TIMEOUT_MS = 30_000;

@@ -14,8 +14,6 @@ import { PLAN_REASONS } from './plan-reason-codes.js';
 import { MAX_SPLIT_LINE_POINTS } from './plan-structure-rules.js';
 
 export const PLANNERS = ['planner', 'admin'] as const;
-/** A GeoPackage file (OGC), as the exchange routes send and accept it (plan-geopackage.ts). */
-export const GEOPACKAGE_TYPE = 'application/geopackage+sqlite3';
 
 /** Edits that name nothing editable in the plan: the edits are refused (422, plan-service.ts replaceEdits). */
 export const BLOCKING_EDITS = [

@@ -7,7 +7,7 @@
 import type { AnswerOf } from '../../server/contract/api-route.js';
 import { defineSql } from '../../server/db/database.js';
 import { geoJsonToGeoPackage } from '../../server/plans/plan-geopackage.js';
-import { GEOPACKAGE_TYPE } from '../../server/plans/plans-contract-schemas.js';
+import { GEOPACKAGE_TYPE } from '../../server/plans/plan-file-types.js';
 import type { exportPlanRoute } from '../../server/plans/plan-exchange-contract.js';
 import type { createPlanRoute, listPlansRoute } from '../../server/plans/plans-contract.js';
 import { pickPaintCandidate, pickSplitCandidate, type PaintCandidate, type SplitCandidate } from '../support/plan-candidates.js';
