@@ -18,7 +18,19 @@ import type { departmentSchema } from '../../server/incidents/summonses-contract
 import type { sensorDetailRoute } from '../../server/iot/sensors-contract.js';
 import type { whatsHereRoute } from '../../server/spatial/spatial-contract.js';
 import type { unitOrNameSchema, unitSchema } from '../../server/units/units-contract.js';
-import type { planMapRoute, planVersionsRoute, readPlanRoute, repartitionRoute } from '../../server/plans/plans-contract.js';
+import type { importGeoPackageRoute } from '../../server/plans/plan-exchange-contract.js';
+import type {
+  planFiguresRoute,
+  planMapRoute,
+  planStructureRoute,
+  planVersionsRoute,
+  publishPlanRoute,
+  readPlanRoute,
+  repartitionRoute,
+  replaceEditsRoute,
+  sharedEdgeRoute,
+  snapLinesRoute,
+} from '../../server/plans/plans-contract.js';
 
 export type { Grade, Role };
 export type Bbox = [number, number, number, number];
@@ -45,10 +57,25 @@ export type IncidentRecord = IncidentDetail['incident'];
 export type Plan = AnswerOf<typeof readPlanRoute>['plan'];
 /** One published boundary version (GET /api/plans/versions). */
 export type PlanVersion = AnswerOf<typeof planVersionsRoute>['versions'][number];
-/** A unit the planner's brush paints (GET /api/plans/map). */
-export type PaintableUnit = AnswerOf<typeof planMapRoute>['features'][number];
+/** The units the planner's brush paints (GET /api/plans/map), and one of them. */
+export type PaintableMap = AnswerOf<typeof planMapRoute>;
+export type PaintableUnit = PaintableMap['features'][number];
+/** Roads and river banks near a community, to snap split and reshape lines to (GET /api/plans/snap-lines). */
+export type SnapLines = AnswerOf<typeof snapLinesRoute>;
+/** The edge two micro-grids share (GET /api/plans/edge). */
+export type SharedEdge = AnswerOf<typeof sharedEdgeRoute>;
 /** The re-partition proposal of a community among its grids (GET /api/plans/repartition). */
 export type RepartitionProposal = AnswerOf<typeof repartitionRoute>;
+/** The figures behind the live balance of one parent's children (GET /api/plans/figures). */
+export type PlanFigures = AnswerOf<typeof planFiguresRoute>;
+/** A plan's pieces of splits, merges, reshapes and re-partitions, their grids' balance and its validation (GET …/structure). */
+export type PlanStructure = AnswerOf<typeof planStructureRoute>;
+/** A draft after its edits were replaced (PUT /api/plans/:id/edits): the plan, validation, balance and pieces. */
+export type PlanDraft = AnswerOf<typeof replaceEditsRoute>;
+/** A draft after a GeoJSON or GeoPackage import (PUT …/geopackage, PUT …/import): the plan, validation, balance. */
+export type PlanImport = AnswerOf<typeof importGeoPackageRoute>;
+/** A plan after POST …/publish: published (with what publication did) or scheduled (publication null). */
+export type PlanPublication = AnswerOf<typeof publishPlanRoute>;
 export type TimelineEntry = IncidentDetail['timeline'][number];
 /** A "whistle" (吹哨报到): a department summoned about an incident, due to report by its deadline. */
 export type Summons = z.output<typeof summonsSchema>;

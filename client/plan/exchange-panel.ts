@@ -11,14 +11,8 @@ import { ApiError, apiPost, apiUpload } from '../api/api-client.js';
 import { describeError } from '../app/api-error-text.js';
 import { el, replaceChildren } from '../app/dom.js';
 import { t } from '../i18n.js';
-import type { PlanValidation } from '../../server/plans/plan-reason-codes.js';
-
-const GEOPACKAGE_TYPE = 'application/geopackage+sqlite3';
-
-export interface ImportedDraft {
-  plan: { id: number; state: string; scope_code: string };
-  validation: PlanValidation;
-}
+import type { Plan, PlanImport } from '../api/api-types.js';
+import { GEOPACKAGE_TYPE } from '../../server/plans/plan-file-types.js';
 
 export interface ExchangePanel {
   element: HTMLElement;
@@ -30,7 +24,7 @@ export function createExchangePanel(options: {
   /** The open plan when it is a draft the account may edit, else null (an import then makes a new draft). */
   draftId: () => number | null;
   newPlanName: () => string;
-  onImported: (answer: ImportedDraft) => Promise<void>;
+  onImported: (answer: PlanImport) => Promise<void>;
 }): ExchangePanel {
   let report: string[] = [];
   let busy = false;
@@ -42,7 +36,7 @@ export function createExchangePanel(options: {
     el('option', { attrs: { value: 'cgcs2000' } }, ['CGCS2000']),
     el('option', { attrs: { value: 'gcj02' } }, ['GCJ-02']),
   ]);
-  const file = el('input', { testId: 'import-gpkg-file', attrs: { type: 'file', accept: '.gpkg,application/geopackage+sqlite3' } });
+  const file = el('input', { testId: 'import-gpkg-file', attrs: { type: 'file', accept: `.gpkg,${GEOPACKAGE_TYPE}` } });
   const importButton = el('button', { testId: 'import-gpkg', on: { click: () => void upload() } });
   const reportList = el('ul', { className: 'plan-import-report', testId: 'import-report', attrs: { role: 'status' } });
   const element = el('section', { className: 'plan-exchange', testId: 'plan-exchange' }, [
@@ -61,9 +55,9 @@ export function createExchangePanel(options: {
     try {
       let id = options.draftId();
       if (id === null) {
-        id = (await apiPost<{ plan: { id: number } }>('/api/plans', { name: options.newPlanName(), scopeCode: options.community() })).plan.id;
+        id = (await apiPost<{ plan: Plan }>('/api/plans', { name: options.newPlanName(), scopeCode: options.community() })).plan.id;
       }
-      const answer = await apiUpload<ImportedDraft>(`/api/plans/${id}/geopackage?crs=${crs.value}`, chosen, GEOPACKAGE_TYPE);
+      const answer = await apiUpload<PlanImport>(`/api/plans/${id}/geopackage?crs=${crs.value}`, chosen, GEOPACKAGE_TYPE);
       report = [t('plan.exchange.imported', { errors: answer.validation.errors, warnings: answer.validation.warnings })];
       file.value = '';
       await options.onImported(answer);

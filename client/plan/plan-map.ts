@@ -9,7 +9,7 @@
 import { Map as MapLibreMap, NavigationControl, setWorkerUrl, type GeoJSONSource, type MapMouseEvent } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
-import type { PaintableUnit } from '../api/api-types.js';
+import type { PaintableUnit, SnapLines } from '../api/api-types.js';
 import type { Assignment } from './paint-history.js';
 import { createSplitDraw } from './split-draw.js';
 
@@ -23,7 +23,7 @@ export interface PlanMap {
   /** The pieces of the plan's splits and merges (outlines from the server). */
   setPieces(pieces: GeoJSON.Feature[]): void;
   /** Roads and river banks near the community (drawn thin; the split and reshape tools snap to them). */
-  setSnapLines(lines: GeoJSON.Feature<GeoJSON.MultiLineString>[]): void;
+  setSnapLines(lines: SnapLines['features']): void;
   /** Micro-grids outlined as picked (merge). */
   setPicked(codes: string[]): void;
   /** 'split': draw a line; 'merge' and 'reshape': clicks pick micro-grids; null: paint (or nothing). */
@@ -66,7 +66,7 @@ export function createPlanMap(container: HTMLElement, handlers: PlanMapHandlers)
   let stroke: Set<string> | null = null;
   let tool: 'split' | 'merge' | 'reshape' | null = null;
   let pieces: GeoJSON.Feature[] = [];
-  let snapFeatures: GeoJSON.Feature<GeoJSON.MultiLineString>[] = [];
+  let snapFeatures: SnapLines['features'] = [];
   let snapLines: number[][][] = [];
   const split = createSplitDraw(
     map,

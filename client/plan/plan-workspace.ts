@@ -11,11 +11,11 @@
  * validation-list.ts; re-partition: repartition-panel.ts; undo keys: undo-shortcuts.ts. URL: ?community=CODE or ?plan=ID.
  */
 import { ApiError, apiGet, apiPost, apiRequest } from '../api/api-client.js';
-import type { Account, Plan } from '../api/api-types.js';
+import type { Account, PaintableMap, Plan, PlanDraft, PlanFigures, PlanPublication, PlanStructure, SnapLines } from '../api/api-types.js';
 import { describeError } from '../app/api-error-text.js';
 import { el, replaceChildren } from '../app/dom.js';
 import { currentLanguage, onLanguageChange, registerMessages, setLanguage, t } from '../i18n.js';
-import { computeBalance, type BalanceReport, type FigureRow } from '../../server/plans/plan-balance.js';
+import { computeBalance, type FigureRow } from '../../server/plans/plan-balance.js';
 import { renderBalanceTable } from './balance-table.js';
 import { paintDiffText, renderValidationList } from './validation-list.js';
 import type { PlanAction } from '../../server/plans/plan-lifecycle.js';
@@ -38,15 +38,13 @@ import {
 import { createPlanMap, type PaintableFeature } from './plan-map.js';
 import { planMessages } from './plan-messages.js';
 import { isStructural, type StructuralEdit } from '../../server/plans/plan-structure-rules.js';
-import { createStructurePanel, type StructureAnswer } from './structure-panel.js';
+import { createStructurePanel } from './structure-panel.js';
 import { createVersionHistory } from './plan-history-view.js';
 import { createExchangePanel } from './exchange-panel.js';
 import { createRepartitionPanel } from './repartition-panel.js';
 import { bindUndoShortcuts } from './undo-shortcuts.js';
 
 registerMessages(planMessages);
-
-type DraftAnswer = { plan: Plan; validation: PlanValidation; balance: { balance: BalanceReport }[] } & StructureAnswer;
 
 export function mountPlanWorkspace(root: HTMLElement, account: Account): void {
   const params = new URLSearchParams(window.location.search);
@@ -57,7 +55,7 @@ export function mountPlanWorkspace(root: HTMLElement, account: Account): void {
   let history: EditHistory = startEditHistory();
   /** The last snapshot the server's draft stored (the truth), and the server's answer for each stored snapshot. */
   let confirmed: DraftSnapshot = history.present;
-  const answers = new WeakMap<DraftSnapshot, StructureAnswer & { validation: PlanValidation }>();
+  const answers = new WeakMap<DraftSnapshot, PlanStructure>();
   let brush: string | null = null;
   let validation: PlanValidation | null = null;
   let message = '';
@@ -111,7 +109,7 @@ export function mountPlanWorkspace(root: HTMLElement, account: Account): void {
     newPlanName: () => `${t('plan.defaultName')} ${community}`,
     onImported: async (answer) => {
       await syncing;
-      await openCommunity(community, answer.plan as Plan);
+      await openCommunity(community, answer.plan);
       answers.set(history.present, { validation: answer.validation, structure: [], structureBalance: [] });
       showAnswer(history.present);
       render();
@@ -196,7 +194,7 @@ export function mountPlanWorkspace(root: HTMLElement, account: Account): void {
     const sent = history.present;
     if (sent === confirmed && plan.state === 'draft') return render();
     try {
-      const answer = await apiRequest<DraftAnswer>('PUT', `/api/plans/${plan.id}/edits`, { edits: draftEditsOf(sent) });
+      const answer = await apiRequest<PlanDraft>('PUT', `/api/plans/${plan.id}/edits`, { edits: draftEditsOf(sent) });
       confirmed = sent;
       answers.set(sent, answer);
       plan = answer.plan;
@@ -248,14 +246,14 @@ export function mountPlanWorkspace(root: HTMLElement, account: Account): void {
     communityInput.value = code;
     try {
       const [collection, figureAnswer] = await Promise.all([
-        apiGet<{ features: PaintableFeature[] }>(`/api/plans/map?parent=${code}`),
-        apiGet<{ figures: FigureRow[] }>(`/api/plans/figures?parent=${code}&level=${streetMode() ? 'grid' : 'micro_grid'}`),
+        apiGet<PaintableMap>(`/api/plans/map?parent=${code}`),
+        apiGet<PlanFigures>(`/api/plans/figures?parent=${code}&level=${streetMode() ? 'grid' : 'micro_grid'}`),
       ]);
       features = collection.features;
       // Roads and river banks to snap split and reshape lines to (a community's; a street has no such tools).
       map.setSnapLines([]);
       if (!streetMode()) {
-        void apiGet<{ features: GeoJSON.Feature<GeoJSON.MultiLineString>[] }>(`/api/plans/snap-lines?community=${code}`).then(
+        void apiGet<SnapLines>(`/api/plans/snap-lines?community=${code}`).then(
           (lines) => code === community && map.setSnapLines(lines.features),
           (error: unknown) => fail(error),
         );
@@ -280,7 +278,7 @@ export function mountPlanWorkspace(root: HTMLElement, account: Account): void {
       render();
       if (withPlan && history.present.structure.length > 0) {
         const opened = history.present;
-        const answer = await apiGet<StructureAnswer & { validation: PlanValidation }>(`/api/plans/${withPlan.id}/structure`);
+        const answer = await apiGet<PlanStructure>(`/api/plans/${withPlan.id}/structure`);
         answers.set(opened, answer);
         if (history.present === opened) showAnswer(opened);
         render();
@@ -295,10 +293,8 @@ export function mountPlanWorkspace(root: HTMLElement, account: Account): void {
     await syncing;
     try {
       const body = action === 'submit' && warningReason.value.trim() ? { warningReason: warningReason.value.trim() } : {};
-      const answer = await apiPost<{
-        plan: Plan;
-        publication?: { version: number; moved: unknown[]; restructured: unknown[] | null; relocatedIncidents: number } | null;
-      }>(`/api/plans/${plan.id}/${action}`, body);
+      // Submit and approve answer { plan }; publish adds what publication did (null when scheduled).
+      const answer = await apiPost<Partial<PlanPublication> & { plan: Plan }>(`/api/plans/${plan.id}/${action}`, body);
       plan = answer.plan;
       if (answer.publication) {
         message = t('plan.published', {

@@ -9,14 +9,13 @@ import { apiGet } from '../api/api-client.js';
 import { describeError } from '../app/api-error-text.js';
 import { el, replaceChildren } from '../app/dom.js';
 import { t } from '../i18n.js';
-import { refuseSplitLine, type StructuralEdit, type StructureBalance } from '../../server/plans/plan-structure-rules.js';
+import type { PlanStructure, SharedEdge } from '../api/api-types.js';
+import { refuseSplitLine, type StructuralEdit } from '../../server/plans/plan-structure-rules.js';
 import type { PaintableFeature, PlanMap } from './plan-map.js';
 import { unitCrossedBy } from './split-target.js';
 
-export interface StructureAnswer {
-  structure: { ord: number; piece: number; households: number; geometry: GeoJSON.Geometry }[];
-  structureBalance: StructureBalance[];
-}
+/** What the panel shows of the server's answer: the pieces and the balance of the grids they change. */
+export type StructureAnswer = Pick<PlanStructure, 'structure' | 'structureBalance'>;
 
 export interface StructurePanel {
   tools: HTMLElement;
@@ -153,7 +152,7 @@ export function createStructurePanel(options: {
 
   async function startReshape(units: [string, string]): Promise<void> {
     try {
-      const edge = await apiGet<{ geometry: { coordinates: [number, number][] } }>(`/api/plans/edge?a=${units[0]}&b=${units[1]}`);
+      const edge = await apiGet<SharedEdge>(`/api/plans/edge?a=${units[0]}&b=${units[1]}`);
       const line = edge.geometry.coordinates;
       editing = { units, ends: [line[0], line[line.length - 1]] };
       options.map().editEdge(line);

@@ -36,8 +36,9 @@ export interface ApiRoute<
   status?: 200 | 201 | 202 | 204 | 302;
   answer?: A;
   /**
-   * The media type of a success answer that is not JSON (an HLS playlist, a video segment, a photo, a
-   * GeoPackage): its body is described, not schema-checked. A trailing `*` matches any subtype (image/*).
+   * The media type of a success answer that is not plain JSON (an HLS playlist, a video segment, a photo, a
+   * GeoPackage): its body is described, not schema-checked — unless the route also has an `answer`, for JSON of
+   * a media type of its own (application/geo+json). A trailing `*` matches any subtype (image/*).
    */
   produces?: string;
   /** The media type of a request body that is not JSON (a photo, a CSV file, a GeoPackage). */

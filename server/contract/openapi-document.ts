@@ -89,7 +89,7 @@ function operation(route: ApiRoute): JsonSchema {
   const status = route.status ?? 200;
   const binary = { type: 'string', contentMediaType: route.produces };
   const success = route.produces
-    ? { description: 'Success', content: { [route.produces]: { schema: binary } } }
+    ? { description: 'Success', content: { [route.produces]: { schema: route.answer ? jsonSchema(route.answer, 'output') : binary } } }
     : status === 204 || !route.answer
       ? { description: status === 302 ? 'Redirect (Location header)' : 'Done, no body' }
       : { description: 'Success', content: { 'application/json': { schema: jsonSchema(route.answer, 'output') } } };

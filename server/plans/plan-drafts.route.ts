@@ -6,14 +6,23 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { auditedChange } from '../audit/record-audit.js';
 import { scopedDb } from '../auth/request-context.js';
-import { access, contractAccess } from '../auth/route-access.js';
+import { contractAccess } from '../auth/route-access.js';
 import { AppError } from '../errors/app-error.js';
 import { validateRequestPart } from '../http/validate-request.js';
 import { movesOf } from './plan-structure.js';
 import { assertAllowed, balanceOf, createPlan, diffOf, loadPlan, replaceEdits, structureBalance, validateStoredPlan } from './plan-service.js';
 import { editsFromImport, exportPlanGeoJson, type ImportCrs } from './plan-exchange.js';
-import { GEOPACKAGE_TYPE, MAX_GEOPACKAGE_BYTES, geoJsonToGeoPackage, geoPackageToGeoJson } from './plan-geopackage.js';
-import { EditsBody, GeoPackageQuery, ImportBody, PLANNERS, createPlanRoute, planValidationRoute, readPlanRoute } from './plans-contract.js';
+import { MAX_GEOPACKAGE_BYTES, geoJsonToGeoPackage, geoPackageToGeoJson } from './plan-geopackage.js';
+import { exportPlanRoute, importGeoPackageRoute, importPlanRoute, planGeoPackageRoute } from './plan-exchange-contract.js';
+import {
+  createPlanRoute,
+  planBalanceRoute,
+  planDiffRoute,
+  planStructureRoute,
+  planValidationRoute,
+  readPlanRoute,
+  replaceEditsRoute,
+} from './plans-contract.js';
 import { actorOf, planIdOf, type PlansDependencies } from './plan-route-context.js';
 
 export function registerPlanDraftRoutes(router: Router, deps: PlansDependencies): void {
@@ -39,9 +48,9 @@ export function registerPlanDraftRoutes(router: Router, deps: PlansDependencies)
     res.json({ plan: await loadPlan(scopedDb(req), planIdOf(req)) });
   });
 
-  router.put('/api/plans/:id/edits', access(...PLANNERS), async (req, res) => {
+  router.put(replaceEditsRoute.path, contractAccess(replaceEditsRoute), async (req, res) => {
     const id = planIdOf(req);
-    const body = validateRequestPart(EditsBody, req.body, 'invalid_edits');
+    const body = validateRequestPart(replaceEditsRoute.body, req.body, 'invalid_edits');
     const done = await auditedChange(req, { action: 'plan.edit', entityType: 'boundary_plan', entityId: String(id) }, async (tx) => {
       const plan = await loadPlan(tx, id, true);
       assertAllowed(plan, 'edit', actorOf(req));
@@ -65,11 +74,11 @@ export function registerPlanDraftRoutes(router: Router, deps: PlansDependencies)
   });
 
   // The community's grids as the plan would make them, as GeoJSON (GDAL/QGIS read it; ogr2ogr makes a GeoPackage).
-  router.get('/api/plans/:id/export', access(...PLANNERS), async (req, res) => {
+  router.get(exportPlanRoute.path, contractAccess(exportPlanRoute), async (req, res) => {
     const db = scopedDb(req);
     const plan = await loadPlan(db, planIdOf(req));
     if (plan.scope_code.length !== 12) throw new AppError(400, 'export_needs_community', 'Only a community’s plan is exported as grids');
-    res.type('application/geo+json').json(await exportPlanGeoJson(db, plan.scope_code, movesOf(plan.edits)));
+    res.type(exportPlanRoute.produces).json(await exportPlanGeoJson(db, plan.scope_code, movesOf(plan.edits)));
   });
 
   // Grid polygons (GeoJSON, WGS84 / CGCS2000 / GCJ-02) imported as the plan's edits, validated like painted ones.
@@ -94,27 +103,27 @@ export function registerPlanDraftRoutes(router: Router, deps: PlansDependencies)
     res.json(done);
   };
 
-  router.put('/api/plans/:id/import', access(...PLANNERS), async (req, res) => {
-    const body = validateRequestPart(ImportBody, req.body, 'invalid_import');
+  router.put(importPlanRoute.path, contractAccess(importPlanRoute), async (req, res) => {
+    const body = validateRequestPart(importPlanRoute.body, req.body, 'invalid_import');
     await importInto(req, res, async () => ({ collection: body.collection, crs: body.crs, format: 'geojson' }));
   });
 
   // The same as a GeoPackage file, converted by ogr2ogr on the server (plan-geopackage.ts).
-  router.get('/api/plans/:id/geopackage', access(...PLANNERS), async (req, res) => {
+  router.get(planGeoPackageRoute.path, contractAccess(planGeoPackageRoute), async (req, res) => {
     const db = scopedDb(req);
     const plan = await loadPlan(db, planIdOf(req));
     if (plan.scope_code.length !== 12) throw new AppError(400, 'export_needs_community', 'Only a community’s plan is exported as grids');
     const gpkg = await geoJsonToGeoPackage(await exportPlanGeoJson(db, plan.scope_code, movesOf(plan.edits)));
-    res.attachment(`plan-${plan.id}.gpkg`).type(GEOPACKAGE_TYPE).send(gpkg);
+    res.attachment(`plan-${plan.id}.gpkg`).type(planGeoPackageRoute.produces).send(gpkg);
   });
 
   router.put(
-    '/api/plans/:id/geopackage',
-    access(...PLANNERS),
-    express.raw({ type: GEOPACKAGE_TYPE, limit: MAX_GEOPACKAGE_BYTES }),
+    importGeoPackageRoute.path,
+    contractAccess(importGeoPackageRoute),
+    express.raw({ type: importGeoPackageRoute.consumes, limit: MAX_GEOPACKAGE_BYTES }),
     async (req, res) => {
-      const query = validateRequestPart(GeoPackageQuery, req.query, 'invalid_query');
-      if (!Buffer.isBuffer(req.body)) throw new AppError(415, 'import_not_geopackage', `Send the file as ${GEOPACKAGE_TYPE}`);
+      const query = validateRequestPart(importGeoPackageRoute.query, req.query, 'invalid_query');
+      if (!Buffer.isBuffer(req.body)) throw new AppError(415, 'import_not_geopackage', `Send the file as ${importGeoPackageRoute.consumes}`);
       const file = req.body;
       await importInto(req, res, async () => ({ collection: await geoPackageToGeoJson(file, query.crs), crs: query.crs, format: 'geopackage' }));
     },
@@ -127,20 +136,20 @@ export function registerPlanDraftRoutes(router: Router, deps: PlansDependencies)
   });
 
   // The plan's splits and merges as they would be published: the pieces (outline, figures) and each grid's balance.
-  router.get('/api/plans/:id/structure', access(...PLANNERS), async (req, res) => {
+  router.get(planStructureRoute.path, contractAccess(planStructureRoute), async (req, res) => {
     const db = scopedDb(req);
     const plan = await loadPlan(db, planIdOf(req));
     const outcome = await validateStoredPlan(db, plan, limits, clock.now());
     res.json({ validation: outcome.validation, structure: outcome.structure, structureBalance: await structureBalance(db, outcome, clock.now()) });
   });
 
-  router.get('/api/plans/:id/balance', access(...PLANNERS), async (req, res) => {
+  router.get(planBalanceRoute.path, contractAccess(planBalanceRoute), async (req, res) => {
     const db = scopedDb(req);
     const plan = await loadPlan(db, planIdOf(req));
     res.json({ balance: await balanceOf(db, await validateStoredPlan(db, plan, limits, clock.now()), clock.now()) });
   });
 
-  router.get('/api/plans/:id/diff', access(...PLANNERS), async (req, res) => {
+  router.get(planDiffRoute.path, contractAccess(planDiffRoute), async (req, res) => {
     const db = scopedDb(req);
     const plan = await loadPlan(db, planIdOf(req));
     if (plan.state === 'published') {

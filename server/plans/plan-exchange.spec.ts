@@ -16,7 +16,10 @@ import { defineSql } from '../db/database.js';
 import { signIn } from '../../tests/support/test-auth.js';
 import { testDatabaseModes } from '../../tests/support/test-database.js';
 import { startTestServer, type TestServer } from '../../tests/support/test-server.js';
-import type { ApiAnswer } from '../../tests/support/api-answer.js';
+import { callRoute, type Answer } from '../../tests/support/api-answer.js';
+import type { ApiRoute } from '../contract/api-route.js';
+import { exportPlanRoute, importGeoPackageRoute, importPlanRoute, layerGeoPackageRoute } from './plan-exchange-contract.js';
+import { createPlanRoute, replaceEditsRoute, withdrawPlanRoute } from './plans-contract.js';
 
 const run = promisify(execFile);
 const pickCandidate = defineSql(
@@ -38,18 +41,12 @@ describe.each(testDatabaseModes())('plan GeoJSON export and import on %s', (mode
   let planner: Record<string, string>;
   let c: { code: string; source: string; target: string; community: string };
   let dir: string;
-  const call = async (method: string, url: string, body?: unknown) => {
-    const send = () =>
-      fetch(`${server.baseUrl}${url}`, {
-        method,
-        headers: { ...planner, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-    // A keep-alive socket idle past the server's timeout can be closed just as it is reused: a read is sent again once.
-    const response = await send().catch((error: unknown) => (method === 'GET' ? send() : Promise.reject(error)));
-    return { status: response.status, type: response.headers.get('content-type'), body: (await response.json()) as ApiAnswer };
-  };
-  const newPlan = async () => (await call('POST', '/api/plans', { name: 'exchange', scopeCode: c.community })).body.plan.id as number;
+  // A keep-alive socket idle past the server's timeout can be closed just as it is reused: a read is sent again once.
+  const call = <R extends ApiRoute>(route: R, url: string, body?: unknown) =>
+    callRoute(server.baseUrl, route, url, planner, body).catch((error: unknown) =>
+      route.method === 'get' ? callRoute(server.baseUrl, route, url, planner, body) : Promise.reject(error),
+    );
+  const newPlan = async () => (await call(createPlanRoute, '/api/plans', { name: 'exchange', scopeCode: c.community })).body.plan.id;
 
   beforeAll(async () => {
     server = await startTestServer(mode);
@@ -64,12 +61,12 @@ describe.each(testDatabaseModes())('plan GeoJSON export and import on %s', (mode
 
   it('round-trips through a GeoPackage with ogr2ogr into the same edits, and from GCJ-02 too', async () => {
     const first = await newPlan();
-    const painted = await call('PUT', `/api/plans/${first}/edits`, { edits: [{ unit: c.code, to: c.target }] });
+    const painted = await call(replaceEditsRoute, `/api/plans/${first}/edits`, { edits: [{ unit: c.code, to: c.target }] });
     expect(painted.status).toBe(200);
-    const exported = await call('GET', `/api/plans/${first}/export`);
-    expect(exported.type).toContain('application/geo+json');
-    const target = exported.body.features.find((f: ApiAnswer) => f.properties.code === c.target);
-    const source = exported.body.features.find((f: ApiAnswer) => f.properties.code === c.source);
+    const exported = await call(exportPlanRoute, `/api/plans/${first}/export`);
+    expect(exported.headers.get('content-type')).toContain('application/geo+json');
+    const target = exported.body.features.find((f) => f.properties.code === c.target)!;
+    const source = exported.body.features.find((f) => f.properties.code === c.source)!;
     expect(target.properties.micro_grids - source.properties.micro_grids).toBeGreaterThan(-1000);
     fs.writeFileSync(path.join(dir, 'plan.geojson'), JSON.stringify(exported.body));
     await run('ogr2ogr', ['-f', 'GPKG', path.join(dir, 'plan.gpkg'), path.join(dir, 'plan.geojson'), '-nln', 'grids']);
@@ -77,11 +74,11 @@ describe.each(testDatabaseModes())('plan GeoJSON export and import on %s', (mode
     expect(info.stdout).toContain(`Feature Count: ${exported.body.features.length}`);
     expect(info.stdout).toMatch(/code: String/);
     await run('ogr2ogr', ['-f', 'GeoJSON', '-lco', 'COORDINATE_PRECISION=9', path.join(dir, 'back.geojson'), path.join(dir, 'plan.gpkg'), 'grids']);
-    const back = JSON.parse(fs.readFileSync(path.join(dir, 'back.geojson'), 'utf8'));
-    expect((await call('POST', `/api/plans/${first}/withdraw`)).body.plan.state).toBe('withdrawn');
+    const back = JSON.parse(fs.readFileSync(path.join(dir, 'back.geojson'), 'utf8')) as Answer<typeof exportPlanRoute>;
+    expect((await call(withdrawPlanRoute, `/api/plans/${first}/withdraw`)).body.plan.state).toBe('withdrawn');
 
     const second = await newPlan();
-    const imported = await call('PUT', `/api/plans/${second}/import`, { collection: back });
+    const imported = await call(importPlanRoute, `/api/plans/${second}/import`, { collection: back });
     expect(imported.status).toBe(200);
     expect(imported.body.plan.edits).toEqual([{ unit: c.code, from: c.source, to: c.target }]);
     expect(imported.body.validation.errors).toBe(0);
@@ -94,21 +91,23 @@ describe.each(testDatabaseModes())('plan GeoJSON export and import on %s', (mode
           ? feature.geometry.coordinates.map(shift)
           : feature.geometry.coordinates.map((poly: number[][][]) => poly.map(shift));
     }
-    const fromGcj = await call('PUT', `/api/plans/${second}/import`, { crs: 'gcj02', collection: gcj });
+    const fromGcj = await call(importPlanRoute, `/api/plans/${second}/import`, { crs: 'gcj02', collection: gcj });
     expect(fromGcj.body.plan.edits).toEqual([{ unit: c.code, from: c.source, to: c.target }]);
     // Read as WGS84, the same coordinates are hundreds of metres off: the grids no longer hold every micro-grid.
-    expect((await call('PUT', `/api/plans/${second}/import`, { collection: gcj })).body.code).toBe('import_does_not_tile');
-    expect((await call('POST', `/api/plans/${second}/withdraw`)).body.plan.state).toBe('withdrawn');
+    expect((await call(importPlanRoute, `/api/plans/${second}/import`, { collection: gcj })).body.code).toBe('import_does_not_tile');
+    expect((await call(withdrawPlanRoute, `/api/plans/${second}/withdraw`)).body.plan.state).toBe('withdrawn');
   });
 
   it('refuses bad imports with reason codes', async () => {
     const id = await newPlan();
-    const exported = (await call('GET', `/api/plans/${id}/export`)).body;
-    expect((await call('PUT', `/api/plans/${id}/import`, { collection: { type: 'Feature' } })).body.code).toBe('import_not_feature_collection');
+    const exported = (await call(exportPlanRoute, `/api/plans/${id}/export`)).body;
+    expect((await call(importPlanRoute, `/api/plans/${id}/import`, { collection: { type: 'Feature' } })).body.code).toBe(
+      'import_not_feature_collection',
+    );
     const missing = { ...exported, features: exported.features.slice(1) };
-    const gap = await call('PUT', `/api/plans/${id}/import`, { collection: missing });
+    const gap = await call(importPlanRoute, `/api/plans/${id}/import`, { collection: missing });
     expect([gap.status, gap.body.code]).toEqual([422, 'import_does_not_tile']);
-    expect(gap.body.details.unassigned.length).toBeGreaterThan(0);
+    expect((gap.body.details?.unassigned as string[]).length).toBeGreaterThan(0);
     const bowtie = structuredClone(exported);
     bowtie.features[0].geometry = {
       type: 'Polygon',
@@ -122,16 +121,16 @@ describe.each(testDatabaseModes())('plan GeoJSON export and import on %s', (mode
         ],
       ],
     };
-    expect((await call('PUT', `/api/plans/${id}/import`, { collection: bowtie })).body.code).toBe('self_intersection');
+    expect((await call(importPlanRoute, `/api/plans/${id}/import`, { collection: bowtie })).body.code).toBe('self_intersection');
     const nameless = structuredClone(exported);
-    delete nameless.features[0].properties.code;
-    expect((await call('PUT', `/api/plans/${id}/import`, { collection: nameless })).body.code).toBe('import_grid_code_missing');
-    expect((await call('POST', `/api/plans/${id}/withdraw`)).body.plan.state).toBe('withdrawn');
+    delete (nameless.features[0].properties as { code?: string }).code;
+    expect((await call(importPlanRoute, `/api/plans/${id}/import`, { collection: nameless })).body.code).toBe('import_grid_code_missing');
+    expect((await call(withdrawPlanRoute, `/api/plans/${id}/withdraw`)).body.plan.state).toBe('withdrawn');
   });
 
   it('exports and imports a GeoPackage on the server (ogr2ogr), from WGS84 and from a CGCS2000 copy', async () => {
     const first = await newPlan();
-    await call('PUT', `/api/plans/${first}/edits`, { edits: [{ unit: c.code, to: c.target }] });
+    await call(replaceEditsRoute, `/api/plans/${first}/edits`, { edits: [{ unit: c.code, to: c.target }] });
     const response = await fetch(`${server.baseUrl}/api/plans/${first}/geopackage`, { headers: planner });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toContain('application/geopackage+sqlite3');
@@ -141,7 +140,7 @@ describe.each(testDatabaseModes())('plan GeoJSON export and import on %s', (mode
     const info = await run('ogrinfo', ['-so', file, 'grids']);
     expect(info.stdout).toMatch(/EPSG",?\s*4326|WGS 84/);
     expect(info.stdout).toMatch(/code: String/);
-    expect((await call('POST', `/api/plans/${first}/withdraw`)).body.plan.state).toBe('withdrawn');
+    expect((await call(withdrawPlanRoute, `/api/plans/${first}/withdraw`)).body.plan.state).toBe('withdrawn');
 
     const upload = async (id: number, bytes: Buffer, crs = 'wgs84') => {
       const r = await fetch(`${server.baseUrl}/api/plans/${id}/geopackage?crs=${crs}`, {
@@ -149,7 +148,7 @@ describe.each(testDatabaseModes())('plan GeoJSON export and import on %s', (mode
         headers: { ...planner, 'content-type': 'application/geopackage+sqlite3' },
         body: new Uint8Array(bytes),
       });
-      return { status: r.status, body: (await r.json()) as ApiAnswer };
+      return { status: r.status, body: (await r.json()) as Answer<typeof importGeoPackageRoute> };
     };
     const second = await newPlan();
     const imported = await upload(second, gpkg);
@@ -164,7 +163,7 @@ describe.each(testDatabaseModes())('plan GeoJSON export and import on %s', (mode
       'import_not_geopackage',
     );
     expect((await upload(second, Buffer.concat([Buffer.from('SQLite format 3\u0000'), Buffer.alloc(200)]))).body.code).toBe('import_unreadable');
-    expect((await call('POST', `/api/plans/${second}/withdraw`)).body.plan.state).toBe('withdrawn');
+    expect((await call(withdrawPlanRoute, `/api/plans/${second}/withdraw`)).body.plan.state).toBe('withdrawn');
   });
 
   it('exports the published grids of a community as a GeoPackage, without a plan', async () => {
@@ -179,10 +178,10 @@ describe.each(testDatabaseModes())('plan GeoJSON export and import on %s', (mode
     // The live grids: the source grid still holds the candidate micro-grid (no plan was published).
     const geojson = path.join(dir, 'layer.geojson');
     await run('ogr2ogr', ['-f', 'GeoJSON', geojson, file, 'grids']);
-    const codes = (JSON.parse(fs.readFileSync(geojson, 'utf8')) as ApiAnswer).features.map((f: ApiAnswer) => f.properties.code).sort();
+    const codes = (JSON.parse(fs.readFileSync(geojson, 'utf8')) as Answer<typeof exportPlanRoute>).features.map((f) => f.properties.code).sort();
     expect(codes).toContain(c.source);
-    expect((await call('GET', `/api/plans/layer/geopackage?community=${c.source}`)).body.code).toBe('export_needs_community');
-    expect((await call('GET', '/api/plans/layer/geopackage?community=320102001001')).body.code).toBe('unit_not_found');
-    expect((await call('GET', '/api/plans/layer/geopackage?community=x')).body.code).toBe('invalid_query');
+    expect((await call(layerGeoPackageRoute, `/api/plans/layer/geopackage?community=${c.source}`)).body.code).toBe('export_needs_community');
+    expect((await call(layerGeoPackageRoute, '/api/plans/layer/geopackage?community=320102001001')).body.code).toBe('unit_not_found');
+    expect((await call(layerGeoPackageRoute, '/api/plans/layer/geopackage?community=x')).body.code).toBe('invalid_query');
   });
 });

@@ -13,10 +13,10 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { AppError } from '../errors/app-error.js';
 import type { ImportCrs } from './plan-exchange.js';
+import { GEOPACKAGE_TYPE } from './plan-file-types.js';
 
 const run = promisify(execFile);
 const OGR_TIMEOUT_MS = 30_000;
-export const GEOPACKAGE_TYPE = 'application/geopackage+sqlite3';
 /** The largest GeoPackage accepted (bytes). */
 export const MAX_GEOPACKAGE_BYTES = 20 * 1024 * 1024;
 
@@ -41,7 +41,7 @@ export function geoJsonToGeoPackage(collection: unknown): Promise<Buffer> {
 
 export function geoPackageToGeoJson(gpkg: Buffer, crs: ImportCrs): Promise<unknown> {
   if (gpkg.length < 100 || gpkg.subarray(0, 16).toString('latin1') !== 'SQLite format 3\u0000') {
-    throw new AppError(400, 'import_not_geopackage', 'Upload a GeoPackage file (application/geopackage+sqlite3)');
+    throw new AppError(400, 'import_not_geopackage', `Upload a GeoPackage file (${GEOPACKAGE_TYPE})`);
   }
   return inTempDir(async (dir) => {
     const source = path.join(dir, 'upload.gpkg');

@@ -9,12 +9,22 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineSql } from '../db/database.js';
-import type { ApiAnswer } from '../../tests/support/api-answer.js';
+import { callRoute } from '../../tests/support/api-answer.js';
+import type { ApiRoute } from '../contract/api-route.js';
 import { signIn } from '../../tests/support/test-auth.js';
 import { testDatabaseModes } from '../../tests/support/test-database.js';
 import { startTestServer, type TestServer } from '../../tests/support/test-server.js';
 import { checkTiling } from '../units/check-tiling.js';
 import { repartitionCount } from './plan-structure-rules.js';
+import {
+  approvePlanRoute,
+  createPlanRoute,
+  planDiffRoute,
+  publishPlanRoute,
+  replaceEditsRoute,
+  rollbackPlanRoute,
+  submitPlanRoute,
+} from './plans-contract.js';
 
 /** The 仙林街道 grid with the most micro-grids (ties: code), its community, households and workers. units_parent_idx. */
 const pickGrid = defineSql(
@@ -49,14 +59,8 @@ describe.each(testDatabaseModes())('re-partition of a grid by a household target
   let server: TestServer;
   let planner: Record<string, string>;
   let admin: Record<string, string>;
-  const call = async (method: string, path: string, as: Record<string, string>, body?: unknown) => {
-    const response = await fetch(`${server.baseUrl}${path}`, {
-      method,
-      headers: { ...as, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: response.status, body: (await response.json()) as ApiAnswer };
-  };
+  const call = <R extends ApiRoute>(route: R, path: string, as: Record<string, string>, body?: unknown) =>
+    callRoute(server.baseUrl, route, path, as, body);
 
   beforeAll(async () => {
     server = await startTestServer(mode);
@@ -81,40 +85,45 @@ describe.each(testDatabaseModes())('re-partition of a grid by a household target
     const [before] = await server.db.query<{ codes: string[]; households: number; union_m2: number }>(childrenOf, [g.code]);
 
     // Outside the configured range (30–300 households per micro-grid): refused with a stable code, nothing stored.
-    const id = (await call('POST', '/api/plans', planner, { name: '网格按户数重划', scopeCode: g.community })).body.plan.id as number;
-    const low = await call('PUT', `/api/plans/${id}/edits`, planner, { edits: [{ op: 'repartition', unit: g.code, households: 5 }] });
+    const id = (await call(createPlanRoute, '/api/plans', planner, { name: '网格按户数重划', scopeCode: g.community })).body.plan.id;
+    const low = await call(replaceEditsRoute, `/api/plans/${id}/edits`, planner, { edits: [{ op: 'repartition', unit: g.code, households: 5 }] });
     expect(low.status).toBe(422);
     expect(low.body.code).toBe('repartition_target_out_of_range');
-    expect(low.body.details.issues[0].detail).toMatchObject({ households: 5, min: 30, max: 300 });
-    expect((await call('PUT', `/api/plans/${id}/edits`, planner, { edits: [{ op: 'repartition', unit: g.code, households: 301 }] })).body.code).toBe(
-      'repartition_target_out_of_range',
-    );
+    expect((low.body.details?.issues as { detail: unknown }[])[0].detail).toMatchObject({ households: 5, min: 30, max: 300 });
+    expect(
+      (await call(replaceEditsRoute, `/api/plans/${id}/edits`, planner, { edits: [{ op: 'repartition', unit: g.code, households: 301 }] })).body.code,
+    ).toBe('repartition_target_out_of_range');
     // A micro-grid is not re-partitioned; a move into the grid beside its re-partition is a duplicate.
-    const micro = await call('PUT', `/api/plans/${id}/edits`, planner, { edits: [{ op: 'repartition', unit: g.first_micro_grid, households: 60 }] });
-    expect((micro.body.validation.issues as ApiAnswer[]).map((i) => i.reason)).toContain('level_not_repartitionable');
+    const micro = await call(replaceEditsRoute, `/api/plans/${id}/edits`, planner, {
+      edits: [{ op: 'repartition', unit: g.first_micro_grid, households: 60 }],
+    });
+    expect(micro.body.validation.issues.map((i) => i.reason)).toContain('level_not_repartitionable');
 
     // The target a planner would type for about one micro-grid fewer than today (at least 2), within the range.
     const wanted = Math.max(2, g.micro_grids - 1);
     const target = Math.min(300, Math.max(30, Math.round(g.households / wanted)));
     const count = repartitionCount(g.households, target);
-    const draft = await call('PUT', `/api/plans/${id}/edits`, planner, { edits: [{ op: 'repartition', unit: g.code, households: target }] });
+    const draft = await call(replaceEditsRoute, `/api/plans/${id}/edits`, planner, {
+      edits: [{ op: 'repartition', unit: g.code, households: target }],
+    });
     expect(draft.status, JSON.stringify(draft.body).slice(0, 500)).toBe(200);
     expect(draft.body.plan.edits).toEqual([{ op: 'repartition', unit: g.code, households: target, from: g.community }]);
-    const pieces = draft.body.structure as ApiAnswer[];
+    const pieces = draft.body.structure;
     expect(pieces).toHaveLength(count);
     expect(pieces.reduce((a, p) => a + p.households, 0)).toBe(g.households);
     expect(pieces.reduce((a, p) => a + p.areaM2, 0)).toBeCloseTo(Number(g.area_m2), -1);
-    const errors = (draft.body.validation.issues as ApiAnswer[]).filter((i) => i.severity === 'error');
+    const errors = draft.body.validation.issues.filter((i) => i.severity === 'error');
     expect(errors, JSON.stringify(errors)).toEqual([]);
     // The balance of the grid's micro-grids: every old one retired, the pieces new.
-    const balance = (draft.body.structureBalance as ApiAnswer[]).find((b) => b.parent === g.code);
-    expect(balance.units.filter((u: ApiAnswer) => u.after === null)).toHaveLength(g.micro_grids);
-    expect(balance.units.filter((u: ApiAnswer) => u.before === null)).toHaveLength(count);
-    const diff = await call('GET', `/api/plans/${id}/diff`, planner);
-    expect(diff.body.restructured).toHaveLength(1);
-    expect(diff.body.restructured[0]).toMatchObject({ op: 'repartition', parent: g.code, from: before.codes });
+    const balance = draft.body.structureBalance.find((b) => b.parent === g.code)!;
+    expect(balance.units.filter((u) => u.after === null)).toHaveLength(g.micro_grids);
+    expect(balance.units.filter((u) => u.before === null)).toHaveLength(count);
+    const diff = (await call(planDiffRoute, `/api/plans/${id}/diff`, planner)).body;
+    if (!('restructured' in diff)) throw new Error(`not a draft's diff: ${JSON.stringify(diff)}`);
+    expect(diff.restructured).toHaveLength(1);
+    expect(diff.restructured[0]).toMatchObject({ op: 'repartition', parent: g.code, from: before.codes });
     // A second plan cannot paint into the claimed grid.
-    const other = await call('POST', '/api/plans', planner, {
+    const other = await call(createPlanRoute, '/api/plans', planner, {
       name: '冲突',
       scopeCode: g.community,
       edits: [{ unit: g.first_micro_grid, to: g.other_grid }],
@@ -122,11 +131,13 @@ describe.each(testDatabaseModes())('re-partition of a grid by a household target
     expect(other.status).toBe(409);
     expect(other.body.code).toBe('plan_conflict');
 
-    expect((await call('POST', `/api/plans/${id}/submit`, planner, { warningReason: '按户数重划，已与社区确认' })).body.plan.state).toBe('submitted');
-    expect((await call('POST', `/api/plans/${id}/approve`, admin, {})).body.plan.state).toBe('approved');
-    const published = await call('POST', `/api/plans/${id}/publish`, admin);
+    expect((await call(submitPlanRoute, `/api/plans/${id}/submit`, planner, { warningReason: '按户数重划，已与社区确认' })).body.plan.state).toBe(
+      'submitted',
+    );
+    expect((await call(approvePlanRoute, `/api/plans/${id}/approve`, admin, {})).body.plan.state).toBe('approved');
+    const published = await call(publishPlanRoute, `/api/plans/${id}/publish`, admin);
     expect(published.status, JSON.stringify(published.body).slice(0, 500)).toBe(200);
-    const [done] = published.body.publication.restructured as { op: string; from: string[]; to: string[] }[];
+    const [done] = published.body.publication?.restructured ?? [];
     expect(done.op).toBe('repartition');
     expect(done.from).toEqual(before.codes);
     expect(done.to).toHaveLength(count);
@@ -145,7 +156,7 @@ describe.each(testDatabaseModes())('re-partition of a grid by a household target
     expect(workers).toEqual({ on_new: g.workers, all: g.workers });
     expect((await checkTiling(server.db)).problems).toEqual([]);
 
-    const rollback = await call('POST', `/api/plans/${id}/rollback`, planner);
+    const rollback = await call(rollbackPlanRoute, `/api/plans/${id}/rollback`, planner);
     expect(rollback.status).toBe(409);
     expect(rollback.body.details?.why).toBe('repartition_not_reversible');
   });

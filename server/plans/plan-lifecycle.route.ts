@@ -7,7 +7,7 @@
 import type { Router } from 'express';
 import { auditedChange } from '../audit/record-audit.js';
 import { forgetCachedCredentials } from '../auth/authenticate.js';
-import { access, contractAccess } from '../auth/route-access.js';
+import { contractAccess } from '../auth/route-access.js';
 import { AppError } from '../errors/app-error.js';
 import { validateRequestPart } from '../http/validate-request.js';
 import { incidentChanged } from '../incidents/incident-publishing.js';
@@ -24,7 +24,7 @@ import {
   validateStoredPlan,
 } from './plan-service.js';
 import { refuseRollbackPieces, rollbackEdits } from './plan-rollback.js';
-import { PLANNERS, approvePlanRoute, rejectPlanRoute, submitPlanRoute, withdrawPlanRoute } from './plans-contract.js';
+import { approvePlanRoute, publishPlanRoute, rejectPlanRoute, rollbackPlanRoute, submitPlanRoute, withdrawPlanRoute } from './plans-contract.js';
 import { actorOf, planIdOf, type PlansDependencies } from './plan-route-context.js';
 
 export function registerPlanLifecycleRoutes(router: Router, deps: PlansDependencies): void {
@@ -106,7 +106,7 @@ export function registerPlanLifecycleRoutes(router: Router, deps: PlansDependenc
     res.json({ plan });
   });
 
-  router.post('/api/plans/:id/publish', access(...PLANNERS), async (req, res) => {
+  router.post(publishPlanRoute.path, contractAccess(publishPlanRoute), async (req, res) => {
     const id = planIdOf(req);
     const done = await auditedChange(req, { action: 'plan.publish', entityType: 'boundary_plan', entityId: String(id) }, async (tx) => {
       const current = await loadPlan(tx, id, true);
@@ -125,7 +125,7 @@ export function registerPlanLifecycleRoutes(router: Router, deps: PlansDependenc
     res.json({ plan: done.plan, publication: done.publication });
   });
 
-  router.post('/api/plans/:id/rollback', access(...PLANNERS), async (req, res) => {
+  router.post(rollbackPlanRoute.path, contractAccess(rollbackPlanRoute), async (req, res) => {
     const id = planIdOf(req);
     const plan = await auditedChange(req, { action: 'plan.rollback', entityType: 'boundary_plan', entityId: String(id) }, async (tx) => {
       const published = await loadPlan(tx, id);

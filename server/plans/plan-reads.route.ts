@@ -5,20 +5,19 @@
  */
 import type { Router } from 'express';
 import { scopedDb } from '../auth/request-context.js';
-import { access, contractAccess } from '../auth/route-access.js';
+import { contractAccess } from '../auth/route-access.js';
 import { AppError } from '../errors/app-error.js';
 import { validateRequestPart } from '../http/validate-request.js';
 import { readBalanceFigures } from './plan-service.js';
 import { listPlans, listVersions } from './plans.sql.js';
 import { exportPlanGeoJson } from './plan-exchange.js';
-import { GEOPACKAGE_TYPE, geoJsonToGeoPackage } from './plan-geopackage.js';
+import { geoJsonToGeoPackage } from './plan-geopackage.js';
 import { listPaintableUnits, listSnapLines, readScopeUnit } from './plan-reads.sql.js';
 import { readSharedEdges } from './plan-structure.sql.js';
 import { repartition } from './plan-repartition.js';
 import { listRepartitionAdjacency, listRepartitionUnits } from './plan-repartition.sql.js';
+import { layerGeoPackageRoute } from './plan-exchange-contract.js';
 import {
-  LayerQuery,
-  PLANNERS,
   listPlansRoute,
   planFiguresRoute,
   planMapRoute,
@@ -74,14 +73,14 @@ export function registerPlanReadRoutes(router: Router, deps: PlansDependencies):
   });
 
   // The published grids of one community as a GeoPackage (the live layer, no plan): what a plan starts from in QGIS.
-  router.get('/api/plans/layer/geopackage', access(...PLANNERS), async (req, res) => {
-    const query = validateRequestPart(LayerQuery, req.query, 'invalid_query');
+  router.get(layerGeoPackageRoute.path, contractAccess(layerGeoPackageRoute), async (req, res) => {
+    const query = validateRequestPart(layerGeoPackageRoute.query, req.query, 'invalid_query');
     const db = scopedDb(req);
     const [scope] = await db.query<{ code: string; level: string }>(readScopeUnit, [query.community]);
     if (!scope) throw new AppError(404, 'unit_not_found', 'No such community in your jurisdiction');
     if (scope.level !== 'community') throw new AppError(400, 'export_needs_community', 'Only a community’s grids are exported');
     const gpkg = await geoJsonToGeoPackage(await exportPlanGeoJson(db, query.community, []));
-    res.attachment(`grids-${query.community}.gpkg`).type(GEOPACKAGE_TYPE).send(gpkg);
+    res.attachment(`grids-${query.community}.gpkg`).type(layerGeoPackageRoute.produces).send(gpkg);
   });
 
   // A proposal re-partitioning a community's micro-grids among its grids, balanced on households (plan-repartition.ts):

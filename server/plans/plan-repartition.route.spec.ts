@@ -6,10 +6,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineSql } from '../db/database.js';
-import type { ApiAnswer } from '../../tests/support/api-answer.js';
+import { callRoute } from '../../tests/support/api-answer.js';
+import type { ApiRoute } from '../contract/api-route.js';
 import { signIn } from '../../tests/support/test-auth.js';
 import { testDatabaseModes } from '../../tests/support/test-database.js';
 import { startTestServer, type TestServer } from '../../tests/support/test-server.js';
+import { createPlanRoute, repartitionRoute, replaceEditsRoute } from './plans-contract.js';
 
 /** The 仙林街道 community with the most grids (ties: code), its micro-grids and households. units_parent_idx. */
 const pickCommunity = defineSql(
@@ -29,14 +31,7 @@ const partsOf = defineSql(
 describe.each(testDatabaseModes())('re-partition proposal on %s', (mode) => {
   let server: TestServer;
   let planner: Record<string, string>;
-  const call = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${server.baseUrl}${path}`, {
-      method,
-      headers: { ...planner, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: response.status, body: (await response.json()) as ApiAnswer };
-  };
+  const call = <R extends ApiRoute>(route: R, path: string, body?: unknown) => callRoute(server.baseUrl, route, path, planner, body);
 
   beforeAll(async () => {
     server = await startTestServer(mode);
@@ -47,9 +42,9 @@ describe.each(testDatabaseModes())('re-partition proposal on %s', (mode) => {
   it('proposes contiguous groups covering every micro-grid once, and its moves validate as a draft', async () => {
     const [k] = await server.db.query<{ code: string; grids: number; micro_grids: number; households: number; grid: string }>(pickCommunity);
     expect(k.grids).toBeGreaterThan(1);
-    const answer = await call('GET', `/api/plans/repartition?community=${k.code}`);
+    const answer = await call(repartitionRoute, `/api/plans/repartition?community=${k.code}`);
     expect(answer.status, JSON.stringify(answer.body)).toBe(200);
-    const groups = answer.body.groups as { grid: string; units: string[]; households: number }[];
+    const groups = answer.body.groups;
     expect(groups).toHaveLength(k.grids);
     const all = groups.flatMap((g) => g.units);
     expect(all).toHaveLength(k.micro_grids);
@@ -58,21 +53,21 @@ describe.each(testDatabaseModes())('re-partition proposal on %s', (mode) => {
     for (const g of groups) expect((await server.db.query<{ parts: number }>(partsOf, [g.units]))[0].parts, g.grid).toBe(1);
     expect(answer.body.households.target).toBeCloseTo(k.households / k.grids, 6);
     expect(answer.body.households.after.max - answer.body.households.after.min).toBeGreaterThanOrEqual(0);
-    expect((await call('GET', `/api/plans/repartition?community=${k.code}`)).body).toEqual(answer.body);
+    expect((await call(repartitionRoute, `/api/plans/repartition?community=${k.code}`)).body).toEqual(answer.body);
 
-    const id = (await call('POST', '/api/plans', { name: '按户数重划', scopeCode: k.code })).body.plan.id;
-    const draft = await call('PUT', `/api/plans/${id}/edits`, { edits: answer.body.moves });
+    const id = (await call(createPlanRoute, '/api/plans', { name: '按户数重划', scopeCode: k.code })).body.plan.id;
+    const draft = await call(replaceEditsRoute, `/api/plans/${id}/edits`, { edits: answer.body.moves });
     expect(draft.status, JSON.stringify(draft.body)).toBe(200);
-    const reasons = (draft.body.validation.issues as ApiAnswer[]).map((i) => i.reason);
+    const reasons = draft.body.validation.issues.map((i) => i.reason);
     expect(reasons).not.toContain('not_contiguous');
     expect(reasons).not.toContain('coverage_broken');
     expect(reasons).not.toContain('parent_emptied');
     // The server's balance of the draft agrees with the proposal's.
-    const after = (draft.body.balance[0]?.balance.units ?? []) as ApiAnswer[];
+    const after = draft.body.balance[0]?.balance.units ?? [];
     for (const g of groups) expect(after.find((u) => u.code === g.grid)?.after.households ?? g.households).toBe(g.households);
 
-    expect((await call('GET', `/api/plans/repartition?community=${k.grid}`)).body.code).toBe('unit_not_found');
-    expect((await call('GET', '/api/plans/repartition?community=320102999999')).body.code).toBe('unit_not_found');
-    expect((await call('GET', '/api/plans/repartition')).body.code).toBe('invalid_query');
+    expect((await call(repartitionRoute, `/api/plans/repartition?community=${k.grid}`)).body.code).toBe('unit_not_found');
+    expect((await call(repartitionRoute, '/api/plans/repartition?community=320102999999')).body.code).toBe('unit_not_found');
+    expect((await call(repartitionRoute, '/api/plans/repartition')).body.code).toBe('invalid_query');
   });
 });

@@ -8,12 +8,23 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineSql } from '../db/database.js';
-import type { ApiAnswer } from '../../tests/support/api-answer.js';
+import { callRoute } from '../../tests/support/api-answer.js';
+import type { ApiRoute } from '../contract/api-route.js';
+import type { LineStringGeometry } from './plan-structure-rules.js';
 import { pickMergeCandidate, pickReshapeCandidate } from '../../tests/support/plan-candidates.js';
 import { signIn } from '../../tests/support/test-auth.js';
 import { testDatabaseModes } from '../../tests/support/test-database.js';
 import { startTestServer, type TestServer } from '../../tests/support/test-server.js';
 import { checkTiling } from '../units/check-tiling.js';
+import {
+  approvePlanRoute,
+  createPlanRoute,
+  planStructureRoute,
+  planValidationRoute,
+  publishPlanRoute,
+  rollbackPlanRoute,
+  submitPlanRoute,
+} from './plans-contract.js';
 
 /** $1 code → its outline now, as hex EWKB (units primary key). */
 const outlineNow = defineSql('test.rollback.outline_now', `SELECT geom::text AS geom, households, boundary_version FROM units WHERE code = $1`);
@@ -34,21 +45,17 @@ describe.each(testDatabaseModes())('rollback of merges and reshapes on %s', (mod
   let planner: Record<string, string>;
   let admin: Record<string, string>;
 
-  const call = async (method: string, path: string, headers: Record<string, string>, body?: unknown) => {
-    const response = await fetch(`${server.baseUrl}${path}`, {
-      method,
-      headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: response.status, body: (await response.json()) as ApiAnswer };
-  };
+  const call = <R extends ApiRoute>(route: R, path: string, headers: Record<string, string>, body?: unknown) =>
+    callRoute(server.baseUrl, route, path, headers, body);
   const pass = async (id: number) => {
-    const submitted = await call('POST', `/api/plans/${id}/submit`, planner, { warningReason: '回退到原边界' });
+    const submitted = await call(submitPlanRoute, `/api/plans/${id}/submit`, planner, { warningReason: '回退到原边界' });
     expect(submitted.body.plan?.state, JSON.stringify(submitted.body)).toBe('submitted');
-    expect((await call('POST', `/api/plans/${id}/approve`, admin, {})).body.plan.state).toBe('approved');
-    const published = await call('POST', `/api/plans/${id}/publish`, admin);
+    expect((await call(approvePlanRoute, `/api/plans/${id}/approve`, admin, {})).body.plan.state).toBe('approved');
+    const published = await call(publishPlanRoute, `/api/plans/${id}/publish`, admin);
     expect(published.status, JSON.stringify(published.body)).toBe(200);
-    return published.body.publication;
+    const publication = published.body.publication;
+    if (!publication?.restructured) throw new Error(`not published with restructured units: ${JSON.stringify(published.body)}`);
+    return { ...publication, restructured: publication.restructured };
   };
   const outline = async (code: string) =>
     (await server.db.query<{ geom: string; households: number; boundary_version: number }>(outlineNow, [code]))[0];
@@ -68,23 +75,24 @@ describe.each(testDatabaseModes())('rollback of merges and reshapes on %s', (mod
   it('rolls a merge back as a split along the old edge: the two old outlines come back under new codes', async () => {
     const [m] = await server.db.query<{ a: string; b: string; grid: string; community: string; households: number }>(pickMergeCandidate, ['']);
     const [oldA, oldB] = await Promise.all([outline(m.a), outline(m.b)]);
-    const id = (await call('POST', '/api/plans', planner, { name: '合并', scopeCode: m.community, edits: [{ op: 'merge', units: [m.a, m.b] }] })).body
-      .plan.id;
-    const draft = await call('POST', `/api/plans/${id}/rollback`, planner);
+    const id = (
+      await call(createPlanRoute, '/api/plans', planner, { name: '合并', scopeCode: m.community, edits: [{ op: 'merge', units: [m.a, m.b] }] })
+    ).body.plan.id;
+    const draft = await call(rollbackPlanRoute, `/api/plans/${id}/rollback`, planner);
     expect(draft.body.code).toBe('plan_not_published');
-    const [merged] = (await pass(id)).restructured[0].to as string[];
+    const [merged] = (await pass(id)).restructured[0].to;
 
-    const rollback = await call('POST', `/api/plans/${id}/rollback`, planner);
+    const rollback = await call(rollbackPlanRoute, `/api/plans/${id}/rollback`, planner);
     expect(rollback.status, JSON.stringify(rollback.body)).toBe(201);
     expect(rollback.body.plan).toMatchObject({ rollback_of_plan_id: id, state: 'draft' });
     expect(rollback.body.plan.edits).toMatchObject([{ op: 'split', unit: merged, from: m.grid }]);
-    const structure = await call('GET', `/api/plans/${rollback.body.plan.id}/structure`, planner);
+    const structure = await call(planStructureRoute, `/api/plans/${rollback.body.plan.id}/structure`, planner);
     expect(structure.body.validation.errors, JSON.stringify(structure.body.validation)).toBe(0);
-    expect(structure.body.structure.map((p: ApiAnswer) => p.households).reduce((x: number, y: number) => x + y, 0)).toBe(m.households);
+    expect(structure.body.structure.map((p) => p.households).reduce((x, y) => x + y, 0)).toBe(m.households);
 
     const publication = await pass(rollback.body.plan.id);
     expect(publication.restructured[0]).toMatchObject({ op: 'split', from: [merged] });
-    const pieces = publication.restructured[0].to as string[];
+    const pieces = publication.restructured[0].to;
     expect((await server.db.query<{ new_code: string }>(successors, [merged])).map((r) => r.new_code)).toEqual([...pieces].sort());
     // Each old outline is one of the pieces again (which one got which new code follows the pieces' order).
     const [pieceA] = await server.db.query<{ hausdorff_m: number }>(likeness, [pieces[0], oldA.geom]);
@@ -96,13 +104,13 @@ describe.each(testDatabaseModes())('rollback of merges and reshapes on %s', (mod
   });
 
   it('rolls a reshape back to the old edge: both codes kept, both outlines as before; a superseded one is refused', async () => {
-    const [r] = await server.db.query<{ a: string; b: string; community: string; line: ApiAnswer; lon: number; lat: number }>(pickReshapeCandidate, [
-      [],
-      [],
-    ]);
+    const [r] = await server.db.query<{ a: string; b: string; community: string; line: LineStringGeometry; lon: number; lat: number }>(
+      pickReshapeCandidate,
+      [[], []],
+    );
     const [oldA, oldB] = await Promise.all([outline(r.a), outline(r.b)]);
     const id = (
-      await call('POST', '/api/plans', planner, {
+      await call(createPlanRoute, '/api/plans', planner, {
         name: '调整边界',
         scopeCode: r.community,
         edits: [{ op: 'reshape', units: [r.a, r.b], line: r.line }],
@@ -111,7 +119,7 @@ describe.each(testDatabaseModes())('rollback of merges and reshapes on %s', (mod
     const first = await pass(id);
     expect((await outline(r.a)).boundary_version).toBe(first.version);
 
-    const rollback = await call('POST', `/api/plans/${id}/rollback`, planner);
+    const rollback = await call(rollbackPlanRoute, `/api/plans/${id}/rollback`, planner);
     expect(rollback.status, JSON.stringify(rollback.body)).toBe(201);
     expect(rollback.body.plan.edits).toMatchObject([{ op: 'reshape', units: [r.a, r.b] }]);
     const back = await pass(rollback.body.plan.id);
@@ -122,12 +130,12 @@ describe.each(testDatabaseModes())('rollback of merges and reshapes on %s', (mod
     expect((await checkTiling(server.db)).problems).toEqual([]);
 
     // The first plan's units were changed by the rollback (a later version): rolling it back again is refused.
-    const again = await call('POST', `/api/plans/${id}/rollback`, planner);
+    const again = await call(rollbackPlanRoute, `/api/plans/${id}/rollback`, planner);
     expect(again.status).toBe(409);
     expect(again.body).toMatchObject({ code: 'rollback_superseded', details: { units: [r.a, r.b] } });
     // The rollback itself is the latest: it can be rolled back (the reshape again).
-    const redo = await call('POST', `/api/plans/${rollback.body.plan.id}/rollback`, planner);
+    const redo = await call(rollbackPlanRoute, `/api/plans/${rollback.body.plan.id}/rollback`, planner);
     expect(redo.status, JSON.stringify(redo.body)).toBe(201);
-    expect((await call('GET', `/api/plans/${redo.body.plan.id}/validation`, planner)).body.errors).toBe(0);
+    expect((await call(planValidationRoute, `/api/plans/${redo.body.plan.id}/validation`, planner)).body.errors).toBe(0);
   });
 });

@@ -10,7 +10,7 @@ import type { Database } from '../db/database.js';
 import type { DomainEvents } from '../events/domain-events.js';
 import { validateRequestPart } from '../http/validate-request.js';
 import type { PlanActorFull } from './plan-service.js';
-import { Id } from './plans-contract.js';
+import { Id } from './plans-contract-schemas.js';
 
 export interface PlansDependencies {
   db: Database;

@@ -6,7 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineSql } from '../db/database.js';
-import type { ApiAnswer } from '../../tests/support/api-answer.js';
+import { callRoute } from '../../tests/support/api-answer.js';
+import { snapLinesRoute } from './plans-contract.js';
 import { signIn } from '../../tests/support/test-auth.js';
 import { testDatabaseModes } from '../../tests/support/test-database.js';
 import { startTestServer, type TestServer } from '../../tests/support/test-server.js';
@@ -26,10 +27,7 @@ const pickCommunity = defineSql(
 describe.each(testDatabaseModes())('snap lines for the planner on %s', (mode) => {
   let server: TestServer;
   let planner: Record<string, string>;
-  const get = async (path: string, headers = planner) => {
-    const response = await fetch(`${server.baseUrl}${path}`, { headers });
-    return { status: response.status, body: (await response.json()) as ApiAnswer };
-  };
+  const get = (path: string, headers = planner) => callRoute(server.baseUrl, snapLinesRoute, path, headers);
 
   beforeAll(async () => {
     server = await startTestServer(mode);
@@ -51,7 +49,7 @@ describe.each(testDatabaseModes())('snap lines for the planner on %s', (mode) =>
     expect(k.roads, 'roads near a Xianlin community').toBeGreaterThan(0);
     const answer = await get(`/api/plans/snap-lines?community=${k.code}`);
     expect(answer.status).toBe(200);
-    const features = answer.body.features as ApiAnswer[];
+    const features = answer.body.features;
     const roads = features.filter((f) => f.properties.kind === 'road');
     const waters = features.filter((f) => f.properties.kind === 'water');
     // A road edge only touching the box's corner can clip to nothing: nearly all of them are there.
@@ -60,7 +58,7 @@ describe.each(testDatabaseModes())('snap lines for the planner on %s', (mode) =>
     expect(waters.length).toBeLessThanOrEqual(k.waters);
     for (const f of features) {
       expect(f.geometry.type).toBe('MultiLineString');
-      for (const [x, y] of (f.geometry.coordinates as number[][][]).flat()) {
+      for (const [x, y] of f.geometry.coordinates.flat()) {
         expect(x).toBeGreaterThanOrEqual(k.west - 1e-7);
         expect(x).toBeLessThanOrEqual(k.east + 1e-7);
         expect(y).toBeGreaterThanOrEqual(k.south - 1e-7);

@@ -9,12 +9,28 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineSql } from '../db/database.js';
-import type { ApiAnswer } from '../../tests/support/api-answer.js';
+import { callRoute } from '../../tests/support/api-answer.js';
+import type { ApiRoute } from '../contract/api-route.js';
 import { pickMergeCandidate, pickReshapeCandidate, pickSplitCandidate, type SplitCandidate } from '../../tests/support/plan-candidates.js';
 import { signIn } from '../../tests/support/test-auth.js';
 import { testDatabaseModes } from '../../tests/support/test-database.js';
 import { startTestServer, type TestServer } from '../../tests/support/test-server.js';
 import { checkTiling } from '../units/check-tiling.js';
+import type { LineStringGeometry } from './plan-structure-rules.js';
+import {
+  approvePlanRoute,
+  createPlanRoute,
+  planDiffRoute,
+  planStructureRoute,
+  planValidationRoute,
+  planVersionsRoute,
+  publishPlanRoute,
+  replaceEditsRoute,
+  rollbackPlanRoute,
+  sharedEdgeRoute,
+  submitPlanRoute,
+  withdrawPlanRoute,
+} from './plans-contract.js';
 
 const unitRow = defineSql(
   'test.structure.unit',
@@ -73,28 +89,24 @@ describe.each(testDatabaseModes())('split and merge plans on %s', (mode) => {
   let splitPlan: number;
   let pieces: string[];
 
-  const call = async (method: string, path: string, headers: Record<string, string>, body?: unknown) => {
-    const send = () =>
-      fetch(`${server.baseUrl}${path}`, {
-        method,
-        headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-    // A keep-alive socket closed by the server just as it is reused (a busy machine): GET and PUT (a whole
-    // replacement) are sent again once; a POST never is.
-    const response = await send().catch((error: unknown) => (method === 'GET' || method === 'PUT' ? send() : Promise.reject(error)));
-    return { status: response.status, body: (await response.json()) as ApiAnswer };
-  };
-  const reasonsOf = (answer: { body: ApiAnswer }) =>
-    (answer.body.validation?.issues ?? answer.body.details?.issues ?? []).map((i: ApiAnswer) => i.reason);
+  // A keep-alive socket closed by the server just as it is reused (a busy machine): GET and PUT (a whole
+  // replacement) are sent again once; a POST never is.
+  const call = <R extends ApiRoute>(route: R, path: string, headers: Record<string, string>, body?: unknown) =>
+    callRoute(server.baseUrl, route, path, headers, body).catch((error: unknown) =>
+      route.method === 'get' || route.method === 'put' ? callRoute(server.baseUrl, route, path, headers, body) : Promise.reject(error),
+    );
+  const reasonsOf = (answer: { body: { validation?: { issues: { reason: string }[] }; details?: Record<string, unknown> } }) =>
+    (answer.body.validation?.issues ?? (answer.body.details?.issues as { reason: string }[] | undefined) ?? []).map((i) => i.reason);
   /** Submit (with a reason when there are warnings), approve as the administrator, publish now. */
   const pass = async (id: number) => {
-    const submitted = await call('POST', `/api/plans/${id}/submit`, planner, { warningReason: '拆分后户数略低，已与社区确认' });
+    const submitted = await call(submitPlanRoute, `/api/plans/${id}/submit`, planner, { warningReason: '拆分后户数略低，已与社区确认' });
     expect(submitted.body.plan?.state, JSON.stringify(submitted.body)).toBe('submitted');
-    expect((await call('POST', `/api/plans/${id}/approve`, admin, {})).body.plan.state).toBe('approved');
-    const published = await call('POST', `/api/plans/${id}/publish`, admin);
+    expect((await call(approvePlanRoute, `/api/plans/${id}/approve`, admin, {})).body.plan.state).toBe('approved');
+    const published = await call(publishPlanRoute, `/api/plans/${id}/publish`, admin);
     expect(published.status, JSON.stringify(published.body)).toBe(200);
-    return published.body.publication;
+    const publication = published.body.publication;
+    if (!publication?.restructured) throw new Error(`not published with restructured units: ${JSON.stringify(published.body)}`);
+    return { ...publication, restructured: publication.restructured };
   };
 
   beforeAll(async () => {
@@ -106,8 +118,8 @@ describe.each(testDatabaseModes())('split and merge plans on %s', (mode) => {
   afterAll(() => server?.close());
 
   it('refuses bad splits and merges with their reason codes', async () => {
-    const id = (await call('POST', '/api/plans', planner, { name: 'bad structure', scopeCode: s.community })).body.plan.id;
-    const put = (edits: unknown[]) => call('PUT', `/api/plans/${id}/edits`, planner, { edits });
+    const id = (await call(createPlanRoute, '/api/plans', planner, { name: 'bad structure', scopeCode: s.community })).body.plan.id;
+    const put = (edits: unknown[]) => call(replaceEditsRoute, `/api/plans/${id}/edits`, planner, { edits });
     const [x1, y] = s.line.coordinates[0];
     // Shape errors never reach the database.
     expect((await put([{ op: 'split', unit: s.code, line: { type: 'LineString', coordinates: [[x1, y]] } }])).body.code).toBe('invalid_edits');
@@ -149,14 +161,14 @@ describe.each(testDatabaseModes())('split and merge plans on %s', (mode) => {
     expect(reasonsOf(await put([{ op: 'merge', units: [s.code, other.code] }]))).toContain('merge_not_siblings');
     const [far] = await server.db.query<{ code: string }>(farSibling, [s.code]);
     if (far) expect(reasonsOf(await put([{ op: 'merge', units: [s.code, far.code] }]))).toEqual(['merge_not_adjacent']);
-    expect((await call('POST', `/api/plans/${id}/submit`, planner, {})).body.code).toBe('plan_invalid');
-    expect((await call('POST', `/api/plans/${id}/withdraw`, planner)).body.plan.state).toBe('withdrawn');
+    expect((await call(submitPlanRoute, `/api/plans/${id}/submit`, planner, {})).body.code).toBe('plan_invalid');
+    expect((await call(withdrawPlanRoute, `/api/plans/${id}/withdraw`, planner)).body.plan.state).toBe('withdrawn');
   });
 
   it('splits a micro-grid by a drawn line as a draft: two pieces, balance and diff, the live map untouched', async () => {
-    const created = await call('POST', '/api/plans', planner, { name: '拆分', scopeCode: s.community });
+    const created = await call(createPlanRoute, '/api/plans', planner, { name: '拆分', scopeCode: s.community });
     splitPlan = created.body.plan.id;
-    const put = await call('PUT', `/api/plans/${splitPlan}/edits`, planner, { edits: [{ op: 'split', unit: s.code, line: s.line }] });
+    const put = await call(replaceEditsRoute, `/api/plans/${splitPlan}/edits`, planner, { edits: [{ op: 'split', unit: s.code, line: s.line }] });
     expect(put.status, JSON.stringify(put.body)).toBe(200);
     expect(put.body.validation.errors).toBe(0);
     expect(put.body.plan.edits).toEqual([{ op: 'split', unit: s.code, line: s.line, from: s.grid }]);
@@ -169,31 +181,32 @@ describe.each(testDatabaseModes())('split and merge plans on %s', (mode) => {
     expect(one.geometry.type).toBe('MultiPolygon');
     const [balance] = put.body.structureBalance;
     expect(balance.parent).toBe(s.grid);
-    const retired = balance.units.find((u: ApiAnswer) => u.code === s.code);
+    const retired = balance.units.find((u) => u.code === s.code);
     expect(retired).toMatchObject({ affected: true, after: null });
-    expect(balance.units.filter((u: ApiAnswer) => u.code === null)).toHaveLength(2);
+    expect(balance.units.filter((u) => u.code === null)).toHaveLength(2);
     expect(balance.spread.households.after.min).toBeLessThanOrEqual(Math.min(one.households, two.households));
     const [{ open }] = await server.db.query<{ open: number }>(openOf, [s.code]);
     expect(one.openIncidents + two.openIncidents).toBe(open);
     const [workers] = await server.db.query<{ n: number }>(workersOf, [[s.code]]);
     expect([one.workers, two.workers]).toEqual([workers.n, 0]);
 
-    const diff = await call('GET', `/api/plans/${splitPlan}/diff`, planner);
-    expect(diff.body.moved).toEqual([]);
-    expect(diff.body.restructured).toHaveLength(1);
-    expect(diff.body.restructured[0]).toMatchObject({ op: 'split', parent: s.grid, from: [s.code] });
-    expect(diff.body.restructured[0].pieces[0].workerList).toHaveLength(workers.n);
-    const stored = await call('GET', `/api/plans/${splitPlan}/structure`, planner);
-    expect(stored.body.structure.map((p: ApiAnswer) => p.households)).toEqual([one.households, two.households]);
+    const diff = (await call(planDiffRoute, `/api/plans/${splitPlan}/diff`, planner)).body;
+    if (!('moved' in diff)) throw new Error(`not a draft's diff: ${JSON.stringify(diff)}`);
+    expect(diff.moved).toEqual([]);
+    expect(diff.restructured).toHaveLength(1);
+    expect(diff.restructured[0]).toMatchObject({ op: 'split', parent: s.grid, from: [s.code] });
+    expect(diff.restructured[0].pieces[0].workerList).toHaveLength(workers.n);
+    const stored = await call(planStructureRoute, `/api/plans/${splitPlan}/structure`, planner);
+    expect(stored.body.structure.map((p) => p.households)).toEqual([one.households, two.households]);
     // The live map is untouched; a second plan on the same unit is refused.
     expect((await server.db.query(unitRow, [s.code])).length).toBe(1);
-    const second = await call('POST', '/api/plans', planner, {
+    const second = await call(createPlanRoute, '/api/plans', planner, {
       name: 'again',
       scopeCode: s.community,
       edits: [{ op: 'split', unit: s.code, line: s.line }],
     });
     expect([second.status, second.body.code]).toEqual([409, 'plan_conflict']);
-    expect(second.body.details.units).toEqual(expect.arrayContaining([s.code, s.grid]));
+    expect(second.body.details?.units).toEqual(expect.arrayContaining([s.code, s.grid]));
   });
 
   it('publishes the split: two new codes under the grid, people, devices and open cases follow, the tiling stays exact', async () => {
@@ -239,10 +252,14 @@ describe.each(testDatabaseModes())('split and merge plans on %s', (mode) => {
 
   it('merges two adjacent sibling micro-grids into one new code', async () => {
     const [m] = await server.db.query<{ a: string; b: string; grid: string; community: string; households: number }>(pickMergeCandidate, [s.code]);
-    const created = await call('POST', '/api/plans', planner, { name: '合并', scopeCode: m.community, edits: [{ op: 'merge', units: [m.a, m.b] }] });
+    const created = await call(createPlanRoute, '/api/plans', planner, {
+      name: '合并',
+      scopeCode: m.community,
+      edits: [{ op: 'merge', units: [m.a, m.b] }],
+    });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     const id = created.body.plan.id;
-    const structure = await call('GET', `/api/plans/${id}/structure`, planner);
+    const structure = await call(planStructureRoute, `/api/plans/${id}/structure`, planner);
     expect(structure.body.validation.errors).toBe(0);
     expect(structure.body.structure).toHaveLength(1);
     expect(structure.body.structure[0]).toMatchObject({ op: 'merge', households: m.households, parts: 1, oldCodes: [m.a, m.b] });
@@ -258,20 +275,29 @@ describe.each(testDatabaseModes())('split and merge plans on %s', (mode) => {
   });
 
   it('rolls a split back as a merge of its two pieces', async () => {
-    const rollback = await call('POST', `/api/plans/${splitPlan}/rollback`, planner);
+    const rollback = await call(rollbackPlanRoute, `/api/plans/${splitPlan}/rollback`, planner);
     expect(rollback.status, JSON.stringify(rollback.body)).toBe(201);
     expect(rollback.body.plan.edits).toEqual([{ op: 'merge', units: [...pieces].sort(), from: s.grid }]);
-    expect((await call('GET', `/api/plans/${rollback.body.plan.id}/validation`, planner)).body.errors).toBe(0);
+    expect((await call(planValidationRoute, `/api/plans/${rollback.body.plan.id}/validation`, planner)).body.errors).toBe(0);
   });
 
   it('reshapes the edge two micro-grids share: both change together, codes kept, the tiling stays exact', async () => {
-    type Reshape = { a: string; b: string; community: string; grid: string; lon: number; lat: number; line: ApiAnswer; old_line: ApiAnswer };
+    type Reshape = {
+      a: string;
+      b: string;
+      community: string;
+      grid: string;
+      lon: number;
+      lat: number;
+      line: LineStringGeometry;
+      old_line: LineStringGeometry;
+    };
     const [r] = await server.db.query<Reshape>(pickReshapeCandidate, [[...(pieces ?? []), s.code], [s.grid]]);
     expect(r, 'two micro-grids with a long shared edge').toBeDefined();
-    const edge = await call('GET', `/api/plans/edge?a=${r.a}&b=${r.b}`, planner);
+    const edge = await call(sharedEdgeRoute, `/api/plans/edge?a=${r.a}&b=${r.b}`, planner);
     expect(edge.body.geometry.coordinates).toEqual(r.old_line.coordinates);
-    const id = (await call('POST', '/api/plans', planner, { name: '调整边界', scopeCode: r.community })).body.plan.id;
-    const put = (edits: unknown[]) => call('PUT', `/api/plans/${id}/edits`, planner, { edits });
+    const id = (await call(createPlanRoute, '/api/plans', planner, { name: '调整边界', scopeCode: r.community })).body.plan.id;
+    const put = (edits: unknown[]) => call(replaceEditsRoute, `/api/plans/${id}/edits`, planner, { edits });
     // The ends must stay; the new line must stay inside the two; the two must share an edge.
     const shifted = {
       type: 'LineString',
@@ -292,7 +318,7 @@ describe.each(testDatabaseModes())('split and merge plans on %s', (mode) => {
       JSON.stringify({
         status: farAnswer.status,
         code: farAnswer.body.code,
-        structure: farAnswer.body.structure?.map((p: ApiAnswer) => [p.piece, p.keepCode, p.parts, p.areaM2]),
+        structure: farAnswer.body.structure?.map((p) => [p.piece, p.keepCode, p.parts, p.areaM2]),
       }),
     ).toEqual(['reshape_outside_units']);
     const [farOne] = await server.db.query<{ code: string }>(farSibling, [r.a]);
@@ -311,8 +337,8 @@ describe.each(testDatabaseModes())('split and merge plans on %s', (mode) => {
     // The middle point moved 8 m towards b: a gains what b loses (an edge of ≥ 80 m → at least ~300 m²).
     expect(pa.areaM2 - before.area_m2).toBeGreaterThan(100);
     const grid = good.body.structureBalance[0];
-    expect(grid.units.filter((u: ApiAnswer) => u.code === null)).toEqual([]);
-    expect(grid.units.find((u: ApiAnswer) => u.code === r.a).after.households).toBe(pa.households);
+    expect(grid.units.filter((u) => u.code === null)).toEqual([]);
+    expect(grid.units.find((u) => u.code === r.a)?.after?.households).toBe(pa.households);
 
     const publication = await pass(id);
     expect(publication.restructured).toEqual([{ op: 'reshape', from: [r.a, r.b], to: [r.a, r.b] }]);
@@ -329,13 +355,13 @@ describe.each(testDatabaseModes())('split and merge plans on %s', (mode) => {
   });
 
   it('lists the published versions, newest first, with what each changed', async () => {
-    const answer = await call('GET', '/api/plans/versions', planner);
+    const answer = await call(planVersionsRoute, '/api/plans/versions', planner);
     expect(answer.status).toBe(200);
-    const versions = answer.body.versions as ApiAnswer[];
+    const versions = answer.body.versions;
     expect(versions.map((v) => v.version)).toEqual([...versions.map((v) => v.version)].sort((a, b) => b - a));
     const split = versions.find((v) => v.plan_id === splitPlan);
     expect(split).toMatchObject({ name: '拆分', author_username: 'planner.city', approved_by_username: 'admin.city', moved: 0, restructured: 1 });
     expect(versions.length).toBeGreaterThanOrEqual(3);
-    expect((await call('GET', '/api/plans/versions?limit=0', planner)).body.code).toBe('invalid_query');
+    expect((await call(planVersionsRoute, '/api/plans/versions?limit=0', planner)).body.code).toBe('invalid_query');
   });
 });

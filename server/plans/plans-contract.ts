@@ -1,179 +1,48 @@
 /**
- * The /api/plans routes' contract (server/contract/api-route.ts): the schemas of their path parameters, queries,
- * bodies and answers, their roles and error codes. The routers (plan-reads.route.ts, plan-drafts.route.ts,
- * plan-lifecycle.route.ts) validate with these schemas and take their access from here. Routes still listed in
- * tests/contract/undeclared-routes.ts use the request schemas below without a declared answer. No Node-only imports.
+ * The /api/plans routes' contract (server/contract/api-route.ts): each route's path, roles, schemas (from
+ * plans-contract-schemas.ts) and error codes; the GeoJSON and GeoPackage exchange routes are declared in
+ * plan-exchange-contract.ts and listed here too. The routers (plan-reads.route.ts, plan-drafts.route.ts,
+ * plan-lifecycle.route.ts) validate with these schemas and take their access from here. No Node-only imports.
  */
 import { z } from 'zod';
-import { apiRoute, timestampSchema } from '../contract/api-route.js';
-import { BALANCE_MEASURES } from './plan-balance.js';
-import { PLAN_STATES } from './plan-lifecycle.js';
-import { PLAN_REASONS } from './plan-reason-codes.js';
-import { MAX_SPLIT_LINE_POINTS } from './plan-structure-rules.js';
+import { apiRoute } from '../contract/api-route.js';
+import {
+  ApproveBody,
+  BLOCKING_EDITS,
+  CreateBody,
+  DRAFT_ERRORS,
+  EdgeQuery,
+  EditsBody,
+  FiguresQuery,
+  Id,
+  LayerQuery,
+  ListQuery,
+  MapQuery,
+  PLANNERS,
+  RejectBody,
+  SubmitBody,
+  VersionsQuery,
+  draftAnswerSchema,
+  figureRowSchema,
+  lineStringSchema,
+  multiLineStringSchema,
+  paintableFeatureSchema,
+  parentBalanceSchema,
+  planAnswer,
+  planDiffSchema,
+  planSchema,
+  planValidationSchema,
+  publishOutcomeSchema,
+  publishedDiffSchema,
+  repartitionAnswerSchema,
+  structureAnswerSchema,
+  versionRowSchema,
+} from './plans-contract-schemas.js';
+import { exportPlanRoute, importGeoPackageRoute, importPlanRoute, layerGeoPackageRoute, planGeoPackageRoute } from './plan-exchange-contract.js';
 
-export const PLANNERS = ['planner', 'admin'] as const;
+export { PLANNERS } from './plans-contract-schemas.js';
+
 const TAG = 'plans';
-
-// ---- Requests -------------------------------------------------------------------------------------------------
-export const Code = z.string().regex(/^\d{6,18}$/, 'a unit code is 6 to 18 digits');
-export const Id = z.strictObject({
-  id: z
-    .string()
-    .regex(/^\d{1,12}$/, 'a plan id is a whole number')
-    .transform(Number),
-});
-export const Lon = z.number().finite().min(-180).max(180);
-export const Lat = z.number().finite().min(-90).max(90);
-export const SplitLine = z.strictObject({
-  type: z.literal('LineString'),
-  coordinates: z
-    .array(z.tuple([Lon, Lat]))
-    .min(2)
-    .max(MAX_SPLIT_LINE_POINTS),
-});
-export const Edits = z
-  .array(
-    z.union([
-      z.strictObject({ unit: Code, to: Code }),
-      z.strictObject({ op: z.literal('split'), unit: Code, line: SplitLine }),
-      z.strictObject({ op: z.literal('merge'), units: z.tuple([Code, Code]) }),
-      z.strictObject({ op: z.literal('reshape'), units: z.tuple([Code, Code]), line: SplitLine }),
-      z.strictObject({ op: z.literal('repartition'), unit: Code, households: z.number().int().min(0).max(100000) }),
-    ]),
-  )
-  .max(2000);
-export const CreateBody = z.strictObject({ name: z.string().trim().min(1).max(120), scopeCode: Code, edits: Edits.optional() });
-export const EditsBody = z.strictObject({ edits: Edits });
-export const SubmitBody = z.strictObject({ warningReason: z.string().trim().min(1).max(1000).optional() });
-export const ApproveBody = z.strictObject({ effectiveAt: z.iso.datetime({ offset: true }).optional() });
-export const RejectBody = z.strictObject({ reason: z.string().trim().min(1).max(1000) });
-const limitText = z.string().regex(/^\d+$/).transform(Number).pipe(z.number().min(1).max(200));
-export const ListQuery = z.strictObject({ state: z.enum(PLAN_STATES).optional(), limit: limitText.default(50) });
-export const FiguresQuery = z.strictObject({ parent: Code, level: z.enum(['micro_grid', 'grid']) });
-export const MapQuery = z.strictObject({ parent: Code });
-export const VersionsQuery = z.strictObject({ limit: limitText.default(50) });
-export const LayerQuery = z.strictObject({ community: Code });
-export const EdgeQuery = z.strictObject({ a: Code, b: Code });
-export const GeoPackageQuery = z.strictObject({ crs: z.enum(['wgs84', 'cgcs2000', 'gcj02']).default('wgs84') });
-export const ImportBody = z.strictObject({ crs: z.enum(['wgs84', 'cgcs2000', 'gcj02']).default('wgs84'), collection: z.unknown() });
-
-// ---- Answers --------------------------------------------------------------------------------------------------
-const position = z.array(z.number()).min(2).max(3);
-const lineGeometry = z.union([
-  z.strictObject({ type: z.literal('LineString'), coordinates: z.array(position) }),
-  z.strictObject({ type: z.literal('MultiLineString'), coordinates: z.array(z.array(position)) }),
-]);
-const areaGeometry = z.union([
-  z.strictObject({ type: z.literal('Polygon'), coordinates: z.array(z.array(position)) }),
-  z.strictObject({ type: z.literal('MultiPolygon'), coordinates: z.array(z.array(z.array(position))) }),
-]);
-
-/** An edit as a plan stores it: with the parent (`from`) it was made in, for the stale check. */
-export const storedEditSchema = z.union([
-  z.strictObject({ unit: z.string(), from: z.string(), to: z.string() }),
-  z.strictObject({ op: z.literal('split'), unit: z.string(), from: z.string(), line: SplitLine }),
-  z.strictObject({ op: z.literal('merge'), units: z.tuple([z.string(), z.string()]), from: z.string() }),
-  z.strictObject({ op: z.literal('reshape'), units: z.tuple([z.string(), z.string()]), from: z.string(), line: SplitLine }),
-  z.strictObject({ op: z.literal('repartition'), unit: z.string(), households: z.number().int(), from: z.string() }),
-]);
-
-/** What publication did (migrations 0016, 0030), as the plan keeps it. */
-export const publicationSchema = z.strictObject({
-  version: z.number().int(),
-  moved: z.array(z.strictObject({ from: z.string(), to: z.string() })),
-  restructured: z
-    .array(z.strictObject({ op: z.enum(['split', 'merge', 'reshape', 'repartition']), from: z.array(z.string()), to: z.array(z.string()) }))
-    .nullable(),
-  relocatedIncidents: z.number().int(),
-  edgesRebuilt: z.number().int(),
-  changedParents: z.array(z.string()),
-  structure: z.record(z.string(), z.number()).nullable(),
-  workers: z.number().int(),
-  cameras: z.number().int(),
-  sensors: z.number().int(),
-  accounts: z.number().int(),
-  screenTokens: z.number().int(),
-});
-
-/** A boundary plan (boundary_plans; migration 0015). */
-export const planSchema = z.strictObject({
-  id: z.number().int(),
-  name: z.string(),
-  scope_code: z.string(),
-  state: z.enum(PLAN_STATES),
-  based_on_version: z.number().int(),
-  edits: z.array(storedEditSchema),
-  author_account_id: z.number().int(),
-  author_username: z.string(),
-  warning_reason: z.string().nullable(),
-  submitted_at: timestampSchema.nullable(),
-  approved_by_account_id: z.number().int().nullable(),
-  approved_by_username: z.string().nullable(),
-  approved_at: timestampSchema.nullable(),
-  rejected_reason: z.string().nullable(),
-  effective_at: timestampSchema.nullable(),
-  published_at: timestampSchema.nullable(),
-  published_version: z.number().int().nullable(),
-  publication: publicationSchema.nullable(),
-  rollback_of_plan_id: z.number().int().nullable(),
-  created_at: timestampSchema,
-  updated_at: timestampSchema,
-});
-const planAnswer = z.strictObject({ plan: planSchema });
-
-export const planIssueSchema = z.strictObject({
-  reason: z.enum(Object.keys(PLAN_REASONS) as [keyof typeof PLAN_REASONS, ...(keyof typeof PLAN_REASONS)[]]),
-  severity: z.enum(['error', 'warning']),
-  unit: z.string().nullable(),
-  detail: z.record(z.string(), z.unknown()).optional(),
-});
-export const planValidationSchema = z.strictObject({
-  valid: z.boolean(),
-  errors: z.number().int(),
-  warnings: z.number().int(),
-  issues: z.array(planIssueSchema),
-});
-
-const figuresShape = Object.fromEntries(BALANCE_MEASURES.map((m) => [m, z.number()])) as Record<(typeof BALANCE_MEASURES)[number], z.ZodNumber>;
-/** A unit's figures behind the balance (plan-balance.ts FigureRow). */
-export const figureRowSchema = z.strictObject({
-  ...figuresShape,
-  code: z.string(),
-  name: z.string(),
-  parentCode: z.string(),
-  kind: z.enum(['child', 'parent']),
-  areaM2: z.number(),
-});
-const spreadSchema = z.strictObject({ min: z.number(), max: z.number(), cv: z.number() });
-
-export const versionRowSchema = z.strictObject({
-  version: z.number().int(),
-  published_at: timestampSchema,
-  effective_at: timestampSchema,
-  plan_id: z.number().int(),
-  name: z.string(),
-  scope_code: z.string(),
-  author_username: z.string(),
-  approved_by_username: z.string().nullable(),
-  rollback_of_plan_id: z.number().int().nullable(),
-  moved: z.number().int(),
-  restructured: z.number().int(),
-  relocated_incidents: z.number().int(),
-});
-
-export const paintableFeatureSchema = z.strictObject({
-  type: z.literal('Feature'),
-  id: z.string(),
-  geometry: areaGeometry,
-  properties: z.strictObject({ code: z.string(), name: z.string(), grid: z.string(), households: z.number().int() }),
-});
-
-export const repartitionAnswerSchema = z.strictObject({
-  community: z.string(),
-  groups: z.array(z.strictObject({ grid: z.string(), units: z.array(z.string()), households: z.number() })),
-  moves: z.array(z.strictObject({ unit: z.string(), to: z.string() })),
-  households: z.strictObject({ target: z.number(), before: spreadSchema, after: spreadSchema }),
-});
 
 // ---- Routes ---------------------------------------------------------------------------------------------------
 const readErrors = { 400: ['invalid_query'] } as const;
@@ -246,7 +115,7 @@ export const snapLinesRoute = apiRoute({
     features: z.array(
       z.strictObject({
         type: z.literal('Feature'),
-        geometry: lineGeometry,
+        geometry: multiLineStringSchema,
         properties: z.strictObject({ kind: z.enum(['road', 'water']), class: z.string().nullable() }),
       }),
     ),
@@ -263,7 +132,7 @@ export const sharedEdgeRoute = apiRoute({
   query: EdgeQuery,
   answer: z.strictObject({
     type: z.literal('Feature'),
-    geometry: lineGeometry,
+    geometry: lineStringSchema,
     properties: z.strictObject({ units: z.tuple([z.string(), z.string()]) }),
   }),
   errors: { ...readErrors, 404: ['reshape_no_shared_edge'] },
@@ -282,7 +151,7 @@ export const createPlanRoute = apiRoute({
     400: ['invalid_plan', 'plan_scope_level'],
     404: ['unit_not_found'],
     409: ['plan_conflict'],
-    422: ['unit_not_found', 'outside_plan_scope', 'too_many_edits', 'duplicate_edit', 'repartition_target_out_of_range'],
+    422: BLOCKING_EDITS,
   },
 });
 
@@ -374,6 +243,78 @@ export const rejectPlanRoute = apiRoute({
   },
 });
 
+export const replaceEditsRoute = apiRoute({
+  method: 'put',
+  path: '/api/plans/:id/edits',
+  summary: 'Replace a draft’s edits: validated and claimed, with the balance of its moves and the pieces of its structural edits',
+  tag: TAG,
+  access: PLANNERS,
+  params: Id,
+  body: EditsBody,
+  answer: draftAnswerSchema,
+  errors: { ...DRAFT_ERRORS, 400: ['invalid_plan_id', 'invalid_edits'], 422: BLOCKING_EDITS },
+});
+
+export const planStructureRoute = apiRoute({
+  method: 'get',
+  path: '/api/plans/:id/structure',
+  summary: 'The plan’s splits, merges, reshapes and re-partitions as they would be published: pieces, figures, each grid’s balance',
+  tag: TAG,
+  access: PLANNERS,
+  params: Id,
+  answer: structureAnswerSchema,
+  errors: planErrors,
+});
+
+export const planBalanceRoute = apiRoute({
+  method: 'get',
+  path: '/api/plans/:id/balance',
+  summary: 'The balance of each parent whose children the plan moves, before → after',
+  tag: TAG,
+  access: PLANNERS,
+  params: Id,
+  answer: z.strictObject({ balance: z.array(parentBalanceSchema) }),
+  errors: planErrors,
+});
+
+export const planDiffRoute = apiRoute({
+  method: 'get',
+  path: '/api/plans/:id/diff',
+  summary: 'What the plan changes: each moved unit with what follows it, and the pieces; a published plan’s publication',
+  tag: TAG,
+  access: PLANNERS,
+  params: Id,
+  answer: z.union([planDiffSchema, publishedDiffSchema]),
+  errors: planErrors,
+});
+
+export const publishPlanRoute = apiRoute({
+  method: 'post',
+  path: '/api/plans/:id/publish',
+  summary: 'Publish an approved plan in one transaction, or schedule it for its effective time (publication then null)',
+  tag: TAG,
+  access: PLANNERS,
+  params: Id,
+  answer: z.strictObject({ plan: planSchema, publication: publishOutcomeSchema.nullable() }),
+  errors: { ...planErrors, 409: ['plan_not_approved', 'plan_stale', 'plan_empty', 'plan_invalid'] },
+});
+
+export const rollbackPlanRoute = apiRoute({
+  method: 'post',
+  path: '/api/plans/:id/rollback',
+  summary: 'Roll a published plan back: a new draft whose edits undo it on today’s boundaries',
+  tag: TAG,
+  access: PLANNERS,
+  params: Id,
+  status: 201,
+  answer: planAnswer,
+  errors: {
+    ...planErrors,
+    409: ['plan_not_published', 'rollback_superseded', 'rollback_not_possible', 'plan_conflict'],
+    422: BLOCKING_EDITS,
+  },
+});
+
 export const PLANS_ROUTES = [
   listPlansRoute,
   planFiguresRoute,
@@ -389,4 +330,15 @@ export const PLANS_ROUTES = [
   withdrawPlanRoute,
   rejectPlanRoute,
   approvePlanRoute,
+  layerGeoPackageRoute,
+  replaceEditsRoute,
+  exportPlanRoute,
+  importPlanRoute,
+  planGeoPackageRoute,
+  importGeoPackageRoute,
+  planStructureRoute,
+  planBalanceRoute,
+  planDiffRoute,
+  publishPlanRoute,
+  rollbackPlanRoute,
 ] as const;

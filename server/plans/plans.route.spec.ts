@@ -15,7 +15,24 @@ import { testDatabaseModes } from '../../tests/support/test-database.js';
 import { startTestServer, type TestServer } from '../../tests/support/test-server.js';
 import { checkTiling } from '../units/check-tiling.js';
 import { publishDuePlans } from './plan-publication-scheduler.js';
-import type { ApiAnswer } from '../../tests/support/api-answer.js';
+import { callRoute } from '../../tests/support/api-answer.js';
+import type { ApiRoute } from '../contract/api-route.js';
+import {
+  approvePlanRoute,
+  createPlanRoute,
+  listPlansRoute,
+  planBalanceRoute,
+  planDiffRoute,
+  planFiguresRoute,
+  planMapRoute,
+  planValidationRoute,
+  publishPlanRoute,
+  replaceEditsRoute,
+  rollbackPlanRoute,
+  submitPlanRoute,
+  withdrawPlanRoute,
+} from './plans-contract.js';
+import { locateRoute, readUnitRoute } from '../units/units-contract.js';
 
 /** A micro-grid of 仙林街道 on its grid's edge with a neighbouring grid of the same community, whose grid stays whole without it. */
 const pickCandidate = defineSql(
@@ -95,20 +112,14 @@ describe.each(testDatabaseModes())('boundary plans on %s', (mode) => {
   let planId: number;
   let newCode: string;
 
-  const call = async (method: string, path: string, headers: Record<string, string>, body?: unknown) => {
-    const send = () =>
-      fetch(`${server.baseUrl}${path}`, {
-        method,
-        headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-    // A keep-alive socket idle past the server's timeout (a slow step on a busy machine) can be closed just as it
-    // is reused: a read is sent again once; a change never is.
-    const response = await send().catch((error: unknown) => (method === 'GET' ? send() : Promise.reject(error)));
-    return { status: response.status, body: (await response.json()) as ApiAnswer };
-  };
+  // A keep-alive socket idle past the server's timeout (a slow step on a busy machine) can be closed just as it is
+  // reused: a read is sent again once; a change never is.
+  const call = <R extends ApiRoute>(route: R, path: string, headers: Record<string, string>, body?: unknown) =>
+    callRoute(server.baseUrl, route, path, headers, body).catch((error: unknown) =>
+      route.method === 'get' ? callRoute(server.baseUrl, route, path, headers, body) : Promise.reject(error),
+    );
   const newPlan = async (edits: { unit: string; to: string }[] = [], scopeCode = c.community) =>
-    call('POST', '/api/plans', planner, { name: 'test plan', scopeCode, edits });
+    call(createPlanRoute, '/api/plans', planner, { name: 'test plan', scopeCode, edits });
 
   beforeAll(async () => {
     server = await startTestServer(mode);
@@ -120,13 +131,13 @@ describe.each(testDatabaseModes())('boundary plans on %s', (mode) => {
   afterAll(() => server?.close());
 
   it('is for planners and administrators only', async () => {
-    expect((await call('GET', '/api/plans', dispatcher)).body.code).toBe('role_forbidden');
-    expect((await call('GET', '/api/plans', planner)).status).toBe(200);
+    expect((await call(listPlansRoute, '/api/plans', dispatcher)).body.code).toBe('role_forbidden');
+    expect((await call(listPlansRoute, '/api/plans', planner)).status).toBe(200);
   });
 
   it('refuses edits that name nothing editable, with their reason codes', async () => {
     const draft = (await newPlan()).body.plan.id;
-    const put = (edits: { unit: string; to: string }[]) => call('PUT', `/api/plans/${draft}/edits`, planner, { edits });
+    const put = (edits: { unit: string; to: string }[]) => call(replaceEditsRoute, `/api/plans/${draft}/edits`, planner, { edits });
     expect((await put([{ unit: `${c.source}999`, to: c.target }])).body.code).toBe('unit_not_found');
     expect((await put([{ unit: '320102001001001001', to: c.target }])).body.code).toBe('outside_plan_scope');
     const many = Array.from({ length: 501 }, (_, i) => ({ unit: `${c.source}${String(i).padStart(3, '0')}`, to: c.target }));
@@ -145,39 +156,37 @@ describe.each(testDatabaseModes())('boundary plans on %s', (mode) => {
       const r = await put(edits);
       expect(r.status).toBe(200);
       expect(r.body.validation.valid).toBe(false);
-      return r.body.validation.issues.map((i: ApiAnswer) => i.reason);
+      return r.body.validation.issues.map((i) => i.reason);
     };
     expect(await reasons([{ unit: sibling.code, to: `${c.community}999` }])).toContain('target_not_found');
     expect(await reasons([{ unit: c.source, to: c.target }])).toContain('target_level_mismatch');
     expect(await reasons([{ unit: sibling.code, to: c.community }])).toContain('target_level_mismatch');
     expect(await reasons([{ unit: sibling.code, to: c.source }])).toContain('already_in_target');
-    expect((await call('POST', `/api/plans/${draft}/withdraw`, planner)).body.plan.state).toBe('withdrawn');
-    const community = (await call('POST', '/api/plans', planner, { name: 'street plan', scopeCode: '320113007' })).body.plan.id;
-    const putStreet = (edits: { unit: string; to: string }[]) => call('PUT', `/api/plans/${community}/edits`, planner, { edits });
-    expect((await putStreet([{ unit: sibling.code, to: others.foreign_grid }])).body.validation.issues.map((i: ApiAnswer) => i.reason)).toContain(
+    expect((await call(withdrawPlanRoute, `/api/plans/${draft}/withdraw`, planner)).body.plan.state).toBe('withdrawn');
+    const community = (await call(createPlanRoute, '/api/plans', planner, { name: 'street plan', scopeCode: '320113007' })).body.plan.id;
+    const putStreet = (edits: { unit: string; to: string }[]) => call(replaceEditsRoute, `/api/plans/${community}/edits`, planner, { edits });
+    expect((await putStreet([{ unit: sibling.code, to: others.foreign_grid }])).body.validation.issues.map((i) => i.reason)).toContain(
       'target_outside_parent',
     );
-    expect((await putStreet([{ unit: c.community, to: '320113007' }])).body.validation.issues.map((i: ApiAnswer) => i.reason)).toContain(
-      'level_not_paintable',
-    );
+    expect((await putStreet([{ unit: c.community, to: '320113007' }])).body.validation.issues.map((i) => i.reason)).toContain('level_not_paintable');
     expect(
       (
         await putStreet([
           { unit: sibling.code, to: c.target },
           { unit: others.far_grid, to: others.foreign_grid },
         ])
-      ).body.validation.issues.map((i: ApiAnswer) => i.reason),
+      ).body.validation.issues.map((i) => i.reason),
     ).toContain('mixed_levels');
-    expect((await call('POST', `/api/plans/${community}/withdraw`, planner)).body.plan.state).toBe('withdrawn');
+    expect((await call(withdrawPlanRoute, `/api/plans/${community}/withdraw`, planner)).body.plan.state).toBe('withdrawn');
     const second = (await newPlan()).body.plan.id;
     const reasonsOfSecond = async (edits: { unit: string; to: string }[]) =>
-      (await call('PUT', `/api/plans/${second}/edits`, planner, { edits })).body.validation.issues.map((i: ApiAnswer) => i.reason);
+      (await call(replaceEditsRoute, `/api/plans/${second}/edits`, planner, { edits })).body.validation.issues.map((i) => i.reason);
     if (others.far_grid) expect(await reasonsOfSecond([{ unit: sibling.code, to: others.far_grid }])).toContain('not_contiguous');
     const all = [c.code, ...(await server.db.query<{ code: string }>(siblingsOf, [c.source, c.code])).map((s) => s.code)];
     expect(await reasonsOfSecond(all.map((unit) => ({ unit, to: c.target })))).toContain('parent_emptied');
-    expect((await call('POST', `/api/plans/${second}/withdraw`, planner)).body.plan.state).toBe('withdrawn');
+    expect((await call(withdrawPlanRoute, `/api/plans/${second}/withdraw`, planner)).body.plan.state).toBe('withdrawn');
     // Withdrawn plans hold nothing: their units are free again.
-    expect((await call('POST', `/api/plans/${second}/withdraw`, planner)).body.code).toBe('plan_not_open');
+    expect((await call(withdrawPlanRoute, `/api/plans/${second}/withdraw`, planner)).body.code).toBe('plan_not_open');
   });
 
   it('paints a micro-grid into the neighbouring grid as a draft: valid, balanced, diffed, the live map untouched', async () => {
@@ -185,24 +194,25 @@ describe.each(testDatabaseModes())('boundary plans on %s', (mode) => {
     expect(created.status).toBe(201);
     planId = created.body.plan.id;
     expect(created.body.plan).toMatchObject({ state: 'draft', based_on_version: 0, scope_code: c.community });
-    const put = await call('PUT', `/api/plans/${planId}/edits`, planner, { edits: [{ unit: c.code, to: c.target }] });
+    const put = await call(replaceEditsRoute, `/api/plans/${planId}/edits`, planner, { edits: [{ unit: c.code, to: c.target }] });
     expect(put.status).toBe(200);
     expect(put.body.plan.edits).toEqual([{ unit: c.code, from: c.source, to: c.target }]);
     expect(put.body.validation).toMatchObject({ valid: true, errors: 0 });
     const [balance] = put.body.balance;
     expect(balance.parent).toBe(c.community);
-    const source = balance.balance.units.find((u: ApiAnswer) => u.code === c.source);
-    const target = balance.balance.units.find((u: ApiAnswer) => u.code === c.target);
+    const source = balance.balance.units.find((u) => u.code === c.source)!;
+    const target = balance.balance.units.find((u) => u.code === c.target)!;
     expect(source.before.households - source.after.households).toBe(c.households);
     expect(target.after.households - target.before.households).toBe(c.households);
     expect(source.affected && target.affected).toBe(true);
     expect(source.after.workers).toBeLessThan(source.before.workers);
-    const diff = await call('GET', `/api/plans/${planId}/diff`, planner);
-    expect(diff.body.moved).toHaveLength(1);
-    expect(diff.body.moved[0]).toMatchObject({ code: c.code, from: c.source, to: c.target, households: c.households, openIncidents: c.open });
-    expect(diff.body.moved[0].workers.length).toBeGreaterThan(0);
-    const figures = await call('GET', `/api/plans/figures?parent=${c.community}&level=micro_grid`, planner);
-    expect(figures.body.figures.some((f: ApiAnswer) => f.code === c.code && f.kind === 'child')).toBe(true);
+    const diff = (await call(planDiffRoute, `/api/plans/${planId}/diff`, planner)).body;
+    if (!('moved' in diff)) throw new Error(`not a draft's diff: ${JSON.stringify(diff)}`);
+    expect(diff.moved).toHaveLength(1);
+    expect(diff.moved[0]).toMatchObject({ code: c.code, from: c.source, to: c.target, households: c.households, openIncidents: c.open });
+    expect(diff.moved[0].workers.length).toBeGreaterThan(0);
+    const figures = await call(planFiguresRoute, `/api/plans/figures?parent=${c.community}&level=micro_grid`, planner);
+    expect(figures.body.figures.some((f) => f.code === c.code && f.kind === 'child')).toBe(true);
     // Nothing changed on the live map.
     const [unit] = await server.db.query<{ parent_code: string }>(unitRow, [c.code]);
     expect(unit.parent_code).toBe(c.source);
@@ -212,45 +222,46 @@ describe.each(testDatabaseModes())('boundary plans on %s', (mode) => {
     const second = await newPlan([{ unit: c.code, to: c.target }]);
     expect(second.status).toBe(409);
     expect(second.body.code).toBe('plan_conflict');
-    expect(second.body.details.units).toEqual(expect.arrayContaining([c.code, c.source, c.target]));
-    expect(second.body.details.plans).toEqual([planId]);
+    expect(second.body.details?.units).toEqual(expect.arrayContaining([c.code, c.source, c.target]));
+    expect(second.body.details?.plans).toEqual([planId]);
   });
 
   it('needs a second person to approve: never the author', async () => {
-    expect((await call('POST', `/api/plans/${planId}/approve`, admin)).body.code).toBe('plan_not_submitted');
-    const submitted = await call('POST', `/api/plans/${planId}/submit`, planner, {});
+    expect((await call(approvePlanRoute, `/api/plans/${planId}/approve`, admin)).body.code).toBe('plan_not_submitted');
+    const submitted = await call(submitPlanRoute, `/api/plans/${planId}/submit`, planner, {});
     expect(submitted.body.plan.state).toBe('submitted');
-    expect((await call('PUT', `/api/plans/${planId}/edits`, planner, { edits: [] })).body.code).toBe('plan_not_draft');
-    const own = await call('POST', `/api/plans/${planId}/approve`, planner, {});
+    expect((await call(replaceEditsRoute, `/api/plans/${planId}/edits`, planner, { edits: [] })).body.code).toBe('plan_not_draft');
+    const own = await call(approvePlanRoute, `/api/plans/${planId}/approve`, planner, {});
     expect([own.status, own.body.code]).toEqual([403, 'own_plan_approval']);
-    expect((await call('POST', `/api/plans/${planId}/publish`, admin)).body.code).toBe('plan_not_approved');
-    const approved = await call('POST', `/api/plans/${planId}/approve`, admin, {});
+    expect((await call(publishPlanRoute, `/api/plans/${planId}/publish`, admin)).body.code).toBe('plan_not_approved');
+    const approved = await call(approvePlanRoute, `/api/plans/${planId}/approve`, admin, {});
     expect(approved.body.plan).toMatchObject({ state: 'approved', approved_by_username: 'admin.city' });
   });
 
   it('publishes in one transaction: new code under the new grid, people, devices and open cases follow, RLS follows', async () => {
     const sourceToken = await screenTokenHeaders(server.db, c.source);
     const targetToken = await screenTokenHeaders(server.db, c.target);
-    expect((await call('GET', `/api/units/${c.code}`, targetToken)).status).toBe(404);
-    expect((await call('GET', `/api/units/${c.code}`, sourceToken)).status).toBe(200);
+    expect((await call(readUnitRoute, `/api/units/${c.code}`, targetToken)).status).toBe(404);
+    expect((await call(readUnitRoute, `/api/units/${c.code}`, sourceToken)).status).toBe(200);
     // A plan made before the publication, edited after it: stale.
     const stale = (await newPlan([], c.community)).body.plan.id;
     const [before] = await server.db.query<{ open: number; total: number }>(incidentsOf, [c.code]);
     const [workersBefore] = await server.db.query<{ n: number }>(workersOf, [c.code]);
     const [targetBefore] = await server.db.query<{ area_m2: number; households: number }>(unitRow, [c.target]);
     const [point] = await server.db.query<{ lon: number; lat: number }>(insidePoint, [c.code]);
-    const locate = async () => (await call('GET', `/api/locate?lon=${point.lon}&lat=${point.lat}`, dispatcher)).body;
+    const locate = async () => (await call(locateRoute, `/api/locate?lon=${point.lon}&lat=${point.lat}`, dispatcher)).body;
     expect((await locate()).grid.code).toBe(c.source);
 
-    const published = await call('POST', `/api/plans/${planId}/publish`, planner);
+    const published = await call(publishPlanRoute, `/api/plans/${planId}/publish`, planner);
     expect(published.status).toBe(200);
     expect(published.body.plan).toMatchObject({ state: 'published', published_version: 1 });
-    expect(published.body.publication.moved).toHaveLength(1);
-    newCode = published.body.publication.moved[0].to;
-    expect(published.body.publication.moved[0].from).toBe(c.code);
+    const publication = published.body.publication!;
+    expect(publication.moved).toHaveLength(1);
+    newCode = publication.moved[0].to;
+    expect(publication.moved[0].from).toBe(c.code);
     expect(newCode.startsWith(c.target)).toBe(true);
     expect(newCode).toHaveLength(c.code.length);
-    expect(published.body.publication.relocatedIncidents).toBe(before.open);
+    expect(publication.relocatedIncidents).toBe(before.open);
 
     expect(await server.db.query(unitRow, [c.code])).toEqual([]);
     const [moved] = await server.db.query<{ parent_code: string; boundary_version: number }>(unitRow, [newCode]);
@@ -273,20 +284,20 @@ describe.each(testDatabaseModes())('boundary plans on %s', (mode) => {
     const tiling = await checkTiling(server.db);
     expect(tiling.problems).toEqual([]);
     // Row-level security follows the new code: the target grid sees it now, the source grid lost it.
-    expect((await call('GET', `/api/units/${newCode}`, targetToken)).status).toBe(200);
-    expect((await call('GET', `/api/units/${newCode}`, sourceToken)).status).toBe(404);
-    expect((await call('GET', `/api/units/${c.code}`, sourceToken)).status).toBe(404);
-    expect((await call('GET', `/api/units/${newCode}`, dispatcher)).status).toBe(200);
+    expect((await call(readUnitRoute, `/api/units/${newCode}`, targetToken)).status).toBe(200);
+    expect((await call(readUnitRoute, `/api/units/${newCode}`, sourceToken)).status).toBe(404);
+    expect((await call(readUnitRoute, `/api/units/${c.code}`, sourceToken)).status).toBe(404);
+    expect((await call(readUnitRoute, `/api/units/${newCode}`, dispatcher)).status).toBe(200);
     // Locate answers from the new boundaries at once.
     expect(await locate()).toMatchObject({ grid: { code: c.target }, microGrid: { code: newCode } });
 
     // The stale plan names the units changed since its version.
-    await call('PUT', `/api/plans/${stale}/edits`, planner, { edits: [{ unit: newCode, to: c.source }] });
-    await call('POST', `/api/plans/${stale}/submit`, planner, {});
-    await call('POST', `/api/plans/${stale}/approve`, admin, {});
-    const refused = await call('POST', `/api/plans/${stale}/publish`, admin);
+    await call(replaceEditsRoute, `/api/plans/${stale}/edits`, planner, { edits: [{ unit: newCode, to: c.source }] });
+    await call(submitPlanRoute, `/api/plans/${stale}/submit`, planner, {});
+    await call(approvePlanRoute, `/api/plans/${stale}/approve`, admin, {});
+    const refused = await call(publishPlanRoute, `/api/plans/${stale}/publish`, admin);
     expect([refused.status, refused.body.code]).toEqual([409, 'plan_stale']);
-    expect(refused.body.details.conflicts).toEqual(expect.arrayContaining([newCode, c.target]));
+    expect(refused.body.details?.conflicts).toEqual(expect.arrayContaining([newCode, c.target]));
     const audit = await server.db.query<{ action: string; success: boolean; reason: string | null }>(planAudit, [String(stale)]);
     expect(audit.at(-1)).toEqual({ action: 'plan.publish', success: false, reason: 'plan_stale' });
     const auditOfPublished = await server.db.query<{ action: string; success: boolean }>(planAudit, [String(planId)]);
@@ -301,18 +312,18 @@ describe.each(testDatabaseModes())('boundary plans on %s', (mode) => {
 
   it('rolls back as a new plan, published by the scheduler at its effective time', async () => {
     // The stale plan still holds its units: refused until it is withdrawn.
-    expect((await call('POST', `/api/plans/${planId}/rollback`, planner)).body.code).toBe('plan_conflict');
-    const open = await call('GET', '/api/plans?state=approved', planner);
-    for (const plan of open.body.plans) await call('POST', `/api/plans/${plan.id}/withdraw`, planner);
-    const rollback = await call('POST', `/api/plans/${planId}/rollback`, planner);
+    expect((await call(rollbackPlanRoute, `/api/plans/${planId}/rollback`, planner)).body.code).toBe('plan_conflict');
+    const open = await call(listPlansRoute, '/api/plans?state=approved', planner);
+    for (const plan of open.body.plans) await call(withdrawPlanRoute, `/api/plans/${plan.id}/withdraw`, planner);
+    const rollback = await call(rollbackPlanRoute, `/api/plans/${planId}/rollback`, planner);
     expect(rollback.status).toBe(201);
     expect(rollback.body.plan).toMatchObject({ state: 'draft', rollback_of_plan_id: planId, based_on_version: 1 });
     expect(rollback.body.plan.edits).toEqual([{ unit: newCode, from: c.target, to: c.source }]);
     const id = rollback.body.plan.id;
-    await call('POST', `/api/plans/${id}/submit`, planner, {});
+    await call(submitPlanRoute, `/api/plans/${id}/submit`, planner, {});
     const later = new Date(Date.now() + 3600_000);
-    expect((await call('POST', `/api/plans/${id}/approve`, admin, { effectiveAt: later.toISOString() })).body.plan.state).toBe('approved');
-    expect((await call('POST', `/api/plans/${id}/publish`, admin)).body.plan.state).toBe('scheduled');
+    expect((await call(approvePlanRoute, `/api/plans/${id}/approve`, admin, { effectiveAt: later.toISOString() })).body.plan.state).toBe('approved');
+    expect((await call(publishPlanRoute, `/api/plans/${id}/publish`, admin)).body.plan.state).toBe('scheduled');
     const logger = createLogger('silent');
     expect(await publishDuePlans({ db: server.db, clock: { now: () => new Date() }, logger })).toEqual([]);
     expect(await publishDuePlans({ db: server.db, clock: { now: () => new Date(later.getTime() + 1000) }, logger })).toEqual([id]);
@@ -325,27 +336,31 @@ describe.each(testDatabaseModes())('boundary plans on %s', (mode) => {
   it('paints a grid into the neighbouring community of its street: published with new codes when valid, never breaking the tiling', async () => {
     const [g] = await server.db.query<{ code: string; source: string; target: string; micro_grids: number }>(pickGridCandidate);
     expect(g, 'a paintable grid in Xianlin').toBeDefined();
-    const created = await call('POST', '/api/plans', planner, { name: 'grid move', scopeCode: '320113007', edits: [{ unit: g.code, to: g.target }] });
+    const created = await call(createPlanRoute, '/api/plans', planner, {
+      name: 'grid move',
+      scopeCode: '320113007',
+      edits: [{ unit: g.code, to: g.target }],
+    });
     expect(created.status).toBe(201);
     const id = created.body.plan.id;
-    const validation = (await call('GET', `/api/plans/${id}/validation`, planner)).body;
-    expect((await call('GET', `/api/plans/${id}/balance`, planner)).body.balance[0]).toMatchObject({ parent: '320113007', level: 'grid' });
+    const validation = (await call(planValidationRoute, `/api/plans/${id}/validation`, planner)).body;
+    expect((await call(planBalanceRoute, `/api/plans/${id}/balance`, planner)).body.balance[0]).toMatchObject({ parent: '320113007', level: 'grid' });
     // The communities' outlines after the move are their outlines less / plus the grid (migration 0041): no sliver
     // overlaps with the unchanged neighbours, so the move is valid.
     expect(
-      validation.issues.filter((i: ApiAnswer) => i.severity === 'error'),
+      validation.issues.filter((i) => i.severity === 'error'),
       JSON.stringify(validation.issues),
     ).toEqual([]);
     // The street's map for the planner's screen: its grids, each with its community as the parent painted into.
-    const map = (await call('GET', '/api/plans/map?parent=320113007', planner)).body;
-    expect(map.features.find((f: ApiAnswer) => f.id === g.code).properties).toMatchObject({ grid: g.source });
+    const map = (await call(planMapRoute, '/api/plans/map?parent=320113007', planner)).body;
+    expect(map.features.find((f) => f.id === g.code)?.properties).toMatchObject({ grid: g.source });
     const [before] = await server.db.query<{ open: number; cameras: number; workers: number }>(followersOfGrid, [g.code]);
-    const submitted = await call('POST', `/api/plans/${id}/submit`, planner, { warningReason: '社区调整，已确认' });
+    const submitted = await call(submitPlanRoute, `/api/plans/${id}/submit`, planner, { warningReason: '社区调整，已确认' });
     expect(submitted.body.plan?.state, JSON.stringify(submitted.body)).toBe('submitted');
-    expect((await call('POST', `/api/plans/${id}/approve`, admin, {})).body.plan.state).toBe('approved');
-    const published = await call('POST', `/api/plans/${id}/publish`, admin);
+    expect((await call(approvePlanRoute, `/api/plans/${id}/approve`, admin, {})).body.plan.state).toBe('approved');
+    const published = await call(publishPlanRoute, `/api/plans/${id}/publish`, admin);
     expect(published.status, JSON.stringify(published.body)).toBe(200);
-    const moved = published.body.publication.moved as { from: string; to: string }[];
+    const moved = published.body.publication!.moved;
     const grid = moved.find((m) => m.from === g.code)!;
     expect(grid.to.startsWith(g.target)).toBe(true);
     expect(moved).toHaveLength(1 + g.micro_grids);

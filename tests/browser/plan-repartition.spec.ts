@@ -9,7 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import { useBrowserTestServer } from './support/browser-test-server.js';
 import { openConsole, waitForMapReady } from './support/browser-session.js';
-import type { ApiAnswer } from '../support/api-answer.js';
+import type { StoredEdit } from '../../server/plans/plan-structure.js';
 import { defineSql } from '../../server/db/database.js';
 import { repartitionCount } from '../../server/plans/plan-structure-rules.js';
 
@@ -47,13 +47,13 @@ describe('planner re-partition', () => {
       expect(reasons).not.toContain('not_contiguous');
       expect(reasons).not.toContain('coverage_broken');
       const planId = Number(await page.getAttribute('[data-testid="plan-info"]', 'data-plan-id'));
-      expect((await server().db.query<{ edits: ApiAnswer[] }>(planEdits, [planId]))[0].edits).toHaveLength(moves);
+      expect((await server().db.query<{ edits: StoredEdit[] }>(planEdits, [planId]))[0].edits).toHaveLength(moves);
       await planner.screenshot('plan-repartition');
 
       await page.keyboard.press('Control+z');
       await expect.poll(() => page.locator('[data-testid="plan-balance"] td.changed').count()).toBe(0);
       await page.locator('[data-testid="plan-info"][data-synced="true"]').waitFor();
-      expect((await server().db.query<{ edits: ApiAnswer[] }>(planEdits, [planId]))[0].edits).toEqual([]);
+      expect((await server().db.query<{ edits: StoredEdit[] }>(planEdits, [planId]))[0].edits).toEqual([]);
 
       // A grid re-partitioned by the target the planner types: the count shows before anything is applied.
       const [grid] = await server().db.query<{ code: string; households: number }>(firstGrid, [k.code]);
@@ -66,7 +66,7 @@ describe('planner re-partition', () => {
       await page.locator('[data-testid="repartition-apply"]').click();
       await page.locator('[data-testid="structure-edits"] li[data-op="repartition"]').waitFor();
       await page.locator('[data-testid="plan-info"][data-synced="true"]').waitFor({ timeout: 60_000 });
-      expect((await server().db.query<{ edits: ApiAnswer[] }>(planEdits, [planId]))[0].edits).toEqual([
+      expect((await server().db.query<{ edits: StoredEdit[] }>(planEdits, [planId]))[0].edits).toEqual([
         { op: 'repartition', unit: grid.code, households: target, from: k.code },
       ]);
       await expect.poll(() => page.locator('[data-testid="structure-balance"] tr').count(), { timeout: 30_000 }).toBeGreaterThan(expected);

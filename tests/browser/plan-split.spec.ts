@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { useBrowserTestServer } from './support/browser-test-server.js';
 import { openConsole, waitForMapReady } from './support/browser-session.js';
 import { decodePng } from './support/png-pixels.js';
-import type { ApiAnswer } from '../support/api-answer.js';
+import type { StoredEdit } from '../../server/plans/plan-structure.js';
 import { defineSql } from '../../server/db/database.js';
 import { pickReshapeCandidate, pickSplitCandidate, type SplitCandidate } from '../support/plan-candidates.js';
 
@@ -40,7 +40,7 @@ describe('planner split tool', () => {
       // Close in on the micro-grid so that the line's ends lie well away from its edges (snapping reaches 10 px).
       await page.evaluate(
         ([west, east, lat]) => {
-          const element = document.querySelector('[data-testid="map"]') as HTMLElement & { planMap: ApiAnswer };
+          const element = document.querySelector('[data-testid="map"]') as HTMLElement & { planMap: import('maplibre-gl').Map };
           element.planMap.fitBounds(
             [
               [west, lat - 0.002],
@@ -52,12 +52,12 @@ describe('planner split tool', () => {
         [s.line.coordinates[0][0] - 0.0003, s.line.coordinates[1][0] + 0.0003, s.lat] as const,
       );
       await page.waitForFunction(() => {
-        const element = document.querySelector('[data-testid="map"]') as HTMLElement & { planMap: ApiAnswer };
+        const element = document.querySelector('[data-testid="map"]') as HTMLElement & { planMap: import('maplibre-gl').Map };
         return element.planMap.loaded() && !element.planMap.isMoving();
       });
       const before = redPixels((await planner.screenshot('plan-split-before')).png);
       const [start, end] = await page.evaluate((line) => {
-        const element = document.querySelector('[data-testid="map"]') as HTMLElement & { planMap: ApiAnswer };
+        const element = document.querySelector('[data-testid="map"]') as HTMLElement & { planMap: import('maplibre-gl').Map };
         const rect = element.getBoundingClientRect();
         return line.map(([x, y]) => {
           const p = element.planMap.project([x, y]);
@@ -86,7 +86,7 @@ describe('planner split tool', () => {
 
       // The new boundary is drawn: the pieces' outlines in red on the map.
       await page.waitForFunction(() => {
-        const element = document.querySelector('[data-testid="map"]') as HTMLElement & { planMap: ApiAnswer };
+        const element = document.querySelector('[data-testid="map"]') as HTMLElement & { planMap: import('maplibre-gl').Map };
         return element.planMap.queryRenderedFeatures({ layers: ['pieces-line'] }).length >= 2 && !element.planMap.isMoving();
       });
       await page.waitForTimeout(300);
@@ -99,21 +99,21 @@ describe('planner split tool', () => {
       await page.keyboard.press('Control+z');
       await page.locator('[data-testid="structure-edits"] li').waitFor({ state: 'detached' });
       await synced();
-      expect((await server().db.query<{ edits: ApiAnswer[] }>(planEdits, [planId]))[0].edits).toEqual([]);
+      expect((await server().db.query<{ edits: StoredEdit[] }>(planEdits, [planId]))[0].edits).toEqual([]);
       expect(await page.locator('[data-testid="undo"]').isDisabled()).toBe(true);
       await page.waitForTimeout(300);
       expect(redPixels((await planner.screenshot('plan-split-undone')).png)).toBeLessThan(before + 100);
       await page.keyboard.press('Control+Shift+Z');
       await page.locator('[data-testid="structure-edits"] li[data-op="split"]').waitFor();
       await synced();
-      expect((await server().db.query<{ edits: ApiAnswer[] }>(planEdits, [planId]))[0].edits).toMatchObject([{ op: 'split', unit: s.code }]);
+      expect((await server().db.query<{ edits: StoredEdit[] }>(planEdits, [planId]))[0].edits).toMatchObject([{ op: 'split', unit: s.code }]);
       await page.waitForTimeout(300);
       expect(redPixels((await planner.screenshot('plan-split-redone')).png)).toBeGreaterThan(before + 200);
       // The undo button does the same as the key.
       await page.locator('[data-testid="undo"]').click();
       await page.locator('[data-testid="structure-edits"] li').waitFor({ state: 'detached' });
       await synced();
-      expect((await server().db.query<{ edits: ApiAnswer[] }>(planEdits, [planId]))[0].edits).toEqual([]);
+      expect((await server().db.query<{ edits: StoredEdit[] }>(planEdits, [planId]))[0].edits).toEqual([]);
       expect(planner.consoleErrors).toEqual([]);
     } finally {
       await planner.close();
@@ -140,7 +140,7 @@ describe('planner split tool', () => {
       const ys = [r.inside_a[1], r.inside_b_point[1], r.mid_lat];
       await page.evaluate(
         ([w, s, e, n]) => {
-          const element = document.querySelector('[data-testid="map"]') as HTMLElement & { planMap: ApiAnswer };
+          const element = document.querySelector('[data-testid="map"]') as HTMLElement & { planMap: import('maplibre-gl').Map };
           element.planMap.fitBounds(
             [
               [w, s],
@@ -152,13 +152,13 @@ describe('planner split tool', () => {
         [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)] as const,
       );
       await page.waitForFunction(() => {
-        const element = document.querySelector('[data-testid="map"]') as HTMLElement & { planMap: ApiAnswer };
+        const element = document.querySelector('[data-testid="map"]') as HTMLElement & { planMap: import('maplibre-gl').Map };
         return element.planMap.loaded() && !element.planMap.isMoving();
       });
       const pixel = (lon: number, lat: number) =>
         page.evaluate(
           ([x, y]) => {
-            const element = document.querySelector('[data-testid="map"]') as HTMLElement & { planMap: ApiAnswer };
+            const element = document.querySelector('[data-testid="map"]') as HTMLElement & { planMap: import('maplibre-gl').Map };
             const rect = element.getBoundingClientRect();
             const p = element.planMap.project([x, y]);
             return { x: rect.left + p.x, y: rect.top + p.y };
@@ -198,10 +198,12 @@ describe('planner split tool', () => {
       expect(await table.locator(`tr[data-unit="${r.a}"].affected`).count()).toBe(1);
       expect(await page.locator('[data-testid="plan-issues"] li.error').count()).toBe(0);
       const planId = Number(await page.getAttribute('[data-testid="plan-info"]', 'data-plan-id'));
-      const [{ edits }] = await server().db.query<{ edits: ApiAnswer[] }>(planEdits, [planId]);
-      expect(edits[0]).toMatchObject({ op: 'reshape', units: [r.a, r.b] });
-      const moved = (edits[0].line.coordinates as number[][]).some(([x, y]) => Math.hypot(x - r.lon, y - r.lat) < 0.00003);
-      expect(moved, JSON.stringify(edits[0].line.coordinates)).toBe(true);
+      const [{ edits }] = await server().db.query<{ edits: StoredEdit[] }>(planEdits, [planId]);
+      const [reshape] = edits;
+      expect(reshape).toMatchObject({ op: 'reshape', units: [r.a, r.b] });
+      const line = 'line' in reshape ? reshape.line.coordinates : [];
+      const moved = line.some(([x, y]) => Math.hypot(x - r.lon, y - r.lat) < 0.00003);
+      expect(moved, JSON.stringify(line)).toBe(true);
       await planner.screenshot('plan-reshape');
       expect(planner.consoleErrors).toEqual([]);
     } finally {

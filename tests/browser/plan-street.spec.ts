@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { useBrowserTestServer } from './support/browser-test-server.js';
 import { openConsole, waitForMapReady, type ConsoleSession } from './support/browser-session.js';
-import type { ApiAnswer } from '../support/api-answer.js';
+import type { StoredEdit } from '../../server/plans/plan-structure.js';
 import { pickGridMoveCandidate, type GridMoveCandidate } from '../support/plan-candidates.js';
 import { defineSql } from '../../server/db/database.js';
 
@@ -17,7 +17,7 @@ const planEdits = defineSql('test.browser.street_plan_edits', `SELECT scope_code
 function drawnAt(session: ConsoleSession, lon: number, lat: number): Promise<{ code: string; assigned: string } | null> {
   return session.page.evaluate(
     ([x, y]) => {
-      const element = document.querySelector('[data-testid="map"]') as HTMLElement & { planMap: ApiAnswer };
+      const element = document.querySelector('[data-testid="map"]') as HTMLElement & { planMap: import('maplibre-gl').Map };
       const feature = element.planMap.queryRenderedFeatures(element.planMap.project([x, y]), { layers: ['fill'] })[0];
       return feature ? { code: feature.properties.code, assigned: feature.properties.assigned } : null;
     },
@@ -38,7 +38,7 @@ describe('planner workspace for a street', () => {
       expect(await page.locator('[data-testid="tool-split"]').isVisible()).toBe(false);
       await page.locator(`button.grid-swatch[data-grid="${g.target}"]`).click();
       await page.waitForFunction(() => {
-        const element = document.querySelector('[data-testid="map"]') as HTMLElement & { planMap: ApiAnswer };
+        const element = document.querySelector('[data-testid="map"]') as HTMLElement & { planMap: import('maplibre-gl').Map };
         return element.planMap.loaded() && !element.planMap.isMoving();
       });
       expect(await drawnAt(planner, g.lon, g.lat)).toEqual({ code: g.code, assigned: g.source });
@@ -47,7 +47,7 @@ describe('planner workspace for a street', () => {
 
       const point = await page.evaluate(
         ([x, y]) => {
-          const element = document.querySelector('[data-testid="map"]') as HTMLElement & { planMap: ApiAnswer };
+          const element = document.querySelector('[data-testid="map"]') as HTMLElement & { planMap: import('maplibre-gl').Map };
           const p = element.planMap.project([x, y]);
           const rect = element.getBoundingClientRect();
           return { x: rect.left + p.x, y: rect.top + p.y };
@@ -64,7 +64,7 @@ describe('planner workspace for a street', () => {
       const planId = Number(await page.getAttribute('[data-testid="plan-info"]', 'data-plan-id'));
       const synced = () => page.locator('[data-testid="plan-info"][data-synced="true"]').waitFor();
       await synced();
-      expect((await server().db.query<{ scope_code: string; edits: ApiAnswer[] }>(planEdits, [planId]))[0]).toEqual({
+      expect((await server().db.query<{ scope_code: string; edits: StoredEdit[] }>(planEdits, [planId]))[0]).toEqual({
         scope_code: '320113007',
         edits: [{ unit: g.code, from: g.source, to: g.target }],
       });
@@ -73,12 +73,12 @@ describe('planner workspace for a street', () => {
       await page.keyboard.press('Control+z');
       await expect.poll(() => sourceRow.textContent()).not.toContain('→');
       await synced();
-      expect((await server().db.query<{ edits: ApiAnswer[] }>(planEdits, [planId]))[0].edits).toEqual([]);
+      expect((await server().db.query<{ edits: StoredEdit[] }>(planEdits, [planId]))[0].edits).toEqual([]);
       expect(await drawnAt(planner, g.lon, g.lat)).toEqual({ code: g.code, assigned: g.source });
       await page.keyboard.press('Control+y');
       await expect.poll(() => sourceRow.textContent()).toContain('→');
       await synced();
-      expect((await server().db.query<{ edits: ApiAnswer[] }>(planEdits, [planId]))[0].edits).toEqual([
+      expect((await server().db.query<{ edits: StoredEdit[] }>(planEdits, [planId]))[0].edits).toEqual([
         { unit: g.code, from: g.source, to: g.target },
       ]);
       expect(planner.consoleErrors).toEqual([]);

@@ -7,14 +7,13 @@
 import { describe, expect, it } from 'vitest';
 import { useBrowserTestServer } from './support/browser-test-server.js';
 import { openConsole, waitForMapReady, type ConsoleSession } from './support/browser-session.js';
-import type { ApiAnswer } from '../support/api-answer.js';
 import { pickPaintCandidate, type PaintCandidate } from '../support/plan-candidates.js';
 
 /** The micro-grid the map draws at a point, as the map's own rendered features say. */
 async function drawnAt(session: ConsoleSession, lon: number, lat: number): Promise<{ code: string; grid: string; assigned: string } | null> {
   return session.page.evaluate(
     ([x, y]) => {
-      const element = document.querySelector('[data-testid="map"]') as HTMLElement & { planMap: ApiAnswer };
+      const element = document.querySelector('[data-testid="map"]') as HTMLElement & { planMap: import('maplibre-gl').Map };
       const map = element.planMap;
       const point = map.project([x, y]);
       const feature = map.queryRenderedFeatures(point, { layers: ['fill'] })[0];
@@ -43,7 +42,7 @@ describe('planner workspace', () => {
 
       const point = await page.evaluate(
         ([x, y]) => {
-          const element = document.querySelector('[data-testid="map"]') as HTMLElement & { planMap: ApiAnswer };
+          const element = document.querySelector('[data-testid="map"]') as HTMLElement & { planMap: import('maplibre-gl').Map };
           const p = element.planMap.project([x, y]);
           const rect = element.getBoundingClientRect();
           return { x: rect.left + p.x, y: rect.top + p.y };

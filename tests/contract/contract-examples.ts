@@ -19,8 +19,8 @@ export interface ContractExample {
   as: string;
   path: string;
   body?: unknown;
-  /** A body that is not JSON (a photo, a CSV file), sent with its media type. */
-  rawBody?: { type: string; data: string };
+  /** A body that is not JSON (a CSV file, a GeoPackage), sent with its media type. */
+  rawBody?: { type: string; data: string | Uint8Array };
   /** A multipart/form-data body: text fields and files. */
   form?: Record<string, string | { bytes: Uint8Array; type: string; name: string } | undefined>;
   /** The status expected when it is not the route's success status (an error answer is checked as one). */

@@ -3,18 +3,13 @@
  * (server/contract/api-route.ts) and types its answer as `Answer<typeof route>`: the contract's answer with the
  * error body's optional fields, so a spec's assertions on a success and on a 4xx's `code` both type-check
  * against the contract (tests/contract/api-contract.spec.ts checks the real answers against the schemas).
- *
- * `ApiAnswer` is the loose stop-gap for routes that do not declare a contract yet (tests/contract/
- * undeclared-routes.ts); it goes when they do.
  */
 import type { z } from 'zod';
 import type { AnswerOf, ApiRoute, apiErrorSchema } from '../../server/contract/api-route.js';
 
 export type ApiErrorBody = z.output<typeof apiErrorSchema>;
-export type Answer<R> = AnswerOf<R> & Partial<ApiErrorBody>;
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above; only for routes without a contract
-export type ApiAnswer = any;
+/** A route whose success is a file (no `answer`) answers JSON only on an error. */
+export type Answer<R> = ([AnswerOf<R>] extends [never] ? unknown : AnswerOf<R>) & Partial<ApiErrorBody>;
 
 /** Whether a concrete path (query string aside) is one of the route's, e.g. /api/units/320113 of /api/units/:code. */
 export function pathMatchesRoute(route: Pick<ApiRoute, 'path'>, path: string): boolean {
