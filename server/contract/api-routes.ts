@@ -1,7 +1,7 @@
 /**
  * Every REST route that declares its contract (server/contract/api-route.ts), for the OpenAPI document and the
- * contract test. A module adds its `<module>-contract.ts` list here. Routes not declared yet are named in
- * tests/contract/undeclared-routes.ts, so that a new route without a contract fails tests/contract/api-contract.spec.ts.
+ * contract test. A module adds its `<module>-contract.ts` list here; tests/contract/api-contract.spec.ts fails on an
+ * /api route the application serves without a contract here.
  */
 import type { ApiRoute } from './api-route.js';
 import { openApiRoute } from './openapi-document.js';
