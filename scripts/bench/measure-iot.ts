@@ -163,7 +163,9 @@ async function main() {
   const machine = readMachineInfo(ROOT_DIR);
   log(`opening ${options.dataDir}`);
   const db = await openEmbeddedDatabase({ dataDir: options.dataDir });
-  await migrate(db);
+  const migrating = performance.now();
+  const applied = await migrate(db);
+  if (applied.length) log(`migrations applied to the copy: ${applied.join(', ')} in ${((performance.now() - migrating) / 1000).toFixed(1)} s`);
   let prefill: Prefill | null = null;
   if (options.prefill > 0) {
     prefill = await prefillDay(db, options.prefill, new Date(), log);
