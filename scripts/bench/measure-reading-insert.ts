@@ -11,7 +11,8 @@
  * For each layout the day's partition is filled to each --sizes entry (INSERT … SELECT generate_series: 20,000
  * sensors, one round of all of them per second of observed time, as the bench's load generator publishes), a
  * CHECKPOINT writes the fill out, then --batches batches of --batch-rows readings of the next rounds are timed (each
- * its own transaction, as the ingest), then as many batches re-delivered (readings of a round already stored, every
+ * its own transaction, as the ingest) — wall-clock and the database's CPU (PGlite's worker thread or the PostgreSQL
+ * backend, from /proc: less sensitive to a shared machine than wall-clock) — then as many batches re-delivered (readings of a round already stored, every
  * row skipped by the unique key). Medians and the 90th percentile per size; the ratio to the empty partition.
  *
  *   npx tsx scripts/bench/measure-reading-insert.ts [--mode embedded|postgres] [--sizes 0,1000000,3000000,5000000]
@@ -33,6 +34,7 @@ import { openEmbeddedDatabase } from '../../server/db/pglite-driver.js';
 import { insertReadingBatch } from '../../server/iot/iot.sql.js';
 import { probePostgresInstallation, startThrowawayCluster } from '../../tests/support/postgres-cluster.js';
 import { loadAverage } from './machine-info.js';
+import { cpuBetween, readThreadCpu } from './thread-cpu.js';
 import { median, percentile } from './statistics.js';
 
 const SENSORS = 20_000;
@@ -118,6 +120,7 @@ const sizes = defineSql(
 );
 /** The same batch statement under EXPLAIN: where a batch's time goes (buffers read, written, WAL). */
 const explainBatch = defineSql('bench.reading_insert_explain', `EXPLAIN (ANALYZE, BUFFERS, WAL, FORMAT JSON) ${insertReadingBatch.text}`);
+const backendPid = defineSql('bench.reading_insert_backend', 'SELECT pg_backend_pid() AS pid');
 const searchPath = defineSql('bench.reading_insert_path', `SELECT set_config('search_path', '${SCHEMA}, public', false)`);
 
 /** The batch of readings [first, first + rows): as the ingest sends it. */
@@ -145,9 +148,23 @@ interface Step {
   keyMb: number;
   insertMs: number[];
   redeliveredMs: number[];
+  /** CPU of the database (PGlite's worker thread, or the PostgreSQL backend) per timed batch, mean; null without /proc. */
+  cpuMs: number | null;
 }
 
-async function measureLayout(db: Database, layout: string, options: ReturnType<typeof parse>): Promise<Step[]> {
+/** The CPU the database has used so far: the PostgreSQL backend's, or the busiest thread of this process but the main one (PGlite's worker). */
+function databaseCpu(backend: number | null): Map<number, number> {
+  return backend === null ? readThreadCpu() : readThreadCpu(backend);
+}
+
+function databaseCpuBetween(before: Map<number, number>, after: Map<number, number>, backend: number | null): number | null {
+  if (after.size === 0) return null;
+  let most = 0;
+  for (const [tid, ms] of cpuBetween(before, after)) if ((backend !== null || tid !== process.pid) && ms > most) most = ms;
+  return most;
+}
+
+async function measureLayout(db: Database, layout: string, options: ReturnType<typeof parse>, backend: number | null): Promise<Step[]> {
   await db.execScript('bench.reading_insert_schema', schemaScript(layout));
   const steps: Step[] = [];
   let count = 0;
@@ -162,14 +179,17 @@ async function measureLayout(db: Database, layout: string, options: ReturnType<t
     await db.query(checkpoint);
     const fillSeconds = (performance.now() - t0) / 1000;
     const insertMs: number[] = [];
-    for (let b = 0; b < options.batches; b += 1) {
-      const params = batchParams(count, options.batchRows);
+    const batches = Array.from({ length: options.batches }, (_, b) => batchParams(count + b * options.batchRows, options.batchRows));
+    const cpuBefore = databaseCpu(backend);
+    for (const params of batches) {
       const started = performance.now();
       const rows = await db.query(insertReadingBatch, params);
       insertMs.push(performance.now() - started);
       if (rows.length !== options.batchRows && layout !== 'heap-only') throw new Error(`batch stored ${rows.length} of ${options.batchRows}`);
       count += options.batchRows;
     }
+    const cpu = databaseCpuBetween(cpuBefore, databaseCpu(backend), backend);
+    const cpuMs = cpu === null ? null : cpu / options.batches;
     if (options.explain) {
       const [row] = await db.query<{ 'QUERY PLAN': unknown }>(explainBatch, batchParams(count, options.batchRows));
       count += options.batchRows;
@@ -193,10 +213,10 @@ async function measureLayout(db: Database, layout: string, options: ReturnType<t
       }
     }
     const [size] = await db.query<{ heap: number; key: number }>(sizes);
-    const step = { layout, rows: target, fillSeconds, heapMb: size.heap / 2 ** 20, keyMb: size.key / 2 ** 20, insertMs, redeliveredMs };
+    const step = { layout, rows: target, fillSeconds, heapMb: size.heap / 2 ** 20, keyMb: size.key / 2 ** 20, insertMs, redeliveredMs, cpuMs };
     steps.push(step);
     log(
-      `${layout} at ${target.toLocaleString('en')} rows: batch p50 ${median(insertMs).toFixed(1)} ms, p90 ${percentile(insertMs, 90).toFixed(1)} ms` +
+      `${layout} at ${target.toLocaleString('en')} rows: batch p50 ${median(insertMs).toFixed(1)} ms, p90 ${percentile(insertMs, 90).toFixed(1)} ms, database CPU ${cpuMs === null ? '—' : cpuMs.toFixed(0)} ms a batch` +
         (redeliveredMs.length ? `; re-delivered p50 ${median(redeliveredMs).toFixed(1)} ms` : '') +
         ` (key ${step.keyMb.toFixed(0)} MB, heap ${step.heapMb.toFixed(0)} MB; filled in ${fillSeconds.toFixed(1)} s; load ${loadAverage()})`,
     );
@@ -237,17 +257,20 @@ async function main() {
   }
   try {
     await db.query(searchPath);
+    const backend = options.mode === 'postgres' ? Number((await db.query<{ pid: number }>(backendPid))[0].pid) : null;
     const all: Step[] = [];
-    for (const layout of options.layouts) all.push(...(await measureLayout(db, layout, options)));
+    for (const layout of options.layouts) all.push(...(await measureLayout(db, layout, options, backend)));
     const lines = [
       `Per-batch insert cost against the day's partition size — ${description}; ${options.batchRows.toLocaleString('en')}-reading batches, ${options.batches} per size; load average at the start ${loadAtStart}, at the end ${loadAverage()}.`,
       '',
-      '| layout | readings in the partition | batch p50 | batch p90 | p50 / p50 at 0 | readings/s of one batch stream (p50) | re-delivered batch p50 | key index / heap |',
-      '|---|---|---|---|---|---|---|---|',
+      '| layout | readings in the partition | batch p50 | batch p90 | p50 / p50 at 0 | database CPU a batch (mean) | CPU / CPU at 0 | readings/s of one batch stream (p50) | re-delivered batch p50 | key index / heap |',
+      '|---|---|---|---|---|---|---|---|---|---|',
       ...all.map((s) => {
         const base = all.find((b) => b.layout === s.layout && b.rows === options.sizes[0])!;
         const p50 = median(s.insertMs);
-        return `| ${s.layout} | ${s.rows.toLocaleString('en')} | ${p50.toFixed(1)} ms | ${percentile(s.insertMs, 90).toFixed(1)} ms | ${(p50 / median(base.insertMs)).toFixed(2)} | ${Math.round((options.batchRows / p50) * 1000).toLocaleString('en')} | ${s.redeliveredMs.length ? `${median(s.redeliveredMs).toFixed(1)} ms` : '—'} | ${s.keyMb.toFixed(0)} / ${s.heapMb.toFixed(0)} MB |`;
+        const cpu = s.cpuMs === null ? '—' : `${s.cpuMs.toFixed(0)} ms`;
+        const cpuRatio = s.cpuMs === null || !base.cpuMs ? '—' : (s.cpuMs / base.cpuMs).toFixed(2);
+        return `| ${s.layout} | ${s.rows.toLocaleString('en')} | ${p50.toFixed(1)} ms | ${percentile(s.insertMs, 90).toFixed(1)} ms | ${(p50 / median(base.insertMs)).toFixed(2)} | ${cpu} | ${cpuRatio} | ${Math.round((options.batchRows / p50) * 1000).toLocaleString('en')} | ${s.redeliveredMs.length ? `${median(s.redeliveredMs).toFixed(1)} ms` : '—'} | ${s.keyMb.toFixed(0)} / ${s.heapMb.toFixed(0)} MB |`;
       }),
     ];
     console.log(lines.join('\n'));
