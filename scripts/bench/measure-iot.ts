@@ -18,7 +18,10 @@
  *      default, 0 to skip), where no batch queues, so that a busy machine's figures can be read as a ratio.
  *
  *   npx tsx scripts/bench/measure-iot.ts --data-dir /tmp/city-copy [--seconds 20] [--rate 25000] [--connections 4]
- *                                        [--baseline-rate 2000] [--skip-mosquitto] [--write BENCHMARKS.md]
+ *                                        [--baseline-rate 2000] [--skip-mosquitto] [--prefill 3000000] [--write BENCHMARKS.md]
+ *
+ * --prefill N: before the runs, N readings of the day are added to the partition the load writes into (iot-prefill.ts),
+ * so that the ingest is measured on a used day's partition (its insert cost must not grow with it), not a fresh one.
  *
  * Prints a Markdown section; with --write, replaces the section between <!-- iot:start --> and <!-- iot:end -->.
  */
@@ -45,6 +48,7 @@ import { openLive } from '../../tests/support/live-test-support.js';
 import { createLogger } from '../../server/logging/logger.js';
 import { screenTokenHeaders } from '../../tests/support/test-auth.js';
 import { findMosquitto, startMosquitto } from '../../tests/support/mosquitto-broker.js';
+import { prefillDay, type Prefill } from './iot-prefill.js';
 import { loadAverage, readMachineInfo } from './machine-info.js';
 import { cpuBetween, readThreadCpu } from './thread-cpu.js';
 import { median, percentile } from './statistics.js';
@@ -68,7 +72,16 @@ interface LoadResult {
 }
 
 function parse(argv: string[]) {
-  const o = { dataDir: '', seconds: 20, rate: 25_000, baselineRate: 2_000, connections: 4, skipMosquitto: false, write: null as string | null };
+  const o = {
+    dataDir: '',
+    seconds: 20,
+    rate: 25_000,
+    baselineRate: 2_000,
+    connections: 4,
+    skipMosquitto: false,
+    prefill: 0,
+    write: null as string | null,
+  };
   for (let i = 0; i < argv.length; i += 1) {
     const flag = argv[i];
     const value = () => argv[++i] ?? '';
@@ -78,6 +91,7 @@ function parse(argv: string[]) {
     else if (flag === '--connections') o.connections = Number(value());
     else if (flag === '--baseline-rate') o.baselineRate = Number(value());
     else if (flag === '--skip-mosquitto') o.skipMosquitto = true;
+    else if (flag === '--prefill') o.prefill = Number(value());
     else if (flag === '--write') o.write = path.resolve(value());
     else throw new Error(`unknown option ${flag}`);
   }
@@ -149,7 +163,14 @@ async function main() {
   const machine = readMachineInfo(ROOT_DIR);
   log(`opening ${options.dataDir}`);
   const db = await openEmbeddedDatabase({ dataDir: options.dataDir });
-  await migrate(db);
+  const migrating = performance.now();
+  const applied = await migrate(db);
+  if (applied.length) log(`migrations applied to the copy: ${applied.join(', ')} in ${((performance.now() - migrating) / 1000).toFixed(1)} s`);
+  let prefill: Prefill | null = null;
+  if (options.prefill > 0) {
+    prefill = await prefillDay(db, options.prefill, new Date(), log);
+    log(`prefill: ${prefill.total.toLocaleString('en')} readings of ${prefill.day} in its partition (${prefill.seconds.toFixed(0)} s)`);
+  }
   const logger = createLogger('warn');
   const events = createDomainEvents();
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'warn', MQTT_PORT: '0' });
@@ -288,7 +309,10 @@ async function main() {
     '## IoT ingest over MQTT (issue 22)',
     '',
     `Measured ${new Date().toISOString().slice(0, 16)}Z on ${machine.cpuModel}, load average at the start ${loadAtStart}, at the end ${loadAverage()} — the machine was shared with other work, so these are lower bounds.`,
-    `Command: \`npx tsx scripts/bench/measure-iot.ts --data-dir <copy of the seeded city> --seconds ${options.seconds} --rate ${options.rate} --connections ${options.connections}\`.`,
+    `Command: \`npx tsx scripts/bench/measure-iot.ts --data-dir <copy of the seeded city> --seconds ${options.seconds} --rate ${options.rate} --connections ${options.connections}${options.prefill ? ` --prefill ${options.prefill}` : ''}\`.`,
+    prefill
+      ? `Used partition: ${prefill.added.toLocaleString('en')} readings added to the day's partition before the runs (${prefill.day}: ${prefill.total.toLocaleString('en')} readings in it when the runs began).`
+      : "Day's partition as the copy had it (no --prefill).",
     `Embedded database (PGlite, the whole city: ${iot.directory.size.toLocaleString('en')} sensors), rules on, batches of up to ${config.iot.batchMax} rows every ${config.iot.batchMs} ms, QoS 1 acknowledged after the commit.`,
     '',
     '| broker | offered | acknowledged | stored | every acknowledged reading stored | sustained (acknowledged / s, until the last ack) | PUBACK p50 / p95 |',

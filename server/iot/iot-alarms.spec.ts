@@ -180,6 +180,8 @@ describe.each(testDatabaseModes())('IoT rules and alarms on %s', (mode) => {
 
   it('shows the sensor detail in scope (state, rules, 24 h series, alarms) and lets an administrator override its rules', async () => {
     const dispatcher = await signIn(server.baseUrl, 'dispatcher.xianlin');
+    // The 24 h series reads the five-minute rollups, written with every rollup flush (IOT_ROLLUP_FLUSH_MS).
+    await iot.ingest.flush();
     const { status, body } = await callRoute(server.baseUrl, sensorDetailRoute, `/api/iot/sensors/${sensors.gas}`, dispatcher);
     expect(status).toBe(200);
     expect(body.sensor).toMatchObject({ code: sensors.gas, kind: 'gas', measurementUnit: '%LEL', threshold: 20 });

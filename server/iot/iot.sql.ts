@@ -57,7 +57,9 @@ export const listCredentials = defineSql(
  * message) is skipped — and the last-seen time of the sensors only seen ($7 codes, $8 times: heartbeats, status).
  * $6 the receive time. The hourly rollups and latest values follow in flushRollups (rollup-buffer.ts). Result: the
  * readings actually inserted (sensor_code, observed_ms: epoch milliseconds, cheaper to pass back than a timestamp),
- * for the rollups and the rules. Uses the primary keys of sensor_readings' partitions and sensor_latest.
+ * for the rollups and the rules. Uses the primary keys of sensor_readings' partitions — (observed_at, sensor_code),
+ * migration 0053: a batch's readings land at the right edge, so the cost stays flat as the day's partition grows —
+ * and sensor_latest.
  */
 export const insertReadingBatch = defineSql(
   'iot.insert_reading_batch',
@@ -76,10 +78,12 @@ export const insertReadingBatch = defineSql(
 );
 
 /**
- * The merged hourly rollups and latest values of the readings stored since the last flush (rollup-buffer.ts):
+ * The merged rollups and latest values of the readings stored since the last flush (rollup-buffer.ts):
  * $1..$6 per (sensor, UTC hour): codes, hours, readings, min, max, sum — added to the row already there;
  * $7..$12 per sensor: codes, observed time, value, battery, signal, receive time of its newest reading — kept
- * only when newer than the one stored. No result. Uses the primary keys of sensor_readings_hourly and sensor_latest.
+ * only when newer than the one stored; $13..$18 per (sensor, five minutes) as $1..$6. No result. Uses the primary
+ * keys of sensor_readings_hourly, sensor_latest and sensor_readings_5min (bucket first: the flush's cells are the
+ * last minutes', at the key's right edge).
  */
 export const flushRollups = defineSql(
   'iot.flush_rollups',
@@ -89,6 +93,12 @@ export const flushRollups = defineSql(
      ON CONFLICT (sensor_code, hour) DO UPDATE
        SET readings = h.readings + excluded.readings, value_min = least(h.value_min, excluded.value_min),
            value_max = greatest(h.value_max, excluded.value_max), value_sum = h.value_sum + excluded.value_sum
+   ), bins AS (
+     INSERT INTO sensor_readings_5min AS b (sensor_code, bucket, readings, value_min, value_max, value_sum)
+     SELECT * FROM unnest($13::text[], $14::timestamptz[], $15::int[], $16::float8[], $17::float8[], $18::float8[])
+     ON CONFLICT (bucket, sensor_code) DO UPDATE
+       SET readings = b.readings + excluded.readings, value_min = least(b.value_min, excluded.value_min),
+           value_max = greatest(b.value_max, excluded.value_max), value_sum = b.value_sum + excluded.value_sum
    )
    INSERT INTO sensor_latest AS l (sensor_code, observed_at, value, battery, signal, last_seen_at, state_since)
    SELECT sensor_code, observed_at, value, battery, signal, received_at, received_at

@@ -190,26 +190,36 @@ export function createReadingIngest(options: ReadingIngestOptions): ReadingInges
   /** One chunk of a rollup flush; a failed one is merged back for the next flush. */
   const writeRollupChunk = async (chunk: RollupFlush) => {
     try {
+      const { hourly, bins } = chunk;
       await db.query(flushRollups, [
-        chunk.hourCodes,
-        chunk.hours,
-        chunk.readings,
-        chunk.mins,
-        chunk.maxs,
-        chunk.sums,
+        hourly.codes,
+        hourly.starts,
+        hourly.readings,
+        hourly.mins,
+        hourly.maxs,
+        hourly.sums,
         chunk.latestCodes,
         chunk.observedAt,
         chunk.values,
         chunk.battery,
         chunk.signal,
         chunk.receivedAt,
+        bins.codes,
+        bins.starts,
+        bins.readings,
+        bins.mins,
+        bins.maxs,
+        bins.sums,
       ]);
     } catch (error) {
       rollups.restore(chunk);
       if (rollupFlush) rollupFlush.failed = true;
       const detail =
         error instanceof DatabaseError ? { statement: error.statementName, sqlState: error.sqlState } : { error: (error as Error)?.name };
-      logger.error({ ...detail, rows: chunk.hourCodes.length + chunk.latestCodes.length }, 'iot: rollup flush failed; kept for the next one');
+      logger.error(
+        { ...detail, rows: chunk.hourly.codes.length + chunk.bins.codes.length + chunk.latestCodes.length },
+        'iot: rollup flush failed; kept for the next one',
+      );
     }
     if (!rollupFlush) return;
     rollupFlush.left -= 1;

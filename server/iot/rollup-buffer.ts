@@ -1,5 +1,6 @@
 /**
- * The derived tables of the readings — hourly rollups (sensor_readings_hourly) and the latest value per sensor
+ * The derived tables of the readings — hourly rollups (sensor_readings_hourly), five-minute rollups
+ * (sensor_readings_5min: the sensor detail's 24 h chart, migration 0053) and the latest value per sensor
  * (sensor_latest) — merged in memory between two flushes instead of updated by every batch: a flush every
  * IOT_ROLLUP_FLUSH_MS (5 s by default) writes each sensor's rollup and latest value at most once, however often it
  * reads. At 20,000 readings/s over 20,000 sensors (one reading a sensor a second) that is one upsert per sensor
@@ -15,15 +16,76 @@
  */
 
 const HOUR_MS = 3_600_000;
+const BIN_MS = 300_000;
 
-interface HourCell {
+interface Cell {
   code: string;
-  hour: number;
+  start: number;
   readings: number;
   min: number;
   max: number;
   sum: number;
 }
+
+/** Rollup cells (sensor, period start) merged in memory. */
+class Cells {
+  private cells = new Map<string, Cell>();
+
+  get size(): number {
+    return this.cells.size;
+  }
+
+  add(code: string, start: number, readings: number, min: number, max: number, sum: number): void {
+    const key = `${code}|${start}`;
+    const cell = this.cells.get(key);
+    if (!cell) {
+      this.cells.set(key, { code, start, readings, min, max, sum });
+      return;
+    }
+    cell.readings += readings;
+    if (min < cell.min) cell.min = min;
+    if (max > cell.max) cell.max = max;
+    cell.sum += sum;
+  }
+
+  /** Every cell, in parameter arrays; the set is empty afterwards. */
+  take(): CellArrays {
+    const out: CellArrays = { codes: [], starts: [], readings: [], mins: [], maxs: [], sums: [] };
+    for (const cell of this.cells.values()) {
+      out.codes.push(cell.code);
+      out.starts.push(new Date(cell.start));
+      out.readings.push(cell.readings);
+      out.mins.push(cell.min);
+      out.maxs.push(cell.max);
+      out.sums.push(cell.sum);
+    }
+    this.cells = new Map();
+    return out;
+  }
+
+  restore(a: CellArrays): void {
+    for (let i = 0; i < a.codes.length; i += 1) this.add(a.codes[i], a.starts[i].getTime(), a.readings[i], a.mins[i], a.maxs[i], a.sums[i]);
+  }
+}
+
+/** Rollup cells as statement parameters: arrays of one length. */
+export interface CellArrays {
+  codes: string[];
+  starts: Date[];
+  readings: number[];
+  mins: number[];
+  maxs: number[];
+  sums: number[];
+}
+
+const sliceCells = (a: CellArrays, from: number, to: number): CellArrays => ({
+  codes: a.codes.slice(from, to),
+  starts: a.starts.slice(from, to),
+  readings: a.readings.slice(from, to),
+  mins: a.mins.slice(from, to),
+  maxs: a.maxs.slice(from, to),
+  sums: a.sums.slice(from, to),
+});
 
 interface LatestCell {
   observedAt: number;
@@ -33,14 +95,10 @@ interface LatestCell {
   receivedAt: number;
 }
 
-/** Parameters of flushRollups, arrays of one length per table. */
+/** Parameters of flushRollups: the hourly cells, the five-minute cells, the latest values (arrays of one length each). */
 export interface RollupFlush {
-  hourCodes: string[];
-  hours: Date[];
-  readings: number[];
-  mins: number[];
-  maxs: number[];
-  sums: number[];
+  hourly: CellArrays;
+  bins: CellArrays;
   latestCodes: string[];
   observedAt: Date[];
   values: number[];
@@ -50,16 +108,18 @@ export interface RollupFlush {
 }
 
 export class RollupBuffer {
-  private hourly = new Map<string, HourCell>();
+  private hourly = new Cells();
+  private bins = new Cells();
   private latest = new Map<string, LatestCell>();
 
-  /** Rows waiting for the next flush (hourly cells + latest values). */
+  /** Rows waiting for the next flush (hourly and five-minute cells + latest values). */
   get size(): number {
-    return this.hourly.size + this.latest.size;
+    return this.hourly.size + this.bins.size + this.latest.size;
   }
 
   add(code: string, observedAt: number, value: number, battery: number | null, signal: number | null, receivedAt: number): void {
-    this.addHour(code, Math.floor(observedAt / HOUR_MS) * HOUR_MS, 1, value, value, value);
+    this.hourly.add(code, Math.floor(observedAt / HOUR_MS) * HOUR_MS, 1, value, value, value);
+    this.bins.add(code, Math.floor(observedAt / BIN_MS) * BIN_MS, 1, value, value, value);
     this.addLatest(code, { observedAt, value, battery, signal, receivedAt });
   }
 
@@ -67,12 +127,8 @@ export class RollupBuffer {
   take(): RollupFlush | null {
     if (this.size === 0) return null;
     const flush: RollupFlush = {
-      hourCodes: [],
-      hours: [],
-      readings: [],
-      mins: [],
-      maxs: [],
-      sums: [],
+      hourly: this.hourly.take(),
+      bins: this.bins.take(),
       latestCodes: [],
       observedAt: [],
       values: [],
@@ -80,14 +136,6 @@ export class RollupBuffer {
       signal: [],
       receivedAt: [],
     };
-    for (const cell of this.hourly.values()) {
-      flush.hourCodes.push(cell.code);
-      flush.hours.push(new Date(cell.hour));
-      flush.readings.push(cell.readings);
-      flush.mins.push(cell.min);
-      flush.maxs.push(cell.max);
-      flush.sums.push(cell.sum);
-    }
     for (const [code, cell] of this.latest) {
       flush.latestCodes.push(code);
       flush.observedAt.push(new Date(cell.observedAt));
@@ -96,16 +144,14 @@ export class RollupBuffer {
       flush.signal.push(cell.signal);
       flush.receivedAt.push(new Date(cell.receivedAt));
     }
-    this.hourly = new Map();
     this.latest = new Map();
     return flush;
   }
 
   /** A flush that could not be written: merge it back (into what arrived meanwhile) for the next one. */
   restore(flush: RollupFlush): void {
-    for (let i = 0; i < flush.hourCodes.length; i += 1) {
-      this.addHour(flush.hourCodes[i], flush.hours[i].getTime(), flush.readings[i], flush.mins[i], flush.maxs[i], flush.sums[i]);
-    }
+    this.hourly.restore(flush.hourly);
+    this.bins.restore(flush.bins);
     for (let i = 0; i < flush.latestCodes.length; i += 1) {
       this.addLatest(flush.latestCodes[i], {
         observedAt: flush.observedAt[i].getTime(),
@@ -115,19 +161,6 @@ export class RollupBuffer {
         receivedAt: flush.receivedAt[i].getTime(),
       });
     }
-  }
-
-  private addHour(code: string, hour: number, readings: number, min: number, max: number, sum: number): void {
-    const key = `${code}|${hour}`;
-    const cell = this.hourly.get(key);
-    if (!cell) {
-      this.hourly.set(key, { code, hour, readings, min, max, sum });
-      return;
-    }
-    cell.readings += readings;
-    if (min < cell.min) cell.min = min;
-    if (max > cell.max) cell.max = max;
-    cell.sum += sum;
   }
 
   /** The newest observed value wins; battery and signal keep the last known; the receive time only grows. */
@@ -153,16 +186,12 @@ export class RollupBuffer {
 /** A flush in pieces of at most `size` rows per table, each one statement. */
 export function splitRollupFlush(flush: RollupFlush, size: number): RollupFlush[] {
   const pieces: RollupFlush[] = [];
-  const rows = Math.max(flush.hourCodes.length, flush.latestCodes.length);
+  const rows = Math.max(flush.hourly.codes.length, flush.bins.codes.length, flush.latestCodes.length);
   for (let from = 0; from < rows; from += size) {
     const to = from + size;
     pieces.push({
-      hourCodes: flush.hourCodes.slice(from, to),
-      hours: flush.hours.slice(from, to),
-      readings: flush.readings.slice(from, to),
-      mins: flush.mins.slice(from, to),
-      maxs: flush.maxs.slice(from, to),
-      sums: flush.sums.slice(from, to),
+      hourly: sliceCells(flush.hourly, from, to),
+      bins: sliceCells(flush.bins, from, to),
       latestCodes: flush.latestCodes.slice(from, to),
       observedAt: flush.observedAt.slice(from, to),
       values: flush.values.slice(from, to),

@@ -34,6 +34,17 @@ const rawHourly = defineSql(
           min(value) AS value_min, max(value) AS value_max, sum(value) AS value_sum
      FROM sensor_readings WHERE sensor_code = ANY ($1::text[]) AND observed_at >= $2 GROUP BY 1, 2 ORDER BY 1, 2`,
 );
+const storedBins = defineSql(
+  'test.rollup_recovery_stored_bins',
+  `SELECT sensor_code, extract(epoch FROM bucket)::float8 * 1000 AS bucket, readings, value_min, value_max, value_sum
+     FROM sensor_readings_5min WHERE sensor_code = ANY ($1::text[]) AND bucket >= $2 ORDER BY 1, 2`,
+);
+const rawBins = defineSql(
+  'test.rollup_recovery_raw_bins',
+  `SELECT sensor_code, floor(extract(epoch FROM observed_at) / 300) * 300000 AS bucket, count(*)::int AS readings,
+          min(value) AS value_min, max(value) AS value_max, sum(value) AS value_sum
+     FROM sensor_readings WHERE sensor_code = ANY ($1::text[]) AND observed_at >= $2 GROUP BY 1, 2 ORDER BY 1, 2`,
+);
 const storedLatest = defineSql(
   'test.rollup_recovery_latest',
   `SELECT sensor_code, extract(epoch FROM observed_at)::float8 * 1000 AS observed_ms, value FROM sensor_latest WHERE sensor_code = ANY ($1::text[]) ORDER BY 1`,
@@ -62,7 +73,7 @@ describe.each(testDatabaseModes())('rollups rebuilt after a crash on %s', (mode)
     await db?.close();
   });
 
-  it('rebuilds the hourly cells and latest values the lost buffer held, equal to a recomputation from the raw readings', async () => {
+  it('rebuilds the hourly and five-minute cells and latest values the lost buffer held, equal to a recomputation from the raw readings', async () => {
     let crashed = false;
     // The database as the ingest sees it: from the crash on, its rollup flushes never reach the tables.
     const crashing = {
@@ -95,6 +106,7 @@ describe.each(testDatabaseModes())('rollups rebuilt after a crash on %s', (mode)
     const [before] = await db.query<{ rollups_through: Date | string }>(readRollupWatermark);
     const beforeCrash = normalise(await db.query(storedHourly, [codes, from]));
     expect(beforeCrash).toEqual(normalise(await db.query(rawHourly, [codes, from])));
+    expect(normalise(await db.query(storedBins, [codes, from]))).toEqual(normalise(await db.query(rawBins, [codes, from])));
 
     // The crash: readings stored (acknowledged) in the same hours and a new one, one of them older than the newest;
     // their rollups never written, and the buffer holding them dies with the process.
@@ -105,6 +117,8 @@ describe.each(testDatabaseModes())('rollups rebuilt after a crash on %s', (mode)
     const lost = normalise(await db.query(storedHourly, [codes, from]));
     const raw = normalise(await db.query(rawHourly, [codes, from]));
     expect(lost).not.toEqual(raw);
+    const rawFive = normalise(await db.query(rawBins, [codes, from]));
+    expect(normalise(await db.query(storedBins, [codes, from]))).not.toEqual(rawFive);
     const [watermark] = await db.query<{ rollups_through: Date | string }>(readRollupWatermark);
     expect(new Date(watermark.rollups_through).getTime()).toBe(new Date(before.rollups_through).getTime());
 
@@ -114,6 +128,7 @@ describe.each(testDatabaseModes())('rollups rebuilt after a crash on %s', (mode)
     expect(rebuilt.sensors).toBe(3);
     expect(rebuilt.hours).toBeGreaterThanOrEqual(3 * 2);
     expect(normalise(await db.query(storedHourly, [codes, from]))).toEqual(raw);
+    expect(normalise(await db.query(storedBins, [codes, from]))).toEqual(rawFive);
     expect(normalise(await db.query(storedLatest, [codes]))).toEqual(normalise(await db.query(rawLatest, [codes])));
     const [moved] = await db.query<{ rollups_through: Date | string }>(readRollupWatermark);
     expect(new Date(moved.rollups_through).getTime()).toBe(started.getTime());

@@ -15,16 +15,21 @@ export const readSensorDetail = defineSql(
 );
 
 /**
- * $1 code, $2 from, $3 to: readings in 5-minute buckets (at most 288 for a day): bucket start, min, mean, max.
- * Uses sensor_readings_pkey (sensor_code, observed_at) in the day's partitions.
+ * $1 code, $2 from, $3 to: the sensor's five-minute rollups (at most 288 for a day) whose bucket starts in
+ * [the bucket of $2, $3): bucket start, min, mean, max, readings. Written by the ingest's rollup flush (every
+ * IOT_ROLLUP_FLUSH_MS), so the newest seconds show after it. One descent of sensor_readings_5min's key
+ * (bucket, sensor_code) per bucket (the = ANY of the generated buckets), never a scan of the day's rollups; the
+ * range keeps it to the two days' partitions.
  */
 export const readSensorSeries = defineSql(
   'iot.read_sensor_series',
-  `SELECT date_bin('5 minutes', observed_at, TIMESTAMPTZ '2000-01-01 00:00:00+00') AS at,
-          min(value) AS min, avg(value) AS mean, max(value) AS max, count(*)::int AS readings
-     FROM sensor_readings
-    WHERE sensor_code = $1 AND observed_at >= $2 AND observed_at < $3
-    GROUP BY 1 ORDER BY 1`,
+  `SELECT b.bucket AS at, b.value_min AS min, b.value_sum / b.readings AS mean, b.value_max AS max, b.readings
+     FROM sensor_readings_5min b
+    WHERE b.sensor_code = $1
+      AND b.bucket >= date_bin('5 minutes', $2::timestamptz, TIMESTAMPTZ '2000-01-01 00:00:00+00') AND b.bucket < $3
+      AND b.bucket = ANY (ARRAY(SELECT generate_series(date_bin('5 minutes', $2::timestamptz, TIMESTAMPTZ '2000-01-01 00:00:00+00'),
+                                                       $3::timestamptz - interval '1 microsecond', interval '5 minutes')))
+    ORDER BY 1`,
 );
 
 /** $1 code, $2 cap: the incidents the sensor raised, newest first. Uses incidents_open_device_idx for open ones, else a scan of the device's rows. */
