@@ -32,7 +32,7 @@ import { parseSensorMessage, type PayloadLimits, type RejectReason } from './iot
 import { parseSensorTopic } from './iot-topics.js';
 import { Batch, type RuleActions } from './reading-batch.js';
 import { ensurePartitions, flushRollups, insertReadingBatch } from './iot.sql.js';
-import { RollupBuffer, splitRollupFlush, type RollupFlush } from './rollup-buffer.js';
+import { RollupBuffer, rollupFlushParams, splitRollupFlush, type RollupFlush } from './rollup-buffer.js';
 import type { SensorDirectory, SensorEntry } from './sensor-directory.js';
 
 /** How long the next bulk batch waits for the rules' pending actions (alarms first; a storm of them cannot stall the ingest). */
@@ -190,27 +190,7 @@ export function createReadingIngest(options: ReadingIngestOptions): ReadingInges
   /** One chunk of a rollup flush; a failed one is merged back for the next flush. */
   const writeRollupChunk = async (chunk: RollupFlush) => {
     try {
-      const { hourly, bins } = chunk;
-      await db.query(flushRollups, [
-        hourly.codes,
-        hourly.starts,
-        hourly.readings,
-        hourly.mins,
-        hourly.maxs,
-        hourly.sums,
-        chunk.latestCodes,
-        chunk.observedAt,
-        chunk.values,
-        chunk.battery,
-        chunk.signal,
-        chunk.receivedAt,
-        bins.codes,
-        bins.starts,
-        bins.readings,
-        bins.mins,
-        bins.maxs,
-        bins.sums,
-      ]);
+      await db.query(flushRollups, rollupFlushParams(chunk));
     } catch (error) {
       rollups.restore(chunk);
       if (rollupFlush) rollupFlush.failed = true;

@@ -107,6 +107,16 @@ export interface RollupFlush {
   receivedAt: Date[];
 }
 
+/** A flush's parameters for iot.sql.ts flushRollups, in its order ($1..$6 hourly, $7..$12 latest, $13..$18 bins). */
+export function rollupFlushParams(flush: RollupFlush): unknown[] {
+  const { hourly, bins } = flush;
+  return [
+    ...[hourly.codes, hourly.starts, hourly.readings, hourly.mins, hourly.maxs, hourly.sums],
+    ...[flush.latestCodes, flush.observedAt, flush.values, flush.battery, flush.signal, flush.receivedAt],
+    ...[bins.codes, bins.starts, bins.readings, bins.mins, bins.maxs, bins.sums],
+  ];
+}
+
 export class RollupBuffer {
   private hourly = new Cells();
   private bins = new Cells();
